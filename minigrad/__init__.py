@@ -1,0 +1,21 @@
+"""minigrad: a small deep-learning framework with PyTorch's API, whose kernels are compiled by Numba."""
+from .autograd import no_grad, enable_grad, is_grad_enabled, set_grad_enabled  # noqa: F401
+from .device import device  # noqa: F401
+from .random import manual_seed, get_rng_state, set_rng_state  # noqa: F401
+from .tensor import (Tensor, Size, float16, float32, float64, int32, int64, uint8, bool_,  # noqa: F401
+                     long, double, _install_methods)
+from .creation import (tensor, as_tensor, from_numpy, zeros, ones, full, empty, randn, rand,  # noqa: F401
+                       randint, arange, linspace, zeros_like, ones_like, full_like, randn_like, rand_like)
+from .ops.elementwise import (add, sub, mul, div, neg, pow, exp, log, sqrt, abs, clamp,  # noqa: F401,A004
+                              maximum, minimum, where, lt, le, gt, ge, eq, ne, isfinite)
+from .ops.reduce import *  # noqa: F401,F403
+from .ops.shape import *  # noqa: F401,F403
+from .ops.linalg import *  # noqa: F401,F403
+from .ops.activation import *  # noqa: F401,F403
+
+_install_methods()
+bool = bool_  # noqa: A001  torch.bool
+float = float32  # noqa: A001  torch.float
+int = int32  # noqa: A001  torch.int
+
+__version__ = "0.1.0"

@@ -1,0 +1,181 @@
+"""Reverse-mode automatic differentiation: Function, the backward walk, no_grad.
+
+A Function is one differentiable operation. Its ``forward`` receives raw arrays
+(numpy on the CPU, device arrays on CUDA) and returns a raw array; its
+``backward`` receives the gradient of the output and returns one gradient per
+tensor input, in order (``None`` where no gradient is needed). Gradients are
+raw arrays too: the engine builds no graph while differentiating, so the
+backward pass costs no Python objects beyond the arrays themselves.
+"""
+import functools
+import threading
+
+_state = threading.local()
+
+
+def is_grad_enabled():
+    """True unless inside ``no_grad()``, as ``torch.is_grad_enabled``."""
+    return getattr(_state, "enabled", True)
+
+
+def set_grad_enabled(mode):
+    """Switch graph recording on or off, as ``torch.set_grad_enabled``."""
+    _state.enabled = bool(mode)
+
+
+class _GradMode:
+    """Context manager and decorator that sets grad mode, then restores it."""
+
+    mode = True
+
+    def __enter__(self):
+        self._previous = is_grad_enabled()
+        set_grad_enabled(self.mode)
+        return self
+
+    def __exit__(self, *exc):
+        set_grad_enabled(self._previous)
+        return False
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self.__class__():
+                return fn(*args, **kwargs)
+        return wrapper
+
+
+class no_grad(_GradMode):
+    """Disable graph recording, as ``torch.no_grad`` (context manager or decorator)."""
+
+    mode = False
+
+
+class enable_grad(_GradMode):
+    """Re-enable graph recording inside ``no_grad``, as ``torch.enable_grad``."""
+
+    mode = True
+
+
+class Function:
+    """One differentiable op: subclasses write ``forward`` and ``backward`` side by side.
+
+    ``apply(*args, **kwargs)`` unwraps Tensor arguments to arrays, runs
+    ``forward``, and, when grad mode is on and an input requires grad, links the
+    result into the graph. Inside ``forward``, ``self.save_for_backward`` keeps
+    arrays for ``backward`` and ``self.needs_input_grad[i]`` says whether the
+    i-th tensor input wants a gradient.
+    """
+
+    def __init__(self):
+        self.parents = ()
+        self.saved = ()
+        self.needs_input_grad = ()
+
+    def save_for_backward(self, *arrays):
+        self.saved = arrays
+
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError
+
+    def backward(self, grad_output):
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        from .tensor import Tensor
+
+        tensors = [a for a in args if isinstance(a, Tensor)]
+        if not tensors:
+            raise TypeError(f"{cls.__name__} needs at least one Tensor argument")
+        device = tensors[0].device
+        for t in tensors[1:]:
+            if t.device != device:
+                raise RuntimeError(
+                    f"{cls.__name__}: expected all tensors on one device, "
+                    f"got {device} and {t.device}")
+        fn = cls()
+        fn.device = device
+        fn.B = tensors[0].backend
+        fn.needs_input_grad = tuple(t.requires_grad for t in tensors)
+        raw = [a.array if isinstance(a, Tensor) else a for a in args]
+        out = fn.forward(*raw, **kwargs)
+        track = is_grad_enabled() and any(fn.needs_input_grad)
+        result = Tensor._wrap(out, device=device, requires_grad=track)
+        if track:
+            fn.parents = tuple(tensors)
+            result._ctx = fn
+        return result
+
+
+def _topological_order(root):
+    """Nodes reachable from ``root`` with each node after all its consumers, no recursion."""
+    order, visited = [], set()
+    stack = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            order.append(node)
+            continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        stack.append((node, True))
+        if node._ctx is not None:
+            for parent in node._ctx.parents:
+                if id(parent) not in visited and parent.requires_grad:
+                    stack.append((parent, False))
+    order.reverse()
+    return order
+
+
+def backward(root, gradient=None, retain_graph=False):
+    """Accumulate d(root)/d(leaf) into every leaf's ``.grad``, as ``Tensor.backward``."""
+    from .tensor import Tensor
+
+    if not root.requires_grad:
+        raise RuntimeError(
+            "element 0 of tensors does not require grad and does not have a grad_fn")
+    backend = root.backend
+    if gradient is None:
+        if root.numel() != 1:
+            raise RuntimeError(
+                f"grad can be implicitly created only for scalar outputs; "
+                f"backward() was called on a tensor of shape {tuple(root.shape)}: "
+                f"pass gradient= of that shape")
+        grad = backend.full(root.shape, 1.0, root.dtype)
+    else:
+        grad = gradient.array if isinstance(gradient, Tensor) else backend.asarray(gradient, root.dtype)
+        if tuple(grad.shape) != tuple(root.shape):
+            raise RuntimeError(
+                f"backward: gradient has shape {tuple(grad.shape)} but the tensor has "
+                f"shape {tuple(root.shape)}")
+    grads = {id(root): grad}
+    for node in _topological_order(root):
+        g = grads.pop(id(node), None)
+        if g is None:
+            continue
+        if node._ctx is None or node._retains_grad:
+            node._accumulate_grad(g)
+        fn = node._ctx
+        if fn is None:
+            continue
+        if fn.saved is None:
+            raise RuntimeError(
+                "Trying to backward through the graph a second time; "
+                "pass retain_graph=True the first time")
+        input_grads = fn.backward(g)
+        if not isinstance(input_grads, tuple):
+            input_grads = (input_grads,)
+        for parent, pg in zip(fn.parents, input_grads):
+            if pg is None or not parent.requires_grad:
+                continue
+            if tuple(pg.shape) != tuple(parent.shape):
+                raise RuntimeError(
+                    f"{type(fn).__name__}.backward returned a gradient of shape "
+                    f"{tuple(pg.shape)} for an input of shape {tuple(parent.shape)}")
+            key = id(parent)
+            grads[key] = pg if key not in grads else backend.add(grads[key], pg)
+        if not retain_graph:
+            # Free the saved arrays as soon as they have been used.
+            fn.saved = None

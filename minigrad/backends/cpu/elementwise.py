@@ -1,0 +1,52 @@
+"""CPU kernels: elementwise arithmetic with numpy broadcasting.
+
+numpy's ufuncs are already vectorised loops in C; they are the CPU kernels here.
+"""
+import numpy as np
+
+__all__ = ["add", "sub", "mul", "div", "neg", "power", "exp", "log", "sqrt", "abs", "sign",
+           "clip", "where", "maximum", "minimum", "less", "less_equal", "greater",
+           "greater_equal", "equal", "not_equal", "logical_not", "sum_to_shape",
+           "scalar", "isfinite", "add_"]
+
+add, sub, mul, neg, exp, log, sqrt, abs, sign = (np.add, np.subtract, np.multiply, np.negative,
+                                                np.exp, np.log, np.sqrt, np.abs, np.sign)
+power, maximum, minimum, where, isfinite = np.power, np.maximum, np.minimum, np.where, np.isfinite
+less, less_equal, greater, greater_equal = np.less, np.less_equal, np.greater, np.greater_equal
+equal, not_equal, logical_not = np.equal, np.not_equal, np.logical_not
+
+
+def div(a, b):
+    return np.true_divide(a, b)
+
+
+def clip(a, low, high):
+    """Clamp to [low, high]; either bound may be None. NaN stays NaN, as in PyTorch."""
+    out = a
+    if low is not None:
+        out = np.where(out < low, np.asarray(low, a.dtype), out)
+    if high is not None:
+        out = np.where(out > high, np.asarray(high, a.dtype), out)
+    return out if out is not a else a.copy()
+
+
+def scalar(value, dtype):
+    """A 0-d array holding a Python number, so arithmetic keeps the tensor's dtype."""
+    return np.asarray(value, dtype=dtype)
+
+
+def sum_to_shape(a, shape):
+    """Sum a broadcast gradient back down to ``shape`` (the inverse of broadcasting)."""
+    shape = tuple(shape)
+    if a.shape == shape:
+        return a
+    lead = a.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and a.shape[i + lead] != 1)
+    out = a.sum(axis=axes, keepdims=True) if axes else a
+    return out.reshape(shape)
+
+
+def add_(a, b):
+    """In place: ``a += b``."""
+    a += b
+    return a

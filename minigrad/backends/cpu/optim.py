@@ -1,0 +1,2 @@
+"""CPU kernels: optim."""
+__all__ = []

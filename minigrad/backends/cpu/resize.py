@@ -1,0 +1,2 @@
+"""CPU kernels: resize."""
+__all__ = []

@@ -1,0 +1,128 @@
+"""Making tensors: ``minigrad.tensor``, ``zeros``, ``randn``... as their ``torch`` namesakes."""
+import numpy as np
+
+from .backends import get_backend
+from .device import device as _device
+from .random import default_generator
+from .tensor import Tensor, float32, int64, _is_floating
+
+__all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "randn", "rand",
+           "randint", "arange", "linspace", "zeros_like", "ones_like", "full_like", "randn_like", "rand_like"]
+
+
+def _shape(size):
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        return tuple(size[0])
+    return tuple(size)
+
+
+def _make(array, device, requires_grad):
+    t = Tensor._wrap(array, device)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def tensor(data, dtype=None, device="cpu", requires_grad=False):
+    """A new tensor copied from data, as ``torch.tensor``: floats become float32, ints int64."""
+    if isinstance(data, Tensor):
+        data = data.detach().cpu().numpy()
+    if dtype is None:
+        kind = np.asarray(data).dtype.kind
+        dtype = float32 if kind in "fc" else (np.dtype(bool) if kind == "b" else int64)
+    array = get_backend(device).from_numpy(np.array(data, dtype=dtype, copy=True))
+    return _make(array, device, requires_grad)
+
+
+def as_tensor(data, dtype=None, device="cpu"):
+    """Like ``tensor`` but shares a numpy array when dtype and device allow, as ``torch.as_tensor``."""
+    if isinstance(data, Tensor):
+        return data.to(device=device, dtype=dtype) if dtype is not None else data.to(device)
+    if isinstance(data, np.ndarray) and (dtype is None or np.dtype(dtype) == data.dtype) and _device(device).type == "cpu":
+        return Tensor._wrap(data, device)
+    return tensor(data, dtype=dtype, device=device)
+
+
+def from_numpy(array):
+    """A CPU tensor sharing the numpy array's memory and dtype, as ``torch.from_numpy``."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
+    return Tensor._wrap(array, "cpu")
+
+
+def full(*size, fill_value=None, dtype=None, device="cpu", requires_grad=False):
+    """``torch.full(size, fill_value)``."""
+    if fill_value is None:  # called positionally as full(size, value)
+        size, fill_value = size[:-1], size[-1]
+    if dtype is None:
+        dtype = int64 if isinstance(fill_value, int) and not isinstance(fill_value, bool) else float32
+    return _make(get_backend(device).full(_shape(size), fill_value, np.dtype(dtype)), device, requires_grad)
+
+
+def zeros(*size, dtype=None, device="cpu", requires_grad=False):
+    """``torch.zeros``."""
+    return full(_shape(size), fill_value=0.0, dtype=dtype or float32, device=device, requires_grad=requires_grad)
+
+
+def ones(*size, dtype=None, device="cpu", requires_grad=False):
+    """``torch.ones``."""
+    return full(_shape(size), fill_value=1.0, dtype=dtype or float32, device=device, requires_grad=requires_grad)
+
+
+def empty(*size, dtype=None, device="cpu", requires_grad=False):
+    """``torch.empty``: uninitialised values."""
+    array = get_backend(device).empty(_shape(size), np.dtype(dtype or float32))
+    return _make(array, device, requires_grad)
+
+
+def randn(*size, dtype=None, device="cpu", requires_grad=False, generator=None):
+    """Standard normal samples drawn from the generator seeded by ``minigrad.manual_seed``."""
+    array = get_backend(device).randn(_shape(size), np.dtype(dtype or float32), generator or default_generator())
+    return _make(array, device, requires_grad)
+
+
+def rand(*size, dtype=None, device="cpu", requires_grad=False, generator=None):
+    """Uniform samples in [0, 1), as ``torch.rand``."""
+    array = get_backend(device).rand(_shape(size), np.dtype(dtype or float32), generator or default_generator())
+    return _make(array, device, requires_grad)
+
+
+def randint(low, high=None, size=None, dtype=None, device="cpu", generator=None):
+    """Integers uniform in [low, high), as ``torch.randint``."""
+    if high is None:
+        low, high = 0, low
+    array = get_backend(device).randint(low, high, tuple(size), np.dtype(dtype or int64), generator or default_generator())
+    return Tensor._wrap(array, device)
+
+
+def arange(start, end=None, step=1, dtype=None, device="cpu", requires_grad=False):
+    """``torch.arange``: int64 for integer arguments, else float32."""
+    if end is None:
+        start, end = 0, start
+    if dtype is None:
+        dtype = int64 if all(isinstance(v, int) for v in (start, end, step)) else float32
+    return _make(get_backend(device).arange(start, end, step, np.dtype(dtype)), device, requires_grad)
+
+
+def linspace(start, end, steps, dtype=None, device="cpu", requires_grad=False):
+    """``torch.linspace``."""
+    values = np.linspace(start, end, steps).astype(np.dtype(dtype or float32))
+    return _make(get_backend(device).from_numpy(values), device, requires_grad)
+
+
+def _like(fn):
+    def like(input, dtype=None, device=None, requires_grad=False, **kwargs):  # noqa: A002
+        return fn(*input.shape, dtype=dtype or input.dtype, device=device or input.device,
+                  requires_grad=requires_grad, **kwargs)
+    like.__name__ = fn.__name__ + "_like"
+    like.__doc__ = f"``torch.{like.__name__}``: same shape, dtype and device as the input."
+    return like
+
+
+zeros_like, ones_like, randn_like, rand_like = _like(zeros), _like(ones), _like(randn), _like(rand)
+
+
+def full_like(input, fill_value, dtype=None, device=None, requires_grad=False):  # noqa: A002
+    """``torch.full_like``."""
+    return full(*input.shape, fill_value=fill_value, dtype=dtype or input.dtype,
+                device=device or input.device, requires_grad=requires_grad)

@@ -1,0 +1,16 @@
+"""Differentiable ops, one module per family. Each op is a ``Function`` with forward and backward side by side.
+
+Every family module lists in ``METHODS`` the ops it attaches to ``Tensor``
+(``x.sum()``, ``x + y``...), so a new op is added in one file only.
+"""
+from . import elementwise, reduce, shape, linalg, activation, conv, pool, norm, resize, loss  # noqa: F401
+
+_FAMILIES = (elementwise, reduce, shape, linalg, activation, conv, pool, norm, resize, loss)
+
+
+def tensor_methods():
+    """Every op that is also a Tensor method, by method name."""
+    methods = {}
+    for family in _FAMILIES:
+        methods.update(getattr(family, "METHODS", {}))
+    return methods

@@ -1,0 +1,351 @@
+"""Elementwise ops with broadcasting: + - * / ** neg exp log sqrt abs clamp, and comparisons."""
+import numpy as np
+
+from ..autograd import Function
+from ..tensor import Tensor, _is_floating, float32
+
+__all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sqrt", "abs", "clamp",
+           "maximum", "minimum", "where", "lt", "le", "gt", "ge", "eq", "ne", "isfinite"]
+
+
+def _result_dtype(a, b):
+    """PyTorch's promotion for the cases a network meets: a float beats an int, else the wider one."""
+    da, db = a.dtype, b.dtype
+    if _is_floating(da) != _is_floating(db):
+        return da if _is_floating(da) else db
+    return np.promote_types(da, db)
+
+
+def _operands(a, b):
+    """Make both sides Tensors; a Python number takes the tensor's dtype (float32 for an int tensor and a float)."""
+    ref = a if isinstance(a, Tensor) else b
+    if not isinstance(ref, Tensor):
+        raise TypeError("expected a Tensor operand")
+    B = ref.backend
+
+    def lift(x):
+        if isinstance(x, Tensor):
+            return x
+        if isinstance(x, bool) or (isinstance(x, int) and not isinstance(x, bool)):
+            dtype = ref.dtype if ref.dtype != np.dtype(bool) else np.dtype("int64")
+        elif isinstance(x, float):
+            dtype = ref.dtype if _is_floating(ref.dtype) else float32
+        else:
+            return Tensor(x, device=ref.device)
+        return Tensor._wrap(B.scalar(x, dtype), ref.device)
+
+    a, b = lift(a), lift(b)
+    dtype = _result_dtype(a, b)
+    if a.dtype != dtype:
+        a = a.to(dtype)
+    if b.dtype != dtype:
+        b = b.to(dtype)
+    return a, b
+
+
+def _check_broadcast(name, a, b):
+    try:
+        np.broadcast_shapes(tuple(a.shape), tuple(b.shape))
+    except ValueError:
+        raise RuntimeError(f"{name}: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be broadcast together") from None
+
+
+class _Binary(Function):
+    """Shared bookkeeping of a broadcasting binary op: remember the input shapes."""
+
+    def _reduce(self, grads, shapes):
+        B = self.B
+        return tuple(None if g is None else B.sum_to_shape(g, s) for g, s in zip(grads, shapes))
+
+
+class Add(_Binary):
+    def forward(self, a, b):
+        self.shapes = (a.shape, b.shape)
+        return self.B.add(a, b)
+
+    def backward(self, g):
+        return self._reduce((g, g), self.shapes)
+
+
+class Sub(_Binary):
+    def forward(self, a, b):
+        self.shapes = (a.shape, b.shape)
+        return self.B.sub(a, b)
+
+    def backward(self, g):
+        return self._reduce((g, self.B.neg(g) if self.needs_input_grad[1] else None), self.shapes)
+
+
+class Mul(_Binary):
+    def forward(self, a, b):
+        self.shapes = (a.shape, b.shape)
+        self.save_for_backward(a, b)
+        return self.B.mul(a, b)
+
+    def backward(self, g):
+        a, b = self.saved
+        B = self.B
+        return self._reduce((B.mul(g, b) if self.needs_input_grad[0] else None,
+                             B.mul(g, a) if self.needs_input_grad[1] else None), self.shapes)
+
+
+class Div(_Binary):
+    def forward(self, a, b):
+        self.shapes = (a.shape, b.shape)
+        self.save_for_backward(a, b)
+        return self.B.div(a, b)
+
+    def backward(self, g):
+        a, b = self.saved
+        B = self.B
+        ga = B.div(g, b) if self.needs_input_grad[0] else None
+        gb = B.neg(B.div(B.mul(g, a), B.mul(b, b))) if self.needs_input_grad[1] else None
+        return self._reduce((ga, gb), self.shapes)
+
+
+class Pow(_Binary):
+    """a ** b for tensors (either may be a lifted Python number)."""
+
+    def forward(self, a, b):
+        self.shapes = (a.shape, b.shape)
+        out = self.B.power(a, b)
+        self.save_for_backward(a, b, out)
+        return out
+
+    def backward(self, g):
+        a, b, out = self.saved
+        B = self.B
+        ga = gb = None
+        if self.needs_input_grad[0]:
+            one = B.scalar(1, b.dtype)
+            ga = B.mul(g, B.mul(b, B.power(a, B.sub(b, one))))
+        if self.needs_input_grad[1]:
+            # d(a^b)/db = a^b log a, taken as 0 where a == 0 (as PyTorch does)
+            zero = B.scalar(0, a.dtype)
+            safe_log = B.where(B.equal(a, zero), zero, B.log(B.where(B.equal(a, zero), B.scalar(1, a.dtype), a)))
+            gb = B.mul(g, B.mul(out, safe_log))
+        return self._reduce((ga, gb), self.shapes)
+
+
+class Maximum(_Binary):
+    def forward(self, a, b):
+        self.shapes = (a.shape, b.shape)
+        self.save_for_backward(a, b)
+        return self.B.maximum(a, b)
+
+    def backward(self, g):
+        a, b = self.saved
+        return _split_ties(self, g, a, b, self.B.greater(a, b))
+
+
+class Minimum(_Binary):
+    def forward(self, a, b):
+        self.shapes = (a.shape, b.shape)
+        self.save_for_backward(a, b)
+        return self.B.minimum(a, b)
+
+    def backward(self, g):
+        a, b = self.saved
+        return _split_ties(self, g, a, b, self.B.less(a, b))
+
+
+def _split_ties(fn, g, a, b, a_wins):
+    """Gradient of max/min: to the winner, halved on ties, as PyTorch's maximum/minimum."""
+    B = fn.B
+    zero, half = B.scalar(0, g.dtype), B.scalar(0.5, g.dtype)
+    tie = B.equal(a, b)
+    ga = B.where(tie, B.mul(g, half), B.where(a_wins, g, zero))
+    gb = B.where(tie, B.mul(g, half), B.where(a_wins, zero, g))
+    return fn._reduce((ga, gb), fn.shapes)
+
+
+class Neg(Function):
+    def forward(self, a):
+        return self.B.neg(a)
+
+    def backward(self, g):
+        return self.B.neg(g)
+
+
+class Exp(Function):
+    def forward(self, a):
+        out = self.B.exp(a)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, g):
+        return self.B.mul(g, self.saved[0])
+
+
+class Log(Function):
+    def forward(self, a):
+        self.save_for_backward(a)
+        return self.B.log(a)
+
+    def backward(self, g):
+        return self.B.div(g, self.saved[0])
+
+
+class Sqrt(Function):
+    def forward(self, a):
+        out = self.B.sqrt(a)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, g):
+        B = self.B
+        return B.div(g, B.mul(self.saved[0], B.scalar(2, g.dtype)))
+
+
+class Abs(Function):
+    def forward(self, a):
+        self.save_for_backward(a)
+        return self.B.abs(a)
+
+    def backward(self, g):
+        return self.B.mul(g, self.B.sign(self.saved[0]))
+
+
+class Clamp(Function):
+    def forward(self, a, low=None, high=None):
+        self.save_for_backward(a)
+        self.low, self.high = low, high
+        return self.B.clip(a, low, high)
+
+    def backward(self, g):
+        B, a = self.B, self.saved[0]
+        # Gradient flows where the input lies inside [low, high], bounds included, as in PyTorch.
+        inside = B.greater_equal(a, B.scalar(self.low, a.dtype)) if self.low is not None else None
+        if self.high is not None:
+            below = B.less_equal(a, B.scalar(self.high, a.dtype))
+            inside = below if inside is None else B.mul(inside, below)
+        return g if inside is None else B.where(inside, g, B.scalar(0, g.dtype))
+
+
+def add(a, b, alpha=1):
+    """``torch.add``: a + alpha * b with broadcasting."""
+    if alpha != 1:
+        b = mul(b, alpha)
+    a, b = _operands(a, b)
+    _check_broadcast("add", a, b)
+    return Add.apply(a, b)
+
+
+def sub(a, b, alpha=1):
+    """``torch.sub``: a - alpha * b with broadcasting."""
+    if alpha != 1:
+        b = mul(b, alpha)
+    a, b = _operands(a, b)
+    _check_broadcast("sub", a, b)
+    return Sub.apply(a, b)
+
+
+def mul(a, b):
+    """``torch.mul`` with broadcasting."""
+    a, b = _operands(a, b)
+    _check_broadcast("mul", a, b)
+    return Mul.apply(a, b)
+
+
+def div(a, b):
+    """``torch.div`` (true division; an integer tensor divided gives float32)."""
+    a, b = _operands(a, b)
+    if not _is_floating(a.dtype):
+        a, b = a.to(float32), b.to(float32)
+    _check_broadcast("div", a, b)
+    return Div.apply(a, b)
+
+
+def pow(a, b):  # noqa: A001
+    """``torch.pow``: tensor ** number, number ** tensor, or tensor ** tensor."""
+    a, b = _operands(a, b)
+    _check_broadcast("pow", a, b)
+    return Pow.apply(a, b)
+
+
+def maximum(a, b):
+    """``torch.maximum``: elementwise max; ties split the gradient evenly."""
+    a, b = _operands(a, b)
+    _check_broadcast("maximum", a, b)
+    return Maximum.apply(a, b)
+
+
+def minimum(a, b):
+    """``torch.minimum``: elementwise min; ties split the gradient evenly."""
+    a, b = _operands(a, b)
+    _check_broadcast("minimum", a, b)
+    return Minimum.apply(a, b)
+
+
+def neg(a):
+    """``torch.neg``."""
+    return Neg.apply(a)
+
+
+def exp(a):
+    """``torch.exp``."""
+    return Exp.apply(a)
+
+
+def log(a):
+    """``torch.log`` (natural logarithm)."""
+    return Log.apply(a)
+
+
+def sqrt(a):
+    """``torch.sqrt``."""
+    return Sqrt.apply(a)
+
+
+def abs(a):  # noqa: A001
+    """``torch.abs``; its gradient at 0 is 0, as PyTorch's."""
+    return Abs.apply(a)
+
+
+def clamp(a, min=None, max=None):  # noqa: A002
+    """``torch.clamp``: gradient passes where min <= a <= max."""
+    if min is None and max is None:
+        raise RuntimeError("clamp: at least one of 'min' or 'max' must not be None")
+    return Clamp.apply(a, low=min, high=max)
+
+
+def where(condition, a, b):
+    """``torch.where(condition, a, b)``, differentiable in a and b."""
+    a, b = _operands(a, b)
+    cond = condition if isinstance(condition, Tensor) else Tensor(condition, device=a.device)
+    keep = cond.to(a.dtype)
+    return add(mul(a, keep), mul(b, sub(1, keep)))
+
+
+def _compare(name):
+    def op(a, b):
+        a, b = _operands(a, b)
+        _check_broadcast(name, a, b)
+        return Tensor._wrap(getattr(a.backend, name)(a.array, b.array), a.device)
+    op.__name__ = name
+    op.__doc__ = f"Elementwise comparison, as ``torch.{name}``; returns a bool tensor."
+    return op
+
+
+lt, le, gt, ge = (_compare("less"), _compare("less_equal"), _compare("greater"), _compare("greater_equal"))
+eq, ne = _compare("equal"), _compare("not_equal")
+
+
+def isfinite(a):
+    """``torch.isfinite``."""
+    return Tensor._wrap(a.backend.isfinite(a.array), a.device)
+
+
+def _reflected(fn):
+    return lambda self, other: fn(other, self)
+
+
+METHODS = {
+    "__add__": add, "__radd__": _reflected(add), "__sub__": sub, "__rsub__": _reflected(sub),
+    "__mul__": mul, "__rmul__": _reflected(mul), "__truediv__": div, "__rtruediv__": _reflected(div),
+    "__pow__": pow, "__rpow__": _reflected(pow), "__neg__": neg, "__abs__": abs,
+    "__lt__": lt, "__le__": le, "__gt__": gt, "__ge__": ge, "__eq__": eq, "__ne__": ne,
+    "add": add, "sub": sub, "mul": mul, "div": div, "pow": pow, "neg": neg, "exp": exp, "log": log,
+    "sqrt": sqrt, "abs": abs, "clamp": clamp, "clip": clamp, "maximum": maximum, "minimum": minimum,
+    "lt": lt, "le": le, "gt": gt, "ge": ge, "eq": eq, "ne": ne, "isfinite": isfinite,
+}

@@ -1,0 +1,3 @@
+"""Differentiable ops: resize."""
+__all__ = []
+METHODS = {}

@@ -1,0 +1,77 @@
+"""One helper that compares a minigrad op with PyTorch: forward values and the gradient of every input.
+
+    compare(lambda x, y: x * y, shapes=[(3, 1), (1, 4)])
+    compare(lambda x, w: F.conv2d(x, w, padding=1), shapes=[(2, 3, 8, 8), (4, 3, 3, 3)],
+            torch_fn=lambda x, w: torch.nn.functional.conv2d(x, w, padding=1))
+
+The same function runs on both libraries when it only uses methods and
+operators; otherwise pass ``torch_fn`` too. Inputs are float32 normal samples
+(or the given numpy arrays); the backward pass uses a random upstream gradient,
+so a wrong gradient cannot hide behind a sum.
+"""
+import numpy as np
+import torch
+
+import minigrad
+
+
+def _to_numpy(t):
+    if isinstance(t, torch.Tensor):
+        return t.detach().cpu().numpy()
+    return t.detach().cpu().numpy()
+
+
+def _outputs(out):
+    return list(out) if isinstance(out, (tuple, list)) else [out]
+
+
+def compare(fn, shapes=None, inputs=None, torch_fn=None, atol=1e-5, rtol=1e-4, grad_atol=None,
+            grad_rtol=None, grad=True, seed=0, low=None, high=None, requires_grad=None):
+    """Run ``fn`` on minigrad tensors and ``torch_fn`` (default: ``fn``) on torch tensors; assert both agree.
+
+    ``inputs`` may hold numpy arrays (integer arrays never require grad); else
+    ``shapes`` gives float32 normal inputs, or uniform in [low, high) when given.
+    ``requires_grad`` (a list of bools) picks which inputs get gradients.
+    Returns the minigrad outputs.
+    """
+    rng = np.random.default_rng(seed)
+    if inputs is None:
+        if low is None:
+            inputs = [rng.standard_normal(s).astype(np.float32) for s in shapes]
+        else:
+            inputs = [rng.uniform(low, high, s).astype(np.float32) for s in shapes]
+    inputs = [np.asarray(a) for a in inputs]
+    if requires_grad is None:
+        requires_grad = [grad and a.dtype.kind == "f" for a in inputs]
+    mg_in = [minigrad.tensor(a, dtype=a.dtype, requires_grad=r) for a, r in zip(inputs, requires_grad)]
+    th_in = [torch.tensor(a, requires_grad=r) for a, r in zip(inputs, requires_grad)]
+    mg_out = _outputs(fn(*mg_in))
+    th_out = _outputs((torch_fn or fn)(*th_in))
+    assert len(mg_out) == len(th_out), f"{len(mg_out)} outputs, torch gives {len(th_out)}"
+    for i, (m, t) in enumerate(zip(mg_out, th_out)):
+        assert tuple(m.shape) == tuple(t.shape), f"output {i}: shape {tuple(m.shape)}, torch {tuple(t.shape)}"
+        assert str(m.dtype) == str(t.dtype).replace("torch.", ""), f"output {i}: dtype {m.dtype}, torch {t.dtype}"
+        np.testing.assert_allclose(_to_numpy(m), _to_numpy(t), atol=atol, rtol=rtol,
+                                   err_msg=f"forward output {i}")
+    if not any(requires_grad):
+        return mg_out
+    mg_loss, th_loss = 0, 0
+    for m, t in zip(mg_out, th_out):
+        if not t.requires_grad:
+            continue
+        upstream = rng.standard_normal(tuple(t.shape)).astype(np.float32)
+        mg_loss = mg_loss + (m * minigrad.tensor(upstream, dtype=m.dtype)).sum()
+        th_loss = th_loss + (t * torch.tensor(upstream, dtype=t.dtype)).sum()
+    mg_loss.backward()
+    th_loss.backward()
+    for i, (m, t, r) in enumerate(zip(mg_in, th_in, requires_grad)):
+        if not r:
+            continue
+        if t.grad is None:
+            assert m.grad is None or not np.any(_to_numpy(m.grad)), f"input {i}: torch has no gradient"
+            continue
+        assert m.grad is not None, f"input {i}: no gradient, torch has one"
+        assert m.grad.dtype == m.dtype, f"input {i}: gradient dtype {m.grad.dtype} for a {m.dtype} input"
+        np.testing.assert_allclose(_to_numpy(m.grad), _to_numpy(t.grad), atol=grad_atol or atol,
+                                   rtol=grad_rtol or rtol, err_msg=f"gradient of input {i}")
+    return mg_out

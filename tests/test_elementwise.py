@@ -1,0 +1,101 @@
+import numpy as np
+import pytest
+import torch
+
+import minigrad
+from helpers import compare
+
+BROADCAST = [[(3, 4), (3, 4)], [(3, 1), (1, 4)], [(2, 3, 4), (4,)], [(5,), (2, 1, 5)], [(), (3, 2)]]
+
+
+@pytest.mark.parametrize("shapes", BROADCAST)
+@pytest.mark.parametrize("op", [lambda a, b: a + b, lambda a, b: a - b, lambda a, b: a * b,
+                                lambda a, b: a / (b.abs() + 0.5), lambda a, b: a.maximum(b),
+                                lambda a, b: a.minimum(b)], ids=["add", "sub", "mul", "div", "max", "min"])
+def test_binary_broadcasting(op, shapes):
+    compare(op, shapes=shapes)
+
+
+@pytest.mark.parametrize("op", [
+    lambda x: x + 2, lambda x: 2 + x, lambda x: x - 1.5, lambda x: 3 - x, lambda x: x * 0.5,
+    lambda x: 2 * x, lambda x: x / 4, lambda x: 1 / (x + 3), lambda x: -x, lambda x: x ** 2,
+    lambda x: x ** 3, lambda x: (x + 3) ** 0.5, lambda x: 2 ** x, lambda x: x.exp(),
+    lambda x: (x + 3).log(), lambda x: (x + 3).sqrt(), lambda x: x.abs(), lambda x: x.clamp(-0.5, 0.5),
+    lambda x: x.clamp(min=0.1), lambda x: x.clamp(max=0.2)])
+def test_unary_and_scalar(op):
+    compare(op, shapes=[(4, 5)], low=-2.5, high=2.5)
+
+
+def test_pow_tensor_tensor():
+    compare(lambda a, b: a ** b, shapes=[(3, 4), (4,)], low=0.5, high=2.0)
+
+
+def test_where_and_comparisons():
+    compare(lambda a, b: minigrad.where(a > b, a, b), shapes=[(3, 4), (3, 4)],
+            torch_fn=lambda a, b: torch.where(a > b, a, b))
+    x = minigrad.tensor([1.0, 2.0, 3.0])
+    assert (x >= 2).tolist() == [False, True, True]
+    assert (x == 2).dtype == minigrad.bool
+
+
+def test_integer_and_float_promotion():
+    i = minigrad.tensor([1, 2, 3])
+    assert i.dtype == minigrad.int64
+    assert (i * 2).dtype == minigrad.int64
+    assert (i * 0.5).dtype == minigrad.float32
+    assert (i / 2).dtype == minigrad.float32
+    assert (minigrad.ones(2) + i[0:2].float()).dtype == minigrad.float32
+
+
+def test_shape_mismatch_names_op_and_shapes():
+    with pytest.raises(RuntimeError, match=r"add.*\(2, 3\).*\(4,\)"):
+        minigrad.ones(2, 3) + minigrad.ones(4)
+
+
+def test_gradients_accumulate_and_backward_errors():
+    x = minigrad.ones(3, requires_grad=True)
+    (x * 2).sum().backward()
+    (x * 3).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [5, 5, 5])
+    with pytest.raises(RuntimeError, match="scalar"):
+        (x * 2).backward()
+
+
+def test_deep_graph_has_no_recursion_limit():
+    x = minigrad.ones(2, requires_grad=True)
+    y = x
+    for _ in range(5000):
+        y = y + 1
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [1, 1])
+
+
+def test_non_leaf_grad_only_when_retained():
+    x = minigrad.ones(2, requires_grad=True)
+    h = x * 2
+    k = x * 3
+    k.retain_grad()
+    (h + k).sum().backward()
+    assert h.grad is None
+    np.testing.assert_array_equal(k.grad.numpy(), [1, 1])
+
+
+def test_no_grad_context_and_decorator():
+    x = minigrad.ones(2, requires_grad=True)
+    with minigrad.no_grad():
+        assert not (x * 2).requires_grad
+
+    @minigrad.no_grad()
+    def f(t):
+        return t * 2
+    assert not f(x).requires_grad
+    assert (x * 2).requires_grad
+
+
+def test_manual_seed_repeats_draws():
+    minigrad.manual_seed(3)
+    a = minigrad.randn(4)
+    minigrad.manual_seed(3)
+    b = minigrad.randn(4)
+    np.testing.assert_array_equal(a.numpy(), b.numpy())
+    assert a.dtype == minigrad.float32
