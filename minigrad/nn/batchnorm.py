@@ -1,0 +1,2 @@
+"""nn layers: batchnorm."""
+__all__ = []

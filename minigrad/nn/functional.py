@@ -1,0 +1,19 @@
+"""``minigrad.nn.functional``: the functional form of every layer and loss, as ``torch.nn.functional``."""
+from ..ops.activation import *  # noqa: F401,F403
+from ..ops.conv import *  # noqa: F401,F403
+from ..ops.pool import *  # noqa: F401,F403
+from ..ops.norm import *  # noqa: F401,F403
+from ..ops.resize import *  # noqa: F401,F403
+from ..ops.loss import *  # noqa: F401,F403
+from ..ops import shape as _shape
+
+
+def pad(input, pad, mode="constant", value=0.0):  # noqa: A002
+    """``torch.nn.functional.pad``: pad the last dims, pad=(left, right, top, bottom, ...)."""
+    return _shape.pad(input, pad, mode=mode, value=value)
+
+
+def linear(input, weight, bias=None):  # noqa: A002
+    """``torch.nn.functional.linear``: input @ weight.T + bias."""
+    out = input @ weight.transpose(0, 1)
+    return out if bias is None else out + bias

@@ -1,0 +1,2 @@
+"""nn layers: init."""
+__all__ = []

@@ -1,0 +1,251 @@
+"""``nn.Module``: the base of every layer and model, with PyTorch's registration, state_dict and modes."""
+from collections import OrderedDict
+
+import numpy as np
+
+from ..tensor import Tensor
+from .parameter import Parameter
+
+
+class Module:
+    """Base class of layers, as ``torch.nn.Module``: attributes that are Parameters, Modules or
+    registered buffers are tracked in order, so ``state_dict`` keys match PyTorch's for the same tree."""
+
+    def __init__(self):
+        object.__setattr__(self, "_parameters", OrderedDict())
+        object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "_non_persistent", set())
+        object.__setattr__(self, "training", True)
+
+    # ------------------------------------------------------------------ registration
+    def __setattr__(self, name, value):
+        if "_parameters" not in self.__dict__:
+            raise AttributeError(f"cannot assign '{name}' before Module.__init__() call")
+        params, buffers, modules = self._parameters, self._buffers, self._modules
+        if isinstance(value, (Parameter, Module)):
+            for store in (self.__dict__, params, buffers, modules):
+                store.pop(name, None)
+            (params if isinstance(value, Parameter) else modules)[name] = value
+        elif name in params or name in modules:
+            if value is not None:
+                kind = "parameter" if name in params else "child module"
+                raise TypeError(f"cannot assign '{type(value).__name__}' as {kind} '{name}' "
+                                f"({'Parameter' if name in params else 'Module'} or None expected)")
+            (params if name in params else modules)[name] = None
+        elif name in buffers:
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(f"cannot assign '{type(value).__name__}' as buffer '{name}' (Tensor or None expected)")
+            buffers[name] = value
+        else:
+            object.__setattr__(self, name, value)
+
+    def __getattr__(self, name):
+        for store in ("_parameters", "_buffers", "_modules"):
+            d = self.__dict__.get(store)
+            if d is not None and name in d:
+                return d[name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __delattr__(self, name):
+        for store in (self._parameters, self._buffers, self._modules):
+            if name in store:
+                del store[name]
+                return
+        object.__delattr__(self, name)
+
+    def register_parameter(self, name, param):
+        """Add a Parameter (or None) under ``name``, as ``torch.nn.Module.register_parameter``."""
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(f"cannot assign '{type(param).__name__}' as parameter '{name}' (Parameter or None expected)")
+        self._parameters[name] = param
+
+    def register_buffer(self, name, tensor, persistent=True):
+        """Add a state tensor that is not learned (e.g. running_mean), as ``torch.nn.Module.register_buffer``."""
+        self._buffers[name] = tensor
+        if not persistent:
+            self._non_persistent.add(name)
+
+    def add_module(self, name, module):
+        self._modules[name] = module
+
+    # ------------------------------------------------------------------ traversal
+    def named_modules(self, memo=None, prefix=""):
+        """Every module of the tree, depth first, self included, as ``torch.nn.Module.named_modules``."""
+        memo = set() if memo is None else memo
+        if id(self) in memo:
+            return
+        memo.add(id(self))
+        yield prefix, self
+        for name, child in self._modules.items():
+            if child is not None:
+                yield from child.named_modules(memo, prefix + ("." if prefix else "") + name)
+
+    def modules(self):
+        for _, m in self.named_modules():
+            yield m
+
+    def named_children(self):
+        for name, child in self._modules.items():
+            if child is not None:
+                yield name, child
+
+    def children(self):
+        for _, child in self.named_children():
+            yield child
+
+    def _named_members(self, store, recurse=True):
+        seen = set()
+        modules = self.named_modules() if recurse else [("", self)]
+        for prefix, module in modules:
+            for name, value in getattr(module, store).items():
+                if value is None or id(value) in seen:
+                    continue
+                seen.add(id(value))
+                yield prefix + ("." if prefix else "") + name, value
+
+    def named_parameters(self, prefix="", recurse=True):
+        for name, p in self._named_members("_parameters", recurse):
+            yield prefix + ("." if prefix else "") + name, p
+
+    def parameters(self, recurse=True):
+        for _, p in self.named_parameters(recurse=recurse):
+            yield p
+
+    def named_buffers(self, prefix="", recurse=True):
+        for name, b in self._named_members("_buffers", recurse):
+            yield prefix + ("." if prefix else "") + name, b
+
+    def buffers(self, recurse=True):
+        for _, b in self.named_buffers(recurse=recurse):
+            yield b
+
+    # ------------------------------------------------------------------ state
+    def state_dict(self):
+        """Parameters and persistent buffers by dotted name, as numpy arrays (copies), in PyTorch's key order."""
+        out = OrderedDict()
+        for prefix, module in self.named_modules():
+            dot = prefix + ("." if prefix else "")
+            for name, p in module._parameters.items():
+                if p is not None:
+                    out[dot + name] = np.array(p.detach().cpu().numpy(), copy=True)
+            for name, b in module._buffers.items():
+                if b is not None and name not in module._non_persistent:
+                    out[dot + name] = np.array(b.detach().cpu().numpy(), copy=True)
+        return out
+
+    def _state_tensors(self):
+        found = OrderedDict()
+        for prefix, module in self.named_modules():
+            dot = prefix + ("." if prefix else "")
+            for store in ("_parameters", "_buffers"):
+                for name, t in getattr(module, store).items():
+                    if t is not None and not (store == "_buffers" and name in module._non_persistent):
+                        found[dot + name] = t
+        return found
+
+    def load_state_dict(self, state_dict, strict=True):
+        """Copy values (numpy arrays or Tensors) into parameters and buffers, as ``torch.nn.Module.load_state_dict``.
+
+        Every problem (missing or unexpected keys, shape mismatches) is checked before anything is
+        written, so a failed load leaves the module unchanged. Returns (missing_keys, unexpected_keys).
+        """
+        own = self._state_tensors()
+        missing = [k for k in own if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in own]
+        errors = []
+        staged = []
+        for key, target in own.items():
+            if key not in state_dict:
+                continue
+            value = state_dict[key]
+            value = value.detach().cpu().numpy() if isinstance(value, Tensor) else np.asarray(value)
+            if tuple(value.shape) != tuple(target.shape):
+                errors.append(f"size mismatch for {key}: copying a param with shape {tuple(value.shape)}, "
+                              f"the shape in current model is {tuple(target.shape)}.")
+                continue
+            staged.append((target, value))
+        if strict and (missing or unexpected):
+            if unexpected:
+                errors.insert(0, "Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ".")
+            if missing:
+                errors.insert(0, "Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + ".")
+        if errors:
+            raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(errors))
+        for target, value in staged:
+            target.array = target.backend.from_numpy(np.array(value, dtype=target.dtype, copy=True))
+        return missing, unexpected
+
+    # ------------------------------------------------------------------ modes and devices
+    def train(self, mode=True):
+        """Set training mode on every submodule (BatchNorm uses batch statistics), as ``torch.nn.Module.train``."""
+        for m in self.modules():
+            object.__setattr__(m, "training", bool(mode))
+        return self
+
+    def eval(self):
+        return self.train(False)
+
+    def requires_grad_(self, requires_grad=True):
+        for p in self.parameters():
+            p.requires_grad_(requires_grad)
+        return self
+
+    def zero_grad(self, set_to_none=True):
+        """Clear every parameter's gradient, as ``torch.nn.Module.zero_grad``."""
+        for p in self.parameters():
+            if set_to_none:
+                p.grad = None
+            elif p.grad is not None:
+                p.grad = p.grad.detach()
+                p.grad.array = p.backend.full(p.shape, 0.0, p.dtype)
+
+    def to(self, *args, **kwargs):
+        """Move parameters and buffers in place to a device (and/or float dtype), as ``torch.nn.Module.to``."""
+        for t in list(self.parameters()) + list(self.buffers()):
+            moved = Tensor.to(t.detach(), *args, **kwargs)
+            if not t.is_floating_point() and moved.dtype != t.dtype:
+                moved = Tensor.to(t.detach(), moved.device)
+            t.array, t.device = moved.array, moved.device
+            if t.grad is not None:
+                t.grad = t.grad.to(t.device)
+        return self
+
+    def cpu(self):
+        return self.to("cpu")
+
+    def cuda(self):
+        return self.to("cuda")
+
+    def float(self):
+        return self.to(np.float32)
+
+    def double(self):
+        return self.to(np.float64)
+
+    def apply(self, fn):
+        for m in self.children():
+            m.apply(fn)
+        fn(self)
+        return self
+
+    # ------------------------------------------------------------------ calling and printing
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError(f"Module [{type(self).__name__}] is missing the required \"forward\" function")
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    def extra_repr(self):
+        return ""
+
+    def __repr__(self):
+        lines = []
+        for name, child in self._modules.items():
+            child_repr = repr(child).replace("\n", "\n  ")
+            lines.append(f"({name}): {child_repr}")
+        extra = self.extra_repr()
+        if not lines:
+            return f"{type(self).__name__}({extra})"
+        body = "\n  ".join(([extra] if extra else []) + lines)
+        return f"{type(self).__name__}(\n  {body}\n)"

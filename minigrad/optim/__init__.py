@@ -1,0 +1,1 @@
+"""``minigrad.optim``: optimizers with PyTorch's update rules."""
