@@ -144,7 +144,8 @@ class Tensor:
 
     def _accumulate_grad(self, grad_array):
         if self.grad is None:
-            self.grad = Tensor._wrap(grad_array, self.device)
+            # A copy: backward may hand the same array to several inputs, or a view of another gradient.
+            self.grad = Tensor._wrap(self.backend.copy(grad_array), self.device)
         else:
             self.grad.array = self.backend.add(self.grad.array, grad_array)
 
@@ -177,6 +178,11 @@ class Tensor:
         return float(self.item()) if not isinstance(self.item(), bool) else float(self.item())
 
     def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        if self.is_floating_point():
+            raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self.item())
 
     def __bool__(self):

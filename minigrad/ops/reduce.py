@@ -1,19 +1,47 @@
-"""Reductions: sum, mean, var, max, min, argmax."""
-from ..autograd import Function
+"""Reductions: sum, mean, var, std, max, min, amax, amin, argmax, argmin.
 
-__all__ = ["sum"]
+``dim`` is an int or a tuple of ints (negatives count from the end) and
+``keepdim`` keeps the reduced dims as size 1, everywhere, as in PyTorch.
+"""
+from collections import namedtuple
+
+from ..autograd import Function
+from ..tensor import Tensor, _is_floating
+from .shape import normalize_dim
+
+__all__ = ["sum", "mean", "var", "std", "max", "min", "amax", "amin", "argmax", "argmin"]
+
+# The (values, indices) pair of ``max(dim=...)``, as ``torch.return_types.max``.
+max_result = namedtuple("max", ["values", "indices"])
+min_result = namedtuple("min", ["values", "indices"])
 
 
 def _axes(dim, ndim):
-    """Normalise ``dim`` (None, int or tuple, negatives allowed) to a sorted tuple of axes."""
-    if dim is None:
+    """``dim`` (None, int or tuple; None or () meaning every dim) as a sorted tuple of distinct axes."""
+    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
         return tuple(range(ndim))
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
-    return tuple(sorted(d % ndim if ndim else 0 for d in dims))
+    axes = sorted({normalize_dim(d, ndim) for d in dims})
+    if len(axes) != len(dims):
+        raise RuntimeError(f"dim {dims} appears multiple times in the list of dims")
+    return tuple(axes) if ndim else ()
 
 
 def _keepdim_shape(shape, axes):
     return tuple(1 if i in axes else s for i, s in enumerate(shape))
+
+
+def _count(shape, axes):
+    n = 1
+    for a in axes:
+        n *= shape[a]
+    return n
+
+
+def _check_floating(x, op):
+    if not _is_floating(x.dtype):
+        raise RuntimeError(f"{op}(): could not infer output dtype. Input dtype must be a floating point dtype, "
+                           f"got {x.dtype}")
 
 
 class Sum(Function):
@@ -22,8 +50,9 @@ class Sum(Function):
         return self.B.sum(a, axis=axes, keepdims=keepdim)
 
     def backward(self, g):
-        g = g.reshape(_keepdim_shape(self.in_shape, self.axes))
-        return self.B.copy(self.B.broadcast_to(g, self.in_shape))
+        B = self.B
+        g = B.reshape(g, _keepdim_shape(self.in_shape, self.axes))
+        return B.copy(B.broadcast_to(g, self.in_shape))
 
 
 def sum(x, dim=None, keepdim=False):  # noqa: A001
@@ -31,4 +60,174 @@ def sum(x, dim=None, keepdim=False):  # noqa: A001
     return Sum.apply(x, axes=_axes(dim, x.ndim), keepdim=keepdim)
 
 
-METHODS = {"sum": sum}
+class Mean(Function):
+    def forward(self, a, axes, keepdim):
+        self.in_shape, self.axes = a.shape, axes
+        return self.B.mean(a, axis=axes, keepdims=keepdim)
+
+    def backward(self, g):
+        B = self.B
+        g = B.reshape(g, _keepdim_shape(self.in_shape, self.axes))
+        return B.div(B.broadcast_to(g, self.in_shape), B.scalar(_count(self.in_shape, self.axes), g.dtype))
+
+
+def mean(x, dim=None, keepdim=False):
+    """``torch.mean`` of a floating tensor over all elements or over ``dim``."""
+    _check_floating(x, "mean")
+    return Mean.apply(x, axes=_axes(dim, x.ndim), keepdim=keepdim)
+
+
+class Var(Function):
+    def forward(self, a, axes, correction, keepdim):
+        self.in_shape, self.axes, self.correction = a.shape, axes, correction
+        self.save_for_backward(a)
+        return self.B.var(a, axis=axes, correction=correction, keepdims=keepdim)
+
+    def backward(self, g):
+        B, a = self.B, self.saved[0]
+        centred = B.sub(a, B.mean(a, axis=self.axes, keepdims=True))
+        dof = _count(self.in_shape, self.axes) - self.correction
+        scale = B.scalar(2.0 / dof if dof > 0 else float("inf"), g.dtype)  # no degrees of freedom: NaN, as torch
+        return B.mul(centred, B.mul(B.reshape(g, _keepdim_shape(self.in_shape, self.axes)), scale))
+
+
+def _correction(unbiased, correction):
+    if correction is not None and unbiased is not None:
+        raise RuntimeError("var/std: pass only one of 'unbiased' and 'correction'")
+    if correction is not None:
+        return correction
+    return 1 if unbiased is None or unbiased else 0
+
+
+def var(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """``torch.var``: unbiased (correction=1) by default; ``unbiased=False`` or ``correction=0`` divide by N.
+
+    ``x.var(False)`` is read as ``unbiased=False``, as PyTorch's legacy overload.
+    """
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
+    _check_floating(x, "var")
+    return Var.apply(x, axes=_axes(dim, x.ndim), correction=_correction(unbiased, correction), keepdim=keepdim)
+
+
+def std(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """``torch.std``: the square root of ``var`` with the same arguments."""
+    return var(x, dim, unbiased, keepdim, correction=correction).sqrt()
+
+
+class Extreme(Function):
+    """max/min over several dims; ties share the gradient evenly, as PyTorch's amax/amin and full max/min."""
+
+    def forward(self, a, axes, keepdim, largest):
+        B = self.B
+        self.axes = axes
+        out = (B.amax if largest else B.amin)(a, axis=axes, keepdims=True)
+        self.save_for_backward(a, out)
+        return out if keepdim else B.reshape(out, tuple(s for i, s in enumerate(a.shape) if i not in axes))
+
+    def backward(self, g):
+        B = self.B
+        a, out = self.saved
+        winners = B.astype(B.equal(a, out), g.dtype)
+        share = B.div(B.reshape(g, out.shape), B.sum(winners, axis=self.axes, keepdims=True))
+        return B.mul(winners, share)
+
+
+class TakeAlongDim(Function):
+    """The values at ``indices`` along one axis; the gradient goes back to those positions only."""
+
+    def forward(self, a, indices, axis, keepdim):
+        self.in_shape, self.indices, self.axis = a.shape, indices, axis
+        out = self.B.take_along_axis(a, indices, axis)
+        return out if keepdim else self.B.reshape(out, a.shape[:axis] + a.shape[axis + 1:])
+
+    def backward(self, g):
+        B = self.B
+        g = B.reshape(g, self.indices.shape)
+        return B.scatter_along_axis(g, self.indices, self.axis, self.in_shape)
+
+
+def _extreme(x, dim, keepdim, largest, name):
+    if dim is None:
+        if x.numel() == 0:
+            raise RuntimeError(f"{name}(): expected reduction dim to be specified for input.numel() == 0")
+        return Extreme.apply(x, axes=tuple(range(x.ndim)), keepdim=False, largest=largest)
+    if not isinstance(dim, int) or isinstance(dim, bool):
+        raise TypeError(f"{name}(): dim must be an int, got {dim!r} (use amax/amin to reduce several dims)")
+    axis = normalize_dim(dim, x.ndim)
+    if x.ndim == 0:
+        values, indices = x, Tensor._wrap(x.backend.argmax(x.array), x.device)
+        return (max_result if largest else min_result)(values, indices)
+    B = x.backend
+    if x.shape[axis] == 0:
+        raise IndexError(f"{name}(): expected reduction dim {dim} to have non-zero size, shape {tuple(x.shape)}")
+    indices = (B.argmax if largest else B.argmin)(x.array, axis=axis, keepdims=True)
+    values = TakeAlongDim.apply(x, indices=indices, axis=axis, keepdim=keepdim)
+    if not keepdim:
+        indices = B.reshape(indices, tuple(values.shape))
+    return (max_result if largest else min_result)(values, Tensor._wrap(indices, x.device))
+
+
+def max(x, dim=None, keepdim=False):  # noqa: A001
+    """``torch.max``: the largest element; with ``dim``, a (values, indices) namedtuple.
+
+    The gradient of the full reduction is shared among tied maxima; with
+    ``dim`` it goes to the returned index, as in PyTorch. ``max(x, other)``
+    is ``maximum``.
+    """
+    if isinstance(dim, Tensor):
+        from .elementwise import maximum
+        return maximum(x, dim)
+    return _extreme(x, dim, keepdim, True, "max")
+
+
+def min(x, dim=None, keepdim=False):  # noqa: A001
+    """``torch.min``: the smallest element; with ``dim``, a (values, indices) namedtuple."""
+    if isinstance(dim, Tensor):
+        from .elementwise import minimum
+        return minimum(x, dim)
+    return _extreme(x, dim, keepdim, False, "min")
+
+
+def _amax_amin(x, dim, keepdim, largest, name):
+    if x.numel() == 0 and any(x.shape[a] == 0 for a in _axes(dim, x.ndim)):
+        raise IndexError(f"{name}(): expected a non-empty reduction, got shape {tuple(x.shape)} and dim {dim}")
+    return Extreme.apply(x, axes=_axes(dim, x.ndim), keepdim=keepdim, largest=largest)
+
+
+def amax(x, dim=(), keepdim=False):
+    """``torch.amax``: max over ``dim`` (int or tuple; () means all); ties share the gradient evenly."""
+    return _amax_amin(x, dim, keepdim, True, "amax")
+
+
+def amin(x, dim=(), keepdim=False):
+    """``torch.amin``: min over ``dim`` (int or tuple; () means all); ties share the gradient evenly."""
+    return _amax_amin(x, dim, keepdim, False, "amin")
+
+
+def _arg(x, dim, keepdim, largest):
+    B = x.backend
+    find = B.argmax if largest else B.argmin
+    if dim is None:
+        index = find(B.reshape(x.array, (-1,)))
+        if keepdim:
+            index = B.reshape(index, (1,) * x.ndim)
+        return Tensor._wrap(index, x.device)
+    axis = normalize_dim(dim, x.ndim)
+    if x.ndim == 0:
+        return Tensor._wrap(find(x.array), x.device)
+    return Tensor._wrap(find(x.array, axis=axis, keepdims=keepdim), x.device)
+
+
+def argmax(x, dim=None, keepdim=False):
+    """``torch.argmax``: int64 index of the first maximum (of the flattened tensor when ``dim`` is None)."""
+    return _arg(x, dim, keepdim, True)
+
+
+def argmin(x, dim=None, keepdim=False):
+    """``torch.argmin``: int64 index of the first minimum (of the flattened tensor when ``dim`` is None)."""
+    return _arg(x, dim, keepdim, False)
+
+
+METHODS = {"sum": sum, "mean": mean, "var": var, "std": std, "max": max, "min": min,
+           "amax": amax, "amin": amin, "argmax": argmax, "argmin": argmin}

@@ -1,11 +1,49 @@
-"""Shape ops: reshape, permute, indexing, cat... and moving between dtypes and devices."""
+"""Shape ops: reshape, permute, expand, indexing, cat, stack, pad... and moving between dtypes and devices.
+
+Reshapes, transposes and basic indexing return views sharing the input's
+memory, as in PyTorch; their backward passes move the gradient back the same
+cheap way. Indexing and padding live in ``ops/indexing.py``, in-place writers (``zero_``,
+``uniform_``...) in ``ops/inplace.py``; both are attached to Tensor from here.
+"""
+from types import SimpleNamespace
+
+import numpy as np
+
 from ..autograd import Function
 from ..backends import get_backend
 from ..tensor import Tensor, _is_floating
+from .indexing import getitem, pad  # noqa: F401  (pad is reached as ops.shape.pad by nn.functional)
+from .inplace import zero_, fill_, copy_, uniform_, normal_, setitem
 
-__all__ = ["to_dtype", "to_device"]
+__all__ = ["to_dtype", "to_device", "reshape", "flatten", "permute", "transpose", "squeeze", "unsqueeze",
+           "cat", "concat", "stack", "split", "chunk", "clone"]
 
 
+def normalize_dim(dim, ndim):
+    """``dim`` as an axis in [0, ndim), negatives counted from the end; IndexError as PyTorch's when out of range."""
+    bound = max(ndim, 1)  # a 0-d tensor accepts dim 0 and -1, as in PyTorch
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"dim must be an int, got {type(dim).__name__}")
+    if not -bound <= dim < bound:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-bound}, {bound - 1}], but got {dim})")
+    return int(dim) % bound
+
+
+def _sizes(args):
+    """``f(2, 3)`` and ``f((2, 3))`` both give (2, 3)."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        return tuple(args[0])
+    return tuple(args)
+
+
+def _numel(shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
+# ------------------------------------------------------------------ dtype and device
 class ToDtype(Function):
     def forward(self, a, dtype):
         self.source_dtype = a.dtype
@@ -46,4 +84,270 @@ def to_device(x, target):
     return out
 
 
-METHODS = {}
+# ------------------------------------------------------------------ reshaping
+class Reshape(Function):
+    def forward(self, a, shape, view=False):
+        self.in_shape = a.shape
+        if not view:
+            return self.B.reshape(a, shape)
+        out = self.B.reshape_view(a, shape)
+        if out is None:
+            raise RuntimeError(
+                f"view: shape {tuple(shape)} is not compatible with the strides of the input of shape "
+                f"{tuple(a.shape)} (a non-contiguous tensor); use .reshape(...) instead")
+        return out
+
+    def backward(self, g):
+        return self.B.reshape(g, self.in_shape)
+
+
+def _infer_shape(op, x, shape):
+    """Resolve one -1 in ``shape``; the error names both shapes, as PyTorch's names the size."""
+    shape = tuple(int(s) for s in shape)
+    numel = x.numel()
+    if shape.count(-1) > 1:
+        raise RuntimeError(f"{op}: only one dimension can be inferred, got shape {shape}")
+    known = _numel(s for s in shape if s != -1)
+    if -1 in shape:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"{op}: shape {shape} is invalid for input of shape {tuple(x.shape)} (size {numel})")
+        shape = tuple(numel // known if s == -1 else s for s in shape)
+    if any(s < 0 for s in shape) or _numel(shape) != numel:
+        raise RuntimeError(f"{op}: shape {shape} is invalid for input of shape {tuple(x.shape)} (size {numel})")
+    return shape
+
+
+def reshape(x, *shape):
+    """``torch.reshape``: a view when possible, else a copy; one size may be -1."""
+    shape = _infer_shape("reshape", x, _sizes(shape))
+    return x if shape == tuple(x.shape) else Reshape.apply(x, shape=shape)
+
+
+def view(x, *shape):
+    """``torch.Tensor.view``: like reshape but never copies; fails on incompatible strides."""
+    return Reshape.apply(x, shape=_infer_shape("view", x, _sizes(shape)), view=True)
+
+
+def flatten(x, start_dim=0, end_dim=-1):
+    """``torch.flatten``: merge dims start_dim..end_dim into one; a 0-d tensor becomes 1-d."""
+    if x.ndim == 0:
+        return reshape(x, 1)
+    start, end = normalize_dim(start_dim, x.ndim), normalize_dim(end_dim, x.ndim)
+    if start > end:
+        raise RuntimeError(f"flatten() has invalid args: start_dim {start_dim} cannot come after end_dim {end_dim}")
+    shape = tuple(x.shape)
+    return reshape(x, shape[:start] + (_numel(shape[start:end + 1]),) + shape[end + 1:])
+
+
+def squeeze(x, dim=None):
+    """``torch.squeeze``: drop size-1 dims (all, or those in ``dim``, an int or tuple); other dims stay."""
+    if dim is None:
+        axes = range(x.ndim)
+    else:
+        axes = {normalize_dim(d, x.ndim) for d in ((dim,) if isinstance(dim, int) else dim)}
+    shape = tuple(s for i, s in enumerate(x.shape) if not (i in axes and s == 1))
+    return reshape(x, shape)
+
+
+def unsqueeze(x, dim):
+    """``torch.unsqueeze``: insert a size-1 dim at ``dim`` in [-ndim-1, ndim]."""
+    d = normalize_dim(dim, x.ndim + 1)
+    shape = tuple(x.shape)
+    return Reshape.apply(x, shape=shape[:d] + (1,) + shape[d:])
+
+
+class Permute(Function):
+    def forward(self, a, axes):
+        self.inverse = tuple(sorted(range(len(axes)), key=axes.__getitem__))
+        return self.B.permute(a, axes)
+
+    def backward(self, g):
+        return self.B.permute(g, self.inverse)
+
+
+def permute(x, *dims):
+    """``torch.permute``: reorder the dims (a view)."""
+    dims = _sizes(dims)
+    axes = tuple(normalize_dim(d, x.ndim) for d in dims)
+    if len(axes) != x.ndim or sorted(axes) != list(range(x.ndim)):
+        raise RuntimeError(f"permute: dims {dims} are not a permutation of the {x.ndim} dims of shape {tuple(x.shape)}")
+    return x if axes == tuple(range(x.ndim)) else Permute.apply(x, axes=axes)
+
+
+def transpose(x, dim0, dim1):
+    """``torch.transpose``: swap two dims (a view)."""
+    axes = list(range(x.ndim))
+    d0, d1 = normalize_dim(dim0, x.ndim), normalize_dim(dim1, x.ndim)
+    axes[d0], axes[d1] = axes[d1], axes[d0]
+    return permute(x, axes)
+
+
+def t(x):
+    """``torch.t``: transpose a 2-D tensor; 0-d and 1-d tensors come back as they are."""
+    if x.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
+    return x if x.ndim < 2 else transpose(x, 0, 1)
+
+
+def _reversed_dims(x):
+    """``Tensor.T``: all dims reversed (the transpose of a matrix)."""
+    return permute(x, tuple(reversed(range(x.ndim))))
+
+
+class Expand(Function):
+    def forward(self, a, shape):
+        self.in_shape = a.shape
+        return self.B.broadcast_to(a, shape)
+
+    def backward(self, g):
+        return self.B.sum_to_shape(g, self.in_shape)
+
+
+def expand(x, *sizes):
+    """``torch.Tensor.expand``: broadcast size-1 dims (and new leading dims) without copying; -1 keeps a size."""
+    sizes = tuple(int(s) for s in _sizes(sizes))
+    lead = len(sizes) - x.ndim
+    if lead < 0:
+        raise RuntimeError(f"expand: the number of sizes provided ({len(sizes)}) must be greater or equal "
+                           f"to the number of dimensions in the tensor ({x.ndim})")
+    shape = list(sizes)
+    for i, s in enumerate(x.shape):
+        want = sizes[lead + i]
+        if want == -1:
+            shape[lead + i] = s
+        elif want != s and s != 1:
+            raise RuntimeError(f"expand: the expanded size of the tensor ({want}) must match the existing size ({s}) "
+                               f"at non-singleton dimension {lead + i}. Target sizes: {list(sizes)}. "
+                               f"Tensor sizes: {list(x.shape)}")
+    if any(s < 0 for s in shape):
+        raise RuntimeError(f"expand: -1 is not allowed in a new leading dimension, sizes {list(sizes)}")
+    shape = tuple(shape)
+    return x if shape == tuple(x.shape) else Expand.apply(x, shape=shape)
+
+
+class Contiguous(Function):
+    def forward(self, a):
+        return self.B.contiguous(a)
+
+    def backward(self, g):
+        return g
+
+
+def contiguous(x):
+    """``torch.Tensor.contiguous``: the tensor itself if already C-contiguous, else a contiguous copy."""
+    return x if x.backend.is_contiguous(x.array) else Contiguous.apply(x)
+
+
+class Clone(Function):
+    def forward(self, a):
+        return self.B.copy(a)
+
+    def backward(self, g):
+        return g
+
+
+def clone(x):
+    """``torch.clone``: a copy that stays in the graph."""
+    return Clone.apply(x)
+
+
+# ------------------------------------------------------------------ joining and splitting
+def _same_dtype(tensors):
+    """Cast to one promoted dtype, as ``torch.cat`` promotes (a float beats an int)."""
+    from .elementwise import _result_dtype
+    dtype = tensors[0].dtype
+    for t in tensors[1:]:
+        dtype = _result_dtype(SimpleNamespace(dtype=dtype), t)
+    return [t if t.dtype == dtype else t.to(dtype) for t in tensors]
+
+
+class Cat(Function):
+    def forward(self, *arrays, axis):
+        self.axis, self.sizes = axis, [a.shape[axis] for a in arrays]
+        return self.B.concatenate(arrays, axis)
+
+    def backward(self, g):
+        pieces = self.B.split_at(g, self.sizes, self.axis)
+        return tuple(p if need else None for p, need in zip(pieces, self.needs_input_grad))
+
+
+def cat(tensors, dim=0):
+    """``torch.cat``: join tensors along an existing dim; all other sizes must match."""
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("cat: expected a non-empty list of Tensors")
+    ref = tensors[0]
+    if any(t.ndim == 0 for t in tensors):
+        raise RuntimeError("cat: zero-dimensional tensors cannot be concatenated; use stack")
+    axis = normalize_dim(dim, ref.ndim)
+    for i, t in enumerate(tensors[1:], 1):
+        if t.ndim != ref.ndim or any(a != b for d, (a, b) in enumerate(zip(t.shape, ref.shape)) if d != axis):
+            raise RuntimeError(f"cat: sizes of tensors must match except in dimension {axis}, got shapes "
+                               f"{tuple(ref.shape)} (tensor 0) and {tuple(t.shape)} (tensor {i})")
+    return Cat.apply(*_same_dtype(tensors), axis=axis)
+
+
+concat = cat
+
+
+class Stack(Function):
+    def forward(self, *arrays, axis):
+        self.axis = axis
+        return self.B.stack(arrays, axis)
+
+    def backward(self, g):
+        lead = (slice(None),) * self.axis
+        return tuple(self.B.getitem(g, lead + (i,)) if need else None for i, need in enumerate(self.needs_input_grad))
+
+
+def stack(tensors, dim=0):
+    """``torch.stack``: join equally-shaped tensors along a new dim."""
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    for i, t in enumerate(tensors[1:], 1):
+        if tuple(t.shape) != tuple(tensors[0].shape):
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {tuple(tensors[0].shape)} "
+                               f"at entry 0 and {tuple(t.shape)} at entry {i}")
+    return Stack.apply(*_same_dtype(tensors), axis=normalize_dim(dim, tensors[0].ndim + 1))
+
+
+def split(x, split_size_or_sections, dim=0):
+    """``torch.split``: pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the given sizes."""
+    axis = normalize_dim(dim, x.ndim)
+    n = x.shape[axis]
+    if isinstance(split_size_or_sections, int):
+        step = split_size_or_sections
+        if step <= 0:
+            raise RuntimeError(f"split expects split_size be positive, got {step}")
+        sizes = [min(step, n - start) for start in range(0, n, step)] or [0]
+    else:
+        sizes = [int(s) for s in split_size_or_sections]
+        if sum(sizes) != n:
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
+                               f"dimension {dim}), but got split_sizes={sizes}")
+    lead, pieces, start = (slice(None),) * axis, [], 0
+    for s in sizes:
+        pieces.append(getitem(x, lead + (slice(start, start + s),)))
+        start += s
+    return tuple(pieces)
+
+
+def chunk(x, chunks, dim=0):
+    """``torch.chunk``: at most ``chunks`` pieces of equal size (the last may be smaller)."""
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    n = x.shape[normalize_dim(dim, x.ndim)]
+    return split(x, max(-(-n // chunks), 1), dim)
+
+
+METHODS = {
+    "reshape": reshape, "view": view, "flatten": flatten, "squeeze": squeeze, "unsqueeze": unsqueeze,
+    "permute": permute, "transpose": transpose, "swapaxes": transpose, "t": t, "T": property(_reversed_dims),
+    "expand": expand, "expand_as": lambda x, other: expand(x, tuple(other.shape)),
+    "view_as": lambda x, other: view(x, tuple(other.shape)),
+    "reshape_as": lambda x, other: reshape(x, tuple(other.shape)),
+    "contiguous": contiguous, "is_contiguous": lambda x: x.backend.is_contiguous(x.array), "clone": clone,
+    "__getitem__": getitem, "__setitem__": setitem, "split": split, "chunk": chunk,
+    "zero_": zero_, "fill_": fill_, "copy_": copy_, "uniform_": uniform_, "normal_": normal_,
+}

@@ -1,7 +1,8 @@
-"""CPU kernels: reductions."""
+"""CPU kernels: reductions (numpy's, which sum pairwise in the input's float dtype)."""
 import numpy as np
 
-__all__ = ["sum", "broadcast_to"]
+__all__ = ["sum", "broadcast_to", "mean", "var", "amax", "amin", "argmax", "argmin",
+           "take_along_axis", "scatter_along_axis"]
 
 
 def sum(a, axis=None, keepdims=False):  # noqa: A001
@@ -9,4 +10,42 @@ def sum(a, axis=None, keepdims=False):  # noqa: A001
 
 
 def broadcast_to(a, shape):
+    """A read-only broadcast view: copy it before writing into it."""
     return np.broadcast_to(a, tuple(shape))
+
+
+def mean(a, axis=None, keepdims=False):
+    return np.mean(a, axis=axis, keepdims=keepdims, dtype=a.dtype)
+
+
+def var(a, axis=None, correction=1, keepdims=False):
+    """Variance with ``correction`` subtracted from the count (Bessel's correction when 1)."""
+    return np.var(a, axis=axis, ddof=correction, keepdims=keepdims, dtype=a.dtype)
+
+
+def amax(a, axis=None, keepdims=False):
+    return np.max(a, axis=axis, keepdims=keepdims)
+
+
+def amin(a, axis=None, keepdims=False):
+    return np.min(a, axis=axis, keepdims=keepdims)
+
+
+def argmax(a, axis=None, keepdims=False):
+    """First position of the maximum (NaN counts as the maximum), as int64."""
+    return np.argmax(a, axis=axis, keepdims=keepdims).astype(np.int64, copy=False)
+
+
+def argmin(a, axis=None, keepdims=False):
+    return np.argmin(a, axis=axis, keepdims=keepdims).astype(np.int64, copy=False)
+
+
+def take_along_axis(a, indices, axis):
+    return np.take_along_axis(a, indices, axis=axis)
+
+
+def scatter_along_axis(values, indices, axis, shape):
+    """Zeros of ``shape`` with ``values`` put at ``indices`` along ``axis`` (one index per slice: no collisions)."""
+    out = np.zeros(tuple(shape), dtype=values.dtype)
+    np.put_along_axis(out, indices, values, axis=axis)
+    return out

@@ -1,0 +1,119 @@
+"""Indexing (``Tensor.__getitem__``) and padding (``nn.functional.pad``), which reuses the index gather."""
+import numpy as np
+
+from ..autograd import Function
+from ..tensor import Tensor, int64, bool_
+
+
+class Index(Function):
+    def forward(self, a, index):
+        self.in_shape, self.index = a.shape, index
+        return self.B.getitem(a, index)
+
+    def backward(self, g):
+        return self.B.index_backward(g, self.in_shape, self.index)
+
+
+def _index_part(part, x):
+    """One element of an index, with tensors, lists and numpy arrays turned into backend arrays."""
+    if isinstance(part, Tensor):
+        if part.dtype == np.dtype("uint8"):  # a byte tensor is a mask, as in PyTorch
+            return part.backend.astype(part.array, bool_)
+        if part.dtype.kind not in "iub":
+            raise IndexError(f"tensors used as indices must be long, int, byte or bool tensors, got {part.dtype}")
+        if part.device != x.device:
+            part = part.to(x.device)
+        return part.array
+    if isinstance(part, (list, np.ndarray)):
+        probe = np.asarray(part)
+        if probe.dtype.kind not in "iub":
+            if probe.size:
+                raise IndexError(f"index arrays must hold integers or booleans, got {probe.dtype}")
+            probe = probe.astype(int64)
+        return x.backend.asarray(probe, probe.dtype if probe.dtype.kind == "b" else int64)
+    if part is None or part is Ellipsis or isinstance(part, (slice, int, np.integer)):
+        return part
+    raise IndexError(f"only integers, slices, None, Ellipsis and integer or boolean tensors are valid indices, "
+                     f"got {type(part).__name__}")
+
+
+def getitem(x, index):
+    """``Tensor.__getitem__`` with ints, slices (steps too), None, Ellipsis and integer or boolean index tensors.
+
+    Basic indexing returns a view; repeated integer indices accumulate their
+    gradients, as in PyTorch.
+    """
+    return Index.apply(x, index=index_parts(x, index))
+
+
+def index_parts(x, index):
+    """The index as a tuple the backend understands (shared by ``__getitem__`` and ``__setitem__``)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    parts = tuple(_index_part(p, x) for p in parts)
+    for p in parts:
+        if isinstance(p, slice) and p.step is not None and p.step <= 0:
+            raise ValueError("step must be greater than zero")
+    return parts
+
+
+class PadConstant(Function):
+    def forward(self, a, pads, value):
+        self.in_shape, self.pads = a.shape, pads
+        return self.B.pad_constant(a, pads, value)
+
+    def backward(self, g):
+        return self.B.pad_constant_backward(g, self.pads, self.in_shape)
+
+
+def _source_positions(n, before, after, mode):
+    """For one dim, the input position each padded output position copies (reflect, replicate, circular)."""
+    if mode == "reflect" and (before >= n or after >= n):
+        raise RuntimeError(f"pad: padding ({before}, {after}) should be less than the dimension size {n} "
+                           f"in reflect mode")
+    if mode == "circular" and (before > n or after > n):
+        raise RuntimeError(f"pad: padding ({before}, {after}) should be at most the dimension size {n} "
+                           f"in circular mode")
+    positions = range(-before, n + after)
+    if mode == "reflect":
+        return [-i if i < 0 else (2 * (n - 1) - i if i >= n else i) for i in positions]
+    if mode == "replicate":
+        return [min(max(i, 0), n - 1) for i in positions]
+    return [i % n for i in positions]
+
+
+def pad(input, pad, mode="constant", value=0.0):  # noqa: A002
+    """``torch.nn.functional.pad``: ``pad = (left, right, top, bottom, ...)`` starts from the last dim.
+
+    mode 'constant' (negative pads crop), 'reflect', 'replicate' or 'circular'.
+    """
+    pad = [int(p) for p in pad]
+    if len(pad) % 2:
+        raise RuntimeError(f"pad: padding length must be divisible by 2, got {len(pad)}")
+    if len(pad) // 2 > input.ndim:
+        raise RuntimeError(f"pad: padding length {len(pad)} is too large for an input of shape {tuple(input.shape)}")
+    pads = [(0, 0)] * input.ndim
+    for i in range(len(pad) // 2):
+        pads[input.ndim - 1 - i] = (pad[2 * i], pad[2 * i + 1])
+    if mode == "constant":
+        for n, (b, e) in zip(input.shape, pads):
+            if n + min(b, 0) + min(e, 0) < 0:
+                raise RuntimeError(f"pad: negative padding {(b, e)} crops more than the size {n} of input shape "
+                                   f"{tuple(input.shape)}")
+        return PadConstant.apply(input, pads=tuple(pads), value=value)
+    if mode not in ("reflect", "replicate", "circular"):
+        raise NotImplementedError(f"pad: mode '{mode}' is not supported (constant, reflect, replicate, circular)")
+    padded = len(pad) // 2
+    if padded not in (1, 2, 3) or input.ndim not in (padded + 1, padded + 2):
+        raise NotImplementedError(f"pad: padding size {len(pad)} is not supported for {input.ndim}D input in {mode} "
+                                  f"mode: it pads the last 1, 2 or 3 dims of a 2D-3D, 3D-4D or 4D-5D input")
+    out = input
+    for d, (b, e) in enumerate(pads):
+        if b or e:
+            if b < 0 or e < 0:
+                raise RuntimeError(f"pad: negative padding is only supported in constant mode, got {pad}")
+            positions = _source_positions(input.shape[d], b, e, mode)
+            index = input.backend.asarray(np.asarray(positions, dtype=int64))
+            out = Index.apply(out, index=(slice(None),) * d + (index,))
+    return out
+
+

@@ -1,0 +1,2 @@
+"""Utilities that are not ops: numerical gradient checking."""
+from .gradcheck import gradcheck, GradcheckError  # noqa: F401

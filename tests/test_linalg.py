@@ -1,0 +1,56 @@
+import numpy as np
+import pytest
+import torch
+
+import minigrad
+from helpers import compare
+
+SHAPES = [
+    [(3,), (3,)], [(2, 3), (3, 4)], [(3,), (3, 4)], [(2, 3), (3,)], [(5, 2, 3), (3, 4)], [(2, 3), (5, 3, 4)],
+    [(5, 2, 3), (5, 3, 4)], [(2, 1, 2, 3), (5, 3, 4)], [(4, 1, 2, 3), (1, 3, 3, 2)], [(3,), (2, 3, 4)],
+    [(2, 5, 3), (3,)], [(1, 3), (3, 1)]]
+
+
+@pytest.mark.parametrize("shapes", SHAPES, ids=lambda s: f"{s[0]}@{s[1]}".replace(" ", ""))
+def test_matmul_matches_torch(shapes):
+    out = compare(lambda a, b: a @ b, shapes=shapes)
+    assert out[0].dtype == minigrad.float32
+
+
+def test_matmul_function_mm_bmm_and_rmatmul():
+    compare(lambda a, b: minigrad.matmul(a, b), shapes=[(2, 3), (3, 4)], torch_fn=torch.matmul)
+    compare(lambda a, b: a.mm(b), shapes=[(2, 3), (3, 4)])
+    compare(lambda a, b: a.bmm(b), shapes=[(4, 2, 3), (4, 3, 5)])
+    a = np.random.default_rng(0).standard_normal((2, 3)).astype(np.float32)
+    compare(lambda b: a @ b, shapes=[(3, 2)], torch_fn=lambda b: torch.tensor(a) @ b)
+
+
+def test_matmul_gradient_for_one_input_only():
+    compare(lambda a, b: a @ b, shapes=[(4, 2, 3), (3, 5)], requires_grad=[False, True])
+    compare(lambda a, b: a @ b, shapes=[(4, 2, 3), (3, 5)], requires_grad=[True, False])
+
+
+def test_matmul_float64_and_int():
+    compare(lambda a, b: a @ b, inputs=[np.ones((2, 3)), np.ones((3, 2))])
+    compare(lambda a, b: a @ b, inputs=[np.arange(6).reshape(2, 3), np.arange(6).reshape(3, 2)])
+
+
+def test_matmul_errors_name_both_shapes():
+    with pytest.raises(RuntimeError, match=r"\(2, 3\).*\(4, 5\)"):
+        minigrad.ones(2, 3) @ minigrad.ones(4, 5)
+    with pytest.raises(RuntimeError, match=r"\(2, 2, 3\).*\(3, 3, 5\)"):
+        minigrad.ones(2, 2, 3) @ minigrad.ones(3, 3, 5)
+    with pytest.raises(RuntimeError, match="1D"):
+        minigrad.tensor(2.0) @ minigrad.ones(3)
+    with pytest.raises(RuntimeError, match="dtype"):
+        minigrad.ones(2, 2) @ minigrad.ones(2, 2, dtype=minigrad.float64)
+    with pytest.raises(RuntimeError, match="bmm"):
+        minigrad.ones(2, 2, 3).bmm(minigrad.ones(3, 3, 2))
+
+
+@pytest.mark.parametrize("shapes", [[(3,), (3,)], [(3,), (3, 2)], [(2, 3), (3,)], [(2, 2, 3), (3, 2)],
+                                    [(2, 3), (2, 3, 2)], [(2, 1, 2, 3), (3, 3, 2)]])
+def test_gradcheck_matmul(shapes):
+    rng = np.random.default_rng(0)
+    a, b = (minigrad.tensor(rng.standard_normal(s), dtype=minigrad.float64, requires_grad=True) for s in shapes)
+    assert minigrad.gradcheck(lambda x, y: x @ y, (a, b))
