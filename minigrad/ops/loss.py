@@ -1,3 +1,172 @@
-"""Differentiable ops: loss."""
-__all__ = []
+"""Losses, as ``torch.nn.functional``: cross_entropy (one fused kernel), nll_loss, BCE with logits, MSE, L1, Dice."""
+from ..autograd import Function
+from ..tensor import Tensor
+from . import activation, reduce
+from .elementwise import abs, clamp, exp, log, mul, sub  # noqa: A004
+
+__all__ = ["cross_entropy", "nll_loss", "binary_cross_entropy_with_logits", "mse_loss", "l1_loss",
+           "dice_loss", "one_hot"]
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+def _check_reduction(name, reduction):
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{name}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+
+
+class CrossEntropy(Function):
+    """Softmax + negative log-likelihood in one pass over (N, C, S) logits; label smoothing and class weights."""
+
+    def forward(self, x, target, weight, ignore_index, smoothing, reduction):
+        B = self.B
+        loss, lse, target_weight = B.cross_entropy_forward(x, target, weight, ignore_index, smoothing)
+        self.save_for_backward(x, target, weight, lse)
+        self.ignore_index, self.smoothing, self.reduction = ignore_index, smoothing, reduction
+        if reduction == "none":
+            return loss
+        total = B.sum(loss)
+        if reduction == "sum":
+            return total
+        # PyTorch divides the weighted sum by the total weight of the non-ignored targets.
+        self.denominator = B.sum(target_weight)
+        return B.div(total, self.denominator)
+
+    def backward(self, g):
+        B = self.B
+        x, target, weight, lse = self.saved
+        if self.reduction == "none":
+            scale = g
+        else:
+            per_pixel = g if self.reduction == "sum" else B.div(g, self.denominator)
+            scale = B.full(target.shape, 0.0, x.dtype)
+            scale = B.add(scale, per_pixel)
+        return B.cross_entropy_backward(x, target, weight, self.ignore_index, self.smoothing, lse, scale)
+
+
+def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):  # noqa: A002
+    """``torch.nn.functional.cross_entropy`` with class-index targets: logits (N, C) or (N, C, d1, ...),
+    targets (N) or (N, d1, ...), optional class ``weight``, ``ignore_index``, ``label_smoothing``.
+    Stable for logits of any size (log-sum-exp)."""
+    _check_reduction("cross_entropy", reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
+    if input.ndim < 1 or target.is_floating_point():
+        raise TypeError("cross_entropy: expects float logits and integer class-index targets "
+                        f"(got {input.dtype} logits and {target.dtype} targets)")
+    if input.ndim == 1:
+        return cross_entropy(input.unsqueeze(0), target.unsqueeze(0), weight, ignore_index, reduction,
+                             label_smoothing).reshape(() if reduction != "none" else ())
+    n, c = input.shape[0], input.shape[1]
+    expected = (n,) + tuple(input.shape[2:])
+    if tuple(target.shape) != expected:
+        raise ValueError(f"cross_entropy: input of shape {tuple(input.shape)} needs a target of shape "
+                         f"{expected}, got {tuple(target.shape)}")
+    if weight is not None and tuple(weight.shape) != (c,):
+        raise ValueError(f"cross_entropy: weight must have shape ({c},) for {c} classes, got {tuple(weight.shape)}")
+    B = input.backend
+    B.check_class_targets(target.array, c, ignore_index)
+    weights = weight.array if weight is not None else B.full((c,), 1.0, input.dtype)
+    pixels = 1
+    for s in input.shape[2:]:
+        pixels *= s
+    out = CrossEntropy.apply(input.reshape(n, c, pixels), target.reshape(n, pixels).array, weights,
+                             ignore_index=int(ignore_index), smoothing=float(label_smoothing),
+                             reduction=reduction)
+    return out.reshape(expected) if reduction == "none" else out
+
+
+def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):  # noqa: A002
+    """``torch.nn.functional.nll_loss``: -input[target] (input holds log-probabilities), weighted mean."""
+    _check_reduction("nll_loss", reduction)
+    c = input.shape[1]
+    hot = one_hot(target.clamp(min=0), c).to(input.dtype)
+    hot = hot.permute(0, hot.ndim - 1, *range(1, hot.ndim - 1)) if hot.ndim > 2 else hot
+    w = weight.reshape((1, c) + (1,) * (input.ndim - 2)) if weight is not None else 1.0
+    keep = (target != ignore_index).to(input.dtype)
+    picked_weight = reduce.sum(hot * w, 1) * keep
+    losses = -reduce.sum(input * hot * w, 1) * keep
+    if reduction == "none":
+        return losses
+    total = losses.sum()
+    return total if reduction == "sum" else total / picked_weight.sum()
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):  # noqa: A002
+    """``torch.nn.functional.binary_cross_entropy_with_logits``, stable for large logits, with ``pos_weight``."""
+    _check_reduction("binary_cross_entropy_with_logits", reduction)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(f"binary_cross_entropy_with_logits: target size {tuple(target.shape)} must be the same "
+                         f"as input size {tuple(input.shape)}")
+    # log(1 + exp(-x)) computed as log(exp(-m) + exp(-x - m)) + m with m = max(-x, 0): no overflow.
+    m = clamp(-input, min=0.0)
+    softplus_neg = log(exp(-m) + exp(-input - m)) + m
+    if pos_weight is not None:
+        log_weight = (pos_weight - 1) * target + 1
+        losses = (1 - target) * input + log_weight * softplus_neg
+    else:
+        losses = (1 - target) * input + softplus_neg
+    if weight is not None:
+        losses = losses * weight
+    return _reduce(losses, reduction)
+
+
+def _reduce(losses, reduction):
+    if reduction == "mean":
+        return losses.mean()
+    return losses.sum() if reduction == "sum" else losses
+
+
+def _check_same_shape(name, input, target):  # noqa: A002
+    if tuple(input.shape) != tuple(target.shape):
+        raise ValueError(f"{name}: input shape {tuple(input.shape)} and target shape {tuple(target.shape)} differ")
+
+
+def mse_loss(input, target, reduction="mean"):  # noqa: A002
+    """``torch.nn.functional.mse_loss``: (input - target)^2, reduced."""
+    _check_reduction("mse_loss", reduction)
+    _check_same_shape("mse_loss", input, target)
+    diff = sub(input, target)
+    return _reduce(mul(diff, diff), reduction)
+
+
+def l1_loss(input, target, reduction="mean"):  # noqa: A002
+    """``torch.nn.functional.l1_loss``: |input - target|, reduced."""
+    _check_reduction("l1_loss", reduction)
+    _check_same_shape("l1_loss", input, target)
+    return _reduce(abs(sub(input, target)), reduction)
+
+
+def one_hot(tensor, num_classes=-1):
+    """``torch.nn.functional.one_hot``: int64 classes (…) -> int64 (…, num_classes)."""
+    if tensor.is_floating_point():
+        raise TypeError("one_hot is only applicable to index tensor")
+    if num_classes < 0:
+        num_classes = int(tensor.max().item()) + 1
+    return Tensor._wrap(tensor.backend.one_hot(tensor.array, num_classes, tensor.dtype), tensor.device)
+
+
+def dice_loss(input, target, smooth=1.0, ignore_background=False):  # noqa: A002
+    """Soft multi-class Dice loss for segmentation (no PyTorch equivalent).
+
+    ``input``: logits (N, C, H, W); ``target``: class ids (N, H, W). With p = softmax(input, 1) and t the
+    one-hot target, per class k: dice_k = (2 Σ p_k t_k + smooth) / (Σ p_k + Σ t_k + smooth), sums over the
+    batch and pixels; the loss is 1 - mean_k dice_k (classes 1.. only when ``ignore_background``).
+    """
+    if input.ndim < 2 or tuple(target.shape) != (input.shape[0],) + tuple(input.shape[2:]):
+        raise ValueError(f"dice_loss: logits {tuple(input.shape)} need targets of shape "
+                         f"{(input.shape[0],) + tuple(input.shape[2:])}, got {tuple(target.shape)}")
+    c = input.shape[1]
+    probs = activation.softmax(input, 1)
+    hot = one_hot(target, c).to(input.dtype)
+    hot = hot.permute(0, hot.ndim - 1, *range(1, hot.ndim - 1))
+    axes = (0,) + tuple(range(2, input.ndim))
+    intersection = reduce.sum(probs * hot, axes)
+    cardinality = reduce.sum(probs, axes) + reduce.sum(hot, axes)
+    dice = (2 * intersection + smooth) / (cardinality + smooth)
+    if ignore_background:
+        dice = dice[1:]
+    return 1 - dice.mean()
+
+
 METHODS = {}

@@ -1,3 +1,90 @@
-"""Differentiable ops: norm."""
-__all__ = []
+"""Batch normalisation as one fused op (statistics, normalise, affine, optional ReLU), as ``F.batch_norm``."""
+from ..autograd import Function
+
+__all__ = ["batch_norm", "batch_norm_relu"]
 METHODS = {}
+
+
+class BatchNorm(Function):
+    """y = (x − mean)/sqrt(var + eps)·γ + β per channel (dim 1), statistics from the batch when training.
+
+    The backward pass is the closed form of the whole op, not a chain of small ops:
+    gx = (γ/σ)·(g − mean(g) − x̂·mean(g·x̂)) in training, g·γ/σ in eval; gγ = Σ g·x̂; gβ = Σ g.
+    """
+
+    def forward(self, x, weight, bias, running_mean=None, running_var=None, training=False,
+                momentum=0.1, eps=1e-5, relu=False):
+        B = self.B
+        if training:
+            out, mean, invstd, var = B.batch_norm_train_forward(x, weight, bias, eps, relu)
+            if running_mean is not None:
+                count = x.size // x.shape[1]
+                B.batch_norm_update_stats(running_mean, running_var, mean, var, momentum, count)
+        else:
+            out, mean, invstd = B.batch_norm_eval_forward(x, running_mean, running_var, weight, bias, eps, relu)
+        self.training, self.relu = training, relu
+        self.has = (weight is not None, bias is not None)
+        self.save_for_backward(x, mean, invstd, weight, bias)
+        return out
+
+    def backward(self, g):
+        x, mean, invstd, weight, bias = self.saved
+        # needs_input_grad lists only the tensors given: x, then weight and bias when present.
+        flags = iter(self.needs_input_grad)
+        needs = (next(flags), self.has[0] and next(flags), self.has[1] and next(flags))
+        gx, gw, gb = self.B.batch_norm_backward(g, x, mean, invstd, weight, bias, self.training,
+                                                self.relu, needs)
+        grads = [gx]
+        if self.has[0]:
+            grads.append(gw)
+        if self.has[1]:
+            grads.append(gb)
+        return tuple(grads)
+
+
+def _check(name, input, running_mean, running_var, weight, bias, training):  # noqa: A002
+    if input.ndim < 2:
+        raise ValueError(f"{name}: expected an input of shape (N, C, ...), got shape {tuple(input.shape)}")
+    channels = input.shape[1]
+    for label, t in (("running_mean", running_mean), ("running_var", running_var),
+                     ("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != (channels,):
+            raise RuntimeError(f"{name}: {label} should contain {channels} elements (the input's channels), "
+                               f"got shape {tuple(t.shape)}")
+    if (running_mean is None) != (running_var is None):
+        raise RuntimeError(f"{name}: running_mean and running_var must be given together")
+    if not training and running_mean is None:
+        raise RuntimeError(f"{name}: running_mean must be defined in evaluation mode")
+    if training and input.numel() // channels <= 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size {tuple(input.shape)}")
+
+
+def _apply(name, input, running_mean, running_var, weight, bias, training, momentum, eps, relu):  # noqa: A002
+    _check(name, input, running_mean, running_var, weight, bias, training)
+    if not input.is_floating_point():
+        raise TypeError(f"{name}: expected a floating-point input, got {input.dtype}")
+    return BatchNorm.apply(input, weight, bias,
+                           running_mean=None if running_mean is None else running_mean.array,
+                           running_var=None if running_var is None else running_var.array,
+                           training=bool(training), momentum=float(momentum), eps=float(eps), relu=relu)
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,  # noqa: A002
+               momentum=0.1, eps=1e-5):
+    """``torch.nn.functional.batch_norm`` over dim 1 of an (N, C, *) input.
+
+    Training normalises with the batch mean and biased variance and, when running
+    buffers are given, updates them in place: running ← (1 − momentum)·running +
+    momentum·batch, with the unbiased variance, as PyTorch. Eval uses the running
+    statistics.
+    """
+    return _apply("batch_norm", input, running_mean, running_var, weight, bias, training, momentum, eps, False)
+
+
+def batch_norm_relu(input, running_mean, running_var, weight=None, bias=None, training=False,  # noqa: A002
+                    momentum=0.1, eps=1e-5):
+    """``relu(batch_norm(...))`` in one op: one pass less over the activation and no intermediate tensor.
+
+    Same arguments and running-statistics update as ``batch_norm``.
+    """
+    return _apply("batch_norm_relu", input, running_mean, running_var, weight, bias, training, momentum, eps, True)

@@ -1,3 +1,122 @@
-"""Differentiable ops: pool."""
-__all__ = []
+"""2-D max and average pooling, as ``torch.nn.functional.max_pool2d`` and ``avg_pool2d``."""
+from ..autograd import Function
+from ..tensor import Tensor
+
+__all__ = ["max_pool2d", "avg_pool2d"]
 METHODS = {}
+
+
+def _pair(value, name, op):
+    if isinstance(value, (tuple, list)):
+        if len(value) == 1:
+            return int(value[0]), int(value[0])
+        if len(value) != 2:
+            raise ValueError(f"{op}: {name} must be an int or a pair of ints, got {value}")
+        return int(value[0]), int(value[1])
+    return int(value), int(value)
+
+
+def pool_output_size(size, kernel, stride, padding, dilation=1, ceil_mode=False):
+    """Output length of pooling along one dim, PyTorch's rule.
+
+    floor (or ceil) of (size + 2·padding − dilation·(kernel − 1) − 1)/stride, plus one; in ceil
+    mode the last window must start inside the input or its left padding, else it is dropped.
+    """
+    span = size + 2 * padding - dilation * (kernel - 1) - 1 + (stride - 1 if ceil_mode else 0)
+    out = span // stride + 1
+    if ceil_mode and (out - 1) * stride >= size + padding:
+        out -= 1
+    return out
+
+
+def _geometry(op, input, kernel_size, stride, padding, dilation, ceil_mode):  # noqa: A002
+    """Validate arguments as PyTorch does and return (kernel, stride, padding, dilation, out_size)."""
+    kernel = _pair(kernel_size, "kernel_size", op)
+    stride = kernel if stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0) \
+        else _pair(stride, "stride", op)
+    padding = _pair(padding, "padding", op)
+    dilation = _pair(dilation, "dilation", op)
+    if input.ndim not in (3, 4) or input.numel() == 0:
+        raise RuntimeError(f"{op}: non-empty 3D or 4D (batch mode) tensor expected for input, "
+                           f"got shape {tuple(input.shape)}")
+    if min(kernel) <= 0:
+        raise RuntimeError(f"{op}: kernel_size must be greater than zero, but got kH: {kernel[0]} kW: {kernel[1]}")
+    if min(stride) <= 0:
+        raise RuntimeError(f"{op}: stride should be greater than zero, but got sH: {stride[0]} sW: {stride[1]}")
+    if min(dilation) <= 0:
+        raise RuntimeError(f"{op}: dilation should be greater than zero, but got dilationH: {dilation[0]} "
+                           f"dilationW: {dilation[1]}")
+    for k, p, d in zip(kernel, padding, dilation):
+        if p < 0 or p > k // 2:
+            raise RuntimeError(f"{op}: pad should be at most half of effective kernel size, but got pad={p}, "
+                               f"kernel_size={k} and dilation={d}")
+    H, W = input.shape[-2:]
+    out_size = tuple(pool_output_size(n, k, s, p, d, ceil_mode)
+                     for n, k, s, p, d in zip((H, W), kernel, stride, padding, dilation))
+    if min(out_size) < 1:
+        raise RuntimeError(f"{op}: given input size {tuple(input.shape)}, kernel {kernel}, stride {stride}, "
+                           f"padding {padding} and dilation {dilation}, the calculated output size "
+                           f"{out_size} is too small")
+    return kernel, stride, padding, dilation, out_size
+
+
+class MaxPool2d(Function):
+    """Max over each window; the gradient goes to the window's argmax (first maximum in scan order)."""
+
+    def forward(self, x, kernel=None, stride=None, padding=None, dilation=None, out_size=None, indices_sink=None):
+        out, indices = self.B.max_pool2d_forward(x, kernel, stride, padding, dilation, out_size)
+        self.in_shape = x.shape
+        self.save_for_backward(indices)
+        indices_sink.append(indices)
+        return out
+
+    def backward(self, g):
+        return self.B.max_pool2d_backward(g, self.saved[0], self.in_shape)
+
+
+class AvgPool2d(Function):
+    """Mean over each window; the gradient is spread evenly back over the window."""
+
+    def forward(self, x, kernel=None, stride=None, padding=None, out_size=None, count_include_pad=True,
+                divisor_override=0):
+        self.args = (kernel, stride, padding, count_include_pad, divisor_override)
+        self.in_shape = x.shape
+        return self.B.avg_pool2d_forward(x, kernel, stride, padding, out_size, count_include_pad, divisor_override)
+
+    def backward(self, g):
+        kernel, stride, padding, count_include_pad, divisor_override = self.args
+        return self.B.avg_pool2d_backward(g, self.in_shape, kernel, stride, padding, count_include_pad,
+                                          divisor_override)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,  # noqa: A002
+               return_indices=False):
+    """``torch.nn.functional.max_pool2d`` on (N, C, H, W) or (C, H, W); stride defaults to kernel_size.
+
+    Padding counts as −inf. With ``return_indices`` also returns the int64 flat index
+    (into H·W of its input plane) of every maximum, as PyTorch.
+    """
+    kernel, stride, padding, dilation, out_size = _geometry("max_pool2d", input, kernel_size, stride, padding,
+                                                            dilation, ceil_mode)
+    sink = []
+    out = MaxPool2d.apply(input, kernel=kernel, stride=stride, padding=padding, dilation=dilation,
+                          out_size=out_size, indices_sink=sink)
+    if return_indices:
+        return out, Tensor._wrap(sink[0], input.device)
+    return out
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,  # noqa: A002
+               divisor_override=None):
+    """``torch.nn.functional.avg_pool2d``: window means; stride defaults to kernel_size.
+
+    The divisor is ``divisor_override`` if given, else the window size counting zero padding
+    (count_include_pad=True) or only the input pixels it covers.
+    """
+    kernel, stride, padding, _, out_size = _geometry("avg_pool2d", input, kernel_size, stride, padding, 1,
+                                                     ceil_mode)
+    if divisor_override is not None and int(divisor_override) == 0:
+        raise RuntimeError("avg_pool2d: divisor must be not zero")
+    return AvgPool2d.apply(input, kernel=kernel, stride=stride, padding=padding, out_size=out_size,
+                           count_include_pad=bool(count_include_pad),
+                           divisor_override=0 if divisor_override is None else int(divisor_override))

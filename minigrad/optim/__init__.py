@@ -1,1 +1,5 @@
-"""``minigrad.optim``: optimizers with PyTorch's update rules."""
+"""``minigrad.optim``: optimizers with PyTorch's update rules, and learning-rate schedulers."""
+from . import lr_scheduler  # noqa: F401
+from .adam import Adam, AdamW  # noqa: F401
+from .optimizer import Optimizer, state_dict_from_arrays, state_dict_to_arrays  # noqa: F401
+from .sgd import SGD  # noqa: F401

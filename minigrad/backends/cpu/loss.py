@@ -1,2 +1,98 @@
-"""CPU kernels: loss."""
-__all__ = []
+"""CPU kernels: the fused softmax cross-entropy over (N, C, S) logits, and one-hot encoding."""
+import numpy as np
+from numba import njit, prange
+
+__all__ = ["cross_entropy_forward", "cross_entropy_backward", "one_hot", "check_class_targets"]
+
+
+@njit(parallel=True, cache=True)
+def _ce_forward_kernel(x, target, weight, ignore_index, smoothing, loss, lse, target_weight):
+    n_batch, n_class, n_pix = x.shape
+    keep = np.float32(1.0) - smoothing
+    spread = smoothing / np.float32(n_class)
+    for flat in prange(n_batch * n_pix):
+        n = flat // n_pix
+        s = flat - n * n_pix
+        t = target[n, s]
+        peak = x[n, 0, s]
+        for c in range(1, n_class):
+            if x[n, c, s] > peak:
+                peak = x[n, c, s]
+        total = np.float32(0.0)
+        for c in range(n_class):
+            total += np.exp(x[n, c, s] - peak)
+        log_norm = peak + np.log(total)
+        lse[n, s] = log_norm
+        if t == ignore_index:
+            loss[n, s] = np.float32(0.0)
+            target_weight[n, s] = np.float32(0.0)
+            continue
+        wt = weight[t]
+        value = keep * wt * (log_norm - x[n, t, s])
+        if smoothing > 0:
+            smooth = np.float32(0.0)
+            for c in range(n_class):
+                smooth += weight[c] * (log_norm - x[n, c, s])
+            value += spread * smooth
+        loss[n, s] = value
+        target_weight[n, s] = wt
+
+
+@njit(parallel=True, cache=True)
+def _ce_backward_kernel(x, target, weight, ignore_index, smoothing, lse, scale, grad):
+    n_batch, n_class, n_pix = x.shape
+    keep = np.float32(1.0) - smoothing
+    spread = smoothing / np.float32(n_class)
+    weight_sum = np.float32(0.0)
+    for c in range(n_class):
+        weight_sum += weight[c]
+    for flat in prange(n_batch * n_pix):
+        n = flat // n_pix
+        s = flat - n * n_pix
+        t = target[n, s]
+        if t == ignore_index:
+            for c in range(n_class):
+                grad[n, c, s] = np.float32(0.0)
+            continue
+        g = scale[n, s]
+        wt = weight[t]
+        for c in range(n_class):
+            p = np.exp(x[n, c, s] - lse[n, s])
+            d = keep * wt * p + spread * (weight_sum * p - weight[c])
+            if c == t:
+                d -= keep * wt
+            grad[n, c, s] = g * d
+
+
+def check_class_targets(target, n_class, ignore_index):
+    """Raise if a class index lies outside [0, n_class) (ignore_index excepted), as PyTorch does."""
+    valid = target[target != ignore_index]
+    if valid.size and (valid.min() < 0 or valid.max() >= n_class):
+        bad = valid[(valid < 0) | (valid >= n_class)][0]
+        raise IndexError(f"cross_entropy: Target {int(bad)} is out of bounds for {n_class} classes.")
+
+
+def cross_entropy_forward(x, target, weight, ignore_index, smoothing):
+    """Per-pixel loss, log-sum-exp and target weight for logits (N, C, S) and targets (N, S)."""
+    n, _, s = x.shape
+    loss = np.empty((n, s), x.dtype)
+    lse = np.empty((n, s), x.dtype)
+    target_weight = np.empty((n, s), x.dtype)
+    _ce_forward_kernel(np.ascontiguousarray(x), np.ascontiguousarray(target, dtype=np.int64),
+                       weight.astype(x.dtype), np.int64(ignore_index), x.dtype.type(smoothing),
+                       loss, lse, target_weight)
+    return loss, lse, target_weight
+
+
+def cross_entropy_backward(x, target, weight, ignore_index, smoothing, lse, scale):
+    """d(loss)/d(logits) given the per-pixel upstream gradient ``scale`` (N, S)."""
+    grad = np.empty(x.shape, x.dtype)
+    _ce_backward_kernel(np.ascontiguousarray(x), np.ascontiguousarray(target, dtype=np.int64),
+                        weight.astype(x.dtype), np.int64(ignore_index), x.dtype.type(smoothing), lse,
+                        np.ascontiguousarray(scale, dtype=x.dtype), grad)
+    return grad
+
+
+def one_hot(target, num_classes, dtype):
+    """(…) integer classes -> (…, num_classes) one-hot array."""
+    return (target[..., None] == np.arange(num_classes)).astype(dtype)

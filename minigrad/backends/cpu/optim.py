@@ -1,2 +1,65 @@
-"""CPU kernels: optim."""
-__all__ = []
+"""CPU kernels: in-place SGD and Adam updates over flat float32 parameter arrays."""
+import numpy as np
+from numba import njit, prange
+
+__all__ = ["sgd_step", "adam_step"]
+
+
+@njit(parallel=True, cache=True)
+def _sgd_kernel(p, g, buf, lr, momentum, dampening, weight_decay, nesterov, maximize, first_step):
+    keep = np.float32(1.0) - dampening
+    for i in prange(p.size):
+        d = -g[i] if maximize else g[i]
+        if weight_decay != 0:
+            d = d + weight_decay * p[i]
+        if momentum != 0:
+            if first_step:
+                b = d
+            else:
+                b = momentum * buf[i] + keep * d
+            buf[i] = b
+            d = d + momentum * b if nesterov else b
+        p[i] = p[i] - lr * d
+
+
+@njit(parallel=True, cache=True)
+def _adam_kernel(p, g, m, v, v_max, beta1, beta2, eps, weight_decay, step_size, bias2_sqrt, amsgrad, maximize):
+    one = np.float32(1.0)
+    for i in prange(p.size):
+        d = -g[i] if maximize else g[i]
+        if weight_decay != 0:
+            d = d + weight_decay * p[i]
+        # torch's lerp with weight 1 - beta1 < 0.5: m + w * (d - m)
+        m[i] = m[i] + (one - beta1) * (d - m[i])
+        v[i] = v[i] * beta2 + (one - beta2) * d * d
+        if amsgrad:
+            if v[i] > v_max[i]:
+                v_max[i] = v[i]
+            denom = np.sqrt(v_max[i]) / bias2_sqrt + eps
+        else:
+            denom = np.sqrt(v[i]) / bias2_sqrt + eps
+        p[i] = p[i] - step_size * (m[i] / denom)
+
+
+def _flat(a):
+    if not a.flags.c_contiguous:
+        raise ValueError("optimizer kernels update parameters in place and need contiguous arrays")
+    return a.reshape(-1)
+
+
+def sgd_step(param, grad, momentum_buffer, lr, momentum, dampening, weight_decay, nesterov, maximize, first_step):
+    """One ``torch.optim.SGD`` update of ``param`` (and its momentum buffer) in place."""
+    f = param.dtype.type
+    buf = _flat(momentum_buffer) if momentum_buffer is not None else _flat(param)
+    _sgd_kernel(_flat(param), np.ascontiguousarray(grad).reshape(-1), buf, f(lr), f(momentum), f(dampening),
+                f(weight_decay), bool(nesterov), bool(maximize), bool(first_step))
+
+
+def adam_step(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, beta1, beta2, eps, weight_decay, step_size,
+              bias_correction2_sqrt, amsgrad, maximize):
+    """One ``torch.optim.Adam`` update of ``param`` and its moment estimates in place."""
+    f = param.dtype.type
+    v_max = _flat(max_exp_avg_sq) if amsgrad else _flat(exp_avg_sq)
+    _adam_kernel(_flat(param), np.ascontiguousarray(grad).reshape(-1), _flat(exp_avg), _flat(exp_avg_sq), v_max,
+                 f(beta1), f(beta2), f(eps), f(weight_decay), f(step_size), f(bias_correction2_sqrt),
+                 bool(amsgrad), bool(maximize))

@@ -1,0 +1,57 @@
+"""``optim.Adam`` and ``optim.AdamW``, with PyTorch's bias corrections and optional AMSGrad."""
+import math
+
+from ..autograd import no_grad
+from ..tensor import Tensor
+from .optimizer import Optimizer
+
+
+class Adam(Optimizer):
+    """``torch.optim.Adam``: m = lerp(m, g, 1 − β1), v = β2·v + (1 − β2)·g², p −= lr/(1 − β1^t) ·
+    m / (√v / √(1 − β2^t) + eps); ``weight_decay`` adds wd·p to g (L2)."""
+
+    decoupled = False
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, maximize=False):
+        if lr < 0 or eps < 0 or not (0 <= betas[0] < 1 and 0 <= betas[1] < 1) or weight_decay < 0:
+            raise ValueError(f"{type(self).__name__}: invalid lr={lr}, betas={betas}, eps={eps} "
+                             f"or weight_decay={weight_decay}")
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
+                                      amsgrad=amsgrad, maximize=maximize))
+
+    @no_grad()
+    def step(self):
+        for group in self.param_groups:
+            beta1, beta2 = group["betas"]
+            for p in self._params_with_grad(group):
+                B = p.backend
+                state = self.state.get(id(p))
+                if state is None:
+                    zeros = lambda: Tensor._wrap(B.full(p.shape, 0.0, p.dtype), p.device)  # noqa: E731
+                    state = {"step": 0.0, "exp_avg": zeros(), "exp_avg_sq": zeros()}
+                    if group["amsgrad"]:
+                        state["max_exp_avg_sq"] = zeros()
+                    self.state[id(p)] = state
+                state["step"] += 1
+                step = state["step"]
+                weight_decay = group["weight_decay"]
+                if self.decoupled and weight_decay != 0:
+                    B.mul(p.array, B.scalar(1 - group["lr"] * weight_decay, p.dtype), out=p.array)
+                    weight_decay = 0
+                bias_correction1 = 1 - beta1 ** step
+                bias_correction2 = 1 - beta2 ** step
+                max_sq = state.get("max_exp_avg_sq")
+                B.adam_step(p.array, p.grad.array, state["exp_avg"].array, state["exp_avg_sq"].array,
+                            None if max_sq is None else max_sq.array, beta1, beta2, group["eps"], weight_decay,
+                            group["lr"] / bias_correction1, math.sqrt(bias_correction2), group["amsgrad"],
+                            group["maximize"])
+
+
+class AdamW(Adam):
+    """``torch.optim.AdamW``: Adam with decoupled weight decay, p *= 1 − lr·wd before the Adam step."""
+
+    decoupled = True
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False,
+                 maximize=False):
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize)

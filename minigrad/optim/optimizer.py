@@ -1,0 +1,114 @@
+"""``Optimizer``: parameter groups, per-parameter state and its state_dict, as ``torch.optim.Optimizer``."""
+import json
+
+import numpy as np
+
+from ..tensor import Tensor
+
+
+class Optimizer:
+    """Base class: ``param_groups`` (dicts of hyper-parameters and 'params') and ``state`` (per parameter)."""
+
+    def __init__(self, params, defaults):
+        self.defaults = dict(defaults)
+        self.state = {}
+        self.param_groups = []
+        params = list(params)
+        if not params:
+            raise ValueError("optimizer got an empty parameter list")
+        groups = params if isinstance(params[0], dict) else [{"params": params}]
+        for group in groups:
+            self.add_param_group(group)
+
+    def add_param_group(self, group):
+        group = dict(group)
+        params = group["params"]
+        group["params"] = [params] if isinstance(params, Tensor) else list(params)
+        for p in group["params"]:
+            if not isinstance(p, Tensor) or not p.is_leaf:
+                raise ValueError("optimizer can only optimize leaf Tensors")
+        for key, value in self.defaults.items():
+            group.setdefault(key, value)
+        self.param_groups.append(group)
+
+    def zero_grad(self, set_to_none=True):
+        """Clear every gradient (to None by default), as ``torch.optim.Optimizer.zero_grad``."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                if set_to_none:
+                    p.grad = None
+                else:
+                    p.grad = Tensor._wrap(p.backend.full(p.shape, 0.0, p.dtype), p.device)
+
+    def _params_with_grad(self, group):
+        return [p for p in group["params"] if p.grad is not None]
+
+    def state_dict(self):
+        """``{'state': {index: {name: array or number}}, 'param_groups': [{..., 'params': [indices]}]}``,
+        numbered as PyTorch numbers parameters, with numpy arrays for tensors."""
+        index = {}
+        groups = []
+        for group in self.param_groups:
+            packed = {k: v for k, v in group.items() if k != "params"}
+            packed["params"] = [index.setdefault(id(p), len(index)) for p in group["params"]]
+            groups.append(packed)
+        state = {}
+        for group in self.param_groups:
+            for p in group["params"]:
+                if id(p) in self.state:
+                    state[index[id(p)]] = {k: (v.backend.to_numpy(v.array).copy() if isinstance(v, Tensor) else v)
+                                           for k, v in self.state[id(p)].items()}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict):
+        """Restore a ``state_dict()``; raises without changing anything when the groups do not match."""
+        groups = state_dict["param_groups"]
+        if len(groups) != len(self.param_groups) or any(
+                len(g["params"]) != len(own["params"]) for g, own in zip(groups, self.param_groups)):
+            raise ValueError("loaded state dict has a different number of parameter groups or parameters")
+        by_index = {}
+        for saved, own in zip(groups, self.param_groups):
+            for i, p in zip(saved["params"], own["params"]):
+                by_index[i] = p
+        new_state = {}
+        for i, entry in state_dict["state"].items():
+            p = by_index[int(i)]
+            restored = {}
+            for k, v in entry.items():
+                if isinstance(v, np.ndarray) and v.ndim > 0:
+                    if tuple(v.shape) != tuple(p.shape):
+                        raise ValueError(f"optimizer state '{k}' of parameter {i} has shape {v.shape}, "
+                                         f"the parameter has {tuple(p.shape)}")
+                    restored[k] = Tensor._wrap(p.backend.from_numpy(np.array(v, dtype=p.dtype)), p.device)
+                else:
+                    restored[k] = v.item() if isinstance(v, np.ndarray) else v
+            new_state[id(p)] = restored
+        for saved, own in zip(groups, self.param_groups):
+            own.update({k: (tuple(v) if isinstance(v, list) and k != "params" else v)
+                        for k, v in saved.items() if k != "params"})
+        self.state = new_state
+
+    def step(self):
+        raise NotImplementedError
+
+
+def state_dict_to_arrays(state_dict, prefix="optimizer."):
+    """Flatten an optimizer ``state_dict()`` into ``{name: numpy array}`` for an ``.npz`` file (no pickling)."""
+    out = {prefix + "param_groups": np.frombuffer(json.dumps(state_dict["param_groups"]).encode(), np.uint8)}
+    for i, entry in state_dict["state"].items():
+        for k, v in entry.items():
+            out[f"{prefix}state.{i}.{k}"] = np.asarray(v)
+    return out
+
+
+def state_dict_from_arrays(arrays, prefix="optimizer."):
+    """Inverse of ``state_dict_to_arrays``."""
+    groups = json.loads(bytes(np.asarray(arrays[prefix + "param_groups"], np.uint8)).decode())
+    state = {}
+    for key, value in arrays.items():
+        if key.startswith(prefix + "state."):
+            i, name = key[len(prefix) + 6:].split(".", 1)
+            state.setdefault(int(i), {})[name] = np.asarray(value)
+    return {"state": state, "param_groups": groups}

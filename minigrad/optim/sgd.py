@@ -1,0 +1,30 @@
+"""``optim.SGD``: stochastic gradient descent with momentum, dampening, Nesterov and weight decay."""
+from ..autograd import no_grad
+from ..tensor import Tensor
+from .optimizer import Optimizer
+
+
+class SGD(Optimizer):
+    """``torch.optim.SGD`` with PyTorch's update: buf = momentum·buf + (1 − dampening)·g, p −= lr·buf
+    (g + momentum·buf with Nesterov); the first step sets buf = g."""
+
+    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, maximize=False):
+        if lr < 0 or momentum < 0 or weight_decay < 0:
+            raise ValueError(f"SGD: invalid lr={lr}, momentum={momentum} or weight_decay={weight_decay}")
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
+                                      nesterov=nesterov, maximize=maximize))
+
+    @no_grad()
+    def step(self):
+        for group in self.param_groups:
+            for p in self._params_with_grad(group):
+                state = self.state.setdefault(id(p), {})
+                first = "momentum_buffer" not in state
+                if group["momentum"] != 0 and first:
+                    state["momentum_buffer"] = Tensor._wrap(p.backend.full(p.shape, 0.0, p.dtype), p.device)
+                buf = state.get("momentum_buffer")
+                p.backend.sgd_step(p.array, p.grad.array, None if buf is None else buf.array, group["lr"],
+                                   group["momentum"], group["dampening"], group["weight_decay"],
+                                   group["nesterov"], group["maximize"], first)

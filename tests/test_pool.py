@@ -1,0 +1,120 @@
+"""Max and average pooling against PyTorch: random configurations, indices, ties, NaN, modules, errors."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+import numpy as np
+import pytest
+import torch
+
+import minigrad
+import minigrad.nn as nn
+import minigrad.nn.functional as F
+from helpers import compare
+from minigrad.ops.pool import pool_output_size
+
+TF = torch.nn.functional
+
+
+def _random_configs(count, seed, dilation):
+    """Valid random configurations: kernel 1–4, stride 1–3, padding ≤ kernel/2, odd sizes, ceil_mode."""
+    rng = np.random.default_rng(seed)
+    configs = []
+    while len(configs) < count:
+        k = tuple(int(v) for v in rng.integers(1, 5, 2))
+        s = tuple(int(v) for v in rng.integers(1, 4, 2))
+        p = tuple(int(rng.integers(0, kk // 2 + 1)) for kk in k)
+        d = tuple(int(v) for v in rng.integers(1, 3, 2)) if dilation else (1, 1)
+        ceil = bool(rng.integers(0, 2))
+        shape = (int(rng.integers(1, 4)), int(rng.integers(1, 4)), int(rng.integers(3, 12)), int(rng.integers(3, 12)))
+        if min(pool_output_size(n, kk, ss, pp, dd, ceil) for n, kk, ss, pp, dd in zip(shape[2:], k, s, p, d)) < 1:
+            continue
+        configs.append((shape, k, s, p, d, ceil))
+    return configs
+
+
+@pytest.mark.parametrize("shape,k,s,p,d,ceil", _random_configs(30, seed=1, dilation=True))
+def test_max_pool2d_random_configs_with_indices(shape, k, s, p, d, ceil):
+    compare(lambda x: F.max_pool2d(x, k, s, p, d, ceil_mode=ceil, return_indices=True), shapes=[shape],
+            torch_fn=lambda x: TF.max_pool2d(x, k, s, p, d, ceil_mode=ceil, return_indices=True))
+
+
+@pytest.mark.parametrize("shape,k,s,p,_,ceil", _random_configs(30, seed=2, dilation=False))
+@pytest.mark.parametrize("count_include_pad", [True, False])
+def test_avg_pool2d_random_configs(shape, k, s, p, _, ceil, count_include_pad):
+    compare(lambda x: F.avg_pool2d(x, k, s, p, ceil, count_include_pad), shapes=[shape],
+            torch_fn=lambda x: TF.avg_pool2d(x, k, s, p, ceil, count_include_pad))
+
+
+@pytest.mark.parametrize("divisor", [1, 3, 7])
+def test_avg_pool2d_divisor_override(divisor):
+    compare(lambda x: F.avg_pool2d(x, 3, 2, 1, True, False, divisor), shapes=[(2, 3, 7, 6)],
+            torch_fn=lambda x: TF.avg_pool2d(x, 3, 2, 1, True, False, divisor))
+
+
+@pytest.mark.parametrize("shape", [(2, 3, 8, 10), (1, 2, 9, 7), (3, 16, 16)])
+@pytest.mark.parametrize("ceil", [False, True])
+def test_unet_2x2_stride_2_pool_fast_path(shape, ceil):
+    compare(lambda x: F.max_pool2d(x, 2, 2, ceil_mode=ceil, return_indices=True), shapes=[shape],
+            torch_fn=lambda x: TF.max_pool2d(x, 2, 2, ceil_mode=ceil, return_indices=True))
+
+
+@pytest.mark.parametrize("k,s", [(2, 2), (3, 1), (3, 2)])
+def test_max_pool2d_ties_take_the_first_maximum(k, s):
+    # Few distinct values: most windows hold ties, and overlapping windows share argmaxes.
+    x = np.random.default_rng(4).integers(0, 3, (2, 2, 7, 8)).astype(np.float32)
+    compare(lambda x: F.max_pool2d(x, k, s, padding=1, return_indices=True), inputs=[x],
+            torch_fn=lambda x: TF.max_pool2d(x, k, s, padding=1, return_indices=True))
+
+
+@pytest.mark.parametrize("k", [2, 3])
+def test_max_pool2d_nan_propagates_like_torch(k):
+    x = np.random.default_rng(5).standard_normal((1, 2, 6, 6)).astype(np.float32)
+    x[0, 0, 1, 1] = x[0, 0, 1, 2] = x[0, 1, 4, 3] = np.nan
+    out, idx = F.max_pool2d(minigrad.tensor(x), k, 1, return_indices=True)
+    t_out, t_idx = TF.max_pool2d(torch.tensor(x), k, 1, return_indices=True)
+    np.testing.assert_array_equal(out.numpy(), t_out.numpy())  # NaN positions equal too
+    np.testing.assert_array_equal(idx.numpy(), t_idx.numpy())
+
+
+def test_modules_match_torch():
+    compare(lambda x: nn.MaxPool2d(3, stride=2, padding=1, ceil_mode=True)(x), shapes=[(2, 3, 9, 8)],
+            torch_fn=lambda x: torch.nn.MaxPool2d(3, stride=2, padding=1, ceil_mode=True)(x))
+    compare(lambda x: nn.AvgPool2d((2, 3), stride=(1, 2), count_include_pad=False, padding=1)(x),
+            shapes=[(2, 3, 6, 7)],
+            torch_fn=lambda x: torch.nn.AvgPool2d((2, 3), stride=(1, 2), count_include_pad=False, padding=1)(x))
+    out, idx = nn.MaxPool2d(2, return_indices=True)(minigrad.randn(1, 2, 4, 4))
+    assert idx.dtype == minigrad.int64 and tuple(idx.shape) == (1, 2, 2, 2)
+
+
+def test_float64_stays_float64():
+    x = minigrad.randn(1, 2, 5, 5, dtype=minigrad.float64, requires_grad=True)
+    for y in (F.max_pool2d(x, 3, 1), F.avg_pool2d(x, 3, 1, 1)):
+        y.sum().backward()
+        assert y.dtype == x.grad.dtype == minigrad.float64
+
+
+def test_gradcheck_float64():
+    gradcheck = minigrad.gradcheck
+    rng = np.random.default_rng(0)
+    # Distinct, well-separated values so no max changes within the finite-difference step.
+    x = minigrad.tensor(rng.permutation(50)[:2 * 5 * 5].reshape(1, 2, 5, 5) / 4.0, dtype=minigrad.float64,
+                        requires_grad=True)
+    assert gradcheck(lambda x: F.max_pool2d(x, 3, 2, 1, ceil_mode=True), (x,))
+    assert gradcheck(lambda x: F.avg_pool2d(x, 3, 2, 1, True, False), (x,))
+
+
+def test_errors():
+    x = minigrad.zeros(1, 2, 5, 5)
+    with pytest.raises(RuntimeError, match="pad should be at most half of effective kernel size"):
+        F.max_pool2d(x, 3, padding=2)
+    with pytest.raises(RuntimeError, match="pad should be at most half"):
+        F.avg_pool2d(x, 2, padding=2)
+    with pytest.raises(RuntimeError, match=r"max_pool2d.*\(1, 2, 5, 5\).*too small"):
+        F.max_pool2d(x, 7)
+    with pytest.raises(RuntimeError, match="3D or 4D"):
+        F.max_pool2d(minigrad.zeros(5, 5), 2)
+    with pytest.raises(RuntimeError, match="stride should be greater than zero"):
+        F.max_pool2d(x, 2, stride=0)
+    with pytest.raises(RuntimeError, match="divisor must be not zero"):
+        F.avg_pool2d(x, 2, divisor_override=0)
