@@ -17,3 +17,6 @@ def linear(input, weight, bias=None):  # noqa: A002
     """``torch.nn.functional.linear``: input @ weight.T + bias."""
     out = input @ weight.transpose(0, 1)
     return out if bias is None else out + bias
+
+
+from .dropout import dropout  # noqa: E402,F401

@@ -1,2 +1,94 @@
-"""nn layers: init."""
-__all__ = []
+"""``nn.init``: PyTorch's weight initialisations, drawn from the generator seeded by ``minigrad.manual_seed``."""
+import math
+
+from ..autograd import no_grad
+
+__all__ = ["calculate_gain", "uniform_", "normal_", "constant_", "zeros_", "ones_", "xavier_uniform_",
+           "xavier_normal_", "kaiming_uniform_", "kaiming_normal_"]
+
+
+def calculate_gain(nonlinearity, param=None):
+    """``torch.nn.init.calculate_gain``: the recommended std gain of a nonlinearity."""
+    linear = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+              "conv_transpose3d", "sigmoid")
+    if nonlinearity in linear:
+        return 1.0
+    if nonlinearity == "tanh":
+        return 5.0 / 3
+    if nonlinearity == "relu":
+        return math.sqrt(2.0)
+    if nonlinearity == "leaky_relu":
+        slope = 0.01 if param is None else float(param)
+        return math.sqrt(2.0 / (1 + slope ** 2))
+    if nonlinearity == "selu":
+        return 3.0 / 4
+    raise ValueError(f"Unsupported nonlinearity {nonlinearity}")
+
+
+def _fan_in_and_fan_out(tensor):
+    """Fans as PyTorch computes them: dim 1 and dim 0 times the receptive field (weight.shape[2:])."""
+    if tensor.ndim < 2:
+        raise ValueError("Fan in and fan out can not be computed for tensor with fewer than 2 dimensions")
+    receptive = 1
+    for s in tensor.shape[2:]:
+        receptive *= s
+    return tensor.shape[1] * receptive, tensor.shape[0] * receptive
+
+
+def _fan(tensor, mode):
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError(f"Mode {mode} not supported, please use one of fan_in, fan_out")
+    fan_in, fan_out = _fan_in_and_fan_out(tensor)
+    return fan_in if mode == "fan_in" else fan_out
+
+
+@no_grad()
+def uniform_(tensor, a=0.0, b=1.0):
+    """``torch.nn.init.uniform_``: U(a, b) in place."""
+    return tensor.uniform_(a, b)
+
+
+@no_grad()
+def normal_(tensor, mean=0.0, std=1.0):
+    """``torch.nn.init.normal_``: N(mean, std²) in place."""
+    return tensor.normal_(mean, std)
+
+
+@no_grad()
+def constant_(tensor, val):
+    """``torch.nn.init.constant_``."""
+    return tensor.fill_(val)
+
+
+def zeros_(tensor):
+    """``torch.nn.init.zeros_``."""
+    return constant_(tensor, 0.0)
+
+
+def ones_(tensor):
+    """``torch.nn.init.ones_``."""
+    return constant_(tensor, 1.0)
+
+
+def xavier_uniform_(tensor, gain=1.0):
+    """``torch.nn.init.xavier_uniform_``: U(-a, a), a = gain·sqrt(6 / (fan_in + fan_out))."""
+    fan_in, fan_out = _fan_in_and_fan_out(tensor)
+    bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
+    return uniform_(tensor, -bound, bound)
+
+
+def xavier_normal_(tensor, gain=1.0):
+    """``torch.nn.init.xavier_normal_``: N(0, std²), std = gain·sqrt(2 / (fan_in + fan_out))."""
+    fan_in, fan_out = _fan_in_and_fan_out(tensor)
+    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)))
+
+
+def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu"):
+    """``torch.nn.init.kaiming_uniform_``: U(-b, b), b = gain·sqrt(3 / fan)."""
+    bound = calculate_gain(nonlinearity, a) * math.sqrt(3.0 / _fan(tensor, mode))
+    return uniform_(tensor, -bound, bound)
+
+
+def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu"):
+    """``torch.nn.init.kaiming_normal_``: N(0, std²), std = gain / sqrt(fan)."""
+    return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode)))

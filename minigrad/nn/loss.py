@@ -1,2 +1,72 @@
-"""nn layers: loss."""
-__all__ = []
+"""Loss modules, thin wrappers of ``nn.functional``, as their ``torch.nn`` namesakes."""
+from . import functional as F
+from .module import Module
+
+__all__ = ["CrossEntropyLoss", "NLLLoss", "BCEWithLogitsLoss", "MSELoss", "L1Loss", "DiceLoss"]
+
+
+class _Loss(Module):
+    def __init__(self, reduction="mean"):
+        super().__init__()
+        self.reduction = reduction
+
+
+class CrossEntropyLoss(_Loss):
+    """``torch.nn.CrossEntropyLoss(weight, ignore_index=-100, reduction='mean', label_smoothing=0.0)``."""
+
+    def __init__(self, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+        super().__init__(reduction)
+        self.register_buffer("weight", weight)
+        self.ignore_index, self.label_smoothing = ignore_index, label_smoothing
+
+    def forward(self, input, target):  # noqa: A002
+        return F.cross_entropy(input, target, self.weight, self.ignore_index, self.reduction, self.label_smoothing)
+
+
+class NLLLoss(_Loss):
+    """``torch.nn.NLLLoss(weight, ignore_index=-100, reduction='mean')``."""
+
+    def __init__(self, weight=None, ignore_index=-100, reduction="mean"):
+        super().__init__(reduction)
+        self.register_buffer("weight", weight)
+        self.ignore_index = ignore_index
+
+    def forward(self, input, target):  # noqa: A002
+        return F.nll_loss(input, target, self.weight, self.ignore_index, self.reduction)
+
+
+class BCEWithLogitsLoss(_Loss):
+    """``torch.nn.BCEWithLogitsLoss(weight=None, reduction='mean', pos_weight=None)``."""
+
+    def __init__(self, weight=None, reduction="mean", pos_weight=None):
+        super().__init__(reduction)
+        self.register_buffer("weight", weight)
+        self.register_buffer("pos_weight", pos_weight)
+
+    def forward(self, input, target):  # noqa: A002
+        return F.binary_cross_entropy_with_logits(input, target, self.weight, self.reduction, self.pos_weight)
+
+
+class MSELoss(_Loss):
+    """``torch.nn.MSELoss(reduction='mean')``."""
+
+    def forward(self, input, target):  # noqa: A002
+        return F.mse_loss(input, target, self.reduction)
+
+
+class L1Loss(_Loss):
+    """``torch.nn.L1Loss(reduction='mean')``."""
+
+    def forward(self, input, target):  # noqa: A002
+        return F.l1_loss(input, target, self.reduction)
+
+
+class DiceLoss(Module):
+    """Soft multi-class Dice loss on logits (see ``nn.functional.dice_loss``)."""
+
+    def __init__(self, smooth=1.0, ignore_background=False):
+        super().__init__()
+        self.smooth, self.ignore_background = smooth, ignore_background
+
+    def forward(self, input, target):  # noqa: A002
+        return F.dice_loss(input, target, self.smooth, self.ignore_background)
