@@ -14,6 +14,7 @@ from .ops.linalg import *  # noqa: F401,F403
 from .ops.activation import *  # noqa: F401,F403
 from .utils.gradcheck import gradcheck  # noqa: F401
 from . import nn, optim  # noqa: E402,F401
+from . import cuda  # noqa: E402,F401
 
 _install_methods()
 bool = bool_  # noqa: A001  torch.bool

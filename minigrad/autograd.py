@@ -175,7 +175,7 @@ def backward(root, gradient=None, retain_graph=False):
                     f"{type(fn).__name__}.backward returned a gradient of shape "
                     f"{tuple(pg.shape)} for an input of shape {tuple(parent.shape)}")
             key = id(parent)
-            grads[key] = pg if key not in grads else backend.add(grads[key], pg)
+            grads[key] = pg if key not in grads else parent.backend.add(grads[key], pg)
         if not retain_graph:
             # Free the saved arrays as soon as they have been used.
             fn.saved = None

@@ -26,12 +26,13 @@ def _outputs(out):
 
 
 def compare(fn, shapes=None, inputs=None, torch_fn=None, atol=1e-5, rtol=1e-4, grad_atol=None,
-            grad_rtol=None, grad=True, seed=0, low=None, high=None, requires_grad=None):
+            grad_rtol=None, grad=True, seed=0, low=None, high=None, requires_grad=None, device="cpu"):
     """Run ``fn`` on minigrad tensors and ``torch_fn`` (default: ``fn``) on torch tensors; assert both agree.
 
     ``inputs`` may hold numpy arrays (integer arrays never require grad); else
     ``shapes`` gives float32 normal inputs, or uniform in [low, high) when given.
     ``requires_grad`` (a list of bools) picks which inputs get gradients.
+    ``device`` puts the minigrad inputs and upstream gradients there (read back with ``.cpu()``).
     Returns the minigrad outputs.
     """
     rng = np.random.default_rng(seed)
@@ -43,7 +44,7 @@ def compare(fn, shapes=None, inputs=None, torch_fn=None, atol=1e-5, rtol=1e-4, g
     inputs = [np.asarray(a) for a in inputs]
     if requires_grad is None:
         requires_grad = [grad and a.dtype.kind == "f" for a in inputs]
-    mg_in = [minigrad.tensor(a, dtype=a.dtype, requires_grad=r) for a, r in zip(inputs, requires_grad)]
+    mg_in = [minigrad.tensor(a, dtype=a.dtype, requires_grad=r, device=device) for a, r in zip(inputs, requires_grad)]
     th_in = [torch.tensor(a, requires_grad=r) for a, r in zip(inputs, requires_grad)]
     mg_out = _outputs(fn(*mg_in))
     th_out = _outputs((torch_fn or fn)(*th_in))
@@ -60,7 +61,7 @@ def compare(fn, shapes=None, inputs=None, torch_fn=None, atol=1e-5, rtol=1e-4, g
         if not t.requires_grad:
             continue
         upstream = rng.standard_normal(tuple(t.shape)).astype(np.float32)
-        mg_loss = mg_loss + (m * minigrad.tensor(upstream, dtype=m.dtype)).sum()
+        mg_loss = mg_loss + (m * minigrad.tensor(upstream, dtype=m.dtype, device=device)).sum()
         th_loss = th_loss + (t * torch.tensor(upstream, dtype=t.dtype)).sum()
     mg_loss.backward()
     th_loss.backward()

@@ -19,10 +19,9 @@ class Sequential(Module):
                 self.add_module(str(i), m)
 
     def __getitem__(self, index):
-        items = list(self._modules.values())
-        if isinstance(index, slice):
-            return Sequential(*items[index])
-        return items[index]
+        if isinstance(index, slice):  # the children keep their names, as in PyTorch
+            return Sequential(OrderedDict(list(self._modules.items())[index]))
+        return list(self._modules.values())[index]
 
     def __len__(self):
         return len(self._modules)
@@ -32,6 +31,11 @@ class Sequential(Module):
 
     def append(self, module):
         self.add_module(str(len(self)), module)
+        return self
+
+    def extend(self, modules):
+        for m in modules:
+            self.append(m)
         return self
 
     def forward(self, x):
@@ -67,6 +71,21 @@ class ModuleList(Module):
     def __iter__(self):
         return iter(self._modules.values())
 
+    def __repr__(self):
+        """PyTorch's form: runs of identical children print once, as ``(0-2): 3 x Linear(...)``."""
+        reprs = [repr(m) for m in self]
+        if not reprs:
+            return "ModuleList()"
+        runs = []  # [first index, last index, repr]
+        for i, r in enumerate(reprs):
+            if runs and runs[-1][2] == r:
+                runs[-1][1] = i
+            else:
+                runs.append([i, i, r])
+        lines = [(f"({a}): {r}" if a == b else f"({a}-{b}): {b - a + 1} x {r}").replace("\n", "\n  ")
+                 for a, b, r in runs]
+        return "ModuleList(\n  " + "\n  ".join(lines) + "\n)"
+
 
 class ModuleDict(Module):
     """Modules by name, as ``torch.nn.ModuleDict``."""
@@ -87,6 +106,13 @@ class ModuleDict(Module):
 
     def __iter__(self):
         return iter(self._modules)
+
+    def __contains__(self, name):
+        return name in self._modules
+
+    def update(self, modules):
+        for name, m in modules.items():
+            self.add_module(name, m)
 
     def keys(self):
         return self._modules.keys()

@@ -1,23 +1,15 @@
 """Convolution layers: ``nn.Conv2d`` and ``nn.ConvTranspose2d``, with PyTorch's signatures, init and state_dict."""
 import math
 
-import numpy as np
-
-from ..creation import tensor
+from ..creation import empty
 from ..ops.conv import _conv2d, _conv_transpose2d, _pair, conv_transpose2d_output_size
-from ..random import default_generator
+from . import init
 from .module import Module
 from .parameter import Parameter
 
 __all__ = ["Conv2d", "ConvTranspose2d"]
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
-
-
-def _uniform_parameter(shape, bound, device, dtype):
-    """A Parameter drawn from U(-bound, bound) by minigrad's generator."""
-    values = default_generator().uniform(-bound, bound, size=shape)
-    return Parameter(tensor(values, dtype=np.dtype(dtype or np.float32), device=device or "cpu"))
 
 
 class _ConvNd(Module):
@@ -58,15 +50,21 @@ class _ConvNd(Module):
             shape = (in_channels, out_channels // groups, kh, kw)
         else:
             shape = (out_channels, in_channels // groups, kh, kw)
-        # PyTorch's default: kaiming_uniform_(a=sqrt(5)) gives U(-1/sqrt(fan_in), 1/sqrt(fan_in)), with
-        # fan_in = weight.shape[1] * kH * kW for both layers; the bias uses the same bound.
-        fan_in = shape[1] * kh * kw
-        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
-        self.weight = _uniform_parameter(shape, bound, device, dtype)
+        self.weight = Parameter(empty(shape, dtype=dtype, device=device or "cpu"))
         if bias:
-            self.bias = _uniform_parameter((out_channels,), bound, device, dtype)
+            self.bias = Parameter(empty(out_channels, dtype=dtype, device=device or "cpu"))
         else:
             self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """PyTorch's default: kaiming_uniform_(a=sqrt(5)), i.e. U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with
+        fan_in = weight.shape[1] * kH * kW (for both layers), and the bias from the same interval."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in, _ = init._fan_in_and_fan_out(self.weight)
+            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
+            init.uniform_(self.bias, -bound, bound)
 
     def extra_repr(self):
         s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"

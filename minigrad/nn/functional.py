@@ -19,4 +19,4 @@ def linear(input, weight, bias=None):  # noqa: A002
     return out if bias is None else out + bias
 
 
-from .dropout import dropout  # noqa: E402,F401
+from .dropout import dropout, dropout2d  # noqa: E402,F401

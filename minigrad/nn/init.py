@@ -1,5 +1,6 @@
 """``nn.init``: PyTorch's weight initialisations, drawn from the generator seeded by ``minigrad.manual_seed``."""
 import math
+import warnings
 
 from ..autograd import no_grad
 
@@ -18,6 +19,8 @@ def calculate_gain(nonlinearity, param=None):
     if nonlinearity == "relu":
         return math.sqrt(2.0)
     if nonlinearity == "leaky_relu":
+        if param is not None and (isinstance(param, bool) or not isinstance(param, (int, float))):
+            raise ValueError(f"negative_slope {param} not a valid number")
         slope = 0.01 if param is None else float(param)
         return math.sqrt(2.0 / (1 + slope ** 2))
     if nonlinearity == "selu":
@@ -25,8 +28,9 @@ def calculate_gain(nonlinearity, param=None):
     raise ValueError(f"Unsupported nonlinearity {nonlinearity}")
 
 
-def _fan_in_and_fan_out(tensor):
-    """Fans as PyTorch computes them: dim 1 and dim 0 times the receptive field (weight.shape[2:])."""
+def _calculate_fan_in_and_fan_out(tensor):
+    """Fans as ``torch.nn.init._calculate_fan_in_and_fan_out``: (dim 1, dim 0) times the receptive field
+    (the product of ``shape[2:]``), so a conv weight (out, in, kh, kw) has fan_in = in·kh·kw."""
     if tensor.ndim < 2:
         raise ValueError("Fan in and fan out can not be computed for tensor with fewer than 2 dimensions")
     receptive = 1
@@ -35,23 +39,24 @@ def _fan_in_and_fan_out(tensor):
     return tensor.shape[1] * receptive, tensor.shape[0] * receptive
 
 
-def _fan(tensor, mode):
+def _calculate_correct_fan(tensor, mode):
+    mode = mode.lower()
     if mode not in ("fan_in", "fan_out"):
         raise ValueError(f"Mode {mode} not supported, please use one of fan_in, fan_out")
-    fan_in, fan_out = _fan_in_and_fan_out(tensor)
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     return fan_in if mode == "fan_in" else fan_out
 
 
 @no_grad()
-def uniform_(tensor, a=0.0, b=1.0):
+def uniform_(tensor, a=0.0, b=1.0, generator=None):
     """``torch.nn.init.uniform_``: U(a, b) in place."""
-    return tensor.uniform_(a, b)
+    return tensor.uniform_(a, b, generator=generator)
 
 
 @no_grad()
-def normal_(tensor, mean=0.0, std=1.0):
+def normal_(tensor, mean=0.0, std=1.0, generator=None):
     """``torch.nn.init.normal_``: N(mean, std²) in place."""
-    return tensor.normal_(mean, std)
+    return tensor.normal_(mean, std, generator=generator)
 
 
 @no_grad()
@@ -70,25 +75,43 @@ def ones_(tensor):
     return constant_(tensor, 1.0)
 
 
-def xavier_uniform_(tensor, gain=1.0):
+def _is_empty(tensor):
+    if tensor.numel() == 0:
+        warnings.warn("Initializing zero-element tensors is a no-op")
+        return True
+    return False
+
+
+# The bounds below are computed in PyTorch's order of operations (std first, then sqrt(3)·std), so they
+# equal PyTorch's to the last bit.
+def xavier_uniform_(tensor, gain=1.0, generator=None):
     """``torch.nn.init.xavier_uniform_``: U(-a, a), a = gain·sqrt(6 / (fan_in + fan_out))."""
-    fan_in, fan_out = _fan_in_and_fan_out(tensor)
-    bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
-    return uniform_(tensor, -bound, bound)
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    bound = math.sqrt(3.0) * (gain * math.sqrt(2.0 / float(fan_in + fan_out)))
+    return uniform_(tensor, -bound, bound, generator)
 
 
-def xavier_normal_(tensor, gain=1.0):
+def xavier_normal_(tensor, gain=1.0, generator=None):
     """``torch.nn.init.xavier_normal_``: N(0, std²), std = gain·sqrt(2 / (fan_in + fan_out))."""
-    fan_in, fan_out = _fan_in_and_fan_out(tensor)
-    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)))
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)), generator)
 
 
-def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu"):
-    """``torch.nn.init.kaiming_uniform_``: U(-b, b), b = gain·sqrt(3 / fan)."""
-    bound = calculate_gain(nonlinearity, a) * math.sqrt(3.0 / _fan(tensor, mode))
-    return uniform_(tensor, -bound, bound)
+def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+    """``torch.nn.init.kaiming_uniform_``: U(-b, b), b = gain·sqrt(3 / fan), gain = calculate_gain(nonlinearity, a)."""
+    if _is_empty(tensor):
+        return tensor
+    std = calculate_gain(nonlinearity, a) / math.sqrt(_calculate_correct_fan(tensor, mode))
+    bound = math.sqrt(3.0) * std
+    return uniform_(tensor, -bound, bound, generator)
 
 
-def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu"):
-    """``torch.nn.init.kaiming_normal_``: N(0, std²), std = gain / sqrt(fan)."""
-    return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode)))
+def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+    """``torch.nn.init.kaiming_normal_``: N(0, std²), std = gain / sqrt(fan), gain = calculate_gain(nonlinearity, a)."""
+    if _is_empty(tensor):
+        return tensor
+    std = calculate_gain(nonlinearity, a) / math.sqrt(_calculate_correct_fan(tensor, mode))
+    return normal_(tensor, 0.0, std, generator)
+
+
+_fan_in_and_fan_out = _calculate_fan_in_and_fan_out  # the short name used by nn/conv.py

@@ -17,8 +17,9 @@ class Linear(Module):
         super().__init__()
         self.in_features, self.out_features = in_features, out_features
         self.weight = Parameter(creation.empty(out_features, in_features, dtype=dtype, device=device))
-        self.bias = Parameter(creation.empty(out_features, dtype=dtype, device=device)) if bias else None
-        if not bias:
+        if bias:
+            self.bias = Parameter(creation.empty(out_features, dtype=dtype, device=device))
+        else:
             self.register_parameter("bias", None)
         self.reset_parameters()
 
@@ -29,7 +30,7 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input):  # noqa: A002
-        if input.shape[-1] != self.in_features:
+        if input.ndim == 0 or input.shape[-1] != self.in_features:
             raise RuntimeError(f"Linear: expected input with {self.in_features} features in its last dim, "
                                f"got shape {tuple(input.shape)}")
         return F.linear(input, self.weight, self.bias)

@@ -1,10 +1,13 @@
 """``nn.Module``: the base of every layer and model, with PyTorch's registration, state_dict and modes."""
-from collections import OrderedDict
+from collections import OrderedDict, namedtuple
 
 import numpy as np
 
 from ..tensor import Tensor
 from .parameter import Parameter
+
+
+IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
 
 class Module:
@@ -54,20 +57,44 @@ class Module:
                 return
         object.__delattr__(self, name)
 
+    def _check_new_name(self, kind, name, store):
+        if not isinstance(name, str):
+            raise TypeError(f"{kind} name should be a string, got {type(name).__name__}")
+        if "." in name:
+            raise KeyError(f'{kind} name can\'t contain "."')
+        if name == "":
+            raise KeyError(f'{kind} name can\'t be empty string ""')
+        if hasattr(self, name) and name not in store:
+            raise KeyError(f"attribute '{name}' already exists")
+
     def register_parameter(self, name, param):
         """Add a Parameter (or None) under ``name``, as ``torch.nn.Module.register_parameter``."""
+        self._check_new_name("parameter", name, self._parameters)
         if param is not None and not isinstance(param, Parameter):
-            raise TypeError(f"cannot assign '{type(param).__name__}' as parameter '{name}' (Parameter or None expected)")
+            raise TypeError(f"cannot assign '{type(param).__name__}' as parameter '{name}' "
+                            "(Parameter or None expected)")
         self._parameters[name] = param
 
     def register_buffer(self, name, tensor, persistent=True):
         """Add a state tensor that is not learned (e.g. running_mean), as ``torch.nn.Module.register_buffer``."""
+        self._check_new_name("buffer", name, self._buffers)
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' "
+                            "(Tensor or None required)")
         self._buffers[name] = tensor
-        if not persistent:
+        if persistent:
+            self._non_persistent.discard(name)
+        else:
             self._non_persistent.add(name)
 
     def add_module(self, name, module):
+        """Register a child module (or None) under ``name``, as ``torch.nn.Module.add_module``."""
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"{type(module).__name__} is not a Module subclass")
+        self._check_new_name("module", name, self._modules)
         self._modules[name] = module
+
+    register_module = add_module
 
     # ------------------------------------------------------------------ traversal
     def named_modules(self, memo=None, prefix=""):
@@ -121,34 +148,33 @@ class Module:
             yield b
 
     # ------------------------------------------------------------------ state
-    def state_dict(self):
-        """Parameters and persistent buffers by dotted name, as numpy arrays (copies), in PyTorch's key order."""
-        out = OrderedDict()
-        for prefix, module in self.named_modules():
-            dot = prefix + ("." if prefix else "")
-            for name, p in module._parameters.items():
-                if p is not None:
-                    out[dot + name] = np.array(p.detach().cpu().numpy(), copy=True)
-            for name, b in module._buffers.items():
-                if b is not None and name not in module._non_persistent:
-                    out[dot + name] = np.array(b.detach().cpu().numpy(), copy=True)
-        return out
+    def _state_paths(self, prefix=""):
+        """(dotted prefix, module) along every path, shared modules repeated, as PyTorch's state_dict walks."""
+        yield prefix, self
+        for name, child in self._modules.items():
+            if child is not None:
+                yield from child._state_paths(prefix + name + ".")
 
     def _state_tensors(self):
         found = OrderedDict()
-        for prefix, module in self.named_modules():
-            dot = prefix + ("." if prefix else "")
+        for dot, module in self._state_paths():
             for store in ("_parameters", "_buffers"):
                 for name, t in getattr(module, store).items():
                     if t is not None and not (store == "_buffers" and name in module._non_persistent):
                         found[dot + name] = t
         return found
 
+    def state_dict(self):
+        """Parameters and persistent buffers by dotted name, as numpy arrays (copies), in PyTorch's key order."""
+        return OrderedDict((key, np.array(t.detach().cpu().numpy(), copy=True))
+                           for key, t in self._state_tensors().items())
+
     def load_state_dict(self, state_dict, strict=True):
         """Copy values (numpy arrays or Tensors) into parameters and buffers, as ``torch.nn.Module.load_state_dict``.
 
         Every problem (missing or unexpected keys, shape mismatches) is checked before anything is
-        written, so a failed load leaves the module unchanged. Returns (missing_keys, unexpected_keys).
+        written, so a failed load leaves the module unchanged. Returns ``(missing_keys, unexpected_keys)``
+        (a named tuple, as PyTorch's), which only ``strict=False`` lets be non-empty.
         """
         own = self._state_tensors()
         missing = [k for k in own if k not in state_dict]
@@ -174,13 +200,15 @@ class Module:
             raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(errors))
         for target, value in staged:
             target.array = target.backend.from_numpy(np.array(value, dtype=target.dtype, copy=True))
-        return missing, unexpected
+        return IncompatibleKeys(missing, unexpected)
 
     # ------------------------------------------------------------------ modes and devices
     def train(self, mode=True):
         """Set training mode on every submodule (BatchNorm uses batch statistics), as ``torch.nn.Module.train``."""
+        if not isinstance(mode, bool):
+            raise ValueError("training mode is expected to be boolean")
         for m in self.modules():
-            object.__setattr__(m, "training", bool(mode))
+            object.__setattr__(m, "training", mode)
         return self
 
     def eval(self):
@@ -197,8 +225,9 @@ class Module:
             if set_to_none:
                 p.grad = None
             elif p.grad is not None:
-                p.grad = p.grad.detach()
-                p.grad.array = p.backend.full(p.shape, 0.0, p.dtype)
+                # In place, as PyTorch's grad.zero_(): a reference to p.grad sees the zeros.
+                p.grad.detach_()
+                p.grad.array = p.backend.full(p.shape, 0.0, p.grad.dtype)
 
     def to(self, *args, **kwargs):
         """Move parameters and buffers in place to a device (and/or float dtype), as ``torch.nn.Module.to``."""
@@ -208,7 +237,7 @@ class Module:
                 moved = Tensor.to(t.detach(), moved.device)
             t.array, t.device = moved.array, moved.device
             if t.grad is not None:
-                t.grad = t.grad.to(t.device)
+                t.grad = Tensor.to(t.grad, t.device, t.dtype)
         return self
 
     def cpu(self):
@@ -240,12 +269,12 @@ class Module:
         return ""
 
     def __repr__(self):
-        lines = []
-        for name, child in self._modules.items():
-            child_repr = repr(child).replace("\n", "\n  ")
-            lines.append(f"({name}): {child_repr}")
         extra = self.extra_repr()
+        extra_lines = extra.split("\n") if extra else []
+        child_lines = [f"({name}): " + repr(child).replace("\n", "\n  ") for name, child in self._modules.items()]
+        if len(extra_lines) == 1 and not child_lines:
+            return f"{type(self).__name__}({extra_lines[0]})"
+        lines = extra_lines + child_lines
         if not lines:
-            return f"{type(self).__name__}({extra})"
-        body = "\n  ".join(([extra] if extra else []) + lines)
-        return f"{type(self).__name__}(\n  {body}\n)"
+            return f"{type(self).__name__}()"
+        return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"

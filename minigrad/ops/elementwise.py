@@ -320,6 +320,8 @@ def where(condition, a, b):
 def _compare(name):
     def op(a, b):
         a, b = _operands(a, b)
+        if a.device != b.device:
+            raise RuntimeError(f"{name}: expected both tensors on one device, got {a.device} and {b.device}")
         _check_broadcast(name, a, b)
         return Tensor._wrap(getattr(a.backend, name)(a.array, b.array), a.device)
     op.__name__ = name

@@ -1,6 +1,6 @@
 """Losses, as ``torch.nn.functional``: cross_entropy (one fused kernel), nll_loss, BCE with logits, MSE, L1, Dice."""
 from ..autograd import Function
-from ..tensor import Tensor
+from ..tensor import Tensor, int64
 from . import activation, reduce
 from .elementwise import abs, clamp, exp, log, mul, sub  # noqa: A004
 
@@ -44,6 +44,15 @@ class CrossEntropy(Function):
         return B.cross_entropy_backward(x, target, weight, self.ignore_index, self.smoothing, lse, scale)
 
 
+def _check_class_target(name, input, target):  # noqa: A002
+    """The target shape (N, d1, ...) that logits (N, C, d1, ...) need; raises naming both shapes otherwise."""
+    expected = (input.shape[0],) + tuple(input.shape[2:])
+    if tuple(target.shape) != expected:
+        raise ValueError(f"{name}: input of shape {tuple(input.shape)} needs a target of shape "
+                         f"{expected}, got {tuple(target.shape)}")
+    return expected
+
+
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):  # noqa: A002
     """``torch.nn.functional.cross_entropy`` with class-index targets: logits (N, C) or (N, C, d1, ...),
     targets (N) or (N, d1, ...), optional class ``weight``, ``ignore_index``, ``label_smoothing``.
@@ -54,18 +63,15 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     if input.ndim < 1 or target.is_floating_point():
         raise TypeError("cross_entropy: expects float logits and integer class-index targets "
                         f"(got {input.dtype} logits and {target.dtype} targets)")
-    if input.ndim == 1:
+    if input.ndim == 1:  # unbatched: logits (C,), target ()
         return cross_entropy(input.unsqueeze(0), target.unsqueeze(0), weight, ignore_index, reduction,
-                             label_smoothing).reshape(() if reduction != "none" else ())
+                             label_smoothing).reshape(())
     n, c = input.shape[0], input.shape[1]
-    expected = (n,) + tuple(input.shape[2:])
-    if tuple(target.shape) != expected:
-        raise ValueError(f"cross_entropy: input of shape {tuple(input.shape)} needs a target of shape "
-                         f"{expected}, got {tuple(target.shape)}")
+    expected = _check_class_target("cross_entropy", input, target)
     if weight is not None and tuple(weight.shape) != (c,):
         raise ValueError(f"cross_entropy: weight must have shape ({c},) for {c} classes, got {tuple(weight.shape)}")
     B = input.backend
-    B.check_class_targets(target.array, c, ignore_index)
+    B.check_class_targets(target.array, c, ignore_index, "cross_entropy")
     weights = weight.array if weight is not None else B.full((c,), 1.0, input.dtype)
     pixels = 1
     for s in input.shape[2:]:
@@ -79,11 +85,22 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):  # noqa: A002
     """``torch.nn.functional.nll_loss``: -input[target] (input holds log-probabilities), weighted mean."""
     _check_reduction("nll_loss", reduction)
+    if input.ndim < 1 or target.is_floating_point():
+        raise TypeError(f"nll_loss: expects float log-probabilities and integer class-index targets "
+                        f"(got {input.dtype} input and {target.dtype} targets)")
+    if input.ndim == 1:  # unbatched: log-probabilities (C,), target ()
+        return nll_loss(input.unsqueeze(0), target.unsqueeze(0), weight, ignore_index, reduction).reshape(())
     c = input.shape[1]
-    hot = one_hot(target.clamp(min=0), c).to(input.dtype)
+    _check_class_target("nll_loss", input, target)
+    if weight is not None and tuple(weight.shape) != (c,):
+        raise ValueError(f"nll_loss: weight must have shape ({c},) for {c} classes, got {tuple(weight.shape)}")
+    input.backend.check_class_targets(target.array, c, ignore_index, "nll_loss")
+    kept = target != ignore_index
+    # Ignored targets (ignore_index may be any integer, e.g. 255) become class 0, then get zero weight.
+    hot = one_hot(target * kept.to(target.dtype), c).to(input.dtype)
     hot = hot.permute(0, hot.ndim - 1, *range(1, hot.ndim - 1)) if hot.ndim > 2 else hot
     w = weight.reshape((1, c) + (1,) * (input.ndim - 2)) if weight is not None else 1.0
-    keep = (target != ignore_index).to(input.dtype)
+    keep = kept.to(input.dtype)
     picked_weight = reduce.sum(hot * w, 1) * keep
     losses = -reduce.sum(input * hot * w, 1) * keep
     if reduction == "none":
@@ -138,12 +155,22 @@ def l1_loss(input, target, reduction="mean"):  # noqa: A002
 
 
 def one_hot(tensor, num_classes=-1):
-    """``torch.nn.functional.one_hot``: int64 classes (…) -> int64 (…, num_classes)."""
+    """``torch.nn.functional.one_hot``: integer classes (…) -> int64 (…, num_classes)."""
     if tensor.is_floating_point():
         raise TypeError("one_hot is only applicable to index tensor")
-    if num_classes < 0:
-        num_classes = int(tensor.max().item()) + 1
-    return Tensor._wrap(tensor.backend.one_hot(tensor.array, num_classes, tensor.dtype), tensor.device)
+    if tensor.numel() == 0:
+        if num_classes < 0:
+            raise RuntimeError("one_hot: can not infer the total number of classes from an empty tensor")
+    else:
+        low, high = int(tensor.min().item()), int(tensor.max().item())
+        if low < 0:
+            raise RuntimeError(f"one_hot: Class values must be non-negative (got {low}).")
+        if num_classes < 0:
+            num_classes = high + 1
+        elif high >= num_classes:
+            raise RuntimeError(f"one_hot: Class values must be smaller than num_classes (got {high} for "
+                               f"num_classes={num_classes}).")
+    return Tensor._wrap(tensor.backend.one_hot(tensor.array, num_classes, int64), tensor.device)
 
 
 def dice_loss(input, target, smooth=1.0, ignore_background=False):  # noqa: A002

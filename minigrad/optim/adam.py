@@ -20,7 +20,9 @@ class Adam(Optimizer):
                                       amsgrad=amsgrad, maximize=maximize))
 
     @no_grad()
-    def step(self):
+    def step(self, closure=None):
+        """One update of every parameter that has a gradient; ``closure`` re-evaluates the loss, as in PyTorch."""
+        loss = self._evaluate(closure)
         for group in self.param_groups:
             beta1, beta2 = group["betas"]
             for p in self._params_with_grad(group):
@@ -45,6 +47,7 @@ class Adam(Optimizer):
                             None if max_sq is None else max_sq.array, beta1, beta2, group["eps"], weight_decay,
                             group["lr"] / bias_correction1, math.sqrt(bias_correction2), group["amsgrad"],
                             group["maximize"])
+        return loss
 
 
 class AdamW(Adam):

@@ -3,6 +3,7 @@ import json
 
 import numpy as np
 
+from ..autograd import enable_grad
 from ..tensor import Tensor
 
 
@@ -13,6 +14,9 @@ class Optimizer:
         self.defaults = dict(defaults)
         self.state = {}
         self.param_groups = []
+        if isinstance(params, (Tensor, set)):
+            raise TypeError("params argument given to the optimizer should be an iterable of Tensors or dicts, "
+                            f"but got {type(params).__name__}")
         params = list(params)
         if not params:
             raise ValueError("optimizer got an empty parameter list")
@@ -27,6 +31,9 @@ class Optimizer:
         for p in group["params"]:
             if not isinstance(p, Tensor) or not p.is_leaf:
                 raise ValueError("optimizer can only optimize leaf Tensors")
+        known = {id(p) for g in self.param_groups for p in g["params"]}
+        if len({id(p) for p in group["params"]}) != len(group["params"]) or known & {id(p) for p in group["params"]}:
+            raise ValueError("some parameters appear in more than one parameter group")
         for key, value in self.defaults.items():
             group.setdefault(key, value)
         self.param_groups.append(group)
@@ -40,7 +47,16 @@ class Optimizer:
                 if set_to_none:
                     p.grad = None
                 else:
-                    p.grad = Tensor._wrap(p.backend.full(p.shape, 0.0, p.dtype), p.device)
+                    # In place, as PyTorch's grad.zero_(): a reference to p.grad sees the zeros.
+                    p.grad.detach_()
+                    p.grad.array = p.backend.full(p.shape, 0.0, p.grad.dtype)
+
+    @staticmethod
+    def _evaluate(closure):
+        if closure is None:
+            return None
+        with enable_grad():
+            return closure()
 
     def _params_with_grad(self, group):
         return [p for p in group["params"] if p.grad is not None]
@@ -77,7 +93,8 @@ class Optimizer:
             p = by_index[int(i)]
             restored = {}
             for k, v in entry.items():
-                if isinstance(v, np.ndarray) and v.ndim > 0:
+                # "step" is a number (a 0-d array after an .npz round trip); every other entry is a tensor.
+                if isinstance(v, np.ndarray) and k != "step":
                     if tuple(v.shape) != tuple(p.shape):
                         raise ValueError(f"optimizer state '{k}' of parameter {i} has shape {v.shape}, "
                                          f"the parameter has {tuple(p.shape)}")

@@ -17,14 +17,20 @@ class SGD(Optimizer):
                                       nesterov=nesterov, maximize=maximize))
 
     @no_grad()
-    def step(self):
+    def step(self, closure=None):
+        """One update of every parameter that has a gradient; ``closure`` re-evaluates the loss, as in PyTorch."""
+        loss = self._evaluate(closure)
         for group in self.param_groups:
             for p in self._params_with_grad(group):
-                state = self.state.setdefault(id(p), {})
-                first = "momentum_buffer" not in state
-                if group["momentum"] != 0 and first:
-                    state["momentum_buffer"] = Tensor._wrap(p.backend.full(p.shape, 0.0, p.dtype), p.device)
-                buf = state.get("momentum_buffer")
+                buf = None
+                first = True
+                if group["momentum"] != 0:  # as PyTorch, plain SGD keeps no per-parameter state
+                    state = self.state.setdefault(id(p), {})
+                    first = "momentum_buffer" not in state
+                    if first:
+                        state["momentum_buffer"] = Tensor._wrap(p.backend.full(p.shape, 0.0, p.dtype), p.device)
+                    buf = state["momentum_buffer"]
                 p.backend.sgd_step(p.array, p.grad.array, None if buf is None else buf.array, group["lr"],
                                    group["momentum"], group["dampening"], group["weight_decay"],
                                    group["nesterov"], group["maximize"], first)
+        return loss

@@ -1,2 +1,323 @@
-"""CPU kernels: conv."""
-__all__ = []
+"""CPU convolution: im2col by Numba kernels, then SGEMMs by numpy's BLAS (outside Numba: BLAS threads itself).
+
+Geometry, shared by every function here: ``stride``, ``padding`` (the top and
+left zero border; the bottom and right ones follow from ``out_size``),
+``dilation`` as (height, width) pairs, ``groups``, and ``out_size`` = (Ho, Wo),
+the convolution's output size. Arrays are NCHW, weights (C_out, C_in/groups,
+kh, kw), as PyTorch's; any float dtype (float32 stays float32).
+
+The output is computed in chunks of whole samples, or of bands of output rows
+of one sample, so that a chunk's columns (C_in*kh*kw, pixels) and GEMM result
+fit one reused per-thread workspace of ``WORKSPACE_BYTES``: an 8x64x512x512
+activation never has its 9x larger columns in memory at once. Three layouts
+(see ``_Layout``): a 1x1 convolution needs no columns at all; a narrow stride-1
+one uses the "flat" layout, where im2col is a contiguous copy per row; others
+use the general im2col, with GEMMs reading and writing the NCHW arrays directly.
+
+Backward: grad_weight = grad_out_cols @ cols.T, and grad_input = col2im(W.T @
+grad_out_cols), the transposed convolution. The transposed convolution has no
+kernel of its own: its forward pass is ``conv2d_backward``'s input gradient,
+its input gradient a ``conv2d_forward``.
+"""
+import os
+import threading
+
+import numpy as np
+
+# By default the OpenMP workers behind Numba's parallel loops spin for milliseconds after each loop, so the
+# next GEMM (BLAS has its own threads) shares the cores with a spinning thread and runs at half speed or
+# worse; conv layers measured 2-10x slower on 2 cores. Idle workers that sleep let im2col and GEMM take turns.
+# This must be set before Numba first starts its threads; a user's own setting wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+from .conv_kernels import (im2col, col2im_add, widen_rows, narrow_rows, add_channel_bias, dense_conv_matrix,
+                           dense_conv_matrix_grad)
+from .conv_flat_kernels import im2col_flat, col2im_flat, fill_band
+
+__all__ = ["conv2d_forward", "conv2d_backward", "conv2d_add_bias", "conv2d_bias_grad", "conv2d_dense_matrix",
+           "conv2d_dense_matrix_grad"]
+
+# The columns of one chunk (and its GEMM result) stay below this size; larger chunks were no faster here.
+WORKSPACE_BYTES = 32 * 2 ** 20
+# A stride-1 weight gradient takes one GEMM per kernel tap, without columns, when a sample's chunk has at
+# least this many columns (fewer make the many small GEMMs cost more than the columns they save).
+TAP_GEMM_MIN_COLUMNS = 4096
+TAP_GEMM_MIN_CHANNELS = 16  # ... and when each tap's GEMM is at least this wide and tall
+# Stride-1 convolutions at most this wide use the flat layout: its junk columns and layout copies cost less
+# than the per-row work of the general im2col on narrow rows; wider ones read and write NCHW directly.
+FLAT_MAX_WIDTH = 64
+# General convolutions with at least this many output pixels per sample take one sample per chunk.
+DIRECT_MIN_PIXELS = 1024
+
+_local = threading.local()
+
+
+def _workspace(slot, shape, dtype):
+    """A reused scratch array of ``shape`` (one per slot and thread, grown when needed); never returned."""
+    nbytes = int(np.prod(shape)) * np.dtype(dtype).itemsize
+    buffers = _local.__dict__.setdefault("buffers", {})
+    buf = buffers.get(slot)
+    if buf is None or buf.nbytes < nbytes:
+        buf = buffers[slot] = np.empty(max(nbytes, 64), dtype=np.uint8)
+    return buf[:nbytes].view(dtype).reshape(shape)
+
+
+def _chunks(N, Ho, row_columns, column_bytes, max_samples):
+    """Split the output into (n0, nk, y0, R) chunks whose columns (row_columns per output row) fit the workspace:
+    up to max_samples whole samples, or bands of R output rows of one sample."""
+    most = max(WORKSPACE_BYTES // max(column_bytes, 1), row_columns)
+    if Ho * row_columns <= most:
+        step = max(1, min(N, max_samples, most // (Ho * row_columns)))
+        for n0 in range(0, N, step):
+            yield n0, min(step, N - n0), 0, Ho
+        return
+    rows = max(1, most // row_columns)
+    for n in range(N):
+        for y0 in range(0, Ho, rows):
+            yield n, 1, y0, min(rows, Ho - y0)
+
+
+class _Layout:
+    """Shapes of one convolution, and which of the three ways computes it.
+
+    pointwise: a 1x1 stride-1 unpadded convolution, one GEMM per sample on the NCHW planes, no im2col.
+    flat: a narrow stride-1 convolution, rows computed over the padded width (conv_flat_kernels).
+    general: any other, with per-pixel bounds in im2col and col2im (conv_kernels). A chunk of one sample
+    has its GEMMs read and write the NCHW arrays directly.
+    """
+
+    def __init__(self, input_shape, weight_shape, stride, padding, dilation, groups, out_size):
+        self.N, self.C, self.H, self.W = input_shape
+        self.Cout, self.Cg, self.kh, self.kw = weight_shape
+        (self.sh, self.sw), (self.ph, self.pw), (self.dh, self.dw) = stride, padding, dilation
+        self.Ho, self.Wo = out_size
+        self.groups, self.coutg, self.rows_g = groups, self.Cout // groups, self.Cg * self.kh * self.kw
+        self.K = self.C * self.kh * self.kw
+        if stride == (1, 1) and (self.kh, self.kw) == (1, 1) and (self.ph, self.pw) == (0, 0):
+            self.kind = "pointwise"
+        elif stride == (1, 1) and self.Wo <= FLAT_MAX_WIDTH:
+            self.kind = "flat"
+        else:
+            self.kind = "general"
+        self.Wp = self.Wo + self.dw * (self.kw - 1) if self.kind == "flat" else self.Wo  # columns per output row
+
+    def geometry(self):
+        return self.kh, self.kw, self.sh, self.sw, self.ph, self.pw, self.dh, self.dw, self.Wo
+
+    def chunks(self, itemsize):
+        # A general chunk of one sample needs no layout copies; samples are grouped only when they are small,
+        # so that the GEMMs are not too narrow.
+        one = self.kind == "general" and self.Ho * self.Wo >= DIRECT_MIN_PIXELS
+        # per column: K entries of the columns, C_out of the GEMM's wide result
+        return _chunks(self.N, self.Ho, self.Wp, (self.K + self.Cout) * itemsize, 1 if one else self.N)
+
+    def band_shape(self, nk, R):
+        return nk, self.C, R + self.dh * (self.kh - 1) + 1, self.Wp
+
+    def fill_columns(self, x, n0, nk, y0, R, dtype):
+        """The chunk's columns (K, nk*R*Wp) in the workspace."""
+        cols = _workspace("cols", (self.K, nk * R * self.Wp), dtype)
+        if self.kind == "flat":
+            band = _workspace("band", self.band_shape(nk, R), dtype)
+            return im2col_flat(x, n0, y0 - self.ph, self.pw, self.kh, self.kw, self.dh, self.dw, band, cols)
+        return im2col(x, n0, nk, y0, R, *self.geometry(), cols)
+
+    def add_columns_to(self, cols, n0, nk, y0, R, out, accumulate):
+        """col2im of the chunk's columns onto out (already zeroed where ``accumulate``)."""
+        if self.kind == "flat":
+            band = _workspace("band", self.band_shape(nk, R), cols.dtype)
+            col2im_flat(cols, self.kh, self.kw, self.dh, self.dw, band, n0, y0 - self.ph, self.pw, out, accumulate)
+        else:
+            col2im_add(cols, n0, nk, y0, R, *self.geometry(), out)
+
+    def direct(self, nk):
+        """Whether a chunk's GEMMs use the NCHW arrays themselves (no wide/narrow copies)."""
+        return self.kind == "general" and nk == 1
+
+    def band_of(self, planes, n0, y0, R):
+        """The (C, R*Wo) view of rows y0..y0+R of sample n0 in an (N, C, Ho*Wo) array."""
+        return planes[n0, :, y0 * self.Wo:(y0 + R) * self.Wo]
+
+    def group_rows(self, g):
+        return slice(g * self.rows_g, (g + 1) * self.rows_g)
+
+    def group_channels(self, g):
+        return slice(g * self.coutg, (g + 1) * self.coutg)
+
+
+def _layout(input_shape, weight, stride, padding, dilation, groups, out_size):
+    return _Layout(tuple(input_shape), tuple(weight.shape), tuple(stride), tuple(padding), tuple(dilation), groups,
+                   tuple(out_size))
+
+
+def conv2d_forward(x, weight, bias, stride, padding, dilation, groups, out_size):
+    """The (N, C_out, Ho, Wo) output of a 2-D convolution (cross-correlation, as ``torch.conv2d``)."""
+    x, weight = np.ascontiguousarray(x), np.ascontiguousarray(weight)
+    s = _layout(x.shape, weight, stride, padding, dilation, groups, out_size)
+    out = np.empty((s.N, s.Cout, s.Ho, s.Wo), dtype=x.dtype)
+    w = weight.reshape(s.groups, s.coutg, s.rows_g)
+    if s.kind == "pointwise":
+        xs = x.reshape(s.N, s.groups, s.Cg, s.H * s.W)
+        planes = out.reshape(s.N, s.groups, s.coutg, s.Ho * s.Wo)
+        for n in range(s.N):
+            for g in range(s.groups):
+                np.matmul(w[g], xs[n, g], out=planes[n, g])
+        return out if bias is None else conv2d_add_bias(out, bias)
+    shifts = np.zeros(s.Cout, dtype=x.dtype) if bias is None else np.ascontiguousarray(bias, dtype=x.dtype)
+    planes = out.reshape(s.N, s.Cout, s.Ho * s.Wo)
+    for n0, nk, y0, R in s.chunks(x.itemsize):
+        cols = s.fill_columns(x, n0, nk, y0, R, x.dtype)
+        direct = s.direct(nk)
+        target = s.band_of(planes, n0, y0, R) if direct else _workspace("wide", (s.Cout, cols.shape[1]), x.dtype)
+        for g in range(s.groups):
+            np.matmul(w[g], cols[s.group_rows(g)], out=target[s.group_channels(g)])
+        if not direct:
+            narrow_rows(target, s.Wp, n0, y0, R, shifts, out)
+        elif bias is not None:
+            add_channel_bias(out[n0:n0 + 1, :, y0:y0 + R], shifts)
+    return out
+
+
+def conv2d_add_bias(out, bias):
+    """out[:, c] += bias[c], in place on a fresh (N, C, H, W) output; returns out."""
+    return add_channel_bias(out, np.ascontiguousarray(bias, dtype=out.dtype))
+
+
+def conv2d_backward(grad_out, x, weight, stride, padding, dilation, groups, input_shape,
+                    need_input=True, need_weight=True):
+    """(grad_input, grad_weight) of ``conv2d_forward``; either is None when not needed.
+
+    ``x`` may be None when only the input gradient is wanted: that gradient is
+    the transposed convolution of ``grad_out``, computed as GEMM then col2im.
+    """
+    grad_out, weight = np.ascontiguousarray(grad_out), np.ascontiguousarray(weight)
+    x = np.ascontiguousarray(x) if need_weight else None
+    dtype = grad_out.dtype
+    s = _layout(input_shape, weight, stride, padding, dilation, groups, grad_out.shape[2:])
+    w = weight.reshape(s.groups, s.coutg, s.rows_g)
+    grad_w = _WeightGrad(s, dtype) if need_weight else None
+    if s.kind == "pointwise":
+        grad_x = _backward_pointwise(s, grad_out, x, w, grad_w, need_input)
+    else:
+        grad_x = _backward_columns(s, grad_out, x, w, grad_w, need_input)
+    return grad_x, (grad_w.result(weight.shape) if need_weight else None)
+
+
+class _WeightGrad:
+    """The weight gradient, summed over chunks: grad (C_out/g, K/g) += grad_out_cols @ cols.T per group.
+
+    For a small gradient it is accumulated transposed, as cols @ grad_out_cols.T, which BLAS runs up to twice
+    as fast when C_out is small; a large one is not, as transposing it back would cost more than that.
+    ``add_taps`` is the flat layout's way without columns: one GEMM per kernel tap against a shifted view
+    of the zero-bordered band, which saves writing and reading the columns.
+    """
+
+    def __init__(self, s, dtype):
+        self.s, self.transposed = s, s.rows_g * s.coutg <= 2 ** 18
+        shape = (s.groups, s.rows_g, s.coutg) if self.transposed else (s.groups, s.coutg, s.rows_g)
+        self.value = np.empty(shape, dtype=dtype)
+        self.started = [False] * s.groups
+        self.taps = None
+
+    def add(self, g, cols, grad_cols):
+        """Add the contribution of one chunk for group g: cols (K/g, L), grad_cols (C_out/g, L)."""
+        a, b = (cols, grad_cols.T) if self.transposed else (grad_cols, cols.T)
+        if self.started[g]:
+            self.value[g] += a @ b
+        else:
+            np.matmul(a, b, out=self.value[g])
+            self.started[g] = True
+
+    def add_taps(self, band, wide):
+        """Add a flat chunk's contribution from its band (nk, C, rows, Wp) and wide gradient (C_out, nk*L)."""
+        s = self.s
+        if self.taps is None:
+            self.taps = np.zeros((s.groups, s.kh, s.kw, s.coutg, s.Cg), dtype=self.value.dtype)
+        nk = band.shape[0]
+        L = wide.shape[1] // nk
+        for k in range(nk):
+            planes = band[k].reshape(s.C, -1)
+            for g in range(s.groups):
+                grad = wide[s.group_channels(g), k * L:(k + 1) * L]
+                inputs = planes[g * s.Cg:(g + 1) * s.Cg]
+                for i in range(s.kh):
+                    for j in range(s.kw):
+                        start = i * s.dh * s.Wp + j * s.dw
+                        self.taps[g, i, j] += grad @ inputs[:, start:start + L].T
+
+    def result(self, shape):
+        if self.taps is not None:  # (groups, kh, kw, C_out/g, C_in/g) -> (C_out, C_in/g, kh, kw)
+            return np.ascontiguousarray(self.taps.transpose(0, 3, 4, 1, 2)).reshape(shape)
+        value = np.ascontiguousarray(self.value.transpose(0, 2, 1)) if self.transposed else self.value
+        return value.reshape(shape)
+
+
+def _backward_pointwise(s, grad_out, x, w, grad_w, need_input):
+    g_planes = grad_out.reshape(s.N, s.groups, s.coutg, s.Ho * s.Wo)
+    grad_x = np.empty((s.N, s.C, s.H, s.W), dtype=grad_out.dtype) if need_input else None
+    xs = x.reshape(s.N, s.groups, s.Cg, s.H * s.W) if grad_w is not None else None
+    gxs = grad_x.reshape(s.N, s.groups, s.Cg, s.H * s.W) if need_input else None
+    for n in range(s.N):
+        for g in range(s.groups):
+            if grad_w is not None:
+                grad_w.add(g, xs[n, g], g_planes[n, g])
+            if need_input:
+                np.matmul(w[g].T, g_planes[n, g], out=gxs[n, g])
+    return grad_x
+
+
+def _backward_columns(s, grad_out, x, w, grad_w, need_input):
+    dtype = grad_out.dtype
+    chunks = list(s.chunks(grad_out.itemsize))
+    # Row bands of one sample share input rows, so their input gradients add up; the flat col2im writes
+    # whole samples at once when there are no bands, the general one always adds.
+    accumulate = s.kind == "general" or any(R < s.Ho for _, _, _, R in chunks)
+    grad_x = None
+    if need_input:
+        grad_x = (np.zeros if accumulate else np.empty)((s.N, s.C, s.H, s.W), dtype=dtype)
+    for n0, nk, y0, R in chunks:
+        if s.direct(nk):
+            wide = s.band_of(grad_out.reshape(s.N, s.Cout, s.Ho * s.Wo), n0, y0, R)
+        else:
+            wide = widen_rows(grad_out, n0, y0, R, s.Wp, _workspace("wide", (s.Cout, nk * R * s.Wp), dtype))
+        taps = (grad_w is not None and s.kind == "flat" and R * s.Wp >= TAP_GEMM_MIN_COLUMNS
+                and min(s.Cg, s.coutg) >= TAP_GEMM_MIN_CHANNELS)
+        if taps:
+            band = fill_band(x, n0, y0 - s.ph, s.pw, _workspace("band", s.band_shape(nk, R), dtype))
+            grad_w.add_taps(band, wide)
+        if grad_w is not None and not taps:
+            cols = s.fill_columns(x, n0, nk, y0, R, dtype)
+        elif need_input:
+            cols = _workspace("cols", (s.K, nk * R * s.Wp), dtype)
+        for g in range(s.groups):
+            group_grad = wide[s.group_channels(g)]
+            if grad_w is not None and not taps:
+                grad_w.add(g, cols[s.group_rows(g)], group_grad)
+            if need_input:  # the columns were used: overwrite them with their gradient
+                np.matmul(w[g].T, group_grad, out=cols[s.group_rows(g)])
+        if need_input:
+            s.add_columns_to(cols, n0, nk, y0, R, grad_x, accumulate)
+    return grad_x
+
+
+def conv2d_bias_grad(grad_out):
+    """The bias gradient: grad_out (N, C, H, W) summed over N, H and W (pairwise float sums)."""
+    N, C = grad_out.shape[0], grad_out.shape[1]
+    return np.ascontiguousarray(grad_out).reshape(N, C, -1).sum(axis=2).sum(axis=0)
+
+
+def conv2d_dense_matrix(weight, input_hw, stride, padding, dilation, groups, out_size):
+    """The dense (C_out*Ho*Wo, C_in*H*W) matrix C of the convolution: conv2d(x).flatten() == C @ x.flatten()."""
+    weight = np.ascontiguousarray(weight)
+    (H, W), (Ho, Wo) = input_hw, out_size
+    Cout, Cg = weight.shape[0], weight.shape[1]
+    matrix = np.zeros((Cout * Ho * Wo, Cg * groups * H * W), dtype=weight.dtype)
+    return dense_conv_matrix(weight, groups, H, W, Ho, Wo, *stride, *padding, *dilation, matrix)
+
+
+def conv2d_dense_matrix_grad(grad, weight_shape, input_hw, stride, padding, dilation, groups, out_size):
+    """The weight gradient of ``conv2d_dense_matrix`` given the gradient of the matrix."""
+    (H, W), (Ho, Wo) = input_hw, out_size
+    grad_weight = np.zeros(weight_shape, dtype=grad.dtype)
+    return dense_conv_matrix_grad(np.ascontiguousarray(grad), groups, H, W, Ho, Wo, *stride, *padding, *dilation,
+                                  grad_weight)

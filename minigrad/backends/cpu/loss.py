@@ -6,10 +6,8 @@ __all__ = ["cross_entropy_forward", "cross_entropy_backward", "one_hot", "check_
 
 
 @njit(parallel=True, cache=True)
-def _ce_forward_kernel(x, target, weight, ignore_index, smoothing, loss, lse, target_weight):
+def _ce_forward_kernel(x, target, weight, ignore_index, keep, spread, loss, lse, target_weight):
     n_batch, n_class, n_pix = x.shape
-    keep = np.float32(1.0) - smoothing
-    spread = smoothing / np.float32(n_class)
     for flat in prange(n_batch * n_pix):
         n = flat // n_pix
         s = flat - n * n_pix
@@ -29,7 +27,7 @@ def _ce_forward_kernel(x, target, weight, ignore_index, smoothing, loss, lse, ta
             continue
         wt = weight[t]
         value = keep * wt * (log_norm - x[n, t, s])
-        if smoothing > 0:
+        if spread > 0:
             smooth = np.float32(0.0)
             for c in range(n_class):
                 smooth += weight[c] * (log_norm - x[n, c, s])
@@ -39,10 +37,8 @@ def _ce_forward_kernel(x, target, weight, ignore_index, smoothing, loss, lse, ta
 
 
 @njit(parallel=True, cache=True)
-def _ce_backward_kernel(x, target, weight, ignore_index, smoothing, lse, scale, grad):
+def _ce_backward_kernel(x, target, weight, ignore_index, keep, spread, lse, scale, grad):
     n_batch, n_class, n_pix = x.shape
-    keep = np.float32(1.0) - smoothing
-    spread = smoothing / np.float32(n_class)
     weight_sum = np.float32(0.0)
     for c in range(n_class):
         weight_sum += weight[c]
@@ -64,12 +60,17 @@ def _ce_backward_kernel(x, target, weight, ignore_index, smoothing, lse, scale, 
             grad[n, c, s] = g * d
 
 
-def check_class_targets(target, n_class, ignore_index):
+def check_class_targets(target, n_class, ignore_index, op="cross_entropy"):
     """Raise if a class index lies outside [0, n_class) (ignore_index excepted), as PyTorch does."""
     valid = target[target != ignore_index]
     if valid.size and (valid.min() < 0 or valid.max() >= n_class):
         bad = valid[(valid < 0) | (valid >= n_class)][0]
-        raise IndexError(f"cross_entropy: Target {int(bad)} is out of bounds for {n_class} classes.")
+        raise IndexError(f"{op}: Target {int(bad)} is out of bounds for {n_class} classes.")
+
+
+def _smoothing_factors(smoothing, n_class, dtype):
+    """(1 - ε, ε / C) formed in double precision, then rounded, as PyTorch forms them."""
+    return dtype.type(1.0 - smoothing), dtype.type(smoothing / n_class)
 
 
 def cross_entropy_forward(x, target, weight, ignore_index, smoothing):
@@ -79,8 +80,8 @@ def cross_entropy_forward(x, target, weight, ignore_index, smoothing):
     lse = np.empty((n, s), x.dtype)
     target_weight = np.empty((n, s), x.dtype)
     _ce_forward_kernel(np.ascontiguousarray(x), np.ascontiguousarray(target, dtype=np.int64),
-                       weight.astype(x.dtype), np.int64(ignore_index), x.dtype.type(smoothing),
-                       loss, lse, target_weight)
+                       weight.astype(x.dtype), np.int64(ignore_index),
+                       *_smoothing_factors(smoothing, x.shape[1], x.dtype), loss, lse, target_weight)
     return loss, lse, target_weight
 
 
@@ -88,7 +89,8 @@ def cross_entropy_backward(x, target, weight, ignore_index, smoothing, lse, scal
     """d(loss)/d(logits) given the per-pixel upstream gradient ``scale`` (N, S)."""
     grad = np.empty(x.shape, x.dtype)
     _ce_backward_kernel(np.ascontiguousarray(x), np.ascontiguousarray(target, dtype=np.int64),
-                        weight.astype(x.dtype), np.int64(ignore_index), x.dtype.type(smoothing), lse,
+                        weight.astype(x.dtype), np.int64(ignore_index),
+                        *_smoothing_factors(smoothing, x.shape[1], x.dtype), lse,
                         np.ascontiguousarray(scale, dtype=x.dtype), grad)
     return grad
 

@@ -6,8 +6,7 @@ __all__ = ["sgd_step", "adam_step"]
 
 
 @njit(parallel=True, cache=True)
-def _sgd_kernel(p, g, buf, lr, momentum, dampening, weight_decay, nesterov, maximize, first_step):
-    keep = np.float32(1.0) - dampening
+def _sgd_kernel(p, g, buf, lr, momentum, keep, weight_decay, nesterov, maximize, first_step):
     for i in prange(p.size):
         d = -g[i] if maximize else g[i]
         if weight_decay != 0:
@@ -23,15 +22,17 @@ def _sgd_kernel(p, g, buf, lr, momentum, dampening, weight_decay, nesterov, maxi
 
 
 @njit(parallel=True, cache=True)
-def _adam_kernel(p, g, m, v, v_max, beta1, beta2, eps, weight_decay, step_size, bias2_sqrt, amsgrad, maximize):
-    one = np.float32(1.0)
+def _adam_kernel(p, g, m, v, v_max, w1, beta2, w2, eps, weight_decay, step_size, bias2_sqrt, amsgrad, maximize):
     for i in prange(p.size):
         d = -g[i] if maximize else g[i]
         if weight_decay != 0:
             d = d + weight_decay * p[i]
-        # torch's lerp with weight 1 - beta1 < 0.5: m + w * (d - m)
-        m[i] = m[i] + (one - beta1) * (d - m[i])
-        v[i] = v[i] * beta2 + (one - beta2) * d * d
+        # torch's lerp(m, d, w1), w1 = 1 - beta1, in its two forms (the one used depends on w1)
+        if w1 < np.float32(0.5):
+            m[i] = m[i] + w1 * (d - m[i])
+        else:
+            m[i] = d - (d - m[i]) * (np.float32(1.0) - w1)
+        v[i] = v[i] * beta2 + w2 * d * d
         if amsgrad:
             if v[i] > v_max[i]:
                 v_max[i] = v[i]
@@ -48,18 +49,26 @@ def _flat(a):
 
 
 def sgd_step(param, grad, momentum_buffer, lr, momentum, dampening, weight_decay, nesterov, maximize, first_step):
-    """One ``torch.optim.SGD`` update of ``param`` (and its momentum buffer) in place."""
+    """One ``torch.optim.SGD`` update of ``param`` (and its momentum buffer) in place.
+
+    Scalars such as 1 - dampening are formed in double precision, then rounded, as PyTorch passes them:
+    forming them in float32 would bias every step by up to one float32 ulp of the difference.
+    """
     f = param.dtype.type
     buf = _flat(momentum_buffer) if momentum_buffer is not None else _flat(param)
-    _sgd_kernel(_flat(param), np.ascontiguousarray(grad).reshape(-1), buf, f(lr), f(momentum), f(dampening),
+    _sgd_kernel(_flat(param), np.ascontiguousarray(grad).reshape(-1), buf, f(lr), f(momentum), f(1 - dampening),
                 f(weight_decay), bool(nesterov), bool(maximize), bool(first_step))
 
 
 def adam_step(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, beta1, beta2, eps, weight_decay, step_size,
               bias_correction2_sqrt, amsgrad, maximize):
-    """One ``torch.optim.Adam`` update of ``param`` and its moment estimates in place."""
+    """One ``torch.optim.Adam`` update of ``param`` and its moment estimates in place.
+
+    1 - beta1 and 1 - beta2 are formed in double precision, then rounded, as PyTorch passes them: in float32,
+    1 - float32(0.999) is off by 1.3e-5 (relative), a bias of every step that compounds over training.
+    """
     f = param.dtype.type
     v_max = _flat(max_exp_avg_sq) if amsgrad else _flat(exp_avg_sq)
     _adam_kernel(_flat(param), np.ascontiguousarray(grad).reshape(-1), _flat(exp_avg), _flat(exp_avg_sq), v_max,
-                 f(beta1), f(beta2), f(eps), f(weight_decay), f(step_size), f(bias_correction2_sqrt),
+                 f(1 - beta1), f(beta2), f(1 - beta2), f(eps), f(weight_decay), f(step_size), f(bias_correction2_sqrt),
                  bool(amsgrad), bool(maximize))

@@ -1,0 +1,143 @@
+"""Forward + backward of each U-Net layer, minigrad against PyTorch CPU on the same cores.
+
+    python benchmarks/bench_layers.py                 # every case
+    python benchmarks/bench_layers.py --only convT    # the cases whose name contains "convT"
+    python benchmarks/bench_layers.py --cold-cache    # first-call column = Numba compile time
+
+Each case is one line in CASES; ``first call`` (Numba compile or cache load) is reported apart from the
+median run time. GFLOP/s counts 2 flops per multiply-add of the forward pass and of each gradient computed.
+"""
+import argparse
+import os
+import platform
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [HERE, os.path.dirname(HERE)]  # common.py, and minigrad itself when it is not installed
+import common  # noqa: E402  (imports torch before minigrad)
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+
+def _train_step(layer, x, grad):
+    """The same code drives both libraries: zero the gradients, forward, backward with a fixed upstream gradient."""
+    params = list(layer.parameters())
+
+    def step():
+        for p in params:
+            p.grad = None
+        x.grad = None
+        layer(x).backward(grad)
+    return step
+
+
+def _pair_of_layers(make, input_shape, input_grad, seed=0):
+    """The minigrad and PyTorch layers with the same weights, inputs and upstream gradient."""
+    import minigrad
+    theirs = make(torch.nn)
+    ours = make(minigrad.nn)
+    ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(input_shape).astype(np.float32)
+    with torch.no_grad():
+        out_shape = tuple(theirs(torch.from_numpy(x)).shape)
+    g = rng.standard_normal(out_shape).astype(np.float32)
+    mx = minigrad.tensor(x, requires_grad=input_grad)
+    tx = torch.tensor(x, requires_grad=input_grad)
+    return _train_step(ours, mx, minigrad.tensor(g)), _train_step(theirs, tx, torch.from_numpy(g))
+
+
+def conv2d_case(batch, cin, cout, size, kernel=3, stride=1, padding=1, bias=False, input_grad=True):
+    out = (size + 2 * padding - kernel) // stride + 1
+    flops = 2 * batch * cout * cin * kernel * kernel * out * out * (3 if input_grad else 2)
+    name = f"conv2d b{batch} {cin}->{cout} k{kernel}s{stride}p{padding} @{size}" + ("" if input_grad else " (no dx)")
+    return common.Case(name, flops, lambda: _pair_of_layers(
+        lambda nn: nn.Conv2d(cin, cout, kernel, stride=stride, padding=padding, bias=bias),
+        (batch, cin, size, size), input_grad))
+
+
+def conv_transpose2d_case(batch, cin, cout, size, kernel=2, stride=2, bias=True):
+    flops = 2 * batch * cin * cout * kernel * kernel * size * size * 3
+    name = f"convT b{batch} {cin}->{cout} k{kernel}s{stride} @{size}"
+    return common.Case(name, flops, lambda: _pair_of_layers(
+        lambda nn: nn.ConvTranspose2d(cin, cout, kernel, stride=stride, bias=bias), (batch, cin, size, size), True))
+
+
+def layer_case(name, make, input_shape, flops):
+    """A memory-bound layer (norm, pooling, resize): its GFLOP/s counts elementwise operations, forward+backward."""
+    return common.Case(name, flops, lambda: _pair_of_layers(make, input_shape, True))
+
+
+# The U-Net of the project at its two benchmark sizes: small (batch 4, 128x128, features 16-128) and
+# full (batch 1, 256x256, features 64-512). Norm and pooling layers add their cases here too.
+CASES = [
+    conv2d_case(4, 3, 16, 128, input_grad=False),
+    conv2d_case(4, 16, 16, 128),
+    conv2d_case(4, 32, 32, 64),
+    conv2d_case(4, 64, 64, 32),
+    conv2d_case(4, 128, 128, 16),
+    conv2d_case(4, 256, 256, 8),
+    conv_transpose2d_case(4, 256, 128, 8),
+    conv_transpose2d_case(4, 128, 64, 16),
+    conv_transpose2d_case(4, 64, 32, 32),
+    conv_transpose2d_case(4, 32, 16, 64),
+    conv2d_case(4, 16, 6, 128, kernel=1, padding=0, bias=True),
+    conv2d_case(4, 32, 32, 64, stride=2),
+    conv2d_case(1, 3, 64, 256, input_grad=False),
+    conv2d_case(1, 64, 64, 256),
+    conv2d_case(1, 128, 128, 128),
+    conv2d_case(1, 512, 512, 32),
+    conv2d_case(1, 1024, 1024, 16),
+    conv_transpose2d_case(1, 128, 64, 128),
+    conv_transpose2d_case(1, 1024, 512, 16),
+    # Norm, pooling and resize (ops per element: batchnorm ~13 for statistics, normalisation and the two backward
+    # passes; max pool one compare per window element plus the scatter; bilinear 6 forward and 8 backward per output).
+    layer_case("batchnorm2d b4 16 @128", lambda nn: nn.BatchNorm2d(16), (4, 16, 128, 128), 13 * 4 * 16 * 128 * 128),
+    layer_case("batchnorm2d b4 128 @16", lambda nn: nn.BatchNorm2d(128), (4, 128, 16, 16), 13 * 4 * 128 * 16 * 16),
+    layer_case("batchnorm2d b1 64 @256", lambda nn: nn.BatchNorm2d(64), (1, 64, 256, 256), 13 * 64 * 256 * 256),
+    layer_case("maxpool2d k2s2 b4 16 @128", lambda nn: nn.MaxPool2d(2), (4, 16, 128, 128), 5 * 4 * 16 * 64 * 64),
+    layer_case("maxpool2d k2s2 b1 64 @256", lambda nn: nn.MaxPool2d(2), (1, 64, 256, 256), 5 * 64 * 128 * 128),
+    layer_case("maxpool2d k3s2p1 b4 16 @128", lambda nn: nn.MaxPool2d(3, 2, 1), (4, 16, 128, 128), 10 * 4 * 16 * 64 * 64),
+    layer_case("upsample bilinear x2 b4 32 @64", lambda nn: nn.Upsample(scale_factor=2, mode="bilinear"),
+               (4, 32, 64, 64), 14 * 4 * 32 * 128 * 128),
+    layer_case("upsample nearest x2 b4 32 @64", lambda nn: nn.Upsample(scale_factor=2), (4, 32, 64, 64),
+               2 * 4 * 32 * 128 * 128),
+]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--threads", type=int, default=None, help="threads for both libraries (default: Numba's)")
+    parser.add_argument("--repeats", type=int, default=7, help="timed runs per library and case (median)")
+    parser.add_argument("--warmup", type=int, default=2, help="untimed rounds after the first call")
+    parser.add_argument("--only", default=None, help="run the cases whose name contains this text")
+    parser.add_argument("--cold-cache", action="store_true",
+                        help="compile every Numba kernel afresh (an empty cache), so 'first call' is compile time")
+    args = parser.parse_args()
+    if args.cold_cache:
+        os.environ["NUMBA_CACHE_DIR"] = tempfile.mkdtemp(prefix="minigrad-numba-cache-")
+    start = time.perf_counter()
+    import minigrad
+    import_s = time.perf_counter() - start
+    minigrad.zeros(1)  # load the CPU backend, whose threading settings must precede Numba's first threads
+    threads = common.set_threads(args.threads)
+    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs; {threads} threads each; "
+          f"minigrad {minigrad.__version__}, torch {torch.__version__}, numpy {np.__version__}")
+    load_before = os.getloadavg()[0]
+    results = common.run(CASES, args.repeats, args.warmup, only=args.only)
+    print(f"load average (other processes compete for the cores): {load_before:.2f} before, "
+          f"{os.getloadavg()[0]:.2f} after")
+    print(f"import minigrad: {import_s:.2f} s; first calls (Numba {'compile' if args.cold_cache else 'cache load'} "
+          f"+ run): {sum(r.first_call_s for r in results):.2f} s in total")
+    for label, group in (("all cases", results), ("convolutions", [r for r in results if r.name.startswith("conv")])):
+        if group:
+            worst = max(group, key=lambda r: r.ratio)
+            print(f"time ratio minigrad/torch, {label}: median {np.median([r.ratio for r in group]):.2f}, "
+                  f"worst {worst.ratio:.2f} ({worst.name})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,194 @@
+"""CUDA kernels: activations and softmax, mirroring ``backends/cpu/activation.py``.
+
+The pointwise activations share one kernel (forward) and one (backward),
+picked by an op code. Softmax sees its input as (outer, length, inner), the
+softmax axis in the middle: one thread per (outer, inner) line makes the three
+passes (max, sum of exponentials, write), neighbouring threads reading
+neighbouring addresses.
+"""
+import math
+
+import numpy as np
+from numba import cuda, float32
+
+from ._runtime import F32, device_function, empty, f32, flat, grid, i64, kernel, on_device
+
+__all__ = ["relu", "relu_backward", "leaky_relu", "leaky_relu_backward", "sigmoid", "sigmoid_backward",
+           "tanh", "tanh_backward", "softmax", "softmax_backward", "log_softmax", "log_softmax_backward"]
+
+RELU, LEAKY, SIGMOID, TANH = range(4)
+
+
+@device_function
+def _forward(op, x, slope):
+    zero = float32(0)
+    one = float32(1)
+    if op == RELU:
+        return zero if x < zero else x  # NaN passes, as PyTorch's relu
+    if op == LEAKY:
+        return x if x > zero else x * slope
+    if op == SIGMOID:  # exp of minus |x| never overflows
+        e = math.exp(-x if x >= zero else x)
+        return one / (one + e) if x >= zero else e / (one + e)
+    return math.tanh(x)
+
+
+@device_function
+def _backward(op, g, saved, slope):
+    """``saved`` is relu's/sigmoid's/tanh's output, leaky_relu's input."""
+    zero = float32(0)
+    one = float32(1)
+    if op == RELU:
+        return g if saved > zero else zero
+    if op == LEAKY:
+        return g if saved > zero else g * slope
+    if op == SIGMOID:
+        return g * saved * (one - saved)
+    return g * (one - saved * saved)
+
+
+@kernel((i64, F32, F32, f32))
+def _pointwise(op, out, x, slope):
+    i = cuda.grid(1)
+    while i < out.size:
+        out[i] = _forward(op, x[i], slope)
+        i += cuda.gridsize(1)
+
+
+@kernel((i64, F32, F32, F32, f32))
+def _pointwise_backward(op, out, g, saved, slope):
+    i = cuda.grid(1)
+    while i < out.size:
+        out[i] = _backward(op, g[i], saved[i], slope)
+        i += cuda.gridsize(1)
+
+
+@kernel((F32, F32, i64, i64, i64, i64))
+def _softmax(out, x, outer, length, inner, log):
+    i = cuda.grid(1)
+    while i < outer * inner:
+        base = (i // inner) * length * inner + i % inner
+        top = x[base]
+        for k in range(1, length):
+            v = x[base + k * inner]
+            if v > top or v != v:
+                top = v
+        total = float32(0)
+        for k in range(length):
+            total += math.exp(x[base + k * inner] - top)
+        if log:
+            shift = top + math.log(total)
+            for k in range(length):
+                out[base + k * inner] = x[base + k * inner] - shift
+        else:
+            for k in range(length):
+                out[base + k * inner] = math.exp(x[base + k * inner] - top) / total
+        i += cuda.gridsize(1)
+
+
+@kernel((F32, F32, F32, i64, i64, i64, i64))
+def _softmax_backward(out, g, y, outer, length, inner, log):
+    """softmax: y·(g − Σ g·y); log_softmax: g − exp(y)·Σ g."""
+    i = cuda.grid(1)
+    while i < outer * inner:
+        base = (i // inner) * length * inner + i % inner
+        total = float32(0)
+        for k in range(length):
+            at = base + k * inner
+            total += g[at] if log else g[at] * y[at]
+        for k in range(length):
+            at = base + k * inner
+            out[at] = g[at] - math.exp(y[at]) * total if log else y[at] * (g[at] - total)
+        i += cuda.gridsize(1)
+
+
+def _pointwise_op(op, a, slope=0.0):
+    a = on_device(a)
+    out = empty(a.shape, a.dtype)
+    if out.size:
+        _pointwise[grid(out.size)](op, flat(out), flat(a), np.float32(slope))
+    return out
+
+
+def _pointwise_grad(op, g, saved, slope=0.0):
+    g, saved = on_device(g), on_device(saved)
+    out = empty(g.shape, g.dtype)
+    if out.size:
+        _pointwise_backward[grid(out.size)](op, flat(out), flat(g), flat(saved), np.float32(slope))
+    return out
+
+
+def relu(a):
+    return _pointwise_op(RELU, a)
+
+
+def relu_backward(g, y):
+    """Gradient of relu from its output ``y``: passes where y > 0 (so 0 at 0, as PyTorch)."""
+    return _pointwise_grad(RELU, g, y)
+
+
+def leaky_relu(a, negative_slope):
+    return _pointwise_op(LEAKY, a, negative_slope)
+
+
+def leaky_relu_backward(g, x, negative_slope):
+    """Gradient of leaky_relu from its input ``x``: 1 where x > 0, else the slope."""
+    return _pointwise_grad(LEAKY, g, x, negative_slope)
+
+
+def sigmoid(a):
+    return _pointwise_op(SIGMOID, a)
+
+
+def sigmoid_backward(g, y):
+    return _pointwise_grad(SIGMOID, g, y)
+
+
+def tanh(a):
+    return _pointwise_op(TANH, a)
+
+
+def tanh_backward(g, y):
+    return _pointwise_grad(TANH, g, y)
+
+
+def _lines(shape, axis):
+    """(outer, length, inner) of ``shape`` around ``axis``."""
+    shape = tuple(shape)
+    d = int(axis) % max(len(shape), 1)
+    length = shape[d] if shape else 1
+    return math.prod(shape[:d]), length, math.prod(shape[d + 1:])
+
+
+def _softmax_op(a, axis, log):
+    a = on_device(a)
+    out = empty(a.shape, a.dtype)
+    outer, length, inner = _lines(a.shape, axis)
+    if out.size:
+        _softmax[grid(outer * inner)](flat(out), flat(a), outer, length, inner, 1 if log else 0)
+    return out
+
+
+def _softmax_grad(g, y, axis, log):
+    g, y = on_device(g), on_device(y)
+    out = empty(g.shape, g.dtype)
+    outer, length, inner = _lines(g.shape, axis)
+    if out.size:
+        _softmax_backward[grid(outer * inner)](flat(out), flat(g), flat(y), outer, length, inner, 1 if log else 0)
+    return out
+
+
+def softmax(a, axis):
+    return _softmax_op(a, axis, False)
+
+
+def softmax_backward(g, y, axis):
+    return _softmax_grad(g, y, axis, False)
+
+
+def log_softmax(a, axis):
+    return _softmax_op(a, axis, True)
+
+
+def log_softmax_backward(g, y, axis):
+    return _softmax_grad(g, y, axis, True)

@@ -1,0 +1,87 @@
+"""Losses and optimizer updates on device 'cuda' against PyTorch (tiny shapes: the simulator is slow)."""
+import numpy as np
+import pytest
+import torch
+
+import minigrad
+import minigrad.nn.functional as F
+from cuda_compare import compare_cuda
+
+TF = torch.nn.functional
+
+
+def _targets(shape, classes, seed=0, ignore=None):
+    t = np.random.default_rng(seed).integers(0, classes, shape)
+    if ignore is not None:
+        t.flat[::3] = ignore
+    return t
+
+
+@pytest.mark.parametrize("kwargs", [dict(), dict(reduction="sum"), dict(reduction="none"),
+                                    dict(ignore_index=1), dict(label_smoothing=0.2)], ids=str)
+def test_cross_entropy_spatial(kwargs):
+    x = np.random.default_rng(1).standard_normal((2, 3, 2, 3)).astype(np.float32)
+    compare_cuda(lambda x, t: F.cross_entropy(x, t, **kwargs), inputs=[x, _targets((2, 2, 3), 3)],
+                 torch_fn=lambda x, t: TF.cross_entropy(x, t, **kwargs))
+
+
+def test_cross_entropy_class_weights_and_ignored_pixels():
+    x = np.random.default_rng(2).standard_normal((4, 3)).astype(np.float32)
+    w = np.array([0.5, 2.0, 1.0], np.float32)
+    compare_cuda(lambda x, t, w: F.cross_entropy(x, t, weight=w, ignore_index=-1),
+                 inputs=[x, _targets((4,), 3, ignore=-1), w], requires_grad=[True, False, False],
+                 torch_fn=lambda x, t, w: TF.cross_entropy(x, t, weight=w, ignore_index=-1))
+
+
+def test_nll_loss():
+    x = np.random.default_rng(5).standard_normal((2, 3, 4)).astype(np.float32)
+    compare_cuda(lambda x, t: F.nll_loss(F.log_softmax(x, 1), t, ignore_index=2), inputs=[x, _targets((2, 4), 3)],
+                 torch_fn=lambda x, t: TF.nll_loss(TF.log_softmax(x, 1), t, ignore_index=2))
+
+
+def test_cross_entropy_out_of_range_target_raises_at_the_next_transfer():
+    x = minigrad.randn(2, 3, device="cuda")
+    loss = F.cross_entropy(x, minigrad.tensor([0, 3], device="cuda"))
+    with pytest.raises(IndexError, match="Target 3 is out of bounds for 3 classes"):
+        loss.item()
+    assert np.isfinite(F.cross_entropy(x, minigrad.tensor([0, 2], device="cuda")).item())  # checks cleared
+
+
+def test_binary_cross_entropy_with_logits_and_mse():
+    rng = np.random.default_rng(3)
+    x = (4 * rng.standard_normal((2, 1, 3, 3))).astype(np.float32)
+    t = rng.integers(0, 2, x.shape).astype(np.float32)
+    compare_cuda(lambda x, t: F.binary_cross_entropy_with_logits(x, t), inputs=[x, t],
+                 requires_grad=[True, False], torch_fn=lambda x, t: TF.binary_cross_entropy_with_logits(x, t))
+    pos = np.array([2.0], np.float32).reshape(1, 1, 1)
+    compare_cuda(lambda x, t, p: F.binary_cross_entropy_with_logits(x, t, pos_weight=p), inputs=[x, t, pos],
+                 requires_grad=[True, False, False],
+                 torch_fn=lambda x, t, p: TF.binary_cross_entropy_with_logits(x, t, pos_weight=p))
+    compare_cuda(lambda a, b: F.mse_loss(a, b), shapes=[(3, 4), (3, 4)], torch_fn=TF.mse_loss)
+
+
+def test_one_hot():
+    t = minigrad.tensor([[0, 2], [1, 1]], device="cuda")
+    out = F.one_hot(t, 3)
+    assert out.device == "cuda" and out.dtype == minigrad.int64
+    np.testing.assert_array_equal(out.numpy(), TF.one_hot(torch.tensor([[0, 2], [1, 1]]), 3).numpy())
+
+
+@pytest.mark.parametrize("name,kwargs", [
+    ("SGD", dict(lr=0.1)), ("SGD", dict(lr=0.1, momentum=0.9, weight_decay=0.01)),
+    ("SGD", dict(lr=0.1, momentum=0.9, nesterov=True)), ("SGD", dict(lr=0.1, momentum=0.5, dampening=0.3)),
+    ("Adam", dict(lr=0.01)), ("Adam", dict(lr=0.01, weight_decay=0.1, amsgrad=True)),
+    ("AdamW", dict(lr=0.01, weight_decay=0.1)), ("Adam", dict(lr=0.01, maximize=True))], ids=str)
+def test_optimizer_steps_match_torch(name, kwargs):
+    rng = np.random.default_rng(4)
+    start = rng.standard_normal((3, 4)).astype(np.float32)
+    grads = [rng.standard_normal((3, 4)).astype(np.float32) for _ in range(3)]
+    p = minigrad.tensor(start, device="cuda", requires_grad=True)
+    q = torch.tensor(start, requires_grad=True)
+    opt, topt = getattr(minigrad.optim, name)([p], **kwargs), getattr(torch.optim, name)([q], **kwargs)
+    for g in grads:
+        p.grad, q.grad = minigrad.tensor(g, device="cuda"), torch.tensor(g)
+        opt.step()
+        topt.step()
+        assert p.device == "cuda"
+        np.testing.assert_allclose(p.detach().numpy(), q.detach().numpy(), atol=1e-6, rtol=1e-5)

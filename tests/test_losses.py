@@ -1,0 +1,260 @@
+"""Losses against PyTorch: cross_entropy (every option), nll_loss, BCE with logits, MSE, L1, one_hot, Dice."""
+import numpy as np
+import pytest
+import torch
+
+import minigrad
+import minigrad.nn as nn
+import minigrad.nn.functional as F
+from helpers import compare
+
+TF = torch.nn.functional
+REDUCTIONS = ["mean", "sum", "none"]
+CE_SHAPES = [(6, 4), (2, 3, 4, 5), (2, 3, 2, 3, 2)]
+
+
+def _targets(shape, n_class, seed=1, ignore=None):
+    """Class ids for logits of ``shape``; about a quarter of them set to ``ignore`` when given."""
+    rng = np.random.default_rng(seed)
+    target_shape = (shape[0],) + tuple(shape[2:])
+    t = rng.integers(0, n_class, target_shape).astype(np.int64)
+    if ignore is not None:
+        t.reshape(-1)[::4] = ignore
+    return t
+
+
+def _weight(n_class):
+    return np.linspace(0.5, 2.0, n_class).astype(np.float32)
+
+
+# ignore: None (no target ignored), -100 (the default ignore_index, present in the targets),
+# or a real class id passed as ignore_index.
+@pytest.mark.parametrize("shape", CE_SHAPES, ids=["NC", "NCHW", "NCD1D2D3"])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("weighted", [False, True], ids=["", "weight"])
+@pytest.mark.parametrize("ignore", [None, -100, 1], ids=["", "ignore-100", "ignore1"])
+@pytest.mark.parametrize("smoothing", [0.0, 0.2], ids=["", "smooth"])
+def test_cross_entropy_matches_torch(shape, reduction, weighted, ignore, smoothing):
+    c = shape[1]
+    target = _targets(shape, c, ignore=ignore)
+    ignore_index = -100 if ignore is None else ignore
+    weight = _weight(c)
+    inputs = [np.random.default_rng(0).standard_normal(shape).astype(np.float32) * 3, target, weight]
+
+    def run(lib):
+        def fn(x, t, w):
+            return lib.cross_entropy(x, t, weight=w if weighted else None, ignore_index=ignore_index,
+                                     reduction=reduction, label_smoothing=smoothing)
+        return fn
+
+    compare(run(F), inputs=inputs, torch_fn=run(TF), requires_grad=[True, False, False])
+
+
+def test_cross_entropy_unbatched_input():
+    x = np.random.default_rng(0).standard_normal(5).astype(np.float32)
+    for reduction in REDUCTIONS:
+        compare(lambda a, t: F.cross_entropy(a, t, reduction=reduction), inputs=[x, np.array(3)],
+                torch_fn=lambda a, t: TF.cross_entropy(a, t, reduction=reduction))
+
+
+@pytest.mark.parametrize("smoothing", [0.0, 0.1])
+def test_cross_entropy_huge_logits_are_finite(smoothing):
+    rng = np.random.default_rng(0)
+    x = (rng.choice([-1.0, 1.0], (4, 5, 3)) * 1e4 + rng.standard_normal((4, 5, 3))).astype(np.float32)
+    target = rng.integers(0, 5, (4, 3))
+    out, = compare(lambda a, t: F.cross_entropy(a, t, label_smoothing=smoothing), inputs=[x, target],
+                   torch_fn=lambda a, t: TF.cross_entropy(a, t, label_smoothing=smoothing))
+    assert np.isfinite(out.item()) and out.item() > 1e3  # the loss is genuinely huge, not NaN / inf
+
+
+def test_cross_entropy_errors():
+    x = minigrad.randn(4, 3)
+    with pytest.raises(IndexError, match="Target 3 is out of bounds"):
+        F.cross_entropy(x, minigrad.tensor([0, 1, 3, 2]))
+    with pytest.raises(IndexError, match="Target -1 is out of bounds"):
+        F.cross_entropy(x, minigrad.tensor([0, -1, 1, 2]))
+    with pytest.raises(ValueError, match=r"\(4, 3\).*\(5,\)"):
+        F.cross_entropy(x, minigrad.tensor([0, 1, 2, 0, 1]))
+    with pytest.raises(ValueError, match=r"\(2, 3, 4, 4\).*\(2, 4, 5\)"):
+        F.cross_entropy(minigrad.randn(2, 3, 4, 4), minigrad.zeros(2, 4, 5).long())
+    with pytest.raises(ValueError, match="reduction"):
+        F.cross_entropy(x, minigrad.tensor([0, 1, 2, 0]), reduction="avg")
+    with pytest.raises(ValueError, match="weight"):
+        F.cross_entropy(x, minigrad.tensor([0, 1, 2, 0]), weight=minigrad.ones(4))
+
+
+def test_cross_entropy_output_dtype_and_gradient_dtype():
+    x = minigrad.randn(3, 4, requires_grad=True)
+    loss = F.cross_entropy(x, minigrad.tensor([0, 3, 1]), label_smoothing=0.1)
+    loss.backward()
+    assert loss.dtype == minigrad.float32 and x.grad.dtype == minigrad.float32
+
+
+@pytest.mark.parametrize("shape", [(5, 4), (2, 3, 2, 3)])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("weighted", [False, True], ids=["", "weight"])
+@pytest.mark.parametrize("ignore_index", [-100, 2])
+def test_nll_loss_matches_torch(shape, reduction, weighted, ignore_index):
+    c = shape[1]
+    inputs = [np.random.default_rng(0).standard_normal(shape).astype(np.float32),
+              _targets(shape, c, ignore=ignore_index), _weight(c)]
+
+    def run(lib):
+        return lambda x, t, w: lib.nll_loss(x, t, weight=w if weighted else None, ignore_index=ignore_index,
+                                            reduction=reduction)
+
+    compare(run(F), inputs=inputs, torch_fn=run(TF), requires_grad=[True, False, False])
+
+
+def test_nll_loss_errors():
+    with pytest.raises(IndexError, match="out of bounds"):
+        F.nll_loss(minigrad.randn(3, 4), minigrad.tensor([0, 4, 1]))
+    with pytest.raises(ValueError, match=r"\(3, 4\).*\(2,\)"):
+        F.nll_loss(minigrad.randn(3, 4), minigrad.tensor([0, 1]))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("weight_shape", [None, (4, 3), (3,)], ids=["", "weight", "weight-bcast"])
+@pytest.mark.parametrize("pos_weighted", [False, True], ids=["", "pos_weight"])
+def test_bce_with_logits_matches_torch(reduction, weight_shape, pos_weighted):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((4, 3)).astype(np.float32) * 3
+    target = rng.uniform(0, 1, (4, 3)).astype(np.float32)
+    weight = rng.uniform(0.5, 2, weight_shape or (1,)).astype(np.float32)
+    pos_weight = np.array([0.5, 1.0, 3.0], np.float32)  # shape (C,), broadcast over the batch
+
+    def run(lib):
+        return lambda a, t, w, pw: lib.binary_cross_entropy_with_logits(
+            a, t, weight=w if weight_shape else None, reduction=reduction, pos_weight=pw if pos_weighted else None)
+
+    compare(run(F), inputs=[x, target, weight, pos_weight], torch_fn=run(TF),
+            requires_grad=[True, True, False, False])
+
+
+@pytest.mark.parametrize("pos_weighted", [False, True])
+def test_bce_with_logits_extreme_logits(pos_weighted):
+    x = np.array([[-100.0, 100.0, 0.0, -30.0, 30.0, -1e4, 1e4]], np.float32)
+    target = np.array([[1.0, 0.0, 1.0, 0.0, 1.0, 1.0, 0.25]], np.float32)
+    pos_weight = np.full(7, 2.5, np.float32)
+
+    def run(lib):
+        return lambda a, t, pw: lib.binary_cross_entropy_with_logits(a, t, reduction="none",
+                                                                     pos_weight=pw if pos_weighted else None)
+
+    out, = compare(run(F), inputs=[x, target, pos_weight], torch_fn=run(TF), requires_grad=[True, False, False])
+    assert np.isfinite(out.detach().numpy()).all()
+
+
+def test_bce_with_logits_shape_error():
+    with pytest.raises(ValueError, match=r"\(4,\).*\(4, 1\)"):
+        F.binary_cross_entropy_with_logits(minigrad.randn(4, 1), minigrad.rand(4))
+
+
+@pytest.mark.parametrize("name", ["mse_loss", "l1_loss"])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_regression_losses_match_torch(name, reduction):
+    compare(lambda a, b: getattr(F, name)(a, b, reduction=reduction), shapes=[(3, 4, 2), (3, 4, 2)],
+            torch_fn=lambda a, b: getattr(TF, name)(a, b, reduction=reduction))
+
+
+@pytest.mark.parametrize("name", ["mse_loss", "l1_loss"])
+def test_regression_losses_reject_shape_mismatch(name):
+    with pytest.raises(ValueError, match=rf"{name}.*\(3, 4\).*\(4,\)"):
+        getattr(F, name)(minigrad.randn(3, 4), minigrad.randn(4))
+
+
+def test_one_hot_matches_torch():
+    t = np.array([[0, 2, 1], [3, 3, 0]], np.int64)
+    for k in (-1, 4, 6):
+        ours, theirs = F.one_hot(minigrad.tensor(t), k), TF.one_hot(torch.tensor(t), k)
+        assert ours.dtype == minigrad.int64 and tuple(ours.shape) == tuple(theirs.shape)
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    with pytest.raises(RuntimeError, match="smaller than num_classes"):
+        F.one_hot(minigrad.tensor(t), 3)
+    with pytest.raises(RuntimeError, match="non-negative"):
+        F.one_hot(minigrad.tensor([0, -1]), 3)
+    with pytest.raises(TypeError, match="index tensor"):
+        F.one_hot(minigrad.randn(3), 3)
+
+
+def _torch_dice(x, t, smooth, ignore_background):
+    """The Dice loss documented in ``F.dice_loss``, written with torch ops."""
+    p = torch.softmax(x, 1)
+    hot = TF.one_hot(t, x.shape[1]).movedim(-1, 1).to(x.dtype)
+    dims = (0,) + tuple(range(2, x.ndim))
+    dice = (2 * (p * hot).sum(dims) + smooth) / (p.sum(dims) + hot.sum(dims) + smooth)
+    return 1 - (dice[1:] if ignore_background else dice).mean()
+
+
+@pytest.mark.parametrize("shape", [(2, 3, 4, 5), (3, 4, 6)])
+@pytest.mark.parametrize("smooth,ignore_background", [(1.0, False), (0.0, False), (1e-3, True)])
+def test_dice_loss_matches_formula(shape, smooth, ignore_background):
+    compare(lambda x, t: F.dice_loss(x, t, smooth, ignore_background),
+            inputs=[np.random.default_rng(0).standard_normal(shape).astype(np.float32), _targets(shape, shape[1])],
+            torch_fn=lambda x, t: _torch_dice(x, t, smooth, ignore_background))
+
+
+def test_dice_loss_perfect_prediction_is_near_zero():
+    t = minigrad.tensor(_targets((2, 3, 4, 4), 3))
+    logits = F.one_hot(t, 3).permute(0, 3, 1, 2).float() * 50
+    assert F.dice_loss(logits, t).item() < 1e-5
+    with pytest.raises(ValueError, match=r"\(2, 3, 4, 4\).*\(2, 4\)"):
+        F.dice_loss(logits, minigrad.zeros(2, 4).long())
+
+
+@pytest.mark.parametrize("module,functional,kwargs,float_target", [
+    (nn.CrossEntropyLoss, F.cross_entropy, dict(ignore_index=1, reduction="sum", label_smoothing=0.1), False),
+    (nn.NLLLoss, F.nll_loss, dict(reduction="none"), False),
+    (nn.BCEWithLogitsLoss, F.binary_cross_entropy_with_logits, dict(reduction="sum"), True),
+    (nn.MSELoss, F.mse_loss, dict(reduction="sum"), True),
+    (nn.L1Loss, F.l1_loss, dict(), True),
+])
+def test_loss_modules_equal_functional(module, functional, kwargs, float_target):
+    x = minigrad.randn(6, 4)
+    t = minigrad.rand(6, 4) if float_target else minigrad.tensor(_targets((6, 4), 4))
+    np.testing.assert_array_equal(module(**kwargs)(x, t).numpy(), functional(x, t, **kwargs).numpy())
+
+
+def test_weighted_loss_modules_equal_functional_and_torch_state_dict():
+    w = minigrad.tensor(_weight(4))
+    x, t = minigrad.randn(6, 4), minigrad.tensor(_targets((6, 4), 4))
+    ce = nn.CrossEntropyLoss(weight=w)
+    np.testing.assert_array_equal(ce(x, t).numpy(), F.cross_entropy(x, t, weight=w).numpy())
+    assert list(ce.state_dict()) == list(torch.nn.CrossEntropyLoss(weight=torch.ones(4)).state_dict()) == ["weight"]
+    pw = minigrad.tensor([1.0, 2.0, 3.0, 4.0])
+    bce = nn.BCEWithLogitsLoss(pos_weight=pw)
+    xt = minigrad.rand(6, 4)
+    np.testing.assert_array_equal(bce(x, xt).numpy(), F.binary_cross_entropy_with_logits(x, xt, pos_weight=pw).numpy())
+    assert list(bce.state_dict()) == list(torch.nn.BCEWithLogitsLoss(pos_weight=torch.ones(4)).state_dict())
+    t2 = minigrad.tensor(_targets((2, 3, 4, 4), 3))
+    x2 = minigrad.randn(2, 3, 4, 4)
+    np.testing.assert_array_equal(nn.DiceLoss(smooth=0.5)(x2, t2).numpy(), F.dice_loss(x2, t2, 0.5).numpy())
+
+
+def _f64(*arrays):
+    return [minigrad.tensor(a, dtype=minigrad.float64, requires_grad=True) for a in arrays]
+
+
+@pytest.mark.parametrize("shape", [(3, 4), (2, 3, 2, 2)])
+def test_cross_entropy_gradcheck(shape):
+    x, = _f64(np.random.default_rng(0).standard_normal(shape))
+    t = minigrad.tensor(_targets(shape, shape[1], ignore=1))
+    w = minigrad.tensor(_weight(shape[1]), dtype=minigrad.float64)
+    for reduction in REDUCTIONS:
+        assert minigrad.gradcheck(lambda a: F.cross_entropy(a, t, weight=w, ignore_index=1, reduction=reduction,
+                                                            label_smoothing=0.15), (x,))
+
+
+def test_bce_with_logits_gradcheck():
+    rng = np.random.default_rng(0)
+    x, target = _f64(rng.standard_normal((3, 4)) * 3, rng.uniform(0, 1, (3, 4)))
+    pos_weight = minigrad.tensor(rng.uniform(0.5, 2, 4), dtype=minigrad.float64)
+    weight = minigrad.tensor(rng.uniform(0.5, 2, (3, 4)), dtype=minigrad.float64)
+    assert minigrad.gradcheck(lambda a, t: F.binary_cross_entropy_with_logits(a, t, weight, pos_weight=pos_weight),
+                              (x, target))
+
+
+def test_dice_loss_gradcheck():
+    x, = _f64(np.random.default_rng(0).standard_normal((2, 3, 2, 3)))
+    t = minigrad.tensor(_targets((2, 3, 2, 3), 3))
+    assert minigrad.gradcheck(lambda a: F.dice_loss(a, t), (x,))
