@@ -1,0 +1,283 @@
+"""One U-Net training step (forward, cross-entropy, backward, Adam), minigrad against PyTorch CPU on the same cores.
+
+    python benchmarks/bench_unet.py --config small             # batch 4, 3x128x128, features 16-128 (~1 min)
+    python benchmarks/bench_unet.py --config full --repeats 3  # batch 1, 3x256x256, features 64-512
+    python benchmarks/bench_unet.py --config small --memory    # also each side's peak RSS, one process per side
+    python benchmarks/bench_unet.py --config small --startup   # also import + first step, cold and warm Numba cache
+
+Both models hold the same weights (minigrad's state_dict loaded into the torch.nn U-Net written below), see the
+same batch and targets, and run with the same thread count; their steps alternate in one process, and the median
+of ``--repeats`` timed steps after ``--warmup`` untimed ones is reported. GFLOP/s counts the convolutions and
+transposed convolutions only: 2 flops per multiply-add of the forward pass, and a training step as 3 forward
+passes (input and weight gradients). The SGEMM peak is numpy's float32 2048^3 matmul, best of 3, in the same run.
+"""
+import argparse
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path[:0] = [HERE, ROOT]  # common.py, and minigrad itself when it is not installed
+
+CONFIGS = {
+    "small": dict(batch=4, in_channels=3, size=128, features=(16, 32, 64, 128), classes=6),
+    "full": dict(batch=1, in_channels=3, size=256, features=(64, 128, 256, 512), classes=6),
+}
+
+
+def training_step_flops(batch, in_channels, size, features, classes):
+    """Analytic FLOPs of one training step: convolutions and transposed convolutions, 3 x (2 x forward MACs)."""
+    macs = 0
+    channels, s = in_channels, size
+    for f in features:  # DualConv at size s, then a 2x2 max-pool
+        macs += batch * s * s * 9 * (channels * f + f * f)
+        channels, s = f, s // 2
+    bottom = features[-1] * 2
+    macs += batch * s * s * 9 * (channels * bottom + bottom * bottom)
+    channels = bottom
+    for f in reversed(features):  # ConvTranspose2d(2f, f, 2, 2) from size s, then DualConv(2f, f) at 2s
+        macs += batch * s * s * 4 * channels * f
+        s *= 2
+        macs += batch * s * s * 9 * (2 * f * f + f * f)
+        channels = f
+    macs += batch * s * s * channels * classes  # final 1x1 convolution
+    return 3 * 2 * macs
+
+
+def sgemm_peak_gflops(n=2048, tries=3):
+    """numpy's float32 n^3 matmul, best of ``tries``, in GFLOP/s."""
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((n, n), dtype=np.float32), rng.standard_normal((n, n), dtype=np.float32)
+    a @ b
+    best = min(_seconds(lambda: a @ b) for _ in range(tries))
+    return 2 * n ** 3 / best / 1e9
+
+
+def _seconds(fn):
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def batch_and_targets(cfg, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((cfg["batch"], cfg["in_channels"], cfg["size"], cfg["size"])).astype(np.float32)
+    target = rng.integers(0, cfg["classes"], size=(cfg["batch"], cfg["size"], cfg["size"]))
+    return x, target
+
+
+def torch_unet(in_channels, classes, features):
+    """The tutorial U-Net with torch.nn, module for module as minigrad.models.UNet (so state_dict keys match)."""
+    import torch
+    import torch.nn as tnn
+    import torch.nn.functional as TF
+
+    class dual_conv(tnn.Module):
+        def __init__(self, cin, cout):
+            super().__init__()
+            self.dualconv = tnn.Sequential(
+                tnn.Conv2d(cin, cout, 3, 1, 1, bias=False), tnn.BatchNorm2d(cout), tnn.ReLU(inplace=True),
+                tnn.Conv2d(cout, cout, 3, 1, 1, bias=False), tnn.BatchNorm2d(cout), tnn.ReLU(inplace=True))
+
+        def forward(self, x):
+            return self.dualconv(x)
+
+    class TorchUNet(tnn.Module):
+        def __init__(self):
+            super().__init__()
+            self.downs = tnn.ModuleList()
+            channels = in_channels
+            for f in features:
+                self.downs.append(dual_conv(channels, f))
+                channels = f
+            self.pool = tnn.MaxPool2d(kernel_size=2, stride=2)
+            self.bottleneck = dual_conv(features[-1], features[-1] * 2)
+            self.ups = tnn.ModuleList()
+            for f in reversed(features):
+                self.ups.append(tnn.ConvTranspose2d(f * 2, f, kernel_size=2, stride=2))
+                self.ups.append(dual_conv(f * 2, f))
+            self.final_conv = tnn.Conv2d(features[0], classes, kernel_size=1)
+
+        def forward(self, x):
+            skips = []
+            for down in self.downs:
+                x = down(x)
+                skips.append(x)
+                x = self.pool(x)
+            x = self.bottleneck(x)
+            for i, skip in zip(range(0, len(self.ups), 2), reversed(skips)):
+                x = self.ups[i](x)
+                if x.shape[2:] != skip.shape[2:]:
+                    x = TF.interpolate(x, size=skip.shape[2:], mode="bilinear", align_corners=False)
+                x = self.ups[i + 1](torch.cat((skip, x), dim=1))
+            return self.final_conv(x)
+
+    return TorchUNet()
+
+
+def minigrad_step(cfg, x, target, model=None):
+    """A closure doing one minigrad training step, and the model it trains."""
+    import minigrad
+    import minigrad.nn.functional as F
+    from minigrad.models import UNet
+    model = model or UNet(cfg["in_channels"], cfg["classes"], cfg["features"])
+    opt = minigrad.optim.Adam(model.parameters(), lr=1e-3)
+    mx, mt = minigrad.tensor(x), minigrad.tensor(target)
+
+    def step():
+        opt.zero_grad()
+        F.cross_entropy(model(mx), mt).backward()
+        opt.step()
+    return step, model
+
+
+def torch_step(cfg, x, target, state_dict=None):
+    """A closure doing one PyTorch training step; ``state_dict`` (numpy arrays) gives it minigrad's weights."""
+    import torch
+    import torch.nn.functional as TF
+    model = torch_unet(cfg["in_channels"], cfg["classes"], cfg["features"])
+    if state_dict is not None:
+        model.load_state_dict({k: torch.from_numpy(np.asarray(v)) for k, v in state_dict.items()})
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    tx, tt = torch.from_numpy(x), torch.from_numpy(target)
+
+    def step():
+        opt.zero_grad()
+        TF.cross_entropy(model(tx), tt).backward()
+        opt.step()
+    return step
+
+
+def memory_worker(side, config, steps):
+    """Run in a child process: one untimed and ``steps`` timed training steps of one library alone, then print
+    its RSS after setup and its peak RSS in MiB, and the median step time in seconds."""
+    cfg = CONFIGS[config]
+    x, target = batch_and_targets(cfg)
+    if side == "torch":
+        import torch
+        import numba
+        torch.set_num_threads(numba.get_num_threads())
+        step = torch_step(cfg, x, target)  # torch's own initialisation: the weights' values do not change memory
+    else:
+        import minigrad
+        minigrad.zeros(1)
+        step, _ = minigrad_step(cfg, x, target)
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    step()
+    median = statistics.median(_seconds(step) for _ in range(steps))
+    print(f"{baseline:.1f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f} {median:.4f}")
+
+
+def measure_memory(config, steps=3):
+    """Each side alone in its own fresh process: {side: (after imports and setup MiB, peak MiB, median step s)}.
+
+    Call it before this process grows: Linux carries a process's maximum RSS over fork and exec, so a child's
+    ru_maxrss is at least its parent's size at the fork."""
+    peaks = {}
+    for side in ("minigrad", "torch"):
+        out = subprocess.run([sys.executable, os.path.abspath(__file__), "--config", config,
+                              "--memory-worker", side, "--repeats", str(steps)],
+                             check=True, capture_output=True, text=True, cwd=ROOT)
+        peaks[side] = tuple(map(float, out.stdout.split()[-3:]))
+    return peaks
+
+
+STARTUP_CODE = """\
+import sys; sys.path.insert(0, {root!r})
+import numpy as np
+import minigrad
+import minigrad.nn.functional as F
+from minigrad.models import UNet
+rng = np.random.default_rng(0)
+x = minigrad.tensor(rng.standard_normal(({batch}, {in_channels}, {size}, {size})).astype(np.float32))
+t = minigrad.tensor(rng.integers(0, {classes}, size=({batch}, {size}, {size})))
+model = UNet({in_channels}, {classes}, {features})
+opt = minigrad.optim.Adam(model.parameters(), lr=1e-3)
+F.cross_entropy(model(x), t).backward()
+opt.step()
+"""
+
+
+def measure_startup(config):
+    """Seconds from starting Python to the end of the first training step: empty Numba cache, then warm cache."""
+    code = STARTUP_CODE.format(root=ROOT, **CONFIGS[config])
+    cache = tempfile.mkdtemp(prefix="minigrad-numba-cache-")
+    env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+    times = {}
+    for label in ("empty cache", "warm cache"):
+        times[label] = _seconds(lambda: subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=ROOT))
+    shutil.rmtree(cache, ignore_errors=True)
+    return times
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--config", choices=sorted(CONFIGS), default="small")
+    parser.add_argument("--threads", type=int, default=None, help="threads for both libraries (default: Numba's)")
+    parser.add_argument("--repeats", type=int, default=5, help="timed steps per library (median)")
+    parser.add_argument("--warmup", type=int, default=1, help="untimed steps per library after the first")
+    parser.add_argument("--memory", action="store_true", help="peak RSS of each side, in separate processes")
+    parser.add_argument("--startup", action="store_true",
+                        help="python start + import minigrad + first step, with an empty and a warm Numba cache")
+    parser.add_argument("--memory-worker", choices=("minigrad", "torch"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.memory_worker:
+        return memory_worker(args.memory_worker, args.config, args.repeats)
+    peaks = measure_memory(args.config) if args.memory else None  # first, while this process is small
+
+    # torch and Numba's OpenMP layer share one libgomp, which reads OMP_WAIT_POLICY once, when torch loads it:
+    # unset, idle OpenMP threads spin and slow minigrad's steps (which also run OpenBLAS threads) several times.
+    wait_policy = os.environ.get("OMP_WAIT_POLICY")
+    import common  # imports torch before minigrad
+    import torch
+    import minigrad
+    minigrad.zeros(1)  # load the CPU backend, whose threading settings must precede Numba's first threads
+    threads = common.set_threads(args.threads)
+    cfg = CONFIGS[args.config]
+    flops = training_step_flops(**cfg)
+    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs; {threads} threads each; "
+          f"minigrad {minigrad.__version__}, torch {torch.__version__}, numpy {np.__version__}; "
+          f"OMP_WAIT_POLICY at torch's import: {wait_policy or 'unset (libgomp spins)'}")
+    print(f"config {args.config}: batch {cfg['batch']}, {cfg['in_channels']}x{cfg['size']}x{cfg['size']}, "
+          f"features {cfg['features']}, {cfg['classes']} classes; {flops / 1e9:.1f} GFLOP per training step "
+          f"(convolutions)")
+    load_before = os.getloadavg()[0]
+    peak = sgemm_peak_gflops()
+    x, target = batch_and_targets(cfg)
+    ours, model = minigrad_step(cfg, x, target)
+    theirs = torch_step(cfg, x, target, model.state_dict())
+    mg_s, torch_s, first_s = common.time_pair(ours, theirs, args.repeats, args.warmup)
+    peak_after = sgemm_peak_gflops()
+    print(f"SGEMM peak (numpy float32 2048^3, best of 3): {peak:.1f} GFLOP/s before, {peak_after:.1f} after")
+    peak = max(peak, peak_after)
+    for name, s in (("minigrad", mg_s), ("torch", torch_s)):
+        rate = common.gflops(flops, s)
+        print(f"{name:<9} median {s:7.3f} s per step   {rate:6.1f} GFLOP/s   {rate / peak:5.1%} of SGEMM peak")
+    print(f"time ratio minigrad/torch: {mg_s / torch_s:.2f}   (minigrad's first step: {first_s:.2f} s)")
+    print(f"load average (other processes compete for the cores): {load_before:.2f} before, "
+          f"{os.getloadavg()[0]:.2f} after")
+    if peaks:
+        for side, (baseline, rss, _) in peaks.items():
+            print(f"{side:<9} max RSS {rss:7.0f} MiB   (after imports and setup {baseline:.0f} MiB, "
+                  f"so {rss - baseline:.0f} MiB for the training steps)")
+        print(f"peak memory ratio minigrad/torch: {peaks['minigrad'][1] / peaks['torch'][1]:.2f}")
+        print(f"each alone in its own process (median of 3 steps, not alternated): minigrad "
+              f"{peaks['minigrad'][2]:.3f} s, torch {peaks['torch'][2]:.3f} s, "
+              f"ratio {peaks['minigrad'][2] / peaks['torch'][2]:.2f}")
+    if args.startup:
+        times = measure_startup(args.config)
+        for label, s in times.items():
+            print(f"start-up, python -c 'import minigrad; <first training step>', {label}: {s:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
