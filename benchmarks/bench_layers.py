@@ -16,7 +16,9 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [HERE, os.path.dirname(HERE)]  # common.py, and minigrad itself when it is not installed
-import common  # noqa: E402  (imports torch before minigrad)
+if "--cold-cache" in sys.argv:  # before common compiles (or loads) the first Numba kernel
+    os.environ["NUMBA_CACHE_DIR"] = tempfile.mkdtemp(prefix="minigrad-numba-cache-")
+import common  # noqa: E402  (imports minigrad, starts its threads, then imports torch)
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -113,25 +115,25 @@ def main():
     parser.add_argument("--threads", type=int, default=None, help="threads for both libraries (default: Numba's)")
     parser.add_argument("--repeats", type=int, default=7, help="timed runs per library and case (median)")
     parser.add_argument("--warmup", type=int, default=2, help="untimed rounds after the first call")
+    parser.add_argument("--pause", type=float, default=0.2,
+                        help="seconds of settling (one busy core) before each timed call, so that the other "
+                             "library's idle threads have stopped spinning")
     parser.add_argument("--only", default=None, help="run the cases whose name contains this text")
     parser.add_argument("--cold-cache", action="store_true",
                         help="compile every Numba kernel afresh (an empty cache), so 'first call' is compile time")
     args = parser.parse_args()
-    if args.cold_cache:
-        os.environ["NUMBA_CACHE_DIR"] = tempfile.mkdtemp(prefix="minigrad-numba-cache-")
-    start = time.perf_counter()
     import minigrad
-    import_s = time.perf_counter() - start
-    minigrad.zeros(1)  # load the CPU backend, whose threading settings must precede Numba's first threads
     threads = common.set_threads(args.threads)
     print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs; {threads} threads each; "
           f"minigrad {minigrad.__version__}, torch {torch.__version__}, numpy {np.__version__}")
     load_before = os.getloadavg()[0]
-    results = common.run(CASES, args.repeats, args.warmup, only=args.only)
+    results = common.run(CASES, args.repeats, args.warmup, args.pause, only=args.only)
     print(f"load average (other processes compete for the cores): {load_before:.2f} before, "
           f"{os.getloadavg()[0]:.2f} after")
-    print(f"import minigrad: {import_s:.2f} s; first calls (Numba {'compile' if args.cold_cache else 'cache load'} "
-          f"+ run): {sum(r.first_call_s for r in results):.2f} s in total")
+    what = "compile" if args.cold_cache else "cache load"
+    print(f"import minigrad: {common.IMPORT_SECONDS:.2f} s; first conv2d (Numba {what}): "
+          f"{common.FIRST_CONV_SECONDS:.2f} s; first calls of the cases (Numba {what} + one run): "
+          f"{sum(r.first_call_s for r in results):.2f} s in total")
     for label, group in (("all cases", results), ("convolutions", [r for r in results if r.name.startswith("conv")])):
         if group:
             worst = max(group, key=lambda r: r.ratio)

@@ -1,15 +1,32 @@
 """Timing helpers shared by the benchmarks: minigrad against PyTorch in one process, alternating, median of runs.
 
-Import this module before minigrad: it imports torch first, so PyTorch's OpenMP runtime starts with its own
-defaults, untouched by anything minigrad sets for its runtime.
+Import this module before torch and before anything else starts Numba's threads. It starts each library's
+thread pool with that library's own settings, as each would run alone:
+
+* minigrad asks for sleeping (passive) OpenMP workers, so that its Numba loops and numpy's BLAS threads take
+  turns on the cores; PyTorch keeps OpenMP's default spinning workers (passive ones cost it 10-25 % here).
+* PyTorch brings its own libgomp and loads it globally: a Numba started after ``import torch`` would run its
+  parallel loops on PyTorch's spinning pool, and minigrad's convolutions would slow down up to 20x. So Numba's
+  pool is started (by one small parallel call) before torch is imported.
 """
+import os
 import statistics
 import time
 from dataclasses import dataclass
 from typing import Callable
 
-import torch  # noqa: F401  (first: see the module docstring)
 import numba
+
+_policy = os.environ.get("OMP_WAIT_POLICY")
+_start = time.perf_counter()
+import minigrad  # noqa: E402
+
+IMPORT_SECONDS = time.perf_counter() - _start
+minigrad.nn.functional.conv2d(minigrad.ones(1, 1, 3, 3), minigrad.ones(1, 1, 2, 2))  # starts Numba's pool
+FIRST_CONV_SECONDS = time.perf_counter() - _start - IMPORT_SECONDS  # Numba cache load (or compile) of conv2d
+if _policy is None:  # PyTorch's OpenMP gets the environment it would have had without minigrad
+    os.environ.pop("OMP_WAIT_POLICY", None)
+import torch  # noqa: E402
 
 
 @dataclass
@@ -47,12 +64,22 @@ def _timed(fn):
     return time.perf_counter() - start
 
 
-def time_pair(minigrad_step, torch_step, repeats=7, warmup=2, pause=0.0):
-    """Median seconds of each step, calls alternating after ``warmup`` untimed rounds.
+def _settle(seconds):
+    """Keep one core busy for ``seconds`` while the other library's idle workers stop spinning and sleep
+    (busy, not sleeping: an idle virtual CPU is slow to wake up again)."""
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        pass
 
-    ``pause`` (seconds) sleeps before each timed call; it is 0 by default because on a virtual machine idle
-    cores wake up slowly, which taxes whichever library runs first after a sleep. The first minigrad call
-    (Numba compile or cache load, workspace allocation) is returned separately.
+
+def time_pair(minigrad_step, torch_step, repeats=7, warmup=2, pause=0.2):
+    """Median seconds of each step, the libraries alternating after ``warmup`` untimed rounds.
+
+    Each library keeps idle threads of its own (minigrad: BLAS's, which spin for a while after a GEMM; PyTorch:
+    its OpenMP pool), and right after one library ran they steal cycles from the other. So each timed call is
+    preceded by ``pause`` seconds of settling and by one untimed call of the same library: each is timed in its
+    steady state, as in a training loop, undisturbed by the other. The first minigrad call (Numba compile or
+    cache load, workspace allocation) is returned separately.
     """
     first = _timed(minigrad_step)
     torch_step()
@@ -61,14 +88,14 @@ def time_pair(minigrad_step, torch_step, repeats=7, warmup=2, pause=0.0):
         torch_step()
     ours, theirs = [], []
     for _ in range(repeats):
-        time.sleep(pause)
-        ours.append(_timed(minigrad_step))
-        time.sleep(pause)
-        theirs.append(_timed(torch_step))
+        for step, times in ((minigrad_step, ours), (torch_step, theirs)):
+            _settle(pause)
+            step()
+            times.append(_timed(step))
     return statistics.median(ours), statistics.median(theirs), first
 
 
-def run(cases, repeats=7, warmup=2, pause=0.0, only=None, stream=print):
+def run(cases, repeats=7, warmup=2, pause=0.2, only=None, stream=print):
     """Time every case (those whose name contains ``only``, if given) and print one table row each."""
     stream(f"{'case':<44} {'minigrad ms':>11} {'torch ms':>9} {'ratio':>6} {'mg GFLOP/s':>10} "
            f"{'torch GFLOP/s':>13} {'1st call ms':>11}")

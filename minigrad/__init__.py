@@ -1,4 +1,11 @@
 """minigrad: a small deep-learning framework with PyTorch's API, whose kernels are compiled by Numba."""
+import os
+
+# Numba's OpenMP workers spin after each parallel loop unless told to sleep; spinning workers steal the
+# cores from numpy's BLAS between im2col and GEMM (convolutions measured 2-10x slower on 2 cores).
+# It must be set before Numba starts its threads; a user's own setting wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 from .autograd import no_grad, enable_grad, is_grad_enabled, set_grad_enabled  # noqa: F401
 from .device import device  # noqa: F401
 from .random import manual_seed, get_rng_state, set_rng_state  # noqa: F401

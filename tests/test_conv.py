@@ -94,16 +94,13 @@ def test_conv_transpose2d_random_configurations(config):
 
 
 @pytest.mark.parametrize("workspace", [64, 2 ** 30], ids=["row-bands", "whole-batch"])
-@pytest.mark.parametrize("tap_columns", [0, 2 ** 30], ids=["tap-gemms", "columns"])
 @pytest.mark.parametrize("flat_width", [0, 2 ** 30], ids=["general", "flat"])
-def test_chunking_and_layout_strategies_agree(monkeypatch, workspace, tap_columns, flat_width):
+def test_chunking_and_layout_strategies_agree(monkeypatch, workspace, flat_width):
     """A tiny workspace forces one sample per chunk and bands of single output rows; stride-1 convolutions
-    take the general or the flat layout, and in the flat one the weight gradient is computed per kernel tap
-    (threshold 0) or from the columns."""
+    take the general or the flat layout."""
     from minigrad.backends.cpu import conv as cpu_conv
     monkeypatch.setattr(cpu_conv, "WORKSPACE_BYTES", workspace)
-    monkeypatch.setattr(cpu_conv, "TAP_GEMM_MIN_COLUMNS", tap_columns)
-    monkeypatch.setattr(cpu_conv, "TAP_GEMM_MIN_CHANNELS", 0)
+    monkeypatch.setattr(cpu_conv, "FLAT_MAX_WIDTH", flat_width)
     monkeypatch.setattr(cpu_conv, "FLAT_MAX_WIDTH", flat_width)
     compare(lambda x, w, b: F.conv2d(x, w, b, stride=(2, 1), padding=1), shapes=[(3, 4, 9, 7), (5, 4, 3, 3), (5,)],
             torch_fn=lambda x, w, b: torch.nn.functional.conv2d(x, w, b, stride=(2, 1), padding=1), **TOL)

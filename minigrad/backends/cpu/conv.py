@@ -19,30 +19,19 @@ grad_out_cols), the transposed convolution. The transposed convolution has no
 kernel of its own: its forward pass is ``conv2d_backward``'s input gradient,
 its input gradient a ``conv2d_forward``.
 """
-import os
 import threading
 
 import numpy as np
 
-# By default the OpenMP workers behind Numba's parallel loops spin for milliseconds after each loop, so the
-# next GEMM (BLAS has its own threads) shares the cores with a spinning thread and runs at half speed or
-# worse; conv layers measured 2-10x slower on 2 cores. Idle workers that sleep let im2col and GEMM take turns.
-# This must be set before Numba first starts its threads; a user's own setting wins.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-
 from .conv_kernels import (im2col, col2im_add, widen_rows, narrow_rows, add_channel_bias, dense_conv_matrix,
                            dense_conv_matrix_grad)
-from .conv_flat_kernels import im2col_flat, col2im_flat, fill_band
+from .conv_flat_kernels import im2col_flat, col2im_flat
 
 __all__ = ["conv2d_forward", "conv2d_backward", "conv2d_add_bias", "conv2d_bias_grad", "conv2d_dense_matrix",
            "conv2d_dense_matrix_grad"]
 
 # The columns of one chunk (and its GEMM result) stay below this size; larger chunks were no faster here.
 WORKSPACE_BYTES = 32 * 2 ** 20
-# A stride-1 weight gradient takes one GEMM per kernel tap, without columns, when a sample's chunk has at
-# least this many columns (fewer make the many small GEMMs cost more than the columns they save).
-TAP_GEMM_MIN_COLUMNS = 4096
-TAP_GEMM_MIN_CHANNELS = 16  # ... and when each tap's GEMM is at least this wide and tall
 # Stride-1 convolutions at most this wide use the flat layout: its junk columns and layout copies cost less
 # than the per-row work of the general im2col on narrow rows; wider ones read and write NCHW directly.
 FLAT_MAX_WIDTH = 64
@@ -208,8 +197,6 @@ class _WeightGrad:
 
     For a small gradient it is accumulated transposed, as cols @ grad_out_cols.T, which BLAS runs up to twice
     as fast when C_out is small; a large one is not, as transposing it back would cost more than that.
-    ``add_taps`` is the flat layout's way without columns: one GEMM per kernel tap against a shifted view
-    of the zero-bordered band, which saves writing and reading the columns.
     """
 
     def __init__(self, s, dtype):
@@ -217,7 +204,6 @@ class _WeightGrad:
         shape = (s.groups, s.rows_g, s.coutg) if self.transposed else (s.groups, s.coutg, s.rows_g)
         self.value = np.empty(shape, dtype=dtype)
         self.started = [False] * s.groups
-        self.taps = None
 
     def add(self, g, cols, grad_cols):
         """Add the contribution of one chunk for group g: cols (K/g, L), grad_cols (C_out/g, L)."""
@@ -228,26 +214,7 @@ class _WeightGrad:
             np.matmul(a, b, out=self.value[g])
             self.started[g] = True
 
-    def add_taps(self, band, wide):
-        """Add a flat chunk's contribution from its band (nk, C, rows, Wp) and wide gradient (C_out, nk*L)."""
-        s = self.s
-        if self.taps is None:
-            self.taps = np.zeros((s.groups, s.kh, s.kw, s.coutg, s.Cg), dtype=self.value.dtype)
-        nk = band.shape[0]
-        L = wide.shape[1] // nk
-        for k in range(nk):
-            planes = band[k].reshape(s.C, -1)
-            for g in range(s.groups):
-                grad = wide[s.group_channels(g), k * L:(k + 1) * L]
-                inputs = planes[g * s.Cg:(g + 1) * s.Cg]
-                for i in range(s.kh):
-                    for j in range(s.kw):
-                        start = i * s.dh * s.Wp + j * s.dw
-                        self.taps[g, i, j] += grad @ inputs[:, start:start + L].T
-
     def result(self, shape):
-        if self.taps is not None:  # (groups, kh, kw, C_out/g, C_in/g) -> (C_out, C_in/g, kh, kw)
-            return np.ascontiguousarray(self.taps.transpose(0, 3, 4, 1, 2)).reshape(shape)
         value = np.ascontiguousarray(self.value.transpose(0, 2, 1)) if self.transposed else self.value
         return value.reshape(shape)
 
@@ -280,18 +247,13 @@ def _backward_columns(s, grad_out, x, w, grad_w, need_input):
             wide = s.band_of(grad_out.reshape(s.N, s.Cout, s.Ho * s.Wo), n0, y0, R)
         else:
             wide = widen_rows(grad_out, n0, y0, R, s.Wp, _workspace("wide", (s.Cout, nk * R * s.Wp), dtype))
-        taps = (grad_w is not None and s.kind == "flat" and R * s.Wp >= TAP_GEMM_MIN_COLUMNS
-                and min(s.Cg, s.coutg) >= TAP_GEMM_MIN_CHANNELS)
-        if taps:
-            band = fill_band(x, n0, y0 - s.ph, s.pw, _workspace("band", s.band_shape(nk, R), dtype))
-            grad_w.add_taps(band, wide)
-        if grad_w is not None and not taps:
+        if grad_w is not None:
             cols = s.fill_columns(x, n0, nk, y0, R, dtype)
-        elif need_input:
+        else:
             cols = _workspace("cols", (s.K, nk * R * s.Wp), dtype)
         for g in range(s.groups):
             group_grad = wide[s.group_channels(g)]
-            if grad_w is not None and not taps:
+            if grad_w is not None:
                 grad_w.add(g, cols[s.group_rows(g)], group_grad)
             if need_input:  # the columns were used: overwrite them with their gradient
                 np.matmul(w[g].T, group_grad, out=cols[s.group_rows(g)])

@@ -94,13 +94,3 @@ def col2im_flat(cols, kh, kw, dh, dw, band, n0, first_row, pw, out, accumulate):
                     dst[t] = src[t]
     return out
 
-
-@njit(parallel=True, cache=True)
-def fill_band(x, n0, first_row, pw, band):
-    """Only the zero-bordered band of ``im2col_flat`` (for GEMMs that read shifted views of it directly)."""
-    nk, C = band.shape[0], band.shape[1]
-    for task in prange(nk * C):
-        k = task // C
-        c = task - k * C
-        _fill_band_plane(x, n0 + k, c, first_row, pw, band[k, c])
-    return band
