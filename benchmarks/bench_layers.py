@@ -1,8 +1,10 @@
-"""Forward + backward of each U-Net layer, minigrad against PyTorch CPU on the same cores.
+"""Forward + backward of each U-Net layer, minigrad against PyTorch on the same cores (or the same GPU).
 
     python benchmarks/bench_layers.py                 # every case
     python benchmarks/bench_layers.py --only convT    # the cases whose name contains "convT"
     python benchmarks/bench_layers.py --cold-cache    # first-call column = Numba compile time
+    python benchmarks/bench_layers.py --device cuda   # on the GPU, against PyTorch CUDA in true FP32 (TF32 off)
+    python benchmarks/bench_layers.py --device cuda --torch-precision default   # PyTorch with its TF32 defaults
 
 Each case is one line in CASES; ``first call`` (Numba compile or cache load) is reported apart from the
 median run time. GFLOP/s counts 2 flops per multiply-add of the forward pass and of each gradient computed.
@@ -19,12 +21,16 @@ sys.path[:0] = [HERE, os.path.dirname(HERE)]  # common.py, and minigrad itself w
 if "--cold-cache" in sys.argv:  # before common compiles (or loads) the first Numba kernel
     os.environ["NUMBA_CACHE_DIR"] = tempfile.mkdtemp(prefix="minigrad-numba-cache-")
 import common  # noqa: E402  (imports minigrad, starts its threads, then imports torch)
+from options import add_device_arguments  # noqa: E402
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 
-def _train_step(layer, x, grad):
+DEVICES = {"minigrad": "cpu", "torch": "cpu"}  # set by --device / --torch-device
+
+
+def _train_step(layer, x, grad, device):
     """The same code drives both libraries: zero the gradients, forward, backward with a fixed upstream gradient."""
     params = list(layer.parameters())
 
@@ -33,23 +39,26 @@ def _train_step(layer, x, grad):
             p.grad = None
         x.grad = None
         layer(x).backward(grad)
-    return step
+    return common.synchronized(step, device)
 
 
 def _pair_of_layers(make, input_shape, input_grad, seed=0):
     """The minigrad and PyTorch layers with the same weights, inputs and upstream gradient."""
     import minigrad
+    ours_on, theirs_on = DEVICES["minigrad"], DEVICES["torch"]
     theirs = make(torch.nn)
     ours = make(minigrad.nn)
     ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
+    ours.to(ours_on), theirs.to(theirs_on)
     rng = np.random.default_rng(seed)
     x = rng.standard_normal(input_shape).astype(np.float32)
     with torch.no_grad():
-        out_shape = tuple(theirs(torch.from_numpy(x)).shape)
+        out_shape = tuple(theirs(torch.from_numpy(x).to(theirs_on)).shape)
     g = rng.standard_normal(out_shape).astype(np.float32)
-    mx = minigrad.tensor(x, requires_grad=input_grad)
-    tx = torch.tensor(x, requires_grad=input_grad)
-    return _train_step(ours, mx, minigrad.tensor(g)), _train_step(theirs, tx, torch.from_numpy(g))
+    mx = minigrad.tensor(x, requires_grad=input_grad, device=ours_on)
+    tx = torch.tensor(x, requires_grad=input_grad, device=theirs_on)
+    return (_train_step(ours, mx, minigrad.tensor(g, device=ours_on), ours_on),
+            _train_step(theirs, tx, torch.from_numpy(g).to(theirs_on), theirs_on))
 
 
 def conv2d_case(batch, cin, cout, size, kernel=3, stride=1, padding=1, bias=False, input_grad=True):
@@ -121,11 +130,14 @@ def main():
     parser.add_argument("--only", default=None, help="run the cases whose name contains this text")
     parser.add_argument("--cold-cache", action="store_true",
                         help="compile every Numba kernel afresh (an empty cache), so 'first call' is compile time")
+    add_device_arguments(parser)
     args = parser.parse_args()
     import minigrad
     threads = common.set_threads(args.threads)
+    DEVICES.update(minigrad=args.device, torch=args.torch_device or args.device)
+    devices = common.configure_device(args.device, args.torch_device, args.torch_precision)
     print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs; {threads} threads each; "
-          f"minigrad {minigrad.__version__}, torch {torch.__version__}, numpy {np.__version__}")
+          f"minigrad {minigrad.__version__}, torch {torch.__version__}, numpy {np.__version__}; {devices}")
     load_before = os.getloadavg()[0]
     results = common.run(CASES, args.repeats, args.warmup, args.pause, only=args.only)
     print(f"load average (other processes compete for the cores): {load_before:.2f} before, "

@@ -4,6 +4,8 @@
     python benchmarks/bench_unet.py --config full --repeats 3  # batch 1, 3x256x256, features 64-512
     python benchmarks/bench_unet.py --config small --memory    # also each side's peak RSS, one process per side
     python benchmarks/bench_unet.py --config small --startup   # also import + first step, cold and warm Numba cache
+    python benchmarks/bench_unet.py --config small --profile   # also where each library's step time goes, by op
+    python benchmarks/bench_unet.py --device cuda --config full   # on the GPU against PyTorch CUDA, TF32 off
 
 Both models hold the same weights (minigrad's state_dict loaded into the torch.nn U-Net written below), see the
 same batch and targets, and run with the same thread count; their steps alternate in one process, and the median
@@ -27,8 +29,10 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path[:0] = [HERE, ROOT]  # common.py, and minigrad itself when it is not installed
+from options import add_device_arguments  # noqa: E402
 
 CONFIGS = {
+    "tiny": dict(batch=1, in_channels=3, size=16, features=(4, 8), classes=3),  # a smoke test (CUDA simulator)
     "small": dict(batch=4, in_channels=3, size=128, features=(16, 32, 64, 128), classes=6),
     "full": dict(batch=1, in_channels=3, size=256, features=(64, 128, 256, 512), classes=6),
 }
@@ -124,14 +128,14 @@ def torch_unet(in_channels, classes, features):
     return TorchUNet()
 
 
-def minigrad_step(cfg, x, target, model=None):
+def minigrad_step(cfg, x, target, model=None, device="cpu"):
     """A closure doing one minigrad training step, and the model it trains."""
     import minigrad
     import minigrad.nn.functional as F
     from minigrad.models import UNet
-    model = model or UNet(cfg["in_channels"], cfg["classes"], cfg["features"])
+    model = (model or UNet(cfg["in_channels"], cfg["classes"], cfg["features"])).to(device)
     opt = minigrad.optim.Adam(model.parameters(), lr=1e-3)
-    mx, mt = minigrad.tensor(x), minigrad.tensor(target)
+    mx, mt = minigrad.tensor(x, device=device), minigrad.tensor(target, device=device)
 
     def step():
         opt.zero_grad()
@@ -140,15 +144,16 @@ def minigrad_step(cfg, x, target, model=None):
     return step, model
 
 
-def torch_step(cfg, x, target, state_dict=None):
+def torch_step(cfg, x, target, state_dict=None, device="cpu"):
     """A closure doing one PyTorch training step; ``state_dict`` (numpy arrays) gives it minigrad's weights."""
     import torch
     import torch.nn.functional as TF
     model = torch_unet(cfg["in_channels"], cfg["classes"], cfg["features"])
     if state_dict is not None:
         model.load_state_dict({k: torch.from_numpy(np.asarray(v)) for k, v in state_dict.items()})
+    model.to(device)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    tx, tt = torch.from_numpy(x), torch.from_numpy(target)
+    tx, tt = torch.from_numpy(x).to(device), torch.from_numpy(target).to(device)
 
     def step():
         opt.zero_grad()
@@ -219,6 +224,27 @@ def measure_startup(config):
     return times
 
 
+def print_profiles(ours, theirs, steps):
+    """Each library's time by op type over ``steps`` training steps (per step): minigrad.utils.profile groups by
+    minigrad op (forward and backward apart), torch.profiler by aten operator (self time, backward ops apart)."""
+    import torch
+    from minigrad.utils import profile
+    with profile() as prof:
+        for _ in range(steps):
+            ours()
+    print(f"\nminigrad, per training step (median step above; profiling adds a little):\n{prof.table(steps)}")
+    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as tprof:
+        for _ in range(steps):
+            theirs()
+    rows = sorted(tprof.key_averages(), key=lambda e: -e.self_cpu_time_total)[:12]
+    total = sum(e.self_cpu_time_total for e in tprof.key_averages())
+    print(f"\ntorch, per training step, top operators by self time ({total / steps / 1e3:.1f} ms in operators):")
+    print(f"{'operator':<46} {'calls':>6} {'self ms':>9} {'share':>6}")
+    for e in rows:
+        print(f"{e.key:<46} {e.count // steps:>6} {e.self_cpu_time_total / steps / 1e3:>9.1f} "
+              f"{e.self_cpu_time_total / total:>6.1%}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--config", choices=sorted(CONFIGS), default="small")
@@ -228,40 +254,46 @@ def main():
     parser.add_argument("--memory", action="store_true", help="peak RSS of each side, in separate processes")
     parser.add_argument("--startup", action="store_true",
                         help="python start + import minigrad + first step, with an empty and a warm Numba cache")
+    parser.add_argument("--profile", action="store_true",
+                        help="after the timings, the time of each op type in forward and backward, both libraries")
     parser.add_argument("--memory-worker", choices=("minigrad", "torch"), help=argparse.SUPPRESS)
+    add_device_arguments(parser)
     args = parser.parse_args()
+    if args.device == "cuda" and (args.memory or args.startup):
+        parser.error("--memory and --startup measure the CPU path; run them without --device cuda")
     if args.memory_worker:
         return memory_worker(args.memory_worker, args.config, args.repeats)
     peaks = measure_memory(args.config) if args.memory else None  # first, while this process is small
 
-    # torch and Numba's OpenMP layer share one libgomp, which reads OMP_WAIT_POLICY once, when torch loads it:
-    # unset, idle OpenMP threads spin and slow minigrad's steps (which also run OpenBLAS threads) several times.
-    wait_policy = os.environ.get("OMP_WAIT_POLICY")
-    import common  # imports torch before minigrad
+    wait_policy = os.environ.get("OMP_WAIT_POLICY")  # as torch sees it: common.py restores it before torch loads
+    import common  # imports minigrad and starts Numba's threads first, then torch (see common.py)
     import torch
     import minigrad
-    minigrad.zeros(1)  # load the CPU backend, whose threading settings must precede Numba's first threads
     threads = common.set_threads(args.threads)
+    devices = common.configure_device(args.device, args.torch_device, args.torch_precision)
+    ours_on, theirs_on = args.device, args.torch_device or args.device
     cfg = CONFIGS[args.config]
     flops = training_step_flops(**cfg)
     print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs; {threads} threads each; "
           f"minigrad {minigrad.__version__}, torch {torch.__version__}, numpy {np.__version__}; "
-          f"OMP_WAIT_POLICY at torch's import: {wait_policy or 'unset (libgomp spins)'}")
+          f"OMP_WAIT_POLICY at torch's import: {wait_policy or 'unset (libgomp spins)'}; {devices}")
     print(f"config {args.config}: batch {cfg['batch']}, {cfg['in_channels']}x{cfg['size']}x{cfg['size']}, "
           f"features {cfg['features']}, {cfg['classes']} classes; {flops / 1e9:.1f} GFLOP per training step "
           f"(convolutions)")
     load_before = os.getloadavg()[0]
     peak = sgemm_peak_gflops()
     x, target = batch_and_targets(cfg)
-    ours, model = minigrad_step(cfg, x, target)
-    theirs = torch_step(cfg, x, target, model.state_dict())
+    ours, model = minigrad_step(cfg, x, target, device=ours_on)
+    theirs = torch_step(cfg, x, target, model.state_dict(), device=theirs_on)
+    ours, theirs = common.synchronized(ours, ours_on), common.synchronized(theirs, theirs_on)
     mg_s, torch_s, first_s = common.time_pair(ours, theirs, args.repeats, args.warmup)
     peak_after = sgemm_peak_gflops()
     print(f"SGEMM peak (numpy float32 2048^3, best of 3): {peak:.1f} GFLOP/s before, {peak_after:.1f} after")
     peak = max(peak, peak_after)
-    for name, s in (("minigrad", mg_s), ("torch", torch_s)):
+    for name, s, on in (("minigrad", mg_s, ours_on), ("torch", torch_s, theirs_on)):
         rate = common.gflops(flops, s)
-        print(f"{name:<9} median {s:7.3f} s per step   {rate:6.1f} GFLOP/s   {rate / peak:5.1%} of SGEMM peak")
+        of_peak = f"{rate / peak:5.1%} of the CPU's SGEMM peak" if on == "cpu" else "(GPU)"
+        print(f"{name:<9} median {s:7.3f} s per step   {rate:6.1f} GFLOP/s   {of_peak}")
     print(f"time ratio minigrad/torch: {mg_s / torch_s:.2f}   (minigrad's first step: {first_s:.2f} s)")
     print(f"load average (other processes compete for the cores): {load_before:.2f} before, "
           f"{os.getloadavg()[0]:.2f} after")
@@ -273,6 +305,8 @@ def main():
         print(f"each alone in its own process (median of 3 steps, not alternated): minigrad "
               f"{peaks['minigrad'][2]:.3f} s, torch {peaks['torch'][2]:.3f} s, "
               f"ratio {peaks['minigrad'][2] / peaks['torch'][2]:.2f}")
+    if args.profile:
+        print_profiles(ours, theirs, args.repeats)
     if args.startup:
         times = measure_startup(args.config)
         for label, s in times.items():

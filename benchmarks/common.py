@@ -58,6 +58,48 @@ def set_threads(threads=None):
     return threads
 
 
+def configure_device(device, torch_device=None, precision="fp32"):
+    """Check that both libraries can run on their devices and set PyTorch's CUDA precision; returns a one-line
+    description of the devices for the report.
+
+    ``precision="fp32"``: PyTorch's convolutions and matmuls in true float32 (TF32 off), as minigrad computes;
+    ``"default"``: PyTorch's own defaults (TF32 allowed in cuDNN convolutions).
+    """
+    torch_device = torch_device or device
+    if device == "cpu":
+        return "CPU"
+    minigrad.cuda.ensure_available()
+    if torch_device == "cuda":
+        if not torch.cuda.is_available():
+            raise SystemExit(f"--device cuda compares with PyTorch CUDA, but torch {torch.__version__} sees no GPU "
+                             f"here: install a CUDA build of torch, or pass --torch-device cpu to time minigrad's "
+                             f"CUDA path against PyTorch CPU (a smoke test, not a comparison)")
+        fp32 = precision == "fp32"
+        torch.backends.cudnn.allow_tf32 = not fp32 and torch.backends.cudnn.allow_tf32
+        torch.backends.cuda.matmul.allow_tf32 = not fp32 and torch.backends.cuda.matmul.allow_tf32
+        name = torch.cuda.get_device_name()
+    else:
+        from numba import cuda
+        name = getattr(cuda.get_current_device(), "name", "the CUDA simulator")
+        name = name.decode() if isinstance(name, bytes) else str(name)
+    tf32 = (f"cuDNN TF32 {'on' if torch.backends.cudnn.allow_tf32 else 'off'}, "
+            f"matmul TF32 {'on' if torch.backends.cuda.matmul.allow_tf32 else 'off'}") if torch_device == "cuda" else ""
+    return f"minigrad on {device}, torch on {torch_device}: {name}" + (f"; torch {tf32}" if tf32 else "")
+
+
+def synchronized(step, device):
+    """``step`` followed by waiting for both libraries' GPU work, so that a timer sees the work itself."""
+    if device == "cpu":
+        return step
+
+    def run():
+        step()
+        minigrad.cuda.synchronize()
+        if torch.cuda.is_available():
+            torch.cuda.synchronize()
+    return run
+
+
 def _timed(fn):
     start = time.perf_counter()
     fn()

@@ -11,6 +11,8 @@ import functools
 import threading
 
 _state = threading.local()
+# The active minigrad.utils.profiler.profile, if any: it times each op's forward and backward.
+_profiler = None
 
 
 def is_grad_enabled():
@@ -99,7 +101,10 @@ class Function:
         fn.B = tensors[0].backend
         fn.needs_input_grad = tuple(t.requires_grad for t in tensors)
         raw = [a.array if isinstance(a, Tensor) else a for a in args]
+        start = _profiler.start() if _profiler is not None else None
         out = fn.forward(*raw, **kwargs)
+        if start is not None:
+            _profiler.record(cls.__name__, "forward", start, device)
         track = is_grad_enabled() and any(fn.needs_input_grad)
         result = Tensor._wrap(out, device=device, requires_grad=track)
         if track:
@@ -164,7 +169,10 @@ def backward(root, gradient=None, retain_graph=False):
             raise RuntimeError(
                 "Trying to backward through the graph a second time; "
                 "pass retain_graph=True the first time")
+        start = _profiler.start() if _profiler is not None else None
         input_grads = fn.backward(g)
+        if start is not None:
+            _profiler.record(type(fn).__name__, "backward", start, fn.device)
         if not isinstance(input_grads, tuple):
             input_grads = (input_grads,)
         for parent, pg in zip(fn.parents, input_grads):

@@ -321,3 +321,14 @@ def test_container_indexing_matches_torch():
         heads = lib.ModuleDict({"a": lib.Linear(1, 1)})
         heads["b"] = lib.Linear(1, 2)
         assert list(heads) == ["a", "b"] and "b" in heads and list(heads.state_dict())[-1] == "b.bias"
+
+
+def test_sequential_setitem_replaces_a_child_in_place():
+    seq = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+    seq[1] = nn.Tanh()
+    seq[-1] = nn.Linear(3, 2)
+    assert [type(m).__name__ for m in seq] == ["Linear", "Tanh", "Linear"]
+    assert list(seq.state_dict()) == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    assert seq(minigrad.randn(4, 2)).shape == (4, 2)
+    with pytest.raises(IndexError, match="out of range"):
+        seq[3] = nn.ReLU()

@@ -231,3 +231,35 @@ def test_tiny_training_run_learns():
         epoch_losses.append(np.mean(losses))
     assert epoch_losses[-1] < 0.5 * epoch_losses[0], epoch_losses
     assert time.perf_counter() - start < 60
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_dual_conv_fused_batch_norm_relu_equals_its_sequential(training):
+    """DualConv fuses each BatchNorm with its ReLU; running its Sequential layer by layer must agree exactly."""
+    from minigrad.models import DualConv
+    minigrad.manual_seed(1)
+    fused, plain = DualConv(3, 4), DualConv(3, 4)
+    plain.load_state_dict(fused.state_dict())
+    fused.train(training), plain.train(training)
+    x = np.random.default_rng(2).standard_normal((2, 3, 9, 7)).astype(np.float32)
+    xs = [minigrad.tensor(x, requires_grad=True) for _ in range(2)]
+    outs = [fused(xs[0]), plain.dualconv(xs[1])]
+    np.testing.assert_array_equal(outs[0].detach().numpy(), outs[1].detach().numpy())
+    for out in outs:
+        (out * out).sum().backward()
+    np.testing.assert_array_equal(xs[0].grad.numpy(), xs[1].grad.numpy())
+    for (name, a), (_, b) in zip(fused.named_parameters(), plain.named_parameters()):
+        np.testing.assert_array_equal(a.grad.numpy(), b.grad.numpy(), err_msg=name)
+    for (name, a), (_, b) in zip(fused.state_dict().items(), plain.state_dict().items()):
+        np.testing.assert_array_equal(a, b, err_msg=name)
+
+
+def test_dual_conv_with_a_swapped_layer_runs_it():
+    from minigrad.models import DualConv
+    block = DualConv(2, 3)
+    block.dualconv[2] = minigrad.nn.LeakyReLU(0.5)
+    x = minigrad.randn(1, 2, 5, 5)
+    expected = block.dualconv[5](block.dualconv[4](block.dualconv[3](
+        block.dualconv[2](block.dualconv[1](block.dualconv[0](x))))))
+    np.testing.assert_array_equal(block(x).detach().numpy(), expected.detach().numpy())
+    assert (block.dualconv[1](block.dualconv[0](x)).detach().numpy() < 0).any()  # the LeakyReLU mattered

@@ -27,7 +27,18 @@ class DualConv(nn.Module):
         )
 
     def forward(self, x):
-        return self.dualconv(x)
+        layers = list(self.dualconv)
+        if not _standard_blocks(layers):  # a user swapped a layer: run the Sequential as it is
+            return self.dualconv(x)
+        for conv, norm in ((layers[0], layers[1]), (layers[3], layers[4])):
+            x = norm.forward_relu(conv(x))  # BatchNorm and ReLU fused: one pass less over the activation
+        return x
+
+
+def _standard_blocks(layers):
+    """Whether ``layers`` are still Conv2d, BatchNorm2d, ReLU twice, as DualConv builds them."""
+    kinds = (nn.Conv2d, nn.BatchNorm2d, nn.ReLU) * 2
+    return len(layers) == 6 and all(type(layer) is kind for layer, kind in zip(layers, kinds))
 
 
 class UNet(nn.Module):

@@ -1,7 +1,7 @@
 """Batch normalisation layers, as ``torch.nn.BatchNorm1d`` and ``torch.nn.BatchNorm2d``."""
 from .. import creation
 from ..tensor import int64
-from ..ops.norm import batch_norm
+from ..ops.norm import batch_norm, batch_norm_relu
 from .module import Module
 from .parameter import Parameter
 
@@ -62,6 +62,14 @@ class _BatchNorm(Module):
 
     def forward(self, input):  # noqa: A002
         """PyTorch's rule: count the batch, pick the averaging factor (1/count when momentum is None)."""
+        return self._normalize(input, batch_norm)
+
+    def forward_relu(self, input):  # noqa: A002
+        """``relu(self(input))`` as one fused op (``F.batch_norm_relu``): the same running-statistics update,
+        one pass less over the activation. Used by blocks whose BatchNorm is followed by a ReLU."""
+        return self._normalize(input, batch_norm_relu)
+
+    def _normalize(self, input, op):  # noqa: A002
         self._check_input(input)
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats and self.num_batches_tracked is not None:
@@ -70,9 +78,9 @@ class _BatchNorm(Module):
             factor = 1.0 / int(counter.item()) if self.momentum is None else self.momentum
         use_batch_stats = self.training or (self.running_mean is None and self.running_var is None)
         keep_running = not self.training or self.track_running_stats
-        return batch_norm(input, self.running_mean if keep_running else None,
-                          self.running_var if keep_running else None, self.weight, self.bias,
-                          use_batch_stats, factor, self.eps)
+        return op(input, self.running_mean if keep_running else None,
+                  self.running_var if keep_running else None, self.weight, self.bias,
+                  use_batch_stats, factor, self.eps)
 
     def extra_repr(self):
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "

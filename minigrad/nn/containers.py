@@ -23,6 +23,13 @@ class Sequential(Module):
             return Sequential(OrderedDict(list(self._modules.items())[index]))
         return list(self._modules.values())[index]
 
+    def __setitem__(self, index, module):
+        """Replace the child at position ``index`` (negative counts from the end); it keeps its name."""
+        names = list(self._modules)
+        if not -len(names) <= index < len(names):
+            raise IndexError(f"index {index} is out of range for a Sequential of {len(names)} modules")
+        self.add_module(names[index], module)
+
     def __len__(self):
         return len(self._modules)
 

@@ -1,0 +1,41 @@
+"""The benchmark scripts run end to end (tiny sizes: speed is measured by running them, not here)."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+import minigrad
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _run(*args, env=None):
+    return subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          env=dict(os.environ, **(env or {})))
+
+
+def test_bench_unet_tiny_config_prints_the_ratio():
+    out = _run("benchmarks/bench_unet.py", "--config", "tiny", "--repeats", "1", "--warmup", "0")
+    assert out.returncode == 0, out.stderr
+    assert "time ratio minigrad/torch:" in out.stdout
+    assert "minigrad on cpu" not in out.stdout and "CPU" in out.stdout
+
+
+def test_bench_layers_runs_one_case():
+    out = _run("benchmarks/bench_layers.py", "--only", "maxpool2d k2s2 b4", "--repeats", "1", "--warmup", "0",
+               "--pause", "0")
+    assert out.returncode == 0, out.stderr
+    assert "maxpool2d k2s2 b4 16 @128" in out.stdout and "worst" in out.stdout
+
+
+@pytest.mark.skipif(minigrad.cuda.is_available(), reason="a GPU is present: the benchmark would run")
+def test_cuda_benchmark_without_a_gpu_says_how_to_get_one():
+    out = _run("benchmarks/bench_unet.py", "--device", "cuda", "--config", "tiny", env={"NUMBA_ENABLE_CUDASIM": "0"})
+    assert out.returncode != 0
+    assert "NUMBA_ENABLE_CUDASIM=1" in out.stderr
+
+
+def test_cuda_benchmark_refuses_memory_and_startup():
+    out = _run("benchmarks/bench_unet.py", "--device", "cuda", "--memory")
+    assert out.returncode == 2 and "CPU path" in out.stderr
