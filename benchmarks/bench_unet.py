@@ -24,11 +24,11 @@ import sys
 import tempfile
 import time
 
-import numpy as np
-
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path[:0] = [HERE, ROOT]  # common.py, and minigrad itself when it is not installed
+import minigrad  # noqa: E402,F401  (before numpy: its BLAS thread setting must precede numpy's, see its __init__)
+import numpy as np  # noqa: E402
 from options import add_device_arguments  # noqa: E402
 
 CONFIGS = {

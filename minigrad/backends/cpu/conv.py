@@ -18,6 +18,10 @@ Backward: grad_weight = grad_out_cols @ cols.T, and grad_input = col2im(W.T @
 grad_out_cols), the transposed convolution. The transposed convolution has no
 kernel of its own: its forward pass is ``conv2d_backward``'s input gradient,
 its input gradient a ``conv2d_forward``.
+
+Small 3x3 stride-1 convolutions (few channels, where the GEMMs are too skinny
+to run fast) skip the columns: they take the direct kernels of
+conv_direct_kernels, chosen by ``_use_direct``.
 """
 import threading
 
@@ -26,6 +30,7 @@ import numpy as np
 from .conv_kernels import (im2col, col2im_add, widen_rows, narrow_rows, add_channel_bias, dense_conv_matrix,
                            dense_conv_matrix_grad)
 from .conv_flat_kernels import im2col_flat, col2im_flat
+from .conv_direct_kernels import pad_into, flip_weight, conv_flat, narrow_add, weight_grad_flat
 
 __all__ = ["conv2d_forward", "conv2d_backward", "conv2d_add_bias", "conv2d_bias_grad", "conv2d_dense_matrix",
            "conv2d_dense_matrix_grad"]
@@ -37,6 +42,13 @@ WORKSPACE_BYTES = 32 * 2 ** 20
 FLAT_MAX_WIDTH = 64
 # General convolutions with at least this many output pixels per sample take one sample per chunk.
 DIRECT_MIN_PIXELS = 1024
+
+# Direct 3x3 convolutions: at most this many C_in*C_out channel pairs, output rows at least this wide, and
+# output pixels (per sample, at pitch Wo+2) computed in chunks of this many by one task.
+DIRECT_MAX_PAIRS = 32 * 32
+DIRECT_MIN_WIDTH = 8
+DIRECT_CHUNK = 1024
+DIRECT_WEIGHT_CHUNK = 2048
 
 _local = threading.local()
 
@@ -144,6 +156,9 @@ def conv2d_forward(x, weight, bias, stride, padding, dilation, groups, out_size)
     x, weight = np.ascontiguousarray(x), np.ascontiguousarray(weight)
     s = _layout(x.shape, weight, stride, padding, dilation, groups, out_size)
     out = np.empty((s.N, s.Cout, s.Ho, s.Wo), dtype=x.dtype)
+    if _use_direct(s):
+        shifts = np.zeros(s.Cout, dtype=x.dtype) if bias is None else np.ascontiguousarray(bias, dtype=x.dtype)
+        return _direct_conv(x, weight, s.ph, s.pw, shifts, out)
     w = weight.reshape(s.groups, s.coutg, s.rows_g)
     if s.kind == "pointwise":
         xs = x.reshape(s.N, s.groups, s.Cg, s.H * s.W)
@@ -184,6 +199,8 @@ def conv2d_backward(grad_out, x, weight, stride, padding, dilation, groups, inpu
     dtype = grad_out.dtype
     s = _layout(input_shape, weight, stride, padding, dilation, groups, grad_out.shape[2:])
     w = weight.reshape(s.groups, s.coutg, s.rows_g)
+    if _use_direct(s):
+        return _backward_direct(s, grad_out, x, weight, need_input, need_weight)
     grad_w = _WeightGrad(s, dtype) if need_weight else None
     if s.kind == "pointwise":
         grad_x = _backward_pointwise(s, grad_out, x, w, grad_w, need_input)
@@ -260,6 +277,44 @@ def _backward_columns(s, grad_out, x, w, grad_w, need_input):
         if need_input:
             s.add_columns_to(cols, n0, nk, y0, R, grad_x, accumulate)
     return grad_x
+
+
+def _use_direct(s):
+    """Whether the direct kernels compute this convolution: 3x3, stride 1, no dilation or groups, the usual
+    paddings, and few channels (measured: more channels make the im2col GEMMs efficient enough)."""
+    return ((s.kh, s.kw, s.sh, s.sw, s.dh, s.dw, s.groups) == (3, 3, 1, 1, 1, 1, 1)
+            and 0 <= s.ph <= 2 and 0 <= s.pw <= 2 and s.Ho == s.H + 2 * s.ph - 2 and s.Wo == s.W + 2 * s.pw - 2
+            and s.Wo >= DIRECT_MIN_WIDTH and s.C * s.Cout <= DIRECT_MAX_PAIRS)
+
+
+def _direct_conv(x, weight, top, left, shifts, out):
+    """out (N, C_out, Ho, Wo) = the 3x3 stride-1 convolution of x placed at (top, left) in a zero-bordered
+    (Ho+2, Wo+2) plane, plus shifts[c_out]."""
+    N, C = x.shape[:2]
+    Cout, Ho, Wo = out.shape[1:]
+    Wp = Wo + 2
+    xp = pad_into(x, top, left, _workspace("direct_in", (N, C, Ho + 2, Wp), x.dtype))
+    flat = _workspace("direct_out", (N, Cout, Ho * Wp), x.dtype)
+    conv_flat(xp.reshape(N, C, -1), weight, Wp, DIRECT_CHUNK, flat)
+    return narrow_add(flat, Wp, shifts, out)
+
+
+def _backward_direct(s, grad_out, x, weight, need_input, need_weight):
+    """conv2d_backward by the direct kernels (see ``_use_direct``)."""
+    dtype = grad_out.dtype
+    grad_x = grad_w = None
+    if need_input:  # the convolution of grad_out, padded by 2 - padding, with the flipped weight
+        grad_x = _direct_conv(grad_out, flip_weight(weight), 2 - s.ph, 2 - s.pw, np.zeros(s.C, dtype=dtype),
+                              np.empty((s.N, s.C, s.H, s.W), dtype=dtype))
+    if need_weight:
+        Wp = s.Wo + 2
+        xp = pad_into(x, s.ph, s.pw, _workspace("direct_in", (s.N, s.C, s.Ho + 2, Wp), dtype))
+        gz = pad_into(grad_out, 0, 0, _workspace("direct_out", (s.N, s.Cout, s.Ho, Wp), dtype))
+        chunks = -(-(s.Ho * Wp - 2) // DIRECT_WEIGHT_CHUNK)
+        parts = _workspace("direct_parts", (s.N * chunks, s.Cout, s.C, 3, 3), dtype)
+        weight_grad_flat(gz.reshape(s.N, s.Cout, -1), xp.reshape(s.N, s.C, -1), Wp, DIRECT_WEIGHT_CHUNK, parts)
+        grad_w = parts.sum(axis=0)
+    return grad_x, grad_w
 
 
 def conv2d_bias_grad(grad_out):

@@ -1,0 +1,132 @@
+"""The direct 3x3 convolution kernels of the CPU backend (conv_direct_kernels) against PyTorch and the im2col path.
+
+Tolerances as in test_conv.py: sums of up to C_in*9 products of N(0, 1) numbers, in another order than PyTorch's.
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+import numpy as np
+import pytest
+import torch
+
+import minigrad
+import minigrad.nn.functional as F
+from helpers import compare
+from minigrad.backends.cpu import conv as cpu_conv
+
+TOL = dict(atol=1e-4, rtol=1e-4)
+
+
+@pytest.fixture
+def direct_calls(monkeypatch):
+    """Counts the convolutions that take the direct path (forward or backward)."""
+    calls = []
+    rule = cpu_conv._use_direct
+
+    def counted(s):
+        used = rule(s)
+        calls.append(used)
+        return used
+    monkeypatch.setattr(cpu_conv, "_use_direct", counted)
+    return calls
+
+
+def _args(padding):
+    return (lambda x, w, *b: F.conv2d(x, w, *b, padding=padding)), \
+        (lambda x, w, *b: torch.nn.functional.conv2d(x, w, *b, padding=padding))
+
+
+# (batch, C_in, C_out, H, W, padding, bias): odd sizes, channel counts not multiples of the kernels' blocks
+CASES = [(1, 3, 16, 16, 16, 1, False), (2, 16, 16, 13, 11, 1, True), (3, 5, 7, 9, 17, 1, True),
+         (1, 32, 32, 12, 8, 1, False), (2, 4, 3, 10, 12, 0, True), (1, 6, 5, 8, 10, 2, False),
+         (2, 1, 1, 21, 30, 1, True), (1, 2, 9, 40, 11, (1, 0), True)]
+
+
+@pytest.mark.parametrize("batch,cin,cout,h,w,padding,bias", CASES)
+def test_direct_path_matches_torch(direct_calls, batch, cin, cout, h, w, padding, bias):
+    fn, torch_fn = _args(padding)
+    shapes = [(batch, cin, h, w), (cout, cin, 3, 3)] + ([(cout,)] if bias else [])
+    out = compare(fn, shapes=shapes, torch_fn=torch_fn, **TOL)
+    assert out[0].dtype == minigrad.float32
+    assert direct_calls and all(direct_calls)  # forward and backward both took the direct path
+
+
+@pytest.mark.parametrize("requires", [[True, False, True], [False, True, False], [False, True, True]],
+                         ids=["only-input-grad", "only-weight-grad", "weight-and-bias"])
+def test_direct_path_gradient_subsets(direct_calls, requires):
+    fn, torch_fn = _args(1)
+    compare(fn, shapes=[(2, 8, 11, 12), (6, 8, 3, 3), (6,)], torch_fn=torch_fn, requires_grad=requires, **TOL)
+    assert direct_calls and all(direct_calls)
+
+
+def test_direct_path_non_contiguous_input(direct_calls):
+    compare(lambda x, w: F.conv2d(x.transpose(2, 3), w, padding=1), shapes=[(2, 4, 10, 9), (8, 4, 3, 3)],
+            torch_fn=lambda x, w: torch.nn.functional.conv2d(x.transpose(2, 3), w, padding=1), **TOL)
+    assert direct_calls and all(direct_calls)
+
+
+def test_direct_path_float64(direct_calls):
+    rng = np.random.default_rng(1)
+    x, w, b = rng.standard_normal((2, 3, 9, 10)), rng.standard_normal((4, 3, 3, 3)), rng.standard_normal(4)
+    out = compare(lambda x, w, b: F.conv2d(x, w, b, padding=1), inputs=[x, w, b],
+                  torch_fn=lambda x, w, b: torch.nn.functional.conv2d(x, w, b, padding=1), atol=1e-10, rtol=1e-10)
+    assert out[0].dtype == minigrad.float64
+    leaves = tuple(minigrad.tensor(a, dtype=minigrad.float64, requires_grad=True) for a in (x[:1, :, :8], w, b))
+    assert minigrad.gradcheck(lambda x, w, b: F.conv2d(x, w, b, padding=1), leaves)
+    assert direct_calls and all(direct_calls)
+
+
+def test_direct_path_transposed_convolution(direct_calls):
+    """A stride-1 3x3 conv_transpose2d is the input gradient of a conv2d: its forward pass is direct too."""
+    compare(lambda x, w, b: F.conv_transpose2d(x, w, b, padding=1), shapes=[(2, 6, 9, 10), (6, 5, 3, 3), (5,)],
+            torch_fn=lambda x, w, b: torch.nn.functional.conv_transpose2d(x, w, b, padding=1), **TOL)
+    assert direct_calls and all(direct_calls)
+
+
+def test_other_convolutions_keep_the_im2col_path(direct_calls):
+    for args in (dict(stride=2, padding=1), dict(padding=2, dilation=2), dict(padding=1, groups=2)):
+        compare(lambda x, w: F.conv2d(x, w, **args), shapes=[(1, 4, 12, 12), (4, 4 // args.get("groups", 1), 3, 3)],
+                torch_fn=lambda x, w: torch.nn.functional.conv2d(x, w, **args), **TOL)
+    compare(lambda x, w: F.conv2d(x, w, padding=1), shapes=[(1, 64, 10, 10), (64, 64, 3, 3)],
+            torch_fn=lambda x, w: torch.nn.functional.conv2d(x, w, padding=1), **TOL)  # many channels
+    compare(lambda x, w: F.conv2d(x, w, padding=1), shapes=[(1, 4, 6, 6), (4, 4, 3, 3)],
+            torch_fn=lambda x, w: torch.nn.functional.conv2d(x, w, padding=1), **TOL)  # narrow rows
+    assert direct_calls and not any(direct_calls)
+
+
+@pytest.mark.parametrize("shape,padding", [((3, 16, 17, 19), 1), ((1, 5, 8, 33), 0), ((2, 3, 9, 9), 2)])
+def test_direct_and_im2col_paths_agree(monkeypatch, shape, padding):
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal(shape).astype(np.float32)
+    w = rng.standard_normal((6, shape[1], 3, 3)).astype(np.float32)
+    b = rng.standard_normal(6).astype(np.float32)
+    upstream = rng.standard_normal((shape[0], 6, shape[2] + 2 * padding - 2, shape[3] + 2 * padding - 2))
+    results = []
+    for direct in (True, False):
+        monkeypatch.setattr(cpu_conv, "DIRECT_MAX_PAIRS", 2 ** 30 if direct else -1)
+        leaves = [minigrad.tensor(a, requires_grad=True) for a in (x, w, b)]
+        out = F.conv2d(*leaves, padding=padding)
+        (out * minigrad.tensor(upstream.astype(np.float32))).sum().backward()
+        results.append([out.detach().numpy()] + [leaf.grad.numpy() for leaf in leaves])
+        assert all(r.dtype == np.float32 for r in results[-1])
+    for got, want in zip(*results):
+        np.testing.assert_allclose(got, want, **TOL)
+
+
+def test_direct_path_propagates_nan_and_inf(direct_calls):
+    x = np.ones((1, 2, 10, 10), dtype=np.float32)
+    x[0, 1, 4, 5], x[0, 0, 7, 2] = np.nan, np.inf
+    w = np.ones((3, 2, 3, 3), dtype=np.float32)
+    ours = [minigrad.tensor(a, requires_grad=True) for a in (x, w)]
+    theirs = [torch.tensor(a, requires_grad=True) for a in (x, w)]
+    results = []
+    for conv, leaves in ((F.conv2d, ours), (torch.nn.functional.conv2d, theirs)):
+        out = conv(*leaves, padding=1)
+        out.sum().backward()
+        results.append([out.detach().numpy()] + [leaf.grad.numpy() for leaf in leaves])
+    for got, want in zip(*results):
+        np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
+        np.testing.assert_array_equal(np.isinf(got), np.isinf(want))
+    assert np.isnan(results[0][2]).any() and np.isinf(results[0][2]).any()
+    assert direct_calls and all(direct_calls)
