@@ -29,7 +29,9 @@ ROOT = os.path.dirname(HERE)
 sys.path[:0] = [HERE, ROOT]  # common.py, and minigrad itself when it is not installed
 import minigrad  # noqa: E402,F401  (before numpy: its BLAS thread setting must precede numpy's, see its __init__)
 import numpy as np  # noqa: E402
-from options import add_device_arguments  # noqa: E402
+from options import add_device_arguments, restore_user_environment, user_environment  # noqa: E402
+
+USER_ENV = user_environment()  # for the child processes; each one that imports minigrad sets its own again
 
 CONFIGS = {
     "tiny": dict(batch=1, in_channels=3, size=16, features=(4, 8), classes=3),  # a smoke test (CUDA simulator)
@@ -168,6 +170,7 @@ def memory_worker(side, config, steps):
     cfg = CONFIGS[config]
     x, target = batch_and_targets(cfg)
     if side == "torch":
+        restore_user_environment()  # torch alone, as without minigrad
         import torch
         import numba
         torch.set_num_threads(numba.get_num_threads())
@@ -191,15 +194,15 @@ def measure_memory(config, steps=3):
     for side in ("minigrad", "torch"):
         out = subprocess.run([sys.executable, os.path.abspath(__file__), "--config", config,
                               "--memory-worker", side, "--repeats", str(steps)],
-                             check=True, capture_output=True, text=True, cwd=ROOT)
+                             check=True, capture_output=True, text=True, cwd=ROOT, env=USER_ENV)
         peaks[side] = tuple(map(float, out.stdout.split()[-3:]))
     return peaks
 
 
 STARTUP_CODE = """\
 import sys; sys.path.insert(0, {root!r})
-import numpy as np
 import minigrad
+import numpy as np
 import minigrad.nn.functional as F
 from minigrad.models import UNet
 rng = np.random.default_rng(0)
@@ -216,7 +219,7 @@ def measure_startup(config):
     """Seconds from starting Python to the end of the first training step: empty Numba cache, then warm cache."""
     code = STARTUP_CODE.format(root=ROOT, **CONFIGS[config])
     cache = tempfile.mkdtemp(prefix="minigrad-numba-cache-")
-    env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+    env = dict(USER_ENV, NUMBA_CACHE_DIR=cache)
     times = {}
     for label in ("empty cache", "warm cache"):
         times[label] = _seconds(lambda: subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=ROOT))
@@ -265,7 +268,7 @@ def main():
         return memory_worker(args.memory_worker, args.config, args.repeats)
     peaks = measure_memory(args.config) if args.memory else None  # first, while this process is small
 
-    wait_policy = os.environ.get("OMP_WAIT_POLICY")  # as torch sees it: common.py restores it before torch loads
+    wait_policy = USER_ENV.get("OMP_WAIT_POLICY")  # as torch sees it: common.py restores it before torch loads
     import common  # imports minigrad and starts Numba's threads first, then torch (see common.py)
     import torch
     import minigrad

@@ -15,7 +15,6 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-_policy = os.environ.get("OMP_WAIT_POLICY")
 _start = time.perf_counter()
 import minigrad  # noqa: E402  (first: its thread settings must precede numpy's OpenBLAS, see minigrad/__init__.py)
 
@@ -24,8 +23,9 @@ import numba  # noqa: E402
 
 minigrad.nn.functional.conv2d(minigrad.ones(1, 1, 3, 3), minigrad.ones(1, 1, 2, 2))  # starts Numba's pool
 FIRST_CONV_SECONDS = time.perf_counter() - _start - IMPORT_SECONDS  # Numba cache load (or compile) of conv2d
-if _policy is None:  # PyTorch's OpenMP gets the environment it would have had without minigrad
-    os.environ.pop("OMP_WAIT_POLICY", None)
+from options import restore_user_environment  # noqa: E402
+
+restore_user_environment()  # PyTorch's OpenMP gets the environment it would have had without minigrad
 import torch  # noqa: E402
 
 

@@ -1,5 +1,21 @@
-"""Command-line options shared by the benchmarks (a module without heavy imports: bench_unet parses its
-arguments before torch is loaded)."""
+"""Command-line options and the environment shared by the benchmarks (a module without heavy imports:
+bench_unet parses its arguments and starts its memory-measuring children before torch is loaded)."""
+import os
+
+
+def user_environment():
+    """os.environ as the user gave it, without the thread settings minigrad's import added (minigrad/__init__.py):
+    what PyTorch would see without minigrad, and what child processes get (minigrad sets them again itself)."""
+    import minigrad
+    return {name: value for name, value in os.environ.items() if name not in minigrad._THREAD_ENV_SET}
+
+
+def restore_user_environment():
+    """Drop minigrad's thread settings from os.environ: call it before ``import torch``, once the libraries that
+    read them (numpy's OpenBLAS, Numba's OpenMP pool) have started."""
+    import minigrad
+    for name in minigrad._THREAD_ENV_SET:
+        os.environ.pop(name, None)
 
 
 def add_device_arguments(parser):
