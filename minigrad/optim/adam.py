@@ -29,7 +29,8 @@ class Adam(Optimizer):
                 B = p.backend
                 state = self.state.get(id(p))
                 if state is None:
-                    zeros = lambda: Tensor._wrap(B.full(p.shape, 0.0, p.dtype), p.device)  # noqa: E731
+                    # zeros, not full(0): calloc maps zero pages lazily, the first update writes them once
+                    zeros = lambda: Tensor._wrap(B.zeros(p.shape, p.dtype), p.device)  # noqa: E731
                     state = {"step": 0.0, "exp_avg": zeros(), "exp_avg_sq": zeros()}
                     if group["amsgrad"]:
                         state["max_exp_avg_sq"] = zeros()
