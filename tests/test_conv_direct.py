@@ -114,9 +114,13 @@ def test_direct_and_im2col_paths_agree(monkeypatch, shape, padding):
         np.testing.assert_allclose(got, want, **TOL)
 
 
-def test_direct_path_propagates_nan_and_inf(direct_calls):
+@pytest.mark.parametrize("where", ["inside", "edge columns"])
+def test_direct_path_propagates_nan_and_inf(direct_calls, where):
     x = np.ones((1, 2, 10, 10), dtype=np.float32)
-    x[0, 1, 4, 5], x[0, 0, 7, 2] = np.nan, np.inf
+    if where == "inside":
+        x[0, 1, 4, 5], x[0, 0, 7, 2] = np.nan, np.inf
+    else:  # first and last columns: the direct kernels' junk columns must not carry them into other taps
+        x[0, 1, 4, 9], x[0, 0, 7, 0] = np.inf, -np.inf
     w = np.ones((3, 2, 3, 3), dtype=np.float32)
     ours = [minigrad.tensor(a, requires_grad=True) for a in (x, w)]
     theirs = [torch.tensor(a, requires_grad=True) for a in (x, w)]
@@ -128,5 +132,8 @@ def test_direct_path_propagates_nan_and_inf(direct_calls):
     for got, want in zip(*results):
         np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
         np.testing.assert_array_equal(np.isinf(got), np.isinf(want))
-    assert np.isnan(results[0][2]).any() and np.isinf(results[0][2]).any()
+    grad_w = results[0][2]
+    assert np.isinf(grad_w).any()
+    if where == "edge columns":  # inf and -inf in different taps: no NaN, and the other taps stay finite
+        assert not np.isnan(grad_w).any() and np.isfinite(grad_w).any()
     assert direct_calls and all(direct_calls)

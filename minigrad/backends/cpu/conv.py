@@ -312,7 +312,9 @@ def _backward_direct(s, grad_out, x, weight, need_input, need_weight):
         gz = pad_into(grad_out, 0, 0, _workspace("direct_out", (s.N, s.Cout, s.Ho, Wp), dtype))
         chunks = -(-(s.Ho * Wp - 2) // DIRECT_WEIGHT_CHUNK)
         parts = _workspace("direct_parts", (s.N * chunks, s.Cout, s.C, 3, 3), dtype)
-        weight_grad_flat(gz.reshape(s.N, s.Cout, -1), xp.reshape(s.N, s.C, -1), Wp, DIRECT_WEIGHT_CHUNK, parts)
+        finite = bool(np.isfinite(x).all())
+        weight_grad_flat(gz.reshape(s.N, s.Cout, -1), xp.reshape(s.N, s.C, -1), Wp, DIRECT_WEIGHT_CHUNK,
+                         not finite, parts)
         grad_w = parts.sum(axis=0)
     return grad_x, grad_w
 

@@ -201,14 +201,19 @@ def _taps9(g0, r, Wp, zero, s):
 
 
 @njit(parallel=True, cache=True)
-def weight_grad_flat(gz, xp, Wp, chunk, parts):
+def weight_grad_flat(gz, xp, Wp, chunk, skip_junk, parts):
     """parts[t, co, ci, i, j] = sum over q in chunk t of gz[n, co, q] * xp[n, ci, q + i*Wp + j] (3x3 kernel),
     chunk t = n*chunks + c covering q in [c*chunk, (c+1)*chunk). gz (N, C_out, Ho*Wp) holds the output gradient
-    at pitch Wp with zero junk columns and xp (N, C_in, Hp*Wp) the zero-bordered input, so summing parts over t
-    gives the weight gradient. One task per chunk, each writing its own partial result."""
+    at pitch Wp with zeros in the 2 junk columns of each row, and xp (N, C_in, Hp*Wp) the zero-bordered input, so
+    summing parts over t gives the weight gradient. One task per chunk, each writing its own partial result.
+
+    The sums run over the whole chunk at once, junk columns included, unless ``skip_junk``: then row by row
+    (slower on narrow rows). The caller skips them when the input holds an inf or a NaN: the junk columns' taps
+    reach real pixels at the row's other end, and 0 * inf would put a NaN where PyTorch has none."""
     N, Cout, L = gz.shape
     Cin = xp.shape[1]
     L -= 2
+    Wo = Wp - 2
     chunks = (L + chunk - 1) // chunk
     full = Cout - Cout % 2
     for t in prange(N * chunks):
@@ -218,12 +223,20 @@ def weight_grad_flat(gz, xp, Wp, chunk, parts):
         part = parts[t]
         part[:] = 0
         zero = part[0, 0, 0, 0]  # of the arrays' dtype: a literal 0 would make the sums float64
-        for co in range(0, full, 2):
-            g0, g1 = gz[n, co, q0:q1], gz[n, co + 1, q0:q1]
-            for ci in range(Cin):
-                _taps9x2(g0, g1, xp[n, ci, q0:], Wp, zero, part[co:co + 2, ci])
-        for co in range(full, Cout):
-            g0 = gz[n, co, q0:q1]
-            for ci in range(Cin):
-                _taps9(g0, xp[n, ci, q0:], Wp, zero, part[co, ci])
+        rows = (q1 - 1) // Wp - q0 // Wp + 1 if skip_junk else 1
+        for r in range(rows):
+            a, b = q0, q1
+            if skip_junk:
+                y = q0 // Wp + r
+                a, b = max(q0, y * Wp), min(q1, y * Wp + Wo)
+                if a >= b:
+                    continue
+            for co in range(0, full, 2):
+                g0, g1 = gz[n, co, a:b], gz[n, co + 1, a:b]
+                for ci in range(Cin):
+                    _taps9x2(g0, g1, xp[n, ci, a:], Wp, zero, part[co:co + 2, ci])
+            for co in range(full, Cout):
+                g0 = gz[n, co, a:b]
+                for ci in range(Cin):
+                    _taps9(g0, xp[n, ci, a:], Wp, zero, part[co, ci])
     return parts
