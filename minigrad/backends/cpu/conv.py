@@ -315,7 +315,8 @@ def _backward_direct(s, grad_out, x, weight, need_input, need_weight):
         finite = bool(np.isfinite(x).all())
         weight_grad_flat(gz.reshape(s.N, s.Cout, -1), xp.reshape(s.N, s.C, -1), Wp, DIRECT_WEIGHT_CHUNK,
                          not finite, parts)
-        grad_w = parts.sum(axis=0)
+        with np.errstate(invalid="ignore"):  # inf - inf is NaN here as in PyTorch, without a warning
+            grad_w = parts.sum(axis=0)
     return grad_x, grad_w
 
 
