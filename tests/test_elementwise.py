@@ -38,6 +38,18 @@ def test_where_and_comparisons():
     assert (x == 2).dtype == minigrad.bool
 
 
+def test_where_broadcasts_and_ignores_the_branch_not_taken():
+    compare(lambda c, a, b: minigrad.where(c > 0, a, b), shapes=[(3, 1), (1, 4), (3, 4)],
+            torch_fn=lambda c, a, b: torch.where(c > 0, a, b), requires_grad=[False, True, True])
+    compare(lambda a: minigrad.where(a > 0, a, 0.0), shapes=[(5, 3)], torch_fn=lambda a: torch.where(a > 0, a, 0.0))
+    # an inf in the branch not taken is neither in the output nor in any gradient
+    a = np.array([1.0, np.inf, -2.0], dtype=np.float32)
+    compare(lambda a, b: minigrad.where(a < 2, a, b), inputs=[a, np.array([5.0, 6.0, 7.0], dtype=np.float32)],
+            torch_fn=lambda a, b: torch.where(a < 2, a, b))
+    with pytest.raises(RuntimeError, match="where: shapes"):
+        minigrad.where(minigrad.ones(2) > 0, minigrad.ones(3), minigrad.ones(2))
+
+
 def test_integer_and_float_promotion():
     i = minigrad.tensor([1, 2, 3])
     assert i.dtype == minigrad.int64

@@ -309,12 +309,36 @@ def clamp(a, min=None, max=None):  # noqa: A002
     return Clamp.apply(a, low=min, high=max)
 
 
+class Where(Function):
+    """a where the condition holds, b elsewhere; each gradient goes only where its side was taken, so an inf or
+    NaN in the branch not taken reaches neither the output nor the gradients (as in PyTorch)."""
+
+    def forward(self, cond, a, b):
+        self.shapes = (cond.shape, a.shape, b.shape)
+        self.save_for_backward(cond)
+        return self.B.where(cond, a, b)
+
+    def backward(self, g):
+        (cond,) = self.saved
+        B = self.B
+        zero = B.scalar(0, g.dtype)
+        ga = B.where(cond, g, zero) if self.needs_input_grad[1] else None
+        gb = B.where(cond, zero, g) if self.needs_input_grad[2] else None
+        return (None,) + tuple(None if x is None else B.sum_to_shape(x, s) for x, s in zip((ga, gb), self.shapes[1:]))
+
+
 def where(condition, a, b):
-    """``torch.where(condition, a, b)``, differentiable in a and b."""
+    """``torch.where(condition, a, b)``: broadcasting, differentiable in a and b (a or b may be a number)."""
     a, b = _operands(a, b)
     cond = condition if isinstance(condition, Tensor) else Tensor(condition, device=a.device)
-    keep = cond.to(a.dtype)
-    return add(mul(a, keep), mul(b, sub(1, keep)))
+    if cond.dtype != np.dtype(bool):
+        cond = cond.to(bool)
+    try:
+        np.broadcast_shapes(tuple(cond.shape), tuple(a.shape), tuple(b.shape))
+    except ValueError:
+        raise RuntimeError(f"where: shapes {tuple(cond.shape)}, {tuple(a.shape)} and {tuple(b.shape)} cannot be "
+                           f"broadcast together") from None
+    return Where.apply(cond, a, b)
 
 
 def _compare(name):
