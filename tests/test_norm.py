@@ -138,6 +138,31 @@ def test_affine_false_and_untracked_statistics():
     _train_both(mg, th, (2, 3, 4, 4), steps=1)  # eval still normalises with the batch's statistics
 
 
+@pytest.mark.parametrize("kwargs", [{}, dict(bias=False), dict(affine=False), dict(momentum=None)])
+def test_repr_and_state_dict_keys_match_torch(kwargs):
+    mg, th = nn.BatchNorm2d(4, **kwargs), torch.nn.BatchNorm2d(4, **kwargs)
+    assert repr(mg) == repr(th)
+    assert list(mg.state_dict()) == list(th.state_dict())
+    assert [n for n, _ in mg.named_parameters()] == [n for n, _ in th.named_parameters()]
+
+
+def test_bias_false_scales_without_a_shift():
+    th = torch.nn.BatchNorm2d(3, bias=False)
+    with torch.no_grad():
+        th.weight.mul_(1.5)
+    mg = nn.BatchNorm2d(3, bias=False)
+    mg.load_state_dict({k: v.numpy() for k, v in th.state_dict().items()})
+    x = _data((2, 3, 4, 4), offset=0.5)
+    mx, tx = minigrad.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    g = _data((2, 3, 4, 4), seed=7)
+    out, expected = mg(mx), th(tx)
+    np.testing.assert_allclose(out.detach().numpy(), expected.detach().numpy(), atol=1e-5, rtol=1e-4)
+    out.backward(minigrad.tensor(g))
+    expected.backward(torch.tensor(g))
+    np.testing.assert_allclose(mx.grad.numpy(), tx.grad.numpy(), atol=1e-5, rtol=1e-4)
+    np.testing.assert_allclose(mg.weight.grad.numpy(), th.weight.grad.numpy(), atol=1e-4, rtol=1e-4)
+
+
 def test_state_dict_keys_order_and_load_from_torch():
     th = torch.nn.BatchNorm2d(4)
     assert list(nn.BatchNorm2d(4).state_dict()) == list(th.state_dict())

@@ -15,7 +15,7 @@ class _BatchNorm(Module):
     _dims_text = ""
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
-                 device=None, dtype=None):
+                 device=None, dtype=None, *, bias=True):
         super().__init__()
         self.num_features = num_features
         self.eps = eps
@@ -25,9 +25,11 @@ class _BatchNorm(Module):
         dev = device or "cpu"
         if affine:
             self.weight = Parameter(creation.ones(num_features, dtype=dtype, device=dev))
-            self.bias = Parameter(creation.zeros(num_features, dtype=dtype, device=dev))
         else:
             self.register_parameter("weight", None)
+        if affine and bias:  # bias=False (keyword only, as in PyTorch 2.13): a scale without a shift
+            self.bias = Parameter(creation.zeros(num_features, dtype=dtype, device=dev))
+        else:
             self.register_parameter("bias", None)
         if track_running_stats:
             self.register_buffer("running_mean", creation.zeros(num_features, dtype=dtype, device=dev))
@@ -48,10 +50,10 @@ class _BatchNorm(Module):
 
     def reset_parameters(self):
         self.reset_running_stats()
-        if self.affine:
-            B = self.weight.backend
-            self.weight.array = B.full((self.num_features,), 1.0, self.weight.dtype)
-            self.bias.array = B.zeros((self.num_features,), self.bias.dtype)
+        if self.weight is not None:
+            self.weight.array = self.weight.backend.full((self.num_features,), 1.0, self.weight.dtype)
+        if self.bias is not None:
+            self.bias.array = self.bias.backend.zeros((self.num_features,), self.bias.dtype)
 
     def _check_input(self, input):  # noqa: A002
         if input.ndim not in self._dims:
@@ -84,7 +86,7 @@ class _BatchNorm(Module):
 
     def extra_repr(self):
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-                f"track_running_stats={self.track_running_stats}")
+                f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
 
 
 class BatchNorm2d(_BatchNorm):
