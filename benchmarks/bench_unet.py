@@ -27,7 +27,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path[:0] = [HERE, ROOT]  # common.py, and minigrad itself when it is not installed
-import minigrad  # noqa: E402,F401  (before numpy: its BLAS thread setting must precede numpy's, see its __init__)
+import minigrad  # noqa: E402,F401  (first, so that its thread settings are in place: see minigrad/_threads.py)
 import numpy as np  # noqa: E402
 from options import add_device_arguments, restore_user_environment, user_environment  # noqa: E402
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 _start = time.perf_counter()
-import minigrad  # noqa: E402  (first: its thread settings must precede numpy's OpenBLAS, see minigrad/__init__.py)
+import minigrad  # noqa: E402  (first, so that its thread settings are in place: see minigrad/_threads.py)
 
 IMPORT_SECONDS = time.perf_counter() - _start
 import numba  # noqa: E402

@@ -11,10 +11,10 @@ import argparse
 import os
 import sys
 
+import numpy as np
+
 # Run from a checkout without installing: the repository root comes first on the path.
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import minigrad  # noqa: E402,F401  (before numpy: it sets how numpy's BLAS threads wait, see minigrad/__init__.py)
-import numpy as np  # noqa: E402
 
 
 def parse_args(argv=None):

@@ -18,10 +18,10 @@ import signal
 import sys
 import time
 
+import numpy as np
+
 # Run from a checkout without installing: the repository root comes first on the path.
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import minigrad  # noqa: E402,F401  (before numpy: it sets how numpy's BLAS threads wait, see minigrad/__init__.py)
-import numpy as np  # noqa: E402
 
 SYNTHETIC_MEAN, SYNTHETIC_STD = (0.5, 0.5, 0.5), (0.25, 0.25, 0.25)
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)

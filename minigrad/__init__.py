@@ -1,16 +1,5 @@
 """minigrad: a small deep-learning framework with PyTorch's API, whose kernels are compiled by Numba."""
-import os
-
-# How idle worker threads wait, set before the thread pools start; a user's own setting wins.
-# - Numba's OpenMP workers spin after each parallel loop unless told to sleep; spinning workers steal the
-#   cores from numpy's BLAS between im2col and GEMM (convolutions measured 2-10x slower on 2 cores).
-# - numpy's OpenBLAS workers likewise keep polling (with sched_yield) for up to 2^28 cycles after each GEMM,
-#   slowing the Numba loops that follow (a small U-Net step measured 25% faster with 2^4). OpenBLAS reads this
-#   when numpy loads it: it counts only when minigrad is imported before numpy (or when the user exports it).
-_THREAD_ENV = {"OMP_WAIT_POLICY": "PASSIVE", "OPENBLAS_THREAD_TIMEOUT": "4"}
-_THREAD_ENV_SET = tuple(name for name in _THREAD_ENV if name not in os.environ)  # those minigrad set itself
-for _name in _THREAD_ENV_SET:
-    os.environ[_name] = _THREAD_ENV[_name]
+from ._threads import THREAD_ENV_SET as _THREAD_ENV_SET  # first: thread settings precede numpy and Numba
 
 from .autograd import no_grad, enable_grad, is_grad_enabled, set_grad_enabled  # noqa: F401
 from .device import device  # noqa: F401
