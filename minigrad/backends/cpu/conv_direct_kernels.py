@@ -19,34 +19,20 @@ not negative, skips its wrap-around test and vectorises the loop.
 import numpy as np
 from numba import njit, prange
 
+from .conv_flat_kernels import _fill_band_plane
+
 # Output channels computed together in one pass of the forward kernel.
 CO_BLOCK = 4
 
 
 @njit(parallel=True, cache=True)
 def pad_into(x, top, left, xp):
-    """Copy x (N, C, H, W) into xp (N, C, Hp, Wp) at offset (top, left), zeros elsewhere."""
-    N, C, H, W = x.shape
-    Hp, Wp = xp.shape[2], xp.shape[3]
-    for task in prange(N * C * Hp):
-        n = task // (C * Hp)
-        c = (task // Hp) % C
-        y = task % Hp
-        dst = xp[n, c, y]
-        yi = y - top
-        if yi < 0 or yi >= H:
-            for t in range(Wp):
-                dst[t] = 0
-            continue
-        for t in range(left):
-            dst[t] = 0
-        inside = dst[left:left + W]
-        src = x[n, c, yi]
-        for t in range(W):
-            inside[t] = src[t]
-        tail = dst[left + W:]
-        for t in range(tail.shape[0]):
-            tail[t] = 0
+    """Copy x (N, C, H, W) into xp (N, C, Hp, Wp) at offset (top, left), zeros elsewhere; one task per plane."""
+    N, C = x.shape[0], x.shape[1]
+    for task in prange(N * C):
+        n = task // C
+        c = task - n * C
+        _fill_band_plane(x, n, c, -top, left, xp[n, c])
     return xp
 
 
