@@ -20,8 +20,7 @@ def is_grad_enabled():
     return getattr(_state, "enabled", True)
 
 
-def set_grad_enabled(mode):
-    """Switch graph recording on or off, as ``torch.set_grad_enabled``."""
+def _set_mode(mode):
     _state.enabled = bool(mode)
 
 
@@ -32,19 +31,51 @@ class _GradMode:
 
     def __enter__(self):
         self._previous = is_grad_enabled()
-        set_grad_enabled(self.mode)
+        _set_mode(self.mode)
         return self
 
     def __exit__(self, *exc):
-        set_grad_enabled(self._previous)
+        _set_mode(self._previous)
         return False
+
+    def _fresh(self):
+        return self.__class__()
 
     def __call__(self, fn):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            with self.__class__():
+            with self._fresh():
                 return fn(*args, **kwargs)
         return wrapper
+
+
+class set_grad_enabled(_GradMode):
+    """Switch graph recording on or off, as ``torch.set_grad_enabled``: called alone it switches at once (until
+    switched back); as a context manager or decorator it restores the previous mode on exit."""
+
+    def __init__(self, mode):
+        self.mode = bool(mode)
+        self._previous = is_grad_enabled()
+        _set_mode(self.mode)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        _set_mode(self._previous)
+        return False
+
+    def _fresh(self):
+        return _ScopedMode(self.mode)
+
+    def __call__(self, fn):
+        _set_mode(self._previous)  # as a decorator the mode applies inside fn only
+        return super().__call__(fn)
+
+
+class _ScopedMode(_GradMode):
+    def __init__(self, mode):
+        self.mode = mode
 
 
 class no_grad(_GradMode):
@@ -107,10 +138,54 @@ class Function:
             _profiler.record(cls.__name__, "forward", start, device)
         track = is_grad_enabled() and any(fn.needs_input_grad)
         result = Tensor._wrap(out, device=device, requires_grad=track)
+        _link_view(result, tensors)
         if track:
             fn.parents = tuple(tensors)
             result._ctx = fn
+            fn.versions = _saved_versions(fn.saved, tensors, result)
         return result
+
+
+def _storage_root(array):
+    while getattr(array, "base", None) is not None:
+        array = array.base
+    return array
+
+
+def _link_view(result, inputs):
+    """A result that looks into an input's memory (reshape, slicing, transpose...) is a view of it, as in
+    PyTorch: it shares the input's version counter, and ``_base`` names the tensor it looks into."""
+    if getattr(result.array, "base", None) is None and not any(result.array is t.array for t in inputs):
+        return
+    root = _storage_root(result.array)
+    for t in inputs:
+        if t.array is result.array or _storage_root(t.array) is root:
+            result._version_box = t._version_box
+            result._base = t._base if t._base is not None else t
+            return
+
+
+def _saved_versions(saved, inputs, result):
+    """(counter, value) of every tensor whose own array the op saved for backward, checked at backward."""
+    if not saved:
+        return ()
+    ids = {id(a) for a in saved}
+    # No tensor is kept here (a result -> fn -> result cycle would hold activations until the garbage collector
+    # runs): the counter, the value seen, and what the message needs.
+    found = [(t, "an input") for t in inputs if id(t.array) in ids]
+    if id(result.array) in ids:
+        found.append((result, "output 0"))
+    return tuple((t._version_box, t._version_box[0], f"{t.dtype} {list(t.shape)}", role) for t, role in found)
+
+
+def _check_versions(fn):
+    for box, seen, what, role in getattr(fn, "versions", ()):
+        if box[0] != seen:
+            raise RuntimeError(
+                f"one of the variables needed for gradient computation has been modified by an inplace "
+                f"operation: [{what}], which is {role} of {type(fn).__name__}, is at version {box[0]}; "
+                f"expected version {seen} instead. Hint: the tensor was changed in place (x += ..., x.add_(...), "
+                f"an optimizer step, ...) after an op saved it; use an out-of-place op (x = x + ...) or .clone()")
 
 
 def _topological_order(root):
@@ -169,6 +244,7 @@ def backward(root, gradient=None, retain_graph=False):
             raise RuntimeError(
                 "Trying to backward through the graph a second time; "
                 "pass retain_graph=True the first time")
+        _check_versions(fn)
         start = _profiler.start() if _profiler is not None else None
         input_grads = fn.backward(g)
         if start is not None:

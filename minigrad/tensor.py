@@ -12,7 +12,9 @@ int64 = np.dtype("int64")
 int32 = np.dtype("int32")
 uint8 = np.dtype("uint8")
 bool_ = np.dtype("bool")
-long, int, float, double = int64, int32, float32, float64  # noqa: A001  PyTorch's aliases
+# PyTorch's aliases long and double; torch.int and torch.float are bound in minigrad/__init__.py only, so that
+# the built-ins int() and float() keep their meaning in this module.
+long, double = int64, float64
 
 _FLOATS = (float16, float32, float64)
 
@@ -28,7 +30,8 @@ class Tensor:
     is a Tensor sharing it, detached from the graph, as in PyTorch.
     """
 
-    __slots__ = ("array", "device", "requires_grad", "grad", "_ctx", "_retains_grad", "__weakref__")
+    __slots__ = ("array", "device", "requires_grad", "_grad", "_ctx", "_retains_grad", "_version_box", "_base",
+                 "__weakref__")
     __array_priority__ = 1000  # numpy scalars on the left defer to Tensor's reflected ops
 
     def __init__(self, data, dtype=None, device="cpu", requires_grad=False):
@@ -45,9 +48,11 @@ class Tensor:
     def _init(self, array, dev, requires_grad):
         self.array = array
         self.device = dev
-        self.grad = None
+        self._grad = None
         self._ctx = None
         self._retains_grad = False
+        self._version_box = [0]
+        self._base = None
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
@@ -58,11 +63,48 @@ class Tensor:
         t = cls.__new__(cls)
         t.array = array
         t.device = _device(device)
-        t.grad = None
+        t._grad = None
         t._ctx = None
         t._retains_grad = False
+        t._version_box = [0]
+        t._base = None
         t.requires_grad = requires_grad
         return t
+
+    # ------------------------------------------------------------------ versions (in-place changes)
+    @property
+    def _version(self):
+        """How many in-place changes this tensor's storage has seen, as ``torch.Tensor._version``.
+
+        Views and ``detach()`` share the counter with the tensor they look into; backward compares it with the
+        value each op saw, to refuse a gradient computed from overwritten values.
+        """
+        return self._version_box[0]
+
+    def _bump_version(self):
+        self._version_box[0] += 1
+
+    @property
+    def grad(self):
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        """Assigning ``.grad``: a Tensor of this tensor's shape, dtype and device, or None, as PyTorch checks."""
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                f"{type(value).__name__}")
+            if value.device != self.device:
+                raise RuntimeError(f"assigned grad has data located on {value.device}, "
+                                   f"which does not match the tensor's device {self.device}")
+            if value.dtype != self.dtype:
+                raise RuntimeError(f"assigned grad has data of type {value.dtype} which does not match the "
+                                   f"tensor's type {self.dtype}")
+            if tuple(value.shape) != tuple(self.shape):
+                raise RuntimeError(f"assigned grad has data of a different size: {tuple(value.shape)}, "
+                                   f"the tensor has {tuple(self.shape)}")
+        self._grad = value
 
     # ------------------------------------------------------------------ metadata
     @property
@@ -120,7 +162,12 @@ class Tensor:
 
     @data.setter
     def data(self, value):
-        self.array = value.array if isinstance(value, Tensor) else self.backend.asarray(value, self.dtype)
+        """``t.data = other``: t now holds other's storage (shape and dtype may change), as in PyTorch."""
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data must be a Tensor, got {type(value).__name__}")
+        if value.device != self.device:
+            raise RuntimeError(f"data: the new data is on {value.device}, the tensor on {self.device}")
+        self.array = value.array
 
     # ------------------------------------------------------------------ autograd
     def requires_grad_(self, requires_grad=True):
@@ -143,15 +190,19 @@ class Tensor:
         autograd.backward(self, gradient, retain_graph)
 
     def _accumulate_grad(self, grad_array):
-        if self.grad is None:
+        grad = self._grad
+        if grad is None or tuple(grad.shape) != tuple(self.shape) or grad.dtype != self.dtype:
             # A copy: backward may hand the same array to several inputs, or a view of another gradient.
-            self.grad = Tensor._wrap(self.backend.copy(grad_array), self.device)
+            # (A .grad left from before ``.data`` changed the shape is replaced, not added to.)
+            self._grad = Tensor._wrap(self.backend.astype(self.backend.copy(grad_array), self.dtype), self.device)
         else:
-            self.grad.array = self.backend.add(self.grad.array, grad_array)
+            grad.array = self.backend.add(grad.array, grad_array)
 
     def detach(self):
-        """A tensor sharing this one's storage, cut from the graph, as ``torch.Tensor.detach``."""
-        return Tensor._wrap(self.array, self.device)
+        """A tensor sharing this one's storage and version counter, cut from the graph, as ``torch.Tensor.detach``."""
+        out = Tensor._wrap(self.array, self.device)
+        out._version_box = self._version_box
+        return out
 
     def detach_(self):
         self._ctx = None
@@ -174,21 +225,53 @@ class Tensor:
     def tolist(self):
         return self.backend.to_numpy(self.array).tolist()
 
+    def _scalar(self):
+        if self.numel() != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self.item()
+
     def __float__(self):
-        return float(self.item()) if not isinstance(self.item(), bool) else float(self.item())
+        return float(self._scalar())
 
     def __int__(self):
-        return int(self.item())
+        return int(self._scalar())
+
+    def __complex__(self):
+        return complex(self._scalar())
 
     def __index__(self):
-        if self.is_floating_point():
+        if self.is_floating_point() or self.numel() != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self.item())
 
     def __bool__(self):
+        if self.numel() == 0:
+            raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
         if self.numel() != 1:
             raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self.item())
+
+    def __format__(self, spec):
+        """``f"{loss:.4f}"``: a 0-d tensor formats as its Python number, as in PyTorch."""
+        if self.ndim == 0:
+            return format(self.item(), spec)
+        if spec:
+            raise TypeError("unsupported format string passed to Tensor.__format__")
+        return repr(self)
+
+    def __iter__(self):
+        """Iterate over the first dimension, as PyTorch; a 0-d tensor is not iterable."""
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter([self[i] for i in range(self.array.shape[0])])
+
+    def __contains__(self, element):
+        """``x in t``: whether any element equals x, as ``torch.Tensor.__contains__``."""
+        import numbers
+        if not isinstance(element, (Tensor, numbers.Number)):
+            raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a "
+                               f"{type(element)}.")
+        return bool((self == element).any().item())
 
     def __array__(self, dtype=None, copy=None):
         a = self.backend.to_numpy(self.array)
@@ -218,7 +301,7 @@ class Tensor:
     def cuda(self):
         return self.to("cuda")
 
-    def float(self):
+    def float(self):  # noqa: A003  (a method: the built-in is untouched)
         return self.to(float32)
 
     def double(self):

@@ -3,9 +3,10 @@
 Every family module lists in ``METHODS`` the ops it attaches to ``Tensor``
 (``x.sum()``, ``x + y``...), so a new op is added in one file only.
 """
-from . import elementwise, reduce, shape, linalg, activation, conv, pool, norm, resize, loss  # noqa: F401
+from . import (elementwise, integer, reduce, shape, linalg, activation, conv, pool, norm, resize,  # noqa: F401
+               loss, inplace)
 
-_FAMILIES = (elementwise, reduce, shape, linalg, activation, conv, pool, norm, resize, loss)
+_FAMILIES = (elementwise, integer, reduce, shape, linalg, activation, conv, pool, norm, resize, loss)
 
 
 def tensor_methods():
@@ -13,4 +14,5 @@ def tensor_methods():
     methods = {}
     for family in _FAMILIES:
         methods.update(getattr(family, "METHODS", {}))
+    methods.update(inplace.inplace_methods())
     return methods

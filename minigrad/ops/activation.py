@@ -18,7 +18,11 @@ class ReLU(Function):
 
 
 def relu(input, inplace=False):  # noqa: A002
-    """``torch.nn.functional.relu``: max(x, 0); gradient 0 at 0. ``inplace`` is accepted but a new tensor is returned."""
+    """``torch.nn.functional.relu``: max(x, 0); gradient 0 at 0. ``inplace=True`` writes into ``input`` and returns
+    it, as PyTorch (and refuses a leaf that requires grad, as PyTorch)."""
+    if inplace:
+        from .inplace import apply_inplace
+        return apply_inplace(input, "relu_", ReLU.apply)
     return ReLU.apply(input)
 
 
@@ -33,7 +37,10 @@ class LeakyReLU(Function):
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):  # noqa: A002
-    """``torch.nn.functional.leaky_relu``: x where x > 0, else negative_slope * x."""
+    """``torch.nn.functional.leaky_relu``: x where x > 0, else negative_slope * x; ``inplace`` as ``relu``'s."""
+    if inplace:
+        from .inplace import apply_inplace
+        return apply_inplace(input, "leaky_relu_", lambda t: LeakyReLU.apply(t, negative_slope=float(negative_slope)))
     return LeakyReLU.apply(input, negative_slope=float(negative_slope))
 
 

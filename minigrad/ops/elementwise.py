@@ -5,15 +5,28 @@ from ..autograd import Function
 from ..tensor import Tensor, _is_floating, float32
 
 __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sqrt", "abs", "clamp",
-           "maximum", "minimum", "where", "lt", "le", "gt", "ge", "eq", "ne", "isfinite"]
+           "maximum", "minimum", "where", "lt", "le", "gt", "ge", "eq", "ne", "isfinite", "masked_fill"]
+
+
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
+
+
+def _promote(da, db):
+    """Two dtypes of the same priority: a float beats an int, an int beats a bool, else the wider one."""
+    ca, cb = _CATEGORY[da.kind], _CATEGORY[db.kind]
+    if ca != cb:
+        return da if ca > cb else db
+    return np.promote_types(da, db)
 
 
 def _result_dtype(a, b):
-    """PyTorch's promotion for the cases a network meets: a float beats an int, else the wider one."""
+    """PyTorch's type promotion: a 0-d tensor only decides the dtype when its category (bool < integer < float)
+    is higher than the other operand's, so float32 + a 0-d float64 tensor stays float32."""
     da, db = a.dtype, b.dtype
-    if _is_floating(da) != _is_floating(db):
-        return da if _is_floating(da) else db
-    return np.promote_types(da, db)
+    if (a.ndim == 0) != (b.ndim == 0):
+        dim, zero = (da, db) if b.ndim == 0 else (db, da)
+        return zero if _CATEGORY[zero.kind] > _CATEGORY[dim.kind] else dim
+    return _promote(da, db)
 
 
 def _operands(a, b):
@@ -26,7 +39,9 @@ def _operands(a, b):
     def lift(x):
         if isinstance(x, Tensor):
             return x
-        if isinstance(x, bool) or (isinstance(x, int) and not isinstance(x, bool)):
+        if isinstance(x, bool):
+            dtype = np.dtype(bool)  # the lowest category: any tensor's dtype wins over it
+        elif isinstance(x, int):
             dtype = ref.dtype if ref.dtype != np.dtype(bool) else np.dtype("int64")
         elif isinstance(x, float):
             dtype = ref.dtype if _is_floating(ref.dtype) else float32
@@ -343,6 +358,9 @@ def where(condition, a, b):
 
 def _compare(name):
     def op(a, b):
+        if b is None or isinstance(b, (str, bytes, dict, set)):
+            # t == None is False (and t != None True), as in PyTorch: the comparison is not defined
+            return NotImplemented
         a, b = _operands(a, b)
         if a.device != b.device:
             raise RuntimeError(f"{name}: expected both tensors on one device, got {a.device} and {b.device}")
@@ -358,8 +376,35 @@ eq, ne = _compare("equal"), _compare("not_equal")
 
 
 def isfinite(a):
-    """``torch.isfinite``."""
+    """``torch.isfinite``: a bool tensor (all true for integer tensors)."""
+    if not _is_floating(a.dtype):
+        return Tensor._wrap(a.backend.full(a.shape, True, np.dtype(bool)), a.device)
     return Tensor._wrap(a.backend.isfinite(a.array), a.device)
+
+
+def logical_not_array(a):
+    """The raw bool array of ``not a`` for a bool tensor a."""
+    return a.backend.logical_not(a.array)
+
+
+def masked_fill(x, mask, value):
+    """``torch.Tensor.masked_fill``: value where the bool mask (broadcast to x) is true; gradient to x elsewhere."""
+    if not isinstance(mask, Tensor) or mask.dtype != np.dtype(bool):
+        raise RuntimeError(f"masked_fill only supports boolean masks, but got mask with dtype "
+                           f"{getattr(mask, 'dtype', type(mask).__name__)}")
+    if isinstance(value, Tensor):
+        if value.ndim != 0:
+            raise RuntimeError(f"masked_fill only supports a 0-dimensional value tensor, but got tensor with "
+                               f"{value.ndim} dimension(s).")
+        value = value.item()
+    try:
+        if np.broadcast_shapes(tuple(mask.shape), tuple(x.shape)) != tuple(x.shape):
+            raise ValueError
+    except ValueError:
+        raise RuntimeError(f"masked_fill: the mask of shape {tuple(mask.shape)} cannot be broadcast to the "
+                           f"tensor's shape {tuple(x.shape)}") from None
+    value = Tensor._wrap(x.backend.scalar(value, x.dtype), x.device)
+    return where(mask, value, x)
 
 
 def _reflected(fn):
@@ -373,5 +418,5 @@ METHODS = {
     "__lt__": lt, "__le__": le, "__gt__": gt, "__ge__": ge, "__eq__": eq, "__ne__": ne,
     "add": add, "sub": sub, "mul": mul, "div": div, "pow": pow, "neg": neg, "exp": exp, "log": log,
     "sqrt": sqrt, "abs": abs, "clamp": clamp, "clip": clamp, "maximum": maximum, "minimum": minimum,
-    "lt": lt, "le": le, "gt": gt, "ge": ge, "eq": eq, "ne": ne, "isfinite": isfinite,
+    "lt": lt, "le": le, "gt": gt, "ge": ge, "eq": eq, "ne": ne, "isfinite": isfinite, "masked_fill": masked_fill,
 }

@@ -1,46 +1,144 @@
-"""In-place writers used by initialisers and optimizers: zero_, fill_, copy_, uniform_, normal_, ``x[i] = v``.
+"""In-place ops, as PyTorch's: ``x += y``, ``x.add_(y)``, ``x.zero_()``, ``x[i] = v``, ``F.relu(x, inplace=True)``.
 
-They write into the tensor's storage (views of it see the change, as in
-PyTorch) and record nothing in the graph. As in PyTorch, a leaf that requires
-grad may only be written inside ``minigrad.no_grad()``; writing a tensor that
-is part of a recorded graph is refused, since its saved values would go stale.
+An in-place op writes into the tensor's storage, so aliases and views see the
+change, and bumps the storage's version counter. When grad mode records it, the
+op is computed out of place from a copy of the old values (which keeps the old
+graph node as its input), the result is written into the storage, and the tensor
+takes the new graph node: ``x`` is then the op's output, as in PyTorch. An op
+that saved the old values for its backward sees the version change and refuses
+to compute a gradient from overwritten numbers.
+
+As in PyTorch, a leaf that requires grad (or a view of one) may only be written
+inside ``minigrad.no_grad()``.
 """
 import numpy as np
 
-from ..autograd import is_grad_enabled
+from ..autograd import Function, is_grad_enabled, no_grad
 from ..random import default_generator
 from ..tensor import Tensor, _is_floating
 
+_KIND_ORDER = {"b": 0, "u": 1, "i": 1, "f": 2}
 
-def _check_writable(x, op):
-    if not (is_grad_enabled() and x.requires_grad):
+
+def _check_inplace(x, op):
+    """PyTorch's refusals, before anything is written."""
+    if not is_grad_enabled():
         return
-    if x.is_leaf:
-        raise RuntimeError(f"{op}: a leaf Variable that requires grad is being used in an in-place operation; "
-                           f"wrap it in `with minigrad.no_grad():`")
-    raise RuntimeError(f"{op}: in-place operations on a tensor that is part of the autograd graph are not "
-                       f"supported; use minigrad.no_grad() or .detach()")
+    if x.requires_grad and x.is_leaf:
+        raise RuntimeError(f"{op}: a leaf Variable that requires grad is being used in an in-place operation.")
+    base = x._base
+    if base is not None and base.requires_grad and base.is_leaf:
+        raise RuntimeError(f"{op}: a view of a leaf Variable that requires grad is being used in an in-place "
+                           f"operation.")
+
+
+def _can_cast(source, target):
+    """PyTorch's rule for writing a result into a tensor: no float into an integer, nothing but bool into bool."""
+    return _KIND_ORDER[np.dtype(source).kind] <= _KIND_ORDER[np.dtype(target).kind]
+
+
+def _torch_name(dtype):
+    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+            "bool": "Bool", "uint8": "Byte"}.get(np.dtype(dtype).name, np.dtype(dtype).name)
+
+
+def apply_inplace(x, op, compute, operands=()):
+    """Replace x's values by ``compute(x)`` in x's own storage; returns x (PyTorch's in-place contract).
+
+    ``operands`` are compute's other inputs: when none of them nor x requires grad, nothing is recorded and
+    compute reads x itself.
+    """
+    _check_inplace(x, op)
+    tracking = is_grad_enabled() and (x.requires_grad or any(isinstance(o, Tensor) and o.requires_grad
+                                                             for o in operands))
+    if tracking:
+        # The op reads a copy of the old values: the storage is overwritten below, and the old graph node
+        # stays the input of the new one.
+        source = Tensor._wrap(x.backend.copy(x.array), x.device, x.requires_grad)
+        source._ctx = x._ctx
+    else:
+        source = x
+    out = compute(source)
+    if not isinstance(out, Tensor):
+        out = Tensor(out, dtype=x.dtype, device=x.device)
+    if tuple(out.shape) != tuple(x.shape):
+        raise RuntimeError(f"{op}: output with shape {list(x.shape)} doesn't match the broadcast shape "
+                           f"{list(out.shape)}")
+    if out.dtype != x.dtype:
+        if not _can_cast(out.dtype, x.dtype):
+            raise RuntimeError(f"{op}: result type {_torch_name(out.dtype)} can't be cast to the desired output "
+                               f"type {_torch_name(x.dtype)}")
+        out = out.to(x.dtype)
+    if out.requires_grad and x._base is not None:
+        raise RuntimeError(f"{op}: minigrad does not record an in-place change to a view of another tensor while "
+                           f"grad mode is on (PyTorch rewrites the base's graph); write x = x.clone() first, or "
+                           f"use an out-of-place op")
+    x.array = x.backend.copy_(x.array, out.array)
+    x._bump_version()
+    if out.requires_grad:
+        x._ctx, x.requires_grad = out._ctx, True
+    return x
+
+
+def _inplace_method(name, fn):
+    def method(x, *args, **kwargs):
+        return apply_inplace(x, name, lambda t: fn(t, *args, **kwargs), (*args, *kwargs.values()))
+    method.__name__ = name
+    method.__doc__ = f"``torch.Tensor.{name}``: ``{fn.__name__}`` written into this tensor's storage."
+    return method
+
+
+def inplace_methods():
+    """The trailing-underscore methods and ``+=``-style operators, each an out-of-place op written back."""
+    from . import activation, elementwise as ew, integer
+    pairs = {
+        "add_": ew.add, "sub_": ew.sub, "mul_": ew.mul, "div_": ew.div, "pow_": ew.pow, "neg_": ew.neg,
+        "exp_": ew.exp, "log_": ew.log, "sqrt_": ew.sqrt, "abs_": ew.abs, "clamp_": ew.clamp, "clip_": ew.clamp,
+        "clamp_min_": lambda t, v: ew.clamp(t, min=v), "clamp_max_": lambda t, v: ew.clamp(t, max=v),
+        "floor_divide_": integer.floor_divide, "remainder_": integer.remainder, "sign_": integer.sign,
+        "bitwise_and_": integer.bitwise_and, "bitwise_or_": integer.bitwise_or, "bitwise_xor_": integer.bitwise_xor,
+        "bitwise_not_": integer.bitwise_not, "logical_not_": integer.logical_not,
+        "relu_": activation.relu, "sigmoid_": activation.sigmoid, "tanh_": activation.tanh,
+        "masked_fill_": ew.masked_fill,
+        "__iadd__": ew.add, "__isub__": ew.sub, "__imul__": ew.mul, "__itruediv__": ew.div, "__ipow__": ew.pow,
+        "__ifloordiv__": integer.floor_divide, "__imod__": integer.remainder, "__iand__": integer.bitwise_and,
+        "__ior__": integer.bitwise_or, "__ixor__": integer.bitwise_xor,
+    }
+    methods = {name: _inplace_method(name, fn) for name, fn in pairs.items()}
+    methods.update(zero_=zero_, fill_=fill_, copy_=copy_, uniform_=uniform_, normal_=normal_,
+                   __setitem__=setitem)
+    return methods
+
+
+# ---------------------------------------------------------------------------- writers without a formula
+def _fill_result(t, value):
+    """``value`` everywhere; its gradient to the old values is zero (an inf or NaN there stays out)."""
+    from .elementwise import where
+    if not t.requires_grad:
+        return Tensor._wrap(t.backend.full(t.shape, value, t.dtype), t.device)
+    never = Tensor._wrap(t.backend.full(t.shape, False, np.dtype(bool)), t.device)
+    return where(never, t, value)
 
 
 def zero_(x):
     """``torch.Tensor.zero_``: fill with zeros in place."""
-    _check_writable(x, "zero_")
-    x.array = x.backend.fill_(x.array, 0)
-    return x
+    return fill_(x, 0)
 
 
 def fill_(x, value):
     """``torch.Tensor.fill_``: fill with one value in place."""
-    _check_writable(x, "fill_")
     if isinstance(value, Tensor):
+        if value.ndim != 0:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
+                               f"{value.ndim} dimensions.")
         value = value.item()
-    x.array = x.backend.fill_(x.array, value)
-    return x
+    if not _is_floating(x.dtype) and isinstance(value, float) and value != int(value) and x.dtype != bool:
+        value = int(value)  # PyTorch truncates a float fill of an integer tensor
+    return apply_inplace(x, "fill_", lambda t: _fill_result(t, value))
 
 
 def copy_(x, src):
     """``torch.Tensor.copy_``: copy ``src`` (broadcast, cast to this dtype, from any device) in place."""
-    _check_writable(x, "copy_")
     if not isinstance(src, Tensor):
         src = Tensor(src, device=x.device)
     try:
@@ -50,9 +148,24 @@ def copy_(x, src):
     if not fits:
         raise RuntimeError(f"copy_: source of shape {tuple(src.shape)} cannot be broadcast to the destination "
                            f"shape {tuple(x.shape)}")
-    src = src.detach().to(x.device)
-    x.array = x.backend.copy_(x.array, x.backend.astype(src.array, x.dtype))
-    return x
+    return apply_inplace(x, "copy_", lambda t: CopyFrom.apply(t, src.to(x.device)), (src,))
+
+
+class CopyFrom(Function):
+    """The values of ``src`` cast to ``dst``'s dtype and broadcast to its shape; gradient to src only."""
+
+    def forward(self, dst, src):
+        self.src_shape, self.src_dtype = src.shape, src.dtype
+        B = self.B
+        out = B.full(dst.shape, 0, dst.dtype)
+        return B.copy_(out, B.astype(src, dst.dtype))
+
+    def backward(self, g):
+        B = self.B
+        gs = None
+        if self.needs_input_grad[1]:
+            gs = B.astype(B.sum_to_shape(g, self.src_shape), self.src_dtype)
+        return None, gs
 
 
 def _check_floating(x, op):
@@ -60,28 +173,59 @@ def _check_floating(x, op):
         raise RuntimeError(f"{op}: expected a floating point tensor, got {x.dtype}")
 
 
+def _draw(x, op, draw):
+    _check_inplace(x, op)
+    _check_floating(x, op)
+    with no_grad():
+        x.array = draw()
+    x._bump_version()
+    return x
+
+
 def uniform_(x, a=0.0, b=1.0, generator=None):
     """``torch.Tensor.uniform_(from, to)``: uniform samples in [a, b) from ``minigrad.random``'s generator."""
-    _check_writable(x, "uniform_")
-    _check_floating(x, "uniform_")
-    x.array = x.backend.uniform_(x.array, float(a), float(b), generator or default_generator())
-    return x
+    return _draw(x, "uniform_", lambda: x.backend.uniform_(x.array, float(a), float(b),
+                                                            generator or default_generator()))
 
 
 def normal_(x, mean=0.0, std=1.0, generator=None):
     """``torch.Tensor.normal_``: normal samples from ``minigrad.random``'s generator."""
-    _check_writable(x, "normal_")
-    _check_floating(x, "normal_")
     if std < 0:
         raise RuntimeError(f"normal_ expects std >= 0.0, but found std {std}")
-    x.array = x.backend.normal_(x.array, float(mean), float(std), generator or default_generator())
-    return x
+    return _draw(x, "normal_", lambda: x.backend.normal_(x.array, float(mean), float(std),
+                                                          generator or default_generator()))
+
+
+class SetItem(Function):
+    """``x[index] = value`` as a function of both: the gradient of x is g with the written places zeroed, the
+    gradient of value is what those places received (summed back over broadcasting)."""
+
+    def forward(self, a, value, index):
+        B = self.B
+        self.index, self.value_shape = index, getattr(value, "shape", ())
+        return B.setitem_(B.copy(a), index, value)
+
+    def backward(self, g):
+        B = self.B
+        ga = gv = None
+        if self.needs_input_grad[0]:
+            ga = B.setitem_(B.copy(g), self.index, B.scalar(0, g.dtype))
+        if len(self.needs_input_grad) > 1 and self.needs_input_grad[1]:
+            picked = B.getitem(g, self.index)
+            gv = B.sum_to_shape(picked, self.value_shape)
+        return ga, gv
 
 
 def setitem(x, index, value):
-    """``Tensor.__setitem__``: write a number or a broadcastable tensor into ``x[index]``, not recorded in the graph."""
+    """``Tensor.__setitem__``: write a number or a broadcastable tensor into ``x[index]``, as PyTorch; recorded in
+    the graph when grad mode is on and either side requires grad."""
     from .indexing import index_parts
-    _check_writable(x, "__setitem__")
+    parts = index_parts(x, index)
     if isinstance(value, Tensor):
-        value = x.backend.astype(value.detach().to(x.device).array, x.dtype)
-    x.array = x.backend.setitem_(x.array, index_parts(x, index), value)
+        value = value.to(x.device)
+        if value.dtype != x.dtype:
+            value = value.to(x.dtype) if _is_floating(value.dtype) and _is_floating(x.dtype) else \
+                Tensor._wrap(x.backend.astype(value.array, x.dtype), x.device)
+    elif not isinstance(value, (int, float, bool, np.number)):
+        value = Tensor(value, dtype=x.dtype, device=x.device)
+    apply_inplace(x, "__setitem__", lambda t: SetItem.apply(t, value, index=parts), (value,))

@@ -1,4 +1,4 @@
-"""Reductions: sum, mean, var, std, max, min, amax, amin, argmax, argmin.
+"""Reductions: sum, mean, var, std, max, min, amax, amin, argmax, argmin, any, all.
 
 ``dim`` is an int or a tuple of ints (negatives count from the end) and
 ``keepdim`` keeps the reduced dims as size 1, everywhere, as in PyTorch.
@@ -9,7 +9,7 @@ from ..autograd import Function
 from ..tensor import Tensor, _is_floating
 from .shape import normalize_dim
 
-__all__ = ["sum", "mean", "var", "std", "max", "min", "amax", "amin", "argmax", "argmin"]
+__all__ = ["sum", "mean", "var", "std", "max", "min", "amax", "amin", "argmax", "argmin", "any", "all"]
 
 # The (values, indices) pair of ``max(dim=...)``, as ``torch.return_types.max``.
 max_result = namedtuple("max", ["values", "indices"])
@@ -110,9 +110,26 @@ def var(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return Var.apply(x, axes=_axes(dim, x.ndim), correction=_correction(unbiased, correction), keepdim=keepdim)
 
 
+class _StdFromVar(Function):
+    """sqrt of a variance whose gradient is 0 where the deviation is 0 (a constant input), as PyTorch's
+    std_backward, instead of g / (2·0)."""
+
+    def forward(self, v):
+        out = self.B.sqrt(v)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, g):
+        B, out = self.B, self.saved[0]
+        zero = B.scalar(0, g.dtype)
+        is_zero = B.equal(out, zero)
+        safe = B.where(is_zero, B.scalar(1, g.dtype), out)
+        return B.where(is_zero, zero, B.div(g, B.mul(safe, B.scalar(2, g.dtype))))
+
+
 def std(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    """``torch.std``: the square root of ``var`` with the same arguments."""
-    return var(x, dim, unbiased, keepdim, correction=correction).sqrt()
+    """``torch.std``: the square root of ``var`` with the same arguments (gradient 0 for a constant input)."""
+    return _StdFromVar.apply(var(x, dim, unbiased, keepdim, correction=correction))
 
 
 class Extreme(Function):
@@ -229,5 +246,26 @@ def argmin(x, dim=None, keepdim=False):
     return _arg(x, dim, keepdim, False)
 
 
+def _count_true(x, dim, keepdim, negate):
+    import numpy as np
+    B = x.backend
+    truth = B.not_equal(x.array, B.scalar(0, x.dtype))
+    if negate:
+        truth = B.logical_not(truth)
+    counts = B.sum(B.astype(truth, np.dtype("int64")), axis=_axes(dim, x.ndim), keepdims=keepdim)
+    return Tensor._wrap(B.greater(counts, B.scalar(0, np.dtype("int64"))), x.device)
+
+
+def any(x, dim=None, keepdim=False):  # noqa: A001
+    """``torch.any``: whether any element (over ``dim``) is nonzero; a bool tensor (False when empty)."""
+    return _count_true(x, dim, keepdim, negate=False)
+
+
+def all(x, dim=None, keepdim=False):  # noqa: A001
+    """``torch.all``: whether every element (over ``dim``) is nonzero; a bool tensor (True when empty)."""
+    out = _count_true(x, dim, keepdim, negate=True)
+    return Tensor._wrap(out.backend.logical_not(out.array), out.device)
+
+
 METHODS = {"sum": sum, "mean": mean, "var": var, "std": std, "max": max, "min": min,
-           "amax": amax, "amin": amin, "argmax": argmax, "argmin": argmin}
+           "amax": amax, "amin": amin, "argmax": argmax, "argmin": argmin, "any": any, "all": all}

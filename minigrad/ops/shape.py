@@ -5,15 +5,12 @@ memory, as in PyTorch; their backward passes move the gradient back the same
 cheap way. Indexing and padding live in ``ops/indexing.py``, in-place writers (``zero_``,
 ``uniform_``...) in ``ops/inplace.py``; both are attached to Tensor from here.
 """
-from types import SimpleNamespace
-
 import numpy as np
 
 from ..autograd import Function
 from ..backends import get_backend
 from ..tensor import Tensor, _is_floating
 from .indexing import getitem, pad  # noqa: F401  (pad is reached as ops.shape.pad by nn.functional)
-from .inplace import zero_, fill_, copy_, uniform_, normal_, setitem
 
 __all__ = ["to_dtype", "to_device", "reshape", "flatten", "permute", "transpose", "squeeze", "unsqueeze",
            "cat", "concat", "stack", "split", "chunk", "clone"]
@@ -254,10 +251,10 @@ def clone(x):
 # ------------------------------------------------------------------ joining and splitting
 def _same_dtype(tensors):
     """Cast to one promoted dtype, as ``torch.cat`` promotes (a float beats an int)."""
-    from .elementwise import _result_dtype
+    from .elementwise import _promote
     dtype = tensors[0].dtype
     for t in tensors[1:]:
-        dtype = _result_dtype(SimpleNamespace(dtype=dtype), t)
+        dtype = _promote(dtype, t.dtype)
     return [t if t.dtype == dtype else t.to(dtype) for t in tensors]
 
 
@@ -348,6 +345,5 @@ METHODS = {
     "view_as": lambda x, other: view(x, tuple(other.shape)),
     "reshape_as": lambda x, other: reshape(x, tuple(other.shape)),
     "contiguous": contiguous, "is_contiguous": lambda x: x.backend.is_contiguous(x.array), "clone": clone,
-    "__getitem__": getitem, "__setitem__": setitem, "split": split, "chunk": chunk,
-    "zero_": zero_, "fill_": fill_, "copy_": copy_, "uniform_": uniform_, "normal_": normal_,
+    "__getitem__": getitem, "split": split, "chunk": chunk,
 }

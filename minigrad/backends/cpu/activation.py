@@ -17,7 +17,7 @@ def _relu_kernel(x, out, zero):
 @njit(parallel=True, cache=True)
 def _relu_backward_kernel(g, y, out, zero):
     for i in prange(g.size):
-        out[i] = g[i] if y[i] > zero else zero
+        out[i] = zero if y[i] <= zero else g[i]  # NaN passes the gradient, as PyTorch's threshold_backward
 
 
 @njit(parallel=True, cache=True)

@@ -39,7 +39,7 @@ def _backward(op, g, saved, slope):
     zero = float32(0)
     one = float32(1)
     if op == RELU:
-        return g if saved > zero else zero
+        return zero if saved <= zero else g  # NaN passes the gradient, as PyTorch's
     if op == LEAKY:
         return g if saved > zero else g * slope
     if op == SIGMOID:

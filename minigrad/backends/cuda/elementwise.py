@@ -19,17 +19,23 @@ from ._runtime import (BOOL, DIMS, F32, I64, MAX_DIMS, b1, i64, collapse, contig
 __all__ = ["add", "sub", "mul", "div", "neg", "power", "exp", "log", "sqrt", "abs", "sign",
            "clip", "where", "maximum", "minimum", "less", "less_equal", "greater",
            "greater_equal", "equal", "not_equal", "logical_not", "sum_to_shape",
-           "scalar", "isfinite", "add_"]
+           "scalar", "isfinite", "add_", "floor_divide", "remainder", "bitwise_and", "bitwise_or", "bitwise_xor"]
 
-ADD, SUB, MUL, DIV, POW, MAX, MIN = range(7)
+ADD, SUB, MUL, DIV, POW, MAX, MIN, FLOORDIV, REM = range(9)
+AND, OR, XOR = range(3)
 LT, LE, GT, GE, EQ, NE = range(6)
 NEG, EXP, LOG, SQRT, ABS, SIGN = range(6)
 
 
-def _arith_of(divide):
-    """The binary arithmetic ops; ``divide`` keeps the integer version free of float division."""
+def _arith_of(divide, floor_divide, remainder):
+    """The binary arithmetic ops; ``divide`` keeps the integer version free of float division, ``floor_divide``
+    and ``remainder`` are Python's // and % for the operands' kind."""
     @device_function
     def arith(op, x, y):
+        if op == FLOORDIV:
+            return floor_divide(x, y)
+        if op == REM:
+            return remainder(x, y)
         if op == ADD:
             return x + y
         if op == SUB:
@@ -54,6 +60,47 @@ def _true_divide(x, y):
 @device_function
 def _floor_divide(x, y):
     return x // y
+
+
+@device_function
+def _int_remainder(x, y):
+    return x % y
+
+
+@device_function
+def _float_floor_divide(x, y):
+    """PyTorch's (and numpy's) floor division of floats, from fmod, so that it agrees with ``remainder``."""
+    if y == 0:
+        return x / y
+    mod = math.fmod(x, y)
+    quotient = (x - mod) / y
+    one = float32(1)
+    if mod != 0 and (y < 0) != (mod < 0):
+        quotient -= one
+    if quotient == 0:  # a zero with the sign of x / y
+        return quotient * quotient if x / y >= 0 else -(quotient * quotient)
+    floored = math.floor(quotient)
+    if quotient - floored > float32(0.5):
+        floored += one
+    return floored
+
+
+@device_function
+def _float_remainder(x, y):
+    """The remainder with the divisor's sign: fmod, moved by y when the signs differ (PyTorch's formula)."""
+    mod = math.fmod(x, y)
+    if mod != 0 and (y < 0) != (mod < 0):
+        mod += y
+    return mod
+
+
+@device_function
+def _bitwise(op, x, y):
+    if op == AND:
+        return x & y
+    if op == OR:
+        return x | y
+    return x ^ y
 
 
 @device_function
@@ -138,8 +185,11 @@ def _binary_kernels(apply, name, out_type, arrays):
     return kernels
 
 
-_ARITH_FLOAT = _binary_kernels(_arith_of(_true_divide), "arith", lambda t: t, [F32])
-_ARITH_INT = _binary_kernels(_arith_of(_floor_divide), "arith_int", lambda t: t, [I64])
+_ARITH_FLOAT = _binary_kernels(_arith_of(_true_divide, _float_floor_divide, _float_remainder), "arith",
+                               lambda t: t, [F32])
+_ARITH_INT = _binary_kernels(_arith_of(_floor_divide, _floor_divide, _int_remainder), "arith_int", lambda t: t,
+                             [I64])
+_BITWISE = _binary_kernels(_bitwise, "bitwise", lambda t: t, [I64])
 _COMPARE = _binary_kernels(_compare, "compare", lambda t: BOOL, [F32, I64])
 
 
@@ -249,7 +299,9 @@ def _launch_binary(kernels, op, a, b, out_dtype, compute_dtype, out=None):
     return out
 
 
-def _binary_arith(ufunc, op):
+def _binary_arith(ufunc, op, float_kernels=None, int_kernels=None):
+    float_kernels, int_kernels = float_kernels or _ARITH_FLOAT, int_kernels or _ARITH_INT
+
     def fn(a, b, out=None):
         da, db = _dtype(a), _dtype(b)
         if is_host_scalar(a) and is_host_scalar(b):
@@ -260,7 +312,7 @@ def _binary_arith(ufunc, op):
             from .creation import astype
             result = not_equal(fn(astype(a, np.int32), astype(b, np.int32)), scalar(0, np.int32))
             return result if out is None else _into(out, result)
-        kernels = _ARITH_FLOAT if out_dtype.kind == "f" else _ARITH_INT
+        kernels = float_kernels if out_dtype.kind == "f" else int_kernels
         if out is not None and out.dtype != out_dtype:
             return _into(out, _launch_binary(kernels, op, a, b, out_dtype, out_dtype))
         return _launch_binary(kernels, op, a, b, out_dtype, out_dtype, out=out)
@@ -296,6 +348,10 @@ def div(a, b):
 
 
 _divide = _binary_arith(np.true_divide, DIV)
+floor_divide, remainder = _binary_arith(np.floor_divide, FLOORDIV), _binary_arith(np.remainder, REM)
+bitwise_and = _binary_arith(np.bitwise_and, AND, _BITWISE, _BITWISE)
+bitwise_or = _binary_arith(np.bitwise_or, OR, _BITWISE, _BITWISE)
+bitwise_xor = _binary_arith(np.bitwise_xor, XOR, _BITWISE, _BITWISE)
 maximum, minimum = _binary_arith(np.maximum, MAX), _binary_arith(np.minimum, MIN)
 less, less_equal = _binary_compare(np.less, LT), _binary_compare(np.less_equal, LE)
 greater, greater_equal = _binary_compare(np.greater, GT), _binary_compare(np.greater_equal, GE)
