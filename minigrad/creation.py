@@ -23,13 +23,51 @@ def _make(array, device, requires_grad):
     return t
 
 
+_KIND_RANK = {"b": 0, "u": 1, "i": 1, "f": 2}
+
+
+def _infer_dtype(data):
+    """PyTorch's dtype for ``torch.tensor(data)``: numpy arrays, numpy scalars and tensors keep their dtype,
+    Python floats give float32, ints int64, bools bool; a list takes the highest of its elements."""
+    if isinstance(data, Tensor):
+        return data.dtype
+    if isinstance(data, (np.ndarray, np.generic)):
+        return data.dtype
+    if isinstance(data, bool):
+        return np.dtype(bool)
+    if isinstance(data, int):
+        return int64
+    if isinstance(data, float):
+        return float32
+    if isinstance(data, (list, tuple)):
+        dtype = None
+        for item in data:
+            d = _infer_dtype(item)
+            if dtype is None or _KIND_RANK[d.kind] > _KIND_RANK[dtype.kind] or (
+                    d.kind == dtype.kind and d.itemsize > dtype.itemsize):
+                dtype = d
+        return float32 if dtype is None else dtype
+    raise TypeError(f"tensor(): could not infer dtype of {type(data).__name__}")
+
+
+def _plain(data):
+    """Nested lists with tensors replaced by their values (a 0-d tensor by its number), for np.array."""
+    if isinstance(data, Tensor):
+        return data.detach().cpu().numpy()
+    if isinstance(data, (list, tuple)):
+        return [_plain(item) for item in data]
+    return data
+
+
 def tensor(data, dtype=None, device="cpu", requires_grad=False):
-    """A new tensor copied from data, as ``torch.tensor``: floats become float32, ints int64."""
+    """A new tensor copied from data, as ``torch.tensor``: numpy arrays keep their dtype, Python floats become
+    float32, ints int64; a list of 0-d tensors gives a 1-d tensor."""
+    if dtype is None:
+        dtype = _infer_dtype(data)
     if isinstance(data, Tensor):
         data = data.detach().cpu().numpy()
-    if dtype is None:
-        kind = np.asarray(data).dtype.kind
-        dtype = float32 if kind in "fc" else (np.dtype(bool) if kind == "b" else int64)
+    elif isinstance(data, (list, tuple)):
+        data = _plain(data)
     array = get_backend(device).from_numpy(np.array(data, dtype=dtype, copy=True))
     return _make(array, device, requires_grad)
 

@@ -266,5 +266,5 @@ def test_folder_split_and_errors(tmp_path):
     (tmp_path / "b" / "masks" / "s1.png").unlink()
     with pytest.raises(ValueError, match="image but no mask or a mask but no image: s1"):
         SegmentationFolder(tmp_path / "b")
-    with pytest.raises(FileNotFoundError, match="directory not found"):
+    with pytest.raises(FileNotFoundError, match="folder not found: .*expected the layout"):
         SegmentationFolder(tmp_path / "missing")

@@ -36,9 +36,14 @@ def parse_palette(text):
     return palette
 
 
-def _files_by_stem(directory):
+LAYOUT = "root/images/<name>.png|jpg and root/masks/<name>.png, one mask per image with the same name"
+
+
+def _files_by_stem(directory, root):
     if not os.path.isdir(directory):
-        raise FileNotFoundError(f"SegmentationFolder: directory not found: {directory}")
+        what = "folder" if not os.path.isdir(root) else "sub-folder"
+        raise FileNotFoundError(f"SegmentationFolder: {what} not found: {directory if what != 'folder' else root} "
+                                f"(expected the layout {LAYOUT})")
     found = {}
     for name in sorted(os.listdir(directory)):
         stem, ext = os.path.splitext(name)
@@ -56,11 +61,12 @@ class SegmentationFolder(SegmentationDataset):
     the first ``val_fraction`` of them form the validation split (at least one when there are two
     pairs or more), the rest the training split. ``palette`` translates colour masks to class ids;
     ``num_classes``, when given, is checked against each mask as it is read. ``channels`` is 3 (RGB)
-    or 1 (greyscale). ``transform`` and ``seed`` are as in ``SegmentationDataset``.
+    or 1 (greyscale). ``transform`` and ``seed`` are as in ``SegmentationDataset``. With ``check`` (the
+    default) every pair of the split is read once up front and all bad files are listed in one error.
     """
 
     def __init__(self, root, split="all", val_fraction=0.2, split_seed=0, palette=None, num_classes=None,
-                 channels=3, transform=None, seed=0):
+                 channels=3, transform=None, seed=0, check=True):
         super().__init__(transform=transform, seed=seed)
         if split not in ("train", "val", "all"):
             raise ValueError(f"SegmentationFolder: split must be 'train', 'val' or 'all', got {split!r}")
@@ -68,8 +74,8 @@ class SegmentationFolder(SegmentationDataset):
             raise ValueError(f"SegmentationFolder: val_fraction must be in [0, 1), got {val_fraction}")
         if channels not in (1, 3):
             raise ValueError(f"SegmentationFolder: channels must be 1 or 3, got {channels}")
-        images = _files_by_stem(os.path.join(root, "images"))
-        masks = _files_by_stem(os.path.join(root, "masks"))
+        images = _files_by_stem(os.path.join(root, "images"), root)
+        masks = _files_by_stem(os.path.join(root, "masks"), root)
         lonely = sorted(set(images) ^ set(masks))
         if lonely:
             raise ValueError(f"SegmentationFolder: in {root}, these stems have an image but no mask or a mask but "
@@ -85,6 +91,43 @@ class SegmentationFolder(SegmentationDataset):
         self.palette = None if palette is None else np.asarray(palette, dtype=np.int64).reshape(-1, 3)
         self.num_classes = num_classes
         self.channels = channels
+        if check:
+            self.check()
+
+    def check(self):
+        """Read every pair once and raise one ValueError listing every bad file (unreadable, image and mask
+        of different sizes, class ids out of range), so that a data set fails before training, not in it."""
+        from PIL import Image
+        problems, largest = [], -1
+        for image_path, mask_path in self.pairs:
+            try:
+                with Image.open(image_path) as img:
+                    width, height = img.size
+                    img.verify()
+            except Exception as error:  # Pillow raises many types for broken files
+                problems.append(f"{image_path}: unreadable image ({type(error).__name__}: {error})")
+                continue
+            try:
+                with Image.open(mask_path) as m:
+                    mask = self._class_ids(m, mask_path)
+            except Exception as error:
+                problems.append(f"{mask_path}: {error}" if isinstance(error, ValueError)
+                                else f"{mask_path}: unreadable mask ({type(error).__name__}: {error})")
+                continue
+            if mask.shape != (height, width):
+                problems.append(f"{mask_path}: mask is {mask.shape[1]}x{mask.shape[0]} but its image {image_path} "
+                                f"is {width}x{height}")
+            elif self.num_classes is not None and mask.size and (mask.max() >= self.num_classes or mask.min() < 0):
+                largest = max(largest, int(mask.max()))
+                problems.append(f"{mask_path}: holds class id {int(mask.max())}, but there are only "
+                                f"{self.num_classes} classes")
+        if problems:
+            hint = ""
+            if largest >= 255 or (largest > 0 and self.num_classes is not None and largest >= 2 * self.num_classes):
+                hint = ("\nHint: masks with values such as 255 are usually colour or 0/255 masks: give --palette "
+                        "(palette=) with one r,g,b per class, or rescale the masks to class ids 0..classes-1.")
+            raise ValueError(f"SegmentationFolder: {len(problems)} of {len(self.pairs)} image/mask pairs are "
+                             f"unusable:\n  " + "\n  ".join(problems) + hint)
 
     def __len__(self):
         return len(self.pairs)

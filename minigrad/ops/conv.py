@@ -6,6 +6,8 @@ routine (GEMM then col2im) computes conv2d's input gradient and
 conv_transpose2d's output, and conv_transpose2d's input gradient is a conv2d.
 ``conv2d_matrix`` writes C out densely, so the identity can be checked and drawn.
 """
+import numpy as np
+
 from ..autograd import Function
 from ..tensor import Tensor, _is_floating
 
@@ -100,6 +102,14 @@ def _check_tensors(op, input, weight, bias):  # noqa: A002
         raise RuntimeError(f"{op}: expected a 4-D weight, but got weight of size {list(weight.shape)}")
     if not _is_floating(input.dtype):
         raise RuntimeError(f"{op}: expected a floating point input, got dtype {input.dtype}")
+    if input.dtype == np.dtype("float16"):
+        raise NotImplementedError(f"{op}: float16 convolution is not supported by minigrad (its kernels compute in "
+                                  f"float32 and float64); convert with .float() first")
+    if weight.shape[2] <= 0 or weight.shape[3] <= 0:
+        raise RuntimeError(f"{op}: kernel size should be greater than zero, but got kernel_height: "
+                           f"{weight.shape[2]} kernel_width: {weight.shape[3]}")
+    if weight.numel() == 0:
+        raise RuntimeError(f"{op}: non-empty 4D weight tensor expected, but got weight of size {list(weight.shape)}")
     for name, t in (("weight", weight), ("bias", bias)):
         if t is not None and t.dtype != input.dtype:
             raise RuntimeError(f"{op}: input type ({input.dtype}) and {name} type ({t.dtype}) should be the same")

@@ -1,4 +1,6 @@
 """Losses, as ``torch.nn.functional``: cross_entropy (one fused kernel), nll_loss, BCE with logits, MSE, L1, Dice."""
+import numpy as np
+
 from ..autograd import Function
 from ..tensor import Tensor, int64
 from . import activation, reduce
@@ -60,9 +62,14 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     _check_reduction("cross_entropy", reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
-    if input.ndim < 1 or target.is_floating_point():
-        raise TypeError("cross_entropy: expects float logits and integer class-index targets "
-                        f"(got {input.dtype} logits and {target.dtype} targets)")
+    if input.ndim < 1 or not input.is_floating_point():
+        raise NotImplementedError(f"cross_entropy: expects floating point logits, got {input.dtype} (as PyTorch, "
+                                  f"whose log_softmax is not implemented for integer tensors)")
+    if target.is_floating_point():
+        raise TypeError("cross_entropy: expects integer class-index targets (class probabilities are not "
+                        f"supported by minigrad), got {target.dtype} targets")
+    if target.dtype not in (np.dtype("int64"), np.dtype("uint8"), np.dtype("int32")):
+        raise RuntimeError(f"cross_entropy: expected target dtype to be Long or Byte, but got {target.dtype}")
     if input.ndim == 1:  # unbatched: logits (C,), target ()
         return cross_entropy(input.unsqueeze(0), target.unsqueeze(0), weight, ignore_index, reduction,
                              label_smoothing).reshape(())

@@ -15,6 +15,13 @@ class BatchNorm(Function):
     def forward(self, x, weight, bias, running_mean=None, running_var=None, training=False,
                 momentum=0.1, eps=1e-5, relu=False):
         B = self.B
+        self.training, self.relu = training, relu
+        self.has = (weight is not None, bias is not None)
+        if x.size == 0:  # an empty batch: an empty output, statistics untouched, zero gradients (as PyTorch)
+            self.empty = True
+            self.save_for_backward(x, weight, bias)
+            return B.copy(x)
+        self.empty = False
         if training:
             out, mean, invstd, var = B.batch_norm_train_forward(x, weight, bias, eps, relu)
             if running_mean is not None:
@@ -22,12 +29,14 @@ class BatchNorm(Function):
                 B.batch_norm_update_stats(running_mean, running_var, mean, var, momentum, count)
         else:
             out, mean, invstd = B.batch_norm_eval_forward(x, running_mean, running_var, weight, bias, eps, relu)
-        self.training, self.relu = training, relu
-        self.has = (weight is not None, bias is not None)
         self.save_for_backward(x, mean, invstd, weight, bias)
         return out
 
     def backward(self, g):
+        if self.empty:
+            B, (x, weight, bias) = self.B, self.saved
+            zeros = [B.zeros(t.shape, t.dtype) for t in (x, weight, bias) if t is not None]
+            return tuple(zeros)
         x, mean, invstd, weight, bias = self.saved
         # needs_input_grad lists only the tensors given: x, then weight and bias when present.
         flags = iter(self.needs_input_grad)
@@ -55,7 +64,7 @@ def _check(name, input, running_mean, running_var, weight, bias, training):  # n
         raise RuntimeError(f"{name}: running_mean and running_var must be given together")
     if not training and running_mean is None:
         raise RuntimeError(f"{name}: running_mean must be defined in evaluation mode")
-    if training and input.numel() // channels <= 1:
+    if training and channels and input.numel() // channels == 1:  # (an empty batch passes, as in PyTorch)
         raise ValueError(f"Expected more than 1 value per channel when training, got input size {tuple(input.shape)}")
 
 

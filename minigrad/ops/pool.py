@@ -36,7 +36,8 @@ def _geometry(op, input, kernel_size, stride, padding, dilation, ceil_mode):  # 
         else _pair(stride, "stride", op)
     padding = _pair(padding, "padding", op)
     dilation = _pair(dilation, "dilation", op)
-    if input.ndim not in (3, 4) or input.numel() == 0:
+    # as PyTorch, only the batch dim of a 4-D input may be 0
+    if input.ndim not in (3, 4) or 0 in tuple(input.shape)[input.ndim - 3:]:
         raise RuntimeError(f"{op}: non-empty 3D or 4D (batch mode) tensor expected for input, "
                            f"got shape {tuple(input.shape)}")
     if min(kernel) <= 0:

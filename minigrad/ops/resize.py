@@ -1,6 +1,8 @@
 """Resizing: ``interpolate`` (nearest, bilinear) as ``torch.nn.functional.interpolate``, and a U-Net centre crop."""
 import math
 
+import numpy as np
+
 from ..autograd import Function
 
 __all__ = ["interpolate", "upsample", "center_crop"]
@@ -61,7 +63,10 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         raise ValueError("interpolate: only one of size or scale_factor should be defined")
     H, W = input.shape[-2:]
     if size is not None:
-        out_size = tuple(int(s) for s in _per_dim(size, "size"))
+        sizes = _per_dim(size, "size")
+        if any(isinstance(s, bool) or not isinstance(s, (int, np.integer)) for s in sizes):
+            raise TypeError(f"interpolate: size must be an int or a tuple of ints, got {size!r}")
+        out_size = tuple(int(s) for s in sizes)
         scales = (None, None)
     else:
         scales = tuple(float(s) for s in _per_dim(scale_factor, "scale_factor"))

@@ -59,7 +59,28 @@ class Optimizer:
             return closure()
 
     def _params_with_grad(self, group):
-        return [p for p in group["params"] if p.grad is not None]
+        """The group's parameters that have a gradient, each checked against its gradient and saved state (a
+        mismatch, say after ``p.data = other`` of another size, raises here, before any kernel runs)."""
+        params = [p for p in group["params"] if p.grad is not None]
+        for p in params:
+            self._check_parameter(p)
+            p._bump_version()  # the step writes into p in place: a graph that saved p must not reuse it
+        return params
+
+    def _check_parameter(self, p):
+        name = f"{type(self).__name__}: parameter of shape {tuple(p.shape)}"
+        grad = p.grad
+        if tuple(grad.shape) != tuple(p.shape) or grad.dtype != p.dtype or grad.device != p.device:
+            raise RuntimeError(f"{name} has a gradient of shape {tuple(grad.shape)}, dtype {grad.dtype} on "
+                               f"{grad.device}; expected the parameter's shape, dtype {p.dtype} and device {p.device}")
+        if not p.backend.is_contiguous(p.array):
+            raise RuntimeError(f"{name} is not contiguous; the optimizer updates parameters in place")
+        for key, value in self.state.get(id(p), {}).items():
+            if isinstance(value, Tensor) and (tuple(value.shape) != tuple(p.shape) or value.dtype != p.dtype
+                                              or value.device != p.device):
+                raise RuntimeError(f"{name}: its optimizer state '{key}' has shape {tuple(value.shape)}, dtype "
+                                   f"{value.dtype} on {value.device}, which does not match the parameter (was the "
+                                   f"parameter's .data replaced after a step?)")
 
     def state_dict(self):
         """``{'state': {index: {name: array or number}}, 'param_groups': [{..., 'params': [indices]}]}``,
@@ -84,6 +105,11 @@ class Optimizer:
         if len(groups) != len(self.param_groups) or any(
                 len(g["params"]) != len(own["params"]) for g, own in zip(groups, self.param_groups)):
             raise ValueError("loaded state dict has a different number of parameter groups or parameters")
+        for saved in groups:
+            missing = sorted(set(self.defaults) - set(saved))
+            if missing:  # e.g. an SGD state restored into Adam: refused before anything changes
+                raise ValueError(f"loaded state dict is not a {type(self).__name__} state: its parameter groups "
+                                 f"lack {missing}")
         by_index = {}
         for saved, own in zip(groups, self.param_groups):
             for i, p in zip(saved["params"], own["params"]):

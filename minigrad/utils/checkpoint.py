@@ -13,6 +13,7 @@ over the target (``os.replace`` is atomic), so a crash or Ctrl-C mid-write leave
 checkpoint whole. Loading checks everything it can before changing anything, and every error
 (``CheckpointError``) names the file and what did not match.
 """
+import glob
 import json
 import os
 import tempfile
@@ -82,6 +83,29 @@ def _decode(node, arrays):
     return node
 
 
+def _temporary_prefix(path):
+    return "." + os.path.basename(path) + "."
+
+
+def _remove_stale_temporaries(path):
+    """A save killed before its rename (kill -9, power loss) leaves its hidden temporary behind: the next save
+    of the same checkpoint removes those of its own naming."""
+    pattern = os.path.join(glob.escape(os.path.dirname(os.path.abspath(path))),
+                           glob.escape(_temporary_prefix(path)) + "*.tmp")
+    for stale in glob.glob(pattern):
+        try:
+            os.remove(stale)
+        except OSError:
+            pass
+
+
+def _user_file_mode():
+    """0666 less the process's umask: the mode ``open()`` would give a new file (mkstemp gives 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def save_state(path, tree):
     """Write a tree of dicts/lists/tuples/numbers/strings/arrays/Tensors to ``path`` (.npz) atomically."""
     arrays = {}
@@ -89,11 +113,13 @@ def save_state(path, tree):
     arrays["__tree__"] = np.array(json.dumps(encoded))
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
+    _remove_stale_temporaries(path)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=_temporary_prefix(path), suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **arrays)
             f.flush()
+            os.fchmod(f.fileno(), _user_file_mode())
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
@@ -102,11 +128,42 @@ def save_state(path, tree):
         raise
 
 
+def _check_archive(path):
+    """Before numpy reads anything: the file is a zip of .npy entries whose headers claim no more bytes than
+    the entries hold (a header claiming 10**40 elements would otherwise ask for that much memory)."""
+    with open(path, "rb") as f:
+        magic = f.read(4)
+    if magic != b"PK\x03\x04":
+        raise CheckpointError(f"{path} is not a minigrad checkpoint (not an .npz archive)")
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if not info.filename.endswith(".npy"):
+                raise CheckpointError(f"{path} is not a minigrad checkpoint (unexpected entry {info.filename!r})")
+            with archive.open(info) as entry:
+                version = np.lib.format.read_magic(entry)
+                if version == (1, 0):
+                    shape, _, dtype = np.lib.format.read_array_header_1_0(entry)
+                elif version == (2, 0):
+                    shape, _, dtype = np.lib.format.read_array_header_2_0(entry)
+                else:
+                    raise CheckpointError(f"{path}: entry {info.filename!r} has an unsupported .npy version")
+            if dtype.hasobject:
+                raise CheckpointError(f"{path} is not a minigrad checkpoint (entry {info.filename!r} holds "
+                                      f"Python objects)")
+            count = 1
+            for n in shape:
+                count *= int(n)
+            if count * dtype.itemsize > info.file_size:
+                raise CheckpointError(f"{path}: entry {info.filename!r} claims shape {tuple(shape)}, more data "
+                                      f"than its {info.file_size} bytes (corrupt file?)")
+
+
 def load_state(path):
     """Read a tree written by ``save_state`` (``allow_pickle=False``); ``CheckpointError`` if unreadable."""
     if not os.path.isfile(path):
         raise CheckpointError(f"checkpoint not found: {path}")
     try:
+        _check_archive(path)
         with np.load(path, allow_pickle=False) as data:
             if "__tree__" not in data.files:
                 raise CheckpointError(f"{path} is an .npz file but not a minigrad checkpoint (no __tree__ entry)")
@@ -114,9 +171,14 @@ def load_state(path):
         return _decode(json.loads(str(arrays.pop("__tree__"))), arrays)
     except CheckpointError:
         raise
-    except (zipfile.BadZipFile, ValueError, KeyError, OSError, EOFError, TypeError) as error:
-        raise CheckpointError(f"{path} is not a readable checkpoint (corrupt or truncated?): "
-                              f"{type(error).__name__}: {error}") from None
+    except RecursionError:
+        raise CheckpointError(f"{path} is not a usable checkpoint: its tree is nested too deeply") from None
+    except (zipfile.BadZipFile, ValueError, KeyError, OSError, EOFError, TypeError, MemoryError,
+            OverflowError, UnicodeDecodeError) as error:
+        # numpy's own words may advise allow_pickle=True, which a checkpoint never needs: not repeated here.
+        detail = "" if "pickle" in str(error) else f": {type(error).__name__}: {error}"
+        raise CheckpointError(f"{path} is not a readable checkpoint (corrupt or truncated?){detail}") \
+            from None
 
 
 def save_checkpoint(path, model, optimizer=None, epoch=0, config=None, scheduler=None, loader=None, extra=None):

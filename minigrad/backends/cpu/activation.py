@@ -3,6 +3,8 @@ sigmoid, tanh and the softmaxes are numpy expressions written to stay finite for
 import numpy as np
 from numba import njit, prange
 
+from .. import checks
+
 __all__ = ["relu", "relu_backward", "leaky_relu", "leaky_relu_backward", "sigmoid", "sigmoid_backward",
            "tanh", "tanh_backward", "softmax", "softmax_backward", "log_softmax", "log_softmax_backward"]
 
@@ -45,7 +47,8 @@ def relu(a):
 
 
 def relu_backward(g, y):
-    """Gradient of relu from its output ``y``: passes where y > 0 (so 0 at 0, as PyTorch)."""
+    """Gradient of relu from its output ``y``: 0 where y <= 0 (so 0 at 0, as PyTorch), g elsewhere (NaN too)."""
+    checks.same_shape("relu_backward", "grad", g, output=y)
     out = np.empty(g.shape, dtype=g.dtype)
     _relu_backward_kernel(_flat(g), _flat(y), out.reshape(-1), g.dtype.type(0))
     return out
@@ -59,6 +62,7 @@ def leaky_relu(a, negative_slope):
 
 def leaky_relu_backward(g, x, negative_slope):
     """Gradient of leaky_relu from its input ``x``: 1 where x > 0, else the slope."""
+    checks.same_shape("leaky_relu_backward", "grad", g, input=x)
     out = np.empty(g.shape, dtype=g.dtype)
     _leaky_relu_backward_kernel(_flat(g), _flat(x), out.reshape(-1), g.dtype.type(0), g.dtype.type(negative_slope))
     return out

@@ -88,6 +88,7 @@ class _Layout:
     """
 
     def __init__(self, input_shape, weight_shape, stride, padding, dilation, groups, out_size):
+        self.input_shape = tuple(input_shape)
         self.N, self.C, self.H, self.W = input_shape
         self.Cout, self.Cg, self.kh, self.kw = weight_shape
         (self.sh, self.sw), (self.ph, self.pw), (self.dh, self.dw) = stride, padding, dilation
@@ -155,6 +156,8 @@ def conv2d_forward(x, weight, bias, stride, padding, dilation, groups, out_size)
     """The (N, C_out, Ho, Wo) output of a 2-D convolution (cross-correlation, as ``torch.conv2d``)."""
     x, weight = np.ascontiguousarray(x), np.ascontiguousarray(weight)
     s = _layout(x.shape, weight, stride, padding, dilation, groups, out_size)
+    if s.N == 0:  # an empty batch: an empty output, as PyTorch
+        return np.zeros((0, s.Cout, s.Ho, s.Wo), dtype=x.dtype)
     out = np.empty((s.N, s.Cout, s.Ho, s.Wo), dtype=x.dtype)
     if _use_direct(s):
         shifts = np.zeros(s.Cout, dtype=x.dtype) if bias is None else np.ascontiguousarray(bias, dtype=x.dtype)
@@ -198,6 +201,13 @@ def conv2d_backward(grad_out, x, weight, stride, padding, dilation, groups, inpu
     x = np.ascontiguousarray(x) if need_weight else None
     dtype = grad_out.dtype
     s = _layout(input_shape, weight, stride, padding, dilation, groups, grad_out.shape[2:])
+    if tuple(grad_out.shape) != (s.N, s.Cout, s.Ho, s.Wo) or (need_weight and tuple(x.shape) != s.input_shape):
+        raise ValueError(f"conv2d_backward: grad_output of shape {tuple(grad_out.shape)} and input of shape "
+                         f"{None if x is None else tuple(x.shape)} do not fit input shape {s.input_shape} and "
+                         f"weight shape {tuple(weight.shape)}")
+    if s.N == 0:  # an empty batch: zero gradients, as PyTorch
+        return (np.zeros(s.input_shape, dtype) if need_input else None,
+                np.zeros(weight.shape, dtype) if need_weight else None)
     w = weight.reshape(s.groups, s.coutg, s.rows_g)
     if _use_direct(s):
         return _backward_direct(s, grad_out, x, weight, need_input, need_weight)
@@ -323,6 +333,8 @@ def _backward_direct(s, grad_out, x, weight, need_input, need_weight):
 def conv2d_bias_grad(grad_out):
     """The bias gradient: grad_out (N, C, H, W) summed over N, H and W (pairwise float sums)."""
     N, C = grad_out.shape[0], grad_out.shape[1]
+    if grad_out.size == 0:
+        return np.zeros(C, grad_out.dtype)
     return np.ascontiguousarray(grad_out).reshape(N, C, -1).sum(axis=2).sum(axis=0)
 
 

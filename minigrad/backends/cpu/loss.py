@@ -2,6 +2,8 @@
 import numpy as np
 from numba import njit, prange
 
+from .. import checks
+
 __all__ = ["cross_entropy_forward", "cross_entropy_backward", "one_hot", "check_class_targets"]
 
 
@@ -60,6 +62,14 @@ def _ce_backward_kernel(x, target, weight, ignore_index, keep, spread, lse, scal
             grad[n, c, s] = g * d
 
 
+def _check_ce(op, x, target, weight, ignore_index):
+    """The kernels index weight and the logits' class axis with the targets: check all of them first."""
+    checks.ndim_is(op, "logits", x, 3)
+    checks.shape_is(op, "target", target, (x.shape[0], x.shape[2]))
+    checks.size_is(op, "weight", weight, x.shape[1])
+    check_class_targets(target, x.shape[1], ignore_index, op=op)
+
+
 def check_class_targets(target, n_class, ignore_index, op="cross_entropy"):
     """Raise if a class index lies outside [0, n_class) (ignore_index excepted), as PyTorch does."""
     valid = target[target != ignore_index]
@@ -75,6 +85,7 @@ def _smoothing_factors(smoothing, n_class, dtype):
 
 def cross_entropy_forward(x, target, weight, ignore_index, smoothing):
     """Per-pixel loss, log-sum-exp and target weight for logits (N, C, S) and targets (N, S)."""
+    _check_ce("cross_entropy_forward", x, target, weight, ignore_index)
     n, _, s = x.shape
     loss = np.empty((n, s), x.dtype)
     lse = np.empty((n, s), x.dtype)
@@ -87,6 +98,9 @@ def cross_entropy_forward(x, target, weight, ignore_index, smoothing):
 
 def cross_entropy_backward(x, target, weight, ignore_index, smoothing, lse, scale):
     """d(loss)/d(logits) given the per-pixel upstream gradient ``scale`` (N, S)."""
+    _check_ce("cross_entropy_backward", x, target, weight, ignore_index)
+    checks.shape_is("cross_entropy_backward", "lse", lse, (x.shape[0], x.shape[2]))
+    checks.shape_is("cross_entropy_backward", "scale", scale, (x.shape[0], x.shape[2]))
     grad = np.empty(x.shape, x.dtype)
     _ce_backward_kernel(np.ascontiguousarray(x), np.ascontiguousarray(target, dtype=np.int64),
                         weight.astype(x.dtype), np.int64(ignore_index),

@@ -11,6 +11,8 @@ in the input's dtype with per-channel coefficients cast to it.
 import numpy as np
 from numba import njit, prange
 
+from .. import checks
+
 __all__ = ["batch_norm_train_forward", "batch_norm_eval_forward", "batch_norm_backward",
            "batch_norm_update_stats"]
 
@@ -134,9 +136,21 @@ def _coefficients(mean, invstd, weight, bias, dtype):
     return np.asarray(scale, dtype).reshape(-1), np.asarray(shift, dtype).reshape(-1)
 
 
+def _check_channels(op, x, **per_channel):
+    """Every per-channel array holds one value per channel of x (N, C, *)."""
+    if x.ndim < 2:
+        raise ValueError(f"{op}: expected input of at least 2 dimensions (N, C, ...), got shape {tuple(x.shape)}")
+    for name, array in per_channel.items():
+        checks.size_is(op, name, array, x.shape[1])
+
+
 def batch_norm_train_forward(x, weight, bias, eps, relu=False):
     """Normalise with the batch statistics. Returns (y, mean, invstd, biased_var), statistics float64 (C,)."""
+    _check_channels("batch_norm", x, weight=weight, bias=bias)
     x3 = _as_ncl(x)
+    if x3.shape[0] * x3.shape[2] == 0:
+        raise ValueError(f"batch_norm: expected more than 0 values per channel when training, got input of "
+                         f"shape {tuple(x.shape)}")
     mean, var = _channel_stats(x3)
     invstd = 1.0 / np.sqrt(var + eps)
     scale, shift = _coefficients(mean, invstd, weight, bias, x.dtype)
@@ -145,6 +159,7 @@ def batch_norm_train_forward(x, weight, bias, eps, relu=False):
 
 def batch_norm_eval_forward(x, running_mean, running_var, weight, bias, eps, relu=False):
     """Normalise with given statistics. Returns (y, mean, invstd), statistics float64 (C,)."""
+    _check_channels("batch_norm", x, running_mean=running_mean, running_var=running_var, weight=weight, bias=bias)
     mean = running_mean.astype(np.float64)
     invstd = 1.0 / np.sqrt(running_var.astype(np.float64) + eps)
     scale, shift = _coefficients(mean, invstd, weight, bias, x.dtype)
@@ -157,6 +172,8 @@ def batch_norm_backward(g, x, mean, invstd, weight, bias, training, relu, needs)
     Training: gx = (γ/σ)·(g − Σg/M − x̂·Σ(g·x̂)/M); eval (statistics constant): gx = g·γ/σ.
     gγ = Σ(g·x̂), gβ = Σg, with x̂ = (x − mean)/σ; with relu, g is first zeroed where y ≤ 0.
     """
+    checks.same_shape("batch_norm_backward", "input", x, grad=g)
+    _check_channels("batch_norm_backward", x, mean=mean, invstd=invstd, weight=weight, bias=bias)
     dtype = x.dtype
     x3, g3 = _as_ncl(x), _as_ncl(g)
     scale, shift = _coefficients(mean, invstd, weight, bias, dtype)
@@ -183,6 +200,8 @@ def batch_norm_backward(g, x, mean, invstd, weight, bias, training, relu, needs)
 
 def batch_norm_update_stats(running_mean, running_var, mean, var, momentum, count):
     """In place: running ← (1 − momentum)·running + momentum·batch (in float64), with the UNBIASED batch variance."""
+    checks.same_shape("batch_norm_update_stats", "running_mean", running_mean, running_var=running_var, mean=mean,
+                      var=var)
     unbiased = var * (count / (count - 1))
     running_mean[...] = momentum * mean + (1.0 - momentum) * running_mean.astype(np.float64)
     running_var[...] = momentum * unbiased + (1.0 - momentum) * running_var.astype(np.float64)

@@ -2,6 +2,8 @@
 import numpy as np
 from numba import njit, prange
 
+from .. import checks
+
 __all__ = ["sgd_step", "adam_step"]
 
 
@@ -54,6 +56,8 @@ def sgd_step(param, grad, momentum_buffer, lr, momentum, dampening, weight_decay
     Scalars such as 1 - dampening are formed in double precision, then rounded, as PyTorch passes them:
     forming them in float32 would bias every step by up to one float32 ulp of the difference.
     """
+    checks.same_shape("sgd_step", "param", param, grad=grad, momentum_buffer=momentum_buffer)
+    checks.same_dtype("sgd_step", "param", param, grad=grad, momentum_buffer=momentum_buffer)
     f = param.dtype.type
     buf = _flat(momentum_buffer) if momentum_buffer is not None else _flat(param)
     _sgd_kernel(_flat(param), np.ascontiguousarray(grad).reshape(-1), buf, f(lr), f(momentum), f(1 - dampening),
@@ -67,6 +71,10 @@ def adam_step(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, beta1, beta2, ep
     1 - beta1 and 1 - beta2 are formed in double precision, then rounded, as PyTorch passes them: in float32,
     1 - float32(0.999) is off by 1.3e-5 (relative), a bias of every step that compounds over training.
     """
+    checks.same_shape("adam_step", "param", param, grad=grad, exp_avg=exp_avg, exp_avg_sq=exp_avg_sq,
+                      max_exp_avg_sq=max_exp_avg_sq if amsgrad else None)
+    checks.same_dtype("adam_step", "param", param, grad=grad, exp_avg=exp_avg, exp_avg_sq=exp_avg_sq,
+                      max_exp_avg_sq=max_exp_avg_sq if amsgrad else None)
     f = param.dtype.type
     v_max = _flat(max_exp_avg_sq) if amsgrad else _flat(exp_avg_sq)
     _adam_kernel(_flat(param), np.ascontiguousarray(grad).reshape(-1), _flat(exp_avg), _flat(exp_avg_sq), v_max,

@@ -5,6 +5,7 @@ import math
 import numpy as np
 from numba import cuda, float32
 
+from .. import checks
 from ._runtime import F32, b1, f32, flat, float32_only, grid, kernel
 
 __all__ = ["sgd_step", "adam_step"]
@@ -56,6 +57,7 @@ def _flat(a):
 
 def sgd_step(param, grad, momentum_buffer, lr, momentum, dampening, weight_decay, nesterov, maximize, first_step):
     """One ``torch.optim.SGD`` update of ``param`` (and its momentum buffer) in place."""
+    checks.same_shape("sgd_step", "param", param, grad=grad, momentum_buffer=momentum_buffer)
     param, grad = float32_only("SGD", param, grad)
     buf = _flat(float32_only("SGD", momentum_buffer)) if momentum_buffer is not None else _flat(param)
     f = np.float32
@@ -67,6 +69,8 @@ def sgd_step(param, grad, momentum_buffer, lr, momentum, dampening, weight_decay
 def adam_step(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, beta1, beta2, eps, weight_decay, step_size,
               bias_correction2_sqrt, amsgrad, maximize):
     """One ``torch.optim.Adam`` update of ``param`` and its moment estimates in place."""
+    checks.same_shape("adam_step", "param", param, grad=grad, exp_avg=exp_avg, exp_avg_sq=exp_avg_sq,
+                      max_exp_avg_sq=max_exp_avg_sq if amsgrad else None)
     param, grad, exp_avg, exp_avg_sq = float32_only("Adam", param, grad, exp_avg, exp_avg_sq)
     v_max = _flat(float32_only("Adam", max_exp_avg_sq)) if amsgrad else _flat(exp_avg_sq)
     f = np.float32

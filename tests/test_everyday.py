@@ -1,0 +1,341 @@
+"""The everyday surface around the layers, against PyTorch: scalar conversions, operators, in-place ops and their
+version counters, dtypes and promotion, .grad assignment."""
+import math
+import operator
+
+import numpy as np
+import pytest
+import torch
+
+import minigrad
+import minigrad.nn as nn
+import minigrad.nn.functional as F
+from helpers import compare
+
+
+def both(fn):
+    """fn(lib) on minigrad and on torch."""
+    return fn(minigrad), fn(torch)
+
+
+def raises_like_torch(fn):
+    """fn(lib) raises on both libraries, with the same exception type."""
+    errors = []
+    for lib in (minigrad, torch):
+        with pytest.raises(Exception) as info:
+            fn(lib)
+        errors.append(type(info.value))
+    assert errors[0] is errors[1] or issubclass(errors[0], errors[1]), errors
+
+
+# ------------------------------------------------------------------ scalar conversions
+@pytest.mark.parametrize("convert", [
+    float, int, complex, math.isnan, math.isfinite, lambda t: f"{t:.4f}", lambda t: "%.2f" % t,
+    lambda t: f"{t}", bool, lambda t: round(float(t), 3)])
+def test_scalar_conversions_of_a_float_tensor(convert):
+    mine, theirs = both(lambda lib: convert(lib.tensor(2.71828)))
+    assert mine == theirs
+
+
+@pytest.mark.parametrize("convert", [
+    operator.index, lambda t: [10, 20, 30, 40][t], lambda t: list(range(t)), int, float, lambda t: f"{t:>5d}"])
+def test_scalar_conversions_of_an_int_tensor(convert):
+    mine, theirs = both(lambda lib: convert(lib.tensor(3)))
+    assert mine == theirs
+
+
+def test_conversion_errors_match_torch():
+    raises_like_torch(lambda lib: operator.index(lib.tensor(2.0)))
+    raises_like_torch(lambda lib: operator.index(lib.tensor([1, 2])))
+    raises_like_torch(lambda lib: float(lib.tensor([1.0, 2.0])))
+    raises_like_torch(lambda lib: int(lib.tensor([1, 2])))
+    raises_like_torch(lambda lib: f"{lib.ones(2):.3f}")
+    raises_like_torch(lambda lib: bool(lib.ones(2)))
+    raises_like_torch(lambda lib: iter(lib.tensor(1.0)))
+    raises_like_torch(lambda lib: len(lib.tensor(1.0)))
+    raises_like_torch(lambda lib: "a" in lib.tensor([1]))
+
+
+def test_the_builtins_keep_their_meaning_and_the_aliases_stay():
+    assert minigrad.float is minigrad.float32 and minigrad.int is minigrad.int32 and minigrad.long is minigrad.int64
+    assert minigrad.ones(2).float().dtype == minigrad.float32 and minigrad.ones(2).int().dtype == minigrad.int32
+    import minigrad.tensor as tensor_module
+    assert tensor_module.__dict__.get("float") is None and tensor_module.__dict__.get("int") is None
+
+
+def test_containment_iteration_comparison_with_none_len_bool():
+    for lib in (minigrad, torch):
+        t = lib.tensor([1.0, 2.0, 3.0])
+        assert 2 in t and 2.0 in t and 5 not in t and lib.tensor(3.0) in t
+        assert (t == None) is False and (t != None) is True  # noqa: E711
+        assert len(t) == 3 and [float(v) for v in t] == [1.0, 2.0, 3.0]
+        assert bool(lib.tensor([0.5])) and not bool(lib.tensor(0))
+        assert [v.shape for v in lib.zeros(2, 3)] == [(3,), (3,)]
+
+
+# ------------------------------------------------------------------ operators
+@pytest.mark.parametrize("op", [
+    lambda a, b: a & b, lambda a, b: a | b, lambda a, b: a ^ b, lambda a, b: ~a,
+    lambda a, b: a // b, lambda a, b: a % b, lambda a, b: 7 // b, lambda a, b: 7 % b, lambda a, b: a & 6,
+    lambda a, b: 3 | a, lambda a, b: 5 ^ a, lambda a, b: a // 3, lambda a, b: a % -3])
+def test_integer_operators(op):
+    a, b = np.array([5, -5, 7, 0, 12]), np.array([2, 3, -4, 5, 7])
+    mine = op(minigrad.tensor(a), minigrad.tensor(b))
+    theirs = op(torch.tensor(a), torch.tensor(b))
+    assert mine.dtype == minigrad.int64 and mine.tolist() == theirs.tolist()
+
+
+@pytest.mark.parametrize("op", [
+    lambda a, b: a & b, lambda a, b: a | b, lambda a, b: a ^ b, lambda a, b: ~a, lambda a, b: a & True,
+    lambda a, b: False | a, lambda a, b: a ^ True])
+def test_bool_operators(op):
+    a, b = np.array([True, False, True, False]), np.array([True, True, False, False])
+    mine = op(minigrad.tensor(a), minigrad.tensor(b))
+    theirs = op(torch.tensor(a), torch.tensor(b))
+    assert mine.dtype == minigrad.bool_ and mine.tolist() == theirs.tolist()
+
+
+@pytest.mark.parametrize("name", ["logical_and", "logical_or", "logical_xor"])
+def test_logical_ops_on_any_dtype(name):
+    a, b = np.array([1.5, 0.0, -2.0, 0.0], np.float32), np.array([3, 0, 0, 7])
+    mine = getattr(minigrad, name)(minigrad.tensor(a), minigrad.tensor(b))
+    theirs = getattr(torch, name)(torch.tensor(a), torch.tensor(b))
+    assert mine.dtype == minigrad.bool_ and mine.tolist() == theirs.tolist()
+    assert minigrad.logical_not(minigrad.tensor(a)).tolist() == torch.logical_not(torch.tensor(a)).tolist()
+
+
+def test_float_floor_divide_remainder_and_their_gradients():
+    compare(lambda a, b: a % b, inputs=[np.array([5.5, -5.5, 7.25, 3.0], np.float32),
+                                        np.array([2.0, 3.0, -2.5, -1.5], np.float32)])
+    compare(lambda a: a % 1.5, shapes=[(3, 4)])
+    mine = minigrad.tensor([5.5, -5.5, 7.25, 3.0]) // minigrad.tensor([2.0, 3.0, -2.5, -1.5])
+    theirs = torch.tensor([5.5, -5.5, 7.25, 3.0]) // torch.tensor([2.0, 3.0, -2.5, -1.5])
+    assert mine.tolist() == theirs.tolist()
+    raises_like_torch(lambda lib: lib.tensor([1, 2]) // 0)
+    raises_like_torch(lambda lib: lib.tensor([1.5]) & lib.tensor([1.0]))
+    raises_like_torch(lambda lib: ~lib.tensor([1.5]))
+
+
+def test_isnan_isinf_isfinite_is_tensor():
+    values = np.array([1.0, np.nan, np.inf, -np.inf, 0.0], np.float32)
+    for name in ("isnan", "isinf", "isfinite"):
+        assert getattr(minigrad, name)(minigrad.tensor(values)).tolist() == getattr(torch, name)(
+            torch.tensor(values)).tolist()
+        assert getattr(minigrad.tensor([1, 2]), name)().tolist() == getattr(torch.tensor([1, 2]), name)().tolist()
+    assert minigrad.is_tensor(minigrad.ones(1)) and not minigrad.is_tensor(np.ones(1))
+    assert minigrad.tensor([0, 1]).any().item() and not minigrad.tensor([0, 1]).all().item()
+
+
+# ------------------------------------------------------------------ in place
+def test_augmented_assignment_modifies_the_tensor_views_and_aliases_see_it():
+    for lib in (minigrad, torch):
+        x = lib.arange(6).reshape(2, 3).float()
+        alias, row = x, x[1]
+        x += 1
+        x *= 2
+        x -= lib.ones(3)
+        x /= 2
+        assert alias is x
+        assert row.tolist() == [3.5, 4.5, 5.5] and x._version == 4
+    ints = minigrad.tensor([5, 7])
+    ints //= 2
+    ints %= 2
+    ints |= 4
+    assert ints.tolist() == [4, 5]
+
+
+def test_trailing_underscore_methods_equal_torch():
+    ops = [("add_", (2.0,)), ("sub_", (1.5,)), ("mul_", (3.0,)), ("div_", (4.0,)), ("pow_", (2,)), ("neg_", ()),
+           ("abs_", ()), ("exp_", ()), ("clamp_", (-0.5, 0.5)), ("clamp_min_", (0.1,)), ("clamp_max_", (0.2,)),
+           ("sqrt_", ()), ("sigmoid_", ()), ("tanh_", ()), ("relu_", ()), ("fill_", (7.0,)), ("zero_", ())]
+    data = np.random.default_rng(0).standard_normal(5).astype(np.float32)
+    for name, args in ops:
+        m, t = minigrad.tensor(np.abs(data) if name == "sqrt_" else data), torch.tensor(
+            np.abs(data) if name == "sqrt_" else data)
+        assert getattr(m, name)(*args) is m
+        getattr(t, name)(*args)
+        np.testing.assert_allclose(m.numpy(), t.numpy(), rtol=1e-6, err_msg=name)
+    m, t = minigrad.zeros(2, 3), torch.zeros(2, 3)
+    m.copy_(minigrad.tensor([1.0, 2.0, 3.0]))
+    t.copy_(torch.tensor([1.0, 2.0, 3.0]))
+    m.masked_fill_(minigrad.tensor([True, False, True]), -1.0)
+    t.masked_fill_(torch.tensor([True, False, True]), -1.0)
+    assert m.tolist() == t.tolist()
+
+
+def test_manual_training_loop_updates_the_parameter_in_place():
+    """micrograd's and PyTorch's loop: with no_grad(): w -= lr * w.grad, then the next step trains."""
+    losses = {}
+    for lib in (minigrad, torch):
+        w = lib.tensor([1.0, -2.0, 0.5], requires_grad=True)
+        x = lib.tensor([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]])
+        y = lib.tensor([1.0, 0.0])
+        seen = []
+        for _ in range(5):
+            loss = ((x @ w - y) ** 2).mean()
+            loss.backward()
+            with lib.no_grad():
+                w -= 0.05 * w.grad
+                w.grad.zero_()
+            seen.append(float(loss))
+        assert w.requires_grad and w.is_leaf
+        losses[lib.__name__] = seen
+    np.testing.assert_allclose(losses["minigrad"], losses["torch"], rtol=1e-6)
+
+
+def test_inplace_on_a_leaf_that_requires_grad_raises_as_torch():
+    raises_like_torch(lambda lib: lib.ones(3, requires_grad=True).add_(1))
+    raises_like_torch(lambda lib: lib.ones(3, requires_grad=True).__iadd__(1))
+    raises_like_torch(lambda lib: lib.ones(3, requires_grad=True)[0:2].mul_(2))
+    raises_like_torch(lambda lib: lib.ones(3, requires_grad=True).__setitem__(0, 5.0))
+    raises_like_torch(lambda lib: lib.nn.functional.relu(lib.ones(3, requires_grad=True), inplace=True))
+
+
+def test_version_counter_catches_a_saved_tensor_changed_in_place():
+    for lib in (minigrad, torch):
+        x = lib.randn(4, requires_grad=True)
+        y = x.exp()
+        y += 1
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            y.sum().backward()
+        w = lib.randn(3, requires_grad=True)
+        a = lib.ones(3)
+        z = (a * w).sum()
+        a.mul_(2)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            z.backward()
+
+
+def test_version_is_shared_with_views_and_detach_not_with_data():
+    for lib in (minigrad, torch):
+        x = lib.randn(4, requires_grad=True)
+        y = x.exp()
+        y.detach().add_(1)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            y.sum().backward()
+        y = x.exp()
+        y.data.add_(1)
+        y.sum().backward()  # .data escapes the counter, as in PyTorch
+
+
+def test_inplace_ops_inside_the_graph_give_torch_gradients():
+    def fn(lib, a, w):
+        h = a * 2
+        h.mul_(w)
+        h += w
+        h[0] = w[1] * 3
+        h.relu_()
+        return (h * h).sum()
+    inputs = np.random.default_rng(1).standard_normal((2, 4)).astype(np.float32)
+    grads = []
+    for lib in (minigrad, torch):
+        a, w = (lib.tensor(v, requires_grad=True) for v in inputs)
+        fn(lib, a, w).backward()
+        grads.append((a.grad.numpy(), w.grad.numpy()))
+    for mine, theirs in zip(*grads):
+        np.testing.assert_allclose(mine, theirs, rtol=1e-5, atol=1e-6)
+
+
+def test_relu_inplace_module_modifies_its_input():
+    for lib in (minigrad, torch):
+        x = lib.tensor([-1.0, 2.0, -3.0])
+        out = lib.nn.ReLU(inplace=True)(x)
+        assert out is x and x.tolist() == [0.0, 2.0, 0.0]
+        y = lib.tensor([-1.0, 2.0])
+        assert lib.nn.functional.relu(y).tolist() == [0.0, 2.0] and y.tolist() == [-1.0, 2.0]
+
+
+def test_inplace_dtype_and_shape_rules_as_torch():
+    raises_like_torch(lambda lib: lib.tensor([1, 2]).__iadd__(1.5))
+    raises_like_torch(lambda lib: lib.ones(3).__iadd__(lib.ones(2, 3)))
+    raises_like_torch(lambda lib: lib.ones(3, dtype=lib.bool).__iadd__(1))
+    for lib in (minigrad, torch):
+        f = lib.ones(3)
+        f += lib.tensor(1.0, dtype=lib.float64)
+        assert f.dtype == lib.float32 and f.tolist() == [2.0, 2.0, 2.0]
+
+
+# ------------------------------------------------------------------ dtypes
+def test_dtypes_follow_torch():
+    cases = [lambda lib: lib.tensor(np.zeros(2)), lambda lib: lib.tensor(np.zeros(2, np.int32)),
+             lambda lib: lib.tensor([np.float64(1.0)]), lambda lib: lib.tensor(2.0), lambda lib: lib.tensor([1, 2]),
+             lambda lib: lib.tensor([True]), lambda lib: lib.tensor([[1, 2], [3.5, 4]]),
+             lambda lib: lib.ones(2) + lib.tensor(1.0, dtype=lib.float64),
+             lambda lib: lib.ones(2, dtype=lib.int64) + lib.tensor(1.0, dtype=lib.float64),
+             lambda lib: lib.ones(2, dtype=lib.int32) + lib.tensor(1, dtype=lib.int64),
+             lambda lib: lib.tensor([1, 2]) + 1.5, lambda lib: lib.tensor([True]) + 1,
+             lambda lib: lib.tensor([lib.tensor(1.0), lib.tensor(2.0)]),
+             lambda lib: lib.tensor([lib.tensor(1.0, dtype=lib.float64), lib.tensor(2.0)])]
+    for case in cases:
+        mine, theirs = both(case)
+        assert str(mine.dtype) == str(theirs.dtype).replace("torch.", "") and tuple(mine.shape) == tuple(theirs.shape)
+
+
+def test_from_numpy_keeps_dtype_and_shares_memory():
+    a = np.zeros(3)
+    t = minigrad.from_numpy(a)
+    a[0] = 5
+    assert t.dtype == minigrad.float64 and t[0].item() == 5.0
+    t += 1
+    assert a.tolist() == [6.0, 1.0, 1.0]
+
+
+def test_cross_entropy_dtype_errors_and_float16_convolution():
+    raises_like_torch(lambda lib: lib.nn.functional.cross_entropy(lib.zeros(2, 5, dtype=lib.int64),
+                                                                  lib.zeros(2, dtype=lib.int64)))
+    raises_like_torch(lambda lib: lib.nn.functional.cross_entropy(lib.zeros(2, 5), lib.zeros(2, dtype=lib.bool)))
+    with pytest.raises(NotImplementedError, match="float16"):
+        F.conv2d(minigrad.zeros(1, 3, 4, 4, dtype=minigrad.float16), minigrad.zeros(2, 3, 3, 3,
+                                                                                   dtype=minigrad.float16))
+
+
+# ------------------------------------------------------------------ .grad and grad modes
+def test_grad_assignment_is_checked_as_torch():
+    raises_like_torch(lambda lib: setattr(lib.ones(3, requires_grad=True), "grad", [1.0, 2.0, 3.0]))
+    raises_like_torch(lambda lib: setattr(lib.ones(3, requires_grad=True), "grad", lib.ones(4)))
+    raises_like_torch(lambda lib: setattr(lib.ones(3, requires_grad=True), "grad", lib.ones(3, dtype=lib.float64)))
+    p = minigrad.ones(3, requires_grad=True)
+    p.grad = minigrad.full((3,), 2.0)
+    p.grad = None
+    assert p.grad is None
+
+
+def test_set_grad_enabled_as_function_context_and_decorator():
+    assert minigrad.is_grad_enabled()
+    with minigrad.set_grad_enabled(False):
+        assert not minigrad.is_grad_enabled()
+    assert minigrad.is_grad_enabled()
+
+    @minigrad.set_grad_enabled(False)
+    def inside():
+        return minigrad.is_grad_enabled()
+    assert minigrad.is_grad_enabled() and inside() is False and minigrad.is_grad_enabled()
+    minigrad.set_grad_enabled(False)
+    try:
+        assert not minigrad.is_grad_enabled()
+    finally:
+        minigrad.set_grad_enabled(True)
+    assert minigrad.is_grad_enabled()
+
+
+def test_std_of_a_constant_and_relu_at_nan_give_torch_gradients():
+    compare(lambda x: x.std(), inputs=[np.full(4, 3.0, np.float32)])
+    compare(lambda x: x.std(dim=1), inputs=[np.full((2, 3), 1.5, np.float32)])
+    compare(lambda x: x.relu(), inputs=[np.array([-1.0, 0.0, 2.0, np.nan], np.float32)])
+
+
+def test_module_training_step_with_inplace_relu_equals_torch():
+    rng = np.random.default_rng(3)
+    x, y = rng.standard_normal((8, 4)).astype(np.float32), rng.integers(0, 3, 8)
+    m_model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(inplace=True), nn.Linear(8, 3))
+    t_model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(inplace=True), torch.nn.Linear(8, 3))
+    m_model.load_state_dict({k: v.detach().numpy() for k, v in t_model.state_dict().items()})
+    m_opt, t_opt = minigrad.optim.SGD(m_model.parameters(), lr=0.1), torch.optim.SGD(t_model.parameters(), lr=0.1)
+    for _ in range(3):
+        for model, opt, lib in ((m_model, m_opt, minigrad), (t_model, t_opt, torch)):
+            loss = lib.nn.functional.cross_entropy(model(lib.tensor(x)), lib.tensor(y))
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    for k, v in t_model.state_dict().items():
+        np.testing.assert_allclose(m_model.state_dict()[k], v.numpy(), rtol=1e-5, atol=1e-6)
