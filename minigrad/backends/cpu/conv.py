@@ -201,7 +201,7 @@ def conv2d_backward(grad_out, x, weight, stride, padding, dilation, groups, inpu
     x = np.ascontiguousarray(x) if need_weight else None
     dtype = grad_out.dtype
     s = _layout(input_shape, weight, stride, padding, dilation, groups, grad_out.shape[2:])
-    if tuple(grad_out.shape) != (s.N, s.Cout, s.Ho, s.Wo) or (need_weight and tuple(x.shape) != s.input_shape):
+    if tuple(grad_out.shape[:2]) != (s.N, s.Cout) or (need_weight and tuple(x.shape) != s.input_shape):
         raise ValueError(f"conv2d_backward: grad_output of shape {tuple(grad_out.shape)} and input of shape "
                          f"{None if x is None else tuple(x.shape)} do not fit input shape {s.input_shape} and "
                          f"weight shape {tuple(weight.shape)}")
