@@ -87,7 +87,7 @@ class _Layout:
     has its GEMMs read and write the NCHW arrays directly.
     """
 
-    def __init__(self, input_shape, weight_shape, stride, padding, dilation, groups, out_size):
+    def __init__(self, input_shape, weight_shape, stride, padding, dilation, groups, out_size, exact=False):
         self.input_shape = tuple(input_shape)
         self.N, self.C, self.H, self.W = input_shape
         self.Cout, self.Cg, self.kh, self.kw = weight_shape
@@ -97,7 +97,8 @@ class _Layout:
         self.K = self.C * self.kh * self.kw
         if stride == (1, 1) and (self.kh, self.kw) == (1, 1) and (self.ph, self.pw) == (0, 0):
             self.kind = "pointwise"
-        elif stride == (1, 1) and self.Wo <= FLAT_MAX_WIDTH:
+        elif stride == (1, 1) and self.Wo <= FLAT_MAX_WIDTH and not exact:
+            # (exact: the flat layout's junk columns would turn an inf or NaN into extra NaNs of a gradient)
             self.kind = "flat"
         else:
             self.kind = "general"
@@ -147,9 +148,9 @@ class _Layout:
         return slice(g * self.coutg, (g + 1) * self.coutg)
 
 
-def _layout(input_shape, weight, stride, padding, dilation, groups, out_size):
+def _layout(input_shape, weight, stride, padding, dilation, groups, out_size, exact=False):
     return _Layout(tuple(input_shape), tuple(weight.shape), tuple(stride), tuple(padding), tuple(dilation), groups,
-                   tuple(out_size))
+                   tuple(out_size), exact)
 
 
 def conv2d_forward(x, weight, bias, stride, padding, dilation, groups, out_size):
@@ -200,7 +201,11 @@ def conv2d_backward(grad_out, x, weight, stride, padding, dilation, groups, inpu
     grad_out, weight = np.ascontiguousarray(grad_out), np.ascontiguousarray(weight)
     x = np.ascontiguousarray(x) if need_weight else None
     dtype = grad_out.dtype
-    s = _layout(input_shape, weight, stride, padding, dilation, groups, grad_out.shape[2:])
+    # An inf or NaN in x (for the weight gradient) or in the weight (for the input gradient) must reach exactly the
+    # places PyTorch's gradients have it: no product with a padding zero or a junk column may make a NaN.
+    nan_weight = need_input and not np.isfinite(weight).all()
+    exact = nan_weight or (need_weight and not np.isfinite(x).all())
+    s = _layout(input_shape, weight, stride, padding, dilation, groups, grad_out.shape[2:], exact)
     if tuple(grad_out.shape[:2]) != (s.N, s.Cout) or (need_weight and tuple(x.shape) != s.input_shape):
         raise ValueError(f"conv2d_backward: grad_output of shape {tuple(grad_out.shape)} and input of shape "
                          f"{None if x is None else tuple(x.shape)} do not fit input shape {s.input_shape} and "
@@ -209,7 +214,7 @@ def conv2d_backward(grad_out, x, weight, stride, padding, dilation, groups, inpu
         return (np.zeros(s.input_shape, dtype) if need_input else None,
                 np.zeros(weight.shape, dtype) if need_weight else None)
     w = weight.reshape(s.groups, s.coutg, s.rows_g)
-    if _use_direct(s):
+    if _use_direct(s) and not nan_weight:
         return _backward_direct(s, grad_out, x, weight, need_input, need_weight)
     grad_w = _WeightGrad(s, dtype) if need_weight else None
     if s.kind == "pointwise":

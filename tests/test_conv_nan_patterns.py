@@ -1,0 +1,38 @@
+"""NaN and Inf in a convolution's input or weight reach exactly the gradient entries PyTorch's do, on every path
+(direct, flat, general), at borders, corners and inside, and in one weight tap."""
+import numpy as np
+import pytest
+import torch
+
+import minigrad
+import minigrad.nn.functional as F
+
+GEOMETRIES = [(3, 4, 8, dict(padding=1)), (3, 4, 8, {}), (16, 16, 16, dict(padding=1)),
+              (3, 4, 9, dict(stride=2, padding=1)), (40, 40, 8, dict(padding=1)), (3, 4, 8, dict(dilation=2))]
+
+
+def patterns(x, w, kwargs):
+    out = []
+    for lib in (minigrad, torch):
+        xt, wt = lib.tensor(x, requires_grad=True), lib.tensor(w, requires_grad=True)
+        lib.nn.functional.conv2d(xt, wt, **kwargs).sum().backward()
+        out.append([(np.isnan(g), np.isinf(g)) for g in (xt.grad.numpy(), wt.grad.numpy())])
+    return out
+
+
+@pytest.mark.parametrize("cin, cout, size, kwargs", GEOMETRIES)
+@pytest.mark.parametrize("where", ["border", "corner", "interior", "weight tap"])
+@pytest.mark.parametrize("value", [np.nan, np.inf])
+def test_nan_inf_patterns_equal_torch(cin, cout, size, kwargs, where, value):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((2, cin, size, size)).astype(np.float32)
+    w = rng.standard_normal((cout, cin, 3, 3)).astype(np.float32)
+    if where == "weight tap":
+        w[0, 0, 0, 2] = value
+    else:
+        x[{"border": (0, 0, 0, 3), "corner": (1, 1, size - 1, size - 1), "interior": (0, 1, 3, 4)}[where]] = value
+    with np.errstate(invalid="ignore"):
+        mine, theirs = patterns(x, w, kwargs)
+    for (m_nan, m_inf), (t_nan, t_inf), name in zip(mine, theirs, ("input", "weight")):
+        np.testing.assert_array_equal(m_nan, t_nan, err_msg=f"NaN pattern of the {name} gradient")
+        np.testing.assert_array_equal(m_inf, t_inf, err_msg=f"Inf pattern of the {name} gradient")
