@@ -4,7 +4,7 @@ import numpy as np
 from .backends import get_backend
 from .device import device as _device
 from .random import default_generator
-from .tensor import Tensor, float32, int64, _is_floating
+from .tensor import DTYPE_CATEGORY, Tensor, float32, int64, _is_floating
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "randn", "rand",
            "randint", "arange", "linspace", "zeros_like", "ones_like", "full_like", "randn_like", "rand_like"]
@@ -21,9 +21,6 @@ def _make(array, device, requires_grad):
     if requires_grad:
         t.requires_grad_(True)
     return t
-
-
-_KIND_RANK = {"b": 0, "u": 1, "i": 1, "f": 2}
 
 
 def _infer_dtype(data):
@@ -43,7 +40,7 @@ def _infer_dtype(data):
         dtype = None
         for item in data:
             d = _infer_dtype(item)
-            if dtype is None or _KIND_RANK[d.kind] > _KIND_RANK[dtype.kind] or (
+            if dtype is None or DTYPE_CATEGORY[d.kind] > DTYPE_CATEGORY[dtype.kind] or (
                     d.kind == dtype.kind and d.itemsize > dtype.itemsize):
                 dtype = d
         return float32 if dtype is None else dtype

@@ -17,6 +17,8 @@ bool_ = np.dtype("bool")
 long, double = int64, float64
 
 _FLOATS = (float16, float32, float64)
+# PyTorch's dtype categories for promotion and in-place casts: bool < integer < floating point, by numpy kind.
+DTYPE_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
 
 
 def _is_floating(dtype):

@@ -2,13 +2,10 @@
 import numpy as np
 
 from ..autograd import Function
-from ..tensor import Tensor, _is_floating, float32
+from ..tensor import DTYPE_CATEGORY as _CATEGORY, Tensor, _is_floating, float32
 
 __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sqrt", "abs", "clamp",
            "maximum", "minimum", "where", "lt", "le", "gt", "ge", "eq", "ne", "isfinite", "masked_fill"]
-
-
-_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
 
 
 def _promote(da, db):

@@ -15,9 +15,7 @@ import numpy as np
 
 from ..autograd import Function, is_grad_enabled, no_grad
 from ..random import default_generator
-from ..tensor import Tensor, _is_floating
-
-_KIND_ORDER = {"b": 0, "u": 1, "i": 1, "f": 2}
+from ..tensor import DTYPE_CATEGORY, Tensor, _is_floating
 
 
 def _check_inplace(x, op):
@@ -34,7 +32,7 @@ def _check_inplace(x, op):
 
 def _can_cast(source, target):
     """PyTorch's rule for writing a result into a tensor: no float into an integer, nothing but bool into bool."""
-    return _KIND_ORDER[np.dtype(source).kind] <= _KIND_ORDER[np.dtype(target).kind]
+    return DTYPE_CATEGORY[np.dtype(source).kind] <= DTYPE_CATEGORY[np.dtype(target).kind]
 
 
 def _torch_name(dtype):

@@ -3,7 +3,7 @@ import numpy as np
 
 from ..autograd import Function
 from ..tensor import Tensor, _is_floating, bool_
-from .elementwise import _operands, _check_broadcast, _Binary, ne, eq, logical_not_array
+from .elementwise import _operands, _check_broadcast, _Binary, _reflected, ne, eq, logical_not_array
 
 __all__ = ["floor_divide", "remainder", "bitwise_and", "bitwise_or", "bitwise_xor",
            "bitwise_not", "logical_and", "logical_or", "logical_xor", "logical_not", "isnan", "isinf", "sign",
@@ -145,10 +145,6 @@ def sign(a):
 def is_tensor(obj):
     """``torch.is_tensor``: whether obj is a minigrad Tensor."""
     return isinstance(obj, Tensor)
-
-
-def _reflected(fn):
-    return lambda self, other: fn(other, self)
 
 
 METHODS = {
