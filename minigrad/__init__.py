@@ -3,11 +3,11 @@ from ._threads import THREAD_ENV_SET as _THREAD_ENV_SET  # first: thread setting
 
 from .autograd import no_grad, enable_grad, is_grad_enabled, set_grad_enabled  # noqa: F401
 from .device import device  # noqa: F401
-from .random import manual_seed, get_rng_state, set_rng_state  # noqa: F401
+from .random import manual_seed, get_rng_state, set_rng_state, Generator  # noqa: F401
 from .tensor import (Tensor, Size, float16, float32, float64, int32, int64, uint8, bool_,  # noqa: F401
                      long, double, _install_methods)
 from .creation import (tensor, as_tensor, from_numpy, zeros, ones, full, empty, randn, rand,  # noqa: F401
-                       randint, arange, linspace, zeros_like, ones_like, full_like, randn_like, rand_like)
+                       randint, randperm, arange, linspace, zeros_like, ones_like, full_like, randn_like, rand_like)
 from .ops.elementwise import (add, sub, mul, div, neg, pow, exp, log, sqrt, abs, clamp,  # noqa: F401,A004
                               maximum, minimum, where, lt, le, gt, ge, eq, ne, isfinite, masked_fill)
 from .ops.integer import *  # noqa: F401,F403
@@ -17,7 +17,7 @@ from .ops.linalg import *  # noqa: F401,F403
 from .ops.activation import *  # noqa: F401,F403
 from .utils.gradcheck import gradcheck  # noqa: F401
 from . import nn, optim  # noqa: E402,F401
-from . import cuda  # noqa: E402,F401
+from . import cuda, utils  # noqa: E402,F401
 
 _install_methods()
 bool = bool_  # noqa: A001  torch.bool

@@ -3,10 +3,10 @@ import numpy as np
 
 from .backends import get_backend
 from .device import device as _device
-from .random import default_generator
+from .random import randperm_list, resolve
 from .tensor import DTYPE_CATEGORY, Tensor, float32, int64, _is_floating
 
-__all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "randn", "rand",
+__all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "randn", "rand", "randperm",
            "randint", "arange", "linspace", "zeros_like", "ones_like", "full_like", "randn_like", "rand_like"]
 
 
@@ -112,13 +112,13 @@ def empty(*size, dtype=None, device="cpu", requires_grad=False):
 
 def randn(*size, dtype=None, device="cpu", requires_grad=False, generator=None):
     """Standard normal samples drawn from the generator seeded by ``minigrad.manual_seed``."""
-    array = get_backend(device).randn(_shape(size), np.dtype(dtype or float32), generator or default_generator())
+    array = get_backend(device).randn(_shape(size), np.dtype(dtype or float32), resolve(generator))
     return _make(array, device, requires_grad)
 
 
 def rand(*size, dtype=None, device="cpu", requires_grad=False, generator=None):
     """Uniform samples in [0, 1), as ``torch.rand``."""
-    array = get_backend(device).rand(_shape(size), np.dtype(dtype or float32), generator or default_generator())
+    array = get_backend(device).rand(_shape(size), np.dtype(dtype or float32), resolve(generator))
     return _make(array, device, requires_grad)
 
 
@@ -126,8 +126,14 @@ def randint(low, high=None, size=None, dtype=None, device="cpu", generator=None)
     """Integers uniform in [low, high), as ``torch.randint``."""
     if high is None:
         low, high = 0, low
-    array = get_backend(device).randint(low, high, tuple(size), np.dtype(dtype or int64), generator or default_generator())
+    array = get_backend(device).randint(low, high, tuple(size), np.dtype(dtype or int64), resolve(generator))
     return Tensor._wrap(array, device)
+
+
+def randperm(n, generator=None, dtype=None, device="cpu", requires_grad=False):
+    """A random permutation of 0..n-1, as ``torch.randperm``: with a seeded ``minigrad.Generator``, PyTorch's."""
+    order = np.array(randperm_list(int(n), generator), dtype=np.dtype(dtype or int64))
+    return _make(get_backend(device).from_numpy(order), device, requires_grad)
 
 
 def arange(start, end=None, step=1, dtype=None, device="cpu", requires_grad=False):

@@ -25,6 +25,10 @@ def _is_floating(dtype):
     return dtype in _FLOATS
 
 
+def _unpickle_tensor(values, device, requires_grad):
+    return Tensor._wrap(get_backend(_device(device)).from_numpy(np.ascontiguousarray(values)), device, requires_grad)
+
+
 class Tensor:
     """A multi-dimensional array with reverse-mode autograd, as ``torch.Tensor``.
 
@@ -72,6 +76,14 @@ class Tensor:
         t._base = None
         t.requires_grad = requires_grad
         return t
+
+    def __reduce__(self):
+        """Pickle values, device and ``requires_grad`` (a leaf's state), as PyTorch pickles a tensor: what
+        DataLoader workers send to the main process. The graph is not pickled."""
+        if self._ctx is not None and self.requires_grad:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support pickling; "
+                               "detach() the tensor first")
+        return _unpickle_tensor, (self.backend.to_numpy(self.array), str(self.device), self.requires_grad)
 
     # ------------------------------------------------------------------ versions (in-place changes)
     @property

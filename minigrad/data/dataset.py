@@ -1,57 +1,9 @@
-"""Datasets: ``Dataset``, ``Subset``, ``random_split`` as in ``torch.utils.data``, and the base of the
-segmentation datasets, which applies random augmentations reproducibly."""
+"""The base of the segmentation datasets, which applies random augmentations reproducibly."""
 import numpy as np
 
-__all__ = ["Dataset", "Subset", "random_split", "SegmentationDataset"]
+from ..utils.data import Dataset
 
-
-class Dataset:
-    """An indexable collection of samples, as ``torch.utils.data.Dataset``: subclasses define
-    ``__getitem__`` and ``__len__``."""
-
-    def __getitem__(self, index):
-        raise NotImplementedError(f"{type(self).__name__} must define __getitem__")
-
-    def __len__(self):
-        raise NotImplementedError(f"{type(self).__name__} must define __len__")
-
-
-class Subset(Dataset):
-    """The samples of ``dataset`` at ``indices``, as ``torch.utils.data.Subset``."""
-
-    def __init__(self, dataset, indices):
-        self.dataset = dataset
-        self.indices = [int(i) for i in indices]
-
-    def __getitem__(self, index):
-        return self.dataset[self.indices[index]]
-
-    def __len__(self):
-        return len(self.indices)
-
-    def set_epoch(self, epoch):
-        if hasattr(self.dataset, "set_epoch"):
-            self.dataset.set_epoch(epoch)
-
-
-def random_split(dataset, lengths, seed=0):
-    """Split into non-overlapping Subsets of the given lengths (or fractions summing to 1),
-    as ``torch.utils.data.random_split``, shuffled by a numpy Generator seeded with ``seed``."""
-    n = len(dataset)
-    if all(isinstance(x, float) for x in lengths) and abs(sum(lengths) - 1.0) < 1e-6:
-        counts = [int(np.floor(n * f)) for f in lengths]
-        for i in range(n - sum(counts)):  # hand the remainder out round-robin, as PyTorch does
-            counts[i % len(counts)] += 1
-        lengths = counts
-    if sum(lengths) != n:
-        raise ValueError(f"random_split: sum of input lengths {list(lengths)} does not equal the length "
-                         f"of the input dataset ({n})")
-    order = np.random.default_rng(seed).permutation(n)
-    out, start = [], 0
-    for length in lengths:
-        out.append(Subset(dataset, order[start:start + length]))
-        start += length
-    return out
+__all__ = ["SegmentationDataset"]
 
 
 class SegmentationDataset(Dataset):

@@ -14,7 +14,7 @@ inside ``minigrad.no_grad()``.
 import numpy as np
 
 from ..autograd import Function, is_grad_enabled, no_grad
-from ..random import default_generator
+from ..random import resolve
 from ..tensor import DTYPE_CATEGORY, Tensor, _is_floating
 
 
@@ -183,7 +183,7 @@ def _draw(x, op, draw):
 def uniform_(x, a=0.0, b=1.0, generator=None):
     """``torch.Tensor.uniform_(from, to)``: uniform samples in [a, b) from ``minigrad.random``'s generator."""
     return _draw(x, "uniform_", lambda: x.backend.uniform_(x.array, float(a), float(b),
-                                                            generator or default_generator()))
+                                                            resolve(generator)))
 
 
 def normal_(x, mean=0.0, std=1.0, generator=None):
@@ -191,7 +191,7 @@ def normal_(x, mean=0.0, std=1.0, generator=None):
     if std < 0:
         raise RuntimeError(f"normal_ expects std >= 0.0, but found std {std}")
     return _draw(x, "normal_", lambda: x.backend.normal_(x.array, float(mean), float(std),
-                                                          generator or default_generator()))
+                                                          resolve(generator)))
 
 
 class SetItem(Function):

@@ -1,3 +1,5 @@
-"""Utilities that are not ops: numerical gradient checking, a per-op profiler."""
+"""Utilities that are not ops: data loading (``minigrad.utils.data``, as ``torch.utils.data``), numerical
+gradient checking, a per-op profiler."""
 from .gradcheck import gradcheck, GradcheckError  # noqa: F401
 from .profiler import profile  # noqa: F401
+from . import data  # noqa: F401
