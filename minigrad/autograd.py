@@ -188,10 +188,10 @@ def _check_versions(fn):
                 f"an optimizer step, ...) after an op saved it; use an out-of-place op (x = x + ...) or .clone()")
 
 
-def _topological_order(root):
-    """Nodes reachable from ``root`` with each node after all its consumers, no recursion."""
+def _topological_order(roots):
+    """Nodes reachable from ``roots`` with each node after all its consumers, no recursion."""
     order, visited = [], set()
-    stack = [(root, False)]
+    stack = [(root, False) for root in reversed(roots)]
     while stack:
         node, children_done = stack.pop()
         if children_done:
@@ -209,33 +209,51 @@ def _topological_order(root):
     return order
 
 
-def backward(root, gradient=None, retain_graph=False):
-    """Accumulate d(root)/d(leaf) into every leaf's ``.grad``, as ``Tensor.backward``."""
+def _as_tuple(value):
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,)
+
+
+def _initial_grads(outputs, grad_outputs):
+    """{id(output): gradient array} for the walk: ones for a scalar output without a given gradient."""
     from .tensor import Tensor
 
-    if not root.requires_grad:
-        raise RuntimeError(
-            "element 0 of tensors does not require grad and does not have a grad_fn")
-    backend = root.backend
-    if gradient is None:
-        if root.numel() != 1:
-            raise RuntimeError(
-                f"grad can be implicitly created only for scalar outputs; "
-                f"backward() was called on a tensor of shape {tuple(root.shape)}: "
-                f"pass gradient= of that shape")
-        grad = backend.full(root.shape, 1.0, root.dtype)
-    else:
-        grad = gradient.array if isinstance(gradient, Tensor) else backend.asarray(gradient, root.dtype)
-        if tuple(grad.shape) != tuple(root.shape):
-            raise RuntimeError(
-                f"backward: gradient has shape {tuple(grad.shape)} but the tensor has "
-                f"shape {tuple(root.shape)}")
-    grads = {id(root): grad}
-    for node in _topological_order(root):
+    grad_outputs = (None,) * len(outputs) if grad_outputs is None else _as_tuple(grad_outputs)
+    if len(grad_outputs) != len(outputs):
+        raise RuntimeError(f"grad can be implicitly created only for scalar outputs: got {len(grad_outputs)} "
+                           f"gradients for {len(outputs)} outputs")
+    grads = {}
+    for index, (out, gradient) in enumerate(zip(outputs, grad_outputs)):
+        if not out.requires_grad:
+            raise RuntimeError(f"element {index} of tensors does not require grad and does not have a grad_fn")
+        backend = out.backend
+        if gradient is None:
+            if out.numel() != 1:
+                raise RuntimeError(
+                    f"grad can be implicitly created only for scalar outputs; backward() was called on a tensor "
+                    f"of shape {tuple(out.shape)}: pass gradient= of that shape")
+            grad = backend.full(out.shape, 1.0, out.dtype)
+        else:
+            grad = gradient.array if isinstance(gradient, Tensor) else backend.asarray(gradient, out.dtype)
+            if tuple(grad.shape) != tuple(out.shape):
+                raise RuntimeError(f"backward: gradient has shape {tuple(grad.shape)} but the tensor has "
+                                   f"shape {tuple(out.shape)}")
+        key = id(out)
+        grads[key] = grad if key not in grads else backend.add(grads[key], grad)
+    return grads
+
+
+def _walk(outputs, grads, retain_graph, captured=None):
+    """Propagate ``grads`` from ``outputs`` to the leaves. Without ``captured`` each leaf (and each tensor that
+    called ``retain_grad``) accumulates its gradient in ``.grad``; with it, the gradient reaching each tensor
+    whose id is in ``captured`` is stored there instead and no ``.grad`` changes (``autograd.grad``)."""
+    for node in _topological_order(outputs):
         g = grads.pop(id(node), None)
         if g is None:
             continue
-        if node._ctx is None or node._retains_grad:
+        if captured is not None:
+            if id(node) in captured:
+                captured[id(node)] = g
+        elif node._ctx is None or node._retains_grad:
             node._accumulate_grad(g)
         fn = node._ctx
         if fn is None:
@@ -263,3 +281,78 @@ def backward(root, gradient=None, retain_graph=False):
         if not retain_graph:
             # Free the saved arrays as soon as they have been used.
             fn.saved = None
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    """Accumulate d(tensors)/d(leaf) into every leaf's ``.grad``, as ``torch.autograd.backward`` (and
+    ``Tensor.backward``): ``tensors`` one tensor or several, ``grad_tensors`` their gradients."""
+    if create_graph:
+        raise NotImplementedError("create_graph=True (higher-order gradients) is not supported by minigrad")
+    if inputs is not None:
+        raise NotImplementedError("backward(inputs=...) is not supported by minigrad; use autograd.grad")
+    outputs = _as_tuple(tensors)
+    _walk(outputs, _initial_grads(outputs, grad_tensors), bool(retain_graph))
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
+         allow_unused=None, is_grads_batched=False, materialize_grads=False):
+    """The gradients of ``outputs`` with respect to ``inputs``, returned as a tuple and not accumulated in
+    ``.grad``, as ``torch.autograd.grad`` (first order: ``create_graph=True`` is not supported)."""
+    from .tensor import Tensor
+
+    if create_graph:
+        raise NotImplementedError("create_graph=True (higher-order gradients) is not supported by minigrad")
+    if is_grads_batched:
+        raise NotImplementedError("is_grads_batched=True is not supported by minigrad")
+    outputs, inputs = _as_tuple(outputs), _as_tuple(inputs)
+    for t in inputs:
+        if not isinstance(t, Tensor) or not t.requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    captured = {id(t): None for t in inputs}
+    _walk(outputs, _initial_grads(outputs, grad_outputs), bool(retain_graph), captured)
+    results = []
+    for t in inputs:
+        g = captured[id(t)]
+        if g is None:
+            if materialize_grads:
+                g = t.backend.full(t.shape, 0.0, t.dtype)
+            elif not (allow_unused or materialize_grads):
+                raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
+                                   "Set allow_unused=True if this is the desired behavior.")
+        results.append(None if g is None else Tensor._wrap(g, t.device))
+    return tuple(results)
+
+
+class inference_mode(_GradMode):
+    """``torch.inference_mode(mode=True)``: as ``no_grad`` here (context manager or decorator). minigrad has no
+    separate inference tensors, so tensors made inside may later take part in autograd, as after no_grad."""
+
+    def __init__(self, mode=True):
+        self.mode = not mode
+
+    def _fresh(self):
+        return inference_mode(not self.mode)
+
+
+def is_inference_mode_enabled():
+    """True inside ``inference_mode()`` (or ``no_grad``: minigrad does not tell them apart)."""
+    return not is_grad_enabled()
+
+
+class _VariableMeta(type):
+    def __instancecheck__(cls, instance):
+        from .tensor import Tensor
+        return isinstance(instance, Tensor)
+
+
+class Variable(metaclass=_VariableMeta):
+    """The deprecated ``torch.autograd.Variable``: ``Variable(t)`` is ``t`` (``requires_grad=True`` sets it);
+    every Tensor is an instance, as in PyTorch since 0.4."""
+
+    def __new__(cls, data, requires_grad=False, volatile=False):
+        from .tensor import Tensor
+        if not isinstance(data, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
+        if requires_grad:
+            data.requires_grad_(True)
+        return data

@@ -251,7 +251,7 @@ class Slow(mdata.Dataset):
 
 def test_timeout_dead_worker_and_early_exit():
     with pytest.raises(RuntimeError, match="timed out after 0.2 seconds"):
-        list(mdata.DataLoader(Slow(2.0), num_workers=1, timeout=0.2))
+        list(mdata.DataLoader(Slow(1.0), num_workers=1, timeout=0.2))
     with pytest.raises(RuntimeError, match="exited unexpectedly"):
         list(mdata.DataLoader(Slow(0.0), num_workers=1))
     for _ in mdata.DataLoader(Slow(0.0), num_workers=2):

@@ -1,5 +1,5 @@
 """``minigrad.nn``: modules (layers) and their functional forms, as ``torch.nn``."""
-from . import functional, init  # noqa: F401
+from . import functional, init, utils  # noqa: F401
 from .module import Module  # noqa: F401
 from .parameter import Parameter  # noqa: F401
 from .containers import *  # noqa: F401,F403

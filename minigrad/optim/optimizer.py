@@ -119,6 +119,8 @@ class Optimizer:
             p = by_index[int(i)]
             restored = {}
             for k, v in entry.items():
+                if isinstance(v, Tensor):  # a state from minigrad.load / torch.load holds tensors
+                    v = v.detach().cpu().numpy()
                 # "step" is a number (a 0-d array after an .npz round trip); every other entry is a tensor.
                 if isinstance(v, np.ndarray) and k != "step":
                     if tuple(v.shape) != tuple(p.shape):
