@@ -9,7 +9,7 @@ from .tensor import (Tensor, Size, float16, float32, float64, int32, int64, uint
                      long, double, _install_methods)
 from .creation import (tensor, as_tensor, from_numpy, zeros, ones, full, empty, randn, rand,  # noqa: F401
                        randint, randperm, arange, linspace, zeros_like, ones_like, full_like, randn_like, rand_like)
-from .ops.elementwise import (add, sub, mul, div, neg, pow, exp, log, sqrt, abs, clamp,  # noqa: F401,A004
+from .ops.elementwise import (add, sub, mul, div, neg, pow, exp, log, log1p, sqrt, abs, clamp,  # noqa: F401,A004
                               maximum, minimum, where, lt, le, gt, ge, eq, ne, isfinite, masked_fill)
 from .ops.integer import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403

@@ -167,3 +167,56 @@ def test_linear_default_init_matches_torch():
     for bias in (ours.bias.detach().numpy(), theirs.bias.detach().numpy()):  # 750 draws
         assert -bound <= bias.min() < -0.98 * bound and 0.98 * bound < bias.max() <= bound
         assert abs(bias.mean()) < 0.1 * bound
+
+
+@pytest.mark.parametrize("mean,std,a,b", [(0.0, 1.0, -2.0, 2.0), (0.5, 0.02, 0.46, 0.6), (0.0, 1.0, 1.0, 3.0)])
+def test_trunc_normal_has_torchs_law(mean, std, a, b):
+    ours, theirs = minigrad.empty(*SHAPE), torch.empty(SHAPE)
+    init.trunc_normal_(ours, mean, std, a, b)
+    torch.nn.init.trunc_normal_(theirs, mean, std, a, b)
+    ours, theirs = ours.numpy().astype(np.float64), theirs.numpy().astype(np.float64)
+    assert a <= ours.min() and ours.max() <= b
+    spread = b - a
+    assert a <= theirs.min() and theirs.max() <= b
+    for q in (0.001, 0.1, 0.5, 0.9, 0.999):  # the same law: quantiles within 1 % of [a, b]
+        assert abs(np.quantile(ours, q) - np.quantile(theirs, q)) < 0.01 * spread
+    assert abs(ours.mean() - theirs.mean()) < 0.01 * spread and abs(ours.std() - theirs.std()) < 0.01 * spread
+    with pytest.warns(UserWarning, match="more than 2 std"):
+        init.trunc_normal_(minigrad.empty(10), mean=5.0, std=1.0, a=-1.0, b=2.0)
+
+
+@pytest.mark.parametrize("shape", [(6, 4), (4, 6), (8, 3, 3, 3), (5, 5)])
+def test_orthogonal_is_torchs_construction(shape):
+    """The QR step and its sign fix are PyTorch's: the same normal sample gives PyTorch's matrix; and the
+    result is (semi-)orthogonal times the gain, as torch's."""
+    rows, cols = shape[0], int(np.prod(shape[1:]))
+    sample = np.random.default_rng(0).standard_normal((rows, cols))
+    flat = torch.tensor(sample.T if rows < cols else sample)
+    q, r = torch.linalg.qr(flat)
+    q = q * torch.diag(r, 0).sign()
+    expected = (q.T if rows < cols else q).numpy()
+    ours = init._orthonormal(sample.T).T if rows < cols else init._orthonormal(sample)
+    np.testing.assert_allclose(ours, expected, atol=1e-12)
+    weight = minigrad.empty(*shape)
+    init.orthogonal_(weight, gain=2.0)
+    flat = weight.numpy().reshape(rows, cols).astype(np.float64)
+    gram = flat @ flat.T if rows <= cols else flat.T @ flat
+    np.testing.assert_allclose(gram, 4.0 * np.eye(min(rows, cols)), atol=1e-5)
+    with pytest.raises(ValueError, match="2 or more dimensions"):
+        init.orthogonal_(minigrad.empty(3))
+
+
+@pytest.mark.parametrize("shape,groups", [((4, 4, 3, 3), 1), ((6, 2, 3), 2), ((4, 3, 3, 3, 3), 1), ((8, 2, 5, 4), 4)])
+def test_eye_and_dirac_equal_torch(shape, groups):
+    ours, theirs = minigrad.empty(*shape), torch.empty(shape)
+    init.dirac_(ours, groups)
+    torch.nn.init.dirac_(theirs, groups)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    ours, theirs = minigrad.empty(3, 5), torch.empty(3, 5)
+    np.testing.assert_array_equal(init.eye_(ours).numpy(), torch.nn.init.eye_(theirs).numpy())
+    with pytest.raises(ValueError):
+        init.dirac_(minigrad.empty(3, 3))
+    with pytest.raises(ValueError):
+        init.dirac_(minigrad.empty(3, 3, 3), groups=2)
+    with pytest.raises(ValueError):
+        init.eye_(minigrad.empty(3, 3, 3))

@@ -258,3 +258,61 @@ def test_dice_loss_gradcheck():
     x, = _f64(np.random.default_rng(0).standard_normal((2, 3, 2, 3)))
     t = minigrad.tensor(_targets((2, 3, 2, 3), 3))
     assert minigrad.gradcheck(lambda a: F.dice_loss(a, t), (x,))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("weighted", [False, True], ids=["", "weight"])
+def test_binary_cross_entropy_matches_torch(reduction, weighted):
+    rng = np.random.default_rng(4)
+    probs = rng.uniform(0.01, 0.99, (4, 3, 5)).astype(np.float32)
+    target = rng.uniform(0, 1, (4, 3, 5)).astype(np.float32)
+    weight = rng.uniform(0.5, 2, (3, 5)).astype(np.float32)
+    extra = [weight] if weighted else []
+
+    def run(lib, functional):
+        return lambda x, t, *w: functional.binary_cross_entropy(x, t, *w, reduction=reduction)
+    compare(run(minigrad, F), inputs=[probs, target] + extra, torch_fn=run(torch, TF), requires_grad=[True, True]
+            + [False] * len(extra))
+    module = nn.BCELoss(minigrad.tensor(weight) if weighted else None, reduction=reduction)
+    reference = torch.nn.BCELoss(torch.tensor(weight) if weighted else None, reduction=reduction)
+    np.testing.assert_allclose(module(minigrad.tensor(probs), minigrad.tensor(target)).detach().numpy(),
+                               reference(torch.tensor(probs), torch.tensor(target)).numpy(), rtol=1e-5)
+
+
+def test_binary_cross_entropy_clamps_its_logs_at_minus_100_as_torch():
+    probs = np.array([0.0, 1.0, 0.0, 1.0, 1e-30, 0.5], np.float32)
+    target = np.array([1.0, 0.0, 0.0, 1.0, 1.0, 0.3], np.float32)
+    compare(lambda x, t: F.binary_cross_entropy(x, t, reduction="none"), inputs=[probs, target],
+            torch_fn=lambda x, t: TF.binary_cross_entropy(x, t, reduction="none"), requires_grad=[True, False])
+    for bad in ([1.5], [-0.1]):
+        with pytest.raises(RuntimeError, match="between 0 and 1"):
+            F.binary_cross_entropy(minigrad.tensor(bad), minigrad.tensor([0.0]))
+    with pytest.raises(ValueError, match="same size"):
+        F.binary_cross_entropy(minigrad.tensor([0.5, 0.5]), minigrad.tensor([1.0]))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name,kwargs", [("smooth_l1_loss", {}), ("smooth_l1_loss", {"beta": 0.3}),
+                                         ("smooth_l1_loss", {"beta": 0.0}), ("huber_loss", {}),
+                                         ("huber_loss", {"delta": 2.5})], ids=str)
+def test_smooth_l1_and_huber_match_torch(reduction, name, kwargs):
+    x = np.array([[-3.0, -1.0, -0.4, 0.0, 0.2, 1.0, 2.4, 4.0]], np.float32) + np.float32(0.1)
+    t = np.zeros_like(x)
+    compare(lambda a, b: getattr(F, name)(a, b, reduction=reduction, **kwargs), inputs=[x, t],
+            torch_fn=lambda a, b: getattr(TF, name)(a, b, reduction=reduction, **kwargs))
+    compare(lambda a, b: getattr(F, name)(a, b, reduction=reduction, **kwargs), shapes=[(3, 4, 5), (3, 4, 5)],
+            torch_fn=lambda a, b: getattr(TF, name)(a, b, reduction=reduction, **kwargs))
+    module = {"smooth_l1_loss": "SmoothL1Loss", "huber_loss": "HuberLoss"}[name]
+    ours = getattr(nn, module)(reduction=reduction, **kwargs)(minigrad.tensor(x), minigrad.tensor(t))
+    theirs = getattr(torch.nn, module)(reduction=reduction, **kwargs)(torch.tensor(x), torch.tensor(t))
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.numpy(), rtol=1e-6)
+
+
+def test_softmax2d_and_activation_modules_match_torch():
+    compare(lambda x: nn.Softmax2d()(x), shapes=[(2, 3, 4, 5)], torch_fn=lambda x: torch.nn.Softmax2d()(x))
+    compare(lambda x: nn.Softmax2d()(x), shapes=[(3, 4, 5)], torch_fn=lambda x: torch.nn.Softmax2d()(x))
+    compare(lambda x: nn.Sigmoid()(x), shapes=[(3, 4)], torch_fn=lambda x: torch.nn.Sigmoid()(x))
+    compare(lambda x: nn.Softmax(dim=1)(x), shapes=[(3, 4)], torch_fn=lambda x: torch.nn.Softmax(dim=1)(x))
+    compare(lambda x: minigrad.log1p(x), shapes=[(30,)], low=-0.9, high=3.0, torch_fn=torch.log1p)
+    with pytest.raises(ValueError, match="3D or 4D"):
+        nn.Softmax2d()(minigrad.ones(2, 3))

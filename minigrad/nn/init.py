@@ -2,10 +2,13 @@
 import math
 import warnings
 
+import numpy as np
+
 from ..autograd import no_grad
+from ..random import resolve
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "constant_", "zeros_", "ones_", "xavier_uniform_",
-           "xavier_normal_", "kaiming_uniform_", "kaiming_normal_"]
+           "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "trunc_normal_", "orthogonal_", "eye_", "dirac_"]
 
 
 def calculate_gain(nonlinearity, param=None):
@@ -112,6 +115,81 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
         return tensor
     std = calculate_gain(nonlinearity, a) / math.sqrt(_calculate_correct_fan(tensor, mode))
     return normal_(tensor, 0.0, std, generator)
+
+
+def _normal_cdf(x):
+    return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
+
+
+@no_grad()
+def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
+    """``torch.nn.init.trunc_normal_``: N(mean, std²) restricted to [a, b] (a and b are absolute bounds, as in
+    PyTorch). Drawn by rejection in float64 (PyTorch inverts the CDF): the same distribution, other draws."""
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values "
+                      "may be incorrect.", stacklevel=2)
+    accepted = _normal_cdf((b - mean) / std) - _normal_cdf((a - mean) / std)
+    if accepted < 1e-6:
+        raise ValueError(f"trunc_normal_: [a, b] = [{a}, {b}] holds too little of N({mean}, {std}²) to sample it")
+    rng, n = resolve(generator), tensor.numel()
+    values = np.empty(0)
+    while values.size < n:
+        draws = rng.normal(mean, std, max(16, int((n - values.size) / accepted * 1.1)))
+        values = np.concatenate([values, draws[(draws >= a) & (draws <= b)]])
+    return tensor.copy_(_from_numpy(values[:n].reshape(tuple(tensor.shape))))
+
+
+def _from_numpy(values):
+    from ..creation import tensor
+    return tensor(values)
+
+
+def _orthonormal(matrix):
+    """Q of the QR decomposition of ``matrix`` (rows ≥ columns), each column's sign made that of R's diagonal
+    entry positive, as PyTorch's orthogonal_ does, so Q is uniformly distributed."""
+    q, r = np.linalg.qr(matrix)
+    return q * np.sign(np.diag(r))
+
+
+@no_grad()
+def orthogonal_(tensor, gain=1, generator=None):
+    """``torch.nn.init.orthogonal_``: a (semi-)orthogonal matrix over the tensor flattened to (size(0), rest),
+    from the QR decomposition of a normal sample, times ``gain``."""
+    if tensor.ndim < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    if tensor.numel() == 0:
+        return tensor
+    rows = tensor.shape[0]
+    cols = tensor.numel() // rows
+    sample = resolve(generator).standard_normal((rows, cols))
+    q = _orthonormal(sample.T).T if rows < cols else _orthonormal(sample)
+    return tensor.copy_(_from_numpy(q.reshape(tuple(tensor.shape)) * gain))
+
+
+@no_grad()
+def eye_(tensor):
+    """``torch.nn.init.eye_``: the identity on a 2-D tensor (ones on the diagonal)."""
+    if tensor.ndim != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    return tensor.copy_(_from_numpy(np.eye(*tuple(tensor.shape))))
+
+
+@no_grad()
+def dirac_(tensor, groups=1):
+    """``torch.nn.init.dirac_``: a convolution weight (3-, 4- or 5-D) that passes input channels through
+    unchanged (a one at each kernel's centre), in ``groups`` groups."""
+    if tensor.ndim not in (3, 4, 5):
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    shape = tuple(tensor.shape)
+    if shape[0] % groups != 0:
+        raise ValueError("dim 0 must be divisible by groups")
+    per_group = shape[0] // groups
+    weight = np.zeros(shape)
+    centre = tuple(s // 2 for s in shape[2:])
+    for g in range(groups):
+        for d in range(min(per_group, shape[1])):
+            weight[(g * per_group + d, d) + centre] = 1
+    return tensor.copy_(_from_numpy(weight))
 
 
 _fan_in_and_fan_out = _calculate_fan_in_and_fan_out  # the short name used by nn/conv.py

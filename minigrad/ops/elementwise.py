@@ -4,7 +4,7 @@ import numpy as np
 from ..autograd import Function
 from ..tensor import DTYPE_CATEGORY as _CATEGORY, Tensor, _is_floating, float32
 
-__all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sqrt", "abs", "clamp",
+__all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "log1p", "sqrt", "abs", "clamp",
            "maximum", "minimum", "where", "lt", "le", "gt", "ge", "eq", "ne", "isfinite", "masked_fill"]
 
 
@@ -198,6 +198,16 @@ class Log(Function):
         return self.B.div(g, self.saved[0])
 
 
+class Log1p(Function):
+    def forward(self, a):
+        self.save_for_backward(a)
+        return self.B.log1p(a)
+
+    def backward(self, g):
+        a = self.saved[0]
+        return self.B.div(g, self.B.add(a, self.B.scalar(1, a.dtype)))
+
+
 class Sqrt(Function):
     def forward(self, a):
         out = self.B.sqrt(a)
@@ -302,6 +312,11 @@ def exp(a):
 def log(a):
     """``torch.log`` (natural logarithm)."""
     return Log.apply(a)
+
+
+def log1p(a):
+    """``torch.log1p``: log(1 + a), exact for small a."""
+    return Log1p.apply(a)
 
 
 def sqrt(a):
@@ -413,7 +428,7 @@ METHODS = {
     "__mul__": mul, "__rmul__": _reflected(mul), "__truediv__": div, "__rtruediv__": _reflected(div),
     "__pow__": pow, "__rpow__": _reflected(pow), "__neg__": neg, "__abs__": abs,
     "__lt__": lt, "__le__": le, "__gt__": gt, "__ge__": ge, "__eq__": eq, "__ne__": ne,
-    "add": add, "sub": sub, "mul": mul, "div": div, "pow": pow, "neg": neg, "exp": exp, "log": log,
+    "add": add, "sub": sub, "mul": mul, "div": div, "pow": pow, "neg": neg, "exp": exp, "log": log, "log1p": log1p,
     "sqrt": sqrt, "abs": abs, "clamp": clamp, "clip": clamp, "maximum": maximum, "minimum": minimum,
     "lt": lt, "le": le, "gt": gt, "ge": ge, "eq": eq, "ne": ne, "isfinite": isfinite, "masked_fill": masked_fill,
 }

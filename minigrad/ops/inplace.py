@@ -91,7 +91,7 @@ def inplace_methods():
     from . import activation, elementwise as ew, integer
     pairs = {
         "add_": ew.add, "sub_": ew.sub, "mul_": ew.mul, "div_": ew.div, "pow_": ew.pow, "neg_": ew.neg,
-        "exp_": ew.exp, "log_": ew.log, "sqrt_": ew.sqrt, "abs_": ew.abs, "clamp_": ew.clamp, "clip_": ew.clamp,
+        "exp_": ew.exp, "log_": ew.log, "log1p_": ew.log1p, "sqrt_": ew.sqrt, "abs_": ew.abs, "clamp_": ew.clamp, "clip_": ew.clamp,
         "clamp_min_": lambda t, v: ew.clamp(t, min=v), "clamp_max_": lambda t, v: ew.clamp(t, max=v),
         "floor_divide_": integer.floor_divide, "remainder_": integer.remainder, "sign_": integer.sign,
         "bitwise_and_": integer.bitwise_and, "bitwise_or_": integer.bitwise_or, "bitwise_xor_": integer.bitwise_xor,

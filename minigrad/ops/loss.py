@@ -1,13 +1,14 @@
-"""Losses, as ``torch.nn.functional``: cross_entropy (one fused kernel), nll_loss, BCE with logits, MSE, L1, Dice."""
+"""Losses, as ``torch.nn.functional``: cross_entropy (one fused kernel), nll_loss, BCE (on probabilities and on
+logits), MSE, L1, smooth L1, Huber, Dice."""
 import numpy as np
 
 from ..autograd import Function
 from ..tensor import Tensor, int64
 from . import activation, reduce
-from .elementwise import abs, clamp, exp, log, mul, sub  # noqa: A004
+from .elementwise import abs, clamp, exp, log, mul, sub, where  # noqa: A004
 
-__all__ = ["cross_entropy", "nll_loss", "binary_cross_entropy_with_logits", "mse_loss", "l1_loss",
-           "dice_loss", "one_hot"]
+__all__ = ["cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "mse_loss",
+           "l1_loss", "smooth_l1_loss", "huber_loss", "dice_loss", "one_hot"]
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -116,6 +117,49 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):  
     return total if reduction == "sum" else total / picked_weight.sum()
 
 
+class BinaryCrossEntropy(Function):
+    """Per element -(t·log x + (1 − t)·log(1 − x)) with each log clamped at -100, and PyTorch's gradients:
+    g·(x − t) / max(x·(1 − x), 1e-12) for x, −g·logit(x) for t."""
+
+    def forward(self, x, t):
+        B = self.B
+        floor = B.scalar(-100, x.dtype)
+        with np.errstate(divide="ignore"):  # log(0) = -inf is expected here: clamped to -100 below
+            log_x = B.maximum(B.log(x), floor)
+            log_rest = B.maximum(B.log1p(B.neg(x)), floor)
+        self.save_for_backward(x, t)
+        return B.sub(B.mul(B.sub(t, B.scalar(1, x.dtype)), log_rest), B.mul(t, log_x))
+
+    def backward(self, g):
+        B = self.B
+        x, t = self.saved
+        one = B.scalar(1, x.dtype)
+        spread = B.maximum(B.mul(B.sub(one, x), x), B.scalar(1e-12, x.dtype))
+        grad_x = B.div(B.mul(g, B.sub(x, t)), spread) if self.needs_input_grad[0] else None
+        grad_t = None
+        if len(self.needs_input_grad) > 1 and self.needs_input_grad[1]:
+            with np.errstate(divide="ignore"):  # logit(0) = -inf, logit(1) = inf, as PyTorch's
+                grad_t = B.mul(B.neg(B.log(B.div(x, B.sub(one, x)))), g)
+        return grad_x, grad_t
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):  # noqa: A002
+    """``torch.nn.functional.binary_cross_entropy`` on probabilities in [0, 1], each log clamped at -100 as
+    PyTorch's, with an optional ``weight`` broadcast over the elements."""
+    _check_reduction("binary_cross_entropy", reduction)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(f"Using a target size ({tuple(target.shape)}) that is different to the input size "
+                         f"({tuple(input.shape)}) is deprecated. Please ensure they have the same size.")
+    if input.numel() and bool(((input < 0) | (input > 1)).any()):
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    if target.numel() and bool(((target < 0) | (target > 1)).any()):
+        raise RuntimeError("all elements of target should be between 0 and 1")
+    losses = BinaryCrossEntropy.apply(input, target)
+    if weight is not None:
+        losses = losses * weight
+    return _reduce(losses, reduction)
+
+
 def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):  # noqa: A002
     """``torch.nn.functional.binary_cross_entropy_with_logits``, stable for large logits, with ``pos_weight``."""
     _check_reduction("binary_cross_entropy_with_logits", reduction)
@@ -159,6 +203,29 @@ def l1_loss(input, target, reduction="mean"):  # noqa: A002
     _check_reduction("l1_loss", reduction)
     _check_same_shape("l1_loss", input, target)
     return _reduce(abs(sub(input, target)), reduction)
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):  # noqa: A002
+    """``torch.nn.functional.smooth_l1_loss``: 0.5·z²/beta where z = |input − target| < beta, else z − 0.5·beta
+    (plain L1 when beta is 0)."""
+    _check_reduction("smooth_l1_loss", reduction)
+    _check_same_shape("smooth_l1_loss", input, target)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    z = abs(sub(input, target))
+    if beta == 0:
+        return _reduce(z, reduction)
+    return _reduce(where(z < beta, 0.5 * z * z / beta, z - 0.5 * beta), reduction)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0):  # noqa: A002
+    """``torch.nn.functional.huber_loss``: 0.5·z² where z = |input − target| < delta, else delta·(z − 0.5·delta)."""
+    _check_reduction("huber_loss", reduction)
+    _check_same_shape("huber_loss", input, target)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    z = abs(sub(input, target))
+    return _reduce(where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta)), reduction)
 
 
 def one_hot(tensor, num_classes=-1):

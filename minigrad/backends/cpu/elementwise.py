@@ -4,7 +4,7 @@ numpy's ufuncs are already vectorised loops in C; they are the CPU kernels here.
 """
 import numpy as np
 
-__all__ = ["add", "sub", "mul", "div", "neg", "power", "exp", "log", "sqrt", "abs", "sign",
+__all__ = ["add", "sub", "mul", "div", "neg", "power", "exp", "log", "log1p", "sqrt", "abs", "sign",
            "clip", "where", "maximum", "minimum", "less", "less_equal", "greater",
            "greater_equal", "equal", "not_equal", "logical_not", "sum_to_shape",
            "scalar", "isfinite", "add_", "floor_divide", "remainder", "bitwise_and", "bitwise_or", "bitwise_xor"]
@@ -12,6 +12,7 @@ __all__ = ["add", "sub", "mul", "div", "neg", "power", "exp", "log", "sqrt", "ab
 add, sub, mul, neg, exp, log, sqrt, abs, sign = (np.add, np.subtract, np.multiply, np.negative,
                                                 np.exp, np.log, np.sqrt, np.abs, np.sign)
 power, maximum, minimum, where, isfinite = np.power, np.maximum, np.minimum, np.where, np.isfinite
+log1p = np.log1p
 less, less_equal, greater, greater_equal = np.less, np.less_equal, np.greater, np.greater_equal
 equal, not_equal, logical_not = np.equal, np.not_equal, np.logical_not
 # Python's // and % (numpy's floor_divide and remainder follow them, as PyTorch's floor_divide and remainder do)

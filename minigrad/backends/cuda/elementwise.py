@@ -16,7 +16,7 @@ from numba import cuda, float32, types
 from ._runtime import (BOOL, DIMS, F32, I64, MAX_DIMS, b1, i64, collapse, contiguous_strides, device_function,
                        empty, flat, grid, is_host_scalar, kernel, on_device, pad_dims)
 
-__all__ = ["add", "sub", "mul", "div", "neg", "power", "exp", "log", "sqrt", "abs", "sign",
+__all__ = ["add", "sub", "mul", "div", "neg", "power", "exp", "log", "log1p", "sqrt", "abs", "sign",
            "clip", "where", "maximum", "minimum", "less", "less_equal", "greater",
            "greater_equal", "equal", "not_equal", "logical_not", "sum_to_shape",
            "scalar", "isfinite", "add_", "floor_divide", "remainder", "bitwise_and", "bitwise_or", "bitwise_xor"]
@@ -24,7 +24,7 @@ __all__ = ["add", "sub", "mul", "div", "neg", "power", "exp", "log", "sqrt", "ab
 ADD, SUB, MUL, DIV, POW, MAX, MIN, FLOORDIV, REM = range(9)
 AND, OR, XOR = range(3)
 LT, LE, GT, GE, EQ, NE = range(6)
-NEG, EXP, LOG, SQRT, ABS, SIGN = range(6)
+NEG, EXP, LOG, SQRT, ABS, SIGN, LOG1P = range(7)
 
 
 def _arith_of(divide, floor_divide, remainder):
@@ -132,6 +132,10 @@ def _unary_op(op, x):
         return math.log(x)
     if op == SQRT:
         return float32(math.nan) if x < 0 else math.sqrt(x)
+    if op == LOG1P:
+        if x <= -1:
+            return float32(-math.inf) if x == -1 else float32(math.nan)
+        return math.log1p(x)
     if op == ABS:
         return x if x > 0 else -x  # (the builtin abs is shadowed by this module's own)
     # SIGN: x / x is 1 of x's own type; 0 and NaN pass through, as np.sign
@@ -375,6 +379,7 @@ def _unary_fn(ufunc, op):
 
 neg, exp, log = _unary_fn(np.negative, NEG), _unary_fn(np.exp, EXP), _unary_fn(np.log, LOG)
 sqrt, abs, sign = _unary_fn(np.sqrt, SQRT), _unary_fn(np.abs, ABS), _unary_fn(np.sign, SIGN)  # noqa: A001
+log1p = _unary_fn(np.log1p, LOG1P)
 
 
 def clip(a, low, high):
