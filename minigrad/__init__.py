@@ -18,7 +18,11 @@ from .ops.linalg import *  # noqa: F401,F403
 from .ops.activation import *  # noqa: F401,F403
 from .utils.gradcheck import gradcheck  # noqa: F401
 from . import nn, optim  # noqa: E402,F401
-from . import cuda, utils  # noqa: E402,F401
+from . import cuda, utils, amp, backends  # noqa: E402,F401
+from .amp import autocast  # noqa: E402,F401
+from .memory_format import (memory_format, contiguous_format, channels_last, channels_last_3d,  # noqa: E402,F401
+                            preserve_format)
+from .serialization import save, load  # noqa: E402,F401
 
 _install_methods()
 bool = bool_  # noqa: A001  torch.bool

@@ -292,10 +292,15 @@ class Tensor:
         return a if dtype is None else a.astype(dtype)
 
     def to(self, *args, **kwargs):
-        """Move to a device and/or cast to a dtype, as ``torch.Tensor.to``."""
+        """Move to a device and/or cast to a dtype, as ``torch.Tensor.to``; ``memory_format`` is accepted and keeps
+        the contiguous layout (see ``minigrad.memory_format``), ``non_blocking`` is accepted."""
+        from .memory_format import check
         from .ops.shape import to_device, to_dtype
         out = self
         dev, dtype = kwargs.get("device"), kwargs.get("dtype")
+        check(self, kwargs.get("memory_format"))
+        if kwargs.get("copy"):
+            out = self.clone()
         for a in args:
             if isinstance(a, (str, _device)):
                 dev = a

@@ -18,3 +18,6 @@ def get_backend(dev):
     from . import cuda
     cuda.ensure_available()
     return cuda
+
+
+from . import cudnn, mps  # noqa: E402,F401  (flags scripts set, as torch.backends.cudnn / .mps)

@@ -230,8 +230,12 @@ class Module:
                 p.grad.array = p.backend.full(p.shape, 0.0, p.grad.dtype)
 
     def to(self, *args, **kwargs):
-        """Move parameters and buffers in place to a device (and/or float dtype), as ``torch.nn.Module.to``."""
+        """Move parameters and buffers in place to a device (and/or float dtype), as ``torch.nn.Module.to``
+        (``memory_format`` applies to 4-D and 5-D tensors only, as PyTorch's; see ``minigrad.memory_format``)."""
+        fmt = kwargs.pop("memory_format", None)
         for t in list(self.parameters()) + list(self.buffers()):
+            if fmt is not None and t.ndim in (4, 5):
+                Tensor.to(t, memory_format=fmt)
             moved = Tensor.to(t.detach(), *args, **kwargs)
             if not t.is_floating_point() and moved.dtype != t.dtype:
                 moved = Tensor.to(t.detach(), moved.device)

@@ -230,9 +230,21 @@ class Contiguous(Function):
         return g
 
 
-def contiguous(x):
-    """``torch.Tensor.contiguous``: the tensor itself if already C-contiguous, else a contiguous copy."""
+def contiguous(x, memory_format=None):
+    """``torch.Tensor.contiguous``: the tensor itself if already C-contiguous, else a contiguous copy
+    (``memory_format`` accepted; the layout stays (N, C, H, W), see ``minigrad.memory_format``)."""
+    from ..memory_format import check
+    check(x, memory_format)
     return x if x.backend.is_contiguous(x.array) else Contiguous.apply(x)
+
+
+def is_contiguous(x, memory_format=None):
+    """``torch.Tensor.is_contiguous``: whether the values lie in memory in the order of ``memory_format``."""
+    from ..memory_format import channels_last, channels_last_3d, strides_follow
+    if memory_format in (channels_last, channels_last_3d):
+        order = (0,) + tuple(range(2, x.ndim)) + (1,)  # N, spatial..., C
+        return x.ndim in (4, 5) and strides_follow(x.array, order)
+    return x.backend.is_contiguous(x.array)
 
 
 class Clone(Function):
@@ -344,6 +356,6 @@ METHODS = {
     "expand": expand, "expand_as": lambda x, other: expand(x, tuple(other.shape)),
     "view_as": lambda x, other: view(x, tuple(other.shape)),
     "reshape_as": lambda x, other: reshape(x, tuple(other.shape)),
-    "contiguous": contiguous, "is_contiguous": lambda x: x.backend.is_contiguous(x.array), "clone": clone,
+    "contiguous": contiguous, "is_contiguous": is_contiguous, "clone": clone,
     "__getitem__": getitem, "split": split, "chunk": chunk,
 }

@@ -106,18 +106,17 @@ def _user_file_mode():
     return 0o666 & ~mask
 
 
-def save_state(path, tree):
-    """Write a tree of dicts/lists/tuples/numbers/strings/arrays/Tensors to ``path`` (.npz) atomically."""
-    arrays = {}
-    encoded = _encode(tree, "", arrays)
-    arrays["__tree__"] = np.array(json.dumps(encoded))
+def write_atomically(path, write):
+    """Call ``write(file)`` on a hidden temporary file beside ``path``, then rename it over ``path``: a crash at
+    any moment leaves the previous file whole. The new file gets the mode ``open()`` would give it."""
+    path = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
     _remove_stale_temporaries(path)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=_temporary_prefix(path), suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
+            write(f)
             f.flush()
             os.fchmod(f.fileno(), _user_file_mode())
             os.fsync(f.fileno())
@@ -126,6 +125,14 @@ def save_state(path, tree):
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
+
+
+def save_state(path, tree):
+    """Write a tree of dicts/lists/tuples/numbers/strings/arrays/Tensors to ``path`` (.npz) atomically."""
+    arrays = {}
+    encoded = _encode(tree, "", arrays)
+    arrays["__tree__"] = np.array(json.dumps(encoded))
+    write_atomically(path, lambda f: np.savez(f, **arrays))
 
 
 def _check_archive(path):

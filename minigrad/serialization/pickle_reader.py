@@ -1,0 +1,153 @@
+"""Read the pickle of a PyTorch checkpoint with an unpickler that admits only what a weights file needs.
+
+As ``torch.load(weights_only=True)``: the only globals the pickle may name are PyTorch's tensor-rebuilding
+functions and storage types, ``OrderedDict``, ``set``, ``_codecs.encode`` (bytes), ``torch.Size``,
+``torch.device`` and numpy scalars and dtypes. Any other global (``os.system``, ``builtins.eval``, a class) is
+refused with ``pickle.UnpicklingError`` before anything is called. Tensors come back as minigrad Tensors whose
+values are copied out of their storages after checking that every element lies inside the storage.
+"""
+import collections
+import io
+import math
+import pickle
+
+import numpy as np
+
+from ..tensor import Tensor
+from .pickle_writer import STORAGE_OF_DTYPE
+
+DTYPE_OF_STORAGE = {name: dtype for dtype, name in STORAGE_OF_DTYPE.items()}
+
+
+class StorageType:
+    """Stands for ``torch.FloatStorage`` and its kin in the pickle: only its dtype matters."""
+
+    def __init__(self, name):
+        self.name, self.dtype = name, DTYPE_OF_STORAGE[name]
+
+
+def _rebuild_tensor(storage, storage_offset, size, stride, requires_grad=False, backward_hooks=None,
+                    metadata=None):
+    """``torch._utils._rebuild_tensor_v2``: the tensor of ``size``/``stride`` starting at ``storage_offset``."""
+    size, stride = tuple(int(s) for s in size), tuple(int(s) for s in stride)
+    offset = int(storage_offset)
+    if len(size) != len(stride) or offset < 0 or any(s < 0 for s in size) or any(s < 0 for s in stride):
+        raise pickle.UnpicklingError(f"invalid tensor layout: size {size}, stride {stride}, offset {offset}")
+    if math.prod(size) == 0:
+        return Tensor._wrap(np.zeros(size, storage.dtype), "cpu", bool(requires_grad))
+    last = offset + sum((n - 1) * s for n, s in zip(size, stride))
+    if last >= storage.size:
+        raise pickle.UnpicklingError(f"tensor of size {size} and stride {stride} at offset {offset} reaches element "
+                                     f"{last} of a storage of {storage.size} elements")
+    view = np.lib.stride_tricks.as_strided(storage[offset:], size, tuple(s * storage.itemsize for s in stride),
+                                           writeable=False)
+    return Tensor._wrap(np.array(view, order="C"), "cpu", bool(requires_grad))
+
+
+def _rebuild_parameter(data, requires_grad, backward_hooks, state=None):
+    from ..nn.parameter import Parameter
+    return Parameter(data, requires_grad=bool(requires_grad))
+
+
+def _encode(text, encoding="latin1"):
+    if not isinstance(text, str) or encoding != "latin1":
+        raise pickle.UnpicklingError("_codecs.encode is admitted only to rebuild bytes (latin1)")
+    return text.encode("latin1")
+
+
+def _numpy_dtype(spec, align=False, copy=False):
+    dtype = np.dtype(spec)
+    if dtype.hasobject:
+        raise pickle.UnpicklingError("numpy object dtypes are not admitted")
+    return dtype
+
+
+def _numpy_scalar(dtype, raw=None):
+    if not isinstance(dtype, np.dtype) or dtype.hasobject or not isinstance(raw, bytes) or len(raw) != dtype.itemsize:
+        raise pickle.UnpicklingError("invalid numpy scalar")
+    return np.frombuffer(raw, dtype).astype(dtype.newbyteorder("="))[0]
+
+
+def _size(dims=()):
+    return tuple(int(d) for d in dims)
+
+
+def _device(kind, index=None):
+    return kind if index is None else f"{kind}:{index}"
+
+
+_ALLOWED = {
+    ("collections", "OrderedDict"): collections.OrderedDict,
+    ("torch._utils", "_rebuild_tensor_v2"): _rebuild_tensor,
+    ("torch._utils", "_rebuild_tensor"): _rebuild_tensor,
+    ("torch._utils", "_rebuild_parameter"): _rebuild_parameter,
+    ("torch._utils", "_rebuild_parameter_with_state"): _rebuild_parameter,
+    ("__builtin__", "set"): set, ("builtins", "set"): set,
+    ("_codecs", "encode"): _encode,
+    ("torch", "Size"): _size,
+    ("torch", "device"): _device,
+    ("numpy", "dtype"): _numpy_dtype,
+    ("numpy.core.multiarray", "scalar"): _numpy_scalar,
+    ("numpy._core.multiarray", "scalar"): _numpy_scalar,
+}
+
+
+class WeightsUnpickler(pickle._Unpickler):
+    """Python's unpickler restricted to the globals above, and BUILD (setting an object's state) to the attributes
+    of plain dicts (a state_dict's ``_metadata``); storages come from ``read_storage(key, dtype, n)``."""
+
+    dispatch = dict(pickle._Unpickler.dispatch)
+
+    def __init__(self, data, read_storage):
+        super().__init__(io.BytesIO(data))
+        self.read_storage = read_storage
+        self.storages = {}
+
+    def load_build(self):
+        state = self.stack.pop()
+        target = self.stack[-1]
+        if isinstance(target, np.dtype):  # a numpy scalar's dtype: only its byte order is taken from the state
+            if not isinstance(state, tuple) or len(state) < 2 or state[1] not in ("<", ">", "|", "="):
+                raise pickle.UnpicklingError("invalid numpy dtype state")
+            self.stack[-1] = target.newbyteorder(state[1]) if state[1] in "<>" else target
+            return
+        if not isinstance(target, dict) or not isinstance(state, dict) or not all(isinstance(k, str) for k in state):
+            raise pickle.UnpicklingError(f"setting the state of a {type(target).__name__} is not admitted")
+        for key, value in state.items():
+            setattr(target, key, value)
+
+    dispatch[pickle.BUILD[0]] = load_build
+
+    def find_class(self, module, name):
+        if module == "torch" and name in DTYPE_OF_STORAGE:
+            return StorageType(name)
+        found = _ALLOWED.get((module, name))
+        if found is None:
+            raise pickle.UnpicklingError(
+                f"Weights only load failed: unsupported global {module}.{name}. minigrad.load reads tensors, "
+                f"numbers, strings and containers only (as torch.load(weights_only=True)); nothing else is run.")
+        return found
+
+    def persistent_load(self, pid):
+        if not (isinstance(pid, tuple) and len(pid) == 5 and pid[0] == "storage"
+                and isinstance(pid[1], StorageType) and isinstance(pid[2], str)):
+            raise pickle.UnpicklingError(f"unsupported persistent id {pid!r}")
+        _, kind, key, _location, numel = pid
+        if key not in self.storages:
+            self.storages[key] = self.read_storage(key, kind.dtype, int(numel))
+        return self.storages[key]
+
+
+def loads(data, read_storage):
+    """The object pickled in ``data``, tensors read through ``read_storage``."""
+    try:
+        return WeightsUnpickler(data, read_storage).load()
+    except pickle.UnpicklingError:
+        raise
+    except (EOFError, TypeError, ValueError, KeyError, IndexError, AttributeError, struct_error()) as error:
+        raise pickle.UnpicklingError(f"corrupt checkpoint pickle ({type(error).__name__}: {error})") from None
+
+
+def struct_error():
+    import struct
+    return struct.error

@@ -1,0 +1,137 @@
+"""Write the pickle of a PyTorch checkpoint (``data.pkl``), opcode by opcode, without torch.
+
+Only what a weights file holds is written: dicts (``OrderedDict`` kept), lists, tuples, strings, bytes,
+numbers, booleans, None, sets, and tensors, each as PyTorch writes one: a call of
+``torch._utils._rebuild_tensor_v2`` on a storage named by a persistent id ``('storage', torch.FloatStorage,
+key, 'cpu', numel)``, whose bytes go to the archive's ``data/<key>`` record. Protocol 2, as ``torch.save``.
+"""
+import collections
+import math
+import struct
+
+import numpy as np
+
+from ..tensor import Tensor
+
+# numpy dtype -> the PyTorch storage class that names it in a checkpoint.
+STORAGE_OF_DTYPE = {
+    np.dtype("float32"): "FloatStorage", np.dtype("float64"): "DoubleStorage", np.dtype("float16"): "HalfStorage",
+    np.dtype("int64"): "LongStorage", np.dtype("int32"): "IntStorage", np.dtype("int16"): "ShortStorage",
+    np.dtype("int8"): "CharStorage", np.dtype("uint8"): "ByteStorage", np.dtype("bool"): "BoolStorage",
+}
+
+
+class _Writer:
+    def __init__(self):
+        self.out = bytearray(b"\x80\x02")  # PROTO 2
+        self.storages = []  # contiguous little-endian arrays, in key order
+
+    def emit(self, obj):
+        if obj is None:
+            self.out += b"N"
+        elif obj is True or obj is False:
+            self.out += b"\x88" if obj else b"\x89"
+        elif isinstance(obj, (int, np.integer)) and not isinstance(obj, (bool, np.bool_)):
+            self.integer(int(obj))
+        elif isinstance(obj, (float, np.floating)):
+            self.out += b"G" + struct.pack(">d", float(obj))
+        elif isinstance(obj, np.bool_):
+            self.emit(bool(obj))
+        elif isinstance(obj, str):
+            self.string(obj)
+        elif isinstance(obj, (bytes, bytearray)):  # protocol 2 has no bytes opcode: _codecs.encode, as Python writes
+            self.global_("_codecs", "encode")
+            self.string(bytes(obj).decode("latin1"))
+            self.string("latin1")
+            self.out += b"\x86R"
+        elif isinstance(obj, (Tensor, np.ndarray)):
+            self.tensor(obj)
+        elif isinstance(obj, dict):
+            if isinstance(obj, collections.OrderedDict):
+                self.global_("collections", "OrderedDict")
+                self.out += b")R"
+            else:
+                self.out += b"}"
+            self.items(obj.items())
+        elif isinstance(obj, list):
+            self.out += b"]"
+            if obj:
+                self.out += b"("
+                for item in obj:
+                    self.emit(item)
+                self.out += b"e"
+        elif isinstance(obj, tuple):
+            self.out += b"("
+            for item in obj:
+                self.emit(item)
+            self.out += b"t"
+        elif type(obj) is set:  # (torch.load(weights_only=True) admits set, not frozenset)
+            self.global_("__builtin__", "set")
+            self.emit(sorted(obj, key=repr))
+            self.out += b"\x85R"
+        else:
+            raise TypeError(f"minigrad.save stores tensors, numpy arrays, numbers, strings, bytes and (nested) "
+                            f"dicts, lists, tuples and sets, what torch.load(weights_only=True) reads; got "
+                            f"{type(obj).__name__}")
+
+    def integer(self, value):
+        if 0 <= value < 256:
+            self.out += b"K" + bytes([value])
+        elif -2 ** 31 <= value < 2 ** 31:
+            self.out += b"J" + struct.pack("<i", value)
+        else:
+            raw = value.to_bytes(value.bit_length() // 8 + 1, "little", signed=True)
+            self.out += b"\x8a" + bytes([len(raw)]) + raw
+
+    def string(self, text):
+        raw = text.encode("utf-8", "surrogatepass")
+        self.out += b"X" + struct.pack("<I", len(raw)) + raw
+
+    def global_(self, module, name):
+        self.out += b"c" + f"{module}\n{name}\n".encode()
+
+    def items(self, pairs):
+        pairs = list(pairs)
+        if pairs:
+            self.out += b"("
+            for key, value in pairs:
+                self.emit(key)
+                self.emit(value)
+            self.out += b"u"
+
+    def tensor(self, value):
+        if isinstance(value, Tensor):
+            requires_grad = bool(value.requires_grad)
+            array = value.detach().cpu().numpy()
+        else:
+            requires_grad, array = False, value
+        if array.dtype not in STORAGE_OF_DTYPE:
+            raise TypeError(f"minigrad.save: dtype {array.dtype} has no PyTorch storage type")
+        array = np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<"), copy=False)
+        key = str(len(self.storages))
+        self.storages.append(array)
+        strides = tuple(math.prod(array.shape[i + 1:]) for i in range(array.ndim))
+        self.global_("torch._utils", "_rebuild_tensor_v2")
+        self.out += b"("  # the arguments: storage, offset, size, stride, requires_grad, backward hooks
+        self.out += b"("
+        self.string("storage")
+        self.global_("torch", STORAGE_OF_DTYPE[array.dtype.newbyteorder("=")])
+        self.string(key)
+        self.string("cpu")
+        self.integer(array.size)
+        self.out += b"tQ"  # BINPERSID: the storage is loaded by key
+        self.integer(0)
+        self.emit(tuple(array.shape))
+        self.emit(strides)
+        self.emit(requires_grad)
+        self.global_("collections", "OrderedDict")
+        self.out += b")R"
+        self.out += b"tR"
+
+
+def dumps(obj):
+    """(the pickle's bytes, the storages' arrays by key) for ``obj``."""
+    writer = _Writer()
+    writer.emit(obj)
+    writer.out += b"."
+    return bytes(writer.out), writer.storages
