@@ -209,6 +209,16 @@ def _topological_order(roots):
     return order
 
 
+def _leading_to(order, targets):
+    """Ids of the nodes in ``order`` (consumers first) that are in ``targets`` or have a parent that leads there."""
+    leading = set()
+    for node in reversed(order):
+        if id(node) in targets or (node._ctx is not None and
+                                   any(id(parent) in leading for parent in node._ctx.parents)):
+            leading.add(id(node))
+    return leading
+
+
 def _as_tuple(value):
     return tuple(value) if isinstance(value, (tuple, list)) else (value,)
 
@@ -245,8 +255,11 @@ def _initial_grads(outputs, grad_outputs):
 def _walk(outputs, grads, retain_graph, captured=None):
     """Propagate ``grads`` from ``outputs`` to the leaves. Without ``captured`` each leaf (and each tensor that
     called ``retain_grad``) accumulates its gradient in ``.grad``; with it, the gradient reaching each tensor
-    whose id is in ``captured`` is stored there instead and no ``.grad`` changes (``autograd.grad``)."""
-    for node in _topological_order(outputs):
+    whose id is in ``captured`` is stored there instead and no ``.grad`` changes (``autograd.grad``): then only
+    the ops between the outputs and those tensors run (and free their saved arrays), as in PyTorch."""
+    order = _topological_order(outputs)
+    leads_to_input = _leading_to(order, captured) if captured is not None else None
+    for node in order:
         g = grads.pop(id(node), None)
         if g is None:
             continue
@@ -256,7 +269,8 @@ def _walk(outputs, grads, retain_graph, captured=None):
         elif node._ctx is None or node._retains_grad:
             node._accumulate_grad(g)
         fn = node._ctx
-        if fn is None:
+        if fn is None or (leads_to_input is not None and
+                          not any(id(parent) in leads_to_input for parent in fn.parents)):
             continue
         if fn.saved is None:
             raise RuntimeError(

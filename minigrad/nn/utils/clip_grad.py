@@ -60,8 +60,9 @@ def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
     dtype = grads[0].dtype.type
     total = dtype(total_norm.item() if isinstance(total_norm, Tensor) else total_norm)
     coefficient = min(dtype(max_norm) / (total + dtype(1e-6)), dtype(1.0))
-    for g in grads:
-        g.mul_(float(coefficient))
+    with np.errstate(invalid="ignore"):  # an infinite gradient times 0 is NaN, silently, as in PyTorch
+        for g in grads:
+            g.mul_(float(coefficient))
 
 
 def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
