@@ -4,7 +4,7 @@ from ._threads import THREAD_ENV_SET as _THREAD_ENV_SET  # first: thread setting
 from .autograd import (no_grad, enable_grad, is_grad_enabled, set_grad_enabled, inference_mode,  # noqa: F401
                        is_inference_mode_enabled)
 from .device import device  # noqa: F401
-from .random import manual_seed, get_rng_state, set_rng_state, Generator  # noqa: F401
+from .random import manual_seed, initial_seed, seed, get_rng_state, set_rng_state, Generator  # noqa: F401
 from .tensor import (Tensor, Size, float16, float32, float64, int32, int64, uint8, bool_,  # noqa: F401
                      long, double, _install_methods)
 from .creation import (tensor, as_tensor, from_numpy, zeros, ones, full, empty, randn, rand,  # noqa: F401

@@ -12,15 +12,30 @@ import time
 import numpy as np
 
 _generator = np.random.default_rng(0)
+_initial_seed = 0
 
 _MT_MULTIPLIER = 1812433253  # the multiplier of MT19937's seeding recurrence (init_genrand)
 
 
 def manual_seed(seed):
     """Seed everything minigrad draws at random (init, randn, dropout...), as ``torch.manual_seed``."""
-    global _generator
-    _generator = np.random.default_rng(int(seed))
+    global _generator, _initial_seed
+    _initial_seed = int(seed)
+    _generator = np.random.default_rng(_initial_seed)
     return _generator
+
+
+def initial_seed():
+    """The seed the global generator was last seeded with, as ``torch.initial_seed`` (in a DataLoader worker:
+    ``base_seed + worker_id``, as PyTorch's)."""
+    return _initial_seed
+
+
+def seed():
+    """Seed the global generator from a non-deterministic source and return that seed, as ``torch.seed``."""
+    new_seed = int(np.random.SeedSequence().generate_state(1, np.uint64)[0]) % 2 ** 63
+    manual_seed(new_seed)
+    return new_seed
 
 
 def default_generator():

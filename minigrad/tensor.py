@@ -26,7 +26,7 @@ def _is_floating(dtype):
 
 
 def _unpickle_tensor(values, device, requires_grad):
-    return Tensor._wrap(get_backend(_device(device)).from_numpy(np.ascontiguousarray(values)), device, requires_grad)
+    return Tensor._wrap(get_backend(_device(device)).from_numpy(np.asarray(values, order="C")), device, requires_grad)
 
 
 class Tensor:

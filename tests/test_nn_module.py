@@ -78,8 +78,8 @@ def test_state_dict_keys_and_order_equal_torch(name):
     sd = ours.state_dict()
     assert list(sd) == list(theirs.state_dict())
     for key, value in theirs.state_dict().items():
-        assert isinstance(sd[key], np.ndarray) and sd[key].shape == tuple(value.shape)
-        assert sd[key].dtype == value.numpy().dtype
+        assert isinstance(sd[key], minigrad.Tensor) and tuple(sd[key].shape) == tuple(value.shape)
+        assert sd[key].dtype == value.numpy().dtype and not sd[key].requires_grad
     assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
     assert [n for n, _ in ours.named_buffers()] == [n for n, _ in theirs.named_buffers()]
     assert [n for n, _ in ours.named_children()] == [n for n, _ in theirs.named_children()]
@@ -117,25 +117,29 @@ def test_round_trip_back_to_torch(name):
         ours.train()
         ours(minigrad.randn(4, 3, 2, 2))  # running statistics and num_batches_tracked move
     theirs = THEIRS[name]()
-    theirs.load_state_dict({k: torch.from_numpy(v) for k, v in ours.state_dict().items()})
+    theirs.load_state_dict({k: torch.from_numpy(v.numpy()) for k, v in ours.state_dict().items()})
     for key, value in theirs.state_dict().items():
-        np.testing.assert_array_equal(value.numpy(), ours.state_dict()[key], err_msg=key)
-        assert value.dtype == torch.from_numpy(ours.state_dict()[key]).dtype
+        np.testing.assert_array_equal(value.numpy(), ours.state_dict()[key].numpy(), err_msg=key)
+        assert value.dtype == torch.from_numpy(ours.state_dict()[key].numpy()).dtype
 
 
-def test_state_dict_returns_copies():
-    model = nn.Linear(2, 2)
-    sd = model.state_dict()
-    sd["weight"][...] = 42.0
-    assert not (model.weight.detach().numpy() == 42.0).any()
-    loaded = {k: v.copy() for k, v in sd.items()}
+def test_state_dict_shares_memory_and_load_copies_as_torch():
+    model, reference = nn.Linear(2, 2), torch.nn.Linear(2, 2)
+    for m in (model, reference):
+        sd = m.state_dict()
+        sd["weight"][...] = 42.0  # detached tensors looking into the parameters, as torch's
+        assert (m.weight.detach().numpy() == 42.0).all() and not sd["weight"].requires_grad
+        assert m.state_dict(keep_vars=True)["weight"] is m.weight
+    loaded = {k: v.clone() for k, v in model.state_dict().items()}
+    loaded["weight"][...] = 7.0
     model.load_state_dict(loaded)
     loaded["weight"][...] = 0.0
-    assert (model.weight.detach().numpy() == 42.0).all()  # load copies too
+    assert (model.weight.detach().numpy() == 7.0).all()  # load copies
+    assert list(model.state_dict(prefix="net.")) == ["net.weight", "net.bias"]
 
 
 def _snapshot(model):
-    return {k: v.copy() for k, v in model.state_dict().items()}
+    return {k: v.numpy().copy() for k, v in model.state_dict().items()}
 
 
 def test_load_state_dict_errors_list_every_problem_and_change_nothing():
@@ -171,7 +175,7 @@ def test_load_state_dict_non_strict_returns_key_lists():
     before = _snapshot(model)
     with pytest.raises(RuntimeError, match="size mismatch for 0.bias"):
         model.load_state_dict({"0.weight": np.zeros((2, 3), np.float32), "0.bias": np.zeros(5)}, strict=False)
-    np.testing.assert_array_equal(model.state_dict()["0.weight"], before["0.weight"])
+    np.testing.assert_array_equal(model.state_dict()["0.weight"].numpy(), before["0.weight"])
 
 
 def test_load_state_dict_accepts_tensors_and_keeps_dtypes():

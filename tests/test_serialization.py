@@ -78,7 +78,7 @@ def test_minigrad_checkpoint_loads_in_torch_with_weights_only(tmp_path):
     checkpoint = {"model": ours.state_dict(), "optimizer": optimizer.state_dict(), "epoch": 3, "best": 0.5,
                   "names": ["a", "b"], "shape": (2, 3), "flags": {3}, "blob": b"ab", "none": None,
                   "mask": minigrad.tensor([True, False]), "ids": np.arange(4, dtype=np.int32), "big": -2 ** 65,
-                  "plain": collections.OrderedDict(x=minigrad.zeros(0, 3))}
+                  "plain": collections.OrderedDict(x=minigrad.zeros(0, 3)), "scalar": minigrad.tensor(3.5)}
     path = tmp_path / "ours.pth"
     minigrad.save(checkpoint, path)
     reference = torch.load(path, weights_only=True)
@@ -86,7 +86,7 @@ def test_minigrad_checkpoint_loads_in_torch_with_weights_only(tmp_path):
     assert reference["flags"] == {3} and reference["blob"] == b"ab" and reference["big"] == -2 ** 65
     assert reference["shape"] == (2, 3) and reference["names"] == ["a", "b"] and reference["none"] is None
     assert reference["mask"].dtype == torch.bool and reference["ids"].dtype == torch.int32
-    assert tuple(reference["plain"]["x"].shape) == (0, 3)
+    assert tuple(reference["plain"]["x"].shape) == (0, 3) and reference["scalar"].shape == ()
     theirs = _torch_net()
     theirs.load_state_dict(reference["model"])
     for (name, ours_value), theirs_value in zip(ours.state_dict().items(), theirs.state_dict().values()):
@@ -123,6 +123,8 @@ def test_safetensors_both_ways(tmp_path):
     theirs = load_file(str(tmp_path / "ours.safetensors"))
     for name, value in model.state_dict().items():
         np.testing.assert_array_equal(theirs[name], np.asarray(value))
+    minigrad.save({"step": minigrad.tensor(2)}, tmp_path / "scalar.safetensors")
+    assert load_file(str(tmp_path / "scalar.safetensors"))["step"].shape == ()
     arrays = {"a": np.arange(6, dtype=np.float64).reshape(2, 3), "b": np.array([True, False]),
               "c": np.zeros((0, 2), np.int64)}
     save_file(arrays, str(tmp_path / "theirs.safetensors"))

@@ -172,13 +172,13 @@ def test_state_dict_round_trips_both_ways():
     minigrad.manual_seed(5)
     fresh = UNet(3, 4, (3, 6))
     back = TorchUNet(3, 4, (3, 6))
-    back.load_state_dict({k: torch.tensor(v) for k, v in fresh.state_dict().items()})
+    back.load_state_dict({k: torch.tensor(v.numpy()) for k, v in fresh.state_dict().items()})
     fresh.eval()
     back.eval()
     with torch.no_grad(), minigrad.no_grad():
         assert_close(fresh(minigrad.tensor(x)), back(torch.tensor(x)), 1e-4, 1e-4, "minigrad -> torch")
     for key, value in fresh.state_dict().items():
-        np.testing.assert_array_equal(back.state_dict()[key].numpy(), value, err_msg=key)
+        np.testing.assert_array_equal(back.state_dict()[key].numpy(), value.numpy(), err_msg=key)
 
 
 def test_unpadded_variant_shapes():

@@ -147,7 +147,8 @@ def test_iterable_dataset_equals_torch(workers, batch_size, drop_last):
     [[True, 1], [False, 2]],
     [np.float32(1.5), np.float32(2.5)],
     [np.array([1, 2], np.int32), np.array([3, 4], np.int32)],
-], ids=["tuple", "dict", "namedtuple", "list", "numpy-scalar", "int32"])
+    [np.array(1.5), np.array(2.5)],
+], ids=["tuple", "dict", "namedtuple", "list", "numpy-scalar", "int32", "0-d"])
 def test_default_collate_equals_torch(batch):
     assert as_lists(mdata.default_collate(batch)) == as_lists(tdata.default_collate(batch))
     assert as_lists(mdata.default_convert(batch[0])) == as_lists(tdata.default_convert(batch[0]))

@@ -164,10 +164,14 @@ class Module:
                         found[dot + name] = t
         return found
 
-    def state_dict(self):
-        """Parameters and persistent buffers by dotted name, as numpy arrays (copies), in PyTorch's key order."""
-        return OrderedDict((key, np.array(t.detach().cpu().numpy(), copy=True))
-                           for key, t in self._state_tensors().items())
+    def state_dict(self, destination=None, prefix="", keep_vars=False):
+        """Parameters and persistent buffers by dotted name, in PyTorch's key order, as ``torch.nn.Module.state_dict``:
+        detached tensors sharing the module's memory (the parameters themselves with ``keep_vars=True``), so a
+        snapshot that must not follow training needs a copy (``copy.deepcopy`` or ``{k: v.clone()}``)."""
+        out = OrderedDict() if destination is None else destination
+        for key, t in self._state_tensors().items():
+            out[prefix + key] = t if keep_vars else t.detach()
+        return out
 
     def load_state_dict(self, state_dict, strict=True):
         """Copy values (numpy arrays or Tensors) into parameters and buffers, as ``torch.nn.Module.load_state_dict``.

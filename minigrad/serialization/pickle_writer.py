@@ -107,7 +107,7 @@ class _Writer:
             requires_grad, array = False, value
         if array.dtype not in STORAGE_OF_DTYPE:
             raise TypeError(f"minigrad.save: dtype {array.dtype} has no PyTorch storage type")
-        array = np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<"), copy=False)
+        array = np.asarray(array, order="C").astype(array.dtype.newbyteorder("<"), copy=False)  # (0-d stays 0-d)
         key = str(len(self.storages))
         self.storages.append(array)
         strides = tuple(math.prod(array.shape[i + 1:]) for i in range(array.ndim))

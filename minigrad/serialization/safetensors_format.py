@@ -22,7 +22,7 @@ def write(file, tensors, metadata=None):
     if metadata:
         header["__metadata__"] = {str(k): str(v) for k, v in metadata.items()}
     for name in sorted(tensors, key=lambda n: (-np.asarray(_array(tensors[n])).dtype.itemsize, n)):
-        array = np.ascontiguousarray(_array(tensors[name]))
+        array = np.asarray(_array(tensors[name]), order="C")
         if array.dtype not in _CODE_OF_DTYPE:
             raise TypeError(f"{name}: dtype {array.dtype} cannot be stored in .safetensors")
         raw = array.astype(array.dtype.newbyteorder("<"), copy=False).tobytes()

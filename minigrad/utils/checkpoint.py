@@ -211,6 +211,14 @@ def load_checkpoint(path):
     return tree
 
 
+def _copied(state):
+    if isinstance(state, Tensor):
+        return np.array(state.detach().cpu().numpy(), copy=True)
+    if isinstance(state, dict):
+        return type(state)((k, _copied(v)) for k, v in state.items())
+    return state
+
+
 def _config_mismatches(saved, expected):
     return [f"{k}: checkpoint has {saved.get(k)!r}, this run has {v!r}"
             for k, v in expected.items() if saved.get(k) != v]
@@ -231,7 +239,9 @@ def restore_checkpoint(path, model, optimizer=None, scheduler=None, loader=None,
         raise CheckpointError(f"{path} does not match this run: " + "; ".join(problems))
     targets = [(name, obj) for name, obj in (("model", model), ("optimizer", optimizer),
                                              ("scheduler", scheduler), ("loader", loader)) if obj is not None]
-    backups = [(name, obj, obj.state_dict()) for name, obj in targets]
+    # Copies: a module's state_dict() shares the module's memory, and the restore below must bring back the values
+    # from before the load.
+    backups = [(name, obj, _copied(obj.state_dict())) for name, obj in targets]
     rng_backup = get_rng_state()
     try:
         for name, obj in targets:

@@ -66,7 +66,7 @@ def default_convert(data):
     """Numpy arrays (at any depth of dicts, tuples and lists) to Tensors, as ``torch.utils.data.default_convert``:
     what a DataLoader with ``batch_size=None`` hands out."""
     if isinstance(data, np.ndarray) and data.dtype.kind not in "USO":
-        return from_numpy(np.ascontiguousarray(data))
+        return from_numpy(np.asarray(data, order="C"))  # (0-d stays 0-d)
     if isinstance(data, np.generic) and data.dtype.kind not in "USO":
         return tensor(data)
     if isinstance(data, collections.abc.Mapping):
