@@ -59,8 +59,8 @@ def parse_args(argv=None):
     a("--palette", help="colours of the classes in colour masks, in class order: 'r,g,b r,g,b ...' or a file "
       "holding that")
     a("--no-augment", action="store_true", help="no random flips and 90° rotations of training images")
-    a("--workers", type=int, choices=(0, 1), default=1, help="1: prepare batches in a background thread while "
-      "the network trains; 0: in the main thread (default: 1)")
+    a("--workers", type=int, default=1, help="worker processes that prepare batches while the network trains; "
+      "0: in the main process (default: 1)")
     a("--no-progress", action="store_true", help="no progress bars (e.g. in log files)")
     args = p.parse_args(argv)
     for name in ("classes", "image_size", "batch_size", "epochs", "train_images", "val_images"):

@@ -1,4 +1,5 @@
-"""Elementwise ops with broadcasting: + - * / ** neg exp log sqrt abs clamp, and comparisons."""
+"""Elementwise arithmetic with broadcasting: + - * / ** neg exp log log1p sqrt abs clamp maximum minimum (comparisons
+and selection are in compare.py)."""
 import numpy as np
 
 from ..autograd import Function
@@ -336,89 +337,6 @@ def clamp(a, min=None, max=None):  # noqa: A002
     return Clamp.apply(a, low=min, high=max)
 
 
-class Where(Function):
-    """a where the condition holds, b elsewhere; each gradient goes only where its side was taken, so an inf or
-    NaN in the branch not taken reaches neither the output nor the gradients (as in PyTorch)."""
-
-    def forward(self, cond, a, b):
-        self.shapes = (cond.shape, a.shape, b.shape)
-        self.save_for_backward(cond)
-        return self.B.where(cond, a, b)
-
-    def backward(self, g):
-        (cond,) = self.saved
-        B = self.B
-        zero = B.scalar(0, g.dtype)
-        ga = B.where(cond, g, zero) if self.needs_input_grad[1] else None
-        gb = B.where(cond, zero, g) if self.needs_input_grad[2] else None
-        return (None,) + tuple(None if x is None else B.sum_to_shape(x, s) for x, s in zip((ga, gb), self.shapes[1:]))
-
-
-def where(condition, a, b):
-    """``torch.where(condition, a, b)``: broadcasting, differentiable in a and b (a or b may be a number)."""
-    a, b = _operands(a, b)
-    cond = condition if isinstance(condition, Tensor) else Tensor(condition, device=a.device)
-    if cond.dtype != np.dtype(bool):
-        cond = cond.to(bool)
-    try:
-        np.broadcast_shapes(tuple(cond.shape), tuple(a.shape), tuple(b.shape))
-    except ValueError:
-        raise RuntimeError(f"where: shapes {tuple(cond.shape)}, {tuple(a.shape)} and {tuple(b.shape)} cannot be "
-                           f"broadcast together") from None
-    return Where.apply(cond, a, b)
-
-
-def _compare(name):
-    def op(a, b):
-        if b is None or isinstance(b, (str, bytes, dict, set)):
-            # t == None is False (and t != None True), as in PyTorch: the comparison is not defined
-            return NotImplemented
-        a, b = _operands(a, b)
-        if a.device != b.device:
-            raise RuntimeError(f"{name}: expected both tensors on one device, got {a.device} and {b.device}")
-        _check_broadcast(name, a, b)
-        return Tensor._wrap(getattr(a.backend, name)(a.array, b.array), a.device)
-    op.__name__ = name
-    op.__doc__ = f"Elementwise comparison, as ``torch.{name}``; returns a bool tensor."
-    return op
-
-
-lt, le, gt, ge = (_compare("less"), _compare("less_equal"), _compare("greater"), _compare("greater_equal"))
-eq, ne = _compare("equal"), _compare("not_equal")
-
-
-def isfinite(a):
-    """``torch.isfinite``: a bool tensor (all true for integer tensors)."""
-    if not _is_floating(a.dtype):
-        return Tensor._wrap(a.backend.full(a.shape, True, np.dtype(bool)), a.device)
-    return Tensor._wrap(a.backend.isfinite(a.array), a.device)
-
-
-def logical_not_array(a):
-    """The raw bool array of ``not a`` for a bool tensor a."""
-    return a.backend.logical_not(a.array)
-
-
-def masked_fill(x, mask, value):
-    """``torch.Tensor.masked_fill``: value where the bool mask (broadcast to x) is true; gradient to x elsewhere."""
-    if not isinstance(mask, Tensor) or mask.dtype != np.dtype(bool):
-        raise RuntimeError(f"masked_fill only supports boolean masks, but got mask with dtype "
-                           f"{getattr(mask, 'dtype', type(mask).__name__)}")
-    if isinstance(value, Tensor):
-        if value.ndim != 0:
-            raise RuntimeError(f"masked_fill only supports a 0-dimensional value tensor, but got tensor with "
-                               f"{value.ndim} dimension(s).")
-        value = value.item()
-    try:
-        if np.broadcast_shapes(tuple(mask.shape), tuple(x.shape)) != tuple(x.shape):
-            raise ValueError
-    except ValueError:
-        raise RuntimeError(f"masked_fill: the mask of shape {tuple(mask.shape)} cannot be broadcast to the "
-                           f"tensor's shape {tuple(x.shape)}") from None
-    value = Tensor._wrap(x.backend.scalar(value, x.dtype), x.device)
-    return where(mask, value, x)
-
-
 def _reflected(fn):
     return lambda self, other: fn(other, self)
 
@@ -427,8 +345,9 @@ METHODS = {
     "__add__": add, "__radd__": _reflected(add), "__sub__": sub, "__rsub__": _reflected(sub),
     "__mul__": mul, "__rmul__": _reflected(mul), "__truediv__": div, "__rtruediv__": _reflected(div),
     "__pow__": pow, "__rpow__": _reflected(pow), "__neg__": neg, "__abs__": abs,
-    "__lt__": lt, "__le__": le, "__gt__": gt, "__ge__": ge, "__eq__": eq, "__ne__": ne,
     "add": add, "sub": sub, "mul": mul, "div": div, "pow": pow, "neg": neg, "exp": exp, "log": log, "log1p": log1p,
     "sqrt": sqrt, "abs": abs, "clamp": clamp, "clip": clamp, "maximum": maximum, "minimum": minimum,
-    "lt": lt, "le": le, "gt": gt, "ge": ge, "eq": eq, "ne": ne, "isfinite": isfinite, "masked_fill": masked_fill,
 }
+
+# Comparisons and selection live in compare.py; imported here too, as they were always reachable from this module.
+from .compare import where, lt, le, gt, ge, eq, ne, isfinite, logical_not_array, masked_fill  # noqa: E402,F401

@@ -71,7 +71,8 @@ def test_one_hot():
     ("SGD", dict(lr=0.1)), ("SGD", dict(lr=0.1, momentum=0.9, weight_decay=0.01)),
     ("SGD", dict(lr=0.1, momentum=0.9, nesterov=True)), ("SGD", dict(lr=0.1, momentum=0.5, dampening=0.3)),
     ("Adam", dict(lr=0.01)), ("Adam", dict(lr=0.01, weight_decay=0.1, amsgrad=True)),
-    ("AdamW", dict(lr=0.01, weight_decay=0.1)), ("Adam", dict(lr=0.01, maximize=True))], ids=str)
+    ("AdamW", dict(lr=0.01, weight_decay=0.1)), ("Adam", dict(lr=0.01, maximize=True)),
+    ("RMSprop", dict(lr=0.01, momentum=0.5, centered=True)), ("Adagrad", dict(lr=0.1, lr_decay=0.01))], ids=str)
 def test_optimizer_steps_match_torch(name, kwargs):
     rng = np.random.default_rng(4)
     start = rng.standard_normal((3, 4)).astype(np.float32)
@@ -85,3 +86,29 @@ def test_optimizer_steps_match_torch(name, kwargs):
         topt.step()
         assert p.device == "cuda"
         np.testing.assert_allclose(p.detach().numpy(), q.detach().numpy(), atol=1e-6, rtol=1e-5)
+
+
+def test_binary_cross_entropy_smooth_l1_huber_and_log1p():
+    rng = np.random.default_rng(5)
+    probs = rng.uniform(0.05, 0.95, (2, 3)).astype(np.float32)
+    target = rng.uniform(0, 1, (2, 3)).astype(np.float32)
+    compare_cuda(lambda x, t: F.binary_cross_entropy(x, t), inputs=[probs, target], requires_grad=[True, True],
+                 torch_fn=lambda x, t: TF.binary_cross_entropy(x, t))
+    compare_cuda(lambda a, b: F.smooth_l1_loss(a, b, beta=0.5), shapes=[(2, 3), (2, 3)],
+                 torch_fn=lambda a, b: TF.smooth_l1_loss(a, b, beta=0.5))
+    compare_cuda(lambda a, b: F.huber_loss(a, b, delta=0.7), shapes=[(2, 3), (2, 3)],
+                 torch_fn=lambda a, b: TF.huber_loss(a, b, delta=0.7))
+    compare_cuda(lambda x: x.log1p(), shapes=[(2, 3)], low=-0.9, high=2.0)
+
+
+def test_gradient_clipping_on_cuda():
+    grad = np.array([[3.0, -4.0], [0.0, 12.0]], np.float32)
+    p = minigrad.zeros(2, 2, device="cuda", requires_grad=True)
+    p.grad = minigrad.tensor(grad, device="cuda")
+    q = torch.zeros(2, 2, requires_grad=True)
+    q.grad = torch.tensor(grad)
+    total = minigrad.nn.utils.clip_grad_norm_([p], 1.0)
+    reference = torch.nn.utils.clip_grad_norm_([q], 1.0)
+    assert total.device == "cuda" and p.grad.device == "cuda"
+    np.testing.assert_allclose(total.item(), reference.item(), rtol=1e-6)
+    np.testing.assert_allclose(p.grad.numpy(), q.grad.numpy(), rtol=1e-6)
