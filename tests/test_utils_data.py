@@ -237,15 +237,15 @@ def test_worker_exception_is_raised_with_its_traceback_and_workers_end():
 
 
 class Slow(mdata.Dataset):
-    def __init__(self, delay):
-        self.delay = delay
+    def __init__(self, delay, die_at=None):
+        self.delay, self.die_at = delay, die_at
 
     def __len__(self):
         return 100
 
     def __getitem__(self, i):
         time.sleep(self.delay)
-        if i == 3:
+        if i == self.die_at:
             os._exit(3)  # a worker that dies without a word (killed, out of memory)
         return np.float32(i)
 
@@ -254,7 +254,7 @@ def test_timeout_dead_worker_and_early_exit():
     with pytest.raises(RuntimeError, match="timed out after 0.2 seconds"):
         list(mdata.DataLoader(Slow(1.0), num_workers=1, timeout=0.2))
     with pytest.raises(RuntimeError, match="exited unexpectedly"):
-        list(mdata.DataLoader(Slow(0.0), num_workers=1))
+        list(mdata.DataLoader(Slow(0.0, die_at=3), num_workers=1))
     for _ in mdata.DataLoader(Slow(0.0), num_workers=2):
         break
     assert multiprocessing.active_children() == []
