@@ -13,6 +13,7 @@ import threading
 _state = threading.local()
 # The active minigrad.utils.profiler.profile, if any: it times each op's forward and backward.
 _profiler = None
+_callbacks = []  # run when the current backward pass ends (queue_callback)
 
 
 def is_grad_enabled():
@@ -268,6 +269,9 @@ def _walk(outputs, grads, retain_graph, captured=None):
                 captured[id(node)] = g
         elif node._ctx is None or node._retains_grad:
             node._accumulate_grad(g)
+            if node._hooks:
+                for hook in list(node._hooks.values()):
+                    hook(node)
         fn = node._ctx
         if fn is None or (leads_to_input is not None and
                           not any(id(parent) in leads_to_input for parent in fn.parents)):
@@ -305,7 +309,19 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     if inputs is not None:
         raise NotImplementedError("backward(inputs=...) is not supported by minigrad; use autograd.grad")
     outputs = _as_tuple(tensors)
-    _walk(outputs, _initial_grads(outputs, grad_tensors), bool(retain_graph))
+    try:
+        _walk(outputs, _initial_grads(outputs, grad_tensors), bool(retain_graph))
+        callbacks = list(_callbacks)
+    finally:
+        _callbacks.clear()
+    for callback in callbacks:
+        callback()
+
+
+def queue_callback(callback):
+    """Run ``callback()`` once the current backward pass has finished, as PyTorch's engine callbacks
+    (DistributedDataParallel completes its all-reduces there, before ``backward()`` returns)."""
+    _callbacks.append(callback)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,

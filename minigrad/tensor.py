@@ -25,6 +25,16 @@ def _is_floating(dtype):
     return dtype in _FLOATS
 
 
+class _RemovableHandle:
+    """What ``register_*_hook`` returns: ``remove()`` unregisters the hook."""
+
+    def __init__(self, hooks, key):
+        self.hooks, self.key = hooks, key
+
+    def remove(self):
+        self.hooks.pop(self.key, None)
+
+
 def _unpickle_tensor(values, device, requires_grad):
     return Tensor._wrap(get_backend(_device(device)).from_numpy(np.asarray(values, order="C")), device, requires_grad)
 
@@ -37,7 +47,7 @@ class Tensor:
     """
 
     __slots__ = ("array", "device", "requires_grad", "_grad", "_ctx", "_retains_grad", "_version_box", "_base",
-                 "__weakref__")
+                 "_hooks", "__weakref__")
     __array_priority__ = 1000  # numpy scalars on the left defer to Tensor's reflected ops
 
     def __init__(self, data, dtype=None, device="cpu", requires_grad=False):
@@ -59,6 +69,7 @@ class Tensor:
         self._retains_grad = False
         self._version_box = [0]
         self._base = None
+        self._hooks = None
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
@@ -74,6 +85,7 @@ class Tensor:
         t._retains_grad = False
         t._version_box = [0]
         t._base = None
+        t._hooks = None
         t.requires_grad = requires_grad
         return t
 
@@ -198,6 +210,17 @@ class Tensor:
         if not self.requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         self._retains_grad = True
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """Call ``hook(tensor)`` each time backward has accumulated into this leaf's ``.grad``, as PyTorch's (what
+        DistributedDataParallel starts its all-reduces from). Returns a handle whose ``remove()`` undoes it."""
+        if self._ctx is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if self._hooks is None:
+            self._hooks = {}
+        key = object()
+        self._hooks[key] = hook
+        return _RemovableHandle(self._hooks, key)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate gradients of this tensor into the leaves' ``.grad``, as ``torch.Tensor.backward``."""

@@ -1,0 +1,169 @@
+"""Collectives on minigrad tensors, in place, as ``torch.distributed``'s: broadcast, all_reduce, reduce,
+all_gather, gather, and their object forms. The values travel through MPI from host memory (a CUDA tensor is
+copied to the host and back; MPI's CUDA awareness is not assumed)."""
+import numpy as np
+
+from .group import default_group
+
+__all__ = ["ReduceOp", "broadcast", "all_reduce", "reduce", "all_gather", "gather", "all_gather_object",
+           "broadcast_object_list", "Work"]
+
+
+class ReduceOp:
+    """The reductions of ``all_reduce`` and ``reduce``, as ``torch.distributed.ReduceOp``."""
+
+    SUM, AVG, PRODUCT, MIN, MAX = "sum", "avg", "product", "min", "max"
+
+
+def _mpi_op(op):
+    from mpi4py import MPI
+    table = {ReduceOp.SUM: MPI.SUM, ReduceOp.AVG: MPI.SUM, ReduceOp.PRODUCT: MPI.PROD, ReduceOp.MIN: MPI.MIN,
+             ReduceOp.MAX: MPI.MAX}
+    if op not in table:
+        raise ValueError(f"unknown reduce op {op!r}; use ReduceOp.SUM, AVG, PRODUCT, MIN or MAX")
+    return table[op]
+
+
+class Work:
+    """What ``async_op=True`` returns: ``wait()`` completes the operation (here, collectives run at the call)."""
+
+    def __init__(self, finish=None):
+        self._finish = finish
+
+    def wait(self, timeout=None):
+        if self._finish is not None:
+            self._finish()
+            self._finish = None
+        return True
+
+    def is_completed(self):
+        return self._finish is None
+
+
+def host_values(t):
+    """A contiguous CPU tensor's own array (a collective then works in place); else a contiguous host copy."""
+    if t.device.type == "cpu" and t.array.flags.c_contiguous:
+        return t.array
+    return np.ascontiguousarray(t.backend.to_numpy(t.array))
+
+
+def write_back(t, values):
+    """Put ``values`` into ``t``'s storage (in place: aliases see them) and count it as an in-place change."""
+    if t.device.type == "cpu":
+        if values is not t.array:
+            t.array[...] = values
+    else:
+        t.array = t.backend.from_numpy(np.ascontiguousarray(values))
+    t._bump_version()
+
+
+def _done(async_op):
+    return Work() if async_op else None
+
+
+def broadcast(tensor, src, group=None, async_op=False):
+    """Every rank's ``tensor`` takes rank ``src``'s values."""
+    comm = default_group().comm
+    if comm is not None:
+        values = host_values(tensor)
+        comm.Bcast(values, root=src)
+        write_back(tensor, values)
+    return _done(async_op)
+
+
+def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
+    """Every rank's ``tensor`` becomes the reduction (sum by default) over the ranks; ``AVG`` divides the sum by
+    the number of ranks (floating point tensors)."""
+    group_ = default_group()
+    if op == ReduceOp.AVG and tensor.dtype.kind != "f":
+        raise ValueError("ReduceOp.AVG needs a floating point tensor")
+    values = host_values(tensor)
+    if group_.comm is not None:
+        from mpi4py import MPI
+        group_.comm.Allreduce(MPI.IN_PLACE, values, op=_mpi_op(op))
+    else:
+        _mpi_op_check(op)
+    if op == ReduceOp.AVG:
+        values /= values.dtype.type(group_.size)
+    write_back(tensor, values)
+    return _done(async_op)
+
+
+def _mpi_op_check(op):
+    if op not in (ReduceOp.SUM, ReduceOp.AVG, ReduceOp.PRODUCT, ReduceOp.MIN, ReduceOp.MAX):
+        raise ValueError(f"unknown reduce op {op!r}; use ReduceOp.SUM, AVG, PRODUCT, MIN or MAX")
+
+
+def reduce(tensor, dst, op=ReduceOp.SUM, group=None, async_op=False):
+    """Rank ``dst``'s ``tensor`` becomes the reduction over the ranks; the others keep theirs."""
+    group_ = default_group()
+    values = host_values(tensor)
+    if group_.comm is not None:
+        from mpi4py import MPI
+        if group_.rank == dst:
+            group_.comm.Reduce(MPI.IN_PLACE, values, op=_mpi_op(op), root=dst)
+        else:
+            group_.comm.Reduce(values.copy(), None, op=_mpi_op(op), root=dst)
+    else:
+        _mpi_op_check(op)
+    if group_.rank == dst:
+        if op == ReduceOp.AVG:
+            values /= values.dtype.type(group_.size)
+        write_back(tensor, values)
+    return _done(async_op)
+
+
+def _check_list(name, tensors, like, size):
+    if len(tensors) != size:
+        raise ValueError(f"{name}: expected a list of {size} tensors (one per rank), got {len(tensors)}")
+    for t in tensors:
+        if tuple(t.shape) != tuple(like.shape) or t.dtype != like.dtype:
+            raise ValueError(f"{name}: every tensor must have shape {tuple(like.shape)} and dtype {like.dtype}, "
+                             f"got {tuple(t.shape)} {t.dtype}")
+
+
+def all_gather(tensor_list, tensor, group=None, async_op=False):
+    """``tensor_list[i]`` takes rank i's ``tensor`` on every rank."""
+    group_ = default_group()
+    _check_list("all_gather", tensor_list, tensor, group_.size)
+    values = host_values(tensor)
+    gathered = np.empty((group_.size,) + values.shape, values.dtype)
+    if group_.comm is not None:
+        group_.comm.Allgather(values, gathered)
+    else:
+        gathered[0] = values
+    for out, part in zip(tensor_list, gathered):
+        write_back(out, part)
+    return _done(async_op)
+
+
+def gather(tensor, gather_list=None, dst=0, group=None, async_op=False):
+    """On rank ``dst``, ``gather_list[i]`` takes rank i's ``tensor``."""
+    group_ = default_group()
+    values = host_values(tensor)
+    is_root = group_.rank == dst
+    if is_root:
+        _check_list("gather", gather_list or [], tensor, group_.size)
+    gathered = np.empty((group_.size,) + values.shape, values.dtype) if is_root else None
+    if group_.comm is not None:
+        group_.comm.Gather(values, gathered, root=dst)
+    elif is_root:
+        gathered[0] = values
+    if is_root:
+        for out, part in zip(gather_list, gathered):
+            write_back(out, part)
+    return _done(async_op)
+
+
+def all_gather_object(object_list, obj, group=None):
+    """``object_list[i]`` becomes rank i's ``obj`` (pickled between the job's own processes)."""
+    group_ = default_group()
+    gathered = group_.comm.allgather(obj) if group_.comm is not None else [obj]
+    object_list[:len(gathered)] = gathered
+
+
+def broadcast_object_list(object_list, src=0, group=None, device=None):
+    """Every rank's ``object_list`` takes rank ``src``'s entries (pickled between the job's own processes)."""
+    group_ = default_group()
+    if group_.comm is not None:
+        object_list[:] = group_.comm.bcast(list(object_list), root=src)
