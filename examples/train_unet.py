@@ -10,6 +10,13 @@ accuracy, per-class IoU, mIoU, Dice), appends them to OUT/metrics.jsonl and save
 OUT/checkpoint.npz (and OUT/best.npz, the best mIoU so far). Ctrl-C finishes the current step,
 saves a checkpoint and exits; --resume continues exactly where it stopped. At the end it draws
 OUT/curves.png and OUT/predictions.png (input | truth | prediction).
+
+    mpiexec -n 4 python examples/train_unet.py --distributed   # data-parallel over 4 processes (MPI)
+
+With --distributed (pip install minigrad[distributed]) every process trains on its share of each batch, the
+gradients are averaged (DistributedDataParallel) and the BatchNorm statistics taken over the whole batch
+(SyncBatchNorm), so N processes train as one process would with the same --batch-size; rank 0 alone shows
+progress and writes the metrics, checkpoints and pictures.
 """
 import argparse
 import json
@@ -39,7 +46,8 @@ def parse_args(argv=None):
       "are resized to it (default: 64)")
     a("--features", type=int, nargs="+", default=[16, 32, 64, 128],
       help="channels of each U-Net level; the paper uses 64 128 256 512 (default: 16 32 64 128)")
-    a("--batch-size", type=int, default=8, help="images per training step (default: 8)")
+    a("--batch-size", type=int, default=8, help="images per training step; with --distributed the global batch, "
+      "split evenly over the processes (default: 8)")
     a("--epochs", type=int, default=20, help="total number of epochs, counting those of a resumed run (default: 20)")
     a("--lr", type=float, default=2e-3, help="learning rate (default: 2e-3)")
     a("--optimizer", choices=("adam", "sgd"), default="adam", help="Adam, or SGD with momentum 0.9 (default: adam)")
@@ -62,6 +70,8 @@ def parse_args(argv=None):
     a("--workers", type=int, default=1, help="worker processes that prepare batches while the network trains; "
       "0: in the main process (default: 1)")
     a("--no-progress", action="store_true", help="no progress bars (e.g. in log files)")
+    a("--distributed", action="store_true", help="data-parallel training over the processes started by "
+      "'mpiexec -n N' (or srun); needs pip install minigrad[distributed]")
     args = p.parse_args(argv)
     for name in ("classes", "image_size", "batch_size", "epochs", "train_images", "val_images"):
         if getattr(args, name) < (2 if name == "classes" else 1):
@@ -73,9 +83,11 @@ def parse_args(argv=None):
 
 
 def build_data(args):
-    """Training and validation loaders, class names and the normalisation used."""
-    from minigrad.data import DataLoader, SegmentationFolder, SyntheticShapes, parse_palette
+    """Training and validation loaders, class names and the normalisation used. Distributed, each rank loads
+    its shard of every global batch (DistributedSampler) and every world-size-th validation image."""
+    from minigrad.data import DataLoader, SegmentationFolder, Subset, SyntheticShapes, parse_palette
     from minigrad.data import transforms as T
+    from minigrad.utils.data.distributed import DistributedSampler
 
     synthetic = args.data == "synthetic"
     mean, std = (SYNTHETIC_MEAN, SYNTHETIC_STD) if synthetic else (IMAGENET_MEAN, IMAGENET_STD)
@@ -103,36 +115,61 @@ def build_data(args):
             raise SystemExit(f"error: {error}")
         names = ["background"] + [f"class {i}" for i in range(1, args.classes)]
     batch = min(args.batch_size, len(train))
-    train_loader = DataLoader(train, batch_size=batch, shuffle=True, drop_last=True, seed=args.seed,
-                              num_workers=args.workers)
+    if args.distributed:
+        if batch % args.world_size:
+            raise SystemExit(f"error: --batch-size {batch} (the global batch) does not split evenly over "
+                             f"{args.world_size} processes")
+        sampler = DistributedSampler(train, args.world_size, args.rank, shuffle=True, seed=args.seed,
+                                     drop_last=True)
+        train_loader = DataLoader(train, batch_size=batch // args.world_size, sampler=sampler, drop_last=True,
+                                  num_workers=args.workers)
+        args.val_total = len(val)
+        val = Subset(val, range(args.rank, len(val), args.world_size))
+    else:
+        train_loader = DataLoader(train, batch_size=batch, shuffle=True, drop_last=True, seed=args.seed,
+                                  num_workers=args.workers)
     val_loader = DataLoader(val, batch_size=args.batch_size, num_workers=args.workers)
     return train_loader, val_loader, names, mean, std
 
 
 class StopRequest:
-    """The first Ctrl-C asks the loop to stop after the current step (and save); a second one stops at once."""
+    """The first Ctrl-C (or SIGTERM, as a batch system sends) asks the loop to stop after the current step (and
+    save); a second one stops at once. Distributed, ``agreed()`` tells every rank whether any rank was asked."""
 
-    def __init__(self):
-        self.requested = False
+    def __init__(self, distributed=False, rank=0):
+        self.requested, self.distributed, self.rank = False, distributed, rank
 
     def __enter__(self):
-        self.previous = signal.signal(signal.SIGINT, self._handle)
+        self.previous = {sig: signal.signal(sig, self._handle) for sig in (signal.SIGINT, signal.SIGTERM)}
         return self
 
     def _handle(self, signum, frame):
-        if self.requested:
+        if self.requested and signum == signal.SIGINT:  # a repeated SIGTERM (launchers forward it) still waits
             raise KeyboardInterrupt
         self.requested = True
-        print("\nCtrl-C: finishing this step, then saving a checkpoint (Ctrl-C again to quit at once)",
-              file=sys.stderr, flush=True)
+        if self.rank == 0:
+            print(f"\n{signal.Signals(signum).name}: finishing this step, then saving a checkpoint (Ctrl-C again "
+                  "to quit at once)", file=sys.stderr, flush=True)
+
+    def agreed(self):
+        """Whether to stop now; distributed, the ranks agree (a stop asked of one rank stops all at one step)."""
+        if self.distributed:
+            import minigrad
+            import minigrad.distributed as dist
+            flag = minigrad.tensor([1.0 if self.requested else 0.0])
+            dist.all_reduce(flag, op=dist.ReduceOp.MAX)
+            self.requested = bool(flag.item())
+        return self.requested
 
     def __exit__(self, *exc):
-        signal.signal(signal.SIGINT, self.previous)
+        for sig, handler in self.previous.items():
+            signal.signal(sig, handler)
         return False
 
 
-def evaluate(model, loader, num_classes, device):
-    """Mean validation loss and the segmentation scores, in eval mode without gradients."""
+def evaluate(model, loader, num_classes, device, distributed=False):
+    """Mean validation loss and the segmentation scores, in eval mode without gradients; distributed, the
+    confusion matrix and the loss are summed over the ranks' shards first."""
     import minigrad
     import minigrad.nn.functional as F
     from minigrad.utils.metrics import SegmentationMetrics
@@ -146,6 +183,12 @@ def evaluate(model, loader, num_classes, device):
             count += len(images)
             metrics.update(logits.argmax(dim=1), masks)
     model.train()
+    if distributed:
+        import minigrad.distributed as dist
+        dist.all_reduce(minigrad.from_numpy(metrics.confusion))
+        sums = minigrad.tensor([total, float(count)], dtype=minigrad.float64)
+        dist.all_reduce(sums)
+        total, count = sums.tolist()
     scores = metrics.compute()
     for key in ("iou", "dice"):  # a class absent from truth and prediction has no score: null in the JSON
         scores[key] = [None if v != v else v for v in scores[key]]
@@ -179,6 +222,7 @@ class Training:
         from minigrad.utils.plotting import default_palette
 
         self.args, self.started = args, time.perf_counter()
+        self.lead = args.rank == 0  # the process that prints and writes files
         minigrad.manual_seed(args.seed)
         self.train_loader, self.val_loader, self.class_names, self.mean, self.std = build_data(args)
         self.config = {"data": args.data, "classes": args.classes, "image_size": args.image_size,
@@ -186,11 +230,17 @@ class Training:
                        "std": list(self.std), "class_names": self.class_names,
                        "palette": default_palette(args.classes).tolist(), "seed": args.seed,
                        "optimizer": args.optimizer, "scheduler": args.scheduler, "lr": args.lr,
-                       "batch_size": self.train_loader.batch_size}
+                       "batch_size": self.train_loader.batch_size * args.world_size}
         try:
             self.model = UNet(3, args.classes, args.features).to(args.device)
         except Exception as error:  # e.g. --device cuda on a machine without a GPU
             raise SystemExit(f"error: cannot use device {args.device!r}: {error}")
+        self.net = self.model  # what the training step calls: the model, or its DistributedDataParallel
+        if args.distributed:
+            from minigrad.nn import SyncBatchNorm
+            from minigrad.nn.parallel import DistributedDataParallel
+            self.model = SyncBatchNorm.convert_sync_batchnorm(self.model)
+            self.net = DistributedDataParallel(self.model)
         params, optim = self.model.parameters(), minigrad.optim
         self.optimizer = optim.Adam(params, lr=args.lr, weight_decay=args.weight_decay) if args.optimizer == "adam" \
             else optim.SGD(params, lr=args.lr, momentum=0.9, weight_decay=args.weight_decay)
@@ -213,10 +263,13 @@ class Training:
             self.scheduler.T_max = self.total_steps  # the cosine ends with this run's --epochs
         self.start_epoch, self.history = ckpt["epoch"], list(ckpt["extra"].get("history", []))
         self.partial = dict(ckpt["extra"].get("partial", self.partial))
-        print(f"resumed {path}: epoch {self.start_epoch}"
-              + (f", {self.partial['steps']} steps into the next" if self.partial["steps"] else ""))
+        self.say(f"resumed {path}: epoch {self.start_epoch}"
+                 + (f", {self.partial['steps']} steps into the next" if self.partial["steps"] else ""))
 
     def save(self, path, epoch, partial=None):
+        """Rank 0 writes (atomically); the model's keys are those of a one-process run, so any N resumes it."""
+        if not self.lead:
+            return
         from minigrad.utils.checkpoint import save_checkpoint
         save_checkpoint(path, self.model, self.optimizer, epoch=epoch, config=self.config, scheduler=self.scheduler,
                         loader=self.train_loader,
@@ -229,29 +282,38 @@ class Training:
         args = self.args
         loss_sum, steps = self.partial["loss_sum"], self.partial["steps"]
         self.partial = {"loss_sum": 0.0, "steps": 0}
+        if args.distributed:
+            self.train_loader.sampler.set_epoch(epoch)
         bar = tqdm(total=len(self.train_loader), initial=steps, desc=f"epoch {epoch + 1}/{args.epochs}",
-                   disable=args.no_progress, dynamic_ncols=True)
+                   disable=args.no_progress or not self.lead, dynamic_ncols=True)
         tick, seen = time.perf_counter(), 0
         for images, masks in self.train_loader:
-            loss = F.cross_entropy(self.model(images.to(args.device)), masks.to(args.device))
+            loss = F.cross_entropy(self.net(images.to(args.device)), masks.to(args.device))
             self.optimizer.zero_grad()
             loss.backward()
             self.optimizer.step()
             if self.scheduler is not None:
                 self.scheduler.step()
-            loss_sum, steps, seen = loss_sum + loss.item(), steps + 1, seen + len(images)
+            loss_sum, steps, seen = loss_sum + loss.item(), steps + 1, seen + len(images) * args.world_size
             bar.set_postfix(loss=f"{loss_sum / steps:.4f}", img_s=f"{seen / (time.perf_counter() - tick):.1f}")
             bar.update()
-            if stop.requested:
+            if stop.agreed():
                 break
         bar.close()
+        if args.distributed:  # the mean loss over all ranks' shards
+            import minigrad
+            import minigrad.distributed as dist
+            total = minigrad.tensor([loss_sum], dtype=minigrad.float64)
+            dist.all_reduce(total, op=dist.ReduceOp.AVG)
+            loss_sum = total.item()
         return loss_sum, steps
 
     def fit(self, stop):
         """Train up to --epochs; returns the exit status (130 when stopped by Ctrl-C)."""
         args = self.args
-        with open(self.metrics_path, "w") as f:  # the resumed run's history, then this run's epochs
-            f.writelines(json.dumps(h) + "\n" for h in self.history)
+        if self.lead:
+            with open(self.metrics_path, "w") as f:  # the resumed run's history, then this run's epochs
+                f.writelines(json.dumps(h) + "\n" for h in self.history)
         best = max((h["miou"] for h in self.history if "miou" in h), default=-1.0)
         again = f"continue with the same options plus --resume {self.last_path}"
         self.model.train()
@@ -259,31 +321,39 @@ class Training:
             loss_sum, steps = self.train_epoch(epoch, stop)
             if stop.requested and self.train_loader.state_dict()["batches_done"]:
                 self.save(self.last_path, epoch, {"loss_sum": loss_sum, "steps": steps})
-                print(f"interrupted in epoch {epoch + 1} after {steps} steps; saved {self.last_path}\n{again}")
+                self.say(f"interrupted in epoch {epoch + 1} after {steps} steps; saved {self.last_path}\n{again}")
                 return 130
             record = {"epoch": epoch + 1, "train_loss": loss_sum / max(steps, 1)}
             if not stop.requested:
-                record.update(evaluate(self.model, self.val_loader, args.classes, args.device))
+                record.update(evaluate(self.model, self.val_loader, args.classes, args.device, args.distributed))
             record["elapsed_s"] = round(time.perf_counter() - self.started, 1)
             self.history.append(record)
             self.save(self.last_path, epoch + 1)
-            with open(self.metrics_path, "a") as f:
-                f.write(json.dumps(record) + "\n")
+            if self.lead:
+                with open(self.metrics_path, "a") as f:
+                    f.write(json.dumps(record) + "\n")
             if stop.requested:
-                print(f"interrupted after epoch {epoch + 1}; saved {self.last_path}\n{again}")
+                self.say(f"interrupted after epoch {epoch + 1}; saved {self.last_path}\n{again}")
                 return 130
             ious = "  ".join(f"{name} {'n/a' if v is None else f'{v:.3f}'}"
                              for name, v in zip(self.class_names, record["iou"]))
-            print(f"epoch {epoch + 1}: train loss {record['train_loss']:.4f}  val loss {record['val_loss']:.4f}  "
-                  f"pixel acc {record['pixel_accuracy']:.4f}  mIoU {record['miou']:.4f}  "
-                  f"Dice {record['mean_dice']:.4f}\n  IoU: {ious}", flush=True)
+            self.say(f"epoch {epoch + 1}: train loss {record['train_loss']:.4f}  val loss {record['val_loss']:.4f}  "
+                     f"pixel acc {record['pixel_accuracy']:.4f}  mIoU {record['miou']:.4f}  "
+                     f"Dice {record['mean_dice']:.4f}\n  IoU: {ious}")
             if record["miou"] > best:
                 best = record["miou"]
                 self.save(self.best_path, epoch + 1)
         return 0
 
+    def say(self, text):
+        """Print on rank 0 only (every rank has the same to say)."""
+        if self.lead:
+            print(text, flush=True)
+
     def finish(self):
-        """The curves and prediction pictures, and a summary line."""
+        """The curves and prediction pictures, and a summary line (rank 0)."""
+        if not self.lead:
+            return
         from minigrad.utils.plotting import plot_training_curves, save_prediction_grid
         out = self.args.out
         plot_training_curves(self.history, os.path.join(out, "curves.png"))
@@ -297,22 +367,42 @@ class Training:
               f"metrics.jsonl and checkpoints in {out}")
 
 
+def start_processes(args):
+    """Join the MPI job (--distributed): sets args.rank and args.world_size (0 and 1 otherwise)."""
+    args.rank, args.world_size = 0, 1
+    if not args.distributed:
+        return
+    import minigrad.distributed as dist
+    if not dist.is_mpi_available():
+        raise SystemExit("error: --distributed needs MPI: pip install minigrad[distributed], then "
+                         "mpiexec -n N python examples/train_unet.py --distributed")
+    dist.init_process_group("mpi")  # from here an exception on any rank ends the whole job
+    args.rank, args.world_size = dist.get_rank(), dist.get_world_size()
+
+
 def main(argv=None):
     args = parse_args(argv)
+    start_processes(args)
     run = Training(args)
     if args.resume:
         run.resume(args.resume)
     n_params = sum(p.numel() for p in run.model.parameters())
-    print(f"U-Net {args.features}, {n_params:,} parameters, {args.classes} classes; {len(run.train_loader.dataset)} "
-          f"training and {len(run.val_loader.dataset)} validation images of {args.image_size}px; device {args.device}")
+    processes = f"; {args.world_size} processes" if args.distributed else ""
+    run.say(f"U-Net {args.features}, {n_params:,} parameters, {args.classes} classes; "
+            f"{len(run.train_loader.dataset)} training and {getattr(args, 'val_total', len(run.val_loader.dataset))} validation "
+            f"images of {args.image_size}px; device {args.device}{processes}")
     try:
-        with StopRequest() as stop:
+        with StopRequest(args.distributed, args.rank) as stop:
             status = run.fit(stop)
     except KeyboardInterrupt:  # a second Ctrl-C: the last checkpoint written stays as it was
-        print(f"\nstopped at once; the last saved checkpoint is {run.last_path}", file=sys.stderr)
+        if run.lead:
+            print(f"\nstopped at once; the last saved checkpoint is {run.last_path}", file=sys.stderr)
         return 130
     if status == 0:
         run.finish()
+    if args.distributed:
+        import minigrad.distributed as dist
+        dist.destroy_process_group()
     return status
 
 

@@ -36,9 +36,11 @@ class DualConv(nn.Module):
 
 
 def _standard_blocks(layers):
-    """Whether ``layers`` are still Conv2d, BatchNorm2d, ReLU twice, as DualConv builds them."""
-    kinds = (nn.Conv2d, nn.BatchNorm2d, nn.ReLU) * 2
-    return len(layers) == 6 and all(type(layer) is kind for layer, kind in zip(layers, kinds))
+    """Whether ``layers`` are still Conv2d, BatchNorm2d (or its SyncBatchNorm), ReLU twice, as DualConv builds
+    them."""
+    kinds = (nn.Conv2d, (nn.BatchNorm2d, nn.SyncBatchNorm), nn.ReLU) * 2
+    return len(layers) == 6 and all(type(layer) in (kind if isinstance(kind, tuple) else (kind,))
+                                    for layer, kind in zip(layers, kinds))
 
 
 class UNet(nn.Module):
