@@ -24,12 +24,21 @@ __all__ = ["DistributedDataParallel"]
 
 
 class _Bucket:
-    """Parameters whose gradients travel in one all-reduce: the gradients, then one 'used here' flag each."""
+    """Parameters whose gradients travel in one all-reduce, through one buffer kept from step to step (a fresh
+    buffer each step would cost its page faults): the gradients, then one 'used here' flag per parameter."""
 
     def __init__(self, params):
         self.params = params
         self.ready = set()
-        self.buffer = self.request = None
+        self.request = None
+        self.sizes = [p.numel() for p in params]
+        self.buffer = None
+
+    def buffer_for(self, dtype):
+        """The bucket's buffer, (re)made when the parameters' dtype changed (``model.double()`` after wrapping)."""
+        if self.buffer is None or self.buffer.dtype != dtype:
+            self.buffer = np.zeros(sum(self.sizes) + len(self.params), dtype)
+        return self.buffer
 
 
 def _buckets(params, cap_bytes):
@@ -107,16 +116,21 @@ class DistributedDataParallel(Module):
         self._progress()
 
     def _start(self, bucket):
+        """Copy the bucket's gradients, divided by the number of ranks (PyTorch divides before it sums), into its
+        buffer in one pass, and start the all-reduce."""
         from mpi4py import MPI
-        parts, flags = [], []
-        dtype = bucket.params[0].dtype
-        for p in bucket.params:
+        buffer, offset = bucket.buffer_for(bucket.params[0].dtype), 0
+        scale = buffer.dtype.type(1.0 / self._group.size)
+        flags = buffer[len(buffer) - len(bucket.params):]
+        for i, (p, size) in enumerate(zip(bucket.params, bucket.sizes)):
             used = p.grad is not None and id(p) in bucket.ready
-            parts.append(host_values(p.grad).reshape(-1) if used else np.zeros(p.numel(), dtype))
-            flags.append(1.0 if used else 0.0)
-        grads = np.concatenate(parts) / dtype.type(self._group.size)  # PyTorch divides before it sums
-        bucket.buffer = np.concatenate([grads, np.array(flags, dtype)])
-        bucket.request = self._group.comm.Iallreduce(MPI.IN_PLACE, bucket.buffer, op=MPI.SUM)
+            if used:
+                np.multiply(host_values(p.grad).reshape(-1), scale, out=buffer[offset:offset + size])
+            else:
+                buffer[offset:offset + size] = 0
+            flags[i] = 1 if used else 0
+            offset += size
+        bucket.request = self._group.comm.Iallreduce(MPI.IN_PLACE, buffer, op=MPI.SUM)
 
     def _progress(self):
         """Let MPI move the started all-reduces along (MPICH progresses inside MPI calls)."""
@@ -133,15 +147,15 @@ class DistributedDataParallel(Module):
         for bucket in self._bucket_list:
             bucket.request.Wait()
             self._write_averages(bucket)
-            bucket.request = bucket.buffer = None
+            bucket.request = None
 
     @no_grad()
     def _write_averages(self, bucket):
         offset, n = 0, len(bucket.params)
         flags = bucket.buffer[-n:]
-        for p, used_anywhere in zip(bucket.params, flags):
-            values = bucket.buffer[offset:offset + p.numel()].reshape(tuple(p.shape))
-            offset += p.numel()
+        for p, size, used_anywhere in zip(bucket.params, bucket.sizes, flags):
+            values = bucket.buffer[offset:offset + size].reshape(tuple(p.shape))
+            offset += size
             if used_anywhere == 0:
                 continue
             if p.grad is None:
