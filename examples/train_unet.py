@@ -378,6 +378,18 @@ def start_processes(args):
                          "mpiexec -n N python examples/train_unet.py --distributed")
     dist.init_process_group("mpi")  # from here an exception on any rank ends the whole job
     args.rank, args.world_size = dist.get_rank(), dist.get_world_size()
+    share_cores()
+
+
+def share_cores():
+    """The ranks on one machine share its cores: each runs its Numba loops on cores / ranks-here threads (unless
+    NUMBA_NUM_THREADS was set), so that N ranks do not start N times as many threads as there are cores."""
+    if "NUMBA_NUM_THREADS" in os.environ:
+        return
+    import numba
+    from mpi4py import MPI
+    here = MPI.COMM_WORLD.Split_type(MPI.COMM_TYPE_SHARED).Get_size()
+    numba.set_num_threads(max(1, min(numba.config.NUMBA_NUM_THREADS, (os.cpu_count() or 1) // here)))
 
 
 def main(argv=None):
