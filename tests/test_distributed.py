@@ -102,3 +102,12 @@ def test_distributed_sampler_shards_as_torch(n, replicas, shuffle, drop_last, ep
     assert [int(i) for batch in loader for i in batch] == ours[0]
     with pytest.raises(ValueError, match="Invalid rank"):
         DistributedSampler(range(n), replicas, replicas)
+
+
+@needs_mpi
+def test_bench_ddp_runs_on_the_tiny_config():
+    done = subprocess.run([sys.executable, "benchmarks/bench_ddp.py", "--config", "tiny", "--repeats", "1"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    for heading in ("1. MPI_Allreduce", "2. Overlap", "3. Throughput", "4. Model of N machines", "SGEMM peak"):
+        assert heading in done.stdout
