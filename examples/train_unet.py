@@ -251,6 +251,7 @@ class Training:
         self.last_path, self.best_path = os.path.join(args.out, "checkpoint.npz"), os.path.join(args.out, "best.npz")
         self.metrics_path = os.path.join(args.out, "metrics.jsonl")
         self.start_epoch, self.history, self.partial = 0, [], {"loss_sum": 0.0, "steps": 0}
+        self.stepped = False  # whether a training step has run (and compiled the kernels) in this process
 
     def resume(self, path):
         from minigrad.utils.checkpoint import CheckpointError, restore_checkpoint
@@ -287,6 +288,11 @@ class Training:
         bar = tqdm(total=len(self.train_loader), initial=steps, desc=f"epoch {epoch + 1}/{args.epochs}",
                    disable=args.no_progress or not self.lead, dynamic_ncols=True)
         tick, seen = time.perf_counter(), 0
+        compiling = not self.stepped and not kernels_cached()
+        if compiling and self.lead:  # else the bar sits at 0 for the ~20 s Numba compiles, and looks hung
+            bar.set_postfix_str("compiling kernels, first run only...")
+            if bar.disable:
+                print("compiling kernels, first run only...", flush=True)
         for images, masks in self.train_loader:
             loss = F.cross_entropy(self.net(images.to(args.device)), masks.to(args.device))
             self.optimizer.zero_grad()
@@ -294,6 +300,9 @@ class Training:
             self.optimizer.step()
             if self.scheduler is not None:
                 self.scheduler.step()
+            if compiling:  # the compile time would spoil the images/s shown for the epoch
+                tick, compiling, seen = time.perf_counter(), False, -len(images) * args.world_size
+            self.stepped = True
             loss_sum, steps, seen = loss_sum + loss.item(), steps + 1, seen + len(images) * args.world_size
             bar.set_postfix(loss=f"{loss_sum / steps:.4f}", img_s=f"{seen / (time.perf_counter() - tick):.1f}")
             bar.update()
@@ -365,6 +374,14 @@ class Training:
             if final else "no validation run"
         print(f"done in {time.perf_counter() - self.started:.0f}s: {summary}; curves.png, predictions.png, "
               f"metrics.jsonl and checkpoints in {out}")
+
+
+def kernels_cached():
+    """Whether Numba's on-disk cache already holds minigrad's compiled kernels (it does after a first run)."""
+    import glob
+    import minigrad
+    root = os.environ.get("NUMBA_CACHE_DIR") or os.path.dirname(minigrad.__file__)
+    return bool(glob.glob(os.path.join(root, "**", "*.nbi"), recursive=True))
 
 
 def start_processes(args):
