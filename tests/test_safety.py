@@ -64,13 +64,11 @@ def test_norm_kernels(call):
 
 
 @pytest.mark.parametrize("call", [
-    lambda: B.conv2d_backward(arr(1, 4, 6, 6), arr(1, 3, 8, 8), arr(4, 3, 3, 3), (1, 1), (0, 0), (1, 1), 1,
-                              (1, 3, 9, 9)),
-    lambda: B.conv2d_backward(arr(1, 5, 6, 6), arr(1, 3, 8, 8), arr(4, 3, 3, 3), (1, 1), (0, 0), (1, 1), 1,
-                              (1, 3, 8, 8)),
-    lambda: B.conv2d_backward(arr(2, 4, 6, 6), arr(1, 3, 8, 8), arr(4, 3, 3, 3), (1, 1), (0, 0), (1, 1), 1,
-                              (1, 3, 8, 8)),
-], ids=["input shape", "grad channels", "grad batch"])
+    lambda: B.conv2d_weight_grad(arr(1, 5, 8, 8), arr(1, 4, 6, 6), arr(4, 3, 3, 3), (1, 1), (0, 0), (1, 1), 1),
+    lambda: B.conv_transpose2d(arr(1, 5, 6, 6), arr(4, 3, 3, 3), (1, 1), (0, 0), (1, 1), 1, (1, 3, 8, 8)),
+    lambda: B.conv2d_weight_grad(arr(1, 3, 8, 8), arr(2, 4, 6, 6), arr(4, 3, 3, 3), (1, 1), (0, 0), (1, 1), 1),
+    lambda: B.conv_transpose2d(arr(1, 4, 6, 6), arr(4, 3, 3, 3), (1, 1), (0, 0), (1, 1), 1, (1, 2, 8, 8)),
+], ids=["input channels", "grad channels", "grad batch", "output channels"])
 def test_conv_kernels(call):
     with pytest.raises(ValueError, match="do not fit"):
         call()

@@ -2,7 +2,7 @@
 
 The autograd code never touches numpy (or a GPU) directly: every op asks
 ``get_backend(device)`` for the module of its device and calls kernels on it
-by name (``B.conv2d_forward(...)``, ``B.add(a, b)``...). ``backends/cpu`` and
+by name (``B.conv2d(...)``, ``B.add(a, b)``...). ``backends/cpu`` and
 ``backends/cuda`` mirror each other: same names, same signatures, one module
 per kernel family.
 """

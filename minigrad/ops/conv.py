@@ -1,10 +1,11 @@
 """2-D convolution and transposed convolution, and the dense matrix of a convolution.
 
-A convolution is a linear map x -> C x. ``conv2d`` applies C, its input
-gradient applies C^T, and ``conv_transpose2d`` *is* C^T: the same backend
-routine (GEMM then col2im) computes conv2d's input gradient and
-conv_transpose2d's output, and conv_transpose2d's input gradient is a conv2d.
-``conv2d_matrix`` writes C out densely, so the identity can be checked and drawn.
+A convolution is a linear map x -> C x. The backends have three products: ``conv2d`` (C x),
+``conv_transpose2d`` (C^T y) and ``conv2d_weight_grad`` (the gradient with respect to the weight C is made
+of). So each op's backward is the other op plus the weight gradient: conv2d's input gradient is a transposed
+convolution of the output's gradient, and conv_transpose2d's input gradient is a convolution of its output's.
+``conv2d_matrix`` writes C out densely from the convolution itself (its columns are the convolutions of the
+one-hot images), so the identity can be checked and drawn.
 """
 import numpy as np
 
@@ -150,7 +151,7 @@ class Conv2d(Function):
         self.args = (stride, padding, dilation, groups)
         self.has_bias, self.input_shape = bias is not None, tuple(x.shape)
         self.save_for_backward(x if self.needs_input_grad[1] else None, weight)
-        out = B.conv2d_forward(x, weight, bias, stride, padding, dilation, groups, out_size)
+        out = B.conv2d(x, weight, bias, stride, padding, dilation, groups, out_size)
         return B.reshape(out, tuple(out.shape[1:])) if self.unbatched else out
 
     def backward(self, g):
@@ -159,10 +160,13 @@ class Conv2d(Function):
         if self.unbatched:
             g = B.reshape(g, (1,) + tuple(g.shape))
         need = self.needs_input_grad
-        gx, gw = B.conv2d_backward(g, x, weight, *self.args, self.input_shape, need_input=need[0],
-                                   need_weight=need[1])
-        if gx is not None and self.unbatched:
-            gx = B.reshape(gx, tuple(gx.shape[1:]))
+        gx = gw = None
+        if need[0]:  # the adjoint of C is C^T: a transposed convolution of the gradient
+            gx = B.conv_transpose2d(g, weight, *self.args, self.input_shape)
+            if self.unbatched:
+                gx = B.reshape(gx, tuple(gx.shape[1:]))
+        if need[1]:
+            gw = B.conv2d_weight_grad(x, g, weight, *self.args)
         if not self.has_bias:
             return gx, gw
         return gx, gw, (B.conv2d_bias_grad(g) if need[2] else None)
@@ -210,8 +214,7 @@ class ConvTranspose2d(Function):
         self.has_bias, self.input_hw = bias is not None, tuple(x.shape[2:])
         self.save_for_backward(x if self.needs_input_grad[1] else None, weight)
         out_shape = (x.shape[0], weight.shape[1] * groups) + tuple(out_size)
-        out, _ = B.conv2d_backward(x, None, weight, stride, padding, dilation, groups, out_shape,
-                                   need_input=True, need_weight=False)
+        out = B.conv_transpose2d(x, weight, stride, padding, dilation, groups, out_shape)
         if bias is not None:
             out = B.conv2d_add_bias(out, bias)
         return B.reshape(out, tuple(out.shape[1:])) if self.unbatched else out
@@ -224,11 +227,11 @@ class ConvTranspose2d(Function):
         need = self.needs_input_grad
         gx = gw = None
         if need[0]:  # the adjoint of C^T is C: a plain convolution of the gradient
-            gx = B.conv2d_forward(g, weight, None, *self.args, self.input_hw)
+            gx = B.conv2d(g, weight, None, *self.args, self.input_hw)
             if self.unbatched:
                 gx = B.reshape(gx, tuple(gx.shape[1:]))
-        if need[1]:  # as conv2d's weight gradient, with the roles of input and output swapped
-            _, gw = B.conv2d_backward(x, g, weight, *self.args, tuple(g.shape), need_input=False, need_weight=True)
+        if need[1]:  # conv2d's weight gradient, with the roles of input and output swapped
+            gw = B.conv2d_weight_grad(g, x, weight, *self.args)
         if not self.has_bias:
             return gx, gw
         return gx, gw, (B.conv2d_bias_grad(g) if need[2] else None)
@@ -268,18 +271,6 @@ def _conv_transpose2d(op, input, weight, bias, stride, padding, output_padding, 
 
 
 # ------------------------------------------------------------------ the matrix of a convolution
-class ConvMatrix(Function):
-    """The dense matrix of conv2d as a function of its weight (linear, so its gradient gathers entries)."""
-
-    def forward(self, weight, input_hw, stride, padding, dilation, groups, out_size):
-        self.weight_shape = tuple(weight.shape)
-        self.args = (input_hw, stride, padding, dilation, groups, out_size)
-        return self.B.conv2d_dense_matrix(weight, *self.args)
-
-    def backward(self, g):
-        return self.B.conv2d_dense_matrix_grad(g, self.weight_shape, *self.args)
-
-
 def conv2d_matrix(weight, input_size, stride=1, padding=0, dilation=1, groups=1):
     """The dense matrix C of ``conv2d(·, weight, stride=…, padding=…, dilation=…, groups=…)`` as a linear map.
 
@@ -305,5 +296,11 @@ def conv2d_matrix(weight, input_size, stride=1, padding=0, dilation=1, groups=1)
     if min(out_size) <= 0:
         raise RuntimeError(f"{op}: kernel of size {list(weight.shape[2:])} (dilation {dilation}) is larger than "
                            f"the padded input of size {hw} with padding {padding}")
-    return ConvMatrix.apply(weight, input_hw=hw, stride=stride, padding=before, dilation=dilation, groups=groups,
-                            out_size=out_size)
+    # Column j of C is C e_j: the convolution of the image that is 1 at pixel j and 0 elsewhere. All of them at
+    # once are the convolution of a batch of one-hot images, differentiable in the weight as any convolution.
+    channels = weight.shape[1] * groups
+    n = channels * hw[0] * hw[1]
+    one_hot = Tensor._wrap(weight.backend.from_numpy(np.eye(n, dtype=weight.dtype).reshape(n, channels, *hw)),
+                           weight.device)
+    columns = _conv2d(op, one_hot, weight, None, stride, padding, dilation, groups)
+    return columns.reshape(n, -1).transpose(0, 1)

@@ -14,10 +14,10 @@ activation never has its 9x larger columns in memory at once. Three layouts
 one uses the "flat" layout, where im2col is a contiguous copy per row; others
 use the general im2col, with GEMMs reading and writing the NCHW arrays directly.
 
-Backward: grad_weight = grad_out_cols @ cols.T, and grad_input = col2im(W.T @
-grad_out_cols), the transposed convolution. The transposed convolution has no
-kernel of its own: its forward pass is ``conv2d_backward``'s input gradient,
-its input gradient a ``conv2d_forward``.
+The three entry points are the three products of the convolution's matrix C: ``conv2d`` applies C,
+``conv_transpose2d`` applies C^T (col2im(W.T @ grad_cols): conv2d's input gradient, and the transposed
+convolution's output), and ``conv2d_weight_grad`` gives grad_out_cols @ cols.T, the gradient with respect to the
+weight that C is made of. They share one implementation of the backward products (``_gradients``).
 
 Small 3x3 stride-1 convolutions (few channels, where the GEMMs are too skinny
 to run fast) skip the columns: they take the direct kernels of
@@ -27,13 +27,11 @@ import threading
 
 import numpy as np
 
-from .conv_kernels import (im2col, col2im_add, widen_rows, narrow_rows, add_channel_bias, dense_conv_matrix,
-                           dense_conv_matrix_grad)
+from .conv_kernels import im2col, col2im_add, widen_rows, narrow_rows, add_channel_bias
 from .conv_flat_kernels import im2col_flat, col2im_flat
 from .conv_direct_kernels import pad_into, flip_weight, conv_flat, narrow_add, weight_grad_flat
 
-__all__ = ["conv2d_forward", "conv2d_backward", "conv2d_add_bias", "conv2d_bias_grad", "conv2d_dense_matrix",
-           "conv2d_dense_matrix_grad"]
+__all__ = ["conv2d", "conv_transpose2d", "conv2d_weight_grad", "conv2d_add_bias", "conv2d_bias_grad"]
 
 # The columns of one chunk (and its GEMM result) stay below this size; larger chunks were no faster here.
 WORKSPACE_BYTES = 32 * 2 ** 20
@@ -153,7 +151,7 @@ def _layout(input_shape, weight, stride, padding, dilation, groups, out_size, ex
                    tuple(out_size), exact)
 
 
-def conv2d_forward(x, weight, bias, stride, padding, dilation, groups, out_size):
+def conv2d(x, weight, bias, stride, padding, dilation, groups, out_size):
     """The (N, C_out, Ho, Wo) output of a 2-D convolution (cross-correlation, as ``torch.conv2d``)."""
     x, weight = np.ascontiguousarray(x), np.ascontiguousarray(weight)
     s = _layout(x.shape, weight, stride, padding, dilation, groups, out_size)
@@ -191,13 +189,19 @@ def conv2d_add_bias(out, bias):
     return add_channel_bias(out, np.ascontiguousarray(bias, dtype=out.dtype))
 
 
-def conv2d_backward(grad_out, x, weight, stride, padding, dilation, groups, input_shape,
-                    need_input=True, need_weight=True):
-    """(grad_input, grad_weight) of ``conv2d_forward``; either is None when not needed.
+def conv_transpose2d(x, weight, stride, padding, dilation, groups, out_shape):
+    """C^T x: the transposed convolution of x (N, C_out, Ho, Wo) to ``out_shape`` (N, C_in, H, W), without bias.
+    It is also conv2d's input gradient (x then being the output's gradient)."""
+    return _gradients(x, None, weight, stride, padding, dilation, groups, out_shape, True, False)[0]
 
-    ``x`` may be None when only the input gradient is wanted: that gradient is
-    the transposed convolution of ``grad_out``, computed as GEMM then col2im.
-    """
+
+def conv2d_weight_grad(x, grad_out, weight, stride, padding, dilation, groups):
+    """The gradient with respect to ``weight`` of conv2d(x, weight), given the output's gradient."""
+    return _gradients(grad_out, x, weight, stride, padding, dilation, groups, tuple(x.shape), False, True)[1]
+
+
+def _gradients(grad_out, x, weight, stride, padding, dilation, groups, input_shape, need_input, need_weight):
+    """(grad_input, grad_weight) of ``conv2d``; either is None when not needed (x may then be None)."""
     grad_out, weight = np.ascontiguousarray(grad_out), np.ascontiguousarray(weight)
     x = np.ascontiguousarray(x) if need_weight else None
     dtype = grad_out.dtype
@@ -206,8 +210,9 @@ def conv2d_backward(grad_out, x, weight, stride, padding, dilation, groups, inpu
     nan_weight = need_input and not np.isfinite(weight).all()
     exact = nan_weight or (need_weight and not np.isfinite(x).all())
     s = _layout(input_shape, weight, stride, padding, dilation, groups, grad_out.shape[2:], exact)
-    if tuple(grad_out.shape[:2]) != (s.N, s.Cout) or (need_weight and tuple(x.shape) != s.input_shape):
-        raise ValueError(f"conv2d_backward: grad_output of shape {tuple(grad_out.shape)} and input of shape "
+    if tuple(grad_out.shape[:2]) != (s.N, s.Cout) or (need_weight and tuple(x.shape) != s.input_shape) or \
+            s.input_shape[1] != weight.shape[1] * groups:
+        raise ValueError(f"conv2d gradients: grad_output of shape {tuple(grad_out.shape)} and input of shape "
                          f"{None if x is None else tuple(x.shape)} do not fit input shape {s.input_shape} and "
                          f"weight shape {tuple(weight.shape)}")
     if s.N == 0:  # an empty batch: zero gradients, as PyTorch
@@ -315,7 +320,7 @@ def _direct_conv(x, weight, top, left, shifts, out):
 
 
 def _backward_direct(s, grad_out, x, weight, need_input, need_weight):
-    """conv2d_backward by the direct kernels (see ``_use_direct``)."""
+    """``_gradients`` by the direct kernels (see ``_use_direct``)."""
     dtype = grad_out.dtype
     grad_x = grad_w = None
     if need_input:  # the convolution of grad_out, padded by 2 - padding, with the flipped weight
@@ -341,20 +346,3 @@ def conv2d_bias_grad(grad_out):
     if grad_out.size == 0:
         return np.zeros(C, grad_out.dtype)
     return np.ascontiguousarray(grad_out).reshape(N, C, -1).sum(axis=2).sum(axis=0)
-
-
-def conv2d_dense_matrix(weight, input_hw, stride, padding, dilation, groups, out_size):
-    """The dense (C_out*Ho*Wo, C_in*H*W) matrix C of the convolution: conv2d(x).flatten() == C @ x.flatten()."""
-    weight = np.ascontiguousarray(weight)
-    (H, W), (Ho, Wo) = input_hw, out_size
-    Cout, Cg = weight.shape[0], weight.shape[1]
-    matrix = np.zeros((Cout * Ho * Wo, Cg * groups * H * W), dtype=weight.dtype)
-    return dense_conv_matrix(weight, groups, H, W, Ho, Wo, *stride, *padding, *dilation, matrix)
-
-
-def conv2d_dense_matrix_grad(grad, weight_shape, input_hw, stride, padding, dilation, groups, out_size):
-    """The weight gradient of ``conv2d_dense_matrix`` given the gradient of the matrix."""
-    (H, W), (Ho, Wo) = input_hw, out_size
-    grad_weight = np.zeros(weight_shape, dtype=grad.dtype)
-    return dense_conv_matrix_grad(np.ascontiguousarray(grad), groups, H, W, Ho, Wo, *stride, *padding, *dilation,
-                                  grad_weight)

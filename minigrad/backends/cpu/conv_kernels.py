@@ -1,4 +1,4 @@
-"""Numba kernels of the convolution: im2col, col2im, layout changes and the dense matrix of a convolution.
+"""Numba kernels of the convolution: im2col, col2im and layout changes.
 
 A chunk of a convolution's output is the samples ``n0 <= n < n0 + nk`` and
 the output rows ``y0 <= yo < y0 + R`` of each. Its columns ``cols`` have the
@@ -157,51 +157,3 @@ def add_channel_bias(out, bias):
             for t in range(row.shape[0]):
                 row[t] += b
     return out
-
-
-@njit(parallel=True, cache=True)
-def dense_conv_matrix(weight, groups, H, W, Ho, Wo, sh, sw, ph, pw, dh, dw, matrix):
-    """Write the convolution's (C_out*Ho*Wo, C_in*H*W) matrix into a zeroed ``matrix``; one task per row.
-
-    Distinct taps of one output pixel read distinct input pixels, so each entry is written at most once."""
-    Cout, Cg, kh, kw = weight.shape
-    coutg = Cout // groups
-    for row in prange(Cout * Ho * Wo):
-        co = row // (Ho * Wo)
-        yo = (row // Wo) % Ho
-        xo = row % Wo
-        first = (co // coutg) * Cg
-        for cg in range(Cg):
-            for i in range(kh):
-                y = yo * sh - ph + i * dh
-                if y < 0 or y >= H:
-                    continue
-                for j in range(kw):
-                    x = xo * sw - pw + j * dw
-                    if 0 <= x < W:
-                        matrix[row, ((first + cg) * H + y) * W + x] = weight[co, cg, i, j]
-    return matrix
-
-
-@njit(parallel=True, cache=True)
-def dense_conv_matrix_grad(grad, groups, H, W, Ho, Wo, sh, sw, ph, pw, dh, dw, grad_weight):
-    """The weight gradient of ``dense_conv_matrix`` into a zeroed ``grad_weight``: each weight gathers the
-    entries it was copied to; one task per output channel."""
-    Cout, Cg, kh, kw = grad_weight.shape
-    coutg = Cout // groups
-    for co in prange(Cout):
-        first = (co // coutg) * Cg
-        for cg in range(Cg):
-            for i in range(kh):
-                for j in range(kw):
-                    for yo in range(Ho):
-                        y = yo * sh - ph + i * dh
-                        if y < 0 or y >= H:
-                            continue
-                        for xo in range(Wo):
-                            x = xo * sw - pw + j * dw
-                            if 0 <= x < W:
-                                grad_weight[co, cg, i, j] += grad[(co * Ho + yo) * Wo + xo,
-                                                                  ((first + cg) * H + y) * W + x]
-    return grad_weight
-

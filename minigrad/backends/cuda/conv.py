@@ -23,8 +23,7 @@ from .creation import zeros
 from .linalg import sgemm
 from .reduce import sum as _sum
 
-__all__ = ["conv2d_forward", "conv2d_backward", "conv2d_add_bias", "conv2d_bias_grad", "conv2d_dense_matrix",
-           "conv2d_dense_matrix_grad"]
+__all__ = ["conv2d", "conv_transpose2d", "conv2d_weight_grad", "conv2d_add_bias", "conv2d_bias_grad"]
 
 WORKSPACE_BYTES = 256 * 2 ** 20
 _workspace = {}
@@ -104,13 +103,16 @@ def _chunk(N, column_floats):
     return max(1, min(N, WORKSPACE_BYTES // max(4 * column_floats, 1)))
 
 
-def conv2d_forward(x, weight, bias, stride, padding, dilation, groups, out_size):
+def conv2d(x, weight, bias, stride, padding, dilation, groups, out_size):
     """The (N, C_out, Ho, Wo) output of a 2-D convolution (cross-correlation, as ``torch.conv2d``)."""
     x, weight = float32_only("conv2d", x, weight)
     N, C, H, W = x.shape
     Cout, Cg, kh, kw = weight.shape
     Ho, Wo = out_size
     L, coutg, rows_g = Ho * Wo, Cout // groups, Cg * kh * kw
+    if C != Cg * groups or Cout % groups:
+        raise ValueError(f"conv2d: input of shape {tuple(x.shape)} does not fit weight shape {tuple(weight.shape)} "
+                         f"with groups={groups}")
     out = empty((N, Cout, Ho, Wo), np.float32)
     if _is_pointwise(kh, kw, stride, padding):
         for g in range(groups):  # each sample's (C, H*W) plane already is its columns
@@ -140,18 +142,29 @@ def conv2d_add_bias(out, bias):
     return out
 
 
-def conv2d_backward(grad_out, x, weight, stride, padding, dilation, groups, input_shape,
-                    need_input=True, need_weight=True):
-    """(grad_input, grad_weight) of ``conv2d_forward``; either is None when not needed.
+def conv_transpose2d(x, weight, stride, padding, dilation, groups, out_shape):
+    """C^T x: the transposed convolution of x (N, C_out, Ho, Wo) to ``out_shape`` (N, C_in, H, W), without bias.
+    It is also conv2d's input gradient (x then being the output's gradient)."""
+    return _gradients(x, None, weight, stride, padding, dilation, groups, out_shape, True, False)[0]
 
-    ``x`` may be None when only the input gradient is wanted: that gradient is
-    the transposed convolution of ``grad_out``, computed as GEMM then col2im.
-    """
+
+def conv2d_weight_grad(x, grad_out, weight, stride, padding, dilation, groups):
+    """The gradient with respect to ``weight`` of conv2d(x, weight), given the output's gradient."""
+    return _gradients(grad_out, x, weight, stride, padding, dilation, groups, tuple(x.shape), False, True)[1]
+
+
+def _gradients(grad_out, x, weight, stride, padding, dilation, groups, input_shape, need_input, need_weight):
+    """(grad_input, grad_weight) of ``conv2d``; either is None when not needed (x may then be None)."""
     grad_out, weight = float32_only("conv2d", grad_out, weight)
     N, C, H, W = input_shape
     Cout, Cg, kh, kw = weight.shape
     Ho, Wo = tuple(grad_out.shape)[2:]
     L, coutg, rows_g, R = Ho * Wo, Cout // groups, Cg * kh * kw, C * kh * kw
+    if tuple(grad_out.shape[:2]) != (N, Cout) or (need_weight and tuple(x.shape) != tuple(input_shape)) or \
+            C != Cg * groups:
+        raise ValueError(f"conv2d gradients: grad_output of shape {tuple(grad_out.shape)} and input of shape "
+                         f"{None if x is None else tuple(x.shape)} do not fit input shape {tuple(input_shape)} and "
+                         f"weight shape {tuple(weight.shape)}")
     grad_w = (empty if N else zeros)(tuple(weight.shape), np.float32) if need_weight else None
     if need_weight:
         x = float32_only("conv2d", x)
@@ -189,74 +202,3 @@ def conv2d_backward(grad_out, x, weight, stride, padding, dilation, groups, inpu
 def conv2d_bias_grad(grad_out):
     """The bias gradient: grad_out (N, C, H, W) summed over N, H and W."""
     return _sum(on_device(grad_out), axis=(0, 2, 3))
-
-
-@kernel((F32, F32) + (i64,) * 15)
-def _dense_matrix(matrix, weight, Cout, Cg, kh, kw, groups, H, W, Ho, Wo, sh, sw, ph, pw, dh, dw):
-    """One thread per row (co, yo, xo) of the zeroed matrix: each tap's weight at the input pixel it reads."""
-    row = cuda.grid(1)
-    cols = Cg * groups * H * W
-    while row < Cout * Ho * Wo:
-        co = row // (Ho * Wo)
-        yo = (row // Wo) % Ho
-        xo = row % Wo
-        first = (co // (Cout // groups)) * Cg
-        for cg in range(Cg):
-            for i in range(kh):
-                y = yo * sh - ph + i * dh
-                if y < 0 or y >= H:
-                    continue
-                for j in range(kw):
-                    xx = xo * sw - pw + j * dw
-                    if 0 <= xx < W:
-                        at = row * cols + ((first + cg) * H + y) * W + xx
-                        matrix[at] = weight[((co * Cg + cg) * kh + i) * kw + j]
-        row += cuda.gridsize(1)
-
-
-@kernel((F32, F32) + (i64,) * 15)
-def _dense_matrix_grad(grad_weight, grad, Cout, Cg, kh, kw, groups, H, W, Ho, Wo, sh, sw, ph, pw, dh, dw):
-    """One thread per weight: the sum of the matrix entries it was copied to."""
-    t = cuda.grid(1)
-    cols = Cg * groups * H * W
-    while t < Cout * Cg * kh * kw:
-        j = t % kw
-        i = (t // kw) % kh
-        cg = (t // (kw * kh)) % Cg
-        co = t // (kw * kh * Cg)
-        first = (co // (Cout // groups)) * Cg
-        acc = float32(0)
-        for yo in range(Ho):
-            y = yo * sh - ph + i * dh
-            if y < 0 or y >= H:
-                continue
-            for xo in range(Wo):
-                xx = xo * sw - pw + j * dw
-                if 0 <= xx < W:
-                    acc += grad[((co * Ho + yo) * Wo + xo) * cols + ((first + cg) * H + y) * W + xx]
-        grad_weight[t] = acc
-        t += cuda.gridsize(1)
-
-
-def conv2d_dense_matrix(weight, input_hw, stride, padding, dilation, groups, out_size):
-    """The dense (C_out*Ho*Wo, C_in*H*W) matrix C of the convolution: conv2d(x).flatten() == C @ x.flatten()."""
-    weight = float32_only("conv2d", weight)
-    (H, W), (Ho, Wo) = input_hw, out_size
-    Cout, Cg, kh, kw = weight.shape
-    matrix = zeros((Cout * Ho * Wo, Cg * groups * H * W), np.float32)
-    if matrix.size:
-        _dense_matrix[grid(Cout * Ho * Wo)](flat(matrix), flat(weight), Cout, Cg, kh, kw, groups, H, W, Ho, Wo,
-                                            *stride, *padding, *dilation)
-    return matrix
-
-
-def conv2d_dense_matrix_grad(grad, weight_shape, input_hw, stride, padding, dilation, groups, out_size):
-    """The weight gradient of ``conv2d_dense_matrix`` given the gradient of the matrix."""
-    grad = float32_only("conv2d", grad)
-    (H, W), (Ho, Wo) = input_hw, out_size
-    Cout, Cg, kh, kw = weight_shape
-    grad_weight = empty(tuple(weight_shape), np.float32)
-    if grad_weight.size:
-        _dense_matrix_grad[grid(grad_weight.size)](flat(grad_weight), flat(grad), Cout, Cg, kh, kw, groups, H, W,
-                                                   Ho, Wo, *stride, *padding, *dilation)
-    return grad_weight
