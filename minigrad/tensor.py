@@ -35,8 +35,9 @@ class _RemovableHandle:
         self.hooks.pop(self.key, None)
 
 
-def _unpickle_tensor(values, device, requires_grad):
-    return Tensor._wrap(get_backend(_device(device)).from_numpy(np.asarray(values, order="C")), device, requires_grad)
+def _unpickle_tensor(values, device, requires_grad, cls=None):
+    array = get_backend(_device(device)).from_numpy(np.asarray(values, order="C"))
+    return (cls or Tensor)._wrap(array, device, requires_grad)
 
 
 class Tensor:
@@ -95,7 +96,10 @@ class Tensor:
         if self._ctx is not None and self.requires_grad:
             raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support pickling; "
                                "detach() the tensor first")
-        return _unpickle_tensor, (self.backend.to_numpy(self.array), str(self.device), self.requires_grad)
+        values = self.backend.to_numpy(self.array)
+        if type(self) is Tensor:
+            return _unpickle_tensor, (values, str(self.device), self.requires_grad)
+        return _unpickle_tensor, (values, str(self.device), self.requires_grad, type(self))  # e.g. a Parameter
 
     # ------------------------------------------------------------------ versions (in-place changes)
     @property

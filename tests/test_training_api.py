@@ -186,3 +186,22 @@ def test_memory_formats_are_accepted_and_keep_values():
     assert model.to(memory_format=minigrad.channels_last) is model
     out = model(x)
     assert tuple(out.shape) == (2, 2, 2, 3)
+
+
+def test_deepcopy_of_a_model_and_of_its_state_dict_as_torch():
+    """The idiom ``best = copy.deepcopy(model.state_dict())`` keeps a snapshot; ``copy.deepcopy(model)`` gives an
+    independent model whose parameters are still Parameters."""
+    import copy
+    model = nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4))
+    best = copy.deepcopy(model.state_dict())
+    twin = copy.deepcopy(model)
+    with minigrad.no_grad():
+        model[0].weight.fill_(0.0)
+    assert not (best["0.weight"].numpy() == 0).all() and not (twin[0].weight.detach().numpy() == 0).all()
+    assert all(isinstance(p, nn.Parameter) and p.requires_grad for p in twin.parameters())
+    twin(minigrad.randn(1, 3, 5, 5)).sum().backward()
+    assert twin[0].weight.grad is not None and model[0].weight.grad is None
+    model.load_state_dict(best)
+    np.testing.assert_array_equal(model[0].weight.detach().numpy(), twin[0].weight.detach().numpy())
+    with pytest.raises(RuntimeError, match="graph leaves"):
+        copy.deepcopy(model[0].weight * 2)
