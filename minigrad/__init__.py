@@ -5,10 +5,10 @@ from .autograd import (no_grad, enable_grad, is_grad_enabled, set_grad_enabled, 
                        is_inference_mode_enabled)
 from .device import device  # noqa: F401
 from .random import manual_seed, initial_seed, seed, get_rng_state, set_rng_state, Generator  # noqa: F401
-from .tensor import (Tensor, Size, float16, float32, float64, int32, int64, uint8, bool_,  # noqa: F401
+from .tensor import (Tensor, Size, numel, float16, float32, float64, int32, int64, uint8, bool_,  # noqa: F401
                      long, double, _install_methods)
 from .creation import (tensor, as_tensor, from_numpy, zeros, ones, full, empty, randn, rand,  # noqa: F401
-                       randint, randperm, arange, linspace, zeros_like, ones_like, full_like, randn_like, rand_like)
+                       randint, randperm, eye, empty_like, arange, linspace, zeros_like, ones_like, full_like, randn_like, rand_like)
 from .ops.elementwise import (add, sub, mul, div, neg, pow, exp, log, log1p, sqrt, abs, clamp,  # noqa: F401,A004
                               maximum, minimum, where, lt, le, gt, ge, eq, ne, isfinite, masked_fill)
 from .ops.integer import *  # noqa: F401,F403
@@ -16,6 +16,9 @@ from .ops.reduce import *  # noqa: F401,F403
 from .ops.shape import *  # noqa: F401,F403
 from .ops.linalg import *  # noqa: F401,F403
 from .ops.activation import *  # noqa: F401,F403
+from .ops.compare import allclose, isclose, equal  # noqa: F401
+from .runtime import (set_num_threads, get_num_threads, use_deterministic_algorithms,  # noqa: F401
+                      are_deterministic_algorithms_enabled)
 from .utils.gradcheck import gradcheck  # noqa: F401
 from . import nn, optim  # noqa: E402,F401
 from . import cuda, utils, amp, backends  # noqa: E402,F401

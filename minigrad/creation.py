@@ -7,7 +7,7 @@ from .random import randperm_list, resolve
 from .tensor import DTYPE_CATEGORY, Tensor, float32, int64, _is_floating
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "randn", "rand", "randperm",
-           "randint", "arange", "linspace", "zeros_like", "ones_like", "full_like", "randn_like", "rand_like"]
+           "randint", "arange", "linspace", "eye", "empty_like", "zeros_like", "ones_like", "full_like", "randn_like", "rand_like"]
 
 
 def _shape(size):
@@ -136,6 +136,12 @@ def randperm(n, generator=None, dtype=None, device="cpu", requires_grad=False):
     return _make(get_backend(device).from_numpy(order), device, requires_grad)
 
 
+def eye(n, m=None, dtype=None, device="cpu", requires_grad=False):
+    """``torch.eye``: an n×m (n×n by default) matrix with ones on the diagonal."""
+    array = np.eye(int(n), int(n if m is None else m), dtype=np.dtype(dtype or float32))
+    return _make(get_backend(device).from_numpy(array), device, requires_grad)
+
+
 def arange(start, end=None, step=1, dtype=None, device="cpu", requires_grad=False):
     """``torch.arange``: int64 for integer arguments, else float32."""
     if end is None:
@@ -161,6 +167,7 @@ def _like(fn):
 
 
 zeros_like, ones_like, randn_like, rand_like = _like(zeros), _like(ones), _like(randn), _like(rand)
+empty_like = _like(empty)
 
 
 def full_like(input, fill_value, dtype=None, device=None, requires_grad=False):  # noqa: A002

@@ -25,6 +25,11 @@ def _is_floating(dtype):
     return dtype in _FLOATS
 
 
+def numel(input):  # noqa: A002
+    """``torch.numel``: the number of elements of a tensor."""
+    return input.numel()
+
+
 class _RemovableHandle:
     """What ``register_*_hook`` returns: ``remove()`` unregisters the hook."""
 

@@ -131,6 +131,9 @@ SCHEDULERS = {
                                                     L.StepLR(o, 3, 0.5), L.CosineAnnealingLR(o, T_max=6)],
                                                 milestones=[4, 12]),
     "callable-object": lambda L, o: L.LambdaLR(o, lr_lambda=_Halving()),
+    "polynomial": lambda L, o: L.PolynomialLR(o, total_iters=9, power=2.0),
+    "chained": lambda L, o: L.ChainedScheduler([L.ConstantLR(o, factor=0.5, total_iters=3),
+                                                L.ExponentialLR(o, gamma=0.9)]),
 }
 
 
@@ -180,7 +183,7 @@ def test_reduce_lr_on_plateau_matches_torch(kwargs):
 
 
 @pytest.mark.parametrize("name", ["multistep", "onecycle-one-group", "warm-restarts-mult", "callable-object",
-                                  "plateau"])
+                                  "plateau", "polynomial"])
 def test_every_scheduler_resumes_from_its_state_dict(name):
     def make(L, o):
         return L.ReduceLROnPlateau(o, patience=1) if name == "plateau" else SCHEDULERS[name](L, o)

@@ -205,3 +205,21 @@ def test_deepcopy_of_a_model_and_of_its_state_dict_as_torch():
     np.testing.assert_array_equal(model[0].weight.detach().numpy(), twin[0].weight.detach().numpy())
     with pytest.raises(RuntimeError, match="graph leaves"):
         copy.deepcopy(model[0].weight * 2)
+
+
+def test_module_level_helpers_as_torch():
+    a, b = minigrad.tensor([1.0, 2.0, float("nan")]), minigrad.tensor([1.0, 2.0 + 1e-7, float("nan")])
+    ta, tb = torch.tensor([1.0, 2.0, float("nan")]), torch.tensor([1.0, 2.0 + 1e-7, float("nan")])
+    assert minigrad.allclose(a, b) == torch.allclose(ta, tb) is False
+    assert minigrad.allclose(a, b, equal_nan=True) == torch.allclose(ta, tb, equal_nan=True) is True
+    assert minigrad.isclose(a, b).tolist() == torch.isclose(ta, tb).tolist()
+    assert minigrad.equal(a[:1], b[:1]) and not minigrad.equal(a[:2], a[:1])
+    assert minigrad.eye(2, 3).tolist() == torch.eye(2, 3).tolist() and minigrad.eye(3).dtype == minigrad.float32
+    assert tuple(minigrad.empty_like(a).shape) == (3,) and minigrad.numel(a) == 3
+    threads = minigrad.get_num_threads()
+    minigrad.set_num_threads(1)
+    assert minigrad.get_num_threads() == 1
+    minigrad.set_num_threads(threads)
+    minigrad.use_deterministic_algorithms(True)
+    assert minigrad.are_deterministic_algorithms_enabled()
+    minigrad.use_deterministic_algorithms(False)

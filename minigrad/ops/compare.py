@@ -6,7 +6,7 @@ from ..autograd import Function
 from ..tensor import Tensor, _is_floating
 from .elementwise import _check_broadcast, _operands
 
-__all__ = ["where", "lt", "le", "gt", "ge", "eq", "ne", "isfinite", "masked_fill"]
+__all__ = ["where", "lt", "le", "gt", "ge", "eq", "ne", "isfinite", "masked_fill", "allclose", "isclose", "equal"]
 
 
 class Where(Function):
@@ -92,7 +92,26 @@ def masked_fill(x, mask, value):
     return where(mask, value, x)
 
 
+def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """``torch.isclose``: |a - b| <= atol + rtol·|b| elementwise (NaNs equal only with ``equal_nan``)."""
+    a, b = _operands(a, b)
+    left, right = a.backend.to_numpy(a.array), b.backend.to_numpy(b.array)
+    return Tensor._wrap(a.backend.from_numpy(np.isclose(left, right, rtol=rtol, atol=atol, equal_nan=equal_nan)),
+                        a.device)
+
+
+def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """``torch.allclose``: whether every element is close (a Python bool)."""
+    return bool(isclose(a, b, rtol, atol, equal_nan).all().item())
+
+
+def equal(a, b):
+    """``torch.equal``: the same shape and the same values (a Python bool)."""
+    return tuple(a.shape) == tuple(b.shape) and bool((a == b).all().item())
+
+
 METHODS = {
+    "isclose": isclose, "allclose": allclose, "equal": equal,
     "__lt__": lt, "__le__": le, "__gt__": gt, "__ge__": ge, "__eq__": eq, "__ne__": ne,
     "lt": lt, "le": le, "gt": gt, "ge": ge, "eq": eq, "ne": ne, "isfinite": isfinite, "masked_fill": masked_fill,
 }

@@ -178,6 +178,25 @@ class ConstantLR(LRScheduler):
                 for base in self.base_lrs]
 
 
+class PolynomialLR(LRScheduler):
+    """``torch.optim.lr_scheduler.PolynomialLR``: lr = initial lr · (1 − epoch / total_iters)^power, then constant."""
+
+    def __init__(self, optimizer, total_iters=5, power=1.0, last_epoch=-1):
+        self.total_iters, self.power = total_iters, power
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        if self._is_initial or self.last_epoch > self.total_iters:
+            return _group_lrs(self.optimizer)
+        decay = ((1.0 - self.last_epoch / self.total_iters)
+                 / (1.0 - (self.last_epoch - 1) / self.total_iters)) ** self.power
+        return [group["lr"] * decay for group in self.optimizer.param_groups]
+
+    def _get_closed_form_lr(self):
+        return [base * (1.0 - min(self.total_iters, self.last_epoch) / self.total_iters) ** self.power
+                for base in self.base_lrs]
+
+
 class LinearLR(LRScheduler):
     """``torch.optim.lr_scheduler.LinearLR``: the lr factor goes linearly from ``start_factor`` to
     ``end_factor`` over ``total_iters`` epochs."""
@@ -248,4 +267,4 @@ class CosineAnnealingLR(LRScheduler):
 
 
 from .plateau import ReduceLROnPlateau  # noqa: E402,F401
-from .cycles import OneCycleLR, CosineAnnealingWarmRestarts, SequentialLR  # noqa: E402,F401
+from .cycles import OneCycleLR, CosineAnnealingWarmRestarts, SequentialLR, ChainedScheduler  # noqa: E402,F401

@@ -1,0 +1,33 @@
+"""Process-wide settings, as PyTorch's: the number of threads, deterministic algorithms."""
+__all__ = ["set_num_threads", "get_num_threads", "use_deterministic_algorithms",
+           "are_deterministic_algorithms_enabled"]
+
+_deterministic = False
+
+
+def set_num_threads(count):
+    """The number of threads of minigrad's parallel (Numba) kernels, as ``torch.set_num_threads``: at most the
+    number Numba started with (``NUMBA_NUM_THREADS``, the core count by default)."""
+    import numba
+    count = int(count)
+    if count < 1:
+        raise ValueError(f"set_num_threads: expected a positive number of threads, got {count}")
+    numba.set_num_threads(min(count, numba.config.NUMBA_NUM_THREADS))
+
+
+def get_num_threads():
+    """The number of threads minigrad's parallel kernels use, as ``torch.get_num_threads``."""
+    import numba
+    return numba.get_num_threads()
+
+
+def use_deterministic_algorithms(mode, *, warn_only=False):
+    """Accepted, as ``torch.use_deterministic_algorithms``: every minigrad kernel is deterministic already (no
+    atomics: each output element has one writer), so the setting changes nothing."""
+    global _deterministic
+    _deterministic = bool(mode)
+
+
+def are_deterministic_algorithms_enabled():
+    """What ``use_deterministic_algorithms`` was last given."""
+    return _deterministic
