@@ -27,6 +27,7 @@ import threading
 
 import numpy as np
 
+from ..conv_products import conv_products
 from .conv_kernels import im2col, col2im_add, widen_rows, narrow_rows, add_channel_bias
 from .conv_flat_kernels import im2col_flat, col2im_flat
 from .conv_direct_kernels import pad_into, flip_weight, conv_flat, narrow_add, weight_grad_flat
@@ -189,17 +190,6 @@ def conv2d_add_bias(out, bias):
     return add_channel_bias(out, np.ascontiguousarray(bias, dtype=out.dtype))
 
 
-def conv_transpose2d(x, weight, stride, padding, dilation, groups, out_shape):
-    """C^T x: the transposed convolution of x (N, C_out, Ho, Wo) to ``out_shape`` (N, C_in, H, W), without bias.
-    It is also conv2d's input gradient (x then being the output's gradient)."""
-    return _gradients(x, None, weight, stride, padding, dilation, groups, out_shape, True, False)[0]
-
-
-def conv2d_weight_grad(x, grad_out, weight, stride, padding, dilation, groups):
-    """The gradient with respect to ``weight`` of conv2d(x, weight), given the output's gradient."""
-    return _gradients(grad_out, x, weight, stride, padding, dilation, groups, tuple(x.shape), False, True)[1]
-
-
 def _gradients(grad_out, x, weight, stride, padding, dilation, groups, input_shape, need_input, need_weight):
     """(grad_input, grad_weight) of ``conv2d``; either is None when not needed (x may then be None)."""
     grad_out, weight = np.ascontiguousarray(grad_out), np.ascontiguousarray(weight)
@@ -227,6 +217,9 @@ def _gradients(grad_out, x, weight, stride, padding, dilation, groups, input_sha
     else:
         grad_x = _backward_columns(s, grad_out, x, w, grad_w, need_input)
     return grad_x, (grad_w.result(weight.shape) if need_weight else None)
+
+
+conv_transpose2d, conv2d_weight_grad = conv_products(_gradients)
 
 
 class _WeightGrad:

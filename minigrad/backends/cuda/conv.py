@@ -18,6 +18,7 @@ import math
 import numpy as np
 from numba import cuda, float32
 
+from ..conv_products import conv_products
 from ._runtime import F32, empty, flat, float32_only, grid, i64, kernel, on_device
 from .creation import zeros
 from .linalg import sgemm
@@ -142,17 +143,6 @@ def conv2d_add_bias(out, bias):
     return out
 
 
-def conv_transpose2d(x, weight, stride, padding, dilation, groups, out_shape):
-    """C^T x: the transposed convolution of x (N, C_out, Ho, Wo) to ``out_shape`` (N, C_in, H, W), without bias.
-    It is also conv2d's input gradient (x then being the output's gradient)."""
-    return _gradients(x, None, weight, stride, padding, dilation, groups, out_shape, True, False)[0]
-
-
-def conv2d_weight_grad(x, grad_out, weight, stride, padding, dilation, groups):
-    """The gradient with respect to ``weight`` of conv2d(x, weight), given the output's gradient."""
-    return _gradients(grad_out, x, weight, stride, padding, dilation, groups, tuple(x.shape), False, True)[1]
-
-
 def _gradients(grad_out, x, weight, stride, padding, dilation, groups, input_shape, need_input, need_weight):
     """(grad_input, grad_weight) of ``conv2d``; either is None when not needed (x may then be None)."""
     grad_out, weight = float32_only("conv2d", grad_out, weight)
@@ -197,6 +187,9 @@ def _gradients(grad_out, x, weight, stride, padding, dilation, groups, input_sha
         if need_input and not pointwise:
             _col2im[grid(n * C * H * W)](flat(grad_x), cols, n0, n, *geometry)
     return grad_x, grad_w
+
+
+conv_transpose2d, conv2d_weight_grad = conv_products(_gradients)
 
 
 def conv2d_bias_grad(grad_out):
