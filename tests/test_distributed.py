@@ -111,3 +111,58 @@ def test_bench_ddp_runs_on_the_tiny_config():
     assert done.returncode == 0, done.stderr[-3000:]
     for heading in ("1. MPI_Allreduce", "2. Overlap", "3. Throughput", "4. Model of N machines", "SGEMM peak"):
         assert heading in done.stdout
+
+
+def test_torchrun_variables_from_the_launchers_variables():
+    from minigrad.distributed.group import export_torchrun_environment
+    environ = {"PMI_RANK": "1", "PMI_SIZE": "4", "MPI_LOCALRANKID": "1", "MPI_LOCALNRANKS": "2"}
+    export_torchrun_environment(environ)
+    assert (environ["RANK"], environ["WORLD_SIZE"], environ["LOCAL_RANK"], environ["LOCAL_WORLD_SIZE"]) == \
+        ("1", "4", "1", "2")
+    environ = {"OMPI_COMM_WORLD_RANK": "3", "OMPI_COMM_WORLD_SIZE": "8", "RANK": "kept"}
+    export_torchrun_environment(environ)
+    assert environ["RANK"] == "kept" and environ["WORLD_SIZE"] == "8" and "LOCAL_RANK" not in environ
+    environ = {}
+    export_torchrun_environment(environ)
+    assert environ == {}
+
+
+@needs_mpi
+def test_a_script_written_for_torchrun_runs_under_mpiexec(tmp_path):
+    """The DDP idiom of PyTorch's tutorials, with its imports changed: environment variables read before
+    init_process_group, device_ids, the sampler's epoch, rank 0 saving ``model.module``'s weights."""
+    script = tmp_path / "ddp.py"
+    script.write_text("import os, sys; sys.path.insert(0, %r)\n" % ROOT + '''
+import minigrad as torch
+import minigrad.distributed as dist
+import minigrad.nn as nn
+from minigrad.nn.parallel import DistributedDataParallel as DDP
+from minigrad.utils.data import DataLoader, TensorDataset
+from minigrad.utils.data.distributed import DistributedSampler
+
+local_rank, world_size = int(os.environ["LOCAL_RANK"]), int(os.environ["WORLD_SIZE"])
+dist.init_process_group(backend="gloo", init_method="env://")
+assert dist.get_world_size() == world_size == 2 and dist.get_rank() == int(os.environ["RANK"])
+torch.manual_seed(0)
+model = DDP(nn.Linear(4, 1), device_ids=[local_rank] if torch.cuda.is_available() else None)
+data = TensorDataset(torch.randn(16, 4), torch.randn(16, 1))
+sampler = DistributedSampler(data)
+loader = DataLoader(data, batch_size=4, sampler=sampler)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+for epoch in range(2):
+    sampler.set_epoch(epoch)
+    for x, y in loader:
+        optimizer.zero_grad()
+        loss = nn.functional.mse_loss(model(x), y)
+        loss.backward()
+        optimizer.step()
+total = loss.detach().clone()
+dist.all_reduce(total, op=dist.ReduceOp.SUM)
+if dist.get_rank() == 0:
+    torch.save(model.module.state_dict(), sys.argv[1])
+dist.barrier()
+dist.destroy_process_group()
+''')
+    done = mpiexec(2, str(script), str(tmp_path / "model.pth"), timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert set(torch.load(tmp_path / "model.pth", weights_only=True)) == {"weight", "bias"}

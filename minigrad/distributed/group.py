@@ -34,6 +34,29 @@ class GroupMember:
 _world = None
 _previous_excepthook = None
 
+# Launchers' variables for (rank, size, rank on this node, ranks on this node), by launcher: MPICH's hydra,
+# Open MPI, Slurm's srun.
+_LAUNCHER_VARIABLES = (("PMI_RANK", "PMI_SIZE", "MPI_LOCALRANKID", "MPI_LOCALNRANKS"),
+                       ("OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_LOCAL_RANK",
+                        "OMPI_COMM_WORLD_LOCAL_SIZE"),
+                       ("SLURM_PROCID", "SLURM_NTASKS", "SLURM_LOCALID", "SLURM_NTASKS_PER_NODE"))
+
+
+def export_torchrun_environment(environ=os.environ):
+    """Under mpiexec or srun, set RANK, WORLD_SIZE, LOCAL_RANK and LOCAL_WORLD_SIZE as torchrun sets them (unless
+    already set), so that scripts written for torchrun, which read them before init_process_group, run as they
+    are. Done when ``minigrad.distributed`` is imported."""
+    for rank, size, local_rank, local_size in _LAUNCHER_VARIABLES:
+        if rank in environ and size in environ:
+            for name, source in (("RANK", rank), ("WORLD_SIZE", size), ("LOCAL_RANK", local_rank),
+                                 ("LOCAL_WORLD_SIZE", local_size)):
+                if name not in environ and environ.get(source, "").isdigit():
+                    environ[name] = environ[source]
+            return
+
+
+export_torchrun_environment()
+
 
 def _mpi():
     """mpi4py's MPI module, or None when mpi4py is not installed."""
