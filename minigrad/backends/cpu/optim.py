@@ -1,47 +1,35 @@
-"""CPU kernels: in-place SGD and Adam updates over flat float32 parameter arrays."""
+"""CPU kernels: in-place SGD and Adam updates over flat parameter arrays, each element by the rule that the CUDA
+kernels share (``backends/elements/optim.py``)."""
 import numpy as np
 from numba import njit, prange
 
 from .. import checks
+from ..elements import optim as elements
 
 __all__ = ["sgd_step", "adam_step"]
 
 
+_sgd_element = njit(inline="always")(elements.sgd_element)
+_adam_element = njit(inline="always")(elements.adam_element)
+
+
 @njit(parallel=True, cache=True)
-def _sgd_kernel(p, g, buf, lr, momentum, keep, weight_decay, nesterov, maximize, first_step):
+def _sgd_kernel(p, g, buf, lr, momentum, keep, weight_decay, decay, use_momentum, nesterov, maximize, first_step):
     for i in prange(p.size):
-        d = -g[i] if maximize else g[i]
-        if weight_decay != 0:
-            d = d + weight_decay * p[i]
-        if momentum != 0:
-            if first_step:
-                b = d
-            else:
-                b = momentum * buf[i] + keep * d
+        p[i], b = _sgd_element(p[i], g[i], buf[i], lr, momentum, keep, weight_decay, decay, use_momentum, nesterov,
+                               maximize, first_step)
+        if use_momentum:
             buf[i] = b
-            d = d + momentum * b if nesterov else b
-        p[i] = p[i] - lr * d
 
 
 @njit(parallel=True, cache=True)
-def _adam_kernel(p, g, m, v, v_max, w1, beta2, w2, eps, weight_decay, step_size, bias2_sqrt, amsgrad, maximize):
+def _adam_kernel(p, g, m, v, v_max, w1, rest1, lerp_from_start, beta2, w2, eps, weight_decay, decay, step_size,
+                 bias2_sqrt, amsgrad, maximize):
     for i in prange(p.size):
-        d = -g[i] if maximize else g[i]
-        if weight_decay != 0:
-            d = d + weight_decay * p[i]
-        # torch's lerp(m, d, w1), w1 = 1 - beta1, in its two forms (the one used depends on w1)
-        if w1 < np.float32(0.5):
-            m[i] = m[i] + w1 * (d - m[i])
-        else:
-            m[i] = d - (d - m[i]) * (np.float32(1.0) - w1)
-        v[i] = v[i] * beta2 + w2 * d * d
-        if amsgrad:
-            if v[i] > v_max[i]:
-                v_max[i] = v[i]
-            denom = np.sqrt(v_max[i]) / bias2_sqrt + eps
-        else:
-            denom = np.sqrt(v[i]) / bias2_sqrt + eps
-        p[i] = p[i] - step_size * (m[i] / denom)
+        p[i], m[i], v[i], peak = _adam_element(p[i], g[i], m[i], v[i], v_max[i], w1, rest1, lerp_from_start, beta2,
+                                               w2, eps, weight_decay, decay, step_size, bias2_sqrt, amsgrad, maximize)
+        if amsgrad:  # (without amsgrad v_max is v's own array: not written twice)
+            v_max[i] = peak
 
 
 def _flat(a):
@@ -61,7 +49,7 @@ def sgd_step(param, grad, momentum_buffer, lr, momentum, dampening, weight_decay
     f = param.dtype.type
     buf = _flat(momentum_buffer) if momentum_buffer is not None else _flat(param)
     _sgd_kernel(_flat(param), np.ascontiguousarray(grad).reshape(-1), buf, f(lr), f(momentum), f(1 - dampening),
-                f(weight_decay), bool(nesterov), bool(maximize), bool(first_step))
+                f(weight_decay), weight_decay != 0, momentum != 0, bool(nesterov), bool(maximize), bool(first_step))
 
 
 def adam_step(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, beta1, beta2, eps, weight_decay, step_size,
@@ -78,5 +66,6 @@ def adam_step(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, beta1, beta2, ep
     f = param.dtype.type
     v_max = _flat(max_exp_avg_sq) if amsgrad else _flat(exp_avg_sq)
     _adam_kernel(_flat(param), np.ascontiguousarray(grad).reshape(-1), _flat(exp_avg), _flat(exp_avg_sq), v_max,
-                 f(1 - beta1), f(beta2), f(1 - beta2), f(eps), f(weight_decay), f(step_size), f(bias_correction2_sqrt),
-                 bool(amsgrad), bool(maximize))
+                 *elements.lerp_weights(f, beta1), f(beta2), f(1 - beta2), f(eps), f(weight_decay), weight_decay != 0,
+                 f(step_size), f(bias_correction2_sqrt), bool(amsgrad), bool(maximize))
+

@@ -1,53 +1,43 @@
-"""CUDA kernels: in-place SGD and Adam updates over flat float32 parameter arrays, mirroring
-``backends/cpu/optim.py`` (the same arithmetic, PyTorch's, one thread per element)."""
-import math
+"""CUDA kernels: in-place SGD and Adam updates over flat float32 parameter arrays, one thread per element, each
+element by the rule the CPU kernels share (``backends/elements/optim.py``)."""
 
 import numpy as np
-from numba import cuda, float32
+from numba import cuda
 
 from .. import checks
-from ._runtime import F32, b1, f32, flat, float32_only, grid, kernel
+from ..elements import optim as elements
+from ._runtime import F32, b1, device_function, f32, flat, float32_only, grid, kernel
 
 __all__ = ["sgd_step", "adam_step"]
 
 
-@kernel((F32, F32, F32, f32, f32, f32, f32, b1, b1, b1))
-def _sgd(p, g, buf, lr, momentum, keep, weight_decay, nesterov, maximize, first_step):
-    zero = float32(0)
+_sgd_element = device_function(elements.sgd_element)
+_adam_element = device_function(elements.adam_element)
+
+
+@kernel((F32, F32, F32, f32, f32, f32, f32, b1, b1, b1, b1, b1))
+def _sgd(p, g, buf, lr, momentum, keep, weight_decay, decay, use_momentum, nesterov, maximize, first_step):
     i = cuda.grid(1)
     while i < p.size:
-        d = -g[i] if maximize else g[i]
-        if weight_decay != zero:
-            d = d + weight_decay * p[i]
-        if momentum != zero:
-            b = d if first_step else momentum * buf[i] + keep * d
+        new_p, b = _sgd_element(p[i], g[i], buf[i], lr, momentum, keep, weight_decay, decay, use_momentum, nesterov,
+                                maximize, first_step)
+        p[i] = new_p
+        if use_momentum:
             buf[i] = b
-            d = d + momentum * b if nesterov else b
-        p[i] = p[i] - lr * d
         i += cuda.gridsize(1)
 
 
-@kernel((F32, F32, F32, F32, F32, f32, f32, f32, f32, f32, f32, f32, b1, b1))
-def _adam(p, g, m, v, v_max, w1, beta2, w2, eps, weight_decay, step_size, bias2_sqrt, amsgrad, maximize):
-    one = float32(1)
+@kernel((F32, F32, F32, F32, F32, f32, f32, b1, f32, f32, f32, f32, b1, f32, f32, b1, b1))
+def _adam(p, g, m, v, v_max, w1, rest1, lerp_from_start, beta2, w2, eps, weight_decay, decay, step_size, bias2_sqrt,
+          amsgrad, maximize):
     i = cuda.grid(1)
     while i < p.size:
-        d = -g[i] if maximize else g[i]
-        if weight_decay != float32(0):
-            d = d + weight_decay * p[i]
-        # torch's lerp(m, d, w1), w1 = 1 - beta1, in its two forms (the one used depends on w1)
-        if w1 < float32(0.5):
-            m[i] = m[i] + w1 * (d - m[i])
-        else:
-            m[i] = d - (d - m[i]) * (one - w1)
-        v[i] = v[i] * beta2 + w2 * d * d
-        if amsgrad:
-            if v[i] > v_max[i]:
-                v_max[i] = v[i]
-            denom = math.sqrt(v_max[i]) / bias2_sqrt + eps
-        else:
-            denom = math.sqrt(v[i]) / bias2_sqrt + eps
-        p[i] = p[i] - step_size * (m[i] / denom)
+        new_p, new_m, new_v, peak = _adam_element(p[i], g[i], m[i], v[i], v_max[i], w1, rest1, lerp_from_start, beta2,
+                                                  w2, eps, weight_decay, decay, step_size, bias2_sqrt, amsgrad,
+                                                  maximize)
+        p[i], m[i], v[i] = new_p, new_m, new_v
+        if amsgrad:  # (without amsgrad v_max is v's own array: not written twice)
+            v_max[i] = peak
         i += cuda.gridsize(1)
 
 
@@ -66,7 +56,7 @@ def sgd_step(param, grad, momentum_buffer, lr, momentum, dampening, weight_decay
     f = np.float32
     if param.size:
         _sgd[grid(param.size)](_flat(param), flat(grad), buf, f(lr), f(momentum), f(1 - dampening), f(weight_decay),
-                               bool(nesterov), bool(maximize), bool(first_step))
+                               weight_decay != 0, momentum != 0, bool(nesterov), bool(maximize), bool(first_step))
 
 
 def adam_step(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, beta1, beta2, eps, weight_decay, step_size,
@@ -80,6 +70,7 @@ def adam_step(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, beta1, beta2, ep
     v_max = _flat(float32_only("Adam", max_exp_avg_sq)) if amsgrad else _flat(exp_avg_sq)
     f = np.float32
     if param.size:
-        _adam[grid(param.size)](_flat(param), flat(grad), _flat(exp_avg), _flat(exp_avg_sq), v_max, f(1 - beta1),
-                                f(beta2), f(1 - beta2), f(eps), f(weight_decay), f(step_size), f(bias_correction2_sqrt),
-                                bool(amsgrad), bool(maximize))
+        _adam[grid(param.size)](_flat(param), flat(grad), _flat(exp_avg), _flat(exp_avg_sq), v_max,
+                                *elements.lerp_weights(f, beta1), f(beta2), f(1 - beta2), f(eps), f(weight_decay),
+                                weight_decay != 0, f(step_size), f(bias_correction2_sqrt), bool(amsgrad),
+                                bool(maximize))
