@@ -15,13 +15,19 @@ class ReduceOp:
     SUM, AVG, PRODUCT, MIN, MAX = "sum", "avg", "product", "min", "max"
 
 
+_MPI_OP_NAMES = {ReduceOp.SUM: "SUM", ReduceOp.AVG: "SUM", ReduceOp.PRODUCT: "PROD", ReduceOp.MIN: "MIN",
+                 ReduceOp.MAX: "MAX"}  # AVG is a sum, divided afterwards
+
+
+def _checked_op(op):
+    if op not in _MPI_OP_NAMES:
+        raise ValueError(f"unknown reduce op {op!r}; use ReduceOp.SUM, AVG, PRODUCT, MIN or MAX")
+    return op
+
+
 def _mpi_op(op):
     from mpi4py import MPI
-    table = {ReduceOp.SUM: MPI.SUM, ReduceOp.AVG: MPI.SUM, ReduceOp.PRODUCT: MPI.PROD, ReduceOp.MIN: MPI.MIN,
-             ReduceOp.MAX: MPI.MAX}
-    if op not in table:
-        raise ValueError(f"unknown reduce op {op!r}; use ReduceOp.SUM, AVG, PRODUCT, MIN or MAX")
-    return table[op]
+    return getattr(MPI, _MPI_OP_NAMES[op])
 
 
 class Work:
@@ -75,28 +81,23 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
     """Every rank's ``tensor`` becomes the reduction (sum by default) over the ranks; ``AVG`` divides the sum by
     the number of ranks (floating point tensors)."""
     group_ = default_group()
+    _checked_op(op)
     if op == ReduceOp.AVG and tensor.dtype.kind != "f":
         raise ValueError("ReduceOp.AVG needs a floating point tensor")
     values = host_values(tensor)
     if group_.comm is not None:
         from mpi4py import MPI
         group_.comm.Allreduce(MPI.IN_PLACE, values, op=_mpi_op(op))
-    else:
-        _mpi_op_check(op)
     if op == ReduceOp.AVG:
         values /= values.dtype.type(group_.size)
     write_back(tensor, values)
     return _done(async_op)
 
 
-def _mpi_op_check(op):
-    if op not in (ReduceOp.SUM, ReduceOp.AVG, ReduceOp.PRODUCT, ReduceOp.MIN, ReduceOp.MAX):
-        raise ValueError(f"unknown reduce op {op!r}; use ReduceOp.SUM, AVG, PRODUCT, MIN or MAX")
-
-
 def reduce(tensor, dst, op=ReduceOp.SUM, group=None, async_op=False):
     """Rank ``dst``'s ``tensor`` becomes the reduction over the ranks; the others keep theirs."""
     group_ = default_group()
+    _checked_op(op)
     values = host_values(tensor)
     if group_.comm is not None:
         from mpi4py import MPI
@@ -104,8 +105,6 @@ def reduce(tensor, dst, op=ReduceOp.SUM, group=None, async_op=False):
             group_.comm.Reduce(MPI.IN_PLACE, values, op=_mpi_op(op), root=dst)
         else:
             group_.comm.Reduce(values.copy(), None, op=_mpi_op(op), root=dst)
-    else:
-        _mpi_op_check(op)
     if group_.rank == dst:
         if op == ReduceOp.AVG:
             values /= values.dtype.type(group_.size)

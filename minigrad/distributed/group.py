@@ -13,7 +13,6 @@ import traceback
 __all__ = ["init_process_group", "destroy_process_group", "is_available", "is_initialized", "is_mpi_available",
            "get_rank", "get_world_size", "get_backend", "barrier", "GroupMember", "new_group", "default_group"]
 
-_LAUNCHER_SIZE_VARIABLES = ("PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "PMIX_SIZE", "MPI_LOCALNRANKS", "SLURM_NTASKS")
 
 
 class _Group:
@@ -83,7 +82,7 @@ def is_initialized():
 
 
 def _launched_size():
-    for name in _LAUNCHER_SIZE_VARIABLES:
+    for _, name, _, _ in _LAUNCHER_VARIABLES:
         value = os.environ.get(name)
         if value and value.isdigit():
             return int(value)

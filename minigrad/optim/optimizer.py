@@ -139,6 +139,13 @@ class Optimizer:
         raise NotImplementedError
 
 
+def decayed_gradient(p, group):
+    """The gradient a tensor-op optimizer step uses: negated with ``maximize``, plus ``weight_decay`` · p (PyTorch's
+    L2 term, added as grad.add(param, alpha=weight_decay))."""
+    g = -p.grad if group["maximize"] else p.grad
+    return g + p * group["weight_decay"] if group["weight_decay"] != 0 else g
+
+
 def state_dict_to_arrays(state_dict, prefix="optimizer."):
     """Flatten an optimizer ``state_dict()`` into ``{name: numpy array}`` for an ``.npz`` file (no pickling)."""
     out = {prefix + "param_groups": np.frombuffer(json.dumps(state_dict["param_groups"]).encode(), np.uint8)}

@@ -1,14 +1,8 @@
-"""``optim.RMSprop`` and ``optim.Adagrad``: adaptive steps from running squares of the gradient, in PyTorch's
-order of operations (written with tensor ops, so they run on every backend)."""
+"""``optim.RMSprop``: steps scaled by a running mean of squared gradients, in PyTorch's order of operations
+(written with tensor ops, so it runs on every backend)."""
 from ..autograd import no_grad
-from ..creation import full_like, zeros_like
-from .optimizer import Optimizer
-
-
-def _gradient(p, group):
-    """The gradient a step uses: negated with ``maximize``, plus ``weight_decay`` · p (PyTorch's L2 term)."""
-    g = -p.grad if group["maximize"] else p.grad
-    return g + p * group["weight_decay"] if group["weight_decay"] != 0 else g
+from ..creation import zeros_like
+from .optimizer import Optimizer, decayed_gradient
 
 
 def _lerp(start, end, weight):
@@ -45,7 +39,7 @@ class RMSprop(Optimizer):
                     if group["centered"]:
                         state["grad_avg"] = zeros_like(p)
                 state["step"] += 1
-                g = _gradient(p, group)
+                g = decayed_gradient(p, group)
                 square_avg = state["square_avg"]
                 square_avg.copy_(square_avg * alpha + g * (1 - alpha) * g)
                 if group["centered"]:
@@ -60,37 +54,4 @@ class RMSprop(Optimizer):
                     p.copy_(p + buf * -lr)
                 else:
                     p.copy_(p + g * -lr / denominator)
-        return loss
-
-
-class Adagrad(Optimizer):
-    """``torch.optim.Adagrad``: s += g², p −= clr·g / (√s + eps) with clr = lr / (1 + (step − 1)·lr_decay)."""
-
-    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
-                 foreach=None, *, maximize=False, differentiable=False, fused=None):
-        if lr < 0 or lr_decay < 0 or weight_decay < 0 or initial_accumulator_value < 0 or eps < 0:
-            raise ValueError(f"Adagrad: invalid lr={lr}, lr_decay={lr_decay}, weight_decay={weight_decay}, "
-                             f"initial_accumulator_value={initial_accumulator_value} or eps={eps}")
-        if fused:
-            raise RuntimeError("Adagrad: fused=True is not supported by minigrad")
-        super().__init__(params, dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
-                                      initial_accumulator_value=initial_accumulator_value, foreach=foreach,
-                                      maximize=maximize, differentiable=differentiable, fused=fused))
-        for group in self.param_groups:  # PyTorch creates Adagrad's state at construction
-            for p in group["params"]:
-                self.state[id(p)] = {"step": 0.0, "sum": full_like(p, group["initial_accumulator_value"])}
-
-    @no_grad()
-    def step(self, closure=None):
-        """One update of every parameter that has a gradient; ``closure`` re-evaluates the loss, as in PyTorch."""
-        loss = self._evaluate(closure)
-        for group in self.param_groups:
-            for p in self._params_with_grad(group):
-                state = self.state.setdefault(id(p), {"step": 0.0, "sum": full_like(
-                    p, group["initial_accumulator_value"])})  # a group added after construction
-                state["step"] += 1
-                g = _gradient(p, group)
-                clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
-                state["sum"].copy_(state["sum"] + g * g)
-                p.copy_(p + g * -clr / (state["sum"].sqrt() + group["eps"]))
         return loss

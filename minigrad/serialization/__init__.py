@@ -11,6 +11,7 @@ import io
 import os
 
 from ..device import device as _device
+from ..utils.checkpoint import write_atomically
 from . import safetensors_format, torch_zip
 
 __all__ = ["save", "load"]
@@ -20,11 +21,6 @@ def _is_path(f):
     return isinstance(f, (str, os.PathLike))
 
 
-def _write_atomically(path, write):
-    from ..utils.checkpoint import write_atomically
-    write_atomically(path, write)
-
-
 def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_serialization=True,
          _disable_byteorder_record=False):
     """Save ``obj`` (tensors, numpy arrays, numbers, strings and nested dicts/lists/tuples of them, such as a
@@ -32,9 +28,9 @@ def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_seriali
     if pickle_module is not None:
         raise ValueError("minigrad.save writes its own pickle (protocol 2, as torch.save); pickle_module is not used")
     if _is_path(f) and os.fspath(f).endswith(".safetensors"):
-        _write_atomically(f, lambda out: safetensors_format.write(out, dict(obj)))
+        write_atomically(f, lambda out: safetensors_format.write(out, dict(obj)))
     elif _is_path(f):
-        _write_atomically(f, lambda out: torch_zip.write(out, obj))
+        write_atomically(f, lambda out: torch_zip.write(out, obj))
     else:
         buffer = io.BytesIO()  # zipfile seeks; the caller's stream need not
         torch_zip.write(buffer, obj)

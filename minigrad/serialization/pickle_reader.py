@@ -10,6 +10,7 @@ import collections
 import io
 import math
 import pickle
+import struct
 
 import numpy as np
 
@@ -144,10 +145,6 @@ def loads(data, read_storage):
         return WeightsUnpickler(data, read_storage).load()
     except pickle.UnpicklingError:
         raise
-    except (EOFError, TypeError, ValueError, KeyError, IndexError, AttributeError, struct_error()) as error:
+    except (EOFError, TypeError, ValueError, KeyError, IndexError, AttributeError, struct.error) as error:
         raise pickle.UnpicklingError(f"corrupt checkpoint pickle ({type(error).__name__}: {error})") from None
 
-
-def struct_error():
-    import struct
-    return struct.error

@@ -6,6 +6,8 @@ import os
 import queue
 import time
 
+import numpy as np
+
 from ...random import Generator, resolve
 from .collate import default_collate, default_convert
 from .dataset import IterableDataset
@@ -281,7 +283,6 @@ class DataLoader:
 
     def load_state_dict(self, state):
         """Restore a ``state_dict()``: the next iteration resumes where the saved one stood."""
-        import numpy as np
         try:
             self._generator.set_state(np.frombuffer(bytes.fromhex(str(state["generator"])), np.uint8))
         except (KeyError, ValueError, TypeError, RuntimeError) as error:
