@@ -28,9 +28,11 @@ import threading
 import numpy as np
 
 from ..conv_products import conv_products
-from .conv_kernels import im2col, col2im_add, widen_rows, narrow_rows, add_channel_bias
+from . import compile_ahead
+from .conv_kernels import im2col, col2im_add
 from .conv_flat_kernels import im2col_flat, col2im_flat
-from .conv_direct_kernels import pad_into, flip_weight, conv_flat, narrow_add, weight_grad_flat
+from .conv_layout_kernels import pad_into, widen_rows, narrow_rows
+from .conv_direct_kernels import conv_flat, weight_grad_flat
 
 __all__ = ["conv2d", "conv_transpose2d", "conv2d_weight_grad", "conv2d_add_bias", "conv2d_bias_grad"]
 
@@ -154,6 +156,7 @@ def _layout(input_shape, weight, stride, padding, dilation, groups, out_size, ex
 
 def conv2d(x, weight, bias, stride, padding, dilation, groups, out_size):
     """The (N, C_out, Ho, Wo) output of a 2-D convolution (cross-correlation, as ``torch.conv2d``)."""
+    compile_ahead.start_once()  # the first convolution of a process: a network is about to run
     x, weight = np.ascontiguousarray(x), np.ascontiguousarray(weight)
     s = _layout(x.shape, weight, stride, padding, dilation, groups, out_size)
     if s.N == 0:  # an empty batch: an empty output, as PyTorch
@@ -181,13 +184,14 @@ def conv2d(x, weight, bias, stride, padding, dilation, groups, out_size):
         if not direct:
             narrow_rows(target, s.Wp, n0, y0, R, shifts, out)
         elif bias is not None:
-            add_channel_bias(out[n0:n0 + 1, :, y0:y0 + R], shifts)
+            out[n0, :, y0:y0 + R] += shifts[:, None, None]
     return out
 
 
 def conv2d_add_bias(out, bias):
     """out[:, c] += bias[c], in place on a fresh (N, C, H, W) output; returns out."""
-    return add_channel_bias(out, np.ascontiguousarray(bias, dtype=out.dtype))
+    out += np.asarray(bias, dtype=out.dtype).reshape(1, -1, 1, 1)
+    return out
 
 
 def _gradients(grad_out, x, weight, stride, padding, dilation, groups, input_shape, need_input, need_weight):
@@ -307,9 +311,14 @@ def _direct_conv(x, weight, top, left, shifts, out):
     Cout, Ho, Wo = out.shape[1:]
     Wp = Wo + 2
     xp = pad_into(x, top, left, _workspace("direct_in", (N, C, Ho + 2, Wp), x.dtype))
-    flat = _workspace("direct_out", (N, Cout, Ho * Wp), x.dtype)
-    conv_flat(xp.reshape(N, C, -1), weight, Wp, DIRECT_CHUNK, flat)
-    return narrow_add(flat, Wp, shifts, out)
+    wide = _workspace("direct_out", (Cout, N * Ho * Wp), x.dtype)
+    conv_flat(xp.reshape(N, C, -1), weight, Wp, DIRECT_CHUNK, wide.reshape(Cout, N, -1))
+    return narrow_rows(wide, Wp, 0, 0, Ho, shifts, out)
+
+
+def _flipped(weight):
+    """The (C_in, C_out, kh, kw) weight of the transposed convolution: channel axes swapped, taps flipped."""
+    return np.ascontiguousarray(weight.transpose(1, 0, 2, 3)[:, :, ::-1, ::-1])
 
 
 def _backward_direct(s, grad_out, x, weight, need_input, need_weight):
@@ -317,16 +326,16 @@ def _backward_direct(s, grad_out, x, weight, need_input, need_weight):
     dtype = grad_out.dtype
     grad_x = grad_w = None
     if need_input:  # the convolution of grad_out, padded by 2 - padding, with the flipped weight
-        grad_x = _direct_conv(grad_out, flip_weight(weight), 2 - s.ph, 2 - s.pw, np.zeros(s.C, dtype=dtype),
+        grad_x = _direct_conv(grad_out, _flipped(weight), 2 - s.ph, 2 - s.pw, np.zeros(s.C, dtype=dtype),
                               np.empty((s.N, s.C, s.H, s.W), dtype=dtype))
     if need_weight:
         Wp = s.Wo + 2
         xp = pad_into(x, s.ph, s.pw, _workspace("direct_in", (s.N, s.C, s.Ho + 2, Wp), dtype))
-        gz = pad_into(grad_out, 0, 0, _workspace("direct_out", (s.N, s.Cout, s.Ho, Wp), dtype))
+        gz = widen_rows(grad_out, 0, 0, s.Ho, Wp, _workspace("direct_out", (s.Cout, s.N * s.Ho * Wp), dtype))
         chunks = -(-(s.Ho * Wp - 2) // DIRECT_WEIGHT_CHUNK)
         parts = _workspace("direct_parts", (s.N * chunks, s.Cout, s.C, 3, 3), dtype)
         finite = bool(np.isfinite(x).all())
-        weight_grad_flat(gz.reshape(s.N, s.Cout, -1), xp.reshape(s.N, s.C, -1), Wp, DIRECT_WEIGHT_CHUNK,
+        weight_grad_flat(gz.reshape(s.Cout, s.N, -1), xp.reshape(s.N, s.C, -1), Wp, DIRECT_WEIGHT_CHUNK,
                          not finite, parts)
         with np.errstate(invalid="ignore"):  # inf - inf is NaN here as in PyTorch, without a warning
             grad_w = parts.sum(axis=0)

@@ -1,52 +1,26 @@
 """Numba kernels of the direct convolution: 3x3, stride-1, dilation-1, single-group convolutions.
 
 No columns are built. The input is copied once into a zero-bordered buffer
-``xp`` (``pad_into``) of row pitch Wp = Wo + 2, seen as flat planes
-(N, C, Hp*Wp). Then output pixel q = y*Wp + x reads tap (i, j) at
+``xp`` (``conv_layout_kernels.pad_into``) of row pitch Wp = Wo + 2, seen as
+flat planes (N, C, Hp*Wp). Then output pixel q = y*Wp + x reads tap (i, j) at
 q + i*Wp + j: every tap of every pixel is a shifted contiguous range, so the
-inner loops run over long stretches of q with no bounds tests, computing
-pitch-Wp results whose 2 junk columns per row ``narrow_add`` drops.
+inner loops run over long stretches of q with no bounds tests. Results have
+the same pitch, in the channel-major wide layout (C_out, N, Ho*Wp) whose 2 junk
+columns per row ``conv_layout_kernels.narrow_rows`` drops.
 
 ``conv_flat`` computes an output, and also an input gradient: that is the
 convolution of the padded output gradient with the weight flipped in both
-spatial dims and with its channel axes swapped (``flip_weight``).
-``weight_grad_flat`` sums products over chunks of q, one partial result per
-chunk, which the caller adds up.
+spatial dims and with its channel axes swapped. ``weight_grad_flat`` sums
+products over chunks of q, one partial result per chunk, which the caller
+adds up.
 
 Inner loops run over views starting at index 0: Numba then knows the index is
 not negative, skips its wrap-around test and vectorises the loop.
 """
-import numpy as np
 from numba import njit, prange
-
-from .conv_flat_kernels import _fill_band_plane
 
 # Output channels computed together in one pass of the forward kernel.
 CO_BLOCK = 4
-
-
-@njit(parallel=True, cache=True)
-def pad_into(x, top, left, xp):
-    """Copy x (N, C, H, W) into xp (N, C, Hp, Wp) at offset (top, left), zeros elsewhere; one task per plane."""
-    N, C = x.shape[0], x.shape[1]
-    for task in prange(N * C):
-        n = task // C
-        c = task - n * C
-        _fill_band_plane(x, n, c, -top, left, xp[n, c])
-    return xp
-
-
-@njit(cache=True)
-def flip_weight(weight):
-    """The (C_in, C_out, kh, kw) weight of the transposed convolution: channel axes swapped, taps flipped."""
-    Cout, Cin, kh, kw = weight.shape
-    out = np.empty((Cin, Cout, kh, kw), dtype=weight.dtype)
-    for co in range(Cout):
-        for ci in range(Cin):
-            for i in range(kh):
-                for j in range(kw):
-                    out[ci, co, kh - 1 - i, kw - 1 - j] = weight[co, ci, i, j]
-    return out
 
 
 @njit(cache=True, fastmath={"contract"})
@@ -76,11 +50,11 @@ def _row_block1(a0, r, w, co, ci, i):
 
 @njit(parallel=True, cache=True)
 def conv_flat(xp, w, Wp, chunk, out):
-    """out[n, co, q] = sum_{ci,i,j} w[co, ci, i, j] * xp[n, ci, q + i*Wp + j] for a 3x3 kernel and q below
+    """out[co, n, q] = sum_{ci,i,j} w[co, ci, i, j] * xp[n, ci, q + i*Wp + j] for a 3x3 kernel and q below
     out.shape[2] - 2, where xp (N, C_in, Hp*Wp) holds zero-bordered rows of pitch Wp: so out, of pitch Wp too,
     is the convolution, with 2 junk columns per row. One task per (sample, chunk of q): long inner loops.
     """
-    N, Cout, L = out.shape
+    Cout, N, L = out.shape
     Cin = w.shape[1]
     L -= 2
     chunks = (L + chunk - 1) // chunk
@@ -90,34 +64,18 @@ def conv_flat(xp, w, Wp, chunk, out):
         q0 = (task % chunks) * chunk
         q1 = min(q0 + chunk, L)
         for co in range(Cout):
-            acc = out[n, co, q0:q1]
+            acc = out[co, n, q0:q1]
             acc[:] = 0
         for co in range(0, full, CO_BLOCK):
-            a0, a1, a2, a3 = out[n, co, q0:q1], out[n, co + 1, q0:q1], out[n, co + 2, q0:q1], out[n, co + 3, q0:q1]
+            a0, a1, a2, a3 = out[co, n, q0:q1], out[co + 1, n, q0:q1], out[co + 2, n, q0:q1], out[co + 3, n, q0:q1]
             for ci in range(Cin):
                 for i in range(3):
                     _row_block4(a0, a1, a2, a3, xp[n, ci, q0 + i * Wp:], w, co, ci, i)
         for co in range(full, Cout):
-            a0 = out[n, co, q0:q1]
+            a0 = out[co, n, q0:q1]
             for ci in range(Cin):
                 for i in range(3):
                     _row_block1(a0, xp[n, ci, q0 + i * Wp:], w, co, ci, i)
-    return out
-
-
-@njit(parallel=True, cache=True)
-def narrow_add(flat, Wp, shifts, out):
-    """out[n, c, y, x] = flat[n, c, y*Wp + x] + shifts[c]: drops the junk columns of a pitch-Wp result."""
-    N, C, H, W = out.shape
-    for task in prange(N * C):
-        n = task // C
-        c = task % C
-        b = shifts[c]
-        for y in range(H):
-            src = flat[n, c, y * Wp:y * Wp + W]
-            dst = out[n, c, y]
-            for x in range(W):
-                dst[x] = src[x] + b
     return out
 
 
@@ -188,15 +146,15 @@ def _taps9(g0, r, Wp, zero, s):
 
 @njit(parallel=True, cache=True)
 def weight_grad_flat(gz, xp, Wp, chunk, skip_junk, parts):
-    """parts[t, co, ci, i, j] = sum over q in chunk t of gz[n, co, q] * xp[n, ci, q + i*Wp + j] (3x3 kernel),
-    chunk t = n*chunks + c covering q in [c*chunk, (c+1)*chunk). gz (N, C_out, Ho*Wp) holds the output gradient
+    """parts[t, co, ci, i, j] = sum over q in chunk t of gz[co, n, q] * xp[n, ci, q + i*Wp + j] (3x3 kernel),
+    chunk t = n*chunks + c covering q in [c*chunk, (c+1)*chunk). gz (C_out, N, Ho*Wp) holds the output gradient
     at pitch Wp with zeros in the 2 junk columns of each row, and xp (N, C_in, Hp*Wp) the zero-bordered input, so
     summing parts over t gives the weight gradient. One task per chunk, each writing its own partial result.
 
     The sums run over the whole chunk at once, junk columns included, unless ``skip_junk``: then row by row
     (slower on narrow rows). The caller skips them when the input holds an inf or a NaN: the junk columns' taps
     reach real pixels at the row's other end, and 0 * inf would put a NaN where PyTorch has none."""
-    N, Cout, L = gz.shape
+    Cout, N, L = gz.shape
     Cin = xp.shape[1]
     L -= 2
     Wo = Wp - 2
@@ -218,11 +176,11 @@ def weight_grad_flat(gz, xp, Wp, chunk, skip_junk, parts):
                 if a >= b:
                     continue
             for co in range(0, full, 2):
-                g0, g1 = gz[n, co, a:b], gz[n, co + 1, a:b]
+                g0, g1 = gz[co, n, a:b], gz[co + 1, n, a:b]
                 for ci in range(Cin):
                     _taps9x2(g0, g1, xp[n, ci, a:], Wp, zero, part[co:co + 2, ci])
             for co in range(full, Cout):
-                g0 = gz[n, co, a:b]
+                g0 = gz[co, n, a:b]
                 for ci in range(Cin):
                     _taps9(g0, xp[n, ci, a:], Wp, zero, part[co, ci])
     return parts

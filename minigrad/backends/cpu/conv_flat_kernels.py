@@ -13,28 +13,7 @@ Columns are laid out as in ``conv_kernels``: (C*kh*kw, nk * R * Wp).
 """
 from numba import njit, prange
 
-
-@njit(cache=True)
-def _fill_band_plane(x, n, c, first_row, pw, plane):
-    """plane[a, b] = x[n, c, first_row + a, b - pw], zero outside the image."""
-    rows, Wp = plane.shape
-    H, W = x.shape[2], x.shape[3]
-    for a in range(rows):
-        dst = plane[a]
-        y = first_row + a
-        if y < 0 or y >= H:
-            for t in range(Wp):
-                dst[t] = 0
-            continue
-        for t in range(pw):
-            dst[t] = 0
-        inside = dst[pw:pw + W]
-        src = x[n, c, y]
-        for t in range(W):
-            inside[t] = src[t]
-        tail = dst[pw + W:]
-        for t in range(tail.shape[0]):
-            tail[t] = 0
+from .conv_layout_kernels import fill_padded_plane
 
 
 @njit(parallel=True, cache=True)
@@ -46,7 +25,7 @@ def im2col_flat(x, n0, first_row, pw, kh, kw, dh, dw, band, cols):
     for task in prange(nk * C):
         k = task // C
         c = task - k * C
-        _fill_band_plane(x, n0 + k, c, first_row, pw, band[k, c])
+        fill_padded_plane(x, n0 + k, c, first_row, pw, band[k, c])
         flat = band[k, c].ravel()
         for i in range(kh):
             for j in range(kw):

@@ -1,4 +1,4 @@
-"""Numba kernels of the convolution: im2col, col2im and layout changes.
+"""Numba kernels of the general convolution: im2col and its adjoint col2im (any stride, padding, dilation).
 
 A chunk of a convolution's output is the samples ``n0 <= n < n0 + nk`` and
 the output rows ``y0 <= yo < y0 + R`` of each. Its columns ``cols`` have the
@@ -6,7 +6,7 @@ shape (C * kh * kw, nk * R * Wo): row ``(c, i, j)`` holds the input pixel that
 kernel tap (i, j) of channel c sees at every output pixel of the chunk, zero
 where that tap falls in the padding. So the convolution of a chunk is one
 GEMM, ``weight(C_out, C*kh*kw) @ cols``, whose (C_out, nk * R * Wo) result
-``narrow_rows`` moves into the NCHW output (``widen_rows`` is the way back).
+``conv_layout_kernels.narrow_rows`` moves into the NCHW output.
 
 ``col2im_add`` is the adjoint (transpose) of ``im2col``: it adds every column
 entry back onto the input pixel it was read from. It is both the input
@@ -17,11 +17,15 @@ not negative, skips its wrap-around test and vectorises the loop.
 """
 from numba import njit, prange
 
+from ..elements import conv as elements
+
+_tap_source = njit(inline="always")(elements.tap_source)
+
 
 @njit(cache=True)
 def _valid_columns(j, kw, sw, pw, dw, W, Wo):
     """The output columns [xa, xb) whose kernel tap j lands inside the input row, and that tap's offset."""
-    off = j * dw - pw
+    off = _tap_source(0, sw, pw, j, dw)
     xa = 0
     if off < 0:
         xa = (-off + sw - 1) // sw
@@ -49,7 +53,7 @@ def im2col(x, n0, nk, y0, R, kh, kw, sh, sw, ph, pw, dh, dw, Wo, cols):
         part = cols[r, k * R * Wo:(k + 1) * R * Wo]
         for a in range(R):
             dst = part[a * Wo:(a + 1) * Wo]
-            y = (y0 + a) * sh - ph + i * dh
+            y = _tap_source(y0 + a, sh, ph, i, dh)
             if y < 0 or y >= H:
                 for t in range(Wo):
                     dst[t] = 0
@@ -84,7 +88,7 @@ def col2im_add(cols, n0, nk, y0, R, kh, kw, sh, sw, ph, pw, dh, dw, Wo, out):
         c = task - k * C
         for i in range(kh):
             for a in range(R):
-                y = (y0 + a) * sh - ph + i * dh
+                y = _tap_source(y0 + a, sh, ph, i, dh)
                 if y < 0 or y >= H:
                     continue
                 dst_row = out[n0 + k, c, y]
@@ -102,58 +106,4 @@ def col2im_add(cols, n0, nk, y0, R, kh, kw, sh, sw, ph, pw, dh, dw, Wo, out):
                         strided = dst_row[xa * sw + off:(xb - 1) * sw + off + 1:sw]
                         for t in range(src.shape[0]):
                             strided[t] += src[t]
-    return out
-
-
-@njit(parallel=True, cache=True)
-def widen_rows(grad_out, n0, y0, R, Wp, wide):
-    """wide[c, (k*R + a)*Wp + t] = grad_out[n0 + k, c, y0 + a, t], zero for Wo <= t < Wp (junk columns)."""
-    C, L = wide.shape
-    Wo = grad_out.shape[3]
-    nk = L // (R * Wp)
-    for task in prange(nk * C):
-        k = task // C
-        c = task - k * C
-        for a in range(R):
-            dst = wide[c, (k * R + a) * Wp:(k * R + a + 1) * Wp]
-            src = grad_out[n0 + k, c, y0 + a]
-            for t in range(Wo):
-                dst[t] = src[t]
-            tail = dst[Wo:]
-            for t in range(tail.shape[0]):
-                tail[t] = 0
-    return wide
-
-
-@njit(parallel=True, cache=True)
-def narrow_rows(wide, Wp, n0, y0, R, bias, out):
-    """out[n0 + k, c, y0 + a, t] = wide[c, (k*R + a)*Wp + t] + bias[c] for t < Wo (junk columns dropped)."""
-    C, L = wide.shape
-    Wo = out.shape[3]
-    nk = L // (R * Wp)
-    for task in prange(nk * C):
-        k = task // C
-        c = task - k * C
-        b = bias[c]
-        for a in range(R):
-            src = wide[c, (k * R + a) * Wp:(k * R + a) * Wp + Wo]
-            dst = out[n0 + k, c, y0 + a]
-            for t in range(Wo):
-                dst[t] = src[t] + b
-    return out
-
-
-@njit(parallel=True, cache=True)
-def add_channel_bias(out, bias):
-    """out[n, c] += bias[c] for an (N, C, H, W) array, one task per plane."""
-    N, C = out.shape[0], out.shape[1]
-    for task in prange(N * C):
-        n = task // C
-        c = task - n * C
-        plane = out[n, c]
-        b = bias[c]
-        for y in range(plane.shape[0]):
-            row = plane[y]
-            for t in range(row.shape[0]):
-                row[t] += b
     return out

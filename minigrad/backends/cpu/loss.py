@@ -1,16 +1,18 @@
 """CPU kernels: the fused softmax cross-entropy over (N, C, S) logits, and one-hot encoding."""
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from .. import checks
 
 __all__ = ["cross_entropy_forward", "cross_entropy_backward", "one_hot", "check_class_targets"]
 
 
-@njit(parallel=True, cache=True)
+# One thread: a loss over (N, C, S) logits is a small part of a step, and a parallel loop doubles the compile
+# time of a first run.
+@njit(cache=True)
 def _ce_forward_kernel(x, target, weight, ignore_index, keep, spread, loss, lse, target_weight):
     n_batch, n_class, n_pix = x.shape
-    for flat in prange(n_batch * n_pix):
+    for flat in range(n_batch * n_pix):
         n = flat // n_pix
         s = flat - n * n_pix
         t = target[n, s]
@@ -38,13 +40,13 @@ def _ce_forward_kernel(x, target, weight, ignore_index, keep, spread, loss, lse,
         target_weight[n, s] = wt
 
 
-@njit(parallel=True, cache=True)
+@njit(cache=True)
 def _ce_backward_kernel(x, target, weight, ignore_index, keep, spread, lse, scale, grad):
     n_batch, n_class, n_pix = x.shape
     weight_sum = np.float32(0.0)
     for c in range(n_class):
         weight_sum += weight[c]
-    for flat in prange(n_batch * n_pix):
+    for flat in range(n_batch * n_pix):
         n = flat // n_pix
         s = flat - n * n_pix
         t = target[n, s]

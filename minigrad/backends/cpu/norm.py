@@ -12,9 +12,14 @@ import numpy as np
 from numba import njit, prange
 
 from .. import checks
+from ..elements import norm as elements
 
 __all__ = ["batch_norm_train_forward", "batch_norm_eval_forward", "batch_norm_backward",
            "batch_norm_update_stats"]
+
+_normalize = njit(inline="always")(elements.normalize)
+_relu_passes = njit(inline="always")(elements.relu_passes)
+_input_gradient = njit(inline="always")(elements.input_gradient)
 
 
 @njit(parallel=True, cache=True)
@@ -50,13 +55,8 @@ def _scale_shift(x, scale, shift, relu):
         c = p % C
         a = scale[c]
         b = shift[c]
-        if relu:
-            for l in range(L):
-                v = x[n, c, l] * a + b
-                out[n, c, l] = zero if v < zero else v
-        else:
-            for l in range(L):
-                out[n, c, l] = x[n, c, l] * a + b
+        for l in range(L):
+            out[n, c, l] = _normalize(x[n, c, l], a, b, relu, zero)
     return out
 
 
@@ -82,7 +82,7 @@ def _grad_sums(g, x, mean, scale, shift, relu):
                 for l in range(L):
                     xv = x[n, c, l]
                     # A 0/1 factor, not a branch: a data-dependent branch here costs 5× (mispredictions).
-                    gv = np.float64(g[n, c, l]) * np.float64(not (xv * a + b <= zero))
+                    gv = np.float64(g[n, c, l]) * np.float64(_relu_passes(xv, a, b, relu, zero))
                     sg += gv
                     sgx += gv * (np.float64(xv) - m)
             else:
@@ -110,14 +110,10 @@ def _grad_input(g, x, gain, mean_g, mean, k, scale, shift, relu):
         gn, mg, mu, kc = gain[c], mean_g[c], mean[c], k[c]
         a = scale[c]
         b = shift[c]
-        if relu:
-            for l in range(L):
-                xv = x[n, c, l]
-                gv = zero if xv * a + b <= zero else g[n, c, l]
-                out[n, c, l] = gn * (gv - mg - (xv - mu) * kc)
-        else:
-            for l in range(L):
-                out[n, c, l] = gn * (g[n, c, l] - mg - (x[n, c, l] - mu) * kc)
+        for l in range(L):
+            xv = x[n, c, l]
+            gv = g[n, c, l] if _relu_passes(xv, a, b, relu, zero) else zero
+            out[n, c, l] = _input_gradient(gv, xv, gn, mg, mu, kc)
     return out
 
 

@@ -7,7 +7,13 @@ thread owns a whole plane. Leading dims are folded into P by the wrappers.
 import numpy as np
 from numba import njit, prange
 
+from ..elements import pool as elements
+
 __all__ = ["max_pool2d_forward", "max_pool2d_backward", "avg_pool2d_forward", "avg_pool2d_backward"]
+
+_max_window = njit(inline="always")(elements.max_window)
+_replaces_max = njit(inline="always")(elements.replaces_max)
+_avg_window = njit(inline="always")(elements.avg_window)
 
 
 @njit(parallel=True, cache=True)
@@ -19,21 +25,15 @@ def _max_pool(x, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW):
     neg_inf = x.dtype.type(-np.inf)
     for p in prange(P):
         for oh in range(OH):
-            h0 = oh * sh - ph
-            h_end = min(h0 + (kh - 1) * dh + 1, H)
-            while h0 < 0:
-                h0 += dh
+            h0, h_end = _max_window(oh, sh, ph, dh, kh, H)
             for ow in range(OW):
-                w0 = ow * sw - pw
-                w_end = min(w0 + (kw - 1) * dw + 1, W)
-                while w0 < 0:
-                    w0 += dw
+                w0, w_end = _max_window(ow, sw, pw, dw, kw, W)
                 best = neg_inf
                 best_i = h0 * W + w0
                 for ih in range(h0, h_end, dh):
                     for iw in range(w0, w_end, dw):
                         v = x[p, ih, iw]
-                        if v > best or np.isnan(v):
+                        if _replaces_max(v, best):
                             best = v
                             best_i = ih * W + iw
                 out[p, oh, ow] = best
@@ -55,15 +55,15 @@ def _max_pool_2x2(x, OH, OW):
                 best = x[p, r, c]
                 best_i = r * W + c
                 v = x[p, r, c + 1]
-                if v > best or np.isnan(v):
+                if _replaces_max(v, best):
                     best = v
                     best_i = r * W + c + 1
                 v = x[p, r + 1, c]
-                if v > best or np.isnan(v):
+                if _replaces_max(v, best):
                     best = v
                     best_i = (r + 1) * W + c
                 v = x[p, r + 1, c + 1]
-                if v > best or np.isnan(v):
+                if _replaces_max(v, best):
                     best = v
                     best_i = (r + 1) * W + c + 1
                 out[p, oh, ow] = best
@@ -80,23 +80,6 @@ def _max_pool_backward(g, idx, HW):
         for o in range(L):
             out[p, idx[p, o]] += g[p, o]
     return out
-
-
-@njit(cache=True)
-def _avg_window(oh, ow, sh, sw, ph, pw, kh, kw, H, W, count_include_pad, divisor):
-    """Clipped window [h0, h1) × [w0, w1) of an output and its divisor, as PyTorch's avg_pool2d."""
-    h0 = oh * sh - ph
-    w0 = ow * sw - pw
-    h1 = min(h0 + kh, H + ph)
-    w1 = min(w0 + kw, W + pw)
-    pool_size = (h1 - h0) * (w1 - w0)
-    h0 = max(h0, 0)
-    w0 = max(w0, 0)
-    h1 = min(h1, H)
-    w1 = min(w1, W)
-    if divisor == 0:
-        divisor = pool_size if count_include_pad else (h1 - h0) * (w1 - w0)
-    return h0, h1, w0, w1, divisor
 
 
 @njit(parallel=True, cache=True)

@@ -19,7 +19,8 @@ import numpy as np
 from numba import cuda, float32
 
 from ..conv_products import conv_products
-from ._runtime import F32, empty, flat, float32_only, grid, i64, kernel, on_device
+from ..elements import conv as elements
+from ._runtime import F32, device_function, empty, flat, float32_only, grid, i64, kernel, on_device
 from .creation import zeros
 from .linalg import sgemm
 from .reduce import sum as _sum
@@ -28,6 +29,9 @@ __all__ = ["conv2d", "conv_transpose2d", "conv2d_weight_grad", "conv2d_add_bias"
 
 WORKSPACE_BYTES = 256 * 2 ** 20
 _workspace = {}
+
+_tap_source = device_function(elements.tap_source)
+_tap_target = device_function(elements.tap_target)
 
 
 @kernel((F32, F32, i64, i64) + (i64,) * 13)
@@ -43,8 +47,8 @@ def _im2col(cols, x, n0, n_count, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, W
         c = r // (kh * kw)
         i = (r // kw) % kh
         j = r % kw
-        y = (l // Wo) * sh - ph + i * dh
-        xx = (l % Wo) * sw - pw + j * dw
+        y = _tap_source(l // Wo, sh, ph, i, dh)
+        xx = _tap_source(l % Wo, sw, pw, j, dw)
         if 0 <= y < H and 0 <= xx < W:
             cols[t] = x[(((n0 + k) * C + c) * H + y) * W + xx]
         else:
@@ -65,14 +69,13 @@ def _col2im(out, cols, n0, n_count, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho,
         k = t // (W * H * C)
         acc = float32(0)
         for i in range(kh):
-            ty = y + ph - i * dh
-            if ty < 0 or ty % sh != 0 or ty // sh >= Ho:
+            yo = _tap_target(y, sh, ph, i, dh, Ho)
+            if yo < 0:
                 continue
             for j in range(kw):
-                tx = xx + pw - j * dw
-                if tx < 0 or tx % sw != 0 or tx // sw >= Wo:
-                    continue
-                acc += cols[(k * R + (c * kh + i) * kw + j) * L + (ty // sh) * Wo + tx // sw]
+                xo = _tap_target(xx, sw, pw, j, dw, Wo)
+                if xo >= 0:
+                    acc += cols[(k * R + (c * kh + i) * kw + j) * L + yo * Wo + xo]
         out[(((n0 + k) * C + c) * H + y) * W + xx] += acc
         t += cuda.gridsize(1)
 

@@ -12,6 +12,7 @@ import math
 import numpy as np
 from numba import cuda, float32
 
+from ..elements import norm as elements
 from ._runtime import F32, MAX_BLOCKS, SIMULATOR, b1, device_function, empty, f32, flat, grid, i64, kernel, \
     float32_only
 
@@ -19,6 +20,10 @@ __all__ = ["batch_norm_train_forward", "batch_norm_eval_forward", "batch_norm_ba
            "batch_norm_update_stats"]
 
 THREADS = 16 if SIMULATOR else 256  # per channel block (a power of two)
+
+_normalize = device_function(elements.normalize)
+_relu_passes = device_function(elements.relu_passes)
+_input_gradient = device_function(elements.input_gradient)
 _placeholder = {}
 
 
@@ -83,8 +88,7 @@ def _scale_shift(out, x, scale, shift, C, L, relu):
     t = cuda.grid(1)
     while t < out.size:
         c = (t // L) % C
-        v = x[t] * scale[c] + shift[c]
-        out[t] = float32(0) if relu and v < float32(0) else v
+        out[t] = _normalize(x[t], scale[c], shift[c], relu, float32(0))
         t += cuda.gridsize(1)
 
 
@@ -109,9 +113,7 @@ def _grad_sums(sum_g, sum_gx, g, x, mean, scale, shift, N, C, L, relu):
         while j < count:
             at = ((j // L) * C + c) * L + j % L
             xv = x[at]
-            gv = g[at]
-            if relu and xv * scale[c] + shift[c] <= float32(0):
-                gv = float32(0)
+            gv = g[at] if _relu_passes(xv, scale[c], shift[c], relu, float32(0)) else float32(0)
             sg += gv
             sgx += gv * (xv - mean[c])
             j += THREADS
@@ -130,10 +132,8 @@ def _grad_input(out, g, x, gain, mean_g, mean, k, scale_shift, C, L, relu):
     while t < out.size:
         c = (t // L) % C
         xv = x[t]
-        gv = g[t]
-        if relu and xv * scale_shift[c] + scale_shift[C + c] <= float32(0):
-            gv = float32(0)
-        out[t] = gain[c] * (gv - mean_g[c] - (xv - mean[c]) * k[c])
+        gv = g[t] if _relu_passes(xv, scale_shift[c], scale_shift[C + c], relu, float32(0)) else float32(0)
+        out[t] = _input_gradient(gv, xv, gain[c], mean_g[c], mean[c], k[c])
         t += cuda.gridsize(1)
 
 

@@ -9,10 +9,15 @@ import math
 import numpy as np
 from numba import cuda, float32
 
+from ..elements import pool as elements
 from ._runtime import F32, I64, device_function, empty, flat, float32_only, grid, i64, kernel, on_device
 from .creation import zeros
 
 __all__ = ["max_pool2d_forward", "max_pool2d_backward", "avg_pool2d_forward", "avg_pool2d_backward"]
+
+_max_window = device_function(elements.max_window)
+_replaces_max = device_function(elements.replaces_max)
+_avg_window = device_function(elements.avg_window)
 
 
 @kernel((F32, I64, F32) + (i64,) * 13)
@@ -23,20 +28,14 @@ def _max_pool(out, idx, x, P, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW):
         ow = t % OW
         oh = (t // OW) % OH
         p = t // (OW * OH)
-        h0 = oh * sh - ph
-        h_end = min(h0 + (kh - 1) * dh + 1, H)
-        while h0 < 0:
-            h0 += dh
-        w0 = ow * sw - pw
-        w_end = min(w0 + (kw - 1) * dw + 1, W)
-        while w0 < 0:
-            w0 += dw
+        h0, h_end = _max_window(oh, sh, ph, dh, kh, H)
+        w0, w_end = _max_window(ow, sw, pw, dw, kw, W)
         best = float32(-math.inf)
         best_i = h0 * W + w0
         for ih in range(h0, h_end, dh):
             for iw in range(w0, w_end, dw):
                 v = x[(p * H + ih) * W + iw]
-                if v > best or v != v:
+                if _replaces_max(v, best):
                     best = v
                     best_i = ih * W + iw
         out[t] = best
@@ -50,23 +49,6 @@ def _max_pool_backward(out, g, idx, plane_out, plane_in):
     while t < g.size:
         cuda.atomic.add(out, (t // plane_out) * plane_in + idx[t], g[t])
         t += cuda.gridsize(1)
-
-
-@device_function
-def _avg_window(oh, ow, sh, sw, ph, pw, kh, kw, H, W, count_include_pad, divisor):
-    """Clipped window [h0, h1) x [w0, w1) of an output and its divisor, as PyTorch's avg_pool2d."""
-    h0 = oh * sh - ph
-    w0 = ow * sw - pw
-    h1 = min(h0 + kh, H + ph)
-    w1 = min(w0 + kw, W + pw)
-    pool_size = (h1 - h0) * (w1 - w0)
-    h0 = max(h0, 0)
-    w0 = max(w0, 0)
-    h1 = min(h1, H)
-    w1 = min(w1, W)
-    if divisor == 0:
-        divisor = pool_size if count_include_pad else (h1 - h0) * (w1 - w0)
-    return h0, h1, w0, w1, divisor
 
 
 @kernel((F32, F32) + (i64,) * 13)

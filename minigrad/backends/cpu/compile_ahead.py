@@ -1,0 +1,95 @@
+"""The first run: compile the backward pass's kernels in a second process while the forward pass compiles its own.
+
+With an empty Numba cache, the first training step compiles about 18 kernels, one after another: Numba
+compiles under Python's lock, so one process uses one core, and a new user waited 20 s for the first step.
+The forward pass's kernels and the backward pass's are about half of that each. So when the first CPU
+convolution finds the cache empty, it starts a Python process running ``compile_backward_kernels``: that process
+calls the backward-pass operations on tiny float32 inputs, in the order a training step needs them, and its
+compiled kernels land in Numba's on-disk cache. When the step's backward pass reaches a kernel, Numba loads it
+from there instead of compiling it (a kernel the helper has not finished yet is simply compiled again).
+
+It starts at most once per process, only with an empty cache and at least 2 usable cores, only on the first
+process of a machine under MPI or srun, and not at all with ``MINIGRAD_COMPILE_AHEAD=0``. The helper is
+stopped when the process that started it exits, and it writes nothing but Numba's cache files.
+"""
+import atexit
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+_started = False
+helper = None  # the process started, if any
+
+# Variables a launcher sets to a process's rank on its machine.
+_LOCAL_RANK_VARIABLES = ("LOCAL_RANK", "OMPI_COMM_WORLD_LOCAL_RANK", "MPI_LOCALRANKID", "PMI_LOCAL_RANK",
+                         "SLURM_LOCALID")
+
+
+def _usable_cores():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _cache_is_empty():
+    """Whether the slowest backward kernel has never been compiled into Numba's cache (its index file missing)."""
+    from .conv_direct_kernels import weight_grad_flat
+    try:
+        index = weight_grad_flat._cache._cache_file._index_path  # Numba's own cache bookkeeping
+    except AttributeError:
+        return False
+    return not os.path.exists(index)
+
+
+def start_once():
+    """Start the helper process if the first step would otherwise compile every kernel on one core."""
+    global _started, helper
+    if _started:
+        return
+    _started = True
+    if os.environ.get("MINIGRAD_COMPILE_AHEAD", "1") == "0" or _usable_cores() < 2:
+        return
+    if any(os.environ.get(name, "0") != "0" for name in _LOCAL_RANK_VARIABLES) or not _cache_is_empty():
+        return
+    env = dict(os.environ, MINIGRAD_COMPILE_AHEAD="0", NUMBA_NUM_THREADS="1")
+    command = [sys.executable, "-c", f"import {__name__} as m; m.compile_backward_kernels()"]
+    try:
+        helper = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+    except OSError:
+        return
+    atexit.register(_stop, helper)
+
+
+def _stop(process):
+    if process.poll() is None:
+        process.terminate()
+        process.wait()
+
+
+def compile_backward_kernels():
+    """Run each backward-pass kernel of a U-Net training step once, on tiny float32 inputs, in the order the step
+    needs them: cross-entropy, BatchNorm(+ReLU), the convolutions' weight and input gradients, max pooling, Adam."""
+    from . import conv, loss, norm, optim, pool
+    f32 = np.float32
+
+    def ones(*shape):
+        return np.ones(shape, f32)
+    classes = 3
+    x, target = ones(1, classes, 4), np.zeros((1, 4), np.int64)
+    lse = np.full((1, 4), np.log(classes), f32)  # the log-sum-exp of x's columns
+    loss.cross_entropy_backward(x, target, ones(classes), -100, 0.0, lse, ones(1, 4))
+    channels = np.ones(4, np.float64)
+    norm.batch_norm_backward(ones(2, 4, 3, 3), ones(2, 4, 3, 3), channels, channels, ones(4), ones(4),
+                             True, True, (True, True, True))
+    one = (1, 1)
+    conv.conv2d_weight_grad(ones(1, 4, 8, 8), ones(1, 4, 8, 8), ones(4, 4, 3, 3), one, one, one, 1)
+    two = (2, 2)  # a transposed 2x2 stride-2 convolution's weight gradient: the general im2col
+    conv.conv2d_weight_grad(ones(1, 4, 8, 8), ones(1, 2, 4, 4), ones(2, 4, 2, 2), two, (0, 0), one, 1)
+    wide = 40  # channels enough that the 3x3 convolution leaves the direct kernels for the flat layout
+    conv.conv_transpose2d(ones(1, wide, 8, 8), ones(wide, wide, 3, 3), one, one, one, 1, (1, wide, 8, 8))
+    pool.max_pool2d_backward(ones(1, 1, 2, 2), np.zeros((1, 1, 2, 2), np.int64), (1, 1, 4, 4))
+    optim.adam_step(ones(4), ones(4), ones(4), ones(4), None, 0.9, 0.999, 1e-8, 0.0, 1e-3, 1.0, False, False)
