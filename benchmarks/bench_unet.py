@@ -293,9 +293,16 @@ def main():
     peak_after = sgemm_peak_gflops()
     print(f"SGEMM peak (numpy float32 2048^3, best of 3): {peak:.1f} GFLOP/s before, {peak_after:.1f} after")
     peak = max(peak, peak_after)
+    gpu_peak = common.gpu_fp32_peak_tflops()[0] if "cuda" in (ours_on, theirs_on) else None
     for name, s, on in (("minigrad", mg_s, ours_on), ("torch", torch_s, theirs_on)):
         rate = common.gflops(flops, s)
-        of_peak = f"{rate / peak:5.1%} of the CPU's SGEMM peak" if on == "cpu" else "(GPU)"
+        if on == "cpu":
+            of_peak = f"{rate / peak:5.1%} of the CPU's SGEMM peak"
+        elif gpu_peak:
+            of_peak = f"{rate / 1e3:.1f} TFLOP/s, {rate / 1e3 / gpu_peak:5.1%} of the GPU's FP32 peak " \
+                      f"({gpu_peak:.1f} TFLOP/s)"
+        else:
+            of_peak = "(the CUDA simulator)"
         print(f"{name:<9} median {s:7.3f} s per step   {rate:6.1f} GFLOP/s   {of_peak}")
     print(f"time ratio minigrad/torch: {mg_s / torch_s:.2f}   (minigrad's first step: {first_s:.2f} s)")
     print(f"load average (other processes compete for the cores): {load_before:.2f} before, "

@@ -87,6 +87,20 @@ def configure_device(device, torch_device=None, precision="fp32"):
     return f"minigrad on {device}, torch on {torch_device}: {name}" + (f"; torch {tf32}" if tf32 else "")
 
 
+FP32_LANES_PER_SM = 128  # FP32 units per SM on Hopper (H100, H200), as on Ampere's GA10x
+
+
+def gpu_fp32_peak_tflops():
+    """(FP32 peak TFLOP/s, SMs, clock GHz) of minigrad's GPU: 2 flops per FMA lane per cycle at its top clock
+    (None, None, None) in the simulator."""
+    from numba import cuda
+    device = cuda.get_current_device()
+    if not hasattr(device, "MULTIPROCESSOR_COUNT"):
+        return None, None, None
+    sms, clock_ghz = device.MULTIPROCESSOR_COUNT, device.CLOCK_RATE / 1e6  # CLOCK_RATE in kHz
+    return 2 * FP32_LANES_PER_SM * sms * clock_ghz / 1e3, sms, clock_ghz
+
+
 def synchronized(step, device):
     """``step`` followed by waiting for both libraries' GPU work, so that a timer sees the work itself."""
     if device == "cpu":

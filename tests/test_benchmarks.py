@@ -39,3 +39,18 @@ def test_cuda_benchmark_without_a_gpu_says_how_to_get_one():
 def test_cuda_benchmark_refuses_memory_and_startup():
     out = _run("benchmarks/bench_unet.py", "--device", "cuda", "--memory")
     assert out.returncode == 2 and "CPU path" in out.stderr
+
+
+def test_gpu_model_reports_kernel_resources_and_a_modelled_step():
+    pytest.importorskip("numba_cuda", reason="the cuda extra (numba-cuda with ptxas) is not installed")
+    out = _run("benchmarks/gpu_model.py", env={"NUMBA_ENABLE_CUDASIM": "0"})
+    assert out.returncode == 0, out.stderr
+    assert "linalg._sgemm" in out.stdout and "occupancy" in out.stdout and "TFLOP/s" in out.stdout
+
+
+def test_gpu_check_script_is_valid_bash_and_names_its_parts():
+    script = os.path.join(ROOT, "benchmarks", "gpu_check.sh")
+    assert subprocess.run(["bash", "-n", script]).returncode == 0
+    text = open(script).read()
+    for part in ("tests/cuda", "gpu_sgemm.py", "bench_layers.py --device cuda", "bench_unet.py --device cuda"):
+        assert part in text

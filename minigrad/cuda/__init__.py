@@ -6,7 +6,7 @@ thread a Python thread: slow, for tests), and ``is_available()`` is True.
 """
 __all__ = ["is_available", "device_count", "synchronize", "ensure_available", "empty_cache", "OutOfMemoryError",
            "manual_seed", "manual_seed_all", "current_device", "get_device_name", "memory_allocated",
-           "max_memory_allocated", "reset_peak_memory_stats", "set_device"]
+           "max_memory_allocated", "memory_reserved", "reset_peak_memory_stats", "set_device"]
 
 _INSTALL_HINT = ("pip install minigrad[cuda] on a machine with an NVIDIA GPU, or set NUMBA_ENABLE_CUDASIM=1 "
                  "to run the CUDA kernels in numba's simulator")
@@ -68,11 +68,26 @@ class OutOfMemoryError(RuntimeError):
     """``torch.cuda.OutOfMemoryError``: what a script catches to retry with a smaller batch."""
 
 
+def _block_cache():
+    """The caching allocator's bookkeeping (``backends/cuda/allocator.py``) when a GPU context uses it, else None."""
+    if not is_available():
+        return None
+    from numba import config
+    if config.ENABLE_CUDASIM:
+        return None
+    import minigrad.backends.cuda  # noqa: F401  (installs the allocator before the first context)
+    return getattr(_numba_cuda().current_context().memory_manager, "cache", None)
+
+
 def empty_cache():
-    """``torch.cuda.empty_cache``: release cached GPU memory; a no-op when no GPU is in use."""
+    """``torch.cuda.empty_cache``: hand the GPU memory the caching allocator keeps back to the driver."""
     if is_available():
         import gc
         gc.collect()  # device arrays are freed when their last reference goes
+        cache = _block_cache()
+        if cache is not None:
+            cache.clear()
+            _numba_cuda().current_context().memory_manager.deallocations.clear()
 
 
 def manual_seed(seed):
@@ -104,15 +119,29 @@ def get_device_name(device=None):
 
 
 def memory_allocated(device=None):
-    """Bytes of GPU memory held by tensors: not tracked by minigrad, reported as 0."""
-    return 0
+    """``torch.cuda.memory_allocated``: bytes of GPU memory in arrays now (in the caching allocator's rounded
+    blocks; 0 without a GPU)."""
+    cache = _block_cache()
+    return 0 if cache is None else cache.allocated_bytes
 
 
-max_memory_allocated = memory_allocated
+def max_memory_allocated(device=None):
+    """``torch.cuda.max_memory_allocated``: the peak of ``memory_allocated`` since the start or the last reset."""
+    cache = _block_cache()
+    return 0 if cache is None else cache.peak_allocated_bytes
+
+
+def memory_reserved(device=None):
+    """``torch.cuda.memory_reserved``: bytes the caching allocator holds, in use or kept for reuse."""
+    cache = _block_cache()
+    return 0 if cache is None else cache.reserved_bytes
 
 
 def reset_peak_memory_stats(device=None):
-    """Nothing is tracked: a no-op."""
+    """``torch.cuda.reset_peak_memory_stats``: the peak starts again from what is allocated now."""
+    cache = _block_cache()
+    if cache is not None:
+        cache.peak_allocated_bytes = cache.allocated_bytes
 
 
 from . import amp  # noqa: E402,F401  (torch.cuda.amp)

@@ -23,7 +23,13 @@ if SIMULATOR:
     # FakeShape refuses negative indices, which would fail code that is right on a GPU.
     DeviceArray.shape = property(lambda self: tuple(self._ary.shape))
 else:
+    from numba.cuda.cudadrv import driver as _driver
     from numba.cuda.cudadrv.devicearray import DeviceNDArray as DeviceArray
+
+    from .allocator import caching_memory_manager
+
+    # Every device array from here on comes from the caching allocator (contexts made before keep theirs).
+    _driver.set_memory_manager(caching_memory_manager())
 
 # Threads per block and the cap on blocks for the grid-stride elementwise kernels.
 THREADS = 16 if SIMULATOR else 256

@@ -11,6 +11,8 @@ writes the chunk's outputs in place (``blockIdx.z`` walks the samples). A
 1x1, stride-1, unpadded convolution skips im2col. The input gradient is a
 GEMM into the columns, then ``col2im``: one thread per input pixel gathers
 every column entry read from it (no atomics, a fixed summation order). The
+weight gradient is one batched GEMM over a chunk's samples, whose per-sample
+products ``_sum_samples`` adds up in sample order. The
 transposed convolution has no kernel of its own (see ``ops/conv.py``).
 """
 import math
@@ -20,7 +22,7 @@ from numba import cuda, float32
 
 from ..conv_products import conv_products
 from ..elements import conv as elements
-from ._runtime import F32, device_function, empty, flat, float32_only, grid, i64, kernel, on_device
+from ._runtime import F32, b1, device_function, empty, flat, float32_only, grid, i64, kernel, on_device
 from .creation import zeros
 from .linalg import sgemm
 from .reduce import sum as _sum
@@ -85,6 +87,19 @@ def _add_channel_bias(out, bias, C, plane):
     t = cuda.grid(1)
     while t < out.size:
         out[t] += bias[(t // plane) % C]
+        t += cuda.gridsize(1)
+
+
+@kernel((F32, F32, i64, i64, i64, b1))
+def _sum_samples(out, products, out_off, count, size, accumulate):
+    """out[out_off + t] (+)= Σ_k products[k, t] for t < size: the samples' weight-gradient products, added in
+    sample order (the same order on every run)."""
+    t = cuda.grid(1)
+    while t < size:
+        acc = out[out_off + t] if accumulate else float32(0)
+        for k in range(count):
+            acc += products[k * size + t]
+        out[out_off + t] = acc
         t += cuda.gridsize(1)
 
 
@@ -176,11 +191,11 @@ def _gradients(grad_out, x, weight, stride, padding, dilation, groups, input_sha
         for g in range(groups):
             g_off = (n0 * Cout + g * coutg) * L
             if need_weight:  # grad_w[g] += Σ_k grad_out[k, g] (coutg, L) @ cols[k, g]^T (L, rows_g)
-                for k in range(n):
-                    sgemm(grad_out, cols, 1, coutg, rows_g, L, (0, L, 1), (0, 1, L), out=grad_w,
-                          a_off=g_off + k * Cout * L, b_off=cols_off + (k * R + g * rows_g) * L,
-                          out_off=g * coutg * rows_g, out_strides=(0, rows_g),
-                          beta=0.0 if n0 == 0 and k == 0 else 1.0)
+                # one batched GEMM over the chunk's samples, then their products summed in a fixed order
+                products = sgemm(grad_out, cols, n, coutg, rows_g, L, (Cout * L, L, 1), (R * L, 1, L),
+                                 a_off=g_off, b_off=cols_off + g * rows_g * L)
+                _sum_samples[grid(coutg * rows_g)](flat(grad_w), flat(products), g * coutg * rows_g, n,
+                                                   coutg * rows_g, n0 > 0)
             if need_input:  # the columns' gradient: w[g]^T (rows_g, coutg) @ grad_out[k, g] (coutg, L)
                 target = grad_x if pointwise else cols
                 t_off = (n0 * C + g * Cg) * L if pointwise else g * rows_g * L

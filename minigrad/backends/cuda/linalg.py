@@ -1,14 +1,14 @@
 """CUDA kernels: matrix products, mirroring ``backends/cpu/linalg.py``.
 
-``sgemm`` is a tiled shared-memory SGEMM: a block computes a BM x BN tile of
-C, staging BK-wide slabs of A and B in shared memory; each thread keeps a
-TM x TN sub-tile of accumulators in registers (rows ty + i*TY, columns
-tx + j*TX, so a warp's stores to C and reads of the B slab are contiguous).
-Operands are read through (batch, row, column) element strides, so transposed
-operands need no copy; a slab is loaded along whichever axis is contiguous in
-memory. ``blockIdx.z`` walks the batch. float32 accumulation, as cuBLAS's SGEMM.
+``sgemm`` is a register-tiled SGEMM (``make_sgemm``): a block computes a
+128 x 128 tile of C from double-buffered 8-deep slabs of A and B in shared
+memory, each of its 256 threads an 8 x 8 sub-tile in registers. Operands are
+read through (batch, row, column) element strides, so transposed operands need
+no copy; a slab is loaded along whichever axis is contiguous in memory.
+``blockIdx.z`` walks the batch. float32 accumulation, as cuBLAS's SGEMM.
 """
 import math
+import os
 
 import numpy as np
 from numba import cuda, float32, types
@@ -19,16 +19,12 @@ from ._strided import permute as _permute
 
 __all__ = ["matmul", "matrix_transpose"]
 
-# Tile sizes: 64x64 tiles, 16-deep slabs, 16x16 threads of 4x4 outputs; the simulator runs the same code on
-# 16x16 tiles, 8-deep slabs, 4x4 threads of 4x4 outputs (each thread is a Python thread there).
-if SIMULATOR:
-    BM = BN = 16
-    BK = 8
-    TX = TY = 4
-else:
-    BM = BN = 64
-    BK = 16
-    TX = TY = 16
+# Tile sizes (BM, BN, BK, TX, TY): 128x128 tiles of C per block, 8-deep slabs, 16x16 threads of 8x8 outputs; the
+# simulator runs the same code on 16x16 tiles, 8-deep slabs, 4x4 threads of 4x4 outputs (each thread is a Python
+# thread there). MINIGRAD_CUDASIM_GPU_TILES=1 gives the simulator the GPU's tiles (a test runs them there).
+GPU_TILES = (128, 128, 8, 16, 16)
+SIMULATOR_TILES = GPU_TILES if os.environ.get("MINIGRAD_CUDASIM_GPU_TILES") == "1" else (16, 16, 8, 4, 4)
+BM, BN, BK, TX, TY = SIMULATOR_TILES if SIMULATOR else GPU_TILES
 TM, TN = BM // TY, BN // TX
 NT = TX * TY
 A_LOADS, B_LOADS = BM * BK // NT, BK * BN // NT
@@ -39,12 +35,20 @@ MAX_GRID_Z = 65535
 def _sgemm(c, a, b, M, N, K, a_off, a_batch, a_row, a_col, b_off, b_batch, b_row, b_col, c_off, c_batch, c_row,
            alpha, beta):
     """c[z, m, n] = alpha * sum_k a[z, m, k] b[z, k, n] + beta * c[z, m, n], each read through (offset, batch
-    stride, row stride[, column stride]); C's columns are contiguous."""
-    a_tile = cuda.shared.array((BK, BM), float32)
-    b_tile = cuda.shared.array((BK, BN), float32)
+    stride, row stride[, column stride]); C's columns are contiguous.
+
+    Each block computes a BM x BN tile of C from BK-deep slabs of A and B staged in shared memory, double-buffered:
+    while the block multiplies the slab in one buffer, each thread holds its share of the next slab in registers
+    and stores it into the other buffer, so one barrier per slab suffices. Each thread accumulates a TM x TN
+    sub-tile in registers: rows ty + i*TY and columns tx + j*TX, so that a warp's reads of the B slab and its
+    stores to C are contiguous and its reads of the A slab are broadcasts."""
+    a_tile = cuda.shared.array((2, BK, BM), float32)
+    b_tile = cuda.shared.array((2, BK, BN), float32)
     acc = cuda.local.array((TM, TN), float32)
     a_reg = cuda.local.array(TM, float32)
     b_reg = cuda.local.array(TN, float32)
+    a_next = cuda.local.array(A_LOADS, float32)
+    b_next = cuda.local.array(B_LOADS, float32)
     tx = cuda.threadIdx.x
     ty = cuda.threadIdx.y
     tid = ty * TX + tx
@@ -57,38 +61,53 @@ def _sgemm(c, a, b, M, N, K, a_off, a_batch, a_row, a_col, b_off, b_batch, b_row
     for i in range(TM):
         for j in range(TN):
             acc[i, j] = zero
-    for k0 in range(0, K, BK):
-        for load in range(A_LOADS):
-            e = tid + load * NT
-            if a_col == 1:  # rows of A contiguous: neighbouring threads take neighbouring k
-                mm = e // BK
-                kk = e % BK
-            else:
-                mm = e % BM
-                kk = e // BM
-            gm = m0 + mm
-            gk = k0 + kk
-            a_tile[kk, mm] = a[a_base + gm * a_row + gk * a_col] if gm < M and gk < K else zero
-        for load in range(B_LOADS):
-            e = tid + load * NT
-            if b_col == 1:
-                kk = e // BN
-                nn = e % BN
-            else:
-                kk = e % BK
-                nn = e // BK
-            gk = k0 + kk
-            gn = n0 + nn
-            b_tile[kk, nn] = b[b_base + gk * b_row + gn * b_col] if gk < K and gn < N else zero
-        cuda.syncthreads()
-        for kk in range(BK):
-            for i in range(TM):
-                a_reg[i] = a_tile[kk, ty + i * TY]
-            for j in range(TN):
-                b_reg[j] = b_tile[kk, tx + j * TX]
-            for i in range(TM):
+    slabs = (K + BK - 1) // BK
+    for s in range(slabs + 1):
+        # s < slabs: fetch slab s into registers; s > 0: multiply slab s - 1, staged in buffer (s - 1) % 2
+        if s < slabs:
+            k0 = s * BK
+            for load in range(A_LOADS):
+                e = tid + load * NT
+                if a_col == 1:  # rows of A contiguous: neighbouring threads take neighbouring k
+                    mm, kk = e // BK, e % BK
+                else:
+                    mm, kk = e % BM, e // BM
+                gm, gk = m0 + mm, k0 + kk
+                a_next[load] = a[a_base + gm * a_row + gk * a_col] if gm < M and gk < K else zero
+            for load in range(B_LOADS):
+                e = tid + load * NT
+                if b_col == 1:
+                    kk, nn = e // BN, e % BN
+                else:
+                    kk, nn = e % BK, e // BK
+                gk, gn = k0 + kk, n0 + nn
+                b_next[load] = b[b_base + gk * b_row + gn * b_col] if gk < K and gn < N else zero
+        if s > 0:
+            cur = (s - 1) % 2
+            for kk in range(BK):
+                for i in range(TM):
+                    a_reg[i] = a_tile[cur, kk, ty + i * TY]
                 for j in range(TN):
-                    acc[i, j] += a_reg[i] * b_reg[j]
+                    b_reg[j] = b_tile[cur, kk, tx + j * TX]
+                for i in range(TM):
+                    for j in range(TN):
+                        acc[i, j] += a_reg[i] * b_reg[j]
+        if s < slabs:  # the other buffer: its last readers passed the previous barrier
+            nxt = s % 2
+            for load in range(A_LOADS):
+                e = tid + load * NT
+                if a_col == 1:
+                    mm, kk = e // BK, e % BK
+                else:
+                    mm, kk = e % BM, e // BM
+                a_tile[nxt, kk, mm] = a_next[load]
+            for load in range(B_LOADS):
+                e = tid + load * NT
+                if b_col == 1:
+                    kk, nn = e // BN, e % BN
+                else:
+                    kk, nn = e % BK, e // BK
+                b_tile[nxt, kk, nn] = b_next[load]
         cuda.syncthreads()
     for i in range(TM):
         m = m0 + ty + i * TY
