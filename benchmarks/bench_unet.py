@@ -82,52 +82,10 @@ def batch_and_targets(cfg, seed=0):
 
 
 def torch_unet(in_channels, classes, features):
-    """The tutorial U-Net with torch.nn, module for module as minigrad.models.UNet (so state_dict keys match)."""
-    import torch
-    import torch.nn as tnn
-    import torch.nn.functional as TF
-
-    class dual_conv(tnn.Module):
-        def __init__(self, cin, cout):
-            super().__init__()
-            self.dualconv = tnn.Sequential(
-                tnn.Conv2d(cin, cout, 3, 1, 1, bias=False), tnn.BatchNorm2d(cout), tnn.ReLU(inplace=True),
-                tnn.Conv2d(cout, cout, 3, 1, 1, bias=False), tnn.BatchNorm2d(cout), tnn.ReLU(inplace=True))
-
-        def forward(self, x):
-            return self.dualconv(x)
-
-    class TorchUNet(tnn.Module):
-        def __init__(self):
-            super().__init__()
-            self.downs = tnn.ModuleList()
-            channels = in_channels
-            for f in features:
-                self.downs.append(dual_conv(channels, f))
-                channels = f
-            self.pool = tnn.MaxPool2d(kernel_size=2, stride=2)
-            self.bottleneck = dual_conv(features[-1], features[-1] * 2)
-            self.ups = tnn.ModuleList()
-            for f in reversed(features):
-                self.ups.append(tnn.ConvTranspose2d(f * 2, f, kernel_size=2, stride=2))
-                self.ups.append(dual_conv(f * 2, f))
-            self.final_conv = tnn.Conv2d(features[0], classes, kernel_size=1)
-
-        def forward(self, x):
-            skips = []
-            for down in self.downs:
-                x = down(x)
-                skips.append(x)
-                x = self.pool(x)
-            x = self.bottleneck(x)
-            for i, skip in zip(range(0, len(self.ups), 2), reversed(skips)):
-                x = self.ups[i](x)
-                if x.shape[2:] != skip.shape[2:]:
-                    x = TF.interpolate(x, size=skip.shape[2:], mode="bilinear", align_corners=False)
-                x = self.ups[i + 1](torch.cat((skip, x), dim=1))
-            return self.final_conv(x)
-
-    return TorchUNet()
+    """The tutorial U-Net in torch.nn, module for module as minigrad.models.UNet (benchmarks/torch_unet.py, the
+    reference the tests use too)."""
+    from torch_unet import TorchUNet
+    return TorchUNet(in_channels, classes, features)
 
 
 def minigrad_step(cfg, x, target, model=None, device="cpu"):

@@ -48,6 +48,8 @@ def compare(fn, shapes=None, inputs=None, torch_fn=None, atol=1e-5, rtol=1e-4, g
     th_in = [torch.tensor(a, requires_grad=r) for a, r in zip(inputs, requires_grad)]
     mg_out = _outputs(fn(*mg_in))
     th_out = _outputs((torch_fn or fn)(*th_in))
+    for i, m in enumerate(mg_out):
+        assert m.device.type == minigrad.device(device).type, f"output {i} is on {m.device}, not on {device}"
     assert len(mg_out) == len(th_out), f"{len(mg_out)} outputs, torch gives {len(th_out)}"
     for i, (m, t) in enumerate(zip(mg_out, th_out)):
         assert tuple(m.shape) == tuple(t.shape), f"output {i}: shape {tuple(m.shape)}, torch {tuple(t.shape)}"

@@ -22,17 +22,17 @@ def _data(shape, seed=0, offset=0.0, spread=1.0):
 
 
 @pytest.mark.parametrize("shape", SHAPES)
-def test_training_forward_and_gradients_of_input_weight_bias(shape):
+def test_training_forward_and_gradients_of_input_weight_bias(shape, device):
     C = shape[1]
     compare(lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True),
             inputs=[_data(shape, offset=2.0, spread=3.0), _data((C,), 1), _data((C,), 2)],
-            torch_fn=lambda x, w, b: TF.batch_norm(x, None, None, w, b, training=True))
+            torch_fn=lambda x, w, b: TF.batch_norm(x, None, None, w, b, training=True), device=device)
 
 
 @pytest.mark.parametrize("shape", [(2, 3, 4, 5), (4, 3)])
-def test_training_without_affine(shape):
+def test_training_without_affine(shape, device):
     compare(lambda x: F.batch_norm(x, None, None, training=True), inputs=[_data(shape)],
-            torch_fn=lambda x: TF.batch_norm(x, None, None, training=True))
+            torch_fn=lambda x: TF.batch_norm(x, None, None, training=True), device=device)
 
 
 def test_weight_only_and_bias_only():
@@ -43,43 +43,43 @@ def test_weight_only_and_bias_only():
             torch_fn=lambda x, b: TF.batch_norm(x, None, None, bias=b, training=True))
 
 
-def test_large_mean_keeps_the_variance_accurate():
+def test_large_mean_keeps_the_variance_accurate(device):
     # A mean 10^3 times the spread: a naive float32 E[x²] − E[x]² would lose every digit of the variance.
     x = _data((4, 3, 16, 16), offset=1000.0, spread=1.0)
-    out = F.batch_norm(minigrad.tensor(x), None, None, training=True).numpy()
+    out = F.batch_norm(minigrad.tensor(x, device=device), None, None, training=True).numpy()
     x64 = x.astype(np.float64)
     mean, var = x64.mean(axis=(0, 2, 3), keepdims=True), x64.var(axis=(0, 2, 3), keepdims=True)
     np.testing.assert_allclose(out, (x64 - mean) / np.sqrt(var + 1e-5), atol=2e-4)
 
 
 @pytest.mark.parametrize("shape", [(2, 3, 4, 5), (4, 3)])
-def test_eval_uses_running_statistics_and_gradients(shape):
+def test_eval_uses_running_statistics_and_gradients(shape, device):
     C = shape[1]
     rng = np.random.default_rng(3)
     inputs = [_data(shape), _data((C,), 4), rng.uniform(0.5, 2.0, C).astype(np.float32),
               _data((C,), 5), _data((C,), 6)]
     compare(lambda x, m, v, w, b: F.batch_norm(x, m, v, w, b, training=False), inputs=inputs,
             requires_grad=[True, False, False, True, True],
-            torch_fn=lambda x, m, v, w, b: TF.batch_norm(x, m, v, w, b, training=False))
+            torch_fn=lambda x, m, v, w, b: TF.batch_norm(x, m, v, w, b, training=False), device=device)
 
 
 @pytest.mark.parametrize("training", [True, False])
-def test_gradient_of_input_only_with_frozen_affine(training):
+def test_gradient_of_input_only_with_frozen_affine(training, device):
     C = 3
     inputs = [_data((2, C, 4, 3)), _data((C,), 4), np.full(C, 1.5, np.float32), _data((C,), 5), _data((C,), 6)]
     compare(lambda x, m, v, w, b: F.batch_norm(x, m, v, w, b, training=training), inputs=inputs,
-            requires_grad=[True, False, False, False, False],
+            requires_grad=[True, False, False, False, False], device=device,
             torch_fn=lambda x, m, v, w, b: TF.batch_norm(x, m.clone(), v.clone(), w, b, training=training))
 
 
 @pytest.mark.parametrize("training", [True, False])
-def test_fused_batch_norm_relu(training):
+def test_fused_batch_norm_relu(training, device):
     C = 4
     rng = np.random.default_rng(7)
     inputs = [_data((2, C, 5, 3)), _data((C,), 1), rng.uniform(0.5, 2.0, C).astype(np.float32),
               _data((C,), 2), _data((C,), 3)]
     compare(lambda x, m, v, w, b: F.batch_norm_relu(x, m, v, w, b, training=training), inputs=inputs,
-            requires_grad=[True, False, False, True, True],
+            requires_grad=[True, False, False, True, True], device=device,
             torch_fn=lambda x, m, v, w, b: TF.relu(TF.batch_norm(x, m.clone(), v.clone(), w, b,
                                                                   training=training)))
 

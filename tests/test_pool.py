@@ -10,6 +10,7 @@ import torch
 import minigrad
 import minigrad.nn as nn
 import minigrad.nn.functional as F
+from devices import sized
 from helpers import compare
 from minigrad.ops.pool import pool_output_size
 
@@ -33,45 +34,45 @@ def _random_configs(count, seed, dilation):
     return configs
 
 
-@pytest.mark.parametrize("shape,k,s,p,d,ceil", _random_configs(30, seed=1, dilation=True))
-def test_max_pool2d_random_configs_with_indices(shape, k, s, p, d, ceil):
+@pytest.mark.parametrize("shape,k,s,p,d,ceil", sized(_random_configs(30, seed=1, dilation=True), simulator=6))
+def test_max_pool2d_random_configs_with_indices(shape, k, s, p, d, ceil, device):
     compare(lambda x: F.max_pool2d(x, k, s, p, d, ceil_mode=ceil, return_indices=True), shapes=[shape],
-            torch_fn=lambda x: TF.max_pool2d(x, k, s, p, d, ceil_mode=ceil, return_indices=True))
+            torch_fn=lambda x: TF.max_pool2d(x, k, s, p, d, ceil_mode=ceil, return_indices=True), device=device)
 
 
-@pytest.mark.parametrize("shape,k,s,p,_,ceil", _random_configs(30, seed=2, dilation=False))
+@pytest.mark.parametrize("shape,k,s,p,_,ceil", sized(_random_configs(30, seed=2, dilation=False), simulator=4))
 @pytest.mark.parametrize("count_include_pad", [True, False])
-def test_avg_pool2d_random_configs(shape, k, s, p, _, ceil, count_include_pad):
+def test_avg_pool2d_random_configs(shape, k, s, p, _, ceil, count_include_pad, device):
     compare(lambda x: F.avg_pool2d(x, k, s, p, ceil, count_include_pad), shapes=[shape],
-            torch_fn=lambda x: TF.avg_pool2d(x, k, s, p, ceil, count_include_pad))
+            torch_fn=lambda x: TF.avg_pool2d(x, k, s, p, ceil, count_include_pad), device=device)
 
 
 @pytest.mark.parametrize("divisor", [1, 3, 7])
-def test_avg_pool2d_divisor_override(divisor):
+def test_avg_pool2d_divisor_override(divisor, device):
     compare(lambda x: F.avg_pool2d(x, 3, 2, 1, True, False, divisor), shapes=[(2, 3, 7, 6)],
-            torch_fn=lambda x: TF.avg_pool2d(x, 3, 2, 1, True, False, divisor))
+            torch_fn=lambda x: TF.avg_pool2d(x, 3, 2, 1, True, False, divisor), device=device)
 
 
 @pytest.mark.parametrize("shape", [(2, 3, 8, 10), (1, 2, 9, 7), (3, 16, 16)])
 @pytest.mark.parametrize("ceil", [False, True])
-def test_unet_2x2_stride_2_pool_fast_path(shape, ceil):
+def test_unet_2x2_stride_2_pool_fast_path(shape, ceil, device):
     compare(lambda x: F.max_pool2d(x, 2, 2, ceil_mode=ceil, return_indices=True), shapes=[shape],
-            torch_fn=lambda x: TF.max_pool2d(x, 2, 2, ceil_mode=ceil, return_indices=True))
+            torch_fn=lambda x: TF.max_pool2d(x, 2, 2, ceil_mode=ceil, return_indices=True), device=device)
 
 
 @pytest.mark.parametrize("k,s", [(2, 2), (3, 1), (3, 2)])
-def test_max_pool2d_ties_take_the_first_maximum(k, s):
+def test_max_pool2d_ties_take_the_first_maximum(k, s, device):
     # Few distinct values: most windows hold ties, and overlapping windows share argmaxes.
     x = np.random.default_rng(4).integers(0, 3, (2, 2, 7, 8)).astype(np.float32)
     compare(lambda x: F.max_pool2d(x, k, s, padding=1, return_indices=True), inputs=[x],
-            torch_fn=lambda x: TF.max_pool2d(x, k, s, padding=1, return_indices=True))
+            torch_fn=lambda x: TF.max_pool2d(x, k, s, padding=1, return_indices=True), device=device)
 
 
 @pytest.mark.parametrize("k", [2, 3])
-def test_max_pool2d_nan_propagates_like_torch(k):
+def test_max_pool2d_nan_propagates_like_torch(k, device):
     x = np.random.default_rng(5).standard_normal((1, 2, 6, 6)).astype(np.float32)
     x[0, 0, 1, 1] = x[0, 0, 1, 2] = x[0, 1, 4, 3] = np.nan
-    out, idx = F.max_pool2d(minigrad.tensor(x), k, 1, return_indices=True)
+    out, idx = F.max_pool2d(minigrad.tensor(x, device=device), k, 1, return_indices=True)
     t_out, t_idx = TF.max_pool2d(torch.tensor(x), k, 1, return_indices=True)
     np.testing.assert_array_equal(out.numpy(), t_out.numpy())  # NaN positions equal too
     np.testing.assert_array_equal(idx.numpy(), t_idx.numpy())

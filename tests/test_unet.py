@@ -3,66 +3,18 @@ import time
 
 import numpy as np
 import pytest
+import os
+import sys
+
 import torch
-import torch.nn as tnn
 import torch.nn.functional as TF
 
 import minigrad
 import minigrad.nn.functional as F
 from minigrad.models import UNet, unet_output_size
 
-
-class TorchDualConv(tnn.Module):
-    def __init__(self, in_channels, out_channels, padding=1):
-        super().__init__()
-        self.dualconv = tnn.Sequential(
-            tnn.Conv2d(in_channels, out_channels, 3, 1, padding, bias=False),
-            tnn.BatchNorm2d(out_channels),
-            tnn.ReLU(inplace=True),
-            tnn.Conv2d(out_channels, out_channels, 3, 1, padding, bias=False),
-            tnn.BatchNorm2d(out_channels),
-            tnn.ReLU(inplace=True),
-        )
-
-    def forward(self, x):
-        return self.dualconv(x)
-
-
-class TorchUNet(tnn.Module):
-    def __init__(self, in_channels=3, out_channels=1, features=(64, 128, 256, 512), padding=1):
-        super().__init__()
-        self.padding = padding
-        self.downs = tnn.ModuleList()
-        for f in features:
-            self.downs.append(TorchDualConv(in_channels, f, padding))
-            in_channels = f
-        self.pool = tnn.MaxPool2d(kernel_size=2, stride=2)
-        self.bottleneck = TorchDualConv(features[-1], features[-1] * 2, padding)
-        self.ups = tnn.ModuleList()
-        for f in reversed(features):
-            self.ups.append(tnn.ConvTranspose2d(f * 2, f, kernel_size=2, stride=2))
-            self.ups.append(TorchDualConv(f * 2, f, padding))
-        self.final_conv = tnn.Conv2d(features[0], out_channels, kernel_size=1)
-
-    def forward(self, x):
-        skips = []
-        for down in self.downs:
-            x = down(x)
-            skips.append(x)
-            x = self.pool(x)
-        x = self.bottleneck(x)
-        skips = skips[::-1]
-        for i in range(0, len(self.ups), 2):
-            x = self.ups[i](x)
-            skip = skips[i // 2]
-            if x.shape[2:] != skip.shape[2:]:
-                if self.padding == 0:
-                    top, left = (skip.shape[2] - x.shape[2]) // 2, (skip.shape[3] - x.shape[3]) // 2
-                    skip = skip[:, :, top:top + x.shape[2], left:left + x.shape[3]]
-                else:
-                    x = TF.interpolate(x, size=skip.shape[2:], mode="bilinear", align_corners=False)
-            x = self.ups[i + 1](torch.cat((skip, x), dim=1))
-        return self.final_conv(x)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "benchmarks"))
+from torch_unet import TorchUNet  # noqa: E402  (the reference network the benchmarks use too)
 
 
 def torch_state_as_numpy(model):
@@ -75,7 +27,7 @@ def paired(features=(4, 8), classes=5, padding=1, seed=0):
     reference = TorchUNet(3, classes, features, padding)
     with torch.no_grad():
         for m in reference.modules():
-            if isinstance(m, tnn.BatchNorm2d):
+            if isinstance(m, torch.nn.BatchNorm2d):
                 m.weight.uniform_(0.5, 1.5)
                 m.bias.uniform_(-0.3, 0.3)
     model = UNet(3, classes, features, padding=padding)

@@ -12,13 +12,6 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-SIMULATED = os.environ.get("NUMBA_ENABLE_CUDASIM", "0") not in ("", "0")
-if SIMULATED:
-    # The simulator runs a block's threads as Python threads and releases a cuda.syncthreads() barrier from
-    # a polling thread: each barrier then costs about one GIL switch interval (5 ms by default). 0.2 ms
-    # makes the tiled kernels' tests about 5 times faster.
-    sys.setswitchinterval(2e-4)
-
 
 def _skip_reason():
     import minigrad.cuda

