@@ -2,7 +2,8 @@
 
     python benchmarks/bench_unet.py --config small             # batch 4, 3x128x128, features 16-128 (~1 min)
     python benchmarks/bench_unet.py --config full --repeats 3  # batch 1, 3x256x256, features 64-512
-    python benchmarks/bench_unet.py --config small --memory    # also each side's peak RSS, one process per side
+    python benchmarks/bench_unet.py --config small --memory    # also each side alone: peak RSS and step time in
+                                                               # 3 alternated pairs of fresh processes
     python benchmarks/bench_unet.py --config small --startup   # also import + first step, cold and warm Numba cache
     python benchmarks/bench_unet.py --config small --profile   # also where each library's step time goes, by op
     python benchmarks/bench_unet.py --device cuda --config full   # on the GPU against PyTorch CUDA, TF32 off
@@ -143,18 +144,27 @@ def memory_worker(side, config, steps):
     print(f"{baseline:.1f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f} {median:.4f}")
 
 
-def measure_memory(config, steps=3):
-    """Each side alone in its own fresh process: {side: (after imports and setup MiB, peak MiB, median step s)}.
+# A worker started this way imports torch before this file imports minigrad: the other import order.
+TORCH_FIRST = "import runpy, sys, torch; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"
+
+
+def measure_alone(config, steps=3, pairs=3):
+    """Each side alone in its own fresh process, in ``pairs`` alternated process pairs (minigrad, torch, minigrad
+    with torch imported before it): {side: (after imports and setup MiB, peak MiB, median of the processes'
+    median step s)}.
 
     Call it before this process grows: Linux carries a process's maximum RSS over fork and exec, so a child's
     ru_maxrss is at least its parent's size at the fork."""
-    peaks = {}
-    for side in ("minigrad", "torch"):
-        out = subprocess.run([sys.executable, os.path.abspath(__file__), "--config", config,
-                              "--memory-worker", side, "--repeats", str(steps)],
-                             check=True, capture_output=True, text=True, cwd=ROOT, env=USER_ENV)
-        peaks[side] = tuple(map(float, out.stdout.split()[-3:]))
-    return peaks
+    runs = {"minigrad": [], "torch": [], "minigrad, torch imported first": []}
+    for _ in range(pairs):
+        for side in runs:
+            worker = [os.path.abspath(__file__), "--config", config, "--repeats", str(steps),
+                      "--memory-worker", side.split(",")[0]]
+            command = [sys.executable] + (["-c", TORCH_FIRST] if "torch imported" in side else []) + worker
+            out = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT, env=USER_ENV)
+            runs[side].append(tuple(map(float, out.stdout.split()[-3:])))
+    return {side: (values[0][0], max(v[1] for v in values), statistics.median(v[2] for v in values))
+            for side, values in runs.items()}
 
 
 STARTUP_CODE = """\
@@ -212,7 +222,8 @@ def main():
     parser.add_argument("--threads", type=int, default=None, help="threads for both libraries (default: Numba's)")
     parser.add_argument("--repeats", type=int, default=5, help="timed steps per library (median)")
     parser.add_argument("--warmup", type=int, default=1, help="untimed steps per library after the first")
-    parser.add_argument("--memory", action="store_true", help="peak RSS of each side, in separate processes")
+    parser.add_argument("--memory", action="store_true",
+                        help="each side alone in fresh processes (3 alternated pairs): peak RSS and step time")
     parser.add_argument("--startup", action="store_true",
                         help="python start + import minigrad + first step, with an empty and a warm Numba cache")
     parser.add_argument("--profile", action="store_true",
@@ -224,7 +235,7 @@ def main():
         parser.error("--memory and --startup measure the CPU path; run them without --device cuda")
     if args.memory_worker:
         return memory_worker(args.memory_worker, args.config, args.repeats)
-    peaks = measure_memory(args.config) if args.memory else None  # first, while this process is small
+    peaks = measure_alone(args.config) if args.memory else None  # first, while this process is small
 
     wait_policy = USER_ENV.get("OMP_WAIT_POLICY")  # as torch sees it: common.py restores it before torch loads
     import common  # imports minigrad and starts Numba's threads first, then torch (see common.py)
@@ -266,13 +277,16 @@ def main():
     print(f"load average (other processes compete for the cores): {load_before:.2f} before, "
           f"{os.getloadavg()[0]:.2f} after")
     if peaks:
-        for side, (baseline, rss, _) in peaks.items():
+        for side in ("minigrad", "torch"):
+            baseline, rss, _ = peaks[side]
             print(f"{side:<9} max RSS {rss:7.0f} MiB   (after imports and setup {baseline:.0f} MiB, "
                   f"so {rss - baseline:.0f} MiB for the training steps)")
         print(f"peak memory ratio minigrad/torch: {peaks['minigrad'][1] / peaks['torch'][1]:.2f}")
-        print(f"each alone in its own process (median of 3 steps, not alternated): minigrad "
-              f"{peaks['minigrad'][2]:.3f} s, torch {peaks['torch'][2]:.3f} s, "
-              f"ratio {peaks['minigrad'][2] / peaks['torch'][2]:.2f}")
+        alone, torch_alone = peaks["minigrad"][2], peaks["torch"][2]
+        second = peaks["minigrad, torch imported first"][2]
+        print(f"each alone in its own fresh process (median over 3 alternated process pairs of each process's "
+              f"median step): minigrad {alone:.3f} s, torch {torch_alone:.3f} s, ratio {alone / torch_alone:.2f}; "
+              f"minigrad with torch imported first {second:.3f} s, ratio {second / torch_alone:.2f}")
     if args.profile:
         print_profiles(ours, theirs, args.repeats)
     if args.startup:
