@@ -137,3 +137,19 @@ def test_direct_path_propagates_nan_and_inf(direct_calls, where):
     if where == "edge columns":  # inf and -inf in different taps: no NaN, and the other taps stay finite
         assert not np.isnan(grad_w).any() and np.isfinite(grad_w).any()
     assert direct_calls and all(direct_calls)
+
+
+@pytest.mark.parametrize("cin,cout,kernel,padding,dilation", [(8, 4, (3, 3), 1, 1), (6, 2, (3, 2), "same", 1),
+                                                                 (5, 3, (3, 3), (2, 1), 2), (7, 2, (2, 3), 0, 1)],
+                         ids=str)
+def test_input_gradient_as_a_flipped_convolution(monkeypatch, cin, cout, kernel, padding, dilation):
+    """With fewer output than input channels, conv2d's input gradient is the convolution of the output's gradient
+    with the flipped kernel (C^T as a convolution); same numbers as PyTorch's, asymmetric 'same' padding too."""
+    taken = []
+    rule = cpu_conv._input_grad_as_convolution
+    monkeypatch.setattr(cpu_conv, "_input_grad_as_convolution", lambda s: taken.append(rule(s)) or taken[-1])
+    monkeypatch.setattr(cpu_conv, "DIRECT_MAX_PAIRS", 0)  # not the direct kernels, which flip on their own
+    args = dict(padding=padding, dilation=dilation)
+    compare(lambda x, w: F.conv2d(x, w, **args), shapes=[(2, cin, 9, 10), (cout, cin) + kernel],
+            torch_fn=lambda x, w: torch.nn.functional.conv2d(x, w, **args), **TOL)
+    assert True in taken

@@ -5,8 +5,10 @@ No columns are built. The input is copied once into a zero-bordered buffer
 flat planes (N, C, Hp*Wp). Then output pixel q = y*Wp + x reads tap (i, j) at
 q + i*Wp + j: every tap of every pixel is a shifted contiguous range, so the
 inner loops run over long stretches of q with no bounds tests. Results have
-the same pitch, in the channel-major wide layout (C_out, N, Ho*Wp) whose 2 junk
-columns per row ``conv_layout_kernels.narrow_rows`` drops.
+the same pitch, as planes (N, C_out, Ho*Wp) whose junk columns (2 per
+row) ``conv_layout_kernels.narrow_rows`` drops. (Sample-major: in the GEMM path's
+channel-major layout, a channel's rows lay a multiple of 4 KiB apart for the
+U-Net's sizes and competed for cache sets: these kernels ran up to 2x slower.)
 
 ``conv_flat`` computes an output, and also an input gradient: that is the
 convolution of the padded output gradient with the weight flipped in both
@@ -50,11 +52,11 @@ def _row_block1(a0, r, w, co, ci, i):
 
 @njit(parallel=True, cache=True)
 def conv_flat(xp, w, Wp, chunk, out):
-    """out[co, n, q] = sum_{ci,i,j} w[co, ci, i, j] * xp[n, ci, q + i*Wp + j] for a 3x3 kernel and q below
+    """out[n, co, q] = sum_{ci,i,j} w[co, ci, i, j] * xp[n, ci, q + i*Wp + j] for a 3x3 kernel and q below
     out.shape[2] - 2, where xp (N, C_in, Hp*Wp) holds zero-bordered rows of pitch Wp: so out, of pitch Wp too,
     is the convolution, with 2 junk columns per row. One task per (sample, chunk of q): long inner loops.
     """
-    Cout, N, L = out.shape
+    N, Cout, L = out.shape
     Cin = w.shape[1]
     L -= 2
     chunks = (L + chunk - 1) // chunk
@@ -64,15 +66,15 @@ def conv_flat(xp, w, Wp, chunk, out):
         q0 = (task % chunks) * chunk
         q1 = min(q0 + chunk, L)
         for co in range(Cout):
-            acc = out[co, n, q0:q1]
+            acc = out[n, co, q0:q1]
             acc[:] = 0
         for co in range(0, full, CO_BLOCK):
-            a0, a1, a2, a3 = out[co, n, q0:q1], out[co + 1, n, q0:q1], out[co + 2, n, q0:q1], out[co + 3, n, q0:q1]
+            a0, a1, a2, a3 = out[n, co, q0:q1], out[n, co + 1, q0:q1], out[n, co + 2, q0:q1], out[n, co + 3, q0:q1]
             for ci in range(Cin):
                 for i in range(3):
                     _row_block4(a0, a1, a2, a3, xp[n, ci, q0 + i * Wp:], w, co, ci, i)
         for co in range(full, Cout):
-            a0 = out[co, n, q0:q1]
+            a0 = out[n, co, q0:q1]
             for ci in range(Cin):
                 for i in range(3):
                     _row_block1(a0, xp[n, ci, q0 + i * Wp:], w, co, ci, i)
@@ -145,19 +147,18 @@ def _taps9(g0, r, Wp, zero, s):
 
 
 @njit(parallel=True, cache=True)
-def weight_grad_flat(gz, xp, Wp, chunk, skip_junk, parts):
-    """parts[t, co, ci, i, j] = sum over q in chunk t of gz[co, n, q] * xp[n, ci, q + i*Wp + j] (3x3 kernel),
-    chunk t = n*chunks + c covering q in [c*chunk, (c+1)*chunk). gz (C_out, N, Ho*Wp) holds the output gradient
-    at pitch Wp with zeros in the 2 junk columns of each row, and xp (N, C_in, Hp*Wp) the zero-bordered input, so
+def weight_grad_flat(gz, xp, Wp, Wo, chunk, skip_junk, parts):
+    """parts[t, co, ci, i, j] = sum over q in chunk t of gz[n, co, q] * xp[n, ci, q + i*Wp + j] (3x3 kernel),
+    chunk t = n*chunks + c covering q in [c*chunk, (c+1)*chunk). gz (N, C_out, Ho*Wp) holds the output gradient
+    at pitch Wp with zeros in the Wp - Wo junk columns of each row, and xp (N, C_in, Hp*Wp) the zero-bordered input, so
     summing parts over t gives the weight gradient. One task per chunk, each writing its own partial result.
 
     The sums run over the whole chunk at once, junk columns included, unless ``skip_junk``: then row by row
     (slower on narrow rows). The caller skips them when the input holds an inf or a NaN: the junk columns' taps
     reach real pixels at the row's other end, and 0 * inf would put a NaN where PyTorch has none."""
-    Cout, N, L = gz.shape
+    N, Cout, L = gz.shape
     Cin = xp.shape[1]
     L -= 2
-    Wo = Wp - 2
     chunks = (L + chunk - 1) // chunk
     full = Cout - Cout % 2
     for t in prange(N * chunks):
@@ -176,11 +177,11 @@ def weight_grad_flat(gz, xp, Wp, chunk, skip_junk, parts):
                 if a >= b:
                     continue
             for co in range(0, full, 2):
-                g0, g1 = gz[co, n, a:b], gz[co + 1, n, a:b]
+                g0, g1 = gz[n, co, a:b], gz[n, co + 1, a:b]
                 for ci in range(Cin):
                     _taps9x2(g0, g1, xp[n, ci, a:], Wp, zero, part[co:co + 2, ci])
             for co in range(full, Cout):
-                g0 = gz[co, n, a:b]
+                g0 = gz[n, co, a:b]
                 for ci in range(Cin):
                     _taps9(g0, xp[n, ci, a:], Wp, zero, part[co, ci])
     return parts

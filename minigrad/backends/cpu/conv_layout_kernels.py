@@ -9,6 +9,8 @@ pixel (y, x) by a kernel tap (i, j) is adding i*Wp + j to one flat index:
   of each sample; a GEMM over a chunk of columns produces this layout, and
   ``narrow_rows`` moves it into NCHW (dropping the Wp - W junk columns and
   adding a per-channel bias), ``widen_rows`` back (zeros in the junk columns).
+  ``narrow_rows`` also drops the junk columns of the direct kernels' sample-major
+  planes (N, C, Ho*Wp).
 
 ``pad_into`` and ``widen_rows`` are numpy slice copies: as Numba kernels they ran
 at most 2x faster (0.5 against 0.9 ms for a 64x256x256 image) but cost 1.7 s of
@@ -67,17 +69,20 @@ def widen_rows(grad_out, n0, y0, R, Wp, wide):
 
 
 @njit(parallel=True, cache=True)
-def narrow_rows(wide, Wp, n0, y0, R, bias, out):
-    """out[n0 + k, c, y0 + a, t] = wide[c, (k*R + a)*Wp + t] + bias[c] for t < Wo (junk columns dropped)."""
-    C, L = wide.shape
+def narrow_rows(rows, channel_major, Wp, n0, y0, R, bias, out):
+    """out[n0 + k, c, y0 + a, t] = rows[c, k, a*Wp + t] + bias[c] for t < Wo (junk columns dropped), or
+    rows[k, c, a*Wp + t] when not ``channel_major``: the GEMM path's wide rows (C, nk, R*Wp) and the direct
+    kernels' planes (nk, C, R*Wp), one kernel (and one compiled specialization) for both."""
+    nk, C = out.shape[0] - n0, out.shape[1]
+    nk = min(nk, rows.shape[1] if channel_major else rows.shape[0])
     Wo = out.shape[3]
-    nk = L // (R * Wp)
     for task in prange(nk * C):
         k = task // C
         c = task - k * C
         b = bias[c]
+        plane = rows[c, k] if channel_major else rows[k, c]
         for a in range(R):
-            src = wide[c, (k * R + a) * Wp:(k * R + a) * Wp + Wo]
+            src = plane[a * Wp:a * Wp + Wo]
             dst = out[n0 + k, c, y0 + a]
             for t in range(Wo):
                 dst[t] = src[t] + b
