@@ -1,10 +1,10 @@
-"""The caching device allocator's bookkeeping (minigrad/backends/cuda/allocator.py), without a GPU: blocks are
+"""The caching device allocator's bookkeeping (minigrad/cuda/allocator.py), without a GPU: blocks are
 rounded as PyTorch rounds them, reused by size, counted, and given back by empty_cache."""
 import gc
 
 import pytest
 
-from minigrad.backends.cuda.allocator import BlockCache, rounded_size
+from minigrad.cuda.allocator import BlockCache, rounded_size
 
 
 def test_sizes_are_rounded_as_pytorchs_allocator_rounds_them():
@@ -59,7 +59,7 @@ def test_numbas_memory_pointers_give_their_block_back_when_their_array_goes():
     from numba import config
     if config.ENABLE_CUDASIM:
         pytest.skip("the simulator has no memory manager")
-    from minigrad.backends.cuda.allocator import caching_memory_manager
+    from minigrad.cuda.allocator import caching_memory_manager
 
     class Context:  # what the manager keeps a weak proxy of
         pass

@@ -69,7 +69,7 @@ class OutOfMemoryError(RuntimeError):
 
 
 def _block_cache():
-    """The caching allocator's bookkeeping (``backends/cuda/allocator.py``) when a GPU context uses it, else None."""
+    """The caching allocator's bookkeeping (``minigrad/cuda/allocator.py``) when a GPU context uses it, else None."""
     if not is_available():
         return None
     from numba import config

@@ -26,7 +26,7 @@ else:
     from numba.cuda.cudadrv import driver as _driver
     from numba.cuda.cudadrv.devicearray import DeviceNDArray as DeviceArray
 
-    from .allocator import caching_memory_manager
+    from ...cuda.allocator import caching_memory_manager
 
     # Every device array from here on comes from the caching allocator (contexts made before keep theirs).
     _driver.set_memory_manager(caching_memory_manager())

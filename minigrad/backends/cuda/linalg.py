@@ -13,7 +13,7 @@ import os
 import numpy as np
 from numba import cuda, float32, types
 
-from ._runtime import F32, SIMULATOR, empty, f32, flat, grid, i64, kernel, on_device
+from ._runtime import F32, SIMULATOR, device_function, empty, f32, flat, grid, i64, kernel, on_device
 from .elementwise import _dtype
 from ._strided import permute as _permute
 
@@ -29,6 +29,23 @@ TM, TN = BM // TY, BN // TX
 NT = TX * TY
 A_LOADS, B_LOADS = BM * BK // NT, BK * BN // NT
 MAX_GRID_Z = 65535
+
+
+@device_function
+def _a_slot(e, a_col):
+    """(row, k) in the A slab of a block's e-th loaded element: neighbouring threads take neighbouring k when A's
+    rows are contiguous (a_col == 1), neighbouring rows otherwise, so that their global reads are contiguous."""
+    if a_col == 1:
+        return e // BK, e % BK
+    return e % BM, e // BM
+
+
+@device_function
+def _b_slot(e, b_col):
+    """(k, column) in the B slab of a block's e-th loaded element, contiguous reads as for ``_a_slot``."""
+    if b_col == 1:
+        return e // BN, e % BN
+    return e % BK, e // BK
 
 
 @kernel((F32, F32, F32) + (i64,) * 14 + (f32, f32))
@@ -67,19 +84,11 @@ def _sgemm(c, a, b, M, N, K, a_off, a_batch, a_row, a_col, b_off, b_batch, b_row
         if s < slabs:
             k0 = s * BK
             for load in range(A_LOADS):
-                e = tid + load * NT
-                if a_col == 1:  # rows of A contiguous: neighbouring threads take neighbouring k
-                    mm, kk = e // BK, e % BK
-                else:
-                    mm, kk = e % BM, e // BM
+                mm, kk = _a_slot(tid + load * NT, a_col)
                 gm, gk = m0 + mm, k0 + kk
                 a_next[load] = a[a_base + gm * a_row + gk * a_col] if gm < M and gk < K else zero
             for load in range(B_LOADS):
-                e = tid + load * NT
-                if b_col == 1:
-                    kk, nn = e // BN, e % BN
-                else:
-                    kk, nn = e % BK, e // BK
+                kk, nn = _b_slot(tid + load * NT, b_col)
                 gk, gn = k0 + kk, n0 + nn
                 b_next[load] = b[b_base + gk * b_row + gn * b_col] if gk < K and gn < N else zero
         if s > 0:
@@ -95,18 +104,10 @@ def _sgemm(c, a, b, M, N, K, a_off, a_batch, a_row, a_col, b_off, b_batch, b_row
         if s < slabs:  # the other buffer: its last readers passed the previous barrier
             nxt = s % 2
             for load in range(A_LOADS):
-                e = tid + load * NT
-                if a_col == 1:
-                    mm, kk = e // BK, e % BK
-                else:
-                    mm, kk = e % BM, e // BM
+                mm, kk = _a_slot(tid + load * NT, a_col)
                 a_tile[nxt, kk, mm] = a_next[load]
             for load in range(B_LOADS):
-                e = tid + load * NT
-                if b_col == 1:
-                    kk, nn = e // BN, e % BN
-                else:
-                    kk, nn = e % BK, e // BK
+                kk, nn = _b_slot(tid + load * NT, b_col)
                 b_tile[nxt, kk, nn] = b_next[load]
         cuda.syncthreads()
     for i in range(TM):
