@@ -19,6 +19,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
@@ -47,11 +48,14 @@ def ptxas_path():
 
 
 def resources(name, threads):
-    """(registers, shared bytes, spill bytes, occupancy) of a registered kernel's first signature on sm_90."""
+    """(registers, shared bytes, spill bytes, occupancy, seconds to compile to PTX) of a registered kernel's first
+    signature on sm_90."""
     from numba import cuda
     from minigrad.backends.cuda import _runtime
     fn, signatures = _runtime.KERNELS[name]
+    start = time.perf_counter()
     ptx, _ = cuda.compile_ptx(fn, signatures[0], cc=(9, 0))
+    seconds = time.perf_counter() - start
     with tempfile.NamedTemporaryFile("w", suffix=".ptx", delete=False) as f:
         f.write(ptx)
     try:
@@ -66,7 +70,7 @@ def resources(name, threads):
     blocks = min(SM["blocks"], SM["threads"] // threads, SM["registers"] // (per_warp * threads // 32))
     if shared:
         blocks = min(blocks, SM["shared_bytes"] // (shared + SM["reserved_shared"]))
-    return registers, shared, spills, blocks * threads / SM["threads"]
+    return registers, shared, spills, blocks * threads / SM["threads"], seconds
 
 
 def unet_layers(size=256, features=(64, 128, 256, 512), in_channels=3, classes=6):
@@ -118,10 +122,15 @@ def main():
     for module in pkgutil.iter_modules(cuda_backend.__path__):
         importlib.import_module(f"minigrad.backends.cuda.{module.name}")
     print(f"kernel resources on sm_90 (numba.cuda.compile_ptx, then ptxas -v), occupancy on a Hopper SM:")
-    print(f"{'kernel':<28}{'threads':>8}{'registers':>10}{'smem B':>8}{'spills B':>9}{'occupancy':>10}")
+    print(f"{'kernel':<28}{'threads':>8}{'registers':>10}{'smem B':>8}{'spills B':>9}{'occupancy':>10}"
+          f"{'PTX compile s':>14}")
+    total = 0.0
     for name, threads in HOT_KERNELS:
-        registers, shared, spills, occupancy = resources(name, threads)
-        print(f"{name:<28}{threads:>8}{registers:>10}{shared:>8}{spills:>9}{occupancy:>10.0%}")
+        registers, shared, spills, occupancy, seconds = resources(name, threads)
+        total += seconds
+        print(f"{name:<28}{threads:>8}{registers:>10}{shared:>8}{spills:>9}{occupancy:>10.0%}{seconds:>14.2f}")
+    print(f"compiling these {len(HOT_KERNELS)} kernels to PTX took {total:.1f} s on this CPU (a first GPU run also "
+          f"pays the driver's PTX-to-SASS step, not measured here)")
     print(f"\nU-Net full config training step on an {gpu['name']} ({gpu['fp32_tflops']:.0f} TFLOP/s FP32, "
           f"{gpu['bandwidth_tbs']} TB/s):")
     for label, efficiency in (("minigrad, SGEMM at 35% of peak (low)", 0.35),

@@ -1,0 +1,104 @@
+"""Every backend function of the families whose per-element rules are shared (backends/elements: convolution tap
+coordinates, pooling windows and the max rule, BatchNorm's elements, the optimizer updates) called with the same
+inputs on the CPU and on CUDA: the outputs agree. (tests/test_cuda_backend_parity.py checks names and parameters;
+this checks what the pairs compute.)"""
+import numpy as np
+import pytest
+
+from minigrad.backends import cpu
+from minigrad.backends import cuda
+
+TOL = dict(rtol=1e-5, atol=1e-5)
+rng = np.random.default_rng(0)
+
+
+def arrays(*shapes):
+    return [rng.standard_normal(s).astype(np.float32) for s in shapes]
+
+
+def both(name, *args, **kwargs):
+    """(CPU result, CUDA result read back), the CUDA call given device copies of the array arguments."""
+    def on_device(a):
+        return cuda.from_numpy(a) if isinstance(a, np.ndarray) else a
+
+    ours = getattr(cpu, name)(*args, **kwargs)
+    theirs = getattr(cuda, name)(*[on_device(a) for a in args], **{k: on_device(v) for k, v in kwargs.items()})
+    return ours, theirs
+
+
+def assert_same(ours, theirs, **tol):
+    if isinstance(ours, (tuple, list)):
+        assert len(ours) == len(theirs)
+        for a, b in zip(ours, theirs):
+            assert_same(a, b, **tol)
+    elif ours is None:
+        assert theirs is None
+    else:
+        np.testing.assert_allclose(cuda.to_numpy(theirs), np.asarray(ours), **(tol or TOL))
+
+
+GEOMETRIES = [((1, 1), (1, 1), (1, 1), 1), ((2, 1), (0, 2), (1, 2), 1), ((1, 2), (1, 0), (2, 1), 2)]
+
+
+@pytest.mark.parametrize("stride,padding,dilation,groups", GEOMETRIES, ids=str)
+def test_convolution_products(stride, padding, dilation, groups):
+    x, w, b = arrays((2, 4, 7, 6), (4, 4 // groups, 3, 2), (4,))
+    Ho = (7 + 2 * padding[0] - dilation[0] * 2 - 1) // stride[0] + 1
+    Wo = (6 + 2 * padding[1] - dilation[1] * 1 - 1) // stride[1] + 1
+    geometry = (stride, padding, dilation, groups)
+    out, out_cuda = both("conv2d", x, w, b, *geometry, (Ho, Wo))
+    assert_same(out, out_cuda)
+    (g,) = arrays(out.shape)
+    assert_same(*both("conv_transpose2d", g, w, *geometry, x.shape))
+    assert_same(*both("conv2d_weight_grad", x, g, w, *geometry), rtol=1e-4, atol=1e-4)
+    assert_same(*both("conv2d_bias_grad", g), rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("kernel,stride,padding,dilation", [((2, 2), (2, 2), (0, 0), (1, 1)),
+                                                            ((3, 2), (2, 1), (1, 1), (1, 2))], ids=str)
+def test_pooling(kernel, stride, padding, dilation):
+    (x,) = arrays((2, 2, 7, 6))
+    x[0, 0, 1, 1] = np.nan  # the shared max rule: a NaN wins its windows
+    Ho = (7 + 2 * padding[0] - dilation[0] * (kernel[0] - 1) - 1) // stride[0] + 1
+    Wo = (6 + 2 * padding[1] - dilation[1] * (kernel[1] - 1) - 1) // stride[1] + 1
+    (out, idx), (out_cuda, idx_cuda) = both("max_pool2d_forward", x, kernel, stride, padding, dilation, (Ho, Wo))
+    assert_same(out, out_cuda)
+    np.testing.assert_array_equal(cuda.to_numpy(idx_cuda), idx)
+    (g,) = arrays(out.shape)
+    assert_same(*both("max_pool2d_backward", g, idx, x.shape))
+    if dilation == (1, 1):
+        for include, divisor in ((True, 0), (False, 3)):  # (0: no divisor_override, as the op passes it)
+            avg, avg_cuda = both("avg_pool2d_forward", np.nan_to_num(x), kernel, stride, padding, (Ho, Wo), include,
+                                 divisor)
+            assert_same(avg, avg_cuda)
+            assert_same(*both("avg_pool2d_backward", g, x.shape, kernel, stride, padding, include, divisor))
+
+
+@pytest.mark.parametrize("relu", [False, True])
+def test_batch_norm(relu):
+    x, w, b, g = arrays((3, 4, 5, 2), (4,), (4,), (3, 4, 5, 2))
+    (y, mean, invstd, var), (y_c, mean_c, invstd_c, var_c) = both("batch_norm_train_forward", x, w, b, 1e-5, relu)
+    assert_same((y, mean, invstd, var), (y_c, mean_c, invstd_c, var_c), rtol=1e-4, atol=1e-5)
+    needs = (True, True, True)
+    ours = cpu.batch_norm_backward(g, x, mean, invstd, w, b, True, relu, needs)
+    theirs = cuda.batch_norm_backward(*[cuda.from_numpy(a) for a in (g, x)], mean_c, invstd_c,
+                                      *[cuda.from_numpy(a) for a in (w, b)], True, relu, needs)
+    assert_same(ours, theirs, rtol=1e-4, atol=1e-4)
+    running_mean, running_var = np.zeros(4, np.float32), np.ones(4, np.float32)
+    assert_same(*both("batch_norm_eval_forward", x, running_mean, running_var, w, b, 1e-5, relu), rtol=1e-4,
+                atol=1e-5)
+
+
+def test_optimizer_updates():
+    p, grad, buf = arrays((10,), (10,), (10,))
+    m, v = arrays((10,), (10,))
+    v = np.abs(v)
+    for name, args in (("sgd_step", (p, grad, buf, 0.1, 0.9, 0.1, 0.01, True, False, False)),
+                       ("adam_step", (p, grad, m, v, v.copy(), 0.9, 0.999, 1e-8, 0.01, 0.05, 0.3, True, False))):
+        host = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+        device = [cuda.from_numpy(a) if isinstance(a, np.ndarray) else a for a in args]
+        getattr(cpu, name)(*host)
+        getattr(cuda, name)(*device)
+        for h, d in zip(host, device):  # every array is updated in place: parameter and state alike
+            if isinstance(h, np.ndarray):
+                np.testing.assert_allclose(cuda.to_numpy(d), h, rtol=1e-6, atol=1e-7, err_msg=name)
