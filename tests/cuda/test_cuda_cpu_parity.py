@@ -6,10 +6,17 @@ import numpy as np
 import pytest
 
 from minigrad.backends import cpu
-from minigrad.backends import cuda
 
 TOL = dict(rtol=1e-5, atol=1e-5)
 rng = np.random.default_rng(0)
+cuda = None  # the CUDA backend, imported once device 'cuda' is known to be usable (conftest skips otherwise)
+
+
+@pytest.fixture(autouse=True)
+def _cuda_backend():
+    global cuda
+    import minigrad.backends.cuda
+    cuda = minigrad.backends.cuda
 
 
 def arrays(*shapes):
