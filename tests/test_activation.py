@@ -11,16 +11,17 @@ TF = torch.nn.functional
 
 @pytest.mark.parametrize("shape", [(7,), (2, 3, 4, 5), ()])
 @pytest.mark.parametrize("name", ["relu", "sigmoid", "tanh"])
-def test_pointwise_activations(name, shape):
-    compare(lambda x: getattr(x, name)(), shapes=[shape])
-    compare(lambda x: getattr(minigrad, name)(x), shapes=[shape], torch_fn=getattr(torch, name))
-    compare(lambda x: getattr(F, name)(x), shapes=[shape], torch_fn=getattr(TF, name))
+def test_pointwise_activations(name, shape, device):
+    compare(lambda x: getattr(x, name)(), shapes=[shape], device=device)
+    compare(lambda x: getattr(minigrad, name)(x), shapes=[shape], torch_fn=getattr(torch, name), device=device)
+    compare(lambda x: getattr(F, name)(x), shapes=[shape], torch_fn=getattr(TF, name), device=device)
 
 
 @pytest.mark.parametrize("slope", [0.01, 0.2, -0.5])
-def test_leaky_relu(slope):
-    compare(lambda x: F.leaky_relu(x, slope), shapes=[(3, 4, 5)], torch_fn=lambda x: TF.leaky_relu(x, slope))
-    compare(lambda x: F.leaky_relu(x), shapes=[(6,)], torch_fn=lambda x: TF.leaky_relu(x))
+def test_leaky_relu(slope, device):
+    compare(lambda x: F.leaky_relu(x, slope), shapes=[(3, 4, 5)], torch_fn=lambda x: TF.leaky_relu(x, slope),
+            device=device)
+    compare(lambda x: F.leaky_relu(x), shapes=[(6,)], torch_fn=lambda x: TF.leaky_relu(x), device=device)
 
 
 def test_relu_kernels_on_non_contiguous_input_and_dtypes():
@@ -45,11 +46,12 @@ def test_sigmoid_and_tanh_saturate_without_warnings():
 
 @pytest.mark.parametrize("dim", [0, 1, -1])
 @pytest.mark.parametrize("name", ["softmax", "log_softmax"])
-def test_softmax_and_log_softmax(name, dim):
-    compare(lambda x: getattr(x, name)(dim), shapes=[(2, 3, 4)])
-    compare(lambda x: getattr(F, name)(x, dim=dim), shapes=[(2, 3, 4)], torch_fn=lambda x: getattr(TF, name)(x, dim=dim))
+def test_softmax_and_log_softmax(name, dim, device):
+    compare(lambda x: getattr(x, name)(dim), shapes=[(2, 3, 4)], device=device)
+    compare(lambda x: getattr(F, name)(x, dim=dim), shapes=[(2, 3, 4)], torch_fn=lambda x: getattr(TF, name)(x, dim=dim),
+            device=device)
     compare(lambda x: getattr(minigrad, name)(x, dim), shapes=[(2, 3, 4)],
-            torch_fn=lambda x: getattr(torch, name)(x, dim))
+            torch_fn=lambda x: getattr(torch, name)(x, dim), device=device)
 
 
 @pytest.mark.parametrize("name", ["softmax", "log_softmax"])

@@ -6,6 +6,7 @@ import torch
 import minigrad
 import minigrad.nn as nn
 import minigrad.nn.functional as F
+from devices import sized
 from helpers import compare
 
 TF = torch.nn.functional
@@ -29,12 +30,13 @@ def _weight(n_class):
 
 # ignore: None (no target ignored), -100 (the default ignore_index, present in the targets),
 # or a real class id passed as ignore_index.
-@pytest.mark.parametrize("shape", CE_SHAPES, ids=["NC", "NCHW", "NCD1D2D3"])
+@pytest.mark.parametrize("shape", sized([pytest.param(s, id=i) for s, i in zip(CE_SHAPES, ["NC", "NCHW", "NCD1D2D3"])],
+                                       simulator=[pytest.param(CE_SHAPES[1], id="NCHW")]))
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 @pytest.mark.parametrize("weighted", [False, True], ids=["", "weight"])
-@pytest.mark.parametrize("ignore", [None, -100, 1], ids=["", "ignore-100", "ignore1"])
+@pytest.mark.parametrize("ignore", sized([None, -100, 1], simulator=[-100, 1]), ids=lambda i: f"ignore{i or ''}")
 @pytest.mark.parametrize("smoothing", [0.0, 0.2], ids=["", "smooth"])
-def test_cross_entropy_matches_torch(shape, reduction, weighted, ignore, smoothing):
+def test_cross_entropy_matches_torch(shape, reduction, weighted, ignore, smoothing, device):
     c = shape[1]
     target = _targets(shape, c, ignore=ignore)
     ignore_index = -100 if ignore is None else ignore
@@ -47,7 +49,7 @@ def test_cross_entropy_matches_torch(shape, reduction, weighted, ignore, smoothi
                                      reduction=reduction, label_smoothing=smoothing)
         return fn
 
-    compare(run(F), inputs=inputs, torch_fn=run(TF), requires_grad=[True, False, False])
+    compare(run(F), inputs=inputs, torch_fn=run(TF), requires_grad=[True, False, False], device=device)
 
 
 def test_cross_entropy_unbatched_input():

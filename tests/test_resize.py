@@ -9,6 +9,7 @@ import torch
 import minigrad
 import minigrad.nn as nn
 import minigrad.nn.functional as F
+from devices import sized
 from helpers import compare
 
 TF = torch.nn.functional
@@ -20,22 +21,22 @@ SCALES = [((4, 6), 2.0), ((6, 5), 1.5), ((10, 7), 0.6), ((5, 8), (2, 0.5)), ((5,
 
 
 @pytest.mark.parametrize("mode,align", MODES)
-@pytest.mark.parametrize("hw,size", SIZES)
-def test_interpolate_to_size(mode, align, hw, size):
+@pytest.mark.parametrize("hw,size", sized(SIZES, simulator=4))
+def test_interpolate_to_size(mode, align, hw, size, device):
     compare(lambda x: F.interpolate(x, size=size, mode=mode, align_corners=align), shapes=[(2, 3) + hw],
-            torch_fn=lambda x: TF.interpolate(x, size=size, mode=mode, align_corners=align))
+            torch_fn=lambda x: TF.interpolate(x, size=size, mode=mode, align_corners=align), device=device)
 
 
 @pytest.mark.parametrize("mode,align", MODES)
-@pytest.mark.parametrize("hw,scale", SCALES)
+@pytest.mark.parametrize("hw,scale", sized(SCALES, simulator=3))
 @pytest.mark.parametrize("recompute", [None, True])
-def test_interpolate_by_scale_factor(mode, align, hw, scale, recompute):
+def test_interpolate_by_scale_factor(mode, align, hw, scale, recompute, device):
     # With recompute_scale_factor=None PyTorch uses 1/scale_factor itself in the source index (2.1 and 1.1
     # give other pixels than the size ratio would); with True it uses in/out.
     compare(lambda x: F.interpolate(x, scale_factor=scale, mode=mode, align_corners=align,
                                     recompute_scale_factor=recompute), shapes=[(1, 2) + hw],
             torch_fn=lambda x: TF.interpolate(x, scale_factor=scale, mode=mode, align_corners=align,
-                                              recompute_scale_factor=recompute))
+                                              recompute_scale_factor=recompute), device=device)
 
 
 def test_upsample_modules():
@@ -55,10 +56,10 @@ def _torch_center_crop(x, h, w):
 
 @pytest.mark.parametrize("hw,size", [((8, 8), (4, 4)), ((9, 7), (6, 4)), ((7, 10), 5), ((6, 6), (6, 6)),
                                      ((64, 64), (56, 56)), ((5, 9), (4, 2))])
-def test_center_crop(hw, size):
+def test_center_crop(hw, size, device):
     h, w = (size, size) if isinstance(size, int) else size
     compare(lambda x: F.center_crop(x, size), shapes=[(2, 3) + hw],
-            torch_fn=lambda x: _torch_center_crop(x, h, w))
+            torch_fn=lambda x: _torch_center_crop(x, h, w), device=device)
 
 
 def test_center_crop_offsets_follow_pythons_round():

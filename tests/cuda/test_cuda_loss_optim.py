@@ -17,22 +17,6 @@ def _targets(shape, classes, seed=0, ignore=None):
     return t
 
 
-@pytest.mark.parametrize("kwargs", [dict(), dict(reduction="sum"), dict(reduction="none"),
-                                    dict(ignore_index=1), dict(label_smoothing=0.2)], ids=str)
-def test_cross_entropy_spatial(kwargs):
-    x = np.random.default_rng(1).standard_normal((2, 3, 2, 3)).astype(np.float32)
-    compare_cuda(lambda x, t: F.cross_entropy(x, t, **kwargs), inputs=[x, _targets((2, 2, 3), 3)],
-                 torch_fn=lambda x, t: TF.cross_entropy(x, t, **kwargs))
-
-
-def test_cross_entropy_class_weights_and_ignored_pixels():
-    x = np.random.default_rng(2).standard_normal((4, 3)).astype(np.float32)
-    w = np.array([0.5, 2.0, 1.0], np.float32)
-    compare_cuda(lambda x, t, w: F.cross_entropy(x, t, weight=w, ignore_index=-1),
-                 inputs=[x, _targets((4,), 3, ignore=-1), w], requires_grad=[True, False, False],
-                 torch_fn=lambda x, t, w: TF.cross_entropy(x, t, weight=w, ignore_index=-1))
-
-
 def test_nll_loss():
     x = np.random.default_rng(5).standard_normal((2, 3, 4)).astype(np.float32)
     compare_cuda(lambda x, t: F.nll_loss(F.log_softmax(x, 1), t, ignore_index=2), inputs=[x, _targets((2, 4), 3)],

@@ -1,6 +1,7 @@
-"""BatchNorm2d's running statistics, resizing and dtype errors on device 'cuda' against PyTorch (tiny shapes: the
-simulator is slow). The convolution, pooling and batch-norm case tables are the CPU ones (tests/test_conv.py,
-test_pool.py, test_norm.py), run on CUDA with MINIGRAD_TEST_DEVICE=cuda (tests/devices.py)."""
+"""BatchNorm2d's running statistics and dtype errors on device 'cuda' against PyTorch (tiny shapes: the simulator is
+slow). The convolution, pooling, batch-norm, resizing, activation and cross-entropy case tables are the CPU ones
+(tests/test_conv.py, test_pool.py, test_norm.py, test_resize.py, test_activation.py, test_losses.py), run on CUDA
+with MINIGRAD_TEST_DEVICE=cuda (tests/devices.py)."""
 import numpy as np
 import pytest
 import torch
@@ -8,9 +9,7 @@ import torch
 import minigrad
 import minigrad.nn as nn
 import minigrad.nn.functional as F
-from cuda_compare import compare_cuda
 
-TF = torch.nn.functional
 
 
 def _data(shape, seed=0, offset=0.0, spread=1.0):
@@ -31,21 +30,6 @@ def test_batchnorm_module_running_statistics_on_device():
     x = _data((2, 3, 4, 3), seed=99)
     np.testing.assert_allclose(mg(minigrad.tensor(x, device="cuda")).detach().numpy(),
                                th(torch.tensor(x)).detach().numpy(), atol=1e-5, rtol=1e-4)
-
-
-@pytest.mark.parametrize("mode,align,size", [("nearest", None, (7, 3)), ("nearest", None, (8, 6)),
-                                             ("bilinear", False, (7, 5)), ("bilinear", True, (3, 8))], ids=str)
-def test_interpolate(mode, align, size):
-    compare_cuda(lambda x: F.interpolate(x, size=size, mode=mode, align_corners=align), shapes=[(1, 2, 4, 3)],
-                 torch_fn=lambda x: TF.interpolate(x, size=size, mode=mode, align_corners=align))
-
-
-def test_interpolate_scale_factor_and_center_crop():
-    compare_cuda(lambda x: F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False),
-                 shapes=[(1, 2, 3, 3)],
-                 torch_fn=lambda x: TF.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False))
-    compare_cuda(lambda x: F.center_crop(x, (3, 2)), shapes=[(2, 2, 5, 6)],
-                 torch_fn=lambda x: x[..., 1:4, 2:4])
 
 
 def test_float64_is_refused_with_a_clear_error():

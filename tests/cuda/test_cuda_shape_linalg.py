@@ -66,22 +66,6 @@ def test_matmul_other_dtypes():
     compare_cuda(lambda a, b: a @ b, inputs=[np.ones((2, 3)), np.ones((3, 2))])
 
 
-@pytest.mark.parametrize("name", ["relu", "sigmoid", "tanh"])
-def test_activations(name):
-    compare_cuda(lambda x: getattr(x, name)(), shapes=[(3, 4)])
-    compare_cuda(lambda x: getattr(F, name)(x), shapes=[(2, 5)], torch_fn=getattr(torch.nn.functional, name))
-
-
-def test_leaky_relu_and_softmax():
-    compare_cuda(lambda x: F.leaky_relu(x, 0.2), shapes=[(3, 4)],
-                 torch_fn=lambda x: torch.nn.functional.leaky_relu(x, 0.2))
-    for dim in (0, 1, -1):
-        compare_cuda(lambda x: F.softmax(x, dim), shapes=[(2, 3, 4)],
-                     torch_fn=lambda x: torch.softmax(x, dim))
-        compare_cuda(lambda x: F.log_softmax(x, dim), shapes=[(2, 3, 4)],
-                     torch_fn=lambda x: torch.log_softmax(x, dim))
-
-
 @pytest.mark.parametrize("index,value", [((slice(None), 1), 7.0), ((1, slice(0, 3)), [1.0, 2.0, 3.0]),
                                          (([0, 2, 2],), 5.0), ((slice(None), [4, 0]), [[1.0], [2.0], [3.0]])],
                          ids=str)
