@@ -48,8 +48,8 @@ def test_sigmoid_and_tanh_saturate_without_warnings():
 @pytest.mark.parametrize("name", ["softmax", "log_softmax"])
 def test_softmax_and_log_softmax(name, dim, device):
     compare(lambda x: getattr(x, name)(dim), shapes=[(2, 3, 4)], device=device)
-    compare(lambda x: getattr(F, name)(x, dim=dim), shapes=[(2, 3, 4)], torch_fn=lambda x: getattr(TF, name)(x, dim=dim),
-            device=device)
+    compare(lambda x: getattr(F, name)(x, dim=dim), shapes=[(2, 3, 4)],
+            torch_fn=lambda x: getattr(TF, name)(x, dim=dim), device=device)
     compare(lambda x: getattr(minigrad, name)(x, dim), shapes=[(2, 3, 4)],
             torch_fn=lambda x: getattr(torch, name)(x, dim), device=device)
 

@@ -12,8 +12,8 @@ BROADCAST = [[(3, 4), (3, 4)], [(3, 1), (1, 4)], [(2, 3, 4), (4,)], [(5,), (2, 1
 @pytest.mark.parametrize("op", [lambda a, b: a + b, lambda a, b: a - b, lambda a, b: a * b,
                                 lambda a, b: a / (b.abs() + 0.5), lambda a, b: a.maximum(b),
                                 lambda a, b: a.minimum(b)], ids=["add", "sub", "mul", "div", "max", "min"])
-def test_binary_broadcasting(op, shapes):
-    compare(op, shapes=shapes)
+def test_binary_broadcasting(op, shapes, device):
+    compare(op, shapes=shapes, device=device)
 
 
 @pytest.mark.parametrize("op", [
@@ -22,12 +22,12 @@ def test_binary_broadcasting(op, shapes):
     lambda x: x ** 3, lambda x: (x + 3) ** 0.5, lambda x: 2 ** x, lambda x: x.exp(),
     lambda x: (x + 3).log(), lambda x: (x + 3).sqrt(), lambda x: x.abs(), lambda x: x.clamp(-0.5, 0.5),
     lambda x: x.clamp(min=0.1), lambda x: x.clamp(max=0.2)])
-def test_unary_and_scalar(op):
-    compare(op, shapes=[(4, 5)], low=-2.5, high=2.5)
+def test_unary_and_scalar(op, device):
+    compare(op, shapes=[(4, 5)], low=-2.5, high=2.5, device=device)
 
 
-def test_pow_tensor_tensor():
-    compare(lambda a, b: a ** b, shapes=[(3, 4), (4,)], low=0.5, high=2.0)
+def test_pow_tensor_tensor(device):
+    compare(lambda a, b: a ** b, shapes=[(3, 4), (4,)], low=0.5, high=2.0, device=device)
 
 
 def test_where_and_comparisons():

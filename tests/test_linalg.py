@@ -8,12 +8,14 @@ from helpers import compare
 SHAPES = [
     [(3,), (3,)], [(2, 3), (3, 4)], [(3,), (3, 4)], [(2, 3), (3,)], [(5, 2, 3), (3, 4)], [(2, 3), (5, 3, 4)],
     [(5, 2, 3), (5, 3, 4)], [(2, 1, 2, 3), (5, 3, 4)], [(4, 1, 2, 3), (1, 3, 3, 2)], [(3,), (2, 3, 4)],
-    [(2, 5, 3), (3,)], [(1, 3), (3, 1)]]
+    [(2, 5, 3), (3,)], [(1, 3), (3, 1)],
+    # on CUDA: K = 17 spans two slabs and part of a third, and 20 x 18 several tiles (of 16 x 16 in the simulator)
+    [(9, 17), (17, 10)], [(20, 3), (3, 18)]]
 
 
 @pytest.mark.parametrize("shapes", SHAPES, ids=lambda s: f"{s[0]}@{s[1]}".replace(" ", ""))
-def test_matmul_matches_torch(shapes):
-    out = compare(lambda a, b: a @ b, shapes=shapes)
+def test_matmul_matches_torch(shapes, device):
+    out = compare(lambda a, b: a @ b, shapes=shapes, device=device)
     assert out[0].dtype == minigrad.float32
 
 

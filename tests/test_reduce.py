@@ -11,20 +11,20 @@ DIMS = [None, 0, -1, 1, (0, 2), (-1, 0), (0, 1, 2)]
 @pytest.mark.parametrize("keepdim", [False, True])
 @pytest.mark.parametrize("dim", DIMS)
 @pytest.mark.parametrize("op", ["sum", "mean", "amax", "amin"])
-def test_reductions_over_dims(op, dim, keepdim):
+def test_reductions_over_dims(op, dim, keepdim, device):
     def fn(x):
         if dim is None:
             return getattr(x, op)() if not keepdim else getattr(x, op)(dim=(0, 1, 2), keepdim=True)
         return getattr(x, op)(dim=dim, keepdim=keepdim)
-    compare(fn, shapes=[(2, 3, 4)])
+    compare(fn, shapes=[(2, 3, 4)], device=device)
 
 
 @pytest.mark.parametrize("keepdim", [False, True])
 @pytest.mark.parametrize("dim", [None, 0, -1, (0, 2)])
 @pytest.mark.parametrize("op", ["var", "std"])
 @pytest.mark.parametrize("unbiased", [True, False])
-def test_var_and_std(op, dim, keepdim, unbiased):
-    compare(lambda x: getattr(x, op)(dim=dim, unbiased=unbiased, keepdim=keepdim), shapes=[(3, 4, 5)])
+def test_var_and_std(op, dim, keepdim, unbiased, device):
+    compare(lambda x: getattr(x, op)(dim=dim, unbiased=unbiased, keepdim=keepdim), shapes=[(3, 4, 5)], device=device)
 
 
 def test_var_correction_and_default_is_unbiased():
@@ -37,8 +37,8 @@ def test_var_correction_and_default_is_unbiased():
 @pytest.mark.parametrize("keepdim", [False, True])
 @pytest.mark.parametrize("dim", [0, 1, -1])
 @pytest.mark.parametrize("op", ["max", "min"])
-def test_max_min_with_dim_returns_values_and_indices(op, dim, keepdim):
-    out = compare(lambda x: tuple(getattr(x, op)(dim, keepdim=keepdim)), shapes=[(3, 4, 5)])
+def test_max_min_with_dim_returns_values_and_indices(op, dim, keepdim, device):
+    out = compare(lambda x: tuple(getattr(x, op)(dim, keepdim=keepdim)), shapes=[(3, 4, 5)], device=device)
     assert out[1].dtype == minigrad.int64
     result = getattr(minigrad, op)(minigrad.randn(3, 4), dim=1)
     assert result.values is result[0] and result.indices is result[1]
@@ -55,9 +55,9 @@ def test_full_max_min_shares_gradient_among_ties_as_torch(op):
 
 @pytest.mark.parametrize("op", ["argmax", "argmin"])
 @pytest.mark.parametrize("dim,keepdim", [(None, False), (0, False), (-1, True), (1, False)])
-def test_argmax_argmin(op, dim, keepdim):
+def test_argmax_argmin(op, dim, keepdim, device):
     x = np.array([[1.0, 5.0, 5.0, 0.0], [7.0, -1.0, 7.0, -1.0], [0.0, 0.0, 2.0, 2.0]], dtype=np.float32)
-    out = compare(lambda t: getattr(t, op)(dim=dim, keepdim=keepdim), inputs=[x], grad=False)
+    out = compare(lambda t: getattr(t, op)(dim=dim, keepdim=keepdim), inputs=[x], grad=False, device=device)
     assert out[0].dtype == minigrad.int64
 
 

@@ -15,8 +15,8 @@ from helpers import compare
     lambda x: x.unsqueeze(2), lambda x: x.unsqueeze(1).squeeze(), lambda x: x.unsqueeze(0).squeeze(0),
     lambda x: x.permute(1, 0, 2).reshape(3, 8), lambda x: x.permute(1, 0, 2).contiguous().view(3, 8),
     lambda x: x.clone() * 2, lambda x: x.swapaxes(0, 1)])
-def test_reshaping_and_permuting(fn):
-    compare(fn, shapes=[(2, 3, 4)])
+def test_reshaping_and_permuting(fn, device):
+    compare(fn, shapes=[(2, 3, 4)], device=device)
 
 
 def test_squeeze_variants():
@@ -36,9 +36,9 @@ def test_transpose_t_and_T():
 
 @pytest.mark.parametrize("shape,sizes", [((3, 1), (3, 4)), ((1, 3), (2, 5, 3)), ((2, 1, 1), (-1, 3, 4)),
                                          ((4,), (2, 4)), ((2, 3), (2, 3))])
-def test_expand(shape, sizes):
-    compare(lambda x: x.expand(*sizes), shapes=[shape])
-    compare(lambda x: x.expand(sizes) * 3, shapes=[shape])
+def test_expand(shape, sizes, device):
+    compare(lambda x: x.expand(*sizes), shapes=[shape], device=device)
+    compare(lambda x: x.expand(sizes) * 3, shapes=[shape], device=device)
 
 
 def test_expand_as_view_as_reshape_as():
@@ -61,8 +61,8 @@ def test_views_share_memory_and_contiguous():
     (1, Ellipsis, None), (slice(-3, -1), None, slice(0, 1)), [0, 2, 2], ([0, 2, 2], [1, 1, 4]),
     (slice(None), [3, 0, 3, 3]), (Ellipsis, [1, 1]), ([[0, 1], [1, 0]],)],
     ids=lambda i: repr(i).replace(" ", ""))
-def test_getitem_basic_and_integer_arrays(index):
-    compare(lambda x: x[index], shapes=[(3, 5)])
+def test_getitem_basic_and_integer_arrays(index, device):
+    compare(lambda x: x[index], shapes=[(3, 5)], device=device)
 
 
 def test_getitem_with_index_tensors_accumulates_repeated_positions():
@@ -96,13 +96,13 @@ def test_getitem_errors_and_iteration():
 
 
 @pytest.mark.parametrize("dim", [0, 1, -1])
-def test_cat_and_stack(dim):
+def test_cat_and_stack(dim, device):
     compare(lambda a, b, c: minigrad.cat([a, b, c], dim=dim), shapes=[(2, 3, 4)] * 3,
-            torch_fn=lambda a, b, c: torch.cat([a, b, c], dim=dim))
+            torch_fn=lambda a, b, c: torch.cat([a, b, c], dim=dim), device=device)
     compare(lambda a, b: minigrad.stack([a, b], dim=dim), shapes=[(2, 3, 4)] * 2,
-            torch_fn=lambda a, b: torch.stack([a, b], dim=dim))
+            torch_fn=lambda a, b: torch.stack([a, b], dim=dim), device=device)
     compare(lambda a, b: minigrad.stack((a, b), dim=3), shapes=[(2, 3, 4)] * 2,
-            torch_fn=lambda a, b: torch.stack((a, b), dim=3))
+            torch_fn=lambda a, b: torch.stack((a, b), dim=3), device=device)
 
 
 def test_cat_uneven_sizes_and_same_tensor_twice():
@@ -120,26 +120,28 @@ def test_cat_and_stack_errors_name_the_shapes():
 
 
 @pytest.mark.parametrize("sections", [2, 3, [1, 4], [2, 0, 3]])
-def test_split_and_chunk(sections):
-    compare(lambda x: x.split(sections, dim=1), shapes=[(2, 5)])
-    compare(lambda x: minigrad.split(x, sections, 1), shapes=[(2, 5)], torch_fn=lambda x: torch.split(x, sections, 1))
+def test_split_and_chunk(sections, device):
+    compare(lambda x: x.split(sections, dim=1), shapes=[(2, 5)], device=device)
+    compare(lambda x: minigrad.split(x, sections, 1), shapes=[(2, 5)], torch_fn=lambda x: torch.split(x, sections, 1),
+            device=device)
     if isinstance(sections, int):
-        compare(lambda x: x.chunk(sections, -1), shapes=[(2, 5)])
+        compare(lambda x: x.chunk(sections, -1), shapes=[(2, 5)], device=device)
 
 
 @pytest.mark.parametrize("pad", [(1, 2), (1, 1, 2, 0), (0, 0, 0, 0, 1, 1), (-1, 2), (2, -1, -1, 1)])
-def test_pad_constant(pad):
-    compare(lambda x: F.pad(x, pad), shapes=[(2, 3, 4)], torch_fn=lambda x: torch.nn.functional.pad(x, pad))
+def test_pad_constant(pad, device):
+    compare(lambda x: F.pad(x, pad), shapes=[(2, 3, 4)], torch_fn=lambda x: torch.nn.functional.pad(x, pad),
+            device=device)
     compare(lambda x: F.pad(x, pad, value=-1.5), shapes=[(2, 3, 4)],
-            torch_fn=lambda x: torch.nn.functional.pad(x, pad, value=-1.5))
+            torch_fn=lambda x: torch.nn.functional.pad(x, pad, value=-1.5), device=device)
 
 
 @pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
 @pytest.mark.parametrize("pad,shape", [((1, 2), (2, 3, 5)), ((2, 1, 0, 2), (2, 3, 4, 5)), ((1, 0, 2, 2), (3, 4, 5)),
                                        ((1, 1, 0, 2, 2, 0), (1, 2, 3, 4, 5))])
-def test_pad_other_modes(mode, pad, shape):
+def test_pad_other_modes(mode, pad, shape, device):
     compare(lambda x: F.pad(x, pad, mode=mode), shapes=[shape],
-            torch_fn=lambda x: torch.nn.functional.pad(x, pad, mode=mode))
+            torch_fn=lambda x: torch.nn.functional.pad(x, pad, mode=mode), device=device)
 
 
 def test_pad_errors():
