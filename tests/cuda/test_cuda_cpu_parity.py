@@ -1,7 +1,8 @@
-"""Every backend function of the families whose per-element rules are shared (backends/elements: convolution tap
-coordinates, pooling windows and the max rule, BatchNorm's elements, the optimizer updates) called with the same
-inputs on the CPU and on CUDA: the outputs agree. (tests/test_cuda_backend_parity.py checks names and parameters;
-this checks what the pairs compute.)"""
+"""CPU/CUDA backend pairs called with the same inputs in the simulator: the outputs agree. Every function of the
+families whose per-element rules are shared (backends/elements: convolution, pooling, batch norm, optimizer
+updates), and of the activation, reduction, resizing and cross-entropy families. (tests/test_cuda_backend_parity.py
+checks names and parameters; the elementwise, shape and matmul pairs are compared with PyTorch through the device
+case tables, tests/devices.py.)"""
 import numpy as np
 import pytest
 
@@ -109,3 +110,57 @@ def test_optimizer_updates():
         for h, d in zip(host, device):  # every array is updated in place: parameter and state alike
             if isinstance(h, np.ndarray):
                 np.testing.assert_allclose(cuda.to_numpy(d), h, rtol=1e-6, atol=1e-7, err_msg=name)
+
+
+ACTIVATIONS = [("relu", "relu_backward", ()), ("sigmoid", "sigmoid_backward", ()), ("tanh", "tanh_backward", ()),
+               ("softmax", "softmax_backward", (1,)), ("log_softmax", "log_softmax_backward", (1,))]
+
+
+@pytest.mark.parametrize("forward,backward,extra", ACTIVATIONS, ids=[a[0] for a in ACTIVATIONS])
+def test_activations(forward, backward, extra):
+    x, g = arrays((3, 4, 2), (3, 4, 2))
+    y, y_cuda = both(forward, x, *extra)
+    assert_same(y, y_cuda)
+    assert_same(getattr(cpu, backward)(g, y, *extra), getattr(cuda, backward)(cuda.from_numpy(g), y_cuda, *extra))
+    assert_same(*both("leaky_relu", x, 0.2))
+    assert_same(*both("leaky_relu_backward", g, x, 0.2))
+
+
+@pytest.mark.parametrize("name", ["sum", "mean", "var", "amax", "amin", "argmax", "argmin"])
+@pytest.mark.parametrize("axis,keepdims", [(None, False), (1, True), ((0, 2), False)], ids=str)
+def test_reductions(name, axis, keepdims):
+    (x,) = arrays((3, 5, 4))
+    if name in ("argmax", "argmin") and isinstance(axis, tuple):
+        return  # (one axis or all, as PyTorch's)
+    ours, theirs = both(name, x, axis, keepdims=keepdims)
+    assert_same(ours, theirs, rtol=1e-5, atol=1e-5)
+
+
+def test_resize_and_crop():
+    x, = arrays((2, 3, 5, 4))
+    no_scale = (None, None)  # the output size alone sets the source indices
+    for align, scales in ((False, no_scale), (True, no_scale), (False, (1.5, 2.1))):
+        y, y_cuda = both("interpolate_bilinear", x, (7, 9), align, scales)
+        assert_same(y, y_cuda)
+        (g,) = arrays(y.shape)
+        assert_same(*both("interpolate_bilinear_backward", g, x.shape, align, scales))
+    y, y_cuda = both("interpolate_nearest", x, (8, 3), no_scale)
+    assert_same(y, y_cuda)
+    (g,) = arrays(y.shape)
+    assert_same(*both("interpolate_nearest_backward", g, x.shape, no_scale))
+    assert_same(*both("crop2d", x, 1, 0, 3, 2))
+    (g,) = arrays((2, 3, 3, 2))
+    assert_same(*both("crop2d_backward", g, x.shape, 1, 0))
+
+
+@pytest.mark.parametrize("smoothing", [0.0, 0.2])
+def test_cross_entropy(smoothing):
+    x, w = arrays((2, 4, 6), (4,))
+    target = rng.integers(0, 4, (2, 6))
+    target[0, 1] = -100
+    ours, theirs = both("cross_entropy_forward", x, target, w, -100, smoothing)
+    assert_same(ours, theirs)
+    (scale,) = arrays((2, 6))
+    assert_same(cpu.cross_entropy_backward(x, target, w, -100, smoothing, ours[1], scale),
+                cuda.cross_entropy_backward(*[cuda.from_numpy(a) for a in (x, target, w)], -100, smoothing,
+                                            theirs[1], cuda.from_numpy(scale)))
