@@ -1,8 +1,8 @@
 """CPU/CUDA backend pairs called with the same inputs in the simulator: the outputs agree. Every function of the
 families whose per-element rules are shared (backends/elements: convolution, pooling, batch norm, optimizer
-updates), and of the activation, reduction, resizing and cross-entropy families. (tests/test_cuda_backend_parity.py
-checks names and parameters; the elementwise, shape and matmul pairs are compared with PyTorch through the device
-case tables, tests/devices.py.)"""
+updates) and of the activation and resizing families, the reductions and the cross-entropy pair.
+(tests/test_cuda_backend_parity.py checks names and parameters; the elementwise, shape and matmul pairs are compared
+with PyTorch through the device case tables, tests/devices.py.)"""
 import numpy as np
 import pytest
 
