@@ -22,10 +22,6 @@ import numpy as np
 _started = False
 helper = None  # the process started, if any
 
-# Variables a launcher sets to a process's rank on its machine.
-_LOCAL_RANK_VARIABLES = ("LOCAL_RANK", "OMPI_COMM_WORLD_LOCAL_RANK", "MPI_LOCALRANKID", "PMI_LOCAL_RANK",
-                         "SLURM_LOCALID")
-
 
 def _usable_cores():
     try:
@@ -52,7 +48,8 @@ def start_once():
     _started = True
     if os.environ.get("MINIGRAD_COMPILE_AHEAD", "1") == "0" or _usable_cores() < 2:
         return
-    if any(os.environ.get(name, "0") != "0" for name in _LOCAL_RANK_VARIABLES) or not _cache_is_empty():
+    # LOCAL_RANK: set by torchrun, and by minigrad.distributed's import under mpiexec or srun
+    if os.environ.get("LOCAL_RANK", "0") != "0" or not _cache_is_empty():
         return
     env = dict(os.environ, MINIGRAD_COMPILE_AHEAD="0", NUMBA_NUM_THREADS="1")
     command = [sys.executable, "-c", f"import {__name__} as m; m.compile_backward_kernels()"]

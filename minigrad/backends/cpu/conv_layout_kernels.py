@@ -76,6 +76,9 @@ def narrow_rows(rows, channel_major, Wp, n0, y0, R, bias, out):
     nk, C = out.shape[0] - n0, out.shape[1]
     nk = min(nk, rows.shape[1] if channel_major else rows.shape[0])
     Wo = out.shape[3]
+    if rows.shape[2] < R * Wp or Wo > Wp or y0 + R > out.shape[2] or bias.shape[0] < C or \
+            (rows.shape[0] if channel_major else rows.shape[1]) < C:
+        raise ValueError("narrow_rows: rows, out and bias do not fit the given pitch and row band")
     for task in prange(nk * C):
         k = task // C
         c = task - k * C
