@@ -10,7 +10,6 @@
 
 A variable the user set is left as it is.
 """
-import glob
 import os
 import sys
 
@@ -21,17 +20,13 @@ THREAD_ENV_SET = tuple(name for name in THREAD_ENV if name not in os.environ)  #
 def _restart_openblas_threads():
     """Make the OpenBLAS bundled with numpy re-read its environment and restart its threads with it (they are
     started again by the next GEMM). Any other BLAS (MKL, Accelerate, a system OpenBLAS) is left alone."""
-    import ctypes
-    numpy = sys.modules["numpy"]
-    pattern = os.path.join(os.path.dirname(numpy.__file__), os.pardir, "numpy.libs", "libscipy_openblas*")
-    for path in glob.glob(pattern):
-        try:
-            library = ctypes.CDLL(path)  # the copy numpy already loaded: dlopen returns the same one
-            library.openblas_read_env()
-            library.blas_thread_shutdown_()
-        except (OSError, AttributeError):
-            pass
-        return
+    from ._numpy_openblas import numpy_openblas
+    library = numpy_openblas()
+    try:
+        library.openblas_read_env()
+        library.blas_thread_shutdown_()
+    except AttributeError:  # no library (None), or one without these functions
+        pass
 
 
 for _name in THREAD_ENV_SET:

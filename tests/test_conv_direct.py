@@ -147,7 +147,7 @@ def test_input_gradient_as_a_flipped_convolution(monkeypatch, cin, cout, kernel,
     with the flipped kernel (C^T as a convolution); same numbers as PyTorch's, asymmetric 'same' padding too."""
     taken = []
     rule = cpu_conv._input_grad_as_convolution
-    monkeypatch.setattr(cpu_conv, "_input_grad_as_convolution", lambda s: taken.append(rule(s)) or taken[-1])
+    monkeypatch.setattr(cpu_conv, "_input_grad_as_convolution", lambda s, dtype: taken.append(rule(s, dtype)) or taken[-1])
     monkeypatch.setattr(cpu_conv, "DIRECT_MAX_PAIRS", 0)  # not the direct kernels, which flip on their own
     args = dict(padding=padding, dilation=dilation)
     compare(lambda x, w: F.conv2d(x, w, **args), shapes=[(2, cin, 9, 10), (cout, cin) + kernel],

@@ -1,5 +1,5 @@
 """NaN and Inf in a convolution's input or weight reach exactly the gradient entries PyTorch's do, on every path
-(direct, flat, general), at borders, corners and inside, and in one weight tap."""
+(direct, flat, general, shifted GEMMs), at borders, corners and inside, and in one weight tap."""
 import numpy as np
 import pytest
 import torch
@@ -15,15 +15,21 @@ def patterns(x, w, kwargs):
     out = []
     for lib in (minigrad, torch):
         xt, wt = lib.tensor(x, requires_grad=True), lib.tensor(w, requires_grad=True)
-        lib.nn.functional.conv2d(xt, wt, **kwargs).sum().backward()
-        out.append([(np.isnan(g), np.isinf(g)) for g in (xt.grad.numpy(), wt.grad.numpy())])
+        result = lib.nn.functional.conv2d(xt, wt, **kwargs)
+        result.sum().backward()
+        out.append([(np.isnan(g), np.isinf(g)) for g in (result.detach().numpy(), xt.grad.numpy(), wt.grad.numpy())])
     return out
 
 
 @pytest.mark.parametrize("cin, cout, size, kwargs", GEOMETRIES)
 @pytest.mark.parametrize("where", ["border", "corner", "interior", "weight tap"])
 @pytest.mark.parametrize("value", [np.nan, np.inf])
-def test_nan_inf_patterns_equal_torch(cin, cout, size, kwargs, where, value):
+@pytest.mark.parametrize("path", ["default", "shifted"])
+def test_nan_inf_patterns_equal_torch(monkeypatch, cin, cout, size, kwargs, where, value, path):
+    if path == "shifted":  # every stride-1 convolution that fits takes the shifted GEMMs, however small
+        from minigrad.backends.cpu import conv as cpu_conv
+        for name, value_ in (("SHIFTED_MIN_COLUMNS", 0), ("SHIFTED_MIN_PRODUCTS", 0), ("DIRECT_MAX_PAIRS", -1)):
+            monkeypatch.setattr(cpu_conv, name, value_)
     rng = np.random.default_rng(0)
     x = rng.standard_normal((2, cin, size, size)).astype(np.float32)
     w = rng.standard_normal((cout, cin, 3, 3)).astype(np.float32)
@@ -33,6 +39,6 @@ def test_nan_inf_patterns_equal_torch(cin, cout, size, kwargs, where, value):
         x[{"border": (0, 0, 0, 3), "corner": (1, 1, size - 1, size - 1), "interior": (0, 1, 3, 4)}[where]] = value
     with np.errstate(invalid="ignore"):
         mine, theirs = patterns(x, w, kwargs)
-    for (m_nan, m_inf), (t_nan, t_inf), name in zip(mine, theirs, ("input", "weight")):
-        np.testing.assert_array_equal(m_nan, t_nan, err_msg=f"NaN pattern of the {name} gradient")
-        np.testing.assert_array_equal(m_inf, t_inf, err_msg=f"Inf pattern of the {name} gradient")
+    for (m_nan, m_inf), (t_nan, t_inf), name in zip(mine, theirs, ("output", "input gradient", "weight gradient")):
+        np.testing.assert_array_equal(m_nan, t_nan, err_msg=f"NaN pattern of the {name}")
+        np.testing.assert_array_equal(m_inf, t_inf, err_msg=f"Inf pattern of the {name}")

@@ -33,6 +33,8 @@ from .conv_kernels import im2col, col2im_add
 from .conv_flat_kernels import im2col_flat, col2im_flat
 from .conv_layout_kernels import pad_into, widen_rows, narrow_rows
 from .conv_direct_kernels import conv_flat, weight_grad_flat
+from .conv_shifted import ShiftedLayout, conv2d_shifted
+from .conv_nonfinite import all_finite, add_nonfinite_taps
 
 __all__ = ["conv2d", "conv_transpose2d", "conv2d_weight_grad", "conv2d_add_bias", "conv2d_bias_grad"]
 
@@ -50,6 +52,11 @@ DIRECT_MAX_PAIRS = 32 * 32
 DIRECT_MIN_WIDTH = 8
 DIRECT_CHUNK = 1024
 DIRECT_WEIGHT_CHUNK = 2048
+# Other stride-1 convolutions take the shifted GEMMs (conv_shifted) when each of their GEMMs is long enough:
+# at least this many columns, and this many multiply-adds per output channel (columns times input channels).
+# Shorter ones (small images, batch 1 at 32x32 with 512 channels) ran up to 1.5x slower than im2col.
+SHIFTED_MIN_COLUMNS = 4096
+SHIFTED_MIN_PRODUCTS = 2 ** 19
 
 _local = threading.local()
 
@@ -161,10 +168,16 @@ def conv2d(x, weight, bias, stride, padding, dilation, groups, out_size):
     s = _layout(x.shape, weight, stride, padding, dilation, groups, out_size)
     if s.N == 0:  # an empty batch: an empty output, as PyTorch
         return np.zeros((0, s.Cout, s.Ho, s.Wo), dtype=x.dtype)
+    if not all_finite(weight):  # see conv_nonfinite: no inf or NaN weight may meet a padding zero
+        out = conv2d(x, np.where(np.isfinite(weight), weight, 0), bias, stride, padding, dilation, groups, out_size)
+        return add_nonfinite_taps(x, weight, stride, padding, dilation, groups, out)
     out = np.empty((s.N, s.Cout, s.Ho, s.Wo), dtype=x.dtype)
+    shifts = np.zeros(s.Cout, dtype=x.dtype) if bias is None else np.ascontiguousarray(bias, dtype=x.dtype)
     if _use_direct(s):
-        shifts = np.zeros(s.Cout, dtype=x.dtype) if bias is None else np.ascontiguousarray(bias, dtype=x.dtype)
         return _direct_conv(x, weight, s.ph, s.pw, shifts, out)
+    shifted = _shifted_layout(s, x.dtype)
+    if shifted is not None:
+        return conv2d_shifted(x, weight, shifted, shifts, out, _workspace)
     w = weight.reshape(s.groups, s.coutg, s.rows_g)
     if s.kind == "pointwise":
         xs = x.reshape(s.N, s.groups, s.Cg, s.H * s.W)
@@ -173,7 +186,6 @@ def conv2d(x, weight, bias, stride, padding, dilation, groups, out_size):
             for g in range(s.groups):
                 np.matmul(w[g], xs[n, g], out=planes[n, g])
         return out if bias is None else conv2d_add_bias(out, bias)
-    shifts = np.zeros(s.Cout, dtype=x.dtype) if bias is None else np.ascontiguousarray(bias, dtype=x.dtype)
     planes = out.reshape(s.N, s.Cout, s.Ho * s.Wo)
     for n0, nk, y0, R in s.chunks(x.itemsize):
         cols = s.fill_columns(x, n0, nk, y0, R, x.dtype)
@@ -201,8 +213,8 @@ def _gradients(grad_out, x, weight, stride, padding, dilation, groups, input_sha
     dtype = grad_out.dtype
     # An inf or NaN in x (for the weight gradient) or in the weight (for the input gradient) must reach exactly the
     # places PyTorch's gradients have it: no product with a padding zero or a junk column may make a NaN.
-    nan_weight = need_input and not np.isfinite(weight).all()
-    exact = nan_weight or (need_weight and not np.isfinite(x).all())
+    nan_weight = need_input and not all_finite(weight)
+    exact = nan_weight or (need_weight and not all_finite(x))
     s = _layout(input_shape, weight, stride, padding, dilation, groups, grad_out.shape[2:], exact)
     if tuple(grad_out.shape[:2]) != (s.N, s.Cout) or (need_weight and tuple(x.shape) != s.input_shape) or \
             s.input_shape[1] != weight.shape[1] * groups:
@@ -215,10 +227,10 @@ def _gradients(grad_out, x, weight, stride, padding, dilation, groups, input_sha
     w = weight.reshape(s.groups, s.coutg, s.rows_g)
     if _use_direct(s) and not nan_weight:
         return _backward_direct(s, grad_out, x, weight, need_input, need_weight)
-    if need_input and not need_weight and not nan_weight and _input_grad_as_convolution(s):
+    if need_input and not need_weight and not nan_weight and _input_grad_as_convolution(s, dtype):
         # C^T grad_out as a convolution: the flipped kernel over grad_out padded by dilation*(k-1) - padding
-        top, left = s.dh * (s.kh - 1) - s.ph, s.dw * (s.kw - 1) - s.pw
-        return conv2d(grad_out, _flipped(weight), None, (1, 1), (top, left), (s.dh, s.dw), 1, (s.H, s.W)), None
+        return conv2d(grad_out, _flipped(weight), None, (1, 1), _flipped_padding(s), (s.dh, s.dw), 1,
+                      (s.H, s.W)), None
     grad_w = _WeightGrad(s, dtype) if need_weight else None
     if s.kind == "pointwise":
         grad_x = _backward_pointwise(s, grad_out, x, w, grad_w, need_input)
@@ -300,13 +312,36 @@ def _backward_columns(s, grad_out, x, w, grad_w, need_input):
     return grad_x
 
 
-def _input_grad_as_convolution(s):
+def _input_grad_as_convolution(s, dtype):
     """Whether conv2d's input gradient (the transposed convolution) is cheaper as a convolution of the output's
-    gradient with the flipped kernel: stride 1, no groups, and fewer output than input channels, so that its
-    columns have C_out*kh*kw rows instead of col2im's C_in*kh*kw (measured on 4x64x64: 64 -> 32 channels 7.6 ms
-    -> 5.0 ms; 128 -> 64 at 32x32 5.0 -> 4.0 ms; with as many channels each way the two tie)."""
-    return ((s.sh, s.sw, s.groups) == (1, 1, 1) and s.kind != "pointwise" and s.Cout < s.C
-            and 0 <= s.ph <= s.dh * (s.kh - 1) and 0 <= s.pw <= s.dw * (s.kw - 1))
+    gradient with the flipped kernel: stride 1, no groups, and either that convolution takes the shifted GEMMs
+    (no columns at all), or fewer output than input channels, so that its columns have C_out*kh*kw rows instead
+    of col2im's C_in*kh*kw (measured on 4x64x64: 64 -> 32 channels 7.6 ms -> 5.0 ms; 128 -> 64 at 32x32 5.0 ->
+    4.0 ms; with as many channels each way the two tie)."""
+    if (s.sh, s.sw, s.groups) != (1, 1, 1) or s.kind == "pointwise" or \
+            not (0 <= s.ph <= s.dh * (s.kh - 1) and 0 <= s.pw <= s.dw * (s.kw - 1)):
+        return False
+    flipped = _Layout((s.N, s.Cout, s.Ho, s.Wo), (s.C, s.Cout, s.kh, s.kw), (1, 1), _flipped_padding(s),
+                      (s.dh, s.dw), 1, (s.H, s.W))
+    return s.Cout < s.C or _shifted_layout(flipped, dtype) is not None
+
+
+def _flipped_padding(s):
+    """The padding of the convolution that computes conv2d's input gradient with the flipped kernel."""
+    return s.dh * (s.kh - 1) - s.ph, s.dw * (s.kw - 1) - s.pw
+
+
+def _shifted_layout(s, dtype):
+    """The ShiftedLayout of this convolution when it takes the shifted GEMMs (stride 1, no groups, a layout that
+    fits, GEMMs long enough: see SHIFTED_MIN_COLUMNS), else None."""
+    if (s.sh, s.sw, s.groups) != (1, 1, 1) or s.kind == "pointwise":
+        return None
+    layout = ShiftedLayout(s.input_shape, (s.Cout, s.Cg, s.kh, s.kw), (s.ph, s.pw), (s.dh, s.dw), (s.Ho, s.Wo),
+                           dtype)
+    columns = layout.computed(layout.samples)
+    if layout.samples < 1 or columns < SHIFTED_MIN_COLUMNS or columns * s.C < SHIFTED_MIN_PRODUCTS:
+        return None
+    return layout
 
 
 def _use_direct(s):
@@ -347,7 +382,7 @@ def _backward_direct(s, grad_out, x, weight, need_input, need_weight):
         gz = pad_into(grad_out, 0, 0, _workspace("direct_out", (s.N, s.Cout, s.Ho, Wp), dtype))
         chunks = -(-(s.Ho * Wp - 2) // DIRECT_WEIGHT_CHUNK)
         parts = _workspace("direct_parts", (s.N * chunks, s.Cout, s.C, 3, 3), dtype)
-        finite = bool(np.isfinite(x).all())
+        finite = all_finite(x)
         weight_grad_flat(gz.reshape(s.N, s.Cout, -1), xp.reshape(s.N, s.C, -1), Wp, s.Wo, DIRECT_WEIGHT_CHUNK,
                          not finite, parts)
         with np.errstate(invalid="ignore"):  # inf - inf is NaN here as in PyTorch, without a warning
