@@ -14,6 +14,7 @@ import minigrad
 import minigrad.nn.functional as F
 from helpers import compare
 from minigrad.backends.cpu import conv as cpu_conv
+from minigrad.backends.cpu import conv_direct
 
 TOL = dict(atol=1e-4, rtol=1e-4)
 
@@ -22,13 +23,13 @@ TOL = dict(atol=1e-4, rtol=1e-4)
 def direct_calls(monkeypatch):
     """Counts the convolutions that take the direct path (forward or backward)."""
     calls = []
-    rule = cpu_conv._use_direct
+    rule = conv_direct.use_direct
 
     def counted(s):
         used = rule(s)
         calls.append(used)
         return used
-    monkeypatch.setattr(cpu_conv, "_use_direct", counted)
+    monkeypatch.setattr(conv_direct, "use_direct", counted)
     return calls
 
 
@@ -104,7 +105,8 @@ def test_direct_and_im2col_paths_agree(monkeypatch, shape, padding):
     upstream = rng.standard_normal((shape[0], 6, shape[2] + 2 * padding - 2, shape[3] + 2 * padding - 2))
     results = []
     for direct in (True, False):
-        monkeypatch.setattr(cpu_conv, "DIRECT_MAX_PAIRS", 2 ** 30 if direct else -1)
+        monkeypatch.setattr(conv_direct, "DIRECT_MAX_PAIRS", 2 ** 30 if direct else -1)
+        monkeypatch.setattr(conv_direct, "DIRECT_WEIGHT_MAX_PAIRS", 2 ** 30 if direct else -1)
         leaves = [minigrad.tensor(a, requires_grad=True) for a in (x, w, b)]
         out = F.conv2d(*leaves, padding=padding)
         (out * minigrad.tensor(upstream.astype(np.float32))).sum().backward()
@@ -148,8 +150,23 @@ def test_input_gradient_as_a_flipped_convolution(monkeypatch, cin, cout, kernel,
     taken = []
     rule = cpu_conv._input_grad_as_convolution
     monkeypatch.setattr(cpu_conv, "_input_grad_as_convolution", lambda s, dtype: taken.append(rule(s, dtype)) or taken[-1])
-    monkeypatch.setattr(cpu_conv, "DIRECT_MAX_PAIRS", 0)  # not the direct kernels, which flip on their own
+    monkeypatch.setattr(conv_direct, "DIRECT_MAX_PAIRS", 0)  # not the direct kernels, which flip on their own
     args = dict(padding=padding, dilation=dilation)
     compare(lambda x, w: F.conv2d(x, w, **args), shapes=[(2, cin, 9, 10), (cout, cin) + kernel],
             torch_fn=lambda x, w: torch.nn.functional.conv2d(x, w, **args), **TOL)
     assert True in taken
+
+
+@pytest.mark.parametrize("cin,cout,size,padding", [(40, 30, 32, 1), (36, 34, 34, 0), (48, 24, 34, 2)])
+def test_direct_weight_gradient_for_more_channels(monkeypatch, cin, cout, size, padding):
+    """More channel pairs than the direct convolution takes, on images of at least DIRECT_WEIGHT_MIN_PIXELS: the
+    weight gradient alone takes the direct kernel (with a small task cap, so chunks grow), the rest does not."""
+    monkeypatch.setattr(conv_direct, "DIRECT_WEIGHT_MAX_TASKS", 3)
+    taken = []
+    rule = conv_direct.use_direct_weight_grad
+    monkeypatch.setattr(conv_direct, "use_direct_weight_grad", lambda s: taken.append(rule(s)) or taken[-1])
+    fn, torch_fn = _args(padding)
+    compare(fn, shapes=[(2, cin, size, size), (cout, cin, 3, 3)], torch_fn=torch_fn, **TOL)
+    assert taken == [True] and not conv_direct.use_direct(cpu_conv._layout(
+        (2, cin, size, size), np.empty((cout, cin, 3, 3)), (1, 1), (padding, padding), (1, 1), 1,
+        (size + 2 * padding - 2,) * 2))

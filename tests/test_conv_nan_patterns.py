@@ -27,9 +27,10 @@ def patterns(x, w, kwargs):
 @pytest.mark.parametrize("path", ["default", "shifted"])
 def test_nan_inf_patterns_equal_torch(monkeypatch, cin, cout, size, kwargs, where, value, path):
     if path == "shifted":  # every stride-1 convolution that fits takes the shifted GEMMs, however small
-        from minigrad.backends.cpu import conv as cpu_conv
-        for name, value_ in (("SHIFTED_MIN_COLUMNS", 0), ("SHIFTED_MIN_PRODUCTS", 0), ("DIRECT_MAX_PAIRS", -1)):
-            monkeypatch.setattr(cpu_conv, name, value_)
+        from minigrad.backends.cpu import conv as cpu_conv, conv_direct
+        monkeypatch.setattr(cpu_conv, "SHIFTED_MIN_COLUMNS", 0)
+        monkeypatch.setattr(cpu_conv, "SHIFTED_MIN_PRODUCTS", 0)
+        monkeypatch.setattr(conv_direct, "DIRECT_MAX_PAIRS", -1)
     rng = np.random.default_rng(0)
     x = rng.standard_normal((2, cin, size, size)).astype(np.float32)
     w = rng.standard_normal((cout, cin, 3, 3)).astype(np.float32)

@@ -16,6 +16,7 @@ import minigrad.nn.functional as F
 from helpers import compare
 from minigrad.backends.cpu import blas
 from minigrad.backends.cpu import conv as cpu_conv
+from minigrad.backends.cpu import conv_direct
 from minigrad.backends.cpu import conv_shifted
 
 TOL = dict(atol=1e-4, rtol=1e-4)
@@ -29,7 +30,7 @@ def shifted(monkeypatch):
     taken (None for the convolutions that did not)."""
     monkeypatch.setattr(cpu_conv, "SHIFTED_MIN_COLUMNS", 0)
     monkeypatch.setattr(cpu_conv, "SHIFTED_MIN_PRODUCTS", 0)
-    monkeypatch.setattr(cpu_conv, "DIRECT_MAX_PAIRS", -1)
+    monkeypatch.setattr(conv_direct, "DIRECT_MAX_PAIRS", -1)
     taken = []
     rule = cpu_conv._shifted_layout
     monkeypatch.setattr(cpu_conv, "_shifted_layout", lambda s, dtype: taken.append(rule(s, dtype)) or taken[-1])
@@ -77,7 +78,7 @@ def test_shifted_and_im2col_paths_agree_in_float64(monkeypatch):
     for columns in (0, 2 ** 62):
         monkeypatch.setattr(cpu_conv, "SHIFTED_MIN_COLUMNS", columns)
         monkeypatch.setattr(cpu_conv, "SHIFTED_MIN_PRODUCTS", 0)
-        monkeypatch.setattr(cpu_conv, "DIRECT_MAX_PAIRS", -1)
+        monkeypatch.setattr(conv_direct, "DIRECT_MAX_PAIRS", -1)
         leaves = [minigrad.tensor(a, dtype=minigrad.float64, requires_grad=True) for a in (x, w, b)]
         out = F.conv2d(*leaves, padding=1)
         (out * minigrad.tensor(upstream)).sum().backward()

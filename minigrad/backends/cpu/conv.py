@@ -21,7 +21,8 @@ weight that C is made of. They share one implementation of the backward products
 
 Small 3x3 stride-1 convolutions (few channels, where the GEMMs are too skinny
 to run fast) skip the columns: they take the direct kernels of
-conv_direct_kernels, chosen by ``_use_direct``.
+conv_direct_kernels, chosen by ``conv_direct.use_direct``. Other stride-1 convolutions on large enough
+images take kh*kw GEMMs over shifted windows of one padded buffer (conv_shifted), also without columns.
 """
 import threading
 
@@ -31,8 +32,9 @@ from ..conv_products import conv_products
 from . import compile_ahead
 from .conv_kernels import im2col, col2im_add
 from .conv_flat_kernels import im2col_flat, col2im_flat
-from .conv_layout_kernels import pad_into, widen_rows, narrow_rows
-from .conv_direct_kernels import conv_flat, weight_grad_flat
+from .conv_layout_kernels import widen_rows, narrow_rows
+from . import conv_direct
+from .conv_direct import flipped
 from .conv_shifted import ShiftedLayout, conv2d_shifted
 from .conv_nonfinite import all_finite, add_nonfinite_taps
 
@@ -46,12 +48,6 @@ FLAT_MAX_WIDTH = 64
 # General convolutions with at least this many output pixels per sample take one sample per chunk.
 DIRECT_MIN_PIXELS = 1024
 
-# Direct 3x3 convolutions: at most this many C_in*C_out channel pairs, output rows at least this wide, and
-# output pixels (per sample, at pitch Wo+2) computed in chunks of this many by one task.
-DIRECT_MAX_PAIRS = 32 * 32
-DIRECT_MIN_WIDTH = 8
-DIRECT_CHUNK = 1024
-DIRECT_WEIGHT_CHUNK = 2048
 # Other stride-1 convolutions take the shifted GEMMs (conv_shifted) when each of their GEMMs is long enough:
 # at least this many columns, and this many multiply-adds per output channel (columns times input channels).
 # Shorter ones (small images, batch 1 at 32x32 with 512 channels) ran up to 1.5x slower than im2col.
@@ -173,8 +169,8 @@ def conv2d(x, weight, bias, stride, padding, dilation, groups, out_size):
         return add_nonfinite_taps(x, weight, stride, padding, dilation, groups, out)
     out = np.empty((s.N, s.Cout, s.Ho, s.Wo), dtype=x.dtype)
     shifts = np.zeros(s.Cout, dtype=x.dtype) if bias is None else np.ascontiguousarray(bias, dtype=x.dtype)
-    if _use_direct(s):
-        return _direct_conv(x, weight, s.ph, s.pw, shifts, out)
+    if conv_direct.use_direct(s):
+        return conv_direct.direct_conv(x, weight, s.ph, s.pw, shifts, out, _workspace)
     shifted = _shifted_layout(s, x.dtype)
     if shifted is not None:
         return conv2d_shifted(x, weight, shifted, shifts, out, _workspace)
@@ -225,11 +221,13 @@ def _gradients(grad_out, x, weight, stride, padding, dilation, groups, input_sha
         return (np.zeros(s.input_shape, dtype) if need_input else None,
                 np.zeros(weight.shape, dtype) if need_weight else None)
     w = weight.reshape(s.groups, s.coutg, s.rows_g)
-    if _use_direct(s) and not nan_weight:
-        return _backward_direct(s, grad_out, x, weight, need_input, need_weight)
+    if need_input and not need_weight and not nan_weight and conv_direct.use_direct(s):
+        return conv_direct.direct_input_grad(s, grad_out, weight, _workspace), None
+    if need_weight and not need_input and conv_direct.use_direct_weight_grad(s):
+        return None, conv_direct.direct_weight_grad(s, grad_out, x, _workspace)
     if need_input and not need_weight and not nan_weight and _input_grad_as_convolution(s, dtype):
         # C^T grad_out as a convolution: the flipped kernel over grad_out padded by dilation*(k-1) - padding
-        return conv2d(grad_out, _flipped(weight), None, (1, 1), _flipped_padding(s), (s.dh, s.dw), 1,
+        return conv2d(grad_out, flipped(weight), None, (1, 1), _flipped_padding(s), (s.dh, s.dw), 1,
                       (s.H, s.W)), None
     grad_w = _WeightGrad(s, dtype) if need_weight else None
     if s.kind == "pointwise":
@@ -342,52 +340,6 @@ def _shifted_layout(s, dtype):
     if layout.samples < 1 or columns < SHIFTED_MIN_COLUMNS or columns * s.C < SHIFTED_MIN_PRODUCTS:
         return None
     return layout
-
-
-def _use_direct(s):
-    """Whether the direct kernels compute this convolution: 3x3, stride 1, no dilation or groups, the usual
-    paddings, and few channels (measured: more channels make the im2col GEMMs efficient enough)."""
-    return ((s.kh, s.kw, s.sh, s.sw, s.dh, s.dw, s.groups) == (3, 3, 1, 1, 1, 1, 1)
-            and 0 <= s.ph <= 2 and 0 <= s.pw <= 2 and s.Ho == s.H + 2 * s.ph - 2 and s.Wo == s.W + 2 * s.pw - 2
-            and s.Wo >= DIRECT_MIN_WIDTH and s.C * s.Cout <= DIRECT_MAX_PAIRS)
-
-
-def _direct_conv(x, weight, top, left, shifts, out):
-    """out (N, C_out, Ho, Wo) = the 3x3 stride-1 convolution of x placed at (top, left) in a zero-bordered
-    (Ho+2, Wo+2) plane, plus shifts[c_out]."""
-    N, C = x.shape[:2]
-    Cout, Ho, Wo = out.shape[1:]
-    Wp = Wo + 2
-    xp = pad_into(x, top, left, _workspace("direct_in", (N, C, Ho + 2, Wp), x.dtype))
-    planes = _workspace("direct_out", (N, Cout, Ho * Wp), x.dtype)
-    conv_flat(xp.reshape(N, C, -1), weight, Wp, DIRECT_CHUNK, planes)
-    return narrow_rows(planes, False, Wp, 0, 0, Ho, shifts, out)
-
-
-def _flipped(weight):
-    """The (C_in, C_out, kh, kw) weight of the transposed convolution: channel axes swapped, taps flipped."""
-    return np.ascontiguousarray(weight.transpose(1, 0, 2, 3)[:, :, ::-1, ::-1])
-
-
-def _backward_direct(s, grad_out, x, weight, need_input, need_weight):
-    """``_gradients`` by the direct kernels (see ``_use_direct``)."""
-    dtype = grad_out.dtype
-    grad_x = grad_w = None
-    if need_input:  # the convolution of grad_out, padded by 2 - padding, with the flipped weight
-        grad_x = _direct_conv(grad_out, _flipped(weight), 2 - s.ph, 2 - s.pw, np.zeros(s.C, dtype=dtype),
-                              np.empty((s.N, s.C, s.H, s.W), dtype=dtype))
-    if need_weight:
-        Wp = s.Wo + 2
-        xp = pad_into(x, s.ph, s.pw, _workspace("direct_in", (s.N, s.C, s.Ho + 2, Wp), dtype))
-        gz = pad_into(grad_out, 0, 0, _workspace("direct_out", (s.N, s.Cout, s.Ho, Wp), dtype))
-        chunks = -(-(s.Ho * Wp - 2) // DIRECT_WEIGHT_CHUNK)
-        parts = _workspace("direct_parts", (s.N * chunks, s.Cout, s.C, 3, 3), dtype)
-        finite = all_finite(x)
-        weight_grad_flat(gz.reshape(s.N, s.Cout, -1), xp.reshape(s.N, s.C, -1), Wp, s.Wo, DIRECT_WEIGHT_CHUNK,
-                         not finite, parts)
-        with np.errstate(invalid="ignore"):  # inf - inf is NaN here as in PyTorch, without a warning
-            grad_w = parts.sum(axis=0)
-    return grad_x, grad_w
 
 
 def conv2d_bias_grad(grad_out):
