@@ -3,6 +3,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 NUMPY_FIRST = """
@@ -37,3 +39,41 @@ def test_numpy_imported_first_has_its_openblas_reread_the_timeout():
 def test_the_users_own_settings_win():
     before, after, policy, names = _run(NUMPY_FIRST, OPENBLAS_THREAD_TIMEOUT="9", OMP_WAIT_POLICY="ACTIVE")
     assert (before, after, policy, names) == ("9", "9", "ACTIVE", "()")
+
+
+
+TORCH_FIRST = """
+import os, sys
+sys.path.insert(0, {root!r})
+import numpy as np
+import torch
+torch.set_num_threads(2)
+import minigrad
+from numba import njit, prange, set_num_threads, threading_layer
+
+@njit(parallel=True)
+def twice(a):
+    out = np.empty_like(a)
+    for i in prange(a.shape[0]):
+        out[i] = 2 * a[i]
+    return out
+
+a = np.arange(100000.0)
+twice.compile("(float64[:],)")
+set_num_threads(2)
+torch.ones(2 ** 22).exp_().sum()  # torch's OpenMP team: its worker thread is started
+before = len(os.listdir("/proc/self/task"))
+assert np.array_equal(twice(a), 2 * a)
+print(threading_layer(), before, len(os.listdir("/proc/self/task")))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RTLD_DEEPBIND and /proc/self/task are Linux's")
+def test_torch_imported_first_leaves_numba_its_own_openmp_runtime():
+    """With torch imported first, Numba's parallel loops run on an OpenMP runtime of their own, which starts its
+    own worker thread, not on torch's team of spinning threads (which they would share: no new thread)."""
+    pytest.importorskip("torch")
+    layer, before, after = _run(TORCH_FIRST)
+    if layer != "omp":
+        pytest.skip(f"Numba runs its {layer} threading layer here, not OpenMP")
+    assert int(after) == int(before) + 1
