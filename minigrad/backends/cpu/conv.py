@@ -22,7 +22,8 @@ weight that C is made of. They share one implementation of the backward products
 Small 3x3 stride-1 convolutions (few channels, where the GEMMs are too skinny
 to run fast) skip the columns: they take the direct kernels of
 conv_direct_kernels, chosen by ``conv_direct.use_direct``. Other stride-1 convolutions on large enough
-images take kh*kw GEMMs over shifted windows of one padded buffer (conv_shifted), also without columns.
+images take kh*kw GEMMs over shifted windows of one padded buffer (conv_shifted), also without columns; a
+kernel that tiles the image (stride = kernel size, as the U-Net's transposed convolutions) takes conv_patches.
 """
 import threading
 
@@ -37,6 +38,7 @@ from . import conv_direct
 from .conv_direct import flipped
 from .conv_shifted import ShiftedLayout, conv2d_shifted
 from .conv_nonfinite import all_finite, add_nonfinite_taps
+from .conv_patches import tiles, conv2d_patches, conv_transpose2d_patches, weight_grad_patches
 
 __all__ = ["conv2d", "conv_transpose2d", "conv2d_weight_grad", "conv2d_add_bias", "conv2d_bias_grad"]
 
@@ -169,6 +171,9 @@ def conv2d(x, weight, bias, stride, padding, dilation, groups, out_size):
         return add_nonfinite_taps(x, weight, stride, padding, dilation, groups, out)
     out = np.empty((s.N, s.Cout, s.Ho, s.Wo), dtype=x.dtype)
     shifts = np.zeros(s.Cout, dtype=x.dtype) if bias is None else np.ascontiguousarray(bias, dtype=x.dtype)
+    if tiles(s, x.itemsize):
+        out = conv2d_patches(x, weight, out, _workspace)
+        return out if bias is None else conv2d_add_bias(out, bias)
     if conv_direct.use_direct(s):
         return conv_direct.direct_conv(x, weight, s.ph, s.pw, shifts, out, _workspace)
     shifted = _shifted_layout(s, x.dtype)
@@ -221,6 +226,9 @@ def _gradients(grad_out, x, weight, stride, padding, dilation, groups, input_sha
         return (np.zeros(s.input_shape, dtype) if need_input else None,
                 np.zeros(weight.shape, dtype) if need_weight else None)
     w = weight.reshape(s.groups, s.coutg, s.rows_g)
+    if tiles(s, dtype.itemsize):  # no padding: exact even with inf or NaN
+        return (conv_transpose2d_patches(grad_out, weight, s.input_shape, _workspace) if need_input else None,
+                weight_grad_patches(grad_out, x, weight, _workspace) if need_weight else None)
     if need_input and not need_weight and not nan_weight and conv_direct.use_direct(s):
         return conv_direct.direct_input_grad(s, grad_out, weight, _workspace), None
     if need_weight and not need_input and conv_direct.use_direct_weight_grad(s):

@@ -1,0 +1,104 @@
+"""Convolutions whose kernel tiles the image: stride equal to the kernel size, no padding, dilation or groups.
+
+The U-Net's ConvTranspose2d(2f, f, kernel_size=2, stride=2) is one: its taps never overlap, so every input
+pixel meets each weight exactly once. Its columns are then just the image's pixels reordered, no larger than
+the image: ``patches_to_columns`` lays them out, (C*kh*kw, N*Ho*Wo), and ``columns_to_patches`` puts them back.
+Each of the three products is then one GEMM over the whole batch, with no chunks, bounds tests or additions
+(measured on the small U-Net's four transposed convolutions: 16.8 -> ms per training step, benchmarks/README.md).
+No padding means no zero ever multiplies a weight: the products are exactly PyTorch's, inf and NaN included.
+"""
+import numpy as np
+from numba import njit, prange
+
+# Larger inputs take conv.py's chunked im2col, whose workspace stays bounded: here the columns are a whole copy.
+PATCHES_MAX_BYTES = 256 * 2 ** 20
+
+
+@njit(parallel=True, cache=True)
+def patches_to_columns(x, kh, kw, cols):
+    """cols[(c*kh + i)*kw + j, (n*Ho + y)*Wo + v] = x[n, c, y*kh + i, v*kw + j]; one task per (sample, channel)."""
+    N, C, H, W = x.shape
+    Ho, Wo = H // kh, W // kw
+    if cols.shape[0] != C * kh * kw or cols.shape[1] != N * Ho * Wo or Ho * kh != H or Wo * kw != W:
+        raise ValueError("patches_to_columns: x and cols do not fit the kernel size")
+    for task in prange(N * C):
+        n = task // C
+        c = task - n * C
+        for i in range(kh):
+            for j in range(kw):
+                row = cols[(c * kh + i) * kw + j, n * Ho * Wo:(n + 1) * Ho * Wo]
+                for y in range(Ho):
+                    src = x[n, c, y * kh + i, j:]
+                    dst = row[y * Wo:(y + 1) * Wo]
+                    for v in range(Wo):
+                        dst[v] = src[v * kw]
+    return cols
+
+
+@njit(parallel=True, cache=True)
+def columns_to_patches(cols, kh, kw, out):
+    """The inverse of ``patches_to_columns``: out[n, c, y*kh + i, v*kw + j] = cols[(c*kh + i)*kw + j, (n*Ho + y)*Wo + v]."""
+    N, C, H, W = out.shape
+    Ho, Wo = H // kh, W // kw
+    if cols.shape[0] != C * kh * kw or cols.shape[1] != N * Ho * Wo or Ho * kh != H or Wo * kw != W:
+        raise ValueError("columns_to_patches: cols and out do not fit the kernel size")
+    for task in prange(N * C):
+        n = task // C
+        c = task - n * C
+        for i in range(kh):
+            for j in range(kw):
+                row = cols[(c * kh + i) * kw + j, n * Ho * Wo:(n + 1) * Ho * Wo]
+                for y in range(Ho):
+                    dst = out[n, c, y * kh + i, j:]
+                    src = row[y * Wo:(y + 1) * Wo]
+                    for v in range(Wo):
+                        dst[v * kw] = src[v]
+    return out
+
+
+def tiles(s, itemsize):
+    """Whether the convolution of layout s (conv.py's _Layout) has a kernel that tiles its input exactly, and
+    columns of at most PATCHES_MAX_BYTES."""
+    return ((s.sh, s.sw) == (s.kh, s.kw) and (s.ph, s.pw) == (0, 0) and (s.dh, s.dw) == (1, 1) and s.groups == 1
+            and (s.Ho * s.kh, s.Wo * s.kw) == (s.H, s.W) and s.N * s.C * s.H * s.W * itemsize <= PATCHES_MAX_BYTES)
+
+
+def _channel_major(images, workspace):
+    """(N, C, H, W) as (C, N*H*W) columns, in the workspace (or the image itself for one sample)."""
+    N, C = images.shape[:2]
+    if N == 1:
+        return images.reshape(C, -1)
+    columns = workspace("wide", (C, images.size // C), images.dtype)
+    columns.reshape(C, N, -1)[...] = images.reshape(N, C, -1).transpose(1, 0, 2)
+    return columns
+
+
+def conv2d_patches(x, weight, out, workspace):
+    """out (N, C_out, Ho, Wo) = conv2d(x, weight, stride=kernel size), without bias. ``workspace(slot, shape,
+    dtype)`` lends the scratch arrays (reused: fresh ones would cost their page faults at every call)."""
+    kh, kw = weight.shape[2:]
+    N, Cout = out.shape[:2]
+    cols = patches_to_columns(x, kh, kw, workspace("cols", (weight[0].size, out.size // Cout), x.dtype))
+    if N == 1:
+        np.matmul(weight.reshape(Cout, -1), cols, out=out.reshape(Cout, -1))
+        return out
+    result = np.matmul(weight.reshape(Cout, -1), cols, out=workspace("wide", (Cout, out.size // Cout), x.dtype))
+    out.reshape(N, Cout, -1)[...] = result.reshape(Cout, N, -1).transpose(1, 0, 2)
+    return out
+
+
+def conv_transpose2d_patches(grad_out, weight, input_shape, workspace):
+    """C^T grad_out: conv2d's input gradient (and the transposed convolution's output), of ``input_shape``."""
+    kh, kw = weight.shape[2:]
+    grads = _channel_major(grad_out, workspace)
+    cols = np.matmul(weight.reshape(weight.shape[0], -1).T, grads,
+                     out=workspace("cols", (weight[0].size, grads.shape[1]), grad_out.dtype))
+    return columns_to_patches(cols, kh, kw, np.empty(input_shape, grad_out.dtype))
+
+
+def weight_grad_patches(grad_out, x, weight, workspace):
+    """conv2d's weight gradient: grad_out's columns times the input's patches."""
+    kh, kw = weight.shape[2:]
+    grads = _channel_major(grad_out, workspace)
+    cols = patches_to_columns(x, kh, kw, workspace("cols", (weight[0].size, grads.shape[1]), x.dtype))
+    return (grads @ cols.T).reshape(weight.shape)
