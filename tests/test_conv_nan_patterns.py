@@ -43,3 +43,14 @@ def test_nan_inf_patterns_equal_torch(monkeypatch, cin, cout, size, kwargs, wher
     for (m_nan, m_inf), (t_nan, t_inf), name in zip(mine, theirs, ("output", "input gradient", "weight gradient")):
         np.testing.assert_array_equal(m_nan, t_nan, err_msg=f"NaN pattern of the {name}")
         np.testing.assert_array_equal(m_inf, t_inf, err_msg=f"Inf pattern of the {name}")
+
+
+def test_the_quick_finiteness_test_is_exact():
+    """all_finite's sum of squares overflows for huge finite values: it then looks at the elements themselves."""
+    from minigrad.backends.cpu.conv_nonfinite import all_finite
+    huge = np.full((3, 4), 1e30, np.float32)
+    assert all_finite(huge) and all_finite(np.zeros(0, np.float32)) and all_finite(huge.T)
+    for value in (np.inf, -np.inf, np.nan):
+        bad = huge.copy()
+        bad[2, 1] = value
+        assert not all_finite(bad) and not all_finite(bad.astype(np.float64))

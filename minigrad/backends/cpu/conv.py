@@ -215,7 +215,8 @@ def _gradients(grad_out, x, weight, stride, padding, dilation, groups, input_sha
     # An inf or NaN in x (for the weight gradient) or in the weight (for the input gradient) must reach exactly the
     # places PyTorch's gradients have it: no product with a padding zero or a junk column may make a NaN.
     nan_weight = need_input and not all_finite(weight)
-    exact = nan_weight or (need_weight and not all_finite(x))
+    x_finite = not need_weight or all_finite(x)
+    exact = nan_weight or not x_finite
     s = _layout(input_shape, weight, stride, padding, dilation, groups, grad_out.shape[2:], exact)
     if tuple(grad_out.shape[:2]) != (s.N, s.Cout) or (need_weight and tuple(x.shape) != s.input_shape) or \
             s.input_shape[1] != weight.shape[1] * groups:
@@ -232,7 +233,7 @@ def _gradients(grad_out, x, weight, stride, padding, dilation, groups, input_sha
     if need_input and not need_weight and not nan_weight and conv_direct.use_direct(s):
         return conv_direct.direct_input_grad(s, grad_out, weight, _workspace), None
     if need_weight and not need_input and conv_direct.use_direct_weight_grad(s):
-        return None, conv_direct.direct_weight_grad(s, grad_out, x, _workspace)
+        return None, conv_direct.direct_weight_grad(s, grad_out, x, x_finite, _workspace)
     if need_input and not need_weight and not nan_weight and _input_grad_as_convolution(s, dtype):
         # C^T grad_out as a convolution: the flipped kernel over grad_out padded by dilation*(k-1) - padding
         return conv2d(grad_out, flipped(weight), None, (1, 1), _flipped_padding(s), (s.dh, s.dw), 1,

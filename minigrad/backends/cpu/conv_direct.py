@@ -7,7 +7,6 @@ import numpy as np
 
 from .conv_direct_kernels import conv_flat, weight_grad_flat
 from .conv_layout_kernels import pad_into, narrow_rows
-from .conv_nonfinite import all_finite
 
 # The direct convolution: at most this many C_in*C_out channel pairs, output rows at least this wide, and
 # output pixels (per sample, at pitch Wo+2) computed in chunks of this many by one task.
@@ -67,8 +66,10 @@ def direct_input_grad(s, grad_out, weight, workspace):
                        np.empty((s.N, s.C, s.H, s.W), dtype=dtype), workspace)
 
 
-def direct_weight_grad(s, grad_out, x, workspace):
-    """conv2d's weight gradient by ``weight_grad_flat``: partial sums over chunks of output pixels, then added."""
+def direct_weight_grad(s, grad_out, x, x_finite, workspace):
+    """conv2d's weight gradient by ``weight_grad_flat``: partial sums over chunks of output pixels, then added.
+    Unless ``x_finite``, the sums skip the junk columns, whose taps reach real pixels at the rows' other ends
+    (0 * inf would put a NaN where PyTorch has none)."""
     dtype = grad_out.dtype
     Wp = s.Wo + 2
     xp = pad_into(x, s.ph, s.pw, workspace("direct_in", (s.N, s.C, s.Ho + 2, Wp), dtype))
@@ -76,7 +77,6 @@ def direct_weight_grad(s, grad_out, x, workspace):
     pixels = s.Ho * Wp - 2
     chunk = max(DIRECT_WEIGHT_CHUNK, -(-s.N * pixels // DIRECT_WEIGHT_MAX_TASKS))
     parts = workspace("direct_parts", (s.N * -(-pixels // chunk), s.Cout, s.C, 3, 3), dtype)
-    weight_grad_flat(gz.reshape(s.N, s.Cout, -1), xp.reshape(s.N, s.C, -1), Wp, s.Wo, chunk, not all_finite(x),
-                     parts)
+    weight_grad_flat(gz.reshape(s.N, s.Cout, -1), xp.reshape(s.N, s.C, -1), Wp, s.Wo, chunk, not x_finite, parts)
     with np.errstate(invalid="ignore"):  # inf - inf is NaN here as in PyTorch, without a warning
         return parts.sum(axis=0)
