@@ -54,3 +54,9 @@ def test_gpu_check_script_is_valid_bash_and_names_its_parts():
     text = open(script).read()
     for part in ("tests/cuda", "gpu_sgemm.py", "bench_layers.py --device cuda", "bench_unet.py --device cuda"):
         assert part in text
+
+
+def test_wake_latency_prints_both_pools():
+    out = _run("benchmarks/wake_latency.py", "--calls", "3", "--pauses", "0.0001")
+    assert out.returncode == 0, out.stderr
+    assert "Numba parallel loop median" in out.stdout and "SGEMM median" in out.stdout
