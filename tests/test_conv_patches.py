@@ -93,9 +93,9 @@ def test_inf_and_nan_reach_exactly_torchs_entries(patches, where):
     assert patches and all(patches)
 
 
-def test_kernels_refuse_arrays_that_do_not_fit():
+def test_kernel_refuses_arrays_that_do_not_fit():
     x = np.zeros((1, 2, 4, 4), np.float32)
     with pytest.raises(ValueError):
-        conv_patches.patches_to_columns(x, 2, 2, np.zeros((8, 3), np.float32))
+        conv_patches.move_patches(x, 2, 2, np.zeros((8, 3), np.float32), True)
     with pytest.raises(ValueError):
-        conv_patches.columns_to_patches(np.zeros((8, 4), np.float32), 2, 2, np.zeros((1, 2, 4, 5), np.float32))
+        conv_patches.move_patches(np.zeros((1, 2, 4, 5), np.float32), 2, 2, np.zeros((8, 4), np.float32), False)
