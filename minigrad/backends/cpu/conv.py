@@ -328,9 +328,9 @@ def _input_grad_as_convolution(s, dtype):
     if (s.sh, s.sw, s.groups) != (1, 1, 1) or s.kind == "pointwise" or \
             not (0 <= s.ph <= s.dh * (s.kh - 1) and 0 <= s.pw <= s.dw * (s.kw - 1)):
         return False
-    flipped = _Layout((s.N, s.Cout, s.Ho, s.Wo), (s.C, s.Cout, s.kh, s.kw), (1, 1), _flipped_padding(s),
-                      (s.dh, s.dw), 1, (s.H, s.W))
-    return s.Cout < s.C or _shifted_layout(flipped, dtype) is not None
+    as_convolution = _Layout((s.N, s.Cout, s.Ho, s.Wo), (s.C, s.Cout, s.kh, s.kw), (1, 1), _flipped_padding(s),
+                             (s.dh, s.dw), 1, (s.H, s.W))
+    return s.Cout < s.C or _shifted_layout(as_convolution, dtype) is not None
 
 
 def _flipped_padding(s):
