@@ -1,5 +1,6 @@
 """minigrad: a small deep-learning framework with PyTorch's API, whose kernels are compiled by Numba."""
 from ._threads import THREAD_ENV_SET as _THREAD_ENV_SET  # first: thread settings precede numpy and Numba
+from ._memory import KEPT as _FREED_MEMORY_KEPT  # noqa: F401  (malloc keeps freed blocks: no page faults per step)
 
 from .autograd import (no_grad, enable_grad, is_grad_enabled, set_grad_enabled, inference_mode,  # noqa: F401
                        is_inference_mode_enabled)
