@@ -78,3 +78,12 @@ def compare(fn, shapes=None, inputs=None, torch_fn=None, atol=1e-5, rtol=1e-4, g
         np.testing.assert_allclose(_to_numpy(m.grad), _to_numpy(t.grad), atol=grad_atol or atol,
                                    rtol=grad_rtol or rtol, err_msg=f"gradient of input {i}")
     return mg_out
+
+
+def output_and_gradients(fn, arrays, upstream):
+    """fn's output and the gradient of each input (minigrad tensors of ``arrays``' dtypes) after a backward pass
+    with the ``upstream`` gradient, as numpy arrays: for comparing two code paths of one op."""
+    leaves = [minigrad.tensor(a, dtype=a.dtype, requires_grad=True) for a in arrays]
+    out = fn(*leaves)
+    (out * minigrad.tensor(upstream, dtype=out.dtype)).sum().backward()
+    return [out.detach().numpy()] + [leaf.grad.numpy() for leaf in leaves]

@@ -12,7 +12,7 @@ import torch
 
 import minigrad
 import minigrad.nn.functional as F
-from helpers import compare
+from helpers import compare, output_and_gradients
 from minigrad.backends.cpu import conv as cpu_conv
 from minigrad.backends.cpu import conv_direct
 
@@ -107,10 +107,7 @@ def test_direct_and_im2col_paths_agree(monkeypatch, shape, padding):
     for direct in (True, False):
         monkeypatch.setattr(conv_direct, "DIRECT_MAX_PAIRS", 2 ** 30 if direct else -1)
         monkeypatch.setattr(conv_direct, "DIRECT_WEIGHT_MAX_PAIRS", 2 ** 30 if direct else -1)
-        leaves = [minigrad.tensor(a, requires_grad=True) for a in (x, w, b)]
-        out = F.conv2d(*leaves, padding=padding)
-        (out * minigrad.tensor(upstream.astype(np.float32))).sum().backward()
-        results.append([out.detach().numpy()] + [leaf.grad.numpy() for leaf in leaves])
+        results.append(output_and_gradients(lambda *t: F.conv2d(*t, padding=padding), (x, w, b), upstream))
         assert all(r.dtype == np.float32 for r in results[-1])
     for got, want in zip(*results):
         np.testing.assert_allclose(got, want, **TOL)

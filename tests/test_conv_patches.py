@@ -12,7 +12,7 @@ import torch
 
 import minigrad
 import minigrad.nn.functional as F
-from helpers import compare
+from helpers import compare, output_and_gradients
 from minigrad.backends.cpu import conv as cpu_conv
 from minigrad.backends.cpu import conv_patches
 
@@ -64,10 +64,7 @@ def test_patches_and_general_paths_agree_in_float64(monkeypatch):
     results = []
     for limit in (2 ** 40, 0):  # the patches path, then (no columns allowed) the general one
         monkeypatch.setattr(conv_patches, "PATCHES_MAX_BYTES", limit)
-        leaves = [minigrad.tensor(a, dtype=minigrad.float64, requires_grad=True) for a in (x, w, b)]
-        out = F.conv_transpose2d(*leaves, stride=2)
-        (out * minigrad.tensor(upstream)).sum().backward()
-        results.append([out.detach().numpy()] + [leaf.grad.numpy() for leaf in leaves])
+        results.append(output_and_gradients(lambda *t: F.conv_transpose2d(*t, stride=2), (x, w, b), upstream))
         assert all(r.dtype == np.float64 for r in results[-1])
     for got, want in zip(*results):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)

@@ -13,7 +13,7 @@ import torch
 
 import minigrad
 import minigrad.nn.functional as F
-from helpers import compare
+from helpers import compare, output_and_gradients
 from minigrad.backends.cpu import blas
 from minigrad.backends.cpu import conv as cpu_conv
 from minigrad.backends.cpu import conv_direct
@@ -79,10 +79,7 @@ def test_shifted_and_im2col_paths_agree_in_float64(monkeypatch):
         monkeypatch.setattr(cpu_conv, "SHIFTED_MIN_COLUMNS", columns)
         monkeypatch.setattr(cpu_conv, "SHIFTED_MIN_PRODUCTS", 0)
         monkeypatch.setattr(conv_direct, "DIRECT_MAX_PAIRS", -1)
-        leaves = [minigrad.tensor(a, dtype=minigrad.float64, requires_grad=True) for a in (x, w, b)]
-        out = F.conv2d(*leaves, padding=1)
-        (out * minigrad.tensor(upstream)).sum().backward()
-        results.append([out.detach().numpy()] + [leaf.grad.numpy() for leaf in leaves])
+        results.append(output_and_gradients(lambda *t: F.conv2d(*t, padding=1), (x, w, b), upstream))
         assert all(r.dtype == np.float64 for r in results[-1])
     for got, want in zip(*results):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
