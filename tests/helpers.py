@@ -87,3 +87,12 @@ def output_and_gradients(fn, arrays, upstream):
     out = fn(*leaves)
     (out * minigrad.tensor(upstream, dtype=out.dtype)).sum().backward()
     return [out.detach().numpy()] + [leaf.grad.numpy() for leaf in leaves]
+
+
+def recorded(monkeypatch, owner, name):
+    """Replace ``owner.name``, a rule that decides something (which code path to take), by one that decides the
+    same and appends each decision to the list returned: a test can then assert which path ran."""
+    decisions = []
+    rule = getattr(owner, name)
+    monkeypatch.setattr(owner, name, lambda *args: decisions.append(rule(*args)) or decisions[-1])
+    return decisions

@@ -12,7 +12,7 @@ import torch
 
 import minigrad
 import minigrad.nn.functional as F
-from helpers import compare, output_and_gradients
+from helpers import compare, output_and_gradients, recorded
 from minigrad.backends.cpu import conv as cpu_conv
 from minigrad.backends.cpu import conv_direct
 
@@ -22,15 +22,7 @@ TOL = dict(atol=1e-4, rtol=1e-4)
 @pytest.fixture
 def direct_calls(monkeypatch):
     """Counts the convolutions that take the direct path (forward or backward)."""
-    calls = []
-    rule = conv_direct.use_direct
-
-    def counted(s):
-        used = rule(s)
-        calls.append(used)
-        return used
-    monkeypatch.setattr(conv_direct, "use_direct", counted)
-    return calls
+    return recorded(monkeypatch, conv_direct, "use_direct")
 
 
 def _args(padding):
@@ -144,9 +136,7 @@ def test_direct_path_propagates_nan_and_inf(direct_calls, where):
 def test_input_gradient_as_a_flipped_convolution(monkeypatch, cin, cout, kernel, padding, dilation):
     """With fewer output than input channels, conv2d's input gradient is the convolution of the output's gradient
     with the flipped kernel (C^T as a convolution); same numbers as PyTorch's, asymmetric 'same' padding too."""
-    taken = []
-    rule = cpu_conv._input_grad_as_convolution
-    monkeypatch.setattr(cpu_conv, "_input_grad_as_convolution", lambda s, dtype: taken.append(rule(s, dtype)) or taken[-1])
+    taken = recorded(monkeypatch, cpu_conv, "_input_grad_as_convolution")
     monkeypatch.setattr(conv_direct, "DIRECT_MAX_PAIRS", 0)  # not the direct kernels, which flip on their own
     args = dict(padding=padding, dilation=dilation)
     compare(lambda x, w: F.conv2d(x, w, **args), shapes=[(2, cin, 9, 10), (cout, cin) + kernel],
@@ -159,9 +149,7 @@ def test_direct_weight_gradient_for_more_channels(monkeypatch, cin, cout, size, 
     """More channel pairs than the direct convolution takes, on images of at least DIRECT_WEIGHT_MIN_PIXELS: the
     weight gradient alone takes the direct kernel (with a small task cap, so chunks grow), the rest does not."""
     monkeypatch.setattr(conv_direct, "DIRECT_WEIGHT_MAX_TASKS", 3)
-    taken = []
-    rule = conv_direct.use_direct_weight_grad
-    monkeypatch.setattr(conv_direct, "use_direct_weight_grad", lambda s: taken.append(rule(s)) or taken[-1])
+    taken = recorded(monkeypatch, conv_direct, "use_direct_weight_grad")
     fn, torch_fn = _args(padding)
     compare(fn, shapes=[(2, cin, size, size), (cout, cin, 3, 3)], torch_fn=torch_fn, **TOL)
     assert taken == [True] and not conv_direct.use_direct(cpu_conv._layout(

@@ -12,7 +12,7 @@ import torch
 
 import minigrad
 import minigrad.nn.functional as F
-from helpers import compare, output_and_gradients
+from helpers import compare, output_and_gradients, recorded
 from minigrad.backends.cpu import conv as cpu_conv
 from minigrad.backends.cpu import conv_patches
 
@@ -22,10 +22,7 @@ TOL = dict(atol=1e-4, rtol=1e-4)
 @pytest.fixture
 def patches(monkeypatch):
     """Counts the convolutions (forward or backward) that took the patches path."""
-    taken = []
-    rule = conv_patches.tiles
-    monkeypatch.setattr(cpu_conv, "tiles", lambda s, itemsize: taken.append(rule(s, itemsize)) or taken[-1])
-    return taken
+    return recorded(monkeypatch, cpu_conv, "tiles")
 
 
 # (batch, C_in, C_out, H, W, kernel): the U-Net's 2x2, and 3x3 and 2x3 tiles, batch 1 and more

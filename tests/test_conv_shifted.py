@@ -13,7 +13,7 @@ import torch
 
 import minigrad
 import minigrad.nn.functional as F
-from helpers import compare, output_and_gradients
+from helpers import compare, output_and_gradients, recorded
 from minigrad.backends.cpu import blas
 from minigrad.backends.cpu import conv as cpu_conv
 from minigrad.backends.cpu import conv_direct
@@ -31,10 +31,7 @@ def shifted(monkeypatch):
     monkeypatch.setattr(cpu_conv, "SHIFTED_MIN_COLUMNS", 0)
     monkeypatch.setattr(cpu_conv, "SHIFTED_MIN_PRODUCTS", 0)
     monkeypatch.setattr(conv_direct, "DIRECT_MAX_PAIRS", -1)
-    taken = []
-    rule = cpu_conv._shifted_layout
-    monkeypatch.setattr(cpu_conv, "_shifted_layout", lambda s, dtype: taken.append(rule(s, dtype)) or taken[-1])
-    return taken
+    return recorded(monkeypatch, cpu_conv, "_shifted_layout")
 
 
 # (batch, C_in, C_out, H, W, kernel, conv2d keyword arguments)
