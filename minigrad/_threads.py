@@ -9,7 +9,7 @@
   to read the environment again and to restart its threads.
 - PyTorch loads its OpenMP runtime into the process's global symbol scope, with the wait policy it read at its
   import (spinning). Imported after torch, Numba's OpenMP pool would bind to that runtime and its spinning
-  threads: a small U-Net step measured 1.2-1.95x slower. When torch came first, Numba's pool is therefore
+  threads: a small U-Net step measured 1.2-1.5x slower. When torch came first, Numba's pool is therefore
   started here, loaded with RTLD_DEEPBIND (Linux), so that it binds to its own libgomp, which reads the
   settings above: as fast as with minigrad imported first.
 
