@@ -170,10 +170,10 @@ def conv2d(x, weight, bias, stride, padding, dilation, groups, out_size):
         out = conv2d(x, np.where(np.isfinite(weight), weight, 0), bias, stride, padding, dilation, groups, out_size)
         return add_nonfinite_taps(x, weight, stride, padding, dilation, groups, out)
     out = np.empty((s.N, s.Cout, s.Ho, s.Wo), dtype=x.dtype)
-    shifts = np.zeros(s.Cout, dtype=x.dtype) if bias is None else np.ascontiguousarray(bias, dtype=x.dtype)
     if tiles(s, x.itemsize):
         out = conv2d_patches(x, weight, out, _workspace)
         return out if bias is None else conv2d_add_bias(out, bias)
+    shifts = np.zeros(s.Cout, dtype=x.dtype) if bias is None else np.ascontiguousarray(bias, dtype=x.dtype)
     if conv_direct.use_direct(s):
         return conv_direct.direct_conv(x, weight, s.ph, s.pw, shifts, out, _workspace)
     shifted = _shifted_layout(s, x.dtype)
