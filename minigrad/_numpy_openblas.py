@@ -1,6 +1,6 @@
 """The OpenBLAS library that numpy's wheels bundle (``numpy.libs/libscipy_openblas*`` on Linux, ``.dylibs`` on
-macOS), opened with ctypes: minigrad restarts its threads (``_threads``) and calls its GEMM with beta = 1
-(``backends/cpu/blas``). None where numpy uses another BLAS (MKL, Accelerate, a distribution's OpenBLAS)."""
+macOS), opened with ctypes: minigrad restarts its threads (``_threads``). None where numpy uses another BLAS
+(MKL, Accelerate, a distribution's OpenBLAS)."""
 import ctypes
 import glob
 import os

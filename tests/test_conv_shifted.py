@@ -1,4 +1,4 @@
-"""The shifted-GEMM convolution of the CPU backend (conv_shifted, blas.gemm) against PyTorch and the im2col path.
+"""The shifted-window convolution of the CPU backend (conv_shifted, conv_tile_kernels) against PyTorch and im2col.
 
 The ``shifted`` fixture lowers the size thresholds so that these small cases take the shifted path, and counts
 the convolutions that did. Tolerances as in test_conv.py.
@@ -14,15 +14,12 @@ import torch
 import minigrad
 import minigrad.nn.functional as F
 from helpers import compare, output_and_gradients, recorded
-from minigrad.backends.cpu import blas
 from minigrad.backends.cpu import conv as cpu_conv
 from minigrad.backends.cpu import conv_direct
 from minigrad.backends.cpu import conv_shifted
+from minigrad.backends.cpu import conv_tile_kernels
 
 TOL = dict(atol=1e-4, rtol=1e-4)
-
-pytestmark = pytest.mark.skipif(not blas.has_gemm(np.float32), reason="numpy's BLAS is not its bundled OpenBLAS")
-
 
 @pytest.fixture
 def shifted(monkeypatch):
@@ -82,59 +79,73 @@ def test_shifted_and_im2col_paths_agree_in_float64(monkeypatch):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
 
 
-def test_without_numpy_openblas_the_im2col_path_is_taken(monkeypatch):
-    """Where numpy brings another BLAS, has_gemm is False and convolutions still work (im2col)."""
-    monkeypatch.setattr(cpu_conv, "SHIFTED_MIN_COLUMNS", 0)
-    monkeypatch.setattr(cpu_conv, "SHIFTED_MIN_PRODUCTS", 0)
-    monkeypatch.setattr(conv_shifted, "has_gemm", lambda dtype: False)
-    monkeypatch.setattr(conv_shifted, "gemm", None)  # would fail if called
-    compare(lambda x, wt: F.conv2d(x, wt, padding=1), shapes=[(2, 8, 9, 9), (4, 8, 3, 3)],
-            torch_fn=lambda x, wt: torch.nn.functional.conv2d(x, wt, padding=1), **TOL)
-
-
 def test_unet_sized_convolutions_take_the_shifted_path():
-    """The default thresholds: the full U-Net's first level (64 channels at 256x256) takes it, a 512-channel
-    32x32 convolution of batch 1 and a 4x32x32x32 one do not (measured slower there)."""
+    """The default thresholds: the full U-Net's first level (64 channels at 256x256) and the small one's 64-channel
+    32x32 level take it; a 512-channel 32x32 convolution of batch 1 and a 4x32x32x32 one do not (measured slower
+    there)."""
     def taken(input_shape, cout):
         s = cpu_conv._layout(input_shape, np.empty((cout, input_shape[1], 3, 3)), (1, 1), (1, 1), (1, 1), 1,
                              input_shape[2:])
         return cpu_conv._shifted_layout(s, np.float32) is not None
-    assert taken((1, 64, 256, 256), 64) and taken((4, 64, 64, 64), 32) and taken((4, 128, 32, 32), 64)
+    assert taken((1, 64, 256, 256), 64) and taken((4, 64, 64, 64), 32) and taken((4, 128, 32, 32), 64) and taken((4, 64, 32, 32), 64)
     assert not taken((1, 512, 32, 32), 512) and not taken((4, 32, 32, 32), 64)
 
 
-def test_gemm_adds_into_strided_views():
-    rng = np.random.default_rng(1)
-    base = rng.standard_normal((4, 30)).astype(np.float32)
-    a = rng.standard_normal((3, 4)).astype(np.float32)
-    b = base[:, 5:25]  # rows 30 apart
-    c = np.ones((5, 40), np.float32)[1:4, 10:30]
-    expected = a @ b + 1
-    blas.gemm(a, b, c, 1.0)
-    np.testing.assert_allclose(c, expected, rtol=1e-6, atol=1e-6)
-    c[...] = np.nan  # beta = 0 ignores what was there, as BLAS
-    np.testing.assert_allclose(blas.gemm(a, b, c, 0.0), a @ b, rtol=1e-6, atol=1e-6)
-    d = np.zeros((3, 20))
-    np.testing.assert_allclose(blas.gemm(a.astype(np.float64), b.astype(np.float64), d, 0.0), a @ b, rtol=1e-6)
+def _reference_products(band, weight, shifts, L):
+    """out[co, q] = sum over c, t of weight[co, c, t] * band[c, q + shifts[t]], in float64."""
+    w = weight.reshape(weight.shape[0], weight.shape[1], -1).astype(np.float64)
+    return sum(w[:, :, t] @ band[:, shift:shift + L].astype(np.float64) for t, shift in enumerate(shifts))
 
 
-@pytest.mark.parametrize("a,b,c,error", [
-    (np.ones((3, 4), np.float32), np.ones((5, 2), np.float32), np.ones((3, 2), np.float32), ValueError),
-    (np.ones((3, 4), np.float32), np.ones((4, 2), np.float32), np.ones((3, 3), np.float32), ValueError),
-    (np.ones((3, 4), np.float32), np.ones((4, 2), np.float64), np.ones((3, 2), np.float32), TypeError),
-    (np.ones((3, 4), np.float16), np.ones((4, 2), np.float16), np.ones((3, 2), np.float16), TypeError),
-    (np.ones((3, 8), np.float32)[:, ::2], np.ones((4, 2), np.float32), np.ones((3, 2), np.float32), ValueError),
-    (np.ones((4, 3), np.float32).T, np.ones((4, 2), np.float32), np.ones((3, 2), np.float32), ValueError),
-    (np.ones((3, 4), np.float32), np.ones((4, 2), np.float32), np.ones(6, np.float32), ValueError),
-    (np.ones((3, 4), np.float32), np.ones((4, 2), np.float32)[::-1], np.ones((3, 2), np.float32), ValueError),
-], ids=["inner", "result", "mixed", "half", "strided-columns", "transposed", "1-d", "reversed-rows"])
-def test_gemm_refuses_what_blas_would_read_out_of_bounds(a, b, c, error):
-    with pytest.raises(error):
-        blas.gemm(a, b, c, 0.0)
+@pytest.mark.parametrize("cout,places", [(8, 64), (5, 48), (19, 112), (16, 16), (3, 0)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_shifted_products_partial_blocks(cout, places, dtype):
+    """Channel counts that are not a multiple of the tile's rows: the padded rows compute with zero weights; the
+    places past ``places`` keep what was there; the dtype is kept."""
+    rng = np.random.default_rng(cout * places)
+    C, shifts = 3, np.array([0, 1, 7, 8, 9, 16], np.int64)
+    band = rng.standard_normal((C, places + 16)).astype(dtype)
+    weight = rng.standard_normal((cout, C, 2, 3)).astype(dtype)
+    rows = conv_tile_kernels.padded_rows(cout)
+    out = np.full((rows, places + conv_tile_kernels.LANES), -7.0, dtype)
+    packed = np.empty(rows * C * 6, dtype)
+    conv_tile_kernels.shifted_products(band, weight, shifts, out, places, packed)
+    assert out.dtype == dtype and rows % conv_tile_kernels.ROWS == 0 and rows - cout < conv_tile_kernels.ROWS
+    tolerance = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(out[:cout, :places], _reference_products(band, weight, shifts, places),
+                               rtol=tolerance, atol=tolerance)
+    assert np.all(out[cout:, :places] == 0) and np.all(out[:, places:] == -7.0)
 
 
-def test_gemm_refuses_a_read_only_result():
-    c = np.zeros((2, 2), np.float32)
-    c.flags.writeable = False
+@pytest.mark.parametrize("change", ["band too short", "negative shift", "weight channels", "taps", "dtype",
+                                    "packed too small", "places too many", "places not whole tiles",
+                                    "rows not padded", "strided band"])
+def test_shifted_products_refuses_what_the_kernel_would_read_out_of_bounds(change):
+    C, Cout, places = 2, 3, 32
+    shifts = np.array([0, 1, 5], np.int64)
+    band = np.zeros((C, places + 5), np.float32)
+    weight = np.zeros((Cout, C, 1, 3), np.float32)
+    out = np.zeros((conv_tile_kernels.padded_rows(Cout), places), np.float32)
+    packed = np.zeros(out.shape[0] * C * 3, np.float32)
+    if change == "band too short":
+        band = band[:, :-1].copy()
+    elif change == "negative shift":
+        shifts = np.array([0, -1, 5], np.int64)
+    elif change == "weight channels":
+        weight = np.zeros((Cout, C + 1, 1, 3), np.float32)
+    elif change == "taps":
+        weight = np.zeros((Cout, C, 2, 3), np.float32)
+    elif change == "dtype":
+        out = out.astype(np.float64)
+    elif change == "packed too small":
+        packed = packed[:-1]
+    elif change == "places too many":
+        places = 48
+    elif change == "places not whole tiles":
+        places = 31
+    elif change == "rows not padded":
+        out = np.zeros((Cout, places), np.float32)
+    elif change == "strided band":
+        band = np.zeros((C, 2 * (places + 5)), np.float32)[:, ::2]
     with pytest.raises(ValueError):
-        blas.gemm(np.ones((2, 3), np.float32), np.ones((3, 2), np.float32), c, 0.0)
+        conv_tile_kernels.shifted_products(band, weight, shifts, out, places, packed)

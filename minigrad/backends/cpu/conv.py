@@ -22,7 +22,8 @@ weight that C is made of. They share one implementation of the backward products
 Small 3x3 stride-1 convolutions (few channels, where the GEMMs are too skinny
 to run fast) skip the columns: they take the direct kernels of
 conv_direct_kernels, chosen by ``conv_direct.use_direct``. Other stride-1 convolutions on large enough
-images take kh*kw GEMMs over shifted windows of one padded buffer (conv_shifted), also without columns; a
+images sum kh*kw products over shifted windows of one padded buffer, in one register-blocked Numba kernel
+(conv_shifted, conv_tile_kernels), also without columns; a
 kernel that tiles the image (stride = kernel size, as the U-Net's transposed convolutions) takes conv_patches.
 """
 import threading
@@ -50,11 +51,12 @@ FLAT_MAX_WIDTH = 64
 # General convolutions with at least this many output pixels per sample take one sample per chunk.
 DIRECT_MIN_PIXELS = 1024
 
-# Other stride-1 convolutions take the shifted GEMMs (conv_shifted) when each of their GEMMs is long enough:
-# at least this many columns, and this many multiply-adds per output channel (columns times input channels).
-# Shorter ones (small images, batch 1 at 32x32 with 512 channels) ran up to 1.5x slower than im2col.
+# Other stride-1 convolutions take the shifted products (conv_shifted) when they are long enough: at least this
+# many output places, and this many multiply-adds per output channel (places times input channels). On smaller
+# images im2col's GEMMs were as fast or faster (4x256x8x8 to 256 channels: input gradient 2.3 against 2.7 ms;
+# 1x1024x16x16 to 1024: 29 against 35-43 ms; 1x512x32x32 to 512: 26 against 27 ms).
 SHIFTED_MIN_COLUMNS = 4096
-SHIFTED_MIN_PRODUCTS = 2 ** 19
+SHIFTED_MIN_PRODUCTS = 2 ** 18
 
 _local = threading.local()
 
@@ -321,7 +323,7 @@ def _backward_columns(s, grad_out, x, w, grad_w, need_input):
 
 def _input_grad_as_convolution(s, dtype):
     """Whether conv2d's input gradient (the transposed convolution) is cheaper as a convolution of the output's
-    gradient with the flipped kernel: stride 1, no groups, and either that convolution takes the shifted GEMMs
+    gradient with the flipped kernel: stride 1, no groups, and either that convolution takes the shifted products
     (no columns at all), or fewer output than input channels, so that its columns have C_out*kh*kw rows instead
     of col2im's C_in*kh*kw (measured on 4x64x64: 64 -> 32 channels 7.6 ms -> 5.0 ms; 128 -> 64 at 32x32 5.0 ->
     4.0 ms; with as many channels each way the two tie)."""
@@ -339,8 +341,8 @@ def _flipped_padding(s):
 
 
 def _shifted_layout(s, dtype):
-    """The ShiftedLayout of this convolution when it takes the shifted GEMMs (stride 1, no groups, a layout that
-    fits, GEMMs long enough: see SHIFTED_MIN_COLUMNS), else None."""
+    """The ShiftedLayout of this convolution when it takes the shifted products (stride 1, no groups, a layout that
+    fits, long enough: see SHIFTED_MIN_COLUMNS), else None."""
     if (s.sh, s.sw, s.groups) != (1, 1, 1) or s.kind == "pointwise":
         return None
     layout = ShiftedLayout(s.input_shape, (s.Cout, s.Cg, s.kh, s.kw), (s.ph, s.pw), (s.dh, s.dw), (s.Ho, s.Wo),

@@ -1,22 +1,23 @@
-"""Stride-1 convolution as kh*kw accumulated GEMMs over shifted windows of one zero-bordered buffer: no im2col.
+"""Stride-1 convolution as kh*kw products over shifted windows of one zero-bordered buffer: no im2col.
 
 A chunk's samples are stacked, channel-major, in a buffer ``band`` of shape (C, length): rows of pitch
-Wp = W + max(left, right), samples S = H + max(top, bottom) rows apart, zeros around and between the images
+Wp = W + max(left, right), samples S >= H + max(top, bottom) rows apart, zeros around and between the images
 (a row's right border is the next row's left one, a sample's bottom border the next sample's top one). Output
 pixel (k, y, x) is computed at flat index q = (k*S + y)*Wp + x and reads tap (i, j) at band index
-q + i*dh*Wp + j*dw. For one tap, the products over every output pixel of the chunk are therefore one GEMM,
+q + i*dh*Wp + j*dw. For one tap, the products over every output pixel of the chunk are therefore one matrix
+product with a shifted window of the band,
 
     out[:, q] += weight[:, :, i, j] @ band[:, q + i*dh*Wp + j*dw]       (C_out x C) @ (C x L)
 
-where the band's shifted window is a strided view: kh*kw GEMMs with beta = 1 (``blas.gemm``) sum the
-convolution. The outputs at junk places (q past a row's Wo, rows between samples) are dropped by
+and the convolution is the sum of kh*kw of them. ``conv_tile_kernels.shifted_products`` computes that sum in
+one register-blocked kernel (as kh*kw BLAS GEMMs adding into one result it ran 1.1-1.4x slower, and more on
+small images). The outputs at junk places (q past a row's Wo, rows between samples) are dropped by
 ``narrow_rows``, which also adds the bias. Against im2col: no columns kh*kw times the input's size are
-written and read back (measured forward passes, 3x3: 1x64x256x256 to 64 channels 37.8 -> 34.8 ms, 1x128x256x256
-to 64 103.6 -> 68.1 ms; benchmarks/README.md).
+written and read back.
 """
 import numpy as np
 
-from .blas import gemm, has_gemm
+from .conv_tile_kernels import LANES, padded_places, padded_rows, shifted_products
 from .conv_layout_kernels import narrow_rows
 
 # A chunk's band and result stay below this size; a larger single sample takes the im2col path.
@@ -26,7 +27,7 @@ SHIFTED_MAX_BYTES = 64 * 2 ** 20
 class ShiftedLayout:
     """Where a stride-1, single-group convolution puts its samples in the band, and how many per chunk.
 
-    ``samples`` is 0 when this layout cannot compute it: no BLAS GEMM for the dtype, a negative padding, a
+    ``samples`` is 0 when this layout cannot compute it: not float32 or float64, a negative padding, a
     border wider than the kernel reaches (its output rows would see only zeros), or a sample too large."""
 
     def __init__(self, input_shape, weight_shape, padding, dilation, out_size, dtype):
@@ -35,21 +36,25 @@ class ShiftedLayout:
         (self.top, self.left), (self.dh, self.dw), (self.Ho, self.Wo) = padding, dilation, out_size
         reach_h, reach_w = self.dh * (self.kh - 1), self.dw * (self.kw - 1)
         bottom, right = self.Ho + reach_h - self.top - self.H, self.Wo + reach_w - self.left - self.W
-        self.Wp, self.S = self.W + max(self.left, right), self.H + max(self.top, bottom)
+        self.Wp = self.W + max(self.left, right)
+        # (more rows apart when needed, so that the kernel's last tile of LANES places ends inside the result)
+        self.S = max(self.H + max(self.top, bottom), self.Ho + -(-LANES // self.Wp))
         self.samples = 0
-        if has_gemm(dtype) and min(self.top, self.left, bottom, right) >= 0 and \
+        if np.dtype(dtype) in (np.float32, np.float64) and min(self.top, self.left, bottom, right) >= 0 and \
                 min(self.top, bottom) <= reach_h and min(self.left, right) <= reach_w:
             itemsize = np.dtype(dtype).itemsize
-            per_sample = (self.C + self.Cout) * self.S * self.Wp * itemsize  # band rows and GEMM result
+            per_sample = (self.C + padded_rows(self.Cout)) * self.S * self.Wp * itemsize  # band rows and result
             fixed = self.C * self.band_length(0) * itemsize  # the band's borders before and after
             self.samples = max(0, min(self.N, (SHIFTED_MAX_BYTES - fixed) // max(per_sample, 1)))
 
     def band_length(self, nk):
-        """Columns of the band for nk samples: every tap of every computed output stays inside."""
-        return (self.top + nk * self.S + self.dh * (self.kh - 1)) * self.Wp + self.left + self.dw * (self.kw - 1)
+        """Columns of the band for nk samples: every tap of every computed output stays inside, even those of the
+        kernel's last tile of LANES places, which may reach past the last computed one."""
+        return (self.top + nk * self.S + self.dh * (self.kh - 1)) * self.Wp + self.left + self.dw * (self.kw - 1) \
+            + LANES
 
     def computed(self, nk):
-        """How many flat output places the GEMMs compute: up to the last sample's last output row."""
+        """How many flat output places are computed: up to the last sample's last output row."""
         return ((nk - 1) * self.S + self.Ho) * self.Wp
 
     def fill_band(self, x, n0, nk, band):
@@ -65,22 +70,19 @@ class ShiftedLayout:
         return band
 
 
-def conv2d_shifted(x, weight, layout, shifts, out, workspace):
-    """out (N, C_out, Ho, Wo) = the stride-1 convolution of x (as ``torch.conv2d`` with groups=1) plus
-    shifts[c_out], computed as described above, ``layout.samples`` samples per chunk. ``workspace(slot, shape,
-    dtype)`` lends the scratch arrays."""
+def conv2d_shifted(x, weight, layout, bias, out, workspace):
+    """out (N, C_out, Ho, Wo) = the stride-1 convolution of x (as ``torch.conv2d`` with groups=1) plus bias[c_out]
+    (zeros for none), computed as described above, ``layout.samples`` samples per chunk.
+    ``workspace(slot, shape, dtype)`` lends the scratch arrays."""
     s = layout
     if s.samples < 1 or tuple(x.shape) != (s.N, s.C, s.H, s.W) or tuple(out.shape) != (s.N, s.Cout, s.Ho, s.Wo):
         raise ValueError("conv2d_shifted: the layout does not fit these arrays")
-    taps = np.ascontiguousarray(weight.transpose(2, 3, 0, 1))  # (kh, kw, C_out, C): each tap's matrix contiguous
+    packed = workspace("shifted_weights", (padded_rows(s.Cout) * s.C * s.kh * s.kw,), x.dtype)
+    shifts = np.array([i * s.dh * s.Wp + j * s.dw for i in range(s.kh) for j in range(s.kw)], dtype=np.int64)
     for n0 in range(0, s.N, s.samples):
         nk = min(s.samples, s.N - n0)
         band = s.fill_band(x, n0, nk, workspace("shifted_band", (s.C, s.band_length(nk)), x.dtype))
-        rows = workspace("shifted_out", (s.Cout, nk * s.S * s.Wp), x.dtype)
-        L = s.computed(nk)
-        for i in range(s.kh):
-            for j in range(s.kw):
-                shift = i * s.dh * s.Wp + j * s.dw
-                gemm(taps[i, j], band[:, shift:shift + L], rows[:, :L], 0.0 if i == j == 0 else 1.0)
-        narrow_rows(rows.reshape(s.Cout, nk, s.S * s.Wp), True, s.Wp, n0, 0, s.Ho, shifts, out)
+        rows = workspace("shifted_out", (padded_rows(s.Cout), nk * s.S * s.Wp), x.dtype)
+        shifted_products(band, weight, shifts, rows, padded_places(s.computed(nk)), packed)
+        narrow_rows(rows.reshape(rows.shape[0], nk, s.S * s.Wp), True, s.Wp, n0, 0, s.Ho, bias, out)
     return out
