@@ -26,10 +26,10 @@ def patterns(x, w, kwargs):
 @pytest.mark.parametrize("value", [np.nan, np.inf])
 @pytest.mark.parametrize("path", ["default", "shifted"])
 def test_nan_inf_patterns_equal_torch(monkeypatch, cin, cout, size, kwargs, where, value, path):
-    if path == "shifted":  # every stride-1 convolution that fits takes the shifted GEMMs, however small
+    if path == "shifted":  # every stride-1 convolution that fits takes the shifted products, however small
         from minigrad.backends.cpu import conv as cpu_conv, conv_direct
         monkeypatch.setattr(cpu_conv, "SHIFTED_MIN_COLUMNS", 0)
-        monkeypatch.setattr(cpu_conv, "SHIFTED_MIN_PRODUCTS", 0)
+        monkeypatch.setattr(cpu_conv, "ROWS", 1)
         monkeypatch.setattr(conv_direct, "DIRECT_MAX_PAIRS", -1)
     rng = np.random.default_rng(0)
     x = rng.standard_normal((2, cin, size, size)).astype(np.float32)

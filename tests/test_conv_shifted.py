@@ -26,8 +26,7 @@ def shifted(monkeypatch):
     """Every stride-1 single-group convolution that fits takes the shifted path; returns the list of layouts
     taken (None for the convolutions that did not)."""
     monkeypatch.setattr(cpu_conv, "SHIFTED_MIN_COLUMNS", 0)
-    monkeypatch.setattr(cpu_conv, "SHIFTED_MIN_PRODUCTS", 0)
-    monkeypatch.setattr(conv_direct, "DIRECT_MAX_PAIRS", -1)
+    monkeypatch.setattr(cpu_conv, "ROWS", 1)  # also fewer channels than a tile's rows: its padded rows are tested
     return recorded(monkeypatch, cpu_conv, "_shifted_layout")
 
 
@@ -64,14 +63,14 @@ def test_too_large_a_sample_falls_back_to_im2col(shifted, monkeypatch):
 
 
 def test_shifted_and_im2col_paths_agree_in_float64(monkeypatch):
-    """float64 (BLAS's dgemm) through both paths, to 1e-12: the shifted path is the same sum in another order."""
+    """float64 through both paths, to 1e-12: the shifted path is the same sum in another order."""
     rng = np.random.default_rng(4)
     x, w, b = rng.standard_normal((2, 5, 13, 12)), rng.standard_normal((7, 5, 3, 3)), rng.standard_normal(7)
     upstream = rng.standard_normal((2, 7, 13, 12))
     results = []
     for columns in (0, 2 ** 62):
         monkeypatch.setattr(cpu_conv, "SHIFTED_MIN_COLUMNS", columns)
-        monkeypatch.setattr(cpu_conv, "SHIFTED_MIN_PRODUCTS", 0)
+        monkeypatch.setattr(cpu_conv, "ROWS", 1)
         monkeypatch.setattr(conv_direct, "DIRECT_MAX_PAIRS", -1)
         results.append(output_and_gradients(lambda *t: F.conv2d(*t, padding=1), (x, w, b), upstream))
         assert all(r.dtype == np.float64 for r in results[-1])
@@ -80,15 +79,17 @@ def test_shifted_and_im2col_paths_agree_in_float64(monkeypatch):
 
 
 def test_unet_sized_convolutions_take_the_shifted_path():
-    """The default thresholds: the full U-Net's first level (64 channels at 256x256) and the small one's 64-channel
-    32x32 level take it; a 512-channel 32x32 convolution of batch 1 and a 4x32x32x32 one do not (measured slower
-    there)."""
+    """The default thresholds: every U-Net convolution of at least 4096 output places (the small one's levels at
+    32x32 and above, the full one's at 64x64 and above, 3 input channels included) takes it; smaller images, and
+    fewer output channels than a tile's rows, do not (measured slower there)."""
     def taken(input_shape, cout):
         s = cpu_conv._layout(input_shape, np.empty((cout, input_shape[1], 3, 3)), (1, 1), (1, 1), (1, 1), 1,
                              input_shape[2:])
         return cpu_conv._shifted_layout(s, np.float32) is not None
-    assert taken((1, 64, 256, 256), 64) and taken((4, 64, 64, 64), 32) and taken((4, 128, 32, 32), 64) and taken((4, 64, 32, 32), 64)
-    assert not taken((1, 512, 32, 32), 512) and not taken((4, 32, 32, 32), 64)
+    assert taken((1, 64, 256, 256), 64) and taken((4, 64, 64, 64), 32) and taken((4, 64, 32, 32), 64)
+    assert taken((4, 3, 128, 128), 16) and taken((4, 16, 128, 128), 16) and taken((4, 32, 32, 32), 64)
+    assert not taken((1, 512, 32, 32), 512) and not taken((4, 128, 16, 16), 128)
+    assert not taken((4, 16, 128, 128), 3)
 
 
 def _reference_products(band, weight, shifts, L):

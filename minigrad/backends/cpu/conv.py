@@ -19,12 +19,12 @@ The three entry points are the three products of the convolution's matrix C: ``c
 convolution's output), and ``conv2d_weight_grad`` gives grad_out_cols @ cols.T, the gradient with respect to the
 weight that C is made of. They share one implementation of the backward products (``_gradients``).
 
-Small 3x3 stride-1 convolutions (few channels, where the GEMMs are too skinny
-to run fast) skip the columns: they take the direct kernels of
-conv_direct_kernels, chosen by ``conv_direct.use_direct``. Other stride-1 convolutions on large enough
-images sum kh*kw products over shifted windows of one padded buffer, in one register-blocked Numba kernel
-(conv_shifted, conv_tile_kernels), also without columns; a
-kernel that tiles the image (stride = kernel size, as the U-Net's transposed convolutions) takes conv_patches.
+Stride-1 convolutions on large enough images sum kh*kw products over shifted windows of one padded buffer, in
+one register-blocked Numba kernel (conv_shifted, conv_tile_kernels): no columns. Smaller 3x3 ones with few
+channels, where im2col's GEMMs are too skinny to run fast, take the direct kernels of conv_direct_kernels
+(``conv_direct.use_direct``), also without columns, and so do the weight gradients of 3x3 convolutions of up to
+128x64 channels. A kernel that tiles the image (stride = kernel size, as the U-Net's transposed convolutions)
+takes conv_patches.
 """
 import threading
 
@@ -38,6 +38,7 @@ from .conv_layout_kernels import widen_rows, narrow_rows
 from . import conv_direct
 from .conv_direct import flipped
 from .conv_shifted import ShiftedLayout, conv2d_shifted
+from .conv_tile_kernels import ROWS
 from .conv_nonfinite import all_finite, add_nonfinite_taps
 from .conv_patches import tiles, conv2d_patches, conv_transpose2d_patches, weight_grad_patches
 
@@ -51,12 +52,11 @@ FLAT_MAX_WIDTH = 64
 # General convolutions with at least this many output pixels per sample take one sample per chunk.
 DIRECT_MIN_PIXELS = 1024
 
-# Other stride-1 convolutions take the shifted products (conv_shifted) when they are long enough: at least this
-# many output places, and this many multiply-adds per output channel (places times input channels). On smaller
-# images im2col's GEMMs were as fast or faster (4x256x8x8 to 256 channels: input gradient 2.3 against 2.7 ms;
-# 1x1024x16x16 to 1024: 29 against 35-43 ms; 1x512x32x32 to 512: 26 against 27 ms).
+# Stride-1 convolutions take the shifted products (conv_shifted) when they compute at least this many output
+# places at once, and one tile's ROWS output channels or more. On smaller images im2col's GEMMs were as fast or
+# faster (4x256x8x8 to 256 channels: input gradient 2.3 against 2.7 ms; 1x1024x16x16 to 1024: 29 against 35-43
+# ms; 1x512x32x32 to 512: 26 against 27 ms); with fewer channels most of a tile's rows would be zeros.
 SHIFTED_MIN_COLUMNS = 4096
-SHIFTED_MIN_PRODUCTS = 2 ** 18
 
 _local = threading.local()
 
@@ -176,11 +176,11 @@ def conv2d(x, weight, bias, stride, padding, dilation, groups, out_size):
         out = conv2d_patches(x, weight, out, _workspace)
         return out if bias is None else conv2d_add_bias(out, bias)
     shifts = np.zeros(s.Cout, dtype=x.dtype) if bias is None else np.ascontiguousarray(bias, dtype=x.dtype)
-    if conv_direct.use_direct(s):
-        return conv_direct.direct_conv(x, weight, s.ph, s.pw, shifts, out, _workspace)
     shifted = _shifted_layout(s, x.dtype)
     if shifted is not None:
         return conv2d_shifted(x, weight, shifted, shifts, out, _workspace)
+    if conv_direct.use_direct(s):
+        return conv_direct.direct_conv(x, weight, s.ph, s.pw, shifts, out, _workspace)
     w = weight.reshape(s.groups, s.coutg, s.rows_g)
     if s.kind == "pointwise":
         xs = x.reshape(s.N, s.groups, s.Cg, s.H * s.W)
@@ -232,14 +232,16 @@ def _gradients(grad_out, x, weight, stride, padding, dilation, groups, input_sha
     if tiles(s, dtype.itemsize):  # no padding: exact even with inf or NaN
         return (conv_transpose2d_patches(grad_out, weight, s.input_shape, _workspace) if need_input else None,
                 weight_grad_patches(grad_out, x, weight, _workspace) if need_weight else None)
-    if need_input and not need_weight and not nan_weight and conv_direct.use_direct(s):
-        return conv_direct.direct_input_grad(s, grad_out, weight, _workspace), None
+    if need_input and not need_weight and not nan_weight:
+        as_convolution = _input_grad_as_convolution(s, dtype)
+        if as_convolution == "shifted" or (as_convolution and not conv_direct.use_direct(s)):
+            # C^T grad_out as a convolution: the flipped kernel over grad_out padded by dilation*(k-1) - padding
+            return conv2d(grad_out, flipped(weight), None, (1, 1), _flipped_padding(s), (s.dh, s.dw), 1,
+                          (s.H, s.W)), None
+        if conv_direct.use_direct(s):
+            return conv_direct.direct_input_grad(s, grad_out, weight, _workspace), None
     if need_weight and not need_input and conv_direct.use_direct_weight_grad(s):
         return None, conv_direct.direct_weight_grad(s, grad_out, x, x_finite, _workspace)
-    if need_input and not need_weight and not nan_weight and _input_grad_as_convolution(s, dtype):
-        # C^T grad_out as a convolution: the flipped kernel over grad_out padded by dilation*(k-1) - padding
-        return conv2d(grad_out, flipped(weight), None, (1, 1), _flipped_padding(s), (s.dh, s.dw), 1,
-                      (s.H, s.W)), None
     grad_w = _WeightGrad(s, dtype) if need_weight else None
     if s.kind == "pointwise":
         grad_x = _backward_pointwise(s, grad_out, x, w, grad_w, need_input)
@@ -323,16 +325,18 @@ def _backward_columns(s, grad_out, x, w, grad_w, need_input):
 
 def _input_grad_as_convolution(s, dtype):
     """Whether conv2d's input gradient (the transposed convolution) is cheaper as a convolution of the output's
-    gradient with the flipped kernel: stride 1, no groups, and either that convolution takes the shifted products
-    (no columns at all), or fewer output than input channels, so that its columns have C_out*kh*kw rows instead
-    of col2im's C_in*kh*kw (measured on 4x64x64: 64 -> 32 channels 7.6 ms -> 5.0 ms; 128 -> 64 at 32x32 5.0 ->
-    4.0 ms; with as many channels each way the two tie)."""
+    gradient with the flipped kernel (stride 1, no groups): "shifted" when that convolution takes the shifted
+    products (no columns at all); True when it has fewer output than input channels, so that its columns have
+    C_out*kh*kw rows instead of col2im's C_in*kh*kw (measured on 4x64x64: 64 -> 32 channels 7.6 ms -> 5.0 ms;
+    128 -> 64 at 32x32 5.0 -> 4.0 ms; with as many channels each way the two tie); else False."""
     if (s.sh, s.sw, s.groups) != (1, 1, 1) or s.kind == "pointwise" or \
             not (0 <= s.ph <= s.dh * (s.kh - 1) and 0 <= s.pw <= s.dw * (s.kw - 1)):
         return False
     as_convolution = _Layout((s.N, s.Cout, s.Ho, s.Wo), (s.C, s.Cout, s.kh, s.kw), (1, 1), _flipped_padding(s),
                              (s.dh, s.dw), 1, (s.H, s.W))
-    return s.Cout < s.C or _shifted_layout(as_convolution, dtype) is not None
+    if _shifted_layout(as_convolution, dtype) is not None:
+        return "shifted"
+    return s.Cout < s.C
 
 
 def _flipped_padding(s):
@@ -342,13 +346,12 @@ def _flipped_padding(s):
 
 def _shifted_layout(s, dtype):
     """The ShiftedLayout of this convolution when it takes the shifted products (stride 1, no groups, a layout that
-    fits, long enough: see SHIFTED_MIN_COLUMNS), else None."""
+    fits, enough places and channels: see SHIFTED_MIN_COLUMNS), else None."""
     if (s.sh, s.sw, s.groups) != (1, 1, 1) or s.kind == "pointwise":
         return None
     layout = ShiftedLayout(s.input_shape, (s.Cout, s.Cg, s.kh, s.kw), (s.ph, s.pw), (s.dh, s.dw), (s.Ho, s.Wo),
                            dtype)
-    columns = layout.computed(layout.samples)
-    if layout.samples < 1 or columns < SHIFTED_MIN_COLUMNS or columns * s.C < SHIFTED_MIN_PRODUCTS:
+    if layout.samples < 1 or layout.computed(layout.samples) < SHIFTED_MIN_COLUMNS or s.Cout < ROWS:
         return None
     return layout
 
