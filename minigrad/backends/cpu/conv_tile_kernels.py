@@ -10,16 +10,16 @@ with beta = 1 do.
 The tile is written out as ROWS*LANES scalar sums (``_tile_source``): LLVM's SLP vectorizer packs them into
 ROWS vectors of LANES lanes. Numba runs that vectorizer only when asked (``numba.core.config.SLP_VECTORIZE``),
 so ``shifted_products`` compiles its tile with it switched on. Measured on 2 cores (4x64x32x32 to 64 channels
-and two other U-Net layers): without it the sums stayed scalar, 12-16 GFLOP/s; written as loops over a local
-array, they went through memory, 80-88 GFLOP/s; written out, 180-225 (numpy's SGEMM: about 205).
+and two other U-Net layers): without it the sums stayed scalar, 11-16 GFLOP/s; written as loops over a local
+array, they went through memory, 81-85 GFLOP/s; written out, 180-225 (numpy's SGEMM: about 205).
 """
 import numpy as np
 from numba import njit, prange, typeof
 from numba.core import config
 from numba.core.compiler_lock import global_compiler_lock
 
-# Output channels and places per tile: 8 vectors of 16 sums. Measured: 4x16 sums 80-185 GFLOP/s, 8x16 208-224,
-# 8x32 no faster (and slower to compile); the compile time grows with the tile (2.6 s for 8x16, 2.1 s for 4x16).
+# Output channels and places per tile: 8 vectors of 16 sums. Measured: 4x16 sums 84-185 GFLOP/s, 8x16 204-231,
+# 8x32 no faster (and slower to compile); the compile time grows with the tile (2.6 s for 8x16, 2.2 s for 4x16).
 ROWS, LANES = 8, 16
 
 
