@@ -150,3 +150,15 @@ def test_shifted_products_refuses_what_the_kernel_would_read_out_of_bounds(chang
         band = np.zeros((C, 2 * (places + 5)), np.float32)[:, ::2]
     with pytest.raises(ValueError):
         conv_tile_kernels.shifted_products(band, weight, shifts, out, places, packed)
+
+
+def test_shifted_products_leaves_numba_settings_as_they_were(monkeypatch):
+    """The kernel's tile compiles with LLVM's SLP vectorizer switched on for that compile only: Numba's setting is
+    back to the user's afterwards (and the kernel still computes the same sums)."""
+    from numba.core import config
+    monkeypatch.setattr(conv_tile_kernels, "_compiled", set())  # as in a fresh process
+    monkeypatch.setattr(config, "SLP_VECTORIZE", 0)
+    band, weight = np.ones((2, 40), np.float32), np.full((8, 2, 1, 2), 0.5, np.float32)
+    out = np.zeros((8, 16), np.float32)
+    conv_tile_kernels.shifted_products(band, weight, np.array([0, 3]), out, 16, np.empty(8 * 4, np.float32))
+    assert config.SLP_VECTORIZE == 0 and np.all(out == 2.0)

@@ -307,7 +307,7 @@ def test_ctrl_c_leaves_no_worker_processes(tmp_path):
     assert len(pids) == 2
     os.killpg(child.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole process group
     _, err = child.communicate(timeout=30)
-    assert child.returncode != 0 and "KeyboardInterrupt" in err
+    assert child.returncode != 0 and "KeyboardInterrupt" in err, (child.returncode, err[-2000:])
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and any(_exists(p) for p in pids):
         time.sleep(0.1)

@@ -95,7 +95,7 @@ def shifted_products(band, weight, shifts, out, places, packed):
         blocks[full] = 0
         blocks[full, :, :Cout - full * ROWS] = weight[full * ROWS:].reshape(-1, C * T).T
     args = (band, blocks, np.ascontiguousarray(shifts, dtype=np.int64), out.dtype.type(0), out, places)
-    if out.dtype not in _compiled:
+    if out.dtype not in _compiled and not config.DISABLE_JIT:  # (NUMBA_DISABLE_JIT: plain Python, nothing to compile)
         _compile(args)
         _compiled.add(out.dtype)
     return _shifted_products(*args)
