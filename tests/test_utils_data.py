@@ -281,8 +281,12 @@ def test_reachable_as_torch_utils_data_and_from_minigrad_data():
 
 
 CTRL_C_SCRIPT = textwrap.dedent("""
-    import sys, time, numpy as np
+    import signal, sys, time, numpy as np
     import minigrad.utils.data as data
+
+    # Ctrl-C raises KeyboardInterrupt, as in a terminal, even when the test runs as a background job (which
+    # inherits SIGINT ignored, as Python then keeps it)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     class Slow(data.Dataset):
         def __len__(self):
