@@ -175,12 +175,12 @@ def conv2d(x, weight, bias, stride, padding, dilation, groups, out_size):
     if tiles(s, x.itemsize):
         out = conv2d_patches(x, weight, out, _workspace)
         return out if bias is None else conv2d_add_bias(out, bias)
-    shifts = np.zeros(s.Cout, dtype=x.dtype) if bias is None else np.ascontiguousarray(bias, dtype=x.dtype)
+    channel_bias = np.zeros(s.Cout, dtype=x.dtype) if bias is None else np.ascontiguousarray(bias, dtype=x.dtype)
     shifted = _shifted_layout(s, x.dtype)
     if shifted is not None:
-        return conv2d_shifted(x, weight, shifted, shifts, out, _workspace)
+        return conv2d_shifted(x, weight, shifted, channel_bias, out, _workspace)
     if conv_direct.use_direct(s):
-        return conv_direct.direct_conv(x, weight, s.ph, s.pw, shifts, out, _workspace)
+        return conv_direct.direct_conv(x, weight, s.ph, s.pw, channel_bias, out, _workspace)
     w = weight.reshape(s.groups, s.coutg, s.rows_g)
     if s.kind == "pointwise":
         xs = x.reshape(s.N, s.groups, s.Cg, s.H * s.W)
@@ -197,9 +197,9 @@ def conv2d(x, weight, bias, stride, padding, dilation, groups, out_size):
         for g in range(s.groups):
             np.matmul(w[g], cols[s.group_rows(g)], out=target[s.group_channels(g)])
         if not direct:
-            narrow_rows(target.reshape(s.Cout, nk, R * s.Wp), True, s.Wp, n0, y0, R, shifts, out)
+            narrow_rows(target.reshape(s.Cout, nk, R * s.Wp), True, s.Wp, n0, y0, R, channel_bias, out)
         elif bias is not None:
-            out[n0, :, y0:y0 + R] += shifts[:, None, None]
+            out[n0, :, y0:y0 + R] += channel_bias[:, None, None]
     return out
 
 

@@ -42,16 +42,16 @@ def use_direct_weight_grad(s):
                              and s.Ho * s.Wo >= DIRECT_WEIGHT_MIN_PIXELS)
 
 
-def direct_conv(x, weight, top, left, shifts, out, workspace):
+def direct_conv(x, weight, top, left, channel_bias, out, workspace):
     """out (N, C_out, Ho, Wo) = the 3x3 stride-1 convolution of x placed at (top, left) in a zero-bordered
-    (Ho+2, Wo+2) plane, plus shifts[c_out]. ``workspace(slot, shape, dtype)`` lends the scratch arrays."""
+    (Ho+2, Wo+2) plane, plus channel_bias[c_out]. ``workspace(slot, shape, dtype)`` lends the scratch arrays."""
     N, C = x.shape[:2]
     Cout, Ho, Wo = out.shape[1:]
     Wp = Wo + 2
     xp = pad_into(x, top, left, workspace("direct_in", (N, C, Ho + 2, Wp), x.dtype))
     planes = workspace("direct_out", (N, Cout, Ho * Wp), x.dtype)
     conv_flat(xp.reshape(N, C, -1), weight, Wp, DIRECT_CHUNK, planes)
-    return narrow_rows(planes, False, Wp, 0, 0, Ho, shifts, out)
+    return narrow_rows(planes, False, Wp, 0, 0, Ho, channel_bias, out)
 
 
 def flipped(weight):
