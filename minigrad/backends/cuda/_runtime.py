@@ -22,6 +22,33 @@ if SIMULATOR:
     # On the host a real DeviceNDArray's shape is a plain tuple (``a.shape[-1]`` works); the simulator's
     # FakeShape refuses negative indices, which would fail code that is right on a GPU.
     DeviceArray.shape = property(lambda self: tuple(self._ary.shape))
+
+    import sys
+    import threading
+
+    from numba.cuda.simulator import kernelapi as _kernelapi
+    from numba.np import numpy_support as _numpy_support
+
+    # The simulator gives a block's threads one shared array per source line: the first thread to reach the line
+    # looks it up, finds none, and stores a new one. Two threads between the look-up and the store got two
+    # arrays, and the block's threads then disagreed (a tiled SGEMM or a block sum gave wrong numbers in about one
+    # CI run in five). One lock makes the look-up and the store a single step.
+    _shared_lock = threading.Lock()
+    _simulator_shared_array = _kernelapi.FakeCUDAShared.array
+
+    def _shared_array(self, shape, dtype, alignment=None):
+        if shape == 0 or alignment is not None:  # dynamic shared memory (one buffer), or refused: as the simulator
+            return _simulator_shared_array(self, shape, dtype, alignment)
+        caller = sys._getframe(1)  # the kernel's line, as the simulator keys it
+        key = (caller.f_code.co_filename, caller.f_lineno)
+        with _shared_lock:
+            array = self._allocations.get(key)
+            if array is None:
+                array = self._allocations[key] = np.empty(
+                    shape, _numpy_support.as_dtype(dtype) if isinstance(dtype, types.Type) else dtype)
+        return array
+
+    _kernelapi.FakeCUDAShared.array = _shared_array
 else:
     from numba.cuda.cudadrv import driver as _driver
     from numba.cuda.cudadrv.devicearray import DeviceNDArray as DeviceArray
