@@ -49,7 +49,8 @@ def test_shifted_path_matches_torch(shifted, batch, cin, cout, h, w, kernel, kwa
 
 def test_chunks_of_one_sample(shifted, monkeypatch):
     """A band that holds one sample at a time gives the same numbers as one that holds the batch."""
-    monkeypatch.setattr(conv_shifted, "SHIFTED_MAX_BYTES", 4 * (4 + 6) * 12 * 11 + 4 * 4 * 200)
+    # room for one sample's band rows (4 channels x 11 rows x 11 floats) and the borders around it, not two
+    monkeypatch.setattr(conv_shifted, "SHIFTED_MAX_BYTES", 4 * 4 * 11 * 11 + 4 * 4 * 100)
     compare(lambda x, wt, b: F.conv2d(x, wt, b, padding=1), shapes=[(3, 4, 10, 10), (6, 4, 3, 3), (6,)],
             torch_fn=lambda x, wt, b: torch.nn.functional.conv2d(x, wt, b, padding=1), **TOL)
     assert shifted[0] is not None and shifted[0].samples == 1
@@ -79,86 +80,116 @@ def test_shifted_and_im2col_paths_agree_in_float64(monkeypatch):
 
 
 def test_unet_sized_convolutions_take_the_shifted_path():
-    """The default thresholds: every U-Net convolution of at least 4096 output places (the small one's levels at
-    32x32 and above, the full one's at 64x64 and above, 3 input channels included) takes it; smaller images, and
-    fewer output channels than a tile's rows, do not (measured slower there)."""
+    """The default thresholds: every U-Net convolution of at least 256 output places (all levels of the small and
+    the full one, 3 input channels included) takes it; smaller images, and fewer output channels than a tile's
+    rows, do not."""
     def taken(input_shape, cout):
         s = cpu_conv._layout(input_shape, np.empty((cout, input_shape[1], 3, 3)), (1, 1), (1, 1), (1, 1), 1,
                              input_shape[2:])
         return cpu_conv._shifted_layout(s, np.float32) is not None
     assert taken((1, 64, 256, 256), 64) and taken((4, 64, 64, 64), 32) and taken((4, 64, 32, 32), 64)
     assert taken((4, 3, 128, 128), 16) and taken((4, 16, 128, 128), 16) and taken((4, 32, 32, 32), 64)
-    assert not taken((1, 512, 32, 32), 512) and not taken((4, 128, 16, 16), 128)
-    assert not taken((4, 16, 128, 128), 3)
+    assert taken((1, 512, 32, 32), 512) and taken((4, 128, 16, 16), 128)
+    assert taken((1, 1024, 16, 16), 1024) and taken((4, 256, 8, 8), 256)
+    assert not taken((1, 256, 8, 8), 256) and not taken((4, 16, 128, 128), 3)
 
 
-def _reference_products(band, weight, shifts, L):
-    """out[co, q] = sum over c, t of weight[co, c, t] * band[c, q + shifts[t]], in float64."""
-    w = weight.reshape(weight.shape[0], weight.shape[1], -1).astype(np.float64)
-    return sum(w[:, :, t] @ band[:, shift:shift + L].astype(np.float64) for t, shift in enumerate(shifts))
+def _reference_convolution(band, weight, shifts, S, Wp, bias, out_shape):
+    """out[k, co, y, x] = bias[co] + sum over c, t of weight[co, c, t] * band[c, (k*S + y)*Wp + x + shifts[t]],
+    in float64."""
+    N, Cout, Ho, Wo = out_shape
+    w = weight.reshape(Cout, weight.shape[1], -1).astype(np.float64)
+    places = ((np.arange(N)[:, None, None] * S + np.arange(Ho)[:, None]) * Wp + np.arange(Wo)).reshape(-1)
+    total = sum(w[:, :, t] @ band[:, places + shift].astype(np.float64) for t, shift in enumerate(shifts))
+    return (total + bias[:, None]).reshape(Cout, N, Ho, Wo).transpose(1, 0, 2, 3)
 
 
-@pytest.mark.parametrize("cout,places", [(8, 64), (5, 48), (19, 112), (16, 16), (3, 0)])
+def _geometry(N, Ho, Wo, C, dtype, rng):
+    """A band with rows of pitch Wo + 2, samples Ho + 1 rows apart, read by 6 taps: as long as the kernel reads."""
+    S, Wp = Ho + 1, Wo + 2
+    shifts = np.array([0, 1, Wp, Wp + 2, 2 * Wp, 2 * Wp + 1], np.int64)
+    length = conv_tile_kernels.band_reach(N, Ho, Wo, S, Wp, shifts)
+    return S, Wp, shifts, rng.standard_normal((C, length)).astype(dtype)
+
+
+# (C_out, N, Ho, Wo): channels that are not a multiple of the tile's rows, rows of whole segments and of a partial
+# one, an odd count of segments (the last tile has one), a single pixel
+SIZES = [(8, 2, 3, 8), (5, 1, 3, 8), (19, 2, 2, 13), (16, 3, 1, 5), (3, 1, 1, 1), (9, 2, 4, 16)]
+
+
+@pytest.mark.parametrize("cout,N,Ho,Wo", SIZES)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_shifted_products_partial_blocks(cout, places, dtype):
-    """Channel counts that are not a multiple of the tile's rows: the padded rows compute with zero weights; the
-    places past ``places`` keep what was there; the dtype is kept."""
-    rng = np.random.default_rng(cout * places)
-    C, shifts = 3, np.array([0, 1, 7, 8, 9, 16], np.int64)
-    band = rng.standard_normal((C, places + 16)).astype(dtype)
-    weight = rng.standard_normal((cout, C, 2, 3)).astype(dtype)
-    rows = conv_tile_kernels.padded_rows(cout)
-    out = np.full((rows, places + conv_tile_kernels.LANES), -7.0, dtype)
-    packed = np.empty(rows * C * 6, dtype)
-    conv_tile_kernels.shifted_products(band, weight, shifts, out, places, packed)
-    assert out.dtype == dtype and rows % conv_tile_kernels.ROWS == 0 and rows - cout < conv_tile_kernels.ROWS
+@pytest.mark.parametrize("transposed", [False, True])
+def test_shifted_convolution_writes_every_pixel_once(cout, N, Ho, Wo, dtype, transposed):
+    """Every output pixel gets its sum plus the bias, and nothing outside the output is written (NaN-filled, the
+    output is checked whole); the dtype is kept. ``transposed`` reads a (C, C_out, kh, kw) weight's flipped
+    transpose in place."""
+    rng = np.random.default_rng(cout * 100 + Wo)
+    C = 3
+    S, Wp, shifts, band = _geometry(N, Ho, Wo, C, dtype, rng)
+    weight = rng.standard_normal((C, cout, 2, 3) if transposed else (cout, C, 2, 3)).astype(dtype)
+    used = weight.transpose(1, 0, 2, 3)[:, :, ::-1, ::-1] if transposed else weight
+    bias = rng.standard_normal(cout).astype(dtype)
+    out = np.full((N, cout, Ho, Wo), np.nan, dtype)
+    packed = np.empty(conv_tile_kernels.padded_rows(cout) * C * 6, dtype)
+    conv_tile_kernels.shifted_convolution(band, weight, shifts, S, Wp, bias, out, packed, transposed)
+    assert out.dtype == dtype
     tolerance = 1e-5 if dtype == np.float32 else 1e-12
-    np.testing.assert_allclose(out[:cout, :places], _reference_products(band, weight, shifts, places),
+    np.testing.assert_allclose(out, _reference_convolution(band, used, shifts, S, Wp, bias, out.shape),
                                rtol=tolerance, atol=tolerance)
-    assert np.all(out[cout:, :places] == 0) and np.all(out[:, places:] == -7.0)
 
 
-@pytest.mark.parametrize("change", ["band too short", "negative shift", "weight channels", "taps", "dtype",
-                                    "packed too small", "places too many", "places not whole tiles",
-                                    "rows not padded", "strided band"])
-def test_shifted_products_refuses_what_the_kernel_would_read_out_of_bounds(change):
-    C, Cout, places = 2, 3, 32
-    shifts = np.array([0, 1, 5], np.int64)
-    band = np.zeros((C, places + 5), np.float32)
-    weight = np.zeros((Cout, C, 1, 3), np.float32)
-    out = np.zeros((conv_tile_kernels.padded_rows(Cout), places), np.float32)
-    packed = np.zeros(out.shape[0] * C * 3, np.float32)
+CHANGES = ["band too short", "negative shift", "weight channels", "taps", "dtype", "packed too small", "bias length",
+           "output channels", "strided band", "strided weight", "strided output", "transposed channels",
+           "width past the pitch", "rows past the samples' spacing"]
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_shifted_convolution_refuses_what_the_kernel_would_read_or_write_out_of_bounds(change):
+    C, Cout, N, Ho, Wo = 2, 3, 2, 3, 8
+    S, Wp, shifts, band = _geometry(N, Ho, Wo, C, np.float32, np.random.default_rng(0))
+    weight = np.zeros((Cout, C, 2, 3), np.float32)
+    bias, out = np.zeros(Cout, np.float32), np.zeros((N, Cout, Ho, Wo), np.float32)
+    packed = np.zeros(conv_tile_kernels.padded_rows(Cout) * C * 6, np.float32)
     if change == "band too short":
         band = band[:, :-1].copy()
     elif change == "negative shift":
-        shifts = np.array([0, -1, 5], np.int64)
+        shifts = shifts - 1
     elif change == "weight channels":
-        weight = np.zeros((Cout, C + 1, 1, 3), np.float32)
+        weight = np.zeros((Cout, C + 1, 2, 3), np.float32)
     elif change == "taps":
-        weight = np.zeros((Cout, C, 2, 3), np.float32)
+        weight = np.zeros((Cout, C, 1, 3), np.float32)
     elif change == "dtype":
         out = out.astype(np.float64)
     elif change == "packed too small":
         packed = packed[:-1]
-    elif change == "places too many":
-        places = 48
-    elif change == "places not whole tiles":
-        places = 31
-    elif change == "rows not padded":
-        out = np.zeros((Cout, places), np.float32)
+    elif change == "bias length":
+        bias = np.zeros(Cout - 1, np.float32)
+    elif change == "output channels":
+        out = np.zeros((N, Cout + 1, Ho, Wo), np.float32)
     elif change == "strided band":
-        band = np.zeros((C, 2 * (places + 5)), np.float32)[:, ::2]
+        band = np.repeat(band, 2, axis=1)[:, ::2]
+    elif change == "strided weight":
+        weight = np.zeros((Cout, C, 2, 6), np.float32)[..., ::2]
+    elif change == "strided output":
+        out = np.zeros((N, Cout, Ho, 2 * Wo), np.float32)[..., ::2]
+    elif change == "width past the pitch":
+        out = np.zeros((N, Cout, Ho, Wp + 1), np.float32)
+    elif change == "rows past the samples' spacing":
+        out = np.zeros((N, Cout, S + 1, Wo), np.float32)
+    transposed = change == "transposed channels"  # a (C_out, C) weight given where (C, C_out) is read
     with pytest.raises(ValueError):
-        conv_tile_kernels.shifted_products(band, weight, shifts, out, places, packed)
+        conv_tile_kernels.shifted_convolution(band, weight, shifts, S, Wp, bias, out, packed, transposed)
 
 
-def test_shifted_products_leaves_numba_settings_as_they_were(monkeypatch):
+def test_shifted_convolution_leaves_numba_settings_as_they_were(monkeypatch):
     """The kernel's tile compiles with LLVM's SLP vectorizer switched on for that compile only: Numba's setting is
     back to the user's afterwards (and the kernel still computes the same sums)."""
     from numba.core import config
     monkeypatch.setattr(conv_tile_kernels, "_compiled", set())  # as in a fresh process
     monkeypatch.setattr(config, "SLP_VECTORIZE", 0)
     band, weight = np.ones((2, 40), np.float32), np.full((8, 2, 1, 2), 0.5, np.float32)
-    out = np.zeros((8, 16), np.float32)
-    conv_tile_kernels.shifted_products(band, weight, np.array([0, 3]), out, 16, np.empty(8 * 4, np.float32))
-    assert config.SLP_VECTORIZE == 0 and np.all(out == 2.0)
+    out = np.zeros((1, 8, 1, 16), np.float32)
+    conv_tile_kernels.shifted_convolution(band, weight, np.array([0, 3]), 1, 16, np.ones(8, np.float32), out,
+                                          np.empty(8 * 4, np.float32))
+    assert config.SLP_VECTORIZE == 0 and np.all(out == 3.0)

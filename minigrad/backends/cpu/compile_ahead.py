@@ -89,4 +89,6 @@ def compile_backward_kernels():
     wide = 40  # channels enough that the 3x3 convolution leaves the direct kernels for the flat layout
     conv.conv_transpose2d(ones(1, wide, 8, 8), ones(wide, wide, 3, 3), one, one, one, 1, (1, wide, 8, 8))
     pool.max_pool2d_backward(ones(1, 1, 2, 2), np.zeros((1, 1, 2, 2), np.int64), (1, 1, 4, 4))
-    optim.adam_step(ones(4), ones(4), ones(4), ones(4), None, 0.9, 0.999, 1e-8, 0.0, 1e-3, 1.0, False, False)
+    for size in (4, optim.SERIAL_BELOW):  # a bias (one thread) and a weight (all threads)
+        optim.adam_step(ones(size), ones(size), ones(size), ones(size), None, 0.9, 0.999, 1e-8, 0.0, 1e-3, 1.0,
+                        False, False)

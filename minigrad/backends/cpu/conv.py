@@ -53,10 +53,12 @@ FLAT_MAX_WIDTH = 64
 DIRECT_MIN_PIXELS = 1024
 
 # Stride-1 convolutions take the shifted products (conv_shifted) when they compute at least this many output
-# places at once, and one tile's ROWS output channels or more. On smaller images im2col's GEMMs were as fast or
-# faster (4x256x8x8 to 256 channels: input gradient 2.3 against 2.7 ms; 1x1024x16x16 to 1024: 29 against 35-43
-# ms; 1x512x32x32 to 512: 26 against 27 ms); with fewer channels most of a tile's rows would be zeros.
-SHIFTED_MIN_COLUMNS = 4096
+# places at once, and one tile's ROWS output channels or more. Measured on every U-Net layer, forward and input
+# gradient, shifted against im2col or the direct kernels (ms): 4x256x8x8 to 256 channels (256 places) 1.84 against
+# 2.21, 1x1024x16x16 to 1024 (256) 27.9 against 29.0, 4x128x16x16 to 128 1.76 against 1.99, 1x512x32x32 to 512
+# 23.4 against 25.9; on smaller images too few tiles are left to share out. With fewer channels most of a tile's
+# rows would be zeros.
+SHIFTED_MIN_COLUMNS = 256
 
 _local = threading.local()
 
@@ -234,7 +236,11 @@ def _gradients(grad_out, x, weight, stride, padding, dilation, groups, input_sha
                 weight_grad_patches(grad_out, x, weight, _workspace) if need_weight else None)
     if need_input and not need_weight and not nan_weight:
         as_convolution = _input_grad_as_convolution(s, dtype)
-        if as_convolution == "shifted" or (as_convolution and not conv_direct.use_direct(s)):
+        if as_convolution == "shifted":  # the same, with the flipped kernel read in place
+            layout = _shifted_layout(_flipped_layout(s), dtype)
+            return conv2d_shifted(grad_out, weight, layout, np.zeros(s.C, dtype), np.empty(s.input_shape, dtype),
+                                  _workspace, transposed=True), None
+        if as_convolution and not conv_direct.use_direct(s):
             # C^T grad_out as a convolution: the flipped kernel over grad_out padded by dilation*(k-1) - padding
             return conv2d(grad_out, flipped(weight), None, (1, 1), _flipped_padding(s), (s.dh, s.dw), 1,
                           (s.H, s.W)), None
@@ -332,11 +338,15 @@ def _input_grad_as_convolution(s, dtype):
     if (s.sh, s.sw, s.groups) != (1, 1, 1) or s.kind == "pointwise" or \
             not (0 <= s.ph <= s.dh * (s.kh - 1) and 0 <= s.pw <= s.dw * (s.kw - 1)):
         return False
-    as_convolution = _Layout((s.N, s.Cout, s.Ho, s.Wo), (s.C, s.Cout, s.kh, s.kw), (1, 1), _flipped_padding(s),
-                             (s.dh, s.dw), 1, (s.H, s.W))
-    if _shifted_layout(as_convolution, dtype) is not None:
+    if _shifted_layout(_flipped_layout(s), dtype) is not None:
         return "shifted"
     return s.Cout < s.C
+
+
+def _flipped_layout(s):
+    """The layout of the stride-1 convolution that computes conv2d's input gradient with the flipped kernel."""
+    return _Layout((s.N, s.Cout, s.Ho, s.Wo), (s.C, s.Cout, s.kh, s.kw), (1, 1), _flipped_padding(s), (s.dh, s.dw),
+                   1, (s.H, s.W))
 
 
 def _flipped_padding(s):

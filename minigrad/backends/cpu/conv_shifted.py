@@ -1,26 +1,23 @@
 """Stride-1 convolution as kh*kw products over shifted windows of one zero-bordered buffer: no im2col.
 
 A chunk's samples are stacked, channel-major, in a buffer ``band`` of shape (C, length): rows of pitch
-Wp = W + max(left, right), samples S >= H + max(top, bottom) rows apart, zeros around and between the images
+Wp = W + max(left, right), samples S = H + max(top, bottom) rows apart, zeros around and between the images
 (a row's right border is the next row's left one, a sample's bottom border the next sample's top one). Output
-pixel (k, y, x) is computed at flat index q = (k*S + y)*Wp + x and reads tap (i, j) at band index
-q + i*dh*Wp + j*dw. For one tap, the products over every output pixel of the chunk are therefore one matrix
-product with a shifted window of the band,
+pixel (k, y, x) reads tap (i, j) at band index q + i*dh*Wp + j*dw, q = (k*S + y)*Wp + x. For one tap, the
+products over every output pixel of the chunk are therefore one matrix product with a shifted window of the band,
 
     out[:, q] += weight[:, :, i, j] @ band[:, q + i*dh*Wp + j*dw]       (C_out x C) @ (C x L)
 
-and the convolution is the sum of kh*kw of them. ``conv_tile_kernels.shifted_products`` computes that sum in
+and the convolution is the sum of kh*kw of them. ``conv_tile_kernels.shifted_convolution`` computes that sum in
 one register-blocked kernel (as kh*kw BLAS GEMMs adding into one result it ran 1.1-1.4x slower, and more on
-small images). The outputs at junk places (q past a row's Wo, rows between samples) are dropped by
-``narrow_rows``, which also adds the bias. Against im2col: no columns kh*kw times the input's size are
-written and read back.
+small images), for the output's pixels only, and writes them with the bias into the NCHW output. Against
+im2col: no columns kh*kw times the input's size are written and read back.
 """
 import numpy as np
 
-from .conv_tile_kernels import LANES, padded_places, padded_rows, shifted_products
-from .conv_layout_kernels import narrow_rows
+from .conv_tile_kernels import LANES, padded_rows, shifted_convolution
 
-# A chunk's band and result stay below this size; a larger single sample takes the im2col path.
+# A chunk's band stays below this size; a larger single sample takes the im2col path.
 SHIFTED_MAX_BYTES = 64 * 2 ** 20
 
 
@@ -37,25 +34,24 @@ class ShiftedLayout:
         reach_h, reach_w = self.dh * (self.kh - 1), self.dw * (self.kw - 1)
         bottom, right = self.Ho + reach_h - self.top - self.H, self.Wo + reach_w - self.left - self.W
         self.Wp = self.W + max(self.left, right)
-        # (more rows apart when needed, so that the kernel's last tile of LANES places ends inside the result)
-        self.S = max(self.H + max(self.top, bottom), self.Ho + -(-LANES // self.Wp))
+        self.S = self.H + max(self.top, bottom)
         self.samples = 0
         if np.dtype(dtype) in (np.float32, np.float64) and min(self.top, self.left, bottom, right) >= 0 and \
                 min(self.top, bottom) <= reach_h and min(self.left, right) <= reach_w:
             itemsize = np.dtype(dtype).itemsize
-            per_sample = (self.C + padded_rows(self.Cout)) * self.S * self.Wp * itemsize  # band rows and result
+            per_sample = self.C * self.S * self.Wp * itemsize
             fixed = self.C * self.band_length(0) * itemsize  # the band's borders before and after
             self.samples = max(0, min(self.N, (SHIFTED_MAX_BYTES - fixed) // max(per_sample, 1)))
 
     def band_length(self, nk):
-        """Columns of the band for nk samples: every tap of every computed output stays inside, even those of the
-        kernel's last tile of LANES places, which may reach past the last computed one."""
+        """Columns of the band for nk samples: the borders around them, and past the last one as far as the kernel
+        reads (a last segment's LANES lanes, where its row has fewer pixels left)."""
         return (self.top + nk * self.S + self.dh * (self.kh - 1)) * self.Wp + self.left + self.dw * (self.kw - 1) \
             + LANES
 
     def computed(self, nk):
-        """How many flat output places are computed: up to the last sample's last output row."""
-        return ((nk - 1) * self.S + self.Ho) * self.Wp
+        """How many output places are computed for nk samples: each row in whole segments of LANES pixels."""
+        return nk * self.Ho * -(-self.Wo // LANES) * LANES
 
     def fill_band(self, x, n0, nk, band):
         """band[c, :] = samples n0..n0+nk of x placed in their zero borders."""
@@ -70,10 +66,12 @@ class ShiftedLayout:
         return band
 
 
-def conv2d_shifted(x, weight, layout, bias, out, workspace):
+def conv2d_shifted(x, weight, layout, bias, out, workspace, transposed=False):
     """out (N, C_out, Ho, Wo) = the stride-1 convolution of x (as ``torch.conv2d`` with groups=1) plus bias[c_out]
-    (zeros for none), computed as described above, ``layout.samples`` samples per chunk.
-    ``workspace(slot, shape, dtype)`` lends the scratch arrays."""
+    (zeros for none), computed as described above, ``layout.samples`` samples per chunk. With ``transposed``,
+    ``weight`` is (C_out, C, kh, kw)'s flipped transpose, a convolution's (C, C_out, kh, kw) weight: x is then
+    that convolution's output gradient and out its input gradient, C^T x (with the flipped padding in
+    ``layout``). ``workspace(slot, shape, dtype)`` lends the scratch arrays."""
     s = layout
     if s.samples < 1 or tuple(x.shape) != (s.N, s.C, s.H, s.W) or tuple(out.shape) != (s.N, s.Cout, s.Ho, s.Wo):
         raise ValueError("conv2d_shifted: the layout does not fit these arrays")
@@ -82,7 +80,5 @@ def conv2d_shifted(x, weight, layout, bias, out, workspace):
     for n0 in range(0, s.N, s.samples):
         nk = min(s.samples, s.N - n0)
         band = s.fill_band(x, n0, nk, workspace("shifted_band", (s.C, s.band_length(nk)), x.dtype))
-        rows = workspace("shifted_out", (padded_rows(s.Cout), nk * s.S * s.Wp), x.dtype)
-        shifted_products(band, weight, shifts, rows, padded_places(s.computed(nk)), packed)
-        narrow_rows(rows.reshape(rows.shape[0], nk, s.S * s.Wp), True, s.Wp, n0, 0, s.Ho, bias, out)
+        shifted_convolution(band, weight, shifts, s.S, s.Wp, bias, out[n0:n0 + nk], packed, transposed)
     return out

@@ -1,116 +1,213 @@
-"""Numba kernel of the shifted convolution: out[co, q] = sum over c, t of w[co, c, t] * band[c, q + shifts[t]].
+"""Numba kernel of the shifted convolution: out[k, co, y, x] = bias[co] + sum over c, t of
+w[co, c, t] * band[c, q(k, y, x) + shifts[t]], q(k, y, x) = (k*S + y)*Wp + x.
 
 This is conv_shifted's sum of kh*kw shifted products, computed as one register-blocked kernel instead of kh*kw
-BLAS GEMMs. The output is cut into tiles of ROWS output channels by LANES consecutive places q; a tile's
-ROWS*LANES sums stay in registers while the loop runs over every input channel c and every tap t, reading
-LANES consecutive band values (one vector) and ROWS weights (broadcast) per step. The C_out x q result is
-written once, and the band and weights are read from cache: no accumulation through memory, as kh*kw GEMMs
-with beta = 1 do.
+BLAS GEMMs. Each output row is cut into segments of LANES pixels; a tile is ROWS output channels by SEGMENTS
+such segments (anywhere in the batch: the two halves of a 16-wide row, or two rows of an 8-wide image). Its
+ROWS*SEGMENTS*LANES sums stay in registers while the loop runs over every input channel c and every tap t,
+reading LANES consecutive band values per segment (one vector) and ROWS weights (broadcast) per step; then they
+are written, plus the bias, straight into the NCHW output. No place between rows or samples is computed, the
+band and weights are read from cache, and there is no accumulation through memory, as kh*kw GEMMs with beta = 1
+do, and no copy of the result into place.
 
-The tile is written out as ROWS*LANES scalar sums (``_tile_source``): LLVM's SLP vectorizer packs them into
-ROWS vectors of LANES lanes. Numba runs that vectorizer only when asked (``numba.core.config.SLP_VECTORIZE``),
-so ``shifted_products`` compiles its tile with it switched on. Measured on 2 cores (4x64x32x32 to 64 channels
+The tile is written out as scalar sums (``_tile_source``): LLVM's SLP vectorizer packs them into vectors of
+LANES lanes. Numba runs that vectorizer only when asked (``numba.core.config.SLP_VECTORIZE``), so
+``shifted_convolution`` compiles its tile with it switched on. Measured on 2 cores (4x64x32x32 to 64 channels
 and two other U-Net layers): without it the sums stayed scalar, 11-16 GFLOP/s; written as loops over a local
 array, they went through memory, 81-85 GFLOP/s; written out, 180-225 (numpy's SGEMM: about 205).
 """
 import numpy as np
-from numba import njit, prange, typeof
+from numba import get_num_threads, njit, prange, typeof
 from numba.core import config
 from numba.core.compiler_lock import global_compiler_lock
 
-# Output channels and places per tile: 8 vectors of 16 sums. Measured: 4x16 sums 84-185 GFLOP/s, 8x16 204-231,
-# 8x32 no faster (and slower to compile); the compile time grows with the tile (2.6 s for 8x16, 2.2 s for 4x16).
-ROWS, LANES = 8, 16
+# Output channels, segments and pixels per segment of a tile: 8 x 2 vectors of 8 sums (as many registers as the
+# 8 x 16 tile of contiguous places that came before it, measured 204-231 GFLOP/s; 4x16 sums ran 84-185, 8x32 no
+# faster and slower to compile). Segments of 8 pixels fit every U-Net image width (8 to 256) without a remainder.
+# The loop below hands each tile two segments: SEGMENTS stays 2.
+ROWS, SEGMENTS, LANES = 8, 2, 8
 
 
-def _tile_source(rows, lanes):
-    """Source of tile(band, packed, q, shifts, zero, out, row, column): out[row + m, column + v] =
-    sum over c, t of packed[c*T + t, m] * band[c, q + shifts[t] + v], with every sum a named scalar."""
-    sums = [[f"s{m}_{v}" for v in range(lanes)] for m in range(rows)]
-    values = [f"x{v}" for v in range(lanes)]
-    lines = ["def tile(band, packed, q, shifts, zero, out, row, column):",
-             *[f"    {' = '.join(row)} = zero" for row in sums],
+def _tile_source(rows, segments, lanes):
+    """Source of tile(band, packed, shifts, zero, out, bias, row, sums, q0, k0, p0, n0, q1, ...): the sums
+    sum over c, t of packed[c*T + t, m] * band[c, q_g + shifts[t] + v] for segment g, every one a named scalar.
+    When every segment is whole (n_g = lanes) and all rows are out's channels, they go, plus bias[row + m], to
+    out[k_g, row + m, p_g + v], and the tile returns True; else to sums[m, g*lanes + v], for ``store``."""
+    sums = [[[f"s{m}_{g}_{v}" for v in range(lanes)] for g in range(segments)] for m in range(rows)]
+    values = [[f"x{g}_{v}" for v in range(lanes)] for g in range(segments)]
+    segment_args = ", ".join(f"q{g}, k{g}, p{g}, n{g}" for g in range(segments))
+    whole = " and ".join(f"n{g} == {lanes}" for g in range(segments))
+    lines = [f"def tile(band, packed, shifts, zero, out, bias, row, sums, {segment_args}):",
+             *[f"    {' = '.join(sums[m][g])} = zero" for m in range(rows) for g in range(segments)],
              "    taps = shifts.shape[0]",
              "    for c in range(band.shape[0]):",
              "        channel = band[c]",
              "        for t in range(taps):",
-             "            window = channel[q + shifts[t]:]",
-             "            weights = packed[c * taps + t]",
-             f"            {', '.join(values)} = {', '.join(f'window[{v}]' for v in range(lanes))}"]
+             "            weights = packed[c * taps + t]"]
+    for g in range(segments):
+        lines.append(f"            window = channel[q{g} + shifts[t]:]")
+        lines.append(f"            {', '.join(values[g])} = {', '.join(f'window[{v}]' for v in range(lanes))}")
     for m in range(rows):
         lines.append(f"            w = weights[{m}]")
-        lines += [f"            {sums[m][v]} += w * {values[v]}" for v in range(lanes)]
+        lines += [f"            {sums[m][g][v]} += w * {values[g][v]}" for g in range(segments) for v in range(lanes)]
+    lines.append(f"    if {whole} and row + {rows} <= out.shape[1]:")
     for m in range(rows):
-        lines.append(f"    destination = out[row + {m}, column:]")
-        lines += [f"    destination[{v}] = {sums[m][v]}" for v in range(lanes)]
+        lines.append(f"        b = bias[row + {m}]")
+        for g in range(segments):
+            lines.append(f"        destination = out[k{g}, row + {m}, p{g}:]")
+            lines += [f"        destination[{v}] = {sums[m][g][v]} + b" for v in range(lanes)]
+    lines.append("        return True")
+    for m in range(rows):
+        lines.append(f"    destination = sums[{m}]")
+        lines += [f"    destination[{g * lanes + v}] = {sums[m][g][v]}" for g in range(segments) for v in range(lanes)]
+    lines.append("    return False")
     return "\n".join(lines)
 
 
 _namespace = {"__name__": __name__}
 # compiled as if written in this file, so that Numba caches it, keyed (as every kernel here) to this file's date
-exec(compile(_tile_source(ROWS, LANES), __file__, "exec"), _namespace)
+exec(compile(_tile_source(ROWS, SEGMENTS, LANES), __file__, "exec"), _namespace)
 _tile = njit(cache=True, fastmath={"contract"})(_namespace["tile"])
 
 
+@njit(inline="always")
+def _store(sums, out, first, channels, bias, k, p, n, column):
+    """out[k, first + m, p + v] = sums[m, column + v] + bias[first + m] for v < n and m < channels: a tile that the
+    tile itself could not store (a partial segment or block)."""
+    for m in range(channels):
+        for v in range(n):
+            out[k, first + m, p + v] = sums[m, column + v] + bias[first + m]
+
+
+@njit(inline="always")
+def _pack_block(weight, transposed, blocks, b):
+    """blocks[b, c*T + t, m] = w[b*ROWS + m, c, t], zero past C_out: block b's ROWS weights of one channel and tap
+    side by side. w is weight (C_out, C, T), or with ``transposed`` the flipped transpose of weight (C, C_out, T):
+    w[o, c, t] = weight[c, o, T-1-t], the kernel of a transposed convolution (no flipped copy is made)."""
+    T = weight.shape[2]
+    Cout, C = (weight.shape[1], weight.shape[0]) if transposed else (weight.shape[0], weight.shape[1])
+    block = blocks[b]
+    block[:, :] = 0
+    for m in range(min(ROWS, Cout - b * ROWS)):
+        o = b * ROWS + m
+        for c in range(C):
+            for t in range(T):
+                block[c * T + t, m] = weight[c, o, T - 1 - t] if transposed else weight[o, c, t]
+
+
+@njit(inline="always")
+def _segment(sample, y, part, Ho, Wo, S, Wp, per_row):
+    """Segment ``part`` of output row y of a sample: its band start, output place and pixels, and the next
+    segment's (sample, y, part)."""
+    x = part * LANES
+    start, place, pixels = (sample * S + y) * Wp + x, y * Wo + x, min(LANES, Wo - x)
+    part += 1
+    if part == per_row:
+        part, y = 0, y + 1
+        if y == Ho:
+            y, sample = 0, sample + 1
+    return start, place, pixels, sample, y, part
+
+
+@njit(inline="always")
+def _tiles(band, blocks, b, shifts, zero, bias, out, S, Wp, Wo, sums, first, last):
+    """Tiles first..last-1 of block b, each of SEGMENTS = 2 consecutive segments."""
+    N, Cout, Ho = out.shape[0], out.shape[1], out.shape[2] // Wo
+    per_row = -(-Wo // LANES)
+    total = N * Ho * per_row
+    index = first * 2
+    sample, rest = divmod(index, Ho * per_row)
+    y, part = divmod(rest, per_row)
+    for _ in range(first, last):
+        k0 = sample
+        q0, p0, n0, sample, y, part = _segment(k0, y, part, Ho, Wo, S, Wp, per_row)
+        k1 = min(sample, N - 1)  # (the last tile's second segment may be past the last: read in bounds, not written)
+        q1, p1, n1, sample, y, part = _segment(k1, y, part, Ho, Wo, S, Wp, per_row)
+        if index + 1 >= total:
+            n1 = 0
+        index += 2
+        if not _tile(band, blocks[b], shifts, zero, out, bias, b * ROWS, sums, q0, k0, p0, n0, q1, k1, p1, n1):
+            channels = min(ROWS, Cout - b * ROWS)
+            _store(sums, out, b * ROWS, channels, bias, k0, p0, n0, 0)
+            _store(sums, out, b * ROWS, channels, bias, k1, p1, n1, LANES)
+
+
 @njit(parallel=True, cache=True, fastmath={"contract"})
-def _shifted_products(band, packed, shifts, zero, out, places):
-    # one task per LANES places, for every block: the band's window stays in cache while the weights stream
-    for tile in prange(places // LANES):
-        for b in range(packed.shape[0]):
-            _tile(band, packed[b], tile * LANES, shifts, zero, out, b * ROWS, tile * LANES)
+def _shifted_convolution(band, weight, transposed, blocks, shifts, zero, bias, out, S, Wp, Wo, parts):
+    N, Ho, count = out.shape[0], out.shape[2] // Wo, blocks.shape[0]
+    tiles = -(-N * Ho * -(-Wo // LANES) // SEGMENTS)
+    if count % parts == 0:
+        # the blocks split evenly: each thread packs its own and runs all tiles of one block before the next (its
+        # weights stay in cache; measured against the split below, 1.1-1.5x faster for 4x64x32x32 to 64 channels
+        # up to 1x1024x16x16 to 1024)
+        for part in prange(parts):
+            sums = np.empty((ROWS, SEGMENTS * LANES), out.dtype)
+            for b in range(part * count // parts, (part + 1) * count // parts):
+                _pack_block(weight, transposed, blocks, b)
+                _tiles(band, blocks, b, shifts, zero, bias, out, S, Wp, Wo, sums, 0, tiles)
+    else:  # every block packed here, then the tiles split evenly, each run through every block
+        for b in range(count):
+            _pack_block(weight, transposed, blocks, b)
+        for part in prange(parts):
+            sums = np.empty((ROWS, SEGMENTS * LANES), out.dtype)
+            first, last = part * tiles // parts, (part + 1) * tiles // parts
+            for b in range(count):
+                _tiles(band, blocks, b, shifts, zero, bias, out, S, Wp, Wo, sums, first, last)
     return out
 
 
 def padded_rows(Cout):
-    """The rows of ``shifted_products``'s output for C_out channels: C_out rounded up to whole tiles."""
+    """C_out rounded up to whole tiles of ROWS channels: the packed weights' rows."""
     return -(-Cout // ROWS) * ROWS
 
 
-def padded_places(L):
-    """The places q of ``shifted_products``'s output that cover L: rounded up to whole tiles."""
-    return -(-L // LANES) * LANES
+def band_reach(N, Ho, Wo, S, Wp, shifts):
+    """The band columns that ``shifted_convolution`` reads for an (N, C_out, Ho, Wo) output: up to the last
+    segment's last lane (a segment's LANES lanes are read even where fewer pixels are left in the row)."""
+    return ((N - 1) * S + Ho - 1) * Wp + -(-Wo // LANES) * LANES + int(shifts.max())
 
 
 _compiled = set()  # dtypes whose kernel this process has compiled (or loaded from the cache)
 
 
-def shifted_products(band, weight, shifts, out, places, packed):
-    """out[co, q] = sum over c, t of weight[co, c, t] * band[c, q + shifts[t]] for q < places (a multiple of
-    LANES), with out of padded_rows(C_out) rows (those past C_out get zero weights), weight (C_out, C, kh, kw)
-    and T = kh*kw tap shifts; ``packed`` is a scratch array of padded_rows(C_out)*C*T elements. The sizes are
-    checked here: the kernel trusts them."""
-    Cout, C, T = weight.shape[0], band.shape[0], shifts.shape[0]
-    rows = out.shape[0]
-    if not (band.flags.c_contiguous and out.flags.c_contiguous and band.ndim == out.ndim == 2 and shifts.ndim == 1
-            and weight.shape[1] == C and int(np.prod(weight.shape[2:])) == T and T > 0
-            and out.dtype in (np.float32, np.float64) and band.dtype == out.dtype == weight.dtype == packed.dtype
-            and rows == padded_rows(Cout) and places % LANES == 0 and 0 <= places <= out.shape[1]
-            and shifts.min() >= 0 and places + int(shifts.max()) <= band.shape[1] and packed.shape == (rows * C * T,)):
-        raise ValueError("shifted_products: band, weight, shifts and output do not fit")
-    # each block's ROWS weights of one channel and tap side by side (zeros past C_out), read as one vector
-    blocks = packed.reshape(rows // ROWS, C * T, ROWS)
-    full = Cout // ROWS
-    np.copyto(blocks[:full], weight[:full * ROWS].reshape(full, ROWS, C * T).transpose(0, 2, 1))
-    if full < blocks.shape[0]:
-        blocks[full] = 0
-        blocks[full, :, :Cout - full * ROWS] = weight[full * ROWS:].reshape(-1, C * T).T
-    args = (band, blocks, np.ascontiguousarray(shifts, dtype=np.int64), out.dtype.type(0), out, places)
+def shifted_convolution(band, weight, shifts, S, Wp, bias, out, packed, transposed=False):
+    """out[k, co, y, x] = bias[co] + sum over c, t of w[co, c, t] * band[c, (k*S + y)*Wp + x + shifts[t]] for
+    out (N, C_out, Ho, Wo), with w the weight (C_out, C, kh, kw), or with ``transposed`` the flipped transpose of a
+    weight (C, C_out, kh, kw) (the kernel of the transposed convolution), and T = kh*kw tap shifts; ``packed`` is a
+    scratch array of padded_rows(C_out)*C*T elements. The sizes are checked here: the kernel trusts them."""
+    (Cout, Cw), C, T = weight.shape[1::-1] if transposed else weight.shape[:2], band.shape[0], shifts.shape[0]
+    N, Ho, Wo = out.shape[0], out.shape[2], out.shape[3] if out.ndim == 4 else 0
+    if not (band.flags.c_contiguous and out.flags.c_contiguous and weight.flags.c_contiguous and band.ndim == 2
+            and out.ndim == 4 and shifts.ndim == 1 and weight.ndim == 4 and Cw == C and out.shape[1] == Cout
+            and int(np.prod(weight.shape[2:])) == T and T > 0 and out.dtype in (np.float32, np.float64)
+            and band.dtype == out.dtype == weight.dtype == packed.dtype == bias.dtype and bias.shape == (Cout,)
+            and packed.shape == (padded_rows(Cout) * C * T,) and 0 < Wo <= Wp and Ho <= S and shifts.min() >= 0
+            and (N * Ho == 0 or band_reach(N, Ho, Wo, S, Wp, shifts) <= band.shape[1])):
+        raise ValueError("shifted_convolution: band, weight, shifts, bias and output do not fit")
+    if N * Ho == 0:
+        return out
+    parts = max(1, min(get_num_threads(), -(-N * Ho * -(-Wo // LANES) // SEGMENTS)))
+    args = (band, weight.reshape(weight.shape[0], weight.shape[1], T), bool(transposed),
+            packed.reshape(-1, C * T, ROWS), np.ascontiguousarray(shifts, dtype=np.int64), out.dtype.type(0), bias,
+            out.reshape(N, Cout, Ho * Wo), int(S), int(Wp), int(Wo), parts)
     if out.dtype not in _compiled and not config.DISABLE_JIT:  # (NUMBA_DISABLE_JIT: plain Python, nothing to compile)
         _compile(args)
         _compiled.add(out.dtype)
-    return _shifted_products(*args)
+    _shifted_convolution(*args)
+    return out
 
 
 def _compile(args):
     """Compile (or load from the cache) the kernel for these arguments' types: the tile with LLVM's SLP
     vectorizer, the loop around it without (which compiles faster and runs as fast)."""
-    band, blocks, shifts, zero, out, _ = args
-    tile_types = (typeof(band), typeof(blocks[0]), typeof(0), typeof(shifts), typeof(zero), typeof(out),
-                  typeof(0), typeof(0))
+    band, _, _, blocks, shifts, zero, bias, out = args[:8]
+    integer = typeof(0)
+    tile_types = (typeof(band), typeof(blocks[0]), typeof(shifts), typeof(zero), typeof(out), typeof(bias), integer,
+                  typeof(np.empty((ROWS, SEGMENTS * LANES), zero.dtype))) + (integer,) * 4 * SEGMENTS
     with global_compiler_lock:
         saved, config.SLP_VECTORIZE = config.SLP_VECTORIZE, 1
         try:
             _tile.compile(tile_types)
         finally:
             config.SLP_VECTORIZE = saved
-        _shifted_products.compile(tuple(typeof(a) for a in args))
+        _shifted_convolution.compile(tuple(typeof(a) for a in args))

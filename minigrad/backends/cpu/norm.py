@@ -22,7 +22,11 @@ _relu_passes = njit(inline="always")(elements.relu_passes)
 _input_gradient = njit(inline="always")(elements.input_gradient)
 
 
-@njit(parallel=True, cache=True)
+# "reassoc" lets LLVM split a channel's float64 sums into vector lanes added at the end: without it each sum is one
+# chain of dependent additions, 4-5 cycles each (in a small U-Net step, the 18 layers' statistics took 1.2-1.5 ms
+# instead of 4.5-4.9, their gradient sums 2.3-2.5 instead of 7.6-9.6). No flag that assumes finite values: NaN and
+# Inf still reach the sums, in any order.
+@njit(parallel=True, cache=True, fastmath={"reassoc"})
 def _channel_stats(x):
     """Mean and biased variance of every channel of x (N, C, L), in float64; parallel over channels."""
     N, C, L = x.shape
@@ -60,7 +64,7 @@ def _scale_shift(x, scale, shift, relu):
     return out
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, fastmath={"reassoc"})
 def _grad_sums(g, x, mean, scale, shift, relu):
     """Per channel Σg and Σg·(x − mean) in float64; parallel over channels.
 
