@@ -139,25 +139,35 @@ def _tiles(band, blocks, shifts, zero, bias, out, S, Wp, Wo, sums, first, last, 
                 _store(sums, out, b * ROWS, channels, bias, k1, p1, n1, LANES)
 
 
-@njit(parallel=True, cache=True, fastmath={"contract"})
-def _shifted_convolution(band, weight, transposed, blocks, shifts, zero, bias, out, S, Wp, Wo, parts, own_blocks):
+@njit(cache=True)
+def _part(band, weight, transposed, blocks, shifts, zero, bias, out, S, Wp, Wo, part, parts, own_blocks):
+    """Thread ``part``'s share of the work of _shifted_convolution."""
     N, Ho, count = out.shape[0], out.shape[2] // Wo, blocks.shape[0]
     tiles = -(-N * Ho * -(-Wo // LANES) // SEGMENTS)
+    sums = np.empty((ROWS, SEGMENTS * LANES), out.dtype)
+    if own_blocks:  # its blocks one by one, each through all tiles
+        first, last = 0, tiles
+        lowest, highest, step = part * count // parts, (part + 1) * count // parts, 1
+    else:  # its tiles, each through all blocks
+        first, last = part * tiles // parts, (part + 1) * tiles // parts
+        lowest, highest, step = 0, count, count
+    # (one call of _tiles with variables: a literal 0 in a second call compiled it twice)
+    for b in range(lowest, highest, step):
+        if own_blocks:
+            _pack_block(weight, transposed, blocks, b)
+        _tiles(band, blocks, shifts, zero, bias, out, S, Wp, Wo, sums, first, last, b, min(b + step, highest))
+
+
+@njit(parallel=True, cache=True)
+def _shifted_convolution(band, weight, transposed, blocks, shifts, zero, bias, out, S, Wp, Wo, parts, own_blocks):
     # With ``own_blocks`` each thread packs its share of the blocks and runs all tiles through one block before
     # the next, whose weights stay in cache; else every block is packed here, and each thread runs its share of
     # the tiles, each through every block, whose band windows stay in cache.
     if not own_blocks:
-        for b in range(count):
+        for b in range(blocks.shape[0]):
             _pack_block(weight, transposed, blocks, b)
-    for part in prange(parts):  # (one parallel loop: a second one doubled the compile time)
-        sums = np.empty((ROWS, SEGMENTS * LANES), out.dtype)
-        if own_blocks:
-            for b in range(part * count // parts, (part + 1) * count // parts):
-                _pack_block(weight, transposed, blocks, b)
-                _tiles(band, blocks, shifts, zero, bias, out, S, Wp, Wo, sums, 0, tiles, b, b + 1)
-        else:
-            _tiles(band, blocks, shifts, zero, bias, out, S, Wp, Wo, sums, part * tiles // parts,
-                   (part + 1) * tiles // parts, 0, count)
+    for part in prange(parts):
+        _part(band, weight, transposed, blocks, shifts, zero, bias, out, S, Wp, Wo, part, parts, own_blocks)
     return out
 
 
