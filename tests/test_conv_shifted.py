@@ -80,9 +80,9 @@ def test_shifted_and_im2col_paths_agree_in_float64(monkeypatch):
 
 
 def test_unet_sized_convolutions_take_the_shifted_path():
-    """The default thresholds: every U-Net convolution of at least 256 output places (all levels of the small and
-    the full one, 3 input channels included) takes it; smaller images, and fewer output channels than a tile's
-    rows, do not."""
+    """The default thresholds: every U-Net convolution of at least 128 output places (all levels of the small and
+    the full one, and of examples/train_unet.py's, 3 input channels included) takes it; smaller images, and fewer
+    output channels than a tile's rows, do not."""
     def taken(input_shape, cout):
         s = cpu_conv._layout(input_shape, np.empty((cout, input_shape[1], 3, 3)), (1, 1), (1, 1), (1, 1), 1,
                              input_shape[2:])
@@ -91,7 +91,8 @@ def test_unet_sized_convolutions_take_the_shifted_path():
     assert taken((4, 3, 128, 128), 16) and taken((4, 16, 128, 128), 16) and taken((4, 32, 32, 32), 64)
     assert taken((1, 512, 32, 32), 512) and taken((4, 128, 16, 16), 128)
     assert taken((1, 1024, 16, 16), 1024) and taken((4, 256, 8, 8), 256)
-    assert not taken((1, 256, 8, 8), 256) and not taken((4, 16, 128, 128), 3)
+    assert taken((8, 128, 4, 4), 256)
+    assert not taken((2, 256, 4, 4), 256) and not taken((4, 16, 128, 128), 3)
 
 
 def _reference_convolution(band, weight, shifts, S, Wp, bias, out_shape):

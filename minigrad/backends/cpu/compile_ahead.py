@@ -70,8 +70,8 @@ def _stop(process):
 def compile_backward_kernels():
     """Run each backward-pass kernel of a U-Net training step once, on tiny float32 inputs, in the order the step
     needs them: cross-entropy, BatchNorm(+ReLU), the convolutions' weight and input gradients, max pooling, Adam.
-    The flat im2col comes first: the forward pass needs it too, at a bottleneck too small for the shifted kernel
-    (examples/train_unet.py's 4x4 images), some seconds after this process starts."""
+    The flat im2col and col2im come first: they are the slowest to compile, and the first weight gradients need
+    them."""
     from . import conv, loss, norm, optim, pool
     f32 = np.float32
 
@@ -79,6 +79,7 @@ def compile_backward_kernels():
         return np.ones(shape, f32)
     one = (1, 1)
     wide = 40  # channels enough that the 3x3 convolution leaves the direct kernels for the flat layout
+    conv.conv2d_weight_grad(ones(1, wide, 8, 8), ones(1, wide, 8, 8), ones(wide, wide, 3, 3), one, one, one, 1)
     conv.conv_transpose2d(ones(1, wide, 8, 8), ones(wide, wide, 3, 3), one, one, one, 1, (1, wide, 8, 8))
     classes = 3
     x, target = ones(1, classes, 4), np.zeros((1, 4), np.int64)

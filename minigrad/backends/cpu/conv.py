@@ -56,9 +56,10 @@ DIRECT_MIN_PIXELS = 1024
 # places at once, and one tile's ROWS output channels or more. Measured on every U-Net layer, forward and input
 # gradient, shifted against im2col or the direct kernels (ms): 4x256x8x8 to 256 channels (256 places) 1.84 against
 # 2.21, 1x1024x16x16 to 1024 (256) 27.9 against 29.0, 4x128x16x16 to 128 1.76 against 1.99, 1x512x32x32 to 512
-# 23.4 against 25.9; on smaller images too few tiles are left to share out. With fewer channels most of a tile's
-# rows would be zeros.
-SHIFTED_MIN_COLUMNS = 256
+# 23.4 against 25.9; on examples/train_unet.py's 4x4 bottleneck (8x128x4x4 to 256, 128 places) 1.12 against 1.07,
+# where taking it spares the first run compiling im2col before the first step's forward pass ends (1.6 s). Below,
+# too few tiles are left to share out. With fewer channels most of a tile's rows would be zeros.
+SHIFTED_MIN_COLUMNS = 128
 
 _local = threading.local()
 
