@@ -207,7 +207,7 @@ def shifted_convolution(band, weight, shifts, S, Wp, bias, out, packed, transpos
     args = (band, weight.reshape(weight.shape[0], weight.shape[1], T), bool(transposed),
             packed.reshape(-1, C * T, ROWS), np.ascontiguousarray(shifts, dtype=np.int64), out.dtype.type(0), bias,
             out.reshape(N, Cout, Ho * Wo), int(S), int(Wp), int(Wo), parts, own_blocks,
-            np.empty((parts, ROWS, SEGMENTS * LANES), out.dtype))  # each thread's tile stores
+            np.empty((parts, ROWS, SEGMENTS * LANES), out.dtype))  # each thread's scratch for partial tiles
     if out.dtype not in _compiled and not config.DISABLE_JIT:  # (NUMBA_DISABLE_JIT: plain Python, nothing to compile)
         _compile(args)
         _compiled.add(out.dtype)
