@@ -31,7 +31,7 @@ SIGNATURES = textwrap.dedent("""
         minigrad.manual_seed(0)
         model = UNet(3, 6, (16, 32, 64, 128))
         optimizer = minigrad.optim.Adam(model.parameters(), lr=1e-3)
-        x, y = minigrad.randn(2, 3, 32, 32), minigrad.randint(0, 6, (2, 32, 32))
+        x, y = minigrad.randn(8, 3, 64, 64), minigrad.randint(0, 6, (8, 64, 64))  # examples/train_unet.py's step
         loss = F.cross_entropy(model(x), y)
         forward = compiled()
         loss.backward()

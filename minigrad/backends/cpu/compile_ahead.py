@@ -70,8 +70,7 @@ def _stop(process):
 def compile_backward_kernels():
     """Run each backward-pass kernel of a U-Net training step once, on tiny float32 inputs, in the order the step
     needs them: cross-entropy, BatchNorm(+ReLU), the convolutions' weight and input gradients, max pooling, Adam.
-    The flat im2col and col2im come first: they are the slowest to compile, and the first weight gradients need
-    them."""
+    The flat im2col comes first: it is the slowest to compile, and the first weight gradients need it."""
     from . import conv, loss, norm, optim, pool
     f32 = np.float32
 
@@ -80,7 +79,6 @@ def compile_backward_kernels():
     one = (1, 1)
     wide = 40  # channels enough that the 3x3 convolution leaves the direct kernels for the flat layout
     conv.conv2d_weight_grad(ones(1, wide, 8, 8), ones(1, wide, 8, 8), ones(wide, wide, 3, 3), one, one, one, 1)
-    conv.conv_transpose2d(ones(1, wide, 8, 8), ones(wide, wide, 3, 3), one, one, one, 1, (1, wide, 8, 8))
     classes = 3
     x, target = ones(1, classes, 4), np.zeros((1, 4), np.int64)
     lse = np.full((1, 4), np.log(classes), f32)  # the log-sum-exp of x's columns
@@ -89,7 +87,7 @@ def compile_backward_kernels():
     norm.batch_norm_backward(ones(2, 4, 3, 3), ones(2, 4, 3, 3), channels, channels, ones(4), ones(4),
                              True, True, (True, True, True))
     conv.conv2d_weight_grad(ones(1, 4, 8, 8), ones(1, 4, 8, 8), ones(4, 4, 3, 3), one, one, one, 1)
-    two = (2, 2)  # a transposed 2x2 stride-2 convolution's weight gradient: the general im2col
+    two = (2, 2)  # a transposed 2x2 stride-2 convolution's weight gradient: the kernel tiles the image
     conv.conv2d_weight_grad(ones(1, 4, 8, 8), ones(1, 2, 4, 4), ones(2, 4, 2, 2), two, (0, 0), one, 1)
     pool.max_pool2d_backward(ones(1, 1, 2, 2), np.zeros((1, 1, 2, 2), np.int64), (1, 1, 4, 4))
     for size in (4, optim.SERIAL_BELOW):  # a bias (one thread) and a weight (all threads)
