@@ -121,10 +121,14 @@ SIZES = [(8, 2, 3, 8), (5, 1, 3, 8), (19, 2, 2, 13), (16, 3, 1, 5), (3, 1, 1, 1)
 @pytest.mark.parametrize("cout,N,Ho,Wo", SIZES)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("transposed", [False, True])
-def test_shifted_convolution_writes_every_pixel_once(cout, N, Ho, Wo, dtype, transposed):
+@pytest.mark.parametrize("split_tiles", [False, True])
+def test_shifted_convolution_writes_every_pixel_once(monkeypatch, cout, N, Ho, Wo, dtype, transposed, split_tiles):
     """Every output pixel gets its sum plus the bias, and nothing outside the output is written (NaN-filled, the
     output is checked whole); the dtype is kept. ``transposed`` reads a (C, C_out, kh, kw) weight's flipped
-    transpose in place."""
+    transpose in place. ``split_tiles``: the threads split the tiles, as for a large band (else they own whole
+    blocks where the blocks split evenly)."""
+    if split_tiles:
+        monkeypatch.setattr(conv_tile_kernels, "OWN_BLOCKS_MAX_BAND_BYTES", -1)
     rng = np.random.default_rng(cout * 100 + Wo)
     C = 3
     S, Wp, shifts, band = _geometry(N, Ho, Wo, C, dtype, rng)
