@@ -236,12 +236,11 @@ def _gradients(grad_out, x, weight, stride, padding, dilation, groups, input_sha
         return (conv_transpose2d_patches(grad_out, weight, s.input_shape, _workspace) if need_input else None,
                 weight_grad_patches(grad_out, x, weight, _workspace) if need_weight else None)
     if need_input and not need_weight and not nan_weight:
-        as_convolution = _input_grad_as_convolution(s, dtype)
-        if as_convolution == "shifted":  # the same, with the flipped kernel read in place
-            layout = _shifted_layout(_flipped_layout(s), dtype)
+        layout = _input_grad_shifted_layout(s, dtype)
+        if layout is not None:  # C^T grad_out by the shifted products, the flipped kernel read in place
             return conv2d_shifted(grad_out, weight, layout, np.zeros(s.C, dtype), np.empty(s.input_shape, dtype),
                                   _workspace, transposed=True), None
-        if as_convolution and not conv_direct.use_direct(s):
+        if _input_grad_as_convolution(s) and not conv_direct.use_direct(s):
             # C^T grad_out as a convolution: the flipped kernel over grad_out padded by dilation*(k-1) - padding
             return conv2d(grad_out, flipped(weight), None, (1, 1), _flipped_padding(s), (s.dh, s.dw), 1,
                           (s.H, s.W)), None
@@ -330,24 +329,29 @@ def _backward_columns(s, grad_out, x, w, grad_w, need_input):
     return grad_x
 
 
-def _input_grad_as_convolution(s, dtype):
-    """Whether conv2d's input gradient (the transposed convolution) is cheaper as a convolution of the output's
-    gradient with the flipped kernel (stride 1, no groups): "shifted" when that convolution takes the shifted
-    products (no columns at all); True when it has fewer output than input channels, so that its columns have
-    C_out*kh*kw rows instead of col2im's C_in*kh*kw (measured on 4x64x64: 64 -> 32 channels 7.6 ms -> 5.0 ms;
-    128 -> 64 at 32x32 5.0 -> 4.0 ms; with as many channels each way the two tie); else False."""
-    if (s.sh, s.sw, s.groups) != (1, 1, 1) or s.kind == "pointwise" or \
-            not (0 <= s.ph <= s.dh * (s.kh - 1) and 0 <= s.pw <= s.dw * (s.kw - 1)):
-        return False
-    if _shifted_layout(_flipped_layout(s), dtype) is not None:
-        return "shifted"
-    return s.Cout < s.C
+def _flippable(s):
+    """Whether conv2d's input gradient (the transposed convolution) is a stride-1 convolution of the output's
+    gradient with the flipped kernel: stride 1, no groups, a padding the kernel's reach covers."""
+    return (s.sh, s.sw, s.groups) == (1, 1, 1) and s.kind != "pointwise" and \
+        0 <= s.ph <= s.dh * (s.kh - 1) and 0 <= s.pw <= s.dw * (s.kw - 1)
 
 
-def _flipped_layout(s):
-    """The layout of the stride-1 convolution that computes conv2d's input gradient with the flipped kernel."""
-    return _Layout((s.N, s.Cout, s.Ho, s.Wo), (s.C, s.Cout, s.kh, s.kw), (1, 1), _flipped_padding(s), (s.dh, s.dw),
-                   1, (s.H, s.W))
+def _input_grad_shifted_layout(s, dtype):
+    """The ShiftedLayout of the convolution that computes conv2d's input gradient with the flipped kernel, when it
+    takes the shifted products (no columns at all), else None."""
+    if not _flippable(s):
+        return None
+    flipped_layout = _Layout((s.N, s.Cout, s.Ho, s.Wo), (s.C, s.Cout, s.kh, s.kw), (1, 1), _flipped_padding(s),
+                             (s.dh, s.dw), 1, (s.H, s.W))
+    return _shifted_layout(flipped_layout, dtype)
+
+
+def _input_grad_as_convolution(s):
+    """Whether conv2d's input gradient is cheaper through im2col as a convolution of the output's gradient with
+    the flipped kernel: when it has fewer output than input channels, its columns have C_out*kh*kw rows instead
+    of col2im's C_in*kh*kw (measured on 4x64x64: 64 -> 32 channels 7.6 ms -> 5.0 ms; 128 -> 64 at 32x32 5.0 ->
+    4.0 ms; with as many channels each way the two tie)."""
+    return _flippable(s) and s.Cout < s.C
 
 
 def _flipped_padding(s):
