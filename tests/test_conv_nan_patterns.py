@@ -31,6 +31,7 @@ def test_nan_inf_patterns_equal_torch(monkeypatch, cin, cout, size, kwargs, wher
         monkeypatch.setattr(cpu_conv, "SHIFTED_MIN_COLUMNS", 0)
         monkeypatch.setattr(cpu_conv, "ROWS", 1)
         monkeypatch.setattr(conv_direct, "DIRECT_MAX_PAIRS", -1)
+        monkeypatch.setattr(cpu_conv, "WEIGHT_SHIFTED_MIN_CHANNELS", 0)
     rng = np.random.default_rng(0)
     x = rng.standard_normal((2, cin, size, size)).astype(np.float32)
     w = rng.standard_normal((cout, cin, 3, 3)).astype(np.float32)

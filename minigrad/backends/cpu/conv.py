@@ -37,7 +37,7 @@ from .conv_flat_kernels import im2col_flat, col2im_flat
 from .conv_layout_kernels import widen_rows, narrow_rows
 from . import conv_direct
 from .conv_direct import flipped
-from .conv_shifted import ShiftedLayout, conv2d_shifted
+from .conv_shifted import ShiftedLayout, conv2d_shifted, conv2d_weight_grad_shifted
 from .conv_tile_kernels import ROWS
 from .conv_nonfinite import all_finite, add_nonfinite_taps
 from .conv_patches import tiles, conv2d_patches, conv_transpose2d_patches, weight_grad_patches
@@ -60,6 +60,10 @@ DIRECT_MIN_PIXELS = 1024
 # where taking it spares the first run compiling im2col before the first step's forward pass ends (1.6 s). Below,
 # too few tiles are left to share out. With fewer channels most of a tile's rows would be zeros.
 SHIFTED_MIN_COLUMNS = 128
+
+# Weight gradients of stride-1 convolutions with at least this many input channels take the shifted products
+# (conv_weight_tile_kernels). MEASURED
+WEIGHT_SHIFTED_MIN_CHANNELS = 16
 
 _local = threading.local()
 
@@ -246,6 +250,10 @@ def _gradients(grad_out, x, weight, stride, padding, dilation, groups, input_sha
                           (s.H, s.W)), None
         if conv_direct.use_direct(s):
             return conv_direct.direct_input_grad(s, grad_out, weight, _workspace), None
+    if need_weight and not need_input:
+        layout = _weight_grad_shifted_layout(s, dtype)
+        if layout is not None:  # grad_out times the shifted windows of x, tap by tap: no columns
+            return None, conv2d_weight_grad_shifted(x, grad_out, layout, _workspace)
     if need_weight and not need_input and conv_direct.use_direct_weight_grad(s):
         return None, conv_direct.direct_weight_grad(s, grad_out, x, x_finite, _workspace)
     grad_w = _WeightGrad(s, dtype) if need_weight else None
@@ -369,6 +377,17 @@ def _shifted_layout(s, dtype):
     if layout.samples < 1 or layout.computed(layout.samples) < SHIFTED_MIN_COLUMNS or s.Cout < ROWS:
         return None
     return layout
+
+
+def _weight_grad_shifted_layout(s, dtype):
+    """The ShiftedLayout of this convolution when its weight gradient takes the shifted products (stride 1, no
+    groups, a layout that fits, and at least one block of CHANNELS input channels: see WEIGHT_SHIFTED_MIN_CHANNELS),
+    else None."""
+    if (s.sh, s.sw, s.groups) != (1, 1, 1) or s.kind == "pointwise" or s.C < WEIGHT_SHIFTED_MIN_CHANNELS:
+        return None
+    layout = ShiftedLayout(s.input_shape, (s.Cout, s.Cg, s.kh, s.kw), (s.ph, s.pw), (s.dh, s.dw), (s.Ho, s.Wo),
+                           dtype)
+    return layout if layout.samples >= 1 else None
 
 
 def conv2d_bias_grad(grad_out):

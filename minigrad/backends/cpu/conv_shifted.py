@@ -16,6 +16,7 @@ im2col: no columns kh*kw times the input's size are written and read back.
 import numpy as np
 
 from .conv_tile_kernels import LANES, padded_rows, shifted_convolution
+from .conv_weight_tile_kernels import CHANNELS, fill_channel_blocks, shifted_weight_grad
 
 # A chunk's band stays below this size; a larger single sample takes the im2col path.
 SHIFTED_MAX_BYTES = 64 * 2 ** 20
@@ -49,6 +50,11 @@ class ShiftedLayout:
         return (self.top + nk * self.S + self.dh * (self.kh - 1)) * self.Wp + self.left + self.dw * (self.kw - 1) \
             + LANES
 
+    def shifts(self):
+        """Each tap's offset in the band, (i, j) at i*dh*Wp + j*dw."""
+        return np.array([i * self.dh * self.Wp + j * self.dw for i in range(self.kh) for j in range(self.kw)],
+                        dtype=np.int64)
+
     def computed(self, nk):
         """How many output places are computed for nk samples: each row in whole segments of LANES pixels."""
         return nk * self.Ho * -(-self.Wo // LANES) * LANES
@@ -76,9 +82,26 @@ def conv2d_shifted(x, weight, layout, bias, out, workspace, transposed=False):
     if s.samples < 1 or tuple(x.shape) != (s.N, s.C, s.H, s.W) or tuple(out.shape) != (s.N, s.Cout, s.Ho, s.Wo):
         raise ValueError("conv2d_shifted: the layout does not fit these arrays")
     packed = workspace("shifted_weights", (padded_rows(s.Cout) * s.C * s.kh * s.kw,), x.dtype)
-    shifts = np.array([i * s.dh * s.Wp + j * s.dw for i in range(s.kh) for j in range(s.kw)], dtype=np.int64)
+    shifts = s.shifts()
     for n0 in range(0, s.N, s.samples):
         nk = min(s.samples, s.N - n0)
         band = s.fill_band(x, n0, nk, workspace("shifted_band", (s.C, s.band_length(nk)), x.dtype))
         shifted_convolution(band, weight, shifts, s.S, s.Wp, bias, out[n0:n0 + nk], packed, transposed)
     return out
+
+
+def conv2d_weight_grad_shifted(x, grad_out, layout, workspace):
+    """The (C_out, C, kh, kw) weight gradient of the stride-1 convolution of x (as ``torch.conv2d`` with groups=1)
+    whose output gradient is grad_out: for each tap, grad_out times the band's shifted window, summed by
+    ``conv_weight_tile_kernels.shifted_weight_grad`` over ``layout.samples`` samples at a time."""
+    s = layout
+    if s.samples < 1 or tuple(x.shape) != (s.N, s.C, s.H, s.W) or tuple(grad_out.shape) != (s.N, s.Cout, s.Ho, s.Wo):
+        raise ValueError("conv2d_weight_grad_shifted: the layout does not fit these arrays")
+    shifts = s.shifts()
+    grad_w = np.empty((s.Cout, s.C, s.kh * s.kw), x.dtype)
+    for n0 in range(0, s.N, s.samples):
+        nk = min(s.samples, s.N - n0)
+        blocks = workspace("shifted_blocks", (-(-s.C // CHANNELS), s.band_length(nk), CHANNELS), x.dtype)
+        fill_channel_blocks(x[n0:n0 + nk], s.top, s.left, s.S, s.Wp, blocks)
+        shifted_weight_grad(blocks, grad_out[n0:n0 + nk], shifts, s.S, s.Wp, grad_w, accumulate=n0 > 0)
+    return grad_w.reshape(s.Cout, s.C, s.kh, s.kw)

@@ -215,17 +215,24 @@ def shifted_convolution(band, weight, shifts, S, Wp, bias, out, packed, transpos
     return out
 
 
+def compile_vectorized(tile, types):
+    """Compile (or load from the cache) a tile for these argument types with LLVM's SLP vectorizer, which packs
+    its scalar sums into vectors; Numba's setting is restored after. The loops around a tile compile without it
+    (faster, and they run as fast)."""
+    with global_compiler_lock:
+        saved, config.SLP_VECTORIZE = config.SLP_VECTORIZE, 1
+        try:
+            tile.compile(types)
+        finally:
+            config.SLP_VECTORIZE = saved
+
+
 def _compile(args):
-    """Compile (or load from the cache) the kernel for these arguments' types: the tile with LLVM's SLP
-    vectorizer, the loop around it without (which compiles faster and runs as fast)."""
+    """Compile (or load from the cache) the kernel for these arguments' types, its tile vectorized."""
     band, _, _, blocks, shifts, zero, bias, out = args[:8]
     integer = typeof(0)
     tile_types = (typeof(band), typeof(blocks[0]), typeof(shifts), typeof(zero), typeof(out), typeof(bias), integer,
                   typeof(np.empty((ROWS, SEGMENTS * LANES), zero.dtype))) + (integer,) * 4 * SEGMENTS
     with global_compiler_lock:
-        saved, config.SLP_VECTORIZE = config.SLP_VECTORIZE, 1
-        try:
-            _tile.compile(tile_types)
-        finally:
-            config.SLP_VECTORIZE = saved
+        compile_vectorized(_tile, tile_types)
         _shifted_convolution.compile(tuple(typeof(a) for a in args))
