@@ -34,7 +34,8 @@ CASES = [(3, 17, 9, 9, 11, (3, 3), dict(padding=1)), (2, 16, 16, 10, 8, (3, 3), 
          (2, 5, 4, 9, 10, (3, 3), dict(padding=2)), (1, 6, 5, 12, 7, (3, 2), dict(padding="same")),
          (2, 20, 3, 11, 13, (3, 3), dict(padding=2, dilation=2)), (2, 3, 2, 8, 9, (5, 3), dict(padding=(2, 1))),
          (3, 2, 4, 7, 6, (2, 2), dict(padding=(1, 0))), (1, 1, 1, 1, 1, (3, 3), dict(padding=1)),
-         (2, 33, 8, 4, 4, (1, 3), dict(padding=(0, 1)))]
+         (2, 33, 8, 4, 4, (1, 3), dict(padding=(0, 1))), (2, 4, 3, 11, 13, (3, 3), dict(padding=2, dilation=2)),
+         (2, 3, 16, 12, 10, (3, 3), dict(padding=1))]
 
 
 @pytest.mark.parametrize("batch,cin,cout,h,w,kernel,kwargs", CASES, ids=[str(c) for c in CASES])
@@ -171,11 +172,29 @@ def test_kernel_leaves_numba_settings_as_they_were(monkeypatch):
 
 def test_unet_weight_gradients_take_the_shifted_path():
     """The default threshold: every U-Net 3x3 convolution with 16 input channels or more (small, full and
-    examples/train_unet.py's levels, the 4x4 bottleneck too); not the first, with 3."""
+    examples/train_unet.py's levels, the 4x4 bottleneck too), and the first, with 3, its column taps folded into
+    the lanes; not 6 to 15 channels, too many to fold (the direct kernel or im2col)."""
     def taken(input_shape, cout):
         s = cpu_conv._layout(input_shape, np.empty((cout, input_shape[1], 3, 3)), (1, 1), (1, 1), (1, 1), 1,
                              input_shape[2:])
         return cpu_conv._weight_grad_shifted_layout(s, np.float32) is not None
     assert taken((4, 16, 128, 128), 16) and taken((4, 256, 8, 8), 256) and taken((1, 1024, 16, 16), 512)
     assert taken((8, 128, 4, 4), 256) and taken((1, 64, 256, 256), 64) and taken((8, 32, 16, 16), 16)
-    assert not taken((4, 3, 128, 128), 16) and not taken((8, 15, 64, 64), 16)
+    assert taken((4, 3, 128, 128), 16) and taken((8, 3, 64, 64), 16) and taken((1, 3, 256, 256), 64)
+    assert not taken((8, 15, 64, 64), 16) and not taken((8, 6, 64, 64), 16)
+
+
+@pytest.mark.parametrize("cin", [3, 20])  # folded column taps, and whole blocks
+def test_a_batch_split_in_two_sums_as_the_whole(cin):
+    """Each sample's sums are added in float64: the gradients of two halves of a batch, added in float32 (as two
+    processes' all-reduce does), equal the whole batch's to float32's rounding of those two additions."""
+    rng = np.random.default_rng(7)
+    x, grad_out = rng.standard_normal((6, cin, 12, 12)).astype(np.float32), \
+        rng.standard_normal((6, 8, 12, 12)).astype(np.float32)
+    w = np.zeros((8, cin, 3, 3), np.float32)
+
+    def weight_grad(part):
+        return cpu_conv.conv2d_weight_grad(x[part], grad_out[part], w, (1, 1), (1, 1), (1, 1), 1)
+    halves = weight_grad(slice(0, 3)), weight_grad(slice(3, 6))
+    ulp = np.finfo(np.float32).eps * np.maximum(np.abs(halves[0]), np.abs(halves[1]))
+    assert np.all(np.abs(weight_grad(slice(0, 6)) - (halves[0] + halves[1])) <= 2 * ulp)

@@ -37,8 +37,11 @@ def weights(path):
 
 
 def test_two_processes_train_as_one_with_the_global_batch(tmp_path):
-    one = train(1, tmp_path / "one", "--epochs", "2")
-    two = train(2, tmp_path / "two", "--epochs", "2")
+    """SGD: its steps are linear in the gradients, which the two runs sum in another order (each process its half
+    of the batch, then the all-reduce), to float32's rounding. Adam divides by sqrt(v): where a gradient is near 0
+    that rounding becomes a step's size (measured after 2 epochs: SGD's weights 6e-8 apart, Adam's 1.5e-5)."""
+    one = train(1, tmp_path / "one", "--epochs", "2", "--optimizer", "sgd")
+    two = train(2, tmp_path / "two", "--epochs", "2", "--optimizer", "sgd")
     assert "2 processes" in two.stdout and two.stdout.count("epoch 2:") == 1  # rank 0 alone prints
     assert "2 processes" not in one.stdout
     ours, reference = records(tmp_path / "two"), records(tmp_path / "one")
@@ -49,7 +52,7 @@ def test_two_processes_train_as_one_with_the_global_batch(tmp_path):
     first, second = weights(tmp_path / "two" / "checkpoint.npz"), weights(tmp_path / "one" / "checkpoint.npz")
     assert first.keys() == second.keys() and not any("module." in k for k in first)
     for key in first:
-        np.testing.assert_allclose(first[key], second[key], rtol=1e-4, atol=1e-5, err_msg=key)
+        np.testing.assert_allclose(first[key], second[key], rtol=1e-5, atol=1e-6, err_msg=key)
     assert (tmp_path / "two" / "predictions.png").exists()
 
 

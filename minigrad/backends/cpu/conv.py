@@ -37,7 +37,7 @@ from .conv_flat_kernels import im2col_flat, col2im_flat
 from .conv_layout_kernels import widen_rows, narrow_rows
 from . import conv_direct
 from .conv_direct import flipped
-from .conv_shifted import ShiftedLayout, conv2d_shifted, conv2d_weight_grad_shifted
+from .conv_shifted import ShiftedLayout, conv2d_shifted, conv2d_weight_grad_shifted, folds
 from .conv_tile_kernels import ROWS
 from .conv_nonfinite import all_finite, add_nonfinite_taps
 from .conv_patches import tiles, conv2d_patches, conv_transpose2d_patches, weight_grad_patches
@@ -383,7 +383,8 @@ def _weight_grad_shifted_layout(s, dtype):
     """The ShiftedLayout of this convolution when its weight gradient takes the shifted products (stride 1, no
     groups, a layout that fits, and at least one block of CHANNELS input channels: see WEIGHT_SHIFTED_MIN_CHANNELS),
     else None."""
-    if (s.sh, s.sw, s.groups) != (1, 1, 1) or s.kind == "pointwise" or s.C < WEIGHT_SHIFTED_MIN_CHANNELS:
+    if (s.sh, s.sw, s.groups) != (1, 1, 1) or s.kind == "pointwise" or \
+            (s.C < WEIGHT_SHIFTED_MIN_CHANNELS and not folds(s.C, s.kw)):
         return None
     layout = ShiftedLayout(s.input_shape, (s.Cout, s.Cg, s.kh, s.kw), (s.ph, s.pw), (s.dh, s.dw), (s.Ho, s.Wo),
                            dtype)

@@ -93,15 +93,28 @@ def conv2d_shifted(x, weight, layout, bias, out, workspace, transposed=False):
 def conv2d_weight_grad_shifted(x, grad_out, layout, workspace):
     """The (C_out, C, kh, kw) weight gradient of the stride-1 convolution of x (as ``torch.conv2d`` with groups=1)
     whose output gradient is grad_out: for each tap, grad_out times the band's shifted window, summed by
-    ``conv_weight_tile_kernels.shifted_weight_grad`` over ``layout.samples`` samples at a time."""
+    ``conv_weight_tile_kernels.shifted_weight_grad`` over ``layout.samples`` samples at a time.
+
+    With few input channels (``folds``) a block's CHANNELS lanes hold the kw column taps of each channel instead
+    (lane c*kw + j: channel c moved j*dw to the left), and the kernel runs over the kh row taps only: the first
+    layer of a U-Net (3 channels, 3x3) fills 9 of 16 lanes, not 3, and sums 3 taps, not 9."""
     s = layout
     if s.samples < 1 or tuple(x.shape) != (s.N, s.C, s.H, s.W) or tuple(grad_out.shape) != (s.N, s.Cout, s.Ho, s.Wo):
         raise ValueError("conv2d_weight_grad_shifted: the layout does not fit these arrays")
-    shifts = s.shifts()
-    grad_w = np.empty((s.Cout, s.C, s.kh * s.kw), x.dtype)
+    folded = folds(s.C, s.kw)
+    lanes, shifts = (s.C * s.kw, s.shifts()[::s.kw]) if folded else (s.C, s.shifts())
+    grad_w = np.empty((s.Cout, lanes, len(shifts)), x.dtype)
     for n0 in range(0, s.N, s.samples):
         nk = min(s.samples, s.N - n0)
-        blocks = workspace("shifted_blocks", (-(-s.C // CHANNELS), s.band_length(nk), CHANNELS), x.dtype)
-        fill_channel_blocks(x[n0:n0 + nk], s.top, s.left, s.S, s.Wp, blocks)
+        blocks = workspace("shifted_blocks", (-(-lanes // CHANNELS), s.band_length(nk), CHANNELS), x.dtype)
+        fill_channel_blocks(x[n0:n0 + nk], s.top, s.left, s.S, s.Wp, blocks, *((s.kw, s.dw) if folded else ()))
         shifted_weight_grad(blocks, grad_out[n0:n0 + nk], shifts, s.S, s.Wp, grad_w, accumulate=n0 > 0)
+    if folded:  # (C_out, C, kw, kh) -> (C_out, C, kh, kw)
+        return np.ascontiguousarray(grad_w.reshape(s.Cout, s.C, s.kw, s.kh).transpose(0, 1, 3, 2))
     return grad_w.reshape(s.Cout, s.C, s.kh, s.kw)
+
+
+def folds(C, kw):
+    """Whether the weight gradient puts each channel's kw column taps in the lanes of one block (see above)."""
+    return 1 < C * kw <= CHANNELS and kw > 1
+

@@ -1,71 +1,13 @@
-"""CPU kernels: the fused softmax cross-entropy over (N, C, S) logits, and one-hot encoding."""
+"""CPU: the softmax cross-entropy over (N, C, S) logits, and one-hot encoding (numpy)."""
 import numpy as np
-from numba import njit
 
 from .. import checks
 
 __all__ = ["cross_entropy_forward", "cross_entropy_backward", "one_hot", "check_class_targets"]
 
 
-# One thread: a loss over (N, C, S) logits is a small part of a step, and a parallel loop doubles the compile
-# time of a first run.
-@njit(cache=True)
-def _ce_forward_kernel(x, target, weight, ignore_index, keep, spread, loss, lse, target_weight):
-    n_batch, n_class, n_pix = x.shape
-    for flat in range(n_batch * n_pix):
-        n = flat // n_pix
-        s = flat - n * n_pix
-        t = target[n, s]
-        peak = x[n, 0, s]
-        for c in range(1, n_class):
-            if x[n, c, s] > peak:
-                peak = x[n, c, s]
-        total = np.float32(0.0)
-        for c in range(n_class):
-            total += np.exp(x[n, c, s] - peak)
-        log_norm = peak + np.log(total)
-        lse[n, s] = log_norm
-        if t == ignore_index:
-            loss[n, s] = np.float32(0.0)
-            target_weight[n, s] = np.float32(0.0)
-            continue
-        wt = weight[t]
-        value = keep * wt * (log_norm - x[n, t, s])
-        if spread > 0:
-            smooth = np.float32(0.0)
-            for c in range(n_class):
-                smooth += weight[c] * (log_norm - x[n, c, s])
-            value += spread * smooth
-        loss[n, s] = value
-        target_weight[n, s] = wt
-
-
-@njit(cache=True)
-def _ce_backward_kernel(x, target, weight, ignore_index, keep, spread, lse, scale, grad):
-    n_batch, n_class, n_pix = x.shape
-    weight_sum = np.float32(0.0)
-    for c in range(n_class):
-        weight_sum += weight[c]
-    for flat in range(n_batch * n_pix):
-        n = flat // n_pix
-        s = flat - n * n_pix
-        t = target[n, s]
-        if t == ignore_index:
-            for c in range(n_class):
-                grad[n, c, s] = np.float32(0.0)
-            continue
-        g = scale[n, s]
-        wt = weight[t]
-        for c in range(n_class):
-            p = np.exp(x[n, c, s] - lse[n, s])
-            d = keep * wt * p + spread * (weight_sum * p - weight[c])
-            if c == t:
-                d -= keep * wt
-            grad[n, c, s] = g * d
-
-
 def _check_ce(op, x, target, weight, ignore_index):
-    """The kernels index weight and the logits' class axis with the targets: check all of them first."""
+    """Weight and the logits' class axis are indexed with the targets: check all of them first."""
     checks.ndim_is(op, "logits", x, 3)
     checks.shape_is(op, "target", target, (x.shape[0], x.shape[2]))
     checks.size_is(op, "weight", weight, x.shape[1])
@@ -86,29 +28,60 @@ def _smoothing_factors(smoothing, n_class, dtype):
 
 
 def cross_entropy_forward(x, target, weight, ignore_index, smoothing):
-    """Per-pixel loss, log-sum-exp and target weight for logits (N, C, S) and targets (N, S)."""
+    """Per-pixel loss, log-sum-exp and target weight for logits (N, C, S) and targets (N, S), as PyTorch's
+    cross_entropy with class weights, ignore_index and label smoothing before its reduction."""
     _check_ce("cross_entropy_forward", x, target, weight, ignore_index)
-    n, _, s = x.shape
-    loss = np.empty((n, s), x.dtype)
-    lse = np.empty((n, s), x.dtype)
-    target_weight = np.empty((n, s), x.dtype)
-    _ce_forward_kernel(np.ascontiguousarray(x), np.ascontiguousarray(target, dtype=np.int64),
-                       weight.astype(x.dtype), np.int64(ignore_index),
-                       *_smoothing_factors(smoothing, x.shape[1], x.dtype), loss, lse, target_weight)
+    x = np.ascontiguousarray(x)
+    ignored, classes, places = _targets(x.shape, target, ignore_index)
+    keep, spread = _smoothing_factors(smoothing, x.shape[1], x.dtype)
+    weight = weight.astype(x.dtype)
+    # numpy's vectorized exp and log: Numba's loops call libm's scalar ones, 5.6 against 1.6 ms (forward and
+    # backward) for 4x6x128x128 logits, and a parallel loop doubled the first run's compile time.
+    peak = x.max(axis=1)
+    shifted = x - peak[:, None]
+    np.exp(shifted, out=shifted)
+    lse = peak + np.log(shifted.sum(axis=1))  # (the classes summed one after another, in the logits' dtype)
+    target_weight = np.where(ignored, x.dtype.type(0), weight[classes])
+    loss = keep * target_weight * (lse - np.take(x, places))
+    if spread > 0:
+        loss += spread * (weight[:, None] * (lse[:, None] - x)).sum(axis=1)
+    if ignored.any():
+        loss[ignored] = 0
     return loss, lse, target_weight
 
 
 def cross_entropy_backward(x, target, weight, ignore_index, smoothing, lse, scale):
-    """d(loss)/d(logits) given the per-pixel upstream gradient ``scale`` (N, S)."""
+    """d(loss)/d(logits) given the per-pixel upstream gradient ``scale`` (N, S): scale * (weight[t] * (softmax -
+    one_hot(t)) with label smoothing), zero at ignored pixels, as PyTorch's."""
     _check_ce("cross_entropy_backward", x, target, weight, ignore_index)
     checks.shape_is("cross_entropy_backward", "lse", lse, (x.shape[0], x.shape[2]))
     checks.shape_is("cross_entropy_backward", "scale", scale, (x.shape[0], x.shape[2]))
-    grad = np.empty(x.shape, x.dtype)
-    _ce_backward_kernel(np.ascontiguousarray(x), np.ascontiguousarray(target, dtype=np.int64),
-                        weight.astype(x.dtype), np.int64(ignore_index),
-                        *_smoothing_factors(smoothing, x.shape[1], x.dtype), lse,
-                        np.ascontiguousarray(scale, dtype=x.dtype), grad)
+    x = np.ascontiguousarray(x)
+    ignored, classes, places = _targets(x.shape, target, ignore_index)
+    keep, spread = _smoothing_factors(smoothing, x.shape[1], x.dtype)
+    weight = weight.astype(x.dtype)
+    kept = (keep * np.where(ignored, x.dtype.type(0), weight[classes]))[:, None]
+    p = x - np.asarray(lse, dtype=x.dtype)[:, None]
+    np.exp(p, out=p)  # the softmax
+    grad = kept * p
+    if spread > 0:
+        grad += spread * (weight.sum() * p - weight[:, None])
+    np.put(grad, places, np.take(grad, places) - kept[:, 0])  # minus one-hot(t), weighted
+    grad *= np.asarray(scale, dtype=x.dtype)[:, None]
+    if ignored.any():
+        grad[np.broadcast_to(ignored[:, None], grad.shape)] = 0  # (zeros even where a logit is inf or NaN)
     return grad
+
+
+def _targets(shape, target, ignore_index):
+    """Which pixels are ignored, their classes (an ignored one's replaced by 0, so that it indexes in bounds; its
+    results are zeroed), and each pixel's target logit's place in the flat (N, C, S) logits (np.take: 2x faster
+    than np.take_along_axis)."""
+    N, C, S = shape
+    target = np.asarray(target, dtype=np.int64)
+    ignored = target == ignore_index
+    classes = np.where(ignored, 0, target)
+    return ignored, classes, (np.arange(N)[:, None] * C + classes) * S + np.arange(S)
 
 
 def one_hot(target, num_classes, dtype):
