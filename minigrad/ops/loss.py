@@ -1,4 +1,4 @@
-"""Losses, as ``torch.nn.functional``: cross_entropy (one fused kernel), nll_loss, BCE (on probabilities and on
+"""Losses, as ``torch.nn.functional``: cross_entropy (one log-sum-exp pass per direction), nll_loss, BCE (on probabilities and on
 logits), MSE, L1, smooth L1, Huber, Dice."""
 import numpy as np
 

@@ -20,11 +20,11 @@ convolution's output), and ``conv2d_weight_grad`` gives grad_out_cols @ cols.T, 
 weight that C is made of. They share one implementation of the backward products (``_gradients``).
 
 Stride-1 convolutions on large enough images sum kh*kw products over shifted windows of one padded buffer, in
-one register-blocked Numba kernel (conv_shifted, conv_tile_kernels): no columns. Smaller 3x3 ones with few
-channels, where im2col's GEMMs are too skinny to run fast, take the direct kernels of conv_direct_kernels
-(``conv_direct.use_direct``), also without columns, and so do the weight gradients of 3x3 convolutions of up to
-128x64 channels. A kernel that tiles the image (stride = kernel size, as the U-Net's transposed convolutions)
-takes conv_patches.
+one register-blocked Numba kernel (conv_shifted, conv_tile_kernels): no columns. Their weight gradients, with 16
+input channels or more, or few enough to fold a row of taps into one vector, take a second one
+(conv_weight_tile_kernels). Smaller 3x3 ones with few channels, where im2col's GEMMs are too skinny to run fast,
+take the direct kernels of conv_direct_kernels (``conv_direct.use_direct``), also without columns. A kernel that
+tiles the image (stride = kernel size, as the U-Net's transposed convolutions) takes conv_patches.
 """
 import threading
 
@@ -61,8 +61,12 @@ DIRECT_MIN_PIXELS = 1024
 # too few tiles are left to share out. With fewer channels most of a tile's rows would be zeros.
 SHIFTED_MIN_COLUMNS = 128
 
-# Weight gradients of stride-1 convolutions with at least this many input channels take the shifted products
-# (conv_weight_tile_kernels). MEASURED
+# Weight gradients of stride-1 convolutions with at least this many input channels (one block of the kernel's
+# lanes) take the shifted products (conv_weight_tile_kernels), as do those with few enough to fold (3 channels of
+# a 3x3 kernel: 9 lanes). Measured against the paths they replaced, in one process alternated with PyTorch's
+# (ms): 4x16x128x128 to 16 channels 2.14 against the direct kernel's 2.49 (PyTorch 2.24), 4x64x32x32 to 64 1.62
+# against 2.00 (1.73), 4x256x16x16 to 128 3.06 against im2col's 4.80 (3.17); the small U-Net's 14 shapes 26.8
+# against 34.2 (27.6), the full one's 373 against 443 (425).
 WEIGHT_SHIFTED_MIN_CHANNELS = 16
 
 _local = threading.local()

@@ -1,7 +1,8 @@
 """When and how the direct 3x3 kernels (conv_direct_kernels) compute a convolution and its gradients.
 
 They need no columns: they suit few channels, where im2col's GEMMs are too skinny to run fast. The weight
-gradient's kernel also serves more channels on large images (``use_direct_weight_grad``).
+gradient's kernel also serves more channels on large images (``use_direct_weight_grad``), where conv.py does not
+take the shifted weight gradient first (6 to 15 input channels, or when the tests switch it off).
 """
 import numpy as np
 
