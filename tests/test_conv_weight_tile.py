@@ -87,9 +87,12 @@ def _kernel_arguments(C=18, Cout=9, N=2, H=5, W=6, dtype=np.float32):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("C,Cout", [(18, 9), (16, 8), (3, 1), (40, 17)])
-def test_kernel_writes_every_element_once_and_accumulates(dtype, C, Cout):
+@pytest.mark.parametrize("threads", [1, 2, 5])
+def test_kernel_writes_every_element_once_and_accumulates(monkeypatch, dtype, C, Cout, threads):
     """The NaN-filled blocks and output are overwritten everywhere (borders and unused lanes with zeros); the
-    output holds the gradient, and with ``accumulate`` twice it."""
+    output holds the gradient, and with ``accumulate`` twice it. With more threads than block pairs (one pair for
+    16 channels to 8, or fewer), their taps are split among the threads."""
+    monkeypatch.setattr(kernels, "get_num_threads", lambda: threads)
     x, grad, blocks, shifts, S, Wp, out = _kernel_arguments(C, Cout, dtype=dtype)
     assert not np.isnan(blocks).any() and np.all(blocks[-1, :, C - 16 * (blocks.shape[0] - 1):] == 0)
     kernels.shifted_weight_grad(blocks, grad, shifts, S, Wp, out)
