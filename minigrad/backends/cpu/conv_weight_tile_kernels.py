@@ -104,33 +104,28 @@ def fill_channel_blocks(x, top, left, S, Wp, blocks, fold=1, step=1):
 
 
 @njit(parallel=True, cache=True)
-def _shifted_weight_grad(blocks, grad, shifts, Ho, Wo, S, Wp, chunk_rows, groups, accumulate, zero, sums, totals,
-                         out):
-    # A job is one (output block, input block) pair and a group of its taps; each thread owns a range of jobs, so no
-    # two threads write one element of out. A job runs all its taps over one chunk of rows before the next chunk,
-    # while the chunk's band block and grad rows are in cache (tap after tap over all rows, 1x64x256x256's read
-    # them from memory 9 times: its weight gradient took 1.3x longer in a training step than alone).
+def _shifted_weight_grad(blocks, grad, shifts, Ho, Wo, S, Wp, chunk_rows, accumulate, zero, sums, totals, out):
+    # Each thread owns a range of (output block, input block, tap) jobs, ordered so that consecutive jobs share a
+    # band block and grad's rows (read from cache); no two threads write one element of out.
     Cout, C, T = out.shape
-    pairs = -(-Cout // ROWS) * blocks.shape[0]
-    jobs, parts = pairs * groups, sums.shape[0]
+    inner = blocks.shape[0] * T
+    jobs = -(-Cout // ROWS) * inner
+    parts = sums.shape[0]
     for part in prange(parts):
         own, total = sums[part], totals[part]
         for job in range(part * jobs // parts, (part + 1) * jobs // parts):
-            pair, group = divmod(job, groups)
-            b, j = divmod(pair, blocks.shape[0])
-            first, last = group * T // groups, (group + 1) * T // groups
-            total[first:last] = 0
+            b, rest = divmod(job, inner)
+            j, t = divmod(rest, T)
+            total[:, :] = 0
             for k in range(grad.shape[0]):  # each sample's own sums (so that N processes add what one does)
                 for r0 in range(k * Ho, k * Ho + Ho, chunk_rows):
-                    r1 = min(r0 + chunk_rows, k * Ho + Ho)
-                    for t in range(first, last):
-                        _tile(blocks[j], grad, b * ROWS, shifts[t], Ho, Wo, S, Wp, r0, r1, zero, own)
-                        total[t] += own
-            for t in range(first, last):
-                for m in range(min(ROWS, Cout - b * ROWS)):
-                    for v in range(min(CHANNELS, C - j * CHANNELS)):
-                        o = out[b * ROWS + m, j * CHANNELS + v]
-                        o[t] = o[t] + total[t, m, v] if accumulate else total[t, m, v]
+                    _tile(blocks[j], grad, b * ROWS, shifts[t], Ho, Wo, S, Wp, r0, min(r0 + chunk_rows, k * Ho + Ho),
+                          zero, own)
+                    total += own
+            for m in range(min(ROWS, Cout - b * ROWS)):
+                for v in range(min(CHANNELS, C - j * CHANNELS)):
+                    o = out[b * ROWS + m, j * CHANNELS + v]
+                    o[t] = o[t] + total[m, v] if accumulate else total[m, v]
     return out
 
 
@@ -154,15 +149,13 @@ def shifted_weight_grad(blocks, grad, shifts, S, Wp, out, accumulate=False):
         if not accumulate:
             out[...] = 0
         return out
-    pairs = -(-Cout // ROWS) * blocks.shape[0]
-    parts = max(1, min(get_num_threads(), pairs * T))
-    groups = min(T, -(-parts // pairs))  # taps split among jobs only when there are fewer block pairs than threads
+    parts = max(1, min(get_num_threads(), -(-Cout // ROWS) * blocks.shape[0] * T))
     args = (blocks, grad.reshape(N, Cout, Ho * Wo), np.ascontiguousarray(shifts, dtype=np.int64), int(Ho), int(Wo),
-            int(S), int(Wp), max(1, CHUNK_PIXELS // Wo), groups, bool(accumulate), out.dtype.type(0),
-            np.empty((parts, ROWS, CHANNELS), out.dtype), np.empty((parts, T, ROWS, CHANNELS)), out)
+            int(S), int(Wp), max(1, CHUNK_PIXELS // Wo), bool(accumulate), out.dtype.type(0),
+            np.empty((parts, ROWS, CHANNELS), out.dtype), np.empty((parts, ROWS, CHANNELS)), out)
     if out.dtype not in _compiled and not config.DISABLE_JIT:
         integer = typeof(0)
         compile_vectorized(_tile, (typeof(blocks[0]), typeof(args[1]), integer, typeof(args[2][0])) + (integer,) * 6
-                           + (typeof(args[10]), typeof(args[11][0])))
+                           + (typeof(args[9]), typeof(args[10][0])))
         _compiled.add(out.dtype)
     return _shifted_weight_grad(*args)
