@@ -96,3 +96,12 @@ def recorded(monkeypatch, owner, name):
     rule = getattr(owner, name)
     monkeypatch.setattr(owner, name, lambda *args: decisions.append(rule(*args)) or decisions[-1])
     return decisions
+
+
+def conv3x3_taken(rule, input_shape, cout):
+    """Whether the CPU backend's path rule ``rule`` (conv.py's ``_shifted_layout`` or ``_weight_grad_shifted_layout``)
+    takes the float32 3x3, stride-1, padding-1 convolution of an input of ``input_shape`` to ``cout`` channels."""
+    from minigrad.backends.cpu import conv as cpu_conv
+    s = cpu_conv._layout(input_shape, np.empty((cout, input_shape[1], 3, 3)), (1, 1), (1, 1), (1, 1), 1,
+                         input_shape[2:])
+    return rule(s, np.float32) is not None

@@ -13,7 +13,7 @@ import torch
 
 import minigrad
 import minigrad.nn.functional as F
-from helpers import compare, output_and_gradients, recorded
+from helpers import compare, conv3x3_taken, output_and_gradients, recorded
 from minigrad.backends.cpu import conv as cpu_conv
 from minigrad.backends.cpu import conv_direct
 from minigrad.backends.cpu import conv_shifted
@@ -84,9 +84,7 @@ def test_unet_sized_convolutions_take_the_shifted_path():
     the full one, and of examples/train_unet.py's, 3 input channels included) takes it; smaller images, and fewer
     output channels than a tile's rows, do not."""
     def taken(input_shape, cout):
-        s = cpu_conv._layout(input_shape, np.empty((cout, input_shape[1], 3, 3)), (1, 1), (1, 1), (1, 1), 1,
-                             input_shape[2:])
-        return cpu_conv._shifted_layout(s, np.float32) is not None
+        return conv3x3_taken(cpu_conv._shifted_layout, input_shape, cout)
     assert taken((1, 64, 256, 256), 64) and taken((4, 64, 64, 64), 32) and taken((4, 64, 32, 32), 64)
     assert taken((4, 3, 128, 128), 16) and taken((4, 16, 128, 128), 16) and taken((4, 32, 32, 32), 64)
     assert taken((1, 512, 32, 32), 512) and taken((4, 128, 16, 16), 128)

@@ -14,7 +14,7 @@ import torch
 
 import minigrad
 import minigrad.nn.functional as F
-from helpers import compare, recorded
+from helpers import compare, conv3x3_taken, recorded
 from minigrad.backends.cpu import conv as cpu_conv
 from minigrad.backends.cpu import conv_shifted
 from minigrad.backends.cpu import conv_weight_tile_kernels as kernels
@@ -178,9 +178,7 @@ def test_unet_weight_gradients_take_the_shifted_path():
     examples/train_unet.py's levels, the 4x4 bottleneck too), and the first, with 3, its column taps folded into
     the lanes; not 6 to 15 channels, too many to fold (the direct kernel or im2col)."""
     def taken(input_shape, cout):
-        s = cpu_conv._layout(input_shape, np.empty((cout, input_shape[1], 3, 3)), (1, 1), (1, 1), (1, 1), 1,
-                             input_shape[2:])
-        return cpu_conv._weight_grad_shifted_layout(s, np.float32) is not None
+        return conv3x3_taken(cpu_conv._weight_grad_shifted_layout, input_shape, cout)
     assert taken((4, 16, 128, 128), 16) and taken((4, 256, 8, 8), 256) and taken((1, 1024, 16, 16), 512)
     assert taken((8, 128, 4, 4), 256) and taken((1, 64, 256, 256), 64) and taken((8, 32, 16, 16), 16)
     assert taken((4, 3, 128, 128), 16) and taken((8, 3, 64, 64), 16) and taken((1, 3, 256, 256), 64)
