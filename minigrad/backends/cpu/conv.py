@@ -373,28 +373,32 @@ def _flipped_padding(s):
     return s.dh * (s.kh - 1) - s.ph, s.dw * (s.kw - 1) - s.pw
 
 
-def _shifted_layout(s, dtype):
-    """The ShiftedLayout of this convolution when it takes the shifted products (stride 1, no groups, a layout that
-    fits, enough places and channels: see SHIFTED_MIN_COLUMNS), else None."""
+def _stride1_layout(s, dtype):
+    """The ShiftedLayout of a stride-1, single-group convolution that is not a plain 1x1 GEMM, if it fits one (see
+    ShiftedLayout.samples), else None: what both shifted kernels need."""
     if (s.sh, s.sw, s.groups) != (1, 1, 1) or s.kind == "pointwise":
         return None
     layout = ShiftedLayout(s.input_shape, (s.Cout, s.Cg, s.kh, s.kw), (s.ph, s.pw), (s.dh, s.dw), (s.Ho, s.Wo),
                            dtype)
-    if layout.samples < 1 or layout.computed(layout.samples) < SHIFTED_MIN_COLUMNS or s.Cout < ROWS:
+    return layout if layout.samples >= 1 else None
+
+
+def _shifted_layout(s, dtype):
+    """The ShiftedLayout of this convolution when it takes the shifted products (a stride-1 layout, enough places
+    and channels: see SHIFTED_MIN_COLUMNS), else None."""
+    layout = _stride1_layout(s, dtype)
+    if layout is None or layout.computed(layout.samples) < SHIFTED_MIN_COLUMNS or s.Cout < ROWS:
         return None
     return layout
 
 
 def _weight_grad_shifted_layout(s, dtype):
-    """The ShiftedLayout of this convolution when its weight gradient takes the shifted products (stride 1, no
-    groups, a layout that fits, and at least one block of CHANNELS input channels: see WEIGHT_SHIFTED_MIN_CHANNELS),
+    """The ShiftedLayout of this convolution when its weight gradient takes the shifted products (a stride-1
+    layout, and at least one block of input channels or few enough to fold: see WEIGHT_SHIFTED_MIN_CHANNELS),
     else None."""
-    if (s.sh, s.sw, s.groups) != (1, 1, 1) or s.kind == "pointwise" or \
-            (s.C < WEIGHT_SHIFTED_MIN_CHANNELS and not folds(s.C, s.kw)):
+    if s.C < WEIGHT_SHIFTED_MIN_CHANNELS and not folds(s.C, s.kw):
         return None
-    layout = ShiftedLayout(s.input_shape, (s.Cout, s.Cg, s.kh, s.kw), (s.ph, s.pw), (s.dh, s.dw), (s.Ho, s.Wo),
-                           dtype)
-    return layout if layout.samples >= 1 else None
+    return _stride1_layout(s, dtype)
 
 
 def conv2d_bias_grad(grad_out):

@@ -81,7 +81,7 @@ def sgd_step(param, grad, momentum_buffer, lr, momentum, dampening, weight_decay
     buf = _flat(momentum_buffer) if momentum_buffer is not None else _flat(param)
     kernel = _sgd_serial if param.size < SERIAL_BELOW else _sgd_parallel
     kernel(_flat(param), np.ascontiguousarray(grad).reshape(-1), buf, f(lr), f(momentum), f(1 - dampening),
-                f(weight_decay), weight_decay != 0, momentum != 0, bool(nesterov), bool(maximize), bool(first_step))
+           f(weight_decay), weight_decay != 0, momentum != 0, bool(nesterov), bool(maximize), bool(first_step))
 
 
 def adam_step(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, beta1, beta2, eps, weight_decay, step_size,
@@ -99,6 +99,6 @@ def adam_step(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, beta1, beta2, ep
     v_max = _flat(max_exp_avg_sq) if amsgrad else _flat(exp_avg_sq)
     kernel = _adam_serial if param.size < SERIAL_BELOW else _adam_parallel
     kernel(_flat(param), np.ascontiguousarray(grad).reshape(-1), _flat(exp_avg), _flat(exp_avg_sq), v_max,
-                 *elements.lerp_weights(f, beta1), f(beta2), f(1 - beta2), f(eps), f(weight_decay), weight_decay != 0,
-                 f(step_size), f(bias_correction2_sqrt), bool(amsgrad), bool(maximize))
+           *elements.lerp_weights(f, beta1), f(beta2), f(1 - beta2), f(eps), f(weight_decay), weight_decay != 0,
+           f(step_size), f(bias_correction2_sqrt), bool(amsgrad), bool(maximize))
 
