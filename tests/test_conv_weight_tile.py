@@ -85,6 +85,29 @@ def _kernel_arguments(C=18, Cout=9, N=2, H=5, W=6, dtype=np.float32):
     return x, grad, blocks, shifts, S, Wp, np.full((Cout, C, 9), np.nan, dtype)
 
 
+@pytest.mark.parametrize("C,fold,step", [(16, 1, 1), (40, 1, 1), (3, 3, 1), (5, 3, 2)])
+def test_blocks_hold_the_band(C, fold, step):
+    """Whole blocks (written place by place), a partial one and folded column taps (lane by lane) hold the zero-
+    bordered band of conv_shifted's layout, read at each lane's offset: every place, borders included."""
+    rng = np.random.default_rng(C)
+    N, H, W, top, left = 3, 5, 7, 2, 1
+    S, Wp = H + 3, W + 2
+    x = rng.standard_normal((N, C, H, W)).astype(np.float32)
+    length = (top + N * S + 2) * Wp + 5
+    band = np.zeros((C, length + (fold - 1) * step), np.float32)
+    for k in range(N):
+        for y in range(H):
+            place = (top + k * S + y) * Wp + left
+            band[:, place:place + W] = x[k, :, y]
+    want = np.zeros((-(-C * fold // 16) * 16, length), np.float32)
+    for lane in range(C * fold):
+        c, offset = divmod(lane, fold)
+        want[lane] = band[c, offset * step:offset * step + length]
+    blocks = np.full((-(-C * fold // 16), length, 16), np.nan, np.float32)
+    kernels.fill_channel_blocks(x, top, left, S, Wp, blocks, fold, step)
+    np.testing.assert_array_equal(blocks.transpose(0, 2, 1).reshape(-1, length), want)
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("C,Cout", [(18, 9), (16, 8), (3, 1), (40, 17)])
 @pytest.mark.parametrize("threads", [1, 2, 5])

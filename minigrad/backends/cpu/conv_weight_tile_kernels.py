@@ -72,6 +72,18 @@ def _fill_channel_blocks(x, top, left, S, Wp, fold, step, blocks):
     for task in prange(blocks.shape[0] * rows):
         j, r = divmod(np.int64(task), rows)  # (prange's index is unsigned)
         start, end, block = r * Wp, min(length, r * Wp + Wp), blocks[j]
+        k, y = divmod(r - top, S)
+        if fold == 1 and C >= j * CHANNELS + CHANNELS and r >= top and k < N and y < H:
+            # a whole block of channels, band row r is image row y of sample k: pixel by pixel, each place's
+            # CHANNELS lanes written together (lane by lane, every 16th float, ran 1.2-2.4x slower)
+            block[start:start + left] = 0
+            block[start + left + W:end] = 0
+            lines = x[k, j * CHANNELS:j * CHANNELS + CHANNELS, y]
+            for i in range(W):
+                place = block[start + left + i]
+                for v in range(CHANNELS):
+                    place[v] = lines[v, i]
+            continue
         block[start:end] = 0
         for v in range(min(CHANNELS, C * fold - j * CHANNELS)):
             c, offset = divmod(j * CHANNELS + v, fold)
