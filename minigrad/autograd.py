@@ -285,20 +285,26 @@ def _walk(outputs, grads, retain_graph, captured=None):
         input_grads = fn.backward(g)
         if start is not None:
             _profiler.record(type(fn).__name__, "backward", start, fn.device)
-        if not isinstance(input_grads, tuple):
-            input_grads = (input_grads,)
-        for parent, pg in zip(fn.parents, input_grads):
-            if pg is None or not parent.requires_grad:
-                continue
-            if tuple(pg.shape) != tuple(parent.shape):
-                raise RuntimeError(
-                    f"{type(fn).__name__}.backward returned a gradient of shape "
-                    f"{tuple(pg.shape)} for an input of shape {tuple(parent.shape)}")
-            key = id(parent)
-            grads[key] = pg if key not in grads else parent.backend.add(grads[key], pg)
+        _pass_on(fn, input_grads, grads)
+        del g, input_grads  # (``.grad`` takes a gradient without a copy only where nothing else holds it)
         if not retain_graph:
             # Free the saved arrays as soon as they have been used.
             fn.saved = None
+
+
+def _pass_on(fn, input_grads, grads):
+    """Add what ``fn.backward`` returned to the gradients waiting for its inputs."""
+    if not isinstance(input_grads, tuple):
+        input_grads = (input_grads,)
+    for parent, pg in zip(fn.parents, input_grads):
+        if pg is None or not parent.requires_grad:
+            continue
+        if tuple(pg.shape) != tuple(parent.shape):
+            raise RuntimeError(
+                f"{type(fn).__name__}.backward returned a gradient of shape "
+                f"{tuple(pg.shape)} for an input of shape {tuple(parent.shape)}")
+        key = id(parent)
+        grads[key] = pg if key not in grads else parent.backend.add(grads[key], pg)
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):

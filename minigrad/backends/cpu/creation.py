@@ -1,8 +1,10 @@
 """Making and converting CPU arrays."""
+import sys
+
 import numpy as np
 
 __all__ = ["asarray", "full", "zeros", "empty", "arange", "randn", "rand", "randint",
-           "astype", "to_numpy", "from_numpy", "copy", "is_array"]
+           "astype", "to_numpy", "from_numpy", "copy", "is_array", "owns_alone"]
 
 
 def asarray(obj, dtype=None):
@@ -56,3 +58,15 @@ def copy(a):
 
 def is_array(obj):
     return isinstance(obj, np.ndarray)
+
+
+def owns_alone(a):
+    """Whether a C-contiguous, writeable array's memory is reachable through ``a`` only: it owns its data, or it
+    is a full-size view of an array that owns it and that nothing else references (its caller checks ``a``'s
+    own references). Lets ``.grad`` take a fresh gradient without copying it, as PyTorch's AccumulateGrad."""
+    if not (isinstance(a, np.ndarray) and a.flags.c_contiguous and a.flags.writeable):
+        return False
+    base = a.base
+    # the references to base here: a's, this local name's and getrefcount's argument
+    return base is None or (type(base) is np.ndarray and base.base is None and base.size == a.size
+                            and sys.getrefcount(base) == 3)

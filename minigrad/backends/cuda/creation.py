@@ -10,7 +10,7 @@ from ._runtime import (BOOL, F32, I32, I64, f32, i64, empty as _empty, flat, gri
                        is_host_scalar, kernel, to_device, to_host)
 
 __all__ = ["asarray", "full", "zeros", "empty", "arange", "randn", "rand", "randint",
-           "astype", "to_numpy", "from_numpy", "copy", "is_array"]
+           "astype", "to_numpy", "from_numpy", "copy", "is_array", "owns_alone"]
 
 
 @kernel((F32, f32), (I64, i64), (BOOL, types.boolean), (I32, types.int32))
@@ -120,3 +120,9 @@ def copy(a):
 
 def is_array(obj):
     return is_device_array(obj)
+
+
+def owns_alone(a):
+    """Always False on the GPU: ``.grad`` takes a copy of a device gradient (not worth counting its references:
+    a device-to-device copy costs little there)."""
+    return False
