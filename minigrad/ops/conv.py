@@ -161,6 +161,7 @@ class Conv2d(Function):
             g = B.reshape(g, (1,) + tuple(g.shape))
         need = self.needs_input_grad
         gx = gw = None
+        g = B.contiguous(g)  # once, not in each of the products
         if need[0]:  # the adjoint of C is C^T: a transposed convolution of the gradient
             gx = B.conv_transpose2d(g, weight, *self.args, self.input_shape)
             if self.unbatched:
@@ -226,6 +227,7 @@ class ConvTranspose2d(Function):
             g = B.reshape(g, (1,) + tuple(g.shape))
         need = self.needs_input_grad
         gx = gw = None
+        g = B.contiguous(g)  # once, not in each of the three products (a cat's backward hands out channel slices)
         if need[0]:  # the adjoint of C^T is C: a plain convolution of the gradient
             gx = B.conv2d(g, weight, None, *self.args, self.input_hw)
             if self.unbatched:
