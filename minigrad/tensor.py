@@ -87,7 +87,7 @@ class Tensor:
         """A Tensor around an existing array, without copying or checks."""
         t = cls.__new__(cls)
         t.array = array
-        t.device = _device(device)
+        t.device = device if type(device) is _device else _device(device)
         t._grad = None
         t._ctx = None
         t._retains_grad = False

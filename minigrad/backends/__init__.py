@@ -11,13 +11,25 @@ from ..device import device as _device
 
 def get_backend(dev):
     """The kernel module for a device: ``backends.cpu`` or ``backends.cuda``."""
-    kind = _device(dev).type
+    kind = dev.type if type(dev) is _device else _device(dev).type
     if kind == "cpu":
-        from . import cpu
-        return cpu
+        return _cpu()
     from . import cuda
     cuda.ensure_available()
     return cuda
+
+
+def _cpu():
+    # imported on first use (the module imports numba); then one global lookup instead of an import statement, as
+    # every op asks for its backend
+    global _cpu_module
+    if _cpu_module is None:
+        from . import cpu
+        _cpu_module = cpu
+    return _cpu_module
+
+
+_cpu_module = None
 
 
 from . import cudnn, mps  # noqa: E402,F401  (flags scripts set, as torch.backends.cudnn / .mps)

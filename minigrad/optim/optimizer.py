@@ -68,19 +68,21 @@ class Optimizer:
         return params
 
     def _check_parameter(self, p):
-        name = f"{type(self).__name__}: parameter of shape {tuple(p.shape)}"
         grad = p.grad
-        if tuple(grad.shape) != tuple(p.shape) or grad.dtype != p.dtype or grad.device != p.device:
-            raise RuntimeError(f"{name} has a gradient of shape {tuple(grad.shape)}, dtype {grad.dtype} on "
+        if grad.array.shape != p.array.shape or grad.dtype != p.dtype or grad.device != p.device:
+            raise RuntimeError(f"{self._named(p)} has a gradient of shape {tuple(grad.shape)}, dtype {grad.dtype} on "
                                f"{grad.device}; expected the parameter's shape, dtype {p.dtype} and device {p.device}")
         if not p.backend.is_contiguous(p.array):
-            raise RuntimeError(f"{name} is not contiguous; the optimizer updates parameters in place")
+            raise RuntimeError(f"{self._named(p)} is not contiguous; the optimizer updates parameters in place")
         for key, value in self.state.get(id(p), {}).items():
-            if isinstance(value, Tensor) and (tuple(value.shape) != tuple(p.shape) or value.dtype != p.dtype
+            if isinstance(value, Tensor) and (value.array.shape != p.array.shape or value.dtype != p.dtype
                                               or value.device != p.device):
-                raise RuntimeError(f"{name}: its optimizer state '{key}' has shape {tuple(value.shape)}, dtype "
-                                   f"{value.dtype} on {value.device}, which does not match the parameter (was the "
-                                   f"parameter's .data replaced after a step?)")
+                raise RuntimeError(f"{self._named(p)}: its optimizer state '{key}' has shape {tuple(value.shape)}, "
+                                   f"dtype {value.dtype} on {value.device}, which does not match the parameter (was "
+                                   f"the parameter's .data replaced after a step?)")
+
+    def _named(self, p):
+        return f"{type(self).__name__}: parameter of shape {tuple(p.shape)}"
 
     def state_dict(self):
         """``{'state': {index: {name: array or number}}, 'param_groups': [{..., 'params': [indices]}]}``,

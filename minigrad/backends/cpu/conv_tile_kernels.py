@@ -16,6 +16,8 @@ LANES lanes. Numba runs that vectorizer only when asked (``numba.core.config.SLP
 and two other U-Net layers): without it the sums stayed scalar, 11-16 GFLOP/s; written as loops over a local
 array, they went through memory, 81-85 GFLOP/s; written out, 180-225 (numpy's SGEMM: about 205).
 """
+import math
+
 import numpy as np
 from numba import get_num_threads, njit, prange, typeof
 from numba.core import config
@@ -195,7 +197,7 @@ def shifted_convolution(band, weight, shifts, S, Wp, bias, out, packed, transpos
     N, Ho, Wo = out.shape[0], out.shape[2], out.shape[3] if out.ndim == 4 else 0
     if not (band.flags.c_contiguous and out.flags.c_contiguous and weight.flags.c_contiguous and band.ndim == 2
             and out.ndim == 4 and shifts.ndim == 1 and weight.ndim == 4 and Cw == C and out.shape[1] == Cout
-            and int(np.prod(weight.shape[2:])) == T and T > 0 and out.dtype in (np.float32, np.float64)
+            and math.prod(weight.shape[2:]) == T and T > 0 and out.dtype in (np.float32, np.float64)
             and band.dtype == out.dtype == weight.dtype == packed.dtype == bias.dtype and bias.shape == (Cout,)
             and packed.shape == (padded_rows(Cout) * C * T,) and 0 < Wo <= Wp and Ho <= S and shifts.min() >= 0
             and (N * Ho == 0 or band_reach(N, Ho, Wo, S, Wp, shifts) <= band.shape[1])):
