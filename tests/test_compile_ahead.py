@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
+from types import SimpleNamespace
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -91,3 +93,56 @@ def test_helper_starts_only_with_an_empty_cache_and_when_allowed(tmp_path):
     os.makedirs(tmp_path / "warm", exist_ok=True)
     _run("helper", NUMBA_CACHE_DIR=str(tmp_path / "warm"))  # a full helper run fills this cache
     assert _starts(tmp_path / "warm") == "not started"
+
+
+class _Kernel:
+    """What ``await_helper`` reads of a Numba dispatcher: its compiled signatures and its cache index's path."""
+
+    def __init__(self, index):
+        self.signatures = []
+        self._cache = SimpleNamespace(_cache_file=SimpleNamespace(_index_path=str(index)))
+
+
+def _sleeper(code="import time; time.sleep(30)"):
+    return subprocess.Popen([sys.executable, "-c", code])
+
+
+def test_await_helper_returns_once_the_helper_has_cached_the_kernel(monkeypatch, tmp_path):
+    from minigrad.backends.cpu import compile_ahead
+    index = tmp_path / "kernel.nbi"
+    helper = _sleeper(f"import time, pathlib; time.sleep(0.5); pathlib.Path({str(index)!r}).write_text('x'); "
+                      f"time.sleep(30)")
+    monkeypatch.setattr(compile_ahead, "helper", helper)
+    try:
+        start = time.monotonic()
+        compile_ahead.await_helper(_Kernel(index), timeout=20)
+        waited = time.monotonic() - start
+    finally:
+        helper.kill()
+        helper.wait()
+    assert index.exists() and 0.3 < waited < 10  # when the index appeared: not at the timeout, nor the helper's end
+
+
+def test_await_helper_does_not_wait_without_cause(monkeypatch, tmp_path):
+    """No helper, a kernel this process has compiled already, or a helper that has exited: no wait; a helper that
+    never caches it: the timeout."""
+    from minigrad.backends.cpu import compile_ahead
+    kernel = _Kernel(tmp_path / "missing.nbi")
+
+    def waited(timeout=20):
+        start = time.monotonic()
+        compile_ahead.await_helper(kernel, timeout=timeout)
+        return time.monotonic() - start
+    monkeypatch.setattr(compile_ahead, "helper", None)
+    assert waited() < 0.2
+    helper = _sleeper()
+    monkeypatch.setattr(compile_ahead, "helper", helper)
+    try:
+        kernel.signatures = ["(float32[::1],)"]
+        assert waited() < 0.2
+        kernel.signatures = []
+        assert 0.25 < waited(timeout=0.3) < 5
+    finally:
+        helper.kill()
+        helper.wait()
+    assert waited() < 0.2

@@ -5,6 +5,7 @@ from numba import njit, prange
 
 from .. import checks
 from ..elements import optim as elements
+from . import compile_ahead
 
 __all__ = ["sgd_step", "adam_step"]
 
@@ -98,6 +99,7 @@ def adam_step(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, beta1, beta2, ep
     f = param.dtype.type
     v_max = _flat(max_exp_avg_sq) if amsgrad else _flat(exp_avg_sq)
     kernel = _adam_serial if param.size < SERIAL_BELOW else _adam_parallel
+    compile_ahead.await_helper(kernel)
     kernel(_flat(param), np.ascontiguousarray(grad).reshape(-1), _flat(exp_avg), _flat(exp_avg_sq), v_max,
            *elements.lerp_weights(f, beta1), f(beta2), f(1 - beta2), f(eps), f(weight_decay), weight_decay != 0,
            f(step_size), f(bias_correction2_sqrt), bool(amsgrad), bool(maximize))

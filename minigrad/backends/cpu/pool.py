@@ -8,6 +8,7 @@ import numpy as np
 from numba import njit, prange
 
 from ..elements import pool as elements
+from . import compile_ahead
 
 __all__ = ["max_pool2d_forward", "max_pool2d_backward", "avg_pool2d_forward", "avg_pool2d_backward"]
 
@@ -143,6 +144,7 @@ def max_pool2d_backward(g, indices, in_shape):
     H, W = in_shape[-2:]
     g2 = np.ascontiguousarray(g).reshape(-1, g.shape[-2] * g.shape[-1])
     idx2 = np.ascontiguousarray(indices).reshape(g2.shape)
+    compile_ahead.await_helper(_max_pool_backward)
     return _max_pool_backward(g2, idx2, H * W).reshape(in_shape)
 
 
