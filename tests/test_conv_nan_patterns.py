@@ -55,3 +55,24 @@ def test_the_quick_finiteness_test_is_exact():
         bad = huge.copy()
         bad[2, 1] = value
         assert not all_finite(bad) and not all_finite(bad.astype(np.float64))
+
+
+@pytest.mark.parametrize("transposed", [False, True])
+def test_the_weight_is_checked_once_per_forward_and_backward(monkeypatch, transposed):
+    """The forward pass looks for inf and NaN in the weight; its backward pass reuses the answer (the saved weight
+    cannot change in between), and an inf weight still reaches PyTorch's pattern in the input gradient."""
+    from minigrad.backends.cpu import conv as cpu_conv
+    looked = []
+    monkeypatch.setattr(cpu_conv, "all_finite", lambda a: looked.append(a.shape) or bool(np.isfinite(a).all()))
+    rng = np.random.default_rng(1)
+    w = rng.standard_normal((4, 4, 3, 3)).astype(np.float32)
+    w[1, 2, 0, 0] = np.inf
+    x = rng.standard_normal((2, 4, 8, 8)).astype(np.float32)
+    grads = []
+    for lib in (minigrad, torch):
+        xt, wt = lib.tensor(x, requires_grad=True), lib.tensor(w, requires_grad=True)
+        op = lib.nn.functional.conv_transpose2d if transposed else lib.nn.functional.conv2d
+        op(xt, wt, padding=1).sum().backward()
+        grads.append(np.isnan(xt.grad.numpy()))
+    assert looked.count(w.shape) == 1
+    np.testing.assert_array_equal(grads[0], grads[1])

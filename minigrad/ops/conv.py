@@ -151,7 +151,8 @@ class Conv2d(Function):
         self.args = (stride, padding, dilation, groups)
         self.has_bias, self.input_shape = bias is not None, tuple(x.shape)
         self.save_for_backward(x if self.needs_input_grad[1] else None, weight)
-        out = B.conv2d(x, weight, bias, stride, padding, dilation, groups, out_size)
+        self.weight_finite = B.conv_weight_finite(weight)  # once: the saved weight cannot change before backward
+        out = B.conv2d(x, weight, bias, stride, padding, dilation, groups, out_size, self.weight_finite)
         return B.reshape(out, tuple(out.shape[1:])) if self.unbatched else out
 
     def backward(self, g):
@@ -163,7 +164,7 @@ class Conv2d(Function):
         gx = gw = None
         g = B.contiguous(g)  # once, not in each of the products
         if need[0]:  # the adjoint of C is C^T: a transposed convolution of the gradient
-            gx = B.conv_transpose2d(g, weight, *self.args, self.input_shape)
+            gx = B.conv_transpose2d(g, weight, *self.args, self.input_shape, self.weight_finite)
             if self.unbatched:
                 gx = B.reshape(gx, tuple(gx.shape[1:]))
         if need[1]:
@@ -215,7 +216,8 @@ class ConvTranspose2d(Function):
         self.has_bias, self.input_hw = bias is not None, tuple(x.shape[2:])
         self.save_for_backward(x if self.needs_input_grad[1] else None, weight)
         out_shape = (x.shape[0], weight.shape[1] * groups) + tuple(out_size)
-        out = B.conv_transpose2d(x, weight, stride, padding, dilation, groups, out_shape)
+        self.weight_finite = B.conv_weight_finite(weight)  # once: the saved weight cannot change before backward
+        out = B.conv_transpose2d(x, weight, stride, padding, dilation, groups, out_shape, self.weight_finite)
         if bias is not None:
             out = B.conv2d_add_bias(out, bias)
         return B.reshape(out, tuple(out.shape[1:])) if self.unbatched else out
@@ -229,7 +231,7 @@ class ConvTranspose2d(Function):
         gx = gw = None
         g = B.contiguous(g)  # once, not in each of the three products (a cat's backward hands out channel slices)
         if need[0]:  # the adjoint of C^T is C: a plain convolution of the gradient
-            gx = B.conv2d(g, weight, None, *self.args, self.input_hw)
+            gx = B.conv2d(g, weight, None, *self.args, self.input_hw, self.weight_finite)
             if self.unbatched:
                 gx = B.reshape(gx, tuple(gx.shape[1:]))
         if need[1]:  # conv2d's weight gradient, with the roles of input and output swapped

@@ -27,7 +27,8 @@ from .creation import zeros
 from .linalg import sgemm
 from .reduce import sum as _sum
 
-__all__ = ["conv2d", "conv_transpose2d", "conv2d_weight_grad", "conv2d_add_bias", "conv2d_bias_grad"]
+__all__ = ["conv2d", "conv_transpose2d", "conv2d_weight_grad", "conv2d_add_bias", "conv2d_bias_grad",
+           "conv_weight_finite"]
 
 WORKSPACE_BYTES = 256 * 2 ** 20
 _workspace = {}
@@ -122,8 +123,15 @@ def _chunk(N, column_floats):
     return max(1, min(N, WORKSPACE_BYTES // max(4 * column_floats, 1)))
 
 
-def conv2d(x, weight, bias, stride, padding, dilation, groups, out_size):
-    """The (N, C_out, Ho, Wo) output of a 2-D convolution (cross-correlation, as ``torch.conv2d``)."""
+def conv_weight_finite(weight):
+    """None: this backend's convolutions take no path that depends on it (the CPU backend's answers whether the
+    weight holds no inf or NaN, for its own fast paths)."""
+    return None
+
+
+def conv2d(x, weight, bias, stride, padding, dilation, groups, out_size, weight_finite=None):
+    """The (N, C_out, Ho, Wo) output of a 2-D convolution (cross-correlation, as ``torch.conv2d``);
+    ``weight_finite`` is not used here."""
     x, weight = float32_only("conv2d", x, weight)
     N, C, H, W = x.shape
     Cout, Cg, kh, kw = weight.shape
@@ -161,7 +169,8 @@ def conv2d_add_bias(out, bias):
     return out
 
 
-def _gradients(grad_out, x, weight, stride, padding, dilation, groups, input_shape, need_input, need_weight):
+def _gradients(grad_out, x, weight, stride, padding, dilation, groups, input_shape, need_input, need_weight,
+               weight_finite=None):
     """(grad_input, grad_weight) of ``conv2d``; either is None when not needed (x may then be None)."""
     grad_out, weight = float32_only("conv2d", grad_out, weight)
     N, C, H, W = input_shape
