@@ -10,11 +10,7 @@ from minigrad.autograd import Function
 
 
 class _Handing(Function):
-    """y = a + b; backward hands out the arrays that ``make(grad)`` returns, recording weak references to them."""
-
-    def __init__(self):
-        super().__init__()
-        self.handed = []
+    """y = a + b; backward hands out the arrays that ``make(op, grad)`` returns, recording weak references to them."""
 
     def forward(self, a, b, make):
         self.make = make

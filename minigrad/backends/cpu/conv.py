@@ -182,6 +182,11 @@ def conv_weight_finite(weight):
     return all_finite(weight)
 
 
+def _known_or_checked(weight, weight_finite):
+    """``weight_finite`` when the caller knows it, else whether the weight holds no inf or NaN."""
+    return all_finite(weight) if weight_finite is None else weight_finite
+
+
 def conv2d(x, weight, bias, stride, padding, dilation, groups, out_size, weight_finite=None):
     """The (N, C_out, Ho, Wo) output of a 2-D convolution (cross-correlation, as ``torch.conv2d``);
     ``weight_finite`` as ``conv_transpose2d``'s."""
@@ -190,7 +195,7 @@ def conv2d(x, weight, bias, stride, padding, dilation, groups, out_size, weight_
     s = _layout(x.shape, weight, stride, padding, dilation, groups, out_size)
     if s.N == 0:  # an empty batch: an empty output, as PyTorch
         return np.zeros((0, s.Cout, s.Ho, s.Wo), dtype=x.dtype)
-    if not (all_finite(weight) if weight_finite is None else weight_finite):
+    if not _known_or_checked(weight, weight_finite):
         # see conv_nonfinite: no inf or NaN weight may meet a padding zero
         out = conv2d(x, np.where(np.isfinite(weight), weight, 0), bias, stride, padding, dilation, groups, out_size,
                      True)
@@ -241,7 +246,7 @@ def _gradients(grad_out, x, weight, stride, padding, dilation, groups, input_sha
     dtype = grad_out.dtype
     # An inf or NaN in x (for the weight gradient) or in the weight (for the input gradient) must reach exactly the
     # places PyTorch's gradients have it: no product with a padding zero or a junk column may make a NaN.
-    nan_weight = need_input and not (all_finite(weight) if weight_finite is None else weight_finite)
+    nan_weight = need_input and not _known_or_checked(weight, weight_finite)
     s = _layout(input_shape, weight, stride, padding, dilation, groups, grad_out.shape[2:], nan_weight)
     if tuple(grad_out.shape[:2]) != (s.N, s.Cout) or (need_weight and tuple(x.shape) != s.input_shape) or \
             s.input_shape[1] != weight.shape[1] * groups:
