@@ -103,12 +103,28 @@ def _reference_convolution(band, weight, shifts, S, Wp, bias, out_shape):
     return (total + bias[:, None]).reshape(Cout, N, Ho, Wo).transpose(1, 0, 2, 3)
 
 
-def _geometry(N, Ho, Wo, C, dtype, rng):
-    """A band with rows of pitch Wo + 2, samples Ho + 1 rows apart, read by 6 taps: as long as the kernel reads."""
+def _reference_band(x, top, left, S, Wp, length):
+    """conv_shifted's band, built by numpy: sample k's pixel (y, x) at (top + k*S + y)*Wp + left + x, zeros
+    elsewhere."""
+    N, C, H, W = x.shape
+    band = np.zeros((C, length), x.dtype)
+    body = band[:, top * Wp + left:(top + N * S) * Wp + left].reshape(C, N, S, Wp)
+    body[:, :, :H, :W] = x.transpose(1, 0, 2, 3)
+    return band
+
+
+def _geometry(N, Ho, Wo, bordered):
+    """Rows of pitch Wo + 2, samples Ho + 1 rows apart, read by 6 taps. Without borders the input's samples fill
+    their rows whole (each band value one of x's); with them, x's rows start 1 row and 2 columns in."""
     S, Wp = Ho + 1, Wo + 2
     shifts = np.array([0, 1, Wp, Wp + 2, 2 * Wp, 2 * Wp + 1], np.int64)
-    length = conv_tile_kernels.band_reach(N, Ho, Wo, S, Wp, shifts)
-    return S, Wp, shifts, rng.standard_normal((C, length)).astype(dtype)
+    top, left, H, W = (1, 2, S - 1, Wp - 2) if bordered else (0, 0, S, Wp)
+    return top, left, S, Wp, shifts, (H, W)
+
+
+def _lend_nan(slot, shape, dtype):
+    """A workspace whose scratch arrays start as NaN: a band place read but not written shows in the output."""
+    return np.full(shape, np.nan, dtype)
 
 
 # (C_out, N, Ho, Wo): channels that are not a multiple of the tile's rows, rows of whole segments and of a partial
@@ -119,44 +135,59 @@ SIZES = [(8, 2, 3, 8), (5, 1, 3, 8), (19, 2, 2, 13), (16, 3, 1, 5), (3, 1, 1, 1)
 @pytest.mark.parametrize("cout,N,Ho,Wo", SIZES)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("transposed", [False, True])
-@pytest.mark.parametrize("split_tiles", [False, True])
-def test_shifted_convolution_writes_every_pixel_once(monkeypatch, cout, N, Ho, Wo, dtype, transposed, split_tiles):
-    """Every output pixel gets its sum plus the bias, and nothing outside the output is written (NaN-filled, the
-    output is checked whole); the dtype is kept. ``transposed`` reads a (C, C_out, kh, kw) weight's flipped
-    transpose in place. ``split_tiles``: the threads split the tiles, as for a large band (else they own whole
-    blocks where the blocks split evenly)."""
-    if split_tiles:
+@pytest.mark.parametrize("threads_share", ["blocks and band", "blocks", "tiles"])
+@pytest.mark.parametrize("bordered", [False, True])
+def test_shifted_convolution_writes_every_pixel_once(monkeypatch, cout, N, Ho, Wo, dtype, transposed, threads_share,
+                                                     bordered):
+    """Every output pixel gets its sum plus the bias over the band of x, and nothing outside the output is written
+    (NaN-filled, the output is checked whole); the dtype is kept. ``transposed`` reads a (C, C_out, kh, kw)
+    weight's flipped transpose in place. ``threads_share``: each thread fills a band of its own and owns whole
+    blocks (a small band), or owns blocks of one shared band, or takes its share of the tiles (a large band)."""
+    if threads_share != "blocks and band":
+        monkeypatch.setattr(conv_tile_kernels, "OWN_BAND_MAX_BYTES", -1)
+    if threads_share == "tiles":
         monkeypatch.setattr(conv_tile_kernels, "OWN_BLOCKS_MAX_BAND_BYTES", -1)
     rng = np.random.default_rng(cout * 100 + Wo)
     C = 3
-    S, Wp, shifts, band = _geometry(N, Ho, Wo, C, dtype, rng)
+    top, left, S, Wp, shifts, (H, W) = _geometry(N, Ho, Wo, bordered)
+    x = rng.standard_normal((N, C, H, W)).astype(dtype)
     weight = rng.standard_normal((C, cout, 2, 3) if transposed else (cout, C, 2, 3)).astype(dtype)
     used = weight.transpose(1, 0, 2, 3)[:, :, ::-1, ::-1] if transposed else weight
     bias = rng.standard_normal(cout).astype(dtype)
     out = np.full((N, cout, Ho, Wo), np.nan, dtype)
-    packed = np.empty(conv_tile_kernels.padded_rows(cout) * C * 6, dtype)
-    conv_tile_kernels.shifted_convolution(band, weight, shifts, S, Wp, bias, out, packed, transposed)
+    conv_tile_kernels.shifted_convolution(x, top, left, S, Wp, weight, shifts, bias, out, _lend_nan, transposed)
     assert out.dtype == dtype
+    band = _reference_band(x, top, left, S, Wp, conv_tile_kernels.band_reach(N, Ho, Wo, S, Wp, shifts) + Wp)
     tolerance = 1e-5 if dtype == np.float32 else 1e-12
     np.testing.assert_allclose(out, _reference_convolution(band, used, shifts, S, Wp, bias, out.shape),
                                rtol=tolerance, atol=tolerance)
 
 
-CHANGES = ["band too short", "negative shift", "weight channels", "taps", "dtype", "packed too small", "bias length",
-           "output channels", "strided band", "strided weight", "strided output", "transposed channels",
-           "width past the pitch", "rows past the samples' spacing"]
+@pytest.mark.parametrize("shape,top,left,S,Wp", [((2, 3, 4, 5), 1, 1, 5, 6), ((1, 2, 3, 3), 0, 2, 3, 6),
+                                                 ((3, 1, 2, 7), 2, 0, 4, 7)])
+def test_the_band_holds_the_samples_in_their_borders(shape, top, left, S, Wp):
+    """The kernel's own fill against numpy's, every place of the band (NaN-filled before)."""
+    x = np.random.default_rng(1).standard_normal(shape).astype(np.float32)
+    length = (top + shape[0] * S) * Wp + left + 9
+    band = np.full((shape[1], length), np.nan, np.float32)
+    conv_tile_kernels._fill_band(x, top, left, S, Wp, band)
+    np.testing.assert_array_equal(band, _reference_band(x, top, left, S, Wp, length))
+
+
+CHANGES = ["negative shift", "weight channels", "taps", "dtype", "bias length", "output channels", "input samples",
+           "input rows past the samples' spacing", "input past the pitch", "negative border", "strided input",
+           "strided weight", "strided output", "transposed channels", "width past the pitch",
+           "rows past the samples' spacing"]
 
 
 @pytest.mark.parametrize("change", CHANGES)
 def test_shifted_convolution_refuses_what_the_kernel_would_read_or_write_out_of_bounds(change):
     C, Cout, N, Ho, Wo = 2, 3, 2, 3, 8
-    S, Wp, shifts, band = _geometry(N, Ho, Wo, C, np.float32, np.random.default_rng(0))
+    top, left, S, Wp, shifts, (H, W) = _geometry(N, Ho, Wo, True)
+    x = np.zeros((N, C, H, W), np.float32)
     weight = np.zeros((Cout, C, 2, 3), np.float32)
     bias, out = np.zeros(Cout, np.float32), np.zeros((N, Cout, Ho, Wo), np.float32)
-    packed = np.zeros(conv_tile_kernels.padded_rows(Cout) * C * 6, np.float32)
-    if change == "band too short":
-        band = band[:, :-1].copy()
-    elif change == "negative shift":
+    if change == "negative shift":
         shifts = shifts - 1
     elif change == "weight channels":
         weight = np.zeros((Cout, C + 1, 2, 3), np.float32)
@@ -164,14 +195,20 @@ def test_shifted_convolution_refuses_what_the_kernel_would_read_or_write_out_of_
         weight = np.zeros((Cout, C, 1, 3), np.float32)
     elif change == "dtype":
         out = out.astype(np.float64)
-    elif change == "packed too small":
-        packed = packed[:-1]
     elif change == "bias length":
         bias = np.zeros(Cout - 1, np.float32)
     elif change == "output channels":
         out = np.zeros((N, Cout + 1, Ho, Wo), np.float32)
-    elif change == "strided band":
-        band = np.repeat(band, 2, axis=1)[:, ::2]
+    elif change == "input samples":
+        x = np.zeros((N + 1, C, H, W), np.float32)
+    elif change == "input rows past the samples' spacing":
+        x = np.zeros((N, C, S + 1, W), np.float32)
+    elif change == "input past the pitch":
+        x = np.zeros((N, C, H, Wp - left + 1), np.float32)
+    elif change == "negative border":
+        top = -1
+    elif change == "strided input":
+        x = np.zeros((N, C, H, 2 * W), np.float32)[..., ::2]
     elif change == "strided weight":
         weight = np.zeros((Cout, C, 2, 6), np.float32)[..., ::2]
     elif change == "strided output":
@@ -182,7 +219,7 @@ def test_shifted_convolution_refuses_what_the_kernel_would_read_or_write_out_of_
         out = np.zeros((N, Cout, S + 1, Wo), np.float32)
     transposed = change == "transposed channels"  # a (C_out, C) weight given where (C, C_out) is read
     with pytest.raises(ValueError):
-        conv_tile_kernels.shifted_convolution(band, weight, shifts, S, Wp, bias, out, packed, transposed)
+        conv_tile_kernels.shifted_convolution(x, top, left, S, Wp, weight, shifts, bias, out, _lend_nan, transposed)
 
 
 def test_shifted_convolution_leaves_numba_settings_as_they_were(monkeypatch):
@@ -191,8 +228,8 @@ def test_shifted_convolution_leaves_numba_settings_as_they_were(monkeypatch):
     from numba.core import config
     monkeypatch.setattr(conv_tile_kernels, "_compiled", set())  # as in a fresh process
     monkeypatch.setattr(config, "SLP_VECTORIZE", 0)
-    band, weight = np.ones((2, 40), np.float32), np.full((8, 2, 1, 2), 0.5, np.float32)
-    out = np.zeros((1, 8, 1, 16), np.float32)
-    conv_tile_kernels.shifted_convolution(band, weight, np.array([0, 3]), 1, 16, np.ones(8, np.float32), out,
-                                          np.empty(8 * 4, np.float32))
+    x, weight = np.ones((1, 2, 1, 16), np.float32), np.full((8, 2, 1, 2), 0.5, np.float32)
+    out = np.zeros((1, 8, 1, 13), np.float32)
+    conv_tile_kernels.shifted_convolution(x, 0, 0, 1, 16, weight, np.array([0, 3]), np.ones(8, np.float32), out,
+                                          _lend_nan)
     assert config.SLP_VECTORIZE == 0 and np.all(out == 3.0)

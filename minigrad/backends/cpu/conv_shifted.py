@@ -15,7 +15,7 @@ im2col: no columns kh*kw times the input's size are written and read back.
 """
 import numpy as np
 
-from .conv_tile_kernels import LANES, padded_rows, shifted_convolution
+from .conv_tile_kernels import LANES, shifted_convolution
 from .conv_weight_tile_kernels import CHANNELS, fill_channel_blocks, shifted_weight_grad
 
 # A chunk's band stays below this size; a larger single sample takes the im2col path.
@@ -59,19 +59,6 @@ class ShiftedLayout:
         """How many output places are computed for nk samples: each row in whole segments of LANES pixels."""
         return nk * self.Ho * -(-self.Wo // LANES) * LANES
 
-    def fill_band(self, x, n0, nk, band):
-        """band[c, :] = samples n0..n0+nk of x placed in their zero borders."""
-        start = self.top * self.Wp + self.left
-        end = start + nk * self.S * self.Wp
-        band[:, :start] = 0
-        band[:, end:] = 0
-        body = band[:, start:end].reshape(self.C, nk, self.S, self.Wp)
-        body[:, :, :self.H, :self.W] = x[n0:n0 + nk].transpose(1, 0, 2, 3)
-        body[:, :, :self.H, self.W:] = 0
-        body[:, :, self.H:] = 0
-        return band
-
-
 def conv2d_shifted(x, weight, layout, bias, out, workspace, transposed=False):
     """out (N, C_out, Ho, Wo) = the stride-1 convolution of x (as ``torch.conv2d`` with groups=1) plus bias[c_out]
     (zeros for none), computed as described above, ``layout.samples`` samples per chunk. With ``transposed``,
@@ -81,12 +68,11 @@ def conv2d_shifted(x, weight, layout, bias, out, workspace, transposed=False):
     s = layout
     if s.samples < 1 or tuple(x.shape) != (s.N, s.C, s.H, s.W) or tuple(out.shape) != (s.N, s.Cout, s.Ho, s.Wo):
         raise ValueError("conv2d_shifted: the layout does not fit these arrays")
-    packed = workspace("shifted_weights", (padded_rows(s.Cout) * s.C * s.kh * s.kw,), x.dtype)
     shifts = s.shifts()
     for n0 in range(0, s.N, s.samples):
         nk = min(s.samples, s.N - n0)
-        band = s.fill_band(x, n0, nk, workspace("shifted_band", (s.C, s.band_length(nk)), x.dtype))
-        shifted_convolution(band, weight, shifts, s.S, s.Wp, bias, out[n0:n0 + nk], packed, transposed)
+        shifted_convolution(x[n0:n0 + nk], s.top, s.left, s.S, s.Wp, weight, shifts, bias, out[n0:n0 + nk],
+                            workspace, transposed)
     return out
 
 

@@ -33,6 +33,13 @@ ROWS, SEGMENTS, LANES = 8, 2, 8
 # 1x512x32x32 to 512 23.4 against 25.0, 4x16x128x128 to 16 1.93 against 2.17, 4x256x8x8 to 256 1.70 against
 # 1.86; 1x128x128x128 to 128 (an 8.6 MB band) 24.1 against 24.2; 1x64x256x256 to 64 (17 MB) 31.8 against 26.8.
 OWN_BLOCKS_MAX_BAND_BYTES = 8 * 2 ** 20
+# While the threads own whole blocks (each reads the whole band), each fills and reads a band of its own if the
+# band is at most this large. One band, written by one core and read by both, had its cache lines moved between
+# the cores' caches twice per layer: after the other core read them, the next layer's fill wrote 2.2 MB in 1.3 ms
+# instead of 0.06 ms. Fill and kernel, one band against one per thread, alternated (ms): 4x128x16x16 to 128
+# channels 2.46 / 1.60, 4x64x32x32 to 64 1.75 / 1.63, 4x256x16x16 to 128 3.30 / 3.06, 4x256x8x8 to 256 1.67 /
+# 1.57, 1x512x32x32 to 512 23.0 / 22.8; larger bands lost (1x64x128x128 to 64, 4.3 MB: 6.5 / 7.5).
+OWN_BAND_MAX_BYTES = 3 * 2 ** 20
 
 
 def _tile_source(rows, segments, lanes):
@@ -47,13 +54,14 @@ def _tile_source(rows, segments, lanes):
     lines = [f"def tile(band, packed, shifts, zero, out, bias, row, sums, {segment_args}):",
              *[f"    {' = '.join(sums[m][g])} = zero" for m in range(rows) for g in range(segments)],
              "    taps = shifts.shape[0]",
+             *[f"    u{g} = np.uint64(q{g})" for g in range(segments)],
              "    for c in range(band.shape[0]):",
              "        channel = band[c]",
              "        for t in range(taps):",
              "            weights = packed[c * taps + t]"]
     for g in range(segments):
-        lines.append(f"            window = channel[q{g} + shifts[t]:]")
-        lines.append(f"            {', '.join(values[g])} = {', '.join(f'window[{v}]' for v in range(lanes))}")
+        lines.append(f"            i = u{g} + shifts[t]")
+        lines.append(f"            {', '.join(values[g])} = {', '.join(f'channel[i + U{v}]' for v in range(lanes))}")
     for m in range(rows):
         lines.append(f"            w = weights[{m}]")
         lines += [f"            {sums[m][g][v]} += w * {values[g][v]}" for g in range(segments) for v in range(lanes)]
@@ -71,7 +79,8 @@ def _tile_source(rows, segments, lanes):
     return "\n".join(lines)
 
 
-_namespace = {"__name__": __name__}
+# (unsigned indices: Numba adds no negative-index fix-up to each load, 20 integer instructions per tap and tile)
+_namespace = {"__name__": __name__, "np": np, **{f"U{v}": np.uint64(v) for v in range(LANES)}}
 # compiled as if written in this file, so that Numba caches it, keyed (as every kernel here) to this file's date
 exec(compile(_tile_source(ROWS, SEGMENTS, LANES), __file__, "exec"), _namespace)
 _tile = njit(cache=True, fastmath={"contract"})(_namespace["tile"])
@@ -159,16 +168,48 @@ def _part(band, weight, transposed, blocks, shifts, zero, bias, out, S, Wp, Wo, 
         _tiles(band, blocks, shifts, zero, bias, out, S, Wp, Wo, sums, first, last, b, min(b + step, highest))
 
 
+@njit(cache=True)
+def _fill_band(x, top, left, S, Wp, band):
+    """band[c, (top + k*S + y)*Wp + left + x'] = x[k, c, y, x'], zeros elsewhere: x's samples in conv_shifted's
+    layout, each row in its zero border. (Unsigned indices: with signed ones Numba's negative-index fix-up kept
+    LLVM from vectorizing the copies, 3-5x slower; numpy's strided copy, which this replaced, ran 1.2-2x slower.)"""
+    N, C, H, W = x.shape
+    zero = band.dtype.type(0)
+    first, last = np.uint64(top * Wp + left), np.uint64((top + N * S) * Wp + left)
+    for c in range(C):
+        row = band[c]
+        for i in range(first):
+            row[np.uint64(i)] = zero
+        for k in range(N):
+            for y in range(S):
+                start = first + np.uint64((k * S + y) * Wp)
+                copied = np.uint64(W if y < H else 0)
+                source = x[k, c, min(y, H - 1)]
+                for i in range(copied):
+                    row[start + np.uint64(i)] = source[np.uint64(i)]
+                for i in range(copied, Wp):
+                    row[start + np.uint64(i)] = zero
+        for i in range(last, band.shape[1]):
+            row[np.uint64(i)] = zero
+
+
 @njit(parallel=True, cache=True)
-def _shifted_convolution(band, weight, transposed, blocks, shifts, zero, bias, out, S, Wp, Wo, parts, own_blocks,
-                         sums):
+def _shifted_convolution(x, top, left, bands, weight, transposed, blocks, shifts, zero, bias, out, S, Wp, Wo, parts,
+                         own_blocks, sums):
     # With ``own_blocks`` each thread packs its share of the blocks and runs all tiles through one block before
     # the next, whose weights stay in cache; else every block is packed here, and each thread runs its share of
-    # the tiles, each through every block, whose band windows stay in cache.
+    # the tiles, each through every block, whose band windows stay in cache. With one band per thread, each
+    # thread fills the one it reads.
+    own_band = bands.shape[0] > 1
+    if not own_band:
+        _fill_band(x, top, left, S, Wp, bands[0])
     if not own_blocks:
         for b in range(blocks.shape[0]):
             _pack_block(weight, transposed, blocks, b)
     for part in prange(parts):
+        band = bands[part] if own_band else bands[0]
+        if own_band:
+            _fill_band(x, top, left, S, Wp, band)
         _part(band, weight, transposed, blocks, shifts, zero, bias, out, S, Wp, Wo, part, parts, own_blocks,
               sums[part])
     return out
@@ -188,27 +229,34 @@ def band_reach(N, Ho, Wo, S, Wp, shifts):
 _compiled = set()  # dtypes whose kernel this process has compiled (or loaded from the cache)
 
 
-def shifted_convolution(band, weight, shifts, S, Wp, bias, out, packed, transposed=False):
-    """out[k, co, y, x] = bias[co] + sum over c, t of w[co, c, t] * band[c, (k*S + y)*Wp + x + shifts[t]] for
-    out (N, C_out, Ho, Wo), with w the weight (C_out, C, kh, kw), or with ``transposed`` the flipped transpose of a
-    weight (C, C_out, kh, kw) (the kernel of the transposed convolution), and T = kh*kw tap shifts; ``packed`` is a
-    scratch array of padded_rows(C_out)*C*T elements. The sizes are checked here: the kernel trusts them."""
-    (Cout, Cw), C, T = weight.shape[1::-1] if transposed else weight.shape[:2], band.shape[0], shifts.shape[0]
+def shifted_convolution(x, top, left, S, Wp, weight, shifts, bias, out, workspace, transposed=False):
+    """out[k, co, y, x'] = bias[co] + sum over c, t of w[co, c, t] * band[c, (k*S + y)*Wp + x' + shifts[t]] for
+    out (N, C_out, Ho, Wo), where the band holds x's N samples (N, C, H, W) in conv_shifted's layout (sample k's
+    pixel (y, x') at (top + k*S + y)*Wp + left + x', zeros elsewhere); w is the weight (C_out, C, kh, kw), or with
+    ``transposed`` the flipped transpose of a weight (C, C_out, kh, kw) (the kernel of the transposed
+    convolution), and T = kh*kw tap shifts. ``workspace(slot, shape, dtype)`` lends the band and the packed
+    weights. The sizes are checked here: the kernel trusts them."""
+    (Cout, Cw), C, T = weight.shape[1::-1] if transposed else weight.shape[:2], x.shape[1], shifts.shape[0]
     N, Ho, Wo = out.shape[0], out.shape[2], out.shape[3] if out.ndim == 4 else 0
-    if not (band.flags.c_contiguous and out.flags.c_contiguous and weight.flags.c_contiguous and band.ndim == 2
+    if not (x.flags.c_contiguous and out.flags.c_contiguous and weight.flags.c_contiguous and x.ndim == 4
             and out.ndim == 4 and shifts.ndim == 1 and weight.ndim == 4 and Cw == C and out.shape[1] == Cout
             and math.prod(weight.shape[2:]) == T and T > 0 and out.dtype in (np.float32, np.float64)
-            and band.dtype == out.dtype == weight.dtype == packed.dtype == bias.dtype and bias.shape == (Cout,)
-            and packed.shape == (padded_rows(Cout) * C * T,) and 0 < Wo <= Wp and Ho <= S and shifts.min() >= 0
-            and (N * Ho == 0 or band_reach(N, Ho, Wo, S, Wp, shifts) <= band.shape[1])):
-        raise ValueError("shifted_convolution: band, weight, shifts, bias and output do not fit")
+            and x.dtype == out.dtype == weight.dtype == bias.dtype and bias.shape == (Cout,) and x.shape[0] == N
+            and 0 < Wo <= Wp and Ho <= S and x.shape[2] <= S and x.shape[3] + left <= Wp and min(top, left) >= 0
+            and (N * Ho == 0 or shifts.min() >= 0)):
+        raise ValueError("shifted_convolution: input, weight, shifts, bias and output do not fit")
     if N * Ho == 0:
         return out
+    length = max(band_reach(N, Ho, Wo, S, Wp, shifts), (top + N * S) * Wp + left)
     parts = max(1, min(get_num_threads(), -(-N * Ho * -(-Wo // LANES) // SEGMENTS)))
-    own_blocks = (packed.size // (C * T * ROWS)) % parts == 0 and band.nbytes <= OWN_BLOCKS_MAX_BAND_BYTES
-    args = (band, weight.reshape(weight.shape[0], weight.shape[1], T), bool(transposed),
-            packed.reshape(-1, C * T, ROWS), np.ascontiguousarray(shifts, dtype=np.int64), out.dtype.type(0), bias,
-            out.reshape(N, Cout, Ho * Wo), int(S), int(Wp), int(Wo), parts, own_blocks,
+    band_bytes = C * length * x.itemsize
+    own_blocks = -(-Cout // ROWS) % parts == 0 and band_bytes <= OWN_BLOCKS_MAX_BAND_BYTES
+    copies = parts if own_blocks and band_bytes <= OWN_BAND_MAX_BYTES else 1
+    args = (x, int(top), int(left), workspace("shifted_bands", (copies, C, length), x.dtype),
+            weight.reshape(weight.shape[0], weight.shape[1], T), bool(transposed),
+            workspace("shifted_weights", (padded_rows(Cout) // ROWS, C * T, ROWS), x.dtype),
+            np.ascontiguousarray(shifts, dtype=np.uint64), out.dtype.type(0), bias, out.reshape(N, Cout, Ho * Wo),
+            int(S), int(Wp), int(Wo), parts, own_blocks,
             np.empty((parts, ROWS, SEGMENTS * LANES), out.dtype))  # each thread's scratch for partial tiles
     if out.dtype not in _compiled and not config.DISABLE_JIT:  # (NUMBA_DISABLE_JIT: plain Python, nothing to compile)
         _compile(args)
@@ -231,7 +279,8 @@ def compile_vectorized(tile, types):
 
 def _compile(args):
     """Compile (or load from the cache) the kernel for these arguments' types, its tile vectorized."""
-    band, _, _, blocks, shifts, zero, bias, out = args[:8]
+    bands, _, _, blocks, shifts, zero, bias, out = args[3:11]
+    band = bands[0]
     integer = typeof(0)
     tile_types = (typeof(band), typeof(blocks[0]), typeof(shifts), typeof(zero), typeof(out), typeof(bias), integer,
                   typeof(np.empty((ROWS, SEGMENTS * LANES), zero.dtype))) + (integer,) * 4 * SEGMENTS
