@@ -30,35 +30,43 @@ CHUNK_PIXELS = 4096
 
 
 def _tile_source(rows, lanes):
-    """Source of tile(block, grad, row, shift, Ho, Wo, S, Wp, r0, r1, zero, sums): over output rows r0..r1-1
-    (row r = k*Ho + y), sums[m, v] = sum of grad[k, row + m, y*Wo + x] * block[(k*S + y)*Wp + x + shift, v],
-    every sum a named scalar. Rows past grad's channels read its last channel (their sums are not used)."""
+    """Source of tile(block, grad, row, shift, Ho, Wo, S, Wp, chunk_rows, zero, totals): totals[m, v] = the sum over
+    samples k of the float64 sums over chunks of chunk_rows output rows y of sample k of the (float32) sums of
+    grad[k, row + m, y*Wo + x] * block[(k*S + y)*Wp + x + shift, v], every sum and total a named scalar. Rows past
+    grad's channels read its last channel (their sums are not used). The indices are unsigned, so that Numba adds
+    no negative-index fix-up to each load; a sample's planes of grad are taken once, not once per row, and the
+    totals stay in registers: on 8x8 images a row's setup and a sample's flush through memory had cost as much as
+    its products."""
     sums = [[f"s{m}_{v}" for v in range(lanes)] for m in range(rows)]
-    lines = ["def tile(block, grad, row, shift, Ho, Wo, S, Wp, r0, r1, zero, sums):",
-             *[f"    {' = '.join(sums[m])} = zero" for m in range(rows)],
+    lines = ["def tile(block, grad, row, shift, Ho, Wo, S, Wp, chunk_rows, zero, sums, totals):",
+             "    totals[:, :] = 0",
              "    last = grad.shape[1] - 1",
-             *[f"    c{m} = min(row + {m}, last)" for m in range(rows)],
-             "    k, y = divmod(r0, Ho)",
-             "    for _ in range(r0, r1):",
-             "        start = (k * S + y) * Wp + shift",
-             *[f"        g{m} = grad[k, c{m}, y * Wo:]" for m in range(rows)],
-             "        y += 1",
-             "        if y == Ho:",
-             "            y, k = 0, k + 1",
-             "        for x in range(Wo):",
-             "            values = block[start + x]",
-             f"            {', '.join(f'x{v}' for v in range(lanes))} = "
+             "    for k in range(grad.shape[0]):",
+             *[f"        g{m} = grad[k, min(row + {m}, last)]" for m in range(rows)],
+             "        for y0 in range(0, Ho, chunk_rows):",
+             *[f"            {' = '.join(sums[m])} = zero" for m in range(rows)],
+             "            for y in range(y0, min(y0 + chunk_rows, Ho)):",
+             "                start = np.uint64((k * S + y) * Wp + shift)",
+             "                place = np.uint64(y * Wo)",
+             "                for x in range(Wo):",
+             "                    u = np.uint64(x)",
+             "                    values = block[start + u]",
+             "                    p = place + u",
+             f"                    {', '.join(f'x{v}' for v in range(lanes))} = "
              f"{', '.join(f'values[{v}]' for v in range(lanes))}"]
     for m in range(rows):
-        lines.append(f"            g = g{m}[x]")
-        lines += [f"            {sums[m][v]} += g * x{v}" for v in range(lanes)]
+        lines.append(f"                    g = g{m}[p]")
+        lines += [f"                    {sums[m][v]} += g * x{v}" for v in range(lanes)]
     for m in range(rows):
-        lines.append(f"    destination = sums[{m}]")
-        lines += [f"    destination[{v}] = {sums[m][v]}" for v in range(lanes)]
+        lines.append(f"            destination = sums[{m}]")
+        lines += [f"            destination[{v}] = {sums[m][v]}" for v in range(lanes)]
+    lines += ["            for m in range(sums.shape[0]):",
+              "                for v in range(sums.shape[1]):",
+              "                    totals[m, v] += sums[m, v]"]
     return "\n".join(lines)
 
 
-_namespace = {"__name__": __name__}
+_namespace = {"__name__": __name__, "np": np, **{f"U{v}": np.uint64(v) for v in range(CHANNELS + 1)}}
 # compiled as if written in this file, so that Numba caches it, keyed (as every kernel here) to this file's date
 exec(compile(_tile_source(ROWS, CHANNELS), __file__, "exec"), _namespace)
 _tile = njit(cache=True, fastmath={"contract"})(_namespace["tile"])
@@ -118,22 +126,18 @@ def fill_channel_blocks(x, top, left, S, Wp, blocks, fold=1, step=1):
 @njit(parallel=True, cache=True)
 def _shifted_weight_grad(blocks, grad, shifts, Ho, Wo, S, Wp, chunk_rows, accumulate, zero, sums, totals, out):
     # Each thread owns a range of (output block, input block, tap) jobs, ordered so that consecutive jobs share a
-    # band block and grad's rows (read from cache); no two threads write one element of out.
+    # band block and grad's rows (read from cache); no two threads write one element of out. Each sample's sums
+    # are its own (so that N processes add what one does).
     Cout, C, T = out.shape
     inner = blocks.shape[0] * T
     jobs = -(-Cout // ROWS) * inner
-    parts = sums.shape[0]
+    parts = totals.shape[0]
     for part in prange(parts):
-        own, total = sums[part], totals[part]
+        total = totals[part]
         for job in range(part * jobs // parts, (part + 1) * jobs // parts):
             b, rest = divmod(job, inner)
             j, t = divmod(rest, T)
-            total[:, :] = 0
-            for k in range(grad.shape[0]):  # each sample's own sums (so that N processes add what one does)
-                for r0 in range(k * Ho, k * Ho + Ho, chunk_rows):
-                    _tile(blocks[j], grad, b * ROWS, shifts[t], Ho, Wo, S, Wp, r0, min(r0 + chunk_rows, k * Ho + Ho),
-                          zero, own)
-                    total += own
+            _tile(blocks[j], grad, b * ROWS, shifts[t], Ho, Wo, S, Wp, chunk_rows, zero, sums[part], total)
             for m in range(min(ROWS, Cout - b * ROWS)):
                 for v in range(min(CHANNELS, C - j * CHANNELS)):
                     o = out[b * ROWS + m, j * CHANNELS + v]
@@ -167,7 +171,7 @@ def shifted_weight_grad(blocks, grad, shifts, S, Wp, out, accumulate=False):
             np.empty((parts, ROWS, CHANNELS), out.dtype), np.empty((parts, ROWS, CHANNELS)), out)
     if out.dtype not in _compiled and not config.DISABLE_JIT:
         integer = typeof(0)
-        compile_vectorized(_tile, (typeof(blocks[0]), typeof(args[1]), integer, typeof(args[2][0])) + (integer,) * 6
-                           + (typeof(args[9]), typeof(args[10][0])))
+        compile_vectorized(_tile, (typeof(blocks[0]), typeof(args[1]), integer, typeof(args[2][0])) + (integer,) * 5
+                           + (typeof(args[9]), typeof(args[10][0]), typeof(args[11][0])))
         _compiled.add(out.dtype)
     return _shifted_weight_grad(*args)
