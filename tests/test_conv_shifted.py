@@ -135,17 +135,15 @@ SIZES = [(8, 2, 3, 8), (5, 1, 3, 8), (19, 2, 2, 13), (16, 3, 1, 5), (3, 1, 1, 1)
 @pytest.mark.parametrize("cout,N,Ho,Wo", SIZES)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("transposed", [False, True])
-@pytest.mark.parametrize("threads_share", ["blocks and band", "blocks", "tiles"])
+@pytest.mark.parametrize("split_tiles", [False, True])
 @pytest.mark.parametrize("bordered", [False, True])
-def test_shifted_convolution_writes_every_pixel_once(monkeypatch, cout, N, Ho, Wo, dtype, transposed, threads_share,
+def test_shifted_convolution_writes_every_pixel_once(monkeypatch, cout, N, Ho, Wo, dtype, transposed, split_tiles,
                                                      bordered):
     """Every output pixel gets its sum plus the bias over the band of x, and nothing outside the output is written
     (NaN-filled, the output is checked whole); the dtype is kept. ``transposed`` reads a (C, C_out, kh, kw)
-    weight's flipped transpose in place. ``threads_share``: each thread fills a band of its own and owns whole
-    blocks (a small band), or owns blocks of one shared band, or takes its share of the tiles (a large band)."""
-    if threads_share != "blocks and band":
-        monkeypatch.setattr(conv_tile_kernels, "OWN_BAND_MAX_BYTES", -1)
-    if threads_share == "tiles":
+    weight's flipped transpose in place. ``split_tiles``: the threads split the tiles, as for a large band (else
+    they own whole blocks where the blocks split evenly). ``bordered``: x's rows sit inside zero borders."""
+    if split_tiles:
         monkeypatch.setattr(conv_tile_kernels, "OWN_BLOCKS_MAX_BAND_BYTES", -1)
     rng = np.random.default_rng(cout * 100 + Wo)
     C = 3

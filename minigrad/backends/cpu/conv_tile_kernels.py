@@ -33,13 +33,6 @@ ROWS, SEGMENTS, LANES = 8, 2, 8
 # 1x512x32x32 to 512 23.4 against 25.0, 4x16x128x128 to 16 1.93 against 2.17, 4x256x8x8 to 256 1.70 against
 # 1.86; 1x128x128x128 to 128 (an 8.6 MB band) 24.1 against 24.2; 1x64x256x256 to 64 (17 MB) 31.8 against 26.8.
 OWN_BLOCKS_MAX_BAND_BYTES = 8 * 2 ** 20
-# While the threads own whole blocks (each reads the whole band), each fills and reads a band of its own if the
-# band is at most this large. One band, written by one core and read by both, had its cache lines moved between
-# the cores' caches twice per layer: after the other core read them, the next layer's fill wrote 2.2 MB in 1.3 ms
-# instead of 0.06 ms. Fill and kernel, one band against one per thread, alternated (ms): 4x128x16x16 to 128
-# channels 2.46 / 1.60, 4x64x32x32 to 64 1.75 / 1.63, 4x256x16x16 to 128 3.30 / 3.06, 4x256x8x8 to 256 1.67 /
-# 1.57, 1x512x32x32 to 512 23.0 / 22.8; larger bands lost (1x64x128x128 to 64, 4.3 MB: 6.5 / 7.5).
-OWN_BAND_MAX_BYTES = 3 * 2 ** 20
 
 
 def _tile_source(rows, segments, lanes):
@@ -168,48 +161,49 @@ def _part(band, weight, transposed, blocks, shifts, zero, bias, out, S, Wp, Wo, 
         _tiles(band, blocks, shifts, zero, bias, out, S, Wp, Wo, sums, first, last, b, min(b + step, highest))
 
 
-@njit(cache=True)
-def _fill_band(x, top, left, S, Wp, band):
-    """band[c, (top + k*S + y)*Wp + left + x'] = x[k, c, y, x'], zeros elsewhere: x's samples in conv_shifted's
-    layout, each row in its zero border. (Unsigned indices: with signed ones Numba's negative-index fix-up kept
-    LLVM from vectorizing the copies, 3-5x slower; numpy's strided copy, which this replaced, ran 1.2-2x slower.)"""
+@njit(inline="always")
+def _fill_channel(x, c, top, left, S, Wp, row):
+    """row = channel c of x's samples in conv_shifted's layout: (top + k*S + y)*Wp + left + x' holds x[k, c, y, x'],
+    every other place a zero. (Unsigned indices: with signed ones Numba's negative-index fix-up kept LLVM from
+    vectorizing the copies, 3-5x slower; numpy's strided copy of the whole band, which this replaced, ran 1.2-2x
+    slower on one thread.)"""
     N, C, H, W = x.shape
-    zero = band.dtype.type(0)
+    zero = row.dtype.type(0)
     first, last = np.uint64(top * Wp + left), np.uint64((top + N * S) * Wp + left)
-    for c in range(C):
-        row = band[c]
-        for i in range(first):
-            row[np.uint64(i)] = zero
-        for k in range(N):
-            for y in range(S):
-                start = first + np.uint64((k * S + y) * Wp)
-                copied = np.uint64(W if y < H else 0)
-                source = x[k, c, min(y, H - 1)]
-                for i in range(copied):
-                    row[start + np.uint64(i)] = source[np.uint64(i)]
-                for i in range(copied, Wp):
-                    row[start + np.uint64(i)] = zero
-        for i in range(last, band.shape[1]):
-            row[np.uint64(i)] = zero
+    for i in range(first):
+        row[np.uint64(i)] = zero
+    for k in range(N):
+        for y in range(S):
+            start = first + np.uint64((k * S + y) * Wp)
+            copied = np.uint64(W if y < H else 0)
+            source = x[k, c, min(y, H - 1)]
+            for i in range(copied):
+                row[start + np.uint64(i)] = source[np.uint64(i)]
+            for i in range(copied, Wp):
+                row[start + np.uint64(i)] = zero
+    for i in range(last, row.shape[0]):
+        row[np.uint64(i)] = zero
 
 
 @njit(parallel=True, cache=True)
-def _shifted_convolution(x, top, left, bands, weight, transposed, blocks, shifts, zero, bias, out, S, Wp, Wo, parts,
+def _fill_band(x, top, left, S, Wp, band):
+    """band[c] = channel c of x's samples in their zero borders, the channels shared out among the threads
+    (against one thread: 2-3 ms less per small U-Net step, 20 alternated steps twice)."""
+    for c in prange(x.shape[1]):
+        _fill_channel(x, c, top, left, S, Wp, band[c])
+
+
+@njit(parallel=True, cache=True)
+def _shifted_convolution(x, top, left, band, weight, transposed, blocks, shifts, zero, bias, out, S, Wp, Wo, parts,
                          own_blocks, sums):
-    # With ``own_blocks`` each thread packs its share of the blocks and runs all tiles through one block before
-    # the next, whose weights stay in cache; else every block is packed here, and each thread runs its share of
-    # the tiles, each through every block, whose band windows stay in cache. With one band per thread, each
-    # thread fills the one it reads.
-    own_band = bands.shape[0] > 1
-    if not own_band:
-        _fill_band(x, top, left, S, Wp, bands[0])
+    # The band is filled first. With ``own_blocks`` each thread packs its share of the blocks and runs all tiles
+    # through one block before the next, whose weights stay in cache; else every block is packed here, and each
+    # thread runs its share of the tiles, each through every block, whose band windows stay in cache.
+    _fill_band(x, top, left, S, Wp, band)
     if not own_blocks:
         for b in range(blocks.shape[0]):
             _pack_block(weight, transposed, blocks, b)
     for part in prange(parts):
-        band = bands[part] if own_band else bands[0]
-        if own_band:
-            _fill_band(x, top, left, S, Wp, band)
         _part(band, weight, transposed, blocks, shifts, zero, bias, out, S, Wp, Wo, part, parts, own_blocks,
               sums[part])
     return out
@@ -249,10 +243,8 @@ def shifted_convolution(x, top, left, S, Wp, weight, shifts, bias, out, workspac
         return out
     length = max(band_reach(N, Ho, Wo, S, Wp, shifts), (top + N * S) * Wp + left)
     parts = max(1, min(get_num_threads(), -(-N * Ho * -(-Wo // LANES) // SEGMENTS)))
-    band_bytes = C * length * x.itemsize
-    own_blocks = -(-Cout // ROWS) % parts == 0 and band_bytes <= OWN_BLOCKS_MAX_BAND_BYTES
-    copies = parts if own_blocks and band_bytes <= OWN_BAND_MAX_BYTES else 1
-    args = (x, int(top), int(left), workspace("shifted_bands", (copies, C, length), x.dtype),
+    own_blocks = -(-Cout // ROWS) % parts == 0 and C * length * x.itemsize <= OWN_BLOCKS_MAX_BAND_BYTES
+    args = (x, int(top), int(left), workspace("shifted_band", (C, length), x.dtype),
             weight.reshape(weight.shape[0], weight.shape[1], T), bool(transposed),
             workspace("shifted_weights", (padded_rows(Cout) // ROWS, C * T, ROWS), x.dtype),
             np.ascontiguousarray(shifts, dtype=np.uint64), out.dtype.type(0), bias, out.reshape(N, Cout, Ho * Wo),
@@ -279,8 +271,7 @@ def compile_vectorized(tile, types):
 
 def _compile(args):
     """Compile (or load from the cache) the kernel for these arguments' types, its tile vectorized."""
-    bands, _, _, blocks, shifts, zero, bias, out = args[3:11]
-    band = bands[0]
+    band, _, _, blocks, shifts, zero, bias, out = args[3:11]
     integer = typeof(0)
     tile_types = (typeof(band), typeof(blocks[0]), typeof(shifts), typeof(zero), typeof(out), typeof(bias), integer,
                   typeof(np.empty((ROWS, SEGMENTS * LANES), zero.dtype))) + (integer,) * 4 * SEGMENTS
