@@ -124,8 +124,9 @@ def torch_step(cfg, x, target, state_dict=None, device="cpu"):
 
 
 def memory_worker(side, config, steps):
-    """Run in a child process: one untimed and ``steps`` timed training steps of one library alone, then print
-    its RSS after setup and its peak RSS in MiB, and the median step time in seconds."""
+    """Run in a child process: two untimed and ``steps`` timed training steps of one library alone, then print
+    its RSS after setup and its peak RSS in MiB, and the median step time in seconds. (Two: either library's
+    second step still ran 5-20% slower than the rest, and with three timed steps it set the median.)"""
     cfg = CONFIGS[config]
     x, target = batch_and_targets(cfg)
     if side == "torch":
@@ -140,6 +141,7 @@ def memory_worker(side, config, steps):
         step, _ = minigrad_step(cfg, x, target)
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     step()
+    step()
     median = statistics.median(_seconds(step) for _ in range(steps))
     print(f"{baseline:.1f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f} {median:.4f}")
 
@@ -148,7 +150,7 @@ def memory_worker(side, config, steps):
 TORCH_FIRST = "import runpy, sys, torch; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"
 
 
-def measure_alone(config, steps=3, pairs=3):
+def measure_alone(config, steps=5, pairs=3):
     """Each side alone in its own fresh process, in ``pairs`` alternated process pairs (minigrad, torch, minigrad
     with torch imported before it): {side: (after imports and setup MiB, peak MiB, median of the processes'
     median step s)}.
