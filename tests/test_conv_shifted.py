@@ -164,12 +164,17 @@ def test_shifted_convolution_writes_every_pixel_once(monkeypatch, cout, N, Ho, W
 @pytest.mark.parametrize("shape,top,left,S,Wp", [((2, 3, 4, 5), 1, 1, 5, 6), ((1, 2, 3, 3), 0, 2, 3, 6),
                                                  ((3, 1, 2, 7), 2, 0, 4, 7)])
 def test_the_band_holds_the_samples_in_their_borders(shape, top, left, S, Wp):
-    """The kernel's own fill against numpy's, every place of the band (NaN-filled before)."""
+    """The band the kernel fills (in a NaN-filled scratch array) against numpy's, every place."""
     x = np.random.default_rng(1).standard_normal(shape).astype(np.float32)
-    length = (top + shape[0] * S) * Wp + left + 9
-    band = np.full((shape[1], length), np.nan, np.float32)
-    conv_tile_kernels._fill_band(x, top, left, S, Wp, band)
-    np.testing.assert_array_equal(band, _reference_band(x, top, left, S, Wp, length))
+    lent = {}
+
+    def workspace(slot, shape, dtype):
+        return lent.setdefault(slot, _lend_nan(slot, shape, dtype))
+    out = np.empty((shape[0], 8, S, Wp - 1), np.float32)
+    conv_tile_kernels.shifted_convolution(x, top, left, S, Wp, np.ones((8, shape[1], 1, 2), np.float32),
+                                          np.array([0, 1]), np.zeros(8, np.float32), out, workspace)
+    band = lent["shifted_band"]
+    np.testing.assert_array_equal(band, _reference_band(x, top, left, S, Wp, band.shape[1]))
 
 
 CHANGES = ["negative shift", "weight channels", "taps", "dtype", "bias length", "output channels", "input samples",
