@@ -15,10 +15,11 @@ index with unsigned integers: Numba gives every signed index a negative-index fi
 integer instructions per tap and in the fill kept LLVM from vectorizing the copy.
 
 The tile is written out as scalar sums (``_tile_source``): LLVM's SLP vectorizer packs them into vectors (on an
-AVX-512 CPU a tile's two segments share one 512-bit register). Numba runs that vectorizer only when asked (``numba.core.config.SLP_VECTORIZE``), so
-``shifted_convolution`` compiles its tile with it switched on. Measured on 2 cores (4x64x32x32 to 64 channels
-and two other U-Net layers): without it the sums stayed scalar, 11-16 GFLOP/s; written as loops over a local
-array, they went through memory, 81-85 GFLOP/s; written out, 180-225 (numpy's SGEMM: about 205).
+AVX-512 CPU a tile's two segments share one 512-bit register). Numba runs that vectorizer only when asked
+(``numba.core.config.SLP_VECTORIZE``), so ``shifted_convolution`` compiles its tile with it switched on.
+Measured on 2 cores (4x64x32x32 to 64 channels and two other U-Net layers): without it the sums stayed scalar,
+11-16 GFLOP/s; written as loops over a local array, they went through memory, 81-85 GFLOP/s; written out, 180-225
+(numpy's SGEMM: about 205).
 """
 import math
 
