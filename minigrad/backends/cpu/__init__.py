@@ -1,4 +1,4 @@
-"""CPU backend: numpy arrays, with hot kernels compiled by Numba (``@njit(parallel=True)``)."""
+"""CPU backend: numpy arrays, with hot kernels compiled by Numba (``jit.kernel``: njit, most with parallel=True)."""
 from .creation import *  # noqa: F401,F403
 from .elementwise import *  # noqa: F401,F403
 from .reduce import *  # noqa: F401,F403

@@ -1,35 +1,36 @@
 """CPU kernels: activations. relu and leaky_relu are Numba kernels over the flattened array (hot in a U-Net);
 sigmoid, tanh and the softmaxes are numpy expressions written to stay finite for any float input."""
 import numpy as np
-from numba import njit, prange
+from numba import prange
 
+from .jit import kernel
 from .. import checks
 
 __all__ = ["relu", "relu_backward", "leaky_relu", "leaky_relu_backward", "sigmoid", "sigmoid_backward",
            "tanh", "tanh_backward", "softmax", "softmax_backward", "log_softmax", "log_softmax_backward"]
 
 
-@njit(parallel=True, cache=True)
+@kernel(parallel=True)
 def _relu_kernel(x, out, zero):
     for i in prange(x.size):
         v = x[i]
         out[i] = zero if v < zero else v  # NaN stays NaN, as torch.relu
 
 
-@njit(parallel=True, cache=True)
+@kernel(parallel=True)
 def _relu_backward_kernel(g, y, out, zero):
     for i in prange(g.size):
         out[i] = zero if y[i] <= zero else g[i]  # NaN passes the gradient, as PyTorch's threshold_backward
 
 
-@njit(parallel=True, cache=True)
+@kernel(parallel=True)
 def _leaky_relu_kernel(x, out, zero, slope):
     for i in prange(x.size):
         v = x[i]
         out[i] = v if v > zero else v * slope
 
 
-@njit(parallel=True, cache=True)
+@kernel(parallel=True)
 def _leaky_relu_backward_kernel(g, x, out, zero, slope):
     for i in prange(g.size):
         out[i] = g[i] if x[i] > zero else g[i] * slope

@@ -19,13 +19,15 @@ adds up.
 Inner loops run over views starting at index 0: Numba then knows the index is
 not negative, skips its wrap-around test and vectorises the loop.
 """
-from numba import njit, prange
+from numba import prange
+
+from .jit import kernel
 
 # Output channels computed together in one pass of the forward kernel.
 CO_BLOCK = 4
 
 
-@njit(cache=True, fastmath={"contract"})
+@kernel(fastmath={"contract"})
 def _row_block4(a0, a1, a2, a3, r, w, co, ci, i):
     """a_k[q] += sum_j w[co+k, ci, i, j] * r[q+j] for k < 4 (one row of a 3x3 kernel)."""
     w00, w01, w02 = w[co, ci, i, 0], w[co, ci, i, 1], w[co, ci, i, 2]
@@ -41,7 +43,7 @@ def _row_block4(a0, a1, a2, a3, r, w, co, ci, i):
         a3[q] = a3[q] + w30 * u + w31 * v + w32 * s
 
 
-@njit(cache=True, fastmath={"contract"})
+@kernel(fastmath={"contract"})
 def _row_block1(a0, r, w, co, ci, i):
     """a0[q] += sum_j w[co, ci, i, j] * r[q+j] (one row of a 3x3 kernel)."""
     w00, w01, w02 = w[co, ci, i, 0], w[co, ci, i, 1], w[co, ci, i, 2]
@@ -50,7 +52,7 @@ def _row_block1(a0, r, w, co, ci, i):
         a0[q] = a0[q] + w00 * r[q] + w01 * r1[q] + w02 * r2[q]
 
 
-@njit(parallel=True, cache=True)
+@kernel(parallel=True)
 def conv_flat(xp, w, Wp, chunk, out):
     """out[n, co, q] = sum_{ci,i,j} w[co, ci, i, j] * xp[n, ci, q + i*Wp + j] for a 3x3 kernel and q below
     out.shape[2] - 2, where xp (N, C_in, Hp*Wp) holds zero-bordered rows of pitch Wp: so out, of pitch Wp too,
@@ -81,7 +83,7 @@ def conv_flat(xp, w, Wp, chunk, out):
     return out
 
 
-@njit(cache=True, fastmath={"reassoc", "contract"})
+@kernel(fastmath={"reassoc", "contract"})
 def _taps9x2(g0, g1, r, Wp, zero, s):
     """s[k, i, j] += sum_q g_k[q] * r[q + i*Wp + j] for k < 2, i, j < 3 (reassociated, so the sums vectorise)."""
     s00 = s01 = s02 = s03 = s04 = s05 = s06 = s07 = s08 = zero
@@ -129,7 +131,7 @@ def _taps9x2(g0, g1, r, Wp, zero, s):
     s[1, 2, 2] += s18
 
 
-@njit(cache=True, fastmath={"reassoc", "contract"})
+@kernel(fastmath={"reassoc", "contract"})
 def _taps9(g0, r, Wp, zero, s):
     """s[i, j] += sum_q g0[q] * r[q + i*Wp + j] for i, j < 3 (reassociated, so the sums vectorise)."""
     for i in range(3):
@@ -146,7 +148,7 @@ def _taps9(g0, r, Wp, zero, s):
         s[i, 2] += s2
 
 
-@njit(parallel=True, cache=True)
+@kernel(parallel=True)
 def weight_grad_flat(gz, xp, Wp, Wo, chunk, skip_junk, parts):
     """parts[t, co, ci, i, j] = sum over q in chunk t of gz[n, co, q] * xp[n, ci, q + i*Wp + j] (3x3 kernel),
     chunk t = n*chunks + c covering q in [c*chunk, (c+1)*chunk). gz (N, C_out, Ho*Wp) holds the output gradient

@@ -11,12 +11,13 @@ that the last run's junk tail stays inside it.
 
 Columns are laid out as in ``conv_kernels``: (C*kh*kw, nk * R * Wp).
 """
-from numba import njit, prange
+from numba import prange
 
 from .conv_layout_kernels import fill_padded_plane
+from .jit import kernel
 
 
-@njit(parallel=True, cache=True)
+@kernel(parallel=True)
 def im2col_flat(x, n0, first_row, pw, kh, kw, dh, dw, band, cols):
     """Copy each (sample, channel) plane of the chunk into its zero-bordered band, then its kh*kw runs into
     ``cols``; one task per plane, which writes only its own band plane and column rows."""
@@ -37,7 +38,7 @@ def im2col_flat(x, n0, first_row, pw, kh, kw, dh, dw, band, cols):
     return cols
 
 
-@njit(parallel=True, cache=True)
+@kernel(parallel=True)
 def col2im_flat(cols, kh, kw, dh, dw, band, n0, first_row, pw, out, accumulate):
     """The adjoint of ``im2col_flat``: add each run back onto a zeroed band plane, then move the band's image
     part into out (N, C, H, W), adding to it when ``accumulate`` (row bands of one sample overlap).

@@ -17,12 +17,13 @@ not negative, skips its wrap-around test and vectorises the loop.
 """
 from numba import njit, prange
 
+from .jit import kernel
 from ..elements import conv as elements
 
 _tap_source = njit(inline="always")(elements.tap_source)
 
 
-@njit(cache=True)
+@kernel()
 def _valid_columns(j, kw, sw, pw, dw, W, Wo):
     """The output columns [xa, xb) whose kernel tap j lands inside the input row, and that tap's offset."""
     off = _tap_source(0, sw, pw, j, dw)
@@ -38,7 +39,7 @@ def _valid_columns(j, kw, sw, pw, dw, W, Wo):
     return xa, xb, off
 
 
-@njit(parallel=True, cache=True)
+@kernel(parallel=True)
 def im2col(x, n0, nk, y0, R, kh, kw, sh, sw, ph, pw, dh, dw, Wo, cols):
     """Fill ``cols`` (C*kh*kw, nk*R*Wo) from x (N, C, H, W); one task per (sample, row of cols), no races."""
     C, H, W = x.shape[1], x.shape[2], x.shape[3]
@@ -75,7 +76,7 @@ def im2col(x, n0, nk, y0, R, kh, kw, sh, sw, ph, pw, dh, dw, Wo, cols):
     return cols
 
 
-@njit(parallel=True, cache=True)
+@kernel(parallel=True)
 def col2im_add(cols, n0, nk, y0, R, kh, kw, sh, sw, ph, pw, dh, dw, Wo, out):
     """Add ``cols`` back onto out (N, C, H, W) at the pixels im2col read them from.
 

@@ -20,10 +20,12 @@ copies, where numpy was 2-4x slower.
 Inner loops run over views starting at index 0: Numba then knows the index is
 not negative, skips its wrap-around test and vectorises the loop.
 """
-from numba import njit, prange
+from numba import prange
+
+from .jit import kernel
 
 
-@njit(cache=True)
+@kernel()
 def fill_padded_plane(x, n, c, first_row, left, plane):
     """plane[a, b] = x[n, c, first_row + a, b - left], zero outside the image."""
     rows, Wp = plane.shape
@@ -68,7 +70,7 @@ def widen_rows(grad_out, n0, y0, R, Wp, wide):
     return wide
 
 
-@njit(parallel=True, cache=True)
+@kernel(parallel=True)
 def narrow_rows(rows, channel_major, Wp, n0, y0, R, bias, out):
     """out[n0 + k, c, y0 + a, t] = rows[c, k, a*Wp + t] + bias[c] for t < Wo (junk columns dropped), or
     rows[k, c, a*Wp + t] when not ``channel_major``: the GEMM path's wide rows (C, nk, R*Wp) and the direct

@@ -28,6 +28,8 @@ from numba import get_num_threads, njit, prange, typeof
 from numba.core import config
 from numba.core.compiler_lock import global_compiler_lock
 
+from .jit import compile_vectorized, kernel
+
 # Output channels, segments and pixels per segment of a tile: 8 x 2 vectors of 8 sums (as many registers as the
 # 8 x 16 tile of contiguous places that came before it, measured 204-231 GFLOP/s; 4x16 sums ran 84-185, 8x32 no
 # faster and slower to compile). Segments of 8 pixels fit every U-Net image width (8 to 256) without a remainder.
@@ -93,7 +95,7 @@ def _store(sums, out, first, channels, bias, k, p, n, column):
             out[k, first + m, p + v] = sums[m, column + v] + bias[first + m]
 
 
-@njit(cache=True)
+@kernel()
 def _pack_block(weight, transposed, blocks, b):
     """blocks[b, c*T + t, m] = w[b*ROWS + m, c, t], zero past C_out: block b's ROWS weights of one channel and tap
     side by side. w is weight (C_out, C, T), or with ``transposed`` the flipped transpose of weight (C, C_out, T):
@@ -141,7 +143,7 @@ def _segment(sample, y, part, Ho, Wo, S, Wp, per_row):
     return start, place, pixels, sample, y, part
 
 
-@njit(cache=True, fastmath={"contract"})  # (a function of its own: inlined into the loop it compiled 2x slower)
+@kernel(fastmath={"contract"})  # (a function of its own: inlined into the loop it compiled 2x slower)
 def _tiles(band, blocks, shifts, zero, bias, out, S, Wp, Wo, sums, first, last, first_block, last_block):
     """Tiles first..last-1, each of SEGMENTS = 2 consecutive segments, each through blocks first_block..last_block-1
     (the tile's band windows stay in cache from one block to the next)."""
@@ -208,7 +210,7 @@ def _fill_channel(x, c, top, left, S, Wp, row):
         row[np.uint64(i)] = zero
 
 
-@njit(parallel=True, cache=True)
+@kernel(parallel=True)
 def _shifted_convolution(x, top, left, band, weight, transposed, blocks, shifts, zero, bias, out, S, Wp, Wo, parts,
                          own_blocks, sums):
     # The band first, its channels shared out among the threads (against one thread: 2-3 ms less per small U-Net
@@ -274,24 +276,12 @@ def shifted_convolution(x, top, left, S, Wp, weight, shifts, bias, out, workspac
     return out
 
 
-def compile_vectorized(tile, types):
-    """Compile (or load from the cache) a tile for these argument types with LLVM's SLP vectorizer, which packs
-    its scalar sums into vectors; Numba's setting is restored after. The loops around a tile compile without it
-    (faster, and they run as fast)."""
-    with global_compiler_lock:
-        saved, config.SLP_VECTORIZE = config.SLP_VECTORIZE, 1
-        try:
-            tile.compile(types)
-        finally:
-            config.SLP_VECTORIZE = saved
-
-
 def _compile(args):
     """Compile (or load from the cache) the kernel for these arguments' types, its tile vectorized."""
     band, _, _, blocks, shifts, zero, bias, out = args[3:11]
     integer = typeof(0)
     tile_types = (typeof(band), typeof(blocks[0]), typeof(shifts), typeof(zero), typeof(out), typeof(bias), integer,
                   typeof(np.empty((ROWS, SEGMENTS * LANES), zero.dtype))) + (integer,) * 4 * SEGMENTS
-    with global_compiler_lock:
+    with global_compiler_lock:  # (no other thread compiles the kernel in between, its tile not vectorized)
         compile_vectorized(_tile, tile_types)
         _shifted_convolution.compile(tuple(typeof(a) for a in args))

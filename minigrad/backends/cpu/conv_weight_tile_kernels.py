@@ -18,7 +18,7 @@ import numpy as np
 from numba import get_num_threads, njit, prange, typeof
 from numba.core import config
 
-from .conv_tile_kernels import compile_vectorized
+from .jit import compile_vectorized, kernel
 
 # Output channels and input channels (vector lanes) of a tile: 8 x 16 sums, 8 vectors of 16 floats.
 ROWS, CHANNELS = 8, 16
@@ -72,7 +72,7 @@ exec(compile(_tile_source(ROWS, CHANNELS), __file__, "exec"), _namespace)
 _tile = njit(cache=True, fastmath={"contract"})(_namespace["tile"])
 
 
-@njit(parallel=True, cache=True)
+@kernel(parallel=True)
 def _fill_channel_blocks(x, top, left, S, Wp, fold, step, blocks):
     N, C, H, W = x.shape
     length = blocks.shape[1]
@@ -123,7 +123,7 @@ def fill_channel_blocks(x, top, left, S, Wp, blocks, fold=1, step=1):
     return blocks
 
 
-@njit(parallel=True, cache=True)
+@kernel(parallel=True)
 def _shifted_weight_grad(blocks, grad, shifts, Ho, Wo, S, Wp, chunk_rows, accumulate, zero, sums, totals, out):
     # Each thread owns a range of (output block, input block, tap) jobs, ordered so that consecutive jobs share a
     # band block and grad's rows (read from cache); no two threads write one element of out. Each sample's sums

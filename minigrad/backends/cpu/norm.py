@@ -11,6 +11,7 @@ in the input's dtype with per-channel coefficients cast to it.
 import numpy as np
 from numba import njit, prange
 
+from .jit import kernel
 from .. import checks
 from ..elements import norm as elements
 
@@ -26,7 +27,7 @@ _input_gradient = njit(inline="always")(elements.input_gradient)
 # chain of dependent additions, 4-5 cycles each (in a small U-Net step, the 18 layers' statistics took 1.2-1.5 ms
 # instead of 4.5-4.9, their gradient sums 2.3-2.5 instead of 7.6-9.6). No flag that assumes finite values: NaN and
 # Inf still reach the sums, in any order.
-@njit(parallel=True, cache=True, fastmath={"reassoc"})
+@kernel(parallel=True, fastmath={"reassoc"})
 def _channel_stats(x):
     """Mean and biased variance of every channel of x (N, C, L), in float64; parallel over channels."""
     N, C, L = x.shape
@@ -48,7 +49,7 @@ def _channel_stats(x):
     return mean, var
 
 
-@njit(parallel=True, cache=True)
+@kernel(parallel=True)
 def _scale_shift(x, scale, shift, relu):
     """y = x·scale[c] + shift[c] (then max(y, 0) when relu; NaN stays NaN); parallel over (n, c) planes."""
     N, C, L = x.shape
@@ -64,7 +65,7 @@ def _scale_shift(x, scale, shift, relu):
     return out
 
 
-@njit(parallel=True, cache=True, fastmath={"reassoc"})
+@kernel(parallel=True, fastmath={"reassoc"})
 def _grad_sums(g, x, mean, scale, shift, relu):
     """Per channel Σg and Σg·(x − mean) in float64; parallel over channels.
 
@@ -99,7 +100,7 @@ def _grad_sums(g, x, mean, scale, shift, relu):
     return sum_g, sum_gx
 
 
-@njit(parallel=True, cache=True)
+@kernel(parallel=True)
 def _grad_input(g, x, gain, mean_g, mean, k, scale, shift, relu):
     """gx = gain[c]·(g − mean_g[c] − (x − mean[c])·k[c]), g zeroed where y ≤ 0 when relu; parallel over planes.
 

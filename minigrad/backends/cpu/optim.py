@@ -3,9 +3,10 @@ kernels share (``backends/elements/optim.py``)."""
 import numpy as np
 from numba import njit, prange
 
+from . import compile_ahead
+from .jit import kernel
 from .. import checks
 from ..elements import optim as elements
-from . import compile_ahead
 
 __all__ = ["sgd_step", "adam_step"]
 
@@ -27,13 +28,13 @@ def _sgd_at(i, p, g, buf, lr, momentum, keep, weight_decay, decay, use_momentum,
         buf[i] = b
 
 
-@njit(parallel=True, cache=True)
+@kernel(parallel=True)
 def _sgd_parallel(p, g, buf, lr, momentum, keep, weight_decay, decay, use_momentum, nesterov, maximize, first_step):
     for i in prange(p.size):
         _sgd_at(i, p, g, buf, lr, momentum, keep, weight_decay, decay, use_momentum, nesterov, maximize, first_step)
 
 
-@njit(cache=True)
+@kernel()
 def _sgd_serial(p, g, buf, lr, momentum, keep, weight_decay, decay, use_momentum, nesterov, maximize, first_step):
     for i in range(p.size):
         _sgd_at(i, p, g, buf, lr, momentum, keep, weight_decay, decay, use_momentum, nesterov, maximize, first_step)
@@ -48,7 +49,7 @@ def _adam_at(i, p, g, m, v, v_max, w1, rest1, lerp_from_start, beta2, w2, eps, w
         v_max[i] = peak
 
 
-@njit(parallel=True, cache=True)
+@kernel(parallel=True)
 def _adam_parallel(p, g, m, v, v_max, w1, rest1, lerp_from_start, beta2, w2, eps, weight_decay, decay, step_size,
                    bias2_sqrt, amsgrad, maximize):
     for i in prange(p.size):
@@ -56,7 +57,7 @@ def _adam_parallel(p, g, m, v, v_max, w1, rest1, lerp_from_start, beta2, w2, eps
                  bias2_sqrt, amsgrad, maximize)
 
 
-@njit(cache=True)
+@kernel()
 def _adam_serial(p, g, m, v, v_max, w1, rest1, lerp_from_start, beta2, w2, eps, weight_decay, decay, step_size,
                  bias2_sqrt, amsgrad, maximize):
     for i in range(p.size):

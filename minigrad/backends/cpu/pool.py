@@ -7,8 +7,9 @@ thread owns a whole plane. Leading dims are folded into P by the wrappers.
 import numpy as np
 from numba import njit, prange
 
-from ..elements import pool as elements
 from . import compile_ahead
+from .jit import kernel
+from ..elements import pool as elements
 
 __all__ = ["max_pool2d_forward", "max_pool2d_backward", "avg_pool2d_forward", "avg_pool2d_backward"]
 
@@ -17,7 +18,7 @@ _replaces_max = njit(inline="always")(elements.replaces_max)
 _avg_window = njit(inline="always")(elements.avg_window)
 
 
-@njit(parallel=True, cache=True)
+@kernel(parallel=True)
 def _max_pool(x, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW):
     """PyTorch's rule: scan the window row by row, keep the first maximum; a NaN wins (and the last NaN)."""
     P, H, W = x.shape
@@ -42,7 +43,7 @@ def _max_pool(x, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW):
     return out, idx
 
 
-@njit(parallel=True, cache=True)
+@kernel(parallel=True)
 def _max_pool_2x2(x, OH, OW):
     """The U-Net's 2×2 stride-2 pool without padding: four compares per output, same tie and NaN rule."""
     P, H, W = x.shape
@@ -72,7 +73,7 @@ def _max_pool_2x2(x, OH, OW):
     return out, idx
 
 
-@njit(parallel=True, cache=True)
+@kernel(parallel=True)
 def _max_pool_backward(g, idx, HW):
     """Scatter-add every output gradient to its argmax; one thread per plane."""
     P, L = g.shape
@@ -83,7 +84,7 @@ def _max_pool_backward(g, idx, HW):
     return out
 
 
-@njit(parallel=True, cache=True)
+@kernel(parallel=True)
 def _avg_pool(x, kh, kw, sh, sw, ph, pw, OH, OW, count_include_pad, divisor_override):
     P, H, W = x.shape
     out = np.empty((P, OH, OW), x.dtype)
@@ -104,7 +105,7 @@ def _avg_pool(x, kh, kw, sh, sw, ph, pw, OH, OW, count_include_pad, divisor_over
     return out
 
 
-@njit(parallel=True, cache=True)
+@kernel(parallel=True)
 def _avg_pool_backward(g, H, W, kh, kw, sh, sw, ph, pw, count_include_pad, divisor_override):
     P, OH, OW = g.shape
     out = np.zeros((P, H, W), g.dtype)

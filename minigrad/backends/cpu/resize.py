@@ -7,7 +7,9 @@ scatter. Backward kernels run one thread per plane: neighbouring outputs share
 source pixels, so a per-pixel split would race.
 """
 import numpy as np
-from numba import njit, prange
+from numba import prange
+
+from .jit import kernel
 
 __all__ = ["interpolate_nearest", "interpolate_nearest_backward", "interpolate_bilinear",
            "interpolate_bilinear_backward", "crop2d", "crop2d_backward"]
@@ -53,7 +55,7 @@ def _linear_weights(in_size, out_size, align_corners, scale_factor, dtype):
     return i0, i1, (f(1) - lam1).astype(dtype), lam1
 
 
-@njit(parallel=True, cache=True)
+@kernel(parallel=True)
 def _gather(x, ih, iw):
     P = x.shape[0]
     OH, OW = ih.size, iw.size
@@ -66,7 +68,7 @@ def _gather(x, ih, iw):
     return out
 
 
-@njit(parallel=True, cache=True)
+@kernel(parallel=True)
 def _gather_backward(g, ih, iw, H, W):
     P, OH, OW = g.shape
     out = np.zeros((P, H, W), g.dtype)
@@ -78,7 +80,7 @@ def _gather_backward(g, ih, iw, H, W):
     return out
 
 
-@njit(parallel=True, cache=True)
+@kernel(parallel=True)
 def _bilinear(x, h0, h1, lh0, lh1, w0, w1, lw0, lw1):
     """out = lh0·(lw0·x[h0,w0] + lw1·x[h0,w1]) + lh1·(lw0·x[h1,w0] + lw1·x[h1,w1]), PyTorch's order."""
     P = x.shape[0]
@@ -96,7 +98,7 @@ def _bilinear(x, h0, h1, lh0, lh1, w0, w1, lw0, lw1):
     return out
 
 
-@njit(parallel=True, cache=True)
+@kernel(parallel=True)
 def _bilinear_backward(g, h0, h1, lh0, lh1, w0, w1, lw0, lw1, H, W):
     P, OH, OW = g.shape
     out = np.zeros((P, H, W), g.dtype)
