@@ -27,24 +27,13 @@ import time
 
 import numpy as np
 
+from sgemm import sgemm_peak_gflops
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 CONFIGS = {"tiny": dict(batch=1, size=32, features=(4, 8)), "small": dict(batch=1, size=128, features=(16, 32, 64, 128)),
            "full": dict(batch=1, size=256, features=(64, 128, 256, 512))}
 SIZES = [2 ** k for k in range(10, 28, 3)]  # 1 KiB ... 32 MiB
-
-
-def sgemm_peak_gflops(n=2048, tries=3):
-    """numpy's float32 n^3 matmul, best of ``tries``, in GFLOP/s."""
-    rng = np.random.default_rng(0)
-    a, b = rng.standard_normal((n, n), dtype=np.float32), rng.standard_normal((n, n), dtype=np.float32)
-    a @ b
-    best = float("inf")
-    for _ in range(tries):
-        start = time.perf_counter()
-        a @ b
-        best = min(best, time.perf_counter() - start)
-    return 2 * n ** 3 / best / 1e9
 
 
 # ---------------------------------------------------------------------------- workers (under mpiexec or alone)

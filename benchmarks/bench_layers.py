@@ -8,13 +8,14 @@
 
 Each case is one line in CASES; ``first call`` (Numba compile or cache load) is reported apart from the
 median run time. GFLOP/s counts 2 flops per multiply-add of the forward pass and of each gradient computed.
+On the CPU, the SGEMM peak is measured before and after the cases (numpy's float32 2048^3 matmul, best of 3), and
+each convolution's GFLOP/s is also given as a fraction of it, with how many reach the issue's 75%.
 """
 import argparse
 import os
 import platform
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [HERE, os.path.dirname(HERE)]  # common.py, and minigrad itself when it is not installed
@@ -22,6 +23,7 @@ if "--cold-cache" in sys.argv:  # before common compiles (or loads) the first Nu
     os.environ["NUMBA_CACHE_DIR"] = tempfile.mkdtemp(prefix="minigrad-numba-cache-")
 import common  # noqa: E402  (imports minigrad, starts its threads, then imports torch)
 from options import add_device_arguments  # noqa: E402
+from sgemm import sgemm_peak_gflops  # noqa: E402
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -82,6 +84,24 @@ def layer_case(name, make, input_shape, flops):
     return common.Case(name, flops, lambda: _pair_of_layers(make, input_shape, True))
 
 
+# A convolution at this fraction of the SGEMM peak or more counts as fast (issue 13's bar).
+PEAK_FRACTION = 0.75
+
+
+def print_fractions_of_peak(results, peak):
+    """Each convolution's forward+backward GFLOP/s as a fraction of the SGEMM peak, for both libraries."""
+    convolutions = [r for r in results if r.name.startswith("conv")]
+    if not convolutions:
+        return
+    print(f"convolutions as a fraction of the SGEMM peak ({peak:.1f} GFLOP/s):")
+    for r in convolutions:
+        ours, theirs = common.gflops(r.flops, r.minigrad_s) / peak, common.gflops(r.flops, r.torch_s) / peak
+        print(f"  {r.name:<44} minigrad {ours:6.1%}   torch {theirs:6.1%}")
+    for side, seconds in (("minigrad", "minigrad_s"), ("torch", "torch_s")):
+        fast = sum(common.gflops(r.flops, getattr(r, seconds)) >= PEAK_FRACTION * peak for r in convolutions)
+        print(f"{side}: {fast} of {len(convolutions)} convolutions at {PEAK_FRACTION:.0%} of the peak or more")
+
+
 # The U-Net of the project at its two benchmark sizes: small (batch 4, 128x128, features 16-128) and
 # full (batch 1, 256x256, features 64-512). Norm and pooling layers add their cases here too.
 CASES = [
@@ -139,9 +159,15 @@ def main():
     print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs; {threads} threads each; "
           f"minigrad {minigrad.__version__}, torch {torch.__version__}, numpy {np.__version__}; {devices}")
     load_before = os.getloadavg()[0]
+    on_cpu = args.device == "cpu" and DEVICES["torch"] == "cpu"
+    peak = sgemm_peak_gflops() if on_cpu else None
     results = common.run(CASES, args.repeats, args.warmup, args.pause, only=args.only)
     print(f"load average (other processes compete for the cores): {load_before:.2f} before, "
           f"{os.getloadavg()[0]:.2f} after")
+    if on_cpu:
+        peak_after = sgemm_peak_gflops()
+        print(f"SGEMM peak (numpy float32 2048^3, best of 3): {peak:.1f} GFLOP/s before, {peak_after:.1f} after")
+        print_fractions_of_peak(results, max(peak, peak_after))
     what = "compile" if args.cold_cache else "cache load"
     print(f"import minigrad: {common.IMPORT_SECONDS:.2f} s; first conv2d (Numba {what}): "
           f"{common.FIRST_CONV_SECONDS:.2f} s; first calls of the cases (Numba {what} + one run): "

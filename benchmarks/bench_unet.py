@@ -31,6 +31,7 @@ sys.path[:0] = [HERE, ROOT]  # common.py, and minigrad itself when it is not ins
 import minigrad  # noqa: E402,F401  (first, so that its thread settings are in place: see minigrad/_threads.py)
 import numpy as np  # noqa: E402
 from options import add_device_arguments, restore_user_environment, user_environment  # noqa: E402
+from sgemm import sgemm_peak_gflops  # noqa: E402
 
 USER_ENV = user_environment()  # for the child processes; each one that imports minigrad sets its own again
 
@@ -58,15 +59,6 @@ def training_step_flops(batch, in_channels, size, features, classes):
         channels = f
     macs += batch * s * s * channels * classes  # final 1x1 convolution
     return 3 * 2 * macs
-
-
-def sgemm_peak_gflops(n=2048, tries=3):
-    """numpy's float32 n^3 matmul, best of ``tries``, in GFLOP/s."""
-    rng = np.random.default_rng(0)
-    a, b = rng.standard_normal((n, n), dtype=np.float32), rng.standard_normal((n, n), dtype=np.float32)
-    a @ b
-    best = min(_seconds(lambda: a @ b) for _ in range(tries))
-    return 2 * n ** 3 / best / 1e9
 
 
 def _seconds(fn):

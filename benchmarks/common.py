@@ -9,7 +9,6 @@ thread pool with that library's own settings, as each would run alone:
   parallel loops on PyTorch's spinning pool, and minigrad's convolutions would slow down up to 20x. So Numba's
   pool is started (by one small parallel call) before torch is imported.
 """
-import os
 import statistics
 import time
 from dataclasses import dataclass

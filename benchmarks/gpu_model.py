@@ -121,7 +121,7 @@ def main():
     import minigrad.backends.cuda as cuda_backend
     for module in pkgutil.iter_modules(cuda_backend.__path__):
         importlib.import_module(f"minigrad.backends.cuda.{module.name}")
-    print(f"kernel resources on sm_90 (numba.cuda.compile_ptx, then ptxas -v), occupancy on a Hopper SM:")
+    print("kernel resources on sm_90 (numba.cuda.compile_ptx, then ptxas -v), occupancy on a Hopper SM:")
     print(f"{'kernel':<28}{'threads':>8}{'registers':>10}{'smem B':>8}{'spills B':>9}{'occupancy':>10}"
           f"{'PTX compile s':>14}")
     total = 0.0

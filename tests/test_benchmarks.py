@@ -29,6 +29,17 @@ def test_bench_layers_runs_one_case():
     assert "maxpool2d k2s2 b4 16 @128" in out.stdout and "worst" in out.stdout
 
 
+def test_bench_layers_gives_each_convolution_as_a_fraction_of_the_sgemm_peak():
+    out = _run("benchmarks/bench_layers.py", "--only", "k1s1p0", "--repeats", "1", "--warmup", "0", "--pause", "0")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    peak = next(line for line in lines if line.startswith("SGEMM peak"))
+    row = next(line for line in lines if line.strip().startswith("conv2d b4 16->6 k1s1p0 @128") and "%" in line)
+    assert "GFLOP/s before" in peak and "minigrad" in row and "torch" in row
+    assert any(line.startswith("minigrad: ") and "of 1 convolutions at 75% of the peak or more" in line
+               for line in lines)
+
+
 @pytest.mark.skipif(minigrad.cuda.is_available(), reason="a GPU is present: the benchmark would run")
 def test_cuda_benchmark_without_a_gpu_says_how_to_get_one():
     out = _run("benchmarks/bench_unet.py", "--device", "cuda", "--config", "tiny", env={"NUMBA_ENABLE_CUDASIM": "0"})
