@@ -131,17 +131,24 @@ def _shifted_weight_grad(blocks, grad, shifts, Ho, Wo, S, Wp, chunk_rows, accumu
     Cout, C, T = out.shape
     inner = blocks.shape[0] * T
     jobs = -(-Cout // ROWS) * inner
-    parts = totals.shape[0]
+    parts, flat = totals.shape[0], out.reshape(-1)
     for part in prange(parts):
         total = totals[part]
         for job in range(part * jobs // parts, (part + 1) * jobs // parts):
             b, rest = divmod(job, inner)
             j, t = divmod(rest, T)
             _tile(blocks[j], grad, b * ROWS, shifts[t], Ho, Wo, S, Wp, chunk_rows, zero, sums[part], total)
-            for m in range(min(ROWS, Cout - b * ROWS)):
-                for v in range(min(CHANNELS, C - j * CHANNELS)):
-                    o = out[b * ROWS + m, j * CHANNELS + v]
-                    o[t] = o[t] + total[m, v] if accumulate else total[m, v]
+            # (flat unsigned indices, the branch out of the loops: 5-10% of the kernel on 8x8 and 16x16 images)
+            rows, lanes = min(ROWS, Cout - b * ROWS), min(CHANNELS, C - j * CHANNELS)
+            for m in range(rows):
+                first, sums_m = np.uint64(((b * ROWS + m) * C + j * CHANNELS) * T + t), total[m]
+                if accumulate:
+                    for v in range(lanes):
+                        place = first + np.uint64(v * T)
+                        flat[place] = flat[place] + sums_m[v]
+                else:
+                    for v in range(lanes):
+                        flat[first + np.uint64(v * T)] = sums_m[v]
     return out
 
 
