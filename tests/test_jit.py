@@ -119,3 +119,20 @@ def test_the_library_kernels_are_compiled_through_kernel():
                 plain.append(f"{module.__name__}.{name}")
     assert sorted(plain) == ["minigrad.backends.cpu.conv_tile_kernels._tile",
                              "minigrad.backends.cpu.conv_weight_tile_kernels._tile"]
+
+
+def test_numba_disable_jit_runs_the_kernels_as_python():
+    """With NUMBA_DISABLE_JIT=1 (debugging the kernels in Python), minigrad imports and a convolution's forward and
+    backward run: ``kernel`` gives back the plain function."""
+    script = textwrap.dedent("""
+        import minigrad
+        import minigrad.nn.functional as F
+        x = minigrad.randn(1, 2, 4, 4)
+        w = minigrad.randn(8, 2, 3, 3, requires_grad=True)
+        F.conv2d(x, w, padding=1).sum().backward()
+        print(tuple(w.grad.shape))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300,
+                          env=dict(os.environ, NUMBA_DISABLE_JIT="1"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[-2] == "(8, 2, 3, 3)"

@@ -45,6 +45,8 @@ def kernel(**options):
 
     def decorate(function):
         dispatcher = njit(**options)(function)
+        if config.DISABLE_JIT:  # (NUMBA_DISABLE_JIT: njit gave back the plain Python function, nothing to compile)
+            return dispatcher
         compile_signature = dispatcher.compile
 
         def compile_at_level(signature):
