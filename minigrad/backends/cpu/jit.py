@@ -4,7 +4,7 @@
 Numba optimizes every function at -O3 (``NUMBA_OPT``). With an empty cache, the first training step spends
 most of its time compiling, and LLVM's optimization and code generation take about half of that. The kernels
 here are loops over arrays, which Numba's loop vectorizer still vectorizes at -O1. Measured on the training step
-of examples/train_unet.py (benchmarks/README.md, "The first run"): the first step ended 1.4-1.6 s sooner
+of examples/train_unet.py (benchmarks/README.md, "The first run"): the first step ended 1.3-1.6 s sooner
 (8.4-8.5 s after Python's start against 9.8-10.1 s, alternated), and in a small U-Net step each kernel's time
 stayed within this machine's noise of its -O3 time. The tiles, where the time goes, keep -O3: their compile time
 hardly depends on the level (1.8 s at -O3, 1.77 s at -O1), their code might. A user who sets ``NUMBA_OPT`` gets
