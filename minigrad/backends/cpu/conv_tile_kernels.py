@@ -228,11 +228,6 @@ def _shifted_convolution(x, top, left, band, weight, transposed, blocks, shifts,
     return out
 
 
-def padded_rows(Cout):
-    """C_out rounded up to whole tiles of ROWS channels: the packed weights' rows."""
-    return -(-Cout // ROWS) * ROWS
-
-
 def band_reach(N, Ho, Wo, S, Wp, shifts):
     """The band columns that ``shifted_convolution`` reads for an (N, C_out, Ho, Wo) output: up to the last
     segment's last lane (a segment's LANES lanes are read even where fewer pixels are left in the row)."""
@@ -262,10 +257,11 @@ def shifted_convolution(x, top, left, S, Wp, weight, shifts, bias, out, workspac
         return out
     length = max(band_reach(N, Ho, Wo, S, Wp, shifts), (top + N * S) * Wp + left)
     parts = max(1, min(get_num_threads(), -(-N * Ho * -(-Wo // LANES) // SEGMENTS)))
-    own_blocks = -(-Cout // ROWS) % parts == 0 and C * length * x.itemsize <= OWN_BLOCKS_MAX_BAND_BYTES
+    blocks = -(-Cout // ROWS)  # of ROWS output channels, the last one padded with zero weights
+    own_blocks = blocks % parts == 0 and C * length * x.itemsize <= OWN_BLOCKS_MAX_BAND_BYTES
     args = (x, int(top), int(left), workspace("shifted_band", (C, length), x.dtype),
             weight.reshape(weight.shape[0], weight.shape[1], T), bool(transposed),
-            workspace("shifted_weights", (padded_rows(Cout) // ROWS, C * T, ROWS), x.dtype),
+            workspace("shifted_weights", (blocks, C * T, ROWS), x.dtype),
             np.ascontiguousarray(shifts, dtype=np.uint64), out.dtype.type(0), bias, out.reshape(N, Cout, Ho * Wo),
             int(S), int(Wp), int(Wo), parts, own_blocks,
             np.empty((parts, ROWS, SEGMENTS * LANES), out.dtype))  # each thread's scratch for partial tiles
