@@ -79,6 +79,9 @@ CONFIGS = {
     "adagrad-decay-wd-init": lambda o, p: o.Adagrad(p, lr=0.1, lr_decay=0.01, weight_decay=0.1,
                                                     initial_accumulator_value=0.5, eps=1e-6),
     "adagrad-maximize": lambda o, p: o.Adagrad(p, lr=0.01, maximize=True),
+    "adadelta": lambda o, p: o.Adadelta(p),
+    "adadelta-rho-eps-wd-maximize": lambda o, p: o.Adadelta(p, lr=0.5, rho=0.8, eps=1e-4, weight_decay=0.1,
+                                                            maximize=True),
 }
 
 
@@ -123,7 +126,7 @@ def _train(model, opt, steps):
 
 
 @pytest.mark.parametrize("name", ["sgd-nesterov", "adam-amsgrad", "adamw", "rmsprop-centered-momentum-wd",
-                                  "adagrad-decay-wd-init"])
+                                  "adagrad-decay-wd-init", "adadelta-rho-eps-wd-maximize"])
 @pytest.mark.parametrize("via_npz", [False, True], ids=["dict", "npz"])
 def test_state_dict_round_trip_continues_like_uninterrupted_run(name, via_npz):
     make = CONFIGS[name]
@@ -206,8 +209,12 @@ def test_load_state_dict_mismatch_changes_nothing():
     lambda p: optim.AdamW(p, betas=(0.9, 1.5)),
     lambda p: optim.AdamW([], lr=0.1),
     lambda p: optim.SGD([{"params": p}, {"params": p[:1]}], lr=0.1),
+    lambda p: optim.Adadelta(p, rho=1.1),
+    lambda p: optim.Adadelta(p, lr=-1.0),
+    lambda p: optim.Adadelta(p, eps=float("nan")),
 ], ids=["sgd-lr", "sgd-momentum", "sgd-wd", "nesterov-no-momentum", "nesterov-dampening", "adam-lr", "adam-beta1",
-        "adam-beta2", "adam-eps", "adam-wd", "adamw-lr", "adamw-beta2", "empty", "duplicate"])
+        "adam-beta2", "adam-eps", "adam-wd", "adamw-lr", "adamw-beta2", "empty", "duplicate", "adadelta-rho",
+        "adadelta-lr", "adadelta-eps-nan"])
 def test_invalid_hyper_parameters_raise_value_error(make):
     with pytest.raises(ValueError):
         make(list(nn.Linear(2, 2).parameters()))
@@ -272,7 +279,7 @@ def test_update_rule_is_exact_given_identical_gradients(name, size):
 
 
 @pytest.mark.parametrize("name", ["sgd-momentum-dampening-wd", "adam-amsgrad", "adamw",
-                                  "rmsprop-centered-momentum-wd", "adagrad-decay-wd-init"])
+                                  "rmsprop-centered-momentum-wd", "adagrad-decay-wd-init", "adadelta"])
 def test_torch_optimizer_state_dict_loads_and_training_continues_identically(name):
     ours, theirs = _models()
     their_opt = CONFIGS[name](torch.optim, theirs.parameters())

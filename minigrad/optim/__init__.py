@@ -5,3 +5,4 @@ from .optimizer import Optimizer, state_dict_from_arrays, state_dict_to_arrays  
 from .sgd import SGD  # noqa: F401
 from .rmsprop import RMSprop  # noqa: F401
 from .adagrad import Adagrad  # noqa: F401
+from .adadelta import Adadelta  # noqa: F401
