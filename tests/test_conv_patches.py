@@ -54,6 +54,14 @@ def test_a_remainder_row_is_not_tiled(patches):
     assert patches and not any(patches)
 
 
+def test_a_1x1_kernel_takes_the_pointwise_gemms(patches):
+    """A 1x1 kernel tiles every image, but its columns would be a copy of the input: the pointwise path reads the
+    planes themselves (the U-Net's last layer: forward 0.80 -> 0.53 ms, weight gradient 1.14 -> 0.71 ms)."""
+    compare(lambda x, wt, b: F.conv2d(x, wt, b), shapes=[(3, 5, 4, 6), (2, 5, 1, 1), (2,)],
+            torch_fn=lambda x, wt, b: torch.nn.functional.conv2d(x, wt, b), **TOL)
+    assert patches and not any(patches)
+
+
 def test_patches_and_general_paths_agree_in_float64(monkeypatch):
     rng = np.random.default_rng(3)
     x, w, b = rng.standard_normal((3, 5, 4, 6)), rng.standard_normal((5, 7, 2, 2)), rng.standard_normal(7)

@@ -24,7 +24,7 @@ one register-blocked Numba kernel (conv_shifted, conv_tile_kernels): no columns.
 input channels or more, or few enough to fold a row of taps into one vector, take a second one
 (conv_weight_tile_kernels). Smaller 3x3 ones with few channels, where im2col's GEMMs are too skinny to run fast,
 take the direct kernels of conv_direct_kernels (``conv_direct.use_direct``), also without columns. A kernel that
-tiles the image (stride = kernel size, as the U-Net's transposed convolutions) takes conv_patches.
+tiles the image (stride = kernel size > 1, as the U-Net's transposed convolutions) takes conv_patches.
 """
 import math
 import threading
