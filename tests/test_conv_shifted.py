@@ -137,14 +137,19 @@ SIZES = [(8, 2, 3, 8), (5, 1, 3, 8), (19, 2, 2, 13), (16, 3, 1, 5), (3, 1, 1, 1)
 @pytest.mark.parametrize("transposed", [False, True])
 @pytest.mark.parametrize("split_tiles", [False, True])
 @pytest.mark.parametrize("bordered", [False, True])
+@pytest.mark.parametrize("chunked", [False, True])
 def test_shifted_convolution_writes_every_pixel_once(monkeypatch, cout, N, Ho, Wo, dtype, transposed, split_tiles,
-                                                     bordered):
+                                                     bordered, chunked):
     """Every output pixel gets its sum plus the bias over the band of x, and nothing outside the output is written
     (NaN-filled, the output is checked whole); the dtype is kept. ``transposed`` reads a (C, C_out, kh, kw)
     weight's flipped transpose in place. ``split_tiles``: the threads split the tiles, as for a large band (else
-    they own whole blocks where the blocks split evenly). ``bordered``: x's rows sit inside zero borders."""
+    they own whole blocks where the blocks split evenly). ``bordered``: x's rows sit inside zero borders.
+    ``chunked``: where threads own blocks, one input channel per pass over the tiles, the first written, the others
+    added (the output's NaNs must all be overwritten by the first)."""
     if split_tiles:
         monkeypatch.setattr(conv_tile_kernels, "OWN_BLOCKS_MAX_BAND_BYTES", -1)
+    if chunked:
+        monkeypatch.setattr(conv_tile_kernels, "CHUNK_BYTES", 1)
     rng = np.random.default_rng(cout * 100 + Wo)
     C = 3
     top, left, S, Wp, shifts, (H, W) = _geometry(N, Ho, Wo, bordered)
