@@ -144,8 +144,8 @@ def test_shifted_convolution_writes_every_pixel_once(monkeypatch, cout, N, Ho, W
     (NaN-filled, the output is checked whole); the dtype is kept. ``transposed`` reads a (C, C_out, kh, kw)
     weight's flipped transpose in place. ``split_tiles``: the threads split the tiles, as for a large band (else
     they own whole blocks where the blocks split evenly). ``bordered``: x's rows sit inside zero borders.
-    ``chunked``: where threads own blocks, one input channel per pass over the tiles, the first written, the others
-    added (the output's NaNs must all be overwritten by the first)."""
+    ``chunked``: one input channel per pass over the tiles, the first written, the others added (the output's NaNs
+    must all be overwritten by the first)."""
     if split_tiles:
         monkeypatch.setattr(conv_tile_kernels, "OWN_BLOCKS_MAX_BAND_BYTES", -1)
     if chunked:
@@ -241,3 +241,37 @@ def test_shifted_convolution_leaves_numba_settings_as_they_were(monkeypatch):
     conv_tile_kernels.shifted_convolution(x, 0, 0, 1, 16, weight, np.array([0, 3]), np.ones(8, np.float32), out,
                                           _lend_nan)
     assert config.SLP_VECTORIZE == 0 and np.all(out == 3.0)
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+def test_a_sample_has_the_same_output_bits_in_any_batch(monkeypatch, chunked):
+    """Alone, the threads own blocks of output channels; in a batch of three whose band is too large for that,
+    they split the tiles. Each sample's output is the same, bit for bit, chunked over its input channels or not:
+    N processes of a data-parallel run compute what one does."""
+    monkeypatch.setattr(conv_tile_kernels, "OWN_BLOCKS_MAX_BAND_BYTES", 4 * 5 * 160)  # one sample's band, not three
+    if chunked:
+        monkeypatch.setattr(conv_tile_kernels, "CHUNK_BYTES", 1)
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((3, 5, 9, 10)).astype(np.float32)
+    weight = rng.standard_normal((16, 5, 3, 3)).astype(np.float32)
+    bias = rng.standard_normal(16).astype(np.float32)
+    top, left, S, Wp = 1, 1, 10, 11
+    shifts = np.array([i * Wp + j for i in range(3) for j in range(3)])
+    lent, owned = {}, []
+    kernel = conv_tile_kernels._shifted_convolution
+
+    def recording(*args):
+        owned.append(args[15])  # own_blocks
+        return kernel(*args)
+    recording.compile = kernel.compile
+    monkeypatch.setattr(conv_tile_kernels, "_shifted_convolution", recording)
+
+    def workspace(slot, shape, dtype):
+        return lent.setdefault((slot, shape), np.full(shape, np.nan, dtype))
+    whole = np.empty((3, 16, 9, 10), np.float32)
+    conv_tile_kernels.shifted_convolution(x, top, left, S, Wp, weight, shifts, bias, whole, workspace)
+    for k in range(3):
+        alone = np.empty((1, 16, 9, 10), np.float32)
+        conv_tile_kernels.shifted_convolution(x[k:k + 1], top, left, S, Wp, weight, shifts, bias, alone, workspace)
+        np.testing.assert_array_equal(alone[0], whole[k])
+    assert owned == [False, True, True, True]

@@ -40,14 +40,15 @@ ROWS, SEGMENTS, LANES = 8, 2, 8
 # 1x512x32x32 to 512 23.4 against 25.0, 4x16x128x128 to 16 1.93 against 2.17, 4x256x8x8 to 256 1.70 against
 # 1.86; 1x128x128x128 to 128 (an 8.6 MB band) 24.1 against 24.2; 1x64x256x256 to 64 (17 MB) 31.8 against 26.8.
 OWN_BLOCKS_MAX_BAND_BYTES = 8 * 2 ** 20
-# A thread that owns blocks runs them through the tiles a chunk of input channels at a time, the chunk's weights of
-# one block and the band rows that one row of tiles reads taking at most this much: they then stay in the 1 MiB L2
-# cache from one tile to the next (later chunks add to the output). Measured, forward (ms): 1x1024x32x32 to 512
-# (835 KiB in one chunk) 50.9 -> 45.3 in two; 1x1024x16x16 to 1024 (573 KiB) and 1x512x32x32 to 512 (418 KiB)
-# within 2% in two. Where threads split the tiles, each running through every block, chunks are not used: on
-# 1x256x128x128 to 128 two ran 9% faster, but 1x512x64x64 to 256 and 1x128x128x128 to 128 2-5% slower, in any
-# number.
-CHUNK_BYTES = 640 * 2 ** 10
+# The tiles sum over a chunk of input channels at a time (later chunks adding to the output) when one block's
+# weights and the band rows that one row of tiles reads would take more than this: a thread that owns blocks then
+# keeps them in the 1 MiB L2 cache from one tile to the next. Measured, forward, with owned blocks (ms):
+# 1x1024x32x32 to 512 (835 KiB in one chunk) 50.9 -> 45.3 in two (2x1024x32x32, threads splitting the tiles:
+# 104.0 -> 93.9); 1x1024x16x16 to 1024 (573 KiB),
+# 1x512x64x64 to 256 (680 KiB) and 1x512x32x32 to 512 (418 KiB) within 2% in two, or slower. The chunks depend
+# on the layer alone, not on whether threads own blocks (which depends on the batch's size), so that a sample's
+# output has the same bits whatever batch it comes in: N processes compute what one does.
+CHUNK_BYTES = 700 * 2 ** 10
 
 
 def _tile_source(rows, segments, lanes):
@@ -283,7 +284,7 @@ def shifted_convolution(x, top, left, S, Wp, weight, shifts, bias, out, workspac
             workspace("shifted_weights", (blocks, C * T, ROWS), x.dtype),
             np.ascontiguousarray(shifts, dtype=np.uint64), out.dtype.type(0), bias, out.reshape(N, Cout, Ho * Wo),
             int(S), int(Wp), int(Wo), parts, own_blocks,
-            _chunk(C, T, int(shifts.max()) // Wp + 2, Wp, own_blocks, x.itemsize),
+            _chunk(C, T, int(shifts.max()) // Wp + 2, Wp, x.itemsize),
             np.empty((parts, ROWS, SEGMENTS * LANES), out.dtype))  # each thread's scratch for partial tiles
     if out.dtype not in _compiled and not config.DISABLE_JIT:  # (NUMBA_DISABLE_JIT: plain Python, nothing to compile)
         _compile(args)
@@ -292,12 +293,9 @@ def shifted_convolution(x, top, left, S, Wp, weight, shifts, bias, out, workspac
     return out
 
 
-def _chunk(C, T, rows, Wp, own_blocks, itemsize):
-    """Input channels per pass over the tiles: with ``own_blocks``, as many as keep one block's weights and the band
-    rows that a row of tiles reads (``rows`` of them, of Wp places) within CHUNK_BYTES, in chunks of equal size;
-    else all of them."""
-    if not own_blocks:
-        return C
+def _chunk(C, T, rows, Wp, itemsize):
+    """Input channels per pass over the tiles: as many as keep one block's weights and the band rows that a row of
+    tiles reads (``rows`` of them, of Wp places) within CHUNK_BYTES, in chunks of equal size."""
     chunks = max(1, -(-C * itemsize * (T * ROWS + rows * Wp) // CHUNK_BYTES))
     return -(-C // chunks)
 
