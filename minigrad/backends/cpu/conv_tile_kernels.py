@@ -42,12 +42,12 @@ ROWS, SEGMENTS, LANES = 8, 2, 8
 OWN_BLOCKS_MAX_BAND_BYTES = 8 * 2 ** 20
 # The tiles sum over a chunk of input channels at a time (later chunks adding to the output) when one block's
 # weights and the band rows that one row of tiles reads would take more than this: a thread that owns blocks then
-# keeps them in the 1 MiB L2 cache from one tile to the next. Measured, forward, with owned blocks (ms):
-# 1x1024x32x32 to 512 (835 KiB in one chunk) 50.9 -> 45.3 in two (2x1024x32x32, threads splitting the tiles:
-# 104.0 -> 93.9); 1x1024x16x16 to 1024 (573 KiB),
-# 1x512x64x64 to 256 (680 KiB) and 1x512x32x32 to 512 (418 KiB) within 2% in two, or slower. The chunks depend
-# on the layer alone, not on whether threads own blocks (which depends on the batch's size), so that a sample's
-# output has the same bits whatever batch it comes in: N processes compute what one does.
+# keeps them in the 1 MiB L2 cache from one tile to the next. Measured, forward (ms): 1x1024x32x32 to 512 (835 KiB
+# in one chunk, threads owning blocks) 50.9 -> 45.3 in two, 2x1024x32x32 (threads splitting the tiles) 104.0 ->
+# 93.9; 1x1024x16x16 to 1024 (573 KiB), 1x512x64x64 to 256 (680 KiB) and 1x512x32x32 to 512 (418 KiB) within 2% in
+# two, or slower. The chunks depend on the layer alone, not on whether threads own blocks (which depends on the
+# batch's size), so that a sample's output has the same bits whatever batch it comes in: N processes compute what
+# one does.
 CHUNK_BYTES = 700 * 2 ** 10
 
 
