@@ -1,7 +1,6 @@
 """``optim.Adadelta``: steps whose size comes from running means of squared gradients and squared updates, in
 PyTorch's order of operations (written with tensor ops, so it runs on every backend)."""
 from ..autograd import no_grad
-from ..creation import zeros_like
 from .optimizer import Optimizer, decayed_gradient
 
 
@@ -26,10 +25,7 @@ class Adadelta(Optimizer):
         for group in self.param_groups:
             rho, eps = group["rho"], group["eps"]
             for p in self._params_with_grad(group):
-                state = self.state.get(id(p))
-                if state is None:
-                    state = self.state[id(p)] = {"step": 0.0, "square_avg": zeros_like(p),
-                                                 "acc_delta": zeros_like(p)}
+                state = self._zero_state(p, "square_avg", "acc_delta")
                 state["step"] += 1
                 g = decayed_gradient(p, group)
                 square_avg, acc_delta = state["square_avg"], state["acc_delta"]

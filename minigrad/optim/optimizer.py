@@ -4,6 +4,7 @@ import json
 import numpy as np
 
 from ..autograd import enable_grad
+from ..creation import zeros_like
 from ..tensor import Tensor
 
 
@@ -66,6 +67,14 @@ class Optimizer:
             self._check_parameter(p)
             p._bump_version()  # the step writes into p in place: a graph that saved p must not reuse it
         return params
+
+    def _zero_state(self, p, *buffers):
+        """p's state, made at its first step as PyTorch makes it: a step count of 0 and a zero tensor like p for each
+        named buffer, in that order."""
+        state = self.state.get(id(p))
+        if state is None:
+            state = self.state[id(p)] = {"step": 0.0, **{name: zeros_like(p) for name in buffers}}
+        return state
 
     def _check_parameter(self, p):
         grad = p.grad

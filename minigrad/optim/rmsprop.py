@@ -1,7 +1,6 @@
 """``optim.RMSprop``: steps scaled by a running mean of squared gradients, in PyTorch's order of operations
 (written with tensor ops, so it runs on every backend)."""
 from ..autograd import no_grad
-from ..creation import zeros_like
 from .optimizer import Optimizer, decayed_gradient
 
 
@@ -31,13 +30,8 @@ class RMSprop(Optimizer):
         for group in self.param_groups:
             alpha, lr = group["alpha"], group["lr"]
             for p in self._params_with_grad(group):
-                state = self.state.get(id(p))
-                if state is None:
-                    state = self.state[id(p)] = {"step": 0.0, "square_avg": zeros_like(p)}
-                    if group["momentum"] > 0:
-                        state["momentum_buffer"] = zeros_like(p)
-                    if group["centered"]:
-                        state["grad_avg"] = zeros_like(p)
+                optional = (("momentum_buffer", group["momentum"] > 0), ("grad_avg", group["centered"]))
+                state = self._zero_state(p, "square_avg", *[name for name, wanted in optional if wanted])
                 state["step"] += 1
                 g = decayed_gradient(p, group)
                 square_avg = state["square_avg"]
