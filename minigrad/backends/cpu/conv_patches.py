@@ -45,10 +45,11 @@ def move_patches(images, kh, kw, cols, to_columns):
 
 def tiles(s, itemsize):
     """Whether the convolution of layout s (conv.py's _Layout) has a kernel larger than 1x1 that tiles its input
-    exactly, and columns of at most PATCHES_MAX_BYTES. (A 1x1 kernel's columns would be a copy of the input: conv.py's
-    pointwise GEMMs read the planes themselves.)"""
-    return ((s.sh, s.sw) == (s.kh, s.kw) and s.kh * s.kw > 1 and (s.ph, s.pw) == (0, 0) and (s.dh, s.dw) == (1, 1) and s.groups == 1
-            and (s.Ho * s.kh, s.Wo * s.kw) == (s.H, s.W) and s.N * s.C * s.H * s.W * itemsize <= PATCHES_MAX_BYTES)
+    exactly, and columns of at most PATCHES_MAX_BYTES. (A 1x1 kernel's columns would be a copy of the input:
+    conv.py's pointwise GEMMs read the planes themselves.)"""
+    return ((s.sh, s.sw) == (s.kh, s.kw) and s.kh * s.kw > 1 and (s.ph, s.pw) == (0, 0) and (s.dh, s.dw) == (1, 1)
+            and s.groups == 1 and (s.Ho * s.kh, s.Wo * s.kw) == (s.H, s.W)
+            and s.N * s.C * s.H * s.W * itemsize <= PATCHES_MAX_BYTES)
 
 
 def _channel_major(images, workspace):

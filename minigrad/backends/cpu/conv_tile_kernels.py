@@ -297,7 +297,7 @@ def _chunk(C, T, rows, Wp, itemsize):
     """Input channels per pass over the tiles: as many as keep one block's weights and the band rows that a row of
     tiles reads (``rows`` of them, of Wp places) within CHUNK_BYTES, in chunks of equal size."""
     chunks = max(1, -(-C * itemsize * (T * ROWS + rows * Wp) // CHUNK_BYTES))
-    return -(-C // chunks)
+    return max(1, -(-C // chunks))  # (at least 1: the step of the kernel's loop over chunks)
 
 
 def _compile(args):
