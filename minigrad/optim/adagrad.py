@@ -28,8 +28,9 @@ class Adagrad(Optimizer):
         loss = self._evaluate(closure)
         for group in self.param_groups:
             for p in self._params_with_grad(group):
-                state = self.state.setdefault(id(p), {"step": 0.0, "sum": full_like(
-                    p, group["initial_accumulator_value"])})  # a group added after construction
+                state = self.state.get(id(p))
+                if state is None:  # a group added after construction
+                    state = self.state[id(p)] = {"step": 0.0, "sum": full_like(p, group["initial_accumulator_value"])}
                 state["step"] += 1
                 g = decayed_gradient(p, group)
                 clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
