@@ -2,7 +2,6 @@
 import math
 
 from ..autograd import no_grad
-from ..tensor import Tensor
 from .optimizer import Optimizer
 
 
@@ -27,14 +26,7 @@ class Adam(Optimizer):
             beta1, beta2 = group["betas"]
             for p in self._params_with_grad(group):
                 B = p.backend
-                state = self.state.get(id(p))
-                if state is None:
-                    # zeros, not full(0): calloc maps zero pages lazily, the first update writes them once
-                    zeros = lambda: Tensor._wrap(B.zeros(p.shape, p.dtype), p.device)  # noqa: E731
-                    state = {"step": 0.0, "exp_avg": zeros(), "exp_avg_sq": zeros()}
-                    if group["amsgrad"]:
-                        state["max_exp_avg_sq"] = zeros()
-                    self.state[id(p)] = state
+                state = self._zero_state(p, "exp_avg", "exp_avg_sq", *(["max_exp_avg_sq"] if group["amsgrad"] else []))
                 state["step"] += 1
                 step = state["step"]
                 weight_decay = group["weight_decay"]

@@ -4,7 +4,6 @@ import json
 import numpy as np
 
 from ..autograd import enable_grad
-from ..creation import zeros_like
 from ..tensor import Tensor
 
 
@@ -73,7 +72,9 @@ class Optimizer:
         named buffer, in that order."""
         state = self.state.get(id(p))
         if state is None:
-            state = self.state[id(p)] = {"step": 0.0, **{name: zeros_like(p) for name in buffers}}
+            # the backend's zeros, not full(0): calloc maps zero pages lazily, the first update writes them once
+            state = self.state[id(p)] = {"step": 0.0, **{name: Tensor._wrap(p.backend.zeros(p.shape, p.dtype),
+                                                                            p.device) for name in buffers}}
         return state
 
     def _check_parameter(self, p):

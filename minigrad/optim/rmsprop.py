@@ -30,8 +30,8 @@ class RMSprop(Optimizer):
         for group in self.param_groups:
             alpha, lr = group["alpha"], group["lr"]
             for p in self._params_with_grad(group):
-                optional = (("momentum_buffer", group["momentum"] > 0), ("grad_avg", group["centered"]))
-                state = self._zero_state(p, "square_avg", *[name for name, wanted in optional if wanted])
+                state = self._zero_state(p, "square_avg", *(["momentum_buffer"] if group["momentum"] > 0 else []),
+                                         *(["grad_avg"] if group["centered"] else []))
                 state["step"] += 1
                 g = decayed_gradient(p, group)
                 square_avg = state["square_avg"]
