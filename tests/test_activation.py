@@ -81,3 +81,72 @@ def test_gradcheck_activations(fn):
     values[np.abs(values) < 0.05] = 0.5  # keep away from relu's kink, where differences are meaningless
     x = minigrad.tensor(values, dtype=minigrad.float64, requires_grad=True)
     assert minigrad.gradcheck(fn, (x,))
+
+
+SMOOTH = [("gelu", {}), ("gelu", {"approximate": "tanh"}), ("silu", {}), ("mish", {}), ("elu", {}),
+          ("elu", {"alpha": 0.7}), ("selu", {}), ("celu", {"alpha": 2.0}), ("softplus", {}),
+          ("softplus", {"beta": 2, "threshold": 3}), ("logsigmoid", {}), ("hardtanh", {}),
+          ("hardtanh", {"min_val": -0.5, "max_val": 2.0}), ("relu6", {}), ("hardsigmoid", {}), ("hardswish", {})]
+# each activation's kinks and thresholds, where PyTorch's gradient takes one side
+KINKS = np.array([-3.0, -1.0, -0.5, 0.0, 1.0, 1.5, 2.0, 3.0, 6.0, -7.0, 8.0, 25.0, -25.0], dtype=np.float32)
+
+
+@pytest.mark.parametrize("name,options", SMOOTH, ids=[f"{n}-{'-'.join(map(str, o.values()))}" for n, o in SMOOTH])
+def test_smooth_and_piecewise_activations(name, options, device):
+    compare(lambda x: getattr(F, name)(x, **options), shapes=[(3, 4, 5)], low=-4.0, high=4.0,
+            torch_fn=lambda x: getattr(TF, name)(x, **options), device=device)
+    compare(lambda x: getattr(F, name)(x, **options), inputs=[KINKS],
+            torch_fn=lambda x: getattr(TF, name)(x, **options), device=device)
+
+
+@pytest.mark.parametrize("name,options", SMOOTH, ids=[f"{n}-{'-'.join(map(str, o.values()))}" for n, o in SMOOTH])
+def test_activation_modules_match_torch(name, options):
+    module = {"gelu": "GELU", "silu": "SiLU", "mish": "Mish", "elu": "ELU", "selu": "SELU", "celu": "CELU",
+              "softplus": "Softplus", "logsigmoid": "LogSigmoid", "hardtanh": "Hardtanh", "relu6": "ReLU6",
+              "hardsigmoid": "Hardsigmoid", "hardswish": "Hardswish"}[name]
+    ours, theirs = getattr(minigrad.nn, module)(**options), getattr(torch.nn, module)(**options)
+    assert repr(ours) == repr(theirs)
+    compare(ours, shapes=[(2, 6)], torch_fn=theirs)
+
+
+@pytest.mark.parametrize("name", ["elu", "selu", "celu", "silu", "mish", "hardtanh", "relu6", "hardsigmoid",
+                                  "hardswish"])
+def test_inplace_activations(name):
+    values = np.linspace(-4, 4, 9, dtype=np.float32)
+    x, t = minigrad.tensor(values), torch.tensor(values)
+    assert getattr(F, name)(x, inplace=True) is x
+    getattr(TF, name)(t, inplace=True)
+    np.testing.assert_allclose(x.numpy(), t.numpy(), rtol=1e-6, atol=1e-7)
+
+
+def test_activations_of_huge_inputs_stay_finite_as_torch():
+    big = np.array([-1e4, -100.0, -30.0, 0.0, 30.0, 100.0, 1e4], dtype=np.float32)
+    for name in ("silu", "mish", "softplus", "logsigmoid", "elu", "gelu"):
+        compare(lambda x: getattr(F, name)(x), inputs=[big], torch_fn=getattr(TF, name))
+
+
+@pytest.mark.parametrize("channels", [1, 3])
+def test_prelu(channels, device):
+    compare(lambda x, w: F.prelu(x, w), inputs=[np.random.default_rng(0).standard_normal((2, 3, 4, 4),
+                                                                                        dtype=np.float32),
+                                                 np.array([0.25, -0.5, 1.5][:channels], dtype=np.float32)],
+            torch_fn=TF.prelu, device=device)
+    ours, theirs = minigrad.nn.PReLU(channels), torch.nn.PReLU(channels)
+    assert repr(ours) == repr(theirs) and ours.weight.tolist() == theirs.weight.tolist()
+    with pytest.raises(RuntimeError, match="Mismatch of parameter numbers"):
+        F.prelu(minigrad.ones(2, 5), minigrad.ones(3))
+
+
+def test_activation_argument_errors_as_torch():
+    with pytest.raises(RuntimeError, match="approximate argument"):
+        F.gelu(minigrad.ones(2), approximate="fast")
+    with pytest.raises(ValueError, match="min_val cannot be greater than max_val"):
+        F.hardtanh(minigrad.ones(2), 1.0, -1.0)
+
+
+@pytest.mark.parametrize("name,options", SMOOTH[:11], ids=[f"{n}-{'-'.join(map(str, o.values()))}"
+                                                           for n, o in SMOOTH[:11]])
+def test_smooth_activations_by_central_differences(name, options):
+    x = minigrad.tensor(np.random.default_rng(2).uniform(-3, 3, (3, 5)), dtype=minigrad.float64,
+                        requires_grad=True)
+    assert minigrad.gradcheck(lambda t: getattr(F, name)(t, **options), (x,))

@@ -1,4 +1,5 @@
-"""Every CUDA kernel compiles for a real GPU (PTX for compute capability 9.0), with no float64 in float32 kernels.
+"""Every CUDA kernel compiles for a real GPU (PTX for compute capability 9.0), with no float64 in float32 kernels
+(but for the library's own, named in LIBRARY_FLOAT64).
 
 numba's simulator (NUMBA_ENABLE_CUDASIM=1, used by tests/cuda) runs kernels as
 plain Python and infers no types: code that runs there may still fail to
@@ -28,6 +29,11 @@ for _family in FAMILIES:
     importlib.import_module(f"minigrad.backends.cuda.{_family}")
 KERNELS = sorted(_runtime.KERNELS)
 FLOAT64 = re.compile(r"\.f64\b")
+# The float64 that a float32 kernel may hold, by kernel: libdevice's sinf and cosf turn the integer fraction of a
+# huge argument (past 105615) into a float through float64, times pi/2 * 2^-64 (Payne-Hanek reduction). Any other
+# float64 instruction in these kernels still fails.
+LIBRARY_FLOAT64 = {"elementwise._trig": re.compile(r"\.reg \.f64|cvt\.rn\.f64\.s64|cvt\.rn\.f32\.f64|"
+                                                   r"mul\.f64 \t%fd\d+, %fd\d+, 0d3BF921FB54442D19;")}
 
 
 def _is_float32(signature):
@@ -63,5 +69,7 @@ def test_kernel_compiles_for_sm90(name):
         ptx = _ptx(name, signature)
         assert ".entry" in ptx, f"{name}{signature}: no kernel entry in the PTX"
         if _is_float32(signature):
-            lines = [line.strip() for line in ptx.splitlines() if FLOAT64.search(line)]
+            admitted = LIBRARY_FLOAT64.get(name)
+            lines = [line.strip() for line in ptx.splitlines() if FLOAT64.search(line)
+                     and not (admitted and admitted.search(line))]
             assert not lines, f"{name}{signature}: float64 instructions in a float32 kernel: {lines[:5]}"

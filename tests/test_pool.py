@@ -119,3 +119,24 @@ def test_errors():
         F.max_pool2d(x, 2, stride=0)
     with pytest.raises(RuntimeError, match="divisor must be not zero"):
         F.avg_pool2d(x, 2, divisor_override=0)
+
+
+@pytest.mark.parametrize("shape,output_size", [((2, 3, 7, 7), (1, 1)), ((2, 3, 7, 9), (3, 4)), ((3, 10, 6), (4, None)),
+                                               ((1, 2, 5, 5), 2), ((2, 3, 8, 8), (2, 4)), ((1, 1, 3, 3), 5),
+                                               ((2, 2, 6, 6), 1)])
+def test_adaptive_avg_pool2d(shape, output_size, device):
+    compare(lambda x: F.adaptive_avg_pool2d(x, output_size), shapes=[shape],
+            torch_fn=lambda x: TF.adaptive_avg_pool2d(x, output_size), device=device)
+
+
+def test_adaptive_avg_pool2d_module_nan_pattern_and_errors():
+    ours, theirs = minigrad.nn.AdaptiveAvgPool2d((2, 3)), torch.nn.AdaptiveAvgPool2d((2, 3))
+    assert repr(ours) == repr(theirs)
+    x = np.random.default_rng(0).standard_normal((1, 2, 5, 7)).astype(np.float32)
+    x[0, 0, 0, 0], x[0, 1, 4, 6] = np.inf, np.nan  # each reaches only the windows that hold it
+    compare(ours, inputs=[x], torch_fn=theirs, grad=False)
+    with pytest.raises(ValueError, match="Expected 3D or 4D"):
+        F.adaptive_avg_pool2d(minigrad.ones(4, 4), 2)
+    x64 = minigrad.tensor(np.random.default_rng(1).standard_normal((1, 2, 5, 7)), dtype=minigrad.float64,
+                          requires_grad=True)
+    assert minigrad.gradcheck(lambda t: F.adaptive_avg_pool2d(t, (2, 3)), (x64,))

@@ -1,8 +1,13 @@
-"""Activation modules: ``ReLU``, ``LeakyReLU``, ``Sigmoid``, ``Tanh``, ``Softmax``, ``LogSoftmax``."""
+"""Activation modules, as ``torch.nn``'s: ReLU, LeakyReLU, Sigmoid, Tanh, the softmaxes, and the smooth and
+piecewise ones of ``nn.functional`` (GELU, SiLU, Mish, ELU, SELU, CELU, Softplus, LogSigmoid, Hardtanh, ReLU6,
+Hardsigmoid, Hardswish), and PReLU with its learned slopes."""
+from .. import creation
 from . import functional as F
 from .module import Module
+from .parameter import Parameter
 
-__all__ = ["ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Softmax2d"]
+__all__ = ["ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Softmax2d", "GELU", "SiLU", "Mish",
+           "ELU", "SELU", "CELU", "Softplus", "LogSigmoid", "Hardtanh", "ReLU6", "Hardsigmoid", "Hardswish", "PReLU"]
 
 
 class ReLU(Module):
@@ -75,3 +80,119 @@ class Softmax2d(Module):
         if input.ndim not in (3, 4):
             raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {input.ndim}D instead")
         return F.softmax(input, -3)
+
+
+class _Elementwise(Module):
+    """An activation module that calls ``functional.<name>`` with the options it was built with."""
+    function = None  # the nn.functional name
+
+    def __init__(self, **options):
+        super().__init__()
+        self.option_names = tuple(options)
+        for name, value in options.items():
+            setattr(self, name, value)  # attributes, as PyTorch's modules have them (read at each call)
+
+    def forward(self, input):  # noqa: A002
+        return getattr(F, self.function)(input, **{name: getattr(self, name) for name in self.option_names})
+
+    def extra_repr(self):
+        options = {name: getattr(self, name) for name in self.option_names}
+        return ", ".join(f"{name}={value!r}" if isinstance(value, str) else f"{name}={value}"
+                         for name, value in options.items() if name != "inplace" or value)
+
+
+class GELU(_Elementwise):
+    """``torch.nn.GELU(approximate='none')``."""
+    function = "gelu"
+
+    def __init__(self, approximate="none"):
+        super().__init__(approximate=approximate)
+
+
+class SiLU(_Elementwise):
+    """``torch.nn.SiLU``: x * sigmoid(x)."""
+    function = "silu"
+
+    def __init__(self, inplace=False):
+        super().__init__(inplace=inplace)
+
+
+class Mish(SiLU):
+    """``torch.nn.Mish``: x * tanh(softplus(x))."""
+    function = "mish"
+
+
+class ELU(_Elementwise):
+    """``torch.nn.ELU(alpha=1.0)``."""
+    function = "elu"
+
+    def __init__(self, alpha=1.0, inplace=False):
+        super().__init__(alpha=alpha, inplace=inplace)
+
+
+class CELU(ELU):
+    """``torch.nn.CELU(alpha=1.0)``."""
+    function = "celu"
+
+
+class SELU(SiLU):
+    """``torch.nn.SELU``."""
+    function = "selu"
+
+
+class Softplus(_Elementwise):
+    """``torch.nn.Softplus(beta=1.0, threshold=20.0)``."""
+    function = "softplus"
+
+    def __init__(self, beta=1.0, threshold=20.0):
+        super().__init__(beta=beta, threshold=threshold)
+
+
+class LogSigmoid(_Elementwise):
+    """``torch.nn.LogSigmoid``."""
+    function = "logsigmoid"
+
+
+class Hardtanh(_Elementwise):
+    """``torch.nn.Hardtanh(min_val=-1.0, max_val=1.0)``."""
+    function = "hardtanh"
+
+    def __init__(self, min_val=-1.0, max_val=1.0, inplace=False):
+        if min_val > max_val:
+            raise ValueError("min_val cannot be greater than max_val")
+        super().__init__(min_val=min_val, max_val=max_val, inplace=inplace)
+
+
+class ReLU6(SiLU):
+    """``torch.nn.ReLU6``: hardtanh(x, 0, 6)."""
+    function = "relu6"
+
+
+class Hardsigmoid(SiLU):
+    """``torch.nn.Hardsigmoid``."""
+    function = "hardsigmoid"
+
+
+class Hardswish(SiLU):
+    """``torch.nn.Hardswish``."""
+    function = "hardswish"
+
+
+class PReLU(Module):
+    """``torch.nn.PReLU(num_parameters=1, init=0.25)``: x where x > 0, else a learned slope times x, one slope for
+    all channels or one per channel (dim 1)."""
+
+    def __init__(self, num_parameters=1, init=0.25, device=None, dtype=None):
+        super().__init__()
+        self.num_parameters, self.init = num_parameters, init
+        self.weight = Parameter(creation.full((num_parameters,), init, dtype=dtype, device=device or "cpu"))
+
+    def reset_parameters(self):
+        from . import init as initializers
+        initializers.constant_(self.weight, self.init)
+
+    def forward(self, input):  # noqa: A002
+        return F.prelu(input, self.weight)
+
+    def extra_repr(self):
+        return f"num_parameters={self.num_parameters}"

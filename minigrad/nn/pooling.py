@@ -1,8 +1,8 @@
-"""Pooling layers, as ``torch.nn.MaxPool2d`` and ``torch.nn.AvgPool2d``."""
-from ..ops.pool import avg_pool2d, max_pool2d
+"""Pooling layers, as ``torch.nn.MaxPool2d``, ``torch.nn.AvgPool2d`` and ``torch.nn.AdaptiveAvgPool2d``."""
+from ..ops.pool import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 from .module import Module
 
-__all__ = ["MaxPool2d", "AvgPool2d"]
+__all__ = ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d"]
 
 
 class MaxPool2d(Module):
@@ -45,3 +45,18 @@ class AvgPool2d(Module):
 
     def extra_repr(self):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AdaptiveAvgPool2d(Module):
+    """``torch.nn.AdaptiveAvgPool2d(output_size)``: averages over PyTorch's adaptive windows, any input size to
+    ``output_size``."""
+
+    def __init__(self, output_size):
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, input):  # noqa: A002
+        return adaptive_avg_pool2d(input, self.output_size)
+
+    def extra_repr(self):
+        return f"output_size={self.output_size}"

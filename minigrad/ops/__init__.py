@@ -3,10 +3,10 @@
 Every family module lists in ``METHODS`` the ops it attaches to ``Tensor``
 (``x.sum()``, ``x + y``...), so a new op is added in one file only.
 """
-from . import (elementwise, compare, integer, reduce, shape, linalg, activation, conv, pool, norm,  # noqa: F401
+from . import (elementwise, unary, compare, integer, reduce, shape, linalg, activation, conv, pool, norm,  # noqa: F401
                resize, loss, inplace)
 
-_FAMILIES = (elementwise, compare, integer, reduce, shape, linalg, activation, conv, pool, norm, resize, loss)
+_FAMILIES = (elementwise, unary, compare, integer, reduce, shape, linalg, activation, conv, pool, norm, resize, loss)
 
 
 def tensor_methods():

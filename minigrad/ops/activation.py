@@ -1,10 +1,14 @@
-"""Activations: relu, leaky_relu, sigmoid, tanh, softmax, log_softmax (as ``torch.nn.functional``)."""
+"""Activations, as ``torch.nn.functional``: relu, leaky_relu, sigmoid, tanh, softmax, log_softmax, and the
+smooth and piecewise ones built from the backend's elementwise ops (gelu, silu, mish, elu, selu, celu, softplus,
+logsigmoid, hardtanh, relu6, hardsigmoid, hardswish, prelu), each with PyTorch's formula forward and backward."""
+import math
 import warnings
 
 from ..autograd import Function
 from .shape import normalize_dim
 
-__all__ = ["relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax"]
+__all__ = ["relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax", "gelu", "silu", "mish", "elu", "selu",
+           "celu", "softplus", "logsigmoid", "hardtanh", "relu6", "hardsigmoid", "hardswish", "prelu"]
 
 
 class ReLU(Function):
@@ -117,6 +121,221 @@ def log_softmax(input, dim=None, dtype=None):  # noqa: A002
     if dtype is not None:
         input = input.to(dtype)
     return LogSoftmax.apply(input, axis=_softmax_dim("log_softmax", input, dim))
+
+
+# ---------------------------------------------------------------------------- smooth and piecewise activations
+class _Pointwise(Function):
+    """An activation computed elementwise from its input, which its gradient reads again. ``rule(B, x, c)`` is the
+    forward, ``slope(B, x, c)`` the derivative; c(value) is a constant of x's dtype (a Python float would make a
+    float32 array compute in float64)."""
+    rule = slope = None
+
+    def forward(self, a, **options):
+        self.options = options
+        self.save_for_backward(a)
+        return self.rule(self.B, a, self._constant(a), **options)
+
+    def backward(self, g):
+        a = self.saved[0]
+        return self.B.mul(g, self.slope(self.B, a, self._constant(a), **self.options))
+
+    def _constant(self, a):
+        B, dtype = self.B, a.dtype
+        return lambda value: B.scalar(value, dtype)
+
+
+def _activation(name, rule, slope):
+    """A Function class of a _Pointwise activation with these rules: its ``apply``."""
+    return type(name.capitalize(), (_Pointwise,), {"rule": staticmethod(rule), "slope": staticmethod(slope)}).apply
+
+
+def _gelu_rule(B, x, c, tanh):
+    if tanh:  # 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+        inner = B.mul(c(math.sqrt(2 / math.pi)), B.add(x, B.mul(c(0.044715), B.mul(B.mul(x, x), x))))
+        return B.mul(B.mul(x, c(0.5)), B.add(c(1), B.tanh(inner)))
+    return B.mul(B.mul(x, c(0.5)), B.add(c(1), B.erf(B.mul(x, c(math.sqrt(0.5))))))
+
+
+def _gelu_slope(B, x, c, tanh):
+    if tanh:
+        square = B.mul(x, x)
+        inner = B.mul(c(math.sqrt(2 / math.pi)), B.add(x, B.mul(c(0.044715), B.mul(square, x))))
+        t = B.tanh(inner)
+        inner_slope = B.mul(c(math.sqrt(2 / math.pi)), B.add(c(1), B.mul(c(3 * 0.044715), square)))
+        right_slope = B.mul(B.mul(B.mul(c(0.5), x), B.sub(c(1), B.mul(t, t))), inner_slope)
+        return B.add(B.mul(c(0.5), B.add(c(1), t)), right_slope)
+    cdf = B.mul(c(0.5), B.add(c(1), B.erf(B.mul(x, c(math.sqrt(0.5))))))
+    pdf = B.mul(B.exp(B.mul(B.mul(x, x), c(-0.5))), c(0.5 * math.sqrt(0.5) * 2 / math.sqrt(math.pi)))
+    return B.add(cdf, B.mul(x, pdf))
+
+
+_gelu = _activation("gelu", _gelu_rule, _gelu_slope)
+
+
+def gelu(input, approximate="none"):  # noqa: A002
+    """``torch.nn.functional.gelu``: x * Phi(x) with the normal CDF from erf, or with ``approximate='tanh'`` PyTorch's
+    tanh formula."""
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError(f"approximate argument must be either none or tanh, got {approximate!r}")
+    return _gelu(input, tanh=approximate == "tanh")
+
+
+_silu = _activation(
+    "silu", lambda B, x, c: B.mul(x, B.sigmoid(x)),
+    lambda B, x, c: B.mul(B.sigmoid(x), B.add(c(1), B.mul(x, B.sub(c(1), B.sigmoid(x))))))
+
+
+def silu(input, inplace=False):  # noqa: A002
+    """``torch.nn.functional.silu`` (swish): x * sigmoid(x)."""
+    return _maybe_inplace(input, inplace, "silu_", _silu)
+
+
+def _mish_slope(B, x, c):
+    t = B.tanh(_softplus_rule(B, x, c, 1.0, 20.0))
+    return B.add(t, B.mul(B.mul(x, B.sigmoid(x)), B.sub(c(1), B.mul(t, t))))
+
+
+# (exp's argument is clamped where its branch is not taken: a huge input gives no overflow, and no warning)
+def _softplus_rule(B, x, c, beta, threshold):
+    scaled = B.mul(x, c(beta))
+    smooth = B.div(B.log1p(B.exp(B.minimum(scaled, c(threshold)))), c(beta))
+    return B.where(B.greater(scaled, c(threshold)), x, smooth)
+
+
+def _softplus_slope(B, x, c, beta, threshold):
+    scaled = B.mul(x, c(beta))
+    z = B.exp(B.minimum(scaled, c(threshold)))
+    return B.where(B.greater(scaled, c(threshold)), c(1), B.div(z, B.add(z, c(1))))
+
+
+_mish = _activation("mish", lambda B, x, c: B.mul(x, B.tanh(_softplus_rule(B, x, c, 1.0, 20.0))), _mish_slope)
+
+
+def mish(input, inplace=False):  # noqa: A002
+    """``torch.nn.functional.mish``: x * tanh(softplus(x))."""
+    return _maybe_inplace(input, inplace, "mish_", _mish)
+_softplus = _activation("softplus", _softplus_rule, _softplus_slope)
+
+
+def softplus(input, beta=1.0, threshold=20.0):  # noqa: A002
+    """``torch.nn.functional.softplus``: log(1 + exp(beta x)) / beta, and x itself where beta x > threshold."""
+    return _softplus(input, beta=float(beta), threshold=float(threshold))
+
+
+def _elu_rule(B, x, c, alpha, scale, input_scale):
+    negative = B.mul(B.expm1(B.mul(B.minimum(x, c(0)), c(input_scale))), c(alpha * scale))
+    return B.where(B.less_equal(x, c(0)), negative, B.mul(x, c(scale)))
+
+
+def _elu_slope(B, x, c, alpha, scale, input_scale):
+    negative = B.mul(B.exp(B.mul(B.minimum(x, c(0)), c(input_scale))), c(input_scale * alpha * scale))
+    return B.where(B.less_equal(x, c(0)), negative, c(scale))
+
+
+_elu = _activation("elu", _elu_rule, _elu_slope)
+SELU_ALPHA, SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+
+
+def elu(input, alpha=1.0, inplace=False):  # noqa: A002
+    """``torch.nn.functional.elu``: x where x > 0, else alpha (exp(x) - 1)."""
+    return _maybe_inplace(input, inplace, "elu_", lambda t: _elu(t, alpha=float(alpha), scale=1.0, input_scale=1.0))
+
+
+def selu(input, inplace=False):  # noqa: A002
+    """``torch.nn.functional.selu``: scale * elu(x, alpha) with PyTorch's two constants."""
+    return _maybe_inplace(input, inplace, "selu_",
+                          lambda t: _elu(t, alpha=SELU_ALPHA, scale=SELU_SCALE, input_scale=1.0))
+
+
+def celu(input, alpha=1.0, inplace=False):  # noqa: A002
+    """``torch.nn.functional.celu``: x where x > 0, else alpha (exp(x / alpha) - 1)."""
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError")
+    return _maybe_inplace(input, inplace, "celu_",
+                          lambda t: _elu(t, alpha=float(alpha), scale=1.0, input_scale=1.0 / alpha))
+
+
+def _logsigmoid_slope(B, x, c):
+    z = B.exp(B.neg(B.abs(x)))
+    negative = B.less(x, c(0))
+    return B.sub(B.where(negative, c(1), c(0)), B.mul(B.where(negative, c(1), c(-1)), B.div(z, B.add(c(1), z))))
+
+
+_logsigmoid = _activation(
+    "logsigmoid", lambda B, x, c: B.sub(B.minimum(x, c(0)), B.log1p(B.exp(B.neg(B.abs(x))))), _logsigmoid_slope)
+
+
+def logsigmoid(input):  # noqa: A002
+    """``torch.nn.functional.logsigmoid``: log(sigmoid(x)), as min(x, 0) - log1p(exp(-|x|)): finite for any x."""
+    return _logsigmoid(input)
+
+
+def _hardtanh_slope(B, x, c, low, high):
+    return B.where(B.logical_not(B.mul(B.greater(x, c(low)), B.less(x, c(high)))), c(0), c(1))
+
+
+_hardtanh = _activation("hardtanh", lambda B, x, c, low, high: B.clip(x, low, high), _hardtanh_slope)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):  # noqa: A002
+    """``torch.nn.functional.hardtanh``: clamped to [min_val, max_val]; the gradient is zero at the bounds too."""
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    return _maybe_inplace(input, inplace, "hardtanh_",
+                          lambda t: _hardtanh(t, low=float(min_val), high=float(max_val)))
+
+
+def relu6(input, inplace=False):  # noqa: A002
+    """``torch.nn.functional.relu6``: hardtanh(x, 0, 6)."""
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+_hardsigmoid = _activation(
+    "hardsigmoid", lambda B, x, c: B.div(B.clip(B.add(x, c(3)), 0, 6), c(6)),
+    lambda B, x, c: B.where(B.mul(B.greater(x, c(-3)), B.less(x, c(3))), c(1 / 6), c(0)))
+
+
+def hardsigmoid(input, inplace=False):  # noqa: A002
+    """``torch.nn.functional.hardsigmoid``: clamp(x + 3, 0, 6) / 6."""
+    return _maybe_inplace(input, inplace, "hardsigmoid_", _hardsigmoid)
+
+
+def _hardswish_slope(B, x, c):
+    middle = B.add(B.div(x, c(3)), c(0.5))
+    return B.where(B.less_equal(x, c(-3)), c(0), B.where(B.less(x, c(3)), middle, c(1)))
+
+
+_hardswish = _activation("hardswish", lambda B, x, c: B.div(B.mul(x, B.clip(B.add(x, c(3)), 0, 6)), c(6)),
+                         _hardswish_slope)
+
+
+def hardswish(input, inplace=False):  # noqa: A002
+    """``torch.nn.functional.hardswish``: x * clamp(x + 3, 0, 6) / 6."""
+    return _maybe_inplace(input, inplace, "hardswish_", _hardswish)
+
+
+def prelu(input, weight):  # noqa: A002
+    """``torch.nn.functional.prelu``: x where x > 0, else weight * x, with one weight per channel (dim 1) or one
+    for all."""
+    from .elementwise import where
+    if weight.ndim != 1 and weight.numel() != 1:
+        raise RuntimeError("prelu: weight must be 1-dimensional or a single element")
+    channels = weight.numel()
+    if channels != 1:
+        if input.ndim < 2 or input.shape[1] != channels:
+            raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
+                               f"{channels} and channel size = {input.shape[1] if input.ndim >= 2 else 1}.")
+        weight = weight.reshape((channels,) + (1,) * (input.ndim - 2))
+    else:
+        weight = weight.reshape(())
+    return where(input > 0, input, weight * input)
+
+
+def _maybe_inplace(input, inplace, name, fn):  # noqa: A002
+    if inplace:
+        from .inplace import apply_inplace
+        return apply_inplace(input, name, fn)
+    return fn(input)
 
 
 METHODS = {"relu": relu, "sigmoid": sigmoid, "tanh": tanh,

@@ -1,8 +1,9 @@
-"""2-D max and average pooling, as ``torch.nn.functional.max_pool2d`` and ``avg_pool2d``."""
+"""2-D max and average pooling, as ``torch.nn.functional.max_pool2d``, ``avg_pool2d`` and
+``adaptive_avg_pool2d``."""
 from ..autograd import Function
 from ..tensor import Tensor
 
-__all__ = ["max_pool2d", "avg_pool2d"]
+__all__ = ["max_pool2d", "avg_pool2d", "adaptive_avg_pool2d"]
 METHODS = {}
 
 
@@ -121,3 +122,35 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     return AvgPool2d.apply(input, kernel=kernel, stride=stride, padding=padding, out_size=out_size,
                            count_include_pad=bool(count_include_pad),
                            divisor_override=0 if divisor_override is None else int(divisor_override))
+
+
+def adaptive_windows(size, out):
+    """PyTorch's adaptive pooling windows along one dim: output i averages [floor(i*size/out), ceil((i+1)*size/out))."""
+    return [(i * size // out, -(-(i + 1) * size // out)) for i in range(out)]
+
+
+def adaptive_avg_pool2d(input, output_size):  # noqa: A002
+    """``torch.nn.functional.adaptive_avg_pool2d``: the mean of PyTorch's adaptive windows, an output of
+    ``output_size`` (an int, or a pair whose None keeps the input's size) for any input size.
+
+    Windows of equal size (the input's size a multiple of the output's, as in global pooling) are ``avg_pool2d``;
+    else the windows' sums are taken along the rows, then the columns, and divided by each window's size, so an
+    inf or NaN reaches exactly the outputs whose window holds it."""
+    from .shape import cat
+    if input.ndim not in (3, 4) or any(n == 0 for n in input.shape[-3:]):
+        raise ValueError(f"adaptive_avg_pool2d(): Expected 3D or 4D tensor with non-zero sizes in its last three "
+                         f"dims, but input has sizes {list(input.shape)}")
+    H, W = input.shape[-2:]
+    sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size, output_size)
+    if len(sizes) != 2:
+        raise ValueError(f"adaptive_avg_pool2d: output_size must be an int or a pair, got {output_size}")
+    oh, ow = (H if sizes[0] is None else int(sizes[0])), (W if sizes[1] is None else int(sizes[1]))
+    if oh <= 0 or ow <= 0:
+        raise RuntimeError(f"adaptive_avg_pool2d: output_size must be positive, got {(oh, ow)}")
+    if H % oh == 0 and W % ow == 0:
+        return avg_pool2d(input, (H // oh, W // ow))
+    rows, columns = adaptive_windows(H, oh), adaptive_windows(W, ow)
+    sums = cat([input[..., top:bottom, :].sum(-2, keepdim=True) for top, bottom in rows], -2)
+    sums = cat([sums[..., left:right].sum(-1, keepdim=True) for left, right in columns], -1)
+    counts = [[(bottom - top) * (right - left) for left, right in columns] for top, bottom in rows]
+    return sums / Tensor(counts, dtype=input.dtype, device=input.device)

@@ -1,18 +1,28 @@
 """CPU kernels: elementwise arithmetic with numpy broadcasting.
 
-numpy's ufuncs are already vectorised loops in C; they are the CPU kernels here.
+numpy's ufuncs are already vectorised loops in C; they are the CPU kernels here. numpy has no erf: that one is
+a Numba loop over C's erf.
 """
+import math
+
 import numpy as np
+from numba import prange
+
+from .jit import kernel
 
 __all__ = ["add", "sub", "mul", "div", "neg", "power", "exp", "log", "log1p", "sqrt", "abs", "sign",
            "clip", "where", "maximum", "minimum", "less", "less_equal", "greater",
            "greater_equal", "equal", "not_equal", "logical_not", "sum_to_shape",
-           "scalar", "isfinite", "add_", "floor_divide", "remainder", "bitwise_and", "bitwise_or", "bitwise_xor"]
+           "scalar", "isfinite", "add_", "floor_divide", "remainder", "bitwise_and", "bitwise_or", "bitwise_xor",
+           "floor", "ceil", "rint", "trunc", "sin", "cos", "expm1", "erf"]
 
 add, sub, mul, neg, exp, log, sqrt, abs, sign = (np.add, np.subtract, np.multiply, np.negative,
                                                 np.exp, np.log, np.sqrt, np.abs, np.sign)
 power, maximum, minimum, where, isfinite = np.power, np.maximum, np.minimum, np.where, np.isfinite
 log1p = np.log1p
+# rint rounds half to even, as torch.round; all four keep -0.0, inf and NaN as they are
+floor, ceil, rint, trunc = np.floor, np.ceil, np.rint, np.trunc
+sin, cos, expm1 = np.sin, np.cos, np.expm1
 less, less_equal, greater, greater_equal = np.less, np.less_equal, np.greater, np.greater_equal
 equal, not_equal, logical_not = np.equal, np.not_equal, np.logical_not
 # Python's // and % (numpy's floor_divide and remainder follow them, as PyTorch's floor_divide and remainder do)
@@ -54,3 +64,17 @@ def add_(a, b):
     """In place: ``a += b``."""
     a += b
     return a
+
+
+@kernel(parallel=True)
+def _erf_kernel(x, out):
+    for i in prange(x.size):
+        out[i] = math.erf(x[i])
+
+
+def erf(a):
+    """The error function elementwise (C's erf, or erff for float32), as ``torch.erf``."""
+    a = np.asarray(a)
+    out = np.empty(a.shape, a.dtype)
+    _erf_kernel(np.ascontiguousarray(a).reshape(-1), out.reshape(-1))
+    return out

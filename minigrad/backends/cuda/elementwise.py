@@ -19,12 +19,13 @@ from ._runtime import (BOOL, DIMS, F32, I64, MAX_DIMS, b1, i64, collapse, contig
 __all__ = ["add", "sub", "mul", "div", "neg", "power", "exp", "log", "log1p", "sqrt", "abs", "sign",
            "clip", "where", "maximum", "minimum", "less", "less_equal", "greater",
            "greater_equal", "equal", "not_equal", "logical_not", "sum_to_shape",
-           "scalar", "isfinite", "add_", "floor_divide", "remainder", "bitwise_and", "bitwise_or", "bitwise_xor"]
+           "scalar", "isfinite", "add_", "floor_divide", "remainder", "bitwise_and", "bitwise_or", "bitwise_xor",
+           "floor", "ceil", "rint", "trunc", "sin", "cos", "expm1", "erf"]
 
 ADD, SUB, MUL, DIV, POW, MAX, MIN, FLOORDIV, REM = range(9)
 AND, OR, XOR = range(3)
 LT, LE, GT, GE, EQ, NE = range(6)
-NEG, EXP, LOG, SQRT, ABS, SIGN, LOG1P = range(7)
+NEG, EXP, LOG, SQRT, ABS, SIGN, LOG1P, FLOOR, CEIL, RINT, TRUNC, SIN, COS, EXPM1, ERF = range(15)
 
 
 def _arith_of(divide, floor_divide, remainder):
@@ -119,7 +120,35 @@ def _compare(op, x, y):
 
 
 @device_function
+def _rounded(op, x):
+    """floor, ceil, rint (half to even) or trunc of a float32, from fmod, which is exact: no conversion to an
+    integer, which would overflow past 2^63. The result has x's sign (-0.3 gives -0.0, as numpy and PyTorch);
+    inf and NaN pass through."""
+    if not math.isfinite(x):
+        return x
+    one = float32(1)
+    t = math.copysign(x - math.fmod(x, one), x)
+    if op == FLOOR:
+        return t - one if t > x else t
+    if op == CEIL:
+        return t + one if t < x else t
+    if op == RINT:
+        rest = x - t
+        step = math.copysign(one, x)
+        if math.fabs(rest) > float32(0.5) or (math.fabs(rest) == float32(0.5) and math.fmod(t, float32(2)) != 0):
+            return t + step
+    return t
+
+
+@device_function
 def _unary_op(op, x):
+    if op >= FLOOR and op <= TRUNC:
+        return _rounded(op, x)
+    # expm1 past float32's range written out: the simulator's math raises there
+    if op == EXPM1:
+        return float32(math.inf) if x > float32(88.8) else math.expm1(x)
+    if op == ERF:
+        return math.erf(x)
     if op == NEG:
         return -x
     if op == EXP:
@@ -202,6 +231,20 @@ def _unary(op, out, a):
     i = cuda.grid(1)
     while i < out.size:
         out[i] = _unary_op(op, a[i])
+        i += cuda.gridsize(1)
+
+
+@kernel((i64, F32, F32))
+def _trig(op, out, a):
+    """sin or cos, a kernel of their own: libdevice's sinf and cosf reduce an argument past 105615 in float64
+    (Payne-Hanek), the only float64 that tests/test_cuda_ptx.py admits in a float32 kernel."""
+    i = cuda.grid(1)
+    while i < out.size:
+        x = a[i]
+        if not math.isfinite(x):  # (NaN, as the GPU gives; the simulator's math raises on inf)
+            out[i] = x - x
+        else:
+            out[i] = math.sin(x) if op == SIN else math.cos(x)
         i += cuda.gridsize(1)
 
 
@@ -362,7 +405,9 @@ greater, greater_equal = _binary_compare(np.greater, GT), _binary_compare(np.gre
 equal, not_equal = _binary_compare(np.equal, EQ), _binary_compare(np.not_equal, NE)
 
 
-def _unary_fn(ufunc, op):
+def _unary_fn(ufunc, op, kernel=None):
+    kernel = kernel or _unary
+
     def fn(a, out=None):
         if is_host_scalar(a) and out is None:
             return ufunc(np.asarray(a))
@@ -370,7 +415,7 @@ def _unary_fn(ufunc, op):
         result = empty(np.shape(a) if is_host_scalar(a) else a.shape, dtype) if out is None or out.dtype != dtype \
             else out
         if result.size:
-            _unary[grid(result.size)](op, flat(result), flat(on_device(a, dtype)))
+            kernel[grid(result.size)](op, flat(result), flat(on_device(a, dtype)))
         return result if out is None or result is out else _into(out, result)
     fn.__name__ = ufunc.__name__
     fn.__doc__ = f"``np.{ufunc.__name__}`` on a device array (``out`` as numpy's)."
@@ -380,6 +425,15 @@ def _unary_fn(ufunc, op):
 neg, exp, log = _unary_fn(np.negative, NEG), _unary_fn(np.exp, EXP), _unary_fn(np.log, LOG)
 sqrt, abs, sign = _unary_fn(np.sqrt, SQRT), _unary_fn(np.abs, ABS), _unary_fn(np.sign, SIGN)  # noqa: A001
 log1p = _unary_fn(np.log1p, LOG1P)
+floor, ceil, rint, trunc = (_unary_fn(np.floor, FLOOR), _unary_fn(np.ceil, CEIL), _unary_fn(np.rint, RINT),
+                            _unary_fn(np.trunc, TRUNC))
+sin, cos, expm1 = _unary_fn(np.sin, SIN, _trig), _unary_fn(np.cos, COS, _trig), _unary_fn(np.expm1, EXPM1)
+_erf = _unary_fn(np.exp, ERF)  # (numpy has no erf: np.exp stands in for the output dtype, a float keeps its own)
+
+
+def erf(a):
+    """The error function elementwise, as ``torch.erf`` (as the CPU's ``erf``, no ``out``)."""
+    return _erf(a)
 
 
 def clip(a, low, high):

@@ -1,0 +1,163 @@
+"""Unary math, as PyTorch's: rounding (floor ceil round trunc), sin cos, erf expm1, reciprocal rsqrt square.
+
+Rounding keeps an integer tensor's dtype (a copy, as PyTorch); the others give an integer tensor's result in
+float32, PyTorch's default dtype. Each gradient is PyTorch's formula, written from the saved output where
+PyTorch's is."""
+import math
+
+from ..autograd import Function
+from ..tensor import _is_floating, float32
+
+__all__ = ["floor", "ceil", "round", "trunc", "fix", "sin", "cos", "erf", "expm1", "reciprocal", "rsqrt", "square"]
+
+
+class _Rounding(Function):
+    """floor, ceil, rint or trunc of the backend; the gradient is zero everywhere, as PyTorch's."""
+
+    def forward(self, a, kernel):
+        return getattr(self.B, kernel)(a)
+
+    def backward(self, g):
+        return self.B.mul(g, self.B.scalar(0, g.dtype))
+
+
+def _rounded(a, kernel):
+    if not _is_floating(a.dtype):
+        return a.clone()
+    return _Rounding.apply(a, kernel=kernel)
+
+
+def floor(input):  # noqa: A002
+    """``torch.floor``: the largest integer not above each element (an integer tensor is returned as a copy)."""
+    return _rounded(input, "floor")
+
+
+def ceil(input):  # noqa: A002
+    """``torch.ceil``: the smallest integer not below each element."""
+    return _rounded(input, "ceil")
+
+
+def trunc(input):  # noqa: A002
+    """``torch.trunc`` (alias ``torch.fix``): rounded toward zero."""
+    return _rounded(input, "trunc")
+
+
+fix = trunc
+
+
+def round(input, decimals=0):  # noqa: A001,A002
+    """``torch.round``: to the nearest integer, halves to the even one (0.5 -> 0, 1.5 -> 2, -0.5 -> -0); with
+    ``decimals``, x * 10^decimals is rounded and divided back (for a negative count, x / 10^-decimals and
+    multiplied back), as PyTorch computes it."""
+    if decimals == 0 or not _is_floating(input.dtype):
+        return _rounded(input, "rint")
+    scale = 10.0 ** abs(decimals)
+    if decimals > 0:
+        return _rounded(input * scale, "rint") / scale
+    return _rounded(input / scale, "rint") * scale
+
+
+def _floating(a):
+    """An integer or bool tensor as float32, as PyTorch's unary float functions take it."""
+    return a if _is_floating(a.dtype) else a.to(float32)
+
+
+class Sin(Function):
+    def forward(self, a):
+        self.save_for_backward(a)
+        return self.B.sin(a)
+
+    def backward(self, g):
+        return self.B.mul(g, self.B.cos(self.saved[0]))
+
+
+class Cos(Function):
+    def forward(self, a):
+        self.save_for_backward(a)
+        return self.B.cos(a)
+
+    def backward(self, g):
+        return self.B.mul(g, self.B.neg(self.B.sin(self.saved[0])))
+
+
+def sin(input):  # noqa: A002
+    """``torch.sin``."""
+    return Sin.apply(_floating(input))
+
+
+def cos(input):  # noqa: A002
+    """``torch.cos``."""
+    return Cos.apply(_floating(input))
+
+
+class Erf(Function):
+    def forward(self, a):
+        self.save_for_backward(a)
+        return self.B.erf(a)
+
+    def backward(self, g):
+        B, a = self.B, self.saved[0]
+        # d erf(x)/dx = 2/sqrt(pi) exp(-x^2)
+        return B.mul(g, B.mul(B.scalar(2 / math.sqrt(math.pi), g.dtype), B.exp(B.neg(B.mul(a, a)))))
+
+
+def erf(input):  # noqa: A002
+    """``torch.erf``: the error function."""
+    return Erf.apply(_floating(input))
+
+
+class Expm1(Function):
+    def forward(self, a):
+        out = self.B.expm1(a)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, g):
+        out = self.saved[0]
+        return self.B.mul(g, self.B.add(out, self.B.scalar(1, out.dtype)))
+
+
+def expm1(input):  # noqa: A002
+    """``torch.expm1``: exp(x) - 1, exact for small x."""
+    return Expm1.apply(_floating(input))
+
+
+class Reciprocal(Function):
+    def forward(self, a):
+        out = self.B.div(self.B.scalar(1, a.dtype), a)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, g):
+        out = self.saved[0]
+        return self.B.mul(g, self.B.neg(self.B.mul(out, out)))
+
+
+def reciprocal(input):  # noqa: A002
+    """``torch.reciprocal``: 1 / x (inf at 0); its gradient -g / x^2 is taken from the output, as PyTorch's."""
+    return Reciprocal.apply(_floating(input))
+
+
+class Rsqrt(Function):
+    def forward(self, a):
+        out = self.B.div(self.B.scalar(1, a.dtype), self.B.sqrt(a))
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, g):
+        B, out = self.B, self.saved[0]
+        return B.mul(B.mul(g, B.scalar(-0.5, g.dtype)), B.mul(out, B.mul(out, out)))
+
+
+def rsqrt(input):  # noqa: A002
+    """``torch.rsqrt``: 1 / sqrt(x); gradient -g/2 * rsqrt(x)^3, from the output."""
+    return Rsqrt.apply(_floating(input))
+
+
+def square(input):  # noqa: A002
+    """``torch.square``: x * x, in x's dtype (an integer stays an integer)."""
+    return input * input
+
+
+METHODS = {"floor": floor, "ceil": ceil, "round": round, "trunc": trunc, "fix": fix, "sin": sin, "cos": cos,
+           "erf": erf, "expm1": expm1, "reciprocal": reciprocal, "rsqrt": rsqrt, "square": square}
