@@ -16,6 +16,9 @@ from .ops.unary import *  # noqa: F401,F403,A004  (round shadows the builtin, as
 from .ops.integer import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403
 from .ops.shape import *  # noqa: F401,F403
+from .ops.rearrange import *  # noqa: F401,F403
+from .ops.sort import *  # noqa: F401,F403
+from .ops.vector_norm import norm  # noqa: F401
 from .ops.linalg import *  # noqa: F401,F403
 from .ops.activation import *  # noqa: F401,F403
 from .ops.compare import allclose, isclose, equal  # noqa: F401

@@ -174,3 +174,28 @@ def full_like(input, fill_value, dtype=None, device=None, requires_grad=False): 
     """``torch.full_like``."""
     return full(*input.shape, fill_value=fill_value, dtype=dtype or input.dtype,
                 device=device or input.device, requires_grad=requires_grad)
+
+
+def _new(fn):
+    def new(self, *size, dtype=None, device=None, requires_grad=False):
+        return fn(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+    new.__name__ = "new_" + fn.__name__
+    new.__doc__ = f"``torch.Tensor.{new.__name__}``: ``{fn.__name__}`` with this tensor's dtype and device."
+    return new
+
+
+def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+    """``torch.Tensor.new_full``: ``full`` with this tensor's dtype and device."""
+    return full(size, fill_value=fill_value, dtype=dtype or self.dtype, device=device or self.device,
+                requires_grad=requires_grad)
+
+
+def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+    """``torch.Tensor.new_tensor``: a copy of ``data`` with this tensor's dtype and device by default."""
+    if isinstance(data, Tensor):
+        data = data.detach().cpu().numpy()
+    return tensor(data, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+
+
+METHODS = {"new_zeros": _new(zeros), "new_ones": _new(ones), "new_empty": _new(empty), "new_full": new_full,
+           "new_tensor": new_tensor}

@@ -5,6 +5,7 @@ from ..ops.pool import *  # noqa: F401,F403
 from ..ops.norm import *  # noqa: F401,F403
 from ..ops.resize import *  # noqa: F401,F403
 from ..ops.loss import *  # noqa: F401,F403
+from ..ops.vector_norm import normalize  # noqa: F401
 from ..ops import shape as _shape
 
 

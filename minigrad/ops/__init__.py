@@ -3,15 +3,17 @@
 Every family module lists in ``METHODS`` the ops it attaches to ``Tensor``
 (``x.sum()``, ``x + y``...), so a new op is added in one file only.
 """
-from . import (elementwise, unary, compare, integer, reduce, shape, linalg, activation, conv, pool, norm,  # noqa: F401
-               resize, loss, inplace)
+from . import (elementwise, unary, compare, integer, reduce, vector_norm, shape, rearrange, sort, linalg,  # noqa: F401
+               activation, conv, pool, norm, resize, loss, inplace)
 
-_FAMILIES = (elementwise, unary, compare, integer, reduce, shape, linalg, activation, conv, pool, norm, resize, loss)
+_FAMILIES = (elementwise, unary, compare, integer, reduce, vector_norm, shape, rearrange, sort, linalg, activation, conv,
+             pool, norm, resize, loss)
 
 
 def tensor_methods():
     """Every op that is also a Tensor method, by method name."""
-    methods = {}
+    from .. import creation  # (new_zeros and the other factories of a tensor)
+    methods = dict(creation.METHODS)
     for family in _FAMILIES:
         methods.update(getattr(family, "METHODS", {}))
     methods.update(inplace.inplace_methods())

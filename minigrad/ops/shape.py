@@ -350,7 +350,16 @@ def chunk(x, chunks, dim=0):
     return split(x, max(-(-n // chunks), 1), dim)
 
 
+def stride(x, dim=None):
+    """``torch.Tensor.stride``: the step in elements between neighbours along each dim (or along ``dim``)."""
+    steps = tuple(s // x.array.itemsize for s in x.array.strides)
+    return steps if dim is None else steps[normalize_dim(dim, x.ndim)]
+
+
 METHODS = {
+    "stride": stride, "nelement": lambda x: x.numel(), "ndimension": lambda x: x.ndim,
+    "element_size": lambda x: x.dtype.itemsize, "itemsize": property(lambda x: x.dtype.itemsize),
+    "nbytes": property(lambda x: x.numel() * x.dtype.itemsize), "type_as": lambda x, other: x.to(other.dtype),
     "reshape": reshape, "view": view, "flatten": flatten, "squeeze": squeeze, "unsqueeze": unsqueeze,
     "permute": permute, "transpose": transpose, "swapaxes": transpose, "t": t, "T": property(_reversed_dims),
     "expand": expand, "expand_as": lambda x, other: expand(x, tuple(other.shape)),

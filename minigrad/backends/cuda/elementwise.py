@@ -242,7 +242,7 @@ def _trig(op, out, a):
     while i < out.size:
         x = a[i]
         if not math.isfinite(x):  # (NaN, as the GPU gives; the simulator's math raises on inf)
-            out[i] = x - x
+            out[i] = float32(math.nan)
         else:
             out[i] = math.sin(x) if op == SIN else math.cos(x)
         i += cuda.gridsize(1)

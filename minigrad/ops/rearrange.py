@@ -1,0 +1,168 @@
+"""Rearranging elements, as PyTorch's: flip, roll, repeat, unbind, narrow, select, movedim, tril/triu, gather and
+index_select. Each is built from indexing, slicing, cat, expand, reshape and where, so its gradient is theirs
+(a repeated index of gather or index_select adds its gradients, as PyTorch's scatter-add does)."""
+import numpy as np
+
+from ..tensor import Tensor, int64
+from .shape import normalize_dim
+
+__all__ = ["flip", "fliplr", "flipud", "roll", "unbind", "narrow", "select", "movedim", "moveaxis", "tril", "triu",
+           "gather", "index_select"]
+
+
+def _dims(dims, ndim, op):
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    normalized = tuple(normalize_dim(d, ndim) for d in dims)
+    if len(set(normalized)) != len(normalized):
+        raise RuntimeError(f"{op}: dims has a repeated dim")
+    return normalized
+
+
+def flip(input, dims):  # noqa: A002
+    """``torch.flip``: the order of the elements reversed along each of ``dims`` (a copy, as PyTorch's)."""
+    index = [slice(None)] * input.ndim
+    for d in _dims(dims, input.ndim, "flip"):
+        index[d] = Tensor(np.arange(input.shape[d] - 1, -1, -1), dtype=int64, device=input.device)
+        input = input[tuple(index)]
+        index[d] = slice(None)
+    return input
+
+
+def fliplr(input):  # noqa: A002
+    """``torch.fliplr``: flip along dim 1."""
+    return flip(input, 1)
+
+
+def flipud(input):  # noqa: A002
+    """``torch.flipud``: flip along dim 0."""
+    return flip(input, 0)
+
+
+def roll(input, shifts, dims=None):  # noqa: A002
+    """``torch.roll``: elements shifted along ``dims`` (the flattened tensor without dims), wrapping around."""
+    from .shape import cat
+    if dims is None:
+        return roll(input.flatten(), shifts, 0).reshape(tuple(input.shape))
+    shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    if len(shifts) != len(dims):
+        raise RuntimeError(f"roll: shifts and dimensions must align. shifts: {len(shifts)}, dims: {len(dims)}")
+    for shift, dim in zip(shifts, dims):
+        dim = normalize_dim(dim, input.ndim)
+        size = input.shape[dim]
+        if size == 0 or shift % size == 0:
+            continue
+        cut = size - shift % size
+        input = cat([narrow(input, dim, cut, size - cut), narrow(input, dim, 0, cut)], dim)
+    return input
+
+
+def repeat(input, *sizes):  # noqa: A002
+    """``Tensor.repeat``: the tensor tiled sizes[i] times along each dim (more sizes than dims add leading dims)."""
+    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+        sizes = tuple(sizes[0])
+    if len(sizes) < input.ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of "
+                           "tensor")
+    shape = (1,) * (len(sizes) - input.ndim) + tuple(input.shape)
+    interleaved = tuple(n for size in shape for n in (1, size))
+    expanded = tuple(n for repeats, size in zip(sizes, shape) for n in (repeats, size))
+    return input.reshape(interleaved).expand(expanded).reshape(tuple(r * s for r, s in zip(sizes, shape)))
+
+
+def select(input, dim, index):  # noqa: A002
+    """``torch.select``: the slice at ``index`` along ``dim``, that dim removed (a view)."""
+    dim = normalize_dim(dim, input.ndim)
+    if not -input.shape[dim] <= index < input.shape[dim]:
+        raise IndexError(f"select(): index {index} out of range for tensor of size {list(input.shape)} at "
+                         f"dimension {dim}")
+    return input[(slice(None),) * dim + (index,)]
+
+
+def unbind(input, dim=0):  # noqa: A002
+    """``torch.unbind``: the slices along ``dim``, as a tuple."""
+    dim = normalize_dim(dim, input.ndim)
+    return tuple(select(input, dim, i) for i in range(input.shape[dim]))
+
+
+def narrow(input, dim, start, length):  # noqa: A002
+    """``torch.narrow``: ``length`` elements from ``start`` along ``dim`` (a view)."""
+    dim = normalize_dim(dim, input.ndim)
+    size = input.shape[dim]
+    start = start + size if start < 0 else start
+    if not (0 <= start <= size and 0 <= length <= size - start):
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+    return input[(slice(None),) * dim + (slice(start, start + length),)]
+
+
+def movedim(input, source, destination):  # noqa: A002
+    """``torch.movedim``: the dims ``source`` moved to ``destination``, the others in their order."""
+    source, destination = _dims(source, input.ndim, "movedim"), _dims(destination, input.ndim, "movedim")
+    if len(source) != len(destination):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(source)} dims) should "
+                           f"contain the same number of dims as destination ({list(destination)} dims)")
+    order = [d for d in range(input.ndim) if d not in source]
+    for place, dim in sorted(zip(destination, source)):
+        order.insert(place, dim)
+    return input.permute(*order)
+
+
+moveaxis = movedim
+
+
+def _triangle(input, diagonal, lower):  # noqa: A002
+    from .elementwise import where
+    if input.ndim < 2:
+        raise RuntimeError(f"{'tril' if lower else 'triu'}: input tensor must have at least 2 dimensions")
+    rows, columns = np.indices(tuple(input.shape[-2:]))
+    keep = columns - rows <= diagonal if lower else columns - rows >= diagonal
+    return where(Tensor(keep, device=input.device), input, Tensor(0, dtype=input.dtype, device=input.device))
+
+
+def tril(input, diagonal=0):  # noqa: A002
+    """``torch.tril``: the lower triangle of the last two dims (column - row <= diagonal), zeros above."""
+    return _triangle(input, diagonal, True)
+
+
+def triu(input, diagonal=0):  # noqa: A002
+    """``torch.triu``: the upper triangle of the last two dims (column - row >= diagonal), zeros below."""
+    return _triangle(input, diagonal, False)
+
+
+def _index_tensor(index, op):
+    if not isinstance(index, Tensor) or index.dtype != int64:
+        raise RuntimeError(f"{op}(): Expected dtype int64 for index")
+    return index
+
+
+def gather(input, dim, index):  # noqa: A002
+    """``torch.gather``: out[i][j][k] = input[index[i][j][k]][j][k] along ``dim`` = 0 (and so on for the other
+    dims); index has input's number of dims and is no larger than input along the others."""
+    index = _index_tensor(index, "gather")
+    dim = normalize_dim(dim, input.ndim)
+    if index.ndim != input.ndim or any(index.shape[d] > input.shape[d] for d in range(input.ndim) if d != dim):
+        raise RuntimeError(f"gather(): index {list(index.shape)} does not fit input {list(input.shape)} apart from "
+                           f"dimension {dim}")
+    parts = []
+    for d in range(input.ndim):
+        if d == dim:
+            parts.append(index.to(input.device))
+            continue
+        shape = [1] * input.ndim
+        shape[d] = index.shape[d]
+        parts.append(Tensor(np.arange(index.shape[d]).reshape(shape), dtype=int64, device=input.device))
+    return input[tuple(parts)]
+
+
+def index_select(input, dim, index):  # noqa: A002
+    """``torch.index_select``: the entries at a 1-D ``index`` along ``dim``."""
+    index = _index_tensor(index, "index_select")
+    if index.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    dim = normalize_dim(dim, input.ndim)
+    return input[(slice(None),) * dim + (index.reshape(-1).to(input.device),)]
+
+
+METHODS = {"flip": flip, "fliplr": fliplr, "flipud": flipud, "roll": roll, "repeat": repeat, "unbind": unbind,
+           "narrow": narrow, "select": select, "movedim": movedim, "moveaxis": moveaxis, "tril": tril,
+           "triu": triu, "gather": gather, "index_select": index_select}

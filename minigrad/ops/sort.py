@@ -1,0 +1,68 @@
+"""Sorting, as PyTorch's: sort, argsort, topk, msort. The order is found by numpy's stable sort on the host (a
+GPU tensor's values make the round trip), with PyTorch's NaN rule: NaN counts as larger than every number. The
+values are taken at the found indices on the tensor's device, so the gradient goes back to those positions."""
+from collections import namedtuple
+
+import numpy as np
+
+from ..tensor import Tensor, int64
+from .reduce import TakeAlongDim
+from .shape import normalize_dim
+
+__all__ = ["sort", "argsort", "topk", "msort"]
+
+SortResult = namedtuple("sort", ["values", "indices"])  # as torch.return_types.sort
+TopkResult = namedtuple("topk", ["values", "indices"])
+
+
+def _order(values, axis, descending):
+    """Indices that sort ``values`` (a numpy array) along ``axis``, ties in their original order; NaN last
+    ascending, first descending."""
+    if values.dtype == np.bool_:
+        values = values.astype(np.int8)
+    if not descending:
+        return np.argsort(values, axis=axis, kind="stable")
+    moved = np.moveaxis(values, axis, -1)
+    if moved.dtype.kind == "f":
+        keys = (np.where(np.isnan(moved), 0, -moved), ~np.isnan(moved))  # (lexsort: the last key first)
+    else:
+        keys = (-moved.astype(np.int64) if moved.dtype.kind == "u" else ~moved,)
+    return np.moveaxis(np.lexsort(keys, axis=-1), -1, axis)
+
+
+def _sorted(input, dim, descending, count=None):  # noqa: A002
+    if input.ndim == 0:
+        return input.clone(), Tensor(0, dtype=int64, device=input.device)
+    axis = normalize_dim(dim, input.ndim)
+    order = _order(input.backend.to_numpy(input.array), axis, descending)
+    if count is not None:
+        order = np.take(order, np.arange(count), axis=axis)
+    indices = Tensor(np.ascontiguousarray(order), dtype=int64, device=input.device)
+    return TakeAlongDim.apply(input, indices=indices.array, axis=axis, keepdim=True), indices
+
+
+def sort(input, dim=-1, descending=False, stable=False):  # noqa: A002
+    """``torch.sort``: (values, indices) along ``dim``; ties keep their order (what ``stable=True`` asks for)."""
+    return SortResult(*_sorted(input, dim, descending))
+
+
+def argsort(input, dim=-1, descending=False, stable=False):  # noqa: A002
+    """``torch.argsort``: the indices of ``sort``."""
+    return _sorted(input, dim, descending)[1]
+
+
+def msort(input):  # noqa: A002
+    """``torch.msort``: sorted along dim 0."""
+    return _sorted(input, 0, False)[0]
+
+
+def topk(input, k, dim=-1, largest=True, sorted=True):  # noqa: A002
+    """``torch.topk``: the k largest (or with largest=False smallest) entries along ``dim`` and their indices, in
+    sorted order (which ``sorted=False`` allows PyTorch to skip; here they are always sorted)."""
+    size = input.shape[normalize_dim(dim, input.ndim)] if input.ndim else 1
+    if not 0 <= k <= size:
+        raise RuntimeError("selected index k out of range")
+    return TopkResult(*_sorted(input, dim, largest, count=k))
+
+
+METHODS = {"sort": sort, "argsort": argsort, "topk": topk, "msort": msort}

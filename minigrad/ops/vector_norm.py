@@ -1,0 +1,78 @@
+"""Vector norms, as ``torch.norm`` / ``Tensor.norm`` and ``torch.nn.functional.normalize``."""
+import math
+
+from ..autograd import Function
+from ..tensor import _is_floating
+from .reduce import _axes
+
+__all__ = ["norm", "normalize"]
+
+
+class PNorm(Function):
+    """(sum |x|^p)^(1/p) over ``axes`` for a finite p other than 0 and 1, with PyTorch's gradient: zero where the
+    norm is zero (and, for p < 1, at the zero elements), where the power rule would divide by zero."""
+
+    def forward(self, a, p, axes, keepdim):
+        B = self.B
+        self.p, self.axes = p, axes
+        if p == 2:
+            total = B.sqrt(B.sum(B.mul(a, a), axis=axes, keepdims=True))
+        else:
+            total = B.power(B.sum(B.power(B.abs(a), B.scalar(p, a.dtype)), axis=axes, keepdims=True),
+                            B.scalar(1 / p, a.dtype))
+        self.save_for_backward(a, total)
+        return total if keepdim else B.reshape(total, tuple(n for i, n in enumerate(a.shape) if i not in axes))
+
+    def backward(self, g):
+        B, p = self.B, self.p
+        a, total = self.saved
+        g = B.reshape(g, total.shape)
+        c = lambda value: B.scalar(value, a.dtype)  # noqa: E731
+        if p < 1:  # sign(x) |x|^(p-1) (0 at x = 0) * g * norm^(1-p)
+            zero = B.equal(a, c(0))
+            scaled = B.where(zero, c(0), B.mul(B.sign(a), B.power(B.where(zero, c(1), B.abs(a)), c(p - 1))))
+            return B.mul(scaled, B.mul(g, B.power(total, c(1 - p))))
+        if p == 2:
+            scaled = a
+        elif p < 2:
+            scaled = B.mul(B.sign(a), B.power(B.abs(a), c(p - 1)))
+        else:
+            scaled = B.mul(a, B.power(B.abs(a), c(p - 2)))
+        nonzero = B.where(B.equal(total, c(0)), c(1), total)
+        share = B.where(B.equal(total, c(0)), c(0), B.div(g, nonzero if p == 2 else B.power(nonzero, c(p - 1))))
+        return B.mul(scaled, share)
+
+
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):  # noqa: A002
+    """``torch.norm``: the vector p-norm over ``dim`` (all elements by default): 'fro' and 2 Euclidean, 1 the sum
+    of magnitudes, inf / -inf the largest / smallest magnitude, 0 the count of non-zeros, other p
+    (sum |x|^p)^(1/p). The gradient at a zero vector is zero, as PyTorch's."""
+    if dtype is not None:
+        input = input.to(dtype)
+    if not _is_floating(input.dtype):
+        raise RuntimeError(f"norm(): input dtype should be floating point, got {input.dtype}")
+    if isinstance(dim, (tuple, list)) and len(dim) == 0:
+        dim = None
+    if p == "fro":
+        p = 2
+    if isinstance(p, str):
+        raise RuntimeError(f"norm(): the matrix norm {p!r} is not supported by minigrad")
+    dim = tuple(range(input.ndim)) if dim is None else dim
+    magnitude = input.abs()
+    if p == math.inf:
+        return magnitude.amax(dim, keepdim=keepdim)
+    if p == -math.inf:
+        return magnitude.amin(dim, keepdim=keepdim)
+    if p == 0:
+        return (input != 0).to(input.dtype).sum(dim, keepdim=keepdim)
+    if p == 1:
+        return magnitude.sum(dim, keepdim=keepdim)
+    return PNorm.apply(input, p=float(p), axes=_axes(dim, input.ndim), keepdim=keepdim)
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12):  # noqa: A002
+    """``torch.nn.functional.normalize``: input / max(||input||_p over ``dim``, eps)."""
+    return input / norm(input, p, dim, keepdim=True).clamp(min=eps)
+
+
+METHODS = {"norm": norm}
