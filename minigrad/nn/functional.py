@@ -6,6 +6,7 @@ from ..ops.norm import *  # noqa: F401,F403
 from ..ops.resize import *  # noqa: F401,F403
 from ..ops.loss import *  # noqa: F401,F403
 from ..ops.vector_norm import normalize  # noqa: F401
+from ..ops.indexing import embedding  # noqa: F401
 from ..ops import shape as _shape
 
 

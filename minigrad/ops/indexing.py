@@ -117,3 +117,20 @@ def pad(input, pad, mode="constant", value=0.0):  # noqa: A002
     return out
 
 
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,  # noqa: A002
+              sparse=False):
+    """``torch.nn.functional.embedding``: the rows of ``weight`` at the integer ``input``; repeated indices add
+    their gradients, and the row ``padding_idx`` gets none, as PyTorch's."""
+    from .elementwise import where
+    if max_norm is not None or scale_grad_by_freq or sparse:
+        raise NotImplementedError("embedding: max_norm, scale_grad_by_freq and sparse are not supported by minigrad")
+    if not isinstance(input, Tensor) or input.dtype.kind not in "iu":
+        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
+                           "Long, Int")
+    rows = weight[input]
+    if padding_idx is None:
+        return rows
+    padding_idx = padding_idx % weight.shape[0]
+    return where((input == padding_idx).unsqueeze(-1), rows.detach(), rows)

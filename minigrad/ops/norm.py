@@ -1,7 +1,7 @@
 """Batch normalisation as one fused op (statistics, normalise, affine, optional ReLU), as ``F.batch_norm``."""
 from ..autograd import Function
 
-__all__ = ["batch_norm", "batch_norm_relu"]
+__all__ = ["batch_norm", "batch_norm_relu", "instance_norm", "layer_norm", "group_norm"]
 METHODS = {}
 
 
@@ -97,3 +97,62 @@ def batch_norm_relu(input, running_mean, running_var, weight=None, bias=None, tr
     Same arguments and running-statistics update as ``batch_norm``.
     """
     return _apply("batch_norm_relu", input, running_mean, running_var, weight, bias, training, momentum, eps, True)
+
+
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,  # noqa: A002
+                  use_input_stats=True, momentum=0.1, eps=1e-5):
+    """``torch.nn.functional.instance_norm``: each (sample, channel) plane normalised by its own statistics, as
+    PyTorch computes it: ``batch_norm`` of the input seen as one sample of N*C channels, the weight, bias and
+    running statistics repeated N times; the running statistics then take the mean of the N updates."""
+    from ..autograd import no_grad
+    if input.ndim < 3:
+        raise ValueError(f"instance_norm: expected an input with a batch, channels and spatial dims, got "
+                         f"{input.ndim}D")
+    if not use_input_stats:
+        return batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
+    N, C = input.shape[:2]
+    if input.numel() and input.numel() // (N * C) == 1:
+        raise ValueError(f"Expected more than 1 spatial element when training, got input size {list(input.shape)}")
+    repeated = [None if t is None else t.repeat(N) for t in (running_mean, running_var, weight, bias)]
+    out = batch_norm(input.reshape((1, N * C) + tuple(input.shape[2:])), repeated[0], repeated[1], repeated[2],
+                     repeated[3], True, momentum, eps)
+    with no_grad():
+        for running, updated in zip((running_mean, running_var), repeated[:2]):
+            if running is not None:
+                running.copy_(updated.reshape(N, C).mean(0))
+    return out.reshape(tuple(input.shape))
+
+
+def _affine(out, weight, bias, shape):
+    if weight is not None:
+        out = out * weight.reshape(shape)
+    if bias is not None:
+        out = out + bias.reshape(shape)
+    return out
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # noqa: A002
+    """``torch.nn.functional.layer_norm``: each sample normalised over its last ``len(normalized_shape)`` dims
+    (mean and biased variance), then scaled and shifted elementwise; the gradient is that of these steps."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if tuple(input.shape[input.ndim - len(shape):]) != shape or len(shape) > input.ndim:
+        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape [*, "
+                           f"{', '.join(map(str, shape))}], but got input of size{list(input.shape)}")
+    dims = tuple(range(input.ndim - len(shape), input.ndim))
+    mean = input.mean(dims, keepdim=True)
+    centred = input - mean
+    out = centred * ((centred * centred).mean(dims, keepdim=True) + eps).rsqrt()
+    return _affine(out, weight, bias, shape)
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):  # noqa: A002
+    """``torch.nn.functional.group_norm``: the channels of each sample split into ``num_groups`` groups, each
+    normalised over its channels and positions, then a per-channel scale and shift."""
+    if input.ndim < 2 or input.shape[1] % num_groups:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
+                           f"shape {list(input.shape)} and num_groups={num_groups}")
+    N, C = input.shape[:2]
+    grouped = input.reshape(N, num_groups, -1)
+    centred = grouped - grouped.mean(-1, keepdim=True)
+    out = (centred * ((centred * centred).mean(-1, keepdim=True) + eps).rsqrt()).reshape(tuple(input.shape))
+    return _affine(out, weight, bias, (C,) + (1,) * (input.ndim - 2))
