@@ -150,3 +150,13 @@ def test_smooth_activations_by_central_differences(name, options):
     x = minigrad.tensor(np.random.default_rng(2).uniform(-3, 3, (3, 5)), dtype=minigrad.float64,
                         requires_grad=True)
     assert minigrad.gradcheck(lambda t: getattr(F, name)(t, **options), (x,))
+
+
+@pytest.mark.parametrize("name,options", SMOOTH, ids=[f"{n}-{'-'.join(map(str, o.values()))}" for n, o in SMOOTH])
+def test_activations_in_float64_equal_torch_to_its_last_digits(name, options):
+    """PyTorch's own constants included: its hardsigmoid backward scales by 1/6 rounded to float32, in float64 too.
+    (PyTorch's vectorized tanh, from Sleef, differs from numpy's by an ulp on a fifth of these inputs; in gelu-tanh's
+    gradient, a sum of two terms that nearly cancel, that ulp is 1e-15: hence atol 2e-15, a few ulps of 1.)"""
+    x = np.random.default_rng(7).uniform(-4, 4, (4, 6))
+    compare(lambda t: getattr(F, name)(t, **options), inputs=[x], torch_fn=lambda t: getattr(TF, name)(t, **options),
+            atol=2e-15, rtol=1e-13)

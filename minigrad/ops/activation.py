@@ -1,8 +1,9 @@
 """Activations, as ``torch.nn.functional``: relu, leaky_relu, sigmoid, tanh, softmax, log_softmax, and the
 smooth and piecewise ones built from the backend's elementwise ops (gelu, silu, mish, elu, selu, celu, softplus,
 logsigmoid, hardtanh, relu6, hardsigmoid, hardswish, prelu), each with PyTorch's formula forward and backward."""
-import math
 import warnings
+
+import numpy as np
 
 from ..autograd import Function
 from .shape import normalize_dim
@@ -149,23 +150,29 @@ def _activation(name, rule, slope):
     return type(name.capitalize(), (_Pointwise,), {"rule": staticmethod(rule), "slope": staticmethod(slope)}).apply
 
 
+# C's M_SQRT2, M_2_SQRTPI and M_SQRT1_2, and GELU's constants formed from them as PyTorch forms them (a
+# constant computed another way can differ in its last bit)
+_SQRT2, _2_SQRTPI, _SQRT1_2 = 1.41421356237309504880, 1.12837916709551257390, 0.70710678118654752440
+_GELU_BETA, _GELU_ALPHA = _SQRT2 * _2_SQRTPI * 0.5, _2_SQRTPI * _SQRT1_2 * 0.5
+
+
 def _gelu_rule(B, x, c, tanh):
     if tanh:  # 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
-        inner = B.mul(c(math.sqrt(2 / math.pi)), B.add(x, B.mul(c(0.044715), B.mul(B.mul(x, x), x))))
+        inner = B.mul(c(_GELU_BETA), B.add(x, B.mul(c(0.044715), B.mul(B.mul(x, x), x))))
         return B.mul(B.mul(x, c(0.5)), B.add(c(1), B.tanh(inner)))
-    return B.mul(B.mul(x, c(0.5)), B.add(c(1), B.erf(B.mul(x, c(math.sqrt(0.5))))))
+    return B.mul(B.mul(x, c(0.5)), B.add(c(1), B.erf(B.mul(x, c(_SQRT1_2)))))
 
 
 def _gelu_slope(B, x, c, tanh):
     if tanh:
         square = B.mul(x, x)
-        inner = B.mul(c(math.sqrt(2 / math.pi)), B.add(x, B.mul(c(0.044715), B.mul(square, x))))
+        inner = B.mul(c(_GELU_BETA), B.add(x, B.mul(c(0.044715), B.mul(square, x))))
         t = B.tanh(inner)
-        inner_slope = B.mul(c(math.sqrt(2 / math.pi)), B.add(c(1), B.mul(c(3 * 0.044715), square)))
+        inner_slope = B.mul(c(_GELU_BETA), B.add(c(1), B.mul(c(3 * 0.044715), square)))
         right_slope = B.mul(B.mul(B.mul(c(0.5), x), B.sub(c(1), B.mul(t, t))), inner_slope)
         return B.add(B.mul(c(0.5), B.add(c(1), t)), right_slope)
-    cdf = B.mul(c(0.5), B.add(c(1), B.erf(B.mul(x, c(math.sqrt(0.5))))))
-    pdf = B.mul(B.exp(B.mul(B.mul(x, x), c(-0.5))), c(0.5 * math.sqrt(0.5) * 2 / math.sqrt(math.pi)))
+    cdf = B.mul(c(0.5), B.add(c(1), B.erf(B.mul(x, c(_SQRT1_2)))))
+    pdf = B.mul(B.exp(B.mul(B.mul(x, x), c(-0.5))), c(_GELU_ALPHA))
     return B.add(cdf, B.mul(x, pdf))
 
 
@@ -290,9 +297,11 @@ def relu6(input, inplace=False):  # noqa: A002
     return hardtanh(input, 0.0, 6.0, inplace)
 
 
+# PyTorch's hardsigmoid backward multiplies by 1/6 rounded to float32, in float64 too: so does this one
+_SIXTH_AS_FLOAT32 = float(np.float32(1 / 6))
 _hardsigmoid = _activation(
     "hardsigmoid", lambda B, x, c: B.div(B.clip(B.add(x, c(3)), 0, 6), c(6)),
-    lambda B, x, c: B.where(B.mul(B.greater(x, c(-3)), B.less(x, c(3))), c(1 / 6), c(0)))
+    lambda B, x, c: B.where(B.mul(B.greater(x, c(-3)), B.less(x, c(3))), c(_SIXTH_AS_FLOAT32), c(0)))
 
 
 def hardsigmoid(input, inplace=False):  # noqa: A002
