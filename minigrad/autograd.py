@@ -266,14 +266,17 @@ def _walk(outputs, grads, retain_graph, captured=None):
         g = grads.pop(id(node), None)
         if g is None:
             continue
+        if node._hooks:
+            g = _run_grad_hooks(node, g)
         if captured is not None:
             if id(node) in captured:
                 captured[id(node)] = g
         elif node._ctx is None or node._retains_grad:
             node._accumulate_grad(g)
             if node._hooks:
-                for hook in list(node._hooks.values()):
-                    hook(node)
+                for (kind, _), hook in list(node._hooks.items()):
+                    if kind == "post_accumulate":
+                        hook(node)
         fn = node._ctx
         if fn is None or (leads_to_input is not None and
                           not any(id(parent) in leads_to_input for parent in fn.parents)):
@@ -292,6 +295,22 @@ def _walk(outputs, grads, retain_graph, captured=None):
         if not retain_graph:
             # Free the saved arrays as soon as they have been used.
             fn.saved = None
+
+
+def _run_grad_hooks(node, g):
+    """The gradient of ``node`` after its ``register_hook`` hooks, in their order: each sees the gradient the
+    previous one left, and a tensor it returns takes its place."""
+    from .tensor import Tensor
+    for (kind, _), hook in list(node._hooks.items()):
+        if kind != "grad":
+            continue
+        result = hook(Tensor._wrap(g, node.device))
+        if result is not None:
+            if tuple(result.shape) != tuple(node.shape):
+                raise RuntimeError(f"hook returned a gradient of shape {tuple(result.shape)} for a tensor of shape "
+                                   f"{tuple(node.shape)}")
+            g = result.array if result.dtype == node.dtype else result.to(node.dtype).array
+    return g
 
 
 def _pass_on(fn, input_grads, grads):

@@ -227,9 +227,19 @@ class Tensor:
         DistributedDataParallel starts its all-reduces from). Returns a handle whose ``remove()`` undoes it."""
         if self._ctx is not None:
             raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        return self._add_hook("post_accumulate", hook)
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` each time a gradient with respect to this tensor is computed, as PyTorch's; a tensor
+        it returns replaces the gradient (in ``.grad`` and on its way to the inputs). Returns a removable handle."""
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        return self._add_hook("grad", hook)
+
+    def _add_hook(self, kind, hook):
         if self._hooks is None:
             self._hooks = {}
-        key = object()
+        key = (kind, object())
         self._hooks[key] = hook
         return _RemovableHandle(self._hooks, key)
 

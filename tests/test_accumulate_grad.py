@@ -87,3 +87,34 @@ def test_a_retained_gradient_is_a_copy():
     assert not np.shares_memory(y.grad.array, a.grad.array)
     y.grad.add_(1.0)
     assert a.grad.tolist() == [2.0] * 4 and y.grad.tolist() == [2.0] * 4
+
+
+def test_register_hook_sees_and_replaces_gradients_as_torch():
+    import torch
+    results = []
+    for lib in (minigrad, torch):
+        x = lib.tensor([1.0, -2.0, 3.0], requires_grad=True)
+        seen = []
+        first = x.register_hook(lambda g: seen.append(g.tolist()) or g * 2)
+        x.register_hook(lambda g: seen.append(g.tolist()))  # sees what the first one returned; returns None
+        y = x * x
+        y.register_hook(lambda g: g + 1)  # a non-leaf: changes what reaches x
+        y.sum().backward()
+        first.remove()
+        grad_after_first = x.grad.tolist()
+        x.grad = None
+        (x * 3).sum().backward()
+        results.append((grad_after_first, seen, x.grad.tolist()))
+    assert results[0] == results[1]
+    with pytest.raises(RuntimeError, match="doesn't require gradient"):
+        minigrad.ones(2).register_hook(lambda g: g)
+
+
+def test_register_hook_applies_in_autograd_grad_and_checks_the_shape():
+    z = minigrad.tensor([1.0, 2.0], requires_grad=True)  # (torch.autograd.grad gives [20, 40] here too)
+    z.register_hook(lambda g: g * 10)
+    assert minigrad.autograd.grad((z * z).sum(), z)[0].tolist() == [20.0, 40.0]
+    w = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    w.register_hook(lambda g: g.sum())
+    with pytest.raises(RuntimeError, match="hook returned a gradient of shape"):
+        (w * w).sum().backward()
