@@ -11,7 +11,8 @@ from .tensor import (Tensor, Size, numel, float16, float32, float64, int32, int6
 from .creation import (tensor, as_tensor, from_numpy, zeros, ones, full, empty, randn, rand,  # noqa: F401
                        randint, randperm, eye, empty_like, arange, linspace, zeros_like, ones_like, full_like, randn_like, rand_like)
 from .ops.elementwise import (add, sub, mul, div, neg, pow, exp, log, log1p, sqrt, abs, clamp,  # noqa: F401,A004
-                              maximum, minimum, where, lt, le, gt, ge, eq, ne, isfinite, masked_fill)
+                              maximum, minimum, where, lt, le, gt, ge, eq, ne, isfinite, masked_fill, lerp,
+                              addcmul, addcdiv)
 from .ops.unary import *  # noqa: F401,F403,A004  (round shadows the builtin, as torch.round)
 from .ops.integer import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403
@@ -19,6 +20,8 @@ from .ops.shape import *  # noqa: F401,F403
 from .ops.rearrange import *  # noqa: F401,F403
 from .ops.sort import *  # noqa: F401,F403
 from .ops.vector_norm import norm  # noqa: F401
+from .ops.selection import *  # noqa: F401,F403
+from .ops.scan import cumsum  # noqa: F401
 from .ops.linalg import *  # noqa: F401,F403
 from .ops.activation import *  # noqa: F401,F403
 from .ops.compare import allclose, isclose, equal  # noqa: F401

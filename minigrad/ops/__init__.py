@@ -3,11 +3,11 @@
 Every family module lists in ``METHODS`` the ops it attaches to ``Tensor``
 (``x.sum()``, ``x + y``...), so a new op is added in one file only.
 """
-from . import (elementwise, unary, compare, integer, reduce, vector_norm, shape, rearrange, sort, linalg,  # noqa: F401
-               activation, conv, pool, norm, resize, loss, inplace)
+from . import (elementwise, unary, compare, integer, reduce, scan, vector_norm, shape, rearrange, sort,  # noqa: F401
+               selection, linalg, activation, conv, pool, norm, resize, loss, inplace)
 
-_FAMILIES = (elementwise, unary, compare, integer, reduce, vector_norm, shape, rearrange, sort, linalg, activation, conv,
-             pool, norm, resize, loss)
+_FAMILIES = (elementwise, unary, compare, integer, reduce, scan, vector_norm, shape, rearrange, sort, selection, linalg,
+             activation, conv, pool, norm, resize, loss)
 
 
 def tensor_methods():

@@ -27,8 +27,12 @@ class Where(Function):
         return (None,) + tuple(None if x is None else B.sum_to_shape(x, s) for x, s in zip((ga, gb), self.shapes[1:]))
 
 
-def where(condition, a, b):
-    """``torch.where(condition, a, b)``: broadcasting, differentiable in a and b (a or b may be a number)."""
+def where(condition, a=None, b=None):
+    """``torch.where(condition, a, b)``: broadcasting, differentiable in a and b (a or b may be a number). With the
+    condition alone, ``nonzero(condition, as_tuple=True)``, as PyTorch's."""
+    if a is None and b is None:
+        from .selection import nonzero
+        return nonzero(condition, as_tuple=True)
     a, b = _operands(a, b)
     cond = condition if isinstance(condition, Tensor) else Tensor(condition, device=a.device)
     if cond.dtype != np.dtype(bool):

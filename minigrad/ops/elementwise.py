@@ -1,12 +1,13 @@
-"""Elementwise arithmetic with broadcasting: + - * / ** neg exp log log1p sqrt abs clamp maximum minimum (comparisons
-and selection are in compare.py)."""
+"""Elementwise arithmetic with broadcasting: + - * / ** neg exp log log1p sqrt abs clamp maximum minimum lerp addcmul
+addcdiv (comparisons and selection are in compare.py)."""
 import numpy as np
 
 from ..autograd import Function
 from ..tensor import DTYPE_CATEGORY as _CATEGORY, Tensor, _is_floating, float32
 
 __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "log1p", "sqrt", "abs", "clamp",
-           "maximum", "minimum", "where", "lt", "le", "gt", "ge", "eq", "ne", "isfinite", "masked_fill"]
+           "maximum", "minimum", "where", "lt", "le", "gt", "ge", "eq", "ne", "isfinite", "masked_fill", "lerp",
+           "addcmul", "addcdiv"]
 
 
 def _promote(da, db):
@@ -337,6 +338,28 @@ def clamp(a, min=None, max=None):  # noqa: A002
     return Clamp.apply(a, low=min, high=max)
 
 
+def lerp(input, end, weight):  # noqa: A002
+    """``torch.lerp``: input + weight * (end - input), computed as PyTorch does (from end for weights of 0.5 and
+    more, so that weight 1 gives end exactly)."""
+    if not isinstance(weight, Tensor):
+        if -0.5 < weight < 0.5:
+            return add(input, mul(sub(end, input), weight))
+        return sub(end, mul(sub(end, input), 1 - weight))
+    low = add(input, mul(weight, sub(end, input)))
+    high = sub(end, mul(sub(end, input), sub(1, weight)))
+    return where(abs(weight) < 0.5, low, high)  # (this module's abs: of a tensor)
+
+
+def addcmul(input, tensor1, tensor2, value=1):  # noqa: A002
+    """``torch.addcmul``: input + value * tensor1 * tensor2."""
+    return add(input, mul(mul(tensor1, tensor2), value) if value != 1 else mul(tensor1, tensor2))
+
+
+def addcdiv(input, tensor1, tensor2, value=1):  # noqa: A002
+    """``torch.addcdiv``: input + value * tensor1 / tensor2."""
+    return add(input, mul(div(tensor1, tensor2), value) if value != 1 else div(tensor1, tensor2))
+
+
 def _reflected(fn):
     return lambda self, other: fn(other, self)
 
@@ -347,6 +370,8 @@ METHODS = {
     "__pow__": pow, "__rpow__": _reflected(pow), "__neg__": neg, "__abs__": abs,
     "add": add, "sub": sub, "mul": mul, "div": div, "pow": pow, "neg": neg, "exp": exp, "log": log, "log1p": log1p,
     "sqrt": sqrt, "abs": abs, "clamp": clamp, "clip": clamp, "maximum": maximum, "minimum": minimum,
+    "clamp_min": lambda x, min: clamp(x, min=min), "clamp_max": lambda x, max: clamp(x, max=max),  # noqa: A006
+    "lerp": lerp, "addcmul": addcmul, "addcdiv": addcdiv,
 }
 
 # Comparisons and selection live in compare.py; imported here too, as they were always reachable from this module.

@@ -97,7 +97,7 @@ def inplace_methods():
         "bitwise_and_": integer.bitwise_and, "bitwise_or_": integer.bitwise_or, "bitwise_xor_": integer.bitwise_xor,
         "bitwise_not_": integer.bitwise_not, "logical_not_": integer.logical_not,
         "relu_": activation.relu, "sigmoid_": activation.sigmoid, "tanh_": activation.tanh,
-        "masked_fill_": ew.masked_fill,
+        "masked_fill_": ew.masked_fill, "lerp_": ew.lerp, "addcmul_": ew.addcmul, "addcdiv_": ew.addcdiv,
         **{f"{name}_": getattr(unary, name) for name in unary.__all__},
         "__iadd__": ew.add, "__isub__": ew.sub, "__imul__": ew.mul, "__itruediv__": ew.div, "__ipow__": ew.pow,
         "__ifloordiv__": integer.floor_divide, "__imod__": integer.remainder, "__iand__": integer.bitwise_and,

@@ -7,7 +7,7 @@ from .elementwise import _operands, _check_broadcast, _Binary, _reflected, ne, e
 
 __all__ = ["floor_divide", "remainder", "bitwise_and", "bitwise_or", "bitwise_xor",
            "bitwise_not", "logical_and", "logical_or", "logical_xor", "logical_not", "isnan", "isinf", "sign",
-           "is_tensor"]
+           "is_tensor", "is_floating_point"]
 
 
 def _check_zero_divisor(name, b):
@@ -140,6 +140,11 @@ class Sign(Function):
 def sign(a):
     """``torch.sign``: -1, 0 or 1 (NaN stays NaN); its gradient is zero."""
     return Sign.apply(a)
+
+
+def is_floating_point(input):  # noqa: A002
+    """``torch.is_floating_point``: whether the tensor's dtype is a float."""
+    return input.is_floating_point()
 
 
 def is_tensor(obj):

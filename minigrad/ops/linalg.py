@@ -1,10 +1,11 @@
-"""Matrix products: matmul (the ``@`` operator), mm, bmm, with PyTorch's rules for 1-d and batched operands."""
+"""Matrix products: matmul (the ``@`` operator), mm, bmm, with PyTorch's rules for 1-d and batched operands; dot,
+outer; diagonal, diag, trace."""
 import numpy as np
 
 from ..autograd import Function
 from ..tensor import Tensor
 
-__all__ = ["matmul", "mm", "bmm"]
+__all__ = ["matmul", "mm", "bmm", "dot", "outer", "ger", "diagonal", "diag", "trace"]
 
 
 class MatMul(Function):
@@ -78,5 +79,71 @@ def bmm(a, b):
     return matmul(a, b)
 
 
+def dot(input, tensor):  # noqa: A002
+    """``torch.dot``: the inner product of two 1-D tensors of one length and dtype."""
+    if input.ndim != 1 or tensor.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {tensor.ndim}D tensors")
+    if input.shape[0] != tensor.shape[0]:
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{input.shape[0]}] and src [{tensor.shape[0]}] "
+                           f"to have the same number of elements, but got {input.shape[0]} and {tensor.shape[0]} "
+                           f"elements respectively")
+    if input.dtype != tensor.dtype:
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {input.dtype} and "
+                           f"{tensor.dtype}")
+    return (input * tensor).sum()
+
+
+def outer(input, vec2):  # noqa: A002
+    """``torch.outer`` (alias ``ger``): out[i, j] = input[i] * vec2[j]."""
+    if input.ndim != 1 or vec2.ndim != 1:
+        raise RuntimeError("outer: expected two 1-D tensors")
+    return input.unsqueeze(1) * vec2.unsqueeze(0)
+
+
+ger = outer
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):  # noqa: A002
+    """``torch.diagonal``: the entries (i, i + offset) of the (dim1, dim2) planes, as the last dim."""
+    from .shape import normalize_dim
+    dim1, dim2 = normalize_dim(dim1, input.ndim), normalize_dim(dim2, input.ndim)
+    if dim1 == dim2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    rest = [d for d in range(input.ndim) if d not in (dim1, dim2)]
+    planes = input.permute(*rest, dim1, dim2)
+    rows, columns = planes.shape[-2:]
+    first_row, first_column = max(-offset, 0), max(offset, 0)
+    count = max(0, min(rows - first_row, columns - first_column))
+    steps = np.arange(count)
+    index = (Tensor(steps + first_row, device=input.device), Tensor(steps + first_column, device=input.device))
+    return planes[(Ellipsis,) + index]
+
+
+def diag(input, diagonal=0):  # noqa: A002
+    """``torch.diag``: a 1-D input on the ``diagonal``-th diagonal of a square matrix (zeros elsewhere), or the
+    ``diagonal``-th diagonal of a 2-D input."""
+    from .compare import where
+    if input.ndim == 2:
+        return input.diagonal(diagonal)
+    if input.ndim != 1:
+        raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{input.ndim}D")
+    size = input.shape[0] + abs(diagonal)
+    rows, columns = np.indices((size, size))
+    on_diagonal = columns - rows == diagonal
+    source = np.clip(rows if diagonal >= 0 else columns, 0, max(input.shape[0] - 1, 0))
+    if input.shape[0] == 0:
+        return Tensor(np.zeros((size, size)), dtype=input.dtype, device=input.device)
+    return where(Tensor(on_diagonal, device=input.device), input[Tensor(source, device=input.device)],
+                 Tensor(0, dtype=input.dtype, device=input.device))
+
+
+def trace(input):  # noqa: A002
+    """``torch.trace``: the sum of a 2-D tensor's diagonal."""
+    if input.ndim != 2:
+        raise RuntimeError("trace: expected a matrix")
+    return diagonal(input).sum()
+
+
 METHODS = {"matmul": matmul, "__matmul__": matmul, "__rmatmul__": lambda self, other: matmul(other, self),
-           "mm": mm, "bmm": bmm}
+           "mm": mm, "bmm": bmm, "dot": dot, "outer": outer, "ger": outer, "diagonal": diagonal, "diag": diag,
+           "trace": trace}

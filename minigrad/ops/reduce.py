@@ -1,4 +1,4 @@
-"""Reductions: sum, mean, var, std, max, min, amax, amin, argmax, argmin, any, all.
+"""Reductions: sum, mean, var, std, max, min, amax, amin, argmax, argmin, any, all, var_mean, std_mean, logsumexp.
 
 ``dim`` is an int or a tuple of ints (negatives count from the end) and
 ``keepdim`` keeps the reduced dims as size 1, everywhere, as in PyTorch.
@@ -9,7 +9,8 @@ from ..autograd import Function
 from ..tensor import Tensor, _is_floating
 from .shape import normalize_dim
 
-__all__ = ["sum", "mean", "var", "std", "max", "min", "amax", "amin", "argmax", "argmin", "any", "all"]
+__all__ = ["sum", "mean", "var", "std", "max", "min", "amax", "amin", "argmax", "argmin", "any", "all", "var_mean",
+           "std_mean", "logsumexp"]
 
 # The (values, indices) pair of ``max(dim=...)``, as ``torch.return_types.max``.
 max_result = namedtuple("max", ["values", "indices"])
@@ -55,8 +56,10 @@ class Sum(Function):
         return B.copy(B.broadcast_to(g, self.in_shape))
 
 
-def sum(x, dim=None, keepdim=False):  # noqa: A001
-    """``torch.sum`` over all elements or over ``dim`` (int or tuple)."""
+def sum(x, dim=None, keepdim=False, *, dtype=None):  # noqa: A001
+    """``torch.sum`` over all elements or over ``dim`` (int or tuple), in ``dtype`` when given."""
+    if dtype is not None:
+        x = x.to(dtype)
     return Sum.apply(x, axes=_axes(dim, x.ndim), keepdim=keepdim)
 
 
@@ -71,8 +74,10 @@ class Mean(Function):
         return B.div(B.broadcast_to(g, self.in_shape), B.scalar(_count(self.in_shape, self.axes), g.dtype))
 
 
-def mean(x, dim=None, keepdim=False):
-    """``torch.mean`` of a floating tensor over all elements or over ``dim``."""
+def mean(x, dim=None, keepdim=False, *, dtype=None):
+    """``torch.mean`` of a floating tensor (or of any tensor cast to ``dtype``) over all elements or over ``dim``."""
+    if dtype is not None:
+        x = x.to(dtype)
     _check_floating(x, "mean")
     return Mean.apply(x, axes=_axes(dim, x.ndim), keepdim=keepdim)
 
@@ -130,6 +135,30 @@ class _StdFromVar(Function):
 def std(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """``torch.std``: the square root of ``var`` with the same arguments (gradient 0 for a constant input)."""
     return _StdFromVar.apply(var(x, dim, unbiased, keepdim, correction=correction))
+
+
+def var_mean(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """``torch.var_mean``: (var, mean) with var's arguments."""
+    return var(x, dim, unbiased, keepdim, correction=correction), mean(x, dim if not isinstance(dim, bool) else None,
+                                                                       keepdim)
+
+
+def std_mean(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """``torch.std_mean``: (std, mean) with std's arguments."""
+    return std(x, dim, unbiased, keepdim, correction=correction), mean(x, dim if not isinstance(dim, bool) else None,
+                                                                       keepdim)
+
+
+def logsumexp(x, dim, keepdim=False):
+    """``torch.logsumexp``: log(sum(exp(x))) over ``dim``, computed after subtracting the maximum (0 where that is
+    infinite, as PyTorch), so that large inputs do not overflow; the gradient is softmax(x) times g."""
+    from .compare import where
+    if not x.is_floating_point():
+        x = x.float()
+    top = amax(x, dim, keepdim=True).detach()
+    top = where(top.abs() == float("inf"), 0.0, top)
+    out = (x - top).exp().sum(dim, keepdim=True).log() + top
+    return out if keepdim else out.squeeze(_axes(dim, x.ndim))
 
 
 class Extreme(Function):
@@ -268,4 +297,5 @@ def all(x, dim=None, keepdim=False):  # noqa: A001
 
 
 METHODS = {"sum": sum, "mean": mean, "var": var, "std": std, "max": max, "min": min,
-           "amax": amax, "amin": amin, "argmax": argmax, "argmin": argmin, "any": any, "all": all}
+           "amax": amax, "amin": amin, "argmax": argmax, "argmin": argmin, "any": any, "all": all,
+           "logsumexp": logsumexp}

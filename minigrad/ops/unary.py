@@ -1,14 +1,18 @@
-"""Unary math, as PyTorch's: rounding (floor ceil round trunc), sin cos, erf expm1, reciprocal rsqrt square.
+"""Unary math, as PyTorch's: rounding (floor ceil round trunc), sin cos, erf expm1, log2 log10 exp2, reciprocal
+rsqrt square, nan_to_num.
 
 Rounding keeps an integer tensor's dtype (a copy, as PyTorch); the others give an integer tensor's result in
 float32, PyTorch's default dtype. Each gradient is PyTorch's formula, written from the saved output where
 PyTorch's is."""
 import math
 
+import numpy as np
+
 from ..autograd import Function
 from ..tensor import _is_floating, float32
 
-__all__ = ["floor", "ceil", "round", "trunc", "fix", "sin", "cos", "erf", "expm1", "reciprocal", "rsqrt", "square"]
+__all__ = ["floor", "ceil", "round", "trunc", "fix", "sin", "cos", "erf", "expm1", "log2", "log10", "exp2",
+           "reciprocal", "rsqrt", "square", "nan_to_num"]
 
 
 class _Rounding(Function):
@@ -122,6 +126,57 @@ def expm1(input):  # noqa: A002
     return Expm1.apply(_floating(input))
 
 
+class _BaseLog(Function):
+    """log2 or log10; the gradient g / (x ln base), as PyTorch's."""
+
+    def forward(self, a, kernel, log_of_base):
+        self.log_of_base = log_of_base
+        self.save_for_backward(a)
+        return getattr(self.B, kernel)(a)
+
+    def backward(self, g):
+        a = self.saved[0]
+        return self.B.div(g, self.B.mul(a, self.B.scalar(self.log_of_base, a.dtype)))
+
+
+def log2(input):  # noqa: A002
+    """``torch.log2``."""
+    return _BaseLog.apply(_floating(input), kernel="log2", log_of_base=0.6931471805599453)
+
+
+def log10(input):  # noqa: A002
+    """``torch.log10``."""
+    return _BaseLog.apply(_floating(input), kernel="log10", log_of_base=2.302585092994046)
+
+
+class Exp2(Function):
+    def forward(self, a):
+        out = self.B.exp2(a)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, g):
+        out = self.saved[0]
+        return self.B.mul(self.B.mul(g, out), self.B.scalar(0.6931471805599453, out.dtype))
+
+
+def exp2(input):  # noqa: A002
+    """``torch.exp2``: 2 ** x."""
+    return Exp2.apply(_floating(input))
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None):  # noqa: A002
+    """``torch.nan_to_num``: NaN, inf and -inf replaced (by 0 and the dtype's largest and lowest finite values by
+    default); the gradient passes where the input was finite, as PyTorch's."""
+    from .compare import where
+    if not _is_floating(input.dtype):
+        return input.clone()
+    info = np.finfo(input.dtype)
+    out = where(input.isnan(), nan, input)
+    out = where(input == np.inf, info.max if posinf is None else posinf, out)
+    return where(input == -np.inf, info.min if neginf is None else neginf, out)
+
+
 class Reciprocal(Function):
     def forward(self, a):
         out = self.B.div(self.B.scalar(1, a.dtype), a)
@@ -160,4 +215,5 @@ def square(input):  # noqa: A002
 
 
 METHODS = {"floor": floor, "ceil": ceil, "round": round, "trunc": trunc, "fix": fix, "sin": sin, "cos": cos,
-           "erf": erf, "expm1": expm1, "reciprocal": reciprocal, "rsqrt": rsqrt, "square": square}
+           "erf": erf, "expm1": expm1, "log2": log2, "log10": log10, "exp2": exp2, "reciprocal": reciprocal,
+           "rsqrt": rsqrt, "square": square, "nan_to_num": nan_to_num}

@@ -14,7 +14,7 @@ __all__ = ["add", "sub", "mul", "div", "neg", "power", "exp", "log", "log1p", "s
            "clip", "where", "maximum", "minimum", "less", "less_equal", "greater",
            "greater_equal", "equal", "not_equal", "logical_not", "sum_to_shape",
            "scalar", "isfinite", "add_", "floor_divide", "remainder", "bitwise_and", "bitwise_or", "bitwise_xor",
-           "floor", "ceil", "rint", "trunc", "sin", "cos", "expm1", "erf"]
+           "floor", "ceil", "rint", "trunc", "sin", "cos", "expm1", "erf", "log2", "log10", "exp2"]
 
 add, sub, mul, neg, exp, log, sqrt, abs, sign = (np.add, np.subtract, np.multiply, np.negative,
                                                 np.exp, np.log, np.sqrt, np.abs, np.sign)
@@ -23,6 +23,7 @@ log1p = np.log1p
 # rint rounds half to even, as torch.round; all four keep -0.0, inf and NaN as they are
 floor, ceil, rint, trunc = np.floor, np.ceil, np.rint, np.trunc
 sin, cos, expm1 = np.sin, np.cos, np.expm1
+log2, log10, exp2 = np.log2, np.log10, np.exp2
 less, less_equal, greater, greater_equal = np.less, np.less_equal, np.greater, np.greater_equal
 equal, not_equal, logical_not = np.equal, np.not_equal, np.logical_not
 # Python's // and % (numpy's floor_divide and remainder follow them, as PyTorch's floor_divide and remainder do)

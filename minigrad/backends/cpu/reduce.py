@@ -2,7 +2,7 @@
 import numpy as np
 
 __all__ = ["sum", "broadcast_to", "mean", "var", "amax", "amin", "argmax", "argmin",
-           "take_along_axis", "scatter_along_axis"]
+           "take_along_axis", "scatter_along_axis", "cumsum"]
 
 
 def sum(a, axis=None, keepdims=False):  # noqa: A001
@@ -49,3 +49,11 @@ def scatter_along_axis(values, indices, axis, shape):
     out = np.zeros(tuple(shape), dtype=values.dtype)
     np.put_along_axis(out, indices, values, axis=axis)
     return out
+
+
+def cumsum(a, axis, reverse=False):
+    """Running sums along ``axis`` (from the end with ``reverse``), in a float's own dtype, else int64."""
+    dtype = a.dtype if a.dtype.kind == "f" else np.int64
+    if reverse:
+        return np.ascontiguousarray(np.flip(np.cumsum(np.flip(a, axis), axis=axis, dtype=dtype), axis))
+    return np.cumsum(a, axis=axis, dtype=dtype)

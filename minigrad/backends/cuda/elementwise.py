@@ -20,12 +20,12 @@ __all__ = ["add", "sub", "mul", "div", "neg", "power", "exp", "log", "log1p", "s
            "clip", "where", "maximum", "minimum", "less", "less_equal", "greater",
            "greater_equal", "equal", "not_equal", "logical_not", "sum_to_shape",
            "scalar", "isfinite", "add_", "floor_divide", "remainder", "bitwise_and", "bitwise_or", "bitwise_xor",
-           "floor", "ceil", "rint", "trunc", "sin", "cos", "expm1", "erf"]
+           "floor", "ceil", "rint", "trunc", "sin", "cos", "expm1", "erf", "log2", "log10", "exp2"]
 
 ADD, SUB, MUL, DIV, POW, MAX, MIN, FLOORDIV, REM = range(9)
 AND, OR, XOR = range(3)
 LT, LE, GT, GE, EQ, NE = range(6)
-NEG, EXP, LOG, SQRT, ABS, SIGN, LOG1P, FLOOR, CEIL, RINT, TRUNC, SIN, COS, EXPM1, ERF = range(15)
+NEG, EXP, LOG, SQRT, ABS, SIGN, LOG1P, FLOOR, CEIL, RINT, TRUNC, SIN, COS, EXPM1, ERF, LOG2, LOG10, EXP2 = range(18)
 
 
 def _arith_of(divide, floor_divide, remainder):
@@ -149,6 +149,12 @@ def _unary_op(op, x):
         return float32(math.inf) if x > float32(88.8) else math.expm1(x)
     if op == ERF:
         return math.erf(x)
+    if op == LOG2 or op == LOG10:  # outside the domain as LOG below
+        if x <= 0:
+            return float32(-math.inf) if x == 0 else float32(math.nan)
+        return math.log2(x) if op == LOG2 else math.log10(x)
+    if op == EXP2:
+        return float32(math.inf) if x > float32(128) else math.pow(float32(2), x)
     if op == NEG:
         return -x
     if op == EXP:
@@ -428,6 +434,7 @@ log1p = _unary_fn(np.log1p, LOG1P)
 floor, ceil, rint, trunc = (_unary_fn(np.floor, FLOOR), _unary_fn(np.ceil, CEIL), _unary_fn(np.rint, RINT),
                             _unary_fn(np.trunc, TRUNC))
 sin, cos, expm1 = _unary_fn(np.sin, SIN, _trig), _unary_fn(np.cos, COS, _trig), _unary_fn(np.expm1, EXPM1)
+log2, log10, exp2 = _unary_fn(np.log2, LOG2), _unary_fn(np.log10, LOG10), _unary_fn(np.exp2, EXP2)
 _erf = _unary_fn(np.exp, ERF)  # (numpy has no erf: np.exp stands in for the output dtype, a float keeps its own)
 
 

@@ -14,11 +14,11 @@ import math
 import numpy as np
 from numba import cuda, float32, float64, int64, types
 
-from ._runtime import F32, I64, MAX_BLOCKS, SIMULATOR, device_function, empty, flat, grid, i64, kernel, on_device
+from ._runtime import F32, I64, MAX_BLOCKS, SIMULATOR, b1, device_function, empty, flat, grid, i64, kernel, on_device
 from ._strided import gather
 
 __all__ = ["sum", "broadcast_to", "mean", "var", "amax", "amin", "argmax", "argmin",
-           "take_along_axis", "scatter_along_axis"]
+           "take_along_axis", "scatter_along_axis", "cumsum"]
 
 SUM, MAX, MIN = range(3)
 ROW_THREADS = 16 if SIMULATOR else 256  # threads per block of the row kernel (a power of two)
@@ -292,4 +292,31 @@ def scatter_along_axis(values, indices, axis, shape):
     length, n_index, inner = _along_geometry(tuple(shape), tuple(indices.shape), axis)
     if values.size:
         _take_along[grid(values.size)](flat(values), flat(out), flat(indices), length, n_index, inner, 1)
+    return out
+
+
+@kernel((F32, F32, i64, i64, b1), (I64, I64, i64, i64, b1))
+def _cumsum(out, a, length, inner, reverse):
+    """For a and out seen as (outer, length, inner): one thread per (o, j) runs along its line."""
+    i = cuda.grid(1)
+    lines = a.size // length if length else 0
+    while i < lines:
+        base = (i // inner) * length * inner + i % inner
+        total = a[base] - a[base]  # (a zero of the array's type)
+        for step in range(length):
+            k = length - 1 - step if reverse else step
+            total += a[base + k * inner]
+            out[base + k * inner] = total
+        i += cuda.gridsize(1)
+
+
+def cumsum(a, axis, reverse=False):
+    """Running sums along ``axis`` (from the end with ``reverse``), float32, or int64 for integers."""
+    a = _as_reducible(a)
+    shape = tuple(a.shape)
+    d = int(axis) % max(len(shape), 1)
+    length, inner = (shape[d] if shape else 1), math.prod(shape[d + 1:])
+    out = empty(shape, a.dtype)
+    if a.size:
+        _cumsum[grid(a.size // length)](flat(out), flat(a), length, inner, bool(reverse))
     return out
