@@ -56,3 +56,23 @@ def test_gradcheck_matmul(shapes):
     rng = np.random.default_rng(0)
     a, b = (minigrad.tensor(rng.standard_normal(s), dtype=minigrad.float64, requires_grad=True) for s in shapes)
     assert minigrad.gradcheck(lambda x, y: x @ y, (a, b))
+
+
+EINSUM = [("ij,jk->ik", [(2, 3), (3, 4)]), ("bij,bjk->bik", [(2, 3, 4), (2, 4, 5)]), ("ij->ji", [(2, 3)]),
+          ("ij->", [(2, 3)]), ("i,i->", [(3,), (3,)]), ("i,j->ij", [(3,), (2,)]), ("...i,i->...", [(2, 3, 4), (4,)]),
+          ("bhqd,bhkd->bhqk", [(2, 2, 3, 4), (2, 2, 5, 4)]), ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 2)]),
+          ("ij,kj", [(2, 3), (4, 3)]), ("bn,anm,bm->ba", [(2, 3), (4, 3, 5), (2, 5)]), ("ik,jk->", [(2, 3), (4, 3)]),
+          ("...ij,...jk", [(2, 1, 3, 4), (5, 4, 2)])]
+
+
+@pytest.mark.parametrize("equation,shapes", EINSUM, ids=[e for e, _ in EINSUM])
+def test_einsum(equation, shapes, device):
+    compare(lambda *xs: minigrad.einsum(equation, *xs), shapes=shapes,
+            torch_fn=lambda *xs: torch.einsum(equation, *xs), device=device)
+
+
+def test_einsum_errors():
+    with pytest.raises(ValueError, match="2 subscripts in the equation for 1 operands"):
+        minigrad.einsum("ij,jk->ik", minigrad.ones(2, 2))
+    with pytest.raises(NotImplementedError, match="repeated within one operand"):
+        minigrad.einsum("ii->i", minigrad.ones(2, 2))

@@ -129,3 +129,16 @@ def test_nan_to_num(device):
     values = np.array([np.nan, np.inf, -np.inf, 1.5, -2.0], dtype=np.float32)
     compare(lambda x: M.nan_to_num(x), inputs=[values], torch_fn=T.nan_to_num, device=device)
     compare(lambda x: x.nan_to_num(nan=-1.0, posinf=9.0, neginf=-9.0), inputs=[values], device=device)
+
+
+@pytest.mark.parametrize("dim", [None, 0, 1])
+def test_prod_and_its_gradient_with_zeros(dim, device):
+    values = np.array([[1.5, 2.0, -3.0], [4.0, 0.0, 0.5], [0.0, 0.0, 2.0]], dtype=np.float32)
+    if dim is None:
+        compare(lambda x: x.prod(), inputs=[values[:2, [0, 2]]], device=device)
+        compare(lambda x: M.prod(x), inputs=[values], torch_fn=T.prod, device=device)
+    else:
+        compare(lambda x: x.prod(dim), inputs=[values], device=device)
+        compare(lambda x: M.prod(x, dim, keepdim=True), inputs=[values],
+                torch_fn=lambda x: T.prod(x, dim, keepdim=True), device=device)
+    _same(M.prod(M.tensor(INTEGERS + 1, device=device), 1), T.prod(T.tensor(INTEGERS + 1), 1))

@@ -1,11 +1,12 @@
 """Matrix products: matmul (the ``@`` operator), mm, bmm, with PyTorch's rules for 1-d and batched operands; dot,
-outer; diagonal, diag, trace."""
+outer; diagonal, diag, trace; einsum (in einsum.py)."""
 import numpy as np
 
 from ..autograd import Function
 from ..tensor import Tensor
+from .einsum import einsum
 
-__all__ = ["matmul", "mm", "bmm", "dot", "outer", "ger", "diagonal", "diag", "trace"]
+__all__ = ["matmul", "mm", "bmm", "dot", "outer", "ger", "diagonal", "diag", "trace", "einsum"]
 
 
 class MatMul(Function):

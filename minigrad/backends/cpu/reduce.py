@@ -2,7 +2,7 @@
 import numpy as np
 
 __all__ = ["sum", "broadcast_to", "mean", "var", "amax", "amin", "argmax", "argmin",
-           "take_along_axis", "scatter_along_axis", "cumsum"]
+           "take_along_axis", "scatter_along_axis", "cumsum", "prod"]
 
 
 def sum(a, axis=None, keepdims=False):  # noqa: A001
@@ -57,3 +57,8 @@ def cumsum(a, axis, reverse=False):
     if reverse:
         return np.ascontiguousarray(np.flip(np.cumsum(np.flip(a, axis), axis=axis, dtype=dtype), axis))
     return np.cumsum(a, axis=axis, dtype=dtype)
+
+
+def prod(a, axis=None, keepdims=False):
+    """``np.prod``: float arrays keep their dtype, bool and int arrays multiply in int64."""
+    return np.prod(a, axis=axis, keepdims=keepdims, dtype=a.dtype if a.dtype.kind == "f" else np.int64)

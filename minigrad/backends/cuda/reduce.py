@@ -18,9 +18,9 @@ from ._runtime import F32, I64, MAX_BLOCKS, SIMULATOR, b1, device_function, empt
 from ._strided import gather
 
 __all__ = ["sum", "broadcast_to", "mean", "var", "amax", "amin", "argmax", "argmin",
-           "take_along_axis", "scatter_along_axis", "cumsum"]
+           "take_along_axis", "scatter_along_axis", "cumsum", "prod"]
 
-SUM, MAX, MIN = range(3)
+SUM, MAX, MIN, PROD = range(4)
 ROW_THREADS = 16 if SIMULATOR else 256  # threads per block of the row kernel (a power of two)
 CHUNK = ROW_THREADS * 16  # elements per block when long rows are split
 
@@ -28,6 +28,8 @@ CHUNK = ROW_THREADS * 16  # elements per block when long rows are split
 def _combine(op, x, y):
     if op == SUM:
         return x + y
+    if op == PROD:
+        return x * y
     if op == MAX:  # NaN wins, as np.max
         return x if (x >= y or x != x) else y
     return x if (x <= y or x != x) else y
@@ -89,8 +91,8 @@ _KERNELS = {np.dtype(np.float32): _row_kernel(float32, "f32"), np.dtype(np.int64
 
 
 def _identity(op, dtype):
-    if op == SUM:
-        return dtype.type(0)
+    if op == SUM or op == PROD:
+        return dtype.type(0 if op == SUM else 1)
     big = np.inf if dtype.kind == "f" else np.iinfo(dtype).max
     return dtype.type(-big if op == MAX else big)
 
@@ -119,16 +121,16 @@ def _reduce_run(a, start, stop, op):
 
 
 def reduce(a, axis, keepdims, op):
-    """Reduce float32 or int64 ``a`` over ``axis`` (None, int or tuple) with SUM, MAX or MIN."""
+    """Reduce float32 or int64 ``a`` over ``axis`` (None, int or tuple) with SUM, MAX, MIN or PROD."""
     a = on_device(a)
     ndim = a.ndim
     axes = tuple(range(ndim)) if axis is None else tuple(sorted({int(d) % ndim for d in np.atleast_1d(axis)}))
-    if a.size == 0 and op != SUM:
+    if a.size == 0 and op in (MAX, MIN):
         raise ValueError("zero-size array to reduction operation which has no identity")
     out = a
     if a.size == 0:
         from .creation import full
-        out = full(tuple(1 if d in axes else s for d, s in enumerate(a.shape)), 0, a.dtype)
+        out = full(tuple(1 if d in axes else s for d, s in enumerate(a.shape)), 0 if op == SUM else 1, a.dtype)
     else:
         runs, d = [], 0
         for ax in axes:  # maximal runs of neighbouring axes
@@ -320,3 +322,8 @@ def cumsum(a, axis, reverse=False):
     if a.size:
         _cumsum[grid(a.size // length)](flat(out), flat(a), length, inner, bool(reverse))
     return out
+
+
+def prod(a, axis=None, keepdims=False):
+    """``np.prod``: float arrays keep their dtype, bool and int arrays multiply in int64."""
+    return reduce(_as_reducible(a), axis, keepdims, PROD)
