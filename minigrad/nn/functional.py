@@ -2,11 +2,14 @@
 from ..ops.activation import *  # noqa: F401,F403
 from ..ops.conv import *  # noqa: F401,F403
 from ..ops.pool import *  # noqa: F401,F403
+from ..ops.one_dimensional import *  # noqa: F401,F403
 from ..ops.norm import *  # noqa: F401,F403
 from ..ops.resize import *  # noqa: F401,F403
 from ..ops.loss import *  # noqa: F401,F403
 from ..ops.vector_norm import normalize  # noqa: F401
+from ..ops.distance import *  # noqa: F401,F403
 from ..ops.indexing import embedding  # noqa: F401
+from ..ops.rearrange import pixel_shuffle, pixel_unshuffle  # noqa: F401
 from ..ops import shape as _shape
 
 

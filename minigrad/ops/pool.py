@@ -1,9 +1,9 @@
-"""2-D max and average pooling, as ``torch.nn.functional.max_pool2d``, ``avg_pool2d`` and
-``adaptive_avg_pool2d``."""
+"""2-D max and average pooling, as ``torch.nn.functional.max_pool2d``, ``avg_pool2d``, ``adaptive_avg_pool2d``
+and ``adaptive_max_pool2d``."""
 from ..autograd import Function
 from ..tensor import Tensor
 
-__all__ = ["max_pool2d", "avg_pool2d", "adaptive_avg_pool2d"]
+__all__ = ["max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d"]
 METHODS = {}
 
 
@@ -129,6 +129,39 @@ def adaptive_windows(size, out):
     return [(i * size // out, -(-(i + 1) * size // out)) for i in range(out)]
 
 
+def _adaptive_sizes(op, input, output_size):  # noqa: A002
+    if input.ndim not in (3, 4) or any(n == 0 for n in input.shape[-3:]):
+        raise ValueError(f"{op}(): Expected 3D or 4D tensor with non-zero sizes in its last three dims, but input "
+                         f"has sizes {list(input.shape)}")
+    H, W = input.shape[-2:]
+    sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size, output_size)
+    if len(sizes) != 2:
+        raise ValueError(f"{op}: output_size must be an int or a pair, got {output_size}")
+    oh, ow = (H if sizes[0] is None else int(sizes[0])), (W if sizes[1] is None else int(sizes[1]))
+    if oh <= 0 or ow <= 0:
+        raise RuntimeError(f"{op}: output_size must be positive, got {(oh, ow)}")
+    return H, W, oh, ow
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):  # noqa: A002
+    """``torch.nn.functional.adaptive_max_pool2d``: the max of PyTorch's adaptive windows (the first one in
+    row-major order on ties, which takes the gradient), with its flat index in H*W when ``return_indices``.
+    Windows of equal size are ``max_pool2d``; others are taken one by one."""
+    from .shape import stack
+    H, W, oh, ow = _adaptive_sizes("adaptive_max_pool2d", input, output_size)
+    if H % oh == 0 and W % ow == 0:
+        return max_pool2d(input, (H // oh, W // ow), return_indices=return_indices)
+    values, places = [], []
+    for top, bottom in adaptive_windows(H, oh):
+        for left, right in adaptive_windows(W, ow):
+            best, where = input[..., top:bottom, left:right].flatten(-2).max(-1)
+            values.append(best)
+            places.append((top + where // (right - left)) * W + left + where % (right - left))
+    shape = tuple(input.shape[:-2]) + (oh, ow)
+    out = stack(values, -1).reshape(shape)
+    return (out, stack(places, -1).reshape(shape)) if return_indices else out
+
+
 def adaptive_avg_pool2d(input, output_size):  # noqa: A002
     """``torch.nn.functional.adaptive_avg_pool2d``: the mean of PyTorch's adaptive windows, an output of
     ``output_size`` (an int, or a pair whose None keeps the input's size) for any input size.
@@ -137,16 +170,7 @@ def adaptive_avg_pool2d(input, output_size):  # noqa: A002
     else the windows' sums are taken along the rows, then the columns, and divided by each window's size, so an
     inf or NaN reaches exactly the outputs whose window holds it."""
     from .shape import cat
-    if input.ndim not in (3, 4) or any(n == 0 for n in input.shape[-3:]):
-        raise ValueError(f"adaptive_avg_pool2d(): Expected 3D or 4D tensor with non-zero sizes in its last three "
-                         f"dims, but input has sizes {list(input.shape)}")
-    H, W = input.shape[-2:]
-    sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size, output_size)
-    if len(sizes) != 2:
-        raise ValueError(f"adaptive_avg_pool2d: output_size must be an int or a pair, got {output_size}")
-    oh, ow = (H if sizes[0] is None else int(sizes[0])), (W if sizes[1] is None else int(sizes[1]))
-    if oh <= 0 or ow <= 0:
-        raise RuntimeError(f"adaptive_avg_pool2d: output_size must be positive, got {(oh, ow)}")
+    H, W, oh, ow = _adaptive_sizes("adaptive_avg_pool2d", input, output_size)
     if H % oh == 0 and W % ow == 0:
         return avg_pool2d(input, (H // oh, W // ow))
     rows, columns = adaptive_windows(H, oh), adaptive_windows(W, ow)

@@ -1,5 +1,5 @@
-"""Rearranging elements, as PyTorch's: flip, roll, repeat, unbind, narrow, select, movedim, tril/triu, gather and
-index_select. Each is built from indexing, slicing, cat, expand, reshape and where, so its gradient is theirs
+"""Rearranging elements, as PyTorch's: flip, roll, repeat, unbind, narrow, select, movedim, tril/triu, gather,
+index_select, pixel_shuffle and pixel_unshuffle. Each is built from indexing, slicing, cat, expand, reshape and where, so its gradient is theirs
 (a repeated index of gather or index_select adds its gradients, as PyTorch's scatter-add does)."""
 import numpy as np
 
@@ -7,7 +7,7 @@ from ..tensor import Tensor, int64
 from .shape import normalize_dim
 
 __all__ = ["flip", "fliplr", "flipud", "roll", "unbind", "narrow", "select", "movedim", "moveaxis", "tril", "triu",
-           "gather", "index_select"]
+           "gather", "index_select", "pixel_shuffle", "pixel_unshuffle"]
 
 
 def _dims(dims, ndim, op):
@@ -161,6 +161,34 @@ def index_select(input, dim, index):  # noqa: A002
         raise IndexError("index_select(): Index is supposed to be a vector")
     dim = normalize_dim(dim, input.ndim)
     return input[(slice(None),) * dim + (index.reshape(-1).to(input.device),)]
+
+
+def pixel_shuffle(input, upscale_factor):  # noqa: A002
+    """``torch.nn.functional.pixel_shuffle``: (*, C r^2, H, W) to (*, C, H r, W r), channel c r^2 + i r + j going to
+    the pixel offset (i, j)."""
+    r = int(upscale_factor)
+    *lead, channels, height, width = input.shape
+    if channels % (r * r):
+        raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of "
+                           f"upscale_factor, but input.size(-3)={channels} is not divisible by {r * r}")
+    k = len(lead)
+    out = input.reshape(*lead, channels // (r * r), r, r, height, width)
+    out = out.permute(*range(k), k, k + 3, k + 1, k + 4, k + 2)
+    return out.reshape(*lead, channels // (r * r), height * r, width * r)
+
+
+def pixel_unshuffle(input, downscale_factor):  # noqa: A002
+    """``torch.nn.functional.pixel_unshuffle``: the inverse of pixel_shuffle, (*, C, H r, W r) to
+    (*, C r^2, H, W)."""
+    r = int(downscale_factor)
+    *lead, channels, height, width = input.shape
+    if height % r or width % r:
+        raise RuntimeError(f"pixel_unshuffle expects height and width to be divisible by downscale_factor, got "
+                           f"{height}x{width} and {r}")
+    k = len(lead)
+    out = input.reshape(*lead, channels, height // r, r, width // r, r)
+    out = out.permute(*range(k), k, k + 2, k + 4, k + 1, k + 3)
+    return out.reshape(*lead, channels * r * r, height // r, width // r)
 
 
 METHODS = {"flip": flip, "fliplr": fliplr, "flipud": flipud, "roll": roll, "repeat": repeat, "unbind": unbind,
