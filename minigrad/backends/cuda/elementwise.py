@@ -20,7 +20,7 @@ __all__ = ["add", "sub", "mul", "div", "neg", "power", "exp", "log", "log1p", "s
            "clip", "where", "maximum", "minimum", "less", "less_equal", "greater",
            "greater_equal", "equal", "not_equal", "logical_not", "sum_to_shape",
            "scalar", "isfinite", "add_", "floor_divide", "remainder", "bitwise_and", "bitwise_or", "bitwise_xor",
-           "floor", "ceil", "rint", "trunc", "sin", "cos", "expm1", "erf", "log2", "log10", "exp2"]
+           "floor", "ceil", "rint", "trunc", "sin", "cos", "expm1", "erf", "log2", "log10", "exp2", "fma"]
 
 ADD, SUB, MUL, DIV, POW, MAX, MIN, FLOORDIV, REM = range(9)
 AND, OR, XOR = range(3)
@@ -510,3 +510,20 @@ def add_(a, b):
     """In place: ``a += b`` (b broadcast to a's shape)."""
     _launch_binary(_ARITH_FLOAT if a.dtype.kind == "f" else _ARITH_INT, ADD, a, b, a.dtype, a.dtype, out=a)
     return a
+
+
+@kernel((F32, F32, F32, F32))
+def _fma(out, a, b, c):
+    i = cuda.grid(1)
+    while i < out.size:
+        out[i] = cuda.fma(a[i], b[i], c[i])
+        i += cuda.gridsize(1)
+
+
+def fma(a, b, c):
+    """a * b + c rounded once (a fused multiply-add), for three arrays of one shape."""
+    a, b, c = on_device(a), on_device(b), on_device(c)
+    out = empty(a.shape, a.dtype)
+    if out.size:
+        _fma[grid(out.size)](flat(out), flat(a), flat(b), flat(c))
+    return out
