@@ -82,6 +82,17 @@ CONFIGS = {
     "adadelta": lambda o, p: o.Adadelta(p),
     "adadelta-rho-eps-wd-maximize": lambda o, p: o.Adadelta(p, lr=0.5, rho=0.8, eps=1e-4, weight_decay=0.1,
                                                             maximize=True),
+    "adamax": lambda o, p: o.Adamax(p),
+    "adamax-betas-wd-maximize": lambda o, p: o.Adamax(p, lr=0.01, betas=(0.7, 0.95), weight_decay=0.1,
+                                                      maximize=True),
+    "nadam": lambda o, p: o.NAdam(p, lr=0.01),
+    "nadam-decay-wd": lambda o, p: o.NAdam(p, lr=0.02, betas=(0.8, 0.99), weight_decay=0.1, momentum_decay=0.01),
+    "nadam-decoupled-maximize": lambda o, p: o.NAdam(p, weight_decay=0.1, decoupled_weight_decay=True,
+                                                     maximize=True),
+    "radam": lambda o, p: o.RAdam(p, lr=0.01),
+    "radam-short-warmup-wd": lambda o, p: o.RAdam(p, lr=0.02, betas=(0.8, 0.9), weight_decay=0.1),
+    "radam-decoupled-maximize": lambda o, p: o.RAdam(p, lr=0.01, betas=(0.9, 0.8), weight_decay=0.1,
+                                                     decoupled_weight_decay=True, maximize=True),
 }
 
 
@@ -126,7 +137,8 @@ def _train(model, opt, steps):
 
 
 @pytest.mark.parametrize("name", ["sgd-nesterov", "adam-amsgrad", "adamw", "rmsprop-centered-momentum-wd",
-                                  "adagrad-decay-wd-init", "adadelta-rho-eps-wd-maximize"])
+                                  "adagrad-decay-wd-init", "adadelta-rho-eps-wd-maximize", "adamax",
+                                  "nadam-decay-wd", "radam-short-warmup-wd"])
 @pytest.mark.parametrize("via_npz", [False, True], ids=["dict", "npz"])
 def test_state_dict_round_trip_continues_like_uninterrupted_run(name, via_npz):
     make = CONFIGS[name]
@@ -212,9 +224,12 @@ def test_load_state_dict_mismatch_changes_nothing():
     lambda p: optim.Adadelta(p, rho=1.1),
     lambda p: optim.Adadelta(p, lr=-1.0),
     lambda p: optim.Adadelta(p, eps=float("nan")),
+    lambda p: optim.Adamax(p, betas=(0.9, 1.0)),
+    lambda p: optim.NAdam(p, momentum_decay=-1.0),
+    lambda p: optim.RAdam(p, lr=-0.1),
 ], ids=["sgd-lr", "sgd-momentum", "sgd-wd", "nesterov-no-momentum", "nesterov-dampening", "adam-lr", "adam-beta1",
         "adam-beta2", "adam-eps", "adam-wd", "adamw-lr", "adamw-beta2", "empty", "duplicate", "adadelta-rho",
-        "adadelta-lr", "adadelta-eps-nan"])
+        "adadelta-lr", "adadelta-eps-nan", "adamax-beta2", "nadam-momentum-decay", "radam-lr"])
 def test_invalid_hyper_parameters_raise_value_error(make):
     with pytest.raises(ValueError):
         make(list(nn.Linear(2, 2).parameters()))
@@ -279,7 +294,8 @@ def test_update_rule_is_exact_given_identical_gradients(name, size):
 
 
 @pytest.mark.parametrize("name", ["sgd-momentum-dampening-wd", "adam-amsgrad", "adamw",
-                                  "rmsprop-centered-momentum-wd", "adagrad-decay-wd-init", "adadelta"])
+                                  "rmsprop-centered-momentum-wd", "adagrad-decay-wd-init", "adadelta", "adamax",
+                                  "nadam", "radam"])
 def test_torch_optimizer_state_dict_loads_and_training_continues_identically(name):
     ours, theirs = _models()
     their_opt = CONFIGS[name](torch.optim, theirs.parameters())

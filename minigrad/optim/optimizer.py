@@ -133,8 +133,9 @@ class Optimizer:
             for k, v in entry.items():
                 if isinstance(v, Tensor):  # a state from minigrad.load / torch.load holds tensors
                     v = v.detach().cpu().numpy()
-                # "step" is a number (a 0-d array after an .npz round trip); every other entry is a tensor.
-                if isinstance(v, np.ndarray) and k != "step":
+                # "step" and the other 0-d entries (NAdam's "mu_product") are numbers (0-d arrays after an .npz
+                # round trip); every other entry is a tensor like the parameter (0-d too for a 0-d parameter).
+                if isinstance(v, np.ndarray) and k != "step" and (v.ndim > 0 or p.ndim == 0):
                     if tuple(v.shape) != tuple(p.shape):
                         raise ValueError(f"optimizer state '{k}' of parameter {i} has shape {v.shape}, "
                                          f"the parameter has {tuple(p.shape)}")
