@@ -13,6 +13,7 @@ from .sparse import *  # noqa: F401,F403
 from .padding import *  # noqa: F401,F403
 from .distance import *  # noqa: F401,F403
 from .parameter_containers import *  # noqa: F401,F403
+from .rnn import *  # noqa: F401,F403
 from .pooling import *  # noqa: F401,F403
 from .upsampling import *  # noqa: F401,F403
 from .dropout import *  # noqa: F401,F403

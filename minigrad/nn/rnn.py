@@ -1,0 +1,250 @@
+"""Recurrent layers, as ``torch.nn``'s: RNN, LSTM, GRU and their cells. Each time step is written with
+differentiable ops (matmul, sigmoid, tanh, chunk), so backpropagation through time is the autograd of those
+steps; the parameters have PyTorch's names, shapes, gate order (LSTM i, f, g, o; GRU r, z, n) and init."""
+import math
+
+from .. import creation
+from ..ops.shape import cat, stack
+from . import functional as F
+from . import init
+from .module import Module
+from .parameter import Parameter
+
+__all__ = ["RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell"]
+
+
+def _linear(x, weight, bias):
+    return F.linear(x, weight, bias)
+
+
+def _rnn_step(x, h, w_ih, w_hh, b_ih, b_hh, nonlinearity):
+    """h' = act(x W_ih^T + b_ih + h W_hh^T + b_hh)."""
+    pre = _linear(x, w_ih, b_ih) + _linear(h, w_hh, b_hh)
+    return pre.tanh() if nonlinearity == "tanh" else pre.relu()
+
+
+def _lstm_step(x, state, w_ih, w_hh, b_ih, b_hh):
+    """(h', c'): gates = h W_hh^T + b_hh + x W_ih^T + b_ih, split into i, f, g, o; c' = f c + i g, h' = o tanh(c')."""
+    h, c = state
+    gates = _linear(h, w_hh, b_hh) + _linear(x, w_ih, b_ih)
+    i, f, g, o = gates.chunk(4, -1)
+    c = f.sigmoid() * c + i.sigmoid() * g.tanh()
+    return o.sigmoid() * c.tanh(), c
+
+
+def _gru_step(x, h, w_ih, w_hh, b_ih, b_hh):
+    """h' = (1 - z) n + z h, r and z the sigmoid gates, n = tanh(x_n + r * h_n) (PyTorch's GRU: r scales the
+    hidden state's projection, bias included)."""
+    x_r, x_z, x_n = _linear(x, w_ih, b_ih).chunk(3, -1)
+    h_r, h_z, h_n = _linear(h, w_hh, b_hh).chunk(3, -1)
+    r, z = (x_r + h_r).sigmoid(), (x_z + h_z).sigmoid()
+    n = (x_n + r * h_n).tanh()
+    return (1 - z) * n + z * h
+
+
+class _RNNBase(Module):
+    """Parameters weight_ih_l{k}[_reverse], weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k}, drawn from
+    U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)) as PyTorch's; the loop over layers, directions and time."""
+    gates = 1
+
+    def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
+                 bidirectional=False, device=None, dtype=None):
+        super().__init__()
+        if not 0 <= dropout <= 1:
+            raise ValueError("dropout should be a number in range [0, 1] representing the probability of an "
+                             "element being zeroed")
+        self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
+        self.bias, self.batch_first, self.dropout, self.bidirectional = bias, batch_first, float(dropout), bidirectional
+        directions = 2 if bidirectional else 1
+        for layer in range(num_layers):
+            for direction in range(directions):
+                suffix = f"_l{layer}" + ("_reverse" if direction else "")
+                width = input_size if layer == 0 else hidden_size * directions
+                make = lambda *shape: Parameter(creation.empty(*shape, dtype=dtype, device=device or "cpu"))  # noqa
+                setattr(self, "weight_ih" + suffix, make(self.gates * hidden_size, width))
+                setattr(self, "weight_hh" + suffix, make(self.gates * hidden_size, hidden_size))
+                if bias:
+                    setattr(self, "bias_ih" + suffix, make(self.gates * hidden_size))
+                    setattr(self, "bias_hh" + suffix, make(self.gates * hidden_size))
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        bound = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
+        for weight in self.parameters():
+            init.uniform_(weight, -bound, bound)
+
+    def _weights(self, layer, direction):
+        suffix = f"_l{layer}" + ("_reverse" if direction else "")
+        return (getattr(self, "weight_ih" + suffix), getattr(self, "weight_hh" + suffix),
+                getattr(self, "bias_ih" + suffix, None), getattr(self, "bias_hh" + suffix, None))
+
+    def _zeros(self, batch, like):
+        directions = 2 if self.bidirectional else 1
+        return creation.zeros(self.num_layers * directions, batch, self.hidden_size, dtype=like.dtype,
+                              device=like.device)
+
+    def _run(self, input, hx):  # noqa: A002
+        """The output sequence and the last states, for (L, N, H_in) input and states of (D*layers, N, H) each
+        (a tuple of such for LSTM)."""
+        directions = 2 if self.bidirectional else 1
+        steps = input.shape[0]
+        last = []
+        for layer in range(self.num_layers):
+            outputs = []
+            for direction in range(directions):
+                index = layer * directions + direction
+                state = tuple(h[index] for h in hx) if isinstance(hx, tuple) else hx[index]
+                weights = self._weights(layer, direction)
+                sequence = []
+                for t in (reversed(range(steps)) if direction else range(steps)):
+                    state = self._cell(input[t], state, *weights)
+                    sequence.append(state[0] if isinstance(state, tuple) else state)
+                if direction:
+                    sequence.reverse()
+                outputs.append(stack(sequence, 0))
+                last.append(state)
+            input = outputs[0] if directions == 1 else cat(outputs, -1)
+            if self.dropout and self.training and layer < self.num_layers - 1:
+                input = F.dropout(input, self.dropout, True)
+        if isinstance(hx, tuple):
+            return input, tuple(stack([s[k] for s in last], 0) for k in range(len(hx)))
+        return input, stack(last, 0)
+
+    def forward(self, input, hx=None):  # noqa: A002
+        if not hasattr(input, "ndim"):
+            raise NotImplementedError(f"{type(self).__name__}: PackedSequence input is not supported by minigrad")
+        if input.ndim not in (2, 3):
+            raise ValueError(f"{type(self).__name__}: Expected input to be 2D or 3D, got {input.ndim}D instead")
+        if input.shape[-1] != self.input_size:
+            raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, got "
+                               f"{input.shape[-1]}")
+        unbatched = input.ndim == 2
+        if unbatched:
+            input = input.unsqueeze(1)
+            hx = None if hx is None else (tuple(h.unsqueeze(1) for h in hx) if isinstance(hx, tuple)
+                                          else hx.unsqueeze(1))
+        elif self.batch_first:
+            input = input.transpose(0, 1)
+        if hx is None:
+            hx = self._initial_state(input.shape[1], input)
+        output, state = self._run(input, hx)
+        if unbatched:
+            return output.squeeze(1), (tuple(s.squeeze(1) for s in state) if isinstance(state, tuple)
+                                       else state.squeeze(1))
+        return (output.transpose(0, 1) if self.batch_first else output), state
+
+    def _initial_state(self, batch, like):
+        return self._zeros(batch, like)
+
+    def extra_repr(self):
+        s = f"{self.input_size}, {self.hidden_size}"
+        if self.num_layers != 1:
+            s += f", num_layers={self.num_layers}"
+        if not self.bias:
+            s += ", bias=False"
+        if self.batch_first:
+            s += ", batch_first=True"
+        if self.dropout:
+            s += f", dropout={self.dropout}"
+        return s + (", bidirectional=True" if self.bidirectional else "")
+
+
+class RNN(_RNNBase):
+    """``torch.nn.RNN(input_size, hidden_size, num_layers=1, nonlinearity='tanh', ...)``: h_t = tanh(x_t W_ih^T
+    + b_ih + h_(t-1) W_hh^T + b_hh) (or relu)."""
+
+    def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True, batch_first=False,
+                 dropout=0.0, bidirectional=False, device=None, dtype=None):
+        if nonlinearity not in ("tanh", "relu"):
+            raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or 'relu'.")
+        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, device,
+                         dtype)
+        self.nonlinearity = nonlinearity
+
+    def _cell(self, x, h, w_ih, w_hh, b_ih, b_hh):
+        return _rnn_step(x, h, w_ih, w_hh, b_ih, b_hh, self.nonlinearity)
+
+
+class LSTM(_RNNBase):
+    """``torch.nn.LSTM``: returns output and (h_n, c_n); ``proj_size`` is not supported."""
+    gates = 4
+
+    def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
+                 bidirectional=False, proj_size=0, device=None, dtype=None):
+        if proj_size:
+            raise NotImplementedError("LSTM: proj_size is not supported by minigrad")
+        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, device,
+                         dtype)
+
+    def _initial_state(self, batch, like):
+        return self._zeros(batch, like), self._zeros(batch, like)
+
+    def _cell(self, x, state, w_ih, w_hh, b_ih, b_hh):
+        return _lstm_step(x, state, w_ih, w_hh, b_ih, b_hh)
+
+
+class GRU(_RNNBase):
+    """``torch.nn.GRU``."""
+    gates = 3
+
+    def _cell(self, x, h, w_ih, w_hh, b_ih, b_hh):
+        return _gru_step(x, h, w_ih, w_hh, b_ih, b_hh)
+
+
+class _CellBase(Module):
+    """One step of a recurrent layer: weight_ih, weight_hh, bias_ih, bias_hh, PyTorch's init."""
+    gates = 1
+
+    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
+        super().__init__()
+        self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
+        make = lambda *shape: Parameter(creation.empty(*shape, dtype=dtype, device=device or "cpu"))  # noqa: E731
+        self.weight_ih = make(self.gates * hidden_size, input_size)
+        self.weight_hh = make(self.gates * hidden_size, hidden_size)
+        if bias:
+            self.bias_ih, self.bias_hh = make(self.gates * hidden_size), make(self.gates * hidden_size)
+        else:
+            self.register_parameter("bias_ih", None)
+            self.register_parameter("bias_hh", None)
+        bound = 1.0 / math.sqrt(hidden_size) if hidden_size > 0 else 0
+        for weight in self.parameters():
+            init.uniform_(weight, -bound, bound)
+
+    def _zeros(self, input):  # noqa: A002
+        return creation.zeros(*input.shape[:-1], self.hidden_size, dtype=input.dtype, device=input.device)
+
+    def extra_repr(self):
+        return f"{self.input_size}, {self.hidden_size}" + ("" if self.bias else ", bias=False")
+
+
+class RNNCell(_CellBase):
+    """``torch.nn.RNNCell(input_size, hidden_size, bias=True, nonlinearity='tanh')``."""
+
+    def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", device=None, dtype=None):
+        super().__init__(input_size, hidden_size, bias, device, dtype)
+        self.nonlinearity = nonlinearity
+
+    def forward(self, input, hx=None):  # noqa: A002
+        return _rnn_step(input, self._zeros(input) if hx is None else hx, self.weight_ih, self.weight_hh,
+                         self.bias_ih, self.bias_hh, self.nonlinearity)
+
+    def extra_repr(self):
+        return super().extra_repr() + ("" if self.nonlinearity == "tanh" else f", nonlinearity={self.nonlinearity}")
+
+
+class LSTMCell(_CellBase):
+    """``torch.nn.LSTMCell``: returns (h', c')."""
+    gates = 4
+
+    def forward(self, input, hx=None):  # noqa: A002
+        state = (self._zeros(input), self._zeros(input)) if hx is None else hx
+        return _lstm_step(input, state, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
+
+
+class GRUCell(_CellBase):
+    """``torch.nn.GRUCell``."""
+    gates = 3
+
+    def forward(self, input, hx=None):  # noqa: A002
+        return _gru_step(input, self._zeros(input) if hx is None else hx, self.weight_ih, self.weight_hh,
+                         self.bias_ih, self.bias_hh)
