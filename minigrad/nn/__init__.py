@@ -14,6 +14,7 @@ from .padding import *  # noqa: F401,F403
 from .distance import *  # noqa: F401,F403
 from .parameter_containers import *  # noqa: F401,F403
 from .rnn import *  # noqa: F401,F403
+from .transformer import *  # noqa: F401,F403
 from .pooling import *  # noqa: F401,F403
 from .upsampling import *  # noqa: F401,F403
 from .dropout import *  # noqa: F401,F403

@@ -1,0 +1,99 @@
+"""Attention, as PyTorch's: ``scaled_dot_product_attention`` and ``multi_head_attention_forward`` (what
+``nn.MultiheadAttention`` calls), from matmul, softmax and masks, so their gradients are those ops'. A bool mask
+means "may attend" in scaled_dot_product_attention and "masked out" in multi-head attention, as in PyTorch."""
+import math
+
+import numpy as np
+
+from ..tensor import Tensor, _is_floating
+from .activation import softmax
+from .compare import where
+
+
+__all__ = ["scaled_dot_product_attention", "multi_head_attention_forward"]
+
+
+def _as_additive(mask, dtype, masked_when):
+    """A float mask to add to the scores: a bool mask becomes -inf where it equals ``masked_when``, else 0."""
+    if mask is None or _is_floating(mask.dtype):
+        return mask
+    zero = Tensor(0.0, dtype=dtype, device=mask.device)
+    return where(mask == masked_when, float("-inf"), zero)
+
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
+                                 enable_gqa=False):
+    """``torch.nn.functional.scaled_dot_product_attention``: softmax(q k^T * scale + mask) v over (..., L, E) and
+    (..., S, E) inputs; ``scale`` defaults to 1/sqrt(E), a bool ``attn_mask`` keeps True places, ``is_causal``
+    keeps column <= row."""
+    from ..nn.dropout import dropout
+    length, source = query.shape[-2], key.shape[-2]
+    factor = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
+    scores = query @ key.transpose(-2, -1) * factor
+    if is_causal:
+        if attn_mask is not None:
+            raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when "
+                               "is_causal=True")
+        attn_mask = Tensor(np.tril(np.ones((length, source), dtype=bool)), device=query.device)
+    mask = _as_additive(attn_mask, scores.dtype, False)
+    if mask is not None:
+        scores = scores + mask
+    weights = softmax(scores, -1)
+    if dropout_p > 0.0:
+        weights = dropout(weights, dropout_p, True)
+    return weights @ value
+
+
+def multi_head_attention_forward(query, key, value, num_heads, in_proj_weight, in_proj_bias, out_proj_weight,
+                                 out_proj_bias, dropout_p=0.0, training=True, key_padding_mask=None,
+                                 need_weights=True, attn_mask=None, average_attn_weights=True, is_causal=False,
+                                 q_proj_weight=None, k_proj_weight=None, v_proj_weight=None):
+    """PyTorch's multi-head attention on (L, N, E) query and (S, N, E_k/E_v) key and value (unbatched: without N):
+    the projections, the heads' attention with the masks merged (True or -inf masks a place), the output
+    projection; returns (output, weights), the weights averaged over heads with ``average_attn_weights``, None
+    without ``need_weights``."""
+    from ..nn.dropout import dropout
+    batched = query.ndim == 3
+    if not batched:
+        query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)
+        key_padding_mask = None if key_padding_mask is None else key_padding_mask.unsqueeze(0)
+    length, batch, embed = query.shape
+    source = key.shape[0]
+    head = embed // num_heads
+    if head * num_heads != embed:
+        raise AssertionError(f"embed_dim {embed} not divisible by num_heads {num_heads}")
+    if q_proj_weight is None:
+        w_q, w_k, w_v = in_proj_weight.chunk(3)
+    else:
+        w_q, w_k, w_v = q_proj_weight, k_proj_weight, v_proj_weight
+    b_q, b_k, b_v = (None, None, None) if in_proj_bias is None else in_proj_bias.chunk(3)
+    q = (query @ w_q.t() + (b_q if b_q is not None else 0.0)).reshape(length, batch * num_heads, head).transpose(0, 1)
+    k = (key @ w_k.t() + (b_k if b_k is not None else 0.0)).reshape(source, batch * num_heads, head).transpose(0, 1)
+    v = (value @ w_v.t() + (b_v if b_v is not None else 0.0)).reshape(source, batch * num_heads, head).transpose(0, 1)
+    if is_causal and attn_mask is None:
+        attn_mask = Tensor(np.triu(np.ones((length, source), dtype=bool), 1), device=query.device)
+    mask = _as_additive(attn_mask, q.dtype, True)
+    if mask is not None and mask.ndim == 2:
+        mask = mask.unsqueeze(0)
+    if key_padding_mask is not None:
+        padding = _as_additive(key_padding_mask, q.dtype, True).reshape(batch, 1, 1, source)
+        padding = padding.expand(batch, num_heads, 1, source).reshape(batch * num_heads, 1, source)
+        mask = padding if mask is None else mask + padding
+    scores = (q * math.sqrt(1.0 / head)) @ k.transpose(-2, -1)
+    if mask is not None:
+        scores = mask + scores
+    weights = softmax(scores, -1)
+    if dropout_p > 0.0 and training:
+        weights = dropout(weights, dropout_p, True)
+    out = (weights @ v).transpose(0, 1).reshape(length * batch, embed)
+    out = (out @ out_proj_weight.t() + (out_proj_bias if out_proj_bias is not None else 0.0)).reshape(length, batch,
+                                                                                                       embed)
+    if not need_weights:
+        return (out if batched else out.squeeze(1)), None
+    weights = weights.reshape(batch, num_heads, length, source)
+    if average_attn_weights:
+        weights = weights.mean(1)
+    return (out, weights) if batched else (out.squeeze(1), weights.squeeze(0))
+
+
+
