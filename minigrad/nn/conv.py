@@ -1,6 +1,4 @@
 """Convolution layers: ``nn.Conv2d`` and ``nn.ConvTranspose2d``, with PyTorch's signatures, init and state_dict."""
-import math
-
 from ..creation import empty
 from ..ops.conv import _conv2d, _conv_transpose2d, _pair, conv_transpose2d_output_size
 from . import init
@@ -10,6 +8,16 @@ from .parameter import Parameter
 __all__ = ["Conv2d", "ConvTranspose2d"]
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+
+def add_parameters(layer, weight_shape, out_channels, bias, device, dtype):
+    """A convolution layer's weight and bias (or None), drawn by its ``reset_parameters``."""
+    layer.weight = Parameter(empty(weight_shape, dtype=dtype, device=device or "cpu"))
+    if bias:
+        layer.bias = Parameter(empty(out_channels, dtype=dtype, device=device or "cpu"))
+    else:
+        layer.register_parameter("bias", None)
+    layer.reset_parameters()
 
 
 class _ConvNd(Module):
@@ -50,21 +58,11 @@ class _ConvNd(Module):
             shape = (in_channels, out_channels // groups, kh, kw)
         else:
             shape = (out_channels, in_channels // groups, kh, kw)
-        self.weight = Parameter(empty(shape, dtype=dtype, device=device or "cpu"))
-        if bias:
-            self.bias = Parameter(empty(out_channels, dtype=dtype, device=device or "cpu"))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        add_parameters(self, shape, out_channels, bias, device, dtype)
 
     def reset_parameters(self):
-        """PyTorch's default: kaiming_uniform_(a=sqrt(5)), i.e. U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with
-        fan_in = weight.shape[1] * kH * kW (for both layers), and the bias from the same interval."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._fan_in_and_fan_out(self.weight)
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
-            init.uniform_(self.bias, -bound, bound)
+        """PyTorch's default: ``init.default_layer_init_`` (fan_in = weight.shape[1] * kH * kW for both layers)."""
+        init.default_layer_init_(self.weight, self.bias)
 
     def extra_repr(self):
         s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"

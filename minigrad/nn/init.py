@@ -8,7 +8,8 @@ from ..autograd import no_grad
 from ..random import resolve
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "constant_", "zeros_", "ones_", "xavier_uniform_",
-           "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "trunc_normal_", "orthogonal_", "eye_", "dirac_"]
+           "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "trunc_normal_", "orthogonal_", "eye_", "dirac_",
+           "default_layer_init_"]
 
 
 def calculate_gain(nonlinearity, param=None):
@@ -192,4 +193,11 @@ def dirac_(tensor, groups=1):
     return tensor.copy_(_from_numpy(weight))
 
 
-_fan_in_and_fan_out = _calculate_fan_in_and_fan_out  # the short name used by nn/conv.py
+def default_layer_init_(weight, bias=None):
+    """PyTorch's default init of Linear and the convolution layers: kaiming_uniform_(a=sqrt(5)) for the weight,
+    which is U(-1/sqrt(fan_in), 1/sqrt(fan_in)), and the bias from the same interval."""
+    kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        fan_in, _ = _calculate_fan_in_and_fan_out(weight)
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
+        uniform_(bias, -bound, bound)

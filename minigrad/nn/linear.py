@@ -1,7 +1,5 @@
 """``nn.Linear``, ``nn.Identity``, ``nn.Flatten`` and ``nn.Unflatten``, and ``nn.PixelShuffle`` and
 ``nn.PixelUnshuffle`` (reshapes too)."""
-import math
-
 from .. import creation
 from . import functional as F
 from . import init
@@ -25,10 +23,8 @@ class Linear(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        """PyTorch's default: ``init.default_layer_init_``."""
+        init.default_layer_init_(self.weight, self.bias)
 
     def forward(self, input):  # noqa: A002
         if input.ndim == 0 or input.shape[-1] != self.in_features:

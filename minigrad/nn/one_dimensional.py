@@ -1,12 +1,9 @@
 """The 1-D layers, as ``torch.nn``'s: Conv1d, ConvTranspose1d, MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, each the
 2-D computation on a plane of height 1 (``ops/one_dimensional.py``), with PyTorch's parameters and init."""
-import math
-
-from ..creation import empty
 from ..ops import one_dimensional as F1
 from . import init
+from .conv import add_parameters
 from .module import Module
-from .parameter import Parameter
 
 __all__ = ["Conv1d", "ConvTranspose1d", "MaxPool1d", "AvgPool1d", "AdaptiveAvgPool1d"]
 
@@ -28,20 +25,11 @@ class _Conv1dBase(Module):
         self.padding = padding if isinstance(padding, str) else single(padding)
         self.output_padding, self.padding_mode = single(output_padding), padding_mode
         shape = (in_channels, out_channels // groups) if transposed else (out_channels, in_channels // groups)
-        self.weight = Parameter(empty(*shape, self.kernel_size[0], dtype=dtype, device=device or "cpu"))
-        if bias:
-            self.bias = Parameter(empty(out_channels, dtype=dtype, device=device or "cpu"))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        add_parameters(self, shape + self.kernel_size, out_channels, bias, device, dtype)
 
     def reset_parameters(self):
-        """PyTorch's default: kaiming_uniform_(a=sqrt(5)) and the bias from U(-1/sqrt(fan_in), 1/sqrt(fan_in))."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._fan_in_and_fan_out(self.weight)
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
-            init.uniform_(self.bias, -bound, bound)
+        """PyTorch's default: ``init.default_layer_init_``."""
+        init.default_layer_init_(self.weight, self.bias)
 
     def extra_repr(self):
         s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"

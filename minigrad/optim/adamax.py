@@ -1,11 +1,10 @@
 """``optim.Adamax``: Adam with the infinity norm in place of the second moment, in PyTorch's order of operations
 (written with tensor ops, so it runs on every backend)."""
-from ..autograd import no_grad
 from .nadam import check_adam_family
-from .optimizer import Optimizer, decayed_gradient
+from .optimizer import ElementwiseOptimizer, decayed_gradient
 
 
-class Adamax(Optimizer):
+class Adamax(ElementwiseOptimizer):
     """``torch.optim.Adamax``: m = lerp(m, g, 1 − β1), u = max(β2·u, |g| + eps), p −= lr / (1 − β1^t) · m / u
     (m is the state's ``exp_avg``, u its ``exp_inf``)."""
 
@@ -16,18 +15,13 @@ class Adamax(Optimizer):
                                       maximize=maximize, foreach=foreach, differentiable=differentiable,
                                       capturable=capturable))
 
-    @no_grad()
-    def step(self, closure=None):
-        """One update of every parameter that has a gradient; ``closure`` re-evaluates the loss, as in PyTorch."""
-        loss = self._evaluate(closure)
-        for group in self.param_groups:
-            (beta1, beta2), lr = group["betas"], group["lr"]
-            for p in self._params_with_grad(group):
-                state = self._zero_state(p, "exp_avg", "exp_inf")
-                state["step"] += 1
-                g = decayed_gradient(p, group)
-                exp_avg, exp_inf = state["exp_avg"], state["exp_inf"]
-                exp_avg.lerp_(g, 1 - beta1)
-                exp_inf.copy_((exp_inf * beta2).maximum(g.abs() + group["eps"]))
-                p.addcdiv_(exp_avg, exp_inf, value=-(lr / (1 - beta1 ** state["step"])))
-        return loss
+    def buffers(self, group):
+        return "exp_avg", "exp_inf"
+
+    def update(self, p, group, state):
+        beta1, beta2 = group["betas"]
+        g = decayed_gradient(p, group)
+        exp_avg, exp_inf = state["exp_avg"], state["exp_inf"]
+        exp_avg.lerp_(g, 1 - beta1)
+        exp_inf.copy_((exp_inf * beta2).maximum(g.abs() + group["eps"]))
+        p.addcdiv_(exp_avg, exp_inf, value=-(group["lr"] / (1 - beta1 ** state["step"])))

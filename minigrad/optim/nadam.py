@@ -2,8 +2,7 @@
 (written with tensor ops, so it runs on every backend)."""
 import numpy as np
 
-from ..autograd import no_grad
-from .optimizer import Optimizer, decayed_gradient
+from .optimizer import ElementwiseOptimizer, decayed_gradient
 
 
 def check_adam_family(lr, betas, eps, weight_decay):
@@ -28,7 +27,7 @@ def weight_decayed(p, group):
     return decayed_gradient(p, group)
 
 
-class NAdam(Optimizer):
+class NAdam(ElementwiseOptimizer):
     """``torch.optim.NAdam``: μ_t = β1 (1 − ½·0.96^(t·ψ)), m = lerp(m, g, 1 − β1), v = β2·v + (1 − β2)·g²,
     p −= lr (1 − μ_t)/(1 − Πμ) · g/d + lr μ_(t+1)/(1 − Πμ·μ_(t+1)) · m/d, d = √(v / (1 − β2^t)) + eps; the
     product Πμ is rounded to float32 at each step, as PyTorch's float32 tensor (the state's ``mu_product``, a
@@ -45,26 +44,20 @@ class NAdam(Optimizer):
                                       maximize=maximize, foreach=foreach, capturable=capturable,
                                       differentiable=differentiable))
 
-    @no_grad()
-    def step(self, closure=None):
-        """One update of every parameter that has a gradient; ``closure`` re-evaluates the loss, as in PyTorch."""
-        loss = self._evaluate(closure)
-        for group in self.param_groups:
-            (beta1, beta2), lr, decay = group["betas"], group["lr"], group["momentum_decay"]
-            for p in self._params_with_grad(group):
-                state = self._zero_state(p, "exp_avg", "exp_avg_sq")
-                state["step"] += 1
-                step = state["step"]
-                g = weight_decayed(p, group)
-                mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * decay)))
-                mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * decay)))
-                # (the product is a float32 tensor in PyTorch: each factor is rounded to float32 and multiplied)
-                mu_product = float(np.float32(float(state.get("mu_product", 1.0))) * np.float32(mu))
-                state["mu_product"] = mu_product
-                exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-                exp_avg.lerp_(g, 1 - beta1)
-                exp_avg_sq.mul_(beta2).addcmul_(g, g, value=1 - beta2)
-                denominator = (exp_avg_sq / (1 - beta2 ** step)).sqrt() + group["eps"]
-                p.addcdiv_(g, denominator, value=-lr * (1.0 - mu) / (1.0 - mu_product))
-                p.addcdiv_(exp_avg, denominator, value=-lr * mu_next / (1.0 - mu_product * mu_next))
-        return loss
+    def buffers(self, group):
+        return "exp_avg", "exp_avg_sq"
+
+    def update(self, p, group, state):
+        (beta1, beta2), lr, decay, step = group["betas"], group["lr"], group["momentum_decay"], state["step"]
+        g = weight_decayed(p, group)
+        mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * decay)))
+        mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * decay)))
+        # (the product is a float32 tensor in PyTorch: each factor is rounded to float32 and multiplied)
+        mu_product = float(np.float32(float(state.get("mu_product", 1.0))) * np.float32(mu))
+        state["mu_product"] = mu_product
+        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+        exp_avg.lerp_(g, 1 - beta1)
+        exp_avg_sq.mul_(beta2).addcmul_(g, g, value=1 - beta2)
+        denominator = (exp_avg_sq / (1 - beta2 ** step)).sqrt() + group["eps"]
+        p.addcdiv_(g, denominator, value=-lr * (1.0 - mu) / (1.0 - mu_product))
+        p.addcdiv_(exp_avg, denominator, value=-lr * mu_next / (1.0 - mu_product * mu_next))

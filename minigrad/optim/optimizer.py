@@ -3,7 +3,7 @@ import json
 
 import numpy as np
 
-from ..autograd import enable_grad
+from ..autograd import enable_grad, no_grad
 from ..tensor import Tensor
 
 
@@ -150,6 +150,29 @@ class Optimizer:
 
     def step(self):
         raise NotImplementedError
+
+
+class ElementwiseOptimizer(Optimizer):
+    """An optimizer whose update is written with tensor ops, parameter by parameter (so it runs on every backend):
+    ``step`` makes each parameter's state at its first step (a step count and the zero ``buffers(group)``),
+    counts the step and calls ``update(p, group, state)``."""
+
+    def buffers(self, group):
+        raise NotImplementedError
+
+    def update(self, p, group, state):
+        raise NotImplementedError
+
+    @no_grad()
+    def step(self, closure=None):
+        """One update of every parameter that has a gradient; ``closure`` re-evaluates the loss, as in PyTorch."""
+        loss = self._evaluate(closure)
+        for group in self.param_groups:
+            for p in self._params_with_grad(group):
+                state = self._zero_state(p, *self.buffers(group))
+                state["step"] += 1
+                self.update(p, group, state)
+        return loss
 
 
 def decayed_gradient(p, group):
