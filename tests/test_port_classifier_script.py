@@ -23,8 +23,8 @@ class SqueezeExcite(nn.Module):
     def __init__(self, channels):
         super().__init__()
         self.pool = nn.AdaptiveAvgPool2d(1)
-        self.gate = nn.Sequential(nn.Conv2d(channels, channels // 2, 1), nn.SiLU(), nn.Conv2d(channels // 2, channels, 1),
-                                  nn.Hardsigmoid())
+        self.gate = nn.Sequential(nn.Conv2d(channels, channels // 2, 1), nn.SiLU(),
+                                  nn.Conv2d(channels // 2, channels, 1), nn.Hardsigmoid())
 
     def forward(self, x):
         return x * self.gate(self.pool(x))
