@@ -1,7 +1,7 @@
 """Rearranging elements, as PyTorch's: flip, roll, repeat, unbind, narrow, select, movedim, tril/triu, gather,
 index_select, pixel_shuffle and pixel_unshuffle. Each is built from indexing, slicing, cat, expand, reshape and
-where, so its gradient is theirs
-(a repeated index of gather or index_select adds its gradients, as PyTorch's scatter-add does)."""
+where, so its gradient is theirs (a repeated index of gather or index_select adds its gradients, as PyTorch's
+scatter-add does)."""
 import numpy as np
 
 from ..tensor import Tensor, int64
