@@ -22,6 +22,7 @@ from .ops.sort import *  # noqa: F401,F403
 from .ops.vector_norm import norm  # noqa: F401
 from .ops.selection import *  # noqa: F401,F403
 from .ops.scan import cumsum, prod  # noqa: F401
+from .ops.scatter import *  # noqa: F401,F403
 from .ops.linalg import *  # noqa: F401,F403
 from .ops.activation import *  # noqa: F401,F403
 from .ops.compare import allclose, isclose, equal  # noqa: F401

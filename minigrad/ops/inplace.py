@@ -88,7 +88,7 @@ def _inplace_method(name, fn):
 
 def inplace_methods():
     """The trailing-underscore methods and ``+=``-style operators, each an out-of-place op written back."""
-    from . import activation, elementwise as ew, integer, unary
+    from . import activation, elementwise as ew, integer, scatter, unary
     pairs = {
         "add_": ew.add, "sub_": ew.sub, "mul_": ew.mul, "div_": ew.div, "pow_": ew.pow, "neg_": ew.neg,
         "exp_": ew.exp, "log_": ew.log, "log1p_": ew.log1p, "sqrt_": ew.sqrt, "abs_": ew.abs, "clamp_": ew.clamp, "clip_": ew.clamp,
@@ -99,6 +99,7 @@ def inplace_methods():
         "relu_": activation.relu, "sigmoid_": activation.sigmoid, "tanh_": activation.tanh,
         "masked_fill_": ew.masked_fill, "lerp_": ew.lerp, "addcmul_": ew.addcmul, "addcdiv_": ew.addcdiv,
         **{f"{name}_": getattr(unary, name) for name in unary.__all__},
+        **{f"{name}_": getattr(scatter, name) for name in scatter.__all__},
         "__iadd__": ew.add, "__isub__": ew.sub, "__imul__": ew.mul, "__itruediv__": ew.div, "__ipow__": ew.pow,
         "__ifloordiv__": integer.floor_divide, "__imod__": integer.remainder, "__iand__": integer.bitwise_and,
         "__ior__": integer.bitwise_or, "__ixor__": integer.bitwise_xor,
