@@ -9,7 +9,8 @@ from .random import manual_seed, initial_seed, seed, get_rng_state, set_rng_stat
 from .tensor import (Tensor, Size, numel, float16, float32, float64, int32, int64, uint8, bool_,  # noqa: F401
                      long, double, _install_methods)
 from .creation import (tensor, as_tensor, from_numpy, zeros, ones, full, empty, randn, rand,  # noqa: F401
-                       randint, randperm, eye, empty_like, arange, linspace, zeros_like, ones_like, full_like, randn_like, rand_like)
+                       randint, randperm, eye, empty_like, arange, linspace, zeros_like, ones_like, full_like, randn_like, rand_like,
+                       multinomial, bernoulli)
 from .ops.elementwise import (add, sub, mul, div, neg, pow, exp, log, log1p, sqrt, abs, clamp,  # noqa: F401,A004
                               maximum, minimum, where, lt, le, gt, ge, eq, ne, isfinite, masked_fill, lerp,
                               addcmul, addcdiv)
@@ -23,6 +24,7 @@ from .ops.vector_norm import norm  # noqa: F401
 from .ops.selection import *  # noqa: F401,F403
 from .ops.scan import cumsum, prod  # noqa: F401
 from .ops.scatter import *  # noqa: F401,F403
+from .ops.distance import cdist  # noqa: F401
 from .ops.linalg import *  # noqa: F401,F403
 from .ops.activation import *  # noqa: F401,F403
 from .ops.compare import allclose, isclose, equal  # noqa: F401

@@ -7,7 +7,8 @@ from .random import randperm_list, resolve
 from .tensor import DTYPE_CATEGORY, Tensor, float32, int64, _is_floating
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "randn", "rand", "randperm",
-           "randint", "arange", "linspace", "eye", "empty_like", "zeros_like", "ones_like", "full_like", "randn_like", "rand_like"]
+           "randint", "arange", "linspace", "eye", "empty_like", "zeros_like", "ones_like", "full_like", "randn_like", "rand_like",
+           "multinomial", "bernoulli"]
 
 
 def _shape(size):
@@ -176,6 +177,30 @@ def full_like(input, fill_value, dtype=None, device=None, requires_grad=False): 
                 device=device or input.device, requires_grad=requires_grad)
 
 
+def multinomial(input, num_samples, replacement=False, *, generator=None):  # noqa: A002
+    """``torch.multinomial``: for each row of non-negative weights, ``num_samples`` indices drawn in proportion to
+    them (each at most once without ``replacement``). The same law as PyTorch's; numpy draws the numbers."""
+    weights = input.detach().cpu().numpy().astype(np.float64)
+    rows = weights.reshape(1, -1) if weights.ndim == 1 else weights
+    if weights.ndim not in (1, 2) or rows.shape[-1] == 0:
+        raise RuntimeError("prob_dist must be 1 or 2 dim and not empty")
+    if not np.all(np.isfinite(rows)) or np.any(rows < 0) or np.any(rows.sum(-1) <= 0):
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0, or an inf, nan or "
+                           "negative weight)")
+    if not replacement and num_samples > np.count_nonzero(rows, -1).min():
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    draw = resolve(generator)
+    picked = np.stack([draw.choice(row.size, num_samples, replace=replacement, p=row / row.sum()) for row in rows])
+    return Tensor(picked.reshape(num_samples) if weights.ndim == 1 else picked, dtype=int64, device=input.device)
+
+
+def bernoulli(input, p=None, *, generator=None):  # noqa: A002
+    """``torch.bernoulli``: 1 with probability input (or ``p``) in each place, else 0, in input's dtype."""
+    chance = input.detach().cpu().numpy() if p is None else np.full(tuple(input.shape), p)
+    values = (resolve(generator).random(chance.shape) < chance).astype(input.dtype)
+    return Tensor(values, dtype=input.dtype, device=input.device)
+
+
 def _new(fn):
     def new(self, *size, dtype=None, device=None, requires_grad=False):
         return fn(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
@@ -198,4 +223,4 @@ def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
 
 
 METHODS = {"new_zeros": _new(zeros), "new_ones": _new(ones), "new_empty": _new(empty), "new_full": new_full,
-           "new_tensor": new_tensor}
+           "new_tensor": new_tensor, "multinomial": multinomial, "bernoulli": bernoulli}

@@ -159,3 +159,40 @@ def test_addcmul_and_addcdiv_round_as_torch_bit_for_bit(device):
             np.testing.assert_array_equal(ours, theirs)
         ours = M.addcdiv(*(M.tensor(v, device=device) for v in (a, b, np.abs(c) + 0.1)), value=value).cpu().numpy()
         np.testing.assert_array_equal(ours, T.addcdiv(*map(T.tensor, (a, b, np.abs(c) + 0.1)), value=value).numpy())
+
+
+def test_median_and_kthvalue(device):
+    values = np.array([[5.0, 1.0, 7.0, 2.0], [2.0, 9.0, 3.0, 4.0], [1.0, np.nan, 3.0, 0.0]], dtype=np.float32)
+    compare(lambda x: x[:2].median(), inputs=[values], torch_fn=lambda x: x[:2].median(), device=device)
+    for dim in (0, 1):
+        compare(lambda x: x.median(dim), inputs=[values], device=device)  # NaN rows give NaN, as PyTorch
+        compare(lambda x: x[:2].kthvalue(2, dim, keepdim=True), inputs=[values], device=device)
+    assert M.median(M.tensor([1.0, np.nan, 3.0])).isnan().item()
+    with pytest.raises(RuntimeError, match="out of range"):
+        M.ones(2, 3).kthvalue(4)
+
+
+@pytest.mark.parametrize("p", [2.0, 1.0, 3.0])
+def test_cdist_with_a_zero_distance(p, device):
+    rng = np.random.default_rng(5)
+    a, b = rng.standard_normal((4, 3)).astype(np.float32), rng.standard_normal((2, 5, 3)).astype(np.float32)
+    b[1, 0] = a[0]  # a zero distance: its gradient is zero, as PyTorch's
+    compare(lambda x, y: M.cdist(x, y, p), inputs=[a, b], torch_fn=lambda x, y: T.cdist(x, y, p), device=device)
+
+
+def test_multinomial_and_bernoulli_follow_their_laws():
+    M.manual_seed(0)
+    draws = M.multinomial(M.tensor([0.1, 0.0, 0.9]), 20000, replacement=True).numpy()
+    assert draws.dtype == np.int64 and not (draws == 1).any() and abs((draws == 2).mean() - 0.9) < 0.01
+    rows = M.multinomial(M.tensor([[0.0, 1.0, 3.0, 2.0], [1.0, 1.0, 0.0, 1.0]]), 3)
+    assert rows.shape == (2, 3) and all(len(set(r)) == 3 for r in rows.tolist()) and 2 not in rows[1].tolist()
+    generator = M.Generator().manual_seed(4)
+    again = M.Generator().manual_seed(4)
+    assert M.multinomial(M.ones(5), 5, generator=generator).tolist() == M.ones(5).multinomial(
+        5, generator=again).tolist()
+    assert abs(M.bernoulli(M.full((20000,), 0.3)).mean().item() - 0.3) < 0.01
+    for bad in ([0.0, 0.0], [1.0, -1.0], [1.0, float("nan")]):
+        with pytest.raises(RuntimeError, match="invalid multinomial distribution"):
+            M.multinomial(M.tensor(bad), 1)
+    with pytest.raises(RuntimeError, match="without replacement"):
+        M.multinomial(M.tensor([0.0, 1.0]), 2)

@@ -1,6 +1,7 @@
 """Similarities, distances and the losses built on them, as ``torch.nn.functional``'s: cosine_similarity,
-pairwise_distance, kl_div, margin_ranking_loss, triplet_margin_loss, cosine_embedding_loss. Each is written with
-PyTorch's formula (its eps in the same place) from differentiable ops, so its gradient is theirs."""
+pairwise_distance, cdist (``torch.cdist``), kl_div, margin_ranking_loss, triplet_margin_loss,
+cosine_embedding_loss. Each is written with PyTorch's formula (its eps in the same place) from differentiable
+ops, so its gradient is theirs."""
 import warnings
 
 import numpy as np
@@ -9,7 +10,7 @@ from .compare import where
 from .loss import _check_reduction, _reduce
 from .vector_norm import norm
 
-__all__ = ["cosine_similarity", "pairwise_distance", "kl_div", "margin_ranking_loss", "triplet_margin_loss",
+__all__ = ["cosine_similarity", "pairwise_distance", "cdist", "kl_div", "margin_ranking_loss", "triplet_margin_loss",
            "cosine_embedding_loss"]
 
 
@@ -26,6 +27,16 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     """``torch.nn.functional.pairwise_distance``: ||x1 - x2 + eps||_p along the last dim."""
     return norm(x1 - x2 + eps, p, -1, keepdim=keepdim)
+
+
+def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
+    """``torch.cdist``: the p-norm distance between each row of x1 (..., P, M) and each row of x2 (..., R, M),
+    computed from the differences (PyTorch takes a matrix-product shortcut for p = 2 on more than 25 rows, which
+    rounds differently); the gradient at a zero distance is zero, as PyTorch's."""
+    if x1.ndim < 2 or x2.ndim < 2 or x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError(f"cdist only supports at least 2D tensors with the same last dim, got {list(x1.shape)} "
+                           f"and {list(x2.shape)}")
+    return norm(x1.unsqueeze(-2) - x2.unsqueeze(-3), p, -1)
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):  # noqa: A002

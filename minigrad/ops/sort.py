@@ -1,4 +1,4 @@
-"""Sorting, as PyTorch's: sort, argsort, topk, msort. The order is found by numpy's stable sort on the host (a
+"""Sorting, as PyTorch's: sort, argsort, topk, msort, median, kthvalue. The order is found by numpy's stable sort on the host (a
 GPU tensor's values make the round trip), with PyTorch's NaN rule: NaN counts as larger than every number. The
 values are taken at the found indices on the tensor's device, so the gradient goes back to those positions."""
 from collections import namedtuple
@@ -9,10 +9,12 @@ from ..tensor import Tensor, int64
 from .reduce import TakeAlongDim
 from .shape import normalize_dim
 
-__all__ = ["sort", "argsort", "topk", "msort"]
+__all__ = ["sort", "argsort", "topk", "msort", "median", "kthvalue"]
 
 SortResult = namedtuple("sort", ["values", "indices"])  # as torch.return_types.sort
 TopkResult = namedtuple("topk", ["values", "indices"])
+MedianResult = namedtuple("median", ["values", "indices"])
+KthvalueResult = namedtuple("kthvalue", ["values", "indices"])
 
 
 def _order(values, axis, descending):
@@ -65,4 +67,44 @@ def topk(input, k, dim=-1, largest=True, sorted=True):  # noqa: A002
     return TopkResult(*_sorted(input, dim, largest, count=k))
 
 
-METHODS = {"sort": sort, "argsort": argsort, "topk": topk, "msort": msort}
+def _kth(input, k, dim, keepdim, nan_wins):  # noqa: A002
+    """The k-th smallest entry (1-based) along ``dim`` and its index, picked from the stable sort; with
+    ``nan_wins`` a slice holding NaN gives NaN at its first NaN (median's rule)."""
+    from .reduce import TakeAlongDim
+    axis = normalize_dim(dim, input.ndim) if input.ndim else 0
+    values = input.backend.to_numpy(input.array).reshape(input.shape if input.ndim else (1,))
+    order = _order(values, axis, False)
+    chosen = np.take(order, [k - 1], axis=axis)
+    if nan_wins and values.dtype.kind == "f":
+        nan = np.isnan(values)
+        first_nan = np.argmax(nan, axis=axis, keepdims=True)
+        chosen = np.where(nan.any(axis=axis, keepdims=True), first_nan, chosen)
+    indices = Tensor(np.ascontiguousarray(chosen), dtype=int64, device=input.device)
+    source = input if input.ndim else input.reshape(1)
+    picked = TakeAlongDim.apply(source, indices=indices.array, axis=axis, keepdim=keepdim and input.ndim > 0)
+    indices = indices if keepdim and input.ndim else indices.reshape(tuple(picked.shape))
+    return picked, indices
+
+
+def median(input, dim=None, keepdim=False):  # noqa: A002
+    """``torch.median``: the lower of the two middle values (not their mean), NaN where a NaN is present; with
+    ``dim``, (values, indices) along it. The index of a value that occurs more than once is that of the stable
+    sort's pick (PyTorch's own choice among equal values is not specified)."""
+    if dim is None:
+        flat = input.reshape(-1)
+        if flat.shape[0] == 0:
+            return Tensor(np.nan, dtype=input.dtype, device=input.device)
+        return _kth(flat, (flat.shape[0] + 1) // 2, 0, False, True)[0]
+    size = input.shape[normalize_dim(dim, input.ndim)] if input.ndim else 1
+    return MedianResult(*_kth(input, (size + 1) // 2, dim, keepdim, True))
+
+
+def kthvalue(input, k, dim=-1, keepdim=False):  # noqa: A002
+    """``torch.kthvalue``: the k-th smallest entry along ``dim`` (k from 1) and its index."""
+    size = input.shape[normalize_dim(dim, input.ndim)] if input.ndim else 1
+    if not 1 <= k <= size:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
+    return KthvalueResult(*_kth(input, k, dim, keepdim, False))
+
+
+METHODS = {"sort": sort, "argsort": argsort, "topk": topk, "msort": msort, "median": median, "kthvalue": kthvalue}
