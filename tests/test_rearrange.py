@@ -127,3 +127,12 @@ def test_a_tensors_own_factories_and_facts():
     assert x.type_as(M.tensor([1])).dtype == M.int64
     assert (x.nelement(), x.ndimension(), x.element_size(), x.itemsize, x.nbytes) == (6, 2, 8, 8, 48)
     assert x.stride() == t.stride() and x.t().stride() == t.t().stride() and x.stride(1) == t.stride(1)
+
+
+def test_storage_facts_and_the_cpu_only_memory_methods():
+    x, t = M.arange(12.0).reshape(3, 4), T.arange(12.0).reshape(3, 4)
+    for view in (lambda a: a[1:], lambda a: a[:, 2], lambda a: a.t()[1]):
+        assert view(x).storage_offset() == view(t).storage_offset()
+    assert x.data_ptr() == x[0].data_ptr() and x[1].data_ptr() - x.data_ptr() == 16
+    assert str(x.half().dtype) == "float16" and str(x.byte().dtype) == "uint8"
+    assert x.pin_memory() is x and not x.is_pinned() and x.share_memory_() is x and not x.is_shared()

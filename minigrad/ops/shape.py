@@ -356,7 +356,21 @@ def stride(x, dim=None):
     return steps if dim is None else steps[normalize_dim(dim, x.ndim)]
 
 
+def data_ptr(x):
+    """``torch.Tensor.data_ptr``: the address of the first element."""
+    interface = getattr(x.array, "__cuda_array_interface__", None) or x.array.__array_interface__
+    return interface["data"][0]
+
+
+def storage_offset(x):
+    """``torch.Tensor.storage_offset``: how many elements into its base's storage a view starts (0 for a base)."""
+    return 0 if x._base is None else (data_ptr(x) - data_ptr(x._base)) // x.dtype.itemsize
+
+
 METHODS = {
+    "data_ptr": data_ptr, "storage_offset": storage_offset, "half": lambda x: x.to(np.float16),
+    "byte": lambda x: x.to(np.uint8), "pin_memory": lambda x, device=None: x, "is_pinned": lambda x, device=None: False,
+    "share_memory_": lambda x: x, "is_shared": lambda x: False,
     "stride": stride, "nelement": lambda x: x.numel(), "ndimension": lambda x: x.ndim,
     "element_size": lambda x: x.dtype.itemsize, "itemsize": property(lambda x: x.dtype.itemsize),
     "nbytes": property(lambda x: x.numel() * x.dtype.itemsize), "type_as": lambda x, other: x.to(other.dtype),
