@@ -142,3 +142,22 @@ def test_margin_triplet_and_cosine_embedding_losses(reduction, device):
 def test_kl_div_warns_of_mean_as_torch():
     with pytest.warns(UserWarning, match="'mean' divides the total loss by both the batch size"):
         F.kl_div(minigrad.zeros(2, 3), minigrad.ones(2, 3))
+
+
+@pytest.mark.parametrize("align_corners", [False, True])
+def test_affine_grid(align_corners, device):
+    theta = np.array([[[0.9, 0.2, 0.1], [-0.1, 1.1, -0.2]], [[1.2, 0.0, 0.3], [0.3, 0.8, 0.1]]], np.float32)
+    compare(lambda t: F.affine_grid(t, (2, 3, 4, 7), align_corners=align_corners), inputs=[theta],
+            torch_fn=lambda t: TF.affine_grid(t, (2, 3, 4, 7), align_corners=align_corners), device=device)
+
+
+@pytest.mark.parametrize("padding_mode", ["zeros", "border", "reflection"])
+@pytest.mark.parametrize("align_corners", [False, True])
+@pytest.mark.parametrize("mode", ["bilinear", "nearest"])
+def test_grid_sample(mode, padding_mode, align_corners, device):
+    rng = np.random.default_rng(3)
+    image = rng.standard_normal((2, 3, 5, 6)).astype(np.float32)
+    grid = rng.uniform(-1.3, 1.3, (2, 4, 7, 2)).astype(np.float32)  # some places outside the image
+    compare(lambda x, g: F.grid_sample(x, g, mode, padding_mode, align_corners), inputs=[image, grid],
+            torch_fn=lambda x, g: TF.grid_sample(x, g, mode, padding_mode, align_corners),
+            requires_grad=[True, mode == "bilinear"], device=device)  # (nearest: no gradient reaches the grid)

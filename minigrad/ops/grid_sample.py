@@ -1,0 +1,96 @@
+"""Sampling an image at given places, as PyTorch's ``affine_grid`` and ``grid_sample`` (2-D): written with
+differentiable ops (the four neighbours gathered by index, weighted by the distances to them), so the gradient
+reaches both the image and the sampling grid, as PyTorch's does."""
+import numpy as np
+
+from ..tensor import Tensor, int64
+from .compare import where
+
+__all__ = ["affine_grid", "grid_sample"]
+
+
+def _base_coordinates(size, align_corners):
+    """The normalised coordinates of ``size`` pixel centres in [-1, 1] (their corners with align_corners=False)."""
+    if size == 1:
+        return np.zeros(1)
+    steps = np.linspace(-1.0, 1.0, size)
+    return steps if align_corners else steps * (size - 1) / size
+
+
+def affine_grid(theta, size, align_corners=False):
+    """``torch.nn.functional.affine_grid``: for (N, 2, 3) affine matrices and an output size (N, C, H, W), the
+    (N, H, W, 2) grid of (x, y) places that ``grid_sample`` reads, theta @ (x, y, 1) for each output pixel."""
+    if theta.ndim != 3 or tuple(theta.shape[1:]) != (2, 3) or len(size) != 4 or size[0] != theta.shape[0]:
+        raise ValueError(f"affine_grid: expected theta of shape (N, 2, 3) and a size (N, C, H, W) with N = "
+                         f"{theta.shape[0] if theta.ndim else '?'}; got theta {list(theta.shape)} and size "
+                         f"{list(size)}")
+    height, width = size[2], size[3]
+    xs, ys = _base_coordinates(width, align_corners), _base_coordinates(height, align_corners)
+    base = np.stack([np.tile(xs, height), np.repeat(ys, width), np.ones(height * width)], 1)  # (H*W, 3)
+    base = Tensor(base, dtype=theta.dtype, device=theta.device)
+    return (base @ theta.transpose(1, 2)).reshape(size[0], height, width, 2)
+
+
+def _pixel(coordinate, size, align_corners):
+    """Normalised coordinates in [-1, 1] as pixel positions, PyTorch's unnormalisation."""
+    if align_corners:
+        return (coordinate + 1) / 2 * (size - 1)
+    return ((coordinate + 1) * size - 1) / 2
+
+
+def _reflect(place, low, high):
+    """Reflect coordinates into [low, high] (PyTorch's reflect_coordinates, in twice the units)."""
+    if low == high:
+        return place * 0
+    span = (high - low) / 2
+    place = (place - low / 2).abs()
+    flips = (place / span).floor()
+    extra = place - flips * span
+    return where(flips.remainder(2) == 0, extra + low / 2, span - extra + low / 2)
+
+
+def _gather(input, iy, ix, valid):  # noqa: A002
+    """input[n, :, iy, ix] for (N, Ho, Wo) integer places (clipped into the image), zero where not ``valid``."""
+    N, C, H, W = input.shape
+    flat = (iy.clamp(0, H - 1) * W + ix.clamp(0, W - 1)).reshape(N, 1, -1).expand(N, C, iy.shape[1] * iy.shape[2])
+    values = input.reshape(N, C, H * W).gather(2, flat.contiguous()).reshape(N, C, iy.shape[1], iy.shape[2])
+    return where(valid.unsqueeze(1), values, 0.0)
+
+
+def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):  # noqa: A002
+    """``torch.nn.functional.grid_sample`` for (N, C, H, W) input and an (N, Ho, Wo, 2) grid of (x, y) in [-1, 1]:
+    mode 'bilinear' or 'nearest' (halves to even), padding_mode 'zeros', 'border' or 'reflection';
+    ``align_corners`` False by default, as PyTorch's."""
+    if mode not in ("bilinear", "nearest"):
+        raise ValueError(f"grid_sample: mode {mode!r} is not supported by minigrad (bilinear, nearest)")
+    if padding_mode not in ("zeros", "border", "reflection"):
+        raise ValueError(f"nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or "
+                         f"'reflection', but got: '{padding_mode}'")
+    if input.ndim != 4 or grid.ndim != 4 or grid.shape[-1] != 2 or grid.shape[0] != input.shape[0]:
+        raise RuntimeError(f"grid_sample: expected a 4D input and an (N, H, W, 2) grid of the same batch, got "
+                           f"{list(input.shape)} and {list(grid.shape)}")
+    align_corners = bool(align_corners)
+    H, W = input.shape[2:]
+    ix, iy = _pixel(grid[..., 0], W, align_corners), _pixel(grid[..., 1], H, align_corners)
+    if padding_mode == "border":
+        ix, iy = ix.clamp(0, W - 1), iy.clamp(0, H - 1)
+    elif padding_mode == "reflection":
+        if align_corners:
+            ix, iy = _reflect(ix, 0, 2 * (W - 1)), _reflect(iy, 0, 2 * (H - 1))
+        else:
+            ix, iy = _reflect(ix, -1, 2 * W - 1), _reflect(iy, -1, 2 * H - 1)
+        ix, iy = ix.clamp(0, W - 1), iy.clamp(0, H - 1)
+
+    def inside(y, x):
+        return (x >= 0) & (x <= W - 1) & (y >= 0) & (y <= H - 1)
+
+    if mode == "nearest":
+        nx, ny = ix.round().detach(), iy.round().detach()
+        return _gather(input, ny.to(int64), nx.to(int64), inside(ny, nx))
+    x0, y0 = ix.floor().detach(), iy.floor().detach()
+    x1, y1 = x0 + 1, y0 + 1
+    out = 0
+    for cy, cx, weight in ((y0, x0, (x1 - ix) * (y1 - iy)), (y0, x1, (ix - x0) * (y1 - iy)),
+                           (y1, x0, (x1 - ix) * (iy - y0)), (y1, x1, (ix - x0) * (iy - y0))):
+        out = out + _gather(input, cy.to(int64), cx.to(int64), inside(cy, cx)) * weight.unsqueeze(1)
+    return out
