@@ -339,3 +339,16 @@ def test_module_training_step_with_inplace_relu_equals_torch():
             opt.step()
     for k, v in t_model.state_dict().items():
         np.testing.assert_allclose(m_model.state_dict()[k], v.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_special_values_come_without_warnings_as_in_torch():
+    """log(0) is -inf, 0/0 NaN, exp(1000) inf, inf * 0 NaN: silently, as PyTorch computes them."""
+    import warnings
+    cases = [lambda L: L.log(L.tensor([0.0, -1.0])), lambda L: L.tensor([1.0, 0.0]) / 0,
+             lambda L: L.exp(L.tensor([1000.0])), lambda L: L.tensor([float("inf")]) * 0,
+             lambda L: L.sqrt(L.tensor([-1.0])), lambda L: L.tensor([0.0]) ** -1.0,
+             lambda L: L.tensor([float("inf")]) - float("inf"), lambda L: L.log1p(L.tensor([-1.0, -2.0]))]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for case in cases:
+            np.testing.assert_array_equal(case(minigrad).numpy(), case(torch).numpy())

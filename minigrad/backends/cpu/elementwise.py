@@ -16,14 +16,31 @@ __all__ = ["add", "sub", "mul", "div", "neg", "power", "exp", "log", "log1p", "s
            "scalar", "isfinite", "add_", "floor_divide", "remainder", "bitwise_and", "bitwise_or", "bitwise_xor",
            "floor", "ceil", "rint", "trunc", "sin", "cos", "expm1", "erf", "log2", "log10", "exp2", "fma"]
 
-add, sub, mul, neg, exp, log, sqrt, abs, sign = (np.add, np.subtract, np.multiply, np.negative,
-                                                np.exp, np.log, np.sqrt, np.abs, np.sign)
-power, maximum, minimum, where, isfinite = np.power, np.maximum, np.minimum, np.where, np.isfinite
-log1p = np.log1p
+
+
+def _silent(ufunc, arity):
+    """``ufunc`` without numpy's floating-point warnings: log(0) is -inf, 0/0 NaN and exp(1000) inf silently, as
+    in PyTorch (a script's output is not filled with RuntimeWarnings); the parameters are the CUDA twin's."""
+    if arity == 1:
+        def fn(a, out=None):
+            with np.errstate(all="ignore"):
+                return ufunc(a, out=out)
+    else:
+        def fn(a, b, out=None):
+            with np.errstate(all="ignore"):
+                return ufunc(a, b, out=out)
+    fn.__name__ = fn.__qualname__ = ufunc.__name__
+    fn.__doc__ = f"``np.{ufunc.__name__}`` with IEEE results and no warnings (``out`` as numpy's)."
+    return fn
+
+
+add, sub, mul, power = (_silent(u, 2) for u in (np.add, np.subtract, np.multiply, np.power))
+exp, log, log1p, sqrt, expm1, log2, log10, exp2, sin, cos = (
+    _silent(u, 1) for u in (np.exp, np.log, np.log1p, np.sqrt, np.expm1, np.log2, np.log10, np.exp2, np.sin, np.cos))
+neg, abs, sign = np.negative, np.abs, np.sign
+maximum, minimum, where, isfinite = np.maximum, np.minimum, np.where, np.isfinite
 # rint rounds half to even, as torch.round; all four keep -0.0, inf and NaN as they are
 floor, ceil, rint, trunc = np.floor, np.ceil, np.rint, np.trunc
-sin, cos, expm1 = np.sin, np.cos, np.expm1
-log2, log10, exp2 = np.log2, np.log10, np.exp2
 less, less_equal, greater, greater_equal = np.less, np.less_equal, np.greater, np.greater_equal
 equal, not_equal, logical_not = np.equal, np.not_equal, np.logical_not
 # Python's // and % (numpy's floor_divide and remainder follow them, as PyTorch's floor_divide and remainder do)
@@ -32,7 +49,9 @@ bitwise_and, bitwise_or, bitwise_xor = np.bitwise_and, np.bitwise_or, np.bitwise
 
 
 def div(a, b):
-    return np.true_divide(a, b)
+    """True division, 1/0 = inf and 0/0 = NaN without a warning, as PyTorch's."""
+    with np.errstate(all="ignore"):
+        return np.true_divide(a, b)
 
 
 def clip(a, low, high):
