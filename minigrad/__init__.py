@@ -37,6 +37,7 @@ from .amp import autocast  # noqa: E402,F401
 from .memory_format import (memory_format, contiguous_format, channels_last, channels_last_3d,  # noqa: E402,F401
                             preserve_format)
 from .serialization import save, load  # noqa: E402,F401
+from .legacy import *  # noqa: E402,F401,F403
 
 _install_methods()
 bool = bool_  # noqa: A001  torch.bool

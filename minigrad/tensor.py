@@ -58,16 +58,37 @@ class Tensor:
                  "_hooks", "__weakref__")
     __array_priority__ = 1000  # numpy scalars on the left defer to Tensor's reflected ops
 
-    def __init__(self, data, dtype=None, device="cpu", requires_grad=False):
+    def __init__(self, *data, dtype=None, device="cpu", requires_grad=False):
+        """``Tensor(data, dtype=...)`` holds ``data`` in ``dtype``. Without a dtype, PyTorch's legacy constructor:
+        ``Tensor(data)`` is float32 whatever the data, ``Tensor(*sizes)`` (or ``Tensor()``) float32 of that shape
+        (zeros where PyTorch leaves memory uninitialised), a tensor given keeps its dtype."""
         dev = _device(device)
         backend = get_backend(dev)
+        if len(data) != 1 or (dtype is None and isinstance(data[0], (int, np.integer))
+                              and not isinstance(data[0], bool)):
+            if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in data):
+                raise TypeError(f"Tensor(): expected data or sizes (ints), got {data}")
+            shape = tuple(int(n) for n in data) if data else (0,)
+            self._init(backend.zeros(shape, np.dtype(dtype or float32)), dev, requires_grad)
+            return
+        data = data[0]
         if isinstance(data, Tensor):
+            dtype = data.dtype if dtype is None else dtype
             data = data.array
-        if dtype is None and not backend.is_array(data):
+        self._init(backend.asarray(data, float32 if dtype is None else dtype), dev, requires_grad)
+
+    @classmethod
+    def _inferred(cls, data, device="cpu"):
+        """A tensor of ``data`` with the dtype ``minigrad.tensor`` infers (float32, int64 or bool for Python data; a
+        numpy array's own), for the library's own conversions of operands."""
+        backend = get_backend(_device(device))
+        if isinstance(data, Tensor):
+            return data
+        dtype = None
+        if not backend.is_array(data):
             probe = np.asarray(data)
             dtype = float32 if probe.dtype.kind in "fc" else (bool_ if probe.dtype.kind == "b" else int64)
-        array = backend.asarray(data, dtype)
-        self._init(array, dev, requires_grad)
+        return cls._wrap(backend.asarray(data, dtype), device)
 
     def _init(self, array, dev, requires_grad):
         self.array = array
@@ -387,9 +408,6 @@ class Tensor:
 
     def bool(self):
         return self.to(bool_)
-
-    def type(self, dtype):
-        return self.to(dtype)
 
     # ------------------------------------------------------------------ display
     def __repr__(self):

@@ -352,3 +352,38 @@ def test_special_values_come_without_warnings_as_in_torch():
         warnings.simplefilter("error")
         for case in cases:
             np.testing.assert_array_equal(case(minigrad).numpy(), case(torch).numpy())
+
+
+def test_legacy_constructors_type_and_new_as_torch():
+    for lib in (minigrad, torch):
+        assert lib.Tensor(3, 4).shape == (3, 4) and lib.Tensor().shape == (0,) and lib.Tensor(2).shape == (2,)
+    for make in ("Tensor([1, 2])", "Tensor(np.array([1.5, 2.0]))", "FloatTensor([1, 2])", "LongTensor([1.7, 2.2])",
+                 "DoubleTensor(2, 2)", "IntTensor([3])", "BoolTensor([1, 0])", "ByteTensor([255])"):
+        ours, theirs = eval("minigrad." + make), eval("torch." + make)
+        assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "") and ours.shape == theirs.shape, make
+        if "[" in make:  # (from sizes, PyTorch's values are whatever the memory held)
+            assert ours.tolist() == theirs.tolist(), make
+    for lib in (minigrad, torch):
+        x = lib.tensor([1, 2])
+        assert x.type() == "torch.LongTensor" and x.float().type() == "torch.FloatTensor"
+        assert x.type(lib.FloatTensor).dtype == lib.float32 and x.type("torch.DoubleTensor").dtype == lib.float64
+        assert x.new(3).shape == (3,) and x.new([5, 6]).tolist() == [5, 6] and x.new([5]).dtype == lib.int64
+    assert minigrad.get_default_dtype() == minigrad.float32 and minigrad.finfo(minigrad.float32).eps == \
+        torch.finfo(torch.float32).eps and minigrad.iinfo(minigrad.int64).max == torch.iinfo(torch.int64).max
+    with pytest.raises(NotImplementedError, match="float32"):
+        minigrad.set_default_dtype(minigrad.float64)
+
+
+@pytest.mark.parametrize("expression", [
+    "L.div(L.tensor([7, -7, 6]), 2, rounding_mode='trunc')", "L.div(L.tensor([7, -7]), 2, rounding_mode='floor')",
+    "L.tensor([7.5, -7.5]).div(2, rounding_mode='trunc')", "L.tensor([7.5, -7.5]).div(2.0, rounding_mode='floor')",
+    "L.div(L.tensor([-6, -7]), L.tensor([3, -2]), rounding_mode='trunc')", "L.where(L.tensor([True, False]), 1.0, 0.0)",
+    "L.where(L.tensor([True, False]), 1, 0)", "L.tensor([1.0, 2.0]).sub(1, alpha=2)", "L.tensor([1.5, -1.5]).frac()",
+    "L.sgn(L.tensor([-2.0, 0.0]))", "L.heaviside(L.tensor([-1.0, 0.0, 2.0]), L.tensor([0.5]))",
+    "L.nansum(L.tensor([1.0, float('nan')]))", "L.nanmean(L.tensor([[1.0, float('nan')], [2.0, 4.0]]), 1)",
+    "L.ones(2, 2).fill_diagonal_(5)", "L.zeros(5, 2).fill_diagonal_(1, wrap=True)", "L.zeros(3, 5).fill_diagonal_(1)",
+    "L.zeros(2, 2, 2).fill_diagonal_(3)"])
+def test_everyday_helpers_equal_torch(expression):
+    ours, theirs = eval(expression, {"L": minigrad}), eval(expression, {"L": torch})
+    assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())

@@ -12,8 +12,8 @@ _FAMILIES = (elementwise, unary, compare, integer, reduce, scan, vector_norm, sh
 
 def tensor_methods():
     """Every op that is also a Tensor method, by method name."""
-    from .. import creation  # (new_zeros and the other factories of a tensor)
-    methods = dict(creation.METHODS)
+    from .. import creation, legacy  # (new_zeros and the other factories of a tensor; type() and new())
+    methods = {**creation.METHODS, **legacy.METHODS}
     for family in _FAMILIES:
         methods.update(getattr(family, "METHODS", {}))
     methods.update(inplace.inplace_methods())

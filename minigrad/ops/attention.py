@@ -34,7 +34,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         if attn_mask is not None:
             raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when "
                                "is_causal=True")
-        attn_mask = Tensor(np.tril(np.ones((length, source), dtype=bool)), device=query.device)
+        attn_mask = Tensor(np.tril(np.ones((length, source), dtype=bool)), dtype=np.dtype(bool), device=query.device)
     mask = _as_additive(attn_mask, scores.dtype, False)
     if mask is not None:
         scores = scores + mask
@@ -71,7 +71,8 @@ def multi_head_attention_forward(query, key, value, num_heads, in_proj_weight, i
     k = (key @ w_k.t() + (b_k if b_k is not None else 0.0)).reshape(source, batch * num_heads, head).transpose(0, 1)
     v = (value @ w_v.t() + (b_v if b_v is not None else 0.0)).reshape(source, batch * num_heads, head).transpose(0, 1)
     if is_causal and attn_mask is None:
-        attn_mask = Tensor(np.triu(np.ones((length, source), dtype=bool), 1), device=query.device)
+        attn_mask = Tensor(np.triu(np.ones((length, source), dtype=bool), 1), dtype=np.dtype(bool),
+                           device=query.device)
     mask = _as_additive(attn_mask, q.dtype, True)
     if mask is not None and mask.ndim == 2:
         mask = mask.unsqueeze(0)

@@ -33,8 +33,12 @@ def where(condition, a=None, b=None):
     if a is None and b is None:
         from .selection import nonzero
         return nonzero(condition, as_tuple=True)
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):  # two numbers: PyTorch's dtype for them
+        device = condition.device if isinstance(condition, Tensor) else "cpu"
+        a = Tensor(a, dtype=np.result_type(*(type(v) if not isinstance(v, float) else np.float32
+                                              for v in (a, b))), device=device)
     a, b = _operands(a, b)
-    cond = condition if isinstance(condition, Tensor) else Tensor(condition, device=a.device)
+    cond = condition if isinstance(condition, Tensor) else Tensor(condition, dtype=bool, device=a.device)
     if cond.dtype != np.dtype(bool):
         cond = cond.to(bool)
     try:

@@ -45,7 +45,7 @@ def _operands(a, b):
         elif isinstance(x, float):
             dtype = ref.dtype if _is_floating(ref.dtype) else float32
         else:
-            return Tensor(x, device=ref.device)
+            return Tensor._inferred(x, ref.device)
         return Tensor._wrap(B.scalar(x, dtype), ref.device)
 
     a, b = lift(a), lift(b)
@@ -249,7 +249,7 @@ class Clamp(Function):
 def add(a, b, alpha=1):
     """``torch.add``: a + alpha * b with broadcasting."""
     if alpha != 1:
-        b = mul(b, alpha)
+        b = mul(b, alpha) if isinstance(b, Tensor) else b * alpha
     a, b = _operands(a, b)
     _check_broadcast("add", a, b)
     return Add.apply(a, b)
@@ -258,7 +258,7 @@ def add(a, b, alpha=1):
 def sub(a, b, alpha=1):
     """``torch.sub``: a - alpha * b with broadcasting."""
     if alpha != 1:
-        b = mul(b, alpha)
+        b = mul(b, alpha) if isinstance(b, Tensor) else b * alpha
     a, b = _operands(a, b)
     _check_broadcast("sub", a, b)
     return Sub.apply(a, b)
@@ -271,13 +271,30 @@ def mul(a, b):
     return Mul.apply(a, b)
 
 
-def div(a, b):
-    """``torch.div`` (true division; an integer tensor divided gives float32)."""
+def div(a, b, *, rounding_mode=None):
+    """``torch.div``: true division (an integer tensor divided gives float32); ``rounding_mode='floor'`` rounds
+    the quotient down and ``'trunc'`` toward zero, in the operands' dtype (integers stay integers)."""
+    if rounding_mode is not None:
+        return _rounded_division(a, b, rounding_mode)
     a, b = _operands(a, b)
     if not _is_floating(a.dtype):
         a, b = a.to(float32), b.to(float32)
     _check_broadcast("div", a, b)
     return Div.apply(a, b)
+
+
+def _rounded_division(a, b, mode):
+    from .integer import floor_divide
+    from .unary import trunc
+    if mode not in ("floor", "trunc"):
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'")
+    a, b = _operands(a, b)
+    if mode == "floor":
+        return floor_divide(a, b)
+    if _is_floating(a.dtype):
+        return trunc(div(a, b))
+    quotient = floor_divide(a, b)  # integers: floor, moved up by one where the exact quotient was negative
+    return where((quotient < 0) & (quotient * b != a), quotient + 1, quotient)
 
 
 def pow(a, b):  # noqa: A001

@@ -140,7 +140,7 @@ def fill_(x, value):
 def copy_(x, src):
     """``torch.Tensor.copy_``: copy ``src`` (broadcast, cast to this dtype, from any device) in place."""
     if not isinstance(src, Tensor):
-        src = Tensor(src, device=x.device)
+        src = Tensor._inferred(src, x.device)
     try:
         fits = np.broadcast_shapes(tuple(src.shape), tuple(x.shape)) == tuple(x.shape)
     except ValueError:

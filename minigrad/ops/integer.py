@@ -92,7 +92,7 @@ def bitwise_not(a):
 
 def _as_bool(x):
     if not isinstance(x, Tensor):
-        x = Tensor(x)
+        x = Tensor._inferred(x)
     return x if x.dtype == bool_ else ne(x, 0)
 
 

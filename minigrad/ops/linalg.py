@@ -116,7 +116,8 @@ def diagonal(input, offset=0, dim1=0, dim2=1):  # noqa: A002
     first_row, first_column = max(-offset, 0), max(offset, 0)
     count = max(0, min(rows - first_row, columns - first_column))
     steps = np.arange(count)
-    index = (Tensor(steps + first_row, device=input.device), Tensor(steps + first_column, device=input.device))
+    index = (Tensor(steps + first_row, dtype=np.dtype("int64"), device=input.device),
+             Tensor(steps + first_column, dtype=np.dtype("int64"), device=input.device))
     return planes[(Ellipsis,) + index]
 
 
@@ -134,7 +135,8 @@ def diag(input, diagonal=0):  # noqa: A002
     source = np.clip(rows if diagonal >= 0 else columns, 0, max(input.shape[0] - 1, 0))
     if input.shape[0] == 0:
         return Tensor(np.zeros((size, size)), dtype=input.dtype, device=input.device)
-    return where(Tensor(on_diagonal, device=input.device), input[Tensor(source, device=input.device)],
+    return where(Tensor(on_diagonal, dtype=np.dtype(bool), device=input.device),
+                 input[Tensor(source, dtype=np.dtype("int64"), device=input.device)],
                  Tensor(0, dtype=input.dtype, device=input.device))
 
 

@@ -9,6 +9,7 @@ from .shape import normalize_dim
 
 __all__ = ["flip", "fliplr", "flipud", "roll", "unbind", "narrow", "select", "movedim", "moveaxis", "tril", "triu",
            "gather", "index_select", "pixel_shuffle", "pixel_unshuffle"]
+# (fill_diagonal_ is a Tensor method only, as PyTorch's)
 
 
 def _dims(dims, ndim, op):
@@ -117,7 +118,7 @@ def _triangle(input, diagonal, lower):  # noqa: A002
         raise RuntimeError(f"{'tril' if lower else 'triu'}: input tensor must have at least 2 dimensions")
     rows, columns = np.indices(tuple(input.shape[-2:]))
     keep = columns - rows <= diagonal if lower else columns - rows >= diagonal
-    return where(Tensor(keep, device=input.device), input, Tensor(0, dtype=input.dtype, device=input.device))
+    return where(Tensor(keep, dtype=np.dtype(bool), device=input.device), input, Tensor(0, dtype=input.dtype, device=input.device))
 
 
 def tril(input, diagonal=0):  # noqa: A002
@@ -128,6 +129,26 @@ def tril(input, diagonal=0):  # noqa: A002
 def triu(input, diagonal=0):  # noqa: A002
     """``torch.triu``: the upper triangle of the last two dims (column - row >= diagonal), zeros below."""
     return _triangle(input, diagonal, False)
+
+
+def fill_diagonal_(input, fill_value, wrap=False):  # noqa: A002
+    """``torch.Tensor.fill_diagonal_``: ``fill_value`` written in place on the main diagonal (i, i, ...) of a
+    2-D tensor, or of one whose dims are all equal; with ``wrap``, a tall matrix's diagonal starts again every
+    columns + 1 rows."""
+    from .inplace import apply_inplace
+    from .compare import where
+    if input.ndim < 2 or (input.ndim > 2 and len(set(input.shape)) != 1):
+        raise RuntimeError("all dimensions of input must be of equal length")
+    if input.ndim == 2:
+        rows, columns = np.indices(tuple(input.shape))
+        on = rows == columns if not wrap else (rows % (input.shape[1] + 1) == columns)
+        if not wrap:
+            on &= rows < input.shape[1]
+    else:
+        places = np.indices(tuple(input.shape))
+        on = np.all(places == places[0], axis=0)
+    mask = Tensor(on, dtype=np.dtype(bool), device=input.device)
+    return apply_inplace(input, "fill_diagonal_", lambda t: where(mask, fill_value, t))
 
 
 def _index_tensor(index, op):
@@ -194,4 +215,4 @@ def pixel_unshuffle(input, downscale_factor):  # noqa: A002
 
 METHODS = {"flip": flip, "fliplr": fliplr, "flipud": flipud, "roll": roll, "repeat": repeat, "unbind": unbind,
            "narrow": narrow, "select": select, "movedim": movedim, "moveaxis": moveaxis, "tril": tril,
-           "triu": triu, "gather": gather, "index_select": index_select}
+           "triu": triu, "gather": gather, "index_select": index_select, "fill_diagonal_": fill_diagonal_}

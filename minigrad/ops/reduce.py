@@ -1,4 +1,5 @@
-"""Reductions: sum, mean, var, std, max, min, amax, amin, argmax, argmin, any, all, var_mean, std_mean, logsumexp.
+"""Reductions: sum, mean, var, std, max, min, amax, amin, argmax, argmin, any, all, var_mean, std_mean, logsumexp,
+nansum, nanmean.
 
 ``dim`` is an int or a tuple of ints (negatives count from the end) and
 ``keepdim`` keeps the reduced dims as size 1, everywhere, as in PyTorch.
@@ -10,7 +11,7 @@ from ..tensor import Tensor, _is_floating
 from .shape import normalize_dim
 
 __all__ = ["sum", "mean", "var", "std", "max", "min", "amax", "amin", "argmax", "argmin", "any", "all", "var_mean",
-           "std_mean", "logsumexp"]
+           "std_mean", "logsumexp", "nansum", "nanmean"]
 
 # The (values, indices) pair of ``max(dim=...)``, as ``torch.return_types.max``.
 max_result = namedtuple("max", ["values", "indices"])
@@ -161,6 +162,20 @@ def logsumexp(x, dim, keepdim=False):
     return out if keepdim else out.squeeze(_axes(dim, x.ndim))
 
 
+def nansum(x, dim=None, keepdim=False, *, dtype=None):
+    """``torch.nansum``: the sum with NaN counted as zero (its gradient zero there)."""
+    from .compare import where
+    return sum(where(x.isnan(), 0.0, x) if _is_floating(x.dtype) else x, dim, keepdim, dtype=dtype)
+
+
+def nanmean(x, dim=None, keepdim=False, *, dtype=None):
+    """``torch.nanmean``: the mean of the values that are not NaN (NaN where all are)."""
+    if dtype is not None:
+        x = x.to(dtype)
+    _check_floating(x, "nanmean")
+    return nansum(x, dim, keepdim) / (~x.isnan()).sum(dim, keepdim=keepdim).to(x.dtype)
+
+
 class Extreme(Function):
     """max/min over several dims; ties share the gradient evenly, as PyTorch's amax/amin and full max/min."""
 
@@ -298,4 +313,4 @@ def all(x, dim=None, keepdim=False):  # noqa: A001
 
 METHODS = {"sum": sum, "mean": mean, "var": var, "std": std, "max": max, "min": min,
            "amax": amax, "amin": amin, "argmax": argmax, "argmin": argmin, "any": any, "all": all,
-           "logsumexp": logsumexp}
+           "logsumexp": logsumexp, "nansum": nansum, "nanmean": nanmean}

@@ -11,8 +11,8 @@ import numpy as np
 from ..autograd import Function
 from ..tensor import _is_floating, float32
 
-__all__ = ["floor", "ceil", "round", "trunc", "fix", "sin", "cos", "erf", "expm1", "log2", "log10", "exp2",
-           "reciprocal", "rsqrt", "square", "nan_to_num"]
+__all__ = ["floor", "ceil", "round", "trunc", "fix", "frac", "sin", "cos", "erf", "expm1", "log2", "log10", "exp2",
+           "reciprocal", "rsqrt", "square", "nan_to_num", "sgn", "heaviside"]
 
 
 class _Rounding(Function):
@@ -47,6 +47,27 @@ def trunc(input):  # noqa: A002
 
 
 fix = trunc
+
+
+def frac(input):  # noqa: A002
+    """``torch.frac``: x - trunc(x), the sign of x kept; its gradient is 1, as PyTorch's."""
+    return input - trunc(input).detach()
+
+
+def sgn(input):  # noqa: A002
+    """``torch.sgn``: for real tensors, ``sign``."""
+    from .integer import sign
+    return sign(input)
+
+
+def heaviside(input, values):  # noqa: A002
+    """``torch.heaviside``: 0 where input < 0, 1 where input > 0, ``values`` where input is 0."""
+    from .compare import where
+    if input.dtype != values.dtype:
+        raise RuntimeError(f"heaviside is not yet implemented for tensors with different dtypes, got "
+                           f"{input.dtype} and {values.dtype}")
+    step = where(input > 0, 1, 0).to(input.dtype)
+    return where(input == 0, values, step)
 
 
 def round(input, decimals=0):  # noqa: A001,A002
@@ -214,6 +235,7 @@ def square(input):  # noqa: A002
     return input * input
 
 
-METHODS = {"floor": floor, "ceil": ceil, "round": round, "trunc": trunc, "fix": fix, "sin": sin, "cos": cos,
+METHODS = {"floor": floor, "ceil": ceil, "round": round, "trunc": trunc, "fix": fix, "frac": frac, "sgn": sgn,
+           "heaviside": heaviside, "sin": sin, "cos": cos,
            "erf": erf, "expm1": expm1, "log2": log2, "log10": log10, "exp2": exp2, "reciprocal": reciprocal,
            "rsqrt": rsqrt, "square": square, "nan_to_num": nan_to_num}

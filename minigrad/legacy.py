@@ -1,0 +1,82 @@
+"""PyTorch's older names that scripts still use: the typed constructors (``FloatTensor``, ``LongTensor``...),
+``Tensor.type`` with one of them or its name, ``Tensor.new``; and the dtype facts ``finfo``, ``iinfo``,
+``get_default_dtype`` and ``set_default_dtype`` (float32 only: minigrad's creation functions make float32)."""
+import numpy as np
+
+from .tensor import Tensor, bool_, float16, float32, float64, int32, int64, uint8
+
+__all__ = ["FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor", "ByteTensor", "BoolTensor",
+           "finfo", "iinfo", "get_default_dtype", "set_default_dtype"]
+
+
+class _TypedConstructor:
+    """``torch.FloatTensor`` and its kin: ``Name(data)`` or ``Name(*sizes)`` (zeros) in one dtype."""
+
+    def __init__(self, name, dtype):
+        self.__name__ = self.__qualname__ = name
+        self.dtype = dtype
+        self.__doc__ = f"``torch.{name}``: a {dtype} tensor from data or sizes."
+
+    def __call__(self, *data, device="cpu"):
+        return _data_or_sizes(data, self.dtype, device)
+
+    def __repr__(self):
+        return f"<class 'torch.{self.__name__}'>"
+
+
+FloatTensor, DoubleTensor, HalfTensor = (_TypedConstructor(n, d) for n, d in (
+    ("FloatTensor", float32), ("DoubleTensor", float64), ("HalfTensor", float16)))
+LongTensor, IntTensor, ByteTensor, BoolTensor = (_TypedConstructor(n, d) for n, d in (
+    ("LongTensor", int64), ("IntTensor", int32), ("ByteTensor", uint8), ("BoolTensor", bool_)))
+_BY_NAME = {f"torch.{c.__name__}": c.dtype for c in (FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor,
+                                                      ByteTensor, BoolTensor)}
+
+
+def tensor_type(x, dtype=None, non_blocking=False):
+    """``Tensor.type``: the type's name ('torch.FloatTensor') without an argument, else the tensor in that dtype
+    (a dtype, a typed constructor or its name)."""
+    if dtype is None:
+        return next((name for name, d in _BY_NAME.items() if d == x.dtype), f"torch.{x.dtype}")
+    if isinstance(dtype, str):
+        if dtype not in _BY_NAME:
+            raise ValueError(f"invalid type: '{dtype}'")
+        dtype = _BY_NAME[dtype]
+    return x.to(getattr(dtype, "dtype", dtype))
+
+
+def new(x, *data):
+    """``Tensor.new``: a tensor of this one's dtype and device from data or sizes (zeros)."""
+    return _data_or_sizes(data, x.dtype, x.device)
+
+
+def _data_or_sizes(data, dtype, device):
+    """``data`` (one argument that is not an int) in ``dtype``, or zeros of the sizes given."""
+    if len(data) == 1 and not isinstance(data[0], (int, np.integer)):
+        return Tensor(data[0], dtype=dtype, device=device)
+    return Tensor(*data, device=device).to(dtype)
+
+
+def finfo(dtype=float32):
+    """``torch.finfo``: a float dtype's eps, max, min, tiny, resolution and bits (numpy's finfo, whose fields
+    carry PyTorch's names)."""
+    return np.finfo(np.dtype(dtype))
+
+
+def iinfo(dtype):
+    """``torch.iinfo``: an integer dtype's max, min and bits."""
+    return np.iinfo(np.dtype(dtype))
+
+
+def get_default_dtype():
+    """``torch.get_default_dtype``: float32, the dtype of every float minigrad creates."""
+    return float32
+
+
+def set_default_dtype(dtype):
+    """``torch.set_default_dtype``: float32 is accepted; another default is not supported by minigrad."""
+    if np.dtype(dtype) != float32:
+        raise NotImplementedError(f"set_default_dtype: minigrad's default float dtype is float32, not {dtype}; "
+                                  f"convert the model and data with .double() instead")
+
+
+METHODS = {"type": tensor_type, "new": new}
