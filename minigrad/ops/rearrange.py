@@ -157,13 +157,13 @@ def _index_tensor(index, op):
     return index
 
 
-def gather(input, dim, index):  # noqa: A002
-    """``torch.gather``: out[i][j][k] = input[index[i][j][k]][j][k] along ``dim`` = 0 (and so on for the other
-    dims); index has input's number of dims and is no larger than input along the others."""
-    index = _index_tensor(index, "gather")
-    dim = normalize_dim(dim, input.ndim)
+def places_along(input, dim, index, op):  # noqa: A002
+    """The index tuple of the places that ``index`` names along ``dim`` (gather's and scatter's): index itself
+    there, each other dim's own position elsewhere; index has input's number of dims and is no larger than input
+    off ``dim``."""
+    index = _index_tensor(index, op)
     if index.ndim != input.ndim or any(index.shape[d] > input.shape[d] for d in range(input.ndim) if d != dim):
-        raise RuntimeError(f"gather(): index {list(index.shape)} does not fit input {list(input.shape)} apart from "
+        raise RuntimeError(f"{op}(): index {list(index.shape)} does not fit input {list(input.shape)} apart from "
                            f"dimension {dim}")
     parts = []
     for d in range(input.ndim):
@@ -173,7 +173,13 @@ def gather(input, dim, index):  # noqa: A002
         shape = [1] * input.ndim
         shape[d] = index.shape[d]
         parts.append(Tensor(np.arange(index.shape[d]).reshape(shape), dtype=int64, device=input.device))
-    return input[tuple(parts)]
+    return tuple(parts)
+
+
+def gather(input, dim, index):  # noqa: A002
+    """``torch.gather``: out[i][j][k] = input[index[i][j][k]][j][k] along ``dim`` = 0 (and so on for the other
+    dims)."""
+    return input[places_along(input, normalize_dim(dim, input.ndim), index, "gather")]
 
 
 def index_select(input, dim, index):  # noqa: A002

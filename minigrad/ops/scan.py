@@ -3,7 +3,7 @@ running sum of the gradient taken from the other end; the gradient of a product,
 import numpy as np
 
 from ..autograd import Function
-from .reduce import _axes, _keepdim_shape
+from .reduce import _axes
 from .shape import normalize_dim
 
 __all__ = ["cumsum", "prod"]

@@ -5,9 +5,10 @@ places (added to, for the *_add ops); the source's is the output's gradient read
 import numpy as np
 
 from ..autograd import Function
-from ..tensor import Tensor, int64
+from ..tensor import Tensor
 from .indexing import index_parts
 from .inplace import SetItem
+from .rearrange import places_along
 from .shape import normalize_dim
 
 __all__ = ["scatter", "scatter_add", "index_add", "index_fill", "index_copy"]
@@ -25,22 +26,8 @@ class AddAt(Function):
 
 
 def _scatter_places(input, dim, index, op):  # noqa: A002
-    """The index tuple of the places ``index`` names along ``dim``: index itself there, and each other dim's own
-    position (what gather reads; index no larger than input off ``dim``)."""
-    if not isinstance(index, Tensor) or index.dtype != int64:
-        raise RuntimeError(f"{op}(): Expected dtype int64 for index")
-    if index.ndim != input.ndim or any(index.shape[d] > input.shape[d] for d in range(input.ndim) if d != dim):
-        raise RuntimeError(f"{op}(): index {list(index.shape)} does not fit self {list(input.shape)} apart from "
-                           f"dimension {dim}")
-    parts = []
-    for d in range(input.ndim):
-        if d == dim:
-            parts.append(index.to(input.device))
-            continue
-        shape = [1] * input.ndim
-        shape[d] = index.shape[d]
-        parts.append(Tensor(np.arange(index.shape[d]).reshape(shape), dtype=int64, device=input.device))
-    return index_parts(input, tuple(parts))
+    """The places ``index`` names along ``dim``, as the backend takes them (what gather reads)."""
+    return index_parts(input, places_along(input, dim, index, op))
 
 
 def _source(src, index, like, op):
