@@ -12,8 +12,8 @@ from .creation import (tensor, as_tensor, from_numpy, zeros, ones, full, empty, 
                        randint, randperm, eye, empty_like, arange, linspace, zeros_like, ones_like, full_like, randn_like, rand_like,
                        multinomial, bernoulli)
 from .ops.elementwise import (add, sub, mul, div, neg, pow, exp, log, log1p, sqrt, abs, clamp,  # noqa: F401,A004
-                              maximum, minimum, where, lt, le, gt, ge, eq, ne, isfinite, masked_fill, lerp,
-                              addcmul, addcdiv)
+                              maximum, minimum, where, lt, le, gt, ge, eq, ne, isfinite, masked_fill)
+from .ops.ternary import lerp, addcmul, addcdiv  # noqa: F401
 from .ops.unary import *  # noqa: F401,F403,A004  (round shadows the builtin, as torch.round)
 from .ops.integer import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403

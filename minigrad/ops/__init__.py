@@ -3,11 +3,11 @@
 Every family module lists in ``METHODS`` the ops it attaches to ``Tensor``
 (``x.sum()``, ``x + y``...), so a new op is added in one file only.
 """
-from . import (elementwise, unary, compare, integer, reduce, scan, vector_norm, shape, rearrange, sort,  # noqa: F401
-               selection, scatter, linalg, activation, conv, pool, norm, resize, loss, inplace)
+from . import (elementwise, ternary, unary, compare, integer, reduce, scan, vector_norm, shape,  # noqa: F401
+               rearrange, sort, selection, scatter, linalg, activation, conv, pool, norm, resize, loss, inplace)
 
-_FAMILIES = (elementwise, unary, compare, integer, reduce, scan, vector_norm, shape, rearrange, sort, selection, scatter,
-             linalg, activation, conv, pool, norm, resize, loss)
+_FAMILIES = (elementwise, ternary, unary, compare, integer, reduce, scan, vector_norm, shape, rearrange, sort,
+             selection, scatter, linalg, activation, conv, pool, norm, resize, loss)
 
 
 def tensor_methods():

@@ -1,13 +1,12 @@
-"""Elementwise arithmetic with broadcasting: + - * / ** neg exp log log1p sqrt abs clamp maximum minimum lerp addcmul
-addcdiv (comparisons and selection are in compare.py)."""
+"""Elementwise arithmetic with broadcasting: + - * / ** neg exp log log1p sqrt abs clamp maximum minimum
+(comparisons and selection are in compare.py; lerp, addcmul and addcdiv in ternary.py)."""
 import numpy as np
 
 from ..autograd import Function
 from ..tensor import DTYPE_CATEGORY as _CATEGORY, Tensor, _is_floating, float32
 
 __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "log1p", "sqrt", "abs", "clamp",
-           "maximum", "minimum", "where", "lt", "le", "gt", "ge", "eq", "ne", "isfinite", "masked_fill", "lerp",
-           "addcmul", "addcdiv"]
+           "maximum", "minimum", "where", "lt", "le", "gt", "ge", "eq", "ne", "isfinite", "masked_fill"]
 
 
 def _promote(da, db):
@@ -355,51 +354,6 @@ def clamp(a, min=None, max=None):  # noqa: A002
     return Clamp.apply(a, low=min, high=max)
 
 
-def lerp(input, end, weight):  # noqa: A002
-    """``torch.lerp``: input + weight * (end - input), computed as PyTorch does (from end for weights of 0.5 and
-    more, so that weight 1 gives end exactly)."""
-    if not isinstance(weight, Tensor):
-        if -0.5 < weight < 0.5:
-            return add(input, mul(sub(end, input), weight))
-        return sub(end, mul(sub(end, input), 1 - weight))
-    low = add(input, mul(weight, sub(end, input)))
-    high = sub(end, mul(sub(end, input), sub(1, weight)))
-    return where(abs(weight) < 0.5, low, high)  # (this module's abs: of a tensor)
-
-
-class AddCMul(Function):
-    """input + (value * tensor1) * tensor2 as one fused multiply-add, as PyTorch computes it; the three operands
-    come broadcast to one shape."""
-
-    def forward(self, a, t1, t2, value):
-        B = self.B
-        self.value = value
-        self.save_for_backward(t1, t2)
-        return B.fma(B.mul(t1, B.scalar(value, t1.dtype)), t2, a)
-
-    def backward(self, g):
-        B = self.B
-        t1, t2 = self.saved
-        scale = B.scalar(self.value, g.dtype)
-        return (g, B.mul(B.mul(g, t2), scale) if self.needs_input_grad[1] else None,
-                B.mul(B.mul(g, t1), scale) if self.needs_input_grad[2] else None)
-
-
-def addcmul(input, tensor1, tensor2, value=1):  # noqa: A002
-    """``torch.addcmul``: input + value * tensor1 * tensor2, rounded as PyTorch's (a fused multiply-add of
-    value * tensor1 and tensor2 into input)."""
-    input, tensor1 = _operands(input, tensor1)
-    tensor1, tensor2 = _operands(tensor1, tensor2)
-    input = input.to(tensor1.dtype) if input.dtype != tensor1.dtype else input
-    shape = tuple(np.broadcast_shapes(tuple(input.shape), tuple(tensor1.shape), tuple(tensor2.shape)))
-    return AddCMul.apply(*(t.expand(shape).contiguous() for t in (input, tensor1, tensor2)), value=float(value))
-
-
-def addcdiv(input, tensor1, tensor2, value=1):  # noqa: A002
-    """``torch.addcdiv``: input + value * tensor1 / tensor2, in PyTorch's order ((value * tensor1) / tensor2)."""
-    return add(input, div(mul(tensor1, value) if value != 1 else tensor1, tensor2))
-
-
 def _reflected(fn):
     return lambda self, other: fn(other, self)
 
@@ -411,7 +365,6 @@ METHODS = {
     "add": add, "sub": sub, "mul": mul, "div": div, "pow": pow, "neg": neg, "exp": exp, "log": log, "log1p": log1p,
     "sqrt": sqrt, "abs": abs, "clamp": clamp, "clip": clamp, "maximum": maximum, "minimum": minimum,
     "clamp_min": lambda x, min: clamp(x, min=min), "clamp_max": lambda x, max: clamp(x, max=max),  # noqa: A006
-    "lerp": lerp, "addcmul": addcmul, "addcdiv": addcdiv,
 }
 
 # Comparisons and selection live in compare.py; imported here too, as they were always reachable from this module.

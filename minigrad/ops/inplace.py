@@ -88,7 +88,7 @@ def _inplace_method(name, fn):
 
 def inplace_methods():
     """The trailing-underscore methods and ``+=``-style operators, each an out-of-place op written back."""
-    from . import activation, elementwise as ew, integer, scatter, unary
+    from . import activation, elementwise as ew, integer, scatter, ternary, unary
     pairs = {
         "add_": ew.add, "sub_": ew.sub, "mul_": ew.mul, "div_": ew.div, "pow_": ew.pow, "neg_": ew.neg,
         "exp_": ew.exp, "log_": ew.log, "log1p_": ew.log1p, "sqrt_": ew.sqrt, "abs_": ew.abs, "clamp_": ew.clamp, "clip_": ew.clamp,
@@ -97,7 +97,8 @@ def inplace_methods():
         "bitwise_and_": integer.bitwise_and, "bitwise_or_": integer.bitwise_or, "bitwise_xor_": integer.bitwise_xor,
         "bitwise_not_": integer.bitwise_not, "logical_not_": integer.logical_not,
         "relu_": activation.relu, "sigmoid_": activation.sigmoid, "tanh_": activation.tanh,
-        "masked_fill_": ew.masked_fill, "lerp_": ew.lerp, "addcmul_": ew.addcmul, "addcdiv_": ew.addcdiv,
+        "masked_fill_": ew.masked_fill, "lerp_": ternary.lerp, "addcmul_": ternary.addcmul,
+        "addcdiv_": ternary.addcdiv,
         **{f"{name}_": getattr(unary, name) for name in unary.__all__},
         **{f"{name}_": getattr(scatter, name) for name in scatter.__all__},
         "__iadd__": ew.add, "__isub__": ew.sub, "__imul__": ew.mul, "__itruediv__": ew.div, "__ipow__": ew.pow,

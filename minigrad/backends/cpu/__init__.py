@@ -1,6 +1,7 @@
 """CPU backend: numpy arrays, with hot kernels compiled by Numba (``jit.kernel``: njit, most with parallel=True)."""
 from .creation import *  # noqa: F401,F403
 from .elementwise import *  # noqa: F401,F403
+from .unary import *  # noqa: F401,F403
 from .reduce import *  # noqa: F401,F403
 from .shape import *  # noqa: F401,F403
 from .linalg import *  # noqa: F401,F403

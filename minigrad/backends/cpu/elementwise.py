@@ -1,20 +1,13 @@
 """CPU kernels: elementwise arithmetic with numpy broadcasting.
 
-numpy's ufuncs are already vectorised loops in C; they are the CPU kernels here. numpy has no erf: that one is
-a Numba loop over C's erf.
+numpy's ufuncs are already vectorised loops in C; they are the CPU kernels here.
 """
-import math
-
 import numpy as np
-from numba import prange
-
-from .jit import kernel
 
 __all__ = ["add", "sub", "mul", "div", "neg", "power", "exp", "log", "log1p", "sqrt", "abs", "sign",
            "clip", "where", "maximum", "minimum", "less", "less_equal", "greater",
            "greater_equal", "equal", "not_equal", "logical_not", "sum_to_shape",
-           "scalar", "isfinite", "add_", "floor_divide", "remainder", "bitwise_and", "bitwise_or", "bitwise_xor",
-           "floor", "ceil", "rint", "trunc", "sin", "cos", "expm1", "erf", "log2", "log10", "exp2", "fma"]
+           "scalar", "isfinite", "add_", "floor_divide", "remainder", "bitwise_and", "bitwise_or", "bitwise_xor"]
 
 
 
@@ -35,12 +28,9 @@ def _silent(ufunc, arity):
 
 
 add, sub, mul, power = (_silent(u, 2) for u in (np.add, np.subtract, np.multiply, np.power))
-exp, log, log1p, sqrt, expm1, log2, log10, exp2, sin, cos = (
-    _silent(u, 1) for u in (np.exp, np.log, np.log1p, np.sqrt, np.expm1, np.log2, np.log10, np.exp2, np.sin, np.cos))
+exp, log, log1p, sqrt = (_silent(u, 1) for u in (np.exp, np.log, np.log1p, np.sqrt))
 neg, abs, sign = np.negative, np.abs, np.sign
 maximum, minimum, where, isfinite = np.maximum, np.minimum, np.where, np.isfinite
-# rint rounds half to even, as torch.round; all four keep -0.0, inf and NaN as they are
-floor, ceil, rint, trunc = np.floor, np.ceil, np.rint, np.trunc
 less, less_equal, greater, greater_equal = np.less, np.less_equal, np.greater, np.greater_equal
 equal, not_equal, logical_not = np.equal, np.not_equal, np.logical_not
 # Python's // and % (numpy's floor_divide and remainder follow them, as PyTorch's floor_divide and remainder do)
@@ -84,26 +74,3 @@ def add_(a, b):
     """In place: ``a += b``."""
     a += b
     return a
-
-
-@kernel(parallel=True)
-def _erf_kernel(x, out):
-    for i in prange(x.size):
-        out[i] = math.erf(x[i])
-
-
-def erf(a):
-    """The error function elementwise (C's erf, or erff for float32), as ``torch.erf``."""
-    a = np.asarray(a)
-    out = np.empty(a.shape, a.dtype)
-    _erf_kernel(np.ascontiguousarray(a).reshape(-1), out.reshape(-1))
-    return out
-
-
-def fma(a, b, c):
-    """a * b + c rounded once, as a fused multiply-add (PyTorch's addcmul uses one), for three arrays of one shape.
-    float32 goes through float64, where the product of two float32 values is exact and the sum is rounded once
-    more (measured equal to PyTorch's addcmul on 100,000 random elements); float64 is multiplied and added."""
-    if a.dtype == np.float32:
-        return (a.astype(np.float64) * b + c).astype(np.float32)
-    return a * b + c

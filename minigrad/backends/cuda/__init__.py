@@ -13,6 +13,7 @@ if _numba_cuda() is None:
 
 from .creation import *  # noqa: F401,F403,E402
 from .elementwise import *  # noqa: F401,F403,E402
+from .unary import *  # noqa: F401,F403,E402
 from .reduce import *  # noqa: F401,F403,E402
 from .shape import *  # noqa: F401,F403,E402
 from .linalg import *  # noqa: F401,F403,E402

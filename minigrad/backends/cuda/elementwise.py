@@ -19,13 +19,12 @@ from ._runtime import (BOOL, DIMS, F32, I64, MAX_DIMS, b1, i64, collapse, contig
 __all__ = ["add", "sub", "mul", "div", "neg", "power", "exp", "log", "log1p", "sqrt", "abs", "sign",
            "clip", "where", "maximum", "minimum", "less", "less_equal", "greater",
            "greater_equal", "equal", "not_equal", "logical_not", "sum_to_shape",
-           "scalar", "isfinite", "add_", "floor_divide", "remainder", "bitwise_and", "bitwise_or", "bitwise_xor",
-           "floor", "ceil", "rint", "trunc", "sin", "cos", "expm1", "erf", "log2", "log10", "exp2", "fma"]
+           "scalar", "isfinite", "add_", "floor_divide", "remainder", "bitwise_and", "bitwise_or", "bitwise_xor"]
 
 ADD, SUB, MUL, DIV, POW, MAX, MIN, FLOORDIV, REM = range(9)
 AND, OR, XOR = range(3)
 LT, LE, GT, GE, EQ, NE = range(6)
-NEG, EXP, LOG, SQRT, ABS, SIGN, LOG1P, FLOOR, CEIL, RINT, TRUNC, SIN, COS, EXPM1, ERF, LOG2, LOG10, EXP2 = range(18)
+NEG, EXP, LOG, SQRT, ABS, SIGN, LOG1P = range(7)
 
 
 def _arith_of(divide, floor_divide, remainder):
@@ -120,41 +119,7 @@ def _compare(op, x, y):
 
 
 @device_function
-def _rounded(op, x):
-    """floor, ceil, rint (half to even) or trunc of a float32, from fmod, which is exact: no conversion to an
-    integer, which would overflow past 2^63. The result has x's sign (-0.3 gives -0.0, as numpy and PyTorch);
-    inf and NaN pass through."""
-    if not math.isfinite(x):
-        return x
-    one = float32(1)
-    t = math.copysign(x - math.fmod(x, one), x)
-    if op == FLOOR:
-        return t - one if t > x else t
-    if op == CEIL:
-        return t + one if t < x else t
-    if op == RINT:
-        rest = x - t
-        step = math.copysign(one, x)
-        if math.fabs(rest) > float32(0.5) or (math.fabs(rest) == float32(0.5) and math.fmod(t, float32(2)) != 0):
-            return t + step
-    return t
-
-
-@device_function
 def _unary_op(op, x):
-    if op >= FLOOR and op <= TRUNC:
-        return _rounded(op, x)
-    # expm1 past float32's range written out: the simulator's math raises there
-    if op == EXPM1:
-        return float32(math.inf) if x > float32(88.8) else math.expm1(x)
-    if op == ERF:
-        return math.erf(x)
-    if op == LOG2 or op == LOG10:  # outside the domain as LOG below
-        if x <= 0:
-            return float32(-math.inf) if x == 0 else float32(math.nan)
-        return math.log2(x) if op == LOG2 else math.log10(x)
-    if op == EXP2:
-        return float32(math.inf) if x > float32(128) else math.pow(float32(2), x)
     if op == NEG:
         return -x
     if op == EXP:
@@ -237,20 +202,6 @@ def _unary(op, out, a):
     i = cuda.grid(1)
     while i < out.size:
         out[i] = _unary_op(op, a[i])
-        i += cuda.gridsize(1)
-
-
-@kernel((i64, F32, F32))
-def _trig(op, out, a):
-    """sin or cos, a kernel of their own: libdevice's sinf and cosf reduce an argument past 105615 in float64
-    (Payne-Hanek), the only float64 that tests/test_cuda_ptx.py admits in a float32 kernel."""
-    i = cuda.grid(1)
-    while i < out.size:
-        x = a[i]
-        if not math.isfinite(x):  # (NaN, as the GPU gives; the simulator's math raises on inf)
-            out[i] = float32(math.nan)
-        else:
-            out[i] = math.sin(x) if op == SIN else math.cos(x)
         i += cuda.gridsize(1)
 
 
@@ -431,16 +382,6 @@ def _unary_fn(ufunc, op, kernel=None):
 neg, exp, log = _unary_fn(np.negative, NEG), _unary_fn(np.exp, EXP), _unary_fn(np.log, LOG)
 sqrt, abs, sign = _unary_fn(np.sqrt, SQRT), _unary_fn(np.abs, ABS), _unary_fn(np.sign, SIGN)  # noqa: A001
 log1p = _unary_fn(np.log1p, LOG1P)
-floor, ceil, rint, trunc = (_unary_fn(np.floor, FLOOR), _unary_fn(np.ceil, CEIL), _unary_fn(np.rint, RINT),
-                            _unary_fn(np.trunc, TRUNC))
-sin, cos, expm1 = _unary_fn(np.sin, SIN, _trig), _unary_fn(np.cos, COS, _trig), _unary_fn(np.expm1, EXPM1)
-log2, log10, exp2 = _unary_fn(np.log2, LOG2), _unary_fn(np.log10, LOG10), _unary_fn(np.exp2, EXP2)
-_erf = _unary_fn(np.exp, ERF)  # (numpy has no erf: np.exp stands in for the output dtype, a float keeps its own)
-
-
-def erf(a):
-    """The error function elementwise, as ``torch.erf`` (as the CPU's ``erf``, no ``out``)."""
-    return _erf(a)
 
 
 def clip(a, low, high):
@@ -510,20 +451,3 @@ def add_(a, b):
     """In place: ``a += b`` (b broadcast to a's shape)."""
     _launch_binary(_ARITH_FLOAT if a.dtype.kind == "f" else _ARITH_INT, ADD, a, b, a.dtype, a.dtype, out=a)
     return a
-
-
-@kernel((F32, F32, F32, F32))
-def _fma(out, a, b, c):
-    i = cuda.grid(1)
-    while i < out.size:
-        out[i] = cuda.fma(a[i], b[i], c[i])
-        i += cuda.gridsize(1)
-
-
-def fma(a, b, c):
-    """a * b + c rounded once (a fused multiply-add), for three arrays of one shape."""
-    a, b, c = on_device(a), on_device(b), on_device(c)
-    out = empty(a.shape, a.dtype)
-    if out.size:
-        _fma[grid(out.size)](flat(out), flat(a), flat(b), flat(c))
-    return out
