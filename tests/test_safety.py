@@ -110,3 +110,9 @@ def test_functional_layers_with_wrong_parameter_sizes_raise():
         F.cross_entropy(minigrad.randn(2, 3), minigrad.tensor([0, 9]))
     with pytest.raises(RuntimeError, match="channels|groups"):
         F.conv2d(x, minigrad.randn(4, 5, 3, 3))
+
+
+def test_fused_multiply_add_checks_its_three_shapes():
+    from minigrad.backends.cpu import unary
+    with pytest.raises(ValueError, match="fma: b has shape"):
+        unary.fma(np.ones(4, np.float32), np.ones(3, np.float32), np.ones(4, np.float32))

@@ -13,20 +13,16 @@ from .parameter import Parameter
 __all__ = ["RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell"]
 
 
-def _linear(x, weight, bias):
-    return F.linear(x, weight, bias)
-
-
 def _rnn_step(x, h, w_ih, w_hh, b_ih, b_hh, nonlinearity):
     """h' = act(x W_ih^T + b_ih + h W_hh^T + b_hh)."""
-    pre = _linear(x, w_ih, b_ih) + _linear(h, w_hh, b_hh)
+    pre = F.linear(x, w_ih, b_ih) + F.linear(h, w_hh, b_hh)
     return pre.tanh() if nonlinearity == "tanh" else pre.relu()
 
 
 def _lstm_step(x, state, w_ih, w_hh, b_ih, b_hh):
     """(h', c'): gates = h W_hh^T + b_hh + x W_ih^T + b_ih, split into i, f, g, o; c' = f c + i g, h' = o tanh(c')."""
     h, c = state
-    gates = _linear(h, w_hh, b_hh) + _linear(x, w_ih, b_ih)
+    gates = F.linear(h, w_hh, b_hh) + F.linear(x, w_ih, b_ih)
     i, f, g, o = gates.chunk(4, -1)
     c = f.sigmoid() * c + i.sigmoid() * g.tanh()
     return o.sigmoid() * c.tanh(), c
@@ -35,8 +31,8 @@ def _lstm_step(x, state, w_ih, w_hh, b_ih, b_hh):
 def _gru_step(x, h, w_ih, w_hh, b_ih, b_hh):
     """h' = (1 - z) n + z h, r and z the sigmoid gates, n = tanh(x_n + r * h_n) (PyTorch's GRU: r scales the
     hidden state's projection, bias included)."""
-    x_r, x_z, x_n = _linear(x, w_ih, b_ih).chunk(3, -1)
-    h_r, h_z, h_n = _linear(h, w_hh, b_hh).chunk(3, -1)
+    x_r, x_z, x_n = F.linear(x, w_ih, b_ih).chunk(3, -1)
+    h_r, h_z, h_n = F.linear(h, w_hh, b_hh).chunk(3, -1)
     r, z = (x_r + h_r).sigmoid(), (x_z + h_z).sigmoid()
     n = (x_n + r * h_n).tanh()
     return (1 - z) * n + z * h

@@ -53,6 +53,7 @@ def multi_head_attention_forward(query, key, value, num_heads, in_proj_weight, i
     projection; returns (output, weights), the weights averaged over heads with ``average_attn_weights``, None
     without ``need_weights``."""
     from ..nn.dropout import dropout
+    from ..nn.functional import linear
     batched = query.ndim == 3
     if not batched:
         query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)
@@ -67,9 +68,9 @@ def multi_head_attention_forward(query, key, value, num_heads, in_proj_weight, i
     else:
         w_q, w_k, w_v = q_proj_weight, k_proj_weight, v_proj_weight
     b_q, b_k, b_v = (None, None, None) if in_proj_bias is None else in_proj_bias.chunk(3)
-    q = (query @ w_q.t() + (b_q if b_q is not None else 0.0)).reshape(length, batch * num_heads, head).transpose(0, 1)
-    k = (key @ w_k.t() + (b_k if b_k is not None else 0.0)).reshape(source, batch * num_heads, head).transpose(0, 1)
-    v = (value @ w_v.t() + (b_v if b_v is not None else 0.0)).reshape(source, batch * num_heads, head).transpose(0, 1)
+    q = linear(query, w_q, b_q).reshape(length, batch * num_heads, head).transpose(0, 1)
+    k = linear(key, w_k, b_k).reshape(source, batch * num_heads, head).transpose(0, 1)
+    v = linear(value, w_v, b_v).reshape(source, batch * num_heads, head).transpose(0, 1)
     if is_causal and attn_mask is None:
         attn_mask = Tensor(np.triu(np.ones((length, source), dtype=bool), 1), dtype=np.dtype(bool),
                            device=query.device)
@@ -87,8 +88,7 @@ def multi_head_attention_forward(query, key, value, num_heads, in_proj_weight, i
     if dropout_p > 0.0 and training:
         weights = dropout(weights, dropout_p, True)
     out = (weights @ v).transpose(0, 1).reshape(length * batch, embed)
-    out = (out @ out_proj_weight.t() + (out_proj_bias if out_proj_bias is not None else 0.0)).reshape(length, batch,
-                                                                                                       embed)
+    out = linear(out, out_proj_weight, out_proj_bias).reshape(length, batch, embed)
     if not need_weights:
         return (out if batched else out.squeeze(1)), None
     weights = weights.reshape(batch, num_heads, length, source)

@@ -70,7 +70,6 @@ def topk(input, k, dim=-1, largest=True, sorted=True):  # noqa: A002
 def _kth(input, k, dim, keepdim, nan_wins):  # noqa: A002
     """The k-th smallest entry (1-based) along ``dim`` and its index, picked from the stable sort; with
     ``nan_wins`` a slice holding NaN gives NaN at its first NaN (median's rule)."""
-    from .reduce import TakeAlongDim
     axis = normalize_dim(dim, input.ndim) if input.ndim else 0
     values = input.backend.to_numpy(input.array).reshape(input.shape if input.ndim else (1,))
     order = _order(values, axis, False)

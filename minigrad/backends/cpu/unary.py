@@ -6,6 +6,7 @@ import math
 import numpy as np
 from numba import prange
 
+from .. import checks
 from .elementwise import _silent
 from .jit import kernel
 
@@ -34,6 +35,7 @@ def fma(a, b, c):
     """a * b + c rounded once, as a fused multiply-add (PyTorch's addcmul uses one), for three arrays of one shape.
     float32 goes through float64, where the product of two float32 values is exact and the sum is rounded once
     more (measured equal to PyTorch's addcmul on 100,000 random elements); float64 is multiplied and added."""
+    checks.same_shape("fma", "a", a, b=b, c=c)
     if a.dtype == np.float32:
         return (a.astype(np.float64) * b + c).astype(np.float32)
     return a * b + c

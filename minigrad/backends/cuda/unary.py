@@ -5,6 +5,7 @@ import math
 import numpy as np
 from numba import cuda, float32
 
+from .. import checks
 from ._runtime import F32, device_function, empty, flat, grid, i64, kernel, on_device
 from .elementwise import _unary_fn
 
@@ -97,6 +98,7 @@ def _fma(out, a, b, c):
 def fma(a, b, c):
     """a * b + c rounded once (a fused multiply-add), for three arrays of one shape."""
     a, b, c = on_device(a), on_device(b), on_device(c)
+    checks.same_shape("fma", "a", a, b=b, c=c)
     out = empty(a.shape, a.dtype)
     if out.size:
         _fma[grid(out.size)](flat(out), flat(a), flat(b), flat(c))
