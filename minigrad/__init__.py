@@ -15,6 +15,12 @@ from .ops.elementwise import (add, sub, mul, div, neg, pow, exp, log, log1p, sqr
                               maximum, minimum, where, lt, le, gt, ge, eq, ne, isfinite, masked_fill)
 from .ops.ternary import lerp, addcmul, addcdiv  # noqa: F401
 from .ops.unary import *  # noqa: F401,F403,A004  (round shadows the builtin, as torch.round)
+from .ops.trigonometric import *  # noqa: F401,F403
+from .ops.special import *  # noqa: F401,F403
+from .ops.aliases import *  # noqa: F401,F403
+from .ops.dtypes import *  # noqa: F401,F403
+from .ops.combine import *  # noqa: F401,F403
+from .ops.products import *  # noqa: F401,F403
 from .ops.integer import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403
 from .ops.shape import *  # noqa: F401,F403
@@ -22,11 +28,12 @@ from .ops.rearrange import *  # noqa: F401,F403
 from .ops.sort import *  # noqa: F401,F403
 from .ops.vector_norm import norm  # noqa: F401
 from .ops.selection import *  # noqa: F401,F403
-from .ops.scan import cumsum, prod  # noqa: F401
+from .ops.scan import cumsum, cumprod, logcumsumexp, diff, prod  # noqa: F401
 from .ops.scatter import *  # noqa: F401,F403
 from .ops.distance import cdist  # noqa: F401
 from .ops.linalg import *  # noqa: F401,F403
 from .ops.activation import *  # noqa: F401,F403
+from .ops.composite_activation import hardshrink, softmin  # noqa: F401
 from .ops.compare import allclose, isclose, equal  # noqa: F401
 from .runtime import (set_num_threads, get_num_threads, use_deterministic_algorithms,  # noqa: F401
                       are_deterministic_algorithms_enabled)

@@ -1,13 +1,15 @@
 """Activation modules, as ``torch.nn``'s: ReLU, LeakyReLU, Sigmoid, Tanh, the softmaxes, and the smooth and
 piecewise ones of ``nn.functional`` (GELU, SiLU, Mish, ELU, SELU, CELU, Softplus, LogSigmoid, Hardtanh, ReLU6,
-Hardsigmoid, Hardswish), and PReLU with its learned slopes."""
+Hardsigmoid, Hardswish, Threshold, the shrinks, Softsign, Softmin, GLU, RReLU), and PReLU with its learned
+slopes."""
 from .. import creation
 from . import functional as F
 from .module import Module
 from .parameter import Parameter
 
 __all__ = ["ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Softmax2d", "GELU", "SiLU", "Mish",
-           "ELU", "SELU", "CELU", "Softplus", "LogSigmoid", "Hardtanh", "ReLU6", "Hardsigmoid", "Hardswish", "PReLU"]
+           "ELU", "SELU", "CELU", "Softplus", "LogSigmoid", "Hardtanh", "ReLU6", "Hardsigmoid", "Hardswish", "PReLU",
+           "Threshold", "Hardshrink", "Softshrink", "Tanhshrink", "Softsign", "Softmin", "GLU", "RReLU"]
 
 
 class ReLU(Module):
@@ -196,3 +198,64 @@ class PReLU(Module):
 
     def extra_repr(self):
         return f"num_parameters={self.num_parameters}"
+
+
+class Threshold(_Elementwise):
+    """``torch.nn.Threshold(threshold, value)``: input where input > threshold, else value."""
+    function = "threshold"
+
+    def __init__(self, threshold, value, inplace=False):
+        super().__init__(threshold=threshold, value=value, inplace=inplace)
+
+
+class Hardshrink(_Elementwise):
+    """``torch.nn.Hardshrink(lambd=0.5)``."""
+    function = "hardshrink"
+
+    def __init__(self, lambd=0.5):
+        super().__init__(lambd=lambd)
+
+
+class Softshrink(Hardshrink):
+    """``torch.nn.Softshrink(lambd=0.5)``."""
+    function = "softshrink"
+
+
+class Tanhshrink(_Elementwise):
+    """``torch.nn.Tanhshrink``: x - tanh(x)."""
+    function = "tanhshrink"
+
+
+class Softsign(_Elementwise):
+    """``torch.nn.Softsign``: x / (1 + |x|)."""
+    function = "softsign"
+
+
+class Softmin(_Elementwise):
+    """``torch.nn.Softmin(dim=None)``: softmax of -x."""
+    function = "softmin"
+
+    def __init__(self, dim=None):
+        super().__init__(dim=dim)
+
+
+class GLU(_Elementwise):
+    """``torch.nn.GLU(dim=-1)``: the first half times the sigmoid of the second."""
+    function = "glu"
+
+    def __init__(self, dim=-1):
+        super().__init__(dim=dim)
+
+
+class RReLU(Module):
+    """``torch.nn.RReLU(lower=1/8, upper=1/3)``: random slopes in training, their mean in evaluation."""
+
+    def __init__(self, lower=1.0 / 8, upper=1.0 / 3, inplace=False):
+        super().__init__()
+        self.lower, self.upper, self.inplace = lower, upper, inplace
+
+    def forward(self, input):  # noqa: A002
+        return F.rrelu(input, self.lower, self.upper, self.training, self.inplace)
+
+    def extra_repr(self):
+        return f"lower={self.lower}, upper={self.upper}" + (", inplace=True" if self.inplace else "")

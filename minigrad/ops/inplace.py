@@ -88,7 +88,8 @@ def _inplace_method(name, fn):
 
 def inplace_methods():
     """The trailing-underscore methods and ``+=``-style operators, each an out-of-place op written back."""
-    from . import activation, elementwise as ew, integer, scatter, ternary, unary
+    from . import (activation, aliases, elementwise as ew, integer, products, scan, scatter, special, ternary,
+                   trigonometric, unary)
     pairs = {
         "add_": ew.add, "sub_": ew.sub, "mul_": ew.mul, "div_": ew.div, "pow_": ew.pow, "neg_": ew.neg,
         "exp_": ew.exp, "log_": ew.log, "log1p_": ew.log1p, "sqrt_": ew.sqrt, "abs_": ew.abs, "clamp_": ew.clamp, "clip_": ew.clamp,
@@ -101,6 +102,10 @@ def inplace_methods():
         "addcdiv_": ternary.addcdiv,
         **{f"{name}_": getattr(unary, name) for name in unary.__all__},
         **{f"{name}_": getattr(scatter, name) for name in scatter.__all__},
+        **{f"{name}_": getattr(trigonometric, name) for name in trigonometric.__all__},
+        **{f"{name}_": getattr(special, name) for name in special.__all__ if name != "logaddexp2"},
+        **aliases.INPLACE, "cumsum_": scan.cumsum, "cumprod_": scan.cumprod,
+        **{f"{name}_": getattr(products, name) for name in ("addmm", "addmv", "addr", "addbmm", "baddbmm")},
         "__iadd__": ew.add, "__isub__": ew.sub, "__imul__": ew.mul, "__itruediv__": ew.div, "__ipow__": ew.pow,
         "__ifloordiv__": integer.floor_divide, "__imod__": integer.remainder, "__iand__": integer.bitwise_and,
         "__ior__": integer.bitwise_or, "__ixor__": integer.bitwise_xor,

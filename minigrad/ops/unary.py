@@ -11,7 +11,7 @@ import numpy as np
 from ..autograd import Function
 from ..tensor import _is_floating, float32
 
-__all__ = ["floor", "ceil", "round", "trunc", "fix", "frac", "sin", "cos", "erf", "expm1", "log2", "log10", "exp2",
+__all__ = ["floor", "ceil", "round", "trunc", "fix", "frac", "sin", "cos", "erf", "erfc", "expm1", "log2", "log10", "exp2",
            "reciprocal", "rsqrt", "square", "nan_to_num", "sgn", "heaviside"]
 
 
@@ -131,6 +131,21 @@ def erf(input):  # noqa: A002
     return Erf.apply(_floating(input))
 
 
+class Erfc(Function):
+    def forward(self, a):
+        self.save_for_backward(a)
+        return self.B.erfc(a)
+
+    def backward(self, g):
+        B, a = self.B, self.saved[0]
+        return B.mul(g, B.mul(B.scalar(-2 / math.sqrt(math.pi), g.dtype), B.exp(B.neg(B.mul(a, a)))))
+
+
+def erfc(input):  # noqa: A002
+    """``torch.erfc``: 1 - erf(x), without the cancellation for large x."""
+    return Erfc.apply(_floating(input))
+
+
 class Expm1(Function):
     def forward(self, a):
         out = self.B.expm1(a)
@@ -237,5 +252,5 @@ def square(input):  # noqa: A002
 
 METHODS = {"floor": floor, "ceil": ceil, "round": round, "trunc": trunc, "fix": fix, "frac": frac, "sgn": sgn,
            "heaviside": heaviside, "sin": sin, "cos": cos,
-           "erf": erf, "expm1": expm1, "log2": log2, "log10": log10, "exp2": exp2, "reciprocal": reciprocal,
+           "erf": erf, "erfc": erfc, "expm1": expm1, "log2": log2, "log10": log10, "exp2": exp2, "reciprocal": reciprocal,
            "rsqrt": rsqrt, "square": square, "nan_to_num": nan_to_num}

@@ -2,7 +2,7 @@
 import numpy as np
 
 __all__ = ["sum", "broadcast_to", "mean", "var", "amax", "amin", "argmax", "argmin",
-           "take_along_axis", "scatter_along_axis", "cumsum", "prod"]
+           "take_along_axis", "scatter_along_axis", "cumsum", "cumprod", "prod"]
 
 
 def sum(a, axis=None, keepdims=False):  # noqa: A001
@@ -57,6 +57,15 @@ def cumsum(a, axis, reverse=False):
     if reverse:
         return np.ascontiguousarray(np.flip(np.cumsum(np.flip(a, axis), axis=axis, dtype=dtype), axis))
     return np.cumsum(a, axis=axis, dtype=dtype)
+
+
+def cumprod(a, axis, reverse=False):
+    """Running products along ``axis`` (from the end with ``reverse``), in a float's own dtype, else int64."""
+    dtype = a.dtype if a.dtype.kind == "f" else np.int64
+    with np.errstate(all="ignore"):
+        if reverse:
+            return np.ascontiguousarray(np.flip(np.cumprod(np.flip(a, axis), axis=axis, dtype=dtype), axis))
+        return np.cumprod(a, axis=axis, dtype=dtype)
 
 
 def prod(a, axis=None, keepdims=False):

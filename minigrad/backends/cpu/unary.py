@@ -1,6 +1,7 @@
-"""CPU kernels: unary math beyond the elementwise basics (rounding, sin, cos, expm1, erf, log2, log10, exp2) and
-the fused multiply-add, as ``backends/cuda/unary.py``. numpy's ufuncs, without their floating-point warnings;
-numpy has no erf: that one is a Numba loop over C's erf."""
+"""CPU kernels: unary math beyond the elementwise basics (rounding, trigonometric and hyperbolic functions and
+their inverses, expm1, erf, erfc, log2, log10, exp2, signbit), the two-argument arctan2 and hypot, and the fused
+multiply-add, as ``backends/cuda/unary.py``. numpy's ufuncs, without their floating-point warnings; numpy has no
+erf or erfc: those are Numba loops over C's."""
 import math
 
 import numpy as np
@@ -10,25 +11,41 @@ from .. import checks
 from .elementwise import _silent
 from .jit import kernel
 
-__all__ = ["floor", "ceil", "rint", "trunc", "sin", "cos", "expm1", "erf", "log2", "log10", "exp2", "fma"]
+__all__ = ["floor", "ceil", "rint", "trunc", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh",
+           "arcsinh", "arccosh", "arctanh", "expm1", "erf", "erfc", "log2", "log10", "exp2", "signbit", "arctan2",
+           "hypot", "fma"]
 
 # rint rounds half to even, as torch.round; all four keep -0.0, inf and NaN as they are
 floor, ceil, rint, trunc = np.floor, np.ceil, np.rint, np.trunc
 sin, cos, expm1, log2, log10, exp2 = (_silent(u, 1) for u in (np.sin, np.cos, np.expm1, np.log2, np.log10, np.exp2))
+tan, arcsin, arccos, arctan, sinh, cosh, arcsinh, arccosh, arctanh = (
+    _silent(u, 1) for u in (np.tan, np.arcsin, np.arccos, np.arctan, np.sinh, np.cosh, np.arcsinh, np.arccosh,
+                            np.arctanh))
+arctan2, hypot = _silent(np.arctan2, 2), _silent(np.hypot, 2)
+signbit = np.signbit
 
 
 @kernel(parallel=True)
-def _erf_kernel(x, out):
+def _erf_kernel(x, out, complement):
     for i in prange(x.size):
-        out[i] = math.erf(x[i])
+        out[i] = math.erfc(x[i]) if complement else math.erf(x[i])
+
+
+def _error_function(a, complement):
+    a = np.asarray(a)
+    out = np.empty(a.shape, a.dtype)
+    _erf_kernel(np.ascontiguousarray(a).reshape(-1), out.reshape(-1), complement)
+    return out
 
 
 def erf(a):
     """The error function elementwise (C's erf, or erff for float32), as ``torch.erf``."""
-    a = np.asarray(a)
-    out = np.empty(a.shape, a.dtype)
-    _erf_kernel(np.ascontiguousarray(a).reshape(-1), out.reshape(-1))
-    return out
+    return _error_function(a, False)
+
+
+def erfc(a):
+    """1 - erf(x) without the cancellation (C's erfc), as ``torch.erfc``."""
+    return _error_function(a, True)
 
 
 def fma(a, b, c):

@@ -18,7 +18,7 @@ from ._runtime import F32, I64, MAX_BLOCKS, SIMULATOR, b1, device_function, empt
 from ._strided import gather
 
 __all__ = ["sum", "broadcast_to", "mean", "var", "amax", "amin", "argmax", "argmin",
-           "take_along_axis", "scatter_along_axis", "cumsum", "prod"]
+           "take_along_axis", "scatter_along_axis", "cumsum", "cumprod", "prod"]
 
 SUM, MAX, MIN, PROD = range(4)
 ROW_THREADS = 16 if SIMULATOR else 256  # threads per block of the row kernel (a power of two)
@@ -297,31 +297,43 @@ def scatter_along_axis(values, indices, axis, shape):
     return out
 
 
-@kernel((F32, F32, i64, i64, b1), (I64, I64, i64, i64, b1))
-def _cumsum(out, a, length, inner, reverse):
-    """For a and out seen as (outer, length, inner): one thread per (o, j) runs along its line."""
+@kernel((F32, F32, i64, i64, b1, b1), (I64, I64, i64, i64, b1, b1))
+def _scan(out, a, length, inner, reverse, product):
+    """Running sums (or products) for a and out seen as (outer, length, inner): one thread per (o, j) runs along
+    its line."""
     i = cuda.grid(1)
     lines = a.size // length if length else 0
     while i < lines:
         base = (i // inner) * length * inner + i % inner
-        total = a[base] - a[base]  # (a zero of the array's type)
-        for step in range(length):
-            k = length - 1 - step if reverse else step
-            total += a[base + k * inner]
-            out[base + k * inner] = total
+        first = base + (length - 1 if reverse else 0) * inner
+        total = a[first]
+        out[first] = total
+        for step in range(1, length):
+            k = base + (length - 1 - step if reverse else step) * inner
+            total = total * a[k] if product else total + a[k]
+            out[k] = total
         i += cuda.gridsize(1)
 
 
-def cumsum(a, axis, reverse=False):
-    """Running sums along ``axis`` (from the end with ``reverse``), float32, or int64 for integers."""
+def _running(a, axis, reverse, product):
     a = _as_reducible(a)
     shape = tuple(a.shape)
     d = int(axis) % max(len(shape), 1)
     length, inner = (shape[d] if shape else 1), math.prod(shape[d + 1:])
     out = empty(shape, a.dtype)
     if a.size:
-        _cumsum[grid(a.size // length)](flat(out), flat(a), length, inner, bool(reverse))
+        _scan[grid(a.size // length)](flat(out), flat(a), length, inner, bool(reverse), bool(product))
     return out
+
+
+def cumsum(a, axis, reverse=False):
+    """Running sums along ``axis`` (from the end with ``reverse``), float32, or int64 for integers."""
+    return _running(a, axis, reverse, False)
+
+
+def cumprod(a, axis, reverse=False):
+    """Running products along ``axis`` (from the end with ``reverse``), float32, or int64 for integers."""
+    return _running(a, axis, reverse, True)
 
 
 def prod(a, axis=None, keepdims=False):

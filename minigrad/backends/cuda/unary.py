@@ -1,17 +1,22 @@
 """CUDA kernels: unary math beyond the elementwise basics, mirroring ``backends/cpu/unary.py``: rounding
-(floor, ceil, rint, trunc), sin, cos, expm1, erf, log2, log10, exp2, and the fused multiply-add."""
+(floor, ceil, rint, trunc), trigonometric and hyperbolic functions and their inverses, expm1, erf, erfc, log2,
+log10, exp2, signbit; arctan2 and hypot; and the fused multiply-add."""
 import math
 
 import numpy as np
 from numba import cuda, float32
 
 from .. import checks
-from ._runtime import F32, device_function, empty, flat, grid, i64, kernel, on_device
-from .elementwise import _unary_fn
+from ._runtime import BOOL, F32, device_function, empty, flat, grid, i64, kernel, on_device
+from .elementwise import _binary_arith, _binary_kernels, _unary_fn
 
-__all__ = ["floor", "ceil", "rint", "trunc", "sin", "cos", "expm1", "erf", "log2", "log10", "exp2", "fma"]
+__all__ = ["floor", "ceil", "rint", "trunc", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh",
+           "arcsinh", "arccosh", "arctanh", "expm1", "erf", "erfc", "log2", "log10", "exp2", "signbit", "arctan2",
+           "hypot", "fma"]
 
-FLOOR, CEIL, RINT, TRUNC, SIN, COS, EXPM1, ERF, LOG2, LOG10, EXP2 = range(11)
+(FLOOR, CEIL, RINT, TRUNC, SIN, COS, TAN, EXPM1, ERF, ERFC, LOG2, LOG10, EXP2, ASIN, ACOS, ATAN, SINH, COSH, ASINH,
+ ACOSH, ATANH) = range(21)
+ATAN2, HYPOT = range(2)
 
 
 @device_function
@@ -45,11 +50,38 @@ def _math_op(op, x):
         return float32(math.inf) if x > float32(88.8) else math.expm1(x)
     if op == ERF:
         return math.erf(x)
+    if op == ERFC:
+        return math.erfc(x)
+    if op >= ASIN:
+        return _inverse_or_hyperbolic(op, x)
     if op == LOG2 or op == LOG10:
         if x <= 0:
             return float32(-math.inf) if x == 0 else float32(math.nan)
         return math.log2(x) if op == LOG2 else math.log10(x)
     return float32(math.inf) if x > float32(128) else math.pow(float32(2), x)  # EXP2
+
+
+@device_function
+def _inverse_or_hyperbolic(op, x):
+    one, nan, inf = float32(1), float32(math.nan), float32(math.inf)
+    # outside the domain and past float32's range written out, as the GPU gives them: the simulator's math raises
+    if op == ASIN or op == ACOS:
+        if not math.fabs(x) <= one:
+            return nan
+        return math.asin(x) if op == ASIN else math.acos(x)
+    if op == ATAN:
+        return math.atan(x)
+    if op == SINH or op == COSH:
+        if math.fabs(x) > float32(89.5):
+            return math.copysign(inf, x) if op == SINH else inf
+        return math.sinh(x) if op == SINH else math.cosh(x)
+    if op == ASINH:
+        return math.asinh(x)
+    if op == ACOSH:
+        return math.acosh(x) if x >= one else nan
+    if math.fabs(x) == one:  # ATANH
+        return math.copysign(inf, x)
+    return math.atanh(x) if math.fabs(x) < one else nan
 
 
 @kernel((i64, F32, F32))
@@ -62,29 +94,73 @@ def _math(op, out, a):
 
 @kernel((i64, F32, F32))
 def _trig(op, out, a):
-    """sin or cos, a kernel of their own: libdevice's sinf and cosf reduce an argument past 105615 in float64
-    (Payne-Hanek), the only float64 that tests/test_cuda_ptx.py admits in a float32 kernel."""
+    """sin, cos or tan, a kernel of their own: libdevice's sinf, cosf and tanf reduce an argument past 105615 in
+    float64 (Payne-Hanek), the only float64 that tests/test_cuda_ptx.py admits in a float32 kernel."""
     i = cuda.grid(1)
     while i < out.size:
         x = a[i]
         if not math.isfinite(x):  # (NaN, as the GPU gives; the simulator's math raises on inf)
             out[i] = float32(math.nan)
         else:
-            out[i] = math.sin(x) if op == SIN else math.cos(x)
+            out[i] = math.sin(x) if op == SIN else (math.cos(x) if op == COS else math.tan(x))
         i += cuda.gridsize(1)
 
 
 floor, ceil, rint, trunc = (_unary_fn(np.floor, FLOOR, _math), _unary_fn(np.ceil, CEIL, _math),
                             _unary_fn(np.rint, RINT, _math), _unary_fn(np.trunc, TRUNC, _math))
-sin, cos = _unary_fn(np.sin, SIN, _trig), _unary_fn(np.cos, COS, _trig)
+sin, cos, tan = _unary_fn(np.sin, SIN, _trig), _unary_fn(np.cos, COS, _trig), _unary_fn(np.tan, TAN, _trig)
+arcsin, arccos, arctan = (_unary_fn(np.arcsin, ASIN, _math), _unary_fn(np.arccos, ACOS, _math),
+                          _unary_fn(np.arctan, ATAN, _math))
+sinh, cosh = _unary_fn(np.sinh, SINH, _math), _unary_fn(np.cosh, COSH, _math)
+arcsinh, arccosh, arctanh = (_unary_fn(np.arcsinh, ASINH, _math), _unary_fn(np.arccosh, ACOSH, _math),
+                             _unary_fn(np.arctanh, ATANH, _math))
 expm1, log2, log10, exp2 = (_unary_fn(np.expm1, EXPM1, _math), _unary_fn(np.log2, LOG2, _math),
                             _unary_fn(np.log10, LOG10, _math), _unary_fn(np.exp2, EXP2, _math))
 _erf = _unary_fn(np.exp, ERF, _math)  # (numpy has no erf: np.exp stands in for the output dtype)
 
 
+_erfc = _unary_fn(np.exp, ERFC, _math)
+
+
 def erf(a):
     """The error function elementwise, as ``torch.erf`` (as the CPU's ``erf``, no ``out``)."""
     return _erf(a)
+
+
+def erfc(a):
+    """1 - erf(x) without the cancellation, as ``torch.erfc``."""
+    return _erfc(a)
+
+
+@kernel((BOOL, F32))
+def _signbit(out, a):
+    i = cuda.grid(1)
+    while i < out.size:
+        out[i] = math.copysign(float32(1), a[i]) < 0
+        i += cuda.gridsize(1)
+
+
+def signbit(a):
+    """Whether each element's sign bit is set (-0.0 included), as ``np.signbit``: a bool array."""
+    a = on_device(a)
+    out = empty(a.shape, np.dtype(bool))
+    if out.size:
+        _signbit[grid(out.size)](flat(out), flat(a))
+    return out
+
+
+@device_function
+def _two_argument(op, y, x):
+    if op == ATAN2:
+        return math.atan2(y, x)
+    if math.isinf(y) or math.isinf(x):  # (hypot(inf, NaN) is inf, as C's; the simulator's math would say so too)
+        return float32(math.inf)
+    return math.hypot(y, x)
+
+
+_TWO_ARGUMENT = _binary_kernels(_two_argument, "two_argument", lambda t: t, [F32])
+arctan2 = _binary_arith(np.arctan2, ATAN2, _TWO_ARGUMENT, _TWO_ARGUMENT)
+hypot = _binary_arith(np.hypot, HYPOT, _TWO_ARGUMENT, _TWO_ARGUMENT)
 
 
 @kernel((F32, F32, F32, F32))

@@ -1,0 +1,104 @@
+"""Activations that are one or two calls of other ops, as ``torch.nn.functional``'s: threshold, hardshrink,
+softshrink, tanhshrink, softsign, softmin, glu, rrelu, and the in-place forms ``relu_``, ``elu_``... Their
+gradients are those of the ops they call (``where`` passes the gradient only to the side it took)."""
+from .activation import celu, elu, hardtanh, leaky_relu, relu, selu, sigmoid, softmax, tanh, _maybe_inplace
+from .compare import where
+from .elementwise import abs as absolute
+
+__all__ = ["threshold", "threshold_", "hardshrink", "softshrink", "tanhshrink", "softsign", "softmin", "glu",
+           "rrelu", "rrelu_", "relu_", "leaky_relu_", "elu_", "celu_", "selu_", "hardtanh_"]
+
+
+def threshold(input, threshold, value, inplace=False):  # noqa: A002
+    """``F.threshold``: input where input > threshold, else ``value``."""
+    return _maybe_inplace(input, inplace, "threshold_", lambda x: where(x > threshold, x, value))
+
+
+def threshold_(input, threshold, value):  # noqa: A002
+    """``F.threshold_``: ``threshold`` in place."""
+    return _maybe_inplace(input, True, "threshold_", lambda x: where(x > threshold, x, value))
+
+
+def hardshrink(input, lambd=0.5):  # noqa: A002
+    """``F.hardshrink``: input where |input| > lambd, else 0."""
+    return where((input > lambd) | (input < -lambd), input, 0.0)
+
+
+def softshrink(input, lambd=0.5):  # noqa: A002
+    """``F.softshrink``: input - lambd above lambd, input + lambd below -lambd, 0 between."""
+    if lambd < 0:
+        raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
+    return where(input > lambd, input - lambd, where(input < -lambd, input + lambd, 0.0))
+
+
+def tanhshrink(input):  # noqa: A002
+    """``F.tanhshrink``: input - tanh(input)."""
+    return input - tanh(input)
+
+
+def softsign(input):  # noqa: A002
+    """``F.softsign``: input / (1 + |input|)."""
+    return input / (absolute(input) + 1)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
+    """``F.softmin``: softmax of -input along ``dim``."""
+    return softmax(-input, dim, dtype)
+
+
+def glu(input, dim=-1):  # noqa: A002
+    """``F.glu``: the first half of ``dim`` times the sigmoid of the second half."""
+    if input.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    if input.shape[dim] % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {dim % input.ndim} is size "
+                           f"{input.shape[dim]}")
+    first, second = input.chunk(2, dim)
+    return first * sigmoid(second)
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):  # noqa: A002
+    """``F.rrelu``: leaky ReLU with slope (lower + upper) / 2 in evaluation, and in training a slope drawn
+    uniformly from [lower, upper] for each negative element (from minigrad's generator, not PyTorch's draws)."""
+    if not training:
+        return leaky_relu(input, (lower + upper) / 2, inplace=inplace)
+    slopes = input.detach().new_empty(tuple(input.shape)).uniform_(lower, upper)
+    return _maybe_inplace(input, inplace, "rrelu_", lambda x: where(x >= 0, x, x * slopes))
+
+
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):  # noqa: A002
+    """``F.rrelu_``: ``rrelu`` in place."""
+    return rrelu(input, lower, upper, training, inplace=True)
+
+
+def relu_(input):  # noqa: A002
+    """``F.relu_``: ``relu`` in place."""
+    return relu(input, inplace=True)
+
+
+def leaky_relu_(input, negative_slope=0.01):  # noqa: A002
+    """``F.leaky_relu_``: ``leaky_relu`` in place."""
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
+def elu_(input, alpha=1.0):  # noqa: A002
+    """``F.elu_``: ``elu`` in place."""
+    return elu(input, alpha, inplace=True)
+
+
+def celu_(input, alpha=1.0):  # noqa: A002
+    """``F.celu_``: ``celu`` in place."""
+    return celu(input, alpha, inplace=True)
+
+
+def selu_(input):  # noqa: A002
+    """``F.selu_``: ``selu`` in place."""
+    return selu(input, inplace=True)
+
+
+def hardtanh_(input, min_val=-1.0, max_val=1.0):  # noqa: A002
+    """``F.hardtanh_``: ``hardtanh`` in place."""
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+METHODS = {"hardshrink": hardshrink, "softmin": lambda x, dim=None, dtype=None: softmin(x, dim, dtype=dtype)}
