@@ -1,6 +1,7 @@
 """Recurrent layers, as ``torch.nn``'s: RNN, LSTM, GRU and their cells. Each time step is written with
 differentiable ops (matmul, sigmoid, tanh, chunk), so backpropagation through time is the autograd of those
-steps; the parameters have PyTorch's names, shapes, gate order (LSTM i, f, g, o; GRU r, z, n) and init."""
+steps (a PackedSequence runs each step on the sequences still running); the parameters have PyTorch's names,
+shapes, gate order (LSTM i, f, g, o; GRU r, z, n) and init."""
 import math
 
 from .. import creation
@@ -9,6 +10,7 @@ from . import functional as F
 from . import init
 from .module import Module
 from .parameter import Parameter
+from .utils.rnn import PackedSequence
 
 __all__ = ["RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell"]
 
@@ -36,6 +38,27 @@ def _gru_step(x, h, w_ih, w_hh, b_ih, b_hh):
     r, z = (x_r + h_r).sigmoid(), (x_z + h_z).sigmoid()
     n = (x_n + r * h_n).tanh()
     return (1 - z) * n + z * h
+
+
+def _rows(state, start, stop):
+    """Rows start:stop of a state (a tensor, or LSTM's (h, c))."""
+    if isinstance(state, tuple):
+        return tuple(part[start:stop] for part in state)
+    return state[start:stop]
+
+
+def _joined(first, rest):
+    """The updated rows of a state followed by the rows the step left as they were."""
+    if isinstance(first, tuple):
+        return tuple(cat([a, b], 0) for a, b in zip(first, rest))
+    return cat([first, rest], 0)
+
+
+def _permuted(state, order):
+    """A state's sequences (dim 1) reordered."""
+    if isinstance(state, tuple):
+        return tuple(part.index_select(1, order) for part in state)
+    return state.index_select(1, order)
 
 
 class _RNNBase(Module):
@@ -79,41 +102,45 @@ class _RNNBase(Module):
         return creation.zeros(self.num_layers * directions, batch, self.hidden_size, dtype=like.dtype,
                               device=like.device)
 
-    def _run(self, input, hx):  # noqa: A002
-        """The output sequence and the last states, for (L, N, H_in) input and states of (D*layers, N, H) each
-        (a tuple of such for LSTM)."""
+    def _run(self, data, batch_sizes, hx):
+        """The output rows and the last states. ``data`` holds the input rows time step after time step,
+        ``batch_sizes[t]`` of them at step t (the sequences still running, longest first: a padded batch has them
+        all at every step); the states are (D*layers, N, H) each (a tuple of such for LSTM). A step updates the
+        first batch_sizes[t] rows of the state; the others keep the state their sequence ended with (or, going
+        backward, the initial one until their sequence starts)."""
         directions = 2 if self.bidirectional else 1
-        steps = input.shape[0]
+        starts = [0]
+        for size in batch_sizes:
+            starts.append(starts[-1] + size)
         last = []
         for layer in range(self.num_layers):
-            outputs = []
+            per_direction = []
             for direction in range(directions):
                 index = layer * directions + direction
                 state = tuple(h[index] for h in hx) if isinstance(hx, tuple) else hx[index]
                 weights = self._weights(layer, direction)
-                sequence = []
-                for t in (reversed(range(steps)) if direction else range(steps)):
-                    state = self._cell(input[t], state, *weights)
-                    sequence.append(state[0] if isinstance(state, tuple) else state)
-                if direction:
-                    sequence.reverse()
-                outputs.append(stack(sequence, 0))
+                outputs = [None] * len(batch_sizes)
+                for t in (reversed(range(len(batch_sizes))) if direction else range(len(batch_sizes))):
+                    size = batch_sizes[t]
+                    running = _rows(state, 0, size)
+                    new = self._cell(data[starts[t]:starts[t + 1]], running, *weights)
+                    outputs[t] = new[0] if isinstance(new, tuple) else new
+                    state = new if size == batch_sizes[0] else _joined(new, _rows(state, size, None))
+                per_direction.append(cat(outputs, 0))
                 last.append(state)
-            input = outputs[0] if directions == 1 else cat(outputs, -1)
+            data = per_direction[0] if directions == 1 else cat(per_direction, -1)
             if self.dropout and self.training and layer < self.num_layers - 1:
-                input = F.dropout(input, self.dropout, True)
+                data = F.dropout(data, self.dropout, True)
         if isinstance(hx, tuple):
-            return input, tuple(stack([s[k] for s in last], 0) for k in range(len(hx)))
-        return input, stack(last, 0)
+            return data, tuple(stack([s[k] for s in last], 0) for k in range(len(hx)))
+        return data, stack(last, 0)
 
     def forward(self, input, hx=None):  # noqa: A002
-        if not hasattr(input, "ndim"):
-            raise NotImplementedError(f"{type(self).__name__}: PackedSequence input is not supported by minigrad")
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx)
         if input.ndim not in (2, 3):
             raise ValueError(f"{type(self).__name__}: Expected input to be 2D or 3D, got {input.ndim}D instead")
-        if input.shape[-1] != self.input_size:
-            raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, got "
-                               f"{input.shape[-1]}")
+        self._check_input_size(input)
         unbatched = input.ndim == 2
         if unbatched:
             input = input.unsqueeze(1)
@@ -123,11 +150,31 @@ class _RNNBase(Module):
             input = input.transpose(0, 1)
         if hx is None:
             hx = self._initial_state(input.shape[1], input)
-        output, state = self._run(input, hx)
+        steps, batch = input.shape[0], input.shape[1]
+        data, state = self._run(input.reshape(steps * batch, *input.shape[2:]), [batch] * steps, hx)
+        output = data.reshape(steps, batch, data.shape[-1])
         if unbatched:
             return output.squeeze(1), (tuple(s.squeeze(1) for s in state) if isinstance(state, tuple)
                                        else state.squeeze(1))
         return (output.transpose(0, 1) if self.batch_first else output), state
+
+    def _forward_packed(self, packed, hx):
+        """A PackedSequence in, a PackedSequence out; the states in the caller's order of sequences."""
+        self._check_input_size(packed.data)
+        batch_sizes = [int(n) for n in packed.batch_sizes.tolist()]
+        if hx is None:
+            hx = self._initial_state(batch_sizes[0], packed.data)
+        elif packed.sorted_indices is not None:
+            hx = _permuted(hx, packed.sorted_indices)
+        data, state = self._run(packed.data, batch_sizes, hx)
+        if packed.unsorted_indices is not None:
+            state = _permuted(state, packed.unsorted_indices)
+        return PackedSequence(data, packed.batch_sizes, packed.sorted_indices, packed.unsorted_indices), state
+
+    def _check_input_size(self, input):  # noqa: A002
+        if input.shape[-1] != self.input_size:
+            raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, got "
+                               f"{input.shape[-1]}")
 
     def _initial_state(self, batch, like):
         return self._zeros(batch, like)

@@ -1,4 +1,5 @@
-"""CPU kernels: reductions (numpy's, which sum pairwise in the input's float dtype)."""
+"""CPU kernels: reductions (numpy's, which sum pairwise in the input's float dtype). Sums that meet inf - inf or
+overflow give NaN or inf silently, as PyTorch's."""
 import numpy as np
 
 __all__ = ["sum", "broadcast_to", "mean", "var", "amax", "amin", "argmax", "argmin",
@@ -6,7 +7,8 @@ __all__ = ["sum", "broadcast_to", "mean", "var", "amax", "amin", "argmax", "argm
 
 
 def sum(a, axis=None, keepdims=False):  # noqa: A001
-    return np.sum(a, axis=axis, keepdims=keepdims, dtype=a.dtype if a.dtype.kind == "f" else None)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.sum(a, axis=axis, keepdims=keepdims, dtype=a.dtype if a.dtype.kind == "f" else None)
 
 
 def broadcast_to(a, shape):
@@ -15,7 +17,8 @@ def broadcast_to(a, shape):
 
 
 def mean(a, axis=None, keepdims=False):
-    return np.mean(a, axis=axis, keepdims=keepdims, dtype=a.dtype)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.mean(a, axis=axis, keepdims=keepdims, dtype=a.dtype)
 
 
 def var(a, axis=None, correction=1, keepdims=False):
@@ -70,4 +73,5 @@ def cumprod(a, axis, reverse=False):
 
 def prod(a, axis=None, keepdims=False):
     """``np.prod``: float arrays keep their dtype, bool and int arrays multiply in int64."""
-    return np.prod(a, axis=axis, keepdims=keepdims, dtype=a.dtype if a.dtype.kind == "f" else np.int64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.prod(a, axis=axis, keepdims=keepdims, dtype=a.dtype if a.dtype.kind == "f" else np.int64)

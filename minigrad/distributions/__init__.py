@@ -1,0 +1,7 @@
+"""``minigrad.distributions``: probability laws with sampling, log-probabilities and entropies, as
+``torch.distributions`` (Categorical, OneHotCategorical, Bernoulli, Normal, Uniform, kl_divergence)."""
+from .distribution import Distribution  # noqa: F401
+from .discrete import Categorical, OneHotCategorical, Bernoulli  # noqa: F401
+from .continuous import Normal, Uniform  # noqa: F401
+from .kl import kl_divergence, register_kl  # noqa: F401
+from . import kl  # noqa: F401

@@ -1,0 +1,156 @@
+"""Discrete laws, as ``torch.distributions``': Categorical, OneHotCategorical, Bernoulli. Each is given by
+``probs`` or by ``logits`` (log-odds for Bernoulli, unnormalized log-probabilities for Categorical), and keeps
+both, computed from the one given as PyTorch computes them."""
+import numpy as np
+
+from .. import creation
+from ..nn import functional as F
+from ..ops.compare import where
+from ..ops.elementwise import clamp
+from ..ops.reduce import logsumexp
+from ..tensor import Tensor
+from .distribution import Distribution
+
+__all__ = ["Categorical", "OneHotCategorical", "Bernoulli"]
+
+
+def _tensor(value):
+    return value if isinstance(value, Tensor) else creation.tensor(value, dtype=np.dtype("float32"))
+
+
+def _probs_or_logits(probs, logits):
+    if (probs is None) == (logits is None):
+        raise ValueError("Either `probs` or `logits` must be specified, but not both.")
+    return (None, _tensor(logits)) if probs is None else (_tensor(probs), None)
+
+
+class Categorical(Distribution):
+    """``torch.distributions.Categorical(probs=None, logits=None)``: indices 0..K-1 over the last dim."""
+
+    def __init__(self, probs=None, logits=None, validate_args=None):
+        probs, logits = _probs_or_logits(probs, logits)
+        self._given = ("probs",) if probs is not None else ("logits",)
+        if probs is not None:
+            if probs.ndim < 1:
+                raise ValueError("`probs` parameter must be at least one-dimensional.")
+            self.probs = probs / probs.sum(-1, keepdim=True)
+            self.logits = clamp(self.probs, min=float(np.finfo(probs.dtype).eps),
+                                max=1 - float(np.finfo(probs.dtype).eps)).log()
+        else:
+            if logits.ndim < 1:
+                raise ValueError("`logits` parameter must be at least one-dimensional.")
+            self.logits = logits - logsumexp(logits, -1, keepdim=True)
+            self.probs = F.softmax(self.logits, -1)
+        self._num_events = self.probs.shape[-1]
+        super().__init__(tuple(self.probs.shape[:-1]), (), validate_args)
+
+    @property
+    def param_shape(self):
+        return self.probs.shape
+
+    def sample(self, sample_shape=()):
+        """Indices drawn with the probabilities (int64), of shape sample_shape + batch_shape."""
+        count = int(np.prod(sample_shape)) if sample_shape else 1
+        rows = self.probs.detach().reshape(-1, self._num_events)
+        drawn = creation.multinomial(rows, count, replacement=True)  # (batch, count)
+        return drawn.transpose(0, 1).reshape(tuple(sample_shape) + self._batch_shape)
+
+    def log_prob(self, value):
+        """log p(value), broadcasting value against the batch."""
+        self._check((value >= 0) & (value < self._num_events) & (value == value.long()),
+                    f"expected value argument to be an index in [0, {self._num_events})")
+        value = value.long().unsqueeze(-1)
+        shape = np.broadcast_shapes(tuple(value.shape[:-1]), self._batch_shape)
+        logits = self.logits.expand(*shape, self._num_events)
+        return logits.gather(-1, value.expand(*shape, 1)).squeeze(-1)
+
+    def entropy(self):
+        """-sum p log p, with the log-probabilities clamped at the dtype's lowest value (0 log 0 is 0)."""
+        lowest = float(np.finfo(self.logits.dtype).min)
+        return -(clamp(self.logits, min=lowest) * self.probs).sum(-1)
+
+    def enumerate_support(self, expand=True):
+        values = creation.arange(self._num_events).reshape((-1,) + (1,) * len(self._batch_shape))
+        return values.expand(-1, *self._batch_shape) if expand else values
+
+    @property
+    def mean(self):
+        return creation.full(self._batch_shape, float("nan"), dtype=self.probs.dtype)
+
+    @property
+    def mode(self):
+        return self.probs.argmax(-1)
+
+    @property
+    def variance(self):
+        return creation.full(self._batch_shape, float("nan"), dtype=self.probs.dtype)
+
+
+class OneHotCategorical(Distribution):
+    """``torch.distributions.OneHotCategorical``: a Categorical's draws as one-hot vectors."""
+
+    def __init__(self, probs=None, logits=None, validate_args=None):
+        self._categorical = Categorical(probs, logits)
+        self._given = self._categorical._given
+        self.probs, self.logits = self._categorical.probs, self._categorical.logits
+        super().__init__(self._categorical._batch_shape, self.probs.shape[-1:], validate_args)
+
+    def sample(self, sample_shape=()):
+        indices = self._categorical.sample(sample_shape)
+        return F.one_hot(indices, self._event_shape[0]).to(self.probs.dtype)
+
+    def log_prob(self, value):
+        return self._categorical.log_prob(value.argmax(-1))
+
+    def entropy(self):
+        return self._categorical.entropy()
+
+    @property
+    def mean(self):
+        return self.probs
+
+    @property
+    def variance(self):
+        return self.probs * (1 - self.probs)
+
+
+class Bernoulli(Distribution):
+    """``torch.distributions.Bernoulli(probs=None, logits=None)``: 1 with probability probs, else 0."""
+
+    def __init__(self, probs=None, logits=None, validate_args=None):
+        probs, logits = _probs_or_logits(probs, logits)
+        self._given = ("probs",) if probs is not None else ("logits",)
+        if probs is not None:
+            self.probs = probs
+            eps = float(np.finfo(probs.dtype).eps)
+            clamped = clamp(probs, min=eps, max=1 - eps)
+            self.logits = clamped.log() - (-clamped).log1p()
+        else:
+            self.logits = logits
+            self.probs = logits.sigmoid()
+        super().__init__(tuple(self.probs.shape), (), validate_args)
+
+    def sample(self, sample_shape=()):
+        probs = self.probs.detach().expand(*self._extended_shape(sample_shape))
+        return creation.bernoulli(probs)
+
+    def log_prob(self, value):
+        """-binary_cross_entropy_with_logits(logits, value), broadcasting."""
+        logits, value = self.logits, value.to(self.logits.dtype)
+        shape = np.broadcast_shapes(tuple(logits.shape), tuple(value.shape))
+        return -F.binary_cross_entropy_with_logits(logits.expand(*shape), value.expand(*shape), reduction="none")
+
+    def entropy(self):
+        return F.binary_cross_entropy_with_logits(self.logits, self.probs, reduction="none")
+
+    @property
+    def mean(self):
+        return self.probs
+
+    @property
+    def mode(self):
+        return where(self.probs >= 0.5, 1.0, 0.0) * where(self.probs == 0.5, float("nan"), 1.0)
+
+    @property
+    def variance(self):
+        return self.probs * (1 - self.probs)
