@@ -134,6 +134,11 @@ SCHEDULERS = {
     "polynomial": lambda L, o: L.PolynomialLR(o, total_iters=9, power=2.0),
     "chained": lambda L, o: L.ChainedScheduler([L.ConstantLR(o, factor=0.5, total_iters=3),
                                                 L.ExponentialLR(o, gamma=0.9)]),
+    "cyclic": lambda L, o: L.CyclicLR(o, base_lr=[0.01, 0.02], max_lr=0.1, step_size_up=4),
+    "cyclic-triangular2": lambda L, o: L.CyclicLR(o, 0.01, 0.1, step_size_up=3, step_size_down=5, mode="triangular2"),
+    "cyclic-exp-range": lambda L, o: L.CyclicLR(o, 0.01, [0.1, 0.2], step_size_up=2, mode="exp_range", gamma=0.9),
+    "cyclic-scale-fn": lambda L, o: L.CyclicLR(o, 0.01, 0.1, step_size_up=3, scale_fn=lambda x: 0.8 ** x,
+                                               scale_mode="iterations", cycle_momentum=False),
 }
 
 
@@ -143,7 +148,7 @@ def test_scheduler_matches_torch_step_for_step(name):
     np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-15)
 
 
-@pytest.mark.parametrize("name", ["onecycle-one-group", "onecycle-linear-3phase"])
+@pytest.mark.parametrize("name", ["onecycle-one-group", "onecycle-linear-3phase", "cyclic-triangular2"])
 @pytest.mark.parametrize("optimizer", ["SGD", "Adam"])
 def test_onecycle_cycles_momentum_as_torch(name, optimizer):
     seen = []
@@ -183,7 +188,7 @@ def test_reduce_lr_on_plateau_matches_torch(kwargs):
 
 
 @pytest.mark.parametrize("name", ["multistep", "onecycle-one-group", "warm-restarts-mult", "callable-object",
-                                  "plateau", "polynomial"])
+                                  "plateau", "polynomial", "cyclic-triangular2"])
 def test_every_scheduler_resumes_from_its_state_dict(name):
     def make(L, o):
         return L.ReduceLROnPlateau(o, patience=1) if name == "plateau" else SCHEDULERS[name](L, o)

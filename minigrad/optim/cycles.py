@@ -1,5 +1,5 @@
-"""Schedules over cycles and sequences: ``OneCycleLR``, ``CosineAnnealingWarmRestarts``, ``SequentialLR``,
-``ChainedScheduler``, as in ``torch.optim.lr_scheduler``."""
+"""Schedules over cycles and sequences: ``OneCycleLR``, ``CyclicLR``, ``CosineAnnealingWarmRestarts``,
+``SequentialLR``, ``ChainedScheduler``, as in ``torch.optim.lr_scheduler``."""
 import math
 from bisect import bisect_right
 
@@ -105,6 +105,70 @@ class OneCycleLR(LRScheduler):
                     break
                 start = phase["end_step"]
         return lrs
+
+
+class CyclicLR(LRScheduler):
+    """``torch.optim.lr_scheduler.CyclicLR``: lr goes from base_lr up to max_lr in ``step_size_up`` steps and back
+    in ``step_size_down``, the height scaled per cycle ('triangular' 1, 'triangular2' halved each cycle) or per
+    step ('exp_range' gamma^step), or by ``scale_fn``; momentum (or Adam's β1) moves the other way."""
+
+    def __init__(self, optimizer, base_lr, max_lr, step_size_up=2000, step_size_down=None, mode="triangular",
+                 gamma=1.0, scale_fn=None, scale_mode="cycle", cycle_momentum=True, base_momentum=0.8,
+                 max_momentum=0.9, last_epoch=-1):
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+        if last_epoch == -1:
+            for lr, group in zip(_per_group("base_lr", optimizer, base_lr), optimizer.param_groups):
+                group["lr"] = lr
+        self.max_lrs = _per_group("max_lr", optimizer, max_lr)
+        up = float(step_size_up)
+        down = float(step_size_down) if step_size_down is not None else up
+        self.total_size = up + down
+        self.step_ratio = up / self.total_size
+        if mode not in ("triangular", "triangular2", "exp_range") and scale_fn is None:
+            raise ValueError("mode is invalid and scale_fn is None")
+        self.mode, self.gamma, self._scale_fn_custom = mode, gamma, scale_fn
+        self.scale_mode = scale_mode if scale_fn is not None else ("iterations" if mode == "exp_range" else "cycle")
+        self.cycle_momentum = cycle_momentum
+        if cycle_momentum:
+            if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
+                raise ValueError("optimizer must support momentum or beta1 with `cycle_momentum` option enabled")
+            self.use_beta1 = "betas" in optimizer.defaults
+            self.base_momentums = _per_group("base_momentum", optimizer, base_momentum)
+            self.max_momentums = _per_group("max_momentum", optimizer, max_momentum)
+            if last_epoch == -1:
+                for high, low, group in zip(self.max_momentums, self.base_momentums, optimizer.param_groups):
+                    self._set_momentum(group, high)
+                    group["max_momentum"], group["base_momentum"] = high, low
+        super().__init__(optimizer, last_epoch)
+
+    _set_momentum = OneCycleLR._set_momentum
+
+    def scale_fn(self, x):
+        """The height's scale at cycle (or step) x."""
+        if self._scale_fn_custom is not None:
+            return self._scale_fn_custom(x)
+        if self.mode == "triangular":
+            return 1.0
+        if self.mode == "triangular2":
+            return 1 / (2.0 ** (x - 1))
+        return self.gamma ** x
+
+    def get_lr(self):
+        cycle = math.floor(1 + self.last_epoch / self.total_size)
+        x = 1.0 + self.last_epoch / self.total_size - cycle
+        factor = x / self.step_ratio if x <= self.step_ratio else (x - 1) / (self.step_ratio - 1)
+        scale = self.scale_fn(cycle if self.scale_mode == "cycle" else self.last_epoch)
+        base_lrs = [group["initial_lr"] for group in self.optimizer.param_groups]
+        lrs = [base + (peak - base) * factor * scale for base, peak in zip(base_lrs, self.max_lrs)]
+        if self.cycle_momentum:
+            for group, low, high in zip(self.optimizer.param_groups, self.base_momentums, self.max_momentums):
+                self._set_momentum(group, high - (high - low) * factor * scale)
+        return lrs
+
+    def state_dict(self):
+        """As the base's, without a custom scale function (PyTorch leaves it out too)."""
+        return {k: v for k, v in super().state_dict().items() if k != "_scale_fn_custom"}
 
 
 class CosineAnnealingWarmRestarts(LRScheduler):

@@ -267,4 +267,5 @@ class CosineAnnealingLR(LRScheduler):
 
 
 from .plateau import ReduceLROnPlateau  # noqa: E402,F401
-from .cycles import OneCycleLR, CosineAnnealingWarmRestarts, SequentialLR, ChainedScheduler  # noqa: E402,F401
+from .cycles import (OneCycleLR, CyclicLR, CosineAnnealingWarmRestarts, SequentialLR,  # noqa: E402,F401
+                     ChainedScheduler)
