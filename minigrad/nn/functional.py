@@ -1,6 +1,7 @@
 """``minigrad.nn.functional``: the functional form of every layer and loss, as ``torch.nn.functional``."""
 from ..ops.activation import *  # noqa: F401,F403
 from ..ops.conv import *  # noqa: F401,F403
+from ..ops.unfold import *  # noqa: F401,F403
 from ..ops.pool import *  # noqa: F401,F403
 from ..ops.one_dimensional import *  # noqa: F401,F403
 from ..ops.norm import *  # noqa: F401,F403
@@ -25,6 +26,18 @@ def pad(input, pad, mode="constant", value=0.0):  # noqa: A002
 def linear(input, weight, bias=None):  # noqa: A002
     """``torch.nn.functional.linear``: input @ weight.T + bias."""
     out = input @ weight.transpose(0, 1)
+    return out if bias is None else out + bias
+
+
+def bilinear(input1, input2, weight, bias=None):
+    """``torch.nn.functional.bilinear``: y_k = x1ᵀ W_k x2 + b_k for weight (out, in1, in2), batched over the leading
+    dims."""
+    out_features, in1, in2 = weight.shape
+    if input1.shape[-1] != in1 or input2.shape[-1] != in2 or tuple(input1.shape[:-1]) != tuple(input2.shape[:-1]):
+        raise RuntimeError(f"bilinear: input1 {list(input1.shape)} and input2 {list(input2.shape)} do not match the "
+                           f"weight {list(weight.shape)}")
+    projected = input1 @ weight.permute(1, 0, 2).reshape(in1, out_features * in2)
+    out = (projected.reshape(*input1.shape[:-1], out_features, in2) * input2.unsqueeze(-2)).sum(-1)
     return out if bias is None else out + bias
 
 

@@ -1,4 +1,4 @@
-"""``nn.Linear``, ``nn.Identity``, ``nn.Flatten`` and ``nn.Unflatten``, and ``nn.PixelShuffle`` and
+"""``nn.Linear``, ``nn.Bilinear``, ``nn.Identity``, ``nn.Flatten`` and ``nn.Unflatten``, and ``nn.PixelShuffle`` and
 ``nn.PixelUnshuffle`` (reshapes too)."""
 from .. import creation
 from . import functional as F
@@ -6,7 +6,7 @@ from . import init
 from .module import Module
 from .parameter import Parameter
 
-__all__ = ["Linear", "Identity", "Flatten", "Unflatten", "PixelShuffle", "PixelUnshuffle"]
+__all__ = ["Linear", "Bilinear", "Identity", "Flatten", "Unflatten", "PixelShuffle", "PixelUnshuffle"]
 
 
 class Linear(Module):
@@ -34,6 +34,34 @@ class Linear(Module):
 
     def extra_repr(self):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class Bilinear(Module):
+    """``torch.nn.Bilinear(in1_features, in2_features, out_features)``: y_k = x1ᵀ W_k x2 + b_k, weight and bias
+    drawn from U(-1/sqrt(in1_features), 1/sqrt(in1_features)) as PyTorch's."""
+
+    def __init__(self, in1_features, in2_features, out_features, bias=True, device="cpu", dtype=None):
+        super().__init__()
+        self.in1_features, self.in2_features, self.out_features = in1_features, in2_features, out_features
+        self.weight = Parameter(creation.empty(out_features, in1_features, in2_features, dtype=dtype, device=device))
+        if bias:
+            self.bias = Parameter(creation.empty(out_features, dtype=dtype, device=device))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        bound = 1 / self.in1_features ** 0.5
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input1, input2):
+        return F.bilinear(input1, input2, self.weight, self.bias)
+
+    def extra_repr(self):
+        return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+                f"out_features={self.out_features}, bias={self.bias is not None}")
 
 
 class Identity(Module):

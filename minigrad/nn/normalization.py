@@ -1,12 +1,12 @@
-"""Per-sample normalisation layers, as ``torch.nn.LayerNorm``, ``GroupNorm``, ``InstanceNorm1d`` and
+"""Per-sample normalisation layers, as ``torch.nn.LayerNorm``, ``RMSNorm``, ``GroupNorm``, ``InstanceNorm1d`` and
 ``InstanceNorm2d``."""
 from .. import creation
-from ..ops.norm import group_norm, instance_norm, layer_norm
+from ..ops.norm import group_norm, instance_norm, layer_norm, rms_norm
 from ..tensor import int64
 from .module import Module
 from .parameter import Parameter
 
-__all__ = ["LayerNorm", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d"]
+__all__ = ["LayerNorm", "RMSNorm", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d"]
 
 
 def _affine_parameters(module, shape, affine, bias, dtype, device):
@@ -36,6 +36,23 @@ class LayerNorm(Module):
     def extra_repr(self):
         return (f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
                 f"bias={self.bias is not None}")
+
+
+class RMSNorm(Module):
+    """``torch.nn.RMSNorm(normalized_shape, eps=None, elementwise_affine=True)``: x / rms(x) * weight."""
+
+    def __init__(self, normalized_shape, eps=None, elementwise_affine=True, device=None, dtype=None):
+        super().__init__()
+        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+        self.normalized_shape, self.eps, self.elementwise_affine = shape, eps, elementwise_affine
+        _affine_parameters(self, shape, elementwise_affine, False, dtype, device)
+        del self._parameters["bias"]  # (PyTorch's RMSNorm has no bias entry at all)
+
+    def forward(self, x):
+        return rms_norm(x, self.normalized_shape, self.weight, self.eps)
+
+    def extra_repr(self):
+        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
 
 
 class GroupNorm(Module):

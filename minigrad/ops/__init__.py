@@ -5,11 +5,11 @@ Every family module lists in ``METHODS`` the ops it attaches to ``Tensor``
 """
 from . import (elementwise, ternary, unary, trigonometric, special, compare, integer, reduce, scan,  # noqa: F401
                vector_norm, shape, rearrange, combine, products, sort, selection, scatter, linalg, activation,
-               composite_activation, conv, pool, norm, resize, loss, aliases, inplace)
+               composite_activation, conv, unfold, pool, norm, resize, loss, aliases, inplace)
 
 _FAMILIES = (elementwise, ternary, unary, trigonometric, special, compare, integer, reduce, scan, vector_norm, shape,
              rearrange, combine, products, sort, selection, scatter, linalg, activation, composite_activation, conv,
-             pool, norm, resize, loss, aliases)
+             unfold, pool, norm, resize, loss, aliases)
 
 
 def tensor_methods():

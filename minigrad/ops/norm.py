@@ -1,7 +1,7 @@
 """Batch normalisation as one fused op (statistics, normalise, affine, optional ReLU), as ``F.batch_norm``."""
 from ..autograd import Function
 
-__all__ = ["batch_norm", "batch_norm_relu", "instance_norm", "layer_norm", "group_norm"]
+__all__ = ["batch_norm", "batch_norm_relu", "instance_norm", "layer_norm", "rms_norm", "group_norm"]
 METHODS = {}
 
 
@@ -143,6 +143,20 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # no
     centred = input - mean
     out = centred * ((centred * centred).mean(dims, keepdim=True) + eps).rsqrt()
     return _affine(out, weight, bias, shape)
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):  # noqa: A002
+    """``torch.nn.functional.rms_norm``: each sample divided by the root mean square of its last
+    ``len(normalized_shape)`` dims (eps added to the mean square: the dtype's epsilon by default), then scaled."""
+    import numpy as np
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if tuple(input.shape[input.ndim - len(shape):]) != shape or len(shape) > input.ndim:
+        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape [*, "
+                           f"{', '.join(map(str, shape))}], but got input of size{list(input.shape)}")
+    dims = tuple(range(input.ndim - len(shape), input.ndim))
+    eps = float(np.finfo(input.dtype).eps) if eps is None else eps
+    out = input * ((input * input).mean(dims, keepdim=True) + eps).rsqrt()
+    return out if weight is None else out * weight
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):  # noqa: A002
