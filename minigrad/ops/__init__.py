@@ -4,12 +4,12 @@ Every family module lists in ``METHODS`` the ops it attaches to ``Tensor``
 (``x.sum()``, ``x + y``...), so a new op is added in one file only.
 """
 from . import (elementwise, ternary, unary, trigonometric, special, compare, integer, reduce, scan,  # noqa: F401
-               vector_norm, shape, rearrange, combine, products, sort, selection, scatter, linalg, activation,
-               composite_activation, conv, unfold, pool, norm, resize, loss, aliases, inplace)
+               vector_norm, shape, rearrange, combine, products, sort, statistics, selection, scatter, linalg,
+               activation, composite_activation, conv, unfold, pool, norm, resize, loss, aliases, inplace)
 
 _FAMILIES = (elementwise, ternary, unary, trigonometric, special, compare, integer, reduce, scan, vector_norm, shape,
-             rearrange, combine, products, sort, selection, scatter, linalg, activation, composite_activation, conv,
-             unfold, pool, norm, resize, loss, aliases)
+             rearrange, combine, products, sort, statistics, selection, scatter, linalg, activation,
+             composite_activation, conv, unfold, pool, norm, resize, loss, aliases)
 
 
 def tensor_methods():
