@@ -1,0 +1,97 @@
+"""``minigrad.linalg``: ``torch.linalg``'s functions. Norms, products and powers are written with the
+differentiable ops; factorizations (inv, det, slogdet, solve, cholesky, eigh, svd, qr, pinv) are in
+ops/matrix.py."""
+import math
+
+import numpy as np
+
+from .ops.matrix import (inv, det, slogdet, solve, cholesky, eigh, eigvalsh, svd, svdvals, qr, pinv,  # noqa: F401
+                         matrix_power)
+from .ops.products import chain_matmul, cross as _cross
+from .ops.linalg import matmul, diagonal as _diagonal  # noqa: F401
+from .ops.vector_norm import norm as _vector_p_norm
+
+__all__ = ["inv", "det", "slogdet", "solve", "cholesky", "eigh", "eigvalsh", "svd", "svdvals", "qr", "pinv",
+           "matrix_power", "vector_norm", "matrix_norm", "norm", "multi_dot", "cross", "matmul", "vecdot",
+           "diagonal", "inv_ex", "cholesky_ex"]
+
+
+def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
+    """``torch.linalg.vector_norm``: the ord-norm of the elements over ``dim`` (all of them by default)."""
+    return _vector_p_norm(x, ord, dim, keepdim, dtype)
+
+
+def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):  # noqa: A002
+    """``torch.linalg.matrix_norm``: 'fro', 'nuc', inf / -inf (largest / smallest row sum of magnitudes), 1 / -1
+    (column sums), 2 / -2 (largest / smallest singular value) over the two dims ``dim``."""
+    if dtype is not None:
+        A = A.to(dtype)
+    rows, columns = (d % A.ndim for d in dim)
+    if ord == "fro":
+        return _vector_p_norm(A, 2, (rows, columns), keepdim)
+    moved = A.movedim((rows, columns), (-2, -1))
+    if ord in ("nuc", 2, -2):
+        values = svdvals(moved)
+        out = values.sum(-1) if ord == "nuc" else (values.amax(-1) if ord == 2 else values.amin(-1))
+    elif ord in (math.inf, -math.inf, 1, -1):
+        sums = moved.abs().sum(-1 if abs(ord) == math.inf else -2)
+        out = sums.amax(-1) if ord > 0 else sums.amin(-1)
+    else:
+        raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
+    if keepdim:
+        for d in sorted((rows, columns)):
+            out = out.unsqueeze(d)
+    return out
+
+
+def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
+    """``torch.linalg.norm``: a vector norm over one dim (or all, flattened, when ord is None), a matrix norm
+    over two dims or of a 2-D input given an ``ord``."""
+    if isinstance(dim, int):
+        dim = (dim,)
+    if dim is not None and len(dim) == 2 or (dim is None and ord is not None and A.ndim == 2):
+        return matrix_norm(A, "fro" if ord is None else ord, dim or (-2, -1), keepdim, dtype=dtype)
+    return vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype)
+
+
+def multi_dot(tensors):
+    """``torch.linalg.multi_dot``: the product of the matrices (a 1-D first or last one as a row or column)."""
+    tensors = list(tensors)
+    first, last = tensors[0].ndim == 1, tensors[-1].ndim == 1
+    if first:
+        tensors[0] = tensors[0].unsqueeze(0)
+    if last:
+        tensors[-1] = tensors[-1].unsqueeze(1)
+    out = chain_matmul(*tensors)
+    if first:
+        out = out.squeeze(0)
+    if last:
+        out = out.squeeze(-1)
+    return out
+
+
+def cross(input, other, *, dim=-1):  # noqa: A002
+    """``torch.linalg.cross``: the cross product along ``dim`` (the last by default)."""
+    return _cross(input, other, dim)
+
+
+def vecdot(x, y, *, dim=-1):
+    """``torch.linalg.vecdot``: the dot product of the vectors along ``dim``."""
+    return (x * y).sum(dim)
+
+
+def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
+    """``torch.linalg.diagonal``: the diagonals of the matrices in the last two dims."""
+    return _diagonal(A, offset, dim1, dim2)
+
+
+def inv_ex(A, *, check_errors=False):
+    """``torch.linalg.inv_ex``: (inverse, info), info 0 (a singular matrix raises, as with check_errors)."""
+    from .creation import zeros
+    return inv(A), zeros(*A.shape[:-2], dtype=np.dtype("int32"))
+
+
+def cholesky_ex(A, *, upper=False, check_errors=False):
+    """``torch.linalg.cholesky_ex``: (L, info), info 0 (a matrix that is not positive-definite raises)."""
+    from .creation import zeros
+    return cholesky(A, upper=upper), zeros(*A.shape[:-2], dtype=np.dtype("int32"))

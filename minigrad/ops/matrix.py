@@ -1,0 +1,322 @@
+"""Matrix functions of ``torch.linalg`` that need a factorization: inv, det, slogdet, solve, cholesky, eigh
+(with their gradients, PyTorch's formulas), and svd, svdvals, qr, pinv. Square matrices in the last two dims,
+batched over the leading ones. The factorizations are numpy's LAPACK on the host; a GPU tensor makes the round
+trip (these are small matrices in a training script: normalizations, initializations, metrics)."""
+from collections import namedtuple
+
+import numpy as np
+
+from ..autograd import Function
+from ..tensor import Tensor, _is_floating
+
+__all__ = ["inv", "det", "slogdet", "logdet", "solve", "cholesky", "eigh", "eigvalsh", "svd", "svdvals", "qr",
+           "pinv", "matrix_power"]
+
+SlogdetResult = namedtuple("slogdet", ["sign", "logabsdet"])
+EighResult = namedtuple("eigh", ["eigenvalues", "eigenvectors"])
+SvdResult = namedtuple("svd", ["U", "S", "Vh"])
+QrResult = namedtuple("qr", ["Q", "R"])
+
+
+def _t(a):
+    return np.swapaxes(a, -1, -2)
+
+
+class _HostFunction(Function):
+    """A Function computed on host arrays: ``compute(*numpy arrays)`` forward, ``gradients(*numpy)`` backward.
+    Several results (slogdet's, eigh's, svd's) travel as one array, each flattened along a last dim after the
+    batch dims, and are taken apart by ``_parts`` (the gradient arrives the same way)."""
+
+    def forward(self, *arrays, **options):
+        self.options = options
+        host = [self.B.to_numpy(a) for a in arrays]
+        outputs = self.compute(*host, **options)
+        if isinstance(outputs, tuple):
+            self.batch = outputs[0].shape[:host[0].ndim - 2]
+            self.shapes = [o.shape[len(self.batch):] for o in outputs]
+            outputs = np.concatenate([o.reshape(self.batch + (-1,)) for o in outputs], -1)
+        return self.B.from_numpy(np.array(outputs, order="C"))
+
+    def backward(self, g):
+        g = self.B.to_numpy(g)
+        parts = _split(g, self.batch, self.shapes) if hasattr(self, "shapes") else [g]
+        result = self.gradients(*parts)
+        if isinstance(result, tuple):
+            return tuple(None if r is None else self.B.from_numpy(np.array(r, order="C")) for r in result)
+        return self.B.from_numpy(np.array(result, order="C"))
+
+
+def _split(packed, batch, shapes):
+    """The arrays of ``shapes`` (after the batch dims) one after another in the last dim of ``packed``."""
+    parts, start = [], 0
+    for shape in shapes:
+        size = int(np.prod(shape))
+        parts.append(packed[..., start:start + size].reshape(tuple(batch) + tuple(shape)))
+        start += size
+    return parts
+
+
+def _parts(packed, shapes):
+    """A multi-result Function's output tensor taken apart into its results of ``shapes`` (each differentiable:
+    slices and reshapes of the packed tensor)."""
+    return _split(packed, tuple(packed.shape[:-1]), shapes)
+
+
+def _check_square(name, a):
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise RuntimeError(f"linalg.{name}: A must be batches of square matrices, but they are "
+                           f"{a.shape[-2] if a.ndim >= 2 else 1} by {a.shape[-1] if a.ndim else 1} matrices")
+    if not _is_floating(a.dtype):
+        raise RuntimeError(f"linalg.{name}: Expected a floating point tensor as input. Got {a.dtype}")
+
+
+def _with_errors(compute, name):
+    try:
+        return compute()
+    except np.linalg.LinAlgError as error:
+        raise RuntimeError(f"linalg.{name}: {error} (the input is singular or not positive-definite)") from None
+
+
+class Inv(_HostFunction):
+    def compute(self, a):
+        self.out = _with_errors(lambda: np.linalg.inv(a), "inv").astype(a.dtype)
+        return self.out
+
+    def gradients(self, g):
+        """-A^-T g A^-T."""
+        inverse_t = _t(self.out)
+        return -(inverse_t @ g @ inverse_t)
+
+
+class Slogdet(_HostFunction):
+    def compute(self, a):
+        sign, logabsdet = np.linalg.slogdet(a)
+        self.a = a
+        return sign.astype(a.dtype), logabsdet.astype(a.dtype)
+
+    def gradients(self, g_sign, g_log):
+        """g A^-T (the sign is piecewise constant)."""
+        return np.asarray(g_log)[..., None, None] * _t(np.linalg.inv(self.a))
+
+
+class Det(_HostFunction):
+    def compute(self, a):
+        self.a, self.out = a, np.linalg.det(a).astype(a.dtype)
+        return self.out
+
+    def gradients(self, g):
+        """g det(A) A^-T, from the SVD where A is singular (the adjugate, without an inverse)."""
+        u, s, vh = np.linalg.svd(self.a)
+        # adj(A)^T = det(U) det(V) U diag(prod of the other singular values) Vh
+        others = np.stack([np.prod(np.delete(s, i, axis=-1), axis=-1) for i in range(s.shape[-1])], -1)
+        signs = np.linalg.det(u) * np.linalg.det(vh)
+        cofactor = signs[..., None, None] * (u * others[..., None, :]) @ vh
+        return np.asarray(g)[..., None, None] * cofactor
+
+
+class Solve(_HostFunction):
+    def compute(self, a, b, vector):
+        rhs = b[..., None] if vector else b
+        self.a, self.x = a, _with_errors(lambda: np.linalg.solve(a, rhs), "solve").astype(a.dtype)
+        return self.x[..., 0] if vector else self.x
+
+    def gradients(self, g):
+        """gB = A^-T g, gA = -gB X^T."""
+        vector = self.options["vector"]
+        g = g[..., None] if vector else g
+        g_b = np.linalg.solve(_t(self.a), g)
+        g_a = -(g_b @ _t(self.x))
+        return g_a.astype(self.a.dtype), (g_b[..., 0] if vector else g_b).astype(self.a.dtype)
+
+
+class Cholesky(_HostFunction):
+    def compute(self, a, upper):
+        lower = _with_errors(lambda: np.linalg.cholesky(a), "cholesky").astype(a.dtype)
+        self.lower = lower
+        return _t(lower) if upper else lower
+
+    def gradients(self, g):
+        """L^-T Phi(L^T gL) L^-1, symmetrized; Phi keeps the lower triangle with its diagonal halved."""
+        lower = self.lower
+        g = _t(g) if self.options["upper"] else g
+        phi = np.tril(_t(lower) @ g)
+        phi[..., np.arange(phi.shape[-1]), np.arange(phi.shape[-1])] *= 0.5
+        inverse = np.linalg.inv(lower)
+        g_a = _t(inverse) @ phi @ inverse
+        return (0.5 * (g_a + _t(g_a))).astype(lower.dtype)
+
+
+class Eigh(_HostFunction):
+    def compute(self, a, uplo):
+        values, vectors = np.linalg.eigh(a, UPLO=uplo)
+        self.values, self.vectors = values.astype(a.dtype), vectors.astype(a.dtype)
+        return self.values, self.vectors
+
+    def gradients(self, g_values, g_vectors):
+        """V (diag(g_values) + skew(V^T g_vectors) / E) V^T, with E[i, j] = lambda_j - lambda_i and skew(X) =
+        (X - X^T) / 2: the eigenvectors' gradient projected on the rotations that keep them orthonormal."""
+        v, values = self.vectors, self.values
+        inner = np.zeros(v.shape, v.dtype)
+        if np.any(g_vectors):
+            gaps = values[..., None, :] - values[..., :, None]
+            rotation = _t(v) @ g_vectors
+            with np.errstate(divide="ignore", invalid="ignore"):
+                inner = 0.5 * (rotation - _t(rotation)) / gaps
+            inner[..., np.arange(v.shape[-1]), np.arange(v.shape[-1])] = 0
+        if np.any(g_values):
+            inner[..., np.arange(v.shape[-1]), np.arange(v.shape[-1])] += g_values
+        return v @ inner @ _t(v)
+
+
+class Svd(_HostFunction):
+    def compute(self, a, full_matrices):
+        u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
+        self.u, self.vh, self.s = u.astype(a.dtype), vh.astype(a.dtype), s.astype(a.dtype)
+        return self.u, s.astype(a.dtype), self.vh
+
+    def gradients(self, g_u, g_s, g_vh):
+        """PyTorch's SVD gradient (real case): with skew(X) = X - X^T and E[i, j] = s_j^2 - s_i^2,
+        U [(skew(U^T gU) S + S skew(V^T gV)) / E + diag(gS)] V^T, plus the parts of gU and gV outside the spans of
+        U and V for a tall or wide matrix. Singular vectors of repeated singular values have no gradient."""
+        u, vh, s = self.u, self.vh, self.s
+        k = s.shape[-1]
+        if self.options["full_matrices"] and (np.any(g_u[..., k:]) or np.any(g_vh[..., k:, :])):
+            raise NotImplementedError("linalg.svd: the gradient of the extra singular vectors of full_matrices=True "
+                                      "is not defined; use full_matrices=False")
+        u, vh, g_u, g_vh = u[..., :k], vh[..., :k, :], g_u[..., :k], g_vh[..., :k, :]
+        has_u, has_v = bool(np.any(g_u)), bool(np.any(g_vh))
+        m, n = u.shape[-2], vh.shape[-1]
+        if not has_u and not has_v:
+            return (u * g_s[..., None, :]) @ vh
+        v, g_v = _t(vh), _t(g_vh)
+        squares = s * s
+        gaps = squares[..., None, :] - squares[..., :, None]
+        gaps[..., np.arange(k), np.arange(k)] = 1
+        inner = np.zeros(s.shape[:-1] + (k, k), s.dtype)
+        if has_u:
+            rotation = _t(u) @ g_u
+            inner = inner + (rotation - _t(rotation)) * s[..., None, :]
+        if has_v:
+            rotation = _t(v) @ g_v
+            inner = inner + s[..., :, None] * (rotation - _t(rotation))
+        inner = inner / gaps
+        inner[..., np.arange(k), np.arange(k)] = g_s
+        if m > n and has_u:
+            scaled = g_u / s[..., None, :]
+            return (u @ inner + scaled - u @ (_t(u) @ scaled)) @ vh
+        if m < n and has_v:
+            scaled = g_vh / s[..., :, None]
+            return u @ (inner @ vh + scaled - (scaled @ v) @ vh)
+        return u @ inner @ vh
+
+
+def inv(A):
+    """``torch.linalg.inv`` (and ``torch.inverse``): the inverse; a RuntimeError for a singular matrix."""
+    _check_square("inv", A)
+    return Inv.apply(A)
+
+
+def det(A):
+    """``torch.linalg.det`` (and ``torch.det``): the determinant; its gradient holds for singular matrices."""
+    _check_square("det", A)
+    return Det.apply(A)
+
+
+def slogdet(A):
+    """``torch.linalg.slogdet``: (sign, log |det|)."""
+    _check_square("slogdet", A)
+    return SlogdetResult(*_parts(Slogdet.apply(A), [(), ()]))
+
+
+def logdet(A):
+    """``torch.logdet``: log det(A), NaN for a negative determinant, -inf for a zero one."""
+    sign, logabsdet = slogdet(A)
+    from .compare import where
+    return where(sign < 0, float("nan"), where(sign == 0, float("-inf"), logabsdet))
+
+
+def solve(A, B, *, left=True):
+    """``torch.linalg.solve``: X with A X = B (B a vector or a batch of matrices); ``left=False`` solves X A = B."""
+    _check_square("solve", A)
+    if not left:
+        return solve(A.transpose(-1, -2), B.transpose(-1, -2)).transpose(-1, -2)
+    vector = B.ndim == 1 or (B.ndim == A.ndim - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
+    if B.shape[-1 if vector else -2] != A.shape[-1]:
+        raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation AX = B "
+                           f"({A.shape[-2]}x{A.shape[-1]} and {tuple(B.shape)})")
+    return Solve.apply(A, B.to(A.dtype), vector=vector)
+
+
+def cholesky(A, *, upper=False):
+    """``torch.linalg.cholesky``: the lower (or upper) triangular L with A = L L^T."""
+    _check_square("cholesky", A)
+    return Cholesky.apply(A, upper=upper)
+
+
+def eigh(A, UPLO="L"):  # noqa: N803
+    """``torch.linalg.eigh``: eigenvalues (ascending) and orthonormal eigenvectors of a symmetric matrix, read
+    from its lower (or upper) triangle."""
+    _check_square("eigh", A)
+    n = A.shape[-1]
+    return EighResult(*_parts(Eigh.apply(A, uplo=UPLO), [(n,), (n, n)]))
+
+
+def eigvalsh(A, UPLO="L"):  # noqa: N803
+    """``torch.linalg.eigvalsh``: the eigenvalues of ``eigh``."""
+    return eigh(A, UPLO).eigenvalues
+
+
+def svd(A, full_matrices=True):
+    """``torch.linalg.svd``: (U, S, Vh) with A = U diag(S) Vh (differentiable with full_matrices=False)."""
+    m, n = A.shape[-2:]
+    k = min(m, n)
+    shapes = [(m, m if full_matrices else k), (k,), (n if full_matrices else k, n)]
+    return SvdResult(*_parts(Svd.apply(A, full_matrices=full_matrices), shapes))
+
+
+def svdvals(A):
+    """``torch.linalg.svdvals``: the singular values, descending (differentiable)."""
+    return svd(A, full_matrices=False).S
+
+
+def qr(A, mode="reduced"):
+    """``torch.linalg.qr``: (Q, R) with A = Q R (numpy's Householder signs, as LAPACK's); not differentiated."""
+    q, r = np.linalg.qr(A.detach().cpu().numpy(), mode="complete" if mode == "complete" else "reduced")
+    from ..creation import tensor
+    return QrResult(tensor(q.astype(A.dtype), device=A.device), tensor(r.astype(A.dtype), device=A.device))
+
+
+def pinv(A, *, rtol=None, hermitian=False):
+    """``torch.linalg.pinv``: the Moore-Penrose pseudo-inverse, built from the SVD (singular values below
+    rtol * the largest count as zero; rtol defaults to max(m, n) * eps)."""
+    u, s, vh = svd(A, full_matrices=False)
+    rtol = max(A.shape[-2:]) * float(np.finfo(A.dtype).eps) if rtol is None else rtol
+    cutoff = s.amax(-1, keepdim=True) * rtol
+    from .compare import where
+    inverse = where(s > cutoff, 1 / s, 0.0)
+    return (vh.transpose(-1, -2) * inverse.unsqueeze(-2)) @ u.transpose(-1, -2)
+
+
+def matrix_power(A, n):
+    """``torch.linalg.matrix_power``: A multiplied by itself n times (the inverse's power for n < 0), by
+    repeated squaring."""
+    _check_square("matrix_power", A)
+    if n < 0:
+        return matrix_power(inv(A), -n)
+    from ..creation import eye
+    result, base = None, A
+    while n:
+        if n & 1:
+            result = base if result is None else result @ base
+        n >>= 1
+        if n:
+            base = base @ base
+    if result is None:  # n = 0: the identity, connected to A with a zero gradient, as PyTorch's
+        from .compare import where
+        identity = eye(A.shape[-1], dtype=A.dtype, device=A.device).expand(*A.shape)
+        return where(identity != identity, A, identity)
+    return result
+
+
+METHODS = {"inverse": inv, "det": det, "slogdet": slogdet, "logdet": logdet, "cholesky": cholesky,
+           "pinverse": lambda self, rcond=1e-15: pinv(self, rtol=rcond), "matrix_power": matrix_power}
