@@ -10,7 +10,7 @@ from .tensor import (Tensor, Size, numel, float16, float32, float64, int32, int6
                      long, double, _install_methods)
 from .creation import (tensor, as_tensor, from_numpy, zeros, ones, full, empty, randn, rand,  # noqa: F401
                        randint, randperm, eye, empty_like, arange, linspace, zeros_like, ones_like, full_like, randn_like, rand_like,
-                       multinomial, bernoulli)
+                       multinomial, bernoulli, logspace, tril_indices, triu_indices, vander, randint_like)
 from .ops.elementwise import (add, sub, mul, div, neg, pow, exp, log, log1p, sqrt, abs, clamp,  # noqa: F401,A004
                               maximum, minimum, where, lt, le, gt, ge, eq, ne, isfinite, masked_fill)
 from .ops.ternary import lerp, addcmul, addcdiv  # noqa: F401
@@ -40,12 +40,13 @@ from .runtime import (set_num_threads, get_num_threads, use_deterministic_algori
                       are_deterministic_algorithms_enabled)
 from .utils.gradcheck import gradcheck  # noqa: F401
 from . import nn, optim  # noqa: E402,F401
-from . import cuda, utils, amp, backends, distributed, distributions, linalg  # noqa: E402,F401
+from . import cuda, utils, amp, backends, distributed, distributions, linalg, testing  # noqa: E402,F401
 from .ops.matrix import inv as inverse, det, slogdet, logdet, pinv as pinverse, matrix_power  # noqa: E402,F401
 from .amp import autocast  # noqa: E402,F401
 from .memory_format import (memory_format, contiguous_format, channels_last, channels_last_3d,  # noqa: E402,F401
                             preserve_format)
 from .serialization import save, load  # noqa: E402,F401
+from .tensor_info import set_printoptions  # noqa: E402,F401
 from .legacy import *  # noqa: E402,F401,F403
 
 _install_methods()

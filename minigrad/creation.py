@@ -158,6 +158,53 @@ def linspace(start, end, steps, dtype=None, device="cpu", requires_grad=False):
     return _make(get_backend(device).from_numpy(values), device, requires_grad)
 
 
+def logspace(start, end, steps, base=10.0, dtype=None, device="cpu", requires_grad=False):
+    """``torch.logspace``: base ** linspace(start, end, steps)."""
+    values = np.power(base, np.linspace(start, end, steps)).astype(np.dtype(dtype or float32))
+    return _make(get_backend(device).from_numpy(values), device, requires_grad)
+
+
+def _triangle_indices(row, col, offset, lower):
+    rows, columns = np.tril_indices(row, offset, col) if lower else np.triu_indices(row, offset, col)
+    return np.stack([rows, columns]).astype(np.int64)
+
+
+def tril_indices(row, col, offset=0, *, dtype=None, device="cpu"):
+    """``torch.tril_indices``: the (2, N) row and column indices of a row x col matrix's lower triangle (with
+    ``offset`` diagonals above the main one), row by row."""
+    return Tensor._wrap(get_backend(device).from_numpy(_triangle_indices(row, col, offset, True)
+                                                        .astype(np.dtype(dtype or int64))), device)
+
+
+def triu_indices(row, col, offset=0, *, dtype=None, device="cpu"):
+    """``torch.triu_indices``: the (2, N) indices of the upper triangle (from ``offset`` diagonals above)."""
+    return Tensor._wrap(get_backend(device).from_numpy(_triangle_indices(row, col, offset, False)
+                                                        .astype(np.dtype(dtype or int64))), device)
+
+
+def vander(x, N=None, increasing=False):  # noqa: N803
+    """``torch.vander``: columns x^(N-1), ..., x, 1 (or the other way with ``increasing``), by running products."""
+    from .ops.scan import cumprod
+    count = x.shape[0] if N is None else N
+    if count == 0:
+        return x.new_empty((x.shape[0], 0))
+    ones = x.new_ones((x.shape[0], 1))
+    if count == 1:
+        return ones
+    powers = cumprod(x.unsqueeze(1).expand(x.shape[0], count - 1), 1)
+    from .ops.shape import cat
+    out = cat([ones, powers.to(ones.dtype)], 1)
+    return out if increasing else out.flip([1])
+
+
+def randint_like(input, low=0, high=None, *, dtype=None, device=None, generator=None):  # noqa: A002
+    """``torch.randint_like``: ``randint`` with the input's shape (and dtype and device unless given)."""
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype, device=device or input.device,
+                   generator=generator)
+
+
 def _like(fn):
     def like(input, dtype=None, device=None, requires_grad=False, **kwargs):  # noqa: A002
         return fn(*input.shape, dtype=dtype or input.dtype, device=device or input.device,

@@ -411,8 +411,11 @@ class Tensor:
 
     # ------------------------------------------------------------------ display
     def __repr__(self):
+        from .tensor_info import PRINT_OPTIONS as options
         body = np.array2string(self.backend.to_numpy(self.array), separator=", ", prefix="tensor(",
-                               precision=4, threshold=200, edgeitems=3)
+                               precision=options["precision"], threshold=options["threshold"],
+                               edgeitems=options["edgeitems"], max_line_width=options["linewidth"],
+                               suppress_small=options["sci_mode"] is False)
         extras = []
         if self.dtype not in (float32, int64, bool_):
             extras.append(f"dtype=minigrad.{self.dtype}")

@@ -14,8 +14,8 @@ _FAMILIES = (elementwise, ternary, unary, trigonometric, special, compare, integ
 
 def tensor_methods():
     """Every op that is also a Tensor method, by method name."""
-    from .. import creation, legacy  # (new_zeros and the other factories of a tensor; type() and new())
-    methods = {**creation.METHODS, **legacy.METHODS}
+    from .. import creation, legacy, tensor_info  # (new_zeros and kin; type() and new(); is_cpu, mT and kin)
+    methods = {**creation.METHODS, **legacy.METHODS, **tensor_info.METHODS}
     for family in _FAMILIES:
         methods.update(getattr(family, "METHODS", {}))
     methods.update(inplace.inplace_methods())

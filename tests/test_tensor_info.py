@@ -1,0 +1,72 @@
+"""Small things a PyTorch script reads or calls: tensor properties (is_cpu, get_device, mT, H, retains_grad...),
+set_printoptions, creation helpers (logspace, tril/triu_indices, vander, randint_like) and
+testing.assert_close, against PyTorch."""
+import numpy as np
+import pytest
+import torch
+
+import minigrad as M
+from helpers import compare
+
+
+def test_properties_follow_torch():
+    x, t = M.zeros(2, 3, 4), torch.zeros(2, 3, 4)
+    assert x.is_cpu and x.get_device() == t.get_device() == -1
+    assert tuple(x.mT.shape) == tuple(t.mT.shape) and tuple(x.mH.shape) == tuple(t.mH.shape)
+    assert tuple(M.zeros(2, 3).H.shape) == (3, 2) and tuple(x.adjoint().shape) == tuple(t.adjoint().shape)
+    assert not x.is_complex() and x.is_signed() and not M.zeros(2, dtype=M.uint8).is_signed()
+    with pytest.raises(RuntimeError):
+        M.zeros(3).mT
+    leaf = M.ones(2, requires_grad=True)
+    inner = leaf * 2
+    assert not inner.retains_grad
+    inner.retain_grad()
+    assert inner.retains_grad and not leaf.retains_grad
+    compare(lambda a: a.mT * 2, shapes=[(2, 3, 4)])
+
+
+def test_set_printoptions():
+    try:
+        M.set_printoptions(precision=2)
+        assert "0.33" in repr(M.tensor([1 / 3])) and "0.333" not in repr(M.tensor([1 / 3]))
+        M.set_printoptions(threshold=5, edgeitems=1)
+        assert "..." in repr(M.arange(10))
+        M.set_printoptions(profile="full")
+        assert "..." not in repr(M.arange(2000))
+    finally:
+        M.set_printoptions(profile="default")
+    assert "..." in repr(M.arange(2000)) and "..." not in repr(M.arange(1000))
+
+
+def test_creation_helpers():
+    np.testing.assert_allclose(M.logspace(-2, 3, 6).numpy(), torch.logspace(-2, 3, 6).numpy(), rtol=1e-6)
+    np.testing.assert_allclose(M.logspace(0, 4, 5, base=2).numpy(), torch.logspace(0, 4, 5, base=2).numpy())
+    for args in ((4, 4), (3, 5, 1), (5, 3, -1)):
+        assert M.tril_indices(*args).tolist() == torch.tril_indices(*args).tolist()
+        assert M.triu_indices(*args).tolist() == torch.triu_indices(*args).tolist()
+    for n, increasing in ((None, False), (4, True), (1, False)):
+        # (PyTorch 2.13's own vander fails its backward: values compared, gradients by central differences)
+        compare(lambda x: M.vander(x, n, increasing), shapes=[(3,)], grad=False,
+                torch_fn=lambda x: torch.vander(x, n, increasing))
+        x = M.tensor([0.5, -1.5, 2.0], dtype=M.float64, requires_grad=True)
+        assert M.gradcheck(lambda t: M.vander(t, n, increasing), (x,))
+    r = M.randint_like(M.zeros(3, 4, dtype=M.float64), 5, 9)
+    assert tuple(r.shape) == (3, 4) and r.dtype == M.float64 and 5 <= r.min().item() and r.max().item() < 9
+
+
+def test_assert_close():
+    M.testing.assert_close(M.tensor([1.0, 2.0]), M.tensor([1.0, 2.0 + 1e-6]))
+    with pytest.raises(AssertionError, match="not close"):
+        M.testing.assert_close(M.tensor([1.0, 2.0]), M.tensor([1.0, 2.1]))
+    with pytest.raises(AssertionError, match="dtype"):
+        M.testing.assert_close(M.tensor([1.0]), M.tensor([1.0], dtype=M.float64))
+    with pytest.raises(AssertionError, match="shape"):
+        M.testing.assert_close(M.zeros(2), M.zeros(3))
+    with pytest.raises(AssertionError):
+        M.testing.assert_close(M.tensor([float("nan")]), M.tensor([float("nan")]))
+    M.testing.assert_close(M.tensor([float("nan"), np.inf]), M.tensor([float("nan"), np.inf]), equal_nan=True)
+    M.testing.assert_close({"a": [M.zeros(2)]}, {"a": [M.zeros(2)]})
+    M.testing.assert_close(M.tensor([1.0]), M.tensor([1.5]), rtol=0, atol=0.5)
+    M.testing.assert_close(1.0, 1.0 + 1e-9)
+    with pytest.raises(ValueError):
+        M.testing.assert_close(M.zeros(1), M.zeros(1), rtol=0.1)
