@@ -17,6 +17,7 @@ from .ops.ternary import lerp, addcmul, addcdiv  # noqa: F401
 from .ops.unary import *  # noqa: F401,F403,A004  (round shadows the builtin, as torch.round)
 from .ops.trigonometric import *  # noqa: F401,F403
 from .ops.special import *  # noqa: F401,F403
+from .ops.elementwise_more import *  # noqa: F401,F403
 from .ops.aliases import *  # noqa: F401,F403
 from .ops.dtypes import *  # noqa: F401,F403
 from .ops.combine import *  # noqa: F401,F403
@@ -31,7 +32,8 @@ from .ops.vector_norm import norm  # noqa: F401
 from .ops.selection import *  # noqa: F401,F403
 from .ops.scan import cumsum, cumprod, logcumsumexp, diff, prod  # noqa: F401
 from .ops.scatter import *  # noqa: F401,F403
-from .ops.distance import cdist  # noqa: F401
+from .ops.distance import cdist, pdist, pairwise_distance, cosine_similarity  # noqa: F401
+from .ops.shape import t  # noqa: F401
 from .ops.linalg import *  # noqa: F401,F403
 from .ops.activation import *  # noqa: F401,F403
 from .ops.composite_activation import hardshrink, softmin  # noqa: F401
@@ -40,7 +42,7 @@ from .runtime import (set_num_threads, get_num_threads, use_deterministic_algori
                       are_deterministic_algorithms_enabled)
 from .utils.gradcheck import gradcheck  # noqa: F401
 from . import nn, optim  # noqa: E402,F401
-from . import cuda, utils, amp, backends, distributed, distributions, linalg, testing  # noqa: E402,F401
+from . import cuda, utils, amp, backends, distributed, distributions, linalg, testing, special  # noqa: E402,F401
 from .ops.matrix import inv as inverse, det, slogdet, logdet, pinv as pinverse, matrix_power  # noqa: E402,F401
 from .amp import autocast  # noqa: E402,F401
 from .memory_format import (memory_format, contiguous_format, channels_last, channels_last_3d,  # noqa: E402,F401
@@ -49,9 +51,12 @@ from .serialization import save, load  # noqa: E402,F401
 from .tensor_info import set_printoptions  # noqa: E402,F401
 from .legacy import *  # noqa: E402,F401,F403
 
+import numpy as _np  # noqa: E402
 _install_methods()
 bool = bool_  # noqa: A001  torch.bool
 float = float32  # noqa: A001  torch.float
 int = int32  # noqa: A001  torch.int
+half = float16  # torch.half
+dtype = _np.dtype  # torch.dtype: minigrad's dtypes are numpy's
 
 __version__ = "0.1.0"

@@ -3,13 +3,14 @@
 Every family module lists in ``METHODS`` the ops it attaches to ``Tensor``
 (``x.sum()``, ``x + y``...), so a new op is added in one file only.
 """
-from . import (elementwise, ternary, unary, trigonometric, special, compare, integer, reduce, scan,  # noqa: F401
-               vector_norm, shape, rearrange, combine, products, sort, statistics, selection, scatter, linalg, matrix,
-               activation, composite_activation, conv, unfold, pool, norm, resize, loss, aliases, inplace)
+from . import (elementwise, ternary, unary, trigonometric, special, elementwise_more, compare,  # noqa: F401
+               integer, reduce, scan, vector_norm, shape, rearrange, combine, products, sort, statistics, selection,
+               scatter, linalg, matrix, activation, composite_activation, conv, unfold, pool, norm, resize, loss,
+               aliases, inplace)
 
-_FAMILIES = (elementwise, ternary, unary, trigonometric, special, compare, integer, reduce, scan, vector_norm, shape,
-             rearrange, combine, products, sort, statistics, selection, scatter, linalg, matrix, activation,
-             composite_activation, conv, unfold, pool, norm, resize, loss, aliases)
+_FAMILIES = (elementwise, ternary, unary, trigonometric, special, elementwise_more, compare, integer, reduce, scan,
+             vector_norm, shape, rearrange, combine, products, sort, statistics, selection, scatter, linalg, matrix,
+             activation, composite_activation, conv, unfold, pool, norm, resize, loss, aliases)
 
 
 def tensor_methods():

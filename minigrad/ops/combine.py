@@ -1,7 +1,7 @@
 """Joining, tiling and splitting tensors, as PyTorch's: broadcast_to, broadcast_tensors, atleast_1d/2d/3d,
 hstack, vstack, dstack, column_stack, meshgrid, tile, repeat_interleave, tensor_split, hsplit, vsplit, dsplit,
 unflatten, ravel, swapaxes, take, take_along_dim, rot90, block_diag, cartesian_prod, combinations, diag_embed,
-diagflat.
+diagflat, unique_consecutive, unravel_index, trapezoid.
 
 Each is written with the differentiable shape ops (expand, cat, reshape, index_select, gather, pad), so its
 gradient is theirs."""
@@ -17,7 +17,11 @@ from .rearrange import flip, gather, index_select, movedim, narrow
 __all__ = ["broadcast_to", "broadcast_tensors", "broadcast_shapes", "atleast_1d", "atleast_2d", "atleast_3d",
            "hstack", "vstack", "row_stack", "dstack", "column_stack", "meshgrid", "tile", "repeat_interleave",
            "tensor_split", "hsplit", "vsplit", "dsplit", "unflatten", "ravel", "swapaxes", "swapdims", "take",
-           "take_along_dim", "rot90", "block_diag", "cartesian_prod", "combinations", "diag_embed", "diagflat"]
+           "take_along_dim", "rot90", "block_diag", "cartesian_prod", "combinations", "diag_embed", "diagflat",
+           "unique_consecutive", "unravel_index", "trapezoid", "concatenate", "concat"]
+
+
+concatenate = concat = cat  # torch.concatenate and torch.concat: torch.cat
 
 
 def broadcast_shapes(*shapes):
@@ -300,7 +304,56 @@ def diagflat(input, offset=0):  # noqa: A002
     return diag(reshape(input, (-1,)), offset)
 
 
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
+    """``torch.unique_consecutive``: each run of equal consecutive elements (or slices along ``dim``) kept once;
+    optionally the run each element belongs to and the runs' lengths."""
+    values = input.detach().cpu().numpy()
+    axis = 0 if dim is None else normalize_dim(dim, input.ndim)
+    if dim is None:
+        values = values.reshape(-1)
+    moved = np.moveaxis(values, axis, 0).reshape(values.shape[axis], -1) if values.ndim else values.reshape(1, 1)
+    starts = np.ones(moved.shape[0], dtype=bool)
+    starts[1:] = np.any(moved[1:] != moved[:-1], axis=1)
+    first = np.flatnonzero(starts)
+    source = input.reshape(-1) if dim is None else input
+    out = index_select(source, axis, tensor(first, device=input.device)) if input.ndim else input.clone()
+    extras = []
+    if return_inverse:
+        inverse = np.cumsum(starts) - 1
+        extras.append(tensor(inverse.reshape(input.shape) if dim is None else inverse, device=input.device))
+    if return_counts:
+        extras.append(tensor(np.diff(np.append(first, moved.shape[0])), device=input.device))
+    return (out, *extras) if extras else out
+
+
+def unravel_index(indices, shape):
+    """``torch.unravel_index``: the coordinates in ``shape`` of flat indices, one int64 tensor per dim."""
+    flat = indices.cpu().numpy() if isinstance(indices, Tensor) else np.asarray(indices)
+    size = int(np.prod(shape))
+    if ((flat < -size) | (flat >= size)).any():
+        raise RuntimeError("index out of bounds for the given shape")
+    device = indices.device if isinstance(indices, Tensor) else "cpu"
+    return tuple(tensor(c.astype(np.int64), device=device) for c in np.unravel_index(flat % size, tuple(shape)))
+
+
+def trapezoid(y, x=None, *, dx=None, dim=-1):
+    """``torch.trapezoid``: the trapezoid rule along ``dim``, with sample points ``x`` or a spacing ``dx``
+    (1 by default)."""
+    dim = normalize_dim(dim, y.ndim)
+    length = y.shape[dim]
+    if length == 0:
+        return y.sum(dim)
+    if x is None:
+        spacing = 1.0 if dx is None else dx
+        return (y.sum(dim) - (narrow(y, dim, 0, 1) + narrow(y, dim, length - 1, 1)).squeeze(dim) * 0.5) * spacing
+    steps = x.diff(dim=-1 if x.ndim == 1 else dim)
+    if x.ndim == 1:
+        steps = steps.reshape(tuple(length - 1 if d == dim else 1 for d in range(y.ndim)))
+    return (steps * (narrow(y, dim, 1, length - 1) + narrow(y, dim, 0, length - 1))).sum(dim) / 2
+
+
 METHODS = {"broadcast_to": broadcast_to, "tile": tile, "repeat_interleave": repeat_interleave,
            "tensor_split": tensor_split, "hsplit": hsplit, "vsplit": vsplit, "dsplit": dsplit,
            "unflatten": unflatten, "ravel": ravel, "swapaxes": swapaxes, "swapdims": swapdims, "take": take,
-           "take_along_dim": take_along_dim, "rot90": rot90, "diag_embed": diag_embed, "diagflat": diagflat}
+           "take_along_dim": take_along_dim, "rot90": rot90, "diag_embed": diag_embed, "diagflat": diagflat,
+           "unique_consecutive": unique_consecutive}

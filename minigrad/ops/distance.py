@@ -10,7 +10,7 @@ from .compare import where
 from .loss import _check_reduction, _reduce
 from .vector_norm import norm
 
-__all__ = ["cosine_similarity", "pairwise_distance", "cdist", "kl_div", "margin_ranking_loss", "triplet_margin_loss",
+__all__ = ["cosine_similarity", "pairwise_distance", "pdist", "cdist", "kl_div", "margin_ranking_loss", "triplet_margin_loss",
            "cosine_embedding_loss"]
 
 
@@ -27,6 +27,16 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     """``torch.nn.functional.pairwise_distance``: ||x1 - x2 + eps||_p along the last dim."""
     return norm(x1 - x2 + eps, p, -1, keepdim=keepdim)
+
+
+def pdist(input, p=2):  # noqa: A002
+    """``torch.nn.functional.pdist``: the p-norm distances between the rows of a 2-D input, for each pair i < j in
+    row order (the upper triangle of cdist(input, input), flattened)."""
+    if input.ndim != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.ndim}D")
+    from ..creation import triu_indices
+    first, second = triu_indices(input.shape[0], input.shape[0], 1, device=input.device)
+    return norm(input[first] - input[second], p, -1)
 
 
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):

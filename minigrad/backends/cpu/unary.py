@@ -1,7 +1,7 @@
 """CPU kernels: unary math beyond the elementwise basics (rounding, trigonometric and hyperbolic functions and
-their inverses, expm1, erf, erfc, log2, log10, exp2, signbit), the two-argument arctan2 and hypot, and the fused
-multiply-add, as ``backends/cuda/unary.py``. numpy's ufuncs, without their floating-point warnings; numpy has no
-erf or erfc: those are Numba loops over C's."""
+their inverses, expm1, erf, erfc, log2, log10, exp2, signbit), the two-argument arctan2, hypot and fmod, and the
+fused multiply-add, as ``backends/cuda/unary.py``. numpy's ufuncs, without their floating-point warnings; numpy
+has no erf or erfc: those are Numba loops over C's."""
 import math
 
 import numpy as np
@@ -13,7 +13,7 @@ from .jit import kernel
 
 __all__ = ["floor", "ceil", "rint", "trunc", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh",
            "arcsinh", "arccosh", "arctanh", "expm1", "erf", "erfc", "log2", "log10", "exp2", "signbit", "arctan2",
-           "hypot", "fma"]
+           "hypot", "fmod", "fma"]
 
 # rint rounds half to even, as torch.round; all four keep -0.0, inf and NaN as they are
 floor, ceil, rint, trunc = np.floor, np.ceil, np.rint, np.trunc
@@ -21,7 +21,7 @@ sin, cos, expm1, log2, log10, exp2 = (_silent(u, 1) for u in (np.sin, np.cos, np
 tan, arcsin, arccos, arctan, sinh, cosh, arcsinh, arccosh, arctanh = (
     _silent(u, 1) for u in (np.tan, np.arcsin, np.arccos, np.arctan, np.sinh, np.cosh, np.arcsinh, np.arccosh,
                             np.arctanh))
-arctan2, hypot = _silent(np.arctan2, 2), _silent(np.hypot, 2)
+arctan2, hypot, fmod = _silent(np.arctan2, 2), _silent(np.hypot, 2), _silent(np.fmod, 2)
 signbit = np.signbit
 
 

@@ -1,6 +1,6 @@
 """CUDA kernels: unary math beyond the elementwise basics, mirroring ``backends/cpu/unary.py``: rounding
 (floor, ceil, rint, trunc), trigonometric and hyperbolic functions and their inverses, expm1, erf, erfc, log2,
-log10, exp2, signbit; arctan2 and hypot; and the fused multiply-add."""
+log10, exp2, signbit; arctan2, hypot and fmod; and the fused multiply-add."""
 import math
 
 import numpy as np
@@ -12,11 +12,11 @@ from .elementwise import _binary_arith, _binary_kernels, _unary_fn
 
 __all__ = ["floor", "ceil", "rint", "trunc", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh",
            "arcsinh", "arccosh", "arctanh", "expm1", "erf", "erfc", "log2", "log10", "exp2", "signbit", "arctan2",
-           "hypot", "fma"]
+           "hypot", "fmod", "fma"]
 
 (FLOOR, CEIL, RINT, TRUNC, SIN, COS, TAN, EXPM1, ERF, ERFC, LOG2, LOG10, EXP2, ASIN, ACOS, ATAN, SINH, COSH, ASINH,
  ACOSH, ATANH) = range(21)
-ATAN2, HYPOT = range(2)
+ATAN2, HYPOT, FMOD = range(3)
 
 
 @device_function
@@ -153,6 +153,10 @@ def signbit(a):
 def _two_argument(op, y, x):
     if op == ATAN2:
         return math.atan2(y, x)
+    if op == FMOD:  # (C's fmod: exact, the dividend's sign; NaN for a zero divisor or an infinite dividend)
+        if x == 0 or math.isinf(y) or math.isnan(x) or math.isnan(y):
+            return float32(math.nan)
+        return math.fmod(y, x)
     if math.isinf(y) or math.isinf(x):  # (hypot(inf, NaN) is inf, as C's; the simulator's math would say so too)
         return float32(math.inf)
     return math.hypot(y, x)
@@ -161,6 +165,7 @@ def _two_argument(op, y, x):
 _TWO_ARGUMENT = _binary_kernels(_two_argument, "two_argument", lambda t: t, [F32])
 arctan2 = _binary_arith(np.arctan2, ATAN2, _TWO_ARGUMENT, _TWO_ARGUMENT)
 hypot = _binary_arith(np.hypot, HYPOT, _TWO_ARGUMENT, _TWO_ARGUMENT)
+fmod = _binary_arith(np.fmod, FMOD, _TWO_ARGUMENT, _TWO_ARGUMENT)
 
 
 @kernel((F32, F32, F32, F32))

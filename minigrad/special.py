@@ -1,0 +1,33 @@
+"""``minigrad.special``: ``torch.special``'s names for the special functions minigrad has."""
+import math
+
+from .ops.activation import log_softmax, sigmoid as expit, softmax  # noqa: F401
+from .ops.elementwise import exp, log1p  # noqa: F401
+from .ops.reduce import logsumexp  # noqa: F401
+from .ops.special import logit, sinc, xlogy  # noqa: F401
+from .ops.unary import erf, erfc, exp2, expm1, round  # noqa: F401,A004
+
+__all__ = ["expit", "logit", "erf", "erfc", "exp2", "expm1", "log1p", "xlogy", "xlog1py", "sinc", "round",
+           "logsumexp", "softmax", "log_softmax", "entr", "ndtr", "log_ndtr"]
+
+
+def xlog1py(input, other):  # noqa: A002
+    """``torch.special.xlog1py``: input * log1p(other), 0 where input is 0 (unless other is NaN)."""
+    from .ops.compare import where
+    return where((input == 0) & ~other.isnan(), 0.0, input * log1p(other))
+
+
+def entr(input):  # noqa: A002
+    """``torch.special.entr``: -x log x elementwise (0 at 0, -inf below 0)."""
+    from .ops.compare import where
+    return where(input < 0, float("-inf"), where(input == 0, 0.0, -xlogy(input, input)))
+
+
+def ndtr(input):  # noqa: A002
+    """``torch.special.ndtr``: the standard normal's cumulative distribution, erfc(-x / sqrt 2) / 2."""
+    return erfc(-input * (1 / math.sqrt(2))) * 0.5
+
+
+def log_ndtr(input):  # noqa: A002
+    """``torch.special.log_ndtr``: log of ``ndtr``, from erfc far in the left tail."""
+    return (erfc(-input * (1 / math.sqrt(2))) * 0.5).log()

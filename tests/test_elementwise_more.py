@@ -1,0 +1,98 @@
+"""fmod, fmax, fmin, float_power, gcd, lcm, isin, dist, normal, unique_consecutive, unravel_index, trapezoid,
+pdist and torch.special's names, against PyTorch."""
+import numpy as np
+import pytest
+import torch
+
+import minigrad as M
+from helpers import compare
+
+rng = np.random.default_rng(0)
+EDGES = np.array([-3.5, -2.0, -0.0, 0.0, 1.5, 5.0, np.inf, -np.inf, np.nan], np.float32)
+
+
+def test_fmod(device):
+    compare(lambda a, b: M.fmod(a, b), shapes=[(3, 4), (4,)], low=-5, high=5, torch_fn=torch.fmod, device=device)
+    compare(lambda a: a.fmod(1.5), shapes=[(5,)], low=-5, high=5, device=device)
+    a, b = np.repeat(EDGES, EDGES.size), np.tile(EDGES, EDGES.size)
+    ours = M.fmod(M.tensor(a, device=device), M.tensor(b, device=device)).cpu().numpy()
+    theirs = torch.fmod(torch.tensor(a), torch.tensor(b)).numpy()
+    np.testing.assert_array_equal(ours, theirs)
+    np.testing.assert_array_equal(np.signbit(ours[~np.isnan(ours)]), np.signbit(theirs[~np.isnan(theirs)]))
+    ints = M.tensor([-7, 7, -7, 7]), M.tensor([2, -2, -2, 2])
+    assert M.fmod(*ints).tolist() == torch.fmod(torch.tensor([-7, 7, -7, 7]), torch.tensor([2, -2, -2, 2])).tolist()
+    with pytest.raises(RuntimeError):
+        M.fmod(M.tensor([1]), M.tensor([0]))
+
+
+@pytest.mark.parametrize("name", ["fmax", "fmin"])
+def test_fmax_fmin(name, device):
+    a = np.array([1.0, np.nan, 3.0, np.nan, 2.0, -1.0], np.float32)
+    b = np.array([2.0, 1.0, np.nan, np.nan, 2.0, -3.0], np.float32)
+    compare(lambda x, y: getattr(M, name)(x, y), inputs=[a, b], torch_fn=getattr(torch, name), device=device)
+
+
+def test_float_power_gcd_lcm_isin_dist(device):
+    compare(lambda a, b: M.float_power(a, b), shapes=[(4,), (4,)], low=0.5, high=2, torch_fn=torch.float_power,
+            device=device)
+    compare(lambda a: a.float_power(2), shapes=[(3,)], device=device)
+    x, y = np.array([12, -18, 0, 7]), np.array([8, 12, 5, 0])
+    assert M.gcd(M.tensor(x), M.tensor(y)).tolist() == torch.gcd(torch.tensor(x), torch.tensor(y)).tolist()
+    assert M.lcm(M.tensor(x), M.tensor(y)).tolist() == torch.lcm(torch.tensor(x), torch.tensor(y)).tolist()
+    assert M.isin(M.tensor(x), M.tensor([0, 7])).tolist() == torch.isin(torch.tensor(x), torch.tensor([0, 7])).tolist()
+    assert M.isin(M.tensor(x), M.tensor([0]), invert=True).tolist() == [True, True, False, True]
+    for p in (2, 1, 3, float("inf")):
+        compare(lambda a, b: M.dist(a, b, p), shapes=[(3, 4), (4,)], torch_fn=lambda a, b: torch.dist(a, b, p),
+                device=device)
+
+
+def test_normal_draws():
+    M.manual_seed(0)
+    draws = M.normal(M.full((20000,), 2.0), 3.0)
+    assert abs(draws.mean().item() - 2) < 0.1 and abs(draws.std().item() - 3) < 0.1
+    assert tuple(M.normal(0.0, 1.0, (2, 3)).shape) == (2, 3)
+    assert not M.normal(M.zeros(3, requires_grad=True), 1.0).requires_grad
+
+
+def test_unique_consecutive_unravel_index_trapezoid(device):
+    x = np.array([1, 1, 2, 2, 3, 1, 1, 2])
+    for kwargs in ({}, dict(return_inverse=True), dict(return_counts=True), dict(return_inverse=True,
+                                                                                 return_counts=True)):
+        ours = M.unique_consecutive(M.tensor(x), **kwargs)
+        theirs = torch.unique_consecutive(torch.tensor(x), **kwargs)
+        for o, t in zip(ours if isinstance(ours, tuple) else (ours,), theirs if isinstance(theirs, tuple) else (theirs,)):
+            assert o.tolist() == t.tolist()
+    rows = np.array([[1, 2], [1, 2], [3, 4], [1, 2]])
+    assert M.unique_consecutive(M.tensor(rows), dim=0).tolist() == torch.unique_consecutive(torch.tensor(rows), dim=0).tolist()
+    ours = M.unravel_index(M.tensor([0, 5, 11, -1]), (3, 4))
+    theirs = torch.unravel_index(torch.tensor([0, 5, 11, -1]), (3, 4))
+    assert [o.tolist() for o in ours] == [t.tolist() for t in theirs]
+    compare(lambda y: M.trapezoid(y), shapes=[(3, 5)], torch_fn=torch.trapezoid, device=device)
+    compare(lambda y: M.trapezoid(y, dx=0.5, dim=0), shapes=[(3, 5)], device=device,
+            torch_fn=lambda y: torch.trapezoid(y, dx=0.5, dim=0))
+    compare(lambda y, x: M.trapezoid(y, x), inputs=[rng.standard_normal((2, 4)).astype(np.float32),
+                                                    np.array([0.0, 0.5, 2.0, 2.5], np.float32)],
+            torch_fn=lambda y, x: torch.trapezoid(y, x), device=device)
+
+
+def test_pdist_and_torch_level_names(device):
+    for p in (2, 1, 3):
+        compare(lambda x: M.pdist(x, p), shapes=[(5, 3)], torch_fn=lambda x: torch.pdist(x, p), device=device)
+    assert tuple(M.t(M.zeros(2, 3)).shape) == (3, 2) and M.half == M.float16 and isinstance(M.float64, M.dtype)
+    compare(lambda a, b: M.concatenate([a, b], 1), shapes=[(2, 1), (2, 3)],
+            torch_fn=lambda a, b: torch.concatenate([a, b], 1), device=device)
+
+
+@pytest.mark.parametrize("name,low,high", [("expit", -3, 3), ("logit", 0.1, 0.9), ("erf", -2, 2), ("erfc", -2, 2),
+                                           ("ndtr", -3, 3), ("log_ndtr", -3, 3), ("entr", 0.1, 2),
+                                           ("sinc", -2, 2), ("expm1", -1, 1), ("exp2", -1, 1)])
+def test_special_namespace(name, low, high, device):
+    compare(lambda x: getattr(M.special, name)(x), shapes=[(6,)], low=low, high=high,
+            torch_fn=getattr(torch.special, name), device=device)
+
+
+def test_special_two_argument(device):
+    compare(lambda a, b: M.special.xlog1py(a, b), shapes=[(5,), (5,)], low=0.1, high=2,
+            torch_fn=torch.special.xlog1py, device=device)
+    compare(lambda a, b: M.special.xlogy(a, b), shapes=[(5,), (5,)], low=0.1, high=2, torch_fn=torch.special.xlogy,
+            device=device)
