@@ -1,11 +1,14 @@
-"""``nn.Dropout`` and ``nn.Dropout2d``: zero elements (or whole channels) at random while training, scaling
-the rest by 1 / (1 − p). The mask is drawn by the backend's ``rand`` from ``minigrad.random``'s generator."""
+"""``nn.Dropout``, ``nn.Dropout1d`` and ``nn.Dropout2d``: zero elements (or whole channels) at random while
+training, scaling the rest by 1 / (1 − p); ``nn.AlphaDropout`` and ``nn.FeatureAlphaDropout``, which keep a SELU
+network's mean and variance. The masks are drawn by the backend's ``rand`` from ``minigrad.random``'s
+generator."""
+import math
 import warnings
 
 from .. import creation
 from .module import Module
 
-__all__ = ["Dropout", "Dropout2d"]  # the functional forms are exported by nn.functional
+__all__ = ["Dropout", "Dropout1d", "Dropout2d", "AlphaDropout", "FeatureAlphaDropout"]  # the functional forms are exported by nn.functional
 
 
 def _check_p(p):
@@ -48,6 +51,52 @@ def dropout2d(input, p=0.5, training=True, inplace=False):  # noqa: A002
     return _masked(input, p, tuple(input.shape[:2]) + (1,) * (input.ndim - 2))
 
 
+def dropout1d(input, p=0.5, training=True, inplace=False):  # noqa: A002
+    """``torch.nn.functional.dropout1d``: zero whole channels of (N, C, L) or (C, L) input."""
+    _check_p(p)
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {input.ndim}D input. Note that "
+                           f"dropout1d exists to provide channel-wise dropout on inputs with 1 spatial dimension, a "
+                           f"channel dimension, and an optional batch dimension (i.e. 2D or 3D inputs).")
+    if not training or p == 0.0:
+        return input
+    batched = input.ndim == 3
+    x = input if batched else input.unsqueeze(0)
+    out = _masked(x, p, tuple(x.shape[:2]) + (1,))
+    return out if batched else out.squeeze(0)
+
+
+# SELU's negative saturation, -scale * alpha: where alpha dropout puts the dropped values
+_SELU_SATURATION = 1.7580993408473766
+
+
+def _alpha_masked(input, p, mask_shape):  # noqa: A002
+    """input · a·keep + b with keep ~ Bernoulli(1 − p): dropped values go to SELU's saturation and a, b restore
+    zero mean and unit variance (PyTorch's constants)."""
+    if p == 1.0:
+        return input * 0.0
+    keep = (creation.rand(*mask_shape, dtype=input.dtype, device=input.device) >= p).to(input.dtype)
+    a = 1.0 / math.sqrt((_SELU_SATURATION ** 2 * p + 1) * (1 - p))
+    shift = (keep - 1) * (_SELU_SATURATION * a) + _SELU_SATURATION * a * p
+    return input * (keep * a) + shift
+
+
+def alpha_dropout(input, p=0.5, training=False, inplace=False):  # noqa: A002
+    """``torch.nn.functional.alpha_dropout``: dropout that keeps a SELU network's mean and variance."""
+    _check_p(p)
+    if not training or p == 0.0:
+        return input
+    return _alpha_masked(input, p, tuple(input.shape))
+
+
+def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):  # noqa: A002
+    """``torch.nn.functional.feature_alpha_dropout``: ``alpha_dropout`` of whole channels."""
+    _check_p(p)
+    if not training or p == 0.0:
+        return input
+    return _alpha_masked(input, p, tuple(input.shape[:2]) + (1,) * (input.ndim - 2))
+
+
 class _DropoutNd(Module):
     def __init__(self, p=0.5, inplace=False):
         super().__init__()
@@ -63,6 +112,27 @@ class Dropout(_DropoutNd):
 
     def forward(self, input):  # noqa: A002
         return dropout(input, self.p, self.training)
+
+
+class Dropout1d(_DropoutNd):
+    """``torch.nn.Dropout1d(p=0.5, inplace=False)``: drops whole channels of (N, C, L) input."""
+
+    def forward(self, input):  # noqa: A002
+        return dropout1d(input, self.p, self.training)
+
+
+class AlphaDropout(_DropoutNd):
+    """``torch.nn.AlphaDropout(p=0.5)``: for SELU networks."""
+
+    def forward(self, input):  # noqa: A002
+        return alpha_dropout(input, self.p, self.training)
+
+
+class FeatureAlphaDropout(_DropoutNd):
+    """``torch.nn.FeatureAlphaDropout(p=0.5)``: alpha dropout of whole channels."""
+
+    def forward(self, input):  # noqa: A002
+        return feature_alpha_dropout(input, self.p, self.training)
 
 
 class Dropout2d(_DropoutNd):

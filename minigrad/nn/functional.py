@@ -4,6 +4,7 @@ from ..ops.conv import *  # noqa: F401,F403
 from ..ops.unfold import *  # noqa: F401,F403
 from ..ops.pool import *  # noqa: F401,F403
 from ..ops.one_dimensional import *  # noqa: F401,F403
+from ..ops.pool_more import *  # noqa: F401,F403
 from ..ops.norm import *  # noqa: F401,F403
 from ..ops.resize import *  # noqa: F401,F403
 from ..ops.loss import *  # noqa: F401,F403
@@ -41,4 +42,4 @@ def bilinear(input1, input2, weight, bias=None):
     return out if bias is None else out + bias
 
 
-from .dropout import dropout, dropout2d  # noqa: E402,F401
+from .dropout import dropout, dropout1d, dropout2d, alpha_dropout, feature_alpha_dropout  # noqa: E402,F401

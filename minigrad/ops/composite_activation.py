@@ -6,7 +6,7 @@ from .compare import where
 from .elementwise import abs as absolute
 
 __all__ = ["threshold", "threshold_", "hardshrink", "softshrink", "tanhshrink", "softsign", "softmin", "glu",
-           "rrelu", "rrelu_", "relu_", "leaky_relu_", "elu_", "celu_", "selu_", "hardtanh_"]
+           "rrelu", "rrelu_", "gumbel_softmax", "relu_", "leaky_relu_", "elu_", "celu_", "selu_", "hardtanh_"]
 
 
 def threshold(input, threshold, value, inplace=False):  # noqa: A002
@@ -69,6 +69,21 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):  
 def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):  # noqa: A002
     """``F.rrelu_``: ``rrelu`` in place."""
     return rrelu(input, lower, upper, training, inplace=True)
+
+
+def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1):
+    """``F.gumbel_softmax``: softmax((logits + Gumbel noise) / tau) along ``dim``; with ``hard``, the one-hot of
+    its argmax in the forward pass and the soft sample's gradient (straight-through). The noise is minigrad's."""
+    from ..creation import rand
+    from .scatter import scatter
+    uniform = rand(*logits.shape, dtype=logits.dtype, device=logits.device)
+    gumbels = -(-(1 - uniform).log()).log()  # -log(Exponential(1))
+    soft = softmax((logits + gumbels) / tau, dim)
+    if not hard:
+        return soft
+    index = soft.detach().argmax(dim, keepdim=True)
+    one_hot = scatter(logits.detach().new_zeros(tuple(logits.shape)), dim, index, value=1.0)
+    return one_hot - soft.detach() + soft
 
 
 def relu_(input):  # noqa: A002

@@ -11,7 +11,7 @@ from .loss import _check_reduction, _reduce
 from .vector_norm import norm
 
 __all__ = ["cosine_similarity", "pairwise_distance", "pdist", "cdist", "kl_div", "margin_ranking_loss", "triplet_margin_loss",
-           "cosine_embedding_loss"]
+           "triplet_margin_with_distance_loss", "cosine_embedding_loss"]
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
@@ -87,6 +87,19 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     if swap:
         to_negative = to_negative.minimum(pairwise_distance(positive, negative, p, eps))
     return _reduce((margin + to_positive - to_negative).clamp(min=0), reduction)
+
+
+def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0,
+                                      swap=False, reduction="mean"):
+    """``F.triplet_margin_with_distance_loss``: max(d(a, p) - d(a, n) + margin, 0) with any distance function
+    (``pairwise_distance`` by default); with ``swap``, d(a, n) is min(d(a, n), d(p, n))."""
+    _check_reduction("triplet_margin_with_distance_loss", reduction)
+    distance = distance_function if distance_function is not None else pairwise_distance
+    to_positive, to_negative = distance(anchor, positive), distance(anchor, negative)
+    if swap:
+        from .elementwise import minimum
+        to_negative = minimum(to_negative, distance(positive, negative))
+    return _reduce((to_positive - to_negative + margin).clamp(min=0), reduction)
 
 
 def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None,  # noqa: A002
