@@ -104,3 +104,28 @@ def test_transformer_decoder_with_causal_target_and_padded_memory():
     theirs_out = theirs(pairs[0][1], pairs[1][1], tgt_mask=torch.tensor(causal),
                         memory_key_padding_mask=torch.tensor(padding))
     _check([ours_out], [theirs_out], ours.parameters(), theirs.parameters(), pairs, 1e-10, 1e-12)
+
+
+@pytest.mark.parametrize("batch_first", [False, True])
+@pytest.mark.filterwarnings("ignore:enable_nested_tensor is True")
+def test_full_transformer(batch_first):
+    """nn.Transformer with the causal mask its generate_square_subsequent_mask makes, float64, every gradient."""
+    text = f"Transformer(8, 2, 2, 1, 16, dropout=0.0, batch_first={batch_first})"
+    ours, theirs = _modules(text)
+    ours, theirs = ours.double(), theirs.double()
+    source, target = RNG.standard_normal((5, 3, 8)), RNG.standard_normal((4, 3, 8))
+    if batch_first:
+        source, target = source.transpose(1, 0, 2).copy(), target.transpose(1, 0, 2).copy()
+    pairs = [(minigrad.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)) for a in (source, target)]
+    mask_ours = minigrad.nn.Transformer.generate_square_subsequent_mask(4, dtype=minigrad.float64)
+    mask_theirs = torch.nn.Transformer.generate_square_subsequent_mask(4, dtype=torch.float64)
+    np.testing.assert_array_equal(mask_ours.numpy(), mask_theirs.numpy())
+    ours_out = ours(pairs[0][0], pairs[1][0], tgt_mask=mask_ours)
+    theirs_out = theirs(pairs[0][1], pairs[1][1], tgt_mask=mask_theirs)
+    _check([ours_out], [theirs_out], ours.parameters(), theirs.parameters(), pairs, 1e-10, 1e-12)
+    fresh = minigrad.nn.Transformer(8, 2, 1, 1, 16)
+    bound = (6 / (8 + 8)) ** 0.5  # Xavier-uniform for every matrix, as PyTorch's reset
+    assert abs(fresh.encoder.layers[0].linear1.weight.detach().numpy()).max() <= (6 / (8 + 16)) ** 0.5
+    assert abs(fresh.decoder.layers[0].self_attn.out_proj.weight.detach().numpy()).max() <= bound
+    with pytest.raises(RuntimeError):
+        ours(minigrad.zeros(5, 3, 8, dtype=minigrad.float64), minigrad.zeros(4, 3, 6, dtype=minigrad.float64))

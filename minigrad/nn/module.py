@@ -4,15 +4,17 @@ from collections import OrderedDict, namedtuple
 import numpy as np
 
 from ..tensor import Tensor
+from .module_hooks import ModuleHooks
 from .parameter import Parameter
 
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
 
-class Module:
+class Module(ModuleHooks):
     """Base class of layers, as ``torch.nn.Module``: attributes that are Parameters, Modules or
-    registered buffers are tracked in order, so ``state_dict`` keys match PyTorch's for the same tree."""
+    registered buffers are tracked in order, so ``state_dict`` keys match PyTorch's for the same tree; forward
+    and backward hooks (module_hooks.py) run around each call."""
 
     def __init__(self):
         object.__setattr__(self, "_parameters", OrderedDict())
@@ -97,6 +99,35 @@ class Module:
     register_module = add_module
 
     # ------------------------------------------------------------------ traversal
+    def register_module(self, name, module):
+        """``torch.nn.Module.register_module``: ``add_module``."""
+        self.add_module(name, module)
+
+    def get_submodule(self, target):
+        """The submodule at a dotted path ("" is the module itself), as ``torch.nn.Module.get_submodule``."""
+        module = self
+        for part in target.split(".") if target else []:
+            if part not in module._modules:
+                raise AttributeError(f"{type(module).__name__} has no attribute `{part}`")
+            module = module._modules[part]
+        return module
+
+    def get_parameter(self, target):
+        """The parameter at a dotted path, as ``torch.nn.Module.get_parameter``."""
+        path, _, name = target.rpartition(".")
+        module = self.get_submodule(path)
+        if name not in module._parameters:
+            raise AttributeError(f"{type(module).__name__} has no parameter `{name}`")
+        return module._parameters[name]
+
+    def get_buffer(self, target):
+        """The buffer at a dotted path, as ``torch.nn.Module.get_buffer``."""
+        path, _, name = target.rpartition(".")
+        module = self.get_submodule(path)
+        if name not in module._buffers:
+            raise AttributeError(f"{type(module).__name__} has no buffer `{name}`")
+        return module._buffers[name]
+
     def named_modules(self, memo=None, prefix=""):
         """Every module of the tree, depth first, self included, as ``torch.nn.Module.named_modules``."""
         memo = set() if memo is None else memo
@@ -260,6 +291,9 @@ class Module:
     def double(self):
         return self.to(np.float64)
 
+    def half(self):
+        return self.to(np.float16)
+
     def apply(self, fn):
         for m in self.children():
             m.apply(fn)
@@ -269,9 +303,6 @@ class Module:
     # ------------------------------------------------------------------ calling and printing
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f"Module [{type(self).__name__}] is missing the required \"forward\" function")
-
-    def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
 
     def extra_repr(self):
         return ""

@@ -1,5 +1,5 @@
 """Attention layers, as ``torch.nn``'s: MultiheadAttention, TransformerEncoderLayer, TransformerEncoder,
-TransformerDecoderLayer and TransformerDecoder, with PyTorch's parameter names, init, masks and post- or
+TransformerDecoderLayer, TransformerDecoder and Transformer, with PyTorch's parameter names, init, masks and post- or
 pre-norm residual blocks (``ops/attention.py`` computes the attention)."""
 import copy
 
@@ -15,7 +15,7 @@ from .normalization import LayerNorm
 from .parameter import Parameter
 
 __all__ = ["MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder", "TransformerDecoderLayer",
-           "TransformerDecoder"]
+           "TransformerDecoder", "Transformer"]
 
 
 class NonDynamicallyQuantizableLinear(Linear):
@@ -192,3 +192,46 @@ class TransformerDecoder(Module):
             out = layer(out, memory, tgt_mask, memory_mask, tgt_key_padding_mask, memory_key_padding_mask,
                         bool(tgt_is_causal), memory_is_causal)
         return out if self.norm is None else self.norm(out)
+
+
+class Transformer(Module):
+    """``torch.nn.Transformer(d_model=512, nhead=8, num_encoder_layers=6, num_decoder_layers=6,
+    dim_feedforward=2048, dropout=0.1, ...)``: an encoder and a decoder stack, each ending in a LayerNorm; every
+    matrix re-initialized Xavier-uniform, as PyTorch's."""
+
+    def __init__(self, d_model=512, nhead=8, num_encoder_layers=6, num_decoder_layers=6, dim_feedforward=2048,
+                 dropout=0.1, activation="relu", custom_encoder=None, custom_decoder=None, layer_norm_eps=1e-5,
+                 batch_first=False, norm_first=False, bias=True, device=None, dtype=None):
+        super().__init__()
+        options = dict(dropout=dropout, activation=activation, layer_norm_eps=layer_norm_eps,
+                       batch_first=batch_first, norm_first=norm_first, bias=bias, device=device, dtype=dtype)
+        norm = lambda: LayerNorm(d_model, eps=layer_norm_eps, bias=bias, device=device or "cpu", dtype=dtype)  # noqa
+        self.encoder = custom_encoder if custom_encoder is not None else TransformerEncoder(
+            TransformerEncoderLayer(d_model, nhead, dim_feedforward, **options), num_encoder_layers, norm())
+        self.decoder = custom_decoder if custom_decoder is not None else TransformerDecoder(
+            TransformerDecoderLayer(d_model, nhead, dim_feedforward, **options), num_decoder_layers, norm())
+        self.d_model, self.nhead, self.batch_first = d_model, nhead, batch_first
+        for p in self.parameters():
+            if p.ndim > 1:
+                init.xavier_uniform_(p)
+
+    def forward(self, src, tgt, src_mask=None, tgt_mask=None, memory_mask=None, src_key_padding_mask=None,
+                tgt_key_padding_mask=None, memory_key_padding_mask=None, src_is_causal=None, tgt_is_causal=None,
+                memory_is_causal=False):
+        batch_dim = 0 if self.batch_first else 1
+        if src.ndim == 3 and src.shape[batch_dim] != tgt.shape[batch_dim]:
+            raise RuntimeError("the batch number of src and tgt must be equal")
+        if src.shape[-1] != self.d_model or tgt.shape[-1] != self.d_model:
+            raise RuntimeError("the feature number of src and tgt must be equal to d_model")
+        memory = self.encoder(src, mask=src_mask, src_key_padding_mask=src_key_padding_mask, is_causal=src_is_causal)
+        return self.decoder(tgt, memory, tgt_mask=tgt_mask, memory_mask=memory_mask,
+                            tgt_key_padding_mask=tgt_key_padding_mask,
+                            memory_key_padding_mask=memory_key_padding_mask, tgt_is_causal=tgt_is_causal,
+                            memory_is_causal=memory_is_causal)
+
+    @staticmethod
+    def generate_square_subsequent_mask(sz, device=None, dtype=None):
+        """The causal mask: -inf above the diagonal, 0 on and below it."""
+        import numpy as np
+        mask = np.triu(np.full((sz, sz), -np.inf), 1)
+        return creation.tensor(mask, dtype=dtype or np.dtype("float32"), device=device or "cpu")
