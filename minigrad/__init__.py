@@ -42,7 +42,7 @@ from .runtime import (set_num_threads, get_num_threads, use_deterministic_algori
                       are_deterministic_algorithms_enabled)
 from .utils.gradcheck import gradcheck  # noqa: F401
 from . import nn, optim  # noqa: E402,F401
-from . import cuda, utils, amp, backends, distributed, distributions, linalg, testing, special  # noqa: E402,F401
+from . import cuda, utils, amp, backends, distributed, distributions, linalg, testing, special, func  # noqa: E402,F401
 from .ops.matrix import inv as inverse, det, slogdet, logdet, pinv as pinverse, matrix_power  # noqa: E402,F401
 from .amp import autocast  # noqa: E402,F401
 from .memory_format import (memory_format, contiguous_format, channels_last, channels_last_3d,  # noqa: E402,F401

@@ -12,3 +12,4 @@ from .radam import RAdam  # noqa: F401
 from .rprop import Rprop  # noqa: F401
 from .asgd import ASGD  # noqa: F401
 from .lbfgs import LBFGS  # noqa: F401
+from . import swa_utils  # noqa: F401,E402
