@@ -1,4 +1,5 @@
-"""Convolution layers: ``nn.Conv2d`` and ``nn.ConvTranspose2d``, with PyTorch's signatures, init and state_dict."""
+"""Convolution layers: ``nn.Conv2d`` and ``nn.ConvTranspose2d``, with PyTorch's signatures, init and state_dict;
+Conv2d's non-zero padding modes pad the input first, as PyTorch's."""
 from ..creation import empty
 from ..ops.conv import _conv2d, _conv_transpose2d, _pair, conv_transpose2d_output_size
 from . import init
@@ -8,6 +9,29 @@ from .parameter import Parameter
 __all__ = ["Conv2d", "ConvTranspose2d"]
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+
+def padded_for_mode(input, padding, kernel_size, dilation, mode):  # noqa: A002
+    """``input`` padded by ``mode`` ('reflect', 'replicate' or 'circular') as a convolution with ``padding``
+    (per dim, or 'same' / 'valid') would pad it with zeros; the convolution then takes no padding, as PyTorch."""
+    from .functional import pad
+    if padding == "valid":
+        return input
+    if padding == "same":
+        totals = [d * (k - 1) for k, d in zip(kernel_size, dilation)]
+        sides = [(t // 2, t - t // 2) for t in totals]
+    else:
+        sides = [(p, p) for p in padding]
+    flat = [amount for before_after in reversed(sides) for amount in before_after]
+    return pad(input, tuple(flat), mode=mode)
+
+
+def check_padding_mode(name, padding_mode, transposed):
+    if padding_mode not in _PADDING_MODES:
+        raise ValueError(f"{name}: padding_mode must be one of {_PADDING_MODES}, but got "
+                         f"padding_mode='{padding_mode}'")
+    if transposed and padding_mode != "zeros":
+        raise ValueError(f'Only "zeros" padding mode is supported for {name}')
 
 
 def add_parameters(layer, weight_shape, out_channels, bias, device, dtype):
@@ -35,11 +59,7 @@ class _ConvNd(Module):
         if out_channels % groups:
             raise ValueError(f"{name}: out_channels must be divisible by groups, got out_channels={out_channels} "
                              f"and groups={groups}")
-        if padding_mode not in _PADDING_MODES:
-            raise ValueError(f"{name}: padding_mode must be one of {_PADDING_MODES}, but got "
-                             f"padding_mode='{padding_mode}'")
-        if padding_mode != "zeros":
-            raise ValueError(f"{name}: only padding_mode='zeros' is supported, got padding_mode='{padding_mode}'")
+        check_padding_mode(name, padding_mode, transposed)
         self.in_channels, self.out_channels = in_channels, out_channels
         self.kernel_size = _pair(kernel_size, "kernel_size", name)
         self.stride, self.dilation = _pair(stride, "stride", name), _pair(dilation, "dilation", name)
@@ -76,6 +96,8 @@ class _ConvNd(Module):
             s += f", groups={self.groups}"
         if self.bias is None:
             s += ", bias=False"
+        if self.padding_mode != "zeros":
+            s += f", padding_mode={self.padding_mode}"
         return s
 
 
@@ -91,6 +113,9 @@ class Conv2d(_ConvNd):
                          padding_mode, device, dtype)
 
     def forward(self, input):  # noqa: A002
+        if self.padding_mode != "zeros":
+            input = padded_for_mode(input, self.padding, self.kernel_size, self.dilation, self.padding_mode)
+            return _conv2d(self, input, self.weight, self.bias, self.stride, (0, 0), self.dilation, self.groups)
         return _conv2d(self, input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
 

@@ -2,7 +2,7 @@
 2-D computation on a plane of height 1 (``ops/one_dimensional.py``), with PyTorch's parameters and init."""
 from ..ops import one_dimensional as F1
 from . import init
-from .conv import add_parameters
+from .conv import add_parameters, check_padding_mode, padded_for_mode
 from .module import Module
 
 __all__ = ["Conv1d", "ConvTranspose1d", "MaxPool1d", "AvgPool1d", "AdaptiveAvgPool1d"]
@@ -17,8 +17,7 @@ class _Conv1dBase(Module):
         name = type(self).__name__
         if groups <= 0 or in_channels % groups or out_channels % groups:
             raise ValueError(f"{name}: in_channels and out_channels must be divisible by groups")
-        if padding_mode != "zeros":
-            raise ValueError(f"{name}: only padding_mode='zeros' is supported, got padding_mode='{padding_mode}'")
+        check_padding_mode(name, padding_mode, transposed)
         single = lambda v: (int(v[0]) if isinstance(v, (tuple, list)) else int(v),)  # noqa: E731
         self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
         self.kernel_size, self.stride, self.dilation = single(kernel_size), single(stride), single(dilation)
@@ -41,7 +40,8 @@ class _Conv1dBase(Module):
             s += f", output_padding={self.output_padding}"
         if self.groups != 1:
             s += f", groups={self.groups}"
-        return s + (", bias=False" if self.bias is None else "")
+        s += ", bias=False" if self.bias is None else ""
+        return s + (f", padding_mode={self.padding_mode}" if self.padding_mode != "zeros" else "")
 
 
 class Conv1d(_Conv1dBase):
@@ -54,6 +54,9 @@ class Conv1d(_Conv1dBase):
 
     def forward(self, input):  # noqa: A002
         padding = self.padding if isinstance(self.padding, str) else self.padding[0]
+        if self.padding_mode != "zeros":
+            input = padded_for_mode(input, self.padding, self.kernel_size, self.dilation, self.padding_mode)
+            padding = 0
         return F1.conv1d(input, self.weight, self.bias, self.stride[0], padding, self.dilation[0], self.groups,
                          op=repr(self))
 
