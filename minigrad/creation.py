@@ -4,7 +4,7 @@ import numpy as np
 from .backends import get_backend
 from .device import device as _device
 from .random import randperm_list, resolve
-from .tensor import DTYPE_CATEGORY, Tensor, float32, int64, _is_floating
+from .tensor import DTYPE_CATEGORY, Tensor, float32, int64
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "randn", "rand", "randperm",
            "randint", "arange", "linspace", "eye", "empty_like", "zeros_like", "ones_like", "full_like", "randn_like", "rand_like",

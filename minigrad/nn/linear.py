@@ -1,10 +1,9 @@
 """``nn.Linear``, ``nn.Bilinear``, ``nn.Identity``, ``nn.Flatten`` and ``nn.Unflatten``, and ``nn.PixelShuffle`` and
 ``nn.PixelUnshuffle`` (reshapes too)."""
-from .. import creation
 from . import functional as F
 from . import init
+from .conv import add_parameters
 from .module import Module
-from .parameter import Parameter
 
 __all__ = ["Linear", "Bilinear", "Identity", "Flatten", "Unflatten", "PixelShuffle", "PixelUnshuffle"]
 
@@ -15,12 +14,7 @@ class Linear(Module):
     def __init__(self, in_features, out_features, bias=True, device="cpu", dtype=None):
         super().__init__()
         self.in_features, self.out_features = in_features, out_features
-        self.weight = Parameter(creation.empty(out_features, in_features, dtype=dtype, device=device))
-        if bias:
-            self.bias = Parameter(creation.empty(out_features, dtype=dtype, device=device))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        add_parameters(self, (out_features, in_features), out_features, bias, device, dtype)
 
     def reset_parameters(self):
         """PyTorch's default: ``init.default_layer_init_``."""
@@ -43,12 +37,7 @@ class Bilinear(Module):
     def __init__(self, in1_features, in2_features, out_features, bias=True, device="cpu", dtype=None):
         super().__init__()
         self.in1_features, self.in2_features, self.out_features = in1_features, in2_features, out_features
-        self.weight = Parameter(creation.empty(out_features, in1_features, in2_features, dtype=dtype, device=device))
-        if bias:
-            self.bias = Parameter(creation.empty(out_features, dtype=dtype, device=device))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        add_parameters(self, (out_features, in1_features, in2_features), out_features, bias, device, dtype)
 
     def reset_parameters(self):
         bound = 1 / self.in1_features ** 0.5

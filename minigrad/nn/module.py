@@ -99,10 +99,6 @@ class Module(ModuleHooks):
     register_module = add_module
 
     # ------------------------------------------------------------------ traversal
-    def register_module(self, name, module):
-        """``torch.nn.Module.register_module``: ``add_module``."""
-        self.add_module(name, module)
-
     def get_submodule(self, target):
         """The submodule at a dotted path ("" is the module itself), as ``torch.nn.Module.get_submodule``."""
         module = self
@@ -112,21 +108,21 @@ class Module(ModuleHooks):
             module = module._modules[part]
         return module
 
-    def get_parameter(self, target):
-        """The parameter at a dotted path, as ``torch.nn.Module.get_parameter``."""
+    def _get_member(self, target, kind):
         path, _, name = target.rpartition(".")
         module = self.get_submodule(path)
-        if name not in module._parameters:
-            raise AttributeError(f"{type(module).__name__} has no parameter `{name}`")
-        return module._parameters[name]
+        store = module._parameters if kind == "parameter" else module._buffers
+        if name not in store:
+            raise AttributeError(f"{type(module).__name__} has no {kind} `{name}`")
+        return store[name]
+
+    def get_parameter(self, target):
+        """The parameter at a dotted path, as ``torch.nn.Module.get_parameter``."""
+        return self._get_member(target, "parameter")
 
     def get_buffer(self, target):
         """The buffer at a dotted path, as ``torch.nn.Module.get_buffer``."""
-        path, _, name = target.rpartition(".")
-        module = self.get_submodule(path)
-        if name not in module._buffers:
-            raise AttributeError(f"{type(module).__name__} has no buffer `{name}`")
-        return module._buffers[name]
+        return self._get_member(target, "buffer")
 
     def named_modules(self, memo=None, prefix=""):
         """Every module of the tree, depth first, self included, as ``torch.nn.Module.named_modules``."""

@@ -2,7 +2,6 @@
 isin, dist; and ``torch.normal``'s draws."""
 import numpy as np
 
-from ..autograd import Function
 from ..creation import randn, tensor
 from ..tensor import Tensor, _is_floating, float64
 from .compare import where

@@ -7,7 +7,7 @@ from collections import namedtuple
 import numpy as np
 
 from ..autograd import Function
-from ..tensor import Tensor, _is_floating
+from ..tensor import _is_floating
 
 __all__ = ["inv", "det", "slogdet", "logdet", "solve", "cholesky", "eigh", "eigvalsh", "svd", "svdvals", "qr",
            "pinv", "matrix_power"]
