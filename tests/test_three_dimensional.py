@@ -108,3 +108,29 @@ def test_a_3d_segmentation_step_equals_torch():
         np.testing.assert_allclose(losses[0], losses[1], rtol=1e-10, err_msg=f"step {step}")
     for (k, p), (_, q) in zip(ours.modules.state_dict().items(), theirs.modules.state_dict().items()):
         np.testing.assert_allclose(p.numpy(), q.numpy(), rtol=1e-9, atol=1e-12, err_msg=k)
+
+
+@pytest.mark.parametrize("options", [dict(scale_factor=2, mode="trilinear"),
+                                     dict(size=(7, 3, 9), mode="trilinear", align_corners=True),
+                                     dict(scale_factor=(1.5, 2, 0.5), mode="trilinear"),
+                                     dict(scale_factor=2, mode="nearest"), dict(size=(3, 7, 5), mode="nearest")])
+def test_interpolate_volumes(options, device):
+    compare(lambda x: F.interpolate(x, **options), shapes=[(2, 3, 4, 5, 6)],
+            torch_fn=lambda x: TF.interpolate(x, **options), device=device)
+    compare(lambda x: nn.Upsample(**options)(x), shapes=[(1, 2, 3, 4, 5)],
+            torch_fn=lambda x: torch.nn.Upsample(**options)(x), device=device)
+
+
+@pytest.mark.parametrize("options", [dict(scale_factor=2, mode="linear"), dict(size=10, mode="linear",
+                                                                               align_corners=True),
+                                     dict(scale_factor=1.7, mode="nearest"), dict(size=4, mode="nearest")])
+def test_interpolate_sequences(options, device):
+    compare(lambda x: F.interpolate(x, **options), shapes=[(2, 3, 7)],
+            torch_fn=lambda x: TF.interpolate(x, **options), device=device)
+
+
+def test_interpolate_mode_and_rank_must_agree():
+    with pytest.raises(NotImplementedError):
+        F.interpolate(minigrad.zeros(1, 1, 4, 4), scale_factor=2, mode="trilinear")
+    with pytest.raises(NotImplementedError):
+        F.interpolate(minigrad.zeros(1, 1, 4), scale_factor=2, mode="bilinear")

@@ -1,4 +1,6 @@
-"""Resizing: ``interpolate`` (nearest, bilinear) as ``torch.nn.functional.interpolate``, and a U-Net centre crop."""
+"""Resizing: ``interpolate`` as ``torch.nn.functional.interpolate`` (nearest and bilinear kernels for (N, C, H, W);
+1-D inputs as planes of height 1, 'linear' as bilinear on them; 3-D volumes as their depth slices resized in 2-D,
+then their depth resized by index selections and, for 'trilinear', a linear blend), and a U-Net centre crop."""
 import math
 
 import numpy as np
@@ -8,7 +10,8 @@ from ..autograd import Function
 __all__ = ["interpolate", "upsample", "center_crop"]
 METHODS = {}
 
-_MODES = ("nearest", "bilinear")
+_MODES = ("nearest", "bilinear", "linear", "trilinear")
+_SPATIAL_DIMS = {"bilinear": 2, "linear": 1, "trilinear": 3}
 
 
 class Interpolate(Function):
@@ -27,20 +30,57 @@ class Interpolate(Function):
         return self.B.interpolate_bilinear_backward(g, self.in_shape, self.align_corners, self.scale_factors)
 
 
-def _per_dim(value, name):
+def _per_dim(value, name, dims=2):
     if isinstance(value, (tuple, list)):
-        if len(value) != 2:
+        if len(value) != dims:
             raise ValueError(
                 f"interpolate: input and output must have the same number of spatial dimensions, but got input "
-                f"with 2 spatial dimensions and {name} {tuple(value)}; give (N, C, H, W) input and a {name} of "
-                f"2 values")
+                f"with {dims} spatial dimensions and {name} {tuple(value)}")
         return tuple(value)
-    return (value, value)
+    return (value,) * dims
+
+
+def _depth_sources(size, out, scale, align_corners, linear):
+    """Where each output depth reads (PyTorch's source index, in float32): for 'nearest' the index, for the linear
+    modes the two neighbours and the weight of the second."""
+    dst = np.arange(out, dtype=np.float32)
+    if not linear:
+        step = np.float32(1.0 / scale) if scale else np.float32(size / out)
+        return np.minimum(np.floor(dst * step).astype(np.int64), size - 1), None, None
+    if align_corners:
+        step = np.float32((size - 1) / (out - 1)) if out > 1 else np.float32(0)
+        src = step * dst
+    else:
+        step = np.float32(1.0 / scale) if scale else np.float32(size / out)
+        src = np.maximum(step * (dst + np.float32(0.5)) - np.float32(0.5), np.float32(0))
+    below = np.floor(src).astype(np.int64)
+    below = np.minimum(below, size - 1)
+    above = np.minimum(below + 1, size - 1)
+    return below, above, (src - below).astype(np.float32)
+
+
+def _interpolate_volume(input, out_size, mode, align_corners, scales):  # noqa: A002
+    """(N, C, D, H, W): each depth slice resized in 2-D, then the depth."""
+    from ..creation import tensor
+    from .rearrange import index_select
+    n, c, depth, height, width = input.shape
+    slices = input.permute(0, 2, 1, 3, 4).reshape(n * depth, c, height, width)
+    plane_mode = "nearest" if mode == "nearest" else "bilinear"
+    planes = Interpolate.apply(slices, out_size=out_size[1:], mode=plane_mode, align_corners=bool(align_corners),
+                               scale_factors=scales[1:])
+    planes = planes.reshape((n, depth, c) + tuple(out_size[1:]))
+    below, above, weight = _depth_sources(depth, out_size[0], scales[0], align_corners, mode != "nearest")
+    out = index_select(planes, 1, tensor(below, device=input.device))
+    if mode != "nearest":
+        lam = tensor(weight.astype(np.dtype(input.dtype)), device=input.device).reshape(1, -1, 1, 1, 1)
+        out = out * (1 - lam) + index_select(planes, 1, tensor(above, device=input.device)) * lam
+    return out.permute(0, 2, 1, 3, 4)
 
 
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,  # noqa: A002
                 recompute_scale_factor=None):
-    """``torch.nn.functional.interpolate`` for (N, C, H, W) input, modes 'nearest' and 'bilinear'.
+    """``torch.nn.functional.interpolate`` for (N, C, L), (N, C, H, W) and (N, C, D, H, W) input, modes 'nearest'
+    (any), 'linear' (3-D input), 'bilinear' (4-D) and 'trilinear' (5-D).
 
     With ``scale_factor`` the output size is floor(in·scale) and, unless
     ``recompute_scale_factor``, the source positions use 1/scale_factor itself
@@ -54,28 +94,39 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if mode == "nearest" and align_corners is not None:
         raise ValueError("interpolate: align_corners option can only be set with the interpolating modes: "
                          "linear | bilinear | bicubic | trilinear")
-    if input.ndim != 4:
-        raise NotImplementedError(f"interpolate: got {input.ndim}D input, but mode '{mode}' needs 4D input "
-                                  f"(N, C, H, W)")
+    dims = input.ndim - 2
+    if dims not in (1, 2, 3) or (mode in _SPATIAL_DIMS and _SPATIAL_DIMS[mode] != dims):
+        wanted = f"{_SPATIAL_DIMS[mode] + 2}D" if mode in _SPATIAL_DIMS else "3D, 4D or 5D"
+        raise NotImplementedError(f"interpolate: got {input.ndim}D input, but mode '{mode}' needs {wanted} input")
     if size is None and scale_factor is None:
         raise ValueError("interpolate: either size or scale_factor should be defined")
     if size is not None and scale_factor is not None:
         raise ValueError("interpolate: only one of size or scale_factor should be defined")
-    H, W = input.shape[-2:]
+    spatial = tuple(input.shape[2:])
     if size is not None:
-        sizes = _per_dim(size, "size")
+        sizes = _per_dim(size, "size", dims)
         if any(isinstance(s, bool) or not isinstance(s, (int, np.integer)) for s in sizes):
             raise TypeError(f"interpolate: size must be an int or a tuple of ints, got {size!r}")
         out_size = tuple(int(s) for s in sizes)
-        scales = (None, None)
+        scales = (None,) * dims
     else:
-        scales = tuple(float(s) for s in _per_dim(scale_factor, "scale_factor"))
-        out_size = tuple(int(math.floor(n * s)) for n, s in zip((H, W), scales))
+        scales = tuple(float(s) for s in _per_dim(scale_factor, "scale_factor", dims))
+        out_size = tuple(int(math.floor(n * s)) for n, s in zip(spatial, scales))
         if recompute_scale_factor:
-            scales = (None, None)
-    if min(out_size) <= 0 or min(H, W) <= 0:
+            scales = (None,) * dims
+    if min(out_size) <= 0 or min(spatial) <= 0:
+        names = ("D", "H", "W")[-dims:]
+        describe = lambda sizes: ", ".join(f"{n}: {v}" for n, v in zip(names, sizes))  # noqa: E731
         raise RuntimeError(f"interpolate: input and output sizes should be greater than 0, but got input "
-                           f"(H: {H}, W: {W}) output (H: {out_size[0]}, W: {out_size[1]})")
+                           f"({describe(spatial)}) output ({describe(out_size)})")
+    if dims == 3:
+        return _interpolate_volume(input, out_size, mode, align_corners, scales)
+    if dims == 1:  # a plane of height 1, resized along its width only
+        out = interpolate(input.unsqueeze(2), size=(1, out_size[0]) if size is not None else None,
+                          scale_factor=None if size is not None else (1.0, scales[0] or out_size[0] / spatial[0]),
+                          mode="nearest" if mode == "nearest" else "bilinear", align_corners=align_corners,
+                          recompute_scale_factor=recompute_scale_factor if size is None else None)
+        return out.squeeze(2)
     return Interpolate.apply(input, out_size=out_size, mode=mode, align_corners=bool(align_corners),
                              scale_factors=scales)
 
