@@ -161,3 +161,52 @@ def test_grid_sample(mode, padding_mode, align_corners, device):
     compare(lambda x, g: F.grid_sample(x, g, mode, padding_mode, align_corners), inputs=[image, grid],
             torch_fn=lambda x, g: TF.grid_sample(x, g, mode, padding_mode, align_corners),
             requires_grad=[True, mode == "bilinear"], device=device)  # (nearest: no gradient reaches the grid)
+
+
+# ------------------------------------------------------------------ Embedding options and EmbeddingBag
+def _embedding_pair(text):
+    theirs = eval("torch.nn." + text)
+    ours = eval("minigrad.nn." + text)
+    ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
+    assert repr(ours) == repr(theirs)
+    return ours, theirs
+
+
+def _lookup_both(ours, theirs, *args):
+    """Output and the weight's gradient (and the weight after any in-place renormalization) of both tables."""
+    ours_args = [minigrad.tensor(a) if isinstance(a, np.ndarray) else a for a in args]
+    theirs_args = [torch.tensor(a) if isinstance(a, np.ndarray) else a for a in args]
+    a, b = ours(*ours_args), theirs(*theirs_args)
+    weight = np.random.default_rng(1).standard_normal(tuple(b.shape)).astype(np.float32)
+    (a * minigrad.tensor(weight)).sum().backward()
+    (b * torch.tensor(weight)).sum().backward()
+    np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(ours.weight.grad.numpy(), theirs.weight.grad.numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(ours.weight.detach().numpy(), theirs.weight.detach().numpy(), rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("text", ["Embedding(10, 4, max_norm=1.0)", "Embedding(10, 4, max_norm=0.5, norm_type=1.0)",
+                                  "Embedding(10, 4, scale_grad_by_freq=True, padding_idx=2)"])
+def test_embedding_max_norm_and_gradient_scaling(text):
+    ours, theirs = _embedding_pair(text)
+    _lookup_both(ours, theirs, np.array([[1, 3, 3, 2], [9, 3, 1, 0]]))
+
+
+@pytest.mark.parametrize("mode", ["sum", "mean", "max"])
+@pytest.mark.parametrize("padding_idx", [None, 3])
+def test_embedding_bag(mode, padding_idx):
+    ours, theirs = _embedding_pair(f"EmbeddingBag(10, 4, mode='{mode}', padding_idx={padding_idx})")
+    _lookup_both(ours, theirs, np.array([[1, 3, 4], [9, 3, 3]]))
+    ours, theirs = _embedding_pair(f"EmbeddingBag(10, 4, mode='{mode}', padding_idx={padding_idx})")
+    _lookup_both(ours, theirs, np.array([1, 3, 4, 9, 3, 0, 7]), np.array([0, 2, 2, 5]))  # an empty bag
+    ours, theirs = _embedding_pair(f"EmbeddingBag(10, 4, mode='{mode}', include_last_offset=True)")
+    _lookup_both(ours, theirs, np.array([1, 3, 4, 9, 3]), np.array([0, 2, 5]))
+
+
+def test_embedding_bag_per_sample_weights():
+    weights = np.random.default_rng(2).uniform(0.5, 2, 6).astype(np.float32)
+    ours, theirs = _embedding_pair("EmbeddingBag(10, 4, mode='sum')")
+    _lookup_both(ours, theirs, np.array([1, 3, 4, 9, 3, 0]), np.array([0, 3]), weights)
+    with pytest.raises(NotImplementedError):
+        minigrad.nn.functional.embedding_bag(minigrad.tensor([1, 2]), ours.weight, minigrad.tensor([0]), mode="mean",
+                                             per_sample_weights=minigrad.tensor([1.0, 2.0]))

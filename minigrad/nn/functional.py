@@ -13,7 +13,7 @@ from ..ops.margin_loss import *  # noqa: F401,F403
 from ..ops.composite_activation import *  # noqa: F401,F403
 from ..ops.vector_norm import normalize  # noqa: F401
 from ..ops.distance import *  # noqa: F401,F403
-from ..ops.indexing import embedding  # noqa: F401
+from ..ops.indexing import embedding, embedding_bag  # noqa: F401
 from ..ops.rearrange import pixel_shuffle, pixel_unshuffle  # noqa: F401
 from ..ops.attention import scaled_dot_product_attention, multi_head_attention_forward  # noqa: F401
 from ..ops.grid_sample import affine_grid, grid_sample  # noqa: F401

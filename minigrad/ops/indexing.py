@@ -119,18 +119,96 @@ def pad(input, pad, mode="constant", value=0.0):  # noqa: A002
 
 
 
+def _renormalized_rows(input, weight, max_norm, norm_type):  # noqa: A002
+    """PyTorch's ``max_norm``: the rows ``input`` reads whose norm passes max_norm are scaled down to it, in
+    place and outside the graph, before the lookup."""
+    from ..autograd import no_grad
+    from .elementwise import where
+    with no_grad():
+        rows = Tensor._inferred(np.unique(input.cpu().numpy()), weight.device)
+        picked = weight[rows]
+        norms = picked.norm(norm_type, 1, keepdim=True)
+        scale = where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).to(weight.dtype)
+        weight[rows] = picked * scale
+
+
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,  # noqa: A002
               sparse=False):
     """``torch.nn.functional.embedding``: the rows of ``weight`` at the integer ``input``; repeated indices add
-    their gradients, and the row ``padding_idx`` gets none, as PyTorch's."""
+    their gradients, and the row ``padding_idx`` gets none, as PyTorch's. ``max_norm`` renormalizes the rows
+    read (in place); ``scale_grad_by_freq`` divides each row's gradient by its count in ``input``."""
     from .elementwise import where
-    if max_norm is not None or scale_grad_by_freq or sparse:
-        raise NotImplementedError("embedding: max_norm, scale_grad_by_freq and sparse are not supported by minigrad")
+    if sparse:
+        raise NotImplementedError("embedding: sparse gradients are not supported by minigrad")
     if not isinstance(input, Tensor) or input.dtype.kind not in "iu":
         raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
                            "Long, Int")
+    if max_norm is not None:
+        _renormalized_rows(input, weight, max_norm, norm_type)
     rows = weight[input]
+    if scale_grad_by_freq:
+        values, inverse, counts = np.unique(input.cpu().numpy(), return_inverse=True, return_counts=True)
+        share = Tensor._inferred((1.0 / counts[inverse]).reshape(tuple(input.shape) + (1,)).astype(weight.dtype),
+                                 weight.device)
+        rows = rows.detach() + (rows - rows.detach()) * share  # the value unchanged, the gradient scaled
     if padding_idx is None:
         return rows
     padding_idx = padding_idx % weight.shape[0]
     return where((input == padding_idx).unsqueeze(-1), rows.detach(), rows)
+
+
+def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False,  # noqa: A002
+                  mode="mean", sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None):
+    """``torch.nn.functional.embedding_bag``: the sum, mean or max of the embeddings of each bag (the rows of a
+    2-D input, or the runs of a 1-D input starting at ``offsets``); ``per_sample_weights`` scale each embedding
+    (mode 'sum'); entries equal to ``padding_idx`` are left out; an empty bag gives zeros."""
+    from ..creation import tensor
+    from .scatter import index_add
+    from .shape import stack
+    if mode not in ("sum", "mean", "max"):
+        raise ValueError(f"mode has to be one of sum, mean or max, got {mode}")
+    if per_sample_weights is not None and mode != "sum":
+        raise NotImplementedError(f"embedding_bag: per_sample_weights was not None. per_sample_weights is only "
+                                  f"supported for mode='sum' (got mode='{mode}'). Please open a feature request on "
+                                  f"the Pytorch GitHub.")
+    indices = input.cpu().numpy()
+    if input.ndim == 2:
+        if offsets is not None:
+            raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "
+                             "fixed length sequences.")
+        bags, length = indices.shape
+        starts = np.arange(bags) * length
+        flat_input = input.reshape(-1)
+        flat_weights = None if per_sample_weights is None else per_sample_weights.reshape(-1)
+    elif input.ndim == 1:
+        if offsets is None:
+            raise ValueError("offsets has to be a 1D Tensor but got None")
+        starts = offsets.cpu().numpy().astype(np.int64)
+        if include_last_offset:
+            starts = starts[:-1]
+        flat_input, flat_weights = input, per_sample_weights
+    else:
+        raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension {input.ndim}")
+    total = flat_input.shape[0]
+    ends = np.append(starts[1:], total)
+    bag_of = np.repeat(np.arange(len(starts)), ends - starts)
+    keep = np.ones(total, dtype=bool) if padding_idx is None else flat_input.cpu().numpy() != padding_idx % \
+        weight.shape[0]
+    rows = embedding(flat_input, weight, None, max_norm, norm_type, scale_grad_by_freq)
+    if flat_weights is not None:
+        rows = rows * flat_weights.unsqueeze(1).to(rows.dtype)
+    kept = tensor(np.flatnonzero(keep), device=weight.device)
+    rows, bag_of = rows[kept], bag_of[keep]
+    bags = len(starts)
+    if mode == "max":
+        parts = []
+        for b in range(bags):
+            members = np.flatnonzero(bag_of == b)
+            parts.append(rows[tensor(members, device=weight.device)].max(0).values if members.size else
+                         weight.new_zeros((weight.shape[1],)))
+        return stack(parts, 0) if parts else weight.new_zeros((0, weight.shape[1]))
+    out = index_add(weight.new_zeros((bags, weight.shape[1])), 0, tensor(bag_of, device=weight.device), rows)
+    if mode == "mean":
+        counts = np.maximum(np.bincount(bag_of, minlength=bags), 1).astype(np.dtype(weight.dtype))
+        out = out / tensor(counts, device=weight.device).unsqueeze(1)
+    return out
