@@ -4,11 +4,33 @@ import math
 from .ops.activation import log_softmax, sigmoid as expit, softmax  # noqa: F401
 from .ops.elementwise import log1p  # noqa: F401
 from .ops.reduce import logsumexp  # noqa: F401
-from .ops.special import logit, sinc, xlogy  # noqa: F401
+from .ops.special import logit, sinc, xlogy, digamma, digamma as psi, polygamma, erfinv, mvlgamma  # noqa: F401
+from .ops.special import lgamma as gammaln  # noqa: F401
 from .ops.unary import erf, erfc, exp2, expm1, round  # noqa: F401,A004
 
 __all__ = ["expit", "logit", "erf", "erfc", "exp2", "expm1", "log1p", "xlogy", "xlog1py", "sinc", "round",
-           "logsumexp", "softmax", "log_softmax", "entr", "ndtr", "log_ndtr"]
+           "logsumexp", "softmax", "log_softmax", "entr", "ndtr", "log_ndtr", "digamma", "psi", "polygamma",
+           "erfinv", "gammaln", "multigammaln", "i0"]
+
+
+def multigammaln(input, p):  # noqa: A002
+    """``torch.special.multigammaln``: ``mvlgamma``."""
+    return mvlgamma(input, p)
+
+
+def i0(input):  # noqa: A002
+    """``torch.special.i0``: the modified Bessel function of order 0, from its power series (terms until they
+    no longer change the sum)."""
+    x = input.float() if not input.is_floating_point() else input
+    term, total, k = x * 0 + 1, x * 0 + 1, 1
+    quarter_square = x * x / 4
+    while k < 500:
+        term = term * quarter_square / (k * k)
+        total = total + term
+        if not bool((term > total * 1e-17).any()):
+            break
+        k += 1
+    return total
 
 
 def xlog1py(input, other):  # noqa: A002

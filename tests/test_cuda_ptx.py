@@ -29,11 +29,13 @@ for _family in FAMILIES:
     importlib.import_module(f"minigrad.backends.cuda.{_family}")
 KERNELS = sorted(_runtime.KERNELS)
 FLOAT64 = re.compile(r"\.f64\b")
-# The float64 that a float32 kernel may hold, by kernel: libdevice's sinf and cosf turn the integer fraction of a
-# huge argument (past 105615) into a float through float64, times pi/2 * 2^-64 (Payne-Hanek reduction). Any other
-# float64 instruction in these kernels still fails.
-LIBRARY_FLOAT64 = {"unary._trig": re.compile(r"\.reg \.f64|cvt\.rn\.f64\.s64|cvt\.rn\.f32\.f64|"
-                                                   r"mul\.f64 \t%fd\d+, %fd\d+, 0d3BF921FB54442D19;")}
+# The float64 that a float32 kernel may hold, by kernel: libdevice's sinf, cosf and tanf turn the integer fraction
+# of a huge argument (past 105615) into a float through float64, times pi/2 * 2^-64 (Payne-Hanek reduction): the
+# trigonometric kernel, and the special functions' (digamma's and trigamma's reflections). Any other float64
+# instruction in these kernels still fails.
+_PAYNE_HANEK = re.compile(r"\.reg \.f64|cvt\.rn\.f64\.s64|cvt\.rn\.f32\.f64|"
+                          r"mul\.f64 \t%fd\d+, %fd\d+, 0d3BF921FB54442D19;")
+LIBRARY_FLOAT64 = {"unary._trig": _PAYNE_HANEK, "unary._special": _PAYNE_HANEK}
 
 
 def _is_float32(signature):

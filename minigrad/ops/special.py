@@ -1,5 +1,6 @@
-"""Special functions written with the differentiable elementwise ops, as PyTorch's: logit, xlogy, sinc,
-logaddexp, logaddexp2 (and ``minigrad.special``'s names for them and for erf, erfc, expm1...)."""
+"""Special functions, as PyTorch's: logit, xlogy, sinc, logaddexp, logaddexp2 written with the differentiable
+elementwise ops; lgamma, digamma, polygamma (orders 0 and 1), erfinv, mvlgamma on the backends' special kernels
+(and ``minigrad.special``'s names for them and for erf, erfc, expm1...)."""
 import math
 
 from ..autograd import Function
@@ -8,7 +9,8 @@ from .ternary import addcmul
 from .elementwise import _operands, clamp, log, log1p, exp, maximum, abs as absolute
 from .unary import _floating, sin, exp2
 
-__all__ = ["logit", "xlogy", "sinc", "logaddexp", "logaddexp2"]
+__all__ = ["logit", "xlogy", "sinc", "logaddexp", "logaddexp2", "lgamma", "digamma", "polygamma", "erfinv",
+           "mvlgamma"]
 
 
 def logit(input, eps=None):  # noqa: A002
@@ -79,4 +81,71 @@ def logaddexp2(input, other):  # noqa: A002
     return _log_add(input, other, exp2, 1 / math.log(2))
 
 
-METHODS = {name: globals()[name] for name in __all__}
+
+
+
+class _SpecialFunction(Function):
+    """A backend special function of x; its derivative another (``derivative``: a backend function name)."""
+
+    def forward(self, a, kernel, derivative):
+        self.derivative = derivative
+        self.save_for_backward(a)
+        return getattr(self.B, kernel)(a)
+
+    def backward(self, g):
+        if self.derivative is None:
+            raise NotImplementedError("the gradient of polygamma(1, x) (polygamma(2, x)) is not provided by "
+                                      "minigrad")
+        return self.B.mul(g, getattr(self.B, self.derivative)(self.saved[0]))
+
+
+def lgamma(input):  # noqa: A002
+    """``torch.lgamma``: log |Gamma(x)| (inf at the poles); its gradient digamma(x)."""
+    return _SpecialFunction.apply(_floating(input), kernel="lgamma", derivative="digamma")
+
+
+def digamma(input):  # noqa: A002
+    """``torch.digamma`` (``special.psi``): Gamma'(x) / Gamma(x), -inf at +0, NaN at the negative integers; its
+    gradient polygamma(1, x)."""
+    return _SpecialFunction.apply(_floating(input), kernel="digamma", derivative="trigamma")
+
+
+def polygamma(n, input):  # noqa: A002
+    """``torch.polygamma`` for n = 0 (digamma) and n = 1 (trigamma)."""
+    if n == 0:
+        return digamma(input)
+    if n == 1:
+        return _SpecialFunction.apply(_floating(input), kernel="trigamma", derivative=None)
+    raise NotImplementedError(f"polygamma: order {n} is not provided by minigrad (0 and 1 are)")
+
+
+class Erfinv(Function):
+    def forward(self, a):
+        out = self.B.erfinv(a)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, g):
+        """sqrt(pi) / 2 * exp(erfinv(x)^2), from the output."""
+        B, out = self.B, self.saved[0]
+        return B.mul(g, B.mul(B.scalar(math.sqrt(math.pi) / 2, g.dtype), B.exp(B.mul(out, out))))
+
+
+def erfinv(input):  # noqa: A002
+    """``torch.erfinv``: the inverse of erf on (-1, 1), +-inf at +-1, NaN beyond."""
+    return Erfinv.apply(_floating(input))
+
+
+def mvlgamma(input, p):  # noqa: A002
+    """``torch.mvlgamma``: the multivariate log-gamma of dimension p, sum of lgamma(x - i/2) + p(p-1)/4 log pi."""
+    if bool((input <= (p - 1) / 2).any()):
+        raise RuntimeError(f"All elements must be greater than (p-1)/2 = {(p - 1) / 2}")
+    x = _floating(input)
+    total = lgamma(x)
+    for i in range(1, p):
+        total = total + lgamma(x - i / 2)
+    return total + p * (p - 1) / 4 * math.log(math.pi)
+
+
+METHODS = {name: globals()[name] for name in __all__ if name != "polygamma"}
+METHODS["polygamma"] = lambda self, n: polygamma(n, self)

@@ -1,19 +1,21 @@
 """CPU kernels: unary math beyond the elementwise basics (rounding, trigonometric and hyperbolic functions and
 their inverses, expm1, erf, erfc, log2, log10, exp2, signbit), the two-argument arctan2, hypot and fmod, and the
 fused multiply-add, as ``backends/cuda/unary.py``. numpy's ufuncs, without their floating-point warnings; numpy
-has no erf or erfc: those are Numba loops over C's."""
+has no erf, erfc or lgamma: those are Numba loops over C's; digamma, trigamma and erfinv are the shared rules of
+``backends/elements/special.py``, computed in float64."""
 import math
 
 import numpy as np
-from numba import prange
+from numba import njit, prange
 
 from .. import checks
+from ..elements import special as elements
 from .elementwise import _silent
 from .jit import kernel
 
 __all__ = ["floor", "ceil", "rint", "trunc", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh",
            "arcsinh", "arccosh", "arctanh", "expm1", "erf", "erfc", "log2", "log10", "exp2", "signbit", "arctan2",
-           "hypot", "fmod", "fma"]
+           "hypot", "fmod", "lgamma", "digamma", "trigamma", "erfinv", "fma"]
 
 # rint rounds half to even, as torch.round; all four keep -0.0, inf and NaN as they are
 floor, ceil, rint, trunc = np.floor, np.ceil, np.rint, np.trunc
@@ -46,6 +48,56 @@ def erf(a):
 def erfc(a):
     """1 - erf(x) without the cancellation (C's erfc), as ``torch.erfc``."""
     return _error_function(a, True)
+
+
+_digamma = njit(inline="always")(elements.digamma)
+_trigamma = njit(inline="always")(elements.trigamma)
+_erfinv = njit(inline="always")(elements.erfinv)
+LGAMMA, DIGAMMA, TRIGAMMA, ERFINV = range(4)
+
+
+@kernel(parallel=True)
+def _special_kernel(op, x, out, c):
+    for i in prange(x.size):
+        v = float(x[i])  # (float64 throughout, rounded once at the store)
+        if op == LGAMMA:
+            out[i] = math.lgamma(v)
+        elif op == DIGAMMA:
+            out[i] = _digamma(v, c)
+        elif op == TRIGAMMA:
+            out[i] = _trigamma(v, c)
+        else:
+            out[i] = _erfinv(v, c)
+
+
+_CONSTANTS = elements.constants(np.float64)
+
+
+def _special(a, op):
+    a = np.asarray(a)
+    out = np.empty(a.shape, a.dtype)
+    _special_kernel(op, np.ascontiguousarray(a).reshape(-1), out.reshape(-1), _CONSTANTS)
+    return out
+
+
+def lgamma(a):
+    """log |Gamma(x)| elementwise (C's lgamma), as ``torch.lgamma``."""
+    return _special(a, LGAMMA)
+
+
+def digamma(a):
+    """The digamma function (Gamma'/Gamma), as ``torch.digamma``: backends/elements/special.py's rule."""
+    return _special(a, DIGAMMA)
+
+
+def trigamma(a):
+    """digamma's derivative, as ``torch.polygamma(1, x)``."""
+    return _special(a, TRIGAMMA)
+
+
+def erfinv(a):
+    """The inverse error function, as ``torch.erfinv``: +-inf at +-1, NaN beyond."""
+    return _special(a, ERFINV)
 
 
 def fma(a, b, c):

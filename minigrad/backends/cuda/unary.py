@@ -1,18 +1,20 @@
 """CUDA kernels: unary math beyond the elementwise basics, mirroring ``backends/cpu/unary.py``: rounding
 (floor, ceil, rint, trunc), trigonometric and hyperbolic functions and their inverses, expm1, erf, erfc, log2,
-log10, exp2, signbit; arctan2, hypot and fmod; and the fused multiply-add."""
+log10, exp2, signbit; arctan2, hypot and fmod; lgamma, digamma, trigamma and erfinv (the shared rules of
+``backends/elements/special.py``); and the fused multiply-add."""
 import math
 
 import numpy as np
 from numba import cuda, float32
 
 from .. import checks
-from ._runtime import BOOL, F32, device_function, empty, flat, grid, i64, kernel, on_device
+from ..elements import special as elements
+from ._runtime import BOOL, F32, device_function, empty, flat, grid, i64, kernel, on_device, to_device
 from .elementwise import _binary_arith, _binary_kernels, _unary_fn
 
 __all__ = ["floor", "ceil", "rint", "trunc", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh",
            "arcsinh", "arccosh", "arctanh", "expm1", "erf", "erfc", "log2", "log10", "exp2", "signbit", "arctan2",
-           "hypot", "fmod", "fma"]
+           "hypot", "fmod", "lgamma", "digamma", "trigamma", "erfinv", "fma"]
 
 (FLOOR, CEIL, RINT, TRUNC, SIN, COS, TAN, EXPM1, ERF, ERFC, LOG2, LOG10, EXP2, ASIN, ACOS, ATAN, SINH, COSH, ASINH,
  ACOSH, ATANH) = range(21)
@@ -166,6 +168,56 @@ _TWO_ARGUMENT = _binary_kernels(_two_argument, "two_argument", lambda t: t, [F32
 arctan2 = _binary_arith(np.arctan2, ATAN2, _TWO_ARGUMENT, _TWO_ARGUMENT)
 hypot = _binary_arith(np.hypot, HYPOT, _TWO_ARGUMENT, _TWO_ARGUMENT)
 fmod = _binary_arith(np.fmod, FMOD, _TWO_ARGUMENT, _TWO_ARGUMENT)
+
+
+_digamma = device_function(elements.digamma)
+_trigamma = device_function(elements.trigamma)
+_erfinv = device_function(elements.erfinv)
+LGAMMA, DIGAMMA, TRIGAMMA, ERFINV = range(4)
+
+
+@kernel((i64, F32, F32, F32))
+def _special(op, out, a, c):
+    """lgamma, and backends/elements/special.py's rules on float32 constants ``c``. digamma's and trigamma's
+    reflections call tanf and sinf, whose reduction of huge arguments holds float64 (as ``_trig``'s)."""
+    i = cuda.grid(1)
+    while i < out.size:
+        x = a[i]
+        if op == LGAMMA:
+            # (the poles written out: the simulator's math raises there)
+            out[i] = c[elements.INF] if x <= c[elements.ZERO] and x % c[elements.ONE] == c[elements.ZERO] \
+                else math.lgamma(x)
+        elif op == DIGAMMA:
+            out[i] = _digamma(x, c)
+        elif op == TRIGAMMA:
+            out[i] = _trigamma(x, c)
+        else:
+            out[i] = _erfinv(x, c)
+        i += cuda.gridsize(1)
+
+
+_CONSTANTS = None
+
+
+def _special_fn(op):
+    def fn(a):
+        global _CONSTANTS
+        if _CONSTANTS is None:
+            _CONSTANTS = to_device(elements.constants(np.float32))
+        a = on_device(a)
+        out = empty(a.shape, a.dtype)
+        if out.size:
+            _special[grid(out.size)](op, flat(out), flat(a), _CONSTANTS)
+        return out
+    return fn
+
+
+lgamma, digamma, trigamma, erfinv = (_special_fn(LGAMMA), _special_fn(DIGAMMA), _special_fn(TRIGAMMA),
+                                     _special_fn(ERFINV))
+lgamma.__doc__ = "log |Gamma(x)| elementwise, as ``torch.lgamma``."
+digamma.__doc__ = "The digamma function, as ``torch.digamma``."
+trigamma.__doc__ = "digamma's derivative, as ``torch.polygamma(1, x)``."
+erfinv.__doc__ = "The inverse error function, as ``torch.erfinv``."
 
 
 @kernel((F32, F32, F32, F32))
