@@ -151,3 +151,67 @@ def test_policy_gradient_step_as_reinforce_writes_it():
     tloss.backward()
     np.testing.assert_allclose(loss.item(), tloss.item(), rtol=1e-5)
     np.testing.assert_allclose(policy.weight.grad.numpy(), tpolicy.weight.grad.numpy(), rtol=1e-4, atol=1e-6)
+
+
+POSITIVE = rng.uniform(0.5, 3, (2, 3)).astype(np.float32)
+
+
+@pytest.mark.parametrize("name,params,value", [
+    ("Exponential", [POSITIVE], POSITIVE * 0.7), ("Laplace", [LOGITS[:2, :3], POSITIVE], LOGITS[1:, :3] * 1.5),
+    ("LogNormal", [LOGITS[:2, :3], POSITIVE], POSITIVE * 1.3), ("Poisson", [POSITIVE], np.round(POSITIVE * 2)),
+    ("Gamma", [POSITIVE, POSITIVE[::-1].copy()], POSITIVE * 0.8),
+    ("Beta", [POSITIVE, POSITIVE[::-1].copy()], POSITIVE / 4)])
+def test_more_families(name, params, value):
+    ours, theirs = getattr(D, name), getattr(TD, name)
+    n = len(params)
+    values = value if name != "Poisson" else value.astype(np.float32)
+    compare(lambda *a: ours(*a[:n]).log_prob(a[n]), inputs=params + [values],
+            requires_grad=[True] * n + [name != "Poisson"], torch_fn=lambda *a: theirs(*a[:n]).log_prob(a[n]))
+    if name != "Poisson":
+        _same(lambda *a: ours(*a).entropy(), lambda *a: theirs(*a).entropy(), params)
+    for moment in ("mean", "variance"):
+        _same(lambda *a: getattr(ours(*a), moment), lambda *a: getattr(theirs(*a), moment), params)
+    law = ours(*(M.tensor(p) for p in params))
+    assert tuple(law.sample((4,)).shape) == (4, 2, 3)
+
+
+def test_samples_follow_their_laws():
+    M.manual_seed(3)
+    checks = [(D.Exponential(M.tensor(2.0)), 0.5, 0.25), (D.Laplace(M.tensor(1.0), M.tensor(0.5)), 1.0, 0.5),
+              (D.Poisson(M.tensor(4.0)), 4.0, 4.0), (D.Gamma(M.tensor(3.0), M.tensor(2.0)), 1.5, 0.75),
+              (D.Beta(M.tensor(2.0), M.tensor(5.0)), 2 / 7, 10 / (49 * 8)),
+              (D.LogNormal(M.tensor(0.0), M.tensor(0.5)), np.exp(0.125), (np.exp(0.25) - 1) * np.exp(0.25))]
+    for law, mean, variance in checks:
+        draws = law.sample((40000,)).numpy()
+        assert abs(draws.mean() - mean) < 0.03 * max(1, mean), type(law).__name__
+        assert abs(draws.var() - variance) < 0.06 * max(1, variance), type(law).__name__
+    rates = M.tensor([0.5, 2.0], requires_grad=True)
+    D.Exponential(rates).rsample((1000,)).sum().backward()
+    assert rates.grad is not None and (rates.grad.numpy() < 0).all()  # a larger rate, smaller draws
+
+
+def test_dirichlet_multivariate_normal_and_independent():
+    concentration = rng.uniform(0.5, 3, (2, 4)).astype(np.float32)
+    simplex = rng.dirichlet(np.ones(4), 2).astype(np.float32)
+    _same(lambda c, v: D.Dirichlet(c).log_prob(v), lambda c, v: TD.Dirichlet(c).log_prob(v), [concentration, simplex])
+    _same(lambda c: D.Dirichlet(c).entropy(), lambda c: TD.Dirichlet(c).entropy(), [concentration])
+    draws = D.Dirichlet(M.tensor(concentration)).sample((3,))
+    np.testing.assert_allclose(draws.sum(-1).numpy(), 1, rtol=1e-5)
+    a = rng.standard_normal((3, 3))
+    cov = (a @ a.T + 3 * np.eye(3)).astype(np.float64)
+    loc, value = rng.standard_normal(3), rng.standard_normal((5, 3))
+    for kind in ("covariance_matrix", "precision_matrix", "scale_tril"):
+        matrix = {"covariance_matrix": cov, "precision_matrix": np.linalg.inv(cov),
+                  "scale_tril": np.linalg.cholesky(cov)}[kind]
+        _same(lambda m, c, v: D.MultivariateNormal(m, **{kind: c}).log_prob(v),
+              lambda m, c, v: TD.MultivariateNormal(m, **{kind: c}).log_prob(v), [loc, matrix, value])
+    _same(lambda m, c: D.MultivariateNormal(m, c).entropy(), lambda m, c: TD.MultivariateNormal(m, c).entropy(),
+          [loc, cov])
+    M.manual_seed(4)
+    draws = D.MultivariateNormal(M.tensor(loc), M.tensor(cov)).sample((40000,)).numpy()
+    np.testing.assert_allclose(np.cov(draws.T), cov, atol=0.15)
+    _same(lambda m, s, v: D.Independent(D.Normal(m, s), 1).log_prob(v),
+          lambda m, s, v: TD.Independent(TD.Normal(m, s), 1).log_prob(v), [LOGITS[:2], POSITIVE[:, :1] + LOGITS[:2] ** 2,
+                                                                          LOGITS[1:]])
+    law = D.Independent(D.Normal(M.zeros(2, 3), M.ones(2, 3)), 1)
+    assert tuple(law.batch_shape) == (2,) and tuple(law.event_shape) == (3,)
