@@ -4,7 +4,8 @@ Operands are contracted left to right. For each pair, a letter is a batch letter
 operand or the output hold it, a contracted letter when both hold it and nothing later does; the pair becomes one
 batched matrix product (batch, kept letters of the left, contracted) @ (batch, contracted, kept letters of the
 right). A letter that only one operand holds and nothing later needs is summed out first. An ellipsis stands for
-the same broadcast dims in every operand and, with an implicit output, comes first in it."""
+the same broadcast dims in every operand and, with an implicit output, comes first in it. A letter repeated within
+one operand takes that operand's diagonal first."""
 import string
 
 import numpy as np
@@ -28,9 +29,6 @@ def _parse(equation, operands):
             term = term.replace("...", ellipsis[widest - (x.ndim - len(term.replace("...", ""))):])
         if len(term) != x.ndim or not term.isalpha():
             raise ValueError(f"einsum(): the subscript {term!r} does not fit an operand of {x.ndim} dims")
-        if len(set(term)) != len(term):
-            raise NotImplementedError("einsum(): a letter repeated within one operand (a diagonal) is not supported "
-                                      "by minigrad")
         explicit.append(term)
     if arrow:
         output = output.replace("...", ellipsis)
@@ -38,6 +36,22 @@ def _parse(equation, operands):
         counts = {c: "".join(explicit).count(c) for c in set("".join(explicit))}
         output = ellipsis + "".join(sorted(c for c, n in counts.items() if n == 1 and c not in ellipsis))
     return explicit, output
+
+
+def _diagonals(x, term):
+    """An operand whose term repeats a letter ("ii", "bii"...) reduced to its diagonal along those dims, the letter
+    then once, last."""
+    from .linalg import diagonal
+    for letter in term:
+        while term.count(letter) > 1:
+            first = term.index(letter)
+            second = term.index(letter, first + 1)
+            if x.shape[first] != x.shape[second]:
+                raise RuntimeError(f"einsum(): subscript {letter} is repeated for an operand but the sizes don't "
+                                   f"match, {x.shape[second]} != {x.shape[first]}")
+            x = diagonal(x, 0, first, second)
+            term = "".join(c for k, c in enumerate(term) if k not in (first, second)) + letter
+    return x, term
 
 
 def _sum_out(x, term, keep):
@@ -89,6 +103,8 @@ def einsum(equation, *operands):
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     terms, output = _parse(equation, operands)
+    reduced = [_diagonals(x, t) for x, t in zip(operands, terms)]
+    operands, terms = [x for x, _ in reduced], [t for _, t in reduced]
     x, term = operands[0], terms[0]
     for i in range(1, len(operands)):
         needed = set(output).union(*terms[i + 1:])
