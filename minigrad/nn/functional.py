@@ -10,6 +10,7 @@ from ..ops.norm import *  # noqa: F401,F403
 from ..ops.resize import *  # noqa: F401,F403
 from ..ops.loss import *  # noqa: F401,F403
 from ..ops.margin_loss import *  # noqa: F401,F403
+from ..ops.ctc_loss import ctc_loss  # noqa: F401
 from ..ops.composite_activation import *  # noqa: F401,F403
 from ..ops.vector_norm import normalize  # noqa: F401
 from ..ops.distance import *  # noqa: F401,F403

@@ -1,10 +1,23 @@
-"""Margin and likelihood loss modules, as ``torch.nn``'s: SoftMarginLoss, MultiLabelSoftMarginLoss,
+"""Margin, likelihood and sequence loss modules, as ``torch.nn``'s: CTCLoss, SoftMarginLoss, MultiLabelSoftMarginLoss,
 HingeEmbeddingLoss, MultiMarginLoss, MultiLabelMarginLoss, PoissonNLLLoss, GaussianNLLLoss."""
 from . import functional as F
 from .loss import _Loss
 
-__all__ = ["SoftMarginLoss", "MultiLabelSoftMarginLoss", "HingeEmbeddingLoss", "MultiMarginLoss",
+__all__ = ["CTCLoss", "SoftMarginLoss", "MultiLabelSoftMarginLoss", "HingeEmbeddingLoss", "MultiMarginLoss",
            "MultiLabelMarginLoss", "PoissonNLLLoss", "GaussianNLLLoss"]
+
+
+class CTCLoss(_Loss):
+    """``torch.nn.CTCLoss(blank=0, reduction='mean', zero_infinity=False)``: forward(log_probs, targets,
+    input_lengths, target_lengths)."""
+
+    def __init__(self, blank=0, reduction="mean", zero_infinity=False):
+        super().__init__(reduction)
+        self.blank, self.zero_infinity = blank, zero_infinity
+
+    def forward(self, log_probs, targets, input_lengths, target_lengths):
+        return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, self.blank, self.reduction,
+                          self.zero_infinity)
 
 
 class SoftMarginLoss(_Loss):
