@@ -7,7 +7,7 @@ import torch
 
 import minigrad
 
-CASES = ["RNN(4, 5)", "RNN(4, 5, 2, nonlinearity='relu', batch_first=True)", "LSTM(4, 5)",
+CASES = ["LSTM(4, 5, proj_size=3)", "LSTM(4, 5, 2, bidirectional=True, proj_size=2, batch_first=True)", "RNN(4, 5)", "RNN(4, 5, 2, nonlinearity='relu', batch_first=True)", "LSTM(4, 5)",
          "LSTM(4, 5, num_layers=2, bidirectional=True)", "LSTM(4, 3, batch_first=True, bias=False)",
          "GRU(4, 5, bias=False, batch_first=True)", "GRU(4, 5, 2, bidirectional=True)", "RNNCell(4, 5)",
          "RNNCell(4, 5, nonlinearity='relu')", "LSTMCell(4, 5)", "GRUCell(4, 5, bias=False)"]
@@ -32,8 +32,9 @@ def _run(text, dtype, shape, with_state=False):
         states = 2 if "LSTM" in text else 1
         layers = (2 if "num_layers=2" in text or ", 2," in text else 1) * (2 if "bidirectional" in text else 1)
         batch = shape[0] if "batch_first" in text else shape[1]
-        for _ in range(states):
-            h = rng.standard_normal((layers, batch, theirs.hidden_size)).astype(dtype)
+        for k in range(states):
+            size = theirs.proj_size if k == 0 and getattr(theirs, "proj_size", 0) else theirs.hidden_size
+            h = rng.standard_normal((layers, batch, size)).astype(dtype)
             inputs.append((minigrad.tensor(h, requires_grad=True), torch.tensor(h, requires_grad=True)))
         args = ([m for m, _ in inputs[1:]], [t for _, t in inputs[1:]])
         args = tuple([a[0]] if states == 1 else [tuple(a)] for a in args)
@@ -58,6 +59,7 @@ def test_recurrent_layers_equal_torch(text):
 
 
 @pytest.mark.parametrize("text", ["GRU(4, 5, 2, bidirectional=True)", "LSTM(4, 5, num_layers=2, bidirectional=True)",
+                                  "LSTM(4, 5, num_layers=2, bidirectional=True, proj_size=3)",
                                   "RNN(4, 5, batch_first=True)"])
 def test_given_initial_states_and_unbatched_input(text):
     shape = (3, 7, 4) if "batch_first" in text else (7, 3, 4)
@@ -72,5 +74,5 @@ def test_recurrent_errors_as_torch():
         minigrad.nn.RNN(2, 3, nonlinearity="gelu")
     with pytest.raises(RuntimeError, match="input.size\\(-1\\) must be equal to input_size"):
         minigrad.nn.GRU(2, 3)(minigrad.ones(4, 1, 5))
-    with pytest.raises(NotImplementedError, match="proj_size"):
-        minigrad.nn.LSTM(2, 3, proj_size=2)
+    with pytest.raises(ValueError, match="proj_size"):
+        minigrad.nn.LSTM(2, 3, proj_size=3)

@@ -67,8 +67,13 @@ class _RNNBase(Module):
     gates = 1
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
-                 bidirectional=False, device=None, dtype=None):
+                 bidirectional=False, device=None, dtype=None, proj_size=0):
         super().__init__()
+        if proj_size < 0 or (proj_size and proj_size >= hidden_size):
+            raise ValueError("proj_size has to be a positive integer smaller than hidden_size" if proj_size else
+                             "proj_size should be a positive integer or zero to disable projections")
+        self.proj_size = proj_size
+        state_size = proj_size or hidden_size
         if not 0 <= dropout <= 1:
             raise ValueError("dropout should be a number in range [0, 1] representing the probability of an "
                              "element being zeroed")
@@ -78,13 +83,15 @@ class _RNNBase(Module):
         for layer in range(num_layers):
             for direction in range(directions):
                 suffix = f"_l{layer}" + ("_reverse" if direction else "")
-                width = input_size if layer == 0 else hidden_size * directions
+                width = input_size if layer == 0 else state_size * directions
                 make = lambda *shape: Parameter(creation.empty(*shape, dtype=dtype, device=device or "cpu"))  # noqa
                 setattr(self, "weight_ih" + suffix, make(self.gates * hidden_size, width))
-                setattr(self, "weight_hh" + suffix, make(self.gates * hidden_size, hidden_size))
+                setattr(self, "weight_hh" + suffix, make(self.gates * hidden_size, state_size))
                 if bias:
                     setattr(self, "bias_ih" + suffix, make(self.gates * hidden_size))
                     setattr(self, "bias_hh" + suffix, make(self.gates * hidden_size))
+                if proj_size:  # LSTM's projection of the hidden state, h = W_hr (o * tanh(c))
+                    setattr(self, "weight_hr" + suffix, make(proj_size, hidden_size))
         self.reset_parameters()
 
     def reset_parameters(self):
@@ -94,12 +101,13 @@ class _RNNBase(Module):
 
     def _weights(self, layer, direction):
         suffix = f"_l{layer}" + ("_reverse" if direction else "")
-        return (getattr(self, "weight_ih" + suffix), getattr(self, "weight_hh" + suffix),
-                getattr(self, "bias_ih" + suffix, None), getattr(self, "bias_hh" + suffix, None))
+        weights = (getattr(self, "weight_ih" + suffix), getattr(self, "weight_hh" + suffix),
+                   getattr(self, "bias_ih" + suffix, None), getattr(self, "bias_hh" + suffix, None))
+        return weights + ((getattr(self, "weight_hr" + suffix),) if self.proj_size else ())
 
-    def _zeros(self, batch, like):
+    def _zeros(self, batch, like, size=None):
         directions = 2 if self.bidirectional else 1
-        return creation.zeros(self.num_layers * directions, batch, self.hidden_size, dtype=like.dtype,
+        return creation.zeros(self.num_layers * directions, batch, size or self.hidden_size, dtype=like.dtype,
                               device=like.device)
 
     def _run(self, data, batch_sizes, hx):
@@ -181,6 +189,8 @@ class _RNNBase(Module):
 
     def extra_repr(self):
         s = f"{self.input_size}, {self.hidden_size}"
+        if self.proj_size:
+            s += f", proj_size={self.proj_size}"
         if self.num_layers != 1:
             s += f", num_layers={self.num_layers}"
         if not self.bias:
@@ -209,21 +219,21 @@ class RNN(_RNNBase):
 
 
 class LSTM(_RNNBase):
-    """``torch.nn.LSTM``: returns output and (h_n, c_n); ``proj_size`` is not supported."""
+    """``torch.nn.LSTM``: returns output and (h_n, c_n); with ``proj_size`` the hidden state is projected by
+    weight_hr to that size (h_n and the output take it)."""
     gates = 4
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
                  bidirectional=False, proj_size=0, device=None, dtype=None):
-        if proj_size:
-            raise NotImplementedError("LSTM: proj_size is not supported by minigrad")
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, device,
-                         dtype)
+                         dtype, proj_size=proj_size)
 
     def _initial_state(self, batch, like):
-        return self._zeros(batch, like), self._zeros(batch, like)
+        return self._zeros(batch, like, self.proj_size or None), self._zeros(batch, like)
 
-    def _cell(self, x, state, w_ih, w_hh, b_ih, b_hh):
-        return _lstm_step(x, state, w_ih, w_hh, b_ih, b_hh)
+    def _cell(self, x, state, w_ih, w_hh, b_ih, b_hh, w_hr=None):
+        h, c = _lstm_step(x, state, w_ih, w_hh, b_ih, b_hh)
+        return (h if w_hr is None else F.linear(h, w_hr)), c
 
 
 class GRU(_RNNBase):
