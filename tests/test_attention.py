@@ -55,7 +55,9 @@ def _check(ours_out, theirs_out, ours_params, theirs_params, inputs, rtol, atol)
 
 
 @pytest.mark.parametrize("text", ["MultiheadAttention(8, 2)", "MultiheadAttention(8, 2, batch_first=True)",
-                                  "MultiheadAttention(8, 4, bias=False)", "MultiheadAttention(8, 2, kdim=6, vdim=5)"])
+                                  "MultiheadAttention(8, 4, bias=False)", "MultiheadAttention(8, 2, kdim=6, vdim=5)",
+                                  "MultiheadAttention(8, 2, add_bias_kv=True)", "MultiheadAttention(8, 2, add_zero_attn=True)",
+                                  "MultiheadAttention(8, 4, add_bias_kv=True, add_zero_attn=True, batch_first=True)"])
 @pytest.mark.parametrize("need_weights,average", [(True, True), (True, False), (False, True)])
 def test_multihead_attention(text, need_weights, average):
     ours, theirs = _modules(text)

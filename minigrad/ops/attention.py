@@ -8,6 +8,8 @@ import numpy as np
 from ..tensor import Tensor, _is_floating
 from .activation import softmax
 from .compare import where
+from .indexing import pad
+from .shape import cat
 
 
 __all__ = ["scaled_dot_product_attention", "multi_head_attention_forward"]
@@ -47,11 +49,13 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
 def multi_head_attention_forward(query, key, value, num_heads, in_proj_weight, in_proj_bias, out_proj_weight,
                                  out_proj_bias, dropout_p=0.0, training=True, key_padding_mask=None,
                                  need_weights=True, attn_mask=None, average_attn_weights=True, is_causal=False,
-                                 q_proj_weight=None, k_proj_weight=None, v_proj_weight=None):
+                                 q_proj_weight=None, k_proj_weight=None, v_proj_weight=None, bias_k=None, bias_v=None,
+                                 add_zero_attn=False):
     """PyTorch's multi-head attention on (L, N, E) query and (S, N, E_k/E_v) key and value (unbatched: without N):
     the projections, the heads' attention with the masks merged (True or -inf masks a place), the output
     projection; returns (output, weights), the weights averaged over heads with ``average_attn_weights``, None
-    without ``need_weights``."""
+    without ``need_weights``. ``bias_k``/``bias_v`` append a learned key and value, ``add_zero_attn`` a zero one,
+    each an extra source place that no mask hides."""
     from ..nn.dropout import dropout
     from ..nn.functional import linear
     batched = query.ndim == 3
@@ -69,18 +73,33 @@ def multi_head_attention_forward(query, key, value, num_heads, in_proj_weight, i
         w_q, w_k, w_v = q_proj_weight, k_proj_weight, v_proj_weight
     b_q, b_k, b_v = (None, None, None) if in_proj_bias is None else in_proj_bias.chunk(3)
     q = linear(query, w_q, b_q).reshape(length, batch * num_heads, head).transpose(0, 1)
-    k = linear(key, w_k, b_k).reshape(source, batch * num_heads, head).transpose(0, 1)
-    v = linear(value, w_v, b_v).reshape(source, batch * num_heads, head).transpose(0, 1)
+    k, v = linear(key, w_k, b_k), linear(value, w_v, b_v)
+    extra = 0
+    if bias_k is not None:
+        k = cat([k, bias_k.reshape(1, 1, embed).expand(1, batch, embed)], 0)
+        v = cat([v, bias_v.reshape(1, 1, embed).expand(1, batch, embed)], 0)
+        extra += 1
+    k = k.reshape(source + extra, batch * num_heads, head).transpose(0, 1)
+    v = v.reshape(source + extra, batch * num_heads, head).transpose(0, 1)
+    if add_zero_attn:
+        zeros = k.new_zeros((batch * num_heads, 1, head))
+        k, v = cat([k, zeros], 1), cat([v, zeros], 1)
+        extra += 1
     if is_causal and attn_mask is None:
         attn_mask = Tensor(np.triu(np.ones((length, source), dtype=bool), 1), dtype=np.dtype(bool),
                            device=query.device)
     mask = _as_additive(attn_mask, q.dtype, True)
     if mask is not None and mask.ndim == 2:
         mask = mask.unsqueeze(0)
+    if mask is not None and extra:
+        mask = pad(mask, (0, extra))
     if key_padding_mask is not None:
-        padding = _as_additive(key_padding_mask, q.dtype, True).reshape(batch, 1, 1, source)
-        padding = padding.expand(batch, num_heads, 1, source).reshape(batch * num_heads, 1, source)
+        padding = _as_additive(key_padding_mask, q.dtype, True)
+        padding = pad(padding, (0, extra)) if extra else padding
+        padding = padding.reshape(batch, 1, 1, source + extra)
+        padding = padding.expand(batch, num_heads, 1, source + extra).reshape(batch * num_heads, 1, source + extra)
         mask = padding if mask is None else mask + padding
+    source += extra
     scores = (q * math.sqrt(1.0 / head)) @ k.transpose(-2, -1)
     if mask is not None:
         scores = mask + scores
