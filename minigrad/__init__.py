@@ -23,6 +23,7 @@ from .ops.dtypes import *  # noqa: F401,F403
 from .ops.combine import *  # noqa: F401,F403
 from .ops.products import *  # noqa: F401,F403
 from .ops.statistics import *  # noqa: F401,F403
+from .ops.tensor_extras import *  # noqa: F401,F403
 from .ops.integer import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403
 from .ops.shape import *  # noqa: F401,F403

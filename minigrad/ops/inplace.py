@@ -88,8 +88,8 @@ def _inplace_method(name, fn):
 
 def inplace_methods():
     """The trailing-underscore methods and ``+=``-style operators, each an out-of-place op written back."""
-    from . import (activation, aliases, elementwise as ew, integer, products, scan, scatter, special, ternary,
-                   trigonometric, unary)
+    from . import (activation, aliases, elementwise as ew, elementwise_more, integer, products, rearrange, scan,
+                   scatter, special, ternary, trigonometric, unary)
     pairs = {
         "add_": ew.add, "sub_": ew.sub, "mul_": ew.mul, "div_": ew.div, "pow_": ew.pow, "neg_": ew.neg,
         "exp_": ew.exp, "log_": ew.log, "log1p_": ew.log1p, "sqrt_": ew.sqrt, "abs_": ew.abs, "clamp_": ew.clamp, "clip_": ew.clamp,
@@ -105,7 +105,9 @@ def inplace_methods():
         **{f"{name}_": getattr(trigonometric, name) for name in trigonometric.__all__},
         **{f"{name}_": getattr(special, name) for name in ("logit", "xlogy", "sinc", "logaddexp", "lgamma", "digamma",
                                                               "erfinv", "mvlgamma")},
-        **aliases.INPLACE, "cumsum_": scan.cumsum, "cumprod_": scan.cumprod,
+        **aliases.INPLACE, "cumsum_": scan.cumsum, "cumprod_": scan.cumprod, "tril_": rearrange.tril,
+        "triu_": rearrange.triu, "fmod_": elementwise_more.fmod, "gcd_": elementwise_more.gcd,
+        "lcm_": elementwise_more.lcm, "polygamma_": lambda t, n: special.polygamma(n, t),
         **{f"{name}_": getattr(products, name) for name in ("addmm", "addmv", "addr", "addbmm", "baddbmm")},
         "__iadd__": ew.add, "__isub__": ew.sub, "__imul__": ew.mul, "__itruediv__": ew.div, "__ipow__": ew.pow,
         "__ifloordiv__": integer.floor_divide, "__imod__": integer.remainder, "__iand__": integer.bitwise_and,
