@@ -101,6 +101,13 @@ class Function:
     i-th tensor input wants a gradient.
     """
 
+    _tensor_level = False  # a PyTorch-style subclass: static forward(ctx, ...) and backward(ctx, ...) on Tensors
+
+    def __init_subclass__(cls, **kwargs):
+        import inspect
+        super().__init_subclass__(**kwargs)
+        cls._tensor_level = isinstance(inspect.getattr_static(cls, "forward", None), staticmethod)
+
     def __init__(self):
         self.parents = ()
         self.saved = ()
@@ -118,6 +125,9 @@ class Function:
     @classmethod
     def apply(cls, *args, **kwargs):
         from .tensor import Tensor
+        if cls._tensor_level:
+            from .custom_function import apply_custom
+            return apply_custom(cls, *args, **kwargs)
 
         tensors = [a for a in args if isinstance(a, Tensor)]
         if not tensors:
@@ -413,3 +423,5 @@ class Variable(metaclass=_VariableMeta):
         if requires_grad:
             data.requires_grad_(True)
         return data
+
+from .custom_function import FunctionCtx, once_differentiable  # noqa: E402,F401  (torch.autograd.function's)

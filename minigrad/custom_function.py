@@ -1,0 +1,155 @@
+"""PyTorch-style custom autograd functions: a subclass of ``minigrad.autograd.Function`` whose ``forward(ctx,
+*args)`` and ``backward(ctx, *grad_outputs)`` are static methods on Tensors, as ``torch.autograd.Function``'s.
+
+``apply`` runs ``forward`` outside the graph and links its outputs to one node whose backward calls the user's
+``backward`` with the outputs' gradients (zeros for an output that got none, unless ``set_materialize_grads(False)``)
+and hands its results to the inputs. Several outputs are joined through one hidden tensor holding them flattened, so
+that the engine delivers all their gradients to the user's ``backward`` at once."""
+import numpy as np
+
+__all__ = ["FunctionCtx", "apply_custom", "once_differentiable"]
+
+
+class FunctionCtx:
+    """What ``forward`` and ``backward`` share: ``save_for_backward``/``saved_tensors``, ``needs_input_grad``,
+    ``mark_non_differentiable``, ``set_materialize_grads``, ``mark_dirty``, and any attribute set on it."""
+
+    def __init__(self):
+        self.to_save, self.non_differentiable, self.materialize_grads = (), set(), True
+        self.needs_input_grad = ()
+
+    def save_for_backward(self, *tensors):
+        self.to_save = tensors
+
+    @property
+    def saved_tensors(self):
+        return self.to_save
+
+    def mark_non_differentiable(self, *tensors):
+        self.non_differentiable.update(id(t) for t in tensors)
+
+    def set_materialize_grads(self, value):
+        self.materialize_grads = bool(value)
+
+    def mark_dirty(self, *tensors):
+        """Accepted: minigrad's custom functions do not rewrite their inputs' graph."""
+
+
+def once_differentiable(fn):
+    """``torch.autograd.function.once_differentiable``: the backward as it is (minigrad does not differentiate
+    backward passes)."""
+    return fn
+
+
+class _CustomNode:
+    """The graph node of one custom-function call (the engine's Function protocol: parents, saved, backward)."""
+
+    def __init__(self, cls, ctx, args, outputs, differentiable):
+        from .tensor import Tensor
+        self.cls, self.ctx, self.args = cls, ctx, args
+        self.parents = tuple(a for a in args if isinstance(a, Tensor))
+        self.needs_input_grad = tuple(t.requires_grad for t in self.parents)
+        # every output, and whether its gradient arrives (the others get zeros, or None when not materialized)
+        self.outputs = [(tuple(o.shape), o.dtype, id(o) in differentiable) if isinstance(o, Tensor) else None
+                        for o in outputs]
+        self.joined = sum(1 for o in self.outputs if o is not None and o[2]) > 1
+        self.device, self.B = self.parents[0].device, self.parents[0].backend
+        self.saved = ()
+
+    def backward(self, g):
+        from .autograd import no_grad
+        from .tensor import Tensor
+        parts, start = [], 0
+        for entry in self.outputs:
+            if entry is None:
+                parts.append(None)
+                continue
+            shape, dtype, arrives = entry
+            if not arrives:
+                parts.append(Tensor._wrap(self.B.zeros(shape, dtype), self.device) if self.ctx.materialize_grads
+                             else None)
+                continue
+            size = int(np.prod(shape))
+            if not self.joined:
+                part = g
+            else:
+                part = self.B.reshape(g[start:start + size], shape)
+                start += size
+            parts.append(Tensor._wrap(self.B.astype(part, dtype), self.device))
+        with no_grad():
+            results = self.cls.backward(self.ctx, *parts)
+        results = results if isinstance(results, tuple) else (results,)
+        if len(results) < len(self.args):
+            raise RuntimeError(f"function {self.cls.__name__}Backward returned an incorrect number of gradients "
+                               f"(expected {len(self.args)}, got {len(results)})")
+        grads = []
+        for arg, grad in zip(self.args, results):
+            if not isinstance(arg, Tensor):
+                continue
+            if grad is None:
+                grads.append(None)
+                continue
+            if tuple(grad.shape) != tuple(arg.shape):
+                grad = grad.sum_to_size(*arg.shape) if grad.numel() != arg.numel() else grad.reshape(tuple(arg.shape))
+            grads.append(grad.to(arg.dtype).array)
+        return tuple(grads)
+
+
+class _Part:
+    """One output of a multi-output custom function, read from the hidden tensor that joins them."""
+
+    def __init__(self, hub, start, shape, dtype):
+        self.parents, self.saved = (hub,), ()
+        self.start, self.shape, self.dtype = start, shape, dtype
+        self.device, self.B = hub.device, hub.backend
+        self.hub_shape, self.hub_dtype = tuple(hub.shape), hub.dtype
+
+    def backward(self, g):
+        B = self.B
+        size = int(np.prod(self.shape))
+        before, after = self.start, self.hub_shape[0] - self.start - size
+        return B.concatenate([B.zeros((before,), self.hub_dtype), B.reshape(B.astype(g, self.hub_dtype), (size,)),
+                              B.zeros((after,), self.hub_dtype)], 0)
+
+
+def apply_custom(cls, *args, **kwargs):
+    """``Function.apply`` of a PyTorch-style subclass."""
+    from .autograd import is_grad_enabled, no_grad
+    from .tensor import Tensor
+    ctx = FunctionCtx()
+    ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+    with no_grad():
+        outputs = cls.forward(ctx, *args, **kwargs)
+    single = not isinstance(outputs, tuple)
+    outs = (outputs,) if single else outputs
+    tensors = [a for a in args if isinstance(a, Tensor)]
+    if not (is_grad_enabled() and any(t.requires_grad for t in tensors)):
+        return outputs
+    differentiable = [o for o in outs if isinstance(o, Tensor) and o.is_floating_point()
+                      and id(o) not in ctx.non_differentiable]
+    if not differentiable:
+        return outputs
+    node = _CustomNode(cls, ctx, args, outs, {id(o) for o in differentiable})
+    if len(differentiable) == 1:
+        linked = {id(differentiable[0]): _linked(differentiable[0], node)}
+    else:
+        dtype = np.result_type(*[np.dtype(o.dtype) for o in differentiable])
+        B = differentiable[0].backend
+        flat = B.concatenate([B.reshape(B.astype(o.array, dtype), (-1,)) for o in differentiable], 0)
+        hub = Tensor._wrap(flat, differentiable[0].device, True)
+        hub._ctx = node
+        linked, start = {}, 0
+        for o in differentiable:
+            part = _Part(hub, start, tuple(o.shape), o.dtype)
+            linked[id(o)] = _linked(o, part)
+            start += o.numel()
+    result = tuple(linked.get(id(o), o) for o in outs)
+    return result[0] if single else result
+
+
+def _linked(output, node):
+    """A tensor of ``output``'s values whose gradient goes to ``node``."""
+    from .tensor import Tensor
+    linked = Tensor._wrap(output.array, output.device, True)
+    linked._ctx = node
+    return linked
