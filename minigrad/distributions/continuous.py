@@ -9,7 +9,7 @@ from ..ops.unary import erf
 from ..tensor import Tensor
 from .distribution import Distribution
 
-__all__ = ["Normal", "Uniform", "broadcast_all"]
+__all__ = ["Normal", "Uniform", "broadcast_all", "LocationScale", "CenteredAtLoc"]
 
 
 def broadcast_all(*values):
@@ -24,8 +24,20 @@ def broadcast_all(*values):
     return tuple(t.expand(*shape) for t in tensors)
 
 
-class Normal(Distribution):
-    """``torch.distributions.Normal(loc, scale)``."""
+class CenteredAtLoc:
+    """The mean and mode of a law symmetric about its ``loc``."""
+
+    @property
+    def mean(self):
+        return self.loc
+
+    @property
+    def mode(self):
+        return self.loc
+
+
+class LocationScale(CenteredAtLoc, Distribution):
+    """A law given by ``loc`` and a positive ``scale`` (broadcast together)."""
     has_rsample = True
     _given = ("loc", "scale")
 
@@ -33,6 +45,10 @@ class Normal(Distribution):
         self.loc, self.scale = broadcast_all(loc, scale)
         super().__init__(tuple(self.loc.shape), (), validate_args)
         self._check(self.scale > 0, "expected parameter scale to be positive")
+
+
+class Normal(LocationScale):
+    """``torch.distributions.Normal(loc, scale)``."""
 
     def rsample(self, sample_shape=()):
         noise = creation.randn(*self._extended_shape(sample_shape), dtype=self.loc.dtype, device=self.loc.device)
@@ -47,14 +63,6 @@ class Normal(Distribution):
 
     def cdf(self, value):
         return 0.5 * (1 + erf((value - self.loc) * self.scale.reciprocal() / math.sqrt(2)))
-
-    @property
-    def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
-        return self.loc
 
     @property
     def stddev(self):

@@ -9,7 +9,7 @@ from .. import creation
 from ..linalg import cholesky, solve
 from ..ops.special import digamma, lgamma, xlogy
 from ..random import resolve
-from .continuous import Normal, broadcast_all
+from .continuous import CenteredAtLoc, LocationScale, Normal, broadcast_all
 from .distribution import Distribution
 
 __all__ = ["Exponential", "Laplace", "LogNormal", "Poisson", "Gamma", "Beta", "Dirichlet", "MultivariateNormal",
@@ -58,15 +58,8 @@ class Exponential(Distribution):
         return self.rate.pow(-2)
 
 
-class Laplace(Distribution):
+class Laplace(LocationScale):
     """``torch.distributions.Laplace(loc, scale)``."""
-    has_rsample = True
-    _given = ("loc", "scale")
-
-    def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale = broadcast_all(loc, scale)
-        super().__init__(tuple(self.loc.shape), (), validate_args)
-        self._check(self.scale > 0, "expected parameter scale to be positive")
 
     def rsample(self, sample_shape=()):
         eps = float(np.finfo(np.dtype(self.loc.dtype)).eps)
@@ -81,14 +74,6 @@ class Laplace(Distribution):
 
     def entropy(self):
         return 1 + (2 * self.scale).log()
-
-    @property
-    def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
-        return self.loc
 
     @property
     def variance(self):
@@ -259,7 +244,7 @@ class Beta(Distribution):
         return self.concentration1 * self.concentration0 / (total ** 2 * (total + 1))
 
 
-class MultivariateNormal(Distribution):
+class MultivariateNormal(CenteredAtLoc, Distribution):
     """``torch.distributions.MultivariateNormal(loc, covariance_matrix=None, precision_matrix=None,
     scale_tril=None)``: one of the three matrices; everything is computed from the Cholesky factor L."""
     has_rsample = True
@@ -303,14 +288,6 @@ class MultivariateNormal(Distribution):
     def entropy(self):
         k = self._event_shape[0]
         return 0.5 * k * (1.0 + math.log(2 * math.pi)) + self._half_log_det()
-
-    @property
-    def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
-        return self.loc
 
     @property
     def variance(self):

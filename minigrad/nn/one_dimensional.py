@@ -4,6 +4,7 @@ from ..ops import one_dimensional as F1
 from . import init
 from .conv import add_parameters, check_padding_mode, padded_for_mode
 from .module import Module
+from .pooling import MaxPoolNd
 
 __all__ = ["Conv1d", "ConvTranspose1d", "MaxPool1d", "AvgPool1d", "AdaptiveAvgPool1d"]
 
@@ -74,21 +75,9 @@ class ConvTranspose1d(_Conv1dBase):
                                    self.output_padding[0], self.groups, self.dilation[0], op=repr(self))
 
 
-class MaxPool1d(Module):
+class MaxPool1d(MaxPoolNd):
     """``torch.nn.MaxPool1d``."""
-
-    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False):
-        super().__init__()
-        self.kernel_size, self.stride = kernel_size, stride if stride is not None else kernel_size
-        self.padding, self.dilation, self.return_indices, self.ceil_mode = padding, dilation, return_indices, ceil_mode
-
-    def forward(self, input):  # noqa: A002
-        return F1.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
-                             self.return_indices)
-
-    def extra_repr(self):
-        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
-                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+    pool = staticmethod(F1.max_pool1d)
 
 
 class AvgPool1d(Module):

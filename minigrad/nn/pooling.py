@@ -9,8 +9,10 @@ __all__ = ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "
            "MaxUnpool1d", "LPPool2d", "LPPool1d", "LocalResponseNorm", "ChannelShuffle"]
 
 
-class MaxPool2d(Module):
-    """``torch.nn.MaxPool2d``: max over sliding windows (stride defaults to kernel_size)."""
+class MaxPoolNd(Module):
+    """What MaxPool1d, MaxPool2d and MaxPool3d share: their arguments (stride defaults to kernel_size), the call
+    of their functional form (``pool``) and the repr."""
+    pool = None
 
     def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False):
         super().__init__()
@@ -22,12 +24,17 @@ class MaxPool2d(Module):
         self.ceil_mode = ceil_mode
 
     def forward(self, input):  # noqa: A002
-        return max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation,
-                          ceil_mode=self.ceil_mode, return_indices=self.return_indices)
+        return type(self).pool(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
+                               self.return_indices)
 
     def extra_repr(self):
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
                 f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+
+
+class MaxPool2d(MaxPoolNd):
+    """``torch.nn.MaxPool2d``: max over sliding windows (stride defaults to kernel_size)."""
+    pool = staticmethod(max_pool2d)
 
 
 class AvgPool2d(Module):

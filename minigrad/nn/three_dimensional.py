@@ -7,6 +7,7 @@ from .batchnorm import _BatchNorm
 from .conv import add_parameters
 from .module import Module
 from .normalization import _InstanceNorm
+from .pooling import MaxPoolNd
 
 __all__ = ["Conv3d", "ConvTranspose3d", "MaxPool3d", "AvgPool3d", "AdaptiveAvgPool3d", "AdaptiveMaxPool3d",
            "BatchNorm3d", "InstanceNorm3d"]
@@ -74,21 +75,9 @@ class ConvTranspose3d(_Conv3dBase):
                                    self.groups, self.dilation)
 
 
-class MaxPool3d(Module):
+class MaxPool3d(MaxPoolNd):
     """``torch.nn.MaxPool3d(kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False)``."""
-
-    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False):
-        super().__init__()
-        self.kernel_size, self.stride = kernel_size, stride if stride is not None else kernel_size
-        self.padding, self.dilation, self.return_indices, self.ceil_mode = padding, dilation, return_indices, ceil_mode
-
-    def forward(self, input):  # noqa: A002
-        return F3.max_pool3d(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
-                             self.return_indices)
-
-    def extra_repr(self):
-        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
-                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+    pool = staticmethod(F3.max_pool3d)
 
 
 class AvgPool3d(Module):
