@@ -8,7 +8,8 @@ import warnings
 from .. import creation
 from .module import Module
 
-__all__ = ["Dropout", "Dropout1d", "Dropout2d", "AlphaDropout", "FeatureAlphaDropout"]  # the functional forms are exported by nn.functional
+# (the functional forms are exported by nn.functional)
+__all__ = ["Dropout", "Dropout1d", "Dropout2d", "AlphaDropout", "FeatureAlphaDropout"]
 
 
 def _check_p(p):

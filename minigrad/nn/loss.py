@@ -3,8 +3,8 @@ from . import functional as F
 from .module import Module
 
 __all__ = ["CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "MSELoss", "L1Loss", "SmoothL1Loss",
-           "HuberLoss", "DiceLoss", "KLDivLoss", "MarginRankingLoss", "TripletMarginLoss", "TripletMarginWithDistanceLoss",
-           "CosineEmbeddingLoss"]
+           "HuberLoss", "DiceLoss", "KLDivLoss", "MarginRankingLoss", "TripletMarginLoss",
+           "TripletMarginWithDistanceLoss", "CosineEmbeddingLoss"]
 
 
 class _Loss(Module):

@@ -131,7 +131,8 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):  # no
         input, dim = reshape(input, (-1,)), 0
     dim = normalize_dim(dim, input.ndim)
     size = input.shape[dim]
-    counts = repeats.cpu().numpy().astype(np.int64).reshape(-1) if isinstance(repeats, Tensor) else np.array([repeats])
+    counts = repeats.cpu().numpy().astype(np.int64).reshape(-1) if isinstance(repeats, Tensor) else \
+        np.array([repeats])
     if counts.size == 1:
         counts = np.repeat(counts, size)
     if counts.size != size:

@@ -10,7 +10,8 @@ from .compare import where
 from .loss import _check_reduction, _reduce
 from .vector_norm import norm
 
-__all__ = ["cosine_similarity", "pairwise_distance", "pdist", "cdist", "kl_div", "margin_ranking_loss", "triplet_margin_loss",
+__all__ = ["cosine_similarity", "pairwise_distance", "pdist", "cdist", "kl_div", "margin_ranking_loss",
+           "triplet_margin_loss",
            "triplet_margin_with_distance_loss", "cosine_embedding_loss"]
 
 

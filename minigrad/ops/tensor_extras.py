@@ -252,7 +252,6 @@ METHODS = {
     "transpose_": lambda x, dim0, dim1: _reshaped_in_place(x, "transpose_", lambda t: t.transpose(dim0, dim1)),
     "swapaxes_": lambda x, dim0, dim1: _reshaped_in_place(x, "swapaxes_", lambda t: t.transpose(dim0, dim1)),
     "swapdims_": lambda x, dim0, dim1: _reshaped_in_place(x, "swapdims_", lambda t: t.transpose(dim0, dim1)),
-    "as_strided_": None,
     "resize_": _resize_, "resize_as_": lambda x, other: _resize_(x, *other.shape),
     "apply_": _apply_, "map_": _map_, "split_with_sizes": _split_with_sizes, "sum_to_size": _sum_to_size,
     "narrow_copy": lambda x, dim, start, length: x.narrow(dim, start, length).clone(),
@@ -264,7 +263,6 @@ METHODS = {
     "new_empty_strided": lambda x, size, stride, dtype=None, device=None, requires_grad=False: x.new_empty(
         tuple(size), dtype=dtype, device=device, requires_grad=requires_grad),
 }
-del METHODS["as_strided_"]
 
 
 def _is_nonzero(x):

@@ -11,7 +11,8 @@ import numpy as np
 from ..autograd import Function
 from ..tensor import _is_floating, float32
 
-__all__ = ["floor", "ceil", "round", "trunc", "fix", "frac", "sin", "cos", "erf", "erfc", "expm1", "log2", "log10", "exp2",
+__all__ = ["floor", "ceil", "round", "trunc", "fix", "frac", "sin", "cos", "erf", "erfc", "expm1", "log2", "log10",
+           "exp2",
            "reciprocal", "rsqrt", "square", "nan_to_num", "sgn", "heaviside"]
 
 
@@ -252,5 +253,6 @@ def square(input):  # noqa: A002
 
 METHODS = {"floor": floor, "ceil": ceil, "round": round, "trunc": trunc, "fix": fix, "frac": frac, "sgn": sgn,
            "heaviside": heaviside, "sin": sin, "cos": cos,
-           "erf": erf, "erfc": erfc, "expm1": expm1, "log2": log2, "log10": log10, "exp2": exp2, "reciprocal": reciprocal,
+           "erf": erf, "erfc": erfc, "expm1": expm1, "log2": log2, "log10": log10, "exp2": exp2,
+           "reciprocal": reciprocal,
            "rsqrt": rsqrt, "square": square, "nan_to_num": nan_to_num}

@@ -63,7 +63,8 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):  # n
     n = cols.shape[0]
     if cols.shape[1] % taps:
         raise RuntimeError(f"Expected size of input's dimension 1 to be divisible by the product of kernel_size, but "
-                           f"got input.size(1)={cols.shape[1]} and kernel_size={_pair(kernel_size, 'kernel_size', 'fold')}")
+                           f"got input.size(1)={cols.shape[1]} and "
+                           f"kernel_size={_pair(kernel_size, 'kernel_size', 'fold')}")
     if cols.shape[2] != blocks:
         raise RuntimeError(f"Given output_size={size}, kernel_size, dilation, padding and stride, expected size of "
                            f"input's dimension 2 to match the calculated number of sliding blocks {blocks}, but got "
