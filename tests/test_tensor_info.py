@@ -70,3 +70,21 @@ def test_assert_close():
     M.testing.assert_close(1.0, 1.0 + 1e-9)
     with pytest.raises(ValueError):
         M.testing.assert_close(M.zeros(1), M.zeros(1), rtol=0.1)
+
+
+def test_activation_checkpointing_sparse_init_and_upsample_aliases():
+    from minigrad.utils.checkpoint import checkpoint, checkpoint_sequential
+    layer = M.nn.Linear(3, 2)
+    x = M.ones(4, 3, requires_grad=True)
+    checkpoint(layer, x, use_reentrant=False).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), np.tile(layer.weight.detach().numpy().sum(0), (4, 1)), rtol=1e-6)
+    model = M.nn.Sequential(M.nn.Linear(3, 3), M.nn.ReLU(), M.nn.Linear(3, 1))
+    np.testing.assert_array_equal(checkpoint_sequential(model, 2, x).detach().numpy(), model(x).detach().numpy())
+    weight = M.zeros(10, 6)
+    M.nn.init.sparse_(weight, 0.25, std=0.5)
+    assert ((weight.numpy() == 0).sum(0) == 3).all() and 0.2 < weight.numpy()[weight.numpy() != 0].std() < 1.0
+    import torch.nn.functional as TF
+    compare(lambda t: M.nn.functional.upsample_bilinear(t, scale_factor=2), shapes=[(1, 2, 3, 3)],
+            torch_fn=lambda t: TF.upsample_bilinear(t, scale_factor=2))
+    compare(lambda t: M.nn.functional.upsample_nearest(t, size=(5, 4)), shapes=[(1, 2, 3, 3)],
+            torch_fn=lambda t: TF.upsample_nearest(t, size=(5, 4)))

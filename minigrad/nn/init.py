@@ -168,6 +168,21 @@ def orthogonal_(tensor, gain=1, generator=None):
 
 
 @no_grad()
+def sparse_(tensor, sparsity, std=0.01, generator=None):
+    """``torch.nn.init.sparse_``: a 2-D tensor drawn from N(0, std^2), then in each column ceil(sparsity * rows)
+    entries, at random rows, set to zero."""
+    if tensor.ndim != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    rows, columns = tensor.shape
+    draw = resolve(generator)
+    values = draw.normal(0.0, std, (rows, columns))
+    zeros = int(np.ceil(sparsity * rows))
+    for column in range(columns):
+        values[draw.permutation(rows)[:zeros], column] = 0
+    return tensor.copy_(_from_numpy(values))
+
+
+@no_grad()
 def eye_(tensor):
     """``torch.nn.init.eye_``: the identity on a 2-D tensor (ones on the diagonal)."""
     if tensor.ndim != 2:

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..autograd import Function
 
-__all__ = ["interpolate", "upsample", "center_crop"]
+__all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "center_crop"]
 METHODS = {}
 
 _MODES = ("nearest", "bilinear", "linear", "trilinear")
@@ -134,6 +134,16 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):  # noqa: A002
     """``torch.nn.functional.upsample`` (deprecated in PyTorch): the same as ``interpolate``."""
     return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input, size=None, scale_factor=None):  # noqa: A002
+    """``torch.nn.functional.upsample_nearest`` (deprecated in PyTorch): ``interpolate(mode='nearest')``."""
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):  # noqa: A002
+    """``torch.nn.functional.upsample_bilinear`` (deprecated in PyTorch): bilinear with align_corners=True."""
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
 
 
 class Crop(Function):

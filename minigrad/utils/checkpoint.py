@@ -22,10 +22,11 @@ import zipfile
 import numpy as np
 
 from ..random import get_rng_state, set_rng_state
+from .activation_checkpoint import checkpoint, checkpoint_sequential  # noqa: F401  (torch.utils.checkpoint's names)
 from ..tensor import Tensor
 
 __all__ = ["CheckpointError", "save_state", "load_state", "save_checkpoint", "load_checkpoint",
-           "restore_checkpoint", "FORMAT"]
+           "restore_checkpoint", "FORMAT", "checkpoint", "checkpoint_sequential"]
 
 FORMAT = "minigrad-checkpoint-1"
 
