@@ -134,3 +134,13 @@ def test_interpolate_mode_and_rank_must_agree():
         F.interpolate(minigrad.zeros(1, 1, 4, 4), scale_factor=2, mode="trilinear")
     with pytest.raises(NotImplementedError):
         F.interpolate(minigrad.zeros(1, 1, 4), scale_factor=2, mode="bilinear")
+
+
+@pytest.mark.parametrize("options", [dict(kernel_size=2), dict(kernel_size=3, stride=2, padding=1),
+                                     dict(kernel_size=(2, 3, 2), stride=(2, 1, 2), ceil_mode=True)])
+def test_max_pool3d_indices_and_unpool(options, device):
+    compare(lambda x: F.max_pool3d(x, return_indices=True, **options), shapes=[(2, 3, 5, 6, 7)],
+            torch_fn=lambda x: TF.max_pool3d(x, return_indices=True, **options), device=device)
+    values, indices = TF.max_pool3d(torch.randn(2, 3, 4, 6, 6), 2, return_indices=True)
+    compare(lambda v, i: nn.MaxUnpool3d(2)(v, i), inputs=[values.numpy(), indices.numpy()],
+            torch_fn=lambda v, i: torch.nn.MaxUnpool3d(2)(v, i), device=device)

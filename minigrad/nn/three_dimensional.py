@@ -9,7 +9,7 @@ from .module import Module
 from .normalization import _InstanceNorm
 from .pooling import MaxPoolNd
 
-__all__ = ["Conv3d", "ConvTranspose3d", "MaxPool3d", "AvgPool3d", "AdaptiveAvgPool3d", "AdaptiveMaxPool3d",
+__all__ = ["Conv3d", "ConvTranspose3d", "MaxPool3d", "MaxUnpool3d", "AvgPool3d", "AdaptiveAvgPool3d", "AdaptiveMaxPool3d",
            "BatchNorm3d", "InstanceNorm3d"]
 
 
@@ -78,6 +78,21 @@ class ConvTranspose3d(_Conv3dBase):
 class MaxPool3d(MaxPoolNd):
     """``torch.nn.MaxPool3d(kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False)``."""
     pool = staticmethod(F3.max_pool3d)
+
+
+class MaxUnpool3d(Module):
+    """``torch.nn.MaxUnpool3d(kernel_size, stride=None, padding=0)``: the inverse of MaxPool3d with indices."""
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        self.kernel_size, self.stride = _triple(kernel_size), _triple(stride if stride is not None else kernel_size)
+        self.padding = _triple(padding)
+
+    def forward(self, input, indices, output_size=None):  # noqa: A002
+        return F3.max_unpool3d(input, indices, self.kernel_size, self.stride, self.padding, output_size)
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
 class AvgPool3d(Module):

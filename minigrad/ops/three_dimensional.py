@@ -19,7 +19,7 @@ from .rearrange import index_select
 from .scatter import index_add
 from .shape import stack
 
-__all__ = ["conv3d", "conv_transpose3d", "max_pool3d", "avg_pool3d", "adaptive_avg_pool3d",
+__all__ = ["conv3d", "conv_transpose3d", "max_pool3d", "max_unpool3d", "avg_pool3d", "adaptive_avg_pool3d",
            "adaptive_max_pool3d"]
 
 
@@ -157,19 +157,46 @@ def _depth_windows(volume, count, kernel, stride, padding, dilation, fill):
 def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,  # noqa: A002
                return_indices=False):
     """``torch.nn.functional.max_pool3d``: the max over each window; the first maximum in (depth, row, column)
-    order takes the gradient, as PyTorch's. ``return_indices`` is not provided."""
-    if return_indices:
-        raise NotImplementedError("max_pool3d: return_indices is not supported by minigrad")
+    order takes the gradient, as PyTorch's; with ``return_indices`` also its flat index in D*H*W."""
     op = "max_pool3d"
     x, batched = _batched(input, op)
     (kd, kh, kw) = _triple(kernel_size, "kernel_size", op)
     (sd, sh, sw) = _triple(stride if stride is not None and stride != [] else (kd, kh, kw), "stride", op)
     (pd, ph, pw), (dd, dh, dw) = _triple(padding, "padding", op), _triple(dilation, "dilation", op)
     n, depth = x.shape[0], x.shape[2]
-    planes = _volume(max_pool2d(_slices(x), (kh, kw), (sh, sw), (ph, pw), (dh, dw), ceil_mode), n, depth)
+    pooled = max_pool2d(_slices(x), (kh, kw), (sh, sw), (ph, pw), (dh, dw), ceil_mode, return_indices)
+    planes = _volume(pooled[0] if return_indices else pooled, n, depth)
     count = _pooled_depth(depth, kd, sd, pd, dd, ceil_mode)
-    windows = _depth_windows(planes, count, kd, sd, pd, dd, -math.inf)
-    out = stack(windows, 0).max(0).values.permute(0, 2, 1, 3, 4)
+    best = stack(_depth_windows(planes, count, kd, sd, pd, dd, -math.inf), 0).max(0)
+    out = best.values.permute(0, 2, 1, 3, 4)
+    if not return_indices:
+        return out if batched else out.squeeze(0)
+    # the index: the chosen tap's depth (in the unpadded volume) times H*W, plus its slice's index in H*W
+    within = stack(_depth_windows(_volume(pooled[1], n, depth), count, kd, sd, pd, dd, 0), 0)
+    within = within.gather(0, best.indices.unsqueeze(0)).squeeze(0)
+    depths = tensor(np.arange(count) * sd - pd, device=input.device).reshape(1, -1, 1, 1, 1) + best.indices * dd
+    indices = (depths * (x.shape[3] * x.shape[4]) + within).permute(0, 2, 1, 3, 4)
+    return (out, indices) if batched else (out.squeeze(0), indices.squeeze(0))
+
+
+def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):  # noqa: A002
+    """``torch.nn.functional.max_unpool3d``: each value put back at its flat index (in D*H*W) of a zero volume,
+    the inverse of ``max_pool3d(..., return_indices=True)``."""
+    op = "max_unpool3d"
+    x, batched = _batched(input, op)
+    places = indices if batched else indices.unsqueeze(0)
+    kernel = _triple(kernel_size, "kernel_size", op)
+    steps = _triple(stride if stride is not None else kernel, "stride", op)
+    pads = _triple(padding, "padding", op)
+    size = [(m - 1) * s - 2 * p + k for m, k, s, p in zip(x.shape[2:], kernel, steps, pads)]
+    if output_size is not None:
+        size = [int(v) for v in list(output_size)[-3:]]
+    n, c = x.shape[:2]
+    volume = size[0] * size[1] * size[2]
+    flat = places.reshape(n, c, -1)
+    if flat.numel() and (int(flat.min()) < 0 or int(flat.max()) >= volume):
+        raise RuntimeError(f"{op}: found an invalid max index (outside an output of size {size})")
+    out = x.new_zeros((n, c, volume)).scatter(2, flat, x.reshape(n, c, -1)).reshape(n, c, *size)
     return out if batched else out.squeeze(0)
 
 
