@@ -153,14 +153,14 @@ def test_affine_grid(align_corners, device):
 
 @pytest.mark.parametrize("padding_mode", ["zeros", "border", "reflection"])
 @pytest.mark.parametrize("align_corners", [False, True])
-@pytest.mark.parametrize("mode", ["bilinear", "nearest"])
+@pytest.mark.parametrize("mode", ["bilinear", "nearest", "bicubic"])
 def test_grid_sample(mode, padding_mode, align_corners, device):
     rng = np.random.default_rng(3)
     image = rng.standard_normal((2, 3, 5, 6)).astype(np.float32)
     grid = rng.uniform(-1.3, 1.3, (2, 4, 7, 2)).astype(np.float32)  # some places outside the image
     compare(lambda x, g: F.grid_sample(x, g, mode, padding_mode, align_corners), inputs=[image, grid],
             torch_fn=lambda x, g: TF.grid_sample(x, g, mode, padding_mode, align_corners),
-            requires_grad=[True, mode == "bilinear"], device=device)  # (nearest: no gradient reaches the grid)
+            requires_grad=[True, mode != "nearest"], device=device)  # (nearest: no gradient reaches the grid)
 
 
 # ------------------------------------------------------------------ Embedding options and EmbeddingBag

@@ -1,6 +1,7 @@
 """Sampling an image at given places, as PyTorch's ``affine_grid`` and ``grid_sample`` (2-D): written with
-differentiable ops (the four neighbours gathered by index, weighted by the distances to them), so the gradient
-reaches both the image and the sampling grid, as PyTorch's does."""
+differentiable ops (the four neighbours gathered by index, weighted by the distances to them; sixteen for
+'bicubic', weighted by the cubic convolution kernel with a = -0.75), so the gradient reaches both the image and the
+sampling grid, as PyTorch's does."""
 import numpy as np
 
 from ..tensor import Tensor, int64
@@ -61,8 +62,9 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
     """``torch.nn.functional.grid_sample`` for (N, C, H, W) input and an (N, Ho, Wo, 2) grid of (x, y) in [-1, 1]:
     mode 'bilinear' or 'nearest' (halves to even), padding_mode 'zeros', 'border' or 'reflection';
     ``align_corners`` False by default, as PyTorch's."""
-    if mode not in ("bilinear", "nearest"):
-        raise ValueError(f"grid_sample: mode {mode!r} is not supported by minigrad (bilinear, nearest)")
+    if mode not in ("bilinear", "nearest", "bicubic"):
+        raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', but "
+                         f"got: '{mode}'")
     if padding_mode not in ("zeros", "border", "reflection"):
         raise ValueError(f"nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or "
                          f"'reflection', but got: '{padding_mode}'")
@@ -72,6 +74,8 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
     align_corners = bool(align_corners)
     H, W = input.shape[2:]
     ix, iy = _pixel(grid[..., 0], W, align_corners), _pixel(grid[..., 1], H, align_corners)
+    if mode == "bicubic":
+        return _bicubic(input, ix, iy, padding_mode, align_corners)
     if padding_mode == "border":
         ix, iy = ix.clamp(0, W - 1), iy.clamp(0, H - 1)
     elif padding_mode == "reflection":
@@ -94,3 +98,48 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
                            (y1, x0, (x1 - ix) * (iy - y0)), (y1, x1, (ix - x0) * (iy - y0))):
         out = out + _gather(input, cy.to(int64), cx.to(int64), inside(cy, cx)) * weight.unsqueeze(1)
     return out
+
+
+_CUBIC_A = -0.75  # the cubic convolution kernel's parameter PyTorch uses
+
+
+def _cubic_weights(t):
+    """The weights of the four neighbours at offsets -1, 0, 1, 2 for a fraction t (Keys' kernel, PyTorch's
+    order of operations)."""
+    a = _CUBIC_A
+
+    def near(x):  # |x| <= 1
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x):  # 1 < |x| < 2
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+    return far(t + 1.0), near(t), near(1.0 - t), far(2.0 - t)
+
+
+def _bicubic(input, ix, iy, padding_mode, align_corners):  # noqa: A002
+    """Bicubic sampling: each of the 4x4 neighbours of floor(ix), floor(iy), its coordinates mapped by the padding
+    mode (and zero outside the image with 'zeros'), interpolated along x, then along y."""
+    H, W = input.shape[2:]
+    x0, y0 = ix.floor().detach(), iy.floor().detach()
+    weights_x, weights_y = _cubic_weights(ix - x0), _cubic_weights(iy - y0)
+
+    def bounded(coordinate, size):
+        if padding_mode == "border":
+            return coordinate.clamp(0, size - 1)
+        if padding_mode == "reflection":
+            low, high = (0, 2 * (size - 1)) if align_corners else (-1, 2 * size - 1)
+            return _reflect(coordinate, low, high).clamp(0, size - 1)
+        return coordinate
+
+    out = 0
+    for i in range(4):
+        cy = bounded(y0 + (i - 1), H)
+        row = 0
+        for j in range(4):
+            cx = bounded(x0 + (j - 1), W)
+            iy_int, ix_int = cy.to(int64), cx.to(int64)
+            valid = (ix_int >= 0) & (ix_int <= W - 1) & (iy_int >= 0) & (iy_int <= H - 1)
+            row = row + _gather(input, iy_int, ix_int, valid) * weights_x[j].unsqueeze(1)
+        out = out + row * weights_y[i].unsqueeze(1)
+    return out
+
