@@ -411,11 +411,8 @@ class Tensor:
 
     # ------------------------------------------------------------------ display
     def __repr__(self):
-        from .tensor_info import PRINT_OPTIONS as options
-        body = np.array2string(self.backend.to_numpy(self.array), separator=", ", prefix="tensor(",
-                               precision=options["precision"], threshold=options["threshold"],
-                               edgeitems=options["edgeitems"], max_line_width=options["linewidth"],
-                               suppress_small=options["sci_mode"] is False)
+        from .tensor_info import tensor_body
+        body = tensor_body(self.backend.to_numpy(self.array))
         extras = []
         if self.dtype not in (float32, int64, bool_):
             extras.append(f"dtype=minigrad.{self.dtype}")

@@ -25,6 +25,74 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=N
     PRINT_OPTIONS["sci_mode"] = sci_mode
 
 
+def element_formatter(values):
+    """A function writing each element as PyTorch prints it, padded to one width: integers and bools as they are;
+    floats with ``precision`` decimals, in scientific notation when the nonzero magnitudes span more than 1000x
+    or pass 1e8 (or fall below 1e-4, unless all are integral), and as "3." when every finite value is integral.
+    The width is that of the finite nonzero values (zeros, inf and NaN are padded to it, never cut)."""
+    precision, forced = PRINT_OPTIONS["precision"], PRINT_OPTIONS["sci_mode"]
+    flat = np.asarray(values).reshape(-1)
+    if flat.dtype.kind != "f":
+        text = (lambda v: str(bool(v))) if flat.dtype.kind == "b" else (lambda v: str(int(v)))
+        width = max((len(text(v)) for v in flat), default=1)
+        return lambda v: text(v).rjust(width)
+    finite = flat[np.isfinite(flat) & (flat != 0)].astype(np.float64)
+    integral = bool(np.all(finite == np.ceil(finite)))
+    scientific = False
+    if finite.size:
+        low, high = np.abs(finite).min(), np.abs(finite).max()
+        scientific = high / low > 1000.0 or high > 1e8 or (not integral and low < 1e-4)
+    if forced is not None:
+        scientific = forced
+    if scientific:
+        text = lambda v: f"{v:.{precision}e}"  # noqa: E731
+    elif integral:
+        text = lambda v: f"{v:.0f}" + ("." if np.isfinite(v) else "")  # noqa: E731
+    else:
+        text = lambda v: f"{v:.{precision}f}"  # noqa: E731
+    width = max((len(text(v)) for v in finite), default=1)
+    return lambda v: text(v).rjust(width)
+
+
+def _summarized(values, edge):
+    """The values PyTorch's printing looks at: each dim cut to its first and last ``edge`` entries."""
+    if values.ndim == 0:
+        return values
+    if values.shape[0] > 2 * edge:
+        values = np.concatenate([values[:edge], values[-edge:]])
+    return np.stack([_summarized(v, edge) for v in values]) if values.ndim > 1 else values
+
+
+def tensor_body(values, indent=7):
+    """The bracketed elements of ``tensor(...)``, laid out as PyTorch lays them out: ``linewidth`` per line,
+    summarized past ``threshold`` elements with ``edgeitems`` at each edge."""
+    options = PRINT_OPTIONS
+    edge = options["edgeitems"]
+    summarize = values.size > options["threshold"]
+    fmt = element_formatter(_summarized(values, edge) if summarize else values)
+    width = len(fmt(values.reshape(-1)[0])) if values.size else 1
+
+    def rows(array, indent):
+        if array.ndim == 0:
+            return fmt(array.item())
+        if array.ndim == 1:
+            items = [fmt(v) for v in array.tolist()]
+            if summarize and array.shape[0] > 2 * edge:
+                items = items[:edge] + [" ..."] + items[-edge:]
+            per_line = max(1, int((options["linewidth"] - indent) // (width + 2)))
+            lines = [", ".join(items[i:i + per_line]) for i in range(0, len(items), per_line)]
+            return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
+        if summarize and array.shape[0] > 2 * edge:
+            parts = [rows(a, indent + 1) for a in array[:edge]] + ["..."] + [rows(a, indent + 1)
+                                                                             for a in array[-edge:]]
+        else:
+            parts = [rows(a, indent + 1) for a in array]
+        return "[" + ("," + "\n" * (array.ndim - 1) + " " * (indent + 1)).join(parts) + "]"
+    if values.size == 0:
+        return "[]" if values.ndim <= 1 else f"[], size={tuple(values.shape)}"
+    return rows(values, indent)
+
+
 def _matrix_transpose(x):
     if x.ndim < 2:
         raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. Got {x.ndim}-D tensor.")

@@ -102,3 +102,36 @@ def test_errors_follow_torch():
         optim.LBFGS([w], line_search_fn="armijo")
     with pytest.raises(RuntimeError):
         optim.LBFGS([w]).step(None)
+
+
+def test_pytorch_keyword_options_are_accepted_and_older_states_load():
+    w = nn.Parameter(minigrad.zeros(2))
+    sgd = optim.SGD([w], lr=0.1, momentum=0.9, foreach=True, fused=None, differentiable=False)
+    adam = optim.Adam([w], lr=0.1, foreach=False, fused=False, capturable=False, decoupled_weight_decay=True,
+                      weight_decay=0.1)
+    t = torch.nn.Parameter(torch.zeros(2))
+    assert set(sgd.defaults) == set(torch.optim.SGD([t], lr=0.1).defaults)
+    assert set(adam.defaults) == set(torch.optim.Adam([t], lr=0.1).defaults)
+    assert set(optim.AdamW([w]).defaults) == set(torch.optim.AdamW([t]).defaults)
+    assert optim.AdamW([w]).param_groups[0]["decoupled_weight_decay"]
+    old = adam.state_dict()
+    for group in old["param_groups"]:  # a state written before these options existed
+        for key in ("foreach", "fused", "capturable", "differentiable", "decoupled_weight_decay"):
+            group.pop(key)
+    adam.load_state_dict(old)
+    with pytest.raises(ValueError):
+        optim.Adam([w]).load_state_dict(sgd.state_dict())
+
+
+def test_adam_with_decoupled_weight_decay_is_adamw():
+    runs = []
+    for make in (lambda p: optim.Adam(p, lr=0.1, weight_decay=0.2, decoupled_weight_decay=True),
+                 lambda p: optim.AdamW(p, lr=0.1, weight_decay=0.2)):
+        w = nn.Parameter(minigrad.tensor([1.0, -2.0], dtype=minigrad.float64))
+        opt = make([w])
+        for _ in range(3):
+            opt.zero_grad()
+            (w * w).sum().backward()
+            opt.step()
+        runs.append(w.detach().numpy())
+    np.testing.assert_array_equal(runs[0], runs[1])

@@ -25,16 +25,36 @@ def test_properties_follow_torch():
     compare(lambda a: a.mT * 2, shapes=[(2, 3, 4)])
 
 
+REPR_CASES = [[1.5, 2.0], [1.0, 2.0, 3.0], [0.0, 0.0], [1e-5, 1.0], [1e9, 1.0], [[1.25, -3.5], [100.0, 2.0]],
+              [float("nan"), 1.0, float("inf")], [1, 2, 300], [True, False], 3.14159, [[1e-5] * 3] * 2,
+              np.arange(2000, dtype=np.float32), np.arange(30, dtype=np.float32) / 7,
+              np.arange(24, dtype=np.float32).reshape(2, 3, 4) / 5,
+              np.random.default_rng(0).standard_normal((5, 40)).astype(np.float32),
+              np.arange(3000).reshape(30, 100), np.zeros((0, 3), np.float32), np.zeros(0, np.float32)]
+
+
+@pytest.mark.parametrize("index", range(len(REPR_CASES)))
+def test_tensors_print_as_torch_prints_them(index):
+    value = REPR_CASES[index]
+    assert repr(M.tensor(value)) == repr(torch.tensor(value))
+    assert str(M.tensor(value)) == str(torch.tensor(value))
+
+
 def test_set_printoptions():
     try:
         M.set_printoptions(precision=2)
-        assert "0.33" in repr(M.tensor([1 / 3])) and "0.333" not in repr(M.tensor([1 / 3]))
+        torch.set_printoptions(precision=2)
+        assert repr(M.tensor([1 / 3, 2.0])) == repr(torch.tensor([1 / 3, 2.0])) == "tensor([0.33, 2.00])"
+        M.set_printoptions(sci_mode=True)
+        torch.set_printoptions(sci_mode=True)
+        assert repr(M.tensor([1 / 3, 2.0])) == repr(torch.tensor([1 / 3, 2.0]))
         M.set_printoptions(threshold=5, edgeitems=1)
         assert "..." in repr(M.arange(10))
         M.set_printoptions(profile="full")
         assert "..." not in repr(M.arange(2000))
     finally:
         M.set_printoptions(profile="default")
+        torch.set_printoptions(profile="default")
     assert "..." in repr(M.arange(2000)) and "..." not in repr(M.arange(1000))
 
 

@@ -7,16 +7,20 @@ from .optimizer import Optimizer
 
 class Adam(Optimizer):
     """``torch.optim.Adam``: m = lerp(m, g, 1 − β1), v = β2·v + (1 − β2)·g², p −= lr/(1 − β1^t) ·
-    m / (√v / √(1 − β2^t) + eps); ``weight_decay`` adds wd·p to g (L2)."""
+    m / (√v / √(1 − β2^t) + eps); ``weight_decay`` adds wd·p to g (L2), or with ``decoupled_weight_decay``
+    (AdamW) multiplies p by 1 − lr·wd first."""
 
-    decoupled = False
-
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, maximize=False):
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
+                 foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
+                 decoupled_weight_decay=False):
         if lr < 0 or eps < 0 or not (0 <= betas[0] < 1 and 0 <= betas[1] < 1) or weight_decay < 0:
             raise ValueError(f"{type(self).__name__}: invalid lr={lr}, betas={betas}, eps={eps} "
                              f"or weight_decay={weight_decay}")
+        # (foreach, capturable, differentiable and fused are PyTorch's implementation choices: kept in the groups)
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
-                                      amsgrad=amsgrad, maximize=maximize))
+                                      amsgrad=amsgrad, maximize=maximize, foreach=foreach, capturable=capturable,
+                                      differentiable=differentiable, fused=fused,
+                                      decoupled_weight_decay=decoupled_weight_decay))
 
     @no_grad()
     def step(self, closure=None):
@@ -30,7 +34,7 @@ class Adam(Optimizer):
                 state["step"] += 1
                 step = state["step"]
                 weight_decay = group["weight_decay"]
-                if self.decoupled and weight_decay != 0:
+                if group.get("decoupled_weight_decay", False) and weight_decay != 0:
                     B.mul(p.array, B.scalar(1 - group["lr"] * weight_decay, p.dtype), out=p.array)
                     weight_decay = 0
                 bias_correction1 = 1 - beta1 ** step
@@ -46,8 +50,8 @@ class Adam(Optimizer):
 class AdamW(Adam):
     """``torch.optim.AdamW``: Adam with decoupled weight decay, p *= 1 − lr·wd before the Adam step."""
 
-    decoupled = True
-
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False,
-                 maximize=False):
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize)
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *,
+                 maximize=False, foreach=None, capturable=False, differentiable=False, fused=None):
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach, maximize=maximize,
+                         capturable=capturable, differentiable=differentiable, fused=fused,
+                         decoupled_weight_decay=True)

@@ -7,6 +7,9 @@ from ..autograd import enable_grad, no_grad
 from ..tensor import Tensor
 
 
+_IMPLEMENTATION_OPTIONS = {"foreach", "capturable", "differentiable", "fused", "decoupled_weight_decay"}
+
+
 class Optimizer:
     """Base class: ``param_groups`` (dicts of hyper-parameters and 'params') and ``state`` (per parameter)."""
 
@@ -118,7 +121,8 @@ class Optimizer:
                 len(g["params"]) != len(own["params"]) for g, own in zip(groups, self.param_groups)):
             raise ValueError("loaded state dict has a different number of parameter groups or parameters")
         for saved in groups:
-            missing = sorted(set(self.defaults) - set(saved))
+            # (the implementation choices PyTorch added over its versions may be absent from an older state)
+            missing = sorted(set(self.defaults) - set(saved) - _IMPLEMENTATION_OPTIONS)
             if missing:  # e.g. an SGD state restored into Adam: refused before anything changes
                 raise ValueError(f"loaded state dict is not a {type(self).__name__} state: its parameter groups "
                                  f"lack {missing}")

@@ -8,13 +8,16 @@ class SGD(Optimizer):
     """``torch.optim.SGD`` with PyTorch's update: buf = momentum·buf + (1 − dampening)·g, p −= lr·buf
     (g + momentum·buf with Nesterov); the first step sets buf = g."""
 
-    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, maximize=False):
+    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, maximize=False,
+                 foreach=None, differentiable=False, fused=None):
         if lr < 0 or momentum < 0 or weight_decay < 0:
             raise ValueError(f"SGD: invalid lr={lr}, momentum={momentum} or weight_decay={weight_decay}")
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        # (foreach, differentiable and fused are PyTorch's implementation choices: accepted and kept in the groups)
         super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
-                                      nesterov=nesterov, maximize=maximize))
+                                      nesterov=nesterov, maximize=maximize, foreach=foreach,
+                                      differentiable=differentiable, fused=fused))
 
     @no_grad()
     def step(self, closure=None):
