@@ -158,3 +158,49 @@ class ConvTranspose2d(_ConvNd):
         output_padding = self._output_padding(input, output_size)
         return _conv_transpose2d(self, input, self.weight, self.bias, self.stride, self.padding, output_padding,
                                  self.groups, self.dilation)
+
+
+class ConvNdBase(Module):
+    """What the 1-D and 3-D convolution layers share (Conv2d keeps its own checks and messages, _ConvNd): the
+    arguments as ``dims``-tuples, the parameters, PyTorch's default init and repr."""
+    dims = 1
+    zeros_padding_only = False
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
+                 padding_mode, transposed, output_padding, device, dtype):
+        super().__init__()
+        name = type(self).__name__
+        if groups <= 0 or in_channels % groups or out_channels % groups:
+            raise ValueError(f"{name}: in_channels and out_channels must be divisible by groups")
+        if self.zeros_padding_only and padding_mode != "zeros":
+            raise ValueError(f"{name}: only padding_mode='zeros' is supported for {self.dims}-D convolutions")
+        check_padding_mode(name, padding_mode, transposed)
+        self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
+        self.kernel_size, self.stride, self.dilation = (self._tuple(v) for v in (kernel_size, stride, dilation))
+        self.padding = padding if isinstance(padding, str) else self._tuple(padding)
+        self.output_padding, self.padding_mode, self.transposed = self._tuple(output_padding), padding_mode, transposed
+        shape = (in_channels, out_channels // groups) if transposed else (out_channels, in_channels // groups)
+        add_parameters(self, shape + self.kernel_size, out_channels, bias, device, dtype)
+
+    def _tuple(self, value):
+        if isinstance(value, (tuple, list)):
+            return tuple(int(v) for v in value)
+        return (int(value),) * self.dims
+
+    def reset_parameters(self):
+        """PyTorch's default: ``init.default_layer_init_``."""
+        init.default_layer_init_(self.weight, self.bias)
+
+    def extra_repr(self):
+        s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
+        if self.padding != (0,) * self.dims:
+            s += f", padding={self.padding}"
+        if self.dilation != (1,) * self.dims:
+            s += f", dilation={self.dilation}"
+        if self.output_padding != (0,) * self.dims:
+            s += f", output_padding={self.output_padding}"
+        if self.groups != 1:
+            s += f", groups={self.groups}"
+        s += ", bias=False" if self.bias is None else ""
+        return s + (f", padding_mode={self.padding_mode}" if self.padding_mode != "zeros" else "")
+

@@ -1,48 +1,16 @@
 """The 1-D layers, as ``torch.nn``'s: Conv1d, ConvTranspose1d, MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, each the
 2-D computation on a plane of height 1 (``ops/one_dimensional.py``), with PyTorch's parameters and init."""
 from ..ops import one_dimensional as F1
-from . import init
-from .conv import add_parameters, check_padding_mode, padded_for_mode
+from .conv import ConvNdBase, padded_for_mode
 from .module import Module
 from .pooling import MaxPoolNd
 
 __all__ = ["Conv1d", "ConvTranspose1d", "MaxPool1d", "AvgPool1d", "AdaptiveAvgPool1d"]
 
 
-class _Conv1dBase(Module):
+class _Conv1dBase(ConvNdBase):
     """Conv1d's and ConvTranspose1d's parameters, PyTorch's default init and repr."""
-
-    def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-                 padding_mode, transposed, output_padding, device, dtype):
-        super().__init__()
-        name = type(self).__name__
-        if groups <= 0 or in_channels % groups or out_channels % groups:
-            raise ValueError(f"{name}: in_channels and out_channels must be divisible by groups")
-        check_padding_mode(name, padding_mode, transposed)
-        single = lambda v: (int(v[0]) if isinstance(v, (tuple, list)) else int(v),)  # noqa: E731
-        self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
-        self.kernel_size, self.stride, self.dilation = single(kernel_size), single(stride), single(dilation)
-        self.padding = padding if isinstance(padding, str) else single(padding)
-        self.output_padding, self.padding_mode = single(output_padding), padding_mode
-        shape = (in_channels, out_channels // groups) if transposed else (out_channels, in_channels // groups)
-        add_parameters(self, shape + self.kernel_size, out_channels, bias, device, dtype)
-
-    def reset_parameters(self):
-        """PyTorch's default: ``init.default_layer_init_``."""
-        init.default_layer_init_(self.weight, self.bias)
-
-    def extra_repr(self):
-        s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
-        if self.padding != (0,):
-            s += f", padding={self.padding}"
-        if self.dilation != (1,):
-            s += f", dilation={self.dilation}"
-        if self.output_padding != (0,):
-            s += f", output_padding={self.output_padding}"
-        if self.groups != 1:
-            s += f", groups={self.groups}"
-        s += ", bias=False" if self.bias is None else ""
-        return s + (f", padding_mode={self.padding_mode}" if self.padding_mode != "zeros" else "")
+    dims = 1
 
 
 class Conv1d(_Conv1dBase):

@@ -2,9 +2,8 @@
 AdaptiveMaxPool3d, BatchNorm3d, InstanceNorm3d, with PyTorch's parameters, init and repr
 (``ops/three_dimensional.py`` computes them with the 2-D kernels)."""
 from ..ops import three_dimensional as F3
-from . import init
 from .batchnorm import _BatchNorm
-from .conv import add_parameters
+from .conv import ConvNdBase
 from .module import Module
 from .normalization import _InstanceNorm
 from .pooling import MaxPoolNd
@@ -17,37 +16,10 @@ def _triple(value):
     return tuple(value) if isinstance(value, (tuple, list)) else (value,) * 3
 
 
-class _Conv3dBase(Module):
-    def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-                 padding_mode, transposed, output_padding, device, dtype):
-        super().__init__()
-        name = type(self).__name__
-        if groups <= 0 or in_channels % groups or out_channels % groups:
-            raise ValueError(f"{name}: in_channels and out_channels must be divisible by groups")
-        if padding_mode != "zeros":
-            raise ValueError(f"{name}: only padding_mode='zeros' is supported for 3-D convolutions")
-        self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
-        self.kernel_size, self.stride, self.dilation = _triple(kernel_size), _triple(stride), _triple(dilation)
-        self.padding = padding if isinstance(padding, str) else _triple(padding)
-        self.output_padding, self.padding_mode, self.transposed = _triple(output_padding), padding_mode, transposed
-        shape = (in_channels, out_channels // groups) if transposed else (out_channels, in_channels // groups)
-        add_parameters(self, shape + self.kernel_size, out_channels, bias, device, dtype)
-
-    def reset_parameters(self):
-        """PyTorch's default: ``init.default_layer_init_``."""
-        init.default_layer_init_(self.weight, self.bias)
-
-    def extra_repr(self):
-        s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
-        if self.padding != (0, 0, 0):
-            s += f", padding={self.padding}"
-        if self.dilation != (1, 1, 1):
-            s += f", dilation={self.dilation}"
-        if self.output_padding != (0, 0, 0):
-            s += f", output_padding={self.output_padding}"
-        if self.groups != 1:
-            s += f", groups={self.groups}"
-        return s + (", bias=False" if self.bias is None else "")
+class _Conv3dBase(ConvNdBase):
+    """Conv3d's and ConvTranspose3d's parameters, PyTorch's default init and repr (zero padding only)."""
+    dims = 3
+    zeros_padding_only = True
 
 
 class Conv3d(_Conv3dBase):
