@@ -46,6 +46,8 @@ from . import nn, optim  # noqa: E402,F401
 from . import cuda, utils, amp, backends, distributed, distributions, linalg, testing, special, func  # noqa: E402,F401
 from .ops.matrix import inv as inverse, det, slogdet, logdet, pinv as pinverse, matrix_power  # noqa: E402,F401
 from .amp import autocast  # noqa: E402,F401
+from . import accelerator, multiprocessing, onnx, sparse  # noqa: E402,F401
+from .sparse import sparse_coo_tensor, spmm  # noqa: E402,F401
 from .memory_format import (memory_format, contiguous_format, channels_last, channels_last_3d,  # noqa: E402,F401
                             preserve_format)
 from .serialization import save, load  # noqa: E402,F401

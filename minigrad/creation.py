@@ -11,10 +11,15 @@ __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty"
            "multinomial", "bernoulli"]
 
 
-def _shape(size):
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        return tuple(size[0])
-    return tuple(size)
+def _shape(sizes, size=None):
+    """The shape from ``f(2, 3)``, ``f((2, 3))`` or ``f(size=(2, 3))``, as PyTorch's creation functions."""
+    if size is not None:
+        if sizes:
+            raise TypeError("the shape was given twice: as positional sizes and as size=")
+        sizes = (size,)
+    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+        return tuple(sizes[0])
+    return tuple(sizes)
 
 
 def _make(array, device, requires_grad):
@@ -86,47 +91,58 @@ def from_numpy(array):
     return Tensor._wrap(array, "cpu")
 
 
-def full(*size, fill_value=None, dtype=None, device="cpu", requires_grad=False):
+def full(*sizes, size=None, fill_value=None, dtype=None, device="cpu", requires_grad=False, layout=None,
+         pin_memory=False):
     """``torch.full(size, fill_value)``."""
     if fill_value is None:  # called positionally as full(size, value)
-        size, fill_value = size[:-1], size[-1]
+        sizes, fill_value = sizes[:-1], sizes[-1]
+    size = _shape(sizes, size)
     if dtype is None:
         dtype = int64 if isinstance(fill_value, int) and not isinstance(fill_value, bool) else float32
-    return _make(get_backend(device).full(_shape(size), fill_value, np.dtype(dtype)), device, requires_grad)
+    return _make(get_backend(device).full(size, fill_value, np.dtype(dtype)), device, requires_grad)
 
 
-def zeros(*size, dtype=None, device="cpu", requires_grad=False):
+def zeros(*sizes, size=None, dtype=None, device="cpu", requires_grad=False, layout=None, pin_memory=False):
     """``torch.zeros``."""
-    return full(_shape(size), fill_value=0.0, dtype=dtype or float32, device=device, requires_grad=requires_grad)
+    return full(_shape(sizes, size), fill_value=0.0, dtype=dtype or float32, device=device,
+                requires_grad=requires_grad)
 
 
-def ones(*size, dtype=None, device="cpu", requires_grad=False):
+def ones(*sizes, size=None, dtype=None, device="cpu", requires_grad=False, layout=None, pin_memory=False):
     """``torch.ones``."""
-    return full(_shape(size), fill_value=1.0, dtype=dtype or float32, device=device, requires_grad=requires_grad)
+    return full(_shape(sizes, size), fill_value=1.0, dtype=dtype or float32, device=device,
+                requires_grad=requires_grad)
 
 
-def empty(*size, dtype=None, device="cpu", requires_grad=False):
+def empty(*sizes, size=None, dtype=None, device="cpu", requires_grad=False, layout=None, pin_memory=False,
+          memory_format=None):
     """``torch.empty``: uninitialised values."""
-    array = get_backend(device).empty(_shape(size), np.dtype(dtype or float32))
+    array = get_backend(device).empty(_shape(sizes, size), np.dtype(dtype or float32))
     return _make(array, device, requires_grad)
 
 
-def randn(*size, dtype=None, device="cpu", requires_grad=False, generator=None):
-    """Standard normal samples drawn from the generator seeded by ``minigrad.manual_seed``."""
-    array = get_backend(device).randn(_shape(size), np.dtype(dtype or float32), resolve(generator))
+def randn(*sizes, size=None, dtype=None, device="cpu", requires_grad=False, generator=None, layout=None,
+          pin_memory=False):
+    """Standard normal samples drawn from the generator seeded by ``minigrad.manual_seed``, as ``torch.randn``."""
+    array = get_backend(device).randn(_shape(sizes, size), np.dtype(dtype or float32), resolve(generator))
     return _make(array, device, requires_grad)
 
 
-def rand(*size, dtype=None, device="cpu", requires_grad=False, generator=None):
+def rand(*sizes, size=None, dtype=None, device="cpu", requires_grad=False, generator=None, layout=None,
+         pin_memory=False):
     """Uniform samples in [0, 1), as ``torch.rand``."""
-    array = get_backend(device).rand(_shape(size), np.dtype(dtype or float32), resolve(generator))
+    array = get_backend(device).rand(_shape(sizes, size), np.dtype(dtype or float32), resolve(generator))
     return _make(array, device, requires_grad)
 
 
 def randint(low, high=None, size=None, dtype=None, device="cpu", generator=None):
-    """Integers uniform in [low, high), as ``torch.randint``."""
+    """Integers uniform in [low, high), as ``torch.randint(low=0, high, size)``: ``randint(10, (2, 3))`` too."""
+    if size is None and isinstance(high, (tuple, list)):  # randint(high, size)
+        low, high, size = 0, low, high
     if high is None:
         low, high = 0, low
+    if size is None:
+        raise TypeError("randint() missing 1 required positional argument: 'size'")
     array = get_backend(device).randint(low, high, tuple(size), np.dtype(dtype or int64), resolve(generator))
     return Tensor._wrap(array, device)
 

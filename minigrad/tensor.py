@@ -362,7 +362,7 @@ class Tensor:
         return bool((self == element).any().item())
 
     def __array__(self, dtype=None, copy=None):
-        a = self.backend.to_numpy(self.array)
+        a = np.asarray(self.backend.to_numpy(self.array))  # (a 0-d result may hold a numpy scalar)
         return a if dtype is None else a.astype(dtype)
 
     def to(self, *args, **kwargs):

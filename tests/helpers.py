@@ -105,3 +105,22 @@ def conv3x3_taken(rule, input_shape, cout):
     s = cpu_conv._layout(input_shape, np.empty((cout, input_shape[1], 3, 3)), (1, 1), (1, 1), (1, 1), 1,
                          input_shape[2:])
     return rule(s, np.float32) is not None
+
+
+def port_imports(source):
+    """A PyTorch script ported the way a user ports one: only its import lines change, each naming minigrad
+    where it named torch (``import torch`` becomes ``import minigrad as torch``, so the code reads the same)."""
+    import re
+    lines = []
+    for line in source.splitlines():
+        indent, statement = re.match(r"(\s*)(.*)", line).groups()
+        if re.fullmatch(r"import torch", statement):
+            line = f"{indent}import minigrad as torch"
+        elif re.fullmatch(r"import torch\.[\w.]+ as \w+", statement):
+            line = f"{indent}import minigrad.{statement[len('import torch.'):]}"
+        elif re.fullmatch(r"import torch\.[\w.]+", statement):  # import torch.onnx: then torch.onnx.export(...)
+            line = f"{indent}import minigrad as torch; import minigrad.{statement[len('import torch.'):]}"
+        elif re.match(r"from torch(\.[\w.]+)? import ", statement):
+            line = f"{indent}from minigrad{statement[len('from torch'):]}"
+        lines.append(line)
+    return "\n".join(lines) + "\n"

@@ -1,4 +1,6 @@
 """Losses against PyTorch: cross_entropy (every option), nll_loss, BCE with logits, MSE, L1, one_hot, Dice."""
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -159,10 +161,15 @@ def test_regression_losses_match_torch(name, reduction):
             torch_fn=lambda a, b: getattr(TF, name)(a, b, reduction=reduction))
 
 
-@pytest.mark.parametrize("name", ["mse_loss", "l1_loss"])
-def test_regression_losses_reject_shape_mismatch(name):
-    with pytest.raises(ValueError, match=rf"{name}.*\(3, 4\).*\(4,\)"):
-        getattr(F, name)(minigrad.randn(3, 4), minigrad.randn(4))
+@pytest.mark.parametrize("name", ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss"])
+def test_regression_losses_broadcast_a_mismatched_target_with_pytorchs_warning(name):
+    x, y = np.random.default_rng(0).normal(size=(3, 1)), np.random.default_rng(1).normal(size=(3,))
+    with pytest.warns(UserWarning, match=r"target size \(minigrad.Size\(\[3\]\)\) that is different to the input "
+                                         r"size \(minigrad.Size\(\[3, 1\]\)\)"):
+        ours = getattr(F, name)(minigrad.tensor(x), minigrad.tensor(y))
+    with pytest.warns(UserWarning):
+        theirs = getattr(TF, name)(torch.tensor(x), torch.tensor(y))
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)
 
 
 def test_one_hot_matches_torch():
@@ -318,3 +325,103 @@ def test_softmax2d_and_activation_modules_match_torch():
     compare(lambda x: minigrad.log1p(x), shapes=[(30,)], low=-0.9, high=3.0, torch_fn=torch.log1p)
     with pytest.raises(ValueError, match="3D or 4D"):
         nn.Softmax2d()(minigrad.ones(2, 3))
+
+
+# --- the keywords and forms PyTorch scripts pass: legacy size_average/reduce, probability targets, weights ---
+
+LEGACY_FLAGS = [dict(size_average=False), dict(reduce=False), dict(size_average=True, reduce=True),
+                dict(size_average=False, reduce=False)]
+
+
+@pytest.mark.parametrize("flags", LEGACY_FLAGS, ids=str)
+@pytest.mark.parametrize("name", ["mse_loss", "l1_loss", "smooth_l1_loss", "binary_cross_entropy_with_logits",
+                                  "soft_margin_loss"])
+def test_legacy_size_average_and_reduce_pick_pytorchs_reduction(name, flags):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PyTorch's deprecation warning
+        compare(lambda a, b: getattr(F, name)(a, b, **flags), inputs=_pair(name),
+                torch_fn=lambda a, b: getattr(TF, name)(a, b, **flags), requires_grad=[True, False])
+
+
+def _pair(name, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(3, 4))
+    y = (rng.random((3, 4)) < 0.5).astype(np.float64) if "logits" in name else rng.normal(size=(3, 4))
+    return [x, np.sign(y) if name == "soft_margin_loss" else y]
+
+
+@pytest.mark.parametrize("flags", LEGACY_FLAGS, ids=str)
+def test_legacy_flags_of_the_class_losses_and_their_modules(flags):
+    rng = np.random.default_rng(1)
+    logits, target = rng.normal(size=(5, 4)), rng.integers(0, 4, 5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name in ("CrossEntropyLoss", "NLLLoss"):
+            ours = getattr(nn, name)(**flags)(minigrad.tensor(logits), minigrad.tensor(target))
+            theirs = getattr(torch.nn, name)(**flags)(torch.tensor(logits), torch.tensor(target))
+            np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12, err_msg=name)
+        for name in ("MSELoss", "L1Loss", "BCEWithLogitsLoss", "SmoothL1Loss", "KLDivLoss"):
+            assert getattr(nn, name)(**flags).reduction == getattr(torch.nn, name)(**flags).reduction, name
+
+
+def test_class_losses_take_pytorchs_positional_order():
+    """cross_entropy(input, target, weight, size_average, ignore_index, reduce, reduction): PyTorch's order."""
+    rng = np.random.default_rng(2)
+    logits, target, weight = rng.normal(size=(6, 3)), np.array([0, 2, 1, 1, 2, 0]), rng.random(3)
+    for name in ("cross_entropy", "nll_loss"):
+        args = (None, 2, None, "sum")  # size_average, ignore_index, reduce, reduction
+        ours = getattr(F, name)(minigrad.tensor(logits), minigrad.tensor(target), minigrad.tensor(weight), *args)
+        theirs = getattr(TF, name)(torch.tensor(logits), torch.tensor(target), torch.tensor(weight), *args)
+        np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12, err_msg=name)
+    ours = nn.CrossEntropyLoss(minigrad.tensor(weight), None, 1)(minigrad.tensor(logits), minigrad.tensor(target))
+    theirs = torch.nn.CrossEntropyLoss(torch.tensor(weight), None, 1)(torch.tensor(logits), torch.tensor(target))
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("smoothing", [0.0, 0.3])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("shape", [(5, 4), (2, 3, 4, 2), (4,)], ids=str)
+@pytest.mark.parametrize("weighted", [False, True])
+def test_cross_entropy_against_class_probabilities(shape, reduction, smoothing, weighted):
+    """Soft targets (mixup, distillation): float targets of the logits' shape, as PyTorch."""
+    rng = np.random.default_rng(3)
+    logits = rng.normal(size=shape)
+    probabilities = rng.random(shape)
+    probabilities /= probabilities.sum(axis=1 if len(shape) > 1 else 0, keepdims=True)
+    classes = shape[1] if len(shape) > 1 else shape[0]
+    inputs = [logits, probabilities] + ([rng.random(classes)] if weighted else [])
+
+    def loss(lib_f):
+        return lambda x, t, *w: lib_f.cross_entropy(x, t, *w, reduction=reduction, label_smoothing=smoothing)
+    compare(loss(F), inputs=inputs, torch_fn=loss(TF), atol=1e-12, rtol=1e-12)
+
+
+def test_cross_entropy_probability_target_of_another_shape_raises():
+    with pytest.raises(RuntimeError, match="input's shape"):
+        F.cross_entropy(minigrad.randn(3, 4), minigrad.rand(3, 5))
+
+
+@pytest.mark.parametrize("name", ["mse_loss", "l1_loss", "huber_loss"])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_weighted_regression_losses(name, reduction):
+    """PyTorch 2.13's ``weight``: 'mean' divides by the weights' sum for MSE and L1, by the count for Huber."""
+    rng = np.random.default_rng(4)
+    inputs = [rng.normal(size=(3, 4)), rng.normal(size=(3, 4)) * 2, rng.random((3, 4))]
+    compare(lambda a, b, w: getattr(F, name)(a, b, reduction=reduction, weight=w), inputs=inputs,
+            torch_fn=lambda a, b, w: getattr(TF, name)(a, b, reduction=reduction, weight=w), atol=1e-12, rtol=1e-12)
+    with pytest.raises(ValueError, match="Weights and input must have the same size"):
+        getattr(F, name)(minigrad.ones(3, 4), minigrad.ones(3, 4), weight=minigrad.ones(4))
+
+
+def test_private_loss_bases_take_legacy_flags_as_pytorchs():
+    from minigrad.nn.modules.loss import _Loss, _WeightedLoss
+
+    class Scaled(_WeightedLoss):
+        def forward(self, a, b):
+            return F.mse_loss(a * self.weight, b, reduction=self.reduction)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert Scaled(minigrad.ones(2), size_average=False).reduction == "sum"
+        assert _Loss(reduce=False).reduction == "none" == torch.nn.modules.loss._Loss(reduce=False).reduction
+    assert float(Scaled(minigrad.tensor([2.0, 1.0]))(minigrad.ones(2), minigrad.zeros(2))) == 2.5

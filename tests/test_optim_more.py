@@ -60,9 +60,9 @@ def test_optimizer_matches_torch(name, dtype):
                                        **tolerance)
     if name.startswith("asgd"):
         for p, q in zip(ours.parameters(), theirs.parameters()):
-            np.testing.assert_allclose(our_opt.state[id(p)]["ax"].numpy(), their_opt.state[q]["ax"].numpy(),
+            np.testing.assert_allclose(our_opt.state[p]["ax"].numpy(), their_opt.state[q]["ax"].numpy(),
                                        **tolerance)
-            assert our_opt.state[id(p)]["eta"] == pytest.approx(their_opt.state[q]["eta"].item(), rel=1e-6)
+            assert our_opt.state[p]["eta"] == pytest.approx(their_opt.state[q]["eta"].item(), rel=1e-6)
 
 
 @pytest.mark.parametrize("line_search", [None, "strong_wolfe"])
@@ -82,7 +82,7 @@ def test_lbfgs_on_an_ill_conditioned_quadratic_as_torch(line_search):
         trace = []
         for _ in range(4):
             loss = opt.step(closure)
-            state = opt.state[id(w)] if lib is minigrad else opt.state[w]
+            state = opt.state[w]
             trace.append((float(loss), w.detach().numpy().copy(), state["func_evals"], state["n_iter"]))
         runs.append(trace)
     for ours, theirs in zip(*runs):

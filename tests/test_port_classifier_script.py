@@ -10,6 +10,7 @@ import numpy as np
 import torch
 
 from test_port_script import _load
+from helpers import port_imports as _port
 
 SCRIPT = '''
 import torch
@@ -95,13 +96,6 @@ def train(state, images, labels, sources, flips, epochs=3, batch=16):
             log.append((loss.item(), grad_norm.item(), top1.item(), top2.item(), scheduler.get_last_lr()[0]))
     return log, {k: v.detach().numpy() for k, v in model.state_dict().items()}
 '''
-
-
-def _port(source):
-    """The only change: the three import lines name minigrad instead of torch."""
-    return (source.replace("import torch.nn.functional as F", "import minigrad.nn.functional as F")
-                  .replace("import torch.nn as nn", "import minigrad.nn as nn")
-                  .replace("import torch\n", "import minigrad as torch\n"))
 
 
 def _data(count=48, seed=0):

@@ -12,7 +12,7 @@ import pytest
 import torch
 
 from test_port_script import _load
-from test_port_sequence_script import _port
+from helpers import port_imports as _port
 
 SCRIPTS = '''
 import torch
@@ -141,8 +141,7 @@ def reinforce(state, episode_states, rewards, actions=None, gamma=0.9):
 
 
 def _pair():
-    ported = _port(SCRIPTS).replace("from torch.nn.utils.rnn import", "from minigrad.nn.utils.rnn import").replace(
-        "from torch.distributions import", "from minigrad.distributions import")
+    ported = _port(SCRIPTS)
     assert "import torch" not in ported and "from torch" not in ported
     return _load(SCRIPTS), _load(ported)
 

@@ -1,6 +1,7 @@
 """A short PyTorch training script ports to minigrad by changing its imports, and trains identically."""
 import numpy as np
 import torch
+from helpers import port_imports as _port
 
 SCRIPT = '''
 import torch
@@ -41,13 +42,6 @@ def train(state, X, Y, epochs=12, batch=40):
             accuracies.append((pred == y).float().mean().item())
     return losses, accuracies, model.state_dict()
 '''
-
-
-def _port(source):
-    """The only change: the three import lines name minigrad instead of torch."""
-    return (source.replace("import torch.nn.functional as F", "import minigrad.nn.functional as F")
-                  .replace("import torch.nn as nn", "import minigrad.nn as nn")
-                  .replace("import torch\n", "import minigrad as torch\n"))
 
 
 def _load(source):

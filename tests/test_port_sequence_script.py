@@ -7,6 +7,7 @@ import pytest
 import torch
 
 from test_port_script import _load
+from helpers import port_imports as _port
 
 SCRIPT = '''
 import math
@@ -99,12 +100,6 @@ def train(kind, state, tokens, lr=2.0, bptt=6):
         losses.append(loss.item())
     return losses
 '''
-
-
-def _port(source):
-    return (source.replace("import torch.nn.functional as F", "import minigrad.nn.functional as F")
-                  .replace("import torch.nn as nn", "import minigrad.nn as nn")
-                  .replace("import torch\n", "import minigrad as torch\n"))
 
 
 @pytest.mark.parametrize("kind", ["LSTM", "GRU", "Transformer"])

@@ -8,6 +8,7 @@ within rounding of zero can move a weight either way and the runs drift apart by
 (measured); in float64 the training losses agree to 7e-16 and validation losses to 5e-11."""
 import numpy as np
 import torch
+from helpers import port_imports as _port
 
 SCRIPT = '''
 import torch
@@ -99,19 +100,6 @@ def train(initial_state, images, masks, checkpoint_path, epochs=4):
     state = {k: v.detach().cpu().numpy() for k, v in model.state_dict().items()}
     return losses, lrs, val_losses, checkpoint["epoch"], restored_loss, state
 '''
-
-IMPORTS = {
-    "import torch\n": "import minigrad as torch\n",
-    "import torch.nn as nn\n": "import minigrad.nn as nn\n",
-    "import torch.nn.functional as F\n": "import minigrad.nn.functional as F\n",
-    "from torch.utils.data import": "from minigrad.utils.data import",
-}
-
-
-def _port(source):
-    for theirs, ours in IMPORTS.items():
-        source = source.replace(theirs, ours)
-    return source
 
 
 def _run(source, *args):

@@ -25,3 +25,5 @@ from .lazy import *  # noqa: F401,F403
 from .margin_loss import *  # noqa: F401,F403
 from . import parallel  # noqa: E402,F401
 from .sync_batchnorm import SyncBatchNorm  # noqa: E402,F401
+from .rnn import _RNNBase as RNNBase, _CellBase as RNNCellBase  # noqa: E402,F401 (PyTorch's public bases)
+from . import modules  # noqa: E402,F401 (torch.nn.modules' paths)

@@ -12,7 +12,7 @@ class CTCLoss(_Loss):
     input_lengths, target_lengths)."""
 
     def __init__(self, blank=0, reduction="mean", zero_infinity=False):
-        super().__init__(reduction)
+        super().__init__(reduction=reduction)
         self.blank, self.zero_infinity = blank, zero_infinity
 
     def forward(self, log_probs, targets, input_lengths, target_lengths):
@@ -24,7 +24,7 @@ class SoftMarginLoss(_Loss):
     """``torch.nn.SoftMarginLoss(reduction='mean')``."""
 
     def __init__(self, size_average=None, reduce=None, reduction="mean"):
-        super().__init__(reduction)
+        super().__init__(size_average, reduce, reduction)
 
     def forward(self, input, target):  # noqa: A002
         return F.soft_margin_loss(input, target, reduction=self.reduction)
@@ -34,7 +34,7 @@ class MultiLabelSoftMarginLoss(_Loss):
     """``torch.nn.MultiLabelSoftMarginLoss(weight=None, reduction='mean')``."""
 
     def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean"):
-        super().__init__(reduction)
+        super().__init__(size_average, reduce, reduction)
         self.register_buffer("weight", weight)
 
     def forward(self, input, target):  # noqa: A002
@@ -45,7 +45,7 @@ class HingeEmbeddingLoss(_Loss):
     """``torch.nn.HingeEmbeddingLoss(margin=1.0, reduction='mean')``."""
 
     def __init__(self, margin=1.0, size_average=None, reduce=None, reduction="mean"):
-        super().__init__(reduction)
+        super().__init__(size_average, reduce, reduction)
         self.margin = margin
 
     def forward(self, input, target):  # noqa: A002
@@ -56,7 +56,7 @@ class MultiMarginLoss(_Loss):
     """``torch.nn.MultiMarginLoss(p=1, margin=1.0, weight=None, reduction='mean')``."""
 
     def __init__(self, p=1, margin=1.0, weight=None, size_average=None, reduce=None, reduction="mean"):
-        super().__init__(reduction)
+        super().__init__(size_average, reduce, reduction)
         if p not in (1, 2):
             raise ValueError("only p == 1 and p == 2 supported")
         self.p, self.margin = p, margin
@@ -70,7 +70,7 @@ class MultiLabelMarginLoss(_Loss):
     """``torch.nn.MultiLabelMarginLoss(reduction='mean')``."""
 
     def __init__(self, size_average=None, reduce=None, reduction="mean"):
-        super().__init__(reduction)
+        super().__init__(size_average, reduce, reduction)
 
     def forward(self, input, target):  # noqa: A002
         return F.multilabel_margin_loss(input, target, reduction=self.reduction)
@@ -80,7 +80,7 @@ class PoissonNLLLoss(_Loss):
     """``torch.nn.PoissonNLLLoss(log_input=True, full=False, eps=1e-8, reduction='mean')``."""
 
     def __init__(self, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None, reduction="mean"):
-        super().__init__(reduction)
+        super().__init__(size_average, reduce, reduction)
         self.log_input, self.full, self.eps = log_input, full, eps
 
     def forward(self, log_input, target):
@@ -92,7 +92,7 @@ class GaussianNLLLoss(_Loss):
     """``torch.nn.GaussianNLLLoss(full=False, eps=1e-6, reduction='mean')``."""
 
     def __init__(self, *, full=False, eps=1e-6, reduction="mean"):
-        super().__init__(reduction)
+        super().__init__(reduction=reduction)
         self.full, self.eps = full, eps
 
     def forward(self, input, target, var):  # noqa: A002

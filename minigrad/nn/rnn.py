@@ -99,6 +99,10 @@ class _RNNBase(Module):
         for weight in self.parameters():
             init.uniform_(weight, -bound, bound)
 
+    def flatten_parameters(self):
+        """``torch.nn.RNNBase.flatten_parameters``: packs the weights for cuDNN; minigrad's are used as they are,
+        so there is nothing to do."""
+
     def _weights(self, layer, direction):
         suffix = f"_l{layer}" + ("_reverse" if direction else "")
         weights = (getattr(self, "weight_ih" + suffix), getattr(self, "weight_hh" + suffix),

@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 
 from .compare import where
-from .loss import _check_reduction, _reduce
+from .loss import _check_reduction, _reduce, legacy_reduction
 from .vector_norm import norm
 
 __all__ = ["cosine_similarity", "pairwise_distance", "pdist", "cdist", "kl_div", "margin_ranking_loss",
@@ -54,6 +54,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     """``torch.nn.functional.kl_div``: target * (log target - input) for log-probabilities ``input`` (0 where
     target is 0), or exp(target) * (target - input) with ``log_target``; 'batchmean' divides the sum by the batch
     size, 'mean' by the number of elements."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     if reduction not in ("mean", "batchmean", "sum", "none"):
         raise ValueError(f"kl_div: reduction must be one of 'none', 'mean', 'batchmean', 'sum', got {reduction!r}")
     if reduction == "mean":
@@ -74,6 +75,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
 def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None,  # noqa: A002
                         reduction="mean"):
     """``torch.nn.functional.margin_ranking_loss``: max(0, -target * (input1 - input2) + margin)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     _check_reduction("margin_ranking_loss", reduction)
     return _reduce((-target * (input1 - input2) + margin).clamp(min=0), reduction)
 
@@ -82,6 +84,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
                         reduce=None, reduction="mean"):
     """``torch.nn.functional.triplet_margin_loss``: max(d(a, p) - d(a, n) + margin, 0), d the pairwise distance
     (with ``swap``, d(a, n) is the smaller of it and d(p, n))."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     _check_reduction("triplet_margin_loss", reduction)
     to_positive = pairwise_distance(anchor, positive, p, eps)
     to_negative = pairwise_distance(anchor, negative, p, eps)
@@ -107,6 +110,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None,
                           reduction="mean"):
     """``torch.nn.functional.cosine_embedding_loss``: 1 - cos(x1, x2) where target is 1, max(0, cos - margin)
     where it is -1, cos = x1.x2 / sqrt((|x1|^2 + 1e-12)(|x2|^2 + 1e-12)) along the last dim, as PyTorch's."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     _check_reduction("cosine_embedding_loss", reduction)
     dims = input1.ndim - 1
     products = (input1 * input2).sum(dims)

@@ -1,16 +1,28 @@
 """Losses, as ``torch.nn.functional``: cross_entropy (one log-sum-exp pass per direction), nll_loss, BCE (on probabilities and on
 logits), MSE, L1, smooth L1, Huber, Dice."""
+import warnings
+
 import numpy as np
 
 from ..autograd import Function
 from ..tensor import Tensor, int64
-from . import activation, reduce
+from . import activation, reduce as reductions
 from .elementwise import abs, clamp, exp, log, mul, sub, where  # noqa: A004
 
 __all__ = ["cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "mse_loss",
            "l1_loss", "smooth_l1_loss", "huber_loss", "dice_loss", "one_hot"]
 
 _REDUCTIONS = ("mean", "sum", "none")
+
+
+def legacy_reduction(size_average, reduce, reduction):
+    """The reduction PyTorch derives from the deprecated ``size_average``/``reduce`` flags (each True when not
+    given) when either is given, else ``reduction``."""
+    if size_average is None and reduce is None:
+        return reduction
+    if reduce is False:
+        return "none"
+    return "sum" if size_average is False else "mean"
 
 
 def _check_reduction(name, reduction):
@@ -56,10 +68,12 @@ def _check_class_target(name, input, target):  # noqa: A002
     return expected
 
 
-def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):  # noqa: A002
-    """``torch.nn.functional.cross_entropy`` with class-index targets: logits (N, C) or (N, C, d1, ...),
-    targets (N) or (N, d1, ...), optional class ``weight``, ``ignore_index``, ``label_smoothing``.
-    Stable for logits of any size (log-sum-exp)."""
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,  # noqa: A002
+                  reduction="mean", label_smoothing=0.0):
+    """``torch.nn.functional.cross_entropy``: logits (N, C) or (N, C, d1, ...) against class indices (N) or
+    (N, d1, ...), or against class probabilities of the logits' shape; optional class ``weight``,
+    ``ignore_index`` (indices only), ``label_smoothing``. Stable for logits of any size (log-sum-exp)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     _check_reduction("cross_entropy", reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
@@ -67,13 +81,12 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
         raise NotImplementedError(f"cross_entropy: expects floating point logits, got {input.dtype} (as PyTorch, "
                                   f"whose log_softmax is not implemented for integer tensors)")
     if target.is_floating_point():
-        raise TypeError("cross_entropy: expects integer class-index targets (class probabilities are not "
-                        f"supported by minigrad), got {target.dtype} targets")
+        return _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing)
     if target.dtype not in (np.dtype("int64"), np.dtype("uint8"), np.dtype("int32")):
         raise RuntimeError(f"cross_entropy: expected target dtype to be Long or Byte, but got {target.dtype}")
     if input.ndim == 1:  # unbatched: logits (C,), target ()
-        return cross_entropy(input.unsqueeze(0), target.unsqueeze(0), weight, ignore_index, reduction,
-                             label_smoothing).reshape(())
+        return cross_entropy(input.unsqueeze(0), target.unsqueeze(0), weight, ignore_index=ignore_index,
+                             reduction=reduction, label_smoothing=label_smoothing).reshape(())
     n, c = input.shape[0], input.shape[1]
     expected = _check_class_target("cross_entropy", input, target)
     if weight is not None and tuple(weight.shape) != (c,):
@@ -90,14 +103,37 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     return out.reshape(expected) if reduction == "none" else out
 
 
-def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):  # noqa: A002
+def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing):  # noqa: A002
+    """PyTorch's cross entropy against class probabilities: -sum_c weight_c target_c log_softmax(input)_c per
+    element; 'mean' divides by the number of elements (N·d1·...), not by the weights."""
+    if tuple(target.shape) != tuple(input.shape):
+        raise RuntimeError(f"cross_entropy: class-probability targets must have the input's shape "
+                           f"{tuple(input.shape)}, got {tuple(target.shape)}")
+    classes = input.shape[1] if input.ndim > 1 else input.shape[0]
+    class_axis = 1 if input.ndim > 1 else 0
+    if label_smoothing > 0:
+        target = target * (1 - label_smoothing) + label_smoothing / classes
+    terms = mul(activation.log_softmax(input, class_axis), target)
+    if weight is not None:
+        if tuple(weight.shape) != (classes,):
+            raise ValueError(f"cross_entropy: weight must have shape ({classes},) for {classes} classes, got "
+                             f"{tuple(weight.shape)}")
+        terms = mul(terms, weight.reshape((classes,) + (1,) * (input.ndim - class_axis - 1)))
+    losses = -reductions.sum(terms, class_axis)
+    return _reduce(losses, reduction)
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,  # noqa: A002
+             reduction="mean"):
     """``torch.nn.functional.nll_loss``: -input[target] (input holds log-probabilities), weighted mean."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     _check_reduction("nll_loss", reduction)
     if input.ndim < 1 or target.is_floating_point():
         raise TypeError(f"nll_loss: expects float log-probabilities and integer class-index targets "
                         f"(got {input.dtype} input and {target.dtype} targets)")
     if input.ndim == 1:  # unbatched: log-probabilities (C,), target ()
-        return nll_loss(input.unsqueeze(0), target.unsqueeze(0), weight, ignore_index, reduction).reshape(())
+        return nll_loss(input.unsqueeze(0), target.unsqueeze(0), weight, ignore_index=ignore_index,
+                        reduction=reduction).reshape(())
     c = input.shape[1]
     _check_class_target("nll_loss", input, target)
     if weight is not None and tuple(weight.shape) != (c,):
@@ -109,8 +145,8 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):  
     hot = hot.permute(0, hot.ndim - 1, *range(1, hot.ndim - 1)) if hot.ndim > 2 else hot
     w = weight.reshape((1, c) + (1,) * (input.ndim - 2)) if weight is not None else 1.0
     keep = kept.to(input.dtype)
-    picked_weight = reduce.sum(hot * w, 1) * keep
-    losses = -reduce.sum(input * hot * w, 1) * keep
+    picked_weight = reductions.sum(hot * w, 1) * keep
+    losses = -reductions.sum(input * hot * w, 1) * keep
     if reduction == "none":
         return losses
     total = losses.sum()
@@ -146,6 +182,7 @@ class BinaryCrossEntropy(Function):
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):  # noqa: A002
     """``torch.nn.functional.binary_cross_entropy`` on probabilities in [0, 1], each log clamped at -100 as
     PyTorch's, with an optional ``weight`` broadcast over the elements."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     _check_reduction("binary_cross_entropy", reduction)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"Using a target size ({tuple(target.shape)}) that is different to the input size "
@@ -160,8 +197,10 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     return _reduce(losses, reduction)
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):  # noqa: A002
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,  # noqa: A002
+                                     reduction="mean", pos_weight=None):
     """``torch.nn.functional.binary_cross_entropy_with_logits``, stable for large logits, with ``pos_weight``."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     _check_reduction("binary_cross_entropy_with_logits", reduction)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"binary_cross_entropy_with_logits: target size {tuple(target.shape)} must be the same "
@@ -185,31 +224,56 @@ def _reduce(losses, reduction):
     return losses.sum() if reduction == "sum" else losses
 
 
-def _check_same_shape(name, input, target):  # noqa: A002
-    if tuple(input.shape) != tuple(target.shape):
-        raise ValueError(f"{name}: input shape {tuple(input.shape)} and target shape {tuple(target.shape)} differ")
+def _broadcast_pair(input, target):  # noqa: A002
+    """PyTorch's regression losses: a target of another size is broadcast against the input, with its warning."""
+    if tuple(input.shape) == tuple(target.shape):
+        return input, target
+    warnings.warn(f"Using a target size ({target.size()}) that is different to the input size ({input.size()}). "
+                  f"This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
+                  f"same size.", UserWarning, stacklevel=3)
+    shape = np.broadcast_shapes(tuple(input.shape), tuple(target.shape))
+    return input.expand(*shape), target.expand(*shape)
 
 
-def mse_loss(input, target, reduction="mean"):  # noqa: A002
-    """``torch.nn.functional.mse_loss``: (input - target)^2, reduced."""
+def _reduce_weighted(losses, weight, reduction, input_shape, mean_over_weights=True):  # noqa: A002
+    """PyTorch's weighted regression losses: ``weight`` of the input's size; 'mean' divides by its sum (MSE, L1)
+    or by the number of elements (Huber)."""
+    if weight is None:
+        return _reduce(losses, reduction)
+    if tuple(weight.shape) != tuple(input_shape):
+        raise ValueError("Weights and input must have the same size.")
+    losses = mul(losses, weight)
+    if reduction == "mean" and mean_over_weights:
+        return reductions.sum(losses) / reductions.sum(weight)
+    return _reduce(losses, reduction)
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):  # noqa: A002
+    """``torch.nn.functional.mse_loss``: (input - target)^2, reduced (a 'mean' with ``weight`` divides by its
+    sum)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     _check_reduction("mse_loss", reduction)
-    _check_same_shape("mse_loss", input, target)
+    shape = tuple(input.shape)
+    input, target = _broadcast_pair(input, target)  # noqa: A001
     diff = sub(input, target)
-    return _reduce(mul(diff, diff), reduction)
+    return _reduce_weighted(mul(diff, diff), weight, reduction, shape)
 
 
-def l1_loss(input, target, reduction="mean"):  # noqa: A002
-    """``torch.nn.functional.l1_loss``: |input - target|, reduced."""
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):  # noqa: A002
+    """``torch.nn.functional.l1_loss``: |input - target|, reduced (a 'mean' with ``weight`` divides by its sum)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     _check_reduction("l1_loss", reduction)
-    _check_same_shape("l1_loss", input, target)
-    return _reduce(abs(sub(input, target)), reduction)
+    shape = tuple(input.shape)
+    input, target = _broadcast_pair(input, target)  # noqa: A001
+    return _reduce_weighted(abs(sub(input, target)), weight, reduction, shape)
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):  # noqa: A002
     """``torch.nn.functional.smooth_l1_loss``: 0.5·z²/beta where z = |input − target| < beta, else z − 0.5·beta
     (plain L1 when beta is 0)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     _check_reduction("smooth_l1_loss", reduction)
-    _check_same_shape("smooth_l1_loss", input, target)
+    input, target = _broadcast_pair(input, target)  # noqa: A001
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     z = abs(sub(input, target))
@@ -218,14 +282,17 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     return _reduce(where(z < beta, 0.5 * z * z / beta, z - 0.5 * beta), reduction)
 
 
-def huber_loss(input, target, reduction="mean", delta=1.0):  # noqa: A002
-    """``torch.nn.functional.huber_loss``: 0.5·z² where z = |input − target| < delta, else delta·(z − 0.5·delta)."""
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):  # noqa: A002
+    """``torch.nn.functional.huber_loss``: 0.5·z² where z = |input − target| < delta, else delta·(z − 0.5·delta)
+    (with ``weight``, 'mean' divides by the number of elements, as PyTorch)."""
     _check_reduction("huber_loss", reduction)
-    _check_same_shape("huber_loss", input, target)
+    shape = tuple(input.shape)
+    input, target = _broadcast_pair(input, target)  # noqa: A001
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     z = abs(sub(input, target))
-    return _reduce(where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta)), reduction)
+    losses = where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta))
+    return _reduce_weighted(losses, weight, reduction, shape, mean_over_weights=False)
 
 
 def one_hot(tensor, num_classes=-1):
@@ -262,8 +329,8 @@ def dice_loss(input, target, smooth=1.0, ignore_background=False):  # noqa: A002
     hot = one_hot(target, c).to(input.dtype)
     hot = hot.permute(0, hot.ndim - 1, *range(1, hot.ndim - 1))
     axes = (0,) + tuple(range(2, input.ndim))
-    intersection = reduce.sum(probs * hot, axes)
-    cardinality = reduce.sum(probs, axes) + reduce.sum(hot, axes)
+    intersection = reductions.sum(probs * hot, axes)
+    cardinality = reductions.sum(probs, axes) + reductions.sum(hot, axes)
     dice = (2 * intersection + smooth) / (cardinality + smooth)
     if ignore_background:
         dice = dice[1:]

@@ -9,7 +9,7 @@ from ..creation import tensor
 from .activation import logsigmoid
 from .compare import where
 from .elementwise import exp, log, log1p
-from .loss import _check_reduction, _reduce
+from .loss import _check_reduction, _reduce, legacy_reduction
 from .rearrange import gather
 
 __all__ = ["soft_margin_loss", "multilabel_soft_margin_loss", "hinge_embedding_loss", "multi_margin_loss",
@@ -18,6 +18,7 @@ __all__ = ["soft_margin_loss", "multilabel_soft_margin_loss", "hinge_embedding_l
 
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):  # noqa: A002
     """``F.soft_margin_loss``: log(1 + exp(-target * input)) for targets of +-1."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     _check_reduction("soft_margin_loss", reduction)
     return _reduce(log1p(exp(-input * target)), reduction)
 
@@ -26,6 +27,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
                                 reduction="mean"):
     """``F.multilabel_soft_margin_loss``: the binary cross-entropy of each class's logit, averaged over the
     classes (the last dim), optionally weighted by class."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     _check_reduction("multilabel_soft_margin_loss", reduction)
     losses = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
     if weight is not None:
@@ -36,6 +38,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
 
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):  # noqa: A002
     """``F.hinge_embedding_loss``: input where target is 1, max(0, margin - input) where it is -1."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     _check_reduction("hinge_embedding_loss", reduction)
     below_margin = where(target != 1, (margin - input).clamp(min=0), 0.0)
     itself = where(target != -1, input, 0.0)
@@ -57,6 +60,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
                       reduction="mean"):
     """``F.multi_margin_loss``: for each sample, the sum over the other classes j of
     max(0, margin - x[y] + x[j])^p (times weight[y]), divided by the number of classes."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     _check_reduction("multi_margin_loss", reduction)
     if p not in (1, 2):
         raise ValueError("only p == 1 and p == 2 supported")
@@ -75,6 +79,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
 def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):  # noqa: A002
     """``F.multilabel_margin_loss``: each sample's target lists class indices up to the first -1; the loss sums
     max(0, 1 - (x[j] - x[k])) over listed classes j and unlisted k, divided by the number of classes."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     _check_reduction("multilabel_margin_loss", reduction)
     if target.shape != input.shape:
         raise RuntimeError(f"multilabel_margin_loss: inconsistent target size: {list(target.shape)} for input of "
@@ -100,6 +105,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
                      reduce=None, reduction="mean"):
     """``F.poisson_nll_loss``: exp(input) - target * input (log_input), or input - target * log(input + eps);
     with ``full``, Stirling's approximation of log(target!) added where target > 1."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     _check_reduction("poisson_nll_loss", reduction)
     losses = exp(input) - target * input if log_input else input - target * log(input + eps)
     if full:

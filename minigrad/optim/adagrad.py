@@ -20,7 +20,7 @@ class Adagrad(Optimizer):
                                       maximize=maximize, differentiable=differentiable, fused=fused))
         for group in self.param_groups:  # PyTorch creates Adagrad's state at construction
             for p in group["params"]:
-                self.state[id(p)] = {"step": 0.0, "sum": full_like(p, group["initial_accumulator_value"])}
+                self.state[p] = {"step": 0.0, "sum": full_like(p, group["initial_accumulator_value"])}
 
     @no_grad()
     def step(self, closure=None):
@@ -28,9 +28,9 @@ class Adagrad(Optimizer):
         loss = self._evaluate(closure)
         for group in self.param_groups:
             for p in self._params_with_grad(group):
-                state = self.state.get(id(p))
-                if state is None:  # a group added after construction
-                    state = self.state[id(p)] = {"step": 0.0, "sum": full_like(p, group["initial_accumulator_value"])}
+                state = self.state.get(p)
+                if not state:  # a group added after construction
+                    state = self.state[p] = {"step": 0.0, "sum": full_like(p, group["initial_accumulator_value"])}
                 state["step"] += 1
                 g = decayed_gradient(p, group)
                 clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])

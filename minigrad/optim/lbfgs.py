@@ -61,7 +61,7 @@ class LBFGS(Optimizer):
         lr, max_iter, max_eval = group["lr"], group["max_iter"], group["max_eval"]
         tolerance_grad, tolerance_change = group["tolerance_grad"], group["tolerance_change"]
         history_size = group["history_size"]
-        state = self.state.setdefault(id(self._params[0]), {"func_evals": 0, "n_iter": 0})
+        state = self.state.setdefault(self._params[0], {"func_evals": 0, "n_iter": 0})
         with enable_grad():
             first_loss = closure()
         loss = float(first_loss)

@@ -1,4 +1,5 @@
 """``Optimizer``: parameter groups, per-parameter state and its state_dict, as ``torch.optim.Optimizer``."""
+import collections
 import json
 
 import numpy as np
@@ -15,7 +16,7 @@ class Optimizer:
 
     def __init__(self, params, defaults):
         self.defaults = dict(defaults)
-        self.state = {}
+        self.state = collections.defaultdict(dict)  # per parameter, as PyTorch: optimizer.state[p]
         self.param_groups = []
         if isinstance(params, (Tensor, set)):
             raise TypeError("params argument given to the optimizer should be an iterable of Tensors or dicts, "
@@ -26,6 +27,12 @@ class Optimizer:
         groups = params if isinstance(params[0], dict) else [{"params": params}]
         for group in groups:
             self.add_param_group(group)
+
+    def __setstate__(self, state):
+        """Restore a pickled optimizer (``minigrad.load`` of a whole one), its state per parameter again a
+        defaultdict as PyTorch's."""
+        self.__dict__.update(state)
+        self.state = collections.defaultdict(dict, self.state)
 
     def add_param_group(self, group):
         group = dict(group)
@@ -73,10 +80,10 @@ class Optimizer:
     def _zero_state(self, p, *buffers):
         """p's state, made at its first step as PyTorch makes it: a step count of 0 and a zero tensor like p for each
         named buffer, in that order."""
-        state = self.state.get(id(p))
-        if state is None:
+        state = self.state.get(p)
+        if not state:  # (an empty dict: a script looked at optimizer.state[p] before the first step)
             # the backend's zeros, not full(0): calloc maps zero pages lazily, the first update writes them once
-            state = self.state[id(p)] = {"step": 0.0, **{name: Tensor._wrap(p.backend.zeros(p.shape, p.dtype),
+            state = self.state[p] = {"step": 0.0, **{name: Tensor._wrap(p.backend.zeros(p.shape, p.dtype),
                                                                             p.device) for name in buffers}}
         return state
 
@@ -87,7 +94,7 @@ class Optimizer:
                                f"{grad.device}; expected the parameter's shape, dtype {p.dtype} and device {p.device}")
         if not p.backend.is_contiguous(p.array):
             raise RuntimeError(f"{self._named(p)} is not contiguous; the optimizer updates parameters in place")
-        for key, value in self.state.get(id(p), {}).items():
+        for key, value in self.state.get(p, {}).items():
             if isinstance(value, Tensor) and (value.array.shape != p.array.shape or value.dtype != p.dtype
                                               or value.device != p.device):
                 raise RuntimeError(f"{self._named(p)}: its optimizer state '{key}' has shape {tuple(value.shape)}, "
@@ -109,9 +116,9 @@ class Optimizer:
         state = {}
         for group in self.param_groups:
             for p in group["params"]:
-                if id(p) in self.state:
+                if p in self.state:
                     state[index[id(p)]] = {k: (v.backend.to_numpy(v.array).copy() if isinstance(v, Tensor) else v)
-                                           for k, v in self.state[id(p)].items()}
+                                           for k, v in self.state[p].items()}
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict):
@@ -146,11 +153,11 @@ class Optimizer:
                     restored[k] = Tensor._wrap(p.backend.from_numpy(np.array(v, dtype=p.dtype)), p.device)
                 else:
                     restored[k] = v.item() if isinstance(v, np.ndarray) else v
-            new_state[id(p)] = restored
+            new_state[p] = restored
         for saved, own in zip(groups, self.param_groups):
             own.update({k: (tuple(v) if isinstance(v, list) and k != "params" else v)
                         for k, v in saved.items() if k != "params"})
-        self.state = new_state
+        self.state = collections.defaultdict(dict, new_state)
 
     def step(self):
         raise NotImplementedError

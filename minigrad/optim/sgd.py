@@ -28,7 +28,7 @@ class SGD(Optimizer):
                 buf = None
                 first = True
                 if group["momentum"] != 0:  # as PyTorch, plain SGD keeps no per-parameter state
-                    state = self.state.setdefault(id(p), {})
+                    state = self.state[p]
                     first = "momentum_buffer" not in state
                     if first:
                         state["momentum_buffer"] = Tensor._wrap(p.backend.full(p.shape, 0.0, p.dtype), p.device)

@@ -5,7 +5,9 @@
 - ``load(f)`` reads that format (files written by ``torch.save``), ``.safetensors`` files, and minigrad's own
   ``.npz`` checkpoints (``minigrad.utils.checkpoint``). The pickle inside a PyTorch file is read by an
   unpickler that admits only tensors, numbers, strings and containers: a file that would run code raises.
-Both write atomically (a temporary file, then a rename) when given a path.
+Both write atomically (a temporary file, then a rename) when given a path. A whole model (``save(model, f)``)
+is written as PyTorch writes one and read back only when its classes are listed as safe globals
+(``add_safe_globals``, ``with safe_globals(...)``), as ``torch.load`` in PyTorch 2.6 and later.
 """
 import io
 import os
@@ -13,8 +15,10 @@ import os
 from ..device import device as _device
 from ..utils.checkpoint import write_atomically
 from . import safetensors_format, torch_zip
+from .trusted_globals import add_safe_globals, clear_safe_globals, get_safe_globals, safe_globals
 
-__all__ = ["save", "load"]
+__all__ = ["save", "load", "add_safe_globals", "clear_safe_globals", "get_safe_globals", "safe_globals",
+           "get_unsafe_globals_in_checkpoint"]
 
 
 def _is_path(f):
@@ -24,7 +28,8 @@ def _is_path(f):
 def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_serialization=True,
          _disable_byteorder_record=False):
     """Save ``obj`` (tensors, numpy arrays, numbers, strings and nested dicts/lists/tuples of them, such as a
-    ``state_dict`` or a training checkpoint) as ``torch.save`` does; a ``.safetensors`` path gets that format."""
+    ``state_dict`` or a training checkpoint, or a whole model) as ``torch.save`` does; a ``.safetensors`` path
+    gets that format."""
     if pickle_module is not None:
         raise ValueError("minigrad.save writes its own pickle (protocol 2, as torch.save); pickle_module is not used")
     if _is_path(f) and os.fspath(f).endswith(".safetensors"):
@@ -107,3 +112,20 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
         return _move(tensors, target)
     raise ValueError(f"{name}: not a file minigrad.load reads (PyTorch's zip checkpoint, .safetensors or a minigrad "
                      f".npz checkpoint); PyTorch's legacy (pre-1.6) format is not supported")
+
+
+def get_unsafe_globals_in_checkpoint(f):
+    """The "module.name" globals of a checkpoint that ``load`` would refuse (neither a weights file's own nor
+    listed as safe), found without running its pickle, as ``torch.serialization.get_unsafe_globals_in_checkpoint``."""
+    import zipfile
+    from . import pickle_reader, trusted_globals as trusted
+    with zipfile.ZipFile(f) as archive:
+        pickled = archive.read(torch_zip.find_pickle(archive.namelist()))
+    unsafe = []
+    for name in trusted.globals_named(pickled):
+        module, _, attribute = name.rpartition(".")
+        known = (module, attribute) in pickle_reader.ALLOWED or (module == "torch" and attribute in
+                                                                 pickle_reader.DTYPE_OF_STORAGE)
+        if not known and trusted.trusted(module, attribute) is None and name not in unsafe:
+            unsafe.append(name)
+    return unsafe

@@ -2,8 +2,10 @@
 
 As ``torch.load(weights_only=True)``: the only globals the pickle may name are PyTorch's tensor-rebuilding
 functions and storage types, ``OrderedDict``, ``set``, ``_codecs.encode`` (bytes), ``torch.Size``,
-``torch.device`` and numpy scalars and dtypes. Any other global (``os.system``, ``builtins.eval``, a class) is
-refused with ``pickle.UnpicklingError`` before anything is called. Tensors come back as minigrad Tensors whose
+``torch.device`` and numpy scalars and dtypes, plus the classes and functions the user listed as safe globals
+(trusted_globals.py; a listed class is created empty and given its pickled attributes). Any other global
+(``os.system``, ``builtins.eval``, an unlisted class) is refused with ``pickle.UnpicklingError`` before anything
+is called. Tensors come back as minigrad Tensors whose
 values are copied out of their storages after checking that every element lies inside the storage.
 """
 import collections
@@ -14,7 +16,9 @@ import struct
 
 import numpy as np
 
+from ..device import device
 from ..tensor import Tensor
+from . import trusted_globals
 from .pickle_writer import STORAGE_OF_DTYPE
 
 DTYPE_OF_STORAGE = {name: dtype for dtype, name in STORAGE_OF_DTYPE.items()}
@@ -74,10 +78,10 @@ def _size(dims=()):
 
 
 def _device(kind, index=None):
-    return kind if index is None else f"{kind}:{index}"
+    return device(kind if index is None else f"{kind}:{index}")
 
 
-_ALLOWED = {
+ALLOWED = {
     ("collections", "OrderedDict"): collections.OrderedDict,
     ("torch._utils", "_rebuild_tensor_v2"): _rebuild_tensor,
     ("torch._utils", "_rebuild_tensor"): _rebuild_tensor,
@@ -104,9 +108,27 @@ class WeightsUnpickler(pickle._Unpickler):
         self.read_storage = read_storage
         self.storages = {}
 
+    def load_newobj(self):
+        args = self.stack.pop()
+        cls = self.stack.pop()
+        if not trusted_globals.is_trusted_class(cls):
+            raise pickle.UnpicklingError(f"creating a {getattr(cls, '__name__', type(cls).__name__)} is not admitted")
+        self.append(cls.__new__(cls, *args))
+
+    dispatch[pickle.NEWOBJ[0]] = load_newobj
+
     def load_build(self):
         state = self.stack.pop()
         target = self.stack[-1]
+        cls = type(target)
+        if trusted_globals.is_trusted_class(cls):  # an instance of a class the user listed
+            if getattr(target, "__setstate__", None) is not None:
+                target.__setstate__(state)
+                return
+            attributes, slots = state if isinstance(state, tuple) and len(state) == 2 else (state, None)
+            for key, value in {**(attributes or {}), **(slots or {})}.items():
+                object.__setattr__(target, key, value)
+            return
         if isinstance(target, np.dtype):  # a numpy scalar's dtype: only its byte order is taken from the state
             if not isinstance(state, tuple) or len(state) < 2 or state[1] not in ("<", ">", "|", "="):
                 raise pickle.UnpicklingError("invalid numpy dtype state")
@@ -122,11 +144,13 @@ class WeightsUnpickler(pickle._Unpickler):
     def find_class(self, module, name):
         if module == "torch" and name in DTYPE_OF_STORAGE:
             return StorageType(name)
-        found = _ALLOWED.get((module, name))
+        found = ALLOWED.get((module, name)) or trusted_globals.trusted(module, name)
         if found is None:
             raise pickle.UnpicklingError(
                 f"Weights only load failed: unsupported global {module}.{name}. minigrad.load reads tensors, "
-                f"numbers, strings and containers only (as torch.load(weights_only=True)); nothing else is run.")
+                f"numbers, strings and containers only (as torch.load(weights_only=True)); nothing else is run. If you "
+                f"trust this file, list the global with minigrad.serialization.add_safe_globals([...]) or "
+                f"`with minigrad.serialization.safe_globals([...]):`")
         return found
 
     def persistent_load(self, pid):

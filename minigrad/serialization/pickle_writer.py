@@ -1,16 +1,22 @@
 """Write the pickle of a PyTorch checkpoint (``data.pkl``), opcode by opcode, without torch.
 
-Only what a weights file holds is written: dicts (``OrderedDict`` kept), lists, tuples, strings, bytes,
-numbers, booleans, None, sets, and tensors, each as PyTorch writes one: a call of
-``torch._utils._rebuild_tensor_v2`` on a storage named by a persistent id ``('storage', torch.FloatStorage,
-key, 'cpu', numel)``, whose bytes go to the archive's ``data/<key>`` record. Protocol 2, as ``torch.save``.
+A weights file holds dicts (``OrderedDict`` kept), lists, tuples, strings, bytes, numbers, booleans, None, sets,
+devices and tensors, each as PyTorch writes one: a tensor is a call of ``torch._utils._rebuild_tensor_v2`` on a
+storage named by a persistent id ``('storage', torch.FloatStorage, key, 'cpu', numel)``, whose bytes go to the
+archive's ``data/<key>`` record; a Parameter wraps that in ``torch._utils._rebuild_parameter``. Any other object
+(a whole model, as ``torch.save(model, f)``) is written as Python's protocol 2 writes it: its class by name, created
+empty (NEWOBJ), then given its attributes (BUILD); ``minigrad.load`` rebuilds it only if the user trusts the class
+(trusted_globals.py). Tensors and objects met twice are written once and referenced (tied weights stay tied).
 """
 import collections
+import importlib
 import math
 import struct
+import types
 
 import numpy as np
 
+from ..device import device
 from ..tensor import Tensor
 
 # numpy dtype -> the PyTorch storage class that names it in a checkpoint.
@@ -25,9 +31,13 @@ class _Writer:
     def __init__(self):
         self.out = bytearray(b"\x80\x02")  # PROTO 2
         self.storages = []  # contiguous little-endian arrays, in key order
+        self.memo = {}  # id -> (memo index, the object, kept alive so that its id is not reused)
 
     def emit(self, obj):
-        if obj is None:
+        if id(obj) in self.memo:
+            index = self.memo[id(obj)][0]
+            self.out += b"h" + bytes([index]) if index < 256 else b"j" + struct.pack("<I", index)  # BINGET
+        elif obj is None:
             self.out += b"N"
         elif obj is True or obj is False:
             self.out += b"\x88" if obj else b"\x89"
@@ -46,6 +56,7 @@ class _Writer:
             self.out += b"\x86R"
         elif isinstance(obj, (Tensor, np.ndarray)):
             self.tensor(obj)
+            self.remember(obj)
         elif isinstance(obj, dict):
             if isinstance(obj, collections.OrderedDict):
                 self.global_("collections", "OrderedDict")
@@ -69,10 +80,45 @@ class _Writer:
             self.global_("__builtin__", "set")
             self.emit(sorted(obj, key=repr))
             self.out += b"\x85R"
+        elif isinstance(obj, device):
+            self.global_("torch", "device")
+            self.string(str(obj))
+            self.out += b"\x85R"  # TUPLE1, REDUCE
+        elif isinstance(obj, (type, types.FunctionType, types.BuiltinFunctionType)):
+            self.reference(obj)
         else:
-            raise TypeError(f"minigrad.save stores tensors, numpy arrays, numbers, strings, bytes and (nested) "
-                            f"dicts, lists, tuples and sets, what torch.load(weights_only=True) reads; got "
-                            f"{type(obj).__name__}")
+            self.instance(obj)
+
+    def remember(self, obj):
+        index = len(self.memo)
+        self.memo[id(obj)] = (index, obj)
+        self.out += b"q" + bytes([index]) if index < 256 else b"r" + struct.pack("<I", index)  # BINPUT
+
+    def reference(self, obj):
+        """A class or function, by module and qualified name, as pickle writes one; it must be importable."""
+        module, name = getattr(obj, "__module__", None), getattr(obj, "__qualname__", "")
+        found = importlib.import_module(module) if module else None
+        for part in name.split("."):
+            found = getattr(found, part, None)
+        if found is not obj:
+            raise TypeError(f"minigrad.save: {obj!r} cannot be found by its name {module}.{name} (a lambda or a "
+                            f"local function?), so a file cannot refer to it")
+        self.global_(module, name)
+
+    def instance(self, obj):
+        """An object as protocol 2 writes a plain instance: ``cls.__new__(cls)``, then its ``__getstate__()``."""
+        cls = type(obj)
+        if cls.__reduce_ex__ is not object.__reduce_ex__ or cls.__reduce__ is not object.__reduce__:
+            raise TypeError(f"minigrad.save stores tensors, numpy arrays, numbers, strings, bytes, (nested) dicts, "
+                            f"lists, tuples and sets, and plain objects such as modules; {cls.__name__} pickles "
+                            f"itself in its own way")
+        self.reference(cls)
+        self.out += b")\x81"  # EMPTY_TUPLE, NEWOBJ
+        self.remember(obj)
+        state = obj.__getstate__()
+        if state is not None:
+            self.emit(state)
+            self.out += b"b"  # BUILD
 
     def integer(self, value):
         if 0 <= value < 256:
@@ -100,6 +146,16 @@ class _Writer:
             self.out += b"u"
 
     def tensor(self, value):
+        from ..nn.parameter import Parameter
+        if isinstance(value, Parameter):  # as torch.save: _rebuild_parameter(tensor, requires_grad, hooks)
+            self.global_("torch._utils", "_rebuild_parameter")
+            self.out += b"("
+            self.tensor(value.detach())
+            self.emit(bool(value.requires_grad))
+            self.global_("collections", "OrderedDict")
+            self.out += b")Rt"
+            self.out += b"R"
+            return
         if isinstance(value, Tensor):
             requires_grad = bool(value.requires_grad)
             array = value.detach().cpu().numpy()

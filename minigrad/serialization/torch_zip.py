@@ -39,6 +39,11 @@ def write(file, obj, name="archive"):
             archive.writestr(_aligned_info(f"{name}/{record}", offset), payload)
 
 
+def find_pickle(names):
+    """The archive's one "<name>/data.pkl" record."""
+    return _prefix(names) + "data.pkl"
+
+
 def _prefix(names):
     pickles = [n for n in names if n.endswith("/data.pkl") and n.count("/") == 1]
     if len(pickles) != 1:

@@ -10,3 +10,5 @@ from .dataloader import DataLoader  # noqa: F401
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "ConcatDataset", "ChainDataset", "Subset", "random_split",
            "Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler",
            "BatchSampler", "default_collate", "default_convert", "get_worker_info", "WorkerInfo", "DataLoader"]
+from . import distributed  # noqa: E402,F401 (torch.utils.data.distributed.DistributedSampler)
+from .distributed import DistributedSampler  # noqa: E402,F401

@@ -1,0 +1,103 @@
+"""``minigrad.multiprocessing``: Python's ``multiprocessing`` plus PyTorch's ``spawn``, as ``torch.multiprocessing``.
+
+Tensors cross process boundaries by pickling (their values are copied, as ``DataLoader`` workers send them);
+``Tensor.share_memory_`` is not provided, so a model trained in several processes Hogwild-style is not shared.
+"""
+import multiprocessing as _multiprocessing
+from multiprocessing import *  # noqa: F401,F403 (torch.multiprocessing re-exports it)
+
+__all__ = list(_multiprocessing.__all__) + ["spawn", "start_processes", "ProcessContext", "ProcessRaisedException",
+                                            "ProcessExitedException", "get_sharing_strategy", "set_sharing_strategy",
+                                            "get_all_sharing_strategies"]
+
+
+class ProcessException(Exception):
+    """A spawned process failed (PyTorch's base of the two below)."""
+
+    def __init__(self, message, error_index, error_pid):
+        super().__init__(message)
+        self.error_index, self.pid = error_index, error_pid
+
+
+class ProcessRaisedException(ProcessException):
+    """A spawned process raised; the message holds its traceback."""
+
+
+class ProcessExitedException(ProcessException):
+    """A spawned process exited with a non-zero code."""
+
+    def __init__(self, message, error_index, error_pid, exit_code):
+        super().__init__(message, error_index, error_pid)
+        self.exit_code = exit_code
+
+
+def _run(fn, index, args, errors):
+    import traceback
+    try:
+        fn(index, *args)
+    except KeyboardInterrupt:
+        pass
+    except Exception:
+        errors.put((index, traceback.format_exc()))
+        raise SystemExit(1)
+
+
+class ProcessContext:
+    """The processes ``start_processes`` started, as ``torch.multiprocessing.ProcessContext``."""
+
+    def __init__(self, processes, errors):
+        self.processes, self.errors = processes, errors
+
+    def pids(self):
+        return [p.pid for p in self.processes]
+
+    def join(self, timeout=None):
+        """Wait for every process; True when all ended. A failed one stops the others and raises, with its
+        traceback, as PyTorch."""
+        for index, process in enumerate(self.processes):
+            process.join(timeout)
+            if process.exitcode not in (None, 0):
+                for other in self.processes:
+                    if other.is_alive():
+                        other.terminate()
+                if not self.errors.empty():
+                    failed, trace = self.errors.get()
+                    raise ProcessRaisedException(f"\n\n-- Process {failed} terminated with the following error:\n"
+                                                 f"{trace}", failed, self.processes[failed].pid)
+                raise ProcessExitedException(f"process {index} terminated with exit code {process.exitcode}",
+                                             index, process.pid, process.exitcode)
+        return all(p.exitcode is not None for p in self.processes)
+
+
+def start_processes(fn, args=(), nprocs=1, join=True, daemon=False, start_method="spawn"):
+    """Run ``fn(i, *args)`` for i in 0..nprocs-1, each in its own process, as ``torch.multiprocessing``."""
+    context = _multiprocessing.get_context(start_method)
+    errors = context.SimpleQueue()
+    processes = [context.Process(target=_run, args=(fn, i, args, errors), daemon=daemon) for i in range(nprocs)]
+    for process in processes:
+        process.start()
+    spawned = ProcessContext(processes, errors)
+    if not join:
+        return spawned
+    while not spawned.join():
+        pass
+    return None
+
+
+def spawn(fn, args=(), nprocs=1, join=True, daemon=False, start_method="spawn"):
+    """``torch.multiprocessing.spawn``: ``start_processes`` with the 'spawn' start method."""
+    return start_processes(fn, args, nprocs, join, daemon, start_method)
+
+
+def get_all_sharing_strategies():
+    """PyTorch's ways to share tensor memory between processes; minigrad copies, so only 'file_system'."""
+    return {"file_system"}
+
+
+def get_sharing_strategy():
+    return "file_system"
+
+
+def set_sharing_strategy(new_strategy):
+    if new_strategy not in get_all_sharing_strategies():
+        raise ValueError(f"unknown sharing strategy {new_strategy!r}")
