@@ -4,7 +4,7 @@ import numpy as np
 from .backends import get_backend
 from .device import device as _device
 from .random import randperm_list, resolve
-from .tensor import DTYPE_CATEGORY, Tensor, float32, int64
+from .tensor import DTYPE_CATEGORY, Tensor, default_float, int64
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "randn", "rand", "randperm",
            "randint", "arange", "linspace", "eye", "empty_like", "zeros_like", "ones_like", "full_like", "randn_like", "rand_like",
@@ -41,7 +41,7 @@ def _infer_dtype(data):
     if isinstance(data, int):
         return int64
     if isinstance(data, float):
-        return float32
+        return default_float()
     if isinstance(data, (list, tuple)):
         dtype = None
         for item in data:
@@ -49,7 +49,7 @@ def _infer_dtype(data):
             if dtype is None or DTYPE_CATEGORY[d.kind] > DTYPE_CATEGORY[dtype.kind] or (
                     d.kind == dtype.kind and d.itemsize > dtype.itemsize):
                 dtype = d
-        return float32 if dtype is None else dtype
+        return default_float() if dtype is None else dtype
     raise TypeError(f"tensor(): could not infer dtype of {type(data).__name__}")
 
 
@@ -98,40 +98,40 @@ def full(*sizes, size=None, fill_value=None, dtype=None, device="cpu", requires_
         sizes, fill_value = sizes[:-1], sizes[-1]
     size = _shape(sizes, size)
     if dtype is None:
-        dtype = int64 if isinstance(fill_value, int) and not isinstance(fill_value, bool) else float32
+        dtype = int64 if isinstance(fill_value, int) and not isinstance(fill_value, bool) else default_float()
     return _make(get_backend(device).full(size, fill_value, np.dtype(dtype)), device, requires_grad)
 
 
 def zeros(*sizes, size=None, dtype=None, device="cpu", requires_grad=False, layout=None, pin_memory=False):
     """``torch.zeros``."""
-    return full(_shape(sizes, size), fill_value=0.0, dtype=dtype or float32, device=device,
+    return full(_shape(sizes, size), fill_value=0.0, dtype=dtype or default_float(), device=device,
                 requires_grad=requires_grad)
 
 
 def ones(*sizes, size=None, dtype=None, device="cpu", requires_grad=False, layout=None, pin_memory=False):
     """``torch.ones``."""
-    return full(_shape(sizes, size), fill_value=1.0, dtype=dtype or float32, device=device,
+    return full(_shape(sizes, size), fill_value=1.0, dtype=dtype or default_float(), device=device,
                 requires_grad=requires_grad)
 
 
 def empty(*sizes, size=None, dtype=None, device="cpu", requires_grad=False, layout=None, pin_memory=False,
           memory_format=None):
     """``torch.empty``: uninitialised values."""
-    array = get_backend(device).empty(_shape(sizes, size), np.dtype(dtype or float32))
+    array = get_backend(device).empty(_shape(sizes, size), np.dtype(dtype or default_float()))
     return _make(array, device, requires_grad)
 
 
 def randn(*sizes, size=None, dtype=None, device="cpu", requires_grad=False, generator=None, layout=None,
           pin_memory=False):
     """Standard normal samples drawn from the generator seeded by ``minigrad.manual_seed``, as ``torch.randn``."""
-    array = get_backend(device).randn(_shape(sizes, size), np.dtype(dtype or float32), resolve(generator))
+    array = get_backend(device).randn(_shape(sizes, size), np.dtype(dtype or default_float()), resolve(generator))
     return _make(array, device, requires_grad)
 
 
 def rand(*sizes, size=None, dtype=None, device="cpu", requires_grad=False, generator=None, layout=None,
          pin_memory=False):
     """Uniform samples in [0, 1), as ``torch.rand``."""
-    array = get_backend(device).rand(_shape(sizes, size), np.dtype(dtype or float32), resolve(generator))
+    array = get_backend(device).rand(_shape(sizes, size), np.dtype(dtype or default_float()), resolve(generator))
     return _make(array, device, requires_grad)
 
 
@@ -155,7 +155,7 @@ def randperm(n, generator=None, dtype=None, device="cpu", requires_grad=False):
 
 def eye(n, m=None, dtype=None, device="cpu", requires_grad=False):
     """``torch.eye``: an n×m (n×n by default) matrix with ones on the diagonal."""
-    array = np.eye(int(n), int(n if m is None else m), dtype=np.dtype(dtype or float32))
+    array = np.eye(int(n), int(n if m is None else m), dtype=np.dtype(dtype or default_float()))
     return _make(get_backend(device).from_numpy(array), device, requires_grad)
 
 
@@ -164,19 +164,19 @@ def arange(start, end=None, step=1, dtype=None, device="cpu", requires_grad=Fals
     if end is None:
         start, end = 0, start
     if dtype is None:
-        dtype = int64 if all(isinstance(v, int) for v in (start, end, step)) else float32
+        dtype = int64 if all(isinstance(v, int) for v in (start, end, step)) else default_float()
     return _make(get_backend(device).arange(start, end, step, np.dtype(dtype)), device, requires_grad)
 
 
 def linspace(start, end, steps, dtype=None, device="cpu", requires_grad=False):
     """``torch.linspace``."""
-    values = np.linspace(start, end, steps).astype(np.dtype(dtype or float32))
+    values = np.linspace(start, end, steps).astype(np.dtype(dtype or default_float()))
     return _make(get_backend(device).from_numpy(values), device, requires_grad)
 
 
 def logspace(start, end, steps, base=10.0, dtype=None, device="cpu", requires_grad=False):
     """``torch.logspace``: base ** linspace(start, end, steps)."""
-    values = np.power(base, np.linspace(start, end, steps)).astype(np.dtype(dtype or float32))
+    values = np.power(base, np.linspace(start, end, steps)).astype(np.dtype(dtype or default_float()))
     return _make(get_backend(device).from_numpy(values), device, requires_grad)
 
 

@@ -1,9 +1,9 @@
 """PyTorch's older names that scripts still use: the typed constructors (``FloatTensor``, ``LongTensor``...),
 ``Tensor.type`` with one of them or its name, ``Tensor.new``; and the dtype facts ``finfo``, ``iinfo``,
-``get_default_dtype`` and ``set_default_dtype`` (float32 only: minigrad's creation functions make float32)."""
+``get_default_dtype`` and ``set_default_dtype`` (float32 or float64)."""
 import numpy as np
 
-from .tensor import Tensor, bool_, float16, float32, float64, int32, int64, uint8
+from .tensor import Tensor, _default_float, bool_, default_float, float16, float32, float64, int32, int64, uint8
 
 __all__ = ["FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor", "ByteTensor", "BoolTensor",
            "finfo", "iinfo", "get_default_dtype", "set_default_dtype"]
@@ -56,10 +56,10 @@ def _data_or_sizes(data, dtype, device):
     return Tensor(*data, device=device).to(dtype)
 
 
-def finfo(dtype=float32):
+def finfo(dtype=None):
     """``torch.finfo``: a float dtype's eps, max, min, tiny, resolution and bits (numpy's finfo, whose fields
     carry PyTorch's names)."""
-    return np.finfo(np.dtype(dtype))
+    return np.finfo(np.dtype(default_float() if dtype is None else dtype))
 
 
 def iinfo(dtype):
@@ -68,15 +68,21 @@ def iinfo(dtype):
 
 
 def get_default_dtype():
-    """``torch.get_default_dtype``: float32, the dtype of every float minigrad creates."""
-    return float32
+    """``torch.get_default_dtype``: the dtype Python floats, float creation functions and new layers' parameters
+    take (float32 unless ``set_default_dtype`` changed it)."""
+    return default_float()
 
 
-def set_default_dtype(dtype):
-    """``torch.set_default_dtype``: float32 is accepted; another default is not supported by minigrad."""
-    if np.dtype(dtype) != float32:
-        raise NotImplementedError(f"set_default_dtype: minigrad's default float dtype is float32, not {dtype}; "
-                                  f"convert the model and data with .double() instead")
+def set_default_dtype(d):
+    """``torch.set_default_dtype``: float32 or float64 from now on, for Python floats, float creation functions
+    (``tensor``, ``zeros``, ``randn``, ``arange`` of floats...), new layers' parameters, and integer tensors made
+    float (true division, ``sin`` of an integer tensor). minigrad's kernels are float32 and float64 only."""
+    dtype = np.dtype(d)
+    if dtype.kind != "f":
+        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+    if dtype not in (float32, float64):
+        raise NotImplementedError(f"set_default_dtype: minigrad computes in float32 and float64, not {d}")
+    _default_float[0] = dtype
 
 
 METHODS = {"type": tensor_type, "new": new}

@@ -48,9 +48,9 @@ def get_rng_state():
     return np.frombuffer(json.dumps(_generator.bit_generator.state).encode(), dtype=np.uint8).copy()
 
 
-def set_rng_state(state):
+def set_rng_state(new_state):
     """Restore a state returned by ``get_rng_state``, as ``torch.set_rng_state``."""
-    _generator.bit_generator.state = json.loads(bytes(np.asarray(state, dtype=np.uint8)).decode())
+    _generator.bit_generator.state = json.loads(bytes(np.asarray(new_state, dtype=np.uint8)).decode())
 
 
 def _mt19937_key(seed):

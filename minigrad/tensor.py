@@ -27,6 +27,15 @@ def _is_floating(dtype):
     return dtype in _FLOATS
 
 
+_default_float = [float32]  # set by set_default_dtype (legacy.py)
+
+
+def default_float():
+    """The dtype Python floats and float creation take, as ``torch.get_default_dtype``: float32 unless
+    ``set_default_dtype`` chose float64."""
+    return _default_float[0]
+
+
 def numel(input):  # noqa: A002
     """``torch.numel``: the number of elements of a tensor."""
     return input.numel()
@@ -69,13 +78,13 @@ class Tensor:
             if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in data):
                 raise TypeError(f"Tensor(): expected data or sizes (ints), got {data}")
             shape = tuple(int(n) for n in data) if data else (0,)
-            self._init(backend.zeros(shape, np.dtype(dtype or float32)), dev, requires_grad)
+            self._init(backend.zeros(shape, np.dtype(dtype or default_float())), dev, requires_grad)
             return
         data = data[0]
         if isinstance(data, Tensor):
             dtype = data.dtype if dtype is None else dtype
             data = data.array
-        self._init(backend.asarray(data, float32 if dtype is None else dtype), dev, requires_grad)
+        self._init(backend.asarray(data, default_float() if dtype is None else dtype), dev, requires_grad)
 
     @classmethod
     def _inferred(cls, data, device="cpu"):
@@ -87,7 +96,7 @@ class Tensor:
         dtype = None
         if not backend.is_array(data):
             probe = np.asarray(data)
-            dtype = float32 if probe.dtype.kind in "fc" else (bool_ if probe.dtype.kind == "b" else int64)
+            dtype = default_float() if probe.dtype.kind in "fc" else (bool_ if probe.dtype.kind == "b" else int64)
         return cls._wrap(backend.asarray(data, dtype), device)
 
     def _init(self, array, dev, requires_grad):
@@ -414,7 +423,7 @@ class Tensor:
         from .tensor_info import tensor_body
         body = tensor_body(self.backend.to_numpy(self.array))
         extras = []
-        if self.dtype not in (float32, int64, bool_):
+        if self.dtype not in (default_float(), int64, bool_):
             extras.append(f"dtype=minigrad.{self.dtype}")
         if self.device.type != "cpu":
             extras.append(f"device='{self.device}'")

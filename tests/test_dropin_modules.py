@@ -137,3 +137,62 @@ def test_rnn_flatten_parameters_changes_nothing():
     before = {k: v.detach().numpy().copy() for k, v in lstm.state_dict().items()}
     assert lstm.flatten_parameters() is None
     assert all(np.array_equal(before[k], v.detach().numpy()) for k, v in lstm.state_dict().items())
+
+
+@pytest.fixture
+def float64_default():
+    minigrad.set_default_dtype(minigrad.float64)
+    torch.set_default_dtype(torch.float64)
+    yield
+    minigrad.set_default_dtype(minigrad.float32)
+    torch.set_default_dtype(torch.float32)
+
+
+def test_default_dtype_float64_reaches_every_float_minigrad_makes(float64_default):
+    made = {
+        "tensor of floats": lambda lib: lib.tensor([1.5]), "zeros": lambda lib: lib.zeros(2),
+        "randn": lambda lib: lib.randn(2), "arange of floats": lambda lib: lib.arange(0.0, 1.0, 0.5),
+        "full of a float": lambda lib: lib.full((2,), 0.5), "linspace": lambda lib: lib.linspace(0, 1, 3),
+        "Tensor()": lambda lib: lib.Tensor([1, 2]), "integer true division": lambda lib: lib.tensor([1, 2]) / 2,
+        "sin of integers": lambda lib: lib.sin(lib.tensor([1])), "integer times a float": lambda lib: lib.tensor([1]) * 1.5,
+        "Linear": lambda lib: lib.nn.Linear(2, 3).weight, "Conv2d": lambda lib: lib.nn.Conv2d(1, 2, 3).bias,
+        "BatchNorm2d": lambda lib: lib.nn.BatchNorm2d(2).running_var, "LSTM": lambda lib: lib.nn.LSTM(2, 2).weight_hh_l0,
+        "Normal": lambda lib: lib.distributions.Normal(0.0, 1.0).sample(),
+        ".float()": lambda lib: lib.ones(1).float(),
+    }
+    for name, make in made.items():
+        assert str(make(minigrad).dtype) == str(make(torch).dtype).replace("torch.", ""), name
+    assert minigrad.get_default_dtype() == minigrad.float64 and minigrad.finfo().eps == torch.finfo().eps
+    assert repr(minigrad.zeros(2)) == "tensor([0., 0.])"
+    assert repr(minigrad.zeros(1, dtype=minigrad.float32)) == "tensor([0.], dtype=minigrad.float32)"
+
+
+def test_a_script_under_set_default_dtype_float64_trains_as_pytorchs(float64_default):
+    rng = np.random.default_rng(5)
+    x, y = rng.normal(size=(16, 3)).tolist(), rng.normal(size=(16, 1)).tolist()  # Python floats: default dtype
+    results = []
+    for lib in (torch, minigrad):
+        lib.manual_seed(0)
+        model = lib.nn.Sequential(lib.nn.Linear(3, 8), lib.nn.Tanh(), lib.nn.Linear(8, 1))
+        if lib is minigrad:
+            model.load_state_dict({k: minigrad.tensor(v.detach().numpy()) for k, v in reference.items()})
+        else:
+            reference = {k: v.clone() for k, v in model.state_dict().items()}
+        optimizer = lib.optim.NAdam(model.parameters(), lr=0.05)
+        losses = []
+        for _ in range(5):
+            optimizer.zero_grad()
+            loss = lib.nn.functional.mse_loss(model(lib.tensor(x)), lib.tensor(y))
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+        results.append(losses)
+    np.testing.assert_allclose(results[1], results[0], rtol=1e-13)
+
+
+def test_set_default_dtype_takes_floating_types_only():
+    with pytest.raises(TypeError, match="only floating-point types"):
+        minigrad.set_default_dtype(minigrad.int64)
+    with pytest.raises(NotImplementedError, match="float32 and float64"):
+        minigrad.set_default_dtype(minigrad.float16)
+    assert minigrad.get_default_dtype() == minigrad.float32

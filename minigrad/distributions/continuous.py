@@ -6,17 +6,17 @@ import numpy as np
 
 from .. import creation
 from ..ops.unary import erf
-from ..tensor import Tensor
+from ..tensor import Tensor, default_float
 from .distribution import Distribution
 
 __all__ = ["Normal", "Uniform", "broadcast_all", "LocationScale", "CenteredAtLoc"]
 
 
 def broadcast_all(*values):
-    """``torch.distributions.utils.broadcast_all``: numbers as tensors (of the tensors' dtype, else float32), all
+    """``torch.distributions.utils.broadcast_all``: numbers as tensors (of the tensors' dtype, else the default dtype), all
     expanded to their common shape."""
     like = next((v for v in values if isinstance(v, Tensor)), None)
-    dtype = like.dtype if like is not None else np.dtype("float32")
+    dtype = like.dtype if like is not None else default_float()
     tensors = [v if isinstance(v, Tensor) else creation.tensor(float(v), dtype=dtype,
                                                                device=like.device if like is not None else "cpu")
                for v in values]

@@ -8,14 +8,14 @@ from ..nn import functional as F
 from ..ops.compare import where
 from ..ops.elementwise import clamp
 from ..ops.reduce import logsumexp
-from ..tensor import Tensor
+from ..tensor import Tensor, default_float
 from .distribution import Distribution
 
 __all__ = ["Categorical", "OneHotCategorical", "Bernoulli"]
 
 
 def _tensor(value):
-    return value if isinstance(value, Tensor) else creation.tensor(value, dtype=np.dtype("float32"))
+    return value if isinstance(value, Tensor) else creation.tensor(value, dtype=default_float())
 
 
 def _probs_or_logits(probs, logits):

@@ -240,5 +240,6 @@ class Transformer(Module):
     def generate_square_subsequent_mask(sz, device=None, dtype=None):
         """The causal mask: -inf above the diagonal, 0 on and below it."""
         import numpy as np
+        from ..tensor import default_float
         mask = np.triu(np.full((sz, sz), -np.inf), 1)
-        return creation.tensor(mask, dtype=dtype or np.dtype("float32"), device=device or "cpu")
+        return creation.tensor(mask, dtype=dtype or default_float(), device=device or "cpu")

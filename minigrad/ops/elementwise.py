@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..autograd import Function
-from ..tensor import DTYPE_CATEGORY as _CATEGORY, Tensor, _is_floating, float32
+from ..tensor import DTYPE_CATEGORY as _CATEGORY, Tensor, _is_floating, default_float
 
 __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "log1p", "sqrt", "abs", "clamp",
            "maximum", "minimum", "where", "lt", "le", "gt", "ge", "eq", "ne", "isfinite", "masked_fill"]
@@ -42,7 +42,7 @@ def _operands(a, b):
         elif isinstance(x, int):
             dtype = ref.dtype if ref.dtype != np.dtype(bool) else np.dtype("int64")
         elif isinstance(x, float):
-            dtype = ref.dtype if _is_floating(ref.dtype) else float32
+            dtype = ref.dtype if _is_floating(ref.dtype) else default_float()
         else:
             return Tensor._inferred(x, ref.device)
         return Tensor._wrap(B.scalar(x, dtype), ref.device)
@@ -277,7 +277,7 @@ def div(a, b, *, rounding_mode=None):
         return _rounded_division(a, b, rounding_mode)
     a, b = _operands(a, b)
     if not _is_floating(a.dtype):
-        a, b = a.to(float32), b.to(float32)
+        a, b = a.to(default_float()), b.to(default_float())
     _check_broadcast("div", a, b)
     return Div.apply(a, b)
 

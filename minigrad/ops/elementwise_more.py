@@ -3,7 +3,7 @@ isin, dist; and ``torch.normal``'s draws."""
 import numpy as np
 
 from ..creation import randn, tensor
-from ..tensor import Tensor, _is_floating, float64
+from ..tensor import Tensor, _is_floating, default_float, float64
 from .compare import where
 from .elementwise import _Binary, _check_broadcast, _operands
 from .vector_norm import norm
@@ -101,7 +101,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
         if size is None:
             raise TypeError("normal(): with a float mean and std, size is required")
         shape = tuple(size)
-        dtype, device = dtype or np.dtype("float32"), device or "cpu"
+        dtype, device = dtype or default_float(), device or "cpu"
     else:
         shape = np.broadcast_shapes(tuple(getattr(mean, "shape", ())), tuple(getattr(std, "shape", ())))
         dtype, device = ref.dtype, ref.device

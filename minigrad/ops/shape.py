@@ -321,10 +321,10 @@ def stack(tensors, dim=0):
     return Stack.apply(*_same_dtype(tensors), axis=normalize_dim(dim, tensors[0].ndim + 1))
 
 
-def split(x, split_size_or_sections, dim=0):
+def split(tensor, split_size_or_sections, dim=0):
     """``torch.split``: pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the given sizes."""
-    axis = normalize_dim(dim, x.ndim)
-    n = x.shape[axis]
+    axis = normalize_dim(dim, tensor.ndim)
+    n = tensor.shape[axis]
     if isinstance(split_size_or_sections, int):
         step = split_size_or_sections
         if step <= 0:
@@ -337,7 +337,7 @@ def split(x, split_size_or_sections, dim=0):
                                f"dimension {dim}), but got split_sizes={sizes}")
     lead, pieces, start = (slice(None),) * axis, [], 0
     for s in sizes:
-        pieces.append(getitem(x, lead + (slice(start, start + s),)))
+        pieces.append(getitem(tensor, lead + (slice(start, start + s),)))
         start += s
     return tuple(pieces)
 

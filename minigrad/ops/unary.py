@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from ..autograd import Function
-from ..tensor import _is_floating, float32
+from ..tensor import _is_floating, default_float
 
 __all__ = ["floor", "ceil", "round", "trunc", "fix", "frac", "sin", "cos", "erf", "erfc", "expm1", "log2", "log10",
            "exp2",
@@ -84,8 +84,8 @@ def round(input, decimals=0):  # noqa: A001,A002
 
 
 def _floating(a):
-    """An integer or bool tensor as float32, as PyTorch's unary float functions take it."""
-    return a if _is_floating(a.dtype) else a.to(float32)
+    """An integer or bool tensor in the default float dtype, as PyTorch's unary float functions take it."""
+    return a if _is_floating(a.dtype) else a.to(default_float())
 
 
 class Sin(Function):

@@ -2,13 +2,14 @@
 tensor ops, so it runs on every backend)."""
 import numpy as np
 
+from ..tensor import default_float
 from .optimizer import ElementwiseOptimizer, decayed_gradient
 
 
 def _as_stored(value):
-    """A number rounded as PyTorch's 0-d state tensors (eta, mu) round it: float32, the default dtype, whatever
-    the parameter's."""
-    return np.float32(value).item()
+    """A number rounded as PyTorch's 0-d state tensors (eta, mu) round it: to the default dtype (float32 unless
+    set_default_dtype chose float64), whatever the parameter's."""
+    return np.array(value, dtype=default_float()).item()
 
 
 class ASGD(ElementwiseOptimizer):

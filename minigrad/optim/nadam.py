@@ -2,6 +2,7 @@
 (written with tensor ops, so it runs on every backend)."""
 import numpy as np
 
+from ..tensor import default_float
 from .optimizer import ElementwiseOptimizer, decayed_gradient
 
 
@@ -30,7 +31,7 @@ def weight_decayed(p, group):
 class NAdam(ElementwiseOptimizer):
     """``torch.optim.NAdam``: μ_t = β1 (1 − ½·0.96^(t·ψ)), m = lerp(m, g, 1 − β1), v = β2·v + (1 − β2)·g²,
     p −= lr (1 − μ_t)/(1 − Πμ) · g/d + lr μ_(t+1)/(1 − Πμ·μ_(t+1)) · m/d, d = √(v / (1 − β2^t)) + eps; the
-    product Πμ is rounded to float32 at each step, as PyTorch's float32 tensor (the state's ``mu_product``, a
+    product Πμ is rounded to the default dtype at each step, as PyTorch's 0-d tensor (the state's ``mu_product``, a
     number here)."""
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,
@@ -53,7 +54,8 @@ class NAdam(ElementwiseOptimizer):
         mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * decay)))
         mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * decay)))
         # (the product is a float32 tensor in PyTorch: each factor is rounded to float32 and multiplied)
-        mu_product = float(np.float32(float(state.get("mu_product", 1.0))) * np.float32(mu))
+        stored = default_float().type  # PyTorch's mu_product is a tensor of the default dtype
+        mu_product = float(stored(float(state.get("mu_product", 1.0))) * stored(mu))
         state["mu_product"] = mu_product
         exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
         exp_avg.lerp_(g, 1 - beta1)
