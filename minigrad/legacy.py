@@ -5,7 +5,7 @@ import numpy as np
 
 from .tensor import Tensor, _default_float, bool_, default_float, float16, float32, float64, int32, int64, uint8
 
-__all__ = ["FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor", "ByteTensor", "BoolTensor",
+__all__ = ["bfloat16", "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor", "ByteTensor", "BoolTensor",
            "finfo", "iinfo", "get_default_dtype", "set_default_dtype"]
 
 
@@ -84,5 +84,20 @@ def set_default_dtype(d):
         raise NotImplementedError(f"set_default_dtype: minigrad computes in float32 and float64, not {d}")
     _default_float[0] = dtype
 
+
+class _Bfloat16:
+    """``torch.bfloat16``, so that scripts naming it (a table of dtypes, an autocast argument) run: numpy and so
+    minigrad have no bfloat16 arrays, and making a tensor of it raises, saying so."""
+
+    @property
+    def dtype(self):  # what np.dtype(bfloat16) asks for
+        raise TypeError("minigrad has no bfloat16 tensors (numpy has no bfloat16); use float32, or float16 for "
+                        "storage")
+
+    def __repr__(self):
+        return "minigrad.bfloat16"
+
+
+bfloat16 = _Bfloat16()
 
 METHODS = {"type": tensor_type, "new": new}

@@ -170,14 +170,13 @@ def test_default_dtype_float64_reaches_every_float_minigrad_makes(float64_defaul
 def test_a_script_under_set_default_dtype_float64_trains_as_pytorchs(float64_default):
     rng = np.random.default_rng(5)
     x, y = rng.normal(size=(16, 3)).tolist(), rng.normal(size=(16, 1)).tolist()  # Python floats: default dtype
+    torch.manual_seed(0)
+    initial = {k: v.numpy().copy() for k, v in torch.nn.Sequential(torch.nn.Linear(3, 8), torch.nn.Tanh(),
+                                                                  torch.nn.Linear(8, 1)).state_dict().items()}
     results = []
     for lib in (torch, minigrad):
-        lib.manual_seed(0)
         model = lib.nn.Sequential(lib.nn.Linear(3, 8), lib.nn.Tanh(), lib.nn.Linear(8, 1))
-        if lib is minigrad:
-            model.load_state_dict({k: minigrad.tensor(v.detach().numpy()) for k, v in reference.items()})
-        else:
-            reference = {k: v.clone() for k, v in model.state_dict().items()}
+        model.load_state_dict({k: lib.tensor(v) for k, v in initial.items()})
         optimizer = lib.optim.NAdam(model.parameters(), lr=0.05)
         losses = []
         for _ in range(5):
@@ -196,3 +195,25 @@ def test_set_default_dtype_takes_floating_types_only():
     with pytest.raises(NotImplementedError, match="float32 and float64"):
         minigrad.set_default_dtype(minigrad.float16)
     assert minigrad.get_default_dtype() == minigrad.float32
+
+
+def test_backends_cuda_flags_are_kept_with_or_without_the_cuda_package():
+    flags = minigrad.backends.cuda
+    assert flags.matmul.allow_tf32 is False and flags.matmul.allow_fp16_reduced_precision_reduction is True
+    flags.matmul.allow_tf32 = True
+    try:
+        assert minigrad.backends.cuda.matmul.allow_tf32 is True
+        assert minigrad.backends.cuda_flags.matmul is minigrad.backends.cuda.matmul  # one object, either module
+        with minigrad.backends.cuda.sdp_kernel(enable_flash=False):
+            assert minigrad.backends.cuda.flash_sdp_enabled() is False
+        assert minigrad.backends.cuda.flash_sdp_enabled() is True
+        assert minigrad.backends.cuda.is_built() in (True, False)
+    finally:
+        flags.matmul.allow_tf32 = False
+
+
+def test_bfloat16_is_a_name_whose_tensors_are_refused():
+    table = {"float32": minigrad.float32, "bfloat16": minigrad.bfloat16, "float16": minigrad.float16}
+    assert repr(table["bfloat16"]) == "minigrad.bfloat16" and minigrad.cuda.is_bf16_supported() is False
+    with pytest.raises(TypeError, match="no bfloat16 tensors"):
+        minigrad.zeros(2, dtype=minigrad.bfloat16)

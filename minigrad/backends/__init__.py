@@ -14,7 +14,8 @@ def get_backend(dev):
     kind = dev.type if type(dev) is _device else _device(dev).type
     if kind == "cpu":
         return _cpu()
-    from . import cuda
+    import importlib
+    cuda = importlib.import_module(f"{__name__}.cuda")  # (not "from . import cuda": see __getattr__)
     cuda.ensure_available()
     return cuda
 
@@ -33,3 +34,12 @@ _cpu_module = None
 
 
 from . import cudnn, mps  # noqa: E402,F401  (flags scripts set, as torch.backends.cudnn / .mps)
+
+
+def __getattr__(name):
+    """``backends.cuda`` before the CUDA kernel package is imported: the flags module ``torch.backends.cuda``
+    scripts set (the package, once imported, replaces this answer and re-exports the same flags)."""
+    if name == "cuda":
+        from . import cuda_flags
+        return cuda_flags
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -5,8 +5,9 @@ With ``NUMBA_ENABLE_CUDASIM=1`` numba simulates a GPU on the CPU (every CUDA
 thread a Python thread: slow, for tests), and ``is_available()`` is True.
 """
 __all__ = ["is_available", "device_count", "synchronize", "ensure_available", "empty_cache", "OutOfMemoryError",
-           "manual_seed", "manual_seed_all", "current_device", "get_device_name", "memory_allocated",
-           "max_memory_allocated", "memory_reserved", "reset_peak_memory_stats", "set_device"]
+           "manual_seed", "manual_seed_all", "current_device", "get_device_name", "get_device_capability",
+           "is_bf16_supported", "memory_allocated", "max_memory_allocated", "memory_reserved", "reset_peak_memory_stats",
+           "set_device"]
 
 _INSTALL_HINT = ("pip install minigrad[cuda] on a machine with an NVIDIA GPU, or set NUMBA_ENABLE_CUDASIM=1 "
                  "to run the CUDA kernels in numba's simulator")
@@ -109,6 +110,17 @@ def set_device(device):
     index = getattr(device, "index", device)
     if index not in (None, 0):
         raise RuntimeError(f"minigrad uses GPU 0 only, got device {device}")
+
+
+def is_bf16_supported(including_emulation=True):
+    """False, as ``torch.cuda.is_bf16_supported`` where bfloat16 cannot run: minigrad has no bfloat16 kernels."""
+    return False
+
+
+def get_device_capability(device=None):
+    """The GPU's compute capability (major, minor), as ``torch.cuda.get_device_capability``."""
+    ensure_available()
+    return tuple(_numba_cuda().get_current_device().compute_capability)
 
 
 def get_device_name(device=None):

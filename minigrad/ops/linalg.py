@@ -18,7 +18,7 @@ class MatMul(Function):
         B = self.B
         a2, b2 = B.reshape(a, a_shape), B.reshape(b, b_shape)
         self.save_for_backward(a2, b2)
-        return B.reshape(B.matmul(a2, b2), out_shape)
+        return B.reshape(B.matrix_product(a2, b2), out_shape)
 
     def backward(self, g):
         B = self.B
@@ -27,15 +27,15 @@ class MatMul(Function):
         g2 = B.reshape(g, batch + (self.a_shape[-2], self.b_shape[-1]))
         ga = gb = None
         if self.needs_input_grad[0]:
-            ga = B.sum_to_shape(B.matmul(g2, B.matrix_transpose(b2)), self.a_shape)
+            ga = B.sum_to_shape(B.matrix_product(g2, B.matrix_transpose(b2)), self.a_shape)
             ga = B.reshape(ga, self.a_orig)
         if self.needs_input_grad[1]:
             if len(self.b_shape) == 2 and len(self.a_shape) > 2:
                 # Every matrix of the batch used the same b: one GEMM over the batch folded into rows.
                 k, n = self.b_shape
-                gb = B.matmul(B.matrix_transpose(B.reshape(a2, (-1, k))), B.reshape(g2, (-1, n)))
+                gb = B.matrix_product(B.matrix_transpose(B.reshape(a2, (-1, k))), B.reshape(g2, (-1, n)))
             else:
-                gb = B.sum_to_shape(B.matmul(B.matrix_transpose(a2), g2), self.b_shape)
+                gb = B.sum_to_shape(B.matrix_product(B.matrix_transpose(a2), g2), self.b_shape)
             gb = B.reshape(gb, self.b_orig)
         return ga, gb
 

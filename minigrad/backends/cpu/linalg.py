@@ -1,10 +1,10 @@
 """CPU kernels: matrix products (numpy's matmul, which calls BLAS for float32 and float64)."""
 import numpy as np
 
-__all__ = ["matmul", "matrix_transpose"]
+__all__ = ["matrix_product", "matrix_transpose"]
 
 
-def matmul(a, b):
+def matrix_product(a, b):
     """``a @ b`` with numpy's (= PyTorch's) rules for 1-d, 2-d and batched operands.
 
     A batch of matrices times one matrix is done as a single GEMM on the

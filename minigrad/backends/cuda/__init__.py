@@ -25,4 +25,6 @@ from .resize import *  # noqa: F401,F403,E402
 from .loss import *  # noqa: F401,F403,E402
 from .optim import *  # noqa: F401,F403,E402
 
+from ..cuda_flags import *  # noqa: F401,F403,E402  (torch.backends.cuda's flags: this is that path too)
+
 name = "cuda"

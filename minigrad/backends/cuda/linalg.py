@@ -17,7 +17,7 @@ from ._runtime import F32, SIMULATOR, device_function, empty, f32, flat, grid, i
 from .elementwise import _dtype
 from ._strided import permute as _permute
 
-__all__ = ["matmul", "matrix_transpose"]
+__all__ = ["matrix_product", "matrix_transpose"]
 
 # Tile sizes (BM, BN, BK, TX, TY): 128x128 tiles of C per block, 8-deep slabs, 16x16 threads of 8x8 outputs; the
 # simulator runs the same code on 16x16 tiles, 8-deep slabs, 4x4 threads of 4x4 outputs (each thread is a Python
@@ -159,7 +159,7 @@ def sgemm(a, b, batch, M, N, K, a_strides, b_strides, out=None, alpha=1.0, beta=
     return out
 
 
-def matmul(a, b):
+def matrix_product(a, b):
     """``a @ b`` with numpy's (= PyTorch's) rules for 1-d, 2-d and batched (broadcast) operands.
 
     float32 runs the tiled SGEMM; other dtypes (float64, int64) a plain kernel, for parity with the CPU.
