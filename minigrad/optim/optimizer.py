@@ -28,6 +28,14 @@ class Optimizer:
         for group in groups:
             self.add_param_group(group)
 
+    def __repr__(self):
+        """PyTorch's listing: the class, then each group's options (all but 'params'), sorted."""
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines += [f"    {key}: {group[key]}" for key in sorted(group) if key != "params"]
+        return "\n".join(lines) + "\n)"
+
     def __setstate__(self, state):
         """Restore a pickled optimizer (``minigrad.load`` of a whole one), its state per parameter again a
         defaultdict as PyTorch's."""
