@@ -138,6 +138,20 @@ class Tensor:
             return _unpickle_tensor, (values, str(self.device), self.requires_grad)
         return _unpickle_tensor, (values, str(self.device), self.requires_grad, type(self))  # e.g. a Parameter
 
+    def __deepcopy__(self, memo):
+        """A copy of the values, ``requires_grad`` and ``.grad`` (a leaf's state), as PyTorch's deepcopy; a tensor
+        met twice in one deepcopy (tied weights) is copied once."""
+        if self._ctx is not None and self.requires_grad:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
+                               "protocol at the moment")
+        if id(self) not in memo:
+            import copy
+            twin = type(self)._wrap(self.backend.copy(self.array), self.device, self.requires_grad)
+            memo[id(self)] = twin
+            if self._grad is not None:
+                twin._grad = copy.deepcopy(self._grad, memo)
+        return memo[id(self)]
+
     # ------------------------------------------------------------------ versions (in-place changes)
     @property
     def _version(self):

@@ -217,3 +217,37 @@ def test_bfloat16_is_a_name_whose_tensors_are_refused():
     assert repr(table["bfloat16"]) == "minigrad.bfloat16" and minigrad.cuda.is_bf16_supported() is False
     with pytest.raises(TypeError, match="no bfloat16 tensors"):
         minigrad.zeros(2, dtype=minigrad.bfloat16)
+
+
+def test_deepcopy_keeps_gradients_and_ties_as_pytorchs():
+    import copy
+    for lib in (minigrad, torch):
+        model = lib.nn.Sequential(lib.nn.Embedding(5, 3), lib.nn.Linear(3, 5))
+        model[1].weight = model[0].weight
+        model(lib.tensor([1, 2])).sum().backward()
+        twin = copy.deepcopy(model)
+        assert twin[1].weight is twin[0].weight and type(twin[0].weight) is lib.nn.Parameter
+        assert twin[0].weight.grad is None and twin[0].weight.requires_grad  # a Parameter's copy has no grad
+        leaf = lib.ones(2, requires_grad=True)
+        (leaf * 3).sum().backward()
+        assert copy.deepcopy(leaf).grad.tolist() == [3.0, 3.0]  # a plain leaf's keeps it
+        with pytest.raises(RuntimeError, match="graph leaves"):
+            copy.deepcopy(lib.ones(2, requires_grad=True) * 2)
+
+
+def test_integer_clamp_to_float_bounds_and_negative_integer_powers():
+    for bounds in [(0.5, 3.5), (1, 3), (None, 2.5)]:
+        ours, theirs = minigrad.tensor([1, 5]).clamp(*bounds), torch.tensor([1, 5]).clamp(*bounds)
+        assert ours.tolist() == theirs.tolist() and str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
+    for lib in (minigrad, torch):
+        with pytest.raises(RuntimeError, match="Integers to negative integer powers are not allowed"):
+            lib.tensor([2, 3]) ** -1
+        assert (lib.tensor([2, 3]) ** 2).tolist() == [4, 9]
+
+
+def test_optimizers_print_as_pytorchs():
+    for name in ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "NAdam", "LBFGS"):
+        options = {} if name == "LBFGS" else {"lr": 0.1}
+        ours = getattr(minigrad.optim, name)([nn.Parameter(minigrad.zeros(1))], **options)
+        theirs = getattr(torch.optim, name)([torch.nn.Parameter(torch.zeros(1))], **options)
+        assert repr(ours) == repr(theirs), name

@@ -17,5 +17,12 @@ class Parameter(Tensor):
             self.array = data.array
         self.requires_grad_(requires_grad)
 
+    def __deepcopy__(self, memo):
+        """Values and ``requires_grad``, not ``.grad``: PyTorch's Parameter deepcopy (a plain tensor's keeps it)."""
+        if id(self) not in memo:
+            memo[id(self)] = Parameter(Tensor._wrap(self.backend.copy(self.array), self.device),
+                                       requires_grad=self.requires_grad)
+        return memo[id(self)]
+
     def __repr__(self):
         return "Parameter containing:\n" + super().__repr__()

@@ -300,6 +300,8 @@ def pow(a, b):  # noqa: A001
     """``torch.pow``: tensor ** number, number ** tensor, or tensor ** tensor."""
     a, b = _operands(a, b)
     _check_broadcast("pow", a, b)
+    if not _is_floating(a.dtype) and not _is_floating(b.dtype) and b.numel() and bool((b < 0).any()):
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
     return Pow.apply(a, b)
 
 
@@ -351,6 +353,9 @@ def clamp(a, min=None, max=None):  # noqa: A002
     """``torch.clamp``: gradient passes where min <= a <= max."""
     if min is None and max is None:
         raise RuntimeError("clamp: at least one of 'min' or 'max' must not be None")
+    if not _is_floating(a.dtype) and any(isinstance(bound, float) or isinstance(bound, Tensor) and
+                                         _is_floating(bound.dtype) for bound in (min, max)):
+        a = a.to(default_float())  # an integer tensor clamped to float bounds is float, as PyTorch's result type
     return Clamp.apply(a, low=min, high=max)
 
 
