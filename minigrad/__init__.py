@@ -24,6 +24,7 @@ from .ops.combine import *  # noqa: F401,F403
 from .ops.products import *  # noqa: F401,F403
 from .ops.statistics import *  # noqa: F401,F403
 from .ops.tensor_extras import *  # noqa: F401,F403
+from .ops.real_numbers import *  # noqa: F401,F403
 from .ops.integer import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403
 from .ops.shape import *  # noqa: F401,F403
@@ -45,8 +46,10 @@ from .utils.gradcheck import gradcheck  # noqa: F401
 from . import nn, optim  # noqa: E402,F401
 from . import cuda, utils, amp, backends, distributed, distributions, linalg, testing, special, func  # noqa: E402,F401
 from .ops.matrix import inv as inverse, det, slogdet, logdet, pinv as pinverse, matrix_power  # noqa: E402,F401
+from .ops.matrix import legacy_svd as svd, legacy_qr as qr  # noqa: E402,F401  (torch.svd's V; torch.qr)
 from .amp import autocast  # noqa: E402,F401
 from . import accelerator, multiprocessing, onnx, sparse  # noqa: E402,F401
+from .anomaly_mode import is_anomaly_enabled, is_anomaly_check_nan_enabled  # noqa: E402,F401
 from .sparse import sparse_coo_tensor, spmm  # noqa: E402,F401
 from .memory_format import (memory_format, contiguous_format, channels_last, channels_last_3d,  # noqa: E402,F401
                             preserve_format)

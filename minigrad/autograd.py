@@ -13,6 +13,8 @@ import threading
 _state = threading.local()
 # The active minigrad.utils.profiler.profile, if any: it times each op's forward and backward.
 _profiler = None
+# minigrad.anomaly_mode's recorder while torch.autograd.detect_anomaly is on, else None.
+_anomaly = None
 _callbacks = []  # run when the current backward pass ends (queue_callback)
 
 
@@ -153,6 +155,8 @@ class Function:
         if track:
             fn.parents = tuple(tensors)
             result._ctx = fn
+            if _anomaly is not None:
+                _anomaly.record(fn)
             fn.versions = _saved_versions(fn.saved, tensors, result)
         return result
 
@@ -300,6 +304,8 @@ def _walk(outputs, grads, retain_graph, captured=None):
         input_grads = fn.backward(g)
         if start is not None:
             _profiler.record(type(fn).__name__, "backward", start, fn.device)
+        if _anomaly is not None:
+            _anomaly.check(fn, input_grads)
         _pass_on(fn, input_grads, grads)
         del g, input_grads  # (``.grad`` takes a gradient without a copy only where nothing else holds it)
         if not retain_graph:
@@ -425,3 +431,17 @@ class Variable(metaclass=_VariableMeta):
         return data
 
 from .custom_function import FunctionCtx, once_differentiable  # noqa: E402,F401  (torch.autograd.function's)
+
+
+def __getattr__(name):
+    """``torch.autograd``'s names kept in modules of their own: ``gradcheck``, anomaly detection, ``functional``."""
+    if name == "gradcheck":
+        from .utils.gradcheck import gradcheck
+        return gradcheck
+    if name == "functional":
+        from . import autograd_functional
+        return autograd_functional
+    if name in ("detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled", "is_anomaly_check_nan_enabled"):
+        from . import anomaly_mode
+        return getattr(anomaly_mode, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

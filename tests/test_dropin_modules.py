@@ -251,3 +251,14 @@ def test_optimizers_print_as_pytorchs():
         ours = getattr(minigrad.optim, name)([nn.Parameter(minigrad.zeros(1))], **options)
         theirs = getattr(torch.optim, name)([torch.nn.Parameter(torch.zeros(1))], **options)
         assert repr(ours) == repr(theirs), name
+
+
+def test_a_range_indexes_as_a_list():
+    """``-input[range(target.shape[0]), target].mean()``: the negative log-likelihood of PyTorch's tutorials."""
+    logits = np.random.default_rng(6).normal(size=(4, 3))
+    target = np.array([2, 0, 1, 1])
+    compare(lambda x, t: -x[range(t.shape[0]), t].mean(), inputs=[logits, target])
+    for lib in (minigrad, torch):
+        x = lib.zeros(3, 2)
+        x[range(2), 1] = 5.0
+        assert x.tolist() == [[0.0, 5.0], [0.0, 5.0], [0.0, 0.0]]

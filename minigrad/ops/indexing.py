@@ -24,7 +24,7 @@ def _index_part(part, x):
         if part.device != x.device:
             part = part.to(x.device)
         return part.array
-    if isinstance(part, (list, np.ndarray)):
+    if isinstance(part, (list, range, np.ndarray)):  # (x[range(n), target]: PyTorch takes a range as a list)
         probe = np.asarray(part)
         if probe.dtype.kind not in "iub":
             if probe.size:

@@ -318,5 +318,23 @@ def matrix_power(A, n):
     return result
 
 
-METHODS = {"inverse": inv, "det": det, "slogdet": slogdet, "logdet": logdet, "cholesky": cholesky,
+LegacySvdResult = namedtuple("svd", ["U", "S", "V"])
+
+
+def legacy_svd(input, some=True, compute_uv=True):  # noqa: A002
+    """``torch.svd``: (U, S, V) with input = U diag(S) V^T (V, not Vh; reduced when ``some``); without
+    ``compute_uv``, U and V are zeros, as PyTorch's."""
+    U, S, Vh = svd(input, full_matrices=not some)
+    V = Vh.transpose(-2, -1)
+    if not compute_uv:
+        U, V = U.detach() * 0, V.detach() * 0
+    return LegacySvdResult(U, S, V)
+
+
+def legacy_qr(input, some=True):  # noqa: A002
+    """``torch.qr``: ``linalg.qr`` with mode 'reduced' (``some``) or 'complete'."""
+    return qr(input, mode="reduced" if some else "complete")
+
+
+METHODS = {"svd": legacy_svd, "qr": legacy_qr, "inverse": inv, "det": det, "slogdet": slogdet, "logdet": logdet, "cholesky": cholesky,
            "pinverse": lambda self, rcond=1e-15: pinv(self, rtol=rcond), "matrix_power": matrix_power}

@@ -12,9 +12,10 @@ from .shape import normalize_dim
 from .sort import sort
 
 __all__ = ["quantile", "nanquantile", "nanmedian", "mode", "cummax", "cummin", "cov", "corrcoef", "histc",
-           "searchsorted", "bucketize"]
+           "histogram", "searchsorted", "bucketize"]
 
 ModeResult = namedtuple("mode", ["values", "indices"])
+HistogramResult = namedtuple("histogram", ["hist", "bin_edges"])
 CummaxResult = namedtuple("cummax", ["values", "indices"])
 CumminResult = namedtuple("cummin", ["values", "indices"])
 NanmedianResult = namedtuple("nanmedian", ["values", "indices"])
@@ -210,6 +211,23 @@ def histc(input, bins=100, min=0, max=0):  # noqa: A002
     return tensor(counts, device=input.device)
 
 
+def histogram(input, bins, *, range=None, weight=None, density=False):  # noqa: A002
+    """``torch.histogram``: (hist, bin_edges) for ``bins`` equal bins over ``range`` (the data's when None) or
+    over the given edges; the last bin holds its right edge; ``weight`` per element, ``density`` normalises."""
+    values = _host(input).reshape(-1)
+    if isinstance(bins, Tensor):
+        edges = _host(bins)
+    else:
+        low, high = range if range is not None else ((values.min(), values.max()) if values.size else (0.0, 0.0))
+        if low == high:
+            low, high = low - 0.5, high + 0.5  # (numpy's and PyTorch's widening of an empty range)
+        edges = np.linspace(low, high, int(bins) + 1).astype(values.dtype)
+    weights = None if weight is None else _host(weight).reshape(-1)
+    hist, _ = np.histogram(values, bins=edges, weights=weights, density=density)
+    return HistogramResult(tensor(hist.astype(values.dtype), device=input.device),
+                           tensor(edges.astype(values.dtype), device=input.device))
+
+
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None):  # noqa: A002
     """``torch.searchsorted``: for each value, the index where it would be inserted to keep each row of
     ``sorted_sequence`` sorted (after the equal ones with right=True or side='right')."""
@@ -240,4 +258,5 @@ def bucketize(input, boundaries, *, out_int32=False, right=False):  # noqa: A002
 
 
 METHODS = {"quantile": quantile, "nanquantile": nanquantile, "nanmedian": nanmedian, "mode": mode,
-           "cummax": cummax, "cummin": cummin, "cov": cov, "corrcoef": corrcoef, "histc": histc}
+           "cummax": cummax, "cummin": cummin, "cov": cov, "corrcoef": corrcoef, "histc": histc,
+           "histogram": histogram}

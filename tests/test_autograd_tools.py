@@ -1,0 +1,71 @@
+"""torch.autograd's tools around the backward pass: detect_anomaly / set_detect_anomaly (PyTorch's NaN error, with
+the forward call's traceback), autograd.gradcheck, and autograd.functional's jacobian and vjp against PyTorch."""
+import numpy as np
+import pytest
+import torch
+
+import minigrad
+
+
+@pytest.mark.parametrize("lib", [minigrad, torch], ids=["minigrad", "torch"])
+def test_detect_anomaly_names_the_op_whose_gradient_is_nan(lib):
+    x = lib.zeros(1, requires_grad=True)
+    with pytest.warns(UserWarning, match="Anomaly Detection has been enabled"):
+        mode = lib.autograd.detect_anomaly()
+    with mode:
+        assert lib.is_anomaly_enabled()
+        y = (x / x).sum()
+        with pytest.warns(UserWarning, match=r"Error detected in Div\w*\. Traceback of forward call"):
+            with pytest.raises(RuntimeError, match=r"Function 'Div\w*' returned nan values in its 1th output"):
+                y.backward()
+    assert not lib.is_anomaly_enabled()
+    (x / x).sum().backward()  # off again: NaN gradients pass silently
+    assert np.isnan(x.grad.numpy()).all()
+
+
+@pytest.mark.parametrize("lib", [minigrad, torch], ids=["minigrad", "torch"])
+def test_set_detect_anomaly_as_call_and_context(lib):
+    lib.autograd.set_detect_anomaly(True)
+    try:
+        assert lib.is_anomaly_enabled() and lib.is_anomaly_check_nan_enabled()
+        with lib.autograd.set_detect_anomaly(True, check_nan=False):
+            assert not lib.is_anomaly_check_nan_enabled()
+            x = lib.zeros(1, requires_grad=True)
+            (x / x).sum().backward()  # no NaN check: no error
+        assert lib.is_anomaly_check_nan_enabled()
+        x = lib.ones(2, requires_grad=True)
+        (x * 3).sum().backward()  # finite gradients pass
+        assert x.grad.tolist() == [3.0, 3.0]
+    finally:
+        lib.autograd.set_detect_anomaly(False)
+    assert not lib.is_anomaly_enabled()
+
+
+def test_autograd_gradcheck_is_the_same_check():
+    x = minigrad.tensor([0.3, -1.2], dtype=minigrad.float64, requires_grad=True)
+    assert minigrad.autograd.gradcheck(lambda t: (t.sin() * t).sum(), (x,))
+    assert minigrad.autograd.gradcheck is minigrad.gradcheck
+
+
+def _function(lib):
+    return lambda x, y: ((x * y).sum(1), x.exp() + y)
+
+
+def test_jacobian_and_vjp_equal_pytorchs():
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(2, 3)), rng.normal(size=3)
+    ours = minigrad.autograd.functional.jacobian(_function(minigrad), (minigrad.tensor(a), minigrad.tensor(b)))
+    theirs = torch.autograd.functional.jacobian(_function(torch), (torch.tensor(a), torch.tensor(b)))
+    for our_row, their_row in zip(ours, theirs):
+        for mine, reference in zip(our_row, their_row):
+            assert tuple(mine.shape) == tuple(reference.shape)
+            np.testing.assert_allclose(mine.numpy(), reference.numpy(), rtol=1e-12)
+    single = minigrad.autograd.functional.jacobian(lambda x: x ** 2, minigrad.tensor(b))
+    np.testing.assert_allclose(single.numpy(), np.diag(2 * b), rtol=1e-12)
+    v = rng.normal(size=3)
+    out, product = minigrad.autograd.functional.vjp(lambda x: x.sin(), minigrad.tensor(b), minigrad.tensor(v))
+    their_out, their_product = torch.autograd.functional.vjp(lambda x: x.sin(), torch.tensor(b), torch.tensor(v))
+    np.testing.assert_allclose(product.numpy(), their_product.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(out.numpy(), their_out.numpy(), rtol=1e-12)
+    with pytest.raises(NotImplementedError, match="higher-order"):
+        minigrad.autograd.functional.jacobian(lambda x: x, minigrad.tensor(b), create_graph=True)
