@@ -136,6 +136,14 @@ CASES = [
                (4, 32, 64, 64), 14 * 4 * 32 * 128 * 128),
     layer_case("upsample nearest x2 b4 32 @64", lambda nn: nn.Upsample(scale_factor=2), (4, 32, 64, 64),
                2 * 4 * 32 * 128 * 128),
+    # Depthwise 3x3 convolutions of MobileNet-style networks (not U-Net layers: their names do not start with
+    # "conv", so the fraction-of-peak count above leaves them out; 3 passes of 9 multiply-adds per output).
+    layer_case("depthwise 3x3 s1 b32 96 @16", lambda nn: nn.Conv2d(96, 96, 3, padding=1, groups=96, bias=False),
+               (32, 96, 16, 16), 3 * 2 * 9 * 32 * 96 * 16 * 16),
+    layer_case("depthwise 3x3 s2 b32 144 @8", lambda nn: nn.Conv2d(144, 144, 3, 2, 1, groups=144, bias=False),
+               (32, 144, 8, 8), 3 * 2 * 9 * 32 * 144 * 4 * 4),
+    layer_case("depthwise 3x3 s1 b32 32 @32", lambda nn: nn.Conv2d(32, 32, 3, padding=1, groups=32, bias=False),
+               (32, 32, 32, 32), 3 * 2 * 9 * 32 * 32 * 32 * 32),
 ]
 
 

@@ -24,7 +24,8 @@ one register-blocked Numba kernel (conv_shifted, conv_tile_kernels): no columns.
 input channels or more, or few enough to fold a row of taps into one vector, take a second one
 (conv_weight_tile_kernels). Smaller 3x3 ones with few channels, where im2col's GEMMs are too skinny to run fast,
 take the direct kernels of conv_direct_kernels (``conv_direct.use_direct``), also without columns. A kernel that
-tiles the image (stride = kernel size > 1, as the U-Net's transposed convolutions) takes conv_patches.
+tiles the image (stride = kernel size > 1, as the U-Net's transposed convolutions) takes conv_patches. Depthwise
+convolutions (one filter per channel) take conv_depthwise, plane by plane.
 """
 import math
 import threading
@@ -42,6 +43,7 @@ from .conv_shifted import ShiftedLayout, conv2d_shifted, conv2d_weight_grad_shif
 from .conv_tile_kernels import ROWS
 from .conv_nonfinite import all_finite, add_nonfinite_taps
 from .conv_patches import tiles, conv2d_patches, conv_transpose2d_patches, weight_grad_patches
+from .conv_depthwise import is_depthwise, depthwise_conv2d, depthwise_input_grad, depthwise_weight_grad
 
 __all__ = ["conv2d", "conv_transpose2d", "conv2d_weight_grad", "conv2d_add_bias", "conv2d_bias_grad",
            "conv_weight_finite"]
@@ -201,6 +203,9 @@ def conv2d(x, weight, bias, stride, padding, dilation, groups, out_size, weight_
                      True)
         return add_nonfinite_taps(x, weight, stride, padding, dilation, groups, out)
     out = np.empty((s.N, s.Cout, s.Ho, s.Wo), dtype=x.dtype)
+    if is_depthwise(s):
+        out = depthwise_conv2d(s, x, weight, out, _workspace)
+        return out if bias is None else conv2d_add_bias(out, bias)
     if tiles(s, x.itemsize):
         out = conv2d_patches(x, weight, out, _workspace)
         return out if bias is None else conv2d_add_bias(out, bias)
@@ -211,6 +216,9 @@ def conv2d(x, weight, bias, stride, padding, dilation, groups, out_size, weight_
     if conv_direct.use_direct(s):
         return conv_direct.direct_conv(x, weight, s.ph, s.pw, channel_bias, out, _workspace)
     w = weight.reshape(s.groups, s.coutg, s.rows_g)
+    if s.kind == "pointwise" and s.H * s.W == 1 and s.groups == 1:  # (N, C, 1, 1): one GEMM for the batch
+        np.matmul(x.reshape(s.N, s.C), w[0].T, out=out.reshape(s.N, s.Cout))
+        return out if bias is None else conv2d_add_bias(out, bias)
     if s.kind == "pointwise":
         xs = x.reshape(s.N, s.groups, s.Cg, s.H * s.W)
         planes = out.reshape(s.N, s.groups, s.coutg, s.Ho * s.Wo)
@@ -256,6 +264,9 @@ def _gradients(grad_out, x, weight, stride, padding, dilation, groups, input_sha
     if s.N == 0:  # an empty batch: zero gradients, as PyTorch
         return (np.zeros(s.input_shape, dtype) if need_input else None,
                 np.zeros(weight.shape, dtype) if need_weight else None)
+    if is_depthwise(s) and not nan_weight:  # plane by plane, padding taps skipped: exact with inf or NaN in x
+        return (depthwise_input_grad(s, grad_out, weight, _workspace) if need_input else None,
+                depthwise_weight_grad(s, grad_out, x, _workspace) if need_weight else None)
     if need_weight and not need_input:
         layout = _weight_grad_shifted_layout(s, dtype)
         if layout is not None:  # grad_out times the shifted windows of x, tap by tap: no columns, no junk places,
@@ -320,6 +331,11 @@ class _WeightGrad:
 
 
 def _backward_pointwise(s, grad_out, x, w, grad_w, need_input):
+    if s.H * s.W == 1 and s.groups == 1:  # one pixel per sample (squeeze-and-excitation gates): the batch folded
+        g2 = grad_out.reshape(s.N, s.Cout)
+        if grad_w is not None:
+            grad_w.add(0, x.reshape(s.N, s.C).T, g2.T)
+        return (g2 @ w[0]).reshape(s.N, s.C, 1, 1) if need_input else None
     g_planes = grad_out.reshape(s.N, s.groups, s.coutg, s.Ho * s.Wo)
     grad_x = np.empty((s.N, s.C, s.H, s.W), dtype=grad_out.dtype) if need_input else None
     xs = x.reshape(s.N, s.groups, s.Cg, s.H * s.W) if grad_w is not None else None
