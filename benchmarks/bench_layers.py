@@ -144,7 +144,29 @@ CASES = [
                (32, 144, 8, 8), 3 * 2 * 9 * 32 * 144 * 4 * 4),
     layer_case("depthwise 3x3 s1 b32 32 @32", lambda nn: nn.Conv2d(32, 32, 3, padding=1, groups=32, bias=False),
                (32, 32, 32, 32), 3 * 2 * 9 * 32 * 32 * 32 * 32),
+    # A MobileNetV2/EfficientNet block (1x1 expand, depthwise 3x3, swish, squeeze-and-excitation gate, 1x1 project):
+    # the flops of its convolutions only.
+    layer_case("inverted residual block b32 24x6 @16", lambda nn: _inverted_residual(nn, 24, 6),
+               (32, 24, 16, 16), 3 * 2 * 32 * 16 * 16 * (24 * 144 * 2 + 144 * 9)),
 ]
+
+
+def _inverted_residual(nn, channels, expansion):
+    """The block as a Sequential of both libraries' modules; the gate multiplies through a small Module."""
+    wide = channels * expansion
+
+    class Gate(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.reduce, self.expand = nn.Conv2d(wide, wide // 24, 1), nn.Conv2d(wide // 24, wide, 1)
+
+        def forward(self, x):
+            squeezed = nn.functional.adaptive_avg_pool2d(x, 1)
+            return x * self.expand(nn.functional.silu(self.reduce(squeezed))).sigmoid()
+
+    return nn.Sequential(nn.Conv2d(channels, wide, 1, bias=False), nn.BatchNorm2d(wide), nn.SiLU(),
+                         nn.Conv2d(wide, wide, 3, padding=1, groups=wide, bias=False), nn.BatchNorm2d(wide),
+                         nn.SiLU(), Gate(), nn.Conv2d(wide, channels, 1, bias=False), nn.BatchNorm2d(channels))
 
 
 def main():

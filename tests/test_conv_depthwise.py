@@ -79,8 +79,8 @@ def test_the_kernels_check_their_sizes():
         conv_depthwise.depthwise_conv2d(layout, np.zeros((1, 2, 4, 4)), np.zeros((2, 1, 3, 3)),
                                         np.zeros((1, 2, 3, 4)), cpu_conv._workspace)
     with pytest.raises(ValueError, match="depthwise convolution: w of shape"):
-        conv_depthwise.depthwise_input_grad(layout, np.zeros((1, 2, 4, 4)), np.zeros((2, 1, 2, 3)),
-                                            cpu_conv._workspace)
+        conv_depthwise.depthwise_conv_transpose2d(layout, np.zeros((1, 2, 4, 4)), np.zeros((2, 1, 2, 3)),
+                                                  cpu_conv._workspace)
 
 
 @pytest.mark.parametrize("kernel", [(4, 4), (2, 3)])

@@ -43,7 +43,7 @@ from .conv_shifted import ShiftedLayout, conv2d_shifted, conv2d_weight_grad_shif
 from .conv_tile_kernels import ROWS
 from .conv_nonfinite import all_finite, add_nonfinite_taps
 from .conv_patches import tiles, conv2d_patches, conv_transpose2d_patches, weight_grad_patches
-from .conv_depthwise import is_depthwise, depthwise_conv2d, depthwise_input_grad, depthwise_weight_grad
+from .conv_depthwise import is_depthwise, depthwise_conv2d, depthwise_conv_transpose2d, depthwise_weight_grad
 
 __all__ = ["conv2d", "conv_transpose2d", "conv2d_weight_grad", "conv2d_add_bias", "conv2d_bias_grad",
            "conv_weight_finite"]
@@ -265,7 +265,7 @@ def _gradients(grad_out, x, weight, stride, padding, dilation, groups, input_sha
         return (np.zeros(s.input_shape, dtype) if need_input else None,
                 np.zeros(weight.shape, dtype) if need_weight else None)
     if is_depthwise(s) and not nan_weight:  # plane by plane, padding taps skipped: exact with inf or NaN in x
-        return (depthwise_input_grad(s, grad_out, weight, _workspace) if need_input else None,
+        return (depthwise_conv_transpose2d(s, grad_out, weight, _workspace) if need_input else None,
                 depthwise_weight_grad(s, grad_out, x, _workspace) if need_weight else None)
     if need_weight and not need_input:
         layout = _weight_grad_shifted_layout(s, dtype)

@@ -73,46 +73,30 @@ def _multiply_add(target, a, b, stride):
 
 
 @kernel(parallel=True, fastmath={"contract"})
-def _forward(x, w, sh, sw, ph, pw, dh, dw, out):
-    N, C, H, W = x.shape
-    Ho, Wo = out.shape[2], out.shape[3]
+def _rows(source, w, sh, sw, ph, pw, dh, dw, target, transposed):
+    """The convolution C (transposed False: source is the image, target the output) or C^T (True: source is an
+    output gradient, target the image's gradient), row by row: output row oy meets image row oy*sh - ph + ky*dh
+    through tap row ky; in it, columns lo..hi of the output meet every sw-th image column."""
+    N, C = target.shape[0], target.shape[1]
+    image, output = (target, source) if transposed else (source, target)
+    H, W, Ho, Wo = image.shape[2], image.shape[3], output.shape[2], output.shape[3]
     kh, kw = w.shape[2], w.shape[3]
     for plane in prange(N * C):
         n, c = plane // C, plane % C
+        target[n, c] = 0
         for oy in range(Ho):
-            row = out[n, c, oy]
-            row[:] = 0
             for ky in range(kh):
                 iy = oy * sh - ph + ky * dh
                 if iy < 0 or iy >= H:
                     continue
-                source = x[n, c, iy]
                 for kx in range(kw):
                     lo, hi = _columns_jit(W, Wo, sw, pw, kx, dw)
                     if hi > lo:
-                        _axpy(row[lo:hi], w[c, 0, ky, kx], source[lo * sw - pw + kx * dw:], sw)
-
-
-@kernel(parallel=True, fastmath={"contract"})
-def _input_grad(g, w, sh, sw, ph, pw, dh, dw, grad_x):
-    N, C, H, W = grad_x.shape
-    Ho, Wo = g.shape[2], g.shape[3]
-    kh, kw = w.shape[2], w.shape[3]
-    for plane in prange(N * C):
-        n, c = plane // C, plane % C
-        target = grad_x[n, c]
-        target[:, :] = 0
-        for oy in range(Ho):
-            grad_row = g[n, c, oy]
-            for ky in range(kh):
-                iy = oy * sh - ph + ky * dh
-                if iy < 0 or iy >= H:
-                    continue
-                destination = target[iy]
-                for kx in range(kw):
-                    lo, hi = _columns_jit(W, Wo, sw, pw, kx, dw)
-                    if hi > lo:
-                        _scatter_axpy(destination[lo * sw - pw + kx * dw:], w[c, 0, ky, kx], grad_row[lo:hi], sw)
+                        first = lo * sw - pw + kx * dw
+                        if transposed:
+                            _scatter_axpy(target[n, c, iy, first:], w[c, 0, ky, kx], source[n, c, oy, lo:hi], sw)
+                        else:
+                            _axpy(target[n, c, oy, lo:hi], w[c, 0, ky, kx], source[n, c, iy, first:], sw)
 
 
 @kernel(parallel=True, fastmath={"contract"})
@@ -262,28 +246,29 @@ def _check(s, *arrays):
                              f"{expected[name]} (C-contiguous)")
 
 
+def _product(s, source, weight, target, workspace, transposed):
+    """target = C source (the convolution) or C^T source (its transpose), by the padded-pitch or the row kernels."""
+    if _flat(s):
+        flat_kernel = _input_grad_flat if transposed else _forward_flat
+        flat_kernel(source, weight, s.sh, s.sw, s.ph, s.pw, s.dh, s.dw, target,
+                    *_pitch_buffers(s, source.dtype, s.N * s.C, workspace))
+    else:
+        _rows(source, weight, s.sh, s.sw, s.ph, s.pw, s.dh, s.dw, target, transposed)
+    return target
+
+
 def depthwise_conv2d(s, x, weight, out, workspace):
     """out (N, C, Ho, Wo) = the depthwise convolution of x; returns out. ``workspace(slot, shape, dtype)`` lends
     the scratch arrays."""
     _check(s, ("x", x), ("w", weight), ("out", out))
-    if _flat(s):
-        _forward_flat(x, weight, s.sh, s.sw, s.ph, s.pw, s.dh, s.dw, out,
-                      *_pitch_buffers(s, x.dtype, s.N * s.C, workspace))
-    else:
-        _forward(x, weight, s.sh, s.sw, s.ph, s.pw, s.dh, s.dw, out)
-    return out
+    return _product(s, x, weight, out, workspace, False)
 
 
-def depthwise_input_grad(s, grad_out, weight, workspace):
-    """The input gradient (N, C, H, W): each output gradient sent back through its taps."""
+def depthwise_conv_transpose2d(s, grad_out, weight, workspace):
+    """The input gradient (N, C, H, W), the transposed convolution of grad_out: each output gradient sent back
+    through its taps."""
     _check(s, ("out", grad_out), ("w", weight))
-    grad_x = np.empty((s.N, s.C, s.H, s.W), grad_out.dtype)
-    if _flat(s):
-        _input_grad_flat(grad_out, weight, s.sh, s.sw, s.ph, s.pw, s.dh, s.dw, grad_x,
-                         *_pitch_buffers(s, grad_out.dtype, s.N * s.C, workspace))
-    else:
-        _input_grad(grad_out, weight, s.sh, s.sw, s.ph, s.pw, s.dh, s.dw, grad_x)
-    return grad_x
+    return _product(s, grad_out, weight, np.empty((s.N, s.C, s.H, s.W), grad_out.dtype), workspace, True)
 
 
 def depthwise_weight_grad(s, grad_out, x, workspace):
