@@ -425,3 +425,7 @@ def test_private_loss_bases_take_legacy_flags_as_pytorchs():
         assert Scaled(minigrad.ones(2), size_average=False).reduction == "sum"
         assert _Loss(reduce=False).reduction == "none" == torch.nn.modules.loss._Loss(reduce=False).reduction
     assert float(Scaled(minigrad.tensor([2.0, 1.0]))(minigrad.ones(2), minigrad.zeros(2))) == 2.5
+    for name in ("CrossEntropyLoss", "NLLLoss", "BCELoss", "MultiLabelSoftMarginLoss", "MultiMarginLoss", "MSELoss"):
+        assert issubclass(getattr(nn, name), _WeightedLoss) == issubclass(getattr(torch.nn, name),
+                                                                           torch.nn.modules.loss._WeightedLoss), name
+    assert nn.CrossEntropyLoss(minigrad.ones(3)).state_dict()["weight"].tolist() == [1.0, 1.0, 1.0]

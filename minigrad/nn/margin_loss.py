@@ -1,7 +1,7 @@
 """Margin, likelihood and sequence loss modules, as ``torch.nn``'s: CTCLoss, SoftMarginLoss, MultiLabelSoftMarginLoss,
 HingeEmbeddingLoss, MultiMarginLoss, MultiLabelMarginLoss, PoissonNLLLoss, GaussianNLLLoss."""
 from . import functional as F
-from .loss import _Loss
+from .loss import _Loss, _WeightedLoss
 
 __all__ = ["CTCLoss", "SoftMarginLoss", "MultiLabelSoftMarginLoss", "HingeEmbeddingLoss", "MultiMarginLoss",
            "MultiLabelMarginLoss", "PoissonNLLLoss", "GaussianNLLLoss"]
@@ -30,12 +30,11 @@ class SoftMarginLoss(_Loss):
         return F.soft_margin_loss(input, target, reduction=self.reduction)
 
 
-class MultiLabelSoftMarginLoss(_Loss):
+class MultiLabelSoftMarginLoss(_WeightedLoss):
     """``torch.nn.MultiLabelSoftMarginLoss(weight=None, reduction='mean')``."""
 
     def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean"):
-        super().__init__(size_average, reduce, reduction)
-        self.register_buffer("weight", weight)
+        super().__init__(weight, size_average, reduce, reduction)
 
     def forward(self, input, target):  # noqa: A002
         return F.multilabel_soft_margin_loss(input, target, self.weight, reduction=self.reduction)
@@ -52,15 +51,14 @@ class HingeEmbeddingLoss(_Loss):
         return F.hinge_embedding_loss(input, target, self.margin, reduction=self.reduction)
 
 
-class MultiMarginLoss(_Loss):
+class MultiMarginLoss(_WeightedLoss):
     """``torch.nn.MultiMarginLoss(p=1, margin=1.0, weight=None, reduction='mean')``."""
 
     def __init__(self, p=1, margin=1.0, weight=None, size_average=None, reduce=None, reduction="mean"):
-        super().__init__(size_average, reduce, reduction)
+        super().__init__(weight, size_average, reduce, reduction)
         if p not in (1, 2):
             raise ValueError("only p == 1 and p == 2 supported")
         self.p, self.margin = p, margin
-        self.register_buffer("weight", weight)
 
     def forward(self, input, target):  # noqa: A002
         return F.multi_margin_loss(input, target, self.p, self.margin, self.weight, reduction=self.reduction)
