@@ -12,18 +12,15 @@ import numpy as np
 
 from ..autograd import Function
 from ..creation import tensor
-from ..tensor import _is_floating, default_float, int32
+from ..tensor import _is_floating, int32
 from .elementwise import _operands
+from .unary import _floating
 
 __all__ = ["copysign", "ldexp", "frexp", "nextafter", "angle", "conj", "conj_physical", "resolve_conj",
            "resolve_neg", "real", "imag"]
 
 
 FrexpResult = namedtuple("frexp", ["mantissa", "exponent"])  # as torch.return_types.frexp
-
-
-def _floating(t):
-    return t if _is_floating(t.dtype) else t.to(default_float())
 
 
 class CopySign(Function):
