@@ -1,9 +1,10 @@
-"""Data-parallel training on MPI, measured on this machine and modelled for N machines.
+"""Data-parallel training, measured on this machine and modelled for N machines.
 
-    python benchmarks/bench_ddp.py                    # everything below (a few minutes on 2 cores)
+    python benchmarks/bench_ddp.py                    # everything below, on MPI (a few minutes on 2 cores)
     python benchmarks/bench_ddp.py --config small     # the U-Net parts with the small configuration
+    python benchmarks/bench_ddp.py --transport tcp    # the same over TCP (python -m minigrad.distributed.run)
 
-1. All-reduce bandwidth against message size, 2 processes (``MPI_Allreduce``, median of repeats): algorithm
+1. All-reduce bandwidth against message size, 2 processes (the transport's all-reduce, median of repeats): algorithm
    bandwidth (bytes / time) and bus bandwidth (× 2(n-1)/n, what each link carries in a ring).
 2. Overlap: one training step's backward of the U-Net on 2 processes × 1 thread, without DDP, with DDP (the
    bucketed all-reduces started during backward), and the all-reduce of the same gradients alone; the share of
@@ -36,7 +37,7 @@ CONFIGS = {"tiny": dict(batch=1, size=32, features=(4, 8)), "small": dict(batch=
 SIZES = [2 ** k for k in range(10, 28, 3)]  # 1 KiB ... 32 MiB
 
 
-# ---------------------------------------------------------------------------- workers (under mpiexec or alone)
+# ---------------------------------------------------------------------------- workers (under a launcher or alone)
 def _median_seconds(fn, repeats, warmup=1):
     for _ in range(warmup):
         fn()
@@ -48,19 +49,26 @@ def _median_seconds(fn, repeats, warmup=1):
     return statistics.median(times)
 
 
+def _transport():
+    """The job's transport (MPI under mpiexec, TCP under minigrad.distributed.run), after init_process_group."""
+    import minigrad.distributed as dist
+    if not dist.is_initialized():
+        dist.init_process_group()
+    return dist.default_group().transport
+
+
 def worker_allreduce(args):
-    from mpi4py import MPI
-    comm = MPI.COMM_WORLD
+    transport = _transport()
     rows = []
     for size in SIZES:
         buffer = np.ones(size // 4, np.float32)
         repeats = max(3, min(50, 2 ** 24 // size))
 
         def once():
-            comm.Barrier()
-            comm.Allreduce(MPI.IN_PLACE, buffer, op=MPI.SUM)
+            transport.barrier()
+            transport.all_reduce(buffer, "sum")
         rows.append((size, _median_seconds(once, repeats)))
-    if comm.Get_rank() == 0:
+    if transport.rank == 0:
         print(json.dumps({"allreduce": rows}))
 
 
@@ -78,7 +86,7 @@ def _unet_step_parts(cfg, distributed):
         import minigrad.distributed as dist
         from minigrad.nn import SyncBatchNorm
         from minigrad.nn.parallel import DistributedDataParallel
-        dist.init_process_group("mpi")
+        dist.init_process_group()
         model = SyncBatchNorm.convert_sync_batchnorm(model)
         net = DistributedDataParallel(model)
     return model, net, lambda: F.cross_entropy(net(x), y)
@@ -86,15 +94,14 @@ def _unet_step_parts(cfg, distributed):
 
 def worker_overlap(args):
     """Backward alone, backward with DDP's overlapped all-reduces, and the all-reduce of the gradients alone."""
-    from mpi4py import MPI
-    comm = MPI.COMM_WORLD
     cfg = CONFIGS[args.config]
     model, net, loss_fn = _unet_step_parts(cfg, distributed=True)
+    transport = _transport()
     def backward(sync):
         net.require_backward_grad_sync = sync
         model.zero_grad()
         loss = loss_fn()
-        comm.Barrier()
+        transport.barrier()
         start = time.perf_counter()
         loss.backward()
         return time.perf_counter() - start
@@ -109,12 +116,12 @@ def worker_overlap(args):
     grads = np.concatenate([p.grad.numpy().ravel() for p in model.parameters()])
 
     def reduce_all():
-        comm.Allreduce(MPI.IN_PLACE, grads, op=MPI.SUM)
-    comm.Barrier()
+        transport.all_reduce(grads, "sum")
+    transport.barrier()
     times["alone"] = _median_seconds(reduce_all, args.repeats)
     times["bytes"] = grads.nbytes
     times["buckets"] = len(net._bucket_list)
-    if comm.Get_rank() == 0:
+    if transport.rank == 0:
         print(json.dumps({"overlap": times}))
 
 
@@ -141,12 +148,19 @@ def worker_throughput(args):
 
 
 # ---------------------------------------------------------------------------- driver
+TRANSPORT = ["mpi"]  # set by --transport
+
+
 def launch(processes, threads, *worker_args):
     env = dict(os.environ, NUMBA_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads),
                OPENBLAS_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
-    command = [sys.executable, __file__, *worker_args, "--processes", str(processes)]
-    if processes > 1:
-        command = ["mpiexec", "-n", str(processes)] + command
+    command = [__file__, *worker_args, "--processes", str(processes)]
+    if processes == 1:
+        command = [sys.executable] + command
+    elif TRANSPORT[0] == "mpi":
+        command = ["mpiexec", "-n", str(processes), sys.executable] + command
+    else:
+        command = [sys.executable, "-m", "minigrad.distributed.run", "--nproc-per-node", str(processes)] + command
     done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=3600)
     if done.returncode != 0:
         raise SystemExit(f"worker failed: {' '.join(command)}\n{done.stderr[-3000:]}")
@@ -162,6 +176,8 @@ def main():
     parser.add_argument("--config", choices=sorted(CONFIGS), default="full")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--parts", default="1,2,3,4", help="which of the parts above to run (default: 1,2,3,4)")
+    parser.add_argument("--transport", choices=("mpi", "tcp"), default="mpi",
+                        help="launch the processes with mpiexec (MPI) or python -m minigrad.distributed.run (TCP)")
     parser.add_argument("--worker", choices=("allreduce", "overlap", "throughput"), help=argparse.SUPPRESS)
     parser.add_argument("--processes", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--batch", type=int, default=1, help=argparse.SUPPRESS)
@@ -170,8 +186,10 @@ def main():
         sys.path.insert(0, ROOT)
         {"allreduce": worker_allreduce, "overlap": worker_overlap, "throughput": worker_throughput}[args.worker](args)
         return
+    TRANSPORT[0] = args.transport
     load, peak = os.getloadavg()[0], sgemm_peak_gflops()
-    print(f"machine: {os.cpu_count()} cores, load average {load:.2f}, numpy SGEMM peak {peak:.1f} GFLOP/s")
+    print(f"machine: {os.cpu_count()} cores, load average {load:.2f}, numpy SGEMM peak {peak:.1f} GFLOP/s; "
+          f"transport {args.transport.upper()}")
     common = ["--config", args.config, "--repeats", str(args.repeats)]
     parts = {int(p) for p in args.parts.split(",")}
     if 1 in parts:
@@ -186,7 +204,7 @@ def main():
 
 
 def bandwidth_table():
-    print("\n1. MPI_Allreduce, 2 processes on this machine")
+    print(f"\n1. {'MPI_Allreduce' if TRANSPORT[0] == 'mpi' else 'all-reduce over TCP'}, 2 processes on this machine")
     print(f"{'bytes':>12} {'time (ms)':>10} {'algbw (GB/s)':>13} {'busbw (GB/s)':>13}")
     ring_factor = 2 * (2 - 1) / 2  # 2(n-1)/n for n = 2 processes
     for size, seconds in launch(2, 1, "--worker", "allreduce")["allreduce"]:

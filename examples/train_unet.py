@@ -12,8 +12,9 @@ saves a checkpoint and exits; --resume continues exactly where it stopped. At th
 OUT/curves.png and OUT/predictions.png (input | truth | prediction).
 
     mpiexec -n 4 python examples/train_unet.py --distributed   # data-parallel over 4 processes (MPI)
+    python -m minigrad.distributed.run --nproc-per-node 4 examples/train_unet.py --distributed   # the same, TCP
 
-With --distributed (pip install minigrad[distributed]) every process trains on its share of each batch, the
+With --distributed every process trains on its share of each batch, the
 gradients are averaged (DistributedDataParallel) and the BatchNorm statistics taken over the whole batch
 (SyncBatchNorm), so N processes train as one process would with the same --batch-size; rank 0 alone shows
 progress and writes the metrics, checkpoints and pictures.
@@ -71,7 +72,8 @@ def parse_args(argv=None):
       "0: in the main process (default: 1)")
     a("--no-progress", action="store_true", help="no progress bars (e.g. in log files)")
     a("--distributed", action="store_true", help="data-parallel training over the processes started by "
-      "'mpiexec -n N' (or srun); needs pip install minigrad[distributed]")
+      "'mpiexec -n N' or srun (pip install minigrad[distributed]), or by 'python -m minigrad.distributed.run "
+      "--nproc-per-node N'")
     args = p.parse_args(argv)
     for name in ("classes", "image_size", "batch_size", "epochs", "train_images", "val_images"):
         if getattr(args, name) < (2 if name == "classes" else 1):

@@ -1,7 +1,9 @@
 """``minigrad.multiprocessing``: Python's ``multiprocessing`` plus PyTorch's ``spawn``, as ``torch.multiprocessing``.
 
-Tensors cross process boundaries by pickling (their values are copied, as ``DataLoader`` workers send them);
-``Tensor.share_memory_`` is not provided, so a model trained in several processes Hogwild-style is not shared.
+A tensor in shared memory (``share_memory_()``, ``Module.share_memory()``) crosses a process boundary as its
+memory's file descriptor, so both processes see one set of values (Hogwild training; see
+``minigrad.shared_memory``); any other tensor crosses as a copy of its values (as ``DataLoader`` workers send
+batches).
 """
 import multiprocessing as _multiprocessing
 from multiprocessing import *  # noqa: F401,F403 (torch.multiprocessing re-exports it)
@@ -89,15 +91,22 @@ def spawn(fn, args=(), nprocs=1, join=True, daemon=False, start_method="spawn"):
     return start_processes(fn, args, nprocs, join, daemon, start_method)
 
 
+_strategy = ["file_descriptor"]
+
+
 def get_all_sharing_strategies():
-    """PyTorch's ways to share tensor memory between processes; minigrad copies, so only 'file_system'."""
-    return {"file_system"}
+    """PyTorch's ways to share tensor memory between processes, as ``torch.multiprocessing``'s on Linux."""
+    return {"file_descriptor", "file_system"}
 
 
 def get_sharing_strategy():
-    return "file_system"
+    """The strategy last set ('file_descriptor' by default, what minigrad does whichever is set)."""
+    return _strategy[0]
 
 
 def set_sharing_strategy(new_strategy):
+    """Accept PyTorch's strategies (scripts set 'file_system' to avoid running out of descriptors); minigrad passes
+    descriptors either way, one per shared tensor sent."""
     if new_strategy not in get_all_sharing_strategies():
         raise ValueError(f"unknown sharing strategy {new_strategy!r}")
+    _strategy[0] = new_strategy

@@ -6,6 +6,7 @@ import numpy as np
 from . import autograd
 from .backends import get_backend
 from .device import device as _device
+from .shared_memory import register_reductions
 
 float32 = np.dtype("float32")
 float64 = np.dtype("float64")
@@ -126,6 +127,10 @@ class Tensor:
         t._hooks = None
         t.requires_grad = requires_grad
         return t
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        register_reductions(cls)  # a Parameter sent to another process stays shared, as a Tensor
 
     def __reduce__(self):
         """Pickle values, device and ``requires_grad`` (a leaf's state), as PyTorch pickles a tensor: what
@@ -462,6 +467,9 @@ class Size(tuple):
         for s in self:
             n *= s
         return n
+
+
+register_reductions(Tensor)
 
 
 def _install_methods():

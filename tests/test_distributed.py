@@ -127,12 +127,9 @@ def test_torchrun_variables_from_the_launchers_variables():
     assert environ == {}
 
 
-@needs_mpi
-def test_a_script_written_for_torchrun_runs_under_mpiexec(tmp_path):
-    """The DDP idiom of PyTorch's tutorials, with its imports changed: environment variables read before
-    init_process_group, device_ids, the sampler's epoch, rank 0 saving ``model.module``'s weights."""
-    script = tmp_path / "ddp.py"
-    script.write_text("import os, sys; sys.path.insert(0, %r)\n" % ROOT + '''
+# The DDP idiom of PyTorch's tutorials, with its imports changed: environment variables read before
+# init_process_group, device_ids, the sampler's epoch, rank 0 saving ``model.module``'s weights.
+TORCHRUN_SCRIPT = "import os, sys; sys.path.insert(0, %r)\n" % ROOT + '''
 import minigrad as torch
 import minigrad.distributed as dist
 import minigrad.nn as nn
@@ -162,7 +159,14 @@ if dist.get_rank() == 0:
     torch.save(model.module.state_dict(), sys.argv[1])
 dist.barrier()
 dist.destroy_process_group()
-''')
+'''
+
+
+@needs_mpi
+def test_a_script_written_for_torchrun_runs_under_mpiexec(tmp_path):
+    """TORCHRUN_SCRIPT under mpiexec, which sets torchrun's variables from its own."""
+    script = tmp_path / "ddp.py"
+    script.write_text(TORCHRUN_SCRIPT)
     done = mpiexec(2, str(script), str(tmp_path / "model.pth"), timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     assert set(torch.load(tmp_path / "model.pth", weights_only=True)) == {"weight", "bias"}

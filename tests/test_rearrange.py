@@ -135,4 +135,6 @@ def test_storage_facts_and_the_cpu_only_memory_methods():
         assert view(x).storage_offset() == view(t).storage_offset()
     assert x.data_ptr() == x[0].data_ptr() and x[1].data_ptr() - x.data_ptr() == 16
     assert str(x.half().dtype) == "float16" and str(x.byte().dtype) == "uint8"
-    assert x.pin_memory() is x and not x.is_pinned() and x.share_memory_() is x and not x.is_shared()
+    assert x.pin_memory() is x and not x.is_pinned() and not x.is_shared()
+    assert x.share_memory_() is x and x.is_shared()  # (tests/test_shared_memory.py: between processes)
+    assert view(x).storage_offset() == view(t).storage_offset() and x.tolist() == t.tolist()

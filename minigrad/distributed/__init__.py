@@ -1,6 +1,8 @@
-"""``minigrad.distributed``: data-parallel training over processes and machines on MPI, with the names of
+"""``minigrad.distributed``: data-parallel training over processes and machines, with the names of
 ``torch.distributed``. Launch with ``mpiexec -n N python script.py`` (``pip install minigrad[distributed]`` brings
-mpi4py and an MPI with its ``mpiexec``), or ``srun`` under Slurm."""
+mpi4py and an MPI with its ``mpiexec``) or ``srun`` under Slurm, and the job runs on MPI; or with ``python -m
+minigrad.distributed.run --nproc-per-node N script.py`` (as torchrun) or ``mp.spawn``, and the ranks meet over
+TCP, with nothing to install."""
 from .group import (init_process_group, destroy_process_group, is_available, is_initialized,  # noqa: F401
                     is_mpi_available, get_rank, get_world_size, get_backend, barrier, GroupMember, new_group,
                     default_group)

@@ -1,6 +1,6 @@
 """Collectives on minigrad tensors, in place, as ``torch.distributed``'s: broadcast, all_reduce, reduce,
-all_gather, gather, and their object forms. The values travel through MPI from host memory (a CUDA tensor is
-copied to the host and back; MPI's CUDA awareness is not assumed)."""
+all_gather, gather, and their object forms. The values travel through the group's transport (MPI or TCP) from
+host memory (a CUDA tensor is copied to the host and back; MPI's CUDA awareness is not assumed)."""
 import numpy as np
 
 from .group import default_group
@@ -15,19 +15,15 @@ class ReduceOp:
     SUM, AVG, PRODUCT, MIN, MAX = "sum", "avg", "product", "min", "max"
 
 
-_MPI_OP_NAMES = {ReduceOp.SUM: "SUM", ReduceOp.AVG: "SUM", ReduceOp.PRODUCT: "PROD", ReduceOp.MIN: "MIN",
-                 ReduceOp.MAX: "MAX"}  # AVG is a sum, divided afterwards
+# the transports' reductions; AVG is a sum, divided afterwards
+_TRANSPORT_OPS = {ReduceOp.SUM: "sum", ReduceOp.AVG: "sum", ReduceOp.PRODUCT: "product", ReduceOp.MIN: "min",
+                  ReduceOp.MAX: "max"}
 
 
-def _checked_op(op):
-    if op not in _MPI_OP_NAMES:
+def _transport_op(op):
+    if op not in _TRANSPORT_OPS:
         raise ValueError(f"unknown reduce op {op!r}; use ReduceOp.SUM, AVG, PRODUCT, MIN or MAX")
-    return op
-
-
-def _mpi_op(op):
-    from mpi4py import MPI
-    return getattr(MPI, _MPI_OP_NAMES[op])
+    return _TRANSPORT_OPS[op]
 
 
 class Work:
@@ -69,10 +65,10 @@ def _done(async_op):
 
 def broadcast(tensor, src, group=None, async_op=False):
     """Every rank's ``tensor`` takes rank ``src``'s values."""
-    comm = default_group().comm
-    if comm is not None:
+    transport = default_group().transport
+    if transport is not None:
         values = host_values(tensor)
-        comm.Bcast(values, root=src)
+        transport.broadcast(values, src)
         write_back(tensor, values)
     return _done(async_op)
 
@@ -81,13 +77,12 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
     """Every rank's ``tensor`` becomes the reduction (sum by default) over the ranks; ``AVG`` divides the sum by
     the number of ranks (floating point tensors)."""
     group_ = default_group()
-    _checked_op(op)
+    reduction = _transport_op(op)
     if op == ReduceOp.AVG and tensor.dtype.kind != "f":
         raise ValueError("ReduceOp.AVG needs a floating point tensor")
     values = host_values(tensor)
-    if group_.comm is not None:
-        from mpi4py import MPI
-        group_.comm.Allreduce(MPI.IN_PLACE, values, op=_mpi_op(op))
+    if group_.transport is not None:
+        group_.transport.all_reduce(values, reduction)
     if op == ReduceOp.AVG:
         values /= values.dtype.type(group_.size)
     write_back(tensor, values)
@@ -97,14 +92,10 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
 def reduce(tensor, dst, op=ReduceOp.SUM, group=None, async_op=False):
     """Rank ``dst``'s ``tensor`` becomes the reduction over the ranks; the others keep theirs."""
     group_ = default_group()
-    _checked_op(op)
+    reduction = _transport_op(op)
     values = host_values(tensor)
-    if group_.comm is not None:
-        from mpi4py import MPI
-        if group_.rank == dst:
-            group_.comm.Reduce(MPI.IN_PLACE, values, op=_mpi_op(op), root=dst)
-        else:
-            group_.comm.Reduce(values.copy(), None, op=_mpi_op(op), root=dst)
+    if group_.transport is not None:
+        group_.transport.reduce(values, reduction, dst)
     if group_.rank == dst:
         if op == ReduceOp.AVG:
             values /= values.dtype.type(group_.size)
@@ -127,8 +118,8 @@ def all_gather(tensor_list, tensor, group=None, async_op=False):
     _check_list("all_gather", tensor_list, tensor, group_.size)
     values = host_values(tensor)
     gathered = np.empty((group_.size,) + values.shape, values.dtype)
-    if group_.comm is not None:
-        group_.comm.Allgather(values, gathered)
+    if group_.transport is not None:
+        group_.transport.all_gather(values, gathered)
     else:
         gathered[0] = values
     for out, part in zip(tensor_list, gathered):
@@ -144,8 +135,8 @@ def gather(tensor, gather_list=None, dst=0, group=None, async_op=False):
     if is_root:
         _check_list("gather", gather_list or [], tensor, group_.size)
     gathered = np.empty((group_.size,) + values.shape, values.dtype) if is_root else None
-    if group_.comm is not None:
-        group_.comm.Gather(values, gathered, root=dst)
+    if group_.transport is not None:
+        group_.transport.gather(values, gathered, dst)
     elif is_root:
         gathered[0] = values
     if is_root:
@@ -157,12 +148,12 @@ def gather(tensor, gather_list=None, dst=0, group=None, async_op=False):
 def all_gather_object(object_list, obj, group=None):
     """``object_list[i]`` becomes rank i's ``obj`` (pickled between the job's own processes)."""
     group_ = default_group()
-    gathered = group_.comm.allgather(obj) if group_.comm is not None else [obj]
+    gathered = group_.transport.all_gather_object(obj) if group_.transport is not None else [obj]
     object_list[:len(gathered)] = gathered
 
 
 def broadcast_object_list(object_list, src=0, group=None, device=None):
     """Every rank's ``object_list`` takes rank ``src``'s entries (pickled between the job's own processes)."""
     group_ = default_group()
-    if group_.comm is not None:
-        object_list[:] = group_.comm.bcast(list(object_list), root=src)
+    if group_.transport is not None:
+        object_list[:] = group_.transport.broadcast_object(list(object_list), src)

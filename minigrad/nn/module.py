@@ -278,6 +278,13 @@ class Module(ModuleHooks):
     def cpu(self):
         return self.to("cpu")
 
+    def share_memory(self):
+        """Move every parameter and buffer into shared memory, as ``torch.nn.Module.share_memory`` (Hogwild
+        training; see ``minigrad.shared_memory``). Gradients made later are each process's own."""
+        for t in list(self.parameters()) + list(self.buffers()):
+            t.share_memory_()
+        return self
+
     def cuda(self):
         return self.to("cuda")
 

@@ -18,8 +18,7 @@ __all__ = ["SyncBatchNorm"]
 
 
 def _allreduce_sum(values):
-    from mpi4py import MPI
-    default_group().comm.Allreduce(MPI.IN_PLACE, values, op=MPI.SUM)
+    default_group().transport.all_reduce(values, "sum")
     return values
 
 

@@ -11,6 +11,7 @@ from ..autograd import Function
 from ..backends import get_backend
 from ..tensor import Tensor, _is_floating
 from .indexing import getitem, pad  # noqa: F401  (pad is reached as ops.shape.pad by nn.functional)
+from ..shared_memory import is_shared, share_memory_
 
 __all__ = ["to_dtype", "to_device", "reshape", "flatten", "permute", "transpose", "squeeze", "unsqueeze",
            "cat", "concat", "stack", "split", "chunk", "clone"]
@@ -370,7 +371,7 @@ def storage_offset(x):
 METHODS = {
     "data_ptr": data_ptr, "storage_offset": storage_offset, "half": lambda x: x.to(np.float16),
     "byte": lambda x: x.to(np.uint8), "pin_memory": lambda x, device=None: x, "is_pinned": lambda x, device=None: False,
-    "share_memory_": lambda x: x, "is_shared": lambda x: False,
+    "share_memory_": share_memory_, "is_shared": is_shared,
     "stride": stride, "nelement": lambda x: x.numel(), "ndimension": lambda x: x.ndim,
     "element_size": lambda x: x.dtype.itemsize, "itemsize": property(lambda x: x.dtype.itemsize),
     "nbytes": property(lambda x: x.numel() * x.dtype.itemsize), "type_as": lambda x, other: x.to(other.dtype),

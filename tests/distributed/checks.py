@@ -1,4 +1,5 @@
-"""Run by tests/test_distributed.py as ``mpiexec -n 2 python tests/distributed/checks.py OUT.json``: each check
+"""Run by tests/test_distributed.py as ``mpiexec -n 2 python tests/distributed/checks.py OUT.json`` and under
+``python -m minigrad.distributed.run --nproc-per-node 2`` (the TCP transport): each check
 runs on both ranks; rank 0 writes {check: "ok" or the failure} to OUT.json. A check compares what the ranks
 compute together with what one process computes alone (or with PyTorch), so a wrong collective shows."""
 import json
@@ -27,7 +28,7 @@ def check(fn):
 
 def gathered(array):
     """Every rank's numpy array, as a list (rank order)."""
-    return dist.default_group().comm.allgather(np.asarray(array))
+    return dist.default_group().transport.all_gather_object(np.asarray(array))
 
 
 @check
@@ -228,7 +229,7 @@ def a_parameter_no_rank_used_keeps_no_gradient():
 
 
 def main(out_path):
-    dist.init_process_group(backend="mpi")
+    dist.init_process_group()  # MPI under mpiexec, TCP under minigrad.distributed.run
     results = {}
     for fn in CHECKS:
         try:
@@ -236,7 +237,7 @@ def main(out_path):
             outcome = "ok"
         except Exception:
             outcome = traceback.format_exc()
-        outcomes = dist.default_group().comm.gather(outcome, root=0)
+        outcomes = dist.default_group().transport.gather_object(outcome, 0)
         if dist.get_rank() == 0:
             failed = [f"rank {r}: {o}" for r, o in enumerate(outcomes) if o != "ok"]
             results[fn.__name__] = "ok" if not failed else "\n".join(failed)

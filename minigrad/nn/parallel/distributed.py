@@ -4,8 +4,8 @@ backward, as ``torch.nn.parallel.DistributedDataParallel``.
 At construction rank 0's parameters and buffers are broadcast to every rank. The parameters are grouped into
 buckets of about ``bucket_cap_mb`` megabytes, in reverse order (the order backward produces their gradients).
 When backward has accumulated the last gradient of a bucket (a post-accumulate-grad hook on each parameter), the
-bucket's gradients, divided by the number of ranks, start a non-blocking all-reduce (``MPI_Iallreduce``) while
-backward goes on; buckets start in order, so every rank issues the same collectives in the same order. When
+bucket's gradients, divided by the number of ranks, start a non-blocking all-reduce (``MPI_Iallreduce``; over
+TCP it completes at once) while backward goes on; buckets start in order, so every rank issues the same collectives in the same order. When
 backward ends (an engine callback) the remaining buckets start (a parameter without a gradient on this rank
 counts as zeros; one that no rank used keeps ``.grad = None``, as PyTorch's with ``find_unused_parameters``), all
 complete, and the averages are written into ``.grad`` before ``backward()`` returns.
@@ -118,7 +118,6 @@ class DistributedDataParallel(Module):
     def _start(self, bucket):
         """Copy the bucket's gradients, divided by the number of ranks (PyTorch divides before it sums), into its
         buffer in one pass, and start the all-reduce."""
-        from mpi4py import MPI
         buffer, offset = bucket.buffer_for(bucket.params[0].dtype), 0
         scale = buffer.dtype.type(1.0 / self._group.size)
         flags = buffer[len(buffer) - len(bucket.params):]
@@ -130,14 +129,11 @@ class DistributedDataParallel(Module):
                 buffer[offset:offset + size] = 0
             flags[i] = 1 if used else 0
             offset += size
-        bucket.request = self._group.comm.Iallreduce(MPI.IN_PLACE, buffer, op=MPI.SUM)
+        bucket.request = self._group.transport.start_all_reduce(buffer)
 
     def _progress(self):
-        """Let MPI move the started all-reduces along (MPICH progresses inside MPI calls)."""
-        from mpi4py import MPI
-        started = [b.request for b in self._bucket_list[:self._next] if b.request is not None]
-        if started:
-            MPI.Request.Testall(started)
+        """Let the transport move the started all-reduces along (MPICH progresses inside MPI calls)."""
+        self._group.transport.progress([b.request for b in self._bucket_list[:self._next] if b.request is not None])
 
     def _finish(self):
         self._in_backward = False
@@ -145,7 +141,7 @@ class DistributedDataParallel(Module):
             self._start(self._bucket_list[self._next])
             self._next += 1
         for bucket in self._bucket_list:
-            bucket.request.Wait()
+            bucket.request.wait()
             self._write_averages(bucket)
             bucket.request = None
 
