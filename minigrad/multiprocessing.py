@@ -54,21 +54,36 @@ class ProcessContext:
         return [p.pid for p in self.processes]
 
     def join(self, timeout=None):
-        """Wait for every process; True when all ended. A failed one stops the others and raises, with its
-        traceback, as PyTorch."""
-        for index, process in enumerate(self.processes):
-            process.join(timeout)
-            if process.exitcode not in (None, 0):
-                for other in self.processes:
-                    if other.is_alive():
-                        other.terminate()
-                if not self.errors.empty():
-                    failed, trace = self.errors.get()
-                    raise ProcessRaisedException(f"\n\n-- Process {failed} terminated with the following error:\n"
-                                                 f"{trace}", failed, self.processes[failed].pid)
-                raise ProcessExitedException(f"process {index} terminated with exit code {process.exitcode}",
-                                             index, process.pid, process.exitcode)
-        return all(p.exitcode is not None for p in self.processes)
+        """Wait for the processes (until ``timeout`` seconds, if given); True when all ended. The first one to fail
+        stops the others and raises, with its traceback, as PyTorch's: ranks waiting for a failed one in a
+        rendezvous or a collective are not waited for."""
+        from multiprocessing.connection import wait
+        running = {p.sentinel: i for i, p in enumerate(self.processes) if p.exitcode is None}
+        while running:
+            ready = wait(list(running), timeout)
+            if not ready:
+                return False
+            for sentinel in ready:
+                index = running.pop(sentinel)
+                process = self.processes[index]
+                process.join()
+                if process.exitcode != 0:
+                    self._fail(index)
+        return True
+
+    def _fail(self, index):
+        for other in self.processes:
+            if other.is_alive():
+                other.terminate()
+        for other in self.processes:
+            other.join()
+        process = self.processes[index]
+        if not self.errors.empty():
+            failed, trace = self.errors.get()
+            raise ProcessRaisedException(f"\n\n-- Process {failed} terminated with the following error:\n{trace}",
+                                         failed, self.processes[failed].pid)
+        raise ProcessExitedException(f"process {index} terminated with exit code {process.exitcode}", index,
+                                     process.pid, process.exitcode)
 
 
 def start_processes(fn, args=(), nprocs=1, join=True, daemon=False, start_method="spawn"):

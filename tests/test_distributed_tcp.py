@@ -158,3 +158,36 @@ def test_the_launcher_gives_each_worker_torchruns_variables():
     assert kept["OMP_NUM_THREADS"] == "4" and "NUMBA_NUM_THREADS" not in kept
     with pytest.raises(SystemExit):
         parse_args(["--nnodes", "2", "train.py"])  # several machines need an agreed port
+
+
+SPAWN_FAILING = '''import os, sys; sys.path.insert(0, %r)
+import minigrad.distributed as dist
+import minigrad.multiprocessing as mp
+
+
+def main(rank, world_size):
+    if rank == 1:
+        raise ValueError("rank 1 fails before joining")
+    os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=sys.argv[1])
+    dist.init_process_group("gloo", rank=rank, world_size=world_size)  # waits for rank 1 (30 minutes by default)
+
+
+if __name__ == "__main__":
+    try:
+        mp.spawn(main, args=(2,), nprocs=2)
+    except mp.ProcessRaisedException as error:
+        print("raised:", error.error_index, "fails before joining" in str(error))
+''' % ROOT
+
+
+def test_mp_spawn_stops_the_other_ranks_when_one_fails(tmp_path):
+    """PyTorch's spawn raises the first failure and ends the rest, rather than waiting for a rank that waits for
+    the failed one."""
+    from minigrad.distributed.run import _free_port
+    script = tmp_path / "spawn_fails.py"
+    script.write_text(SPAWN_FAILING)
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, str(script), str(_free_port())], capture_output=True, text=True,
+                          timeout=120, env=WITHOUT_MPI_LAUNCHER)
+    assert done.stdout.strip() == "raised: 1 True", done.stdout + done.stderr[-3000:]
+    assert time.monotonic() - start < 60
