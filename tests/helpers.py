@@ -109,7 +109,8 @@ def conv3x3_taken(rule, input_shape, cout):
 
 def port_imports(source):
     """A PyTorch script ported the way a user ports one: only its import lines change, each naming minigrad
-    where it named torch (``import torch`` becomes ``import minigrad as torch``, so the code reads the same)."""
+    where it named torch (``import torch`` becomes ``import minigrad as torch``, so the code reads the same) and
+    minigrad.vision where it named torchvision."""
     import re
     lines = []
     for line in source.splitlines():
@@ -122,5 +123,13 @@ def port_imports(source):
             line = f"{indent}import minigrad as torch; import minigrad.{statement[len('import torch.'):]}"
         elif re.match(r"from torch(\.[\w.]+)? import ", statement):
             line = f"{indent}from minigrad{statement[len('from torch'):]}"
+        elif re.fullmatch(r"import torchvision", statement):
+            line = f"{indent}import minigrad.vision as torchvision"
+        elif re.fullmatch(r"import torchvision\.[\w.]+ as \w+", statement):
+            line = f"{indent}import minigrad.vision.{statement[len('import torchvision.'):]}"
+        elif re.fullmatch(r"import torchvision\.[\w.]+", statement):
+            line = f"{indent}import minigrad.vision as torchvision; import minigrad.vision.{statement[len('import torchvision.'):]}"
+        elif re.match(r"from torchvision(\.[\w.]+)? import ", statement):
+            line = f"{indent}from minigrad.vision{statement[len('from torchvision'):]}"
         lines.append(line)
     return "\n".join(lines) + "\n"
