@@ -128,7 +128,8 @@ def port_imports(source):
         elif re.fullmatch(r"import torchvision\.[\w.]+ as \w+", statement):
             line = f"{indent}import minigrad.vision.{statement[len('import torchvision.'):]}"
         elif re.fullmatch(r"import torchvision\.[\w.]+", statement):
-            line = f"{indent}import minigrad.vision as torchvision; import minigrad.vision.{statement[len('import torchvision.'):]}"
+            module = statement[len("import torchvision."):]
+            line = f"{indent}import minigrad.vision as torchvision; import minigrad.vision.{module}"
         elif re.match(r"from torchvision(\.[\w.]+)? import ", statement):
             line = f"{indent}from minigrad.vision{statement[len('from torchvision'):]}"
         lines.append(line)

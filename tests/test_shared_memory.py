@@ -161,9 +161,10 @@ def test_hogwild_training_as_pytorchs_example(tmp_path):
     updates interleaved as they come): the shared model learned from both (its loss fell)."""
     rng = np.random.default_rng(0)
     reference = torch.nn.Conv2d(1, 4, 3), torch.nn.Linear(36, 10)
+    weights = {f"{name}.{k}": v.detach().numpy()
+               for name, layer in zip(("conv1", "fc1"), reference) for k, v in layer.state_dict().items()}
     np.savez(tmp_path / "inputs.npz", data=rng.standard_normal((64, 1, 8, 8)).astype(np.float32),
-             target=rng.integers(0, 10, 64), **{f"{name}.{k}": v.detach().numpy() for name, layer in
-                                                 zip(("conv1", "fc1"), reference) for k, v in layer.state_dict().items()})
+             target=rng.integers(0, 10, 64), **weights)
     ours, theirs = _run_hogwild(tmp_path, "minigrad", "in_turn"), _run_hogwild(tmp_path, "torch", "in_turn")
     for key in ("conv1.weight", "conv1.bias", "fc1.weight", "fc1.bias"):
         np.testing.assert_allclose(ours[key], theirs[key], rtol=1e-5, atol=1e-6, err_msg=key)

@@ -297,3 +297,28 @@ def test_make_grid_and_save_image_as_torchvision(tmp_path):
     expected = utils.make_grid(batch, nrow=2, padding=1).numpy()
     torch_bytes = torch.tensor(expected).mul(255).add_(0.5).clamp_(0, 255).permute(1, 2, 0).to(torch.uint8).numpy()
     np.testing.assert_array_equal(saved, torch_bytes)
+
+
+def test_v2_names_to_image_and_to_dtype():
+    from minigrad.vision.transforms import v2
+    pipeline = v2.Compose([v2.ToImage(), v2.ToDtype(minigrad.float32, scale=True), v2.Normalize([0.5] * 3, [0.5] * 3)])
+    out = pipeline(RGB)
+    expected = torch.from_numpy(np.array(RGB)).permute(2, 0, 1).to(torch.float32).mul_(1.0 / 255).sub(0.5).div(0.5)
+    np.testing.assert_array_equal(out.numpy(), expected.numpy())
+    assert v2.ToImage()(np.array(RGB)).dtype == minigrad.uint8 and v2.RandomCrop is transforms.RandomCrop
+    assert v2.ToDtype(minigrad.float64)(v2.ToImage()(RGB)).numpy().max() > 1  # without scale: the values kept
+
+
+def test_convert_image_dtype_is_torchvisions():
+    image = torch.from_numpy(np.array(RGB)).permute(2, 0, 1).contiguous()
+    ours = minigrad.tensor(image.numpy())
+    np.testing.assert_array_equal(TF.convert_image_dtype(ours, minigrad.float32).numpy(),
+                                  (image.to(torch.float32) / 255).numpy())
+    floats = TF.convert_image_dtype(ours, minigrad.float32)
+    np.testing.assert_array_equal(TF.convert_image_dtype(floats, minigrad.uint8).numpy(),
+                                  (image.to(torch.float32) / 255).mul(255 + 1.0 - 1e-3).to(torch.uint8).numpy())
+    wide = TF.convert_image_dtype(ours, minigrad.int32)
+    np.testing.assert_array_equal(wide.numpy(), image.to(torch.int32).numpy() * (2 ** 31 // 256))
+    np.testing.assert_array_equal(TF.convert_image_dtype(wide, minigrad.uint8).numpy(), image.numpy())
+    with pytest.raises(RuntimeError, match="cannot be performed safely"):
+        TF.convert_image_dtype(floats, minigrad.int64)

@@ -148,7 +148,8 @@ if __name__ == "__main__":
 def test_pytorchs_mnist_example_ported_by_its_imports(tmp_path):
     """The idiom of PyTorch's examples/mnist (torchvision's MNIST, ToTensor, Normalize; Adadelta, StepLR), on 32
     made-up digits whose brightness tells their label: it runs, its loss falls as PyTorch's does on them, and it
-    saves a state_dict PyTorch can read. (No PyTorch run to compare with: torchvision needs a CUDA build of torch here.)"""
+    saves a state_dict PyTorch can read. (No PyTorch run to compare with: torchvision needs a CUDA build of torch
+    here.)"""
     _write_mnist(tmp_path / "data", count=32, learnable=True)
     script = tmp_path / "mnist.py"
     script.write_text(f"import sys; sys.path.insert(0, {ROOT!r})\n" + port_imports(MNIST_SCRIPT))

@@ -312,16 +312,22 @@ def to_grayscale(img, num_output_channels=1):
 
 
 def convert_image_dtype(image, dtype=minigrad.float32):
-    """Between image dtypes with their value ranges: uint8 [0, 255] and floats [0, 1], as torchvision's."""
+    """Between image dtypes with their value ranges (integers [0, max], floats [0, 1]), as torchvision's:
+    integers to floats divide by the input's max; floats to integers multiply by max + 1 - 0.001 and truncate;
+    integers to integers shift by the ratio of the ranges."""
     dtype = np.dtype(dtype)
     if image.dtype == dtype:
         return image
     if image.is_floating_point():
         if dtype.kind == "f":
             return image.to(dtype)
-        top = float(np.iinfo(dtype).max)
-        return image.mul(top + 1.0 - 1e-3).to(dtype)
-    top = float(np.iinfo(image.dtype).max)
-    if dtype.kind == "f":
-        return image.to(dtype).div(top)
-    return (image.to(minigrad.float64) * (np.iinfo(dtype).max / top)).to(dtype)
+        if (image.dtype == np.float32 and dtype in (np.int32, np.int64)) or \
+                (image.dtype == np.float64 and dtype == np.int64):
+            raise RuntimeError(f"The cast from {image.dtype} to {dtype} cannot be performed safely.")
+        return image.mul(float(np.iinfo(dtype).max) + 1.0 - 1e-3).to(dtype)
+    input_max, output_max = int(np.iinfo(image.dtype).max), None if dtype.kind == "f" else int(np.iinfo(dtype).max)
+    if output_max is None:
+        return image.to(dtype) / float(input_max)
+    if input_max > output_max:
+        return minigrad.div(image, (input_max + 1) // (output_max + 1), rounding_mode="floor").to(dtype)
+    return image.to(dtype) * ((output_max + 1) // (input_max + 1))
