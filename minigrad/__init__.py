@@ -41,7 +41,8 @@ from .ops.activation import *  # noqa: F401,F403
 from .ops.composite_activation import hardshrink, softmin  # noqa: F401
 from .ops.compare import allclose, isclose, equal  # noqa: F401
 from .runtime import (set_num_threads, get_num_threads, use_deterministic_algorithms,  # noqa: F401
-                      are_deterministic_algorithms_enabled)
+                      are_deterministic_algorithms_enabled, set_float32_matmul_precision,
+                      get_float32_matmul_precision)
 from .utils.gradcheck import gradcheck  # noqa: F401
 from . import nn, optim  # noqa: E402,F401
 from . import cuda, utils, amp, backends, distributed, distributions, linalg, testing, special, func  # noqa: E402,F401
@@ -49,6 +50,8 @@ from .ops.matrix import inv as inverse, det, slogdet, logdet, pinv as pinverse, 
 from .ops.matrix import legacy_svd as svd, legacy_qr as qr  # noqa: E402,F401  (torch.svd's V; torch.qr)
 from .amp import autocast  # noqa: E402,F401
 from . import accelerator, multiprocessing, onnx, sparse  # noqa: E402,F401
+from . import compiler, jit, profiler, _dynamo  # noqa: E402,F401
+from .compiler import compile_model as compile  # noqa: E402,F401,A001  (torch.compile; the built-in elsewhere)
 from .anomaly_mode import is_anomaly_enabled, is_anomaly_check_nan_enabled  # noqa: E402,F401
 from .sparse import sparse_coo_tensor, spmm  # noqa: E402,F401
 from .memory_format import (memory_format, contiguous_format, channels_last, channels_last_3d,  # noqa: E402,F401

@@ -1,8 +1,9 @@
 """Process-wide settings, as PyTorch's: the number of threads, deterministic algorithms."""
 __all__ = ["set_num_threads", "get_num_threads", "use_deterministic_algorithms",
-           "are_deterministic_algorithms_enabled"]
+           "are_deterministic_algorithms_enabled", "set_float32_matmul_precision", "get_float32_matmul_precision"]
 
 _deterministic = False
+_matmul_precision = ["highest"]
 
 
 def set_num_threads(count):
@@ -31,3 +32,16 @@ def use_deterministic_algorithms(mode, *, warn_only=False):
 def are_deterministic_algorithms_enabled():
     """What ``use_deterministic_algorithms`` was last given."""
     return _deterministic
+
+
+def set_float32_matmul_precision(precision):
+    """Accepted, as ``torch.set_float32_matmul_precision`` ("highest", "high" or "medium"): minigrad's float32
+    products are always full float32 (no TF32 or bfloat16 passes), which is what "highest" asks for."""
+    if precision not in ("highest", "high", "medium"):
+        raise RuntimeError(f"Invalid precision {precision!r}: expected 'highest', 'high' or 'medium'")
+    _matmul_precision[0] = precision
+
+
+def get_float32_matmul_precision():
+    """What ``set_float32_matmul_precision`` was last given ("highest" by default)."""
+    return _matmul_precision[0]
