@@ -6,7 +6,8 @@ import numpy as np
 from .tensor import Tensor, _default_float, bool_, default_float, float16, float32, float64, int32, int64, uint8
 
 __all__ = ["bfloat16", "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor", "ByteTensor", "BoolTensor",
-           "finfo", "iinfo", "get_default_dtype", "set_default_dtype"]
+           "finfo", "iinfo", "get_default_dtype", "set_default_dtype", "typename", "is_storage", "asarray",
+           "frombuffer"]
 
 
 class _TypedConstructor:
@@ -101,3 +102,50 @@ class _Bfloat16:
 bfloat16 = _Bfloat16()
 
 METHODS = {"type": tensor_type, "new": new}
+
+
+def typename(obj):
+    """``torch.typename``: a tensor's type name ('torch.FloatTensor'), else the object's qualified class name."""
+    if isinstance(obj, Tensor):
+        return tensor_type(obj)
+    module = type(obj).__module__
+    return type(obj).__qualname__ if module in (None, "builtins") else f"{module}.{type(obj).__qualname__}"
+
+
+def is_storage(obj):
+    """False: minigrad has no separate storage objects (a tensor's ``.array`` is its storage)."""
+    return False
+
+
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
+    """``torch.asarray``: a tensor of ``obj`` sharing its memory when it can (a tensor or numpy array of the
+    same dtype on the same device), copying when ``copy=True`` or when it must; ``copy=False`` where a copy is
+    needed is an error, as PyTorch's."""
+    from .creation import tensor
+    device = device if device is not None else (obj.device if isinstance(obj, Tensor) else "cpu")
+    if isinstance(obj, Tensor):
+        shared = obj.to(device=device, dtype=dtype) if dtype is not None else obj.to(device)
+        needs_copy = shared is not obj and shared.array is not obj.array
+    elif isinstance(obj, np.ndarray) and (dtype is None or np.dtype(dtype) == obj.dtype) and str(device) == "cpu":
+        shared, needs_copy = Tensor._wrap(obj, "cpu"), False
+    else:
+        shared, needs_copy = None, True
+    if needs_copy and copy is False:
+        raise ValueError("can't alias the tensor: the requested dtype or device needs a copy (copy=False)")
+    if shared is None or copy:
+        result = tensor(obj.array if isinstance(obj, Tensor) else obj, dtype=dtype, device=device)
+    else:
+        result = shared
+    if requires_grad:
+        result.requires_grad_(True)
+    return result
+
+
+def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
+    """``torch.frombuffer``: a 1-D tensor over an object's bytes (bytearray, memoryview, array...), sharing them;
+    ``count`` elements (-1: all that fit) from byte ``offset``."""
+    values = np.frombuffer(buffer, dtype=np.dtype(dtype), count=count, offset=offset)
+    result = Tensor._wrap(values, "cpu")
+    if requires_grad:
+        result.requires_grad_(True)
+    return result

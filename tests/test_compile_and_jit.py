@@ -1,6 +1,6 @@
-"""``torch.compile``, ``torch.compiler``, ``torch._dynamo``, ``torch.jit``, ``torch.profiler`` and the float32
-matmul precision: the names scripts call around their model, with PyTorch's shapes (a compiled module's type,
-attributes and state_dict keys) and eager results."""
+"""``torch.compile``, ``torch.compiler``, ``torch._dynamo``, ``torch.jit``, ``torch.profiler``, the float32
+matmul precision, ``asarray``, ``frombuffer`` and ``typename``: the names scripts call around their model, with
+PyTorch's shapes (a compiled module's type, attributes and state_dict keys) and eager results."""
 import json
 
 import numpy as np
@@ -92,3 +92,29 @@ def test_profiler_names_time_the_ops(tmp_path):
     events = json.loads((tmp_path / "trace.json").read_text())["traceEvents"]
     assert {"ReLU forward", "ReLU backward"} <= {e["name"] for e in events}
     assert [e["args"]["calls"] for e in events if e["name"] == "ReLU forward"] == [3]
+
+
+def test_asarray_frombuffer_typename_and_is_storage_as_pytorchs():
+    values = np.arange(3.0)
+    ours, theirs = minigrad.asarray(values), torch.asarray(values)
+    values[0] = 9.0  # both share the numpy array's memory
+    assert ours.tolist() == theirs.tolist() == [9.0, 1.0, 2.0]
+    assert minigrad.asarray(values, copy=True).tolist() == [9.0, 1.0, 2.0]
+    values[1] = 7.0
+    assert minigrad.asarray(values, copy=True).array is not values
+    for data in ([1, 2], [1.0, 2], [True, False]):
+        assert str(minigrad.asarray(data).dtype) == str(torch.asarray(data).dtype).replace("torch.", "")
+    t = minigrad.tensor([1.0, 2.0])
+    assert minigrad.asarray(t) is t and minigrad.asarray(t, dtype=minigrad.float64).dtype == minigrad.float64
+    with pytest.raises(ValueError):
+        minigrad.asarray(t, dtype=minigrad.float64, copy=False)
+    assert minigrad.asarray([1.0], requires_grad=True).requires_grad
+    buffer = bytearray(np.arange(4, dtype=np.int32).tobytes())
+    ours = minigrad.frombuffer(buffer, dtype=minigrad.int32, count=2, offset=4)
+    assert ours.tolist() == torch.frombuffer(buffer, dtype=torch.int32, count=2, offset=4).tolist() == [1, 2]
+    buffer[4] = 5  # shared with the buffer, as PyTorch's
+    assert ours.tolist()[0] == 5
+    for obj in (torch.tensor([1.0]), torch.tensor([1]), 3, np.zeros(1)):
+        ours = minigrad.tensor(obj.numpy()) if isinstance(obj, torch.Tensor) else obj
+        assert minigrad.typename(ours) == torch.typename(obj)
+    assert minigrad.is_storage(t) is False and torch.is_storage(torch.tensor([1.0])) is False
