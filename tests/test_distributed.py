@@ -21,7 +21,8 @@ ROOT = os.path.dirname(HERE)
 HAVE_MPI = importlib.util.find_spec("mpi4py") is not None and shutil.which("mpiexec") is not None
 needs_mpi = pytest.mark.skipif(not HAVE_MPI, reason="mpi4py and mpiexec are not installed "
                                                     "(pip install minigrad[distributed])")
-CHECK_NAMES = ["collectives", "rank_zero_weights_reach_every_rank",
+CHECK_NAMES = ["collectives", "point_to_point_messages", "scatter_reduce_scatter_and_all_to_all",
+               "rank_zero_weights_reach_every_rank",
                "syncbn_unet_on_two_ranks_equals_one_process_on_the_whole_batch",
                "syncbn_with_uneven_batches_float32", "plain_batchnorm_under_ddp_has_torchs_per_rank_semantics",
                "no_sync_accumulates_locally_then_averages_the_sum", "a_parameter_no_rank_used_keeps_no_gradient"]

@@ -191,3 +191,62 @@ def test_mp_spawn_stops_the_other_ranks_when_one_fails(tmp_path):
                           timeout=120, env=WITHOUT_MPI_LAUNCHER)
     assert done.stdout.strip() == "raised: 1 True", done.stdout + done.stderr[-3000:]
     assert time.monotonic() - start < 60
+
+
+TUTORIAL = '''import os, sys; sys.path.insert(0, %r)
+import torch
+import torch.distributed as dist
+import torch.multiprocessing as mp
+
+
+def run(rank, size):
+    """Blocking point-to-point, then non-blocking, then a collective."""
+    tensor = torch.zeros(1)
+    if rank == 0:
+        tensor += 1
+        dist.send(tensor=tensor, dst=1)
+    else:
+        dist.recv(tensor=tensor, src=0)
+    req = dist.isend(tensor=tensor * 2, dst=1) if rank == 0 else dist.irecv(tensor=tensor, src=0)
+    req.wait()
+    group = dist.new_group([0, 1])
+    total = torch.ones(1) * (rank + 1)
+    dist.all_reduce(total, op=dist.ReduceOp.SUM, group=group)
+    if rank == 1:
+        dist.barrier()  # rank 0 prints first: their lines do not interleave
+    print("Rank", rank, "has data", tensor[0].item(), "and", total.item(), flush=True)
+    if rank == 0:
+        dist.barrier()
+
+
+def init_process(rank, size, fn, backend="gloo"):
+    os.environ["MASTER_ADDR"] = "127.0.0.1"
+    os.environ["MASTER_PORT"] = sys.argv[1]
+    dist.init_process_group(backend, rank=rank, world_size=size)
+    fn(rank, size)
+
+
+if __name__ == "__main__":
+    world_size = 2
+    processes = []
+    mp.set_start_method("spawn")
+    for rank in range(world_size):
+        p = mp.Process(target=init_process, args=(rank, world_size, run))
+        p.start()
+        processes.append(p)
+    for p in processes:
+        p.join()
+''' % ROOT
+
+
+def test_pytorchs_distributed_tutorial_ported_by_its_imports(tmp_path):
+    """"Writing Distributed Applications with PyTorch": mp.Process ranks joining over TCP, send/recv,
+    isend/irecv, a group and all_reduce."""
+    from helpers import port_imports
+    from minigrad.distributed.run import _free_port
+    script = tmp_path / "tutorial.py"
+    script.write_text(port_imports(TUTORIAL))
+    done = subprocess.run([sys.executable, str(script), str(_free_port())], capture_output=True, text=True,
+                          timeout=120, env=WITHOUT_MPI_LAUNCHER)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().splitlines() == ["Rank 0 has data 1.0 and 3.0", "Rank 1 has data 2.0 and 3.0"]

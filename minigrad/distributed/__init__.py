@@ -7,4 +7,6 @@ from .group import (init_process_group, destroy_process_group, is_available, is_
                     is_mpi_available, get_rank, get_world_size, get_backend, barrier, GroupMember, new_group,
                     default_group)
 from .collectives import (ReduceOp, broadcast, all_reduce, reduce, all_gather, gather,  # noqa: F401
-                          all_gather_object, broadcast_object_list, Work)
+                          all_gather_object, broadcast_object_list, Work, scatter, reduce_scatter, all_to_all,
+                          all_gather_into_tensor, reduce_scatter_tensor)
+from .point_to_point import send, recv, isend, irecv, P2POp, batch_isend_irecv  # noqa: F401

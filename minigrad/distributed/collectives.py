@@ -6,7 +6,8 @@ import numpy as np
 from .group import default_group
 
 __all__ = ["ReduceOp", "broadcast", "all_reduce", "reduce", "all_gather", "gather", "all_gather_object",
-           "broadcast_object_list", "Work"]
+           "broadcast_object_list", "Work", "scatter", "reduce_scatter", "all_to_all", "all_gather_into_tensor",
+           "reduce_scatter_tensor"]
 
 
 class ReduceOp:
@@ -157,3 +158,83 @@ def broadcast_object_list(object_list, src=0, group=None, device=None):
     group_ = default_group()
     if group_.transport is not None:
         object_list[:] = group_.transport.broadcast_object(list(object_list), src)
+
+
+def _stacked(name, tensors, like, size):
+    _check_list(name, tensors, like, size)
+    return np.stack([host_values(t) for t in tensors])
+
+
+def _reduced_in_place(group_, values, op):
+    reduction = _transport_op(op)
+    if group_.transport is not None:
+        group_.transport.all_reduce(values, reduction)
+    if op == ReduceOp.AVG:
+        values /= values.dtype.type(group_.size)
+    return values
+
+
+def scatter(tensor, scatter_list=None, src=0, group=None, async_op=False):
+    """Rank i's ``tensor`` takes ``scatter_list[i]`` of rank ``src``."""
+    group_ = default_group()
+    values = host_values(tensor)
+    if group_.rank == src:
+        parts = _stacked("scatter", scatter_list or [], tensor, group_.size)
+    else:
+        parts = np.empty((group_.size,) + values.shape, values.dtype)
+    if group_.transport is not None:
+        group_.transport.broadcast(parts, src)
+    write_back(tensor, parts[group_.rank])
+    return _done(async_op)
+
+
+def reduce_scatter(output, input_list, op=ReduceOp.SUM, group=None, async_op=False):
+    """Rank i's ``output`` becomes the reduction over the ranks of their ``input_list[i]``."""
+    group_ = default_group()
+    parts = _reduced_in_place(group_, _stacked("reduce_scatter", input_list, output, group_.size), op)
+    write_back(output, parts[group_.rank])
+    return _done(async_op)
+
+
+def all_to_all(output_tensor_list, input_tensor_list, group=None, async_op=False):
+    """Rank i's ``output_tensor_list[j]`` takes rank j's ``input_tensor_list[i]`` (tensors of one shape)."""
+    group_ = default_group()
+    like = input_tensor_list[0] if input_tensor_list else None
+    mine = _stacked("all_to_all", input_tensor_list, like, group_.size)
+    _check_list("all_to_all", output_tensor_list, like, group_.size)
+    everyone = np.empty((group_.size,) + mine.shape, mine.dtype)
+    if group_.transport is not None:
+        group_.transport.all_gather(mine, everyone)
+    else:
+        everyone[0] = mine
+    for sender, out in enumerate(output_tensor_list):
+        write_back(out, everyone[sender, group_.rank])
+    return _done(async_op)
+
+
+def all_gather_into_tensor(output_tensor, input_tensor, group=None, async_op=False):
+    """``output_tensor`` (size x n, ... or size, n, ...) takes every rank's ``input_tensor`` in rank order."""
+    group_ = default_group()
+    values = host_values(input_tensor)
+    if output_tensor.numel() != values.size * group_.size:
+        raise ValueError(f"all_gather_into_tensor: the output must hold {group_.size} x {values.size} elements, "
+                         f"got {output_tensor.numel()}")
+    gathered = np.empty((group_.size,) + values.shape, values.dtype)
+    if group_.transport is not None:
+        group_.transport.all_gather(values, gathered)
+    else:
+        gathered[0] = values
+    write_back(output_tensor, gathered.reshape(tuple(output_tensor.shape)))
+    return _done(async_op)
+
+
+def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=False):  # noqa: A002
+    """Rank i's ``output`` becomes the reduction of every rank's i-th slice of ``input`` (size x n, ...)."""
+    group_ = default_group()
+    values = np.array(host_values(input))
+    if values.size != output.numel() * group_.size:
+        raise ValueError(f"reduce_scatter_tensor: the input must hold {group_.size} x {output.numel()} elements, "
+                         f"got {values.size}")
+    parts = _reduced_in_place(group_, values.reshape((group_.size, -1)), op)
+    write_back(output, parts[group_.rank].reshape(tuple(output.shape)))
+    return _done(async_op)

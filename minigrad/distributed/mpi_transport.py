@@ -58,6 +58,23 @@ class MpiTransport:
         """Start a sum over the ranks of ``values`` in place (MPI_Iallreduce); ``wait()`` on the result ends it."""
         return _MpiRequest(self._comm.Iallreduce(self._mpi.IN_PLACE, values, op=self._mpi.SUM))
 
+    def send(self, values, dst, tag=0):
+        self._comm.Send(values, dest=dst, tag=tag)
+
+    def recv(self, values, src=None, tag=0):
+        """Receive into ``values`` from ``src`` (None: any rank); the sender's rank."""
+        status = self._mpi.Status()
+        self._comm.Recv(values, source=self._mpi.ANY_SOURCE if src is None else src, tag=tag, status=status)
+        return status.Get_source()
+
+    def start_send(self, values, dst, tag=0):
+        return _MpiRequest(self._comm.Isend(values, dest=dst, tag=tag))
+
+    def start_recv(self, values, src=None, tag=0):
+        status = self._mpi.Status()
+        request = self._comm.Irecv(values, source=self._mpi.ANY_SOURCE if src is None else src, tag=tag)
+        return _MpiRequest(request, status)
+
     def progress(self, requests):
         """Let MPI move started reductions along (MPICH progresses inside MPI calls)."""
         pending = [r.request for r in requests if r.request is not None]
@@ -66,8 +83,19 @@ class MpiTransport:
 
 
 class _MpiRequest:
-    def __init__(self, request):
-        self.request = request
+    """An MPI request behind the transport's request interface: ``wait()`` returns the sender's rank for a
+    receive, ``is_completed()``."""
 
-    def wait(self):
-        self.request.Wait()
+    def __init__(self, request, status=None):
+        self.request, self.status, self.done = request, status, False
+
+    def wait(self, timeout=None):
+        if not self.done:
+            self.request.Wait(self.status)
+            self.done = True
+        return self.status.Get_source() if self.status is not None else None
+
+    def is_completed(self):
+        if not self.done:
+            self.done = self.request.Test(self.status)
+        return self.done

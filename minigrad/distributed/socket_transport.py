@@ -14,14 +14,15 @@ which runs them in the order started; the sockets and numpy's additions release 
 meanwhile. Every other collective first waits for the started ones, so all ranks use their connections in one
 order.
 """
+import json
 import pickle
-import queue
 import socket
 import struct
-import threading
 import time
 
 import numpy as np
+
+from .socket_pairs import Lane, PeerLinks
 
 _HELLO = b"minigrad-rendezvous-1"
 _LENGTH = struct.Struct("<q")
@@ -79,45 +80,51 @@ class SocketTransport:
         self.rank, self.size = rank, size
         self._peers = {}  # on rank 0: rank -> its connection
         self._root = None  # elsewhere: the connection to rank 0
-        self._started = queue.Queue()  # (values, request) for the background thread
-        self._in_flight = []  # requests started and not yet waited for
-        self._worker = None
+        self._background = Lane("minigrad-allreduce")  # DDP's started sums, in order
+        listener = socket.create_server(("", 0))  # for point-to-point messages (socket_pairs)
+        own = listener.getsockname()[1]
         if rank == 0:
-            self._accept_peers(port, timeout_s)
+            addresses = self._accept_peers(host, port, own, timeout_s)
         else:
-            self._connect(host, port, timeout_s)
+            addresses = self._connect(host, port, own, timeout_s)
+        self.links = PeerLinks(rank, listener, addresses, timeout_s, _send_array, _receive_array)
 
     # ------------------------------------------------------------------ joining
-    def _accept_peers(self, port, timeout_s):
+    def _accept_peers(self, host, port, own_port, timeout_s):
+        """Rank 0: accept every other rank, then send each the table of point-to-point addresses."""
         try:
             server = socket.create_server(("", port))
         except OSError as error:
             raise RuntimeError(f"minigrad.distributed: rank 0 cannot listen on port {port} ({error}); set "
                                "MASTER_PORT to a free port") from error
-        deadline = time.monotonic() + timeout_s
+        deadline, addresses = time.monotonic() + timeout_s, {0: (host, own_port)}
         with server:
             while len(self._peers) < self.size - 1:
                 server.settimeout(max(deadline - time.monotonic(), 0.001))
                 try:
-                    sock, _ = server.accept()
+                    sock, (peer_host, _) = server.accept()
                 except socket.timeout:
                     missing = sorted(set(range(1, self.size)) - set(self._peers))
                     raise RuntimeError(f"minigrad.distributed: ranks {missing} did not join within "
                                        f"{timeout_s:g} s") from None
                 sock.settimeout(timeout_s)
                 hello = _receive_bytes(sock)
-                peer_rank, peer_size = struct.unpack("<qq", hello[len(_HELLO):]) \
-                    if hello.startswith(_HELLO) and len(hello) == len(_HELLO) + 16 else (-1, -1)
+                peer_rank, peer_size, peer_port = struct.unpack("<qqq", hello[len(_HELLO):]) \
+                    if hello.startswith(_HELLO) and len(hello) == len(_HELLO) + 24 else (-1, -1, -1)
                 if peer_size != self.size or not 0 < peer_rank < self.size or peer_rank in self._peers:
                     sock.close()
                     raise RuntimeError(f"minigrad.distributed: a process joined as rank {peer_rank} of "
                                        f"{peer_size}, in a job of {self.size}")
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 self._peers[peer_rank] = sock
+                addresses[peer_rank] = (peer_host, peer_port)
+        table = json.dumps({str(r): list(a) for r, a in addresses.items()}).encode()
         for sock in self._peers.values():
-            _send_bytes(sock, b"ok")
+            _send_bytes(sock, b"ok" + table)
+        return addresses
 
-    def _connect(self, host, port, timeout_s):
+    def _connect(self, host, port, own_port, timeout_s):
+        """Any other rank: join rank 0; the table of point-to-point addresses it sends back."""
         deadline = time.monotonic() + timeout_s
         while True:
             try:
@@ -130,13 +137,16 @@ class SocketTransport:
                 time.sleep(0.05)
         sock.settimeout(timeout_s)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        _send_bytes(sock, _HELLO + struct.pack("<qq", self.rank, self.size))
-        if _receive_bytes(sock) != b"ok":
+        _send_bytes(sock, _HELLO + struct.pack("<qqq", self.rank, self.size, own_port))
+        reply = _receive_bytes(sock)
+        if not reply.startswith(b"ok"):
             raise RuntimeError("minigrad.distributed: rank 0 refused this rank")
         self._root = sock
+        return {int(r): tuple(a) for r, a in json.loads(reply[2:]).items()}
 
     def close(self):
         self._finish_started()
+        self.links.close()
         for sock in list(self._peers.values()) + [self._root]:
             if sock is not None:
                 sock.close()
@@ -228,27 +238,11 @@ class SocketTransport:
     def start_all_reduce(self, values):
         """Start the sum over the ranks of ``values``, in place, on the background thread; ``wait()`` on the
         result ends it (and raises what it raised)."""
-        if self._worker is None:
-            self._worker = threading.Thread(target=self._run_started, name="minigrad-allreduce", daemon=True)
-            self._worker.start()
-        request = _Request()
-        self._in_flight = [r for r in self._in_flight if not r.done.is_set()] + [request]
-        self._started.put((values, request))
-        return request
-
-    def _run_started(self):
-        while True:
-            values, request = self._started.get()
-            try:
-                self._sum_in_place(values)
-            except BaseException as error:  # handed to wait(), in the thread that asked
-                request.error = error
-            request.done.set()
+        return self._background.submit(lambda: self._sum_in_place(values))
 
     def _finish_started(self):
         """Wait for every started sum, before this thread uses the connections."""
-        while self._in_flight:
-            self._in_flight.pop(0).wait()
+        self._background.drain()
 
     def progress(self, requests):
         pass
@@ -283,13 +277,15 @@ class SocketTransport:
     def all_gather_object(self, obj):
         return self.broadcast_object(self.gather_object(obj, 0), 0)
 
+    # ------------------------------------------------------------------ point to point (socket_pairs)
+    def send(self, values, dst, tag=0):
+        self.links.send(values, dst, tag)
 
-class _Request:
-    def __init__(self):
-        self.done, self.error = threading.Event(), None
+    def recv(self, values, src=None, tag=0):
+        return self.links.recv(values, src, tag)
 
-    def wait(self):
-        self.done.wait()
-        if self.error is not None:
-            error, self.error = self.error, None
-            raise error
+    def start_send(self, values, dst, tag=0):
+        return self.links.start_send(values, dst, tag)
+
+    def start_recv(self, values, src=None, tag=0):
+        return self.links.start_recv(values, src, tag)

@@ -67,6 +67,58 @@ def collectives():
 
 
 @check
+def point_to_point_messages():
+    rank, other = dist.get_rank(), 1 - dist.get_rank()
+    if rank == 0:
+        dist.send(minigrad.tensor([1.0, 2.0, 3.0]), dst=1)
+        dist.send(minigrad.tensor([7], dtype=minigrad.int64), dst=1, tag=5)
+    else:
+        got = minigrad.zeros(3)
+        assert dist.recv(got, src=0) == 0 and got.tolist() == [1.0, 2.0, 3.0]
+        number = minigrad.zeros(1, dtype=minigrad.int64)
+        assert dist.recv(number, tag=5) == 0 and number.tolist() == [7]  # from any rank: the sender's rank
+    # both ranks send 16 MB to each other at once, then receive: the sends must not wait for the receives
+    outgoing = minigrad.full((4 * 2 ** 20,), float(rank))
+    incoming = minigrad.zeros(4 * 2 ** 20)
+    works = [dist.isend(outgoing, dst=other), dist.irecv(incoming, src=other)]
+    for work in works:
+        work.wait()
+    assert float(incoming.min()) == float(incoming.max()) == float(other)
+    ring = [minigrad.tensor([float(rank * 10 + i)]) for i in range(3)]
+    received = [minigrad.zeros(1) for _ in range(3)]
+    ops = [dist.P2POp(dist.isend, t, other) for t in ring] + [dist.P2POp(dist.irecv, t, other) for t in received]
+    for work in dist.batch_isend_irecv(ops):
+        work.wait()
+    assert [t.item() for t in received] == [float(other * 10 + i) for i in range(3)]  # in the order sent
+    for bad in (rank, 5):
+        try:
+            dist.send(minigrad.zeros(1), dst=bad)
+            raise AssertionError(f"send to {bad} did not raise")
+        except ValueError as error:
+            assert "Invalid destination rank" in str(error)
+
+
+@check
+def scatter_reduce_scatter_and_all_to_all():
+    rank, size = dist.get_rank(), dist.get_world_size()
+    out = minigrad.zeros(2)
+    parts = [minigrad.tensor([10.0 * r, 10.0 * r + 1]) for r in range(size)] if rank == 1 else None
+    dist.scatter(out, parts, src=1)
+    assert out.tolist() == [10.0 * rank, 10.0 * rank + 1]
+    dist.reduce_scatter(out, [minigrad.tensor([float(rank + r), 1.0]) for r in range(size)])
+    assert out.tolist() == [float(2 * rank + 1), 2.0]  # (0 + r) + (1 + r)
+    received = [minigrad.zeros(1) for _ in range(size)]
+    dist.all_to_all(received, [minigrad.tensor([float(10 * rank + r)]) for r in range(size)])
+    assert [t.item() for t in received] == [float(10 * r + rank) for r in range(size)]
+    whole = minigrad.zeros(2 * size)
+    dist.all_gather_into_tensor(whole, minigrad.tensor([float(rank), -1.0]))
+    assert whole.tolist() == [0.0, -1.0, 1.0, -1.0]
+    mine = minigrad.zeros(2)
+    dist.reduce_scatter_tensor(mine, minigrad.arange(4.0) * (rank + 1), op=dist.ReduceOp.AVG)
+    assert mine.tolist() == [1.5 * (2 * rank), 1.5 * (2 * rank + 1)]
+
+
+@check
 def rank_zero_weights_reach_every_rank():
     minigrad.manual_seed(100 + dist.get_rank())  # each rank starts from other weights
     model = nn.Sequential(nn.Conv2d(2, 3, 3), nn.BatchNorm2d(3))
