@@ -13,7 +13,7 @@ from .functional import InterpolationMode
 __all__ = ["Compose", "ToTensor", "PILToTensor", "ToPILImage", "ConvertImageDtype", "Normalize", "Resize",
            "CenterCrop", "Pad", "Lambda", "RandomApply", "RandomChoice", "RandomOrder", "RandomCrop",
            "RandomHorizontalFlip", "RandomVerticalFlip", "RandomResizedCrop", "Grayscale", "RandomGrayscale",
-           "InterpolationMode", "functional"]
+           "InterpolationMode", "functional", "ColorJitter", "RandomRotation", "GaussianBlur", "RandomErasing"]
 functional = F
 
 
@@ -272,3 +272,6 @@ class RandomGrayscale(_Transform):
     def __call__(self, img):
         channels = F.get_image_num_channels(img)
         return F.rgb_to_grayscale(img, channels) if _draw() < self.p else img
+
+
+from .augment import ColorJitter, GaussianBlur, RandomErasing, RandomRotation  # noqa: E402,F401

@@ -15,7 +15,8 @@ import minigrad
 
 __all__ = ["InterpolationMode", "to_tensor", "pil_to_tensor", "to_pil_image", "normalize", "hflip", "vflip", "crop",
            "center_crop", "resize", "resized_crop", "pad", "rgb_to_grayscale", "to_grayscale", "get_dimensions",
-           "get_image_size", "get_image_num_channels", "convert_image_dtype"]
+           "get_image_size", "get_image_num_channels", "convert_image_dtype", "adjust_brightness", "adjust_contrast",
+           "adjust_saturation", "adjust_hue", "rotate", "erase", "gaussian_blur"]
 
 
 class InterpolationMode(Enum):
@@ -331,3 +332,7 @@ def convert_image_dtype(image, dtype=minigrad.float32):
     if input_max > output_max:
         return minigrad.div(image, (input_max + 1) // (output_max + 1), rounding_mode="floor").to(dtype)
     return image.to(dtype) * ((output_max + 1) // (input_max + 1))
+
+
+from .functional_color import (adjust_brightness, adjust_contrast, adjust_saturation, adjust_hue,  # noqa: E402,F401
+                               rotate, erase, gaussian_blur)
