@@ -1,5 +1,6 @@
-"""minigrad.vision.models: torchvision's ResNets (sizes, names, forward and gradients against the same network
-written with PyTorch's functional ops), and a torchvision-style training script ported by its imports."""
+"""minigrad.vision.models: torchvision's ResNets, VGGs, AlexNet and MobileNetV2 (sizes, names, forward and
+gradients against the same network written with PyTorch's functional ops), and a torchvision-style training
+script ported by its imports."""
 import os
 import subprocess
 import sys
@@ -20,7 +21,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 @pytest.mark.parametrize("builder,count", [
     (models.resnet18, 11_689_512), (models.resnet34, 21_797_672), (models.resnet50, 25_557_032),
     (models.resnet101, 44_549_160), (models.resnet152, 60_192_808), (models.resnext50_32x4d, 25_028_904),
-    (models.wide_resnet50_2, 68_883_240)])
+    (models.wide_resnet50_2, 68_883_240), (models.alexnet, 61_100_840), (models.vgg11, 132_863_336),
+    (models.vgg11_bn, 132_868_840), (models.vgg16, 138_357_544), (models.vgg16_bn, 138_365_992),
+    (models.vgg19_bn, 143_678_248), (models.mobilenet_v2, 3_504_872)])
 def test_parameter_counts_are_torchvisions(builder, count):
     """torchvision's published sizes for 1000 classes."""
     assert sum(p.numel() for p in builder().parameters()) == count
@@ -78,6 +81,48 @@ def test_resnet18_forward_and_every_gradient_equal_pytorchs(training):
     np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-10, atol=1e-12)
     (ours ** 2).sum().backward()
     (theirs ** 2).sum().backward()
+    for name, p in model.named_parameters():
+        np.testing.assert_allclose(p.grad.numpy(), state[name].grad.numpy(), rtol=1e-9, atol=1e-11, err_msg=name)
+
+
+def _torch_forward(module, x, state, prefix=""):
+    """A module tree of Sequentials, Conv2d, BatchNorm2d (eval), ReLU6, Dropout (eval), Linear and
+    InvertedResidual, run by PyTorch's functional ops on the given weights."""
+    name = type(module).__name__
+    if name in ("Sequential", "Conv2dNormActivation"):
+        for key, child in module.named_children():
+            x = _torch_forward(child, x, state, f"{prefix}{key}.")
+        return x
+    if name == "InvertedResidual":
+        out = _torch_forward(module.conv, x, state, f"{prefix}conv.")
+        return x + out if module.use_res_connect else out
+    if name == "Conv2d":
+        return TF.conv2d(x, state[prefix + "weight"], state.get(prefix + "bias"), module.stride, module.padding,
+                         module.dilation, module.groups)
+    if name == "BatchNorm2d":
+        return TF.batch_norm(x, state[prefix + "running_mean"], state[prefix + "running_var"],
+                             state[prefix + "weight"], state[prefix + "bias"], False, 0.1, module.eps)
+    if name == "ReLU6":
+        return TF.relu6(x)
+    if name == "Dropout":
+        return x
+    if name == "Linear":
+        return TF.linear(x, state[prefix + "weight"], state[prefix + "bias"])
+    raise AssertionError(name)
+
+
+def test_mobilenet_v2_forward_and_gradients_equal_pytorchs():
+    minigrad.manual_seed(0)
+    model = models.mobilenet_v2(num_classes=4, width_mult=0.5).double().eval()
+    state = {k: torch.tensor(v.detach().numpy(), requires_grad=v.dtype == minigrad.float64 and "running" not in k)
+             for k, v in model.state_dict().items()}
+    x = np.random.default_rng(2).standard_normal((2, 3, 32, 32))
+    ours = model(minigrad.tensor(x))
+    features = _torch_forward(model.features, torch.tensor(x), state, "features.")
+    theirs = _torch_forward(model.classifier, TF.adaptive_avg_pool2d(features, 1).flatten(1), state, "classifier.")
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-10, atol=1e-12)
+    ours.pow(2).sum().backward()
+    theirs.pow(2).sum().backward()
     for name, p in model.named_parameters():
         np.testing.assert_allclose(p.grad.numpy(), state[name].grad.numpy(), rtol=1e-9, atol=1e-11, err_msg=name)
 

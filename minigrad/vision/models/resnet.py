@@ -133,12 +133,17 @@ class ResNet(nn.Module):
         return self.fc(self.avgpool(x).flatten(1))
 
 
-def _resnet(block, layers, weights, kwargs):
+def _no_weights(weights, kwargs):
+    """Refuse pretrained weights (``weights=`` or the older ``pretrained=True``): none are bundled."""
     if weights is not None or kwargs.pop("pretrained", False):
         raise NotImplementedError("minigrad.vision bundles no pretrained weights (nothing is downloaded): build "
                                   "the model with weights=None and load a state_dict saved from torchvision, "
                                   "model.load_state_dict(minigrad.load(path))")
     kwargs.pop("progress", None)
+
+
+def _resnet(block, layers, weights, kwargs):
+    _no_weights(weights, kwargs)
     return ResNet(block, layers, **kwargs)
 
 
