@@ -52,6 +52,7 @@ from .amp import autocast  # noqa: E402,F401
 from . import accelerator, multiprocessing, onnx, sparse  # noqa: E402,F401
 from . import compiler, jit, profiler, _dynamo  # noqa: E402,F401
 from .compiler import compile_model as compile  # noqa: E402,F401,A001  (torch.compile; the built-in elsewhere)
+from .func import vmap  # noqa: E402,F401
 from .anomaly_mode import is_anomaly_enabled, is_anomaly_check_nan_enabled  # noqa: E402,F401
 from .sparse import sparse_coo_tensor, spmm  # noqa: E402,F401
 from .memory_format import (memory_format, contiguous_format, channels_last, channels_last_3d,  # noqa: E402,F401
