@@ -138,3 +138,23 @@ def test_storage_facts_and_the_cpu_only_memory_methods():
     assert x.pin_memory() is x and not x.is_pinned() and not x.is_shared()
     assert x.share_memory_() is x and x.is_shared()  # (tests/test_shared_memory.py: between processes)
     assert view(x).storage_offset() == view(t).storage_offset() and x.tolist() == t.tolist()
+
+
+@pytest.mark.parametrize("name,write", [
+    ("add_", lambda y: y.add_(1)), ("iadd", lambda y: y.__iadd__(1)), ("relu_", lambda y: y.relu_()),
+    ("copy_", lambda y: y.copy_(y.clone() * 0)), ("fill_", lambda y: y.fill_(2)), ("zero_", lambda y: y.zero_()),
+    ("row", lambda y: y.__setitem__(0, 5.0)), ("column", lambda y: y.__setitem__((slice(None), 1), 7.0)),
+    ("element", lambda y: y.__setitem__((2, 1), 7.0))])
+def test_writing_into_an_expanded_tensor_as_pytorch(name, write):
+    """An op reading what it overwrites through a broadcast raises PyTorch's error; a fill, or a write whose
+    region repeats no location, goes into the memory the expanded tensor shares."""
+    results = []
+    for lib in (T, M):
+        x = lib.ones(1, 4)
+        try:
+            write(x.expand(3, 4))
+            results.append(x.tolist())
+        except RuntimeError as error:
+            assert "more than one element of the written-to tensor refers to a single memory location" in str(error)
+            results.append("raised")
+    assert results[0] == results[1], (name, results)

@@ -18,8 +18,36 @@ from ..random import resolve
 from ..tensor import DTYPE_CATEGORY, Tensor, _is_floating
 
 
+def has_internal_overlap(x):
+    """Whether two elements of x share one memory location (a broadcast, e.g. ``expand``: a zero stride)."""
+    return any(stride == 0 and size > 1 for stride, size in zip(x.array.strides, x.array.shape))
+
+
+_OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a single memory "
+            "location. Please clone() the tensor before performing the operation.")
+
+
+def _write_through_overlap(x, index, value, whole=False):
+    """``x[index] = value`` into the memory a broadcast tensor shares, as PyTorch's fill_ and indexed writes do on
+    an ``expand``-ed tensor (one value per location: no element is computed from another), where the written
+    region itself has no repeated location (``whole``: a fill of every element, which PyTorch allows). CPU,
+    without grad."""
+    if x.device.type != "cpu" or (is_grad_enabled() and x.requires_grad):
+        raise RuntimeError(_OVERLAP)
+    region = x.array[index]
+    if not whole and any(stride == 0 and size > 1 for stride, size in zip(region.strides, region.shape)):
+        raise RuntimeError(_OVERLAP)  # the written region itself repeats a location (y[:, 1] of an expand)
+    alias = x.array.view()
+    alias.flags.writeable = True  # the broadcast view is read-only; the memory under it is x's base's
+    alias[index] = value.array if isinstance(value, Tensor) else value
+    x._bump_version()
+    return x
+
+
 def _check_inplace(x, op):
     """PyTorch's refusals, before anything is written."""
+    if has_internal_overlap(x):
+        raise RuntimeError(_OVERLAP)
     if not is_grad_enabled():
         return
     if x.requires_grad and x.is_leaf:
@@ -143,6 +171,8 @@ def fill_(x, value):
         value = value.item()
     if not _is_floating(x.dtype) and isinstance(value, float) and value != int(value) and x.dtype != bool:
         value = int(value)  # PyTorch truncates a float fill of an integer tensor
+    if has_internal_overlap(x):
+        return _write_through_overlap(x, Ellipsis, value, whole=True)
     return apply_inplace(x, "fill_", lambda t: _fill_result(t, value))
 
 
@@ -237,4 +267,7 @@ def setitem(x, index, value):
                 Tensor._wrap(x.backend.astype(value.array, x.dtype), x.device)
     elif not isinstance(value, (int, float, bool, np.number)):
         value = Tensor(value, dtype=x.dtype, device=x.device)
+    if has_internal_overlap(x) and not (isinstance(value, Tensor) and value.requires_grad):
+        _write_through_overlap(x, parts, value)
+        return
     apply_inplace(x, "__setitem__", lambda t: SetItem.apply(t, value, index=parts), (value,))
