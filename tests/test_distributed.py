@@ -50,15 +50,19 @@ def test_on_two_ranks(two_rank_results, name):
     assert two_rank_results[name] == "ok", two_rank_results[name]
 
 
+# A job whose rank 1 fails while rank 0 goes on to a collective (one of the backends' names to fill in)
+FAILING_RANK_SCRIPT = ("import sys; sys.path.insert(0, %r)\n"
+                       "import minigrad.distributed as dist\n"
+                       "dist.init_process_group('{backend}')\n"
+                       "if dist.get_rank() == 1:\n"
+                       "    raise ValueError('rank 1 fails here')\n"
+                       "dist.barrier()  # rank 0 would wait here forever\n" % ROOT)
+
+
 @needs_mpi
 def test_a_failing_rank_ends_the_job_with_its_traceback(tmp_path):
     script = tmp_path / "fails.py"
-    script.write_text("import sys; sys.path.insert(0, %r)\n"
-                      "import minigrad.distributed as dist\n"
-                      "dist.init_process_group('mpi')\n"
-                      "if dist.get_rank() == 1:\n"
-                      "    raise ValueError('rank 1 fails here')\n"
-                      "dist.barrier()  # rank 0 would wait here forever\n" % ROOT)
+    script.write_text(FAILING_RANK_SCRIPT.format(backend="mpi"))
     start = time.monotonic()
     done = mpiexec(2, str(script), timeout=120)
     assert done.returncode != 0 and time.monotonic() - start < 60

@@ -12,7 +12,7 @@ import pytest
 
 import minigrad
 from minigrad.distributed.run import parse_args, worker_environments
-from test_distributed import CHECK_NAMES, ROOT, TORCHRUN_SCRIPT
+from test_distributed import CHECK_NAMES, FAILING_RANK_SCRIPT, ROOT, TORCHRUN_SCRIPT
 
 WITHOUT_MPI_LAUNCHER = {k: v for k, v in os.environ.items() if not k.startswith(("PMI_", "OMPI_", "PMIX_", "SLURM_"))}
 
@@ -96,12 +96,7 @@ def test_a_script_started_by_mp_spawn_averages_its_ranks_gradients(tmp_path):
 
 def test_a_failing_rank_ends_the_job_with_its_traceback(tmp_path):
     script = tmp_path / "fails.py"
-    script.write_text("import sys; sys.path.insert(0, %r)\n"
-                      "import minigrad.distributed as dist\n"
-                      "dist.init_process_group('gloo')\n"
-                      "if dist.get_rank() == 1:\n"
-                      "    raise ValueError('rank 1 fails here')\n"
-                      "dist.barrier()  # rank 0 would wait here forever\n" % ROOT)
+    script.write_text(FAILING_RANK_SCRIPT.format(backend="gloo"))
     start = time.monotonic()
     done = launch(2, str(script), timeout=120)
     assert done.returncode == 1 and time.monotonic() - start < 60

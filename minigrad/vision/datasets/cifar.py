@@ -55,10 +55,7 @@ class CIFAR10(VisionDataset):
     def __init__(self, root, train=True, transform=None, target_transform=None, download=False):
         super().__init__(root, transform=transform, target_transform=target_transform)
         self.train = train
-        if download:
-            self.download()
-        if not self._check_exists():
-            raise RuntimeError("Dataset not found or corrupted. You can use download=True to download it")
+        self._fetch_or_check(download, "Dataset not found or corrupted.")
         images, self.targets = [], []
         for name, _ in (self.train_list if train else self.test_list):
             entry = load_batch(os.path.join(self.root, self.base_folder, name))

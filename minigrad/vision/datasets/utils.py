@@ -25,6 +25,13 @@ class VisionDataset(Dataset):
         self.transforms = transforms if transforms is not None else (
             _Both(transform, target_transform) if transform is not None or target_transform is not None else None)
 
+    def _fetch_or_check(self, download, missing):
+        """``download()`` when asked, then the files must be there (``_check_exists``): else PyTorch's error."""
+        if download:
+            self.download()
+        if not self._check_exists():
+            raise RuntimeError(missing + " You can use download=True to download it")
+
     def _apply(self, image, target):
         return self.transforms(image, target) if self.transforms is not None else (image, target)
 
