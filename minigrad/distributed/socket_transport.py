@@ -18,6 +18,7 @@ import json
 import pickle
 import socket
 import struct
+import threading
 import time
 
 import numpy as np
@@ -27,6 +28,7 @@ from .socket_pairs import Lane, PeerLinks
 _HELLO = b"minigrad-rendezvous-1"
 _LENGTH = struct.Struct("<q")
 _REDUCERS = {"sum": np.add, "product": np.multiply, "min": np.minimum, "max": np.maximum}
+PIECE_BYTES = 1 << 20  # an all-reduce travels in pieces of this size, both directions at once
 
 
 def _receive_exactly(sock, view):
@@ -203,12 +205,54 @@ class SocketTransport:
 
     def all_reduce(self, values, op="sum"):
         self._finish_started()
-        self._reduce(values, op, 0)
-        self._broadcast(values, 0)
+        self._all_reduce_now(values, op)
 
     def _sum_in_place(self, values):
-        self._reduce(values, "sum", 0)
-        self._broadcast(values, 0)
+        self._all_reduce_now(values, "sum")
+
+    def _all_reduce_now(self, values, op):
+        """Every rank's ``values`` (contiguous) becomes the reduction. Beyond one piece of PIECE_BYTES: each rank
+        sends its pieces from a thread while it receives the reduced ones, and rank 0 reduces piece k (in rank
+        order) and sends it back while the ranks send piece k + 1, so both directions of every connection carry
+        data at once."""
+        if values.nbytes <= PIECE_BYTES:  # one piece: nothing to overlap, and a thread would cost 0.4 ms
+            self._reduce(values, op, 0)
+            self._broadcast(values, 0)
+            return
+        flat = values.reshape(-1)
+        step = max(1, PIECE_BYTES // max(flat.itemsize, 1))
+        pieces = [(a, min(a + step, flat.size)) for a in range(0, flat.size, step)]
+        if self.rank == 0:
+            for rank in range(1, self.size):
+                if _receive_length(self._peers[rank]) != flat.nbytes:
+                    raise RuntimeError("minigrad.distributed: the ranks passed tensors of different sizes to one "
+                                       "all_reduce")
+            scratch = np.empty(min(step, flat.size), flat.dtype)
+            for a, b in pieces:
+                for rank in range(1, self.size):
+                    _receive_array(self._peers[rank], scratch[:b - a])
+                    _REDUCERS[op](flat[a:b], scratch[:b - a], out=flat[a:b])
+                for rank in range(1, self.size):
+                    _send_array(self._peers[rank], flat[a:b])
+            return
+        failure = []
+
+        def send_pieces():
+            try:
+                self._root.sendall(_LENGTH.pack(flat.nbytes))
+                for a, b in pieces:
+                    _send_array(self._root, flat[a:b])  # piece k is sent before its reduced value can arrive
+            except OSError as error:
+                failure.append(error)
+        sender = threading.Thread(target=send_pieces, name="minigrad-allreduce-send", daemon=True)
+        sender.start()
+        try:
+            for a, b in pieces:
+                _receive_array(self._root, flat[a:b])
+        finally:
+            sender.join()
+        if failure:
+            raise RuntimeError(f"minigrad.distributed: sending to rank 0 failed: {failure[0]}")
 
     def gather(self, values, out, root):
         self._finish_started()
