@@ -114,7 +114,7 @@ def port_imports(source):
     import re
     lines = []
     for line in source.splitlines():
-        indent, statement = re.match(r"(\s*)(.*)", line).groups()
+        indent, statement = re.match(r"(\s*)(.*?)\s*$", line).groups()  # (scripts leave trailing spaces)
         if re.fullmatch(r"import torch", statement):
             line = f"{indent}import minigrad as torch"
         elif re.fullmatch(r"import torch\.[\w.]+ as \w+", statement):
