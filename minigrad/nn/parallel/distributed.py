@@ -4,11 +4,12 @@ backward, as ``torch.nn.parallel.DistributedDataParallel``.
 At construction rank 0's parameters and buffers are broadcast to every rank. The parameters are grouped into
 buckets of about ``bucket_cap_mb`` megabytes, in reverse order (the order backward produces their gradients).
 When backward has accumulated the last gradient of a bucket (a post-accumulate-grad hook on each parameter), the
-bucket's gradients, divided by the number of ranks, start a non-blocking all-reduce (``MPI_Iallreduce``; over
-TCP it completes at once) while backward goes on; buckets start in order, so every rank issues the same collectives in the same order. When
-backward ends (an engine callback) the remaining buckets start (a parameter without a gradient on this rank
-counts as zeros; one that no rank used keeps ``.grad = None``, as PyTorch's with ``find_unused_parameters``), all
-complete, and the averages are written into ``.grad`` before ``backward()`` returns.
+bucket's gradients, divided by the number of ranks, start a non-blocking all-reduce (``MPI_Iallreduce``, or the
+TCP transport's background thread) while backward goes on; buckets start in order, so every rank issues the same
+collectives in the same order. When backward ends (an engine callback) the remaining buckets start (a parameter
+without a gradient on this rank counts as zeros; one that no rank used keeps ``.grad = None``, as PyTorch's with
+``find_unused_parameters``), all complete, and the averages are written into ``.grad`` before ``backward()``
+returns.
 """
 import contextlib
 
