@@ -387,17 +387,20 @@ def kernels_cached():
 
 
 def start_processes(args):
-    """Join the MPI job (--distributed): sets args.rank and args.world_size (0 and 1 otherwise)."""
+    """Join the job (--distributed): sets args.rank and args.world_size (0 and 1 otherwise). Started by mpiexec
+    or srun the ranks run on MPI, by ``python -m minigrad.distributed.run`` over TCP; started alone, a world of
+    one."""
     args.rank, args.world_size = 0, 1
     if not args.distributed:
         return
     import minigrad.distributed as dist
-    if not dist.is_mpi_available():
-        raise SystemExit("error: --distributed needs MPI: pip install minigrad[distributed], then "
-                         "mpiexec -n N python examples/train_unet.py --distributed")
-    dist.init_process_group("mpi")  # from here an exception on any rank ends the whole job
+    try:
+        dist.init_process_group()  # from here an exception on any rank ends the whole job
+    except (RuntimeError, ValueError) as error:
+        raise SystemExit(f"error: --distributed: {error}")
     args.rank, args.world_size = dist.get_rank(), dist.get_world_size()
-    share_cores()
+    if args.world_size > 1:
+        share_cores()
 
 
 def share_cores():
@@ -406,8 +409,12 @@ def share_cores():
     if "NUMBA_NUM_THREADS" in os.environ:
         return
     import numba
-    from mpi4py import MPI
-    here = MPI.COMM_WORLD.Split_type(MPI.COMM_TYPE_SHARED).Get_size()
+    here = os.environ.get("LOCAL_WORLD_SIZE", "")  # set by minigrad.distributed.run, and from MPI's launchers
+    if here.isdigit():
+        here = int(here)
+    else:  # an MPI launcher that names no local size
+        from mpi4py import MPI
+        here = MPI.COMM_WORLD.Split_type(MPI.COMM_TYPE_SHARED).Get_size()
     numba.set_num_threads(max(1, min(numba.config.NUMBA_NUM_THREADS, (os.cpu_count() or 1) // here)))
 
 
