@@ -16,7 +16,6 @@ import mmap
 import os
 import tempfile
 import weakref
-from multiprocessing.reduction import DupFd, ForkingPickler
 
 import numpy as np
 
@@ -78,6 +77,7 @@ def share_memory_(t):
         t.array = np.ndarray(t.array.shape, t.array.dtype, buffer=mapping, strides=t.array.strides,
                              offset=_address(t._base.array) - mapping.address + offset)
         return t
+    _activate_reductions()
     values = t.array
     mapping = _new_mapping(_anonymous_file(values.nbytes), values.nbytes)
     shared = np.ndarray(values.shape, values.dtype, buffer=mapping)
@@ -87,6 +87,7 @@ def share_memory_(t):
 
 
 def _rebuild_shared(fd_wrapper, nbytes, offset, shape, strides, dtype, device, requires_grad, cls):
+    _activate_reductions()  # this process may pass the tensor on
     fd = fd_wrapper.detach()
     if os.fstat(fd).st_size < nbytes:
         os.close(fd)
@@ -104,12 +105,29 @@ def _reduce_for_processes(t):
     if t._ctx is not None and t.requires_grad:
         raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support pickling; "
                            "detach() the tensor first")
+    from multiprocessing.reduction import DupFd
     offset = _address(t.array) - mapping.address
     return _rebuild_shared, (DupFd(mapping.fd), mapping.nbytes, offset, tuple(t.array.shape), t.array.strides,
                              t.array.dtype.str, str(t.device), t.requires_grad, type(t))
 
 
+_classes = []  # Tensor and its subclasses, as they are defined
+_active = [False]
+
+
 def register_reductions(cls):
     """Send tensors of class ``cls`` between processes as ``_reduce_for_processes`` says (called for Tensor and
-    each of its subclasses, as they are defined)."""
-    ForkingPickler.register(cls, _reduce_for_processes)
+    each of its subclasses, as they are defined). Until a tensor is first shared, only remembered: an unshared
+    tensor pickles as usual, and ``import minigrad`` does not load multiprocessing's pickler."""
+    _classes.append(cls)
+    if _active[0]:
+        from multiprocessing.reduction import ForkingPickler
+        ForkingPickler.register(cls, _reduce_for_processes)
+
+
+def _activate_reductions():
+    if not _active[0]:
+        from multiprocessing.reduction import ForkingPickler
+        _active[0] = True
+        for cls in _classes:
+            ForkingPickler.register(cls, _reduce_for_processes)

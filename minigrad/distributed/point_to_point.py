@@ -2,8 +2,6 @@
 ``irecv`` and ``batch_isend_irecv``: on MPI its own messages, over TCP a connection per direction
 (``socket_pairs``). Between two ranks, messages arrive in the order they were sent; a receive's tag must be the
 message's."""
-import numpy as np
-
 from .collectives import host_values, write_back
 from .group import default_group
 
@@ -50,7 +48,7 @@ class _Work:
 def send(tensor, dst, group=None, tag=0):
     """Send ``tensor``'s values to rank ``dst``; returns when they are on their way (the tensor may change)."""
     group = default_group()
-    _transport(group).send(np.ascontiguousarray(host_values(tensor)), _peer(group, dst, "destination"), tag)
+    _transport(group).send(host_values(tensor), _peer(group, dst, "destination"), tag)
 
 
 def recv(tensor, src=None, group=None, tag=0):
@@ -65,7 +63,7 @@ def recv(tensor, src=None, group=None, tag=0):
 def isend(tensor, dst, group=None, tag=0):
     """Start sending ``tensor``'s values to ``dst``; the values are read until ``wait()`` returns."""
     group = default_group()
-    values = np.ascontiguousarray(host_values(tensor))
+    values = host_values(tensor)  # contiguous already: the tensor's own array or a host copy
     return _Work(_transport(group).start_send(values, _peer(group, dst, "destination"), tag))
 
 

@@ -207,9 +207,6 @@ class SocketTransport:
         self._finish_started()
         self._all_reduce_now(values, op)
 
-    def _sum_in_place(self, values):
-        self._all_reduce_now(values, "sum")
-
     def _all_reduce_now(self, values, op):
         """Every rank's ``values`` (contiguous) becomes the reduction. Beyond one piece of PIECE_BYTES: each rank
         sends its pieces from a thread while it receives the reduced ones, and rank 0 reduces piece k (in rank
@@ -282,7 +279,7 @@ class SocketTransport:
     def start_all_reduce(self, values):
         """Start the sum over the ranks of ``values``, in place, on the background thread; ``wait()`` on the
         result ends it (and raises what it raised)."""
-        return self._background.submit(lambda: self._sum_in_place(values))
+        return self._background.submit(lambda: self._all_reduce_now(values, "sum"))
 
     def _finish_started(self):
         """Wait for every started sum, before this thread uses the connections."""
