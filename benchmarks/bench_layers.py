@@ -63,10 +63,13 @@ def _pair_of_layers(make, input_shape, input_grad, seed=0):
             _train_step(theirs, tx, torch.from_numpy(g).to(theirs_on), theirs_on))
 
 
-def conv2d_case(batch, cin, cout, size, kernel=3, stride=1, padding=1, bias=False, input_grad=True):
+def conv2d_case(batch, cin, cout, size, kernel=3, stride=1, padding=1, bias=False, input_grad=True, network=""):
+    """``network``: a prefix naming the network of a layer that is not the U-Net's (the fractions of the SGEMM peak
+    count only the U-Net's cases, whose names start with "conv")."""
     out = (size + 2 * padding - kernel) // stride + 1
     flops = 2 * batch * cout * cin * kernel * kernel * out * out * (3 if input_grad else 2)
-    name = f"conv2d b{batch} {cin}->{cout} k{kernel}s{stride}p{padding} @{size}" + ("" if input_grad else " (no dx)")
+    name = f"{network}conv2d b{batch} {cin}->{cout} k{kernel}s{stride}p{padding} @{size}" + \
+        ("" if input_grad else " (no dx)")
     return common.Case(name, flops, lambda: _pair_of_layers(
         lambda nn: nn.Conv2d(cin, cout, kernel, stride=stride, padding=padding, bias=bias),
         (batch, cin, size, size), input_grad))
@@ -100,6 +103,42 @@ def print_fractions_of_peak(results, peak):
     for side, seconds in (("minigrad", "minigrad_s"), ("torch", "torch_s")):
         fast = sum(common.gflops(r.flops, getattr(r, seconds)) >= PEAK_FRACTION * peak for r in convolutions)
         print(f"{side}: {fast} of {len(convolutions)} convolutions at {PEAK_FRACTION:.0%} of the peak or more")
+
+
+_RESNET18_STAGES = ((64, 1), (128, 2), (256, 2), (512, 2))  # output channels and first stride of each stage
+
+
+def _resnet18_cifar(nn):
+    """ResNet-18 for 32x32 images in either library: a 3x3 stem, four stages of two basic blocks (two 3x3
+    convolutions with batch norms, a 1x1 projection on the shortcut where the shape changes), average pool, linear."""
+    class Basic(nn.Module):
+        def __init__(self, cin, cout, stride):
+            super().__init__()
+            self.body = nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(),
+                                      nn.Conv2d(cout, cout, 3, 1, 1, bias=False), nn.BatchNorm2d(cout))
+            self.shortcut = nn.Sequential()
+            if stride != 1 or cin != cout:
+                self.shortcut = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+
+        def forward(self, x):
+            return nn.functional.relu(self.body(x) + self.shortcut(x))
+
+    layers, cin = [nn.Conv2d(3, 64, 3, 1, 1, bias=False), nn.BatchNorm2d(64), nn.ReLU()], 64
+    for cout, stride in _RESNET18_STAGES:
+        layers += [Basic(cin, cout, stride), Basic(cout, cout, 1)]
+        cin = cout
+    return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(512, 10))
+
+
+def _resnet18_cifar_multiply_adds():
+    """The multiply-adds of one 32x32 image's forward pass through _resnet18_cifar's convolutions."""
+    total, cin, size = 3 * 64 * 9 * 32 * 32, 64, 32
+    for cout, stride in _RESNET18_STAGES:
+        size //= stride
+        total += (cin * cout * 9 + 3 * cout * cout * 9) * size * size  # four 3x3 convolutions
+        total += cin * cout * size * size if stride != 1 or cin != cout else 0  # the projection
+        cin = cout
+    return total
 
 
 # The U-Net of the project at its two benchmark sizes: small (batch 4, 128x128, features 16-128) and
@@ -148,6 +187,13 @@ CASES = [
     # the flops of its convolutions only.
     layer_case("inverted residual block b32 24x6 @16", lambda nn: _inverted_residual(nn, 24, 6),
                (32, 24, 16, 16), 3 * 2 * 32 * 16 * 16 * (24 * 144 * 2 + 144 * 9)),
+    # ResNet-18 as CIFAR scripts define it (3x3 stem, no pooling before the four stages): its 3x3 convolutions on
+    # 4x4 images and of stride 2 take the pixel tiles (conv_pixel_tile_kernels), then the whole network.
+    *[conv2d_case(32, cin, cout, size, stride=stride, network="resnet18 ")
+      for cin, cout, size, stride in ((64, 64, 32, 1), (128, 128, 16, 1), (256, 256, 8, 1), (512, 512, 4, 1),
+                                      (64, 128, 32, 2), (128, 256, 16, 2), (256, 512, 8, 2))],
+    layer_case("resnet18 cifar b32, whole network", lambda nn: _resnet18_cifar(nn), (32, 3, 32, 32),
+               3 * 32 * _resnet18_cifar_multiply_adds() * 2),
 ]
 
 

@@ -1,5 +1,5 @@
 """NaN and Inf in a convolution's input or weight reach exactly the gradient entries PyTorch's do, on every path
-(direct, flat, general, shifted GEMMs), at borders, corners and inside, and in one weight tap."""
+(direct, flat, general, shifted GEMMs, pixel tiles), at borders, corners and inside, and in one weight tap."""
 import numpy as np
 import pytest
 import torch
@@ -8,7 +8,8 @@ import minigrad
 import minigrad.nn.functional as F
 
 GEOMETRIES = [(3, 4, 8, dict(padding=1)), (3, 4, 8, {}), (16, 16, 16, dict(padding=1)),
-              (3, 4, 9, dict(stride=2, padding=1)), (40, 40, 8, dict(padding=1)), (3, 4, 8, dict(dilation=2))]
+              (3, 4, 9, dict(stride=2, padding=1)), (40, 40, 8, dict(padding=1)), (3, 4, 8, dict(dilation=2)),
+              (3, 4, 17, dict(stride=2, padding=1)), (20, 9, 16, dict(stride=2))]
 
 
 def patterns(x, w, kwargs):
@@ -24,10 +25,13 @@ def patterns(x, w, kwargs):
 @pytest.mark.parametrize("cin, cout, size, kwargs", GEOMETRIES)
 @pytest.mark.parametrize("where", ["border", "corner", "interior", "weight tap"])
 @pytest.mark.parametrize("value", [np.nan, np.inf])
-@pytest.mark.parametrize("path", ["default", "shifted"])
+@pytest.mark.parametrize("path", ["default", "shifted", "pixel tiles"])
 def test_nan_inf_patterns_equal_torch(monkeypatch, cin, cout, size, kwargs, where, value, path):
+    from minigrad.backends.cpu import conv as cpu_conv, conv_direct
+    if path == "pixel tiles":  # strided ones, and those on rows narrower than a vector, however small
+        monkeypatch.setattr(cpu_conv, "PIXEL_TILE_MIN_PIXELS", 0)
+        monkeypatch.setattr(cpu_conv, "ROWS", 1)
     if path == "shifted":  # every stride-1 convolution that fits takes the shifted products, however small
-        from minigrad.backends.cpu import conv as cpu_conv, conv_direct
         monkeypatch.setattr(cpu_conv, "SHIFTED_MIN_COLUMNS", 0)
         monkeypatch.setattr(cpu_conv, "ROWS", 1)
         monkeypatch.setattr(conv_direct, "DIRECT_MAX_PAIRS", -1)

@@ -24,8 +24,11 @@ one register-blocked Numba kernel (conv_shifted, conv_tile_kernels): no columns.
 input channels or more, or few enough to fold a row of taps into one vector, take a second one
 (conv_weight_tile_kernels). Smaller 3x3 ones with few channels, where im2col's GEMMs are too skinny to run fast,
 take the direct kernels of conv_direct_kernels (``conv_direct.use_direct``), also without columns. A kernel that
-tiles the image (stride = kernel size > 1, as the U-Net's transposed convolutions) takes conv_patches. Depthwise
-convolutions (one filter per channel) take conv_depthwise, plane by plane.
+tiles the image (stride = kernel size > 1, as the U-Net's transposed convolutions) takes conv_patches. Strided
+convolutions, and stride-1 ones on rows narrower than a vector (ResNet's 4x4 layers on CIFAR), take the same
+shifted windows with output channels in the vector lanes (conv_pixel_tile_kernels, ``_pixel_tile_layout``), and
+the strided ones' weight gradients the weight tile with a stride. Depthwise convolutions (one filter per channel)
+take conv_depthwise, plane by plane.
 """
 import math
 import threading
@@ -39,8 +42,8 @@ from .conv_flat_kernels import im2col_flat, col2im_flat
 from .conv_layout_kernels import widen_rows, narrow_rows
 from . import conv_direct
 from .conv_direct import flipped
-from .conv_shifted import ShiftedLayout, conv2d_shifted, conv2d_weight_grad_shifted, folds
-from .conv_tile_kernels import ROWS
+from .conv_shifted import ShiftedLayout, conv2d_shifted, conv2d_pixel_tiles, conv2d_weight_grad_shifted, folds
+from .conv_tile_kernels import LANES, ROWS
 from .conv_nonfinite import all_finite, add_nonfinite_taps
 from .conv_patches import tiles, conv2d_patches, conv_transpose2d_patches, weight_grad_patches
 from .conv_depthwise import is_depthwise, depthwise_conv2d, depthwise_conv_transpose2d, depthwise_weight_grad
@@ -64,6 +67,12 @@ DIRECT_MIN_PIXELS = 1024
 # where taking it spares the first run compiling im2col before the first step's forward pass ends (1.6 s). Below,
 # too few tiles are left to share out. With fewer channels most of a tile's rows would be zeros.
 SHIFTED_MIN_COLUMNS = 128
+
+# Strided convolutions, and stride-1 ones on rows narrower than LANES, take the pixel tiles (conv_pixel_tile_kernels)
+# from this many output pixels on: measured (ms, forward) 32x512x4x4 to 512 channels 22.5 -> 12.4, 32x64x32x32 to
+# 128 with stride 2 13.9 -> 8.6. Fewer pixels keep the paths they took before: examples/train_unet.py's 4x4
+# bottleneck (8 samples, 128 pixels) would otherwise compile one more kernel before its first step ends.
+PIXEL_TILE_MIN_PIXELS = 512
 
 # Weight gradients of stride-1 convolutions with at least this many input channels (one block of the kernel's
 # lanes) take the shifted products (conv_weight_tile_kernels), as do those with few enough to fold (3 channels of
@@ -210,6 +219,9 @@ def conv2d(x, weight, bias, stride, padding, dilation, groups, out_size, weight_
         out = conv2d_patches(x, weight, out, _workspace)
         return out if bias is None else conv2d_add_bias(out, bias)
     channel_bias = np.zeros(s.Cout, dtype=x.dtype) if bias is None else np.ascontiguousarray(bias, dtype=x.dtype)
+    pixel_tiled = _pixel_tile_layout(s, x.dtype)
+    if pixel_tiled is not None:
+        return conv2d_pixel_tiles(x, weight, pixel_tiled, channel_bias, out, _workspace)
     shifted = _shifted_layout(s, x.dtype)
     if shifted is not None:
         return conv2d_shifted(x, weight, shifted, channel_bias, out, _workspace)
@@ -280,10 +292,12 @@ def _gradients(grad_out, x, weight, stride, padding, dilation, groups, input_sha
         s = _layout(input_shape, weight, stride, padding, dilation, groups, grad_out.shape[2:], True)
     w = weight.reshape(s.groups, s.coutg, s.rows_g)
     if need_input and not need_weight and not nan_weight:
-        layout = _input_grad_shifted_layout(s, dtype)
-        if layout is not None:  # C^T grad_out by the shifted products, the flipped kernel read in place
-            return conv2d_shifted(grad_out, weight, layout, np.zeros(s.C, dtype), np.empty(s.input_shape, dtype),
-                                  _workspace, transposed=True), None
+        flipped_layout = _flipped_layout(s)
+        for choose, compute in ((_pixel_tile_layout, conv2d_pixel_tiles), (_shifted_layout, conv2d_shifted)):
+            layout = None if flipped_layout is None else choose(flipped_layout, dtype)
+            if layout is not None:  # C^T grad_out as the flipped kernel's convolution, the kernel read in place
+                return compute(grad_out, weight, layout, np.zeros(s.C, dtype), np.empty(s.input_shape, dtype),
+                               _workspace, transposed=True), None
         if _input_grad_as_convolution(s) and not conv_direct.use_direct(s):
             # C^T grad_out as a convolution: the flipped kernel over grad_out padded by dilation*(k-1) - padding
             return conv2d(grad_out, flipped(weight), None, (1, 1), _flipped_padding(s), (s.dh, s.dw), 1,
@@ -385,14 +399,13 @@ def _flippable(s):
         0 <= s.ph <= s.dh * (s.kh - 1) and 0 <= s.pw <= s.dw * (s.kw - 1)
 
 
-def _input_grad_shifted_layout(s, dtype):
-    """The ShiftedLayout of the convolution that computes conv2d's input gradient with the flipped kernel, when it
-    takes the shifted products (no columns at all), else None."""
+def _flipped_layout(s):
+    """The _Layout of the convolution that computes conv2d's input gradient with the flipped kernel, when there is
+    one (``_flippable``), else None."""
     if not _flippable(s):
         return None
-    flipped_layout = _Layout((s.N, s.Cout, s.Ho, s.Wo), (s.C, s.Cout, s.kh, s.kw), (1, 1), _flipped_padding(s),
-                             (s.dh, s.dw), 1, (s.H, s.W))
-    return _shifted_layout(flipped_layout, dtype)
+    return _Layout((s.N, s.Cout, s.Ho, s.Wo), (s.C, s.Cout, s.kh, s.kw), (1, 1), _flipped_padding(s), (s.dh, s.dw),
+                   1, (s.H, s.W))
 
 
 def _input_grad_as_convolution(s):
@@ -427,12 +440,34 @@ def _shifted_layout(s, dtype):
     return layout
 
 
+def _pixel_tile_layout(s, dtype):
+    """The ShiftedLayout of this convolution when it takes the pixel tiles (conv_pixel_tile_kernels), else None:
+    a single-group convolution with PIXEL_TILE_MIN_PIXELS output pixels or more, and output channels for a tile's
+    lanes, that is strided (but not tiled by its kernel: conv_patches), or stride 1 on rows narrower than the row
+    tiles' LANES. Not a 1x1 kernel: with stride 2 the band would copy 4 times the pixels it reads (ResNet's
+    shortcuts, 32x64x32x32 to 128 channels: 6.4-8.4 ms against im2col's 2.8-3.1)."""
+    if s.groups != 1 or s.N * s.Ho * s.Wo < PIXEL_TILE_MIN_PIXELS or s.Cout < ROWS or s.kh * s.kw == 1:
+        return None
+    if (s.sh, s.sw) == (1, 1):
+        if s.kind == "pointwise" or s.Wo >= LANES:
+            return None
+    elif tiles(s, np.dtype(dtype).itemsize):
+        return None
+    layout = ShiftedLayout(s.input_shape, (s.Cout, s.Cg, s.kh, s.kw), (s.ph, s.pw), (s.dh, s.dw), (s.Ho, s.Wo),
+                           dtype, (s.sh, s.sw))
+    return layout if layout.samples >= 1 else None
+
+
 def _weight_grad_shifted_layout(s, dtype):
     """The ShiftedLayout of this convolution when its weight gradient takes the shifted products (a stride-1
-    layout, and at least one block of input channels or few enough to fold: see WEIGHT_SHIFTED_MIN_CHANNELS),
-    else None."""
+    layout, or a strided one that the pixel tiles take with output rows of LANES pixels or more, and at least one
+    block of input channels or few enough to fold: see WEIGHT_SHIFTED_MIN_CHANNELS), else None. Measured, stride
+    2 (ms, against the im2col path): 4x32x64x64 to 32 channels 0.64 against 1.47, 32x64x32x32 to 128 8.8 against
+    12.4, 32x128x16x16 to 256 8.8 against 10.1; on 4-pixel output rows, 32x256x8x8 to 512, 14.3 against 12.6."""
     if s.C < WEIGHT_SHIFTED_MIN_CHANNELS and not folds(s.C, s.kw):
         return None
+    if (s.sh, s.sw) != (1, 1):
+        return _pixel_tile_layout(s, dtype) if s.Wo >= LANES else None
     return _stride1_layout(s, dtype)
 
 

@@ -12,9 +12,15 @@ and the convolution is the sum of kh*kw of them. ``conv_tile_kernels.shifted_con
 one register-blocked kernel (as kh*kw BLAS GEMMs adding into one result it ran 1.1-1.4x slower, and more on
 small images), for the output's pixels only, and writes them with the bias into the NCHW output. Against
 im2col: no columns kh*kw times the input's size are written and read back.
+
+A strided convolution reads the same band, output pixel (k, y, x) at q = (k*S + y*sh)*Wp + x*sw: its pixels are
+not consecutive band places, so ``conv2d_pixel_tiles`` computes it (and stride-1 ones on rows narrower than the
+row tile's vectors) with conv_pixel_tile_kernels' tile, whose lanes are output channels; its weight gradient takes
+the weight tile with the stride.
 """
 import numpy as np
 
+from .conv_pixel_tile_kernels import pixel_tile_convolution
 from .conv_tile_kernels import LANES, shifted_convolution
 from .conv_weight_tile_kernels import CHANNELS, fill_channel_blocks, shifted_weight_grad
 
@@ -23,17 +29,24 @@ SHIFTED_MAX_BYTES = 64 * 2 ** 20
 
 
 class ShiftedLayout:
-    """Where a stride-1, single-group convolution puts its samples in the band, and how many per chunk.
+    """Where a single-group convolution puts its samples in the band, and how many per chunk. Stride 1 unless
+    ``stride`` says otherwise (only ``conv2d_pixel_tiles`` computes strided ones).
 
     ``samples`` is 0 when this layout cannot compute it: not float32 or float64, a negative padding, a
     border wider than the kernel reaches (its output rows would see only zeros), or a sample too large."""
 
-    def __init__(self, input_shape, weight_shape, padding, dilation, out_size, dtype):
+    def __init__(self, input_shape, weight_shape, padding, dilation, out_size, dtype, stride=(1, 1)):
         self.N, self.C, self.H, self.W = input_shape
         self.Cout, _, self.kh, self.kw = weight_shape
         (self.top, self.left), (self.dh, self.dw), (self.Ho, self.Wo) = padding, dilation, out_size
+        self.stride = tuple(stride)
         reach_h, reach_w = self.dh * (self.kh - 1), self.dw * (self.kw - 1)
-        bottom, right = self.Ho + reach_h - self.top - self.H, self.Wo + reach_w - self.left - self.W
+        # the zero rows and columns below and right of the input that the last output pixel's taps read (a stride
+        # may skip the input's last ones: none then)
+        bottom = (self.Ho - 1) * self.stride[0] + reach_h + 1 - self.top - self.H
+        right = (self.Wo - 1) * self.stride[1] + reach_w + 1 - self.left - self.W
+        if self.stride != (1, 1):
+            bottom, right = max(0, bottom), max(0, right)
         self.Wp = self.W + max(self.left, right)
         self.S = self.H + max(self.top, bottom)
         self.samples = 0
@@ -76,9 +89,25 @@ def conv2d_shifted(x, weight, layout, bias, out, workspace, transposed=False):
     return out
 
 
+def conv2d_pixel_tiles(x, weight, layout, bias, out, workspace, transposed=False):
+    """``conv2d_shifted``'s result, strided as ``layout.stride`` says, computed by
+    ``conv_pixel_tile_kernels.pixel_tile_convolution``: its tiles' lanes are output channels, not pixels, so that
+    no lane is idle on images narrower than a vector, nor on strided convolutions."""
+    s = layout
+    if s.samples < 1 or tuple(x.shape) != (s.N, s.C, s.H, s.W) or tuple(out.shape) != (s.N, s.Cout, s.Ho, s.Wo):
+        raise ValueError("conv2d_pixel_tiles: the layout does not fit these arrays")
+    shifts = s.shifts()
+    for n0 in range(0, s.N, s.samples):
+        nk = min(s.samples, s.N - n0)
+        pixel_tile_convolution(x[n0:n0 + nk], s.top, s.left, s.S, s.Wp, s.stride, weight, shifts, bias,
+                               out[n0:n0 + nk], workspace, transposed)
+    return out
+
+
 def conv2d_weight_grad_shifted(x, grad_out, layout, workspace):
-    """The (C_out, C, kh, kw) weight gradient of the stride-1 convolution of x (as ``torch.conv2d`` with groups=1)
-    whose output gradient is grad_out: for each tap, grad_out times the band's shifted window, summed by
+    """The (C_out, C, kh, kw) weight gradient of the convolution of x (as ``torch.conv2d`` with groups=1; strided as
+    ``layout.stride`` says) whose output gradient is grad_out: for each tap, grad_out times the band's shifted
+    window, summed by
     ``conv_weight_tile_kernels.shifted_weight_grad`` over ``layout.samples`` samples at a time.
 
     With few input channels (``folds``) a block's CHANNELS lanes hold the kw column taps of each channel instead
@@ -94,7 +123,7 @@ def conv2d_weight_grad_shifted(x, grad_out, layout, workspace):
         nk = min(s.samples, s.N - n0)
         blocks = workspace("shifted_blocks", (-(-lanes // CHANNELS), s.band_length(nk), CHANNELS), x.dtype)
         fill_channel_blocks(x[n0:n0 + nk], s.top, s.left, s.S, s.Wp, blocks, *((s.kw, s.dw) if folded else ()))
-        shifted_weight_grad(blocks, grad_out[n0:n0 + nk], shifts, s.S, s.Wp, grad_w, accumulate=n0 > 0)
+        shifted_weight_grad(blocks, grad_out[n0:n0 + nk], shifts, s.S, s.Wp, grad_w, n0 > 0, s.stride)
     if folded:  # (C_out, C, kw, kh) -> (C_out, C, kh, kw)
         return np.ascontiguousarray(grad_w.reshape(s.Cout, s.C, s.kw, s.kh).transpose(0, 1, 3, 2))
     return grad_w.reshape(s.Cout, s.C, s.kh, s.kw)

@@ -108,7 +108,7 @@ def _store(sums, out, first, channels, bias, k, p, n, column, add):
 
 
 @kernel()
-def _pack_block(weight, transposed, blocks, b):
+def pack_block(weight, transposed, blocks, b):
     """blocks[b, c*T + t, m] = w[b*ROWS + m, c, t], zero past C_out: block b's ROWS weights of one channel and tap
     side by side. w is weight (C_out, C, T), or with ``transposed`` the flipped transpose of weight (C, C_out, T):
     w[o, c, t] = weight[c, o, T-1-t], the kernel of a transposed convolution (no flipped copy is made). Unsigned
@@ -200,14 +200,14 @@ def _part(band, weight, transposed, blocks, shifts, zero, bias, out, S, Wp, Wo, 
     C = band.shape[0]
     for b in range(lowest, highest, step):
         if own_blocks:
-            _pack_block(weight, transposed, blocks, b)
+            pack_block(weight, transposed, blocks, b)
         for c0 in range(0, C, chunk):
             _tiles(band, blocks, shifts, zero, bias, out, S, Wp, Wo, sums, first, last, b, min(b + step, highest),
                    c0, min(c0 + chunk, C))
 
 
 @njit(inline="always")
-def _fill_channel(x, c, top, left, S, Wp, row):
+def fill_band_channel(x, c, top, left, S, Wp, row):
     """row = channel c of x's samples in conv_shifted's layout: (top + k*S + y)*Wp + left + x' holds x[k, c, y, x'],
     every other place a zero. (Unsigned indices: with signed ones Numba's negative-index fix-up kept LLVM from
     vectorizing the copies, 3-5x slower; numpy's strided copy of the whole band, which this replaced, ran 1.2-2x
@@ -238,10 +238,10 @@ def _shifted_convolution(x, top, left, band, weight, transposed, blocks, shifts,
     # tiles through one block before the next, whose weights stay in cache; else every block is packed here, and
     # each thread runs its share of the tiles, each through every block, whose band windows stay in cache.
     for c in prange(x.shape[1]):
-        _fill_channel(x, c, top, left, S, Wp, band[c])
+        fill_band_channel(x, c, top, left, S, Wp, band[c])
     if not own_blocks:
         for b in range(blocks.shape[0]):
-            _pack_block(weight, transposed, blocks, b)
+            pack_block(weight, transposed, blocks, b)
     for part in prange(parts):
         _part(band, weight, transposed, blocks, shifts, zero, bias, out, S, Wp, Wo, part, parts, own_blocks, chunk,
               sums[part])
