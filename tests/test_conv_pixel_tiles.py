@@ -54,34 +54,6 @@ def test_pixel_tiles_match_torch(pixel_tiled, batch, cin, cout, h, w, kernel, kw
         assert len(pixel_tiled) >= 2 and pixel_tiled[1] is not None
 
 
-# strided convolutions with output rows of 8 pixels or more: their weight gradient takes conv_weight_tile_kernels'
-# tile, strided (few channels folded into the lanes, one block of them, more than one)
-STRIDED = [(2, 4, 9, 18, 20, (3, 3), dict(stride=2, padding=1)), (2, 17, 8, 16, 17, (3, 3), dict(stride=2, padding=1)),
-           (2, 16, 5, 20, 30, (3, 3), dict(stride=(2, 3), padding=2, dilation=2)),
-           (1, 33, 3, 9, 36, (2, 4), dict(stride=(1, 4)))]
-
-
-@pytest.mark.parametrize("batch,cin,cout,h,w,kernel,kwargs", STRIDED, ids=[str(c) for c in STRIDED])
-def test_strided_weight_gradients_match_torch(pixel_tiled, monkeypatch, batch, cin, cout, h, w, kernel, kwargs):
-    weight_layouts = recorded(monkeypatch, cpu_conv, "_weight_grad_shifted_layout")
-    compare(lambda x, wt: F.conv2d(x, wt, **kwargs), shapes=[(batch, cin, h, w), (cout, cin) + kernel],
-            torch_fn=lambda x, wt: torch.nn.functional.conv2d(x, wt, **kwargs), **TOL)
-    assert weight_layouts and all(layout is not None and layout.stride != (1, 1) for layout in weight_layouts)
-
-
-def test_strided_weight_gradient_sizes_are_checked():
-    """The weight tile's reach with a stride: a band one place short of the last pixel's last tap is refused."""
-    from minigrad.backends.cpu.conv_weight_tile_kernels import CHANNELS, shifted_weight_grad
-    grad, out, shifts = np.zeros((2, 8, 3, 4), np.float32), np.zeros((8, 16, 2), np.float32), np.array([0, 1])
-    reach = ((2 - 1) * 7 + (3 - 1) * 2) * 10 + (4 - 1) * 2 + 1 + 1  # ((N-1)*S + (Ho-1)*sh)*Wp + (Wo-1)*sw + 1 + 1
-    shifted_weight_grad(np.zeros((1, reach, CHANNELS), np.float32), grad, shifts, 7, 10, out, stride=(2, 2))
-    for blocks, stride in ((np.zeros((1, reach - 1, CHANNELS), np.float32), (2, 2)),
-                           (np.zeros((1, reach, CHANNELS), np.float32), (0, 2)),
-                           (np.zeros((1, reach, CHANNELS), np.float32), (2, 4))):
-        with pytest.raises(ValueError, match="do not fit"):
-            shifted_weight_grad(blocks, grad, shifts, 7, 10, out, stride=stride)
-
-
 def test_conv_transpose2d_of_narrow_images_takes_them(pixel_tiled):
     """ConvTranspose2d's output is conv2d's input gradient: on 4x4 images the pixel tiles compute it."""
     compare(lambda x, wt, b: F.conv_transpose2d(x, wt, b, padding=1), shapes=[(3, 9, 4, 4), (9, 18, 3, 3), (18,)],

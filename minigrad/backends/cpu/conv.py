@@ -26,9 +26,8 @@ input channels or more, or few enough to fold a row of taps into one vector, tak
 take the direct kernels of conv_direct_kernels (``conv_direct.use_direct``), also without columns. A kernel that
 tiles the image (stride = kernel size > 1, as the U-Net's transposed convolutions) takes conv_patches. Strided
 convolutions, and stride-1 ones on rows narrower than a vector (ResNet's 4x4 layers on CIFAR), take the same
-shifted windows with output channels in the vector lanes (conv_pixel_tile_kernels, ``_pixel_tile_layout``), and
-the strided ones' weight gradients the weight tile with a stride. Depthwise convolutions (one filter per channel)
-take conv_depthwise, plane by plane.
+shifted windows with output channels in the vector lanes (conv_pixel_tile_kernels, ``_pixel_tile_layout``).
+Depthwise convolutions (one filter per channel) take conv_depthwise, plane by plane.
 """
 import math
 import threading
@@ -460,14 +459,10 @@ def _pixel_tile_layout(s, dtype):
 
 def _weight_grad_shifted_layout(s, dtype):
     """The ShiftedLayout of this convolution when its weight gradient takes the shifted products (a stride-1
-    layout, or a strided one that the pixel tiles take with output rows of LANES pixels or more, and at least one
-    block of input channels or few enough to fold: see WEIGHT_SHIFTED_MIN_CHANNELS), else None. Measured, stride
-    2 (ms, against the im2col path): 4x32x64x64 to 32 channels 0.64 against 1.47, 32x64x32x32 to 128 8.8 against
-    12.4, 32x128x16x16 to 256 8.8 against 10.1; on 4-pixel output rows, 32x256x8x8 to 512, 14.3 against 12.6."""
+    layout, and at least one block of input channels or few enough to fold: see WEIGHT_SHIFTED_MIN_CHANNELS),
+    else None."""
     if s.C < WEIGHT_SHIFTED_MIN_CHANNELS and not folds(s.C, s.kw):
         return None
-    if (s.sh, s.sw) != (1, 1):
-        return _pixel_tile_layout(s, dtype) if s.Wo >= LANES else None
     return _stride1_layout(s, dtype)
 
 

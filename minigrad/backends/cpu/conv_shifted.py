@@ -15,8 +15,7 @@ im2col: no columns kh*kw times the input's size are written and read back.
 
 A strided convolution reads the same band, output pixel (k, y, x) at q = (k*S + y*sh)*Wp + x*sw: its pixels are
 not consecutive band places, so ``conv2d_pixel_tiles`` computes it (and stride-1 ones on rows narrower than the
-row tile's vectors) with conv_pixel_tile_kernels' tile, whose lanes are output channels; its weight gradient takes
-the weight tile with the stride.
+row tile's vectors) with conv_pixel_tile_kernels' tile, whose lanes are output channels.
 """
 import numpy as np
 
@@ -105,9 +104,8 @@ def conv2d_pixel_tiles(x, weight, layout, bias, out, workspace, transposed=False
 
 
 def conv2d_weight_grad_shifted(x, grad_out, layout, workspace):
-    """The (C_out, C, kh, kw) weight gradient of the convolution of x (as ``torch.conv2d`` with groups=1; strided as
-    ``layout.stride`` says) whose output gradient is grad_out: for each tap, grad_out times the band's shifted
-    window, summed by
+    """The (C_out, C, kh, kw) weight gradient of the stride-1 convolution of x (as ``torch.conv2d`` with groups=1)
+    whose output gradient is grad_out: for each tap, grad_out times the band's shifted window, summed by
     ``conv_weight_tile_kernels.shifted_weight_grad`` over ``layout.samples`` samples at a time.
 
     With few input channels (``folds``) a block's CHANNELS lanes hold the kw column taps of each channel instead
@@ -123,7 +121,7 @@ def conv2d_weight_grad_shifted(x, grad_out, layout, workspace):
         nk = min(s.samples, s.N - n0)
         blocks = workspace("shifted_blocks", (-(-lanes // CHANNELS), s.band_length(nk), CHANNELS), x.dtype)
         fill_channel_blocks(x[n0:n0 + nk], s.top, s.left, s.S, s.Wp, blocks, *((s.kw, s.dw) if folded else ()))
-        shifted_weight_grad(blocks, grad_out[n0:n0 + nk], shifts, s.S, s.Wp, grad_w, n0 > 0, s.stride)
+        shifted_weight_grad(blocks, grad_out[n0:n0 + nk], shifts, s.S, s.Wp, grad_w, accumulate=n0 > 0)
     if folded:  # (C_out, C, kw, kh) -> (C_out, C, kh, kw)
         return np.ascontiguousarray(grad_w.reshape(s.Cout, s.C, s.kw, s.kh).transpose(0, 1, 3, 2))
     return grad_w.reshape(s.Cout, s.C, s.kh, s.kw)

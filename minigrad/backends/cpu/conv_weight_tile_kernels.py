@@ -30,29 +30,27 @@ CHUNK_PIXELS = 4096
 
 
 def _tile_source(rows, lanes):
-    """Source of tile(block, grad, row, shift, Ho, Wo, S, Wp, sh, sw, chunk_rows, zero, sums, totals): totals[m, v]
-    (float64) = the sum over samples k and chunks of chunk_rows output rows y of sample k of the chunk's sums (in the
-    input's dtype) of grad[k, row + m, y*Wo + x] * block[(k*S + y*sh)*Wp + x*sw + shift, v] (sh, sw: the stride),
-    every such sum a named scalar,
+    """Source of tile(block, grad, row, shift, Ho, Wo, S, Wp, chunk_rows, zero, sums, totals): totals[m, v] (float64)
+    = the sum over samples k and chunks of chunk_rows output rows y of sample k of the chunk's sums (in the input's
+    dtype) of grad[k, row + m, y*Wo + x] * block[(k*S + y)*Wp + x + shift, v], every such sum a named scalar,
     stored in ``sums`` at the chunk's end and added to ``totals``. Rows past grad's channels read its last channel
     (their sums are not used). The indices are unsigned, so that Numba adds no negative-index fix-up to each
     load, and a sample's planes of grad are taken once, not once per row: on 8x8 images a row's setup had cost as
     much as its products. (The totals as named scalars too made LLVM vectorize the tile at 256 bits: 7% slower.)"""
     sums = [[f"s{m}_{v}" for v in range(lanes)] for m in range(rows)]
-    lines = ["def tile(block, grad, row, shift, Ho, Wo, S, Wp, sh, sw, chunk_rows, zero, sums, totals):",
+    lines = ["def tile(block, grad, row, shift, Ho, Wo, S, Wp, chunk_rows, zero, sums, totals):",
              "    totals[:, :] = 0",
-             "    step = np.uint64(sw)",
              "    last = grad.shape[1] - 1",
              "    for k in range(grad.shape[0]):",
              *[f"        g{m} = grad[k, min(row + {m}, last)]" for m in range(rows)],
              "        for y0 in range(0, Ho, chunk_rows):",
              *[f"            {' = '.join(sums[m])} = zero" for m in range(rows)],
              "            for y in range(y0, min(y0 + chunk_rows, Ho)):",
-             "                start = np.uint64((k * S + y * sh) * Wp + shift)",
+             "                start = np.uint64((k * S + y) * Wp + shift)",
              "                place = np.uint64(y * Wo)",
              "                for x in range(Wo):",
              "                    u = np.uint64(x)",
-             "                    values = block[start + u * step]",
+             "                    values = block[start + u]",
              "                    p = place + u",
              f"                    {', '.join(f'x{v}' for v in range(lanes))} = "
              f"{', '.join(f'values[{v}]' for v in range(lanes))}"]
@@ -126,8 +124,7 @@ def fill_channel_blocks(x, top, left, S, Wp, blocks, fold=1, step=1):
 
 
 @kernel(parallel=True)
-def _shifted_weight_grad(blocks, grad, shifts, Ho, Wo, S, Wp, sh, sw, chunk_rows, accumulate, zero, sums, totals,
-                         out):
+def _shifted_weight_grad(blocks, grad, shifts, Ho, Wo, S, Wp, chunk_rows, accumulate, zero, sums, totals, out):
     # Each thread owns a range of (output block, input block, tap) jobs, ordered so that consecutive jobs share a
     # band block and grad's rows (read from cache); no two threads write one element of out. Each sample's sums
     # are its own (so that N processes add what one does).
@@ -140,7 +137,7 @@ def _shifted_weight_grad(blocks, grad, shifts, Ho, Wo, S, Wp, sh, sw, chunk_rows
         for job in range(part * jobs // parts, (part + 1) * jobs // parts):
             b, rest = divmod(job, inner)
             j, t = divmod(rest, T)
-            _tile(blocks[j], grad, b * ROWS, shifts[t], Ho, Wo, S, Wp, sh, sw, chunk_rows, zero, sums[part], total)
+            _tile(blocks[j], grad, b * ROWS, shifts[t], Ho, Wo, S, Wp, chunk_rows, zero, sums[part], total)
             # (flat unsigned indices, the branch out of the loops: 5-10% of the kernel on 8x8 and 16x16 images)
             rows, lanes = min(ROWS, Cout - b * ROWS), min(CHANNELS, C - j * CHANNELS)
             for m in range(rows):
@@ -158,21 +155,18 @@ def _shifted_weight_grad(blocks, grad, shifts, Ho, Wo, S, Wp, sh, sw, chunk_rows
 _compiled = set()  # dtypes whose kernels this process has compiled (or loaded from the cache)
 
 
-def shifted_weight_grad(blocks, grad, shifts, S, Wp, out, accumulate=False, stride=(1, 1)):
-    """out[co, c, t] (+)= sum over k, y, x of grad[k, co, y, x] * band[c, (k*S + y*sh)*Wp + x*sw + shifts[t]] for
-    grad (N, C_out, Ho, Wo) and out (C_out, C, T), with the band given as ``fill_channel_blocks``'s blocks and
-    (sh, sw) the convolution's ``stride``; added to out with ``accumulate``, else written. The sizes are checked
-    here: the kernel trusts them."""
+def shifted_weight_grad(blocks, grad, shifts, S, Wp, out, accumulate=False):
+    """out[co, c, t] (+)= sum over k, y, x of grad[k, co, y, x] * band[c, (k*S + y)*Wp + x + shifts[t]] for grad
+    (N, C_out, Ho, Wo) and out (C_out, C, T), with the band given as ``fill_channel_blocks``'s blocks; added to out
+    with ``accumulate``, else written. The sizes are checked here: the kernel trusts them."""
     Cout, C, T = out.shape if out.ndim == 3 else (0, 0, 0)
     N, Ho, Wo = grad.shape[0], grad.shape[2], grad.shape[3] if grad.ndim == 4 else 0
-    sh, sw = stride
     if not (blocks.flags.c_contiguous and grad.flags.c_contiguous and out.flags.c_contiguous and blocks.ndim == 3
             and grad.ndim == 4 and out.ndim == 3 and shifts.ndim == 1 and shifts.shape[0] == T > 0
             and out.dtype in (np.float32, np.float64) and blocks.dtype == grad.dtype == out.dtype
             and grad.shape[1] == Cout > 0 and blocks.shape[0] == -(-C // CHANNELS) and blocks.shape[2] == CHANNELS
-            and min(sh, sw) >= 1 and 0 < Wo and (Wo - 1) * sw < Wp and (Ho - 1) * sh < S and shifts.min() >= 0
-            and (N * Ho == 0
-                 or ((N - 1) * S + (Ho - 1) * sh) * Wp + (Wo - 1) * sw + 1 + int(shifts.max()) <= blocks.shape[1])):
+            and 0 < Wo <= Wp and Ho <= S and shifts.min() >= 0
+            and (N * Ho == 0 or ((N - 1) * S + Ho - 1) * Wp + Wo + int(shifts.max()) <= blocks.shape[1])):
         raise ValueError("shifted_weight_grad: blocks, grad, shifts and output do not fit")
     if N * Ho == 0:
         if not accumulate:
@@ -180,11 +174,11 @@ def shifted_weight_grad(blocks, grad, shifts, S, Wp, out, accumulate=False, stri
         return out
     parts = max(1, min(get_num_threads(), -(-Cout // ROWS) * blocks.shape[0] * T))
     args = (blocks, grad.reshape(N, Cout, Ho * Wo), np.ascontiguousarray(shifts, dtype=np.int64), int(Ho), int(Wo),
-            int(S), int(Wp), int(sh), int(sw), max(1, CHUNK_PIXELS // Wo), bool(accumulate), out.dtype.type(0),
+            int(S), int(Wp), max(1, CHUNK_PIXELS // Wo), bool(accumulate), out.dtype.type(0),
             np.empty((parts, ROWS, CHANNELS), out.dtype), np.empty((parts, ROWS, CHANNELS)), out)
     if out.dtype not in _compiled and not config.DISABLE_JIT:
         integer = typeof(0)
-        compile_vectorized(_tile, (typeof(blocks[0]), typeof(args[1]), integer, typeof(args[2][0])) + (integer,) * 7
-                           + (typeof(args[11]), typeof(args[12][0]), typeof(args[13][0])))
+        compile_vectorized(_tile, (typeof(blocks[0]), typeof(args[1]), integer, typeof(args[2][0])) + (integer,) * 5
+                           + (typeof(args[9]), typeof(args[10][0]), typeof(args[11][0])))
         _compiled.add(out.dtype)
     return _shifted_weight_grad(*args)
