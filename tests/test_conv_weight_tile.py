@@ -206,6 +206,8 @@ def test_unet_weight_gradients_take_the_shifted_path():
     assert taken((8, 128, 4, 4), 256) and taken((1, 64, 256, 256), 64) and taken((8, 32, 16, 16), 16)
     assert taken((4, 3, 128, 128), 16) and taken((8, 3, 64, 64), 16) and taken((1, 3, 256, 256), 64)
     assert not taken((8, 15, 64, 64), 16) and not taken((8, 6, 64, 64), 16)
+    # 4x4 images in a batch that the pixel tiles take (ResNet-18's last stage on CIFAR): one GEMM is faster
+    assert not taken((32, 512, 4, 4), 512) and taken((32, 256, 8, 8), 256)
 
 
 @pytest.mark.parametrize("cin", [3, 20])  # folded column taps, and whole blocks
