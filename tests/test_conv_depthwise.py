@@ -109,3 +109,18 @@ def test_one_pixel_pointwise_convolutions_of_squeeze_and_excitation_gates(dtype)
     x, w, b = (rng.normal(size=shape).astype(dtype) for shape in [(6, 8, 1, 1), (3, 8, 1, 1), (3,)])
     tolerance = dict(atol=1e-12, rtol=1e-12) if dtype == "float64" else dict(atol=1e-5, rtol=1e-5)
     compare(lambda x, w, b: F.conv2d(x, w, b), inputs=[x, w, b], torch_fn=torch.nn.functional.conv2d, **tolerance)
+
+
+@pytest.mark.parametrize("shape", [(5, 9, 4, 4), (3, 7, 8, 8), (2, 6, 3, 5), (4, 5, 9, 9), (1, 6, 4, 4)])
+def test_pointwise_convolutions_of_small_planes_take_one_gemm_for_the_batch(monkeypatch, shape):
+    """1x1 convolutions on planes of at most POINTWISE_FOLD_MAX_PIXELS pixels (MobileNet's late stages) lay the
+    batch's samples side by side and take one GEMM per product; larger planes and single samples keep one GEMM per
+    sample. Forward and both gradients against PyTorch, in float32 and float64."""
+    folded = recorded(monkeypatch, cpu_conv, "_pointwise_folded")
+    rng = np.random.default_rng(8)
+    for dtype, tolerance in (("float32", dict(atol=1e-5, rtol=1e-5)), ("float64", dict(atol=1e-12, rtol=1e-12))):
+        x, w, b = (rng.normal(size=s).astype(dtype) for s in [shape, (11, shape[1], 1, 1), (11,)])
+        compare(lambda x, w, b: F.conv2d(x, w, b), inputs=[x, w, b], torch_fn=torch.nn.functional.conv2d,
+                **tolerance)
+    want = shape[0] > 1 and shape[2] * shape[3] <= cpu_conv.POINTWISE_FOLD_MAX_PIXELS
+    assert folded and all(decision == want for decision in folded)

@@ -52,12 +52,12 @@ def tiles(s, itemsize):
             and s.N * s.C * s.H * s.W * itemsize <= PATCHES_MAX_BYTES)
 
 
-def _channel_major(images, workspace):
-    """(N, C, H, W) as (C, N*H*W) columns, in the workspace (or the image itself for one sample)."""
+def channel_major(images, workspace, slot="wide"):
+    """(N, C, H, W) as (C, N*H*W) columns, in the workspace's ``slot`` (or the image itself for one sample)."""
     N, C = images.shape[:2]
     if N == 1:
         return images.reshape(C, -1)
-    columns = workspace("wide", (C, images.size // C), images.dtype)
+    columns = workspace(slot, (C, images.size // C), images.dtype)
     columns.reshape(C, N, -1)[...] = images.reshape(N, C, -1).transpose(1, 0, 2)
     return columns
 
@@ -80,7 +80,7 @@ def conv2d_patches(x, weight, out, workspace):
 def conv_transpose2d_patches(grad_out, weight, input_shape, workspace):
     """C^T grad_out: conv2d's input gradient (and the transposed convolution's output), of ``input_shape``."""
     kh, kw = weight.shape[2:]
-    grads = _channel_major(grad_out, workspace)
+    grads = channel_major(grad_out, workspace)
     cols = np.matmul(weight.reshape(weight.shape[0], -1).T, grads,
                      out=workspace("cols", (weight[0].size, grads.shape[1]), grad_out.dtype))
     grad_input = np.empty(input_shape, grad_out.dtype)
@@ -91,7 +91,7 @@ def conv_transpose2d_patches(grad_out, weight, input_shape, workspace):
 def weight_grad_patches(grad_out, x, weight, workspace):
     """conv2d's weight gradient: grad_out's columns times the input's patches."""
     kh, kw = weight.shape[2:]
-    grads = _channel_major(grad_out, workspace)
+    grads = channel_major(grad_out, workspace)
     cols = workspace("cols", (weight[0].size, grads.shape[1]), x.dtype)
     move_patches(x, kh, kw, cols, True)
     return (grads @ cols.T).reshape(weight.shape)
