@@ -141,6 +141,50 @@ def _resnet18_cifar_multiply_adds():
     return total
 
 
+# (expansion, output channels, blocks, first stride) of MobileNetV2's stages as CIFAR scripts set them (stride 1
+# where ImageNet's network halves 32x32 images early)
+_MOBILENET_V2_STAGES = ((1, 16, 1, 1), (6, 24, 2, 1), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2),
+                        (6, 320, 1, 1))
+
+
+def _mobilenet_v2_cifar(nn):
+    """MobileNetV2 for 32x32 images in either library: inverted residual blocks (1x1 expansion, depthwise 3x3, 1x1
+    projection, batch norms and ReLUs; the input added back where the shape is kept), a 1x1 convolution to 1280
+    channels, average pool, linear."""
+    class Inverted(nn.Module):
+        def __init__(self, cin, cout, expansion, stride):
+            super().__init__()
+            wide = cin * expansion
+            self.body = nn.Sequential(
+                nn.Conv2d(cin, wide, 1, bias=False), nn.BatchNorm2d(wide), nn.ReLU(),
+                nn.Conv2d(wide, wide, 3, stride, 1, groups=wide, bias=False), nn.BatchNorm2d(wide), nn.ReLU(),
+                nn.Conv2d(wide, cout, 1, bias=False), nn.BatchNorm2d(cout))
+            self.keeps_shape = stride == 1 and cin == cout
+
+        def forward(self, x):
+            return x + self.body(x) if self.keeps_shape else self.body(x)
+
+    layers, cin = [nn.Conv2d(3, 32, 3, 1, 1, bias=False), nn.BatchNorm2d(32), nn.ReLU()], 32
+    for expansion, cout, blocks, stride in _MOBILENET_V2_STAGES:
+        for block in range(blocks):
+            layers.append(Inverted(cin, cout, expansion, stride if block == 0 else 1))
+            cin = cout
+    return nn.Sequential(*layers, nn.Conv2d(320, 1280, 1, bias=False), nn.BatchNorm2d(1280), nn.ReLU(),
+                         nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(1280, 10))
+
+
+def _mobilenet_v2_cifar_multiply_adds():
+    """The multiply-adds of one 32x32 image's forward pass through _mobilenet_v2_cifar's convolutions."""
+    total, cin, size = 3 * 32 * 9 * 32 * 32, 32, 32
+    for expansion, cout, blocks, stride in _MOBILENET_V2_STAGES:
+        for block in range(blocks):
+            wide, before = cin * expansion, size
+            size //= stride if block == 0 else 1
+            total += cin * wide * before * before + wide * 9 * size * size + wide * cout * size * size
+            cin = cout
+    return total + 320 * 1280 * size * size
+
+
 # The U-Net of the project at its two benchmark sizes: small (batch 4, 128x128, features 16-128) and
 # full (batch 1, 256x256, features 64-512). Norm and pooling layers add their cases here too.
 CASES = [
@@ -194,6 +238,9 @@ CASES = [
                                       (64, 128, 32, 2), (128, 256, 16, 2), (256, 512, 8, 2))],
     layer_case("resnet18 cifar b32, whole network", lambda nn: _resnet18_cifar(nn), (32, 3, 32, 32),
                3 * 32 * _resnet18_cifar_multiply_adds() * 2),
+    # MobileNetV2 as CIFAR scripts define it: its late stages' 1x1 convolutions on 8x8 and 4x4 planes
+    layer_case("mobilenetv2 cifar b32, whole network", lambda nn: _mobilenet_v2_cifar(nn), (32, 3, 32, 32),
+               3 * 32 * _mobilenet_v2_cifar_multiply_adds() * 2),
 ]
 
 
