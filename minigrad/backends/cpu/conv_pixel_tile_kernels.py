@@ -14,14 +14,13 @@ Measured on 2 cores, ResNet-18's layers on CIFAR batches (benchmarks/README.md):
 forward 22.5 -> 12.4-12.9 ms (PyTorch 8.5-8.7), input gradient 23.0 -> 14.8; 32x64x32x32 to 128 with stride 2,
 forward 13.9 -> 8.3-8.6 ms (PyTorch 6.3-7.6).
 """
-import math
 
 import numpy as np
 from numba import get_num_threads, njit, prange, typeof
 from numba.core import config
 from numba.core.compiler_lock import global_compiler_lock
 
-from .conv_tile_kernels import ROWS, fill_band_channel, pack_block
+from .conv_tile_kernels import ROWS, fill_band_channel, fits_band, pack_block
 from .jit import compile_vectorized, kernel
 
 # Output pixels of a tile; its lanes are two blocks of ROWS output channels.
@@ -119,15 +118,10 @@ def pixel_tile_convolution(x, top, left, S, Wp, stride, weight, shifts, bias, ou
     ``conv_tile_kernels.shifted_convolution``. ``workspace(slot, shape, dtype)`` lends the band and the packed
     weights. The sizes are checked here: the kernel trusts them."""
     sh, sw = stride
-    (Cout, Cw), C, T = weight.shape[1::-1] if transposed else weight.shape[:2], x.shape[1], shifts.shape[0]
-    N, Ho, Wo = out.shape[0], out.shape[2], out.shape[3] if out.ndim == 4 else 0
-    if not (x.flags.c_contiguous and out.flags.c_contiguous and weight.flags.c_contiguous and x.ndim == 4
-            and out.ndim == 4 and shifts.ndim == 1 and weight.ndim == 4 and Cw == C and out.shape[1] == Cout
-            and math.prod(weight.shape[2:]) == T and T > 0 and out.dtype in (np.float32, np.float64)
-            and x.dtype == out.dtype == weight.dtype == bias.dtype and bias.shape == (Cout,) and x.shape[0] == N
-            and min(sh, sw) >= 1 and x.shape[2] <= S and x.shape[3] + left <= Wp and min(top, left) >= 0
-            and (N * Ho * Wo == 0 or shifts.min() >= 0)):
+    if not (fits_band(x, top, left, S, Wp, weight, shifts, bias, out, transposed) and min(sh, sw) >= 1):
         raise ValueError("pixel_tile_convolution: input, weight, shifts, bias and output do not fit")
+    (Cout, C), T = weight.shape[1::-1] if transposed else weight.shape[:2], shifts.shape[0]
+    N, Ho, Wo = out.shape[0], out.shape[2], out.shape[3]
     if N * Ho * Wo == 0:
         return out
     # the band holds every place a pixel's taps read (the last pixel's last tap) and every place that is filled

@@ -78,14 +78,8 @@ def conv2d_shifted(x, weight, layout, bias, out, workspace, transposed=False):
     that convolution's output gradient and out its input gradient, C^T x (with the flipped padding in
     ``layout``). ``workspace(slot, shape, dtype)`` lends the scratch arrays."""
     s = layout
-    if s.samples < 1 or tuple(x.shape) != (s.N, s.C, s.H, s.W) or tuple(out.shape) != (s.N, s.Cout, s.Ho, s.Wo):
-        raise ValueError("conv2d_shifted: the layout does not fit these arrays")
-    shifts = s.shifts()
-    for n0 in range(0, s.N, s.samples):
-        nk = min(s.samples, s.N - n0)
-        shifted_convolution(x[n0:n0 + nk], s.top, s.left, s.S, s.Wp, weight, shifts, bias, out[n0:n0 + nk],
-                            workspace, transposed)
-    return out
+    return _in_chunks("conv2d_shifted", x, s, out, lambda part, into: shifted_convolution(
+        part, s.top, s.left, s.S, s.Wp, weight, s.shifts(), bias, into, workspace, transposed))
 
 
 def conv2d_pixel_tiles(x, weight, layout, bias, out, workspace, transposed=False):
@@ -93,13 +87,17 @@ def conv2d_pixel_tiles(x, weight, layout, bias, out, workspace, transposed=False
     ``conv_pixel_tile_kernels.pixel_tile_convolution``: its tiles' lanes are output channels, not pixels, so that
     no lane is idle on images narrower than a vector, nor on strided convolutions."""
     s = layout
+    return _in_chunks("conv2d_pixel_tiles", x, s, out, lambda part, into: pixel_tile_convolution(
+        part, s.top, s.left, s.S, s.Wp, s.stride, weight, s.shifts(), bias, into, workspace, transposed))
+
+
+def _in_chunks(name, x, layout, out, compute):
+    """compute(x's samples, out's same samples) for each chunk of ``layout.samples`` samples; returns out."""
+    s = layout
     if s.samples < 1 or tuple(x.shape) != (s.N, s.C, s.H, s.W) or tuple(out.shape) != (s.N, s.Cout, s.Ho, s.Wo):
-        raise ValueError("conv2d_pixel_tiles: the layout does not fit these arrays")
-    shifts = s.shifts()
+        raise ValueError(f"{name}: the layout does not fit these arrays")
     for n0 in range(0, s.N, s.samples):
-        nk = min(s.samples, s.N - n0)
-        pixel_tile_convolution(x[n0:n0 + nk], s.top, s.left, s.S, s.Wp, s.stride, weight, shifts, bias,
-                               out[n0:n0 + nk], workspace, transposed)
+        compute(x[n0:n0 + s.samples], out[n0:n0 + s.samples])
     return out
 
 

@@ -248,6 +248,21 @@ def _shifted_convolution(x, top, left, band, weight, transposed, blocks, shifts,
     return out
 
 
+def fits_band(x, top, left, S, Wp, weight, shifts, bias, out, transposed):
+    """Whether x (N, C, H, W), weight (w as in ``shifted_convolution``), shifts, bias and out (N, C_out, Ho, Wo) have
+    the layouts, dtypes and sizes of a convolution over a band of samples S rows of Wp places apart, sample k's
+    pixel (y, x') at (top + k*S + y)*Wp + left + x': the checks that both tile kernels need before they trust the
+    sizes (each adds its own)."""
+    if not (x.ndim == 4 and out.ndim == 4 and shifts.ndim == 1 and weight.ndim == 4):
+        return False
+    (Cout, Cw), C, T = weight.shape[1::-1] if transposed else weight.shape[:2], x.shape[1], shifts.shape[0]
+    return (x.flags.c_contiguous and out.flags.c_contiguous and weight.flags.c_contiguous and Cw == C
+            and out.shape[1] == Cout and math.prod(weight.shape[2:]) == T and T > 0
+            and out.dtype in (np.float32, np.float64) and x.dtype == out.dtype == weight.dtype == bias.dtype
+            and bias.shape == (Cout,) and x.shape[0] == out.shape[0] and x.shape[2] <= S
+            and x.shape[3] + left <= Wp and min(top, left) >= 0 and shifts.min() >= 0)
+
+
 def band_reach(N, Ho, Wo, S, Wp, shifts):
     """The band columns that ``shifted_convolution`` reads for an (N, C_out, Ho, Wo) output: up to the last
     segment's last lane (a segment's LANES lanes are read even where fewer pixels are left in the row)."""
@@ -264,15 +279,11 @@ def shifted_convolution(x, top, left, S, Wp, weight, shifts, bias, out, workspac
     ``transposed`` the flipped transpose of a weight (C, C_out, kh, kw) (the kernel of the transposed
     convolution), and T = kh*kw tap shifts. ``workspace(slot, shape, dtype)`` lends the band and the packed
     weights. The sizes are checked here: the kernel trusts them."""
-    (Cout, Cw), C, T = weight.shape[1::-1] if transposed else weight.shape[:2], x.shape[1], shifts.shape[0]
-    N, Ho, Wo = out.shape[0], out.shape[2], out.shape[3] if out.ndim == 4 else 0
-    if not (x.flags.c_contiguous and out.flags.c_contiguous and weight.flags.c_contiguous and x.ndim == 4
-            and out.ndim == 4 and shifts.ndim == 1 and weight.ndim == 4 and Cw == C and out.shape[1] == Cout
-            and math.prod(weight.shape[2:]) == T and T > 0 and out.dtype in (np.float32, np.float64)
-            and x.dtype == out.dtype == weight.dtype == bias.dtype and bias.shape == (Cout,) and x.shape[0] == N
-            and 0 < Wo <= Wp and Ho <= S and x.shape[2] <= S and x.shape[3] + left <= Wp and min(top, left) >= 0
-            and (N * Ho == 0 or shifts.min() >= 0)):
+    if not (fits_band(x, top, left, S, Wp, weight, shifts, bias, out, transposed)
+            and 0 < out.shape[3] <= Wp and out.shape[2] <= S):
         raise ValueError("shifted_convolution: input, weight, shifts, bias and output do not fit")
+    (Cout, C), T = weight.shape[1::-1] if transposed else weight.shape[:2], shifts.shape[0]
+    N, Ho, Wo = out.shape[0], out.shape[2], out.shape[3]
     if N * Ho == 0:
         return out
     length = max(band_reach(N, Ho, Wo, S, Wp, shifts), (top + N * S) * Wp + left)
