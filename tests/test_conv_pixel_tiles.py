@@ -154,3 +154,42 @@ def test_default_thresholds():
     assert not taken((8, 128, 4, 4), 256) and not taken((4, 256, 8, 8), 256) and not taken((1, 64, 256, 256), 64)
     assert not taken((4, 32, 64, 64), 16, (2, 2), (2, 2), (0, 0))  # the U-Net's tiled ConvTranspose2d
     assert not taken((64, 4, 4, 4), 4)  # fewer output channels than a block's
+
+
+def _small_cifar_network(nn):
+    """The paths of this file and their neighbours at the default thresholds, in a few layers: a stride-2 3x3
+    convolution to 8x8 and another to 4x4 (pixel tiles), a 3x3 convolution on 4x4 images in a batch of 32 (pixel
+    tiles forward and for its input gradient, its weight gradient by one GEMM), a 1x1 one on 4x4 planes (one GEMM
+    for the batch)."""
+    return nn.Sequential(nn.Conv2d(3, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU(),
+                         nn.Conv2d(16, 32, 3, 2, 1, bias=False), nn.BatchNorm2d(32), nn.ReLU(),
+                         nn.Conv2d(32, 32, 3, 2, 1), nn.ReLU(), nn.Conv2d(32, 32, 3, 1, 1), nn.ReLU(),
+                         nn.Conv2d(32, 24, 1), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(24, 10))
+
+
+def test_a_small_cifar_network_trains_as_pytorch_in_float64(monkeypatch):
+    """Three SGD steps (momentum, weight decay) of the same network from the same weights: every loss and every
+    parameter equal PyTorch's in float64, through the default thresholds' paths (asserted)."""
+    pixel_layouts = recorded(monkeypatch, cpu_conv, "_pixel_tile_layout")
+    folded = recorded(monkeypatch, cpu_conv, "_pointwise_folded")
+    torch.manual_seed(0)
+    theirs = _small_cifar_network(torch.nn).double()
+    ours = _small_cifar_network(minigrad.nn).double()
+    ours.load_state_dict({k: minigrad.tensor(v.numpy(), dtype=v.numpy().dtype) for k, v in theirs.state_dict().items()})
+    optimizers = [torch.optim.SGD(theirs.parameters(), lr=0.05, momentum=0.9, weight_decay=5e-4),
+                  minigrad.optim.SGD(ours.parameters(), lr=0.05, momentum=0.9, weight_decay=5e-4)]
+    rng = np.random.default_rng(3)
+    for _ in range(3):
+        x, y = rng.standard_normal((32, 3, 16, 16)), rng.integers(0, 10, 32)
+        losses = []
+        for lib, model, optimizer in zip((torch, minigrad), (theirs, ours), optimizers):
+            optimizer.zero_grad()
+            loss = lib.nn.functional.cross_entropy(model(lib.tensor(x)), lib.tensor(y))
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+        assert abs(losses[0] - losses[1]) <= 1e-12 * abs(losses[0])
+    for (name, theirs_p), ours_p in zip(theirs.named_parameters(), ours.parameters()):
+        np.testing.assert_allclose(ours_p.detach().numpy(), theirs_p.detach().numpy(), rtol=1e-10, atol=1e-12,
+                                   err_msg=name)
+    assert sum(layout is not None for layout in pixel_layouts) >= 3 and any(folded)
