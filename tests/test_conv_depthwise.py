@@ -10,7 +10,7 @@ import minigrad
 import minigrad.nn.functional as F
 from helpers import compare, recorded
 from minigrad.backends.cpu import conv as cpu_conv
-from minigrad.backends.cpu import conv_depthwise
+from minigrad.backends.cpu import conv_columns, conv_depthwise
 
 CASES = [  # (N, C, H, W), (kh, kw), stride, padding, dilation
     ((2, 3, 9, 7), (3, 3), (1, 1), (1, 1), (1, 1)),
@@ -116,11 +116,11 @@ def test_pointwise_convolutions_of_small_planes_take_one_gemm_for_the_batch(monk
     """1x1 convolutions on planes of at most POINTWISE_FOLD_MAX_PIXELS pixels (MobileNet's late stages) lay the
     batch's samples side by side and take one GEMM per product; larger planes and single samples keep one GEMM per
     sample. Forward and both gradients against PyTorch, in float32 and float64."""
-    folded = recorded(monkeypatch, cpu_conv, "_pointwise_folded")
+    folded = recorded(monkeypatch, conv_columns, "pointwise_folded")
     rng = np.random.default_rng(8)
     for dtype, tolerance in (("float32", dict(atol=1e-5, rtol=1e-5)), ("float64", dict(atol=1e-12, rtol=1e-12))):
         x, w, b = (rng.normal(size=s).astype(dtype) for s in [shape, (11, shape[1], 1, 1), (11,)])
         compare(lambda x, w, b: F.conv2d(x, w, b), inputs=[x, w, b], torch_fn=torch.nn.functional.conv2d,
                 **tolerance)
-    want = shape[0] > 1 and shape[2] * shape[3] <= cpu_conv.POINTWISE_FOLD_MAX_PIXELS
+    want = shape[0] > 1 and shape[2] * shape[3] <= conv_columns.POINTWISE_FOLD_MAX_PIXELS
     assert folded and all(decision == want for decision in folded)

@@ -16,7 +16,7 @@ import minigrad
 import minigrad.nn.functional as F
 from helpers import compare, recorded
 from minigrad.backends.cpu import conv as cpu_conv
-from minigrad.backends.cpu import conv_shifted
+from minigrad.backends.cpu import conv_columns, conv_shifted
 from minigrad.backends.cpu.conv_pixel_tile_kernels import pixel_tile_convolution
 
 TOL = dict(atol=1e-4, rtol=1e-4)
@@ -171,7 +171,7 @@ def test_a_small_cifar_network_trains_as_pytorch_in_float64(monkeypatch):
     """Three SGD steps (momentum, weight decay) of the same network from the same weights: every loss and every
     parameter equal PyTorch's in float64, through the default thresholds' paths (asserted)."""
     pixel_layouts = recorded(monkeypatch, cpu_conv, "_pixel_tile_layout")
-    folded = recorded(monkeypatch, cpu_conv, "_pointwise_folded")
+    folded = recorded(monkeypatch, conv_columns, "pointwise_folded")
     torch.manual_seed(0)
     theirs = _small_cifar_network(torch.nn).double()
     ours = _small_cifar_network(minigrad.nn).double()

@@ -29,8 +29,6 @@ convolutions, and stride-1 ones on rows narrower than a vector (ResNet's 4x4 lay
 shifted windows with output channels in the vector lanes (conv_pixel_tile_kernels, ``_pixel_tile_layout``).
 Depthwise convolutions (one filter per channel) take conv_depthwise, plane by plane.
 """
-import math
-import threading
 
 import numpy as np
 
@@ -38,13 +36,16 @@ from ..conv_products import conv_products
 from . import compile_ahead
 from .conv_kernels import im2col, col2im_add
 from .conv_flat_kernels import im2col_flat, col2im_flat
-from .conv_layout_kernels import widen_rows, narrow_rows
+from .conv_layout_kernels import narrow_rows
 from . import conv_direct
 from .conv_direct import flipped
 from .conv_shifted import ShiftedLayout, conv2d_shifted, conv2d_pixel_tiles, conv2d_weight_grad_shifted, folds
 from .conv_tile_kernels import LANES, ROWS
 from .conv_nonfinite import all_finite, add_nonfinite_taps
 from .conv_patches import tiles, channel_major, conv2d_patches, conv_transpose2d_patches, weight_grad_patches
+from . import conv_columns
+from .conv_columns import WeightGrad, backward_pointwise, backward_columns
+from .workspace import workspace as _workspace
 from .conv_depthwise import is_depthwise, depthwise_conv2d, depthwise_conv_transpose2d, depthwise_weight_grad
 
 __all__ = ["conv2d", "conv_transpose2d", "conv2d_weight_grad", "conv2d_add_bias", "conv2d_bias_grad",
@@ -67,13 +68,6 @@ DIRECT_MIN_PIXELS = 1024
 # too few tiles are left to share out. With fewer channels most of a tile's rows would be zeros.
 SHIFTED_MIN_COLUMNS = 128
 
-# 1x1 convolutions on planes of at most this many pixels run as one GEMM over the batch, its samples side by side
-# (channel-major copies in and out), instead of one small GEMM per sample. Measured (ms, forward / input gradient /
-# weight gradient): 32x160x4x4 to 960 channels 1.60/1.68/3.40 -> 1.14/1.16/1.21, 32x96x8x8 to 576 1.75/1.86/2.94
-# -> 1.55/1.57/1.72, 32x576x8x8 to 96 1.81/1.76/2.69 -> 1.85/1.71/1.91; on 16x16 planes one GEMM per sample is
-# faster (8x256x16x16 to 512: forward 3.12 against 5.05), and on 32x32 twice as fast.
-POINTWISE_FOLD_MAX_PIXELS = 64
-
 # Strided convolutions, and stride-1 ones on rows narrower than LANES, take the pixel tiles (conv_pixel_tile_kernels)
 # from this many output pixels on: measured (ms, forward) 32x512x4x4 to 512 channels 22.5 -> 12.4, 32x64x32x32 to
 # 128 with stride 2 13.9 -> 8.6. Fewer pixels keep the paths they took before: examples/train_unet.py's 4x4
@@ -87,19 +81,6 @@ PIXEL_TILE_MIN_PIXELS = 512
 # against 2.00 (1.73), 4x256x16x16 to 128 3.06 against im2col's 4.80 (3.17); the small U-Net's 14 shapes 26.8
 # against 34.2 (27.6), the full one's 373 against 443 (425).
 WEIGHT_SHIFTED_MIN_CHANNELS = 16
-
-_local = threading.local()
-
-
-def _workspace(slot, shape, dtype):
-    """A reused scratch array of ``shape`` (one per slot and thread, grown when needed); never returned."""
-    nbytes = math.prod(shape) * np.dtype(dtype).itemsize  # (math.prod: np.prod takes microseconds)
-    buffers = _local.__dict__.setdefault("buffers", {})
-    buf = buffers.get(slot)
-    if buf is None or buf.nbytes < nbytes:
-        buf = buffers[slot] = np.empty(max(nbytes, 64), dtype=np.uint8)
-    return buf[:nbytes].view(dtype).reshape(shape)
-
 
 def _chunks(N, Ho, row_columns, column_bytes, max_samples):
     """Split the output into (n0, nk, y0, R) chunks whose columns (row_columns per output row) fit the workspace:
@@ -237,7 +218,7 @@ def conv2d(x, weight, bias, stride, padding, dilation, groups, out_size, weight_
     if s.kind == "pointwise" and s.H * s.W == 1 and s.groups == 1:  # (N, C, 1, 1): one GEMM for the batch
         np.matmul(x.reshape(s.N, s.C), w[0].T, out=out.reshape(s.N, s.Cout))
         return out if bias is None else conv2d_add_bias(out, bias)
-    if _pointwise_folded(s):  # the batch's samples side by side: one GEMM
+    if conv_columns.pointwise_folded(s):  # the batch's samples side by side: one GEMM
         result = np.matmul(w[0], channel_major(x, _workspace), out=_workspace("cols", (s.Cout, x.size // s.C), x.dtype))
         out.reshape(s.N, s.Cout, -1)[...] = result.reshape(s.Cout, s.N, -1).transpose(1, 0, 2)
         return out if bias is None else conv2d_add_bias(out, bias)
@@ -316,103 +297,15 @@ def _gradients(grad_out, x, weight, stride, padding, dilation, groups, input_sha
             return conv_direct.direct_input_grad(s, grad_out, weight, _workspace), None
     if need_weight and not need_input and conv_direct.use_direct_weight_grad(s):
         return None, conv_direct.direct_weight_grad(s, grad_out, x, x_finite, _workspace)
-    grad_w = _WeightGrad(s, dtype) if need_weight else None
+    grad_w = WeightGrad(s, dtype) if need_weight else None
     if s.kind == "pointwise":
-        grad_x = _backward_pointwise(s, grad_out, x, w, grad_w, need_input)
+        grad_x = backward_pointwise(s, grad_out, x, w, grad_w, need_input)
     else:
-        grad_x = _backward_columns(s, grad_out, x, w, grad_w, need_input)
+        grad_x = backward_columns(s, grad_out, x, w, grad_w, need_input)
     return grad_x, (grad_w.result(weight.shape) if need_weight else None)
 
 
 conv_transpose2d, conv2d_weight_grad = conv_products(_gradients)
-
-
-class _WeightGrad:
-    """The weight gradient, summed over chunks: grad (C_out/g, K/g) += grad_out_cols @ cols.T per group.
-
-    For a small gradient it is accumulated transposed, as cols @ grad_out_cols.T, which BLAS runs up to twice
-    as fast when C_out is small; a large one is not, as transposing it back would cost more than that.
-    """
-
-    def __init__(self, s, dtype):
-        self.s, self.transposed = s, s.rows_g * s.coutg <= 2 ** 18
-        shape = (s.groups, s.rows_g, s.coutg) if self.transposed else (s.groups, s.coutg, s.rows_g)
-        self.value = np.empty(shape, dtype=dtype)
-        self.started = [False] * s.groups
-
-    def add(self, g, cols, grad_cols):
-        """Add the contribution of one chunk for group g: cols (K/g, L), grad_cols (C_out/g, L)."""
-        a, b = (cols, grad_cols.T) if self.transposed else (grad_cols, cols.T)
-        if self.started[g]:
-            self.value[g] += a @ b
-        else:
-            np.matmul(a, b, out=self.value[g])
-            self.started[g] = True
-
-    def result(self, shape):
-        value = np.ascontiguousarray(self.value.transpose(0, 2, 1)) if self.transposed else self.value
-        return value.reshape(shape)
-
-
-def _backward_pointwise(s, grad_out, x, w, grad_w, need_input):
-    if s.H * s.W == 1 and s.groups == 1:  # one pixel per sample (squeeze-and-excitation gates): the batch folded
-        g2 = grad_out.reshape(s.N, s.Cout)
-        if grad_w is not None:
-            grad_w.add(0, x.reshape(s.N, s.C).T, g2.T)
-        return (g2 @ w[0]).reshape(s.N, s.C, 1, 1) if need_input else None
-    if _pointwise_folded(s):  # the batch's samples side by side: one GEMM per product
-        grads = channel_major(grad_out, _workspace)
-        if grad_w is not None:
-            grad_w.add(0, channel_major(x, _workspace, "cols"), grads)
-        if not need_input:
-            return None
-        columns = np.matmul(w[0].T, grads, out=_workspace("cols", (s.C, grads.shape[1]), grads.dtype))
-        return np.ascontiguousarray(columns.reshape(s.C, s.N, -1).transpose(1, 0, 2)).reshape(s.N, s.C, s.H, s.W)
-    g_planes = grad_out.reshape(s.N, s.groups, s.coutg, s.Ho * s.Wo)
-    grad_x = np.empty((s.N, s.C, s.H, s.W), dtype=grad_out.dtype) if need_input else None
-    xs = x.reshape(s.N, s.groups, s.Cg, s.H * s.W) if grad_w is not None else None
-    gxs = grad_x.reshape(s.N, s.groups, s.Cg, s.H * s.W) if need_input else None
-    for n in range(s.N):
-        for g in range(s.groups):
-            if grad_w is not None:
-                grad_w.add(g, xs[n, g], g_planes[n, g])
-            if need_input:
-                np.matmul(w[g].T, g_planes[n, g], out=gxs[n, g])
-    return grad_x
-
-
-def _pointwise_folded(s):
-    """Whether this 1x1 convolution runs as one GEMM over the batch (see POINTWISE_FOLD_MAX_PIXELS)."""
-    return s.kind == "pointwise" and s.groups == 1 and s.N > 1 and s.H * s.W <= POINTWISE_FOLD_MAX_PIXELS
-
-
-def _backward_columns(s, grad_out, x, w, grad_w, need_input):
-    dtype = grad_out.dtype
-    chunks = list(s.chunks(grad_out.itemsize))
-    # Row bands of one sample share input rows, so their input gradients add up; the flat col2im writes
-    # whole samples at once when there are no bands, the general one always adds.
-    accumulate = s.kind == "general" or any(R < s.Ho for _, _, _, R in chunks)
-    grad_x = None
-    if need_input:
-        grad_x = (np.zeros if accumulate else np.empty)((s.N, s.C, s.H, s.W), dtype=dtype)
-    for n0, nk, y0, R in chunks:
-        if s.direct(nk):
-            wide = s.band_of(grad_out.reshape(s.N, s.Cout, s.Ho * s.Wo), n0, y0, R)
-        else:
-            wide = widen_rows(grad_out, n0, y0, R, s.Wp, _workspace("wide", (s.Cout, nk * R * s.Wp), dtype))
-        if grad_w is not None:
-            cols = s.fill_columns(x, n0, nk, y0, R, dtype)
-        else:
-            cols = _workspace("cols", (s.K, nk * R * s.Wp), dtype)
-        for g in range(s.groups):
-            group_grad = wide[s.group_channels(g)]
-            if grad_w is not None:
-                grad_w.add(g, cols[s.group_rows(g)], group_grad)
-            if need_input:  # the columns were used: overwrite them with their gradient
-                np.matmul(w[g].T, group_grad, out=cols[s.group_rows(g)])
-        if need_input:
-            s.add_columns_to(cols, n0, nk, y0, R, grad_x, accumulate)
-    return grad_x
 
 
 def _flippable(s):
