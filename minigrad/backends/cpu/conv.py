@@ -42,7 +42,8 @@ from .conv_direct import flipped
 from .conv_shifted import ShiftedLayout, conv2d_shifted, conv2d_pixel_tiles, conv2d_weight_grad_shifted, folds
 from .conv_tile_kernels import LANES, ROWS
 from .conv_nonfinite import all_finite, add_nonfinite_taps
-from .conv_patches import tiles, channel_major, conv2d_patches, conv_transpose2d_patches, weight_grad_patches
+from .conv_patches import tiles, channel_major, from_channel_major, conv2d_patches, conv_transpose2d_patches, \
+    weight_grad_patches
 from . import conv_columns
 from .conv_columns import WeightGrad, backward_pointwise, backward_columns
 from .workspace import workspace as _workspace
@@ -219,8 +220,8 @@ def conv2d(x, weight, bias, stride, padding, dilation, groups, out_size, weight_
         np.matmul(x.reshape(s.N, s.C), w[0].T, out=out.reshape(s.N, s.Cout))
         return out if bias is None else conv2d_add_bias(out, bias)
     if conv_columns.pointwise_folded(s):  # the batch's samples side by side: one GEMM
-        result = np.matmul(w[0], channel_major(x, _workspace), out=_workspace("cols", (s.Cout, x.size // s.C), x.dtype))
-        out.reshape(s.N, s.Cout, -1)[...] = result.reshape(s.Cout, s.N, -1).transpose(1, 0, 2)
+        columns = _workspace("cols", (s.Cout, x.size // s.C), x.dtype)
+        from_channel_major(np.matmul(w[0], channel_major(x, _workspace), out=columns), out)
         return out if bias is None else conv2d_add_bias(out, bias)
     if s.kind == "pointwise":
         xs = x.reshape(s.N, s.groups, s.Cg, s.H * s.W)

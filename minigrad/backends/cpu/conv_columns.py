@@ -4,7 +4,7 @@ general path of conv.py, chunk by chunk); the weight gradient summed over the ch
 import numpy as np
 
 from .conv_layout_kernels import widen_rows
-from .conv_patches import channel_major
+from .conv_patches import channel_major, from_channel_major
 from .workspace import workspace
 
 # 1x1 convolutions on planes of at most this many pixels run as one GEMM over the batch, its samples side by side
@@ -55,7 +55,7 @@ def backward_pointwise(s, grad_out, x, w, grad_w, need_input):
         if not need_input:
             return None
         columns = np.matmul(w[0].T, grads, out=workspace("cols", (s.C, grads.shape[1]), grads.dtype))
-        return np.ascontiguousarray(columns.reshape(s.C, s.N, -1).transpose(1, 0, 2)).reshape(s.N, s.C, s.H, s.W)
+        return from_channel_major(columns, np.empty((s.N, s.C, s.H, s.W), grads.dtype))
     g_planes = grad_out.reshape(s.N, s.groups, s.coutg, s.Ho * s.Wo)
     grad_x = np.empty((s.N, s.C, s.H, s.W), dtype=grad_out.dtype) if need_input else None
     xs = x.reshape(s.N, s.groups, s.Cg, s.H * s.W) if grad_w is not None else None

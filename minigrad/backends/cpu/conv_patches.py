@@ -62,6 +62,13 @@ def channel_major(images, workspace, slot="wide"):
     return columns
 
 
+def from_channel_major(columns, out):
+    """out (N, C, H, W) = columns (C, N*H*W), ``channel_major``'s inverse; returns out."""
+    N, C = out.shape[:2]
+    out.reshape(N, C, -1)[...] = columns.reshape(C, N, -1).transpose(1, 0, 2)
+    return out
+
+
 def conv2d_patches(x, weight, out, workspace):
     """out (N, C_out, Ho, Wo) = conv2d(x, weight, stride=kernel size), without bias. ``workspace(slot, shape,
     dtype)`` lends the scratch arrays (reused: fresh ones would cost their page faults at every call)."""
@@ -72,9 +79,8 @@ def conv2d_patches(x, weight, out, workspace):
     if N == 1:
         np.matmul(weight.reshape(Cout, -1), cols, out=out.reshape(Cout, -1))
         return out
-    result = np.matmul(weight.reshape(Cout, -1), cols, out=workspace("wide", (Cout, out.size // Cout), x.dtype))
-    out.reshape(N, Cout, -1)[...] = result.reshape(Cout, N, -1).transpose(1, 0, 2)
-    return out
+    return from_channel_major(np.matmul(weight.reshape(Cout, -1), cols,
+                                        out=workspace("wide", (Cout, out.size // Cout), x.dtype)), out)
 
 
 def conv_transpose2d_patches(grad_out, weight, input_shape, workspace):

@@ -78,8 +78,8 @@ def conv2d_shifted(x, weight, layout, bias, out, workspace, transposed=False):
     that convolution's output gradient and out its input gradient, C^T x (with the flipped padding in
     ``layout``). ``workspace(slot, shape, dtype)`` lends the scratch arrays."""
     s = layout
-    return _in_chunks("conv2d_shifted", x, s, out, lambda part, into: shifted_convolution(
-        part, s.top, s.left, s.S, s.Wp, weight, s.shifts(), bias, into, workspace, transposed))
+    return _in_chunks("conv2d_shifted", x, s, out, lambda part, into, shifts: shifted_convolution(
+        part, s.top, s.left, s.S, s.Wp, weight, shifts, bias, into, workspace, transposed))
 
 
 def conv2d_pixel_tiles(x, weight, layout, bias, out, workspace, transposed=False):
@@ -87,17 +87,19 @@ def conv2d_pixel_tiles(x, weight, layout, bias, out, workspace, transposed=False
     ``conv_pixel_tile_kernels.pixel_tile_convolution``: its tiles' lanes are output channels, not pixels, so that
     no lane is idle on images narrower than a vector, nor on strided convolutions."""
     s = layout
-    return _in_chunks("conv2d_pixel_tiles", x, s, out, lambda part, into: pixel_tile_convolution(
-        part, s.top, s.left, s.S, s.Wp, s.stride, weight, s.shifts(), bias, into, workspace, transposed))
+    return _in_chunks("conv2d_pixel_tiles", x, s, out, lambda part, into, shifts: pixel_tile_convolution(
+        part, s.top, s.left, s.S, s.Wp, s.stride, weight, shifts, bias, into, workspace, transposed))
 
 
 def _in_chunks(name, x, layout, out, compute):
-    """compute(x's samples, out's same samples) for each chunk of ``layout.samples`` samples; returns out."""
+    """compute(x's samples, out's same samples, the taps' shifts) for each chunk of ``layout.samples`` samples;
+    returns out."""
     s = layout
     if s.samples < 1 or tuple(x.shape) != (s.N, s.C, s.H, s.W) or tuple(out.shape) != (s.N, s.Cout, s.Ho, s.Wo):
         raise ValueError(f"{name}: the layout does not fit these arrays")
+    shifts = s.shifts()
     for n0 in range(0, s.N, s.samples):
-        compute(x[n0:n0 + s.samples], out[n0:n0 + s.samples])
+        compute(x[n0:n0 + s.samples], out[n0:n0 + s.samples], shifts)
     return out
 
 
