@@ -7,7 +7,7 @@ from .autograd import (no_grad, enable_grad, is_grad_enabled, set_grad_enabled, 
 from .device import device  # noqa: F401
 from .random import manual_seed, initial_seed, seed, get_rng_state, set_rng_state, Generator  # noqa: F401
 from .tensor import (Tensor, Size, numel, float16, float32, float64, int32, int64, uint8, bool_,  # noqa: F401
-                     long, double, _install_methods)
+                     long, double, int8, int16, uint16, uint32, uint64, _install_methods)
 from .creation import (tensor, as_tensor, from_numpy, zeros, ones, full, empty, randn, rand,  # noqa: F401
                        randint, randperm, eye, empty_like, arange, linspace, zeros_like, ones_like, full_like, randn_like, rand_like,
                        multinomial, bernoulli, logspace, tril_indices, triu_indices, vander, randint_like)
@@ -42,15 +42,20 @@ from .ops.composite_activation import hardshrink, softmin  # noqa: F401
 from .ops.compare import allclose, isclose, equal  # noqa: F401
 from .runtime import (set_num_threads, get_num_threads, use_deterministic_algorithms,  # noqa: F401
                       are_deterministic_algorithms_enabled, set_float32_matmul_precision,
-                      get_float32_matmul_precision)
+                      get_float32_matmul_precision, get_num_interop_threads, set_num_interop_threads,
+                      get_default_device, set_default_device)
 from .utils.gradcheck import gradcheck  # noqa: F401
 from . import nn, optim  # noqa: E402,F401
+from .ops.functional_forms import *  # noqa: E402,F401,F403
 from . import cuda, utils, amp, backends, distributed, distributions, linalg, testing, special, func  # noqa: E402,F401
 from .ops.matrix import inv as inverse, det, slogdet, logdet, pinv as pinverse, matrix_power  # noqa: E402,F401
 from .ops.matrix import legacy_svd as svd, legacy_qr as qr  # noqa: E402,F401  (torch.svd's V; torch.qr)
 from .amp import autocast  # noqa: E402,F401
 from . import accelerator, multiprocessing, onnx, sparse  # noqa: E402,F401
 from . import compiler, jit, profiler, _dynamo  # noqa: E402,F401
+from . import cpu, version  # noqa: E402,F401
+from .windows import *  # noqa: E402,F401,F403
+from .control_flow import cond  # noqa: E402,F401
 from .compiler import compile_model as compile  # noqa: E402,F401,A001  (torch.compile; the built-in elsewhere)
 from .func import vmap  # noqa: E402,F401
 from .anomaly_mode import is_anomaly_enabled, is_anomaly_check_nan_enabled  # noqa: E402,F401
@@ -61,6 +66,7 @@ from .serialization import save, load  # noqa: E402,F401
 from .tensor_info import set_printoptions  # noqa: E402,F401
 from .legacy import *  # noqa: E402,F401,F403
 
+import math as _math  # noqa: E402
 import numpy as _np  # noqa: E402
 _install_methods()
 bool = bool_  # noqa: A001  torch.bool
@@ -68,5 +74,7 @@ float = float32  # noqa: A001  torch.float
 int = int32  # noqa: A001  torch.int
 half = float16  # torch.half
 dtype = _np.dtype  # torch.dtype: minigrad's dtypes are numpy's
+short = int16  # torch.short
+pi, e, inf, nan, newaxis = _math.pi, _math.e, _math.inf, _math.nan, None  # torch.pi ... torch.newaxis
 
-__version__ = "0.1.0"
+__version__ = version.__version__

@@ -154,6 +154,7 @@ class Function:
         _link_view(result, tensors)
         if track:
             fn.parents = tuple(tensors)
+            fn.call = (args, kwargs)  # for a second differentiation (autograd_graph): the op re-run on Tensors
             result._ctx = fn
             if _anomaly is not None:
                 _anomaly.record(fn)
@@ -240,8 +241,9 @@ def _as_tuple(value):
     return tuple(value) if isinstance(value, (tuple, list)) else (value,)
 
 
-def _initial_grads(outputs, grad_outputs):
-    """{id(output): gradient array} for the walk: ones for a scalar output without a given gradient."""
+def _initial_grads(outputs, grad_outputs, keep_tensors=False):
+    """{id(output): gradient array} for the walk: ones for a scalar output without a given gradient. With
+    ``keep_tensors`` a gradient given as a Tensor stays that Tensor (create_graph: it may require grad)."""
     from .tensor import Tensor
 
     grad_outputs = (None,) * len(outputs) if grad_outputs is None else _as_tuple(grad_outputs)
@@ -264,18 +266,25 @@ def _initial_grads(outputs, grad_outputs):
             if tuple(grad.shape) != tuple(out.shape):
                 raise RuntimeError(f"backward: gradient has shape {tuple(grad.shape)} but the tensor has "
                                    f"shape {tuple(out.shape)}")
+        if keep_tensors:
+            grad = gradient if isinstance(gradient, Tensor) else Tensor._wrap(grad, out.device)
         key = id(out)
-        grads[key] = grad if key not in grads else backend.add(grads[key], grad)
+        grads[key] = grad if key not in grads else (grads[key] + grad if keep_tensors else
+                                                    backend.add(grads[key], grad))
     return grads
 
 
-def _walk(outputs, grads, retain_graph, captured=None):
+def _walk(outputs, grads, retain_graph, captured=None, create_graph=False):
     """Propagate ``grads`` from ``outputs`` to the leaves. Without ``captured`` each leaf (and each tensor that
     called ``retain_grad``) accumulates its gradient in ``.grad``; with it, the gradient reaching each tensor
     whose id is in ``captured`` is stored there instead and no ``.grad`` changes (``autograd.grad``): then only
-    the ops between the outputs and those tensors run (and free their saved arrays), as in PyTorch."""
+    the ops between the outputs and those tensors run (and free their saved arrays), as in PyTorch. With
+    ``create_graph`` the gradients are Tensors recorded in the graph (autograd_graph)."""
     order = _topological_order(outputs)
     leads_to_input = _leading_to(order, captured) if captured is not None else None
+    if create_graph:
+        from .autograd_graph import walk_graph
+        return walk_graph(outputs, grads, retain_graph, captured, order, leads_to_input, _check_versions)
     for node in order:
         g = grads.pop(id(node), None)
         if g is None:
@@ -346,14 +355,16 @@ def _pass_on(fn, input_grads, grads):
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
     """Accumulate d(tensors)/d(leaf) into every leaf's ``.grad``, as ``torch.autograd.backward`` (and
-    ``Tensor.backward``): ``tensors`` one tensor or several, ``grad_tensors`` their gradients."""
-    if create_graph:
-        raise NotImplementedError("create_graph=True (higher-order gradients) is not supported by minigrad")
+    ``Tensor.backward``): ``tensors`` one tensor or several, ``grad_tensors`` their gradients. With
+    ``create_graph=True`` the gradients are recorded in the graph (``.grad`` can be differentiated again; see
+    autograd_graph for the ops this covers), and the graph is kept unless ``retain_graph=False``."""
     if inputs is not None:
         raise NotImplementedError("backward(inputs=...) is not supported by minigrad; use autograd.grad")
     outputs = _as_tuple(tensors)
+    retain_graph = create_graph if retain_graph is None else retain_graph
     try:
-        _walk(outputs, _initial_grads(outputs, grad_tensors), bool(retain_graph))
+        _walk(outputs, _initial_grads(outputs, grad_tensors, create_graph), bool(retain_graph),
+              create_graph=create_graph)
         callbacks = list(_callbacks)
     finally:
         _callbacks.clear()
@@ -370,11 +381,11 @@ def queue_callback(callback):
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
          allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """The gradients of ``outputs`` with respect to ``inputs``, returned as a tuple and not accumulated in
-    ``.grad``, as ``torch.autograd.grad`` (first order: ``create_graph=True`` is not supported)."""
+    ``.grad``, as ``torch.autograd.grad``; with ``create_graph=True`` they are in the graph, so that they can be
+    differentiated again (a gradient penalty, a Hessian-vector product; see autograd_graph for the ops covered)."""
     from .tensor import Tensor
 
-    if create_graph:
-        raise NotImplementedError("create_graph=True (higher-order gradients) is not supported by minigrad")
+    retain_graph = create_graph if retain_graph is None else retain_graph
     if is_grads_batched:
         raise NotImplementedError("is_grads_batched=True is not supported by minigrad")
     outputs, inputs = _as_tuple(outputs), _as_tuple(inputs)
@@ -382,7 +393,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         if not isinstance(t, Tensor) or not t.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     captured = {id(t): None for t in inputs}
-    _walk(outputs, _initial_grads(outputs, grad_outputs), bool(retain_graph), captured)
+    _walk(outputs, _initial_grads(outputs, grad_outputs, create_graph), bool(retain_graph), captured, create_graph)
     results = []
     for t in inputs:
         g = captured[id(t)]
@@ -392,7 +403,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             elif not (allow_unused or materialize_grads):
                 raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
                                    "Set allow_unused=True if this is the desired behavior.")
-        results.append(None if g is None else Tensor._wrap(g, t.device))
+        results.append(g if g is None or isinstance(g, Tensor) else Tensor._wrap(g, t.device))
     return tuple(results)
 
 

@@ -1,11 +1,15 @@
 """PyTorch's older names that scripts still use: the typed constructors (``FloatTensor``, ``LongTensor``...),
 ``Tensor.type`` with one of them or its name, ``Tensor.new``; and the dtype facts ``finfo``, ``iinfo``,
 ``get_default_dtype`` and ``set_default_dtype`` (float32 or float64)."""
+import warnings
+
 import numpy as np
 
-from .tensor import Tensor, _default_float, bool_, default_float, float16, float32, float64, int32, int64, uint8
+from .tensor import (Tensor, _default_float, bool_, default_float, float16, float32, float64, int8, int16, int32, int64,
+                     uint8)
 
-__all__ = ["bfloat16", "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor", "ByteTensor", "BoolTensor",
+__all__ = ["bfloat16", "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor", "ShortTensor",
+           "CharTensor", "ByteTensor", "BoolTensor", "set_default_tensor_type",
            "finfo", "iinfo", "get_default_dtype", "set_default_dtype", "typename", "is_storage", "asarray",
            "frombuffer"]
 
@@ -27,10 +31,11 @@ class _TypedConstructor:
 
 FloatTensor, DoubleTensor, HalfTensor = (_TypedConstructor(n, d) for n, d in (
     ("FloatTensor", float32), ("DoubleTensor", float64), ("HalfTensor", float16)))
-LongTensor, IntTensor, ByteTensor, BoolTensor = (_TypedConstructor(n, d) for n, d in (
-    ("LongTensor", int64), ("IntTensor", int32), ("ByteTensor", uint8), ("BoolTensor", bool_)))
+LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor, BoolTensor = (_TypedConstructor(n, d) for n, d in (
+    ("LongTensor", int64), ("IntTensor", int32), ("ShortTensor", int16), ("CharTensor", int8), ("ByteTensor", uint8),
+    ("BoolTensor", bool_)))
 _BY_NAME = {f"torch.{c.__name__}": c.dtype for c in (FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor,
-                                                      ByteTensor, BoolTensor)}
+                                                      ShortTensor, CharTensor, ByteTensor, BoolTensor)}
 
 
 def tensor_type(x, dtype=None, non_blocking=False):
@@ -84,6 +89,22 @@ def set_default_dtype(d):
     if dtype not in (float32, float64):
         raise NotImplementedError(f"set_default_dtype: minigrad computes in float32 and float64, not {d}")
     _default_float[0] = dtype
+
+
+def set_default_tensor_type(t):
+    """``torch.set_default_tensor_type`` (deprecated, with PyTorch's warning): 'torch.FloatTensor' or
+    'torch.DoubleTensor' (the name or the constructor) sets the default float dtype. A CUDA type, which in
+    PyTorch also makes CUDA the default device, raises: minigrad's tensors are put on a device one by one."""
+    warnings.warn("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
+                  "torch.set_default_dtype() and torch.set_default_device() as alternatives.", UserWarning,
+                  stacklevel=2)
+    name = t if isinstance(t, str) else f"torch.{getattr(t, '__name__', t)}"
+    if name.startswith("torch.cuda."):
+        raise NotImplementedError(f"set_default_tensor_type({name!r}): minigrad has no default device to set; "
+                                  "move tensors and modules with .to('cuda')")
+    if name not in _BY_NAME:
+        raise TypeError(f"invalid type: '{name}'")
+    set_default_dtype(_BY_NAME[name])
 
 
 class _Bfloat16:

@@ -1,9 +1,11 @@
-"""Process-wide settings, as PyTorch's: the number of threads, deterministic algorithms."""
+"""Process-wide settings, as PyTorch's: the number of threads, deterministic algorithms, the default device."""
 __all__ = ["set_num_threads", "get_num_threads", "use_deterministic_algorithms",
-           "are_deterministic_algorithms_enabled", "set_float32_matmul_precision", "get_float32_matmul_precision"]
+           "are_deterministic_algorithms_enabled", "set_float32_matmul_precision", "get_float32_matmul_precision",
+           "get_num_interop_threads", "set_num_interop_threads", "get_default_device", "set_default_device"]
 
 _deterministic = False
 _matmul_precision = ["highest"]
+_interop_threads = [1]
 
 
 def set_num_threads(count):
@@ -45,3 +47,32 @@ def set_float32_matmul_precision(precision):
 def get_float32_matmul_precision():
     """What ``set_float32_matmul_precision`` was last given ("highest" by default)."""
     return _matmul_precision[0]
+
+
+def set_num_interop_threads(count):
+    """Accepted, as ``torch.set_num_interop_threads``: minigrad runs one op at a time (its parallelism is inside
+    each kernel), so there is no inter-op pool to size; ``get_num_interop_threads`` returns the value."""
+    count = int(count)
+    if count < 1:
+        raise RuntimeError(f"Expected positive number of threads, got {count}")
+    _interop_threads[0] = count
+
+
+def get_num_interop_threads():
+    """What ``set_num_interop_threads`` was given (1 by default: one op runs at a time)."""
+    return _interop_threads[0]
+
+
+def get_default_device():
+    """``torch.get_default_device``: where creation functions put tensors: the CPU."""
+    from .device import device
+    return device("cpu")
+
+
+def set_default_device(device):  # noqa: A002  (PyTorch's argument name)
+    """``torch.set_default_device``: None or the CPU, which creation functions already use. minigrad puts tensors
+    on a GPU only when asked per tensor or module (``.to("cuda")``, ``device=``), so another device raises."""
+    from .device import device as as_device
+    if device is not None and as_device(device).type != "cpu":
+        raise NotImplementedError(f"set_default_device({device!r}): minigrad creates tensors on the CPU unless "
+                                  "given device=; move tensors and modules with .to()")

@@ -15,6 +15,8 @@ int64 = np.dtype("int64")
 int32 = np.dtype("int32")
 uint8 = np.dtype("uint8")
 bool_ = np.dtype("bool")
+# integer widths that PyTorch names too (int16 is torch.short); the ops take them as numpy does
+int8, int16, uint16, uint32, uint64 = (np.dtype(name) for name in ("int8", "int16", "uint16", "uint32", "uint64"))
 # PyTorch's aliases long and double; torch.int and torch.float are bound in minigrad/__init__.py only, so that
 # the built-ins int() and float() keep their meaning in this module.
 long, double = int64, float64

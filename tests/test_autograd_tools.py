@@ -67,5 +67,7 @@ def test_jacobian_and_vjp_equal_pytorchs():
     their_out, their_product = torch.autograd.functional.vjp(lambda x: x.sin(), torch.tensor(b), torch.tensor(v))
     np.testing.assert_allclose(product.numpy(), their_product.numpy(), rtol=1e-12)
     np.testing.assert_allclose(out.numpy(), their_out.numpy(), rtol=1e-12)
-    with pytest.raises(NotImplementedError, match="higher-order"):
-        minigrad.autograd.functional.jacobian(lambda x: x, minigrad.tensor(b), create_graph=True)
+    ours = minigrad.autograd.functional.jacobian(lambda x: x.sin() * x, minigrad.tensor(b), create_graph=True)
+    theirs = torch.autograd.functional.jacobian(lambda x: x.sin() * x, torch.tensor(b), create_graph=True)
+    assert ours.requires_grad == theirs.requires_grad
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-12)

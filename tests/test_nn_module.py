@@ -336,3 +336,57 @@ def test_sequential_setitem_replaces_a_child_in_place():
     assert seq(minigrad.randn(4, 2)).shape == (4, 2)
     with pytest.raises(IndexError, match="out of range"):
         seq[3] = nn.ReLU()
+
+
+def test_a_replaced_child_or_parameter_keeps_its_place():
+    """Replacing a layer of a pretrained network (``resnet.conv1 = Conv2d(1, ...)``, then
+    ``Sequential(*children())``) keeps the order PyTorch keeps."""
+    orders = []
+    for lib in (minigrad, torch):
+        m = lib.nn.Module()
+        m.conv1, m.bn1, m.fc = lib.nn.Conv2d(3, 4, 3), lib.nn.BatchNorm2d(4), lib.nn.Linear(4, 2)
+        m.scale, m.shift = lib.nn.Parameter(lib.ones(1)), lib.nn.Parameter(lib.zeros(1))
+        m.conv1 = lib.nn.Conv2d(1, 4, 3)
+        m.scale = lib.nn.Parameter(lib.ones(2))
+        orders.append(([name for name, _ in m.named_children()], list(m.state_dict())))
+        assert m.conv1.in_channels == 1 and tuple(m.scale.shape) == (2,)
+    assert orders[0] == orders[1] and orders[0][0] == ["conv1", "bn1", "fc"]
+
+
+def test_buffer_assigned_as_an_attribute():
+    for lib in (minigrad, torch):
+        m = lib.nn.Module()
+        m.kept = lib.nn.Buffer(lib.ones(2))
+        m.scratch = lib.nn.Buffer(lib.zeros(3), persistent=False)
+        assert list(m.state_dict()) == ["kept"] and [tuple(b.shape) for b in m.buffers()] == [(2,), (3,)]
+        assert isinstance(m.kept, lib.nn.Buffer) and not isinstance(lib.ones(1), lib.nn.Buffer)
+        assert type(m.kept) is lib.Tensor  # a plain tensor, as PyTorch's
+        m.scratch = lib.ones(3)  # a tensor assigned to a buffer's name replaces it, keeping it non-persistent
+        assert list(m.state_dict()) == ["kept"] and m.scratch.tolist() == [1.0, 1.0, 1.0]
+        m.plain = 3
+        with pytest.raises(KeyError, match="already exists"):
+            m.plain = lib.nn.Buffer(lib.zeros(1))
+    x = minigrad.ones(2, requires_grad=True)
+    assert minigrad.nn.Buffer(x * 2).requires_grad and minigrad.nn.Buffer(x * 2)._ctx is None
+
+
+def test_data_parallel_runs_the_module_under_module():
+    theirs = torch.nn.DataParallel(torch.nn.Linear(3, 2))
+    ours = nn.DataParallel(nn.Linear(3, 2))
+    assert repr(ours) == repr(theirs) and list(ours.state_dict()) == list(theirs.state_dict()) == \
+        ["module.weight", "module.bias"]
+    ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
+    x = np.random.default_rng(0).standard_normal((4, 3)).astype(np.float32)
+    compare(ours, torch_fn=theirs, inputs=[x])
+    out = nn.parallel.data_parallel(ours.module, minigrad.tensor(x))
+    np.testing.assert_allclose(out.detach().numpy(), theirs(torch.tensor(x)).detach().numpy(), rtol=1e-6)
+
+
+def test_nll_loss_2d_is_nll_loss_with_its_warning():
+    scores = np.random.default_rng(0).standard_normal((2, 3, 4, 4)).astype(np.float32)
+    target = np.random.default_rng(1).integers(0, 3, (2, 4, 4))
+    with pytest.warns(FutureWarning, match="NLLLoss2d"):
+        ours = nn.NLLLoss2d()
+    with pytest.warns(FutureWarning):
+        theirs = torch.nn.NLLLoss2d()
+    compare(ours, torch_fn=theirs, inputs=[scores, target])

@@ -76,3 +76,16 @@ def test_recurrent_errors_as_torch():
         minigrad.nn.GRU(2, 3)(minigrad.ones(4, 1, 5))
     with pytest.raises(ValueError, match="proj_size"):
         minigrad.nn.LSTM(2, 3, proj_size=3)
+
+
+def test_lstm_state_given_as_a_list():
+    """(h, c) as a list, as tutorials' truncated backpropagation passes it (``[s.detach() for s in states]``)."""
+    theirs = torch.nn.LSTM(3, 4, 2, batch_first=True)
+    ours = minigrad.nn.LSTM(3, 4, 2, batch_first=True)
+    ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
+    rng = np.random.default_rng(1)
+    x, h, c = (rng.standard_normal(s).astype(np.float32) for s in ((2, 5, 3), (2, 2, 4), (2, 2, 4)))
+    out, (h1, c1) = ours(minigrad.tensor(x), [minigrad.tensor(h), minigrad.tensor(c)])
+    expected, (th1, tc1) = theirs(torch.tensor(x), [torch.tensor(h), torch.tensor(c)])
+    for a, b in ((out, expected), (h1, th1), (c1, tc1)):
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-5, atol=1e-6)

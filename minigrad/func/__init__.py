@@ -1,4 +1,4 @@
-"""``minigrad.func``: ``torch.func``'s ``functional_call`` and its first-order transforms (``vmap``, ``grad``,
-``grad_and_value``, ``jacrev``, ``jacfwd``)."""
+"""``minigrad.func``: ``torch.func``'s ``functional_call`` and its transforms (``vmap``, ``grad``,
+``grad_and_value``, ``jacrev``, ``jacfwd``, ``hessian``)."""
 from ..nn.utils.stateless import functional_call  # noqa: F401
-from .transforms import grad, grad_and_value, jacfwd, jacrev, vmap  # noqa: F401
+from .transforms import grad, grad_and_value, hessian, jacfwd, jacrev, vmap  # noqa: F401

@@ -1,12 +1,14 @@
-"""``torch.func``'s transforms, first order: ``vmap`` maps a function over a batch dimension (it calls the
-function once per slice and stacks the results: PyTorch's values, not PyTorch's speed), ``grad`` and
-``grad_and_value`` return a scalar function's gradient, ``jacrev``/``jacfwd`` its Jacobian. They compose as
-PyTorch's per-sample-gradient idiom uses them: ``vmap(grad(loss), in_dims=(None, 0, 0))(params, x, y)``. A
-gradient of a gradient needs higher-order gradients, which minigrad does not build."""
-from ..autograd import enable_grad, grad as _autograd_grad
+"""``torch.func``'s transforms: ``vmap`` maps a function over a batch dimension (it calls the function once per
+slice and stacks the results: PyTorch's values, not PyTorch's speed), ``grad`` and ``grad_and_value`` return a
+scalar function's gradient, ``jacrev``/``jacfwd`` its Jacobian, ``hessian`` the Jacobian of its Jacobian. They
+compose as PyTorch's do: ``vmap(grad(loss), in_dims=(None, 0, 0))(params, x, y)`` for per-sample gradients,
+``grad(grad(f))`` for a second derivative (gradients recorded with create_graph: the ops autograd_graph covers)."""
+import warnings
+
+from ..autograd import enable_grad, grad as _autograd_grad, is_grad_enabled
 from ..tensor import Tensor
 
-__all__ = ["vmap", "grad", "grad_and_value", "jacrev", "jacfwd"]
+__all__ = ["vmap", "grad", "grad_and_value", "jacrev", "jacfwd", "hessian"]
 
 
 def _batch_size(args, in_dims):
@@ -46,20 +48,52 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
     return mapped
 
 
+def _leaf(tensor):
+    """The tensor to differentiate with respect to: itself when an enclosing transform differentiates it already
+    (``grad(grad(f))``: the inner gradient then stays in the graph), else a fresh leaf."""
+    return tensor if tensor.requires_grad and is_grad_enabled() else tensor.detach().requires_grad_(True)
+
+
 def _leaves_of(value):
-    """(a copy of ``value`` whose tensors are fresh leaves requiring grad, those leaves, how to rebuild)."""
+    """(a copy of ``value`` whose tensors are leaves requiring grad (see _leaf), those leaves, how to rebuild)."""
     if isinstance(value, Tensor):
-        leaf = value.detach().requires_grad_(True)
+        leaf = _leaf(value)
         return leaf, [leaf], lambda grads: grads[0]
     if isinstance(value, dict):
         keys = list(value)
-        leaves = [value[k].detach().requires_grad_(True) for k in keys]
+        leaves = [_leaf(value[k]) for k in keys]
         return dict(zip(keys, leaves)), leaves, lambda grads: dict(zip(keys, grads))
     if isinstance(value, (tuple, list)):
-        leaves = [v.detach().requires_grad_(True) for v in value]
+        leaves = [_leaf(v) for v in value]
         return type(value)(leaves), leaves, lambda grads: type(value)(grads)
     raise TypeError(f"grad: can differentiate with respect to tensors, or dicts, tuples or lists of them; got "
                     f"{type(value).__name__}")
+
+
+def _tensors_in(value):
+    if isinstance(value, Tensor):
+        return [value]
+    return list(value.values()) if isinstance(value, dict) else list(value)
+
+
+def _reaches_other_leaves(output, leaves):
+    """Whether ``output`` depends on tensors requiring grad other than ``leaves`` (captured by the function)."""
+    from ..autograd import _topological_order
+    own = {id(leaf) for leaf in leaves}
+    return any(node._ctx is None and node.requires_grad and id(node) not in own
+               for node in _topological_order([output]))
+
+
+def _gradients(output, leaves, nested):
+    """The gradients of output, recorded in the graph (create_graph) when an enclosing transform differentiates
+    the arguments (``nested``) or the function captured other tensors that require grad, as torch.func's are."""
+    if nested or (is_grad_enabled() and _reaches_other_leaves(output, leaves)):
+        try:
+            return _autograd_grad(output, leaves, allow_unused=True, create_graph=True, retain_graph=True)
+        except NotImplementedError as error:  # an op whose backward cannot be recorded: first order, said aloud
+            warnings.warn(f"torch.func.grad: the gradient is computed, but cannot be differentiated further "
+                          f"({error})")
+    return _autograd_grad(output, leaves, allow_unused=True)
 
 
 def grad_and_value(func, argnums=0, has_aux=False):
@@ -69,6 +103,7 @@ def grad_and_value(func, argnums=0, has_aux=False):
         numbers = (argnums,) if isinstance(argnums, int) else tuple(argnums)
         args = list(args)
         rebuilds, all_leaves, spans = [], [], []
+        nested = is_grad_enabled() and any(t.requires_grad for n in numbers for t in _tensors_in(args[n]))
         for n in numbers:
             args[n], leaves, rebuild = _leaves_of(args[n])
             spans.append((len(all_leaves), len(all_leaves) + len(leaves)))
@@ -85,7 +120,7 @@ def grad_and_value(func, argnums=0, has_aux=False):
         if not isinstance(output, Tensor) or output.numel() != 1:
             raise RuntimeError("grad_and_value(f)(*args): Expected f(*args) to return a scalar Tensor, got "
                                f"{getattr(output, 'shape', type(output).__name__)}")
-        grads = _autograd_grad(output, all_leaves, allow_unused=True)
+        grads = _gradients(output, all_leaves, nested)
         grads = [g if g is not None else leaf.detach() * 0 for g, leaf in zip(grads, all_leaves)]
         per_arg = [rebuild(grads[a:b]) for rebuild, (a, b) in zip(rebuilds, spans)]
         gradient = per_arg[0] if isinstance(argnums, int) else tuple(per_arg)
@@ -107,16 +142,33 @@ def grad(func, argnums=0, has_aux=False):
 
 def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None):
     """``torch.func.jacrev``: the Jacobian of ``func`` with respect to argument ``argnums`` (a tensor), shaped
-    output.shape + input.shape, by reverse mode."""
+    output.shape + input.shape, by reverse mode; inside another transform it stays in the graph."""
     if has_aux or not isinstance(argnums, int):
         raise NotImplementedError("jacrev: one tensor argument and no aux output are supported")
-    from ..autograd_functional import jacobian
+    from ..ops.shape import stack
 
     def jac(*args):
-        return jacobian(lambda x: func(*args[:argnums], x, *args[argnums + 1:]), args[argnums])
+        args = list(args)
+        nested = is_grad_enabled() and args[argnums].requires_grad
+        args[argnums] = leaf = _leaf(args[argnums])
+        with enable_grad():
+            output = func(*args)
+        flat = output.reshape(-1)
+        rows = []
+        for k in range(flat.numel()):
+            (row,) = _autograd_grad(flat[k], leaf, retain_graph=True, allow_unused=True, create_graph=nested)
+            rows.append(row if row is not None else leaf.detach() * 0)
+        jacobian = stack(rows).reshape(tuple(output.shape) + tuple(leaf.shape)) if rows else \
+            (leaf.detach().reshape(-1)[:0] * 0).reshape(tuple(output.shape) + tuple(leaf.shape))
+        return jacobian if nested else jacobian.detach()
     return jac
 
 
 def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
     """``torch.func.jacfwd``: the same Jacobian as ``jacrev`` (computed in reverse mode here)."""
     return jacrev(func, argnums, has_aux=has_aux)
+
+
+def hessian(func, argnums=0):
+    """``torch.func.hessian``: the Jacobian of ``func``'s Jacobian with respect to argument ``argnums``."""
+    return jacfwd(jacrev(func, argnums), argnums)

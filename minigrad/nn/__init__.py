@@ -1,7 +1,7 @@
 """``minigrad.nn``: modules (layers) and their functional forms, as ``torch.nn``."""
 from . import functional, init, utils  # noqa: F401
 from .module import Module  # noqa: F401
-from .parameter import Parameter  # noqa: F401
+from .parameter import Parameter, Buffer  # noqa: F401
 from .containers import *  # noqa: F401,F403
 from .linear import *  # noqa: F401,F403
 from .activation import *  # noqa: F401,F403
@@ -24,6 +24,7 @@ from .loss import *  # noqa: F401,F403
 from .lazy import *  # noqa: F401,F403
 from .margin_loss import *  # noqa: F401,F403
 from . import parallel  # noqa: E402,F401
+from .parallel import DataParallel  # noqa: E402,F401
 from .sync_batchnorm import SyncBatchNorm  # noqa: E402,F401
 from .rnn import _RNNBase as RNNBase, _CellBase as RNNCellBase  # noqa: E402,F401 (PyTorch's public bases)
 from . import modules  # noqa: E402,F401 (torch.nn.modules' paths)

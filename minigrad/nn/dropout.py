@@ -1,4 +1,4 @@
-"""``nn.Dropout``, ``nn.Dropout1d`` and ``nn.Dropout2d``: zero elements (or whole channels) at random while
+"""``nn.Dropout``, ``nn.Dropout1d``, ``nn.Dropout2d`` and ``nn.Dropout3d``: zero elements (or whole channels) at random while
 training, scaling the rest by 1 / (1 − p); ``nn.AlphaDropout`` and ``nn.FeatureAlphaDropout``, which keep a SELU
 network's mean and variance. The masks are drawn by the backend's ``rand`` from ``minigrad.random``'s
 generator."""
@@ -9,7 +9,7 @@ from .. import creation
 from .module import Module
 
 # (the functional forms are exported by nn.functional)
-__all__ = ["Dropout", "Dropout1d", "Dropout2d", "AlphaDropout", "FeatureAlphaDropout"]
+__all__ = ["Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout"]
 
 
 def _check_p(p):
@@ -65,6 +65,32 @@ def dropout1d(input, p=0.5, training=True, inplace=False):  # noqa: A002
     x = input if batched else input.unsqueeze(0)
     out = _masked(x, p, tuple(x.shape[:2]) + (1,))
     return out if batched else out.squeeze(0)
+
+
+def dropout3d(input, p=0.5, training=True, inplace=False):  # noqa: A002
+    """``torch.nn.functional.dropout3d``: zero whole channels of (N, C, D, H, W) or (C, D, H, W) input; other ranks
+    warn, as PyTorch's, and are taken as unbatched."""
+    _check_p(p)
+    if input.ndim not in (4, 5):
+        warnings.warn(f"dropout3d: Received a {input.ndim}-D input to dropout3d, which is deprecated and will "
+                      "result in an error in a future release (PyTorch's behaviour). Use a 4-D or 5-D input.")
+    if not training or p == 0.0:
+        return input
+    batched = input.ndim == 5
+    x = input if batched else input.unsqueeze(0)
+    out = feature_dropout(x, p, True)
+    return out if batched else out.squeeze(0)
+
+
+def feature_dropout(input, p, train):  # noqa: A002
+    """``torch.feature_dropout(input, p, train)``: zero whole channels (dim 1) of an (N, C, ...) input."""
+    _check_p(p)
+    if not train or p == 0.0:
+        return input
+    if input.ndim < 2:
+        raise RuntimeError(f"Feature dropout requires at least 2 dimensions in the input, got shape "
+                           f"{tuple(input.shape)}")
+    return _masked(input, p, tuple(input.shape[:2]) + (1,) * (input.ndim - 2))
 
 
 # SELU's negative saturation, -scale * alpha: where alpha dropout puts the dropped values
@@ -134,6 +160,13 @@ class FeatureAlphaDropout(_DropoutNd):
 
     def forward(self, input):  # noqa: A002
         return feature_alpha_dropout(input, self.p, self.training)
+
+
+class Dropout3d(_DropoutNd):
+    """``torch.nn.Dropout3d(p=0.5, inplace=False)``: drops whole channels of (N, C, D, H, W) input."""
+
+    def forward(self, input):  # noqa: A002
+        return dropout3d(input, self.p, self.training)
 
 
 class Dropout2d(_DropoutNd):

@@ -44,4 +44,4 @@ def bilinear(input1, input2, weight, bias=None):
     return out if bias is None else out + bias
 
 
-from .dropout import dropout, dropout1d, dropout2d, alpha_dropout, feature_alpha_dropout  # noqa: E402,F401
+from .dropout import dropout, dropout1d, dropout2d, dropout3d, alpha_dropout, feature_alpha_dropout  # noqa: E402,F401

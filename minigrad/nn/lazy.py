@@ -1,5 +1,5 @@
-"""Lazy layers, as ``torch.nn``'s: LazyLinear, LazyConv1d, LazyConv2d, LazyConvTranspose1d, LazyConvTranspose2d,
-LazyBatchNorm1d, LazyBatchNorm2d. The input size is read from the first input; until then the parameters are
+"""Lazy layers, as ``torch.nn``'s: LazyLinear, LazyConv1d/2d/3d, LazyConvTranspose1d/2d/3d, LazyBatchNorm1d/2d/3d,
+LazyInstanceNorm1d/2d/3d. The input size is read from the first input; until then the parameters are
 ``UninitializedParameter`` objects, which that first call materializes in place (an optimizer built before it
 holds the same objects), draws with the layer's default init, and the layer becomes its eager class."""
 import numpy as np
@@ -7,11 +7,14 @@ import numpy as np
 from .batchnorm import BatchNorm1d, BatchNorm2d
 from .conv import Conv2d, ConvTranspose2d
 from .linear import Linear
+from .normalization import InstanceNorm1d, InstanceNorm2d
 from .one_dimensional import Conv1d, ConvTranspose1d
+from .three_dimensional import BatchNorm3d, Conv3d, ConvTranspose3d, InstanceNorm3d
 from .parameter import Parameter
 
 __all__ = ["UninitializedParameter", "UninitializedBuffer", "LazyLinear", "LazyConv1d", "LazyConv2d",
-           "LazyConvTranspose1d", "LazyConvTranspose2d", "LazyBatchNorm1d", "LazyBatchNorm2d"]
+           "LazyConvTranspose1d", "LazyConvTranspose2d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyConv3d",
+           "LazyConvTranspose3d", "LazyBatchNorm3d", "LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d"]
 
 
 class UninitializedParameter(Parameter):
@@ -165,6 +168,8 @@ class _LazyNorm(_LazyMixin):
             super().reset_parameters()
 
     def initialize_parameters(self, input):  # noqa: A002
+        if not self.has_uninitialized_params() and not self.track_running_stats:
+            return  # nothing to size: PyTorch leaves num_features at 0 too
         self.num_features = input.shape[1]  # (reset_parameters sizes the running statistics)
         self._materialize({"weight": (self.num_features,), "bias": (self.num_features,)})
 
@@ -183,3 +188,58 @@ class LazyBatchNorm1d(_LazyNorm, BatchNorm1d):
 
     def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None):
         self._lazy_init(BatchNorm1d, eps, momentum, affine, track_running_stats, device, dtype)
+
+
+class LazyConv3d(_LazyConv, Conv3d):
+    """``torch.nn.LazyConv3d(out_channels, kernel_size, ...)``."""
+    cls_to_become = Conv3d
+
+    def __init__(self, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
+                 padding_mode="zeros", device=None, dtype=None):
+        self._lazy_init(Conv3d, out_channels, kernel_size, groups, device, dtype, stride=stride, padding=padding,
+                        dilation=dilation, bias=bias, padding_mode=padding_mode)
+
+
+class LazyConvTranspose3d(_LazyConv, ConvTranspose3d):
+    """``torch.nn.LazyConvTranspose3d(out_channels, kernel_size, ...)``."""
+    cls_to_become = ConvTranspose3d
+    transposed = True
+
+    def __init__(self, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True,
+                 dilation=1, padding_mode="zeros", device=None, dtype=None):
+        self._lazy_init(ConvTranspose3d, out_channels, kernel_size, groups, device, dtype, stride=stride,
+                        padding=padding, output_padding=output_padding, bias=bias, dilation=dilation,
+                        padding_mode=padding_mode)
+
+
+class LazyBatchNorm3d(_LazyNorm, BatchNorm3d):
+    """``torch.nn.LazyBatchNorm3d(eps=1e-5, momentum=0.1, affine=True, track_running_stats=True)``."""
+    cls_to_become = BatchNorm3d
+
+    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None):
+        self._lazy_init(BatchNorm3d, eps, momentum, affine, track_running_stats, device, dtype)
+
+
+class LazyInstanceNorm1d(_LazyNorm, InstanceNorm1d):
+    """``torch.nn.LazyInstanceNorm1d(eps=1e-5, momentum=0.1, affine=True, track_running_stats=True)``: PyTorch's
+    lazy defaults, not InstanceNorm1d's; num_features is the input's dim 1, as PyTorch reads it."""
+    cls_to_become = InstanceNorm1d
+
+    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None):
+        self._lazy_init(InstanceNorm1d, eps, momentum, affine, track_running_stats, device, dtype)
+
+
+class LazyInstanceNorm2d(LazyInstanceNorm1d, InstanceNorm2d):
+    """``torch.nn.LazyInstanceNorm2d``, as LazyInstanceNorm1d."""
+    cls_to_become = InstanceNorm2d
+
+    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None):
+        self._lazy_init(InstanceNorm2d, eps, momentum, affine, track_running_stats, device, dtype)
+
+
+class LazyInstanceNorm3d(LazyInstanceNorm1d, InstanceNorm3d):
+    """``torch.nn.LazyInstanceNorm3d``, as LazyInstanceNorm1d."""
+    cls_to_become = InstanceNorm3d
+
+    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None):
+        self._lazy_init(InstanceNorm3d, eps, momentum, affine, track_running_stats, device, dtype)

@@ -1,9 +1,11 @@
 """Loss modules, thin wrappers of ``nn.functional``, as their ``torch.nn`` namesakes."""
+import warnings
+
 from ..ops.loss import legacy_reduction
 from . import functional as F
 from .module import Module
 
-__all__ = ["CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "MSELoss", "L1Loss", "SmoothL1Loss",
+__all__ = ["CrossEntropyLoss", "NLLLoss", "NLLLoss2d", "BCELoss", "BCEWithLogitsLoss", "MSELoss", "L1Loss", "SmoothL1Loss",
            "HuberLoss", "DiceLoss", "KLDivLoss", "MarginRankingLoss", "TripletMarginLoss",
            "TripletMarginWithDistanceLoss", "CosineEmbeddingLoss"]
 
@@ -46,6 +48,15 @@ class NLLLoss(_WeightedLoss):
 
     def forward(self, input, target):  # noqa: A002
         return F.nll_loss(input, target, self.weight, ignore_index=self.ignore_index, reduction=self.reduction)
+
+
+class NLLLoss2d(NLLLoss):
+    """``torch.nn.NLLLoss2d``: NLLLoss, under its deprecated name (with PyTorch's FutureWarning)."""
+
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+        warnings.warn("`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in replacement.",
+                      FutureWarning, stacklevel=2)
+        super().__init__(weight, size_average, ignore_index, reduce, reduction)
 
 
 class BCELoss(_WeightedLoss):

@@ -5,7 +5,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from .module_hooks import ModuleHooks
-from .parameter import Parameter
+from .parameter import Parameter, buffer_persistence
 
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -29,19 +29,22 @@ class Module(ModuleHooks):
             raise AttributeError(f"cannot assign '{name}' before Module.__init__() call")
         params, buffers, modules = self._parameters, self._buffers, self._modules
         if isinstance(value, (Parameter, Module)):
+            own = params if isinstance(value, Parameter) else modules
             for store in (self.__dict__, params, buffers, modules):
-                store.pop(name, None)
-            (params if isinstance(value, Parameter) else modules)[name] = value
+                if store is not own:  # a replaced parameter or child keeps its place in the order, as PyTorch's
+                    store.pop(name, None)
+            own[name] = value
         elif name in params or name in modules:
             if value is not None:
                 kind = "parameter" if name in params else "child module"
                 raise TypeError(f"cannot assign '{type(value).__name__}' as {kind} '{name}' "
                                 f"({'Parameter' if name in params else 'Module'} or None expected)")
             (params if name in params else modules)[name] = None
-        elif name in buffers:
+        elif name in buffers or buffer_persistence(value) is not None:
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"cannot assign '{type(value).__name__}' as buffer '{name}' (Tensor or None expected)")
-            buffers[name] = value
+            persistent = buffer_persistence(value)
+            self.register_buffer(name, value, name not in self._non_persistent if persistent is None else persistent)
         else:
             object.__setattr__(self, name, value)
 

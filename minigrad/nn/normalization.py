@@ -3,6 +3,7 @@
 from .. import creation
 from ..ops.norm import group_norm, instance_norm, layer_norm, rms_norm
 from ..tensor import int64
+from .batchnorm import _BatchNorm
 from .module import Module
 from .parameter import Parameter
 
@@ -76,6 +77,8 @@ class GroupNorm(Module):
 class _InstanceNorm(Module):
     """Shared body of InstanceNorm1d/2d: PyTorch's defaults (no affine, no running statistics)."""
     _batched = 0  # the number of dims of a batched input
+    # the resets of PyTorch's common base of batch and instance norm
+    reset_running_stats, reset_parameters = _BatchNorm.reset_running_stats, _BatchNorm.reset_parameters
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False, track_running_stats=False,
                  device=None, dtype=None, *, bias=True):

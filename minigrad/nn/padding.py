@@ -1,10 +1,11 @@
-"""Padding layers, as ``torch.nn``'s: ZeroPad, ConstantPad, ReflectionPad, ReplicationPad and CircularPad in 1-D
-and 2-D, each ``functional.pad`` with its mode; ``padding`` an int (every side) or (left, right[, top, bottom])."""
+"""Padding layers, as ``torch.nn``'s: ZeroPad, ConstantPad, ReflectionPad, ReplicationPad and CircularPad in 1-D,
+2-D and 3-D, each ``functional.pad`` with its mode; ``padding`` an int (every side) or (left, right[, top, bottom[, front, back]])."""
 from . import functional as F
 from .module import Module
 
 __all__ = ["ZeroPad1d", "ZeroPad2d", "ConstantPad1d", "ConstantPad2d", "ReflectionPad1d", "ReflectionPad2d",
-           "ReplicationPad1d", "ReplicationPad2d", "CircularPad1d", "CircularPad2d"]
+           "ReplicationPad1d", "ReplicationPad2d", "CircularPad1d", "CircularPad2d", "ZeroPad3d", "ConstantPad3d",
+           "ReflectionPad3d", "ReplicationPad3d", "CircularPad3d"]
 
 
 class _Pad(Module):
@@ -76,3 +77,28 @@ class CircularPad1d(_Pad):
 class CircularPad2d(CircularPad1d):
     """``torch.nn.CircularPad2d(padding)``."""
     sides = 4
+
+
+class ConstantPad3d(ConstantPad1d):
+    """``torch.nn.ConstantPad3d(padding, value)``."""
+    sides = 6
+
+
+class ZeroPad3d(_Pad):
+    """``torch.nn.ZeroPad3d(padding)``."""
+    sides = 6
+
+
+class ReflectionPad3d(ReflectionPad1d):
+    """``torch.nn.ReflectionPad3d(padding)``."""
+    sides = 6
+
+
+class ReplicationPad3d(ReplicationPad1d):
+    """``torch.nn.ReplicationPad3d(padding)``."""
+    sides = 6
+
+
+class CircularPad3d(CircularPad1d):
+    """``torch.nn.CircularPad3d(padding)``."""
+    sides = 6

@@ -1,4 +1,6 @@
 """``nn.Parameter``: a leaf tensor that a Module registers as learnable."""
+import weakref
+
 from ..tensor import Tensor
 
 
@@ -26,3 +28,31 @@ class Parameter(Tensor):
 
     def __repr__(self):
         return "Parameter containing:\n" + super().__repr__()
+
+
+class _BufferMeta(type):
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, Tensor) and id(obj) in _BUFFER_PERSISTENCE
+
+
+# id(tensor) -> persistent, for tensors made by Buffer (a Tensor has slots, not a __dict__, to hold the mark)
+_BUFFER_PERSISTENCE = {}
+
+
+class Buffer(metaclass=_BufferMeta):
+    """``torch.nn.Buffer(data, persistent=True)``: a tensor (detached from ``data``'s graph, sharing its values) that
+    a Module registers as a buffer when assigned as an attribute; ``persistent=False`` keeps it out of the
+    ``state_dict``. As PyTorch's, the object made is a plain Tensor: ``isinstance(t, nn.Buffer)`` tells it apart."""
+
+    def __new__(cls, data=None, *, persistent=True):
+        from ..creation import empty
+        tensor = (empty(0) if data is None else data).detach().requires_grad_(
+            False if data is None else data.requires_grad)
+        _BUFFER_PERSISTENCE[id(tensor)] = persistent
+        weakref.finalize(tensor, _BUFFER_PERSISTENCE.pop, id(tensor), None)
+        return tensor
+
+
+def buffer_persistence(value):
+    """True/False when value was made by ``Buffer`` (its ``persistent``), else None."""
+    return _BUFFER_PERSISTENCE.get(id(value)) if isinstance(value, Tensor) else None

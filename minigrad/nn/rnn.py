@@ -148,6 +148,8 @@ class _RNNBase(Module):
         return data, stack(last, 0)
 
     def forward(self, input, hx=None):  # noqa: A002
+        if isinstance(hx, list):  # LSTM's (h, c) as a list, which PyTorch's indexing accepts
+            hx = tuple(hx)
         if isinstance(input, PackedSequence):
             return self._forward_packed(input, hx)
         if input.ndim not in (2, 3):

@@ -274,6 +274,26 @@ def _conv_transpose2d(op, input, weight, bias, stride, padding, output_padding, 
                                  groups=groups, out_size=out_size)
 
 
+# ------------------------------------------------------------------ the weight gradient, as an op
+class ConvWeightGrad(Function):
+    """conv2d's weight gradient as a function of (input, output gradient), for second derivatives
+    (autograd_graph). It is bilinear: its gradient for the output gradient is the convolution of the input by
+    the weight-shaped upstream G, and for the input the transposed convolution of the output gradient by G."""
+
+    def forward(self, x, g, weight, stride, padding, dilation, groups):
+        self.args = (stride, padding, dilation, groups)
+        self.input_shape, self.out_hw = tuple(x.shape), tuple(g.shape[2:])
+        self.save_for_backward(x, g)
+        return self.B.conv2d_weight_grad(x, g, weight, *self.args)
+
+    def backward(self, grad_weight):
+        B = self.B
+        x, g = self.saved
+        need = self.needs_input_grad
+        return (B.conv_transpose2d(g, grad_weight, *self.args, self.input_shape) if need[0] else None,
+                B.conv2d(x, grad_weight, None, *self.args, self.out_hw) if need[1] else None)
+
+
 # ------------------------------------------------------------------ the matrix of a convolution
 def conv2d_matrix(weight, input_size, stride=1, padding=0, dilation=1, groups=1):
     """The dense matrix C of ``conv2d(·, weight, stride=…, padding=…, dilation=…, groups=…)`` as a linear map.

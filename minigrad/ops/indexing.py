@@ -14,6 +14,18 @@ class Index(Function):
         return self.B.index_backward(g, self.in_shape, self.index)
 
 
+class IndexBackward(Function):
+    """Index's gradient (g added into zeros at the indexed places) as an op, for second derivatives: linear in
+    g, so its own gradient is the upstream indexed the same way."""
+
+    def forward(self, g, in_shape, index):
+        self.index = index
+        return self.B.index_backward(g, in_shape, index)
+
+    def backward(self, upstream):
+        return self.B.getitem(upstream, self.index)
+
+
 def _index_part(part, x):
     """One element of an index, with tensors, lists and numpy arrays turned into backend arrays."""
     if isinstance(part, Tensor):

@@ -260,6 +260,13 @@ METHODS = {
     "is_sparse": property(lambda x: False), "is_quantized": property(lambda x: False),
     "is_meta": property(lambda x: False), "is_mkldnn": property(lambda x: False),
     "is_nested": property(lambda x: False), "layout": property(lambda x: "torch.strided"),
+    # the accelerators minigrad has no backend for: a tensor is never on them
+    **{f"is_{device}": property(lambda x: False) for device in ("xpu", "mps", "ipu", "maia", "mtia", "vulkan", "xla")},
+    "is_sparse_csr": property(lambda x: False),
+    "short": lambda x: x.to(np.int16), "char": lambda x: x.to(np.int8),
+    "unsafe_chunk": lambda x, chunks, dim=0: x.chunk(chunks, dim),
+    "unsafe_split": lambda x, split_size, dim=0: x.split(split_size, dim),
+    "unsafe_split_with_sizes": lambda x, split_sizes, dim=0: x.split_with_sizes(split_sizes, dim),
     "new_empty_strided": lambda x, size, stride, dtype=None, device=None, requires_grad=False: x.new_empty(
         tuple(size), dtype=dtype, device=device, requires_grad=requires_grad),
 }

@@ -1,2 +1,4 @@
-"""``minigrad.nn.parallel``: ``DistributedDataParallel``, as ``torch.nn.parallel``."""
+"""``minigrad.nn.parallel``: ``DistributedDataParallel``, ``DataParallel`` and ``data_parallel``, as
+``torch.nn.parallel``."""
 from .distributed import DistributedDataParallel  # noqa: F401
+from .data_parallel import DataParallel, data_parallel  # noqa: F401

@@ -1,0 +1,333 @@
+"""Higher-order gradients: the backward pass recorded as a graph (``create_graph=True``), as PyTorch's.
+
+A first-order backward pass runs each op's ``backward`` on raw arrays and records nothing. With
+``create_graph=True`` the same ``forward`` and ``backward`` code runs again on Tensors: each op is re-run
+("twin") with ``GraphBackend`` as its backend, whose functions are minigrad's differentiable ops, so the values
+the backward reads (the saved input, output or intermediate) are recomputed from the op's inputs inside the
+graph, and the gradient it returns is a Tensor whose own gradient can be taken. An op takes part only when its
+forward and backward were checked to use nothing but GraphBackend's functions (``TWICE_DIFFERENTIABLE``, tested
+against PyTorch's second derivatives); any other op raises NotImplementedError naming it, rather than give a
+gradient that is silently missing a term.
+"""
+from .tensor import Tensor
+
+
+def _constant(array, device):
+    return Tensor._wrap(array, device)
+
+
+class GraphBackend:
+    """The backend functions that op code calls (``self.B.mul(a, b)``...), on Tensors, as differentiable ops.
+    Comparisons and signs are constants (their derivative is zero wherever it exists)."""
+
+    def __init__(self, backend, device):
+        self.backend, self.device = backend, device
+
+    def __getattr__(self, name):
+        raise NotImplementedError(f"create_graph=True: an op's backward calls the backend's {name}, which minigrad "
+                                  "cannot differentiate again")
+
+    def _array(self, value):
+        return value.array if isinstance(value, Tensor) else value
+
+    def _fixed(self, name, *values, **options):
+        """A non-differentiable backend function's result, as a constant tensor."""
+        return _constant(getattr(self.backend, name)(*(self._array(v) for v in values), **options), self.device)
+
+    # constants and comparisons
+    def scalar(self, value, dtype):
+        return _constant(self.backend.scalar(value, dtype), self.device)
+
+    def equal(self, a, b):
+        return self._fixed("equal", a, b)
+
+    def not_equal(self, a, b):
+        return self._fixed("not_equal", a, b)
+
+    def less(self, a, b):
+        return self._fixed("less", a, b)
+
+    def less_equal(self, a, b):
+        return self._fixed("less_equal", a, b)
+
+    def greater(self, a, b):
+        return self._fixed("greater", a, b)
+
+    def greater_equal(self, a, b):
+        return self._fixed("greater_equal", a, b)
+
+    def sign(self, a):
+        return self._fixed("sign", a)
+
+    def conv_weight_finite(self, weight):
+        return self.backend.conv_weight_finite(self._array(weight))
+
+    # arithmetic
+    def add(self, a, b):
+        return a + b
+
+    def sub(self, a, b):
+        return a - b
+
+    def mul(self, a, b):
+        return a * b
+
+    def div(self, a, b):
+        return a / b
+
+    def neg(self, a):
+        return -a
+
+    def power(self, a, b):
+        return a ** b
+
+    def maximum(self, a, b):
+        from .ops.elementwise import maximum
+        return maximum(a, b)
+
+    def minimum(self, a, b):
+        from .ops.elementwise import minimum
+        return minimum(a, b)
+
+    def where(self, condition, a, b):
+        from .ops.compare import where
+        return where(condition if isinstance(condition, Tensor) else _constant(condition, self.device), a, b)
+
+    def clip(self, a, low, high):
+        return a.clamp(low, high)
+
+    # elementwise functions
+    def exp(self, a):
+        return a.exp()
+
+    def log(self, a):
+        return a.log()
+
+    def log1p(self, a):
+        return a.log1p()
+
+    def sqrt(self, a):
+        return a.sqrt()
+
+    def abs(self, a):
+        return a.abs()
+
+    def sin(self, a):
+        return a.sin()
+
+    def cos(self, a):
+        return a.cos()
+
+    def tanh(self, a):
+        return a.tanh()
+
+    def sigmoid(self, a):
+        return a.sigmoid()
+
+    def erf(self, a):
+        return a.erf()
+
+    def expm1(self, a):
+        return a.expm1()
+
+    # activations and their gradients, as formulas
+    def relu(self, a):
+        from .ops.activation import relu
+        return relu(a)
+
+    def relu_backward(self, g, out):
+        return self.where(self.greater(out, self.scalar(0, out.dtype)), g, self.scalar(0, g.dtype))
+
+    def leaky_relu(self, a, slope):
+        from .ops.activation import leaky_relu
+        return leaky_relu(a, slope)
+
+    def leaky_relu_backward(self, g, a, slope):
+        return self.where(self.greater(a, self.scalar(0, a.dtype)), g, g * self.scalar(slope, g.dtype))
+
+    def sigmoid_backward(self, g, out):
+        return g * out * (1 - out)
+
+    def tanh_backward(self, g, out):
+        return g * (1 - out * out)
+
+    def softmax(self, a, axis):
+        return a.softmax(axis)
+
+    def softmax_backward(self, g, out, axis):
+        return out * (g - (g * out).sum(axis, keepdim=True))
+
+    def log_softmax(self, a, axis):
+        return a.log_softmax(axis)
+
+    def log_softmax_backward(self, g, out, axis):
+        return g - out.exp() * g.sum(axis, keepdim=True)
+
+    # reductions and shapes
+    def sum(self, a, axis=None, keepdims=False):
+        return a.sum(tuple(range(a.ndim)) if axis is None else axis, keepdim=keepdims)
+
+    def mean(self, a, axis=None, keepdims=False):
+        return a.mean(tuple(range(a.ndim)) if axis is None else axis, keepdim=keepdims)
+
+    def sum_to_shape(self, g, shape):
+        """g summed over the dims that broadcasting added or stretched, to ``shape``."""
+        shape = tuple(shape)
+        lead = g.ndim - len(shape)
+        stretched = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape)
+                                               if s == 1 and g.shape[lead + i] != 1)
+        return g.sum(stretched, keepdim=True).reshape(shape) if stretched else g
+
+    def reshape(self, a, shape):
+        return a.reshape(tuple(shape))
+
+    def reshape_view(self, a, shape):
+        return a.reshape(tuple(shape))
+
+    def broadcast_to(self, a, shape):
+        return a.expand(*shape)
+
+    def permute(self, a, axes):
+        return a.permute(*axes)
+
+    def matrix_transpose(self, a):
+        return a.transpose(-1, -2)
+
+    def matrix_product(self, a, b):
+        return a @ b
+
+    def copy(self, a):
+        return a.clone()
+
+    def concatenate(self, arrays, axis):
+        from .ops.shape import cat
+        return cat(list(arrays), axis)
+
+    def split_at(self, a, sizes, axis):
+        return a.split(list(sizes), axis)
+
+    def stack(self, arrays, axis):
+        from .ops.shape import stack
+        return stack(list(arrays), axis)
+
+    def getitem(self, a, index):
+        from .ops.indexing import Index
+        return Index.apply(a, index=index)
+
+    def index_backward(self, g, in_shape, index):
+        from .ops.indexing import IndexBackward
+        return IndexBackward.apply(g, in_shape=in_shape, index=index)
+
+    def contiguous(self, a):
+        return a
+
+    def astype(self, a, dtype):
+        return a.to(dtype)
+
+    # convolutions
+    def conv2d(self, x, weight, bias, stride, padding, dilation, groups, out_size, weight_finite=None):
+        from .ops.conv import Conv2d
+        return Conv2d.apply(x, weight, bias, stride=stride, padding=padding, dilation=dilation, groups=groups,
+                            out_size=tuple(out_size))
+
+    def conv_transpose2d(self, x, weight, stride, padding, dilation, groups, out_shape, weight_finite=None):
+        from .ops.conv import ConvTranspose2d
+        return ConvTranspose2d.apply(x, weight, None, stride=stride, padding=padding, dilation=dilation,
+                                     groups=groups, out_size=tuple(out_shape[2:]))
+
+    def conv2d_weight_grad(self, x, g, weight, stride, padding, dilation, groups):
+        from .ops.conv import ConvWeightGrad
+        return ConvWeightGrad.apply(x, g, weight=self._array(weight), stride=stride, padding=padding,
+                                    dilation=dilation, groups=groups)
+
+    def conv2d_bias_grad(self, g):
+        return g.sum((0, 2, 3))
+
+    def conv2d_add_bias(self, out, bias):
+        return out + bias.reshape(1, -1, 1, 1)
+
+
+def twice_differentiable():
+    """The Function classes whose forward and backward use only GraphBackend's functions."""
+    from .ops import activation, conv, elementwise as ew, indexing, linalg, reduce, shape, unary
+    return {ew.Add, ew.Sub, ew.Mul, ew.Div, ew.Pow, ew.Neg, ew.Exp, ew.Log, ew.Log1p, ew.Sqrt, ew.Abs, ew.Clamp,
+            ew.Maximum, ew.Minimum, unary.Sin, unary.Cos, unary.Expm1,
+            activation.ReLU, activation.LeakyReLU, activation.Sigmoid, activation.Tanh, activation.Softmax,
+            activation.LogSoftmax, reduce.Sum, reduce.Mean, shape.Reshape, shape.Permute, shape.Expand,
+            shape.Contiguous, shape.Clone, shape.ToDtype, shape.Cat, shape.Stack, indexing.Index,
+            indexing.IndexBackward, linalg.MatMul, conv.Conv2d, conv.ConvTranspose2d, conv.ConvWeightGrad}
+
+
+def _differentiable_twice(fn):
+    from .ops.activation import _Pointwise  # (gelu, silu, softplus, mish...: rules written with backend functions)
+    if not _TWICE:
+        _TWICE.append(twice_differentiable())
+    return type(fn) in _TWICE[0] or isinstance(fn, _Pointwise)
+
+
+_TWICE = []
+
+
+def graph_backward(fn, g):
+    """fn's input gradients as Tensors in the graph, for the output gradient Tensor g: fn's twin, re-run on the
+    same inputs with GraphBackend, then its backward."""
+    if not _differentiable_twice(fn):
+        raise NotImplementedError(f"create_graph=True: minigrad cannot differentiate the backward of "
+                                  f"{type(fn).__name__} again (higher-order gradients cover elementwise arithmetic, "
+                                  "activations, sums and means, reshaping, indexing, cat and stack, matmul and 2-D "
+                                  "convolutions)")
+    args, kwargs = fn.call
+    twin = type(fn)()
+    twin.device, twin.B, twin.needs_input_grad = fn.device, GraphBackend(fn.B, fn.device), fn.needs_input_grad
+    twin.forward(*args, **kwargs)
+    grads = twin.backward(g)
+    grads = grads if isinstance(grads, tuple) else (grads,)
+    for gradient in grads:
+        if gradient is not None and not isinstance(gradient, Tensor):
+            raise RuntimeError(f"create_graph=True: {type(fn).__name__}'s backward returned a "
+                               f"{type(gradient).__name__}, not a Tensor")
+    return grads
+
+
+def _is_leaf_like(node):
+    return node._ctx is None or node._retains_grad
+
+
+def walk_graph(outputs, grads, retain_graph, captured, order, leads_to_input, check_versions):
+    """autograd._walk with Tensor gradients that stay in the graph (see the module's docstring)."""
+    from .autograd import enable_grad
+    with enable_grad():
+        for node in order:
+            g = grads.pop(id(node), None)
+            if g is None:
+                continue
+            for (kind, _), hook in list(node._hooks.items()) if node._hooks else ():
+                if kind == "grad":
+                    result = hook(g)
+                    g = g if result is None else result
+            if captured is not None:
+                if id(node) in captured:
+                    captured[id(node)] = g
+            elif _is_leaf_like(node):
+                node._grad = g if node._grad is None else node._grad + g
+                for (kind, _), hook in list(node._hooks.items()) if node._hooks else ():
+                    if kind == "post_accumulate":
+                        hook(node)
+            fn = node._ctx
+            if fn is None or (leads_to_input is not None and
+                              not any(id(parent) in leads_to_input for parent in fn.parents)):
+                continue
+            if fn.saved is None:
+                raise RuntimeError("Trying to backward through the graph a second time; "
+                                   "pass retain_graph=True the first time")
+            check_versions(fn)
+            for parent, pg in zip(fn.parents, graph_backward(fn, g)):
+                if pg is None or not parent.requires_grad:
+                    continue
+                if pg.dtype != parent.dtype:
+                    pg = pg.to(parent.dtype)
+                key = id(parent)
+                grads[key] = pg if key not in grads else grads[key] + pg
+            if not retain_graph:
+                fn.saved = None
+
