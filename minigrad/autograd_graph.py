@@ -5,10 +5,14 @@ A first-order backward pass runs each op's ``backward`` on raw arrays and record
 ("twin") with ``GraphBackend`` as its backend, whose functions are minigrad's differentiable ops, so the values
 the backward reads (the saved input, output or intermediate) are recomputed from the op's inputs inside the
 graph, and the gradient it returns is a Tensor whose own gradient can be taken. An op takes part only when its
-forward and backward were checked to use nothing but GraphBackend's functions (``TWICE_DIFFERENTIABLE``, tested
-against PyTorch's second derivatives); any other op raises NotImplementedError naming it, rather than give a
-gradient that is silently missing a term.
+forward and backward were checked to use nothing but GraphBackend's functions (``twice_differentiable``, tested
+against PyTorch's second derivatives), or when it has a ``composite``: its output written with differentiable
+ops (a fused op: max pooling, batch normalization, cross-entropy), whose gradient is then taken with
+create_graph. Any other op raises NotImplementedError naming it, rather than give a gradient that is silently
+missing a term.
 """
+import numpy as np
+
 from .tensor import Tensor
 
 
@@ -58,6 +62,9 @@ class GraphBackend:
 
     def sign(self, a):
         return self._fixed("sign", a)
+
+    def logical_not(self, a):
+        return self._fixed("logical_not", a)
 
     def conv_weight_finite(self, weight):
         return self.backend.conv_weight_finite(self._array(weight))
@@ -170,6 +177,19 @@ class GraphBackend:
     def mean(self, a, axis=None, keepdims=False):
         return a.mean(tuple(range(a.ndim)) if axis is None else axis, keepdim=keepdims)
 
+    def var(self, a, axis=None, correction=1, keepdims=False):
+        axes = tuple(range(a.ndim)) if axis is None else axis
+        axes = (axes,) if isinstance(axes, int) else tuple(axes)
+        centred = a - a.mean(axes, keepdim=True)
+        count = int(np.prod([a.shape[i] for i in axes]))
+        return (centred * centred).sum(axes, keepdim=keepdims) / (count - correction)
+
+    def amax(self, a, axis=None, keepdims=False):
+        return a.amax(tuple(range(a.ndim)) if axis is None else axis, keepdim=keepdims)
+
+    def amin(self, a, axis=None, keepdims=False):
+        return a.amin(tuple(range(a.ndim)) if axis is None else axis, keepdim=keepdims)
+
     def sum_to_shape(self, g, shape):
         """g summed over the dims that broadcasting added or stretched, to ``shape``."""
         shape = tuple(shape)
@@ -249,9 +269,11 @@ class GraphBackend:
 
 def twice_differentiable():
     """The Function classes whose forward and backward use only GraphBackend's functions."""
-    from .ops import activation, conv, elementwise as ew, indexing, linalg, reduce, shape, unary
+    from .ops import activation, compare, conv, elementwise as ew, indexing, linalg, loss, reduce, shape, unary
+    from .ops import vector_norm
     return {ew.Add, ew.Sub, ew.Mul, ew.Div, ew.Pow, ew.Neg, ew.Exp, ew.Log, ew.Log1p, ew.Sqrt, ew.Abs, ew.Clamp,
-            ew.Maximum, ew.Minimum, unary.Sin, unary.Cos, unary.Expm1,
+            ew.Maximum, ew.Minimum, compare.Where, unary.Sin, unary.Cos, unary.Expm1, unary.Reciprocal,
+            unary.Rsqrt, reduce.Var, reduce._StdFromVar, reduce.Extreme, vector_norm.PNorm, loss.BinaryCrossEntropy,
             activation.ReLU, activation.LeakyReLU, activation.Sigmoid, activation.Tanh, activation.Softmax,
             activation.LogSoftmax, reduce.Sum, reduce.Mean, shape.Reshape, shape.Permute, shape.Expand,
             shape.Contiguous, shape.Clone, shape.ToDtype, shape.Cat, shape.Stack, indexing.Index,
@@ -271,11 +293,13 @@ _TWICE = []
 def graph_backward(fn, g):
     """fn's input gradients as Tensors in the graph, for the output gradient Tensor g: fn's twin, re-run on the
     same inputs with GraphBackend, then its backward."""
+    if getattr(fn, "composite", None) is not None:
+        return _composite_backward(fn, g)
     if not _differentiable_twice(fn):
         raise NotImplementedError(f"create_graph=True: minigrad cannot differentiate the backward of "
                                   f"{type(fn).__name__} again (higher-order gradients cover elementwise arithmetic, "
-                                  "activations, sums and means, reshaping, indexing, cat and stack, matmul and 2-D "
-                                  "convolutions)")
+                                  "activations, sums and means, reshaping, indexing, cat and stack, matmul, 2-D "
+                                  "convolutions, max pooling, batch normalization and cross-entropy)")
     args, kwargs = fn.call
     twin = type(fn)()
     twin.device, twin.B, twin.needs_input_grad = fn.device, GraphBackend(fn.B, fn.device), fn.needs_input_grad
@@ -287,6 +311,17 @@ def graph_backward(fn, g):
             raise RuntimeError(f"create_graph=True: {type(fn).__name__}'s backward returned a "
                                f"{type(gradient).__name__}, not a Tensor")
     return grads
+
+
+def _composite_backward(fn, g):
+    """For a fused op (its kernels compute several things at once): the gradient of its ``composite``, the same
+    output written with differentiable ops, taken with create_graph."""
+    from .autograd import grad
+    args, kwargs = fn.call
+    output = fn.composite(*args, **kwargs)
+    wanted = [p for p in fn.parents if p.requires_grad]
+    found = iter(grad(output, wanted, grad_outputs=g, create_graph=True, allow_unused=True) if wanted else ())
+    return tuple(next(found) if p.requires_grad else None for p in fn.parents)
 
 
 def _is_leaf_like(node):

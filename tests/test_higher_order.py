@@ -1,6 +1,6 @@
 """Higher-order gradients (``create_graph=True``) against PyTorch's, in float64: each case's first gradient
 taken with create_graph, a random linear function of it differentiated again, and every second derivative
-compared; a gradient penalty (WGAN-GP), a physics-informed loss with second derivatives, a Hessian-vector
+compared; a gradient penalty (WGAN-GP), a meta-learning step (MAML), a physics-informed loss with second derivatives, a Hessian-vector
 product, a third derivative, the ops not covered (an error, not a missing term), and central differences."""
 import numpy as np
 import pytest
@@ -59,6 +59,35 @@ CASES = [  # (name, fn(lib, *inputs), shapes)
     ("conv2d conv_transpose2d", _conv_net, [(2, 2, 6, 6), (3, 2, 3, 3), (3, 2, 3, 3)]),
     ("conv2d bias groups", lambda L, x, w, b: L.nn.functional.conv2d(x, w, b, padding=1, groups=2) ** 2,
      [(1, 4, 5, 5), (6, 2, 3, 3), (6,)]),
+    ("max_pool2d", lambda L, x: L.nn.functional.max_pool2d(x * x, 3, 2, 1) ** 2, [(2, 2, 5, 5)]),
+    ("batch_norm training", lambda L, x, w, b: L.nn.functional.batch_norm(x, None, None, w, b, True) ** 3,
+     [(4, 3, 2, 2), (3,), (3,)]),
+    ("batch_norm eval", lambda L, x, w: L.nn.functional.batch_norm(
+        x, L.full((3,), 0.2, dtype=x.dtype), L.full((3,), 1.5, dtype=x.dtype), w, None, False).tanh(),
+     [(4, 3, 2), (3,)]),
+    ("where masked_fill", lambda L, x, y: L.where(x > 0, x * y, y * y).masked_fill(y > 1, 0.5) ** 2,
+     [(3, 4), (3, 4)]),
+    ("var std rsqrt reciprocal", lambda L, x: x.var(1) * x.std(0).sum() + (x * x + 1).rsqrt().sum(1)
+     + (x * x + 2).reciprocal().sum(1), [(3, 4)]),
+    ("norms normalize cosine_similarity", lambda L, x, y: (x.norm(dim=1) * x.norm(3, dim=0).sum()).sum()
+     + L.nn.functional.normalize(x, dim=1).sum(0) * L.nn.functional.cosine_similarity(x, y, dim=0),
+     [(3, 4), (3, 4)]),
+    ("binary_cross_entropy", lambda L, x, t: L.nn.functional.binary_cross_entropy(x.sigmoid(), t.sigmoid()),
+     [(3, 4), (3, 4)]),
+    ("hardtanh elu layer_norm group_norm", lambda L, x: L.nn.functional.hardtanh(x * 2) * L.nn.functional.elu(x)
+     + L.nn.functional.layer_norm(x, (4,)) ** 2 + L.nn.functional.group_norm(x.reshape(1, 3, 4), 3).reshape(3, 4),
+     [(3, 4)]),
+    ("amax", lambda L, x: x.amax(1) * x.amin((0, 1)) ** 2, [(3, 4)]),
+    ("avg_pool2d", lambda L, x: L.nn.functional.avg_pool2d(x * x, 3, 2, 1) ** 2, [(2, 2, 5, 5)]),
+    ("avg_pool2d ceil no pad count", lambda L, x: L.nn.functional.avg_pool2d(
+        x.tanh(), 2, 2, 1, ceil_mode=True, count_include_pad=False) ** 2, [(1, 2, 5, 4)]),
+    ("adaptive_avg_pool2d", lambda L, x: L.nn.functional.adaptive_avg_pool2d(x * x, 1).tanh(), [(2, 3, 4, 4)]),
+    ("cross_entropy", lambda L, x: L.nn.functional.cross_entropy(x * x, L.tensor([0, 2, 1, 2])), [(4, 3)]),
+    ("cross_entropy weights smoothing ignore", lambda L, x: L.nn.functional.cross_entropy(
+        x.tanh() * 3, L.tensor([[0, 2], [-100, 1]]), weight=L.tensor([0.5, 1.0, 2.0], dtype=x.dtype),
+        ignore_index=-100, label_smoothing=0.2), [(2, 3, 2)]),
+    ("cross_entropy none", lambda L, x: L.nn.functional.cross_entropy(x.sin(), L.tensor([1, 0]), reduction="none"),
+     [(2, 3)]),
 ]
 
 
@@ -90,6 +119,34 @@ def test_gradient_penalty_of_a_critic():
         loss.backward()
         results.append([loss.item()] + [p.grad.numpy() for p in critic.parameters()])
     for ours, theirs in zip(results[1], results[0]):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-12)
+
+
+def test_maml_step_through_an_inner_update():
+    """Model-agnostic meta-learning: one inner SGD step taken with create_graph, the outer loss differentiated
+    through it (conv, batch norm in training mode, ReLU, max pooling, linear, cross-entropy)."""
+    rng = np.random.default_rng(4)
+    shapes = [(4, 1, 3, 3), (4,), (4,), (4,), (3, 16), (3,)]
+    weights = [rng.standard_normal(s) * 0.5 for s in shapes]
+    x_in, x_out = rng.standard_normal((5, 1, 4, 4)), rng.standard_normal((5, 1, 4, 4))
+    y_in, y_out = np.array([0, 1, 2, 1, 0]), np.array([2, 2, 0, 1, 1])
+    results = []
+    for lib in (M, torch):
+        F = lib.nn.functional
+        params = [lib.tensor(w, requires_grad=True) for w in weights]
+
+        def net(p, x):
+            h = F.conv2d(x, p[0], p[1], padding=1)
+            h = F.max_pool2d(F.relu(F.batch_norm(h, None, None, p[2], p[3], True)), 2)
+            return F.linear(h.flatten(1), p[4], p[5])
+
+        inner = F.cross_entropy(net(params, lib.tensor(x_in)), lib.tensor(y_in))
+        grads = lib.autograd.grad(inner, params, create_graph=True)
+        adapted = [p - 0.4 * g for p, g in zip(params, grads)]
+        outer = F.cross_entropy(net(adapted, lib.tensor(x_out)), lib.tensor(y_out))
+        outer.backward()
+        results.append([outer.item()] + [p.grad.numpy() for p in params])
+    for ours, theirs in zip(*results):
         np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-12)
 
 
@@ -198,14 +255,15 @@ def test_func_grad_of_a_function_capturing_a_tensor_that_requires_grad():
 
 def test_an_op_not_covered_raises_naming_it():
     x = M.randn(4, 3, 5, 5, requires_grad=True)
-    out = M.nn.functional.max_pool2d(x, 2).sum()
-    with pytest.raises(NotImplementedError, match="MaxPool"):
+    out = M.nn.functional.interpolate(x, scale_factor=2).sum()
+    with pytest.raises(NotImplementedError, match="Interpolate"):
         M.autograd.grad(out, x, create_graph=True)
     y = M.randn(3, requires_grad=True)
     (g,) = M.autograd.grad((y * 2).sum(), y, create_graph=True)  # a constant gradient: no graph, as PyTorch's
     assert not g.requires_grad and g.tolist() == [2.0, 2.0, 2.0]
     weight = M.randn(2, 3, 3, 3, requires_grad=True)
     with pytest.warns(UserWarning, match="cannot be differentiated further"):  # first order still works, said so
-        first = M.func.grad(lambda v: M.nn.functional.max_pool2d(M.nn.functional.conv2d(v, weight), 2).sum())(
+        first = M.func.grad(lambda v: M.nn.functional.interpolate(M.nn.functional.conv2d(v, weight), scale_factor=2)
+                            .sum())(
             M.randn(1, 3, 6, 6))
     assert not first.requires_grad and tuple(first.shape) == (1, 3, 6, 6)

@@ -58,6 +58,26 @@ class CrossEntropy(Function):
             scale = B.add(scale, per_pixel)
         return B.cross_entropy_backward(x, target, weight, self.ignore_index, self.smoothing, lse, scale)
 
+    def composite(self, x, target, weight, ignore_index, smoothing, reduction):
+        """The same loss as differentiable ops, for second derivatives (autograd_graph): -w[t] log softmax(x)[t],
+        with label smoothing's -sum_c w_c log softmax(x)_c / C, over the targets not ignored."""
+        from ..creation import arange, ones
+        classes = x.shape[1]
+        labels = Tensor._wrap(target, x.device)
+        valid = (labels != ignore_index).to(x.dtype)
+        picked = (arange(classes, device=x.device).reshape(1, classes, 1) ==
+                  labels.clamp(0, classes - 1).unsqueeze(1)).to(x.dtype)
+        class_weight = (ones(classes, dtype=x.dtype, device=x.device) if weight is None else weight).reshape(
+            1, classes, 1)
+        log_p = x.log_softmax(1)
+        loss = -(log_p * picked * class_weight).sum(1)
+        if smoothing > 0:
+            loss = loss * (1 - smoothing) - (log_p * class_weight).sum(1) * (smoothing / classes)
+        loss = loss * valid
+        if reduction == "none":
+            return loss
+        return loss.sum() if reduction == "sum" else loss.sum() / ((picked * class_weight).sum(1) * valid).sum()
+
 
 def _check_class_target(name, input, target):  # noqa: A002
     """The target shape (N, d1, ...) that logits (N, C, d1, ...) need; raises naming both shapes otherwise."""

@@ -50,6 +50,24 @@ class BatchNorm(Function):
             grads.append(gb)
         return tuple(grads)
 
+    def composite(self, x, weight, bias, running_mean=None, running_var=None, training=False, momentum=0.1,
+                  eps=1e-5, relu=False):
+        """The same output as differentiable ops, for second derivatives (autograd_graph); the running
+        statistics are read, not updated (the forward pass did that)."""
+        from ..tensor import Tensor
+        from .activation import relu as rectify
+        shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
+        if training:
+            dims = (0,) + tuple(range(2, x.ndim))
+            mean = x.mean(dims, keepdim=True)
+            var = ((x - mean) * (x - mean)).mean(dims, keepdim=True)
+        else:
+            mean, var = (Tensor._wrap(t, x.device).reshape(shape) for t in (running_mean, running_var))
+        out = (x - mean) / (var + eps).sqrt()
+        out = out if weight is None else out * weight.reshape(shape)
+        out = out if bias is None else out + bias.reshape(shape)
+        return rectify(out) if relu else out
+
 
 def _check(name, input, running_mean, running_var, weight, bias, training):  # noqa: A002
     if input.ndim < 2:

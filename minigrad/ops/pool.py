@@ -1,5 +1,7 @@
 """2-D max and average pooling, as ``torch.nn.functional.max_pool2d``, ``avg_pool2d``, ``adaptive_avg_pool2d``
 and ``adaptive_max_pool2d``."""
+import numpy as np
+
 from ..autograd import Function
 from ..tensor import Tensor
 
@@ -75,6 +77,15 @@ class MaxPool2d(Function):
     def backward(self, g):
         return self.B.max_pool2d_backward(g, self.saved[0], self.in_shape)
 
+    def composite(self, x, **options):
+        """The same output as differentiable ops, for second derivatives (autograd_graph): x's elements at the
+        saved argmax indices."""
+        from ..creation import arange
+        planes = x.numel() // (x.shape[-1] * x.shape[-2])
+        indices = Tensor._wrap(self.saved[0], x.device)
+        rows = arange(planes, device=x.device).reshape(-1, 1)
+        return x.reshape(planes, -1)[rows, indices.reshape(planes, -1)].reshape(tuple(indices.shape))
+
 
 class AvgPool2d(Function):
     """Mean over each window; the gradient is spread evenly back over the window."""
@@ -89,6 +100,33 @@ class AvgPool2d(Function):
         kernel, stride, padding, count_include_pad, divisor_override = self.args
         return self.B.avg_pool2d_backward(g, self.in_shape, kernel, stride, padding, count_include_pad,
                                           divisor_override)
+
+    def composite(self, x, kernel=None, stride=None, padding=None, out_size=None, count_include_pad=True,
+                  divisor_override=0):
+        """The same output as differentiable ops, for second derivatives (autograd_graph): each window's sum,
+        a depthwise convolution by ones (off the input it reads zeros), over its divisor."""
+        from ..creation import ones
+        from .conv import Conv2d
+        planes = x.reshape(-1, 1, x.shape[-2], x.shape[-1])
+        sums = Conv2d.apply(planes, ones(1, 1, *kernel, dtype=x.dtype, device=x.device), None, stride=stride,
+                            padding=padding, dilation=(1, 1), groups=1, out_size=tuple(out_size))
+        if divisor_override:
+            divisor = float(divisor_override)
+        else:
+            rows, cols = (_window_counts(size, k, s, p, n, count_include_pad) for size, k, s, p, n in
+                          zip(x.shape[-2:], kernel, stride, padding, out_size))
+            divisor = Tensor(np.outer(rows, cols), dtype=x.dtype, device=x.device)
+        return (sums / divisor).reshape(tuple(x.shape[:-2]) + tuple(out_size))
+
+
+def _window_counts(size, kernel, stride, padding, count, include_padding):
+    """How many positions each of ``count`` pooling windows along one axis averages over, as PyTorch counts
+    them: within the padded input, or within the input itself without ``include_padding``."""
+    start = np.arange(count) * stride - padding
+    end = np.minimum(start + kernel, size + padding)
+    if include_padding:
+        return end - start
+    return np.minimum(end, size) - np.maximum(start, 0)
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,  # noqa: A002
