@@ -10,7 +10,8 @@ from .tensor import (Tensor, Size, numel, float16, float32, float64, int32, int6
                      long, double, int8, int16, uint16, uint32, uint64, _install_methods)
 from .creation import (tensor, as_tensor, from_numpy, zeros, ones, full, empty, randn, rand,  # noqa: F401
                        randint, randperm, eye, empty_like, arange, linspace, zeros_like, ones_like, full_like, randn_like, rand_like,
-                       multinomial, bernoulli, logspace, tril_indices, triu_indices, vander, randint_like)
+                       multinomial, bernoulli, logspace, tril_indices, triu_indices, vander, randint_like, poisson,
+                       binomial)
 from .ops.elementwise import (add, sub, mul, div, neg, pow, exp, log, log1p, sqrt, abs, clamp,  # noqa: F401,A004
                               maximum, minimum, where, lt, le, gt, ge, eq, ne, isfinite, masked_fill)
 from .ops.ternary import lerp, addcmul, addcdiv  # noqa: F401
@@ -47,6 +48,7 @@ from .runtime import (set_num_threads, get_num_threads, use_deterministic_algori
 from .utils.gradcheck import gradcheck  # noqa: F401
 from . import nn, optim  # noqa: E402,F401
 from .ops.functional_forms import *  # noqa: E402,F401,F403
+from .ops.calculus import *  # noqa: E402,F401,F403
 from . import cuda, utils, amp, backends, distributed, distributions, linalg, testing, special, func  # noqa: E402,F401
 from .ops.matrix import inv as inverse, det, slogdet, logdet, pinv as pinverse, matrix_power  # noqa: E402,F401
 from .ops.matrix import legacy_svd as svd, legacy_qr as qr  # noqa: E402,F401  (torch.svd's V; torch.qr)
@@ -56,6 +58,8 @@ from . import compiler, jit, profiler, _dynamo  # noqa: E402,F401
 from . import cpu, version  # noqa: E402,F401
 from .windows import *  # noqa: E402,F401,F403
 from .control_flow import cond  # noqa: E402,F401
+from .special import i0  # noqa: E402,F401  (torch.i0)
+from .ops.matrix_exp import matrix_exp  # noqa: E402,F401
 from .compiler import compile_model as compile  # noqa: E402,F401,A001  (torch.compile; the built-in elsewhere)
 from .func import vmap  # noqa: E402,F401
 from .anomaly_mode import is_anomaly_enabled, is_anomaly_check_nan_enabled  # noqa: E402,F401

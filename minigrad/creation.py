@@ -97,8 +97,9 @@ def full(*sizes, size=None, fill_value=None, dtype=None, device="cpu", requires_
     if fill_value is None:  # called positionally as full(size, value)
         sizes, fill_value = sizes[:-1], sizes[-1]
     size = _shape(sizes, size)
-    if dtype is None:
-        dtype = int64 if isinstance(fill_value, int) and not isinstance(fill_value, bool) else default_float()
+    if dtype is None:  # the value's kind decides, as PyTorch's: bool, int64, else the default float
+        dtype = np.dtype(bool) if isinstance(fill_value, (bool, np.bool_)) else \
+            int64 if isinstance(fill_value, (int, np.integer)) else default_float()
     return _make(get_backend(device).full(size, fill_value, np.dtype(dtype)), device, requires_grad)
 
 
@@ -262,6 +263,20 @@ def bernoulli(input, p=None, *, generator=None):  # noqa: A002
     chance = input.detach().cpu().numpy() if p is None else np.full(tuple(input.shape), p)
     values = (resolve(generator).random(chance.shape) < chance).astype(input.dtype)
     return Tensor(values, dtype=input.dtype, device=input.device)
+
+
+def poisson(input, generator=None):  # noqa: A002
+    """``torch.poisson``: a Poisson draw for each rate of ``input``, in input's dtype (numpy draws the numbers)."""
+    values = resolve(generator).poisson(input.detach().cpu().numpy().astype(np.float64))
+    return Tensor(values.astype(input.dtype), dtype=input.dtype, device=input.device)
+
+
+def binomial(count, prob, generator=None):
+    """``torch.binomial``: a binomial draw of ``count`` trials with success probability ``prob``, elementwise, in
+    count's dtype (numpy draws the numbers)."""
+    trials = np.broadcast_to(count.detach().cpu().numpy(), np.broadcast_shapes(tuple(count.shape), tuple(prob.shape)))
+    values = resolve(generator).binomial(trials.astype(np.int64), prob.detach().cpu().numpy().astype(np.float64))
+    return Tensor(values.astype(count.dtype), dtype=count.dtype, device=count.device)
 
 
 def _new(fn):

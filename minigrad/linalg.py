@@ -10,10 +10,11 @@ from .ops.matrix import (inv, det, slogdet, solve, cholesky, eigh, eigvalsh, svd
 from .ops.products import chain_matmul, cross as _cross
 from .ops.linalg import matmul, diagonal as _diagonal  # noqa: F401
 from .ops.vector_norm import norm as _vector_p_norm
+from .ops.matrix_exp import matrix_exp  # noqa: F401
 
 __all__ = ["inv", "det", "slogdet", "solve", "cholesky", "eigh", "eigvalsh", "svd", "svdvals", "qr", "pinv",
            "matrix_power", "vector_norm", "matrix_norm", "norm", "multi_dot", "cross", "matmul", "vecdot",
-           "diagonal", "inv_ex", "cholesky_ex"]
+           "diagonal", "inv_ex", "cholesky_ex", "matrix_exp", "matrix_rank", "lstsq"]
 
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
@@ -95,3 +96,31 @@ def cholesky_ex(A, *, upper=False, check_errors=False):
     """``torch.linalg.cholesky_ex``: (L, info), info 0 (a matrix that is not positive-definite raises)."""
     from .creation import zeros
     return cholesky(A, upper=upper), zeros(*A.shape[:-2], dtype=np.dtype("int32"))
+
+
+def matrix_rank(A, *, atol=None, rtol=None, hermitian=False):
+    """``torch.linalg.matrix_rank``: how many singular values exceed max(atol, rtol * the largest), rtol
+    defaulting to max(m, n) * eps when atol is not given; an int64 tensor per matrix."""
+    from .creation import tensor
+    values = svdvals(A).detach().cpu().numpy()
+    eps = float(np.finfo(values.dtype).eps)
+    if rtol is None:
+        rtol = max(A.shape[-2:]) * eps if atol is None else 0.0
+    largest = values.max(-1, keepdims=True) if values.shape[-1] else np.zeros(values.shape[:-1] + (1,))
+    cutoff = np.maximum(0.0 if atol is None else atol, rtol * largest)
+    return tensor((values > cutoff).sum(-1).astype(np.int64), device=A.device)
+
+
+class _LstsqResult(tuple):
+    """(solution, residuals, rank, singular_values), also by name, as PyTorch's named tuple."""
+    solution, residuals, rank, singular_values = (property(lambda self, i=i: self[i]) for i in range(4))
+
+
+def lstsq(A, B, rcond=None, *, driver=None):
+    """``torch.linalg.lstsq``: the least-squares solution X of A X = B (min ||A X - B||), as pinv(A) @ B, with
+    the rank; ``residuals`` and ``singular_values`` are empty, as from PyTorch's default CPU driver ('gelsy').
+    Differentiable through the pseudo-inverse."""
+    vector = B.ndim == A.ndim - 1
+    solution = pinv(A) @ (B.unsqueeze(-1) if vector else B)
+    empty = A.new_zeros(0)
+    return _LstsqResult((solution.squeeze(-1) if vector else solution, empty, matrix_rank(A), empty))

@@ -234,3 +234,25 @@ def test_setitem_writes_in_place_like_torch():
         p[0] = 3.0
     with pytest.raises(RuntimeError, match="zero-dimensional"):
         minigrad.cat([minigrad.tensor(1.0), minigrad.tensor(2.0)])
+
+
+MIXED_INDICES = [  # integers with index arrays: PyTorch applies the integers first (numpy would move the block)
+    (0, slice(None), [1, 3]), (slice(None), 1, [1, 3]), ([0], slice(None), [1]), (0, slice(None), [1, 2], slice(None)),
+    (slice(None), 0, slice(None), [1, 2]), (1, [0, 2], slice(None), [1, 2]), (Ellipsis, 0, [1, 2]),
+    (0, Ellipsis, [1, 2]), (0, slice(None), [True, False, True, False]), (slice(None), [0, 1], 2, [1, 3]),
+    (1, slice(1, 3), [[0], [2]], 4), (0, None, slice(None), [1, 2])]
+
+
+@pytest.mark.parametrize("index", MIXED_INDICES, ids=[str(i) for i in range(len(MIXED_INDICES))])
+def test_integers_with_index_arrays_read_write_and_differentiate_as_torch(index, device):
+    def lift(lib, idx):
+        return tuple(lib.tensor(p) if isinstance(p, list) else p for p in idx)
+    values = np.arange(120.0).reshape(2, 3, 4, 5)
+    compare(lambda x: x[lift(minigrad if isinstance(x, minigrad.Tensor) else torch, index)] * 1.5,
+            inputs=[values], device=device)
+    region = torch.tensor(values)[lift(torch, index)].shape
+    written = np.random.default_rng(0).standard_normal(tuple(region))
+    ours, theirs = minigrad.tensor(values, device=device), torch.tensor(values)
+    ours[lift(minigrad, index)] = minigrad.tensor(written, device=device)
+    theirs[lift(torch, index)] = torch.tensor(written)
+    np.testing.assert_array_equal(ours.cpu().numpy(), theirs.numpy())

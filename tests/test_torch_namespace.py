@@ -99,6 +99,20 @@ CASES = [  # (name, fn(lib, *inputs), inputs)
     ("unbind_copy", lambda L, x: L.unbind_copy(x, 1), [_floats(3, 2)]),
     ("split_copy", lambda L, x: L.split_copy(x, 2), [_floats(5, 2)]),
     ("alias_copy", lambda L, x: L.alias_copy(x), [_floats(3)]),
+    ("trapz", lambda L, y: L.trapz(y, dim=1), [_floats(3, 5)]),
+    ("cumulative_trapezoid", lambda L, y: L.cumulative_trapezoid(y, dx=0.5), [_floats(3, 5)]),
+    ("cumulative_trapezoid x", lambda L, y, x: L.cumulative_trapezoid(y, x.cumsum(0), dim=0), [_floats(5, 2),
+                                                                                           _floats(5)]),
+    ("gradient", lambda L, y: L.gradient(y), [_floats(3, 5)]),
+    ("gradient spacing edge_order 2", lambda L, y: L.gradient(y, spacing=[0.5], dim=1, edge_order=2),
+     [_floats(3, 5)]),
+    ("matrix_exp", lambda L, a: L.linalg.matrix_exp(a), [_floats(2, 3, 3)]),
+    ("matrix_exp large", lambda L, a: L.matrix_exp(a * 4), [_floats(4, 4)]),
+    ("lstsq", lambda L, a, b: L.linalg.lstsq(a, b).solution, [_floats(5, 3), _floats(5, 2)]),
+    ("interpolate area", lambda L, x: L.nn.functional.interpolate(x, size=(2, 3), mode="area"), [_floats(1, 2, 5, 7)]),
+    ("interpolate area 1d", lambda L, x: L.nn.functional.interpolate(x, scale_factor=0.5, mode="area"),
+     [_floats(1, 2, 8)]),
+    ("i0", lambda L, x: L.i0(x), [_floats(5)]),
 ]
 
 
@@ -248,3 +262,28 @@ def test_cond_takes_the_branch_and_its_gradient():
     assert M.cond(False, lambda v: v + 1, lambda v: v - 1, (M.ones(1),)).tolist() == [0.0]
     with pytest.raises(RuntimeError, match="single-element"):
         M.cond(M.ones(2) > 0, lambda: 1, lambda: 2)
+
+
+def test_creation_dtypes_shifts_rank_and_random_counts():
+    for value in (True, 3, 2.5):
+        assert str(M.full((2,), value).dtype) == str(torch.full((2,), value).dtype).replace("torch.", "")
+    for lib in (M, torch):
+        a = lib.tensor([1, -8, 5], dtype=lib.int32)
+        b = a.clone()
+        b <<= 1
+        b >>= 2
+        results = [a << 2, a >> 1, 3 << lib.tensor([1, 2]), lib.bitwise_left_shift(a, lib.tensor([0, 1, 2])),
+                   lib.bitwise_right_shift(a, 2), b]
+        assert (a << 2).dtype == a.dtype
+        if lib is M:
+            ours = [r.tolist() for r in results]
+        else:
+            assert ours == [r.tolist() for r in results]
+    for matrix, rank in (([[1.0, 2.0], [2.0, 4.0]], 1), (np.eye(3), 3)):
+        assert M.linalg.matrix_rank(M.tensor(matrix)).item() == torch.linalg.matrix_rank(torch.tensor(matrix)) == rank
+    assert M.linalg.matrix_rank(M.ones(2, 3, 3)).tolist() == [1, 1]
+    M.manual_seed(0)
+    counts = M.poisson(M.full((20000,), 3.0))
+    assert counts.dtype == np.float32 and abs(counts.mean().item() - 3.0) < 0.05 and (counts == counts.round()).all()
+    trials = M.binomial(M.full((20000,), 10.0), M.full((20000,), 0.3))
+    assert abs(trials.mean().item() - 3.0) < 0.05 and trials.max().item() <= 10

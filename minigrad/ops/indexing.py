@@ -55,7 +55,73 @@ def getitem(x, index):
     Basic indexing returns a view; repeated integer indices accumulate their
     gradients, as in PyTorch.
     """
-    return Index.apply(x, index=index_parts(x, index))
+    parts = index_parts(x, index)
+    split = integers_first(parts)
+    if split is None:
+        return Index.apply(x, index=parts)
+    return Index.apply(Index.apply(x, index=split[0]), index=split[1])
+
+
+def _is_integer(part):
+    return isinstance(part, (int, np.integer)) and not isinstance(part, (bool, np.bool_))
+
+
+def integers_first(parts):
+    """PyTorch applies an index's integers before its index arrays (``x[0, :, [1, 3]]`` is ``x[0][:, [1, 3]]``, of
+    shape (3, 2) for x of shape (2, 3, 4)), where numpy counts them among the arrays (shape (2, 3)). None when
+    the index has no integer and array together (both agree); else (the integers with every other dim kept,
+    the rest)."""
+    if not any(_is_integer(p) for p in parts) or not any(hasattr(p, "ndim") for p in parts):
+        return None
+    selects, rest = [], []
+    for p in parts:
+        if _is_integer(p):
+            selects.append(p)
+        elif p is None:
+            rest.append(p)
+        elif p is Ellipsis:
+            selects.append(p)
+            rest.append(p)
+        else:
+            selects.extend([slice(None)] * (p.ndim if hasattr(p, "ndim") and p.dtype == bool else 1))
+            rest.append(p)
+    return tuple(selects), tuple(rest)
+
+
+def numpy_order_of(x_shape, parts, value):
+    """``value`` (a Tensor) for ``numpy_array[parts] = value`` where PyTorch's ``x[parts] = value`` lays the region
+    out as ``integers_first`` does: broadcast to PyTorch's region, its index-array block moved to where numpy
+    puts it (first)."""
+    split = integers_first(parts)
+    if split is None:
+        return value
+    advanced = [i for i, p in enumerate(parts) if _is_integer(p) or hasattr(p, "ndim")]
+    if advanced == list(range(advanced[0], advanced[-1] + 1)):
+        return value  # numpy keeps an adjacent block in place, where PyTorch's is too
+    probe = np.broadcast_to(np.zeros((), np.int8), tuple(x_shape))[split[0]]
+    moved = _block_moves(split[1], probe.ndim)
+    if moved is None:
+        return value
+    start, block = moved
+    theirs = probe[split[1]].shape
+    region = value.expand(*theirs) if tuple(value.shape) != tuple(theirs) else value
+    order = list(range(start, start + block)) + [d for d in range(len(theirs)) if not start <= d < start + block]
+    return region.permute(*order)
+
+
+def _block_moves(rest, ndim):
+    """(where PyTorch's index-array block starts, its ndim) when it is not at the front: the arrays of ``rest``
+    (integers removed) adjacent, after other dims; else None."""
+    arrays = [i for i, p in enumerate(rest) if hasattr(p, "ndim")]
+    if arrays != list(range(arrays[0], arrays[-1] + 1)) or arrays[0] == 0:
+        return None
+    consumed = sum(p.ndim if getattr(p, "dtype", None) == bool else 1 for p in rest if p is not None and p is not Ellipsis)
+    start = 0
+    for p in rest[:arrays[0]]:
+        start += (ndim - consumed) if p is Ellipsis else 1
+    block = np.broadcast_shapes(*[(int(p.sum()),) if p.dtype == bool else tuple(p.shape)
+                                  for p in rest if hasattr(p, "ndim")])
+    return (start, len(block)) if start > 0 else None
 
 
 def index_parts(x, index):

@@ -139,7 +139,9 @@ def inplace_methods():
         **{f"{name}_": getattr(products, name) for name in ("addmm", "addmv", "addr", "addbmm", "baddbmm")},
         "__iadd__": ew.add, "__isub__": ew.sub, "__imul__": ew.mul, "__itruediv__": ew.div, "__ipow__": ew.pow,
         "__ifloordiv__": integer.floor_divide, "__imod__": integer.remainder, "__iand__": integer.bitwise_and,
-        "__ior__": integer.bitwise_or, "__ixor__": integer.bitwise_xor,
+        "__ior__": integer.bitwise_or, "__ixor__": integer.bitwise_xor, "__ilshift__": integer.bitwise_left_shift,
+        "__irshift__": integer.bitwise_right_shift, "bitwise_left_shift_": integer.bitwise_left_shift,
+        "bitwise_right_shift_": integer.bitwise_right_shift,
     }
     methods = {name: _inplace_method(name, fn) for name, fn in pairs.items()}
     methods.update(zero_=zero_, fill_=fill_, copy_=copy_, uniform_=uniform_, normal_=normal_,
@@ -258,13 +260,14 @@ class SetItem(Function):
 def setitem(x, index, value):
     """``Tensor.__setitem__``: write a number or a broadcastable tensor into ``x[index]``, as PyTorch; recorded in
     the graph when grad mode is on and either side requires grad."""
-    from .indexing import index_parts
+    from .indexing import index_parts, numpy_order_of
     parts = index_parts(x, index)
     if isinstance(value, Tensor):
         value = value.to(x.device)
         if value.dtype != x.dtype:
             value = value.to(x.dtype) if _is_floating(value.dtype) and _is_floating(x.dtype) else \
                 Tensor._wrap(x.backend.astype(value.array, x.dtype), x.device)
+        value = numpy_order_of(x.shape, parts, value)
     elif not isinstance(value, (int, float, bool, np.number)):
         value = Tensor(value, dtype=x.dtype, device=x.device)
     if has_internal_overlap(x) and not (isinstance(value, Tensor) and value.requires_grad):

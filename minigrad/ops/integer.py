@@ -5,7 +5,8 @@ from ..autograd import Function
 from ..tensor import Tensor, _is_floating, bool_
 from .elementwise import _operands, _check_broadcast, _Binary, _reflected, ne, eq, logical_not_array
 
-__all__ = ["floor_divide", "remainder", "bitwise_and", "bitwise_or", "bitwise_xor",
+__all__ = ["floor_divide", "remainder", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift",
+           "bitwise_right_shift",
            "bitwise_not", "logical_and", "logical_or", "logical_xor", "logical_not", "isnan", "isinf", "sign",
            "is_tensor", "is_floating_point"]
 
@@ -78,6 +79,20 @@ def _bitwise(name):
 
 
 bitwise_and, bitwise_or, bitwise_xor = _bitwise("bitwise_and"), _bitwise("bitwise_or"), _bitwise("bitwise_xor")
+
+
+def bitwise_left_shift(a, b):
+    """``torch.bitwise_left_shift`` / ``a << b`` on integer tensors: a times 2^b, wrapping as the dtype does (shift
+    counts from 0 to the dtype's width minus one)."""
+    a, b = _integral_operands("bitwise_left_shift", a, b)
+    return a * (2 ** b)
+
+
+def bitwise_right_shift(a, b):
+    """``torch.bitwise_right_shift`` / ``a >> b`` on integer tensors: the arithmetic shift, a floor-divided by 2^b
+    (negative values stay negative), for shift counts below the dtype's width."""
+    a, b = _integral_operands("bitwise_right_shift", a, b)
+    return floor_divide(a, 2 ** b)
 
 
 def bitwise_not(a):
@@ -156,7 +171,10 @@ METHODS = {
     "__floordiv__": floor_divide, "__rfloordiv__": _reflected(floor_divide), "__mod__": remainder,
     "__rmod__": _reflected(remainder), "__and__": bitwise_and, "__rand__": _reflected(bitwise_and),
     "__or__": bitwise_or, "__ror__": _reflected(bitwise_or), "__xor__": bitwise_xor,
-    "__rxor__": _reflected(bitwise_xor), "__invert__": bitwise_not,
+    "__rxor__": _reflected(bitwise_xor), "__invert__": bitwise_not, "__lshift__": bitwise_left_shift,
+    "__rlshift__": _reflected(bitwise_left_shift), "__rshift__": bitwise_right_shift,
+    "__rrshift__": _reflected(bitwise_right_shift), "bitwise_left_shift": bitwise_left_shift,
+    "bitwise_right_shift": bitwise_right_shift,
     "floor_divide": floor_divide, "remainder": remainder, "bitwise_and": bitwise_and, "bitwise_or": bitwise_or,
     "bitwise_xor": bitwise_xor, "bitwise_not": bitwise_not, "logical_and": logical_and, "logical_or": logical_or,
     "logical_xor": logical_xor, "logical_not": logical_not, "isnan": isnan, "isinf": isinf, "sign": sign,

@@ -10,7 +10,7 @@ from ..autograd import Function
 __all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "center_crop"]
 METHODS = {}
 
-_MODES = ("nearest", "bilinear", "linear", "trilinear")
+_MODES = ("nearest", "bilinear", "linear", "trilinear", "area")
 _SPATIAL_DIMS = {"bilinear": 2, "linear": 1, "trilinear": 3}
 
 
@@ -80,7 +80,7 @@ def _interpolate_volume(input, out_size, mode, align_corners, scales):  # noqa: 
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,  # noqa: A002
                 recompute_scale_factor=None):
     """``torch.nn.functional.interpolate`` for (N, C, L), (N, C, H, W) and (N, C, D, H, W) input, modes 'nearest'
-    (any), 'linear' (3-D input), 'bilinear' (4-D) and 'trilinear' (5-D).
+    and 'area' (adaptive average pooling; any), 'linear' (3-D input), 'bilinear' (4-D) and 'trilinear' (5-D).
 
     With ``scale_factor`` the output size is floor(in·scale) and, unless
     ``recompute_scale_factor``, the source positions use 1/scale_factor itself
@@ -91,7 +91,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     """
     if mode not in _MODES:
         raise NotImplementedError(f"interpolate: mode '{mode}' is not supported; use one of {', '.join(_MODES)}")
-    if mode == "nearest" and align_corners is not None:
+    if mode in ("nearest", "area") and align_corners is not None:
         raise ValueError("interpolate: align_corners option can only be set with the interpolating modes: "
                          "linear | bilinear | bicubic | trilinear")
     dims = input.ndim - 2
@@ -119,6 +119,11 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         describe = lambda sizes: ", ".join(f"{n}: {v}" for n, v in zip(names, sizes))  # noqa: E731
         raise RuntimeError(f"interpolate: input and output sizes should be greater than 0, but got input "
                            f"({describe(spatial)}) output ({describe(out_size)})")
+    if mode == "area":  # PyTorch's 'area' is adaptive average pooling to the output size
+        from . import one_dimensional, pool, three_dimensional
+        pooling = {1: one_dimensional.adaptive_avg_pool1d, 2: pool.adaptive_avg_pool2d,
+                   3: three_dimensional.adaptive_avg_pool3d}[dims]
+        return pooling(input, out_size[0] if dims == 1 else out_size)
     if dims == 3:
         return _interpolate_volume(input, out_size, mode, align_corners, scales)
     if dims == 1:  # a plane of height 1, resized along its width only
