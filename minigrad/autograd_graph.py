@@ -190,6 +190,11 @@ class GraphBackend:
     def amin(self, a, axis=None, keepdims=False):
         return a.amin(tuple(range(a.ndim)) if axis is None else axis, keepdim=keepdims)
 
+    def cumsum(self, a, axis, reverse=False):
+        from .ops.scan import cumsum
+        running = cumsum(a, axis)
+        return a.sum(axis, keepdim=True) - running + a if reverse else running
+
     def sum_to_shape(self, g, shape):
         """g summed over the dims that broadcasting added or stretched, to ``shape``."""
         shape = tuple(shape)
@@ -270,10 +275,11 @@ class GraphBackend:
 def twice_differentiable():
     """The Function classes whose forward and backward use only GraphBackend's functions."""
     from .ops import activation, compare, conv, elementwise as ew, indexing, linalg, loss, reduce, shape, unary
-    from .ops import vector_norm
+    from .ops import scan, vector_norm
     return {ew.Add, ew.Sub, ew.Mul, ew.Div, ew.Pow, ew.Neg, ew.Exp, ew.Log, ew.Log1p, ew.Sqrt, ew.Abs, ew.Clamp,
             ew.Maximum, ew.Minimum, compare.Where, unary.Sin, unary.Cos, unary.Expm1, unary.Reciprocal,
             unary.Rsqrt, reduce.Var, reduce._StdFromVar, reduce.Extreme, vector_norm.PNorm, loss.BinaryCrossEntropy,
+            scan.Cumsum,
             activation.ReLU, activation.LeakyReLU, activation.Sigmoid, activation.Tanh, activation.Softmax,
             activation.LogSoftmax, reduce.Sum, reduce.Mean, shape.Reshape, shape.Permute, shape.Expand,
             shape.Contiguous, shape.Clone, shape.ToDtype, shape.Cat, shape.Stack, indexing.Index,

@@ -77,6 +77,14 @@ CASES = [  # (name, fn(lib, *inputs), shapes)
     ("hardtanh elu layer_norm group_norm", lambda L, x: L.nn.functional.hardtanh(x * 2) * L.nn.functional.elu(x)
      + L.nn.functional.layer_norm(x, (4,)) ** 2 + L.nn.functional.group_norm(x.reshape(1, 3, 4), 3).reshape(3, 4),
      [(3, 4)]),
+    ("max(dim) sort gather", lambda L, x: x.max(1)[0] * x.sort(0)[0].sum(0)[:2].sum()
+     + x.gather(1, L.tensor([[0, 2], [1, 1], [3, 0]])).sum(1), [(3, 4)]),
+    ("pad constant and cropping", lambda L, x: L.nn.functional.pad(x * x, (1, 2, 0, 1), value=0.5) ** 2
+     + L.nn.functional.pad(x.tanh(), (-1, 1, 1, -1)).sum(), [(2, 3)]),
+    ("pad reflect circular", lambda L, x: L.nn.functional.pad(x * x, (1, 1, 1, 1), mode="reflect")
+     * L.nn.functional.pad(x.sin(), (1, 1, 1, 1), mode="circular"), [(1, 2, 3, 3)]),
+    ("cumsum", lambda L, x: (x * x).cumsum(1) * x.cumsum(0), [(3, 4)]),
+    ("unfold", lambda L, x: L.nn.functional.unfold(x * x, 2, padding=1), [(1, 2, 3, 3)]),
     ("amax", lambda L, x: x.amax(1) * x.amin((0, 1)) ** 2, [(3, 4)]),
     ("avg_pool2d", lambda L, x: L.nn.functional.avg_pool2d(x * x, 3, 2, 1) ** 2, [(2, 2, 5, 5)]),
     ("avg_pool2d ceil no pad count", lambda L, x: L.nn.functional.avg_pool2d(

@@ -390,3 +390,22 @@ def test_nll_loss_2d_is_nll_loss_with_its_warning():
     with pytest.warns(FutureWarning):
         theirs = torch.nn.NLLLoss2d()
     compare(ours, torch_fn=theirs, inputs=[scores, target])
+
+
+def test_parameter_containers_repr_and_order_as_torch():
+    def build(lib):
+        return (lib.nn.ParameterList([lib.nn.Parameter(lib.ones(2)), lib.nn.Parameter(lib.ones(2, 3).double())]),
+                lib.nn.ParameterDict({"w": lib.nn.Parameter(lib.ones(2)), "v": lib.nn.Parameter(lib.ones(2).double())}),
+                lib.nn.Sequential(lib.nn.Linear(1, 1), lib.nn.ParameterList([lib.nn.Parameter(lib.ones(2))])))
+    for ours, theirs in zip(build(minigrad), build(torch)):
+        assert repr(ours).replace("minigrad.", "torch.") == repr(theirs)
+    assert list(build(minigrad)[1].keys()) == ["v", "w"]  # a plain dict's keys sorted, as PyTorch's update
+    ordered = nn.ParameterDict(OrderedDict([("w", nn.Parameter(minigrad.ones(1))), ("v", nn.Parameter(minigrad.ones(1)))]))
+    assert list(ordered.keys()) == ["w", "v"]
+
+
+def test_scheduler_state_dict_keys_as_torch():
+    for name, args in (("StepLR", (1,)), ("LambdaLR", (lambda epoch: 0.5,)), ("OneCycleLR", (0.1, 10))):
+        states = [list(getattr(lib.optim.lr_scheduler, name)(lib.optim.SGD(lib.nn.Linear(2, 2).parameters(), lr=0.1),
+                                                               *args).state_dict()) for lib in (minigrad, torch)]
+        assert states[0] == states[1], name

@@ -42,8 +42,13 @@ class ParameterList(Module):
         return iter(self._parameters.values())
 
     def extra_repr(self):
-        return "\n".join(f"({i}): Parameter containing: [{p.dtype} of size {'x'.join(map(str, p.shape))}]"
+        # PyTorch's lines, indented by two more spaces than Module's repr adds
+        return "\n".join(f"  ({i}): Parameter containing: [minigrad.{p.dtype} of size {_size_text(p)}]"
                          for i, p in enumerate(self))
+
+
+def _size_text(p):
+    return "x".join(map(str, p.shape))
 
 
 class ParameterDict(Module):
@@ -72,7 +77,16 @@ class ParameterDict(Module):
         return iter(self._parameters)
 
     def update(self, parameters):
-        for key, value in (parameters.items() if hasattr(parameters, "items") else parameters):
+        """Add or replace parameters from a mapping or (key, value) pairs; a plain dict's keys in sorted order,
+        as PyTorch's (an OrderedDict or ParameterDict keeps its order)."""
+        from collections import OrderedDict
+        if isinstance(parameters, (OrderedDict, ParameterDict)):
+            pairs = parameters.items()
+        elif hasattr(parameters, "items"):
+            pairs = sorted(parameters.items())
+        else:
+            pairs = parameters
+        for key, value in pairs:
             self[key] = value
 
     def keys(self):
@@ -85,5 +99,5 @@ class ParameterDict(Module):
         return self._parameters.values()
 
     def extra_repr(self):
-        return "\n".join(f"({k}): Parameter containing: [{p.dtype} of size {'x'.join(map(str, p.shape))}]"
+        return "\n".join(f"  ({k}): Parameter containing: [{p.type()} of size {_size_text(p)}]"
                          for k, p in self.items())

@@ -142,6 +142,21 @@ class PadConstant(Function):
     def backward(self, g):
         return self.B.pad_constant_backward(g, self.pads, self.in_shape)
 
+    def composite(self, a, pads, value):
+        """The same output as differentiable ops, for second derivatives (autograd_graph): the kept part of a
+        placed into the padded shape, the value around it."""
+        kept, placed = [], []
+        for n, (before, after) in zip(a.shape, pads):
+            kept.append(slice(max(-before, 0), n - max(-after, 0)))
+            placed.append(slice(max(before, 0), n + before + after - max(after, 0)))
+        out_shape = tuple(n + b + e for n, (b, e) in zip(a.shape, pads))
+        out = IndexBackward.apply(Index.apply(a, index=tuple(kept)), in_shape=out_shape, index=tuple(placed))
+        if value == 0:
+            return out
+        border = np.full(out_shape, value, a.dtype)
+        border[tuple(placed)] = 0
+        return out + Tensor(border, dtype=a.dtype, device=a.device)
+
 
 def _source_positions(n, before, after, mode):
     """For one dim, the input position each padded output position copies (reflect, replicate, circular)."""

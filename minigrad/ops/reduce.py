@@ -6,6 +6,8 @@ nansum, nanmean.
 """
 from collections import namedtuple
 
+import numpy as np
+
 from ..autograd import Function
 from ..tensor import Tensor, _is_floating
 from .shape import normalize_dim
@@ -206,6 +208,16 @@ class TakeAlongDim(Function):
         B = self.B
         g = B.reshape(g, self.indices.shape)
         return B.scatter_along_axis(g, self.indices, self.axis, self.in_shape)
+
+    def composite(self, a, indices, axis, keepdim):
+        """The same output as differentiable ops, for second derivatives (autograd_graph): a indexed by
+        ``indices`` along ``axis`` and by each position along the other dims."""
+        places = Tensor._wrap(indices, a.device)
+        index = tuple(places if d == axis else
+                      Tensor(np.arange(n).reshape([-1 if k == d else 1 for k in range(a.ndim)]), dtype=np.int64,
+                             device=a.device) for d, n in enumerate(places.shape))
+        out = a[index]
+        return out if keepdim else out.reshape(tuple(a.shape[:axis]) + tuple(a.shape[axis + 1:]))
 
 
 def _extreme(x, dim, keepdim, largest, name):

@@ -31,6 +31,7 @@ class LRScheduler:
         """The constructor's own step, as PyTorch's: schedulers that check _is_initial keep the current lrs."""
         self._step_count = 0
         self._is_initial = True
+        self._get_lr_called_within_step = False  # (PyTorch's flag, kept so that state_dicts have the same keys)
         try:
             self.step()
         finally:
