@@ -296,10 +296,7 @@ def _walk(outputs, grads, retain_graph, captured=None, create_graph=False):
                 captured[id(node)] = g
         elif node._ctx is None or node._retains_grad:
             node._accumulate_grad(g)
-            if node._hooks:
-                for (kind, _), hook in list(node._hooks.items()):
-                    if kind == "post_accumulate":
-                        hook(node)
+            run_post_accumulate_hooks(node)
         fn = node._ctx
         if fn is None or (leads_to_input is not None and
                           not any(id(parent) in leads_to_input for parent in fn.parents)):
@@ -320,6 +317,13 @@ def _walk(outputs, grads, retain_graph, captured=None, create_graph=False):
         if not retain_graph:
             # Free the saved arrays as soon as they have been used.
             fn.saved = None
+
+
+def run_post_accumulate_hooks(node):
+    """``register_post_accumulate_grad_hook`` hooks, once ``node.grad`` has taken this pass's gradient."""
+    for (kind, _), hook in list(node._hooks.items()) if node._hooks else ():
+        if kind == "post_accumulate":
+            hook(node)
 
 
 def _run_grad_hooks(node, g):

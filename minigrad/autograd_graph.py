@@ -336,7 +336,7 @@ def _is_leaf_like(node):
 
 def walk_graph(outputs, grads, retain_graph, captured, order, leads_to_input, check_versions):
     """autograd._walk with Tensor gradients that stay in the graph (see the module's docstring)."""
-    from .autograd import enable_grad
+    from .autograd import enable_grad, run_post_accumulate_hooks
     with enable_grad():
         for node in order:
             g = grads.pop(id(node), None)
@@ -351,9 +351,7 @@ def walk_graph(outputs, grads, retain_graph, captured, order, leads_to_input, ch
                     captured[id(node)] = g
             elif _is_leaf_like(node):
                 node._grad = g if node._grad is None else node._grad + g
-                for (kind, _), hook in list(node._hooks.items()) if node._hooks else ():
-                    if kind == "post_accumulate":
-                        hook(node)
+                run_post_accumulate_hooks(node)
             fn = node._ctx
             if fn is None or (leads_to_input is not None and
                               not any(id(parent) in leads_to_input for parent in fn.parents)):

@@ -44,12 +44,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):  # noqa: A002
     if input.ndim == 3:
         warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout "
                       "behavior is desired - input is interpreted as shape (N, C, L), as PyTorch does.")
-    if not training or p == 0.0:
-        return input
-    if input.ndim < 2:
-        raise RuntimeError(f"dropout2d: feature dropout needs at least 2 dims (N, C, ...), got shape "
-                           f"{tuple(input.shape)}")
-    return _masked(input, p, tuple(input.shape[:2]) + (1,) * (input.ndim - 2))
+    return feature_dropout(input, p, training)
 
 
 def dropout1d(input, p=0.5, training=True, inplace=False):  # noqa: A002
