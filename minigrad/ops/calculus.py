@@ -42,7 +42,7 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):  # noqa: A002
     for d, h in zip(dims, spacings):
         n = input.shape[d]
         if n < edge_order + 1:
-            raise RuntimeError(f"torch.gradient expected each dimension size to be at least edge_order+1")
+            raise RuntimeError("torch.gradient expected each dimension size to be at least edge_order+1")
         part = lambda start, length: narrow(input, d, start, length)  # noqa: E731
         inner = (part(2, n - 2) - part(0, n - 2)) / (2 * h)
         if edge_order == 1:
