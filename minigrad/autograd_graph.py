@@ -303,9 +303,9 @@ def graph_backward(fn, g):
         return _composite_backward(fn, g)
     if not _differentiable_twice(fn):
         raise NotImplementedError(f"create_graph=True: minigrad cannot differentiate the backward of "
-                                  f"{type(fn).__name__} again (higher-order gradients cover elementwise arithmetic, "
-                                  "activations, sums and means, reshaping, indexing, cat and stack, matmul, 2-D "
-                                  "convolutions, max pooling, batch normalization and cross-entropy)")
+                                  f"{type(fn).__name__} again (README, 'Higher-order gradients', lists the ops "
+                                  "covered: elementwise math, activations, reductions, shapes and indexing, "
+                                  "matmul, convolutions, pooling, batch norm, the common losses)")
     args, kwargs = fn.call
     twin = type(fn)()
     twin.device, twin.B, twin.needs_input_grad = fn.device, GraphBackend(fn.B, fn.device), fn.needs_input_grad
