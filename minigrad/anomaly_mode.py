@@ -1,6 +1,6 @@
 """``torch.autograd.detect_anomaly`` and ``set_detect_anomaly``: while on, every op remembers where in the script
 it was called, and the backward pass checks each gradient an op returns; the first NaN raises PyTorch's error
-("Function 'DivBackward' returned nan values in its 1th output."), after a warning that shows the forward call
+("Function 'DivBackward0' returned nan values in its 1th output."), after a warning that shows the forward call
 which made that op. Off by default: the check reads every gradient (a device-to-host copy on CUDA)."""
 import traceback
 import warnings
@@ -46,7 +46,7 @@ class _Recorder:
                 continue
             values = fn.B.to_numpy(g) if hasattr(fn.B, "to_numpy") else np.asarray(g)
             if values.dtype.kind == "f" and np.isnan(values).any():
-                name = f"{type(fn).__name__}Backward"
+                name = fn.name()
                 warnings.warn(f"Error detected in {name}. Traceback of forward call that caused the error:\n"
                               f"{getattr(fn, 'forward_trace', '(recorded before detection was enabled)')}",
                               UserWarning, stacklevel=4)

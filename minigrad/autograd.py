@@ -118,6 +118,12 @@ class Function:
     def save_for_backward(self, *arrays):
         self.saved = arrays
 
+    def name(self):
+        """The node's name as PyTorch prints it in ``grad_fn=<MulBackward0>`` (``grad_fn.name()``): the op's
+        class name, or PyTorch's name for it where they differ, then ``Backward0``."""
+        op = type(self).__name__
+        return _TORCH_NAMES.get(op, op) + "Backward0"
+
     def forward(self, *args, **kwargs):
         raise NotImplementedError
 
@@ -160,6 +166,13 @@ class Function:
                 _anomaly.record(fn)
             fn.versions = _saved_versions(fn.saved, tensors, result)
         return result
+
+
+# ops whose PyTorch node has another name (for printing only)
+_TORCH_NAMES = {"Conv2d": "Convolution", "ConvTranspose2d": "Convolution", "ReLU": "Relu", "LeakyReLU": "LeakyRelu",
+                "CrossEntropy": "NllLoss", "Reshape": "View", "MaxPool2d": "MaxPool2DWithIndices",
+                "AvgPool2d": "AvgPool2D", "BatchNorm": "NativeBatchNorm", "Index": "Index", "MatMul": "Mm",
+                "ToDtype": "ToCopy", "Extreme": "Max", "TakeAlongDim": "Max", "Interpolate": "UpsampleBilinear2D"}
 
 
 def _storage_root(array):

@@ -44,6 +44,10 @@ def once_differentiable(fn):
 class _CustomNode:
     """The graph node of one custom-function call (the engine's Function protocol: parents, saved, backward)."""
 
+    def name(self):
+        """``MyFunctionBackward``, as PyTorch names a custom function's node."""
+        return f"{self.cls.__name__}Backward"
+
     def __init__(self, cls, ctx, args, outputs, differentiable):
         from .tensor import Tensor
         self.cls, self.ctx, self.args = cls, ctx, args
@@ -97,6 +101,9 @@ class _CustomNode:
 
 class _Part:
     """One output of a multi-output custom function, read from the hidden tensor that joins them."""
+
+    def name(self):
+        return "SplitWithSizesBackward0"  # (one output of several: PyTorch shows its node, this is ours)
 
     def __init__(self, hub, start, shape, dtype):
         self.parents, self.saved = (hub,), ()

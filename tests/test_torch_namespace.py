@@ -287,3 +287,23 @@ def test_creation_dtypes_shifts_rank_and_random_counts():
     assert counts.dtype == np.float32 and abs(counts.mean().item() - 3.0) < 0.05 and (counts == counts.round()).all()
     trials = M.binomial(M.full((20000,), 10.0), M.full((20000,), 0.3))
     assert abs(trials.mean().item() - 3.0) < 0.05 and trials.max().item() <= 10
+
+
+def test_grad_fn_names_print_as_torch():
+    def results(lib):
+        x, F = lib.ones(2, requires_grad=True), lib.nn.functional
+        return [x * 2, (x * 2).sum(), (x + 1).mean(), F.relu(x), x.reshape(2, 1), x.exp(), x.tanh(), x - 1, x / 3,
+                F.cross_entropy(lib.ones(2, 3, requires_grad=True), lib.tensor([0, 1])), x.sigmoid(), x ** 2]
+    for ours, theirs in zip(results(M), results(torch)):
+        assert repr(ours) == repr(theirs) and ours.grad_fn.name() == theirs.grad_fn.name()
+
+    class Square(M.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            return 2 * ctx.saved_tensors[0] * g
+    assert "grad_fn=<SquareBackward>" in repr(Square.apply(M.ones(2, requires_grad=True)))
