@@ -256,3 +256,20 @@ def test_integers_with_index_arrays_read_write_and_differentiate_as_torch(index,
     ours[lift(minigrad, index)] = minigrad.tensor(written, device=device)
     theirs[lift(torch, index)] = torch.tensor(written)
     np.testing.assert_array_equal(ours.cpu().numpy(), theirs.numpy())
+
+
+def test_diagonal_is_a_view_and_integer_sums_are_int64():
+    for lib in (minigrad, torch):
+        x = lib.zeros(2, 3)
+        x.diagonal().fill_(7)
+        x.diagonal(1).add_(1)
+        y = lib.arange(24.0).reshape(2, 3, 4).permute(2, 0, 1)
+        results = [x.tolist(), y.diagonal(0, 1, 2).tolist(), y.diagonal(-1, 2, 0).tolist()]
+        if lib is minigrad:
+            ours = results
+        else:
+            assert ours == results
+    for dtype in ("uint8", "int8", "int16", "int32", "bool"):
+        t = minigrad.tensor([1, 1], dtype=getattr(minigrad, dtype))
+        assert {str(r.dtype) for r in (t.sum(), t.sum(0), t.prod(), t.cumsum(0), t.cumprod(0))} == {"int64"}
+    compare(lambda x: x.diagonal(1, 0, 2) * 2, shapes=[(3, 2, 4)])

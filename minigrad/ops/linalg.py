@@ -104,12 +104,46 @@ def outer(input, vec2):  # noqa: A002
 ger = outer
 
 
+def _diagonal_view(a, offset, dim1, dim2):
+    """The (i, i + offset) entries of a numpy array's (dim1, dim2) planes, as a writable view (last dim)."""
+    start = tuple(slice(max(-offset, 0), None) if d == dim1 else slice(max(offset, 0), None) if d == dim2
+                  else slice(None) for d in range(a.ndim))
+    corner = a[start]
+    rest = [d for d in range(a.ndim) if d not in (dim1, dim2)]
+    count = max(0, min(corner.shape[dim1], corner.shape[dim2]))
+    return np.lib.stride_tricks.as_strided(corner, tuple(a.shape[d] for d in rest) + (count,),
+                                           tuple(a.strides[d] for d in rest) + (a.strides[dim1] + a.strides[dim2],))
+
+
+class Diagonal(Function):
+    """A view of the diagonals (on the CPU), as PyTorch's: writing into it writes into the input."""
+
+    def forward(self, a, offset, dim1, dim2):
+        self.in_shape, self.args = a.shape, (offset, dim1, dim2)
+        return _diagonal_view(a, offset, dim1, dim2)
+
+    def backward(self, g):
+        grad = np.zeros(self.in_shape, g.dtype)
+        _diagonal_view(grad, *self.args)[...] = g
+        return grad
+
+    def composite(self, a, offset, dim1, dim2):
+        """The same values by indexing, for second derivatives (autograd_graph)."""
+        return _indexed_diagonal(a, offset, dim1, dim2)
+
+
 def diagonal(input, offset=0, dim1=0, dim2=1):  # noqa: A002
-    """``torch.diagonal``: the entries (i, i + offset) of the (dim1, dim2) planes, as the last dim."""
+    """``torch.diagonal``: the entries (i, i + offset) of the (dim1, dim2) planes, as the last dim (a view)."""
     from .shape import normalize_dim
     dim1, dim2 = normalize_dim(dim1, input.ndim), normalize_dim(dim2, input.ndim)
     if dim1 == dim2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    if input.device.type == "cpu":
+        return Diagonal.apply(input, offset=offset, dim1=dim1, dim2=dim2)
+    return _indexed_diagonal(input, offset, dim1, dim2)
+
+
+def _indexed_diagonal(input, offset, dim1, dim2):  # noqa: A002
     rest = [d for d in range(input.ndim) if d not in (dim1, dim2)]
     planes = input.permute(*rest, dim1, dim2)
     rows, columns = planes.shape[-2:]

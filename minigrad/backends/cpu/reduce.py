@@ -8,7 +8,8 @@ __all__ = ["sum", "broadcast_to", "mean", "var", "amax", "amin", "argmax", "argm
 
 def sum(a, axis=None, keepdims=False):  # noqa: A001
     with np.errstate(over="ignore", invalid="ignore"):
-        return np.sum(a, axis=axis, keepdims=keepdims, dtype=a.dtype if a.dtype.kind == "f" else None)
+        # integers and bools sum in int64, as PyTorch's (numpy would take uint64 for unsigned ones)
+        return np.sum(a, axis=axis, keepdims=keepdims, dtype=a.dtype if a.dtype.kind == "f" else np.int64)
 
 
 def broadcast_to(a, shape):
