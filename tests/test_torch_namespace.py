@@ -113,6 +113,11 @@ CASES = [  # (name, fn(lib, *inputs), inputs)
     ("interpolate area 1d", lambda L, x: L.nn.functional.interpolate(x, scale_factor=0.5, mode="area"),
      [_floats(1, 2, 8)]),
     ("i0", lambda L, x: L.i0(x), [_floats(5)]),
+    ("interpolate nearest-exact", lambda L, x: L.nn.functional.interpolate(x, scale_factor=1.5, mode="nearest-exact"),
+     [_floats(1, 2, 4, 5)]),
+    ("interpolate nearest-exact size 3-d", lambda L, x: L.nn.functional.interpolate(x, size=(2, 5, 3),
+                                                                                     mode="nearest-exact"),
+     [_floats(1, 1, 3, 4, 5)]),
 ]
 
 

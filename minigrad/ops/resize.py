@@ -6,11 +6,12 @@ import math
 import numpy as np
 
 from ..autograd import Function
+from ..tensor import Tensor
 
 __all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "center_crop"]
 METHODS = {}
 
-_MODES = ("nearest", "bilinear", "linear", "trilinear", "area")
+_MODES = ("nearest", "nearest-exact", "bilinear", "linear", "trilinear", "area")
 _SPATIAL_DIMS = {"bilinear": 2, "linear": 1, "trilinear": 3}
 
 
@@ -79,8 +80,8 @@ def _interpolate_volume(input, out_size, mode, align_corners, scales):  # noqa: 
 
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,  # noqa: A002
                 recompute_scale_factor=None):
-    """``torch.nn.functional.interpolate`` for (N, C, L), (N, C, H, W) and (N, C, D, H, W) input, modes 'nearest'
-    and 'area' (adaptive average pooling; any), 'linear' (3-D input), 'bilinear' (4-D) and 'trilinear' (5-D).
+    """``torch.nn.functional.interpolate`` for (N, C, L), (N, C, H, W) and (N, C, D, H, W) input, modes 'nearest',
+    'nearest-exact' and 'area' (adaptive average pooling; any), 'linear' (3-D input), 'bilinear' (4-D) and 'trilinear' (5-D).
 
     With ``scale_factor`` the output size is floor(in·scale) and, unless
     ``recompute_scale_factor``, the source positions use 1/scale_factor itself
@@ -91,7 +92,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     """
     if mode not in _MODES:
         raise NotImplementedError(f"interpolate: mode '{mode}' is not supported; use one of {', '.join(_MODES)}")
-    if mode in ("nearest", "area") and align_corners is not None:
+    if mode in ("nearest", "nearest-exact", "area") and align_corners is not None:
         raise ValueError("interpolate: align_corners option can only be set with the interpolating modes: "
                          "linear | bilinear | bicubic | trilinear")
     dims = input.ndim - 2
@@ -119,6 +120,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         describe = lambda sizes: ", ".join(f"{n}: {v}" for n, v in zip(names, sizes))  # noqa: E731
         raise RuntimeError(f"interpolate: input and output sizes should be greater than 0, but got input "
                            f"({describe(spatial)}) output ({describe(out_size)})")
+    if mode == "nearest-exact":
+        return _nearest_exact(input, spatial, out_size, scales)
     if mode == "area":  # PyTorch's 'area' is adaptive average pooling to the output size
         from . import one_dimensional, pool, three_dimensional
         pooling = {1: one_dimensional.adaptive_avg_pool1d, 2: pool.adaptive_avg_pool2d,
@@ -134,6 +137,21 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         return out.squeeze(2)
     return Interpolate.apply(input, out_size=out_size, mode=mode, align_corners=bool(align_corners),
                              scale_factors=scales)
+
+
+def _nearest_exact(input, spatial, out_size, scales):  # noqa: A002
+    """'nearest-exact': output pixel i copies input pixel min(floor((i + 0.5) * scale), n - 1), each pixel's
+    centre mapped to the nearest input centre, with PyTorch's arithmetic: the scale (1 / scale_factor, or in /
+    out) in the tensor's dtype, the product rounded to float32 for a float32 tensor before the floor."""
+    real = np.float32 if input.dtype == np.float32 else np.float64
+    index = [slice(None), slice(None)]
+    for d, (n_in, n_out, factor) in enumerate(zip(spatial, out_size, scales)):
+        scale = real(1.0 / factor) if factor else real(n_in) / real(n_out)
+        source = np.floor(((np.arange(n_out) + 0.5) * np.float64(scale)).astype(real)).astype(np.int64)
+        shape = [1] * len(spatial)
+        shape[d] = n_out
+        index.append(Tensor(np.minimum(source, n_in - 1).reshape(shape), dtype=np.int64, device=input.device))
+    return input[tuple(index)]
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):  # noqa: A002
