@@ -409,3 +409,30 @@ def test_scheduler_state_dict_keys_as_torch():
         states = [list(getattr(lib.optim.lr_scheduler, name)(lib.optim.SGD(lib.nn.Linear(2, 2).parameters(), lr=0.1),
                                                                *args).state_dict()) for lib in (minigrad, torch)]
         assert states[0] == states[1], name
+
+
+def test_adaptive_log_softmax_with_loss_equals_torch():
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((6, 8)), np.array([0, 3, 5, 9, 12, 2])
+    results, state = [], None
+    for lib in (torch, minigrad):
+        module = lib.nn.AdaptiveLogSoftmaxWithLoss(8, 13, [4, 9], div_value=2.0, head_bias=True).double()
+        if state is None:
+            state = {k: v.detach().numpy() for k, v in module.state_dict().items()}
+        else:
+            module.load_state_dict(state)
+        inputs = lib.tensor(x, requires_grad=True)
+        out = module(inputs, lib.tensor(y))
+        out.loss.backward()
+        results.append([out.output, out.loss, inputs.grad, module.head.weight.grad, module.tail[1][0].weight.grad,
+                        module.log_prob(lib.tensor(x)), module.predict(lib.tensor(x)),
+                        module(lib.tensor(x[0]), lib.tensor(y[0])).output, repr(module)])
+    for ours, theirs in zip(results[1], results[0]):
+        if isinstance(ours, str):
+            assert ours == theirs
+        else:
+            np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-12, atol=1e-14)
+    with pytest.raises(RuntimeError, match="Target values should be in"):
+        nn.AdaptiveLogSoftmaxWithLoss(8, 13, [4, 9])(minigrad.ones(1, 8), minigrad.tensor([13]))
+    with pytest.raises(ValueError, match="cutoffs"):
+        nn.AdaptiveLogSoftmaxWithLoss(8, 13, [9, 4])

@@ -23,6 +23,7 @@ from .dropout import *  # noqa: F401,F403
 from .loss import *  # noqa: F401,F403
 from .lazy import *  # noqa: F401,F403
 from .margin_loss import *  # noqa: F401,F403
+from .adaptive import *  # noqa: F401,F403
 from . import parallel  # noqa: E402,F401
 from .parallel import DataParallel  # noqa: E402,F401
 from .sync_batchnorm import SyncBatchNorm  # noqa: E402,F401
