@@ -6,7 +6,7 @@ from . import functional as F
 from .module import Module
 
 __all__ = ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "AdaptiveMaxPool1d", "MaxUnpool2d",
-           "MaxUnpool1d", "LPPool2d", "LPPool1d", "LocalResponseNorm", "ChannelShuffle"]
+           "MaxUnpool1d", "LPPool2d", "LPPool1d", "LPPool3d", "LocalResponseNorm", "ChannelShuffle"]
 
 
 class MaxPoolNd(Module):
@@ -136,6 +136,11 @@ class LPPool2d(Module):
 class LPPool1d(LPPool2d):
     """``torch.nn.LPPool1d(norm_type, kernel_size, stride=None, ceil_mode=False)``."""
     function = "lp_pool1d"
+
+
+class LPPool3d(LPPool2d):
+    """``torch.nn.LPPool3d(norm_type, kernel_size, stride=None, ceil_mode=False)``."""
+    function = "lp_pool3d"
 
 
 class AdaptiveMaxPool1d(Module):

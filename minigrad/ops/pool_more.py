@@ -8,7 +8,9 @@ from .pool import adaptive_max_pool2d, avg_pool2d, max_pool2d
 from .activation import relu
 
 __all__ = ["max_unpool1d", "max_unpool2d", "lp_pool1d", "lp_pool2d", "local_response_norm", "adaptive_max_pool1d",
-           "channel_shuffle", "max_pool1d_with_indices", "max_pool2d_with_indices"]
+           "channel_shuffle", "max_pool1d_with_indices", "max_pool2d_with_indices", "max_pool3d_with_indices",
+           "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices",
+           "lp_pool3d"]
 
 
 def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,  # noqa: A002
@@ -21,6 +23,32 @@ def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation
                             return_indices=True):
     """``F.max_pool1d_with_indices``: ``max_pool1d`` with its indices."""
     return max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,  # noqa: A002
+                            return_indices=True):
+    """``F.max_pool3d_with_indices``: ``max_pool3d`` with its indices."""
+    from .three_dimensional import max_pool3d
+    return max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def adaptive_max_pool1d_with_indices(input, output_size, return_indices=True):  # noqa: A002
+    """``F.adaptive_max_pool1d_with_indices``: ``adaptive_max_pool1d`` with its indices."""
+    return adaptive_max_pool1d(input, output_size, True)
+
+
+def adaptive_max_pool2d_with_indices(input, output_size, return_indices=True):  # noqa: A002
+    """``F.adaptive_max_pool2d_with_indices``: ``adaptive_max_pool2d`` with its indices."""
+    from .pool import adaptive_max_pool2d
+    return adaptive_max_pool2d(input, output_size, True)
+
+
+def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):  # noqa: A002
+    """``F.lp_pool3d``: (sum over each window of x^p)^(1/p), from the window means as ``lp_pool2d``."""
+    from .three_dimensional import _triple, avg_pool3d
+    kd, kh, kw = _triple(kernel_size, "kernel_size", "lp_pool3d")
+    means = avg_pool3d(input ** norm_type, (kd, kh, kw), stride, 0, ceil_mode)
+    return (means.sign() * relu(means.abs())).mul(kd * kh * kw) ** (1.0 / norm_type)
 
 
 def _unpooled_size(size, kernel, stride, padding, output_size, op):
