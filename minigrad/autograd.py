@@ -463,9 +463,9 @@ from .custom_function import FunctionCtx, once_differentiable  # noqa: E402,F401
 
 def __getattr__(name):
     """``torch.autograd``'s names kept in modules of their own: ``gradcheck``, anomaly detection, ``functional``."""
-    if name == "gradcheck":
-        from .utils.gradcheck import gradcheck
-        return gradcheck
+    if name in ("gradcheck", "gradgradcheck"):
+        from .utils.gradcheck import gradcheck, gradgradcheck
+        return gradcheck if name == "gradcheck" else gradgradcheck
     if name == "functional":
         from . import autograd_functional
         return autograd_functional

@@ -14,7 +14,8 @@ from .ops.matrix_exp import matrix_exp  # noqa: F401
 
 __all__ = ["inv", "det", "slogdet", "solve", "cholesky", "eigh", "eigvalsh", "svd", "svdvals", "qr", "pinv",
            "matrix_power", "vector_norm", "matrix_norm", "norm", "multi_dot", "cross", "matmul", "vecdot",
-           "diagonal", "inv_ex", "cholesky_ex", "matrix_exp", "matrix_rank", "lstsq"]
+           "diagonal", "inv_ex", "cholesky_ex", "matrix_exp", "matrix_rank", "lstsq", "solve_triangular", "solve_ex",
+           "vander", "cond", "tensorinv", "tensorsolve"]
 
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
@@ -124,3 +125,55 @@ def lstsq(A, B, rcond=None, *, driver=None):
     solution = pinv(A) @ (B.unsqueeze(-1) if vector else B)
     empty = A.new_zeros(0)
     return _LstsqResult((solution.squeeze(-1) if vector else solution, empty, matrix_rank(A), empty))
+
+
+def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
+    """``torch.linalg.solve_triangular``: X with A X = B (X A = B when not ``left``) reading only A's upper or
+    lower triangle (a unit diagonal when ``unitriangular``); differentiable (A's gradient in that triangle)."""
+    from .ops.rearrange import tril, triu
+    from .creation import eye
+    triangle = triu(A) if upper else tril(A)
+    if unitriangular:
+        identity = eye(A.shape[-1], dtype=A.dtype, device=A.device)
+        triangle = triangle - triangle * identity + identity
+    return solve(triangle, B, left=left)
+
+
+def solve_ex(A, B, *, left=True, check_errors=False):
+    """``torch.linalg.solve_ex``: (solve(A, B), info), info 0 per matrix (a singular A raises, as with
+    check_errors)."""
+    from .creation import zeros
+    return solve(A, B, left=left), zeros(tuple(A.shape[:-2]), dtype=np.int32, device=A.device)
+
+
+def vander(x, *, N=None):
+    """``torch.linalg.vander``: the columns x^0, x^1, ..., x^(N-1) (increasing powers, N = len(x) by default)."""
+    from .creation import arange
+    count = x.shape[-1] if N is None else N
+    return x.unsqueeze(-1) ** arange(count, device=x.device).to(x.dtype if x.is_floating_point() else np.int64)
+
+
+def cond(A, p=None):
+    """``torch.linalg.cond``: the condition number, the ratio of the largest to the smallest singular value
+    (p None, 2, -2 for its inverse), else norm(A, p) * norm(inv(A), p)."""
+    if p in (None, 2, -2):
+        values = svdvals(A)
+        ratio = values[..., 0] / values[..., -1]
+        return ratio if p != -2 else 1 / ratio
+    return matrix_norm(A, p) * matrix_norm(inv(A), p)
+
+
+def tensorinv(A, ind=2):
+    """``torch.linalg.tensorinv``: the tensor whose tensordot with A over ``ind`` dims is the identity."""
+    head, tail = tuple(A.shape[:ind]), tuple(A.shape[ind:])
+    rows = int(np.prod(head))
+    return inv(A.reshape(rows, -1)).reshape(tail + head)
+
+
+def tensorsolve(A, B, dims=None):
+    """``torch.linalg.tensorsolve``: X with tensordot(A, X, X.ndim) = B."""
+    if dims is not None:
+        order = [d for d in range(A.ndim) if d not in [d % A.ndim for d in dims]] + [d % A.ndim for d in dims]
+        A = A.permute(*order)
+    tail = tuple(A.shape[B.ndim:])
+    return solve(A.reshape(B.numel(), -1), B.reshape(-1)).reshape(tail)

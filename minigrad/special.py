@@ -10,7 +10,7 @@ from .ops.unary import erf, erfc, exp2, expm1, round  # noqa: F401,A004
 
 __all__ = ["expit", "logit", "erf", "erfc", "exp2", "expm1", "log1p", "xlogy", "xlog1py", "sinc", "round",
            "logsumexp", "softmax", "log_softmax", "entr", "ndtr", "log_ndtr", "digamma", "psi", "polygamma",
-           "erfinv", "gammaln", "multigammaln", "i0"]
+           "erfinv", "gammaln", "multigammaln", "i0", "i0e", "ndtri"]
 
 
 def multigammaln(input, p):  # noqa: A002
@@ -31,6 +31,18 @@ def i0(input):  # noqa: A002
             break
         k += 1
     return total
+
+
+def i0e(input):  # noqa: A002
+    """``torch.special.i0e``: exp(-|x|) i0(x), the exponentially scaled Bessel function."""
+    x = input.float() if not input.is_floating_point() else input
+    return i0(x) * (-x.abs()).exp()
+
+
+def ndtri(input):  # noqa: A002
+    """``torch.special.ndtri``: the standard normal's quantile function, sqrt(2) erfinv(2p - 1)."""
+    p = input.float() if not input.is_floating_point() else input
+    return erfinv(p * 2 - 1) * math.sqrt(2)
 
 
 def xlog1py(input, other):  # noqa: A002

@@ -261,6 +261,17 @@ def test_func_grad_of_a_function_capturing_a_tensor_that_requires_grad():
     assert results[0] == results[1]
 
 
+def test_gradgradcheck():
+    x = M.randn(3, dtype=M.float64, requires_grad=True)
+    w = M.randn(3, 3, dtype=M.float64, requires_grad=True)
+    assert M.autograd.gradgradcheck(lambda a, b: (a @ b).tanh() * a, (x, w))
+    image = M.randn(1, 1, 3, 3, dtype=M.float64, requires_grad=True)
+    assert M.autograd.gradgradcheck(lambda a: M.nn.functional.conv2d(a, a[:, :, :2, :2].contiguous()).sigmoid(),
+                                    (image,))
+    # a check that can fail: central differences with a step far too large for a cubic
+    assert not M.autograd.gradgradcheck(lambda a: (a ** 3).sum() * a, (x,), eps=0.5, raise_exception=False)
+
+
 def test_an_op_not_covered_raises_naming_it():
     x = M.randn(4, 3, 5, 5, requires_grad=True)
     out = M.nn.functional.interpolate(x, scale_factor=2).sum()

@@ -113,6 +113,18 @@ CASES = [  # (name, fn(lib, *inputs), inputs)
     ("interpolate area 1d", lambda L, x: L.nn.functional.interpolate(x, scale_factor=0.5, mode="area"),
      [_floats(1, 2, 8)]),
     ("i0", lambda L, x: L.i0(x), [_floats(5)]),
+    ("special i0e ndtri", lambda L, x: L.special.i0e(x) + L.special.ndtri(x.sigmoid()), [_floats(6)]),
+    ("solve_triangular upper", lambda L, a, b: L.linalg.solve_triangular(a + 4 * L.eye(3), b, upper=True),
+     [_floats(3, 3), _floats(3, 2)]),
+    ("solve_triangular lower right unit", lambda L, a, b: L.linalg.solve_triangular(
+        a, b, upper=False, left=False, unitriangular=True), [_floats(3, 3), _floats(2, 3)]),
+    ("vander", lambda L, x: L.linalg.vander(x, N=4), [_floats(3)]),
+    ("cond", lambda L, a: L.linalg.cond(a + 3 * L.eye(3)), [_floats(3, 3)]),
+    ("tensorinv", lambda L, a: L.linalg.tensorinv((a + 4 * L.eye(6)).reshape(6, 2, 3), ind=1), [_floats(6, 6)]),
+    ("tensorsolve", lambda L, a, b: L.linalg.tensorsolve((a + 4 * L.eye(6)).reshape(2, 3, 2, 3), b),
+     [_floats(6, 6), _floats(2, 3)]),
+    ("methods i0 prelu matrix_exp", lambda L, x, w: x.i0() + x.prelu(w) + x[0, :2].reshape(1, 2).expand(2, 2)
+     .matrix_exp().sum(), [_floats(2, 3), np.array([0.25], np.float32)]),
     ("lp_pool3d", lambda L, x: L.nn.functional.lp_pool3d(x.abs() + 0.1, 2, 2), [_floats(1, 2, 4, 4, 4)]),
     ("LPPool3d", lambda L, x: L.nn.LPPool3d(3, (2, 2, 2), 1)(x.abs() + 0.1), [_floats(1, 2, 3, 3, 3)]),
     ("max_pool3d_with_indices", lambda L, x: L.nn.functional.max_pool3d_with_indices(x, 2), [_floats(1, 2, 4, 4, 4)]),
@@ -319,3 +331,30 @@ def test_grad_fn_names_print_as_torch():
         def backward(ctx, g):
             return 2 * ctx.saved_tensors[0] * g
     assert "grad_fn=<SquareBackward>" in repr(Square.apply(M.ones(2, requires_grad=True)))
+
+
+def test_in_place_math_datasets_init_aliases_and_weight_format():
+    for lib in (M, torch):
+        x = lib.tensor([1.0, -2.0, 3.0])
+        results = []
+        for name, other in (("copysign_", lib.tensor([-1.0, 1.0, -1.0])), ("ldexp_", lib.tensor([1, 2, 3])),
+                            ("nextafter_", lib.tensor([2.0, 2.0, 2.0]))):
+            y = x.clone()
+            assert getattr(y, name)(other) is y
+            results.append(y.tolist())
+        stacked = lib.utils.data.StackDataset(lib.utils.data.TensorDataset(lib.arange(3.0)), list("abc"))
+        results += [len(stacked), stacked[1][1], lib.utils.data.StackDataset(x=[1, 2], y=[3, 4])[1]]
+        module = lib.nn.Sequential(lib.nn.Conv2d(3, 4, 3), lib.nn.BatchNorm2d(4))
+        assert lib.nn.utils.convert_conv2d_weight_memory_format(module, lib.channels_last) is module
+        with pytest.warns(FutureWarning, match="deprecated"):
+            lib.nn.init.xavier_uniform(lib.empty(3, 3))
+        if lib is M:
+            ours = results
+        else:
+            assert ours == results
+    with pytest.raises(ValueError, match="Size mismatch"):
+        M.utils.data.StackDataset([1, 2], [3])
+    matrix = _floats(3, 3) + 3 * np.eye(3, dtype=np.float32)
+    for p in ("fro", 1, np.inf):
+        np.testing.assert_allclose(M.linalg.cond(M.tensor(matrix), p).item(),
+                                   torch.linalg.cond(torch.tensor(matrix), p).item(), rtol=1e-5)

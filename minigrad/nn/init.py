@@ -216,3 +216,21 @@ def default_layer_init_(weight, bias=None):
         fan_in, _ = _calculate_fan_in_and_fan_out(weight)
         bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
         uniform_(bias, -bound, bound)
+
+
+def _deprecated(name):
+    new = globals()[name + "_"]
+
+    def old(*args, **kwargs):
+        warnings.warn(f"`nn.init.{name}` is now deprecated in favor of `nn.init.{name}_`.", FutureWarning,
+                      stacklevel=2)
+        return new(*args, **kwargs)
+    old.__name__ = old.__qualname__ = name
+    old.__doc__ = f"``torch.nn.init.{name}`` (deprecated): ``{name}_`` with PyTorch's warning."
+    return old
+
+
+# PyTorch's deprecated names without the trailing underscore, each warning and calling its successor
+(uniform, normal, constant, xavier_uniform, xavier_normal, kaiming_uniform, kaiming_normal, orthogonal, sparse, eye,
+ dirac) = (_deprecated(n) for n in ("uniform", "normal", "constant", "xavier_uniform", "xavier_normal",
+                                    "kaiming_uniform", "kaiming_normal", "orthogonal", "sparse", "eye", "dirac"))

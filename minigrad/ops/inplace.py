@@ -116,8 +116,8 @@ def _inplace_method(name, fn):
 
 def inplace_methods():
     """The trailing-underscore methods and ``+=``-style operators, each an out-of-place op written back."""
-    from . import (activation, aliases, elementwise as ew, elementwise_more, integer, products, rearrange, scan,
-                   scatter, special, ternary, trigonometric, unary)
+    from . import (activation, aliases, elementwise as ew, elementwise_more, integer, products, real_numbers,
+                   rearrange, scan, scatter, special, ternary, trigonometric, unary)
     pairs = {
         "add_": ew.add, "sub_": ew.sub, "mul_": ew.mul, "div_": ew.div, "pow_": ew.pow, "neg_": ew.neg,
         "exp_": ew.exp, "log_": ew.log, "log1p_": ew.log1p, "sqrt_": ew.sqrt, "abs_": ew.abs, "clamp_": ew.clamp, "clip_": ew.clamp,
@@ -141,7 +141,8 @@ def inplace_methods():
         "__ifloordiv__": integer.floor_divide, "__imod__": integer.remainder, "__iand__": integer.bitwise_and,
         "__ior__": integer.bitwise_or, "__ixor__": integer.bitwise_xor, "__ilshift__": integer.bitwise_left_shift,
         "__irshift__": integer.bitwise_right_shift, "bitwise_left_shift_": integer.bitwise_left_shift,
-        "bitwise_right_shift_": integer.bitwise_right_shift,
+        "bitwise_right_shift_": integer.bitwise_right_shift, "float_power_": elementwise_more.float_power,
+        "copysign_": real_numbers.copysign, "ldexp_": real_numbers.ldexp, "nextafter_": real_numbers.nextafter,
     }
     methods = {name: _inplace_method(name, fn) for name, fn in pairs.items()}
     methods.update(zero_=zero_, fill_=fill_, copy_=copy_, uniform_=uniform_, normal_=normal_,

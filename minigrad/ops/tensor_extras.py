@@ -264,12 +264,29 @@ METHODS = {
     **{f"is_{device}": property(lambda x: False) for device in ("xpu", "mps", "ipu", "maia", "mtia", "vulkan", "xla")},
     "is_sparse_csr": property(lambda x: False),
     "short": lambda x: x.to(np.int16), "char": lambda x: x.to(np.int8),
+    "i0": lambda x: _special().i0(x), "prelu": lambda x, weight: _functional().prelu(x, weight),
+    "matrix_exp": lambda x: _linalg().matrix_exp(x),
     "unsafe_chunk": lambda x, chunks, dim=0: x.chunk(chunks, dim),
     "unsafe_split": lambda x, split_size, dim=0: x.split(split_size, dim),
     "unsafe_split_with_sizes": lambda x, split_sizes, dim=0: x.split_with_sizes(split_sizes, dim),
     "new_empty_strided": lambda x, size, stride, dtype=None, device=None, requires_grad=False: x.new_empty(
         tuple(size), dtype=dtype, device=device, requires_grad=requires_grad),
 }
+
+
+def _special():
+    from .. import special
+    return special
+
+
+def _functional():
+    from ..nn import functional
+    return functional
+
+
+def _linalg():
+    from .. import linalg
+    return linalg
 
 
 def _is_nonzero(x):

@@ -108,3 +108,29 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
             raise GradcheckError(message)
         return False
     return True
+
+
+def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
+    """Check ``fn``'s second derivatives, as ``torch.autograd.gradgradcheck``: ``gradcheck`` of the function
+    (inputs, grad_outputs) -> autograd.grad(fn(inputs), inputs, grad_outputs, create_graph=True), the
+    ``grad_outputs`` random float64 tensors (requiring grad) when not given."""
+    from ..autograd import enable_grad, grad
+    inputs = tuple(inputs) if isinstance(inputs, (tuple, list)) else (inputs,)
+    wrt = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
+    outputs = _differentiable(_as_outputs(fn(*inputs)))
+    if grad_outputs is None:
+        rng = np.random.default_rng(0)
+        grad_outputs = tuple(Tensor(rng.standard_normal(tuple(o.shape)), dtype=o.dtype, device=o.device,
+                                    requires_grad=True) for o in outputs)
+    grad_outputs = tuple(grad_outputs) if isinstance(grad_outputs, (tuple, list)) else (grad_outputs,)
+    count = len(inputs)
+
+    def first_derivatives(*values):
+        # (the numerical pass evaluates without grad, on copies: they become leaves here)
+        args = [v if i not in wrt or v.requires_grad else v.detach().requires_grad_() for i, v in
+                enumerate(values[:count])]
+        with enable_grad():
+            outs = _differentiable(_as_outputs(fn(*args)))
+            return grad(outs, [args[i] for i in wrt], grad_outputs=list(values[count:]), create_graph=True,
+                        allow_unused=True, materialize_grads=True)
+    return gradcheck(first_derivatives, inputs + grad_outputs, eps, atol, rtol, raise_exception)

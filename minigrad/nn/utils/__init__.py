@@ -10,3 +10,4 @@ from . import parametrize, parametrizations, fusion, stateless  # noqa: F401,E40
 from .weight_norm import weight_norm, remove_weight_norm, spectral_norm, remove_spectral_norm  # noqa: F401,E402
 from .fusion import fuse_conv_bn_eval, fuse_conv_bn_weights, fuse_linear_bn_eval, fuse_linear_bn_weights  # noqa
 from .skip_init import skip_init  # noqa: F401,E402
+from .memory_format import convert_conv2d_weight_memory_format, convert_conv3d_weight_memory_format  # noqa: F401,E402
