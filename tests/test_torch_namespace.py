@@ -125,6 +125,9 @@ CASES = [  # (name, fn(lib, *inputs), inputs)
      [_floats(6, 6), _floats(2, 3)]),
     ("methods i0 prelu matrix_exp", lambda L, x, w: x.i0() + x.prelu(w) + x[0, :2].reshape(1, 2).expand(2, 2)
      .matrix_exp().sum(), [_floats(2, 3), np.array([0.25], np.float32)]),
+    ("as_strided", lambda L, x: x.as_strided((4, 3), (2, 1)) * 2, [_floats(10)]),
+    ("as_strided offset", lambda L, x: L.as_strided(x, (3, 3), (4, 1), 1), [_floats(3, 4)]),
+    ("as_strided of a view", lambda L, x: x[1:].as_strided((2, 2), (1, 3)), [_floats(3, 4)]),
     ("lp_pool3d", lambda L, x: L.nn.functional.lp_pool3d(x.abs() + 0.1, 2, 2), [_floats(1, 2, 4, 4, 4)]),
     ("LPPool3d", lambda L, x: L.nn.LPPool3d(3, (2, 2, 2), 1)(x.abs() + 0.1), [_floats(1, 2, 3, 3, 3)]),
     ("max_pool3d_with_indices", lambda L, x: L.nn.functional.max_pool3d_with_indices(x, 2), [_floats(1, 2, 4, 4, 4)]),

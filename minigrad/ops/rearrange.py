@@ -1,5 +1,5 @@
 """Rearranging elements, as PyTorch's: flip, roll, repeat, unbind, narrow, select, movedim, tril/triu, gather,
-index_select, pixel_shuffle and pixel_unshuffle. Each is built from indexing, slicing, cat, expand, reshape and
+index_select, pixel_shuffle, pixel_unshuffle and as_strided. Each is built from indexing, slicing, cat, expand, reshape and
 where, so its gradient is theirs (a repeated index of gather or index_select adds its gradients, as PyTorch's
 scatter-add does)."""
 import numpy as np
@@ -8,7 +8,7 @@ from ..tensor import Tensor, int64
 from .shape import normalize_dim
 
 __all__ = ["flip", "fliplr", "flipud", "roll", "unbind", "narrow", "select", "movedim", "moveaxis", "tril", "triu",
-           "gather", "index_select", "pixel_shuffle", "pixel_unshuffle"]
+           "gather", "index_select", "pixel_shuffle", "pixel_unshuffle", "as_strided"]
 # (fill_diagonal_ is a Tensor method only, as PyTorch's)
 
 
@@ -219,6 +219,28 @@ def pixel_unshuffle(input, downscale_factor):  # noqa: A002
     return out.reshape(*lead, channels * r * r, height // r, width // r)
 
 
-METHODS = {"flip": flip, "fliplr": fliplr, "flipud": flipud, "roll": roll, "repeat": repeat, "unbind": unbind,
+def as_strided(input, size, stride, storage_offset=None):  # noqa: A002
+    """``torch.as_strided``: the elements at storage_offset + sum(i_k * stride_k) of the storage under ``input``
+    (its base's elements in order, for a view of a contiguous tensor; else its own), for every index i of
+    ``size``. A deliberate divergence: the result is a copy gathered by indexing (differentiable, the gradient
+    adding up where places repeat), not a view, so writing into it leaves the input unchanged."""
+    size, stride = tuple(int(n) for n in size), tuple(int(n) for n in stride)
+    if len(size) != len(stride):
+        raise RuntimeError(f"mismatch in length of strides and shape: {len(stride)} != {len(size)}")
+    base = input._base if input._base is not None and input._base.is_contiguous() else input.contiguous()
+    offset = (input.storage_offset() if base is input._base else 0) if storage_offset is None else storage_offset
+    places = np.full(size, int(offset), dtype=np.int64)
+    for axis, (n, step) in enumerate(zip(size, stride)):
+        places = places + (np.arange(n) * step).reshape([-1 if a == axis else 1 for a in range(len(size))])
+    needed = int(places.max()) + 1 if places.size else 0
+    if needed > base.numel() or (places.size and places.min() < 0):
+        raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, "
+                           f"and itemsize {input.dtype.itemsize} requiring a storage size of "
+                           f"{needed * input.dtype.itemsize} are out of bounds for storage of size "
+                           f"{base.numel() * input.dtype.itemsize}")
+    return base.reshape(-1)[Tensor(places, dtype=int64, device=input.device)]
+
+
+METHODS = {"as_strided": as_strided, "flip": flip, "fliplr": fliplr, "flipud": flipud, "roll": roll, "repeat": repeat, "unbind": unbind,
            "narrow": narrow, "select": select, "movedim": movedim, "moveaxis": moveaxis, "tril": tril,
            "triu": triu, "gather": gather, "index_select": index_select, "fill_diagonal_": fill_diagonal_}
