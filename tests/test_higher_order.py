@@ -231,6 +231,9 @@ FUNCTIONAL = [  # torch.autograd.functional's higher-order tools: (name, call(li
     ("func.grad of grad", lambda L, f, x, v: L.func.grad(lambda a: L.func.grad(f)(a).sum())(x)),
     ("func.hessian", lambda L, f, x, v: L.func.hessian(f)(x)),
     ("func.jacrev of grad", lambda L, f, x, v: L.func.jacrev(L.func.grad(f))(x)),
+    ("func.vjp", lambda L, f, x, v: L.func.vjp(lambda a, b: (a.sin() * b).cumsum(0), x, v)[1](x * v)),
+    ("func.jvp", lambda L, f, x, v: L.func.jvp(lambda a, b: (a.sin() * b).cumsum(0), (x, v), (v, x))),
+    ("func.linearize", lambda L, f, x, v: L.func.linearize(lambda a: a.tanh() * a.sum(), x)[1](v)),
 ]
 
 

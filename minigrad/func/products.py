@@ -1,0 +1,67 @@
+"""``torch.func.vjp``, ``jvp`` and ``linearize``: vector-Jacobian and Jacobian-vector products of a function of
+tensors. ``vjp`` returns the function's output and a function pulling a cotangent back; ``jvp`` pushes a
+tangent forward as the derivative of a vector-Jacobian product with respect to its (linear) cotangent, so it
+runs in reverse mode with gradients recorded (autograd_graph's ops); ``linearize`` keeps that for reuse."""
+from ..autograd import enable_grad, grad as _grad
+from ..tensor import Tensor
+
+__all__ = ["vjp", "jvp", "linearize"]
+
+
+def _leaves(primals):
+    return tuple(p if p.requires_grad else p.detach().requires_grad_(True) for p in primals)
+
+
+def _as_tuple(value):
+    return (tuple(value), False) if isinstance(value, (tuple, list)) else ((value,), True)
+
+
+def vjp(func, *primals, has_aux=False):
+    """``torch.func.vjp``: (func(*primals), vjp_fn[, aux]); ``vjp_fn(cotangents)`` gives one gradient per primal,
+    as a tuple. Differentiable again when the primals require grad."""
+    leaves = _leaves(primals)
+    with enable_grad():
+        result = func(*leaves)
+    aux = None
+    if has_aux:
+        result, aux = result
+    outputs, single = _as_tuple(result)
+
+    def vjp_fn(*cotangents):
+        cotangents = cotangents[0] if single or len(cotangents) != len(outputs) else cotangents
+        given, _ = _as_tuple(cotangents)
+        grads = _grad(outputs, leaves, grad_outputs=list(given), retain_graph=True, allow_unused=True,
+                      create_graph=any(p.requires_grad for p in primals))
+        return tuple(g if g is not None else leaf.detach() * 0 for g, leaf in zip(grads, leaves))
+    detached = result.detach() if isinstance(result, Tensor) else type(result)(o.detach() for o in outputs)
+    return (detached, vjp_fn, aux) if has_aux else (detached, vjp_fn)
+
+
+def jvp(func, primals, tangents, *, strict=False, has_aux=False):
+    """``torch.func.jvp``: (func(*primals), J tangents), the pushforward of ``tangents`` (a tuple, one per
+    primal)."""
+    from ..creation import zeros_like
+    leaves = _leaves(tuple(primals))
+    with enable_grad():
+        result = func(*leaves)
+        aux = None
+        if has_aux:
+            result, aux = result
+        outputs, single = _as_tuple(result)
+        dummies = [zeros_like(o).requires_grad_(True) for o in outputs]
+        pulled = _grad(outputs, leaves, grad_outputs=dummies, create_graph=True, allow_unused=True)
+        pairs = [(p, t) for p, t in zip(pulled, tangents) if p is not None and p.requires_grad]
+        pushed = _grad([p for p, _ in pairs], dummies, grad_outputs=[t for _, t in pairs], allow_unused=True) \
+            if pairs else (None,) * len(dummies)
+    pushed = tuple(g if g is not None else o.detach() * 0 for g, o in zip(pushed, outputs))
+    outs = tuple(o.detach() for o in outputs)
+    value, tangent = (outs[0], pushed[0]) if single else (outs, pushed)
+    return (value, tangent, aux) if has_aux else (value, tangent)
+
+
+def linearize(func, *primals):
+    """``torch.func.linearize``: (func(*primals), jvp_fn), ``jvp_fn(*tangents)`` the Jacobian-vector product at
+    these primals."""
+    value = func(*primals)
+    return value.detach() if isinstance(value, Tensor) else value, \
+        lambda *tangents: jvp(func, primals, tangents)[1]
