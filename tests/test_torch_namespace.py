@@ -361,3 +361,19 @@ def test_in_place_math_datasets_init_aliases_and_weight_format():
     for p in ("fro", 1, np.inf):
         np.testing.assert_allclose(M.linalg.cond(M.tensor(matrix), p).item(),
                                    torch.linalg.cond(torch.tensor(matrix), p).item(), rtol=1e-5)
+
+
+def test_ensemble_by_stack_module_state_and_vmap():
+    """PyTorch's model-ensembling idiom: stacked states, functional_call, vmap over the models."""
+    x = _floats(5, 3).astype(np.float64)
+    outputs = []
+    state = [torch.nn.Linear(3, 2).double().state_dict() for _ in range(4)]
+    for lib in (M, torch):
+        models = [lib.nn.Sequential(lib.nn.Linear(3, 2), lib.nn.Tanh()).double() for _ in range(4)]
+        for model, weights in zip(models, state):
+            model[0].load_state_dict({k: v.numpy() if lib is M else v for k, v in weights.items()})
+        params, buffers = lib.func.stack_module_state(models)
+        assert all(p.is_leaf and p.requires_grad for p in params.values())
+        functional = lib.func.functionalize(lambda p, b, inputs: lib.func.functional_call(models[0], (p, b), (inputs,)))
+        outputs.append(lib.func.vmap(functional, in_dims=(0, 0, None))(params, buffers, lib.tensor(x)))
+    np.testing.assert_allclose(outputs[0].detach().numpy(), outputs[1].detach().numpy(), rtol=1e-12)

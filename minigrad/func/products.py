@@ -5,7 +5,7 @@ runs in reverse mode with gradients recorded (autograd_graph's ops); ``linearize
 from ..autograd import enable_grad, grad as _grad
 from ..tensor import Tensor
 
-__all__ = ["vjp", "jvp", "linearize"]
+__all__ = ["vjp", "jvp", "linearize", "stack_module_state", "functionalize"]
 
 
 def _leaves(primals):
@@ -65,3 +65,22 @@ def linearize(func, *primals):
     value = func(*primals)
     return value.detach() if isinstance(value, Tensor) else value, \
         lambda *tangents: jvp(func, primals, tangents)[1]
+
+
+def stack_module_state(models):
+    """``torch.func.stack_module_state``: (params, buffers), each a dict from name to the models' tensors stacked
+    along a new first dim (the parameters as new leaves requiring grad), for ``vmap`` over an ensemble."""
+    from ..ops.shape import stack
+    models = list(models)
+    if not models:
+        raise RuntimeError("stack_module_state: Expected at least one model, got 0.")
+    params = {name: stack([dict(m.named_parameters())[name].detach() for m in models]).requires_grad_(True)
+              for name, _ in models[0].named_parameters()}
+    buffers = {name: stack([dict(m.named_buffers())[name] for m in models]) for name, _ in models[0].named_buffers()}
+    return params, buffers
+
+
+def functionalize(func, *, remove="mutations"):
+    """``torch.func.functionalize``: ``func`` itself (minigrad runs eagerly: there is no traced program whose
+    mutations would need removing, and the values are the same)."""
+    return func

@@ -11,8 +11,30 @@ from ..tensor import Tensor
 __all__ = ["vmap", "grad", "grad_and_value", "jacrev", "jacfwd", "hessian"]
 
 
+def _tensors_of(value):
+    """The tensors in an argument: itself, or the values of a dict, tuple or list of them (a pytree's leaves)."""
+    if isinstance(value, Tensor):
+        return [value]
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in _tensors_of(v)]
+    if isinstance(value, (tuple, list)):
+        return [t for v in value for t in _tensors_of(v)]
+    return []
+
+
+def _slice(value, dim, i):
+    """Slice i along ``dim`` of every tensor in an argument, keeping its dict, tuple or list structure."""
+    if isinstance(value, Tensor):
+        return value.select(dim, i)
+    if isinstance(value, dict):
+        return {k: _slice(v, dim, i) for k, v in value.items()}
+    if isinstance(value, (tuple, list)):
+        return type(value)(_slice(v, dim, i) for v in value)
+    return value
+
+
 def _batch_size(args, in_dims):
-    sizes = {a.shape[d] for a, d in zip(args, in_dims) if d is not None and isinstance(a, Tensor)}
+    sizes = {t.shape[d] for a, d in zip(args, in_dims) if d is not None for t in _tensors_of(a)}
     if len(sizes) != 1:
         raise ValueError("vmap: expected the mapped inputs to share one batch size along in_dims, got "
                          f"{sizes or 'none'}")
@@ -35,15 +57,16 @@ def _stack(results, out_dim):
 
 def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
     """``torch.func.vmap``: ``func`` over dimension ``in_dims`` of its tensor arguments (an int for all, or one
-    per argument, None for an argument passed whole), results stacked along ``out_dims``."""
+    per argument, None for an argument passed whole; a dict, tuple or list of tensors is mapped leaf by leaf),
+    results stacked along ``out_dims``."""
     def mapped(*args):
         dims = list(in_dims) if isinstance(in_dims, (tuple, list)) else [in_dims] * len(args)
         if len(dims) != len(args):
             raise ValueError(f"vmap: in_dims has {len(dims)} entries for {len(args)} arguments")
-        dims = [d if isinstance(a, Tensor) else None for a, d in zip(args, dims)]
+        dims = [d if _tensors_of(a) else None for a, d in zip(args, dims)]
         results = []
         for i in range(_batch_size(args, dims)):
-            results.append(func(*(a.select(d, i) if d is not None else a for a, d in zip(args, dims))))
+            results.append(func(*(_slice(a, d, i) if d is not None else a for a, d in zip(args, dims))))
         return _stack(results, out_dims)
     return mapped
 
