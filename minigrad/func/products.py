@@ -16,16 +16,22 @@ def _as_tuple(value):
     return (tuple(value), False) if isinstance(value, (tuple, list)) else ((value,), True)
 
 
-def vjp(func, *primals, has_aux=False):
-    """``torch.func.vjp``: (func(*primals), vjp_fn[, aux]); ``vjp_fn(cotangents)`` gives one gradient per primal,
-    as a tuple. Differentiable again when the primals require grad."""
-    leaves = _leaves(primals)
+def _recorded_call(func, leaves, has_aux):
+    """(func's result, its outputs as a tuple, whether it was one tensor, aux), with the graph recorded."""
     with enable_grad():
         result = func(*leaves)
     aux = None
     if has_aux:
         result, aux = result
     outputs, single = _as_tuple(result)
+    return result, outputs, single, aux
+
+
+def vjp(func, *primals, has_aux=False):
+    """``torch.func.vjp``: (func(*primals), vjp_fn[, aux]); ``vjp_fn(cotangents)`` gives one gradient per primal,
+    as a tuple. Differentiable again when the primals require grad."""
+    leaves = _leaves(primals)
+    result, outputs, single, aux = _recorded_call(func, leaves, has_aux)
 
     def vjp_fn(*cotangents):
         cotangents = cotangents[0] if single or len(cotangents) != len(outputs) else cotangents
@@ -42,12 +48,8 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
     primal)."""
     from ..creation import zeros_like
     leaves = _leaves(tuple(primals))
+    _, outputs, single, aux = _recorded_call(func, leaves, has_aux)
     with enable_grad():
-        result = func(*leaves)
-        aux = None
-        if has_aux:
-            result, aux = result
-        outputs, single = _as_tuple(result)
         dummies = [zeros_like(o).requires_grad_(True) for o in outputs]
         pulled = _grad(outputs, leaves, grad_outputs=dummies, create_graph=True, allow_unused=True)
         pairs = [(p, t) for p, t in zip(pulled, tangents) if p is not None and p.requires_grad]
