@@ -240,13 +240,13 @@ MIXED_INDICES = [  # integers with index arrays: PyTorch applies the integers fi
     (0, slice(None), [1, 3]), (slice(None), 1, [1, 3]), ([0], slice(None), [1]), (0, slice(None), [1, 2], slice(None)),
     (slice(None), 0, slice(None), [1, 2]), (1, [0, 2], slice(None), [1, 2]), (Ellipsis, 0, [1, 2]),
     (0, Ellipsis, [1, 2]), (0, slice(None), [True, False, True, False]), (slice(None), [0, 1], 2, [1, 3]),
-    (1, slice(1, 3), [[0], [2]], 4), (0, None, slice(None), [1, 2])]
+    (1, slice(1, 3), [[0], [2]], 4), (0, None, slice(None), [1, 2]), ("t0", slice(None), [1, 3])]
 
 
 @pytest.mark.parametrize("index", MIXED_INDICES, ids=[str(i) for i in range(len(MIXED_INDICES))])
 def test_integers_with_index_arrays_read_write_and_differentiate_as_torch(index, device):
-    def lift(lib, idx):
-        return tuple(lib.tensor(p) if isinstance(p, list) else p for p in idx)
+    def lift(lib, idx):  # lists as index tensors; "t0" a 0-d integer tensor, which indexes as an integer
+        return tuple(lib.tensor(p) if isinstance(p, list) else lib.tensor(0) if p == "t0" else p for p in idx)
     values = np.arange(120.0).reshape(2, 3, 4, 5)
     compare(lambda x: x[lift(minigrad if isinstance(x, minigrad.Tensor) else torch, index)] * 1.5,
             inputs=[values], device=device)

@@ -358,6 +358,8 @@ def test_in_place_math_datasets_init_aliases_and_weight_format():
     with pytest.raises(ValueError, match="Size mismatch"):
         M.utils.data.StackDataset([1, 2], [3])
     matrix = _floats(3, 3) + 3 * np.eye(3, dtype=np.float32)
+    for bad in (float("inf"), float("nan")):  # PyTorch's series gives NaN everywhere
+        assert np.isnan(M.linalg.matrix_exp(M.tensor([[bad, 0.0], [0.0, 1.0]])).numpy()).all()
     for p in ("fro", 1, np.inf):
         np.testing.assert_allclose(M.linalg.cond(M.tensor(matrix), p).item(),
                                    torch.linalg.cond(torch.tensor(matrix), p).item(), rtol=1e-5)

@@ -33,6 +33,8 @@ def _index_part(part, x):
             return part.backend.astype(part.array, bool_)
         if part.dtype.kind not in "iub":
             raise IndexError(f"tensors used as indices must be long, int, byte or bool tensors, got {part.dtype}")
+        if part.ndim == 0 and part.dtype.kind in "iu":  # a 0-d integer tensor indexes as its integer, as PyTorch's
+            return int(part.item())
         if part.device != x.device:
             part = part.to(x.device)
         return part.array

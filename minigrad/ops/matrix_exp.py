@@ -18,6 +18,8 @@ def _exp_of(a):
     """exp of the last two dims of a numpy array, in float64 arithmetic, returned in a's dtype."""
     work = a.astype(np.float64)
     norm = np.abs(work).sum(-2).max() if work.size else 0.0
+    if not np.isfinite(norm):  # an inf or NaN entry: NaN everywhere, as PyTorch's series gives
+        return np.full(a.shape, np.nan, a.dtype)
     squarings = max(0, int(math.ceil(math.log2(norm))) + 1) if norm > 0.5 else 0
     work = work / 2.0 ** squarings
     total = term = np.broadcast_to(np.eye(a.shape[-1]), work.shape).copy()
