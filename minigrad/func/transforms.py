@@ -93,12 +93,6 @@ def _leaves_of(value):
                     f"{type(value).__name__}")
 
 
-def _tensors_in(value):
-    if isinstance(value, Tensor):
-        return [value]
-    return list(value.values()) if isinstance(value, dict) else list(value)
-
-
 def _reaches_other_leaves(output, leaves):
     """Whether ``output`` depends on tensors requiring grad other than ``leaves`` (captured by the function)."""
     from ..autograd import _topological_order
@@ -126,7 +120,7 @@ def grad_and_value(func, argnums=0, has_aux=False):
         numbers = (argnums,) if isinstance(argnums, int) else tuple(argnums)
         args = list(args)
         rebuilds, all_leaves, spans = [], [], []
-        nested = is_grad_enabled() and any(t.requires_grad for n in numbers for t in _tensors_in(args[n]))
+        nested = is_grad_enabled() and any(t.requires_grad for n in numbers for t in _tensors_of(args[n]))
         for n in numbers:
             args[n], leaves, rebuild = _leaves_of(args[n])
             spans.append((len(all_leaves), len(all_leaves) + len(leaves)))
