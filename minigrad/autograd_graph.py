@@ -11,6 +11,8 @@ ops (a fused op: max pooling, batch normalization, cross-entropy), whose gradien
 create_graph. Any other op raises NotImplementedError naming it, rather than give a gradient that is silently
 missing a term.
 """
+import functools
+
 import numpy as np
 
 from .tensor import Tensor
@@ -18,6 +20,20 @@ from .tensor import Tensor
 
 def _constant(array, device):
     return Tensor._wrap(array, device)
+
+
+def _axes(a, axis):
+    """A backend reduction's axis (None for all, an int or a tuple) as the tuple the Tensor methods take."""
+    if axis is None:
+        return tuple(range(a.ndim))
+    return (axis,) if isinstance(axis, int) else tuple(axis)
+
+
+# backend functions that are constants under differentiation (comparisons, signs): computed on the arrays
+_CONSTANT = frozenset(("equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "sign", "logical_not"))
+# backend functions that are a Tensor method of the same name (extra arguments passed on)
+_METHODS = frozenset(("exp", "log", "log1p", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "erf", "expm1",
+                      "softmax", "log_softmax"))
 
 
 class GraphBackend:
@@ -28,43 +44,19 @@ class GraphBackend:
         self.backend, self.device = backend, device
 
     def __getattr__(self, name):
+        if name in _CONSTANT:
+            return lambda *values: _constant(getattr(self.backend, name)(*(self._array(v) for v in values)),
+                                             self.device)
+        if name in _METHODS:
+            return lambda a, *options: getattr(a, name)(*options)
         raise NotImplementedError(f"create_graph=True: an op's backward calls the backend's {name}, which minigrad "
                                   "cannot differentiate again")
 
     def _array(self, value):
         return value.array if isinstance(value, Tensor) else value
 
-    def _fixed(self, name, *values, **options):
-        """A non-differentiable backend function's result, as a constant tensor."""
-        return _constant(getattr(self.backend, name)(*(self._array(v) for v in values), **options), self.device)
-
-    # constants and comparisons
     def scalar(self, value, dtype):
         return _constant(self.backend.scalar(value, dtype), self.device)
-
-    def equal(self, a, b):
-        return self._fixed("equal", a, b)
-
-    def not_equal(self, a, b):
-        return self._fixed("not_equal", a, b)
-
-    def less(self, a, b):
-        return self._fixed("less", a, b)
-
-    def less_equal(self, a, b):
-        return self._fixed("less_equal", a, b)
-
-    def greater(self, a, b):
-        return self._fixed("greater", a, b)
-
-    def greater_equal(self, a, b):
-        return self._fixed("greater_equal", a, b)
-
-    def sign(self, a):
-        return self._fixed("sign", a)
-
-    def logical_not(self, a):
-        return self._fixed("logical_not", a)
 
     def conv_weight_finite(self, weight):
         return self.backend.conv_weight_finite(self._array(weight))
@@ -103,40 +95,6 @@ class GraphBackend:
     def clip(self, a, low, high):
         return a.clamp(low, high)
 
-    # elementwise functions
-    def exp(self, a):
-        return a.exp()
-
-    def log(self, a):
-        return a.log()
-
-    def log1p(self, a):
-        return a.log1p()
-
-    def sqrt(self, a):
-        return a.sqrt()
-
-    def abs(self, a):
-        return a.abs()
-
-    def sin(self, a):
-        return a.sin()
-
-    def cos(self, a):
-        return a.cos()
-
-    def tanh(self, a):
-        return a.tanh()
-
-    def sigmoid(self, a):
-        return a.sigmoid()
-
-    def erf(self, a):
-        return a.erf()
-
-    def expm1(self, a):
-        return a.expm1()
-
     # activations and their gradients, as formulas
     def relu(self, a):
         from .ops.activation import relu
@@ -158,37 +116,30 @@ class GraphBackend:
     def tanh_backward(self, g, out):
         return g * (1 - out * out)
 
-    def softmax(self, a, axis):
-        return a.softmax(axis)
-
     def softmax_backward(self, g, out, axis):
         return out * (g - (g * out).sum(axis, keepdim=True))
-
-    def log_softmax(self, a, axis):
-        return a.log_softmax(axis)
 
     def log_softmax_backward(self, g, out, axis):
         return g - out.exp() * g.sum(axis, keepdim=True)
 
     # reductions and shapes
     def sum(self, a, axis=None, keepdims=False):
-        return a.sum(tuple(range(a.ndim)) if axis is None else axis, keepdim=keepdims)
+        return a.sum(_axes(a, axis), keepdim=keepdims)
 
     def mean(self, a, axis=None, keepdims=False):
-        return a.mean(tuple(range(a.ndim)) if axis is None else axis, keepdim=keepdims)
+        return a.mean(_axes(a, axis), keepdim=keepdims)
 
     def var(self, a, axis=None, correction=1, keepdims=False):
-        axes = tuple(range(a.ndim)) if axis is None else axis
-        axes = (axes,) if isinstance(axes, int) else tuple(axes)
+        axes = _axes(a, axis)
         centred = a - a.mean(axes, keepdim=True)
         count = int(np.prod([a.shape[i] for i in axes]))
         return (centred * centred).sum(axes, keepdim=keepdims) / (count - correction)
 
     def amax(self, a, axis=None, keepdims=False):
-        return a.amax(tuple(range(a.ndim)) if axis is None else axis, keepdim=keepdims)
+        return a.amax(_axes(a, axis), keepdim=keepdims)
 
     def amin(self, a, axis=None, keepdims=False):
-        return a.amin(tuple(range(a.ndim)) if axis is None else axis, keepdim=keepdims)
+        return a.amin(_axes(a, axis), keepdim=keepdims)
 
     def cumsum(self, a, axis, reverse=False):
         from .ops.scan import cumsum
@@ -206,8 +157,7 @@ class GraphBackend:
     def reshape(self, a, shape):
         return a.reshape(tuple(shape))
 
-    def reshape_view(self, a, shape):
-        return a.reshape(tuple(shape))
+    reshape_view = reshape
 
     def broadcast_to(self, a, shape):
         return a.expand(*shape)
@@ -272,6 +222,7 @@ class GraphBackend:
         return out + bias.reshape(1, -1, 1, 1)
 
 
+@functools.cache
 def twice_differentiable():
     """The Function classes whose forward and backward use only GraphBackend's functions."""
     from .ops import activation, compare, conv, elementwise as ew, indexing, linalg, loss, reduce, shape, unary
@@ -288,12 +239,7 @@ def twice_differentiable():
 
 def _differentiable_twice(fn):
     from .ops.activation import _Pointwise  # (gelu, silu, softplus, mish...: rules written with backend functions)
-    if not _TWICE:
-        _TWICE.append(twice_differentiable())
-    return type(fn) in _TWICE[0] or isinstance(fn, _Pointwise)
-
-
-_TWICE = []
+    return type(fn) in twice_differentiable() or isinstance(fn, _Pointwise)
 
 
 def graph_backward(fn, g):
