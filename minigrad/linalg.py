@@ -94,9 +94,34 @@ def inv_ex(A, *, check_errors=False):
 
 
 def cholesky_ex(A, *, upper=False, check_errors=False):
-    """``torch.linalg.cholesky_ex``: (L, info), info 0 (a matrix that is not positive-definite raises)."""
-    from .creation import zeros
-    return cholesky(A, upper=upper), zeros(*A.shape[:-2], dtype=np.dtype("int32"))
+    """``torch.linalg.cholesky_ex``: (L, info), info 0 for a positive-definite matrix, else the order of its first
+    leading minor that is not (then that matrix's L is zeros here, and no gradient flows: PyTorch leaves a partial
+    factor); ``check_errors=True`` raises instead."""
+    from .creation import tensor, zeros
+    matrices = A.detach().cpu().numpy()
+    flat = matrices.reshape(-1, *matrices.shape[-2:])
+    info = np.zeros(len(flat), np.int32)
+    for i, matrix in enumerate(flat):
+        try:
+            np.linalg.cholesky(matrix)
+        except np.linalg.LinAlgError:
+            info[i] = next(k for k in range(1, matrix.shape[-1] + 1) if not _is_positive_definite(matrix[:k, :k]))
+    info_tensor = tensor(info.reshape(matrices.shape[:-2]), dtype=np.dtype("int32"))
+    if not info.any():
+        return cholesky(A, upper=upper), info_tensor
+    if check_errors:
+        raise RuntimeError(f"linalg.cholesky_ex: The factorization could not be completed because the input is not "
+                           f"positive-definite (the leading minor of order {int(info[info > 0][0])} is not "
+                           f"positive-definite).")
+    return zeros(*A.shape, dtype=A.dtype), info_tensor
+
+
+def _is_positive_definite(matrix):
+    try:
+        np.linalg.cholesky(matrix)
+        return True
+    except np.linalg.LinAlgError:
+        return False
 
 
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False):

@@ -1,10 +1,21 @@
-"""``minigrad.distributions``: probability laws with sampling, log-probabilities and entropies, as
-``torch.distributions`` (Categorical, OneHotCategorical, Bernoulli, Normal, Uniform, Exponential, Laplace,
-LogNormal, Poisson, Gamma, Beta, Dirichlet, MultivariateNormal, Independent, kl_divergence)."""
+"""``minigrad.distributions``: probability laws with sampling, log-probabilities, entropies, moments, constraints
+and transforms, as ``torch.distributions``."""
+from . import constraints, transforms, utils  # noqa: F401
 from .distribution import Distribution  # noqa: F401
-from .discrete import Categorical, OneHotCategorical, Bernoulli  # noqa: F401
-from .continuous import Normal, Uniform  # noqa: F401
+from .discrete import Categorical, OneHotCategorical, OneHotCategoricalStraightThrough, Bernoulli  # noqa: F401
+from .continuous import Normal, Uniform, Cauchy  # noqa: F401
+from .more_families import Exponential, Laplace, Poisson, MultivariateNormal  # noqa: F401
+from .gamma_family import Gamma, Chi2, Beta, Dirichlet, StudentT  # noqa: F401
+from .independent import Independent  # noqa: F401
+from .counts import Binomial, Geometric, NegativeBinomial, Multinomial  # noqa: F401
+from .transformed_distribution import TransformedDistribution  # noqa: F401
+from .transformed_families import (LogNormal, HalfNormal, HalfCauchy, Gumbel, Weibull, Pareto,  # noqa: F401
+                                   InverseGamma, LogisticNormal)
+from .relaxed import RelaxedBernoulli, RelaxedOneHotCategorical  # noqa: F401
+from .mixture import MixtureSameFamily  # noqa: F401
+from .transforms import (Transform, ExpTransform, PowerTransform, SigmoidTransform, TanhTransform,  # noqa: F401
+                         AbsTransform, AffineTransform, SoftplusTransform, SoftmaxTransform, StickBreakingTransform,
+                         ComposeTransform, IndependentTransform, ReshapeTransform, identity_transform)
+from .constraint_registry import biject_to, transform_to  # noqa: F401
 from .kl import kl_divergence, register_kl  # noqa: F401
 from . import kl  # noqa: F401
-from .more_families import (Exponential, Laplace, LogNormal, Poisson, Gamma, Beta, Dirichlet,  # noqa: F401,E402
-                            MultivariateNormal, Independent)

@@ -9,9 +9,10 @@ from ..ops.compare import where
 from ..ops.elementwise import clamp
 from ..ops.reduce import logsumexp
 from ..tensor import Tensor, default_float
+from . import constraints
 from .distribution import Distribution
 
-__all__ = ["Categorical", "OneHotCategorical", "Bernoulli"]
+__all__ = ["Categorical", "OneHotCategorical", "OneHotCategoricalStraightThrough", "Bernoulli"]
 
 
 def _tensor(value):
@@ -26,6 +27,8 @@ def _probs_or_logits(probs, logits):
 
 class Categorical(Distribution):
     """``torch.distributions.Categorical(probs=None, logits=None)``: indices 0..K-1 over the last dim."""
+    arg_constraints = {"probs": constraints.simplex, "logits": constraints.independent(constraints.real, 1)}
+    has_enumerate_support = True
 
     def __init__(self, probs=None, logits=None, validate_args=None):
         probs, logits = _probs_or_logits(probs, logits)
@@ -48,6 +51,10 @@ class Categorical(Distribution):
     def param_shape(self):
         return self.probs.shape
 
+    @constraints.dependent_property(is_discrete=True, event_dim=0)
+    def support(self):
+        return constraints.integer_interval(0, self._num_events - 1)
+
     def sample(self, sample_shape=()):
         """Indices drawn with the probabilities (int64), of shape sample_shape + batch_shape."""
         count = int(np.prod(sample_shape)) if sample_shape else 1
@@ -57,8 +64,7 @@ class Categorical(Distribution):
 
     def log_prob(self, value):
         """log p(value), broadcasting value against the batch."""
-        self._check((value >= 0) & (value < self._num_events) & (value == value.long()),
-                    f"expected value argument to be an index in [0, {self._num_events})")
+        self._checked(value)
         value = value.long().unsqueeze(-1)
         shape = np.broadcast_shapes(tuple(value.shape[:-1]), self._batch_shape)
         logits = self.logits.expand(*shape, self._num_events)
@@ -88,19 +94,42 @@ class Categorical(Distribution):
 
 class OneHotCategorical(Distribution):
     """``torch.distributions.OneHotCategorical``: a Categorical's draws as one-hot vectors."""
+    arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
+    support = constraints.one_hot
+    has_enumerate_support = True
 
     def __init__(self, probs=None, logits=None, validate_args=None):
         self._categorical = Categorical(probs, logits)
-        self._given = self._categorical._given
-        self.probs, self.logits = self._categorical.probs, self._categorical.logits
         super().__init__(self._categorical._batch_shape, self.probs.shape[-1:], validate_args)
 
     def sample(self, sample_shape=()):
         indices = self._categorical.sample(sample_shape)
         return F.one_hot(indices, self._event_shape[0]).to(self.probs.dtype)
 
+    def expand(self, batch_shape, _instance=None):
+        new = Distribution.expand(self, batch_shape)
+        new._categorical = self._categorical.expand(batch_shape)
+        return new
+
+    @property
+    def param_shape(self):
+        return self._categorical.param_shape
+
+    probs = property(lambda self: self._categorical.probs)
+    logits = property(lambda self: self._categorical.logits)
+
     def log_prob(self, value):
+        self._checked(value)
         return self._categorical.log_prob(value.argmax(-1))
+
+    def enumerate_support(self, expand=True):
+        n = self._event_shape[0]
+        values = creation.eye(n, dtype=self.probs.dtype).reshape((n,) + (1,) * len(self._batch_shape) + (n,))
+        return values.expand(n, *self._batch_shape, n) if expand else values
+
+    @property
+    def mode(self):
+        return F.one_hot(self.probs.argmax(-1), self._event_shape[0]).to(self.probs.dtype)
 
     def entropy(self):
         return self._categorical.entropy()
@@ -116,6 +145,9 @@ class OneHotCategorical(Distribution):
 
 class Bernoulli(Distribution):
     """``torch.distributions.Bernoulli(probs=None, logits=None)``: 1 with probability probs, else 0."""
+    arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
+    support = constraints.boolean
+    has_enumerate_support = True
 
     def __init__(self, probs=None, logits=None, validate_args=None):
         probs, logits = _probs_or_logits(probs, logits)
@@ -136,12 +168,21 @@ class Bernoulli(Distribution):
 
     def log_prob(self, value):
         """-binary_cross_entropy_with_logits(logits, value), broadcasting."""
+        self._checked(value)
         logits, value = self.logits, value.to(self.logits.dtype)
         shape = np.broadcast_shapes(tuple(logits.shape), tuple(value.shape))
         return -F.binary_cross_entropy_with_logits(logits.expand(*shape), value.expand(*shape), reduction="none")
 
     def entropy(self):
         return F.binary_cross_entropy_with_logits(self.logits, self.probs, reduction="none")
+
+    def enumerate_support(self, expand=True):
+        values = creation.arange(2, dtype=self.probs.dtype).reshape((-1,) + (1,) * len(self._batch_shape))
+        return values.expand(-1, *self._batch_shape) if expand else values
+
+    @property
+    def param_shape(self):
+        return (self.probs if "probs" in self._held() else self.logits).shape
 
     @property
     def mean(self):
@@ -154,3 +195,14 @@ class Bernoulli(Distribution):
     @property
     def variance(self):
         return self.probs * (1 - self.probs)
+
+
+class OneHotCategoricalStraightThrough(OneHotCategorical):
+    """``torch.distributions.OneHotCategoricalStraightThrough``: one-hot draws whose gradient is the
+    probabilities' (the straight-through estimator: draw + probs - probs.detach())."""
+    has_rsample = True
+
+    def rsample(self, sample_shape=()):
+        draws = self.sample(sample_shape)
+        probs = self._categorical.probs
+        return draws + (probs - probs.detach())

@@ -1,0 +1,230 @@
+"""Laws drawn from gamma variates, as ``torch.distributions``': Gamma, Chi2, Beta, Dirichlet and StudentT.
+
+The gamma draws are numpy's (minigrad's generator). A draw is differentiable in the rate, the location and the
+scale (it is their product or sum with a standard draw); PyTorch also differentiates it in the concentration
+(implicit reparameterization), which minigrad does not provide: ``rsample`` raises NotImplementedError rather
+than give a gradient with that term missing when a concentration (or degrees of freedom) requires grad."""
+import math
+
+import numpy as np
+
+from ..autograd import is_grad_enabled
+from ..ops.shape import stack
+from ..ops.special import digamma, lgamma, xlogy
+from . import constraints
+from .distribution import Distribution
+from .more_families import drawn
+from .utils import broadcast_all
+
+__all__ = ["Gamma", "Chi2", "Beta", "Dirichlet", "StudentT", "standard_gamma"]
+
+
+def standard_gamma(concentration, shape):
+    """Gamma(concentration, 1) draws of ``shape`` (broadcast), as a tensor outside the graph; NotImplementedError
+    when the concentration requires grad (its pathwise gradient is not provided)."""
+    if concentration.requires_grad and is_grad_enabled():
+        raise NotImplementedError("rsample is not differentiable with respect to a gamma concentration (or degrees "
+                                  "of freedom) in minigrad: detach it, or use sample()")
+    alpha = np.broadcast_to(concentration.detach().cpu().numpy(), tuple(shape))
+    draws = drawn(lambda g: g.standard_gamma(alpha), concentration)
+    tiny = float(np.finfo(np.dtype(concentration.dtype)).tiny)
+    return draws.clamp(min=tiny)  # (PyTorch's draws are never 0: a log of them stays finite)
+
+
+class Gamma(Distribution):
+    """``torch.distributions.Gamma(concentration, rate)``."""
+    has_rsample = True
+    arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
+    support = constraints.nonnegative
+
+    def __init__(self, concentration, rate, validate_args=None):
+        self.concentration, self.rate = broadcast_all(concentration, rate)
+        super().__init__(tuple(self.rate.shape), (), validate_args)
+
+    def rsample(self, sample_shape=()):
+        return standard_gamma(self.concentration, self._extended_shape(sample_shape)) / self.rate
+
+    def sample(self, sample_shape=()):
+        return standard_gamma(self.concentration.detach(), self._extended_shape(sample_shape)) / self.rate.detach()
+
+    def log_prob(self, value):
+        self._checked(value)
+        c, r = self.concentration, self.rate
+        return xlogy(c, r) + xlogy(c - 1, value) - r * value - lgamma(c)
+
+    def entropy(self):
+        c = self.concentration
+        return c - self.rate.log() + lgamma(c) + (1.0 - c) * digamma(c)
+
+    @property
+    def mean(self):
+        return self.concentration / self.rate
+
+    @property
+    def mode(self):
+        return ((self.concentration - 1) / self.rate).clamp(min=0)
+
+    @property
+    def variance(self):
+        return self.concentration / self.rate ** 2
+
+
+class Chi2(Gamma):
+    """``torch.distributions.Chi2(df)``: Gamma(df / 2, 1 / 2)."""
+    arg_constraints = {"df": constraints.positive}
+
+    def __init__(self, df, validate_args=None):
+        (df,) = broadcast_all(df)
+        super().__init__(0.5 * df, df.new_full((), 0.5).expand(*df.shape), validate_args)
+
+    @property
+    def df(self):
+        return self.concentration * 2
+
+
+class Dirichlet(Distribution):
+    """``torch.distributions.Dirichlet(concentration)``: on the simplex of the last dim."""
+    has_rsample = True
+    arg_constraints = {"concentration": constraints.independent(constraints.positive, 1)}
+    support = constraints.simplex
+
+    def __init__(self, concentration, validate_args=None):
+        if concentration.ndim < 1:
+            raise ValueError("`concentration` parameter must be at least one-dimensional.")
+        self.concentration = concentration
+        super().__init__(tuple(concentration.shape[:-1]), tuple(concentration.shape[-1:]), validate_args)
+
+    def rsample(self, sample_shape=()):
+        draws = standard_gamma(self.concentration, self._extended_shape(sample_shape))
+        return draws / draws.sum(-1, keepdim=True)
+
+    def sample(self, sample_shape=()):
+        draws = standard_gamma(self.concentration.detach(), self._extended_shape(sample_shape))
+        return draws / draws.sum(-1, keepdim=True)
+
+    def log_prob(self, value):
+        self._checked(value)
+        c = self.concentration
+        return xlogy(c - 1.0, value).sum(-1) + lgamma(c.sum(-1)) - lgamma(c).sum(-1)
+
+    def entropy(self):
+        c = self.concentration
+        k, total = c.shape[-1], c.sum(-1)
+        return (lgamma(c).sum(-1) - lgamma(total) - (k - total) * digamma(total) -
+                ((c - 1.0) * digamma(c)).sum(-1))
+
+    @property
+    def mean(self):
+        return self.concentration / self.concentration.sum(-1, keepdim=True)
+
+    @property
+    def mode(self):
+        shifted = (self.concentration - 1).clamp(min=0.0)
+        mode = shifted / shifted.sum(-1, keepdim=True)
+        below = (self.concentration < 1).all(-1)
+        from ..nn import functional as F
+        corner = F.one_hot(self.concentration.argmax(-1), self.concentration.shape[-1]).to(mode.dtype)
+        from ..ops.compare import where
+        return where(below.unsqueeze(-1), corner, mode)
+
+    @property
+    def variance(self):
+        total = self.concentration.sum(-1, keepdim=True)
+        return self.concentration * (total - self.concentration) / (total ** 2 * (total + 1))
+
+
+class Beta(Distribution):
+    """``torch.distributions.Beta(concentration1, concentration0)``: a two-category Dirichlet's first share."""
+    has_rsample = True
+    arg_constraints = {"concentration1": constraints.positive, "concentration0": constraints.positive}
+    support = constraints.unit_interval
+
+    def __init__(self, concentration1, concentration0, validate_args=None):
+        concentration1, concentration0 = broadcast_all(concentration1, concentration0)
+        self._dirichlet = Dirichlet(stack([concentration1, concentration0], -1), validate_args)
+        super().__init__(self._dirichlet._batch_shape, (), validate_args)
+
+    concentration1 = property(lambda self: self._dirichlet.concentration.select(-1, 0))
+    concentration0 = property(lambda self: self._dirichlet.concentration.select(-1, 1))
+
+    def expand(self, batch_shape, _instance=None):
+        new = Distribution.expand(self, batch_shape)
+        new._dirichlet = self._dirichlet.expand(batch_shape)
+        return new
+
+    def rsample(self, sample_shape=()):
+        return self._dirichlet.rsample(sample_shape).select(-1, 0)
+
+    def sample(self, sample_shape=()):
+        return self._dirichlet.sample(sample_shape).select(-1, 0)
+
+    def log_prob(self, value):
+        self._checked(value)
+        return self._dirichlet.log_prob(stack([value, 1.0 - value], -1))
+
+    def entropy(self):
+        return self._dirichlet.entropy()
+
+    @property
+    def mean(self):
+        return self.concentration1 / (self.concentration1 + self.concentration0)
+
+    @property
+    def mode(self):
+        return self._dirichlet.mode.select(-1, 0)
+
+    @property
+    def variance(self):
+        total = self.concentration1 + self.concentration0
+        return self.concentration1 * self.concentration0 / (total ** 2 * (total + 1))
+
+
+class StudentT(Distribution):
+    """``torch.distributions.StudentT(df, loc=0., scale=1.)``."""
+    has_rsample = True
+    arg_constraints = {"df": constraints.positive, "loc": constraints.real, "scale": constraints.positive}
+    support = constraints.real
+
+    def __init__(self, df, loc=0.0, scale=1.0, validate_args=None):
+        self.df, self.loc, self.scale = broadcast_all(df, loc, scale)
+        self._chi2 = Chi2(self.df)
+        super().__init__(tuple(self.df.shape), (), validate_args)
+
+    def expand(self, batch_shape, _instance=None):
+        new = Distribution.expand(self, batch_shape)
+        new._chi2 = self._chi2.expand(batch_shape)
+        return new
+
+    def rsample(self, sample_shape=()):
+        from .. import creation
+        shape = self._extended_shape(sample_shape)
+        normal = creation.randn(*shape, dtype=self.df.dtype)
+        chi2 = 2 * standard_gamma(0.5 * self.df, shape)
+        return self.loc + self.scale * normal * (chi2 / self.df).rsqrt()
+
+    def log_prob(self, value):
+        self._checked(value)
+        y = (value - self.loc) / self.scale
+        normalizer = (self.scale.log() + 0.5 * self.df.log() + 0.5 * math.log(math.pi) + lgamma(0.5 * self.df) -
+                      lgamma(0.5 * (self.df + 1.0)))
+        return -0.5 * (self.df + 1.0) * (y ** 2.0 / self.df).log1p() - normalizer
+
+    def entropy(self):
+        lbeta = lgamma(0.5 * self.df) + math.lgamma(0.5) - lgamma(0.5 * (self.df + 1))
+        return (self.scale.log() + 0.5 * (self.df + 1) * (digamma(0.5 * (self.df + 1)) - digamma(0.5 * self.df)) +
+                0.5 * self.df.log() + lbeta)
+
+    @property
+    def mean(self):
+        from ..ops.compare import where
+        return where(self.df <= 1, float("nan"), self.loc)
+
+    @property
+    def mode(self):
+        return self.loc
+
+    @property
+    def variance(self):
+        from ..ops.compare import where
+        finite = self.scale ** 2 * self.df / (self.df - 2)
+        return where(self.df > 2, finite, where(self.df > 1, float("inf"), float("nan")))

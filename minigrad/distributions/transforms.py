@@ -1,0 +1,12 @@
+"""``torch.distributions.transforms``: invertible maps y = f(x) with log|det J|, from which TransformedDistribution
+builds new laws (LogNormal = exp of a Normal, a tanh-squashed Gaussian policy...). The base is in transform.py,
+the elementwise maps in transforms_elementwise.py, those of whole events in transforms_structured.py."""
+from .transform import Transform, sum_rightmost  # noqa: F401
+from .transforms_elementwise import (ExpTransform, SigmoidTransform, TanhTransform, SoftplusTransform,  # noqa: F401
+                                     AbsTransform, PowerTransform, AffineTransform)
+from .transforms_structured import (SoftmaxTransform, StickBreakingTransform, ComposeTransform,  # noqa: F401
+                                    identity_transform, IndependentTransform, ReshapeTransform)
+
+__all__ = ["Transform", "ExpTransform", "PowerTransform", "SigmoidTransform", "TanhTransform", "AbsTransform",
+           "AffineTransform", "SoftplusTransform", "SoftmaxTransform", "StickBreakingTransform",
+           "ComposeTransform", "IndependentTransform", "ReshapeTransform", "identity_transform", "sum_rightmost"]

@@ -1,0 +1,452 @@
+"""minigrad.distributions' full family list, constraints and transforms against torch.distributions, one line per
+law: log_prob, cdf, icdf, entropy and the moments (values and their gradients with respect to every parameter, in
+float64), shapes, supports and reprs, expand, samples' shapes and moments, and validation errors."""
+import math
+
+import numpy as np
+import pytest
+import torch
+import torch.distributions as TD
+
+import minigrad as M
+import minigrad.distributions as D
+
+rng = np.random.default_rng(7)
+POS = rng.uniform(0.6, 3.0, (2, 3))
+POS2 = rng.uniform(0.6, 3.0, (2, 3))
+REAL = rng.standard_normal((2, 3))
+UNIT = rng.uniform(0.05, 0.95, (2, 3))
+SIMPLEX = rng.dirichlet(np.ones(4), 2)
+LOGITS4 = rng.standard_normal((2, 4))
+QUANTITIES = ("log_prob", "cdf", "icdf", "entropy", "mean", "variance", "stddev", "mode")
+
+
+def _evaluate(law, quantity, value, probability):
+    if quantity == "log_prob":
+        return law.log_prob(value)
+    if quantity == "cdf":
+        return law.cdf(value)
+    if quantity == "icdf":
+        return law.icdf(probability)
+    if quantity == "entropy":
+        return law.entropy()
+    return getattr(law, quantity)
+
+
+def _tensors(library, params):
+    if isinstance(params, dict):
+        return dict(zip(params, _tensors(library, list(params.values()))))
+    out = []
+    for p in params:
+        if isinstance(p, np.ndarray):
+            t = library.tensor(p, dtype=library.float64)
+            out.append(t.requires_grad_() if p.dtype.kind == "f" else t)
+        else:
+            out.append(p)
+    return out
+
+
+def check_law(name, params, value, kwargs=None, probability=None, skip=(), rtol=1e-9):
+    """Every quantity torch's law gives, and its gradients with respect to the float parameters, equal to
+    minigrad's (float64); NaN and inf where torch has them."""
+    kwargs = kwargs or {}
+    probability = UNIT if probability is None else probability
+    compared = []
+    for quantity in QUANTITIES:
+        if quantity in skip:
+            continue
+        t_params, t_kwargs = _tensors(torch, params), _tensors(torch, kwargs)
+        t_law = getattr(TD, name)(*t_params, **t_kwargs)
+        try:
+            expected = _evaluate(t_law, quantity, torch.tensor(value), torch.tensor(probability))
+        except (NotImplementedError, AttributeError):
+            continue
+        m_params, m_kwargs = _tensors(M, params), _tensors(M, kwargs)
+        m_law = getattr(D, name)(*m_params, **m_kwargs)
+        got = _evaluate(m_law, quantity, M.tensor(value), M.tensor(probability))
+        assert tuple(got.shape) == tuple(expected.shape), (quantity, tuple(got.shape), tuple(expected.shape))
+        np.testing.assert_allclose(got.detach().numpy(), expected.detach().numpy(), rtol=rtol, atol=1e-12,
+                                   err_msg=f"{name}.{quantity}")
+        compared.append(quantity)
+        if not expected.requires_grad:
+            continue
+        finite = torch.isfinite(expected.detach())
+        (expected * finite).nan_to_num(0.0).sum().backward()
+        (got * M.tensor(finite.numpy())).nan_to_num(0.0).sum().backward()
+        for i, (m, t) in enumerate(zip(m_params + list(m_kwargs.values()), t_params + list(t_kwargs.values()))):
+            if not isinstance(t, torch.Tensor) or not t.requires_grad or t.grad is None:
+                continue
+            assert m.grad is not None, f"{name}.{quantity}: no gradient for parameter {i}"
+            np.testing.assert_allclose(m.grad.numpy(), t.grad.numpy(), rtol=1e-8, atol=1e-10,
+                                       err_msg=f"{name}.{quantity}: gradient of parameter {i}")
+    t_law = getattr(TD, name)(*_tensors(torch, params), **_tensors(torch, kwargs))
+    m_law = getattr(D, name)(*_tensors(M, params), **_tensors(M, kwargs))
+    assert tuple(m_law.batch_shape) == tuple(t_law.batch_shape) and \
+        tuple(m_law.event_shape) == tuple(t_law.event_shape)
+    assert m_law.has_rsample == t_law.has_rsample
+    assert repr(m_law) == repr(t_law).replace("torch.Size", "torch.Size")
+    assert type(m_law.support).__name__ == type(t_law.support).__name__
+    draws = m_law.sample((5,))
+    assert tuple(draws.shape) == (5,) + tuple(t_law.batch_shape) + tuple(t_law.event_shape)
+    assert "log_prob" in compared or "log_prob" in skip
+    return compared
+
+
+CASES = [
+    ("Normal", [REAL, POS], REAL * 2, {}, None),
+    ("Cauchy", [REAL, POS], REAL * 2, {}, None),
+    ("Laplace", [REAL, POS], REAL * 2, {}, None),
+    ("Uniform", [REAL - 2, REAL + POS], REAL - 1, {}, None),
+    ("Exponential", [POS], POS2, {}, None),
+    ("Gamma", [POS, POS2], POS * 0.7, {}, None),  # (cdf: see test_not_provided)
+    ("Chi2", [POS * 2], POS2, {}, None),
+    ("Beta", [POS, POS2], UNIT, {}, None),
+    ("StudentT", [POS * 2, REAL, POS2], REAL * 3, {}, None),
+    ("Dirichlet", [POS + 0.5], SIMPLEX[:, :3] / SIMPLEX[:, :3].sum(-1, keepdims=True), {}, None),
+    ("Poisson", [POS], np.round(POS2 * 2), {}, None),
+    ("LogNormal", [REAL, POS], POS2, {}, None),
+    ("HalfNormal", [POS], POS2, {}, None),
+    ("HalfCauchy", [POS], POS2, {}, None),
+    ("Gumbel", [REAL, POS], REAL * 2, {}, None),
+    ("Weibull", [POS, POS2], POS * 0.9, {}, None),
+    ("Pareto", [POS * 0.5, POS2], POS * 0.5 + POS2, {}, None),
+    ("InverseGamma", [POS, POS2], POS * 0.7, {}, None),
+    ("Bernoulli", [], np.array([[1.0, 0.0, 1.0], [0.0, 0.0, 1.0]]), {"probs": UNIT}, None),
+    ("Binomial", [np.full((2, 3), 7.0)], np.array([[0.0, 3, 7], [2, 5, 6]]), {"probs": UNIT}, None),
+    ("Binomial", [np.full((2, 3), 5.0)], np.array([[0.0, 3, 5], [2, 1, 4]]), {"logits": REAL}, None),
+    ("Geometric", [], np.array([[0.0, 3, 7], [2, 5, 1]]), {"probs": UNIT}, None),
+    ("NegativeBinomial", [POS * 2], np.array([[0.0, 3, 7], [2, 5, 1]]), {"logits": REAL}, None),
+    ("Categorical", [], np.array([3.0, 0.0]), {"logits": LOGITS4}, None),
+    ("OneHotCategorical", [], np.eye(4)[[1, 3]], {"probs": SIMPLEX}, None),
+    ("Multinomial", [6], np.array([[1.0, 2, 0, 3], [0, 0, 6, 0]]), {"probs": SIMPLEX}, None),
+    ("RelaxedBernoulli", [np.array(0.7)], UNIT, {"probs": UNIT}, None),
+    ("RelaxedOneHotCategorical", [np.array(0.5)], SIMPLEX, {"logits": LOGITS4}, None),
+    ("LogisticNormal", [REAL, POS], SIMPLEX, {}, None),
+]
+
+
+NO_CDF = ("Gamma", "Chi2", "InverseGamma")  # PyTorch's takes the regularized incomplete gamma function
+
+
+@pytest.mark.parametrize("name,params,value,kwargs,probability", CASES, ids=[c[0] for c in CASES])
+def test_law_against_torch(name, params, value, kwargs, probability):
+    check_law(name, params, value, kwargs, probability, skip=("cdf",) if name in NO_CDF else ())
+
+
+def test_not_provided():
+    """The gamma laws' cdf (PyTorch's uses torch.special.gammainc, which minigrad lacks) raises."""
+    for law in (D.Gamma(M.tensor(2.0), M.tensor(1.0)), D.Chi2(M.tensor(3.0)),
+                D.InverseGamma(M.tensor(2.0), M.tensor(1.0))):
+        with pytest.raises(NotImplementedError):
+            law.cdf(M.tensor(1.0))
+
+
+def test_multivariate_normal_each_parameterization():
+    a = rng.standard_normal((3, 3))
+    covariance = a @ a.T + 3 * np.eye(3)
+    loc, value = rng.standard_normal((2, 3)), rng.standard_normal((4, 2, 3))
+    for key, matrix in (("covariance_matrix", covariance), ("precision_matrix", np.linalg.inv(covariance)),
+                        ("scale_tril", np.linalg.cholesky(covariance))):
+        check_law("MultivariateNormal", [loc], value, {key: matrix}, skip=("icdf", "cdf"))
+
+
+def test_mixture_same_family_against_torch():
+    weights, locs, scales = rng.standard_normal((2, 3)), rng.standard_normal((2, 3)), rng.uniform(0.5, 2, (2, 3))
+    value = rng.standard_normal((5, 2))
+
+    def build(library, dists, w, m, s):
+        return dists.MixtureSameFamily(dists.Categorical(logits=w), dists.Normal(m, s))
+    results = []
+    for library, dists in ((M, D), (torch, TD)):
+        w, m, s = (library.tensor(p, dtype=library.float64).requires_grad_() for p in (weights, locs, scales))
+        law = build(library, dists, w, m, s)
+        out = [law.log_prob(library.tensor(value)), law.mean, law.variance, law.cdf(library.tensor(value))]
+        sum(o.sum() for o in out).backward()
+        results.append([o.detach().numpy() for o in out] + [p.grad.numpy() for p in (w, m, s)])
+    for got, expected in zip(*results):
+        np.testing.assert_allclose(got, expected, rtol=1e-9)
+    law = build(M, D, *(M.tensor(p) for p in (weights, locs, scales)))
+    assert tuple(law.sample((7,)).shape) == (7, 2) and tuple(law.batch_shape) == (2,)
+    # a mixture of 2-D diagonal Gaussians (a mixture density network's head)
+    comp = D.Independent(D.Normal(M.tensor(rng.standard_normal((4, 3, 2))), M.tensor(rng.uniform(0.5, 1, (4, 3, 2)))),
+                         1)
+    mix = D.MixtureSameFamily(D.Categorical(logits=M.tensor(rng.standard_normal((4, 3)))), comp)
+    t_comp = TD.Independent(TD.Normal(torch.tensor(comp.base_dist.loc.numpy()),
+                                      torch.tensor(comp.base_dist.scale.numpy())), 1)
+    t_mix = TD.MixtureSameFamily(TD.Categorical(logits=torch.tensor(mix.mixture_distribution.logits.numpy())), t_comp)
+    point = rng.standard_normal((5, 4, 2))
+    np.testing.assert_allclose(mix.log_prob(M.tensor(point)).numpy(), t_mix.log_prob(torch.tensor(point)).numpy(),
+                               rtol=1e-9)
+    assert tuple(mix.sample((5,)).shape) == (5, 4, 2)
+
+
+KL_PAIRS = [
+    ("Normal", [REAL, POS], [REAL[::-1].copy(), POS2]), ("Laplace", [REAL, POS], [REAL * 2, POS2]),
+    ("Exponential", [POS], [POS2]), ("Gamma", [POS, POS2], [POS2, POS]), ("Beta", [POS, POS2], [POS2, POS]),
+    ("Poisson", [POS], [POS2]), ("Gumbel", [REAL, POS], [REAL * 0.5, POS2]), ("Cauchy", [REAL, POS], [REAL, POS2]),
+    ("HalfNormal", [POS], [POS2]), ("LogNormal", [REAL, POS], [REAL * 0.3, POS2]),
+    ("Pareto", [POS, POS2], [POS * 0.5, POS]), ("Dirichlet", [POS + 0.1], [POS2]),
+]
+
+
+@pytest.mark.parametrize("name,p,q", KL_PAIRS, ids=[k[0] for k in KL_PAIRS])
+def test_kl_divergence_against_torch(name, p, q):
+    results = []
+    for library, dists in ((M, D), (torch, TD)):
+        p_params, q_params = _tensors(library, p), _tensors(library, q)
+        kl = dists.kl_divergence(getattr(dists, name)(*p_params), getattr(dists, name)(*q_params))
+        finite = np.isfinite(kl.detach().numpy())
+        (kl * library.tensor(finite)).nan_to_num(0.0).sum().backward()
+        results.append([kl.detach().numpy()] + [t.grad.numpy() for t in p_params + q_params])
+    for got, expected in zip(*results):
+        np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-12)
+
+
+def test_kl_of_other_pairs():
+    mats = []
+    for _ in range(2):
+        a = rng.standard_normal((3, 3))
+        mats.append(a @ a.T + np.eye(3))
+    locs = rng.standard_normal((2, 3))
+    for library, dists in ((M, D), (torch, TD)):
+        p = dists.MultivariateNormal(library.tensor(locs[0]), covariance_matrix=library.tensor(mats[0]))
+        q = dists.MultivariateNormal(library.tensor(locs[1]), scale_tril=library.tensor(np.linalg.cholesky(mats[1])))
+        value = dists.kl_divergence(p, q)
+        normal_laplace = dists.kl_divergence(dists.Normal(library.tensor(REAL), library.tensor(POS)),
+                                             dists.Laplace(library.tensor(REAL[::-1].copy()), library.tensor(POS2)))
+        independent = dists.kl_divergence(
+            dists.Independent(dists.Normal(library.tensor(REAL), library.tensor(POS)), 1),
+            dists.Independent(dists.Normal(library.tensor(REAL * 0), library.tensor(POS2)), 1))
+        geometric = dists.kl_divergence(dists.Geometric(probs=library.tensor(UNIT)),
+                                        dists.Geometric(probs=library.tensor(UNIT[::-1].copy())))
+        binomial = dists.kl_divergence(dists.Binomial(5, probs=library.tensor(UNIT)),
+                                       dists.Binomial(5, probs=library.tensor(UNIT[::-1].copy())))
+        if library is M:
+            ours = [v.numpy() for v in (value, normal_laplace, independent, geometric, binomial)]
+        else:
+            theirs = [v.numpy() for v in (value, normal_laplace, independent, geometric, binomial)]
+    for got, expected in zip(ours, theirs):
+        np.testing.assert_allclose(got, expected, rtol=1e-9)
+    with pytest.raises(NotImplementedError):
+        D.kl_divergence(D.Normal(0.0, 1.0), D.Gamma(1.0, 1.0))
+
+
+TRANSFORMS = [
+    ("ExpTransform", [], REAL), ("SigmoidTransform", [], REAL), ("TanhTransform", [], REAL),
+    ("SoftplusTransform", [], REAL), ("AbsTransform", [], REAL), ("PowerTransform", [POS2], POS),
+    ("AffineTransform", [REAL, POS2], REAL), ("AffineTransform", [1.5, -2.0], REAL),
+    ("StickBreakingTransform", [], REAL), ("SoftmaxTransform", [], REAL),
+]
+
+
+@pytest.mark.parametrize("name,params,x", TRANSFORMS, ids=[t[0] for t in TRANSFORMS])
+def test_transform_against_torch(name, params, x):
+    results = []
+    for library, dists in ((M, D), (torch, TD)):
+        made = [library.tensor(p).requires_grad_() if isinstance(p, np.ndarray) else p for p in params]
+        transform = getattr(dists.transforms, name)(*made)
+        xt = library.tensor(x).requires_grad_()
+        y = transform(xt)
+        outputs = [y, transform.inv(y.detach())]
+        if name not in ("AbsTransform", "SoftmaxTransform"):
+            outputs.append(transform.log_abs_det_jacobian(xt, y))
+        sum(o.sum() for o in outputs).backward()
+        grads = [xt.grad.numpy()] + [p.grad.numpy() for p in made if hasattr(p, "grad")]
+        results.append([o.detach().numpy() for o in outputs] + grads +
+                       [repr(transform), repr(transform.domain), repr(transform.codomain), transform.bijective,
+                        transform.forward_shape((2, 3)), transform.inverse_shape((2, 3))])
+    for got, expected in zip(*results):
+        if isinstance(got, np.ndarray):
+            np.testing.assert_allclose(got, expected, rtol=1e-6 if name == "SigmoidTransform" else 1e-9, atol=1e-12)
+        else:
+            assert tuple(got) == tuple(expected) if isinstance(got, tuple) else got == expected
+
+
+def test_composed_transforms_caching_and_the_registries():
+    x, free_values = rng.standard_normal((4, 3)), rng.standard_normal(3)
+    for library, dists in ((M, D), (torch, TD)):
+        T = dists.transforms
+        chain = T.ComposeTransform([T.AffineTransform(library.tensor(0.5), library.tensor(2.0)), T.TanhTransform()])
+        xt = library.tensor(x)
+        out = [chain(xt), chain.inv(chain(xt)), chain.log_abs_det_jacobian(xt, chain(xt))]
+        independent = T.IndependentTransform(T.ExpTransform(), 1)
+        out.append(independent.log_abs_det_jacobian(xt, independent(xt)))
+        reshape = T.ReshapeTransform((3,), (3, 1))
+        out.append(reshape(xt))
+        cached = T.ExpTransform(cache_size=1)
+        y = cached(xt)
+        assert cached.inv(y) is xt  # the cached inverse is the very input, as PyTorch's
+        registry = [repr(dists.biject_to(c)) for c in (dists.constraints.positive, dists.constraints.unit_interval,
+                                                      dists.constraints.simplex, dists.constraints.real_vector,
+                                                      dists.constraints.interval(-1.0, 2.0))]
+        registry.append(repr(dists.transform_to(dists.constraints.simplex)))
+        free = library.tensor(free_values)
+        onto = [dists.biject_to(dists.constraints.simplex)(free), dists.transform_to(dists.constraints.positive)(free)]
+        if library is M:
+            ours = [o.numpy() for o in out + onto], registry, repr(chain)
+        else:
+            theirs = [o.numpy() for o in out + onto], registry, repr(chain)
+    for got, expected in zip(ours[0], theirs[0]):
+        np.testing.assert_allclose(got, expected, rtol=1e-9)
+    assert ours[1:] == theirs[1:]
+    assert D.transforms.ExpTransform() == D.transforms.ExpTransform()
+    assert D.transforms.ExpTransform().inv.inv == D.transforms.ExpTransform()
+
+
+def test_tanh_squashed_gaussian_policy_as_sac_writes_it():
+    """TransformedDistribution(Normal, [TanhTransform(cache_size=1), AffineTransform]): rsample, then log_prob
+    of the action through the cached inverse; the policy's loss and gradients equal PyTorch's given the same
+    noise."""
+    mu, log_std = rng.standard_normal((5, 2)), rng.uniform(-1, 0.5, (5, 2))
+    noise = rng.standard_normal((5, 2))
+    results = []
+    for library, dists in ((M, D), (torch, TD)):
+        m, s = library.tensor(mu).requires_grad_(), library.tensor(log_std).requires_grad_()
+        base = dists.Normal(m, s.exp())
+        law = dists.TransformedDistribution(base, [dists.transforms.TanhTransform(cache_size=1),
+                                                   dists.transforms.AffineTransform(0.0, 2.0)])
+        action = law.transforms[1](law.transforms[0](m + s.exp() * library.tensor(noise)))
+        log_prob = law.log_prob(action).sum(-1)
+        loss = (0.2 * log_prob - action.sum(-1)).mean()
+        loss.backward()
+        results.append([loss.item(), m.grad.numpy(), s.grad.numpy(), tuple(law.batch_shape),
+                        repr(law.support)])
+    np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-9)
+    for got, expected in zip(results[0][1:3], results[1][1:3]):
+        np.testing.assert_allclose(got, expected, rtol=1e-8)
+    assert results[0][3:] == results[1][3:]
+
+
+def test_constraints_check_as_torch():
+    values = [np.array([-1.0, 0.0, 0.5, 1.0, 2.0, np.nan]), np.array([[0.2, 0.8], [0.5, 0.6]])]
+    names = ["real", "positive", "nonnegative", "unit_interval", "boolean", "nonnegative_integer", "positive_integer"]
+    for name in names:
+        got = getattr(D.constraints, name).check(M.tensor(values[0])).numpy()
+        expected = getattr(TD.constraints, name).check(torch.tensor(values[0])).numpy()
+        assert got.tolist() == expected.tolist(), name
+        assert repr(getattr(D.constraints, name)) == repr(getattr(TD.constraints, name))
+    for made in (lambda c: c.interval(0.0, 1.0), lambda c: c.half_open_interval(0.0, 1.0),
+                 lambda c: c.greater_than(0.5), lambda c: c.less_than(0.5), lambda c: c.integer_interval(0, 1),
+                 lambda c: c.greater_than_eq(0.0)):
+        assert made(D.constraints).check(M.tensor(values[0])).numpy().tolist() == \
+            made(TD.constraints).check(torch.tensor(values[0])).numpy().tolist()
+        assert repr(made(D.constraints)) == repr(made(TD.constraints))
+    for name in ("simplex", "real_vector"):
+        got = getattr(D.constraints, name).check(M.tensor(values[1])).numpy()
+        assert got.tolist() == getattr(TD.constraints, name).check(torch.tensor(values[1])).numpy().tolist()
+    a = rng.standard_normal((3, 3))
+    for matrix in (a @ a.T + np.eye(3), np.tril(a), np.tril(np.abs(a)) + np.eye(3), a):
+        for name in ("lower_cholesky", "lower_triangular", "positive_definite", "symmetric", "square"):
+            got = bool(getattr(D.constraints, name).check(M.tensor(matrix)))
+            assert got == bool(getattr(TD.constraints, name).check(torch.tensor(matrix))), name
+    assert D.constraints.is_dependent(D.constraints.dependent)
+    assert D.Normal.arg_constraints.keys() == TD.Normal.arg_constraints.keys()
+
+
+def test_validation_errors_match_torch():
+    cases = [lambda d, t: d.Normal(t([0.0, 1.0]), t([1.0, -1.0])),
+             lambda d, t: d.Normal(t([0.0, 1.0]), t([1.0, 1.0])).log_prob(t([1.0, 2.0, 3.0])),
+             lambda d, t: d.MultivariateNormal(t([0.0, 1.0]), t([[1.0, 2.0], [2.0, 1.0]])),
+             lambda d, t: d.Normal(t([0.0]), t([1.0])).log_prob([1.0]),
+             lambda d, t: d.Exponential(t([1.0])).log_prob(t([-1.0])),
+             lambda d, t: d.Categorical(probs=t([0.5, 0.5])).log_prob(t([2])),
+             lambda d, t: d.Beta(t([1.0]), t([1.0])).log_prob(t([1.5])),
+             lambda d, t: d.Binomial(t([3.0]), probs=t([0.5])).log_prob(t([4.0])),
+             lambda d, t: d.Uniform(t([1.0]), t([0.0])),
+             lambda d, t: d.Dirichlet(t([1.0, -1.0])),
+             lambda d, t: d.Gamma(t([1.0]), t([1.0])).log_prob(t([0.5, 1.0, -2.0]))]
+    for case in cases:
+        with pytest.raises(ValueError) as ours:
+            case(D, M.tensor)
+        with pytest.raises(ValueError) as theirs:
+            case(TD, torch.tensor)
+        assert str(ours.value) == str(theirs.value)
+    law = D.Normal(M.tensor([0.0]), M.tensor([-1.0]), validate_args=False)  # no check when asked
+    assert tuple(law.batch_shape) == (1,)
+
+
+def test_expand_sample_shapes_and_enumerate_support():
+    laws = [(D.Normal(M.tensor(0.0), M.tensor(1.0)), (3, 2)),
+            (D.Categorical(logits=M.tensor(LOGITS4[0])), (5,)),
+            (D.Dirichlet(M.tensor([1.0, 2.0, 3.0])), (2,)),
+            (D.Gumbel(M.tensor(0.0), M.tensor(2.0)), (4,)),
+            (D.LogNormal(M.tensor(0.0), M.tensor(1.0)), (2, 2)),
+            (D.Binomial(4, probs=M.tensor(0.3)), (3,))]
+    for law, shape in laws:
+        wider = law.expand(shape)
+        assert tuple(wider.batch_shape) == shape
+        draws = wider.sample((2,))
+        assert tuple(draws.shape) == (2,) + shape + tuple(law.event_shape)
+        np.testing.assert_allclose(wider.log_prob(draws).numpy(), law.log_prob(draws).numpy(), rtol=1e-12)
+    for ours, theirs in ((D.Bernoulli(probs=M.tensor([0.2, 0.7])), TD.Bernoulli(probs=torch.tensor([0.2, 0.7]))),
+                         (D.Binomial(3, probs=M.tensor([0.2, 0.7])), TD.Binomial(3, probs=torch.tensor([0.2, 0.7]))),
+                         (D.OneHotCategorical(probs=M.tensor(SIMPLEX)), TD.OneHotCategorical(probs=torch.tensor(SIMPLEX))),
+                         (D.Categorical(probs=M.tensor(SIMPLEX)), TD.Categorical(probs=torch.tensor(SIMPLEX)))):
+        for expand in (True, False):
+            np.testing.assert_array_equal(ours.enumerate_support(expand).numpy(),
+                                          theirs.enumerate_support(expand).numpy())
+        assert ours.has_enumerate_support == theirs.has_enumerate_support
+
+
+@pytest.mark.parametrize("law,mean,variance", [
+    (lambda: D.Cauchy(M.tensor(1.0), M.tensor(2.0)), None, None),
+    (lambda: D.StudentT(M.tensor(5.0), M.tensor(1.0), M.tensor(2.0)), 1.0, 4 * 5 / 3),
+    (lambda: D.Chi2(M.tensor(3.0)), 3.0, 6.0),
+    (lambda: D.HalfNormal(M.tensor(2.0)), 2 * math.sqrt(2 / math.pi), 4 * (1 - 2 / math.pi)),
+    (lambda: D.Gumbel(M.tensor(1.0), M.tensor(2.0)), 1 + 2 * 0.5772156649, math.pi ** 2 / 6 * 4),
+    (lambda: D.Weibull(M.tensor(2.0), M.tensor(3.0)), 2 * math.gamma(4 / 3),
+     4 * (math.gamma(5 / 3) - math.gamma(4 / 3) ** 2)),
+    (lambda: D.Pareto(M.tensor(1.0), M.tensor(5.0)), 1.25, 5 / (16 * 3)),
+    (lambda: D.InverseGamma(M.tensor(5.0), M.tensor(2.0)), 0.5, 4 / (16 * 3)),
+    (lambda: D.Binomial(10, probs=M.tensor(0.3)), 3.0, 2.1),
+    (lambda: D.Geometric(probs=M.tensor(0.25)), 3.0, 12.0),
+    (lambda: D.NegativeBinomial(M.tensor(4.0), probs=M.tensor(0.4)), 4 * 0.4 / 0.6, 4 * 0.4 / 0.36),
+    (lambda: D.Multinomial(10, probs=M.tensor([0.2, 0.3, 0.5])), [2.0, 3.0, 5.0], [1.6, 2.1, 2.5]),
+    (lambda: D.RelaxedBernoulli(M.tensor(0.5), probs=M.tensor(0.3)), None, None),
+])
+def test_samples_follow_their_laws(law, mean, variance):
+    M.manual_seed(11)
+    law = law()
+    draws = law.sample((40000,)).numpy()
+    assert draws.dtype == np.float32
+    if mean is None:  # no moments: the median and quartiles instead, or the support
+        if isinstance(law, D.Cauchy):
+            np.testing.assert_allclose(np.percentile(draws, [25, 50, 75]), [-1.0, 1.0, 3.0], atol=0.06)
+        else:
+            assert ((draws > 0) & (draws < 1)).all()
+            assert abs((draws > 0.5).mean() - 0.3) < 0.02
+        return
+    np.testing.assert_allclose(draws.mean(0), mean, rtol=0.03, atol=0.02)
+    np.testing.assert_allclose(draws.var(0), variance, rtol=0.08, atol=0.02)
+
+
+def test_reparameterized_draws_carry_gradients():
+    M.manual_seed(5)
+    loc, scale = M.tensor([0.5, -1.0], requires_grad=True), M.tensor([1.0, 2.0], requires_grad=True)
+    for law in (D.Cauchy(loc, scale), D.Gumbel(loc, scale), D.LogNormal(loc, scale), D.Laplace(loc, scale),
+                D.HalfNormal(scale), D.StudentT(M.tensor(4.0), loc, scale), D.Weibull(scale, M.tensor(2.0)),
+                D.RelaxedOneHotCategorical(M.tensor(0.5), logits=loc.reshape(1, 2)),
+                D.LogisticNormal(loc, scale), D.Gamma(M.tensor(2.0), scale)):
+        loc.grad = scale.grad = None
+        draws = law.rsample((3,))
+        (draws * M.arange(1, draws.shape[-1] + 1)).sum().backward()
+        moved = loc if isinstance(law, D.RelaxedOneHotCategorical) else scale
+        assert moved.grad is not None and np.isfinite(moved.grad.numpy()).all(), type(law).__name__
+    concentration = M.tensor([2.0], requires_grad=True)
+    with pytest.raises(NotImplementedError, match="concentration"):
+        D.Gamma(concentration, M.tensor([1.0])).rsample()
+    straight = D.OneHotCategoricalStraightThrough(logits=loc)
+    (straight.rsample() * M.tensor([1.0, 2.0])).sum().backward()
+    assert loc.grad is not None
+
+
+def test_cholesky_ex_reports_the_failing_minor_as_torch():
+    matrices = np.array([[[4.0, 2.0, 0.0], [2.0, 5.0, 1.0], [0.0, 1.0, 3.0]],
+                         [[1.0, 2.0, 0.0], [2.0, 1.0, 0.0], [0.0, 0.0, 1.0]],
+                         [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, -1.0]]])
+    _, info = M.linalg.cholesky_ex(M.tensor(matrices))
+    assert info.numpy().tolist() == torch.linalg.cholesky_ex(torch.tensor(matrices)).info.numpy().tolist()
+    factor, info = M.linalg.cholesky_ex(M.tensor(matrices[0]))
+    np.testing.assert_allclose(factor.numpy(), np.linalg.cholesky(matrices[0]), rtol=1e-12)
+    with pytest.raises(RuntimeError):
+        M.linalg.cholesky_ex(M.tensor(matrices), check_errors=True)
