@@ -18,6 +18,7 @@ from .ops.ternary import lerp, addcmul, addcdiv  # noqa: F401
 from .ops.unary import *  # noqa: F401,F403,A004  (round shadows the builtin, as torch.round)
 from .ops.trigonometric import *  # noqa: F401,F403
 from .ops.special import *  # noqa: F401,F403
+from .ops.incomplete_gamma import igamma, igammac  # noqa: F401
 from .ops.elementwise_more import *  # noqa: F401,F403
 from .ops.aliases import *  # noqa: F401,F403
 from .ops.dtypes import *  # noqa: F401,F403

@@ -1,14 +1,13 @@
 """Laws drawn from gamma variates, as ``torch.distributions``': Gamma, Chi2, Beta, Dirichlet and StudentT.
 
-The gamma draws are numpy's (minigrad's generator). A draw is differentiable in the rate, the location and the
-scale (it is their product or sum with a standard draw); PyTorch also differentiates it in the concentration
-(implicit reparameterization), which minigrad does not provide: ``rsample`` raises NotImplementedError rather
-than give a gradient with that term missing when a concentration (or degrees of freedom) requires grad."""
+The gamma draws are numpy's (minigrad's generator); ``rsample`` is differentiable in every parameter, in the
+concentrations (and degrees of freedom) by implicit reparameterization (``standard_gamma``), as PyTorch's."""
 import math
 
 import numpy as np
 
-from ..autograd import is_grad_enabled
+from ..autograd import Function, is_grad_enabled
+from ..ops.incomplete_gamma import gammainc_grad_a
 from ..ops.shape import stack
 from ..ops.special import digamma, lgamma, xlogy
 from . import constraints
@@ -19,16 +18,33 @@ from .utils import broadcast_all
 __all__ = ["Gamma", "Chi2", "Beta", "Dirichlet", "StudentT", "standard_gamma"]
 
 
+class _StandardGamma(Function):
+    """Gamma(alpha, 1) draws, differentiable in alpha by implicit reparameterization: a draw x = F^-1(u; alpha)
+    for a fixed uniform u moves as dx/dalpha = -(dP/dalpha)(alpha, x) / p(x; alpha), P the regularized lower
+    incomplete gamma function and p the density. (PyTorch computes the same derivative with a fitted
+    approximation, within 6e-5 of it; minigrad's is exact to about 1e-9: see incomplete_gamma.)"""
+
+    def forward(self, alpha, draws):
+        self.save_for_backward(alpha, draws)
+        return draws
+
+    def backward(self, g):
+        B, (alpha, x) = self.B, self.saved
+        a, values = B.to_numpy(alpha).astype(np.float64), B.to_numpy(x).astype(np.float64)
+        density = np.exp((a - 1) * np.log(values) - values - np.vectorize(math.lgamma, otypes=[np.float64])(a))
+        slope = -gammainc_grad_a(a, values) / density
+        return B.mul(g, B.from_numpy(slope.astype(np.dtype(alpha.dtype)))), None
+
+
 def standard_gamma(concentration, shape):
-    """Gamma(concentration, 1) draws of ``shape`` (broadcast), as a tensor outside the graph; NotImplementedError
-    when the concentration requires grad (its pathwise gradient is not provided)."""
-    if concentration.requires_grad and is_grad_enabled():
-        raise NotImplementedError("rsample is not differentiable with respect to a gamma concentration (or degrees "
-                                  "of freedom) in minigrad: detach it, or use sample()")
-    alpha = np.broadcast_to(concentration.detach().cpu().numpy(), tuple(shape))
-    draws = drawn(lambda g: g.standard_gamma(alpha), concentration)
+    """Gamma(concentration, 1) draws of ``shape`` (the concentration broadcast to it), differentiable in the
+    concentration (PyTorch's ``torch._standard_gamma`` with its gradient)."""
+    alpha = concentration.expand(*shape) if tuple(concentration.shape) != tuple(shape) else concentration
+    values = np.broadcast_to(concentration.detach().cpu().numpy(), tuple(shape))
+    draws = drawn(lambda g: g.standard_gamma(values), concentration)
     tiny = float(np.finfo(np.dtype(concentration.dtype)).tiny)
-    return draws.clamp(min=tiny)  # (PyTorch's draws are never 0: a log of them stays finite)
+    draws = draws.clamp(min=tiny)  # (PyTorch's draws are never 0: a log of them stays finite)
+    return _StandardGamma.apply(alpha, draws) if alpha.requires_grad and is_grad_enabled() else draws
 
 
 class Gamma(Distribution):
@@ -43,6 +59,11 @@ class Gamma(Distribution):
 
     def rsample(self, sample_shape=()):
         return standard_gamma(self.concentration, self._extended_shape(sample_shape)) / self.rate
+
+    def cdf(self, value):
+        from ..ops.incomplete_gamma import gammainc
+        self._checked(value)
+        return gammainc(self.concentration, self.rate * value)
 
     def sample(self, sample_shape=()):
         return standard_gamma(self.concentration.detach(), self._extended_shape(sample_shape)) / self.rate.detach()

@@ -116,7 +116,8 @@ def _inplace_method(name, fn):
 
 def inplace_methods():
     """The trailing-underscore methods and ``+=``-style operators, each an out-of-place op written back."""
-    from . import (activation, aliases, elementwise as ew, elementwise_more, integer, products, real_numbers,
+    from . import (activation, aliases, elementwise as ew, elementwise_more, incomplete_gamma, integer, products,
+                   real_numbers,
                    rearrange, scan, scatter, special, ternary, trigonometric, unary)
     pairs = {
         "add_": ew.add, "sub_": ew.sub, "mul_": ew.mul, "div_": ew.div, "pow_": ew.pow, "neg_": ew.neg,
@@ -142,6 +143,7 @@ def inplace_methods():
         "__ior__": integer.bitwise_or, "__ixor__": integer.bitwise_xor, "__ilshift__": integer.bitwise_left_shift,
         "__irshift__": integer.bitwise_right_shift, "bitwise_left_shift_": integer.bitwise_left_shift,
         "bitwise_right_shift_": integer.bitwise_right_shift, "float_power_": elementwise_more.float_power,
+        "igamma_": incomplete_gamma.gammainc, "igammac_": incomplete_gamma.gammaincc,
         "copysign_": real_numbers.copysign, "ldexp_": real_numbers.ldexp, "nextafter_": real_numbers.nextafter,
     }
     methods = {name: _inplace_method(name, fn) for name, fn in pairs.items()}
