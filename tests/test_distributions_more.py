@@ -128,6 +128,10 @@ CASES = [
     ("RelaxedBernoulli", [np.array(0.7)], UNIT, {"probs": UNIT}, None),
     ("RelaxedOneHotCategorical", [np.array(0.5)], SIMPLEX, {"logits": LOGITS4}, None),
     ("LogisticNormal", [REAL, POS], SIMPLEX, {}, None),
+    ("FisherSnedecor", [POS * 3, POS2 * 3], POS, {}, None),
+    ("Kumaraswamy", [POS, POS2], UNIT, {}, None),
+    ("ContinuousBernoulli", [], UNIT, {"probs": np.array([[0.1, 0.4995, 0.7], [0.5, 0.9, 0.3]])}, None),
+    ("ContinuousBernoulli", [], UNIT, {"logits": REAL}, None),
 ]
 
 
@@ -495,3 +499,79 @@ def test_incomplete_gamma_against_torch_and_mpmath():
         M.special.gammainc(shape, M.tensor([1.0])).sum().backward()
     np.testing.assert_allclose(M.tensor([2.0, 3.0]).igamma(M.tensor([1.0, 1.0])).numpy(),
                                torch.tensor([2.0, 3.0]).igamma(torch.tensor([1.0, 1.0])).numpy(), rtol=1e-6)
+
+
+def test_low_rank_multivariate_normal_against_torch():
+    loc, factor = rng.standard_normal((2, 3)), rng.standard_normal((2, 3, 2))
+    diagonal, value = rng.uniform(0.5, 2, 3), rng.standard_normal((4, 2, 3))
+    results = []
+    for library, dists in ((M, D), (torch, TD)):
+        params = [library.tensor(p).requires_grad_() for p in (loc, factor, diagonal)]
+        law = dists.LowRankMultivariateNormal(*params)
+        outputs = [law.log_prob(library.tensor(value)), law.entropy(), law.variance, law.scale_tril,
+                   law.covariance_matrix, law.precision_matrix, law.mean]
+        sum(o.sum() for o in outputs).backward()
+        results.append([o.detach().numpy() for o in outputs] + [p.grad.numpy() for p in params] +
+                       [repr(law), tuple(law.batch_shape), tuple(law.expand((3, 2)).batch_shape)])
+    for got, expected in zip(*results):
+        if isinstance(got, np.ndarray):
+            np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
+        else:
+            assert got == expected
+    assert tuple(D.LowRankMultivariateNormal(*(M.tensor(p) for p in (loc, factor, diagonal))).rsample((5,)).shape) \
+        == (5, 2, 3)
+
+
+def test_exponential_family_entropy_and_bregman_kl():
+    """The generic entropy and KL from the log-normalizer equal PyTorch's (the closed forms where the family's
+    carrier measure is constant: Normal, Gamma, Exponential, Bernoulli), and PyTorch's Bregman KL for a family
+    with no rule of its own (ContinuousBernoulli)."""
+    for name, params, closed in (("Normal", [REAL, POS], True), ("Gamma", [POS, POS2], True),
+                                 ("Beta", [POS, POS2], False), ("Exponential", [POS], True),
+                                 ("Dirichlet", [POS], False), ("Poisson", [POS], False)):
+        law = getattr(D, name)(*(M.tensor(p) for p in params))
+        assert isinstance(law, D.ExponentialFamily)
+        if not closed:  # no carrier measure given, in PyTorch either
+            with pytest.raises(NotImplementedError):
+                D.ExponentialFamily.entropy(law)
+            with pytest.raises(NotImplementedError):
+                TD.ExponentialFamily.entropy(getattr(TD, name)(*(torch.tensor(p) for p in params)))
+            continue
+        ours = D.ExponentialFamily.entropy(law).detach().numpy()
+        theirs = TD.ExponentialFamily.entropy(getattr(TD, name)(*(torch.tensor(p) for p in params)))
+        np.testing.assert_allclose(ours, theirs.detach().numpy(), rtol=1e-10)
+        np.testing.assert_allclose(ours, law.entropy().numpy(), rtol=1e-10)
+    bernoulli = D.Bernoulli(probs=M.tensor(UNIT))
+    np.testing.assert_allclose(D.ExponentialFamily.entropy(bernoulli).detach().numpy(), bernoulli.entropy().numpy(),
+                               rtol=1e-10)
+    p, q = np.array([0.2, 0.45, 0.9]), np.array([0.6, 0.3, 0.5002])
+    ours = D.kl_divergence(D.ContinuousBernoulli(M.tensor(p)), D.ContinuousBernoulli(M.tensor(q)))
+    theirs = TD.kl_divergence(TD.ContinuousBernoulli(torch.tensor(p)), TD.ContinuousBernoulli(torch.tensor(q)))
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-9)
+    with pytest.raises(NotImplementedError):
+        D.kl_divergence(D.Normal(0.0, 1.0), D.Exponential(1.0))
+
+
+def test_piecewise_and_matrix_transforms_against_torch():
+    x = rng.standard_normal((2, 3, 3))
+    results = []
+    for library, dists in ((M, D), (torch, TD)):
+        T = dists.transforms
+        cat_t = T.CatTransform([T.ExpTransform(), T.identity_transform, T.SigmoidTransform()], dim=-1,
+                               lengths=[1, 1, 1])
+        stack_t = T.StackTransform([T.ExpTransform(), T.TanhTransform(), T.AffineTransform(1.0, 2.0)], dim=1)
+        cdf_t = T.CumulativeDistributionTransform(dists.Normal(0.0, 1.0))
+        xt = library.tensor(x)
+        outputs = []
+        for t in (cat_t, stack_t, cdf_t):
+            y = t(xt)
+            outputs += [y, t.inv(y), t.log_abs_det_jacobian(xt, y)]
+        for t in (T.LowerCholeskyTransform(), T.PositiveDefiniteTransform(),
+                  dists.transform_to(dists.constraints.lower_cholesky)):
+            outputs += [t(xt), t.inv(t(xt))]
+        results.append([o.numpy() for o in outputs] + [repr(cat_t.domain.__class__.__name__), cat_t.bijective])
+    for got, expected in zip(*results):
+        if isinstance(got, np.ndarray):
+            np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-14)
+        else:
+            assert got == expected

@@ -2,20 +2,25 @@
 and transforms, as ``torch.distributions``."""
 from . import constraints, transforms, utils  # noqa: F401
 from .distribution import Distribution  # noqa: F401
+from .exp_family import ExponentialFamily  # noqa: F401
+from .continuous_bernoulli import ContinuousBernoulli  # noqa: F401
 from .discrete import Categorical, OneHotCategorical, OneHotCategoricalStraightThrough, Bernoulli  # noqa: F401
 from .continuous import Normal, Uniform, Cauchy  # noqa: F401
 from .more_families import Exponential, Laplace, Poisson, MultivariateNormal  # noqa: F401
-from .gamma_family import Gamma, Chi2, Beta, Dirichlet, StudentT  # noqa: F401
+from .gamma_family import Gamma, Chi2, Beta, Dirichlet, StudentT, FisherSnedecor  # noqa: F401
 from .independent import Independent  # noqa: F401
 from .counts import Binomial, Geometric, NegativeBinomial, Multinomial  # noqa: F401
 from .transformed_distribution import TransformedDistribution  # noqa: F401
 from .transformed_families import (LogNormal, HalfNormal, HalfCauchy, Gumbel, Weibull, Pareto,  # noqa: F401
-                                   InverseGamma, LogisticNormal)
+                                   InverseGamma, LogisticNormal, Kumaraswamy)
 from .relaxed import RelaxedBernoulli, RelaxedOneHotCategorical  # noqa: F401
 from .mixture import MixtureSameFamily  # noqa: F401
+from .lowrank import LowRankMultivariateNormal  # noqa: F401
 from .transforms import (Transform, ExpTransform, PowerTransform, SigmoidTransform, TanhTransform,  # noqa: F401
                          AbsTransform, AffineTransform, SoftplusTransform, SoftmaxTransform, StickBreakingTransform,
-                         ComposeTransform, IndependentTransform, ReshapeTransform, identity_transform)
+                         ComposeTransform, IndependentTransform, ReshapeTransform, identity_transform,
+                         CumulativeDistributionTransform, CatTransform, StackTransform, LowerCholeskyTransform,
+                         PositiveDefiniteTransform)
 from .constraint_registry import biject_to, transform_to  # noqa: F401
 from .kl import kl_divergence, register_kl  # noqa: F401
 from . import kl  # noqa: F401

@@ -7,6 +7,7 @@ from ..ops.special import erfinv
 from ..ops.unary import erf
 from . import constraints
 from .distribution import Distribution
+from .exp_family import ExponentialFamily
 from .utils import broadcast_all
 
 __all__ = ["Normal", "Uniform", "Cauchy", "broadcast_all", "LocationScale", "CenteredAtLoc"]
@@ -38,7 +39,7 @@ class LocationScale(CenteredAtLoc, Distribution):
         return draw(*self._extended_shape(sample_shape), dtype=self.loc.dtype, device=self.loc.device)
 
 
-class Normal(LocationScale):
+class Normal(ExponentialFamily, LocationScale):
     """``torch.distributions.Normal(loc, scale)``."""
 
     def rsample(self, sample_shape=()):
@@ -66,6 +67,15 @@ class Normal(LocationScale):
     @property
     def variance(self):
         return self.scale ** 2
+
+    _mean_carrier_measure = 0
+
+    @property
+    def _natural_params(self):
+        return self.loc / self.scale ** 2, -0.5 * (self.scale ** 2).reciprocal()
+
+    def _log_normalizer(self, x, y):
+        return -0.25 * x ** 2 / y + 0.5 * (-math.pi / y).log()
 
 
 class Cauchy(LocationScale):

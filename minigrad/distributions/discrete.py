@@ -11,6 +11,7 @@ from ..ops.reduce import logsumexp
 from ..tensor import Tensor, default_float
 from . import constraints
 from .distribution import Distribution
+from .exp_family import ExponentialFamily
 
 __all__ = ["Categorical", "OneHotCategorical", "OneHotCategoricalStraightThrough", "Bernoulli"]
 
@@ -143,7 +144,7 @@ class OneHotCategorical(Distribution):
         return self.probs * (1 - self.probs)
 
 
-class Bernoulli(Distribution):
+class Bernoulli(ExponentialFamily):
     """``torch.distributions.Bernoulli(probs=None, logits=None)``: 1 with probability probs, else 0."""
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.boolean
@@ -183,6 +184,15 @@ class Bernoulli(Distribution):
     @property
     def param_shape(self):
         return (self.probs if "probs" in self._held() else self.logits).shape
+
+    _mean_carrier_measure = 0
+
+    @property
+    def _natural_params(self):
+        return (self.probs.logit(),)
+
+    def _log_normalizer(self, x):
+        return x.exp().log1p()
 
     @property
     def mean(self):

@@ -1,4 +1,5 @@
-"""Laws drawn from gamma variates, as ``torch.distributions``': Gamma, Chi2, Beta, Dirichlet and StudentT.
+"""Laws drawn from gamma variates, as ``torch.distributions``': Gamma, Chi2, Beta, Dirichlet, StudentT and
+FisherSnedecor.
 
 The gamma draws are numpy's (minigrad's generator); ``rsample`` is differentiable in every parameter, in the
 concentrations (and degrees of freedom) by implicit reparameterization (``standard_gamma``), as PyTorch's."""
@@ -12,10 +13,11 @@ from ..ops.shape import stack
 from ..ops.special import digamma, lgamma, xlogy
 from . import constraints
 from .distribution import Distribution
+from .exp_family import ExponentialFamily
 from .more_families import drawn
 from .utils import broadcast_all
 
-__all__ = ["Gamma", "Chi2", "Beta", "Dirichlet", "StudentT", "standard_gamma"]
+__all__ = ["Gamma", "Chi2", "Beta", "Dirichlet", "StudentT", "FisherSnedecor", "standard_gamma"]
 
 
 class _StandardGamma(Function):
@@ -47,7 +49,7 @@ def standard_gamma(concentration, shape):
     return _StandardGamma.apply(alpha, draws) if alpha.requires_grad and is_grad_enabled() else draws
 
 
-class Gamma(Distribution):
+class Gamma(ExponentialFamily):
     """``torch.distributions.Gamma(concentration, rate)``."""
     has_rsample = True
     arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
@@ -89,6 +91,15 @@ class Gamma(Distribution):
     def variance(self):
         return self.concentration / self.rate ** 2
 
+    _mean_carrier_measure = 0
+
+    @property
+    def _natural_params(self):
+        return self.concentration - 1, -self.rate
+
+    def _log_normalizer(self, x, y):
+        return lgamma(x + 1) + (x + 1) * (-y.reciprocal()).log()
+
 
 class Chi2(Gamma):
     """``torch.distributions.Chi2(df)``: Gamma(df / 2, 1 / 2)."""
@@ -103,7 +114,7 @@ class Chi2(Gamma):
         return self.concentration * 2
 
 
-class Dirichlet(Distribution):
+class Dirichlet(ExponentialFamily):
     """``torch.distributions.Dirichlet(concentration)``: on the simplex of the last dim."""
     has_rsample = True
     arg_constraints = {"concentration": constraints.independent(constraints.positive, 1)}
@@ -153,8 +164,15 @@ class Dirichlet(Distribution):
         total = self.concentration.sum(-1, keepdim=True)
         return self.concentration * (total - self.concentration) / (total ** 2 * (total + 1))
 
+    @property
+    def _natural_params(self):
+        return (self.concentration,)
 
-class Beta(Distribution):
+    def _log_normalizer(self, x):
+        return lgamma(x).sum(-1) - lgamma(x.sum(-1))
+
+
+class Beta(ExponentialFamily):
     """``torch.distributions.Beta(concentration1, concentration0)``: a two-category Dirichlet's first share."""
     has_rsample = True
     arg_constraints = {"concentration1": constraints.positive, "concentration0": constraints.positive}
@@ -198,6 +216,13 @@ class Beta(Distribution):
     def variance(self):
         total = self.concentration1 + self.concentration0
         return self.concentration1 * self.concentration0 / (total ** 2 * (total + 1))
+
+    @property
+    def _natural_params(self):
+        return self.concentration1, self.concentration0
+
+    def _log_normalizer(self, x, y):
+        return lgamma(x) + lgamma(y) - lgamma(x + y)
 
 
 class StudentT(Distribution):
@@ -249,3 +274,45 @@ class StudentT(Distribution):
         from ..ops.compare import where
         finite = self.scale ** 2 * self.df / (self.df - 2)
         return where(self.df > 2, finite, where(self.df > 1, float("inf"), float("nan")))
+
+
+class FisherSnedecor(Distribution):
+    """``torch.distributions.FisherSnedecor(df1, df2)``: the ratio of two scaled chi-squared draws."""
+    has_rsample = True
+    arg_constraints = {"df1": constraints.positive, "df2": constraints.positive}
+    support = constraints.positive
+
+    def __init__(self, df1, df2, validate_args=None):
+        self.df1, self.df2 = broadcast_all(df1, df2)
+        super().__init__(tuple(self.df1.shape), (), validate_args)
+
+    def rsample(self, sample_shape=()):
+        shape = self._extended_shape(sample_shape)
+        tiny = float(np.finfo(np.dtype(self.df1.dtype)).tiny)
+        first = standard_gamma(self.df1 * 0.5, shape) / self.df1
+        second = (standard_gamma(self.df2 * 0.5, shape) / self.df2).clamp(min=tiny)
+        return (first / second).clamp(min=tiny)
+
+    def log_prob(self, value):
+        self._checked(value)
+        half1, half2, ratio = self.df1 * 0.5, self.df2 * 0.5, self.df1 / self.df2
+        normalizer = lgamma(half1 + half2) - lgamma(half1) - lgamma(half2)
+        return normalizer + half1 * ratio.log() + (half1 - 1) * value.log() - (half1 + half2) * (ratio * value).log1p()
+
+    @property
+    def mean(self):
+        from ..ops.compare import where
+        df2 = where(self.df2 <= 2, float("nan"), self.df2)
+        return df2 / (df2 - 2)
+
+    @property
+    def mode(self):
+        from ..ops.compare import where
+        mode = (self.df1 - 2) / self.df1 * self.df2 / (self.df2 + 2)
+        return where(self.df1 <= 2, float("nan"), mode)
+
+    @property
+    def variance(self):
+        from ..ops.compare import where
+        df2 = where(self.df2 <= 4, float("nan"), self.df2)
+        return 2 * df2 ** 2 * (self.df1 + df2 - 2) / (self.df1 * (df2 - 2) ** 2 * (df2 - 4))

@@ -15,6 +15,7 @@ from ..ops.unary import erf
 from .continuous import Cauchy, Normal, Uniform
 from .counts import Binomial, Geometric
 from .discrete import Bernoulli, Categorical, OneHotCategorical
+from .exp_family import ExponentialFamily, bregman_kl
 from .gamma_family import Beta, Dirichlet, Gamma
 from .independent import Independent
 from .more_families import Exponential, Laplace, MultivariateNormal, Poisson
@@ -58,6 +59,9 @@ def kl_divergence(p, q):
 
 def _inf_where(condition, value):
     return where(condition, float("inf"), value)
+
+
+register_kl(ExponentialFamily, ExponentialFamily)(bregman_kl)
 
 
 @register_kl(Normal, Normal)

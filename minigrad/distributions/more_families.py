@@ -11,6 +11,7 @@ from ..random import resolve
 from . import constraints
 from .continuous import CenteredAtLoc, LocationScale
 from .distribution import Distribution
+from .exp_family import ExponentialFamily
 from .utils import broadcast_all, lazy_property
 
 __all__ = ["Exponential", "Laplace", "Poisson", "MultivariateNormal", "drawn"]
@@ -21,7 +22,7 @@ def drawn(draw, like):
     return creation.tensor(np.asarray(draw(resolve(None))).astype(np.dtype(like.dtype)), device=like.device)
 
 
-class Exponential(Distribution):
+class Exponential(ExponentialFamily):
     """``torch.distributions.Exponential(rate)``."""
     has_rsample = True
     arg_constraints = {"rate": constraints.positive}
@@ -61,6 +62,15 @@ class Exponential(Distribution):
     def variance(self):
         return self.rate.pow(-2)
 
+    _mean_carrier_measure = 0
+
+    @property
+    def _natural_params(self):
+        return (-self.rate,)
+
+    def _log_normalizer(self, x):
+        return -(-x).log()
+
 
 class Laplace(LocationScale):
     """``torch.distributions.Laplace(loc, scale)``."""
@@ -90,7 +100,7 @@ class Laplace(LocationScale):
         return 2 * self.scale ** 2
 
 
-class Poisson(Distribution):
+class Poisson(ExponentialFamily):
     """``torch.distributions.Poisson(rate)``: counts; ``log_prob`` = x log(rate) - rate - lgamma(x + 1)."""
     arg_constraints = {"rate": constraints.nonnegative}
     support = constraints.nonnegative_integer
@@ -118,6 +128,13 @@ class Poisson(Distribution):
     @property
     def variance(self):
         return self.rate
+
+    @property
+    def _natural_params(self):
+        return (self.rate.log(),)
+
+    def _log_normalizer(self, x):
+        return x.exp()
 
 
 class MultivariateNormal(CenteredAtLoc, Distribution):

@@ -1,7 +1,8 @@
 """Laws that PyTorch defines as a base law pushed through transforms, defined the same way here (so that
 ``isinstance(d, TransformedDistribution)`` holds as in PyTorch): LogNormal (exp of a Normal), HalfNormal and
 HalfCauchy (|X|), Gumbel (a double log of a uniform), Weibull and Pareto (of an exponential), InverseGamma
-(1 / X of a Gamma) and LogisticNormal (a Normal stick-broken onto the simplex). Their closed forms (moments,
+(1 / X of a Gamma), LogisticNormal (a Normal stick-broken onto the simplex) and Kumaraswamy (powers of a
+uniform). Their closed forms (moments,
 entropies, and log_prob where PyTorch overrides it) are PyTorch's."""
 import math
 
@@ -19,7 +20,7 @@ from .transforms import AbsTransform, AffineTransform, ExpTransform, PowerTransf
 from .utils import broadcast_all
 
 __all__ = ["LogNormal", "HalfNormal", "HalfCauchy", "Gumbel", "Weibull", "Pareto", "InverseGamma",
-           "LogisticNormal"]
+           "LogisticNormal", "Kumaraswamy"]
 
 EULER = 0.57721566490153286060
 
@@ -261,3 +262,47 @@ class LogisticNormal(TransformedDistribution):
 
     loc = property(lambda self: self.base_dist.base_dist.loc)
     scale = property(lambda self: self.base_dist.base_dist.scale)
+
+
+def _kumaraswamy_moment(a, b, n):
+    """E[X^n] of Kumaraswamy(a, b): b B(1 + n/a, b)."""
+    shifted = 1 + n / a
+    return b * (lgamma(shifted) + lgamma(b) - lgamma(shifted + b)).exp()
+
+
+class Kumaraswamy(TransformedDistribution):
+    """``torch.distributions.Kumaraswamy(concentration1, concentration0)``: (1 - U^(1/b))^(1/a) on (0, 1)."""
+    arg_constraints = {"concentration1": constraints.positive, "concentration0": constraints.positive}
+    support = constraints.unit_interval
+    has_rsample = True
+
+    def __init__(self, concentration1, concentration0, validate_args=None):
+        self.concentration1, self.concentration0 = broadcast_all(concentration1, concentration0)
+        base = Uniform(creation.full_like(self.concentration0, 0.0), creation.full_like(self.concentration0, 1.0),
+                       validate_args=validate_args)
+        super().__init__(base, [PowerTransform(exponent=self.concentration0.reciprocal()),
+                                AffineTransform(loc=1.0, scale=-1.0),
+                                PowerTransform(exponent=self.concentration1.reciprocal())], validate_args)
+
+    def expand(self, batch_shape, _instance=None):
+        return Kumaraswamy(self.concentration1.expand(*batch_shape), self.concentration0.expand(*batch_shape),
+                           validate_args=self._validate_args)
+
+    @property
+    def mean(self):
+        return _kumaraswamy_moment(self.concentration1, self.concentration0, 1)
+
+    @property
+    def mode(self):
+        a, b = self.concentration1, self.concentration0
+        log_mode = b.reciprocal() * (-b).log1p() - (-b * a).log1p()
+        return where((b < 1) | (a < 1), float("nan"), log_mode).exp()
+
+    @property
+    def variance(self):
+        return _kumaraswamy_moment(self.concentration1, self.concentration0, 2) - self.mean ** 2
+
+    def entropy(self):
+        a, b = self.concentration1, self.concentration0
+        harmonic = digamma(b + 1) + EULER
+        return (1 - b.reciprocal()) + (1 - a.reciprocal()) * harmonic - a.log() - b.log()

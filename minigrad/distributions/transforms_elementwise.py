@@ -11,7 +11,7 @@ from .transform import Transform
 from .utils import broadcast_all, clipped_sigmoid
 
 __all__ = ["ExpTransform", "SigmoidTransform", "TanhTransform", "SoftplusTransform", "AbsTransform",
-           "PowerTransform", "AffineTransform"]
+           "PowerTransform", "AffineTransform", "CumulativeDistributionTransform"]
 
 
 class _Monotone(Transform):
@@ -204,3 +204,31 @@ def _same(a, b):
         return a is b or (isinstance(a, Tensor) and isinstance(b, Tensor) and tuple(a.shape) == tuple(b.shape)
                           and bool(a.eq(b).all()))
     return a == b
+
+
+class CumulativeDistributionTransform(Transform):
+    """y = F(x), the cdf of ``distribution`` (a copula's marginals): log|dy/dx| is its log-density."""
+    bijective = True
+    codomain = constraints.unit_interval
+    sign = +1
+
+    def __init__(self, distribution, cache_size=0):
+        super().__init__(cache_size=cache_size)
+        self.distribution = distribution
+
+    @property
+    def domain(self):
+        return self.distribution.support
+
+    def with_cache(self, cache_size=1):
+        return self if self._cache_size == cache_size else \
+            CumulativeDistributionTransform(self.distribution, cache_size=cache_size)
+
+    def _call(self, x):
+        return self.distribution.cdf(x)
+
+    def _inverse_of(self, y):
+        return self.distribution.icdf(y)
+
+    def log_abs_det_jacobian(self, x, y):
+        return self.distribution.log_prob(x)
