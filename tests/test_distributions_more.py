@@ -354,14 +354,24 @@ def test_validation_errors_match_torch():
              lambda d, t: d.Uniform(t([1.0]), t([0.0])),
              lambda d, t: d.Dirichlet(t([1.0, -1.0])),
              lambda d, t: d.Gamma(t([1.0]), t([1.0])).log_prob(t([0.5, 1.0, -2.0]))]
+    # (torch.compile, run by other tests, turns PyTorch's default validation off for the process)
+    saved = TD.Distribution._validate_args
+    TD.Distribution.set_default_validate_args(True)
+    try:
+        _compare_errors(cases)
+    finally:
+        TD.Distribution.set_default_validate_args(saved)
+    law = D.Normal(M.tensor([0.0]), M.tensor([-1.0]), validate_args=False)  # no check when asked
+    assert tuple(law.batch_shape) == (1,)
+
+
+def _compare_errors(cases):
     for case in cases:
         with pytest.raises(ValueError) as ours:
             case(D, M.tensor)
         with pytest.raises(ValueError) as theirs:
             case(TD, torch.tensor)
         assert str(ours.value) == str(theirs.value)
-    law = D.Normal(M.tensor([0.0]), M.tensor([-1.0]), validate_args=False)  # no check when asked
-    assert tuple(law.batch_shape) == (1,)
 
 
 def test_expand_sample_shapes_and_enumerate_support():
