@@ -16,6 +16,8 @@ from .transformed_families import (LogNormal, HalfNormal, HalfCauchy, Gumbel, We
 from .relaxed import RelaxedBernoulli, RelaxedOneHotCategorical  # noqa: F401
 from .mixture import MixtureSameFamily  # noqa: F401
 from .lowrank import LowRankMultivariateNormal  # noqa: F401
+from .von_mises import VonMises  # noqa: F401
+from .generalized_pareto import GeneralizedPareto  # noqa: F401
 from .transforms import (Transform, ExpTransform, PowerTransform, SigmoidTransform, TanhTransform,  # noqa: F401
                          AbsTransform, AffineTransform, SoftplusTransform, SoftmaxTransform, StickBreakingTransform,
                          ComposeTransform, IndependentTransform, ReshapeTransform, identity_transform,
