@@ -11,8 +11,8 @@ from ..tensor import Tensor
 __all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "center_crop"]
 METHODS = {}
 
-_MODES = ("nearest", "nearest-exact", "bilinear", "linear", "trilinear", "area")
-_SPATIAL_DIMS = {"bilinear": 2, "linear": 1, "trilinear": 3}
+_MODES = ("nearest", "nearest-exact", "bilinear", "linear", "bicubic", "lanczos", "trilinear", "area")
+_SPATIAL_DIMS = {"bilinear": 2, "linear": 1, "bicubic": 2, "lanczos": 2, "trilinear": 3}
 
 
 class Interpolate(Function):
@@ -79,9 +79,11 @@ def _interpolate_volume(input, out_size, mode, align_corners, scales):  # noqa: 
 
 
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,  # noqa: A002
-                recompute_scale_factor=None):
+                recompute_scale_factor=None, antialias=False):
     """``torch.nn.functional.interpolate`` for (N, C, L), (N, C, H, W) and (N, C, D, H, W) input, modes 'nearest',
-    'nearest-exact' and 'area' (adaptive average pooling; any), 'linear' (3-D input), 'bilinear' (4-D) and 'trilinear' (5-D).
+    'nearest-exact' and 'area' (adaptive average pooling; any), 'linear' (3-D input), 'bilinear' and 'bicubic'
+    (4-D) and 'trilinear' (5-D); ``antialias`` for 'bilinear' and 'bicubic', and 'lanczos' with it
+    (resize_separable).
 
     With ``scale_factor`` the output size is floor(in·scale) and, unless
     ``recompute_scale_factor``, the source positions use 1/scale_factor itself
@@ -95,6 +97,13 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if mode in ("nearest", "nearest-exact", "area") and align_corners is not None:
         raise ValueError("interpolate: align_corners option can only be set with the interpolating modes: "
                          "linear | bilinear | bicubic | trilinear")
+    if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and input.ndim == 4):
+        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a 4-D "
+                         "tensor as input")
+    if mode == "lanczos" and not antialias:
+        raise ValueError("Lanczos mode requires antialias=True")
+    if mode == "lanczos" and align_corners:
+        raise ValueError("Lanczos mode does not support align_corners=True")
     dims = input.ndim - 2
     if dims not in (1, 2, 3) or (mode in _SPATIAL_DIMS and _SPATIAL_DIMS[mode] != dims):
         wanted = f"{_SPATIAL_DIMS[mode] + 2}D" if mode in _SPATIAL_DIMS else "3D, 4D or 5D"
@@ -127,6 +136,9 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         pooling = {1: one_dimensional.adaptive_avg_pool1d, 2: pool.adaptive_avg_pool2d,
                    3: three_dimensional.adaptive_avg_pool3d}[dims]
         return pooling(input, out_size[0] if dims == 1 else out_size)
+    if mode in ("bicubic", "lanczos") or antialias:
+        from .resize_separable import separable_resize
+        return separable_resize(input, out_size, mode, bool(align_corners), scales, antialias)
     if dims == 3:
         return _interpolate_volume(input, out_size, mode, align_corners, scales)
     if dims == 1:  # a plane of height 1, resized along its width only
@@ -155,6 +167,7 @@ def _nearest_exact(input, spatial, out_size, scales):  # noqa: A002
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):  # noqa: A002
+    # (PyTorch's upsample has no antialias argument either)
     """``torch.nn.functional.upsample`` (deprecated in PyTorch): the same as ``interpolate``."""
     return interpolate(input, size, scale_factor, mode, align_corners)
 
