@@ -81,14 +81,25 @@ def test_resize_of_pil_images_is_pils_with_torchvisions_sizes(size, expected):
 
 @pytest.mark.parametrize("shape,size", [((3, 37, 53), (20, 30)), ((3, 20, 30), (45, 61)), ((2, 1, 64, 64), (32, 32))])
 def test_resize_of_tensors_is_torchvisions_antialiased_interpolation(shape, size):
-    """PIL's filter on each float32 plane: the same weights as PyTorch's antialiased bilinear interpolation,
-    summed in another order (measured differences up to 1.4e-6 on values in [0, 1], a few float32 ulps)."""
+    """torchvision resizes a tensor by PyTorch's antialiased interpolate; minigrad by its own (the same weights,
+    summed as matrix products: float32 rounding apart), differentiable; a uint8 image rounds back."""
     x = RNG.random(shape).astype(np.float32)
-    ours = TF.resize(minigrad.tensor(x), list(size))
+    image = minigrad.tensor(x, requires_grad=True)
+    ours = TF.resize(image, list(size))
     batch = torch.tensor(x).reshape(-1, *shape[-3:])
-    theirs = torch.nn.functional.interpolate(batch, size=size, mode="bilinear", align_corners=False, antialias=True)
+    for mode in ("bilinear", "bicubic"):
+        theirs = torch.nn.functional.interpolate(batch, size=size, mode=mode, align_corners=False, antialias=True)
+        got = TF.resize(minigrad.tensor(x), list(size), interpolation=TF.InterpolationMode(mode))
+        np.testing.assert_allclose(got.numpy(), theirs.reshape(*shape[:-2], *size).numpy(), rtol=0, atol=1e-6)
     assert ours.dtype == minigrad.float32
-    np.testing.assert_allclose(ours.numpy(), theirs.reshape(*shape[:-2], *size).numpy(), rtol=0, atol=2e-6)
+    ours.sum().backward()
+    assert image.grad is not None and tuple(image.grad.shape) == shape
+    pixels = (x * 255).astype(np.uint8)
+    expected = torch.nn.functional.interpolate(torch.tensor(pixels).reshape(-1, *shape[-3:]).float(), size=size,
+                                               mode="bicubic", antialias=True).clamp(0, 255).round().to(torch.uint8)
+    got = TF.resize(minigrad.tensor(pixels), list(size), interpolation=TF.InterpolationMode.BICUBIC)
+    assert got.dtype == minigrad.uint8
+    assert np.abs(got.numpy().astype(int) - expected.reshape(*shape[:-2], *size).numpy().astype(int)).max() <= 1
 
 
 def test_crops_flips_and_padding_on_tensors_and_pil_images_agree():

@@ -222,8 +222,8 @@ def _resized_size(height, width, size, max_size):
 
 def resize(img, size, interpolation=InterpolationMode.BILINEAR, max_size=None, antialias=True):
     """Resize to ``size`` ((h, w), or an int for the shorter edge), as torchvision's. PIL images by PIL's
-    filters; tensors by PIL's filters on each float32 plane (antialiased as torchvision's default when
-    shrinking; ``antialias=False`` and nearest modes take ``nn.functional.interpolate``)."""
+    filters; tensors by ``nn.functional.interpolate`` as torchvision's (antialiased for bilinear and bicubic unless
+    ``antialias=False``; differentiable), integers rounded back (bicubic clamped to 0-255 first)."""
     mode = _interpolation(interpolation)
     _, height, width = get_dimensions(img)
     new_height, new_width = _resized_size(height, width, size, max_size)
@@ -231,16 +231,14 @@ def resize(img, size, interpolation=InterpolationMode.BILINEAR, max_size=None, a
         return img
     if _is_pil(img):
         return img.resize((new_width, new_height), _PIL_FILTERS[mode])
-    if not antialias or mode in (InterpolationMode.NEAREST, InterpolationMode.NEAREST_EXACT):
-        batch = img.reshape(-1, *img.shape[-3:]) if img.ndim >= 3 else img[None, None]
-        out = minigrad.nn.functional.interpolate(batch.float(), size=(new_height, new_width), mode=mode.value,
-                                                 align_corners=False if mode.value in ("bilinear", "bicubic") else None)
-        return _round_like(img, out.reshape(*img.shape[:-2], new_height, new_width))
-    values = _values(img).astype(np.float32)
-    planes = values.reshape(-1, height, width)
-    out = np.stack([np.asarray(Image.fromarray(p, mode="F").resize((new_width, new_height), _PIL_FILTERS[mode]))
-                    for p in planes])
-    return _round_like(img, minigrad.tensor(out.reshape(values.shape[:-2] + (new_height, new_width))))
+    smooth = mode.value in ("bilinear", "bicubic")
+    batch = img.reshape(-1, *img.shape[-3:]) if img.ndim >= 3 else img[None, None]
+    out = minigrad.nn.functional.interpolate(batch if batch.is_floating_point() else batch.float(),
+                                             size=(new_height, new_width), mode=mode.value,
+                                             align_corners=False if smooth else None, antialias=antialias and smooth)
+    if mode.value == "bicubic" and img.dtype == minigrad.uint8:
+        out = out.clamp(0, 255)
+    return _round_like(img, out.reshape(*img.shape[:-2], new_height, new_width))
 
 
 def _round_like(img, out):
