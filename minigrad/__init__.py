@@ -19,6 +19,7 @@ from .ops.unary import *  # noqa: F401,F403,A004  (round shadows the builtin, as
 from .ops.trigonometric import *  # noqa: F401,F403
 from .ops.special import *  # noqa: F401,F403
 from .ops.incomplete_gamma import igamma, igammac  # noqa: F401
+from .ops.cholesky_forms import cholesky_solve, cholesky_inverse, triangular_solve  # noqa: F401
 from .ops.elementwise_more import *  # noqa: F401,F403
 from .ops.aliases import *  # noqa: F401,F403
 from .ops.dtypes import *  # noqa: F401,F403

@@ -605,3 +605,77 @@ def test_piecewise_and_matrix_transforms_against_torch():
             np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-14)
         else:
             assert got == expected
+
+
+def test_lkj_cholesky_and_corr_cholesky_transform_against_torch():
+    value = TD.LKJCholesky(4, torch.tensor(1.5, dtype=torch.float64)).sample((3,)).numpy()
+    x = rng.standard_normal((2, 6))
+    results = []
+    for library, dists in ((M, D), (torch, TD)):
+        concentration = library.tensor(np.array([0.5, 2.0, 4.0]), requires_grad=True)
+        law = dists.LKJCholesky(4, concentration)
+        log_prob = law.log_prob(library.tensor(value))
+        transform = dists.transforms.CorrCholeskyTransform()
+        xt = library.tensor(x, requires_grad=True)
+        y = transform(xt)
+        (log_prob.sum() + y.sum() + transform.log_abs_det_jacobian(xt, y).sum()).backward()
+        results.append([log_prob.detach().numpy(), concentration.grad.numpy(), y.detach().numpy(),
+                        transform.inv(y.detach()).numpy(), xt.grad.numpy(),
+                        dists.utils.vec_to_tril_matrix(library.tensor(x)).numpy(),
+                        dists.utils.tril_matrix_to_vec(library.tensor(value), -1).numpy(), repr(law),
+                        tuple(law.batch_shape), tuple(law.event_shape), transform.forward_shape((2, 6))])
+    for got, expected in zip(*results):
+        if isinstance(got, np.ndarray):
+            np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-13)
+        else:
+            assert tuple(got) == tuple(expected) if isinstance(got, tuple) else got == expected
+    draws = D.LKJCholesky(4, M.tensor(2.0)).sample((50,))
+    assert tuple(draws.shape) == (50, 4, 4) and bool(D.constraints.corr_cholesky.check(draws).all())
+    assert repr(D.biject_to(D.constraints.corr_cholesky)) == repr(TD.biject_to(TD.constraints.corr_cholesky))
+
+
+@pytest.mark.parametrize("key", ["covariance_matrix", "precision_matrix", "scale_tril"])
+def test_wishart_against_torch(key):
+    a = rng.standard_normal((2, 3, 3))
+    covariance = a @ a.transpose(0, 2, 1) + np.eye(3)
+    matrix = {"covariance_matrix": covariance, "precision_matrix": np.linalg.inv(covariance),
+              "scale_tril": np.linalg.cholesky(covariance)}[key]
+    df = np.array([4.0, 6.5])
+    value = TD.Wishart(torch.tensor(df), covariance_matrix=torch.tensor(covariance)).sample().numpy()
+    results = []
+    for library, dists in ((M, D), (torch, TD)):
+        df_t, matrix_t = library.tensor(df, requires_grad=True), library.tensor(matrix, requires_grad=True)
+        law = dists.Wishart(df_t, **{key: matrix_t})
+        shown = repr(law)
+        outputs = [law.log_prob(library.tensor(value)), law.entropy(), law.mean, law.variance, law.mode]
+        sum(o.nan_to_num(0.0).sum() for o in outputs).backward()
+        results.append([o.detach().numpy() for o in outputs] + [df_t.grad.numpy(), matrix_t.grad.numpy(), shown])
+    for got, expected in zip(*results):
+        if isinstance(got, np.ndarray):  # (PyTorch takes a precision matrix's Cholesky factor another way)
+            np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-10)
+        else:
+            assert got == expected
+    law = D.Wishart(M.tensor(df), covariance_matrix=M.tensor(covariance))
+    draws = law.rsample((4000,)).numpy()
+    assert draws.shape == (4000, 2, 3, 3)
+    np.testing.assert_allclose(draws.mean(0), law.mean.numpy(), rtol=0.1, atol=0.15)
+    with pytest.raises(ValueError) as ours:
+        D.Wishart(M.tensor(1.5), covariance_matrix=M.tensor(covariance[0]))
+    with pytest.raises(ValueError) as theirs:
+        TD.Wishart(torch.tensor(1.5), covariance_matrix=torch.tensor(covariance[0]))
+    assert str(ours.value) == str(theirs.value)
+
+
+def test_every_torch_distributions_name_and_module_path():
+    """Every public name of torch.distributions exists here, and its one-module-per-law paths import."""
+    import importlib
+    missing = sorted(n for n in dir(TD) if not n.startswith("_") and not hasattr(D, n))
+    assert missing == []
+    from minigrad.distributions.categorical import Categorical
+    from minigrad.distributions.normal import Normal
+    assert Categorical is D.Categorical and Normal is D.Normal
+    for name in ("studentT", "relaxed_categorical", "lowrank_multivariate_normal", "von_mises"):
+        module = importlib.import_module(f"minigrad.distributions.{name}")
+        for member in module.__all__:
+            assert getattr(module, member) is getattr(D, member)
+            assert hasattr(importlib.import_module(f"torch.distributions.{name}"), member)

@@ -379,3 +379,27 @@ def test_ensemble_by_stack_module_state_and_vmap():
         functional = lib.func.functionalize(lambda p, b, inputs: lib.func.functional_call(models[0], (p, b), (inputs,)))
         outputs.append(lib.func.vmap(functional, in_dims=(0, 0, None))(params, buffers, lib.tensor(x)))
     np.testing.assert_allclose(outputs[0].detach().numpy(), outputs[1].detach().numpy(), rtol=1e-12)
+
+
+def test_cholesky_solve_inverse_and_triangular_solve_against_torch():
+    """Values and gradients in float64; a junk upper triangle is not read by the forward pass, and the factor's
+    gradient is PyTorch's (every entry, through the factor as given)."""
+    rng = np.random.default_rng(8)
+    a = rng.standard_normal((2, 3, 3))
+    factor = np.linalg.cholesky(a @ a.transpose(0, 2, 1) + 3 * np.eye(3)) + np.triu(rng.standard_normal((3, 3)), 1)
+    rhs = rng.standard_normal((2, 3, 2))
+    for upper in (False, True):
+        given = factor.transpose(0, 2, 1) if upper else factor
+        results = []
+        for library in (M, torch):
+            L, B = library.tensor(given, requires_grad=True), library.tensor(rhs, requires_grad=True)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # (PyTorch's deprecation of triangular_solve)
+                outputs = [library.cholesky_solve(B, L, upper=upper), library.cholesky_inverse(L[0], upper=upper),
+                           library.triangular_solve(B, L, upper=upper).solution,
+                           library.triangular_solve(B, L, upper=upper, transpose=True, unitriangular=True)[0],
+                           B.cholesky_solve(L, upper)]
+            sum(o.sum() for o in outputs).backward()
+            results.append([o.detach().numpy() for o in outputs] + [L.grad.numpy(), B.grad.numpy()])
+        for got, expected in zip(*results):
+            np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)

@@ -90,3 +90,5 @@ transform_to.register(constraints.cat, lambda c: transforms.CatTransform([transf
 biject_to.register(constraints.stack, lambda c: transforms.StackTransform([biject_to(p) for p in c.cseq], c.dim))
 transform_to.register(constraints.stack, lambda c: transforms.StackTransform([transform_to(p) for p in c.cseq],
                                                                              c.dim))
+biject_to.register(constraints.corr_cholesky, lambda c: transforms.CorrCholeskyTransform())
+transform_to.register(constraints.corr_cholesky, lambda c: transforms.CorrCholeskyTransform())

@@ -9,10 +9,10 @@ from .transforms_elementwise import (ExpTransform, SigmoidTransform, TanhTransfo
 from .transforms_structured import (SoftmaxTransform, StickBreakingTransform, ComposeTransform,  # noqa: F401
                                     identity_transform, IndependentTransform, ReshapeTransform)
 from .transforms_pieces import (CatTransform, StackTransform, LowerCholeskyTransform,  # noqa: F401
-                                PositiveDefiniteTransform)
+                                PositiveDefiniteTransform, CorrCholeskyTransform)
 
 __all__ = ["Transform", "ExpTransform", "PowerTransform", "SigmoidTransform", "TanhTransform", "AbsTransform",
            "AffineTransform", "SoftplusTransform", "SoftmaxTransform", "StickBreakingTransform",
            "ComposeTransform", "IndependentTransform", "ReshapeTransform", "identity_transform", "sum_rightmost",
            "CumulativeDistributionTransform", "CatTransform", "StackTransform", "LowerCholeskyTransform",
-           "PositiveDefiniteTransform"]
+           "PositiveDefiniteTransform", "CorrCholeskyTransform"]

@@ -1,11 +1,13 @@
 """Transforms applied piece by piece along one dim, as ``torch.distributions.transforms``': CatTransform (a
 transform per block of ``lengths``, as ``torch.cat`` joins them) and StackTransform (one per index, as
-``torch.stack``); and the matrix transforms onto Cholesky factors and positive-definite matrices."""
+``torch.stack``); and the matrix transforms onto Cholesky factors (of covariance and of correlation matrices)
+and positive-definite matrices."""
 from ..ops.shape import cat, stack
 from . import constraints
 from .transform import Transform, sum_rightmost
 
-__all__ = ["CatTransform", "StackTransform", "LowerCholeskyTransform", "PositiveDefiniteTransform"]
+__all__ = ["CatTransform", "StackTransform", "LowerCholeskyTransform", "PositiveDefiniteTransform",
+           "CorrCholeskyTransform"]
 
 
 class _Pieces(Transform):
@@ -154,3 +156,59 @@ class PositiveDefiniteTransform(Transform):
     def _inverse_of(self, y):
         from ..linalg import cholesky
         return LowerCholeskyTransform().inv(cholesky(y))
+
+
+class CorrCholeskyTransform(Transform):
+    """Unconstrained vectors of length D(D-1)/2 onto Cholesky factors of D x D correlation matrices (lower
+    triangular, positive diagonal, rows of unit norm): tanh into (-1, 1), the entries laid out row by row below
+    the diagonal, each row then a signed stick breaking onto the unit sphere."""
+    domain = constraints.real_vector
+    codomain = constraints.corr_cholesky
+    bijective = True
+
+    def __eq__(self, other):
+        return isinstance(other, CorrCholeskyTransform)
+
+    __hash__ = object.__hash__
+
+    def _call(self, x):
+        import numpy as np
+        from ..creation import eye
+        from ..nn import functional as F
+        from .utils import vec_to_tril_matrix
+        eps = float(np.finfo(np.dtype(x.dtype)).eps)
+        r = vec_to_tril_matrix(x.tanh().clamp(min=-1 + eps, max=1 - eps), diag=-1)
+        remaining = (1 - r ** 2).sqrt().cumprod(-1)
+        r = r + eye(r.shape[-1], dtype=r.dtype, device=r.device)
+        return r * F.pad(remaining[..., :-1], [1, 0], value=1)
+
+    def _inverse_of(self, y):
+        from ..nn import functional as F
+        from .utils import tril_matrix_to_vec
+        remaining = F.pad((1 - (y * y).cumsum(-1))[..., :-1], [1, 0], value=1)
+        t = tril_matrix_to_vec(y, diag=-1) / tril_matrix_to_vec(remaining, diag=-1).sqrt()
+        return (t.log1p() - (-t).log1p()) / 2
+
+    def log_abs_det_jacobian(self, x, y, intermediates=None):
+        import math
+        from ..nn import functional as F
+        from .utils import tril_matrix_to_vec
+        below = tril_matrix_to_vec(1 - (y * y).cumsum(-1), diag=-2)
+        return 0.5 * below.log().sum(-1) - 2 * (x + F.softplus(-2 * x) - math.log(2.0)).sum(-1)
+
+    def forward_shape(self, shape):
+        if len(shape) < 1:
+            raise ValueError("Too few dimensions on input")
+        count = shape[-1]
+        size = round((0.25 + 2 * count) ** 0.5 + 0.5)
+        if size * (size - 1) // 2 != count:
+            raise ValueError("Input is not a flattened lower-diagonal number")
+        return tuple(shape[:-1]) + (size, size)
+
+    def inverse_shape(self, shape):
+        if len(shape) < 2:
+            raise ValueError("Too few dimensions on input")
+        if shape[-2] != shape[-1]:
+            raise ValueError("Input is not square")
+        size = shape[-1]
+        return tuple(shape[:-2]) + (size * (size - 1) // 2,)

@@ -7,7 +7,7 @@ from ..nn import functional as F
 from ..tensor import Tensor, default_float
 
 __all__ = ["broadcast_all", "clamp_probs", "clipped_sigmoid", "logits_to_probs", "probs_to_logits",
-           "lazy_property"]
+           "lazy_property", "tril_matrix_to_vec", "vec_to_tril_matrix"]
 
 
 def broadcast_all(*values):
@@ -62,3 +62,35 @@ class lazy_property:  # noqa: N801 (PyTorch's name)
         value = self.wrapped(instance)
         instance.__dict__[self.wrapped.__name__] = value
         return value
+
+
+def _triangle_index(n, diag):
+    """Row-major flat indices of the entries of an n x n matrix below diagonal ``diag`` (0: with the diagonal)."""
+    rows, columns = np.tril_indices(n, diag)
+    return rows * n + columns
+
+
+def tril_matrix_to_vec(mat, diag=0):
+    """``torch.distributions.utils.tril_matrix_to_vec``: the lower-triangular entries (below ``diag``), row by
+    row."""
+    n = mat.shape[-1]
+    if diag < -n or diag >= n:
+        raise ValueError(f"diag ({diag}) provided is outside [{-n}, {n - 1}].")
+    index = creation.tensor(_triangle_index(n, diag), device=mat.device)
+    return mat.reshape(*mat.shape[:-2], n * n)[..., index]
+
+
+def vec_to_tril_matrix(vec, diag=0):
+    """``torch.distributions.utils.vec_to_tril_matrix``: the inverse of tril_matrix_to_vec (zeros elsewhere)."""
+    length = vec.shape[-1]
+    n = (-(1 + 2 * diag) + ((1 + 2 * diag) ** 2 + 8 * length + 4 * abs(diag) * (diag + 1)) ** 0.5) / 2
+    if round(n) - n > float(np.finfo(np.dtype(vec.dtype)).eps):
+        raise ValueError(f"The size of last dimension is {length} which cannot be expressed as the lower "
+                         "triangular part of a square D x D matrix.")
+    n = round(n)
+    # each entry of the matrix reads one place of [0, vec...]: 0 above the triangle
+    places = np.zeros(n * n, np.int64)
+    places[_triangle_index(n, diag)] = np.arange(1, length + 1)
+    from ..ops.shape import cat
+    padded = cat([vec.new_zeros(*vec.shape[:-1], 1), vec], -1)
+    return padded[..., creation.tensor(places, device=vec.device)].reshape(*vec.shape[:-1], n, n)
