@@ -55,7 +55,7 @@ from . import cuda, utils, amp, backends, distributed, distributions, linalg, te
 from .ops.matrix import inv as inverse, det, slogdet, logdet, pinv as pinverse, matrix_power  # noqa: E402,F401
 from .ops.matrix import legacy_svd as svd, legacy_qr as qr  # noqa: E402,F401  (torch.svd's V; torch.qr)
 from .amp import autocast  # noqa: E402,F401
-from . import accelerator, multiprocessing, onnx, sparse  # noqa: E402,F401
+from . import accelerator, multiprocessing, onnx, sparse, hub  # noqa: E402,F401
 from . import compiler, jit, profiler, _dynamo  # noqa: E402,F401
 from . import cpu, version  # noqa: E402,F401
 from .windows import *  # noqa: E402,F401,F403
@@ -84,3 +84,10 @@ short = int16  # torch.short
 pi, e, inf, nan, newaxis = _math.pi, _math.e, _math.inf, _math.nan, None  # torch.pi ... torch.newaxis
 
 __version__ = version.__version__
+
+# torch.autograd's submodules, importable by their dotted names (autograd is a module, not a package)
+import sys as _sys  # noqa: E402
+from . import autograd_functional as _autograd_functional, profiler as _profiler  # noqa: E402
+_sys.modules[__name__ + ".autograd.functional"] = _autograd_functional
+_sys.modules[__name__ + ".autograd.profiler"] = _profiler
+autograd.profiler = _profiler  # noqa: F821  (the module imported by ``from .autograd import ...``)

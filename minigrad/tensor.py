@@ -44,16 +44,6 @@ def numel(input):  # noqa: A002
     return input.numel()
 
 
-class _RemovableHandle:
-    """What ``register_*_hook`` returns: ``remove()`` unregisters the hook."""
-
-    def __init__(self, hooks, key):
-        self.hooks, self.key = hooks, key
-
-    def remove(self):
-        self.hooks.pop(self.key, None)
-
-
 def _unpickle_tensor(values, device, requires_grad, cls=None):
     array = get_backend(_device(device)).from_numpy(np.asarray(values, order="C"))
     return (cls or Tensor)._wrap(array, device, requires_grad)
@@ -292,7 +282,8 @@ class Tensor:
             self._hooks = {}
         key = (kind, object())
         self._hooks[key] = hook
-        return _RemovableHandle(self._hooks, key)
+        from .utils.hooks import RemovableHandle
+        return RemovableHandle(self._hooks, key)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate gradients of this tensor into the leaves' ``.grad``, as ``torch.Tensor.backward``."""

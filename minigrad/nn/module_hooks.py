@@ -7,24 +7,9 @@ module's contribution alone (the input may be used elsewhere too), as PyTorch's 
 from collections import OrderedDict
 
 from ..tensor import Tensor
+from ..utils.hooks import RemovableHandle
 
 __all__ = ["ModuleHooks"]
-
-
-class RemovableHandle:
-    """What ``register_*_hook`` returns: ``remove()`` unregisters the hook (it works as a context manager too)."""
-
-    def __init__(self, hooks, key):
-        self.hooks, self.id = hooks, key
-
-    def remove(self):
-        self.hooks.pop(self.id, None)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
 
 
 def _tensors(value):

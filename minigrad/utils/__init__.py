@@ -2,4 +2,4 @@
 gradient checking, a per-op profiler."""
 from .gradcheck import gradcheck, GradcheckError  # noqa: F401
 from .profiler import profile  # noqa: F401
-from . import data  # noqa: F401
+from . import data, hooks  # noqa: F401
