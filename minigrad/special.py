@@ -7,9 +7,10 @@ from .ops.reduce import logsumexp  # noqa: F401
 from .ops.special import logit, sinc, xlogy, digamma, digamma as psi, polygamma, erfinv, mvlgamma  # noqa: F401
 from .ops.special import lgamma as gammaln  # noqa: F401
 from .ops.incomplete_gamma import gammainc, gammaincc  # noqa: F401
+from .ops.zeta import zeta  # noqa: F401
 from .ops.unary import erf, erfc, exp2, expm1, round  # noqa: F401,A004
 
-__all__ = ["gammainc", "gammaincc", "expit", "logit", "erf", "erfc", "exp2", "expm1", "log1p", "xlogy", "xlog1py", "sinc", "round",
+__all__ = ["gammainc", "gammaincc", "zeta", "expit", "logit", "erf", "erfc", "exp2", "expm1", "log1p", "xlogy", "xlog1py", "sinc", "round",
            "logsumexp", "softmax", "log_softmax", "entr", "ndtr", "log_ndtr", "digamma", "psi", "polygamma",
            "erfinv", "gammaln", "multigammaln", "i0", "i0e", "ndtri"]
 

@@ -128,13 +128,15 @@ def test_gamma_family_edges(name, device):
 
 
 def test_polygamma_and_mvlgamma(device):
+    compare(lambda x: M.polygamma(1, x), shapes=[(6,)], low=0.2, high=5,
+            torch_fn=lambda x: torch.polygamma(1, x), device=device)  # (the gradient: polygamma(2, x))
     compare(lambda x: M.polygamma(1, x), shapes=[(6,)], low=-2.9, high=5, grad=False,
             torch_fn=lambda x: torch.polygamma(1, x), device=device)
     compare(lambda x: x.polygamma(0), shapes=[(6,)], low=0.5, high=5, device=device)
     compare(lambda x: M.mvlgamma(x, 3), shapes=[(6,)], low=1.5, high=5, torch_fn=lambda x: torch.mvlgamma(x, 3),
             device=device)
-    with pytest.raises(NotImplementedError):
-        M.polygamma(2, M.ones(2))
+    compare(lambda x: M.polygamma(3, x), shapes=[(6,)], low=0.2, high=5, torch_fn=lambda x: torch.polygamma(3, x),
+            device=device)
 
 
 def test_gamma_family_in_float64_and_central_differences():

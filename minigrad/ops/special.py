@@ -3,6 +3,8 @@ elementwise ops; lgamma, digamma, polygamma (orders 0 and 1), erfinv, mvlgamma o
 (and ``minigrad.special``'s names for them and for erf, erfc, expm1...)."""
 import math
 
+import numpy as np
+
 from ..autograd import Function
 from .compare import where
 from .ternary import addcmul
@@ -93,10 +95,11 @@ class _SpecialFunction(Function):
         return getattr(self.B, kernel)(a)
 
     def backward(self, g):
-        if self.derivative is None:
-            raise NotImplementedError("the gradient of polygamma(1, x) (polygamma(2, x)) is not provided by "
-                                      "minigrad")
-        return self.B.mul(g, getattr(self.B, self.derivative)(self.saved[0]))
+        B, x = self.B, self.saved[0]
+        if self.derivative is None:  # trigamma's: polygamma(2, x), from the Hurwitz zeta function
+            from .zeta import _polygamma
+            return B.mul(g, B.from_numpy(_polygamma(2, B.to_numpy(x)).astype(np.dtype(x.dtype))))
+        return B.mul(g, getattr(B, self.derivative)(x))
 
 
 def lgamma(input):  # noqa: A002
@@ -111,12 +114,16 @@ def digamma(input):  # noqa: A002
 
 
 def polygamma(n, input):  # noqa: A002
-    """``torch.polygamma`` for n = 0 (digamma) and n = 1 (trigamma)."""
+    """``torch.polygamma``: digamma for n = 0, trigamma (the backends' kernel) for n = 1, and for n >= 2
+    (-1)^(n+1) n! zeta(n + 1, x) as PyTorch's (ops/zeta.py); differentiable to any order."""
+    if n < 0:
+        raise RuntimeError("polygamma(n, x) does not support negative n.")
     if n == 0:
         return digamma(input)
     if n == 1:
         return _SpecialFunction.apply(_floating(input), kernel="trigamma", derivative=None)
-    raise NotImplementedError(f"polygamma: order {n} is not provided by minigrad (0 and 1 are)")
+    from .zeta import polygamma_of_order
+    return polygamma_of_order(n, input)
 
 
 class Erfinv(Function):
