@@ -95,6 +95,9 @@ class Optimizer:
                                                                             p.device) for name in buffers}}
         return state
 
+    # state entries whose shape is not the parameter's (Adafactor's row and column statistics)
+    own_shaped_state = ()
+
     def _check_parameter(self, p):
         grad = p.grad
         if grad.array.shape != p.array.shape or grad.dtype != p.dtype or grad.device != p.device:
@@ -103,6 +106,8 @@ class Optimizer:
         if not p.backend.is_contiguous(p.array):
             raise RuntimeError(f"{self._named(p)} is not contiguous; the optimizer updates parameters in place")
         for key, value in self.state.get(p, {}).items():
+            if key in self.own_shaped_state:
+                continue
             if isinstance(value, Tensor) and (value.array.shape != p.array.shape or value.dtype != p.dtype
                                               or value.device != p.device):
                 raise RuntimeError(f"{self._named(p)}: its optimizer state '{key}' has shape {tuple(value.shape)}, "
@@ -155,7 +160,7 @@ class Optimizer:
                 # "step" and the other 0-d entries (NAdam's "mu_product") are numbers (0-d arrays after an .npz
                 # round trip); every other entry is a tensor like the parameter (0-d too for a 0-d parameter).
                 if isinstance(v, np.ndarray) and k != "step" and (v.ndim > 0 or p.ndim == 0):
-                    if tuple(v.shape) != tuple(p.shape):
+                    if tuple(v.shape) != tuple(p.shape) and k not in self.own_shaped_state:
                         raise ValueError(f"optimizer state '{k}' of parameter {i} has shape {v.shape}, "
                                          f"the parameter has {tuple(p.shape)}")
                     restored[k] = Tensor._wrap(p.backend.from_numpy(np.array(v, dtype=p.dtype)), p.device)
