@@ -20,6 +20,8 @@ from .ops.trigonometric import *  # noqa: F401,F403
 from .ops.special import *  # noqa: F401,F403
 from .ops.incomplete_gamma import igamma, igammac  # noqa: F401
 from .ops.cholesky_forms import cholesky_solve, cholesky_inverse, triangular_solve  # noqa: F401
+from .ops.lu import lu_unpack, legacy_lu as lu, legacy_lu_solve as lu_solve  # noqa: F401
+from .ops.householder import orgqr, geqrf, ormqr  # noqa: F401
 from .ops.elementwise_more import *  # noqa: F401,F403
 from .ops.aliases import *  # noqa: F401,F403
 from .ops.dtypes import *  # noqa: F401,F403
@@ -33,7 +35,7 @@ from .ops.reduce import *  # noqa: F401,F403
 from .ops.shape import *  # noqa: F401,F403
 from .ops.rearrange import *  # noqa: F401,F403
 from .ops.sort import *  # noqa: F401,F403
-from .ops.vector_norm import norm  # noqa: F401
+from .ops.vector_norm import norm, nuclear_norm  # noqa: F401
 from .ops.selection import *  # noqa: F401,F403
 from .ops.scan import cumsum, cumprod, logcumsumexp, diff, prod  # noqa: F401
 from .ops.scatter import *  # noqa: F401,F403

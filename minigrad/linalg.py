@@ -11,8 +11,10 @@ from .ops.products import chain_matmul, cross as _cross
 from .ops.linalg import matmul, diagonal as _diagonal  # noqa: F401
 from .ops.vector_norm import norm as _vector_p_norm
 from .ops.matrix_exp import matrix_exp  # noqa: F401
+from .ops.lu import lu_factor, lu_factor_ex, lu, lu_solve  # noqa: F401
+from .ops.householder import householder_product  # noqa: F401
 
-__all__ = ["inv", "det", "slogdet", "solve", "cholesky", "eigh", "eigvalsh", "svd", "svdvals", "qr", "pinv",
+__all__ = ["lu_factor", "lu_factor_ex", "lu", "lu_solve", "householder_product", "inv", "det", "slogdet", "solve", "cholesky", "eigh", "eigvalsh", "svd", "svdvals", "qr", "pinv",
            "matrix_power", "vector_norm", "matrix_norm", "norm", "multi_dot", "cross", "matmul", "vecdot",
            "diagonal", "inv_ex", "cholesky_ex", "matrix_exp", "matrix_rank", "lstsq", "solve_triangular", "solve_ex",
            "vander", "cond", "tensorinv", "tensorsolve"]

@@ -46,7 +46,7 @@ class PNorm(Function):
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):  # noqa: A002
     """``torch.norm``: the vector p-norm over ``dim`` (all elements by default): 'fro' and 2 Euclidean, 1 the sum
     of magnitudes, inf / -inf the largest / smallest magnitude, 0 the count of non-zeros, other p
-    (sum |x|^p)^(1/p). The gradient at a zero vector is zero, as PyTorch's."""
+    (sum |x|^p)^(1/p); 'nuc' the nuclear norm of a matrix. The gradient at a zero vector is zero, as PyTorch's."""
     if dtype is not None:
         input = input.to(dtype)
     if not _is_floating(input.dtype):
@@ -55,6 +55,13 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):  # noqa: A002
         dim = None
     if p == "fro":
         p = 2
+    if p == "nuc":  # the sum of singular values of the matrices over ``dim`` (the last two dims by default)
+        from ..linalg import matrix_norm
+        if dim is not None and (not isinstance(dim, (tuple, list)) or len(dim) != 2):
+            raise RuntimeError("norm(): the nuclear norm needs a 2-dim dim, or a 2-D input without one")
+        if dim is None and input.ndim != 2:
+            raise RuntimeError(f"nuclear norm: expected a 2-D tensor without dim, got {input.ndim}-D")
+        return matrix_norm(input, "nuc", dim=tuple(dim) if dim is not None else (-2, -1), keepdim=keepdim)
     if isinstance(p, str):
         raise RuntimeError(f"norm(): the matrix norm {p!r} is not supported by minigrad")
     dim = tuple(range(input.ndim)) if dim is None else dim
@@ -68,6 +75,11 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):  # noqa: A002
     if p == 1:
         return magnitude.sum(dim, keepdim=keepdim)
     return PNorm.apply(input, p=float(p), axes=_axes(dim, input.ndim), keepdim=keepdim)
+
+
+def nuclear_norm(input, dim=None, keepdim=False):  # noqa: A002
+    """``torch.nuclear_norm`` (deprecated in PyTorch): ``norm(input, 'nuc', dim, keepdim)``."""
+    return norm(input, "nuc", dim, keepdim)
 
 
 def normalize(input, p=2.0, dim=1, eps=1e-12):  # noqa: A002
