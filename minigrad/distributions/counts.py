@@ -10,49 +10,15 @@ from ..nn import functional as F
 from ..ops.compare import where
 from ..ops.special import lgamma
 from . import constraints
-from .discrete import Categorical
+from .discrete import BinaryTrials, Categorical, one_of
 from .distribution import Distribution
 from .more_families import drawn
-from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .utils import broadcast_all
 
 __all__ = ["Binomial", "Geometric", "NegativeBinomial", "Multinomial"]
 
 
-def _one_of(probs, logits):
-    if (probs is None) == (logits is None):
-        raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-    return ("probs", probs) if probs is not None else ("logits", logits)
-
-
-class _BinaryTrials(Distribution):
-    """A law of Bernoulli trials, with ``probs`` and ``logits`` (log-odds), one given and the other computed."""
-
-    def _set_parameter(self, probs, logits, *others):
-        name, value = _one_of(probs, logits)
-        values = broadcast_all(*others, value)
-        self.__dict__[name] = values[-1]
-        self._param = values[-1]
-        return tuple(v.to(values[-1].dtype) for v in values[:-1])
-
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
-
-    @property
-    def param_shape(self):
-        return self._param.shape
-
-    def expand(self, batch_shape, _instance=None):
-        new = Distribution.expand(self, batch_shape)
-        new._param = new.__dict__["probs" if "probs" in self._held() else "logits"]
-        return new
-
-
-class Binomial(_BinaryTrials):
+class Binomial(BinaryTrials):
     """``torch.distributions.Binomial(total_count=1, probs=None, logits=None)``."""
     arg_constraints = {"total_count": constraints.nonnegative_integer, "probs": constraints.unit_interval,
                        "logits": constraints.real}
@@ -60,7 +26,7 @@ class Binomial(_BinaryTrials):
 
     def __init__(self, total_count=1, probs=None, logits=None, validate_args=None):
         (self.total_count,) = self._set_parameter(probs, logits, total_count)
-        self._given = ("total_count", _one_of(probs, logits)[0])
+        self._given = ("total_count", one_of(probs, logits)[0])
         super().__init__(tuple(self._param.shape), (), validate_args)
 
     @constraints.dependent_property(is_discrete=True, event_dim=0)
@@ -109,14 +75,14 @@ class Binomial(_BinaryTrials):
         return self.total_count * self.probs * (1 - self.probs)
 
 
-class Geometric(_BinaryTrials):
+class Geometric(BinaryTrials):
     """``torch.distributions.Geometric(probs=None, logits=None)``: failures before the first success."""
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.nonnegative_integer
 
     def __init__(self, probs=None, logits=None, validate_args=None):
         self._set_parameter(probs, logits)
-        self._given = (_one_of(probs, logits)[0],)
+        self._given = (one_of(probs, logits)[0],)
         super().__init__(tuple(self._param.shape), (), validate_args)
         if self._validate_args and probs is not None and not bool((self.probs > 0).all()):
             value = self.probs
@@ -152,7 +118,7 @@ class Geometric(_BinaryTrials):
         return (1.0 / self.probs - 1.0) / self.probs
 
 
-class NegativeBinomial(_BinaryTrials):
+class NegativeBinomial(BinaryTrials):
     """``torch.distributions.NegativeBinomial(total_count, probs=None, logits=None)``: successes before
     ``total_count`` failures, each trial a success with probability ``probs``."""
     arg_constraints = {"total_count": constraints.greater_than_eq(0),
@@ -161,7 +127,7 @@ class NegativeBinomial(_BinaryTrials):
 
     def __init__(self, total_count, probs=None, logits=None, validate_args=None):
         (self.total_count,) = self._set_parameter(probs, logits, total_count)
-        self._given = ("total_count", _one_of(probs, logits)[0])
+        self._given = ("total_count", one_of(probs, logits)[0])
         super().__init__(tuple(self._param.shape), (), validate_args)
 
     def sample(self, sample_shape=()):

@@ -11,18 +11,56 @@ from ..ops.reduce import logsumexp
 from ..tensor import Tensor, default_float
 from . import constraints
 from .distribution import Distribution
+from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
 from .exp_family import ExponentialFamily
 
-__all__ = ["Categorical", "OneHotCategorical", "OneHotCategoricalStraightThrough", "Bernoulli"]
+__all__ = ["Categorical", "OneHotCategorical", "OneHotCategoricalStraightThrough", "Bernoulli", "BinaryTrials",
+           "one_of"]
 
 
 def _tensor(value):
     return value if isinstance(value, Tensor) else creation.tensor(value, dtype=default_float())
 
 
-def _probs_or_logits(probs, logits):
+def one_of(probs, logits):
+    """("probs", probs) or ("logits", logits): exactly one must be given."""
     if (probs is None) == (logits is None):
         raise ValueError("Either `probs` or `logits` must be specified, but not both.")
+    return ("probs", probs) if probs is not None else ("logits", logits)
+
+
+class BinaryTrials(Distribution):
+    """A law of Bernoulli trials given by ``probs`` or ``logits`` (log-odds): the one given is stored, the other
+    computed at its first read, as PyTorch's binomial-family laws do."""
+
+    def _set_parameter(self, probs, logits, *others):
+        """Store the one given, broadcast with ``others`` (returned, in its dtype)."""
+        name, value = one_of(probs, logits)
+        values = broadcast_all(*others, value)
+        self.__dict__[name] = values[-1]
+        self._param = values[-1]
+        return tuple(v.to(values[-1].dtype) for v in values[:-1])
+
+    @lazy_property
+    def logits(self):
+        return probs_to_logits(self.probs, is_binary=True)
+
+    @lazy_property
+    def probs(self):
+        return logits_to_probs(self.logits, is_binary=True)
+
+    @property
+    def param_shape(self):
+        return self._param.shape
+
+    def expand(self, batch_shape, _instance=None):
+        new = Distribution.expand(self, batch_shape)
+        new._param = new.__dict__["probs" if "probs" in self._held() else "logits"]
+        return new
+
+
+def _probs_or_logits(probs, logits):
+    one_of(probs, logits)
     return (None, _tensor(logits)) if probs is None else (_tensor(probs), None)
 
 

@@ -9,6 +9,7 @@ import numpy as np
 from .. import creation
 from ..linalg import cholesky, solve_triangular
 from . import constraints
+from .continuous import CenteredAtLoc
 from .distribution import Distribution
 from .utils import lazy_property
 
@@ -27,7 +28,7 @@ def _mahalanobis(tril, x):
     return (solved.squeeze(-1) ** 2).sum(-1)
 
 
-class LowRankMultivariateNormal(Distribution):
+class LowRankMultivariateNormal(CenteredAtLoc, Distribution):
     """``torch.distributions.LowRankMultivariateNormal``."""
     arg_constraints = {"loc": constraints.real_vector, "cov_factor": constraints.independent(constraints.real, 2),
                        "cov_diag": constraints.independent(constraints.positive, 1)}
@@ -65,14 +66,6 @@ class LowRankMultivariateNormal(Distribution):
 
     def _parameter_event_dims(self, name):
         return 2 if name == "cov_factor" else 1
-
-    @property
-    def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
-        return self.loc
 
     def _matrix_shape(self):
         return (*self._batch_shape, *self._event_shape * 2)

@@ -5,40 +5,25 @@ a sigmoid (or exp), as PyTorch defines them."""
 from .. import creation
 from ..ops.reduce import logsumexp
 from . import constraints
-from .discrete import Categorical
+from .discrete import BinaryTrials, Categorical, one_of
 from .distribution import Distribution
 from .transformed_distribution import TransformedDistribution
 from .transforms import ExpTransform, SigmoidTransform
-from .utils import broadcast_all, clamp_probs, lazy_property, logits_to_probs, probs_to_logits
+from .utils import broadcast_all, clamp_probs
 
 __all__ = ["LogitRelaxedBernoulli", "RelaxedBernoulli", "ExpRelaxedCategorical", "RelaxedOneHotCategorical"]
 
 
-class LogitRelaxedBernoulli(Distribution):
+class LogitRelaxedBernoulli(BinaryTrials):
     """``torch.distributions.relaxed_bernoulli.LogitRelaxedBernoulli(temperature, probs=None, logits=None)``."""
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.real
 
     def __init__(self, temperature, probs=None, logits=None, validate_args=None):
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
         self.temperature = temperature
-        name, value = ("probs", probs) if probs is not None else ("logits", logits)
-        (self._param,) = broadcast_all(value)
-        self.__dict__[name] = self._param
+        self._set_parameter(probs, logits)
+        self._given = (one_of(probs, logits)[0],)
         super().__init__(tuple(self._param.shape), (), validate_args)
-
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
-
-    @property
-    def param_shape(self):
-        return self._param.shape
 
     def rsample(self, sample_shape=()):
         shape = self._extended_shape(sample_shape)

@@ -5,7 +5,7 @@ import weakref
 
 from . import constraints
 
-__all__ = ["Transform", "sum_rightmost"]
+__all__ = ["Transform", "ParameterFree", "sum_rightmost"]
 
 
 def sum_rightmost(value, dim):
@@ -97,6 +97,15 @@ class Transform:
 
     def __repr__(self):
         return type(self).__name__ + "()"
+
+
+class ParameterFree(Transform):
+    """A transform without parameters: any two of its class are equal (PyTorch's ``__eq__`` for them)."""
+
+    def __eq__(self, other):
+        return isinstance(other, type(self))
+
+    __hash__ = object.__hash__
 
 
 class _InverseTransform(Transform):

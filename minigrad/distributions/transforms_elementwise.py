@@ -7,22 +7,17 @@ import numpy as np
 from .. import creation
 from ..nn import functional as F
 from . import constraints
-from .transform import Transform
+from .transform import ParameterFree, Transform
 from .utils import broadcast_all, clipped_sigmoid
 
 __all__ = ["ExpTransform", "SigmoidTransform", "TanhTransform", "SoftplusTransform", "AbsTransform",
            "PowerTransform", "AffineTransform", "CumulativeDistributionTransform"]
 
 
-class _Monotone(Transform):
+class _Monotone(ParameterFree):
     """A bijection of the reals (or a part of them) that increases."""
     bijective = True
     sign = +1
-
-    def __eq__(self, other):
-        return type(self) is type(other)
-
-    __hash__ = object.__hash__
 
 
 class ExpTransform(_Monotone):
@@ -83,14 +78,9 @@ class SoftplusTransform(_Monotone):
         return -F.softplus(-x)
 
 
-class AbsTransform(Transform):
+class AbsTransform(ParameterFree):
     """y = |x| (not bijective: ``inv`` gives the positive root)."""
     codomain = constraints.positive
-
-    def __eq__(self, other):
-        return isinstance(other, AbsTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x):
         return x.abs()

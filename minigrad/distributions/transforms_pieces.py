@@ -4,7 +4,7 @@ transform per block of ``lengths``, as ``torch.cat`` joins them) and StackTransf
 and positive-definite matrices."""
 from ..ops.shape import cat, stack
 from . import constraints
-from .transform import Transform, sum_rightmost
+from .transform import ParameterFree, Transform, sum_rightmost
 
 __all__ = ["CatTransform", "StackTransform", "LowerCholeskyTransform", "PositiveDefiniteTransform",
            "CorrCholeskyTransform"]
@@ -122,15 +122,10 @@ class StackTransform(_Pieces):
                       zip(self.transforms, self._checked_pieces(x, "x"), self._checked_pieces(y, "y"))], self.dim)
 
 
-class LowerCholeskyTransform(Transform):
+class LowerCholeskyTransform(ParameterFree):
     """Square matrices onto lower Cholesky factors: the strict lower triangle kept, exp of the diagonal."""
     domain = constraints.independent(constraints.real, 2)
     codomain = constraints.lower_cholesky
-
-    def __eq__(self, other):
-        return isinstance(other, LowerCholeskyTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x):
         return x.tril(-1) + x.diagonal(0, -2, -1).exp().diag_embed()
@@ -139,15 +134,10 @@ class LowerCholeskyTransform(Transform):
         return y.tril(-1) + y.diagonal(0, -2, -1).log().diag_embed()
 
 
-class PositiveDefiniteTransform(Transform):
+class PositiveDefiniteTransform(ParameterFree):
     """Square matrices onto positive-definite ones: L L^T of their LowerCholeskyTransform."""
     domain = constraints.independent(constraints.real, 2)
     codomain = constraints.positive_definite
-
-    def __eq__(self, other):
-        return isinstance(other, PositiveDefiniteTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x):
         factor = LowerCholeskyTransform()(x)
@@ -158,18 +148,13 @@ class PositiveDefiniteTransform(Transform):
         return LowerCholeskyTransform().inv(cholesky(y))
 
 
-class CorrCholeskyTransform(Transform):
+class CorrCholeskyTransform(ParameterFree):
     """Unconstrained vectors of length D(D-1)/2 onto Cholesky factors of D x D correlation matrices (lower
     triangular, positive diagonal, rows of unit norm): tanh into (-1, 1), the entries laid out row by row below
     the diagonal, each row then a signed stick breaking onto the unit sphere."""
     domain = constraints.real_vector
     codomain = constraints.corr_cholesky
     bijective = True
-
-    def __eq__(self, other):
-        return isinstance(other, CorrCholeskyTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x):
         import numpy as np

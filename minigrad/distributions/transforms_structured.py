@@ -5,22 +5,17 @@ import numpy as np
 from .. import creation
 from ..nn import functional as F
 from . import constraints
-from .transform import Transform, sum_rightmost
+from .transform import ParameterFree, Transform, sum_rightmost
 from .utils import clipped_sigmoid
 
 __all__ = ["SoftmaxTransform", "StickBreakingTransform", "ComposeTransform", "identity_transform",
            "IndependentTransform", "ReshapeTransform"]
 
 
-class SoftmaxTransform(Transform):
+class SoftmaxTransform(ParameterFree):
     """y = softmax(x) over the last dim (not bijective; ``inv`` gives log y)."""
     domain = constraints.real_vector
     codomain = constraints.simplex
-
-    def __eq__(self, other):
-        return isinstance(other, SoftmaxTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x):
         logprobs = x
@@ -38,16 +33,11 @@ class SoftmaxTransform(Transform):
     inverse_shape = forward_shape
 
 
-class StickBreakingTransform(Transform):
+class StickBreakingTransform(ParameterFree):
     """The reals^(K-1) onto the K-simplex by stick breaking, as PyTorch's (offset logits, cumulative products)."""
     domain = constraints.real_vector
     codomain = constraints.simplex
     bijective = True
-
-    def __eq__(self, other):
-        return isinstance(other, StickBreakingTransform)
-
-    __hash__ = object.__hash__
 
     @staticmethod
     def _log_offset(x):

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..ops.compare import where
 from . import constraints
+from .continuous import CenteredAtLoc
 from .distribution import Distribution
 from .more_families import drawn
 from .utils import broadcast_all, lazy_property
@@ -62,7 +63,7 @@ def _best_fisher(loc, kappa, shape, generator):
     return (x + math.pi + loc) % (2 * math.pi) - math.pi
 
 
-class VonMises(Distribution):
+class VonMises(CenteredAtLoc, Distribution):
     """``torch.distributions.VonMises(loc, concentration)``: angles in radians (any real value, read modulo
     2 pi); the mean and variance are the circular ones."""
     arg_constraints = {"loc": constraints.real, "concentration": constraints.positive}
@@ -88,14 +89,6 @@ class VonMises(Distribution):
         loc = self.loc.detach().cpu().numpy().astype(np.float64)
         kappa = self.concentration.detach().cpu().numpy().astype(np.float64)
         return drawn(lambda g: _best_fisher(loc, kappa, shape, g), self.loc)
-
-    @property
-    def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
-        return self.loc
 
     @lazy_property
     def variance(self):
