@@ -5,6 +5,7 @@ from ..ops.unfold import *  # noqa: F401,F403
 from ..ops.pool import *  # noqa: F401,F403
 from ..ops.one_dimensional import *  # noqa: F401,F403
 from ..ops.pool_more import *  # noqa: F401,F403
+from ..ops.fractional_pool import *  # noqa: F401,F403
 from ..ops.three_dimensional import *  # noqa: F401,F403
 from ..ops.norm import *  # noqa: F401,F403
 from ..ops.resize import *  # noqa: F401,F403

@@ -1,12 +1,14 @@
 """Pooling layers, as ``torch.nn.MaxPool2d``, ``AvgPool2d``, ``AdaptiveAvgPool2d``, ``AdaptiveMaxPool2d``,
 ``AdaptiveMaxPool1d``, ``MaxUnpool2d``/``1d``, ``LPPool2d``/``1d``; and ``LocalResponseNorm`` and
-``ChannelShuffle``, which pool or rearrange across channels."""
+``ChannelShuffle``, which pool or rearrange across channels; ``FractionalMaxPool2d``/``3d``."""
+from ..ops.fractional_pool import fractional_max_pool2d, fractional_max_pool3d
 from ..ops.pool import adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_pool2d
 from . import functional as F
 from .module import Module
 
 __all__ = ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "AdaptiveMaxPool1d", "MaxUnpool2d",
-           "MaxUnpool1d", "LPPool2d", "LPPool1d", "LPPool3d", "LocalResponseNorm", "ChannelShuffle"]
+           "MaxUnpool1d", "LPPool2d", "LPPool1d", "LPPool3d", "LocalResponseNorm", "ChannelShuffle",
+           "FractionalMaxPool2d", "FractionalMaxPool3d"]
 
 
 class MaxPoolNd(Module):
@@ -183,3 +185,37 @@ class ChannelShuffle(Module):
 
     def extra_repr(self):
         return f"groups={self.groups}"
+
+
+class _FractionalMaxPool(Module):
+    """``torch.nn.FractionalMaxPool2d`` / ``3d``: ``_random_samples`` (a buffer, None by default: drawn at each
+    call) fixes the windows' placement."""
+    dims, pool = 2, None
+
+    def __init__(self, kernel_size, output_size=None, output_ratio=None, return_indices=False,
+                 _random_samples=None):
+        super().__init__()
+        tupled = lambda v: None if v is None else (tuple(v) if isinstance(v, (tuple, list)) else (v,) * self.dims)  # noqa: E731
+        self.kernel_size, self.return_indices = tupled(kernel_size), return_indices
+        self.register_buffer("_random_samples", _random_samples)
+        self.output_size, self.output_ratio = tupled(output_size), tupled(output_ratio)
+        if output_size is None and output_ratio is None:
+            raise ValueError(f"{type(self).__name__} requires specifying either an output size, or a pooling ratio")
+        if output_size is not None and output_ratio is not None:
+            raise ValueError("only one of output_size and output_ratio may be specified")
+        if self.output_ratio is not None and not all(0 < r < 1 for r in self.output_ratio):
+            raise ValueError(f"output_ratio must be between 0 and 1 (got {output_ratio})")
+
+    def forward(self, input):  # noqa: A002
+        return type(self).pool(input, self.kernel_size, self.output_size, self.output_ratio, self.return_indices,
+                               _random_samples=self._random_samples)
+
+
+class FractionalMaxPool2d(_FractionalMaxPool):
+    """``torch.nn.FractionalMaxPool2d``."""
+    pool = staticmethod(fractional_max_pool2d)
+
+
+class FractionalMaxPool3d(_FractionalMaxPool):
+    """``torch.nn.FractionalMaxPool3d``."""
+    dims, pool = 3, staticmethod(fractional_max_pool3d)
