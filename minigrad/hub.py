@@ -3,14 +3,10 @@
 model from a local hubconf.py (``source='local'``). Weights are read by ``minigrad.load`` with
 ``weights_only=True`` whatever is asked: a downloaded file is never unpickled as code. Repositories on GitHub
 (``source='github'``) are not fetched: that would run their code."""
-import hashlib
 import importlib.util
 import os
 import re
 import sys
-import tempfile
-import urllib.parse
-import urllib.request
 
 __all__ = ["get_dir", "set_dir", "download_url_to_file", "load_state_dict_from_url", "load", "list", "help"]
 
@@ -38,6 +34,9 @@ def download_url_to_file(url, dst, hash_prefix=None, progress=True):
     """``torch.hub.download_url_to_file``: the file at ``url`` written to ``dst`` through a temporary file in
     the same folder, renamed into place only once complete (and, with ``hash_prefix``, once its SHA-256 starts
     with it): an interrupted download leaves no partial file behind."""
+    import hashlib
+    import tempfile
+    import urllib.request
     dst = os.path.expanduser(dst)
     folder = os.path.dirname(os.path.abspath(dst))
     os.makedirs(folder, exist_ok=True)
@@ -71,6 +70,7 @@ def load_state_dict_from_url(url, model_dir=None, map_location=None, progress=Tr
                              file_name=None, weights_only=False):
     """``torch.hub.load_state_dict_from_url``: download into ``<hub dir>/checkpoints`` once, then
     ``minigrad.load`` the cached file (always with ``weights_only=True``: see the module's docstring)."""
+    import urllib.parse
     from .serialization import load as load_file
     model_dir = model_dir if model_dir is not None else os.path.join(get_dir(), "checkpoints")
     os.makedirs(model_dir, exist_ok=True)

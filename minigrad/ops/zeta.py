@@ -7,7 +7,6 @@ changes the sum; in float64, the result cast back. PyTorch's special values: inf
 integer, NaN for s < 1 and for a negative q with a non-integer s. Its gradient with respect to q is
 -s zeta(s + 1, q); with respect to s PyTorch has none, and neither has minigrad (the same error)."""
 import math
-from fractions import Fraction
 
 import numpy as np
 
@@ -17,11 +16,10 @@ from .unary import _floating
 
 __all__ = ["zeta", "polygamma_of_order"]
 
-# (2j)! / B_2j for j = 1..12, from the Bernoulli numbers B_2 .. B_24
-_BERNOULLI = [Fraction(1, 6), Fraction(-1, 30), Fraction(1, 42), Fraction(-1, 30), Fraction(5, 66),
-              Fraction(-691, 2730), Fraction(7, 6), Fraction(-3617, 510), Fraction(43867, 798),
-              Fraction(-174611, 330), Fraction(854513, 138), Fraction(-236364091, 2730)]
-_DIVISORS = [float(math.factorial(2 * j) / b) for j, b in enumerate(_BERNOULLI, start=1)]
+# (2j)! / B_2j for j = 1..12, from the Bernoulli numbers B_2 .. B_24 as (numerator, denominator)
+_BERNOULLI = [(1, 6), (-1, 30), (1, 42), (-1, 30), (5, 66), (-691, 2730), (7, 6), (-3617, 510), (43867, 798),
+              (-174611, 330), (854513, 138), (-236364091, 2730)]
+_DIVISORS = [math.factorial(2 * j) * d / n for j, (n, d) in enumerate(_BERNOULLI, start=1)]
 _EPS = np.finfo(np.float64).eps / 2  # Cephes' MACHEP
 
 
