@@ -149,3 +149,24 @@ def test_hooks_attention_and_profiler_paths():
     with profiler.record_function("step"):
         pass
     assert functional.jacobian is minigrad.autograd.functional.jacobian
+
+
+def test_benchmark_timer_measurements_and_compare():
+    from minigrad.utils import benchmark
+    x = minigrad.ones(8)
+    timer = benchmark.Timer(stmt="x + x", globals={"x": x}, label="add", sub_label="8", description="float32",
+                            num_threads=1)
+    single = timer.timeit(50)
+    assert single.number_per_run == 50 and len(single.times) == 1 and single.iqr == 0.0
+    assert single.mean == single.median == single.raw_times[0] / 50 > 0
+    blocked = timer.blocked_autorange(min_run_time=0.05)
+    assert sum(blocked.raw_times) >= 0.05 and blocked.number_per_run >= 1
+    text = repr(blocked)
+    assert text.splitlines()[1:3] == ["add: 8", "float32"] and "Median:" in text and "IQR:" in text
+    assert "measurements," in text and "runs per measurement, 1 thread" in text
+    adaptive = timer.adaptive_autorange(max_run_time=0.5)
+    assert len(adaptive.times) >= 1
+    table = str(benchmark.Compare([single, blocked]))
+    assert table.startswith("[---- add ----]") and "Times are in" in table
+    with pytest.raises(ValueError):
+        benchmark.Timer("pass", language="c++")

@@ -57,6 +57,8 @@ def _operands(a, b):
 
 
 def _check_broadcast(name, a, b):
+    if a.array.shape == b.array.shape:  # (the common case, without numpy's slower general check)
+        return
     try:
         np.broadcast_shapes(tuple(a.shape), tuple(b.shape))
     except ValueError:
