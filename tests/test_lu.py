@@ -1,5 +1,6 @@
 """LU factorization (torch.linalg.lu_factor, lu_factor_ex, lu, lu_solve, torch.lu_unpack, the deprecated
-torch.lu / lu_solve) against PyTorch's: factors, pivots, infos, solutions and every gradient, in float64."""
+torch.lu / lu_solve) against PyTorch's: factors, pivots, infos, solutions and every gradient, in float64; and
+linalg.cholesky_ex's report of a matrix that is not positive-definite."""
 import warnings
 
 import numpy as np
@@ -66,3 +67,15 @@ def test_deprecated_forms_and_methods():
         np.testing.assert_allclose(mine, theirs, rtol=1e-12)
     with pytest.raises(RuntimeError, match="without pivoting"):
         minigrad.linalg.lu(minigrad.eye(2), pivot=False)
+
+
+def test_cholesky_ex_reports_the_failing_minor_as_torch():
+    matrices = np.array([[[4.0, 2.0, 0.0], [2.0, 5.0, 1.0], [0.0, 1.0, 3.0]],
+                         [[1.0, 2.0, 0.0], [2.0, 1.0, 0.0], [0.0, 0.0, 1.0]],
+                         [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, -1.0]]])
+    _, info = minigrad.linalg.cholesky_ex(minigrad.tensor(matrices))
+    assert info.numpy().tolist() == torch.linalg.cholesky_ex(torch.tensor(matrices)).info.numpy().tolist()
+    factor, info = minigrad.linalg.cholesky_ex(minigrad.tensor(matrices[0]))
+    np.testing.assert_allclose(factor.numpy(), np.linalg.cholesky(matrices[0]), rtol=1e-12)
+    with pytest.raises(RuntimeError):
+        minigrad.linalg.cholesky_ex(minigrad.tensor(matrices), check_errors=True)
