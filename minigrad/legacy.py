@@ -122,7 +122,12 @@ class _Bfloat16:
 
 bfloat16 = _Bfloat16()
 
-METHODS = {"type": tensor_type, "new": new}
+def _to_bfloat16(x, memory_format=None):
+    """``Tensor.bfloat16()``: raises as ``x.to(torch.bfloat16)`` does (no bfloat16 arrays)."""
+    return x.to(bfloat16)
+
+
+METHODS = {"type": tensor_type, "new": new, "bfloat16": _to_bfloat16}
 
 
 def typename(obj):

@@ -217,6 +217,8 @@ def test_bfloat16_is_a_name_whose_tensors_are_refused():
     assert repr(table["bfloat16"]) == "minigrad.bfloat16" and minigrad.cuda.is_bf16_supported() is False
     with pytest.raises(TypeError, match="no bfloat16 tensors"):
         minigrad.zeros(2, dtype=minigrad.bfloat16)
+    with pytest.raises(TypeError, match="no bfloat16 tensors"):
+        minigrad.ones(2).bfloat16()
 
 
 def test_deepcopy_keeps_gradients_and_ties_as_pytorchs():
