@@ -7,8 +7,10 @@ by its imports: ``import torchvision`` becomes ``import minigrad.vision as torch
 - ``datasets``: MNIST, FashionMNIST, KMNIST, CIFAR10, CIFAR100, ImageFolder, DatasetFolder, FakeData.
 - ``models``: the ResNet family (no pretrained weights are bundled).
 - ``utils``: ``make_grid``, ``save_image``.
+- ``ops``: the box operations (IoU family, NMS, conversions), focal loss, stochastic depth,
+  SqueezeExcitation, FrozenBatchNorm2d.
 """
-from . import datasets, models, transforms, utils  # noqa: F401
+from . import datasets, models, ops, transforms, utils  # noqa: F401
 
 __version__ = "0.28.0"  # the torchvision release whose behaviour this follows
-__all__ = ["datasets", "models", "transforms", "utils"]
+__all__ = ["datasets", "models", "ops", "transforms", "utils"]
