@@ -1,6 +1,7 @@
 """Pooling layers, as ``torch.nn.MaxPool2d``, ``AvgPool2d``, ``AdaptiveAvgPool2d``, ``AdaptiveMaxPool2d``,
 ``AdaptiveMaxPool1d``, ``MaxUnpool2d``/``1d``, ``LPPool2d``/``1d``; and ``LocalResponseNorm`` and
-``ChannelShuffle``, which pool or rearrange across channels; ``FractionalMaxPool2d``/``3d``."""
+``ChannelShuffle``, which pool or rearrange across channels; ``FractionalMaxPool2d``/``3d``; ``CrossMapLRN2d``."""
+from ..ops.cross_map_lrn import cross_map_lrn2d
 from ..ops.fractional_pool import fractional_max_pool2d, fractional_max_pool3d
 from ..ops.pool import adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_pool2d
 from . import functional as F
@@ -8,7 +9,7 @@ from .module import Module
 
 __all__ = ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "AdaptiveMaxPool1d", "MaxUnpool2d",
            "MaxUnpool1d", "LPPool2d", "LPPool1d", "LPPool3d", "LocalResponseNorm", "ChannelShuffle",
-           "FractionalMaxPool2d", "FractionalMaxPool3d"]
+           "FractionalMaxPool2d", "FractionalMaxPool3d", "CrossMapLRN2d"]
 
 
 class MaxPoolNd(Module):
@@ -219,3 +220,18 @@ class FractionalMaxPool2d(_FractionalMaxPool):
 class FractionalMaxPool3d(_FractionalMaxPool):
     """``torch.nn.FractionalMaxPool3d``."""
     dims, pool = 3, staticmethod(fractional_max_pool3d)
+
+
+class CrossMapLRN2d(Module):
+    """``torch.nn.CrossMapLRN2d(size, alpha=1e-4, beta=0.75, k=1)``: the legacy cross-channel normalization, with
+    PyTorch's own forward and backward recurrences (ops/cross_map_lrn.py)."""
+
+    def __init__(self, size, alpha=1e-4, beta=0.75, k=1):
+        super().__init__()
+        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
+
+    def forward(self, input):  # noqa: A002
+        return cross_map_lrn2d(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self):
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
