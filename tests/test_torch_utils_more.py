@@ -171,3 +171,38 @@ def test_benchmark_timer_measurements_and_compare():
     assert table.startswith("[---- add ----]") and "Times are in" in table
     with pytest.raises(ValueError):
         benchmark.Timer("pass", language="c++")
+
+
+@pytest.mark.parametrize("dims,options", [(1, dict(stride=2, padding=1)),
+                                          (2, dict(stride=(2, 1), padding=1, dilation=2, groups=2)),
+                                          (3, dict(stride=1, padding=1))])
+def test_nn_grad_convolution_gradients_as_torch(dims, options):
+    shape = (2, 4) + (7,) * dims
+    weight_shape = (6, 4 // options.get("groups", 1)) + (3,) * dims
+    x, w = RNG.standard_normal(shape), RNG.standard_normal(weight_shape)
+    conv = getattr(torch.nn.functional, f"conv{dims}d")
+    g = RNG.standard_normal(tuple(conv(torch.tensor(x), torch.tensor(w), **options).shape))
+    expected_input = getattr(torch.nn.grad, f"conv{dims}d_input")(shape, torch.tensor(w), torch.tensor(g), **options)
+    expected_weight = getattr(torch.nn.grad, f"conv{dims}d_weight")(torch.tensor(x), weight_shape, torch.tensor(g),
+                                                                    **options)
+    got_input = getattr(minigrad.nn.grad, f"conv{dims}d_input")(shape, minigrad.tensor(w), minigrad.tensor(g),
+                                                               **options)
+    got_weight = getattr(minigrad.nn.grad, f"conv{dims}d_weight")(minigrad.tensor(x), weight_shape,
+                                                                 minigrad.tensor(g), **options)
+    np.testing.assert_allclose(got_input.numpy(), expected_input.numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(got_weight.numpy(), expected_weight.numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_linear_cross_entropy_as_torch():
+    x, w, b = RNG.standard_normal((6, 5)), RNG.standard_normal((7, 5)), RNG.standard_normal(7)
+    target = RNG.integers(0, 7, 6)
+    target[2] = 3
+    results = []
+    for library in (minigrad, torch):
+        xt, wt, bt = (library.tensor(a, requires_grad=True) for a in (x, w, b))
+        loss = library.nn.functional.linear_cross_entropy(xt, wt, library.tensor(target), linear_bias=bt,
+                                                          label_smoothing=0.1, ignore_index=3)
+        loss.backward()
+        results.append([loss.item(), xt.grad.numpy(), wt.grad.numpy(), bt.grad.numpy()])
+    for got, expected in zip(*results):
+        np.testing.assert_allclose(got, expected, rtol=1e-12)

@@ -29,3 +29,4 @@ from .parallel import DataParallel  # noqa: E402,F401
 from .sync_batchnorm import SyncBatchNorm  # noqa: E402,F401
 from .rnn import _RNNBase as RNNBase, _CellBase as RNNCellBase  # noqa: E402,F401 (PyTorch's public bases)
 from . import modules  # noqa: E402,F401 (torch.nn.modules' paths)
+from . import attention, grad  # noqa: E402,F401 (torch.nn.attention, torch.nn.grad)

@@ -9,7 +9,7 @@ from ..tensor import Tensor, int64
 from . import activation, reduce as reductions
 from .elementwise import abs, clamp, exp, log, mul, sub, where  # noqa: A004
 
-__all__ = ["cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "mse_loss",
+__all__ = ["cross_entropy", "linear_cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "mse_loss",
            "l1_loss", "smooth_l1_loss", "huber_loss", "dice_loss", "one_hot"]
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -141,6 +141,17 @@ def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothi
         terms = mul(terms, weight.reshape((classes,) + (1,) * (input.ndim - class_axis - 1)))
     losses = -reductions.sum(terms, class_axis)
     return _reduce(losses, reduction)
+
+
+def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weight=None, reduction="mean",  # noqa: A002
+                         ignore_index=None, label_smoothing=0.0, options=None):
+    """``torch.nn.functional.linear_cross_entropy``: cross_entropy(linear(input, linear_weight, linear_bias),
+    target, ...). PyTorch's ``options`` choose a chunked computation that never holds every logit at once;
+    minigrad computes the logits whole, with the same values and gradients."""
+    logits = input @ linear_weight.transpose(0, 1)
+    logits = logits if linear_bias is None else logits + linear_bias
+    return cross_entropy(logits, target, weight=weight, reduction=reduction,
+                         ignore_index=-100 if ignore_index is None else ignore_index, label_smoothing=label_smoothing)
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,  # noqa: A002
