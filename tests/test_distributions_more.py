@@ -474,3 +474,40 @@ def test_every_torch_distributions_name_and_module_path():
         for member in module.__all__:
             assert getattr(module, member) is getattr(D, member)
             assert hasattr(importlib.import_module(f"torch.distributions.{name}"), member)
+
+
+@pytest.mark.parametrize("name,params,value,kwargs,probability", CASES, ids=[c[0] for c in CASES])
+def test_expanded_law_matches_torchs_expanded_law(name, params, value, kwargs, probability):
+    """law.expand((3,) + batch): draws, moments and log_prob of PyTorch's expanded law's shapes, the same
+    log-probabilities."""
+    law = getattr(D, name)(*_tensors(M, params), **_tensors(M, kwargs))
+    law = law.expand((3,) + tuple(law.batch_shape))
+    reference = getattr(TD, name)(*_tensors(torch, params), **_tensors(torch, kwargs))
+    reference = reference.expand((3,) + tuple(reference.batch_shape))
+    assert tuple(law.batch_shape) == tuple(reference.batch_shape)
+    assert tuple(law.sample((2,)).shape) == tuple(reference.sample((2,)).shape)
+    for moment in ("mean", "variance"):
+        try:
+            expected = getattr(reference, moment)
+        except NotImplementedError:
+            continue
+        assert tuple(getattr(law, moment).shape) == tuple(expected.shape), moment
+    np.testing.assert_allclose(law.log_prob(M.tensor(value)).detach().numpy(),
+                               reference.log_prob(torch.tensor(value)).detach().numpy(), rtol=1e-9, atol=1e-12)
+
+
+def test_matrix_laws_expand():
+    a = rng.standard_normal((3, 3))
+    covariance = a @ a.T + np.eye(3)
+    for library, dists in ((M, D), (torch, TD)):
+        wishart = dists.Wishart(library.tensor([4.0, 5.0]), covariance_matrix=library.tensor(covariance))
+        wishart = wishart.expand((2, 2))
+        lkj = dists.LKJCholesky(3, library.tensor([1.0, 2.0])).expand((4, 2))
+        continuous = dists.ContinuousBernoulli(probs=library.tensor([0.2, 0.7])).expand((3, 2))
+        shapes = [tuple(wishart.rsample((3,)).shape), tuple(wishart.mean.shape),
+                  tuple(wishart.log_prob(library.tensor(covariance)).shape), tuple(lkj.sample().shape),
+                  tuple(lkj.log_prob(library.eye(3, dtype=library.float32)).shape), tuple(continuous.param_shape)]
+        if library is M:
+            ours = shapes
+        else:
+            assert ours == shapes

@@ -47,6 +47,11 @@ class ContinuousBernoulli(ExponentialFamily):
     def param_shape(self):
         return self._param.shape
 
+    def expand(self, batch_shape, _instance=None):
+        new = super().expand(batch_shape)
+        new._param = new.__dict__["probs" if "probs" in self._held() else "logits"]
+        return new
+
     def _stable(self):
         return (self.probs <= self._lims[0]) | (self.probs > self._lims[1])
 

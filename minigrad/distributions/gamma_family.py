@@ -113,6 +113,12 @@ class Chi2(Gamma):
     def df(self):
         return self.concentration * 2
 
+    def _expanded_parameters(self):
+        return ["concentration", "rate"]  # (df is read from the concentration)
+
+    def _parameter_event_dims(self, name):
+        return 0
+
 
 class Dirichlet(ExponentialFamily):
     """``torch.distributions.Dirichlet(concentration)``: on the simplex of the last dim."""

@@ -117,6 +117,15 @@ class Wishart(ExponentialFamily):
             self._unbroadcasted_scale_tril = cholesky(param.inverse())
         self._chi2 = Chi2(self.df.unsqueeze(-1) - creation.arange(event[-1], dtype=param.dtype).expand(*batch, -1))
 
+    def expand(self, batch_shape, _instance=None):
+        batch_shape = tuple(batch_shape)
+        new = Distribution.expand(self, batch_shape)
+        new._batch_dims = [-(x + 1) for x in range(len(batch_shape))]
+        p = self._event_shape[-1]
+        steps = creation.arange(p, dtype=self._unbroadcasted_scale_tril.dtype).expand(*batch_shape, -1)
+        new._chi2 = Chi2(new.df.unsqueeze(-1) - steps)
+        return new
+
     @lazy_property
     def scale_tril(self):
         return self._unbroadcasted_scale_tril.expand(*self._batch_shape, *self._event_shape)
