@@ -88,11 +88,6 @@ class Distribution:
             self._validate_sample(value)
         return value
 
-    def _check(self, valid, what):
-        """With validation on, a ValueError unless the bool tensor ``valid`` is all true."""
-        if self._validate_args and not bool(valid.all()):
-            raise ValueError(f"{type(self).__name__}: {what}")
-
     @staticmethod
     def set_default_validate_args(value):
         """``Distribution.set_default_validate_args``: whether laws check their parameters and values."""

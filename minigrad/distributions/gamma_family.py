@@ -8,7 +8,10 @@ import math
 import numpy as np
 
 from ..autograd import Function, is_grad_enabled
-from ..ops.incomplete_gamma import gammainc_grad_a
+from .. import creation
+from ..nn import functional as F
+from ..ops.compare import where
+from ..ops.incomplete_gamma import gammainc, gammainc_grad_a
 from ..ops.shape import stack
 from ..ops.special import digamma, lgamma, xlogy
 from . import constraints
@@ -63,7 +66,6 @@ class Gamma(ExponentialFamily):
         return standard_gamma(self.concentration, self._extended_shape(sample_shape)) / self.rate
 
     def cdf(self, value):
-        from ..ops.incomplete_gamma import gammainc
         self._checked(value)
         return gammainc(self.concentration, self.rate * value)
 
@@ -160,9 +162,7 @@ class Dirichlet(ExponentialFamily):
         shifted = (self.concentration - 1).clamp(min=0.0)
         mode = shifted / shifted.sum(-1, keepdim=True)
         below = (self.concentration < 1).all(-1)
-        from ..nn import functional as F
         corner = F.one_hot(self.concentration.argmax(-1), self.concentration.shape[-1]).to(mode.dtype)
-        from ..ops.compare import where
         return where(below.unsqueeze(-1), corner, mode)
 
     @property
@@ -248,7 +248,6 @@ class StudentT(Distribution):
         return new
 
     def rsample(self, sample_shape=()):
-        from .. import creation
         shape = self._extended_shape(sample_shape)
         normal = creation.randn(*shape, dtype=self.df.dtype)
         chi2 = 2 * standard_gamma(0.5 * self.df, shape)
@@ -268,7 +267,6 @@ class StudentT(Distribution):
 
     @property
     def mean(self):
-        from ..ops.compare import where
         return where(self.df <= 1, float("nan"), self.loc)
 
     @property
@@ -277,7 +275,6 @@ class StudentT(Distribution):
 
     @property
     def variance(self):
-        from ..ops.compare import where
         finite = self.scale ** 2 * self.df / (self.df - 2)
         return where(self.df > 2, finite, where(self.df > 1, float("inf"), float("nan")))
 
@@ -307,18 +304,15 @@ class FisherSnedecor(Distribution):
 
     @property
     def mean(self):
-        from ..ops.compare import where
         df2 = where(self.df2 <= 2, float("nan"), self.df2)
         return df2 / (df2 - 2)
 
     @property
     def mode(self):
-        from ..ops.compare import where
         mode = (self.df1 - 2) / self.df1 * self.df2 / (self.df2 + 2)
         return where(self.df1 <= 2, float("nan"), mode)
 
     @property
     def variance(self):
-        from ..ops.compare import where
         df2 = where(self.df2 <= 4, float("nan"), self.df2)
         return 2 * df2 ** 2 * (self.df1 + df2 - 2) / (self.df1 * (df2 - 2) ** 2 * (df2 - 4))

@@ -110,6 +110,3 @@ class TransformedDistribution(Distribution):
         for transform in self.transforms:
             value = transform(value)
         return value
-
-    def __repr__(self):
-        return Distribution.__repr__(self)

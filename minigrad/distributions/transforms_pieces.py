@@ -2,9 +2,16 @@
 transform per block of ``lengths``, as ``torch.cat`` joins them) and StackTransform (one per index, as
 ``torch.stack``); and the matrix transforms onto Cholesky factors (of covariance and of correlation matrices)
 and positive-definite matrices."""
+import math
+
+import numpy as np
+
+from .. import creation, linalg
+from ..nn import functional as F
 from ..ops.shape import cat, stack
 from . import constraints
 from .transform import ParameterFree, Transform, sum_rightmost
+from .utils import tril_matrix_to_vec, vec_to_tril_matrix
 
 __all__ = ["CatTransform", "StackTransform", "LowerCholeskyTransform", "PositiveDefiniteTransform",
            "CorrCholeskyTransform"]
@@ -144,8 +151,7 @@ class PositiveDefiniteTransform(ParameterFree):
         return factor @ factor.transpose(-2, -1)
 
     def _inverse_of(self, y):
-        from ..linalg import cholesky
-        return LowerCholeskyTransform().inv(cholesky(y))
+        return LowerCholeskyTransform().inv(linalg.cholesky(y))
 
 
 class CorrCholeskyTransform(ParameterFree):
@@ -157,27 +163,18 @@ class CorrCholeskyTransform(ParameterFree):
     bijective = True
 
     def _call(self, x):
-        import numpy as np
-        from ..creation import eye
-        from ..nn import functional as F
-        from .utils import vec_to_tril_matrix
         eps = float(np.finfo(np.dtype(x.dtype)).eps)
         r = vec_to_tril_matrix(x.tanh().clamp(min=-1 + eps, max=1 - eps), diag=-1)
         remaining = (1 - r ** 2).sqrt().cumprod(-1)
-        r = r + eye(r.shape[-1], dtype=r.dtype, device=r.device)
+        r = r + creation.eye(r.shape[-1], dtype=r.dtype, device=r.device)
         return r * F.pad(remaining[..., :-1], [1, 0], value=1)
 
     def _inverse_of(self, y):
-        from ..nn import functional as F
-        from .utils import tril_matrix_to_vec
         remaining = F.pad((1 - (y * y).cumsum(-1))[..., :-1], [1, 0], value=1)
         t = tril_matrix_to_vec(y, diag=-1) / tril_matrix_to_vec(remaining, diag=-1).sqrt()
         return (t.log1p() - (-t).log1p()) / 2
 
     def log_abs_det_jacobian(self, x, y, intermediates=None):
-        import math
-        from ..nn import functional as F
-        from .utils import tril_matrix_to_vec
         below = tril_matrix_to_vec(1 - (y * y).cumsum(-1), diag=-2)
         return 0.5 * below.log().sum(-1) - 2 * (x + F.softplus(-2 * x) - math.log(2.0)).sum(-1)
 

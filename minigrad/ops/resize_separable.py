@@ -33,7 +33,7 @@ def _cubic(x, a):
         return ((a + 2) * x - (a + 3)) * x * x + 1
     if x < 2:
         return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
-    return x * 0
+    return type(x)(0)
 
 
 def _bicubic_weights(size, out, align_corners, factor, real):
