@@ -159,8 +159,10 @@ class Function:
         result = Tensor._wrap(out, device=device, requires_grad=track)
         _link_view(result, tensors)
         if track:
-            fn.parents = tuple(tensors)
-            fn.call = (args, kwargs)  # for a second differentiation (autograd_graph): the op re-run on Tensors
+            # (args itself when it holds only the tensors, and the call's two parts as two attributes: every tuple
+            # made here is one more object for the garbage collector to visit while the graph lives)
+            fn.parents = args if len(tensors) == len(args) else tuple(tensors)
+            fn.call_args, fn.call_kwargs = args, kwargs  # for a second differentiation: the op re-run on Tensors
             result._ctx = fn
             if _anomaly is not None:
                 _anomaly.record(fn)
@@ -205,7 +207,7 @@ def _saved_versions(saved, inputs, result):
     found = [(t, "an input") for t in inputs if id(t.array) in ids]
     if id(result.array) in ids:
         found.append((result, "output 0"))
-    return tuple((t._version_box, t._version_box[0], t.array.dtype, t.array.shape, role) for t, role in found)
+    return tuple((t._version_box, int(t._version_box[0]), t.array.dtype, t.array.shape, role) for t, role in found)
 
 
 def _check_versions(fn):
@@ -214,7 +216,7 @@ def _check_versions(fn):
             raise RuntimeError(
                 f"one of the variables needed for gradient computation has been modified by an inplace "
                 f"operation: [{dtype} {list(shape)}], which is {role} of {type(fn).__name__}, is at "
-                f"version {box[0]}; "
+                f"version {int(box[0])}; "
                 f"expected version {seen} instead. Hint: the tensor was changed in place (x += ..., x.add_(...), "
                 f"an optimizer step, ...) after an op saved it; use an out-of-place op (x = x + ...) or .clone()")
 

@@ -252,7 +252,7 @@ def graph_backward(fn, g):
                                   f"{type(fn).__name__} again (README, 'Higher-order gradients', lists the ops "
                                   "covered: elementwise math, activations, reductions, shapes and indexing, "
                                   "matmul, convolutions, pooling, batch norm, the common losses)")
-    args, kwargs = fn.call
+    args, kwargs = fn.call_args, fn.call_kwargs
     twin = type(fn)()
     twin.device, twin.B, twin.needs_input_grad = fn.device, GraphBackend(fn.B, fn.device), fn.needs_input_grad
     twin.forward(*args, **kwargs)
@@ -269,7 +269,7 @@ def _composite_backward(fn, g):
     """For a fused op (its kernels compute several things at once): the gradient of its ``composite``, the same
     output written with differentiable ops, taken with create_graph."""
     from .autograd import grad
-    args, kwargs = fn.call
+    args, kwargs = fn.call_args, fn.call_kwargs
     output = fn.composite(*args, **kwargs)
     wanted = [p for p in fn.parents if p.requires_grad]
     found = iter(grad(output, wanted, grad_outputs=g, create_graph=True, allow_unused=True) if wanted else ())

@@ -56,7 +56,7 @@ class Tensor:
     is a Tensor sharing it, detached from the graph, as in PyTorch.
     """
 
-    __slots__ = ("array", "device", "requires_grad", "_grad", "_ctx", "_retains_grad", "_version_box", "_base",
+    __slots__ = ("array", "device", "requires_grad", "_grad", "_ctx", "_retains_grad", "_version_cell", "_base",
                  "_hooks", "__weakref__")
     __array_priority__ = 1000  # numpy scalars on the left defer to Tensor's reflected ops
 
@@ -98,7 +98,7 @@ class Tensor:
         self._grad = None
         self._ctx = None
         self._retains_grad = False
-        self._version_box = [0]
+        self._version_cell = None
         self._base = None
         self._hooks = None
         self.requires_grad = False
@@ -114,7 +114,7 @@ class Tensor:
         t._grad = None
         t._ctx = None
         t._retains_grad = False
-        t._version_box = [0]
+        t._version_cell = None
         t._base = None
         t._hooks = None
         t.requires_grad = requires_grad
@@ -157,7 +157,22 @@ class Tensor:
         Views and ``detach()`` share the counter with the tensor they look into; backward compares it with the
         value each op saw, to refuse a gradient computed from overwritten values.
         """
-        return self._version_box[0]
+        return int(self._version_box[0])
+
+    @property
+    def _version_box(self):
+        """The counter of in-place changes, shared with views: a one-element int64 array, made when first asked
+        for. Not a list: Python's garbage collector visits every list, and every tuple that holds one (each op's
+        record of the versions it saw), again and again while a graph grows; on a 1000-step recurrent forward
+        pass it took 30-40% of the time. A numpy array is not tracked, and most tensors (an op's intermediate
+        results) never need a counter at all."""
+        if self._version_cell is None:
+            self._version_cell = np.zeros(1, np.int64)
+        return self._version_cell
+
+    @_version_box.setter
+    def _version_box(self, box):
+        self._version_cell = box
 
     def _bump_version(self):
         self._version_box[0] += 1

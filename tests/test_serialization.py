@@ -178,6 +178,46 @@ def test_hostile_pickles_raise_and_run_nothing(tmp_path, attack):
     assert not marker.exists()
 
 
+@pytest.mark.parametrize("array", [
+    np.arange(6.0).reshape(2, 3), np.asfortranarray(np.arange(6, dtype=np.float32).reshape(2, 3)),
+    np.arange(6, dtype=">i4"), np.zeros((0, 3)), np.array(True), np.arange(3, dtype=np.complex64),
+    np.arange(3, dtype=np.uint16)[::2]], ids=["float64", "fortran", "big-endian", "empty", "0-d", "complex",
+                                              "strided"])
+def test_numpy_arrays_that_torch_saved_load_as_arrays(tmp_path, array):
+    # torch.save pickles a numpy array as numpy does; torch.load(weights_only=False) gives the array back (and
+    # weights_only=True refuses it). minigrad.load gives it back, checked, without unpickling anything else.
+    path = tmp_path / "arrays.pt"
+    torch.save({"data": array, "again": [array], "empty": b""}, path)
+    theirs, ours = torch.load(path, weights_only=False), minigrad.load(path)
+    assert type(ours["data"]) is np.ndarray and ours["again"][0] is ours["data"] and ours["empty"] == b""
+    assert ours["data"].dtype == theirs["data"].dtype and ours["data"].shape == theirs["data"].shape
+    np.testing.assert_array_equal(ours["data"], theirs["data"])
+    ours["data"][...] = 0  # a writable array of its own
+
+
+@pytest.mark.parametrize("attack,match", [
+    ("object-dtype", "object dtypes are not admitted"),
+    ("unicode-dtype", "invalid numpy array state"),
+    ("short-bytes", "invalid numpy array state"),
+    ("ndarray-called", "corrupt checkpoint"),
+])
+def test_hostile_numpy_array_pickles_are_refused(tmp_path, attack, match):
+    import pickletools
+    if attack == "object-dtype":
+        payload = pickle.dumps(np.array([1, "a", None], dtype=object), protocol=2)
+    elif attack == "unicode-dtype":
+        payload = pickle.dumps(np.array(["ab", "c"]), protocol=2)
+    elif attack == "short-bytes":  # a 4x4 float64 array's header over 8 bytes: no read past them
+        raw = pickle.dumps(np.zeros(1), protocol=2)
+        payload = pickletools.optimize(raw).replace(b"K\x01\x85", b"K\x04K\x04\x86")
+        assert payload != pickletools.optimize(raw)
+    else:  # numpy.ndarray((1000000,)) would hand out uninitialized memory
+        payload = b"\x80\x02cnumpy\nndarray\nJ@B\x0f\x00\x85\x85R."
+    _zip_with_pickle(tmp_path / "bad.pth", payload)
+    with pytest.raises(pickle.UnpicklingError, match=match):
+        minigrad.load(tmp_path / "bad.pth")
+
+
 def _tensor_pickle(numel, offset, size, stride):
     """A data.pkl holding one float32 tensor with the given layout over storage '0' of ``numel`` elements."""
     def tup(values):

@@ -1,10 +1,14 @@
-"""Recurrent layers, as ``torch.nn``'s: RNN, LSTM, GRU and their cells. Each time step is written with
-differentiable ops (matmul, sigmoid, tanh, chunk), so backpropagation through time is the autograd of those
-steps (a PackedSequence runs each step on the sequences still running); the parameters have PyTorch's names,
-shapes, gate order (LSTM i, f, g, o; GRU r, z, n) and init."""
+"""Recurrent layers, as ``torch.nn``'s: RNN, LSTM, GRU and their cells. On a padded batch, each direction of an
+LSTM or GRU layer is one op over all time steps (ops/recurrent_layer.py, backpropagation through time written
+out); otherwise (a PackedSequence, whose steps run on the sequences still running; an LSTM's projection; the cells)
+an LSTM or GRU step is one fused op (ops/recurrent.py) and an RNN step a few differentiable ops, and
+backpropagation through time is the autograd of those steps. The parameters have PyTorch's names, shapes, gate
+order (LSTM i, f, g, o; GRU r, z, n) and init."""
 import math
 
 from .. import creation
+from ..ops.recurrent import gru_step, lstm_step
+from ..ops.recurrent_layer import gru_layer, lstm_layer
 from ..ops.shape import cat, stack
 from . import functional as F
 from . import init
@@ -22,22 +26,15 @@ def _rnn_step(x, h, w_ih, w_hh, b_ih, b_hh, nonlinearity):
 
 
 def _lstm_step(x, state, w_ih, w_hh, b_ih, b_hh):
-    """(h', c'): gates = h W_hh^T + b_hh + x W_ih^T + b_ih, split into i, f, g, o; c' = f c + i g, h' = o tanh(c')."""
-    h, c = state
-    gates = F.linear(h, w_hh, b_hh) + F.linear(x, w_ih, b_ih)
-    i, f, g, o = gates.chunk(4, -1)
-    c = f.sigmoid() * c + i.sigmoid() * g.tanh()
-    return o.sigmoid() * c.tanh(), c
+    """(h', c'): gates = h W_hh^T + b_hh + x W_ih^T + b_ih, split into i, f, g, o; c' = f c + i g, h' = o tanh(c'),
+    as one fused op (ops/recurrent.py)."""
+    return lstm_step(x, state[0], state[1], w_ih, w_hh, b_ih, b_hh)
 
 
 def _gru_step(x, h, w_ih, w_hh, b_ih, b_hh):
     """h' = (1 - z) n + z h, r and z the sigmoid gates, n = tanh(x_n + r * h_n) (PyTorch's GRU: r scales the
-    hidden state's projection, bias included)."""
-    x_r, x_z, x_n = F.linear(x, w_ih, b_ih).chunk(3, -1)
-    h_r, h_z, h_n = F.linear(h, w_hh, b_hh).chunk(3, -1)
-    r, z = (x_r + h_r).sigmoid(), (x_z + h_z).sigmoid()
-    n = (x_n + r * h_n).tanh()
-    return (1 - z) * n + z * h
+    hidden state's projection, bias included), as one fused op (ops/recurrent.py)."""
+    return gru_step(x, h, w_ih, w_hh, b_ih, b_hh)
 
 
 def _rows(state, start, stop):
@@ -131,6 +128,14 @@ class _RNNBase(Module):
                 index = layer * directions + direction
                 state = tuple(h[index] for h in hx) if isinstance(hx, tuple) else hx[index]
                 weights = self._weights(layer, direction)
+                if len(set(batch_sizes)) == 1:  # every sequence runs every step: the layer may be one op
+                    whole = self._layer(data.reshape(len(batch_sizes), batch_sizes[0], data.shape[-1]), state,
+                                        weights, reverse=bool(direction))
+                    if whole is not None:
+                        outputs, state = whole
+                        per_direction.append(outputs.reshape(-1, outputs.shape[-1]))
+                        last.append(state)
+                        continue
                 outputs = [None] * len(batch_sizes)
                 for t in (reversed(range(len(batch_sizes))) if direction else range(len(batch_sizes))):
                     size = batch_sizes[t]
@@ -193,6 +198,11 @@ class _RNNBase(Module):
     def _initial_state(self, batch, like):
         return self._zeros(batch, like)
 
+    def _layer(self, x, state, weights, reverse):
+        """(outputs (T, N, H), last state) of one direction of one layer over x (T, N, F) as one op
+        (ops/recurrent_layer.py), or None: then the layer runs step by step."""
+        return None
+
     def extra_repr(self):
         s = f"{self.input_size}, {self.hidden_size}"
         if self.proj_size:
@@ -241,6 +251,10 @@ class LSTM(_RNNBase):
         h, c = _lstm_step(x, state, w_ih, w_hh, b_ih, b_hh)
         return (h if w_hr is None else F.linear(h, w_hr)), c
 
+    def _layer(self, x, state, weights, reverse):
+        whole = None if self.proj_size else lstm_layer(x, *state, *weights, reverse=reverse)
+        return None if whole is None else (whole[0], whole[1:])
+
 
 class GRU(_RNNBase):
     """``torch.nn.GRU``."""
@@ -248,6 +262,9 @@ class GRU(_RNNBase):
 
     def _cell(self, x, h, w_ih, w_hh, b_ih, b_hh):
         return _gru_step(x, h, w_ih, w_hh, b_ih, b_hh)
+
+    def _layer(self, x, state, weights, reverse):
+        return gru_layer(x, state, *weights, reverse=reverse)
 
 
 class _CellBase(Module):

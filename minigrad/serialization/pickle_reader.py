@@ -7,6 +7,10 @@ functions and storage types, ``OrderedDict``, ``set``, ``_codecs.encode`` (bytes
 (``os.system``, ``builtins.eval``, an unlisted class) is refused with ``pickle.UnpicklingError`` before anything
 is called. Tensors come back as minigrad Tensors whose
 values are copied out of their storages after checking that every element lies inside the storage.
+
+One deliberate difference: numpy arrays of booleans and numbers, which ``torch.save`` pickles as numpy does, are
+read back as numpy arrays (as ``torch.load(weights_only=False)`` gives them; ``weights_only=True`` refuses them).
+Their bytes are checked to be exactly what the shape and dtype need; nothing is called but numpy's own setters.
 """
 import collections
 import io
@@ -20,6 +24,9 @@ from ..device import device
 from ..tensor import Tensor
 from . import trusted_globals
 from .pickle_writer import STORAGE_OF_DTYPE
+
+# The numpy arrays a file may hold (torch.save pickles them as numpy does): booleans and numbers.
+NUMPY_ARRAY_KINDS = "biufc"
 
 DTYPE_OF_STORAGE = {name: dtype for dtype, name in STORAGE_OF_DTYPE.items()}
 
@@ -60,6 +67,12 @@ def _encode(text, encoding="latin1"):
     return text.encode("latin1")
 
 
+def _empty_bytes(*args):
+    if args:  # (protocol 2 writes b"" as bytes(); any other bytes come through _codecs.encode)
+        raise pickle.UnpicklingError("bytes() is admitted only without arguments")
+    return b""
+
+
 def _numpy_dtype(spec, align=False, copy=False):
     dtype = np.dtype(spec)
     if dtype.hasobject:
@@ -71,6 +84,32 @@ def _numpy_scalar(dtype, raw=None):
     if not isinstance(dtype, np.dtype) or dtype.hasobject or not isinstance(raw, bytes) or len(raw) != dtype.itemsize:
         raise pickle.UnpicklingError("invalid numpy scalar")
     return np.frombuffer(raw, dtype).astype(dtype.newbyteorder("="))[0]
+
+
+class _NdarrayName:
+    """Stands for ``numpy.ndarray`` in the pickle: only ``_reconstruct`` may take it (calling ndarray itself
+    would hand out uninitialized memory)."""
+
+
+NDARRAY = _NdarrayName()
+
+
+def _numpy_reconstruct(cls, shape=(0,), typecode=b"b"):
+    """numpy's ``_reconstruct(ndarray, (0,), b'b')``: an empty array, which BUILD then fills (``load_build``)."""
+    if cls is not NDARRAY:
+        raise pickle.UnpicklingError("numpy's _reconstruct is admitted only to rebuild a plain ndarray")
+    return np.ndarray.__new__(np.ndarray, (0,), "b")
+
+
+def _numpy_array_state(state):
+    """The state numpy pickles an array with, (version, shape, dtype, fortran order, raw bytes), checked to
+    describe exactly the bytes given, of booleans or numbers."""
+    if not (isinstance(state, tuple) and len(state) == 5 and isinstance(state[1], tuple)
+            and all(isinstance(n, int) and n >= 0 for n in state[1]) and isinstance(state[2], np.dtype)
+            and state[2].kind in NUMPY_ARRAY_KINDS and isinstance(state[3], bool) and isinstance(state[4], bytes)
+            and len(state[4]) == math.prod(state[1]) * state[2].itemsize):
+        raise pickle.UnpicklingError("invalid numpy array state")
+    return state
 
 
 def _size(dims=()):
@@ -89,9 +128,13 @@ ALLOWED = {
     ("torch._utils", "_rebuild_parameter_with_state"): _rebuild_parameter,
     ("__builtin__", "set"): set, ("builtins", "set"): set,
     ("_codecs", "encode"): _encode,
+    ("__builtin__", "bytes"): _empty_bytes, ("builtins", "bytes"): _empty_bytes,
     ("torch", "Size"): _size,
     ("torch", "device"): _device,
     ("numpy", "dtype"): _numpy_dtype,
+    ("numpy", "ndarray"): NDARRAY,
+    ("numpy.core.multiarray", "_reconstruct"): _numpy_reconstruct,
+    ("numpy._core.multiarray", "_reconstruct"): _numpy_reconstruct,
     ("numpy.core.multiarray", "scalar"): _numpy_scalar,
     ("numpy._core.multiarray", "scalar"): _numpy_scalar,
 }
@@ -129,7 +172,10 @@ class WeightsUnpickler(pickle._Unpickler):
             for key, value in {**(attributes or {}), **(slots or {})}.items():
                 object.__setattr__(target, key, value)
             return
-        if isinstance(target, np.dtype):  # a numpy scalar's dtype: only its byte order is taken from the state
+        if type(target) is np.ndarray:  # filled in place: the memo already refers to this object
+            target.__setstate__(_numpy_array_state(state))
+            return
+        if isinstance(target, np.dtype):  # a numpy array's or scalar's dtype: only its byte order is taken from the state
             if not isinstance(state, tuple) or len(state) < 2 or state[1] not in ("<", ">", "|", "="):
                 raise pickle.UnpicklingError("invalid numpy dtype state")
             self.stack[-1] = target.newbyteorder(state[1]) if state[1] in "<>" else target
