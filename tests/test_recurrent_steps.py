@@ -1,4 +1,4 @@
-"""The fused LSTM and GRU steps (ops/recurrent.py) against the same steps written with small ops and against
+"""The LSTM and GRU ops (ops/recurrent.py) over one step against the same steps written with small ops and against
 PyTorch: values and every gradient (to 1e-15 in float64 against the small ops, 1e-12 against PyTorch), whichever
 inputs want gradients, biases or none, batched or not; one graph node per step; second derivatives; what they
 leave to the small ops."""
@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import minigrad
-from minigrad.ops.recurrent import GRUStep, LSTMStep, _gru_step_by_ops, _lstm_step_by_ops, gru_step, lstm_step
+from minigrad.ops.recurrent import GRULayer, LSTMLayer, _gru_step_by_ops, _lstm_step_by_ops, gru_step, lstm_step
 
 
 def _torch_lstm(x, h, c, *weights):
@@ -100,7 +100,7 @@ def _node_names(out):
     return names
 
 
-@pytest.mark.parametrize("layer,node", [("LSTM", "LSTMStep"), ("GRU", "GRUStep")])
+@pytest.mark.parametrize("layer,node", [("LSTM", "LSTMLayer"), ("GRU", "GRULayer")])
 def test_one_graph_node_per_step_for_packed_sequences(layer, node):
     packed = minigrad.nn.utils.rnn.pack_padded_sequence(minigrad.randn(6, 2, 3), [6, 4])
     out, _ = getattr(minigrad.nn, layer)(3, 4, num_layers=2)(packed)
@@ -119,6 +119,11 @@ def test_second_derivatives_equal_torch(kind):
     out, their_out = fused_step(*ours), torch_step(*theirs)
     loss = (out[0] * out[1]).sum() if kind == "lstm" else (out * out.sin()).sum()
     their_loss = (their_out[0] * their_out[1]).sum() if kind == "lstm" else (their_out * their_out.sin()).sum()
+    assert_second_derivatives_match(names, ours, theirs, loss, their_loss)
+
+
+def assert_second_derivatives_match(names, ours, theirs, loss, their_loss):
+    """The gradients of the squared first derivatives (taken with create_graph) of both losses agree."""
     grads = minigrad.autograd.grad(loss, ours, create_graph=True)
     their_grads = torch.autograd.grad(their_loss, theirs, create_graph=True)
     sum((g * g).sum() for g in grads).backward()
@@ -143,5 +148,5 @@ def test_mixed_dtypes_and_wrong_sizes_take_the_small_ops_and_raise_as_torch(cell
 
 def test_the_cells_take_the_fused_ops():
     h, _ = minigrad.nn.LSTMCell(3, 4)(minigrad.randn(2, 3))
-    assert isinstance(h.grad_fn.parents[0]._ctx, LSTMStep)
-    assert isinstance(minigrad.nn.GRUCell(3, 4)(minigrad.randn(3)).grad_fn, GRUStep)
+    assert isinstance(h.grad_fn.parents[0]._ctx, LSTMLayer)
+    assert isinstance(minigrad.nn.GRUCell(3, 4)(minigrad.randn(3)).grad_fn, GRULayer)

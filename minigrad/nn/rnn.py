@@ -1,14 +1,13 @@
 """Recurrent layers, as ``torch.nn``'s: RNN, LSTM, GRU and their cells. On a padded batch, each direction of an
-LSTM or GRU layer is one op over all time steps (ops/recurrent_layer.py, backpropagation through time written
-out); otherwise (a PackedSequence, whose steps run on the sequences still running; an LSTM's projection; the cells)
-an LSTM or GRU step is one fused op (ops/recurrent.py) and an RNN step a few differentiable ops, and
+LSTM or GRU layer is one op over all time steps (ops/recurrent.py, backpropagation through time written out);
+otherwise (a PackedSequence, whose steps run on the sequences still running; an LSTM's projection; the cells) an
+LSTM or GRU step is the same op over one step, and an RNN step a few differentiable ops, and
 backpropagation through time is the autograd of those steps. The parameters have PyTorch's names, shapes, gate
 order (LSTM i, f, g, o; GRU r, z, n) and init."""
 import math
 
 from .. import creation
-from ..ops.recurrent import gru_step, lstm_step
-from ..ops.recurrent_layer import gru_layer, lstm_layer
+from ..ops.recurrent import gru_layer, gru_step, lstm_layer, lstm_step
 from ..ops.shape import cat, stack
 from . import functional as F
 from . import init
@@ -27,13 +26,13 @@ def _rnn_step(x, h, w_ih, w_hh, b_ih, b_hh, nonlinearity):
 
 def _lstm_step(x, state, w_ih, w_hh, b_ih, b_hh):
     """(h', c'): gates = h W_hh^T + b_hh + x W_ih^T + b_ih, split into i, f, g, o; c' = f c + i g, h' = o tanh(c'),
-    as one fused op (ops/recurrent.py)."""
+    as one op (ops/recurrent.py)."""
     return lstm_step(x, state[0], state[1], w_ih, w_hh, b_ih, b_hh)
 
 
 def _gru_step(x, h, w_ih, w_hh, b_ih, b_hh):
     """h' = (1 - z) n + z h, r and z the sigmoid gates, n = tanh(x_n + r * h_n) (PyTorch's GRU: r scales the
-    hidden state's projection, bias included), as one fused op (ops/recurrent.py)."""
+    hidden state's projection, bias included), as one op (ops/recurrent.py)."""
     return gru_step(x, h, w_ih, w_hh, b_ih, b_hh)
 
 
@@ -200,7 +199,7 @@ class _RNNBase(Module):
 
     def _layer(self, x, state, weights, reverse):
         """(outputs (T, N, H), last state) of one direction of one layer over x (T, N, F) as one op
-        (ops/recurrent_layer.py), or None: then the layer runs step by step."""
+        (ops/recurrent.py), or None: then the layer runs step by step."""
         return None
 
     def extra_repr(self):

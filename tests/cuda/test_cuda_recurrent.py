@@ -1,5 +1,5 @@
-"""The fused LSTM and GRU steps (ops/recurrent.py) and whole layers (ops/recurrent_layer.py) on device 'cuda' equal
-the same on the CPU: outputs and every gradient, batched and unbatched, both directions (through the backend
+"""The LSTM and GRU ops (ops/recurrent.py), over one step and over whole layers, on device 'cuda' equal the same
+on the CPU: outputs and every gradient, batched and unbatched, both directions (through the backend
 functions they are written with, in the simulator)."""
 import numpy as np
 import pytest
@@ -7,7 +7,7 @@ import pytest
 import minigrad
 
 
-@pytest.mark.parametrize("cell,gates,node", [("LSTMCell", 4, "LSTMStep"), ("GRUCell", 3, "GRUStep")])
+@pytest.mark.parametrize("cell,gates,node", [("LSTMCell", 4, "LSTMLayer"), ("GRUCell", 3, "GRULayer")])
 @pytest.mark.parametrize("rows", [(2,), ()], ids=["batched", "unbatched"])
 def test_recurrent_step_on_cuda_equals_cpu(cell, gates, node, rows):
     rng = np.random.default_rng(0)
