@@ -1,5 +1,6 @@
 """``minigrad.Tensor``: an array, the device it lives on, and its place in the autograd graph."""
 import sys
+import warnings
 
 import numpy as np
 
@@ -48,6 +49,18 @@ def _unpickle_tensor(values, device, requires_grad, cls=None):
     array = get_backend(_device(device)).from_numpy(np.asarray(values, order="C"))
     return (cls or Tensor)._wrap(array, device, requires_grad)
 
+
+
+_SCALAR_WARNED = []  # PyTorch warns once per process
+
+
+def _warn_scalar_of_graph_tensor(tensor):
+    """PyTorch 2.13's warning, once per process, when float() or complex() reads a tensor that requires grad
+    (``loss.item()``, ``int()`` and ``f"{loss:.4f}"`` do not warn, as in PyTorch)."""
+    if tensor.requires_grad and not _SCALAR_WARNED:
+        _SCALAR_WARNED.append(True)
+        warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+                      "Consider using tensor.detach() first.", UserWarning, stacklevel=3)
 
 class Tensor:
     """A multi-dimensional array with reverse-mode autograd, as ``torch.Tensor``.
@@ -355,12 +368,14 @@ class Tensor:
         return self.item()
 
     def __float__(self):
+        _warn_scalar_of_graph_tensor(self)
         return float(self._scalar())
 
     def __int__(self):
         return int(self._scalar())
 
     def __complex__(self):
+        _warn_scalar_of_graph_tensor(self)
         return complex(self._scalar())
 
     def __index__(self):
