@@ -131,3 +131,18 @@ def test_what_the_layer_ops_leave_to_the_steps():
     assert lstm_layer(x.double(), h, h, w_ih, w_hh) is None  # mixed dtypes: the steps raise PyTorch's error
     assert lstm_layer(x, h[:, :4], h, w_ih, w_hh) is None  # a projected h
     assert gru_layer(x[0], h, w_ih[:15], w_hh[:15]) is None  # not (T, N, F)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_empty_batches_and_sequences_as_torch(kind):
+    for shape in [(5, 0, 3), (0, 2, 3)]:
+        ours, theirs = getattr(minigrad.nn, kind)(3, 4, 2), getattr(torch.nn, kind)(3, 4, 2)
+        x, their_x = minigrad.zeros(*shape, requires_grad=True), torch.zeros(*shape, requires_grad=True)
+        if shape[0] == 0:
+            for layer, inputs in ((theirs, their_x), (ours, x)):
+                with pytest.raises(RuntimeError, match="Expected sequence length to be larger than 0 in RNN"):
+                    layer(inputs)
+            continue
+        out, _ = ours(x)
+        out.sum().backward()
+        assert tuple(out.shape) == tuple(theirs(their_x)[0].shape) and tuple(x.grad.shape) == shape

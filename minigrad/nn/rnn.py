@@ -169,6 +169,8 @@ class _RNNBase(Module):
         if hx is None:
             hx = self._initial_state(input.shape[1], input)
         steps, batch = input.shape[0], input.shape[1]
+        if steps == 0:
+            raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
         data, state = self._run(input.reshape(steps * batch, *input.shape[2:]), [batch] * steps, hx)
         output = data.reshape(steps, batch, data.shape[-1])
         if unbatched:
