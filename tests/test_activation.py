@@ -37,6 +37,19 @@ def test_relu_kernels_on_non_contiguous_input_and_dtypes():
     np.testing.assert_array_equal(x.grad.numpy(), [0, 0, 1, 1])  # 0 at 0, passed at NaN, as torch
 
 
+@pytest.mark.parametrize("size", [100, 16383, 16384, 40000], ids=["serial", "serial-last", "parallel-first",
+                                                                    "parallel"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_sigmoid_kernels_serial_and_parallel(size, dtype):
+    # below backends/cpu/activation.SERIAL_BELOW elements the kernels run on one thread: both paths, with
+    # saturating, infinite and NaN inputs, against PyTorch, dtype kept
+    rng = np.random.default_rng(size)
+    x = (rng.standard_normal(size) * 8).astype(dtype)
+    x[:4] = [np.inf, -np.inf, np.nan, 90.0]
+    out = compare(lambda t: t.sigmoid(), inputs=[x], atol=1e-6, rtol=1e-5)
+    assert out[0].dtype == getattr(minigrad, dtype)
+
+
 def test_sigmoid_and_tanh_saturate_without_warnings():
     big = np.array([-1e4, -100.0, 0.0, 100.0, 1e4], dtype=np.float32)
     with np.errstate(over="raise", invalid="raise", divide="raise"):
