@@ -122,8 +122,38 @@ def reshape(x, *shape):
 
 
 def view(x, *shape):
-    """``torch.Tensor.view``: like reshape but never copies; fails on incompatible strides."""
+    """``torch.Tensor.view``: like reshape but never copies; fails on incompatible strides. ``view(dtype)``
+    reads the same memory as another dtype."""
+    if len(shape) == 1 and (isinstance(shape[0], np.dtype) or (isinstance(shape[0], type)
+                                                               and issubclass(shape[0], np.generic))):
+        return _view_dtype(x, np.dtype(shape[0]))
     return Reshape.apply(x, shape=_infer_shape("view", x, _sizes(shape)), view=True)
+
+
+# PyTorch's names of the dtypes, for view(dtype)'s errors
+_TORCH_TYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+                     "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool", "complex64": "ComplexFloat",
+                     "complex128": "ComplexDouble"}
+
+
+def _view_dtype(x, dtype):
+    """``torch.Tensor.view(dtype)``: the memory reinterpreted, the last dim scaled by the ratio of item sizes; a
+    view (it shares the version counter) that is not part of the graph, as PyTorch's."""
+    old, new = x.dtype.itemsize, dtype.itemsize
+    if old != new:
+        names = (f"{_TORCH_TYPE_NAMES.get(x.dtype.name, x.dtype.name)} as "
+                 f"{_TORCH_TYPE_NAMES.get(dtype.name, dtype.name)} (different element sizes)")
+        if x.ndim == 0:
+            raise RuntimeError(f"self.dim() cannot be 0 to view {names}")
+        if x.stride(-1) != 1:
+            raise RuntimeError(f"self.stride(-1) must be 1 to view {names}, but got {x.stride(-1)}")
+        if new > old and x.shape[-1] % (new // old):
+            raise RuntimeError(f"self.size(-1) must be divisible by {new // old} to view {names}, but got "
+                               f"{x.shape[-1]}")
+    out = Tensor._wrap(x.backend.view_dtype(x.array, dtype), x.device)
+    out._version_box = x._version_box
+    out._base = x if x._base is None else x._base
+    return out
 
 
 def flatten(x, start_dim=0, end_dim=-1):

@@ -4,6 +4,8 @@ numpy's ufuncs are already vectorised loops in C; they are the CPU kernels here.
 """
 import numpy as np
 
+from ..scalars import host_scalar
+
 __all__ = ["add", "sub", "mul", "div", "neg", "power", "exp", "log", "log1p", "sqrt", "abs", "sign",
            "clip", "where", "maximum", "minimum", "less", "less_equal", "greater",
            "greater_equal", "equal", "not_equal", "logical_not", "sum_to_shape",
@@ -55,8 +57,8 @@ def clip(a, low, high):
 
 
 def scalar(value, dtype):
-    """A 0-d array holding a Python number, so arithmetic keeps the tensor's dtype."""
-    return np.asarray(value, dtype=dtype)
+    """A 0-d array holding a Python number, so arithmetic keeps the tensor's dtype. (an int wrapped into an integer dtype, as PyTorch)."""
+    return host_scalar(value, dtype)
 
 
 def sum_to_shape(a, shape):

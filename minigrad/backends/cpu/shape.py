@@ -4,7 +4,7 @@ Most are numpy views (reshape, transpose, basic indexing): no data moves.
 """
 import numpy as np
 
-__all__ = ["reshape", "reshape_view", "permute", "contiguous", "is_contiguous", "getitem", "index_backward",
+__all__ = ["reshape", "reshape_view", "view_dtype", "permute", "contiguous", "is_contiguous", "getitem", "index_backward",
            "concatenate", "split_at", "stack", "pad_constant", "pad_constant_backward",
            "fill_", "copy_", "uniform_", "normal_", "setitem_"]
 
@@ -20,6 +20,12 @@ def reshape_view(a, shape):
     if out.size and not np.may_share_memory(out, a):
         return None
     return out
+
+
+def view_dtype(a, dtype):
+    """The same memory read as ``dtype`` (``torch.Tensor.view(dtype)``); the last dim scales with the item size.
+    The caller checks what PyTorch requires (a last dim of stride 1, divisible sizes)."""
+    return a.view(dtype)
 
 
 def permute(a, axes):

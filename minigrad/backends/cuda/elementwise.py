@@ -13,6 +13,8 @@ import math
 import numpy as np
 from numba import cuda, float32, types
 
+from ..scalars import host_scalar
+
 from ._runtime import (BOOL, DIMS, F32, I64, MAX_DIMS, b1, i64, collapse, contiguous_strides, device_function,
                        empty, flat, grid, is_host_scalar, kernel, on_device, pad_dims)
 
@@ -431,8 +433,8 @@ def where(condition, a, b):
 
 
 def scalar(value, dtype):
-    """A host 0-d array holding a Python number: kernels take it by value, no transfer."""
-    return np.asarray(value, dtype=dtype)
+    """A host 0-d array holding a Python number: kernels take it by value, no transfer. (an int wrapped into an integer dtype, as PyTorch)."""
+    return host_scalar(value, dtype)
 
 
 def sum_to_shape(a, shape):

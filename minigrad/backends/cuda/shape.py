@@ -21,7 +21,7 @@ from .creation import astype, full, zeros as _zeros
 from .elementwise import add, less, mul, where
 from ..cpu.shape import normal_samples, uniform_samples  # drawn on the host: one seed, one model on both devices
 
-__all__ = ["reshape", "reshape_view", "permute", "contiguous", "is_contiguous", "getitem", "index_backward",
+__all__ = ["reshape", "reshape_view", "view_dtype", "permute", "contiguous", "is_contiguous", "getitem", "index_backward",
            "concatenate", "split_at", "stack", "pad_constant", "pad_constant_backward",
            "fill_", "copy_", "uniform_", "normal_", "setitem_"]
 
@@ -74,6 +74,12 @@ def reshape(a, shape):
 
 def reshape_view(a, shape):
     return reshape(a, shape)
+
+
+def view_dtype(a, dtype):
+    """The same device memory read as ``dtype`` (arrays here are contiguous); the last dim scales with the item
+    size."""
+    return on_device(a).view(dtype)
 
 
 def permute(a, axes):
