@@ -376,19 +376,37 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     """Accumulate d(tensors)/d(leaf) into every leaf's ``.grad``, as ``torch.autograd.backward`` (and
     ``Tensor.backward``): ``tensors`` one tensor or several, ``grad_tensors`` their gradients. With
     ``create_graph=True`` the gradients are recorded in the graph (``.grad`` can be differentiated again; see
-    autograd_graph for the ops this covers), and the graph is kept unless ``retain_graph=False``."""
-    if inputs is not None:
-        raise NotImplementedError("backward(inputs=...) is not supported by minigrad; use autograd.grad")
+    autograd_graph for the ops this covers), and the graph is kept unless ``retain_graph=False``. With ``inputs``
+    only those tensors (leaves or not) accumulate their gradients; every other ``.grad`` stays as it was."""
     outputs = _as_tuple(tensors)
     retain_graph = create_graph if retain_graph is None else retain_graph
     try:
-        _walk(outputs, _initial_grads(outputs, grad_tensors, create_graph), bool(retain_graph),
-              create_graph=create_graph)
+        if inputs is None:
+            _walk(outputs, _initial_grads(outputs, grad_tensors, create_graph), bool(retain_graph),
+                  create_graph=create_graph)
+        else:
+            inputs = _as_tuple(inputs)
+            if not inputs:
+                raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+            _accumulate_into(inputs, grad(outputs, inputs, grad_tensors, retain_graph, create_graph,
+                                          allow_unused=True))
         callbacks = list(_callbacks)
     finally:
         _callbacks.clear()
     for callback in callbacks:
         callback()
+
+
+def _accumulate_into(inputs, grads):
+    """backward(inputs=...): each input's gradient added to its ``.grad`` (a Tensor in the graph with
+    create_graph); an input the outputs do not reach keeps its ``.grad``."""
+    for t, g in zip(inputs, grads):
+        if g is None:
+            continue
+        if g.requires_grad:
+            t.grad = g if t.grad is None else t.grad + g
+        else:
+            t._accumulate_grad(g.array)
 
 
 def queue_callback(callback):

@@ -71,3 +71,24 @@ def test_jacobian_and_vjp_equal_pytorchs():
     theirs = torch.autograd.functional.jacobian(lambda x: x.sin() * x, torch.tensor(b), create_graph=True)
     assert ours.requires_grad == theirs.requires_grad
     np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("library", ["torch", "minigrad"])
+def test_backward_with_inputs_accumulates_only_into_them(library):
+    import torch
+    T = torch if library == "torch" else minigrad
+    x, z, w = (T.ones(3, requires_grad=True) for _ in range(3))
+    y = (x * z * 2).sum()
+    y.backward(inputs=[x], retain_graph=True)
+    y.backward(inputs=x, retain_graph=True)  # a single tensor, accumulated
+    assert x.grad.tolist() == [4.0] * 3 and z.grad is None and w.grad is None
+    h = x * 3
+    (h * z).sum().backward(inputs=[h, z])  # a non-leaf gets a .grad; x does not change
+    assert h.grad.tolist() == [1.0] * 3 and z.grad.tolist() == [3.0] * 3 and x.grad.tolist() == [4.0] * 3
+    with pytest.raises(RuntimeError, match="`inputs` argument to `backward\\(\\)` cannot be empty"):
+        y.backward(inputs=[])
+    a = T.ones(2, requires_grad=True)
+    (a ** 3).sum().backward(inputs=[a], create_graph=True)  # the gradient can be differentiated again
+    assert a.grad.tolist() == [3.0, 3.0] and a.grad.requires_grad
+    a.grad.sum().backward(inputs=[a])
+    assert a.grad.tolist() == [9.0, 9.0]  # 3 + d(3a^2)/da = 3 + 6
