@@ -4,6 +4,7 @@ nansum, nanmean.
 ``dim`` is an int or a tuple of ints (negatives count from the end) and
 ``keepdim`` keeps the reduced dims as size 1, everywhere, as in PyTorch.
 """
+import warnings
 from collections import namedtuple
 
 import numpy as np
@@ -115,7 +116,15 @@ def var(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
     if isinstance(dim, bool):
         dim, unbiased = None, dim
     _check_floating(x, "var")
-    return Var.apply(x, axes=_axes(dim, x.ndim), correction=_correction(unbiased, correction), keepdim=keepdim)
+    return _var(x, dim, unbiased, keepdim, correction, "var")
+
+
+def _var(x, dim, unbiased, keepdim, correction, name):
+    axes, correction = _axes(dim, x.ndim), _correction(unbiased, correction)
+    if _count(tuple(x.shape), axes) - correction <= 0:  # NaN (or inf), with PyTorch's warning
+        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
+                      f"reduction factor (input numel divided by output numel).", UserWarning, stacklevel=3)
+    return Var.apply(x, axes=axes, correction=correction, keepdim=keepdim)
 
 
 class _StdFromVar(Function):
@@ -137,7 +146,10 @@ class _StdFromVar(Function):
 
 def std(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """``torch.std``: the square root of ``var`` with the same arguments (gradient 0 for a constant input)."""
-    return _StdFromVar.apply(var(x, dim, unbiased, keepdim, correction=correction))
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
+    _check_floating(x, "std")
+    return _StdFromVar.apply(_var(x, dim, unbiased, keepdim, correction, "std"))
 
 
 def var_mean(x, dim=None, unbiased=None, keepdim=False, *, correction=None):

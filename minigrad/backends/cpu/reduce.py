@@ -1,5 +1,7 @@
 """CPU kernels: reductions (numpy's, which sum pairwise in the input's float dtype). Sums that meet inf - inf or
 overflow give NaN or inf silently, as PyTorch's."""
+import warnings
+
 import numpy as np
 
 __all__ = ["sum", "broadcast_to", "mean", "var", "amax", "amin", "argmax", "argmin",
@@ -18,13 +20,21 @@ def broadcast_to(a, shape):
 
 
 def mean(a, axis=None, keepdims=False):
-    with np.errstate(over="ignore", invalid="ignore"):
+    """The mean; NaN over no elements, silently (numpy's "Mean of empty slice" warning is not PyTorch's)."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        if a.size == 0:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                return np.mean(a, axis=axis, keepdims=keepdims, dtype=a.dtype)
         return np.mean(a, axis=axis, keepdims=keepdims, dtype=a.dtype)
 
 
 def var(a, axis=None, correction=1, keepdims=False):
-    """Variance with ``correction`` subtracted from the count (Bessel's correction when 1)."""
-    return np.var(a, axis=axis, ddof=correction, keepdims=keepdims, dtype=a.dtype)
+    """Variance with ``correction`` subtracted from the count (Bessel's correction when 1); NaN or inf without
+    degrees of freedom, without numpy's warnings (the op warns as PyTorch)."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.var(a, axis=axis, ddof=correction, keepdims=keepdims, dtype=a.dtype)
 
 
 def amax(a, axis=None, keepdims=False):

@@ -1,0 +1,53 @@
+"""Warnings as PyTorch 2.13 gives them. float() or complex() of a tensor that requires grad: a UserWarning with its
+text, once per process (each case in a fresh process, for both libraries); item(), int(), a detached tensor and
+f-strings do not warn. var and std without degrees of freedom: PyTorch's UserWarning, each call; a mean over no
+elements: NaN, silently (numpy's RuntimeWarnings are not shown)."""
+import json
+import subprocess
+import sys
+import warnings
+
+import pytest
+import torch
+
+import minigrad
+
+SCRIPT = """
+import json, warnings
+import {library} as torch
+x = torch.ones(1, requires_grad=True)
+t = (x * 2).sum()
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    {expression}
+print(json.dumps([(w.category.__name__, str(w.message).split(" (Triggered")[0]) for w in caught]))
+"""
+
+
+@pytest.mark.parametrize("expression,count", [
+    ("float(t); float(x); complex(t)", 1),  # once per process
+    ("complex(t)", 1),
+    ("'%f' % t", 1),
+    ("int(t); t.item(); float(t.detach()); f'{t:.3f}'; bool(t); t.tolist()", 0),
+])
+def test_scalar_conversion_warnings_match_torch(expression, count):
+    def caught(library):
+        run = subprocess.run([sys.executable, "-c", SCRIPT.format(library=library, expression=expression)],
+                             capture_output=True, text=True, check=True)
+        return json.loads(run.stdout.strip().splitlines()[-1])
+    theirs = caught("torch")
+    assert len(theirs) == count and caught("minigrad") == theirs
+
+
+@pytest.mark.parametrize("expression", ["T.ones(1).var()", "T.ones(1, 3).std(0)", "T.zeros(0).var()",
+                                        "T.ones(2).var(correction=2)", "T.zeros(0, 3).mean(0)", "T.zeros(0, 3).mean()",
+                                        "T.ones(3).var()", "T.ones(2, 3).std(1, keepdim=True)", "T.ones(3).std(False)"])
+def test_reduction_warnings_match_torch(expression):
+    def run(library):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            value = eval(expression, {"T": library})
+        return value.numpy().tolist(), [(w.category.__name__, str(w.message).split(" (Triggered")[0]) for w in caught]
+    (ours, our_warnings), (theirs, their_warnings) = run(minigrad), run(torch)
+    assert our_warnings == their_warnings
+    assert str(ours) == str(theirs)  # (NaNs compare as text)
