@@ -10,12 +10,24 @@ backward pass costs no Python objects beyond the arrays themselves.
 import functools
 import threading
 
+from .backends import get_backend
+
 _state = threading.local()
 # The active minigrad.utils.profiler.profile, if any: it times each op's forward and backward.
 _profiler = None
 # minigrad.anomaly_mode's recorder while torch.autograd.detect_anomaly is on, else None.
 _anomaly = None
 _callbacks = []  # run when the current backward pass ends (queue_callback)
+
+
+_TENSOR = []  # the Tensor class, imported at the first op (tensor.py imports this module)
+
+
+def _tensor_class():
+    if not _TENSOR:
+        from .tensor import Tensor
+        _TENSOR.append(Tensor)
+    return _TENSOR[0]
 
 
 def is_grad_enabled():
@@ -132,7 +144,7 @@ class Function:
 
     @classmethod
     def apply(cls, *args, **kwargs):
-        from .tensor import Tensor
+        Tensor = _tensor_class()
         if cls._tensor_level:
             from .custom_function import apply_custom
             return apply_custom(cls, *args, **kwargs)
@@ -142,20 +154,20 @@ class Function:
             raise TypeError(f"{cls.__name__} needs at least one Tensor argument")
         device = tensors[0].device
         for t in tensors[1:]:
-            if t.device != device:
+            if t.device is not device and t.device != device:
                 raise RuntimeError(
                     f"{cls.__name__}: expected all tensors on one device, "
                     f"got {device} and {t.device}")
         fn = cls()
         fn.device = device
-        fn.B = tensors[0].backend
-        fn.needs_input_grad = tuple(t.requires_grad for t in tensors)
+        fn.B = get_backend(device)
+        fn.needs_input_grad = tuple([t.requires_grad for t in tensors])
         raw = [a.array if isinstance(a, Tensor) else a for a in args]
         start = _profiler.start() if _profiler is not None else None
         out = fn.forward(*raw, **kwargs)
         if start is not None:
             _profiler.record(cls.__name__, "forward", start, device)
-        track = is_grad_enabled() and any(fn.needs_input_grad)
+        track = getattr(_state, "enabled", True) and True in fn.needs_input_grad
         result = Tensor._wrap(out, device=device, requires_grad=track)
         _link_view(result, tensors)
         if track:
@@ -186,8 +198,13 @@ def _storage_root(array):
 def _link_view(result, inputs):
     """A result that looks into an input's memory (reshape, slicing, transpose...) is a view of it, as in
     PyTorch: it shares the input's version counter, and ``_base`` names the tensor it looks into."""
-    if getattr(result.array, "base", None) is None and not any(result.array is t.array for t in inputs):
-        return
+    array = result.array
+    if getattr(array, "base", None) is None:
+        for t in inputs:
+            if array is t.array:
+                break
+        else:
+            return
     root = _storage_root(result.array)
     for t in inputs:
         if t.array is result.array or _storage_root(t.array) is root:

@@ -29,6 +29,8 @@ def _result_dtype(a, b):
 
 def _operands(a, b):
     """Make both sides Tensors; a Python number takes the tensor's dtype (float32 for an int tensor and a float)."""
+    if isinstance(a, Tensor) and isinstance(b, Tensor) and a.array.dtype == b.array.dtype:
+        return a, b  # (the common case: nothing to lift or promote)
     ref = a if isinstance(a, Tensor) else b
     if not isinstance(ref, Tensor):
         raise TypeError("expected a Tensor operand")
