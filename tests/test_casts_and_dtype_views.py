@@ -9,7 +9,8 @@ import minigrad
 
 CASTS = ["T.tensor([1, 2], dtype=T.uint8) + 300", "T.tensor([44], dtype=T.uint8) == 300",
          "T.tensor([1], dtype=T.int8) * 1000", "T.tensor([1], dtype=T.int16) + 40000",
-         "T.tensor([5], dtype=T.uint8).add(-6)", "T.tensor([True]) + 300", "T.tensor([1], dtype=T.int32) * (2 ** 33 + 1)",
+         "T.tensor([5], dtype=T.uint8).add(-6)", "T.tensor([True]) + 300",
+         "T.tensor([1], dtype=T.int32) * (2 ** 33 + 1)",
          "T.tensor([7], dtype=T.uint8) - 2 ** 63", "T.tensor([3], dtype=T.int64) + (2 ** 64 - 1)"]
 
 

@@ -138,7 +138,8 @@ def test_mixed_dtypes_and_wrong_sizes_take_the_small_ops_and_raise_as_torch(cell
     state, their_state = minigrad.zeros(2, 4, dtype=minigrad.float64), torch.zeros(2, 4, dtype=torch.float64)
     if cell == "LSTMCell":
         state, their_state = (state, state), (their_state, their_state)
-    for call, their_call in [(lambda: ours(minigrad.randn(2, 3), state), lambda: theirs(torch.randn(2, 3), their_state)),
+    for call, their_call in [(lambda: ours(minigrad.randn(2, 3), state),
+                              lambda: theirs(torch.randn(2, 3), their_state)),
                              (lambda: ours(minigrad.randn(2, 5)), lambda: theirs(torch.randn(2, 5)))]:
         with pytest.raises(RuntimeError):
             their_call()

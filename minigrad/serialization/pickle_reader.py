@@ -175,7 +175,7 @@ class WeightsUnpickler(pickle._Unpickler):
         if type(target) is np.ndarray:  # filled in place: the memo already refers to this object
             target.__setstate__(_numpy_array_state(state))
             return
-        if isinstance(target, np.dtype):  # a numpy array's or scalar's dtype: only its byte order is taken from the state
+        if isinstance(target, np.dtype):  # an array's or a scalar's dtype: its byte order is taken from the state
             if not isinstance(state, tuple) or len(state) < 2 or state[1] not in ("<", ">", "|", "="):
                 raise pickle.UnpicklingError("invalid numpy dtype state")
             self.stack[-1] = target.newbyteorder(state[1]) if state[1] in "<>" else target

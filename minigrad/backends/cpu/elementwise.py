@@ -57,7 +57,8 @@ def clip(a, low, high):
 
 
 def scalar(value, dtype):
-    """A 0-d array holding a Python number, so arithmetic keeps the tensor's dtype. (an int wrapped into an integer dtype, as PyTorch)."""
+    """A 0-d array holding a Python number, so arithmetic keeps the tensor's dtype (an int outside an integer
+    dtype wraps around, as PyTorch's)."""
     return host_scalar(value, dtype)
 
 

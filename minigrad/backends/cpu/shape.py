@@ -4,8 +4,8 @@ Most are numpy views (reshape, transpose, basic indexing): no data moves.
 """
 import numpy as np
 
-__all__ = ["reshape", "reshape_view", "view_dtype", "permute", "contiguous", "is_contiguous", "getitem", "index_backward",
-           "concatenate", "split_at", "stack", "pad_constant", "pad_constant_backward",
+__all__ = ["reshape", "reshape_view", "view_dtype", "permute", "contiguous", "is_contiguous", "getitem",
+           "index_backward", "concatenate", "split_at", "stack", "pad_constant", "pad_constant_backward",
            "fill_", "copy_", "uniform_", "normal_", "setitem_"]
 
 

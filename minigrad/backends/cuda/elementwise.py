@@ -14,7 +14,6 @@ import numpy as np
 from numba import cuda, float32, types
 
 from ..scalars import host_scalar
-
 from ._runtime import (BOOL, DIMS, F32, I64, MAX_DIMS, b1, i64, collapse, contiguous_strides, device_function,
                        empty, flat, grid, is_host_scalar, kernel, on_device, pad_dims)
 
@@ -433,7 +432,8 @@ def where(condition, a, b):
 
 
 def scalar(value, dtype):
-    """A host 0-d array holding a Python number: kernels take it by value, no transfer. (an int wrapped into an integer dtype, as PyTorch)."""
+    """A host 0-d array holding a Python number: kernels take it by value, no transfer (an int outside an integer
+    dtype wraps around, as PyTorch's)."""
     return host_scalar(value, dtype)
 
 

@@ -21,8 +21,8 @@ from .creation import astype, full, zeros as _zeros
 from .elementwise import add, less, mul, where
 from ..cpu.shape import normal_samples, uniform_samples  # drawn on the host: one seed, one model on both devices
 
-__all__ = ["reshape", "reshape_view", "view_dtype", "permute", "contiguous", "is_contiguous", "getitem", "index_backward",
-           "concatenate", "split_at", "stack", "pad_constant", "pad_constant_backward",
+__all__ = ["reshape", "reshape_view", "view_dtype", "permute", "contiguous", "is_contiguous", "getitem",
+           "index_backward", "concatenate", "split_at", "stack", "pad_constant", "pad_constant_backward",
            "fill_", "copy_", "uniform_", "normal_", "setitem_"]
 
 
