@@ -56,8 +56,9 @@ _SCALAR_WARNED = []  # PyTorch warns once per process
 
 def _warn_scalar_of_graph_tensor(tensor):
     """PyTorch 2.13's warning, once per process, when float() or complex() reads a tensor that requires grad
-    (``loss.item()``, ``int()`` and ``f"{loss:.4f}"`` do not warn, as in PyTorch)."""
-    if tensor.requires_grad and not _SCALAR_WARNED:
+    while grad mode is on (``loss.item()``, ``int()`` and ``f"{loss:.4f}"`` do not warn, nor does anything under
+    ``no_grad``, as in PyTorch: LBFGS reads its closure's loss so)."""
+    if tensor.requires_grad and not _SCALAR_WARNED and autograd.is_grad_enabled():
         _SCALAR_WARNED.append(True)
         warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
                       "Consider using tensor.detach() first.", UserWarning, stacklevel=3)
@@ -222,8 +223,16 @@ class Tensor:
         return Size(self.array.shape)
 
     def size(self, dim=None):
-        """The shape, or its length along ``dim``, as ``torch.Tensor.size``."""
-        return self.shape if dim is None else self.array.shape[dim]
+        """The shape, or its length along ``dim``, as ``torch.Tensor.size`` (and its IndexError)."""
+        if dim is None:
+            return self.shape
+        shape = self.array.shape
+        if not shape:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        if not -len(shape) <= dim < len(shape):
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-len(shape)}, {len(shape) - 1}], "
+                             f"but got {dim})")
+        return shape[dim]
 
     @property
     def ndim(self):
@@ -347,8 +356,11 @@ class Tensor:
         return self
 
     # ------------------------------------------------------------------ conversion
-    def numpy(self):
-        """The values as a numpy array (shared on the CPU), as ``torch.Tensor.numpy``."""
+    def numpy(self, *, force=False):
+        """The values as a numpy array (shared on the CPU), as ``torch.Tensor.numpy``; ``force=True`` detaches
+        and copies to the host first, whatever the tensor."""
+        if force:
+            return self.detach().cpu().array
         if self.requires_grad:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
         return self.backend.to_numpy(self.array)

@@ -70,6 +70,18 @@ def test_integer_sum_and_bool_sum_are_int64():
     compare(lambda x: x.sum(), inputs=[np.array([True, False, True])])
 
 
+@pytest.mark.parametrize("expression", ["x.sum(dtype=T.int32)", "x.sum(0, dtype=T.int16)", "x.prod(dtype=T.int32)",
+                                        "x.cumsum(1, dtype=T.int32)", "x.cumprod(0, dtype=T.int8)",
+                                        "T.nansum(x, dtype=T.int16)", "(x * 60).to(T.int8).sum(dtype=T.int8)",
+                                        "(x * 60).to(T.int16).prod(dtype=T.int16)", "x.sum()", "x.prod(1)"])
+def test_integer_reductions_keep_a_requested_dtype(expression):
+    """Without ``dtype=`` small integers sum in int64; with it the result has that dtype, wrapped as PyTorch's."""
+    data = np.arange(1, 7, dtype=np.int32).reshape(2, 3)
+    ours, theirs = (eval(expression, {"T": library, "x": library.tensor(data)}) for library in (minigrad, torch))
+    assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
 def test_zero_dim_tensor_and_empty_dim_tuple():
     compare(lambda x: x.sum(0), inputs=[np.array(2.5, dtype=np.float32)])
     compare(lambda x: x.sum(dim=()), shapes=[(2, 3)])

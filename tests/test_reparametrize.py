@@ -1,5 +1,5 @@
-"""Reparametrizations and model utilities against PyTorch: weight_norm (both APIs), spectral_norm (u and v
-loaded from PyTorch's state), register_parametrization, fuse_conv_bn_eval, functional_call, swa_utils
+"""Reparametrizations and model utilities against PyTorch: weight_norm (both APIs), spectral_norm (both APIs, u
+and v loaded from PyTorch's state), register_parametrization, fuse_conv_bn_eval, functional_call, swa_utils
 (AveragedModel, SWALR, update_bn)."""
 import numpy as np
 import pytest
@@ -86,6 +86,35 @@ def test_spectral_norm_with_torch_u_and_v(text):
     nn.utils.remove_spectral_norm(ours)
     torch.nn.utils.remove_spectral_norm(theirs)
     np.testing.assert_allclose(ours.weight.detach().numpy(), theirs.weight.detach().numpy(), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("text", ["Linear(4, 3)", "Conv2d(2, 3, 3)", "ConvTranspose2d(2, 3, 2)"])
+def test_spectral_norm_parametrization_with_torch_u_and_v(text):
+    ours, theirs = _same_model(text)
+    nn.utils.parametrizations.spectral_norm(ours, n_power_iterations=2)
+    torch.nn.utils.parametrizations.spectral_norm(theirs, n_power_iterations=2)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
+    x = rng.standard_normal((2, 4) if "Linear" in text else (1, 2, 5, 5)).astype(np.float32)
+    _run_both(ours, theirs, x, steps=3)
+    ours_u, theirs_u = ours.parametrizations.weight[0]._u, theirs.parametrizations.weight[0]._u
+    np.testing.assert_allclose(ours_u.numpy(), theirs_u.numpy(), rtol=1e-5, atol=1e-6)
+    _run_both(ours, theirs, x, steps=1, train=False)
+    np.testing.assert_allclose(ours_u.numpy(), theirs_u.numpy(), rtol=1e-5, atol=1e-6)  # eval leaves u alone
+
+
+def test_spectral_norm_parametrization_made_and_refused():
+    layer = nn.utils.parametrizations.spectral_norm(nn.Linear(6, 4))
+    sigma = np.linalg.svd(layer.weight.detach().numpy(), compute_uv=False)[0]
+    assert abs(sigma - 1) < 1e-3  # 15 power iterations when made
+    vector = nn.utils.parametrizations.spectral_norm(nn.BatchNorm1d(3))  # one dim: a plain normalization
+    assert abs(np.linalg.norm(vector.weight.detach().numpy()) - 1) < 1e-6
+    for wrong, error in [(lambda: nn.utils.parametrizations.spectral_norm(nn.ReLU()), ValueError),
+                         (lambda: nn.utils.parametrizations.spectral_norm(nn.Linear(2, 2), dim=2), IndexError),
+                         (lambda: nn.utils.parametrizations.spectral_norm(nn.Linear(2, 2), n_power_iterations=0),
+                          ValueError)]:
+        with pytest.raises(error):
+            wrong()
 
 
 @pytest.mark.parametrize("transpose", [False, True])

@@ -29,6 +29,8 @@ print(json.dumps([(w.category.__name__, str(w.message).split(" (Triggered")[0]) 
     ("complex(t)", 1),
     ("'%f' % t", 1),
     ("int(t); t.item(); float(t.detach()); f'{t:.3f}'; bool(t); t.tolist()", 0),
+    ("with torch.no_grad(): float(t)", 0),  # grad mode off: no warning (LBFGS reads its loss so)
+    ("with torch.no_grad(): float(t)\n    float(t)", 1),
 ])
 def test_scalar_conversion_warnings_match_torch(expression, count):
     def caught(library):

@@ -8,7 +8,28 @@ from .module_hooks import ModuleHooks
 from .parameter import Parameter, buffer_persistence
 
 
-IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
+    """What ``load_state_dict`` returns, printed as PyTorch's (``<All keys matched successfully>`` when both lists
+    are empty)."""
+
+    def __repr__(self):
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return f"_IncompatibleKeys(missing_keys={self.missing_keys}, unexpected_keys={self.unexpected_keys})"
+
+    __str__ = __repr__
+
+
+IncompatibleKeys = _IncompatibleKeys
+
+
+def _typename(value):
+    """How PyTorch's refusals name a value: a tensor by its legacy type ('torch.FloatTensor'), anything else by
+    its class."""
+    if isinstance(value, Tensor):
+        return value.type()
+    kind = type(value)
+    return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
 
 
 class Module(ModuleHooks):
@@ -36,13 +57,15 @@ class Module(ModuleHooks):
             own[name] = value
         elif name in params or name in modules:
             if value is not None:
-                kind = "parameter" if name in params else "child module"
-                raise TypeError(f"cannot assign '{type(value).__name__}' as {kind} '{name}' "
-                                f"({'Parameter' if name in params else 'Module'} or None expected)")
+                kind, expected = ("parameter", "torch.nn.Parameter") if name in params else ("child module",
+                                                                                          "torch.nn.Module")
+                raise TypeError(f"cannot assign '{_typename(value)}' as {kind} '{name}' ({expected} or None "
+                                f"expected)")
             (params if name in params else modules)[name] = None
         elif name in buffers or buffer_persistence(value) is not None:
             if value is not None and not isinstance(value, Tensor):
-                raise TypeError(f"cannot assign '{type(value).__name__}' as buffer '{name}' (Tensor or None expected)")
+                raise TypeError(f"cannot assign '{_typename(value)}' as buffer '{name}' (torch.Tensor or None "
+                                "expected)")
             persistent = buffer_persistence(value)
             self.register_buffer(name, value, name not in self._non_persistent if persistent is None else persistent)
         else:
@@ -76,8 +99,8 @@ class Module(ModuleHooks):
         """Add a Parameter (or None) under ``name``, as ``torch.nn.Module.register_parameter``."""
         self._check_new_name("parameter", name, self._parameters)
         if param is not None and not isinstance(param, Parameter):
-            raise TypeError(f"cannot assign '{type(param).__name__}' as parameter '{name}' "
-                            "(Parameter or None expected)")
+            raise TypeError(f"cannot assign '{_typename(param)}' as parameter '{name}' (torch.nn.Parameter or None "
+                            "expected)")
         self._parameters[name] = param
 
     def register_buffer(self, name, tensor, persistent=True):
@@ -127,24 +150,29 @@ class Module(ModuleHooks):
         """The buffer at a dotted path, as ``torch.nn.Module.get_buffer``."""
         return self._get_member(target, "buffer")
 
-    def named_modules(self, memo=None, prefix=""):
-        """Every module of the tree, depth first, self included, as ``torch.nn.Module.named_modules``."""
+    def named_modules(self, memo=None, prefix="", remove_duplicate=True):
+        """Every module of the tree, depth first, self included (a module met twice once, unless
+        ``remove_duplicate=False``), as ``torch.nn.Module.named_modules``."""
         memo = set() if memo is None else memo
         if id(self) in memo:
             return
-        memo.add(id(self))
+        if remove_duplicate:
+            memo.add(id(self))
         yield prefix, self
         for name, child in self._modules.items():
             if child is not None:
-                yield from child.named_modules(memo, prefix + ("." if prefix else "") + name)
+                yield from child.named_modules(memo, prefix + ("." if prefix else "") + name, remove_duplicate)
 
     def modules(self):
         for _, m in self.named_modules():
             yield m
 
     def named_children(self):
+        """The direct children, each module once (under its first name), as ``torch.nn.Module.named_children``."""
+        seen = set()
         for name, child in self._modules.items():
-            if child is not None:
+            if child is not None and id(child) not in seen:
+                seen.add(id(child))
                 yield name, child
 
     def children(self):
@@ -234,7 +262,7 @@ class Module(ModuleHooks):
             raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(errors))
         for target, value in staged:
             target.array = target.backend.from_numpy(np.array(value, dtype=target.dtype, copy=True))
-        return IncompatibleKeys(missing, unexpected)
+        return _IncompatibleKeys(missing, unexpected)
 
     # ------------------------------------------------------------------ modes and devices
     def train(self, mode=True):

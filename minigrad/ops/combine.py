@@ -11,7 +11,7 @@ import numpy as np
 
 from ..creation import tensor
 from ..tensor import Tensor
-from .shape import cat, expand, normalize_dim, reshape, stack, transpose
+from .shape import cat, expand, normalize_dim, reshape, stack, tensor_list, transpose
 from .rearrange import flip, gather, index_select, movedim, narrow
 
 __all__ = ["broadcast_to", "broadcast_tensors", "broadcast_shapes", "atleast_1d", "atleast_2d", "atleast_3d",
@@ -68,13 +68,13 @@ def atleast_3d(*tensors):
 
 def hstack(tensors):
     """``torch.hstack``: concatenated along dim 1, or dim 0 for 1-d tensors."""
-    tensors = atleast_1d(*tensors)
+    tensors = atleast_1d(*tensor_list(tensors))
     return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
 
 
 def vstack(tensors):
     """``torch.vstack`` (alias ``row_stack``): 1-d tensors as rows, concatenated along dim 0."""
-    return cat(atleast_2d(*tensors), 0)
+    return cat(atleast_2d(*tensor_list(tensors)), 0)
 
 
 row_stack = vstack
@@ -82,12 +82,12 @@ row_stack = vstack
 
 def dstack(tensors):
     """``torch.dstack``: concatenated along dim 2, after ``atleast_3d``."""
-    return cat(atleast_3d(*tensors), 2)
+    return cat(atleast_3d(*tensor_list(tensors)), 2)
 
 
 def column_stack(tensors):
     """``torch.column_stack``: 0-d and 1-d tensors as columns, then ``hstack``."""
-    return hstack([reshape(t, (t.numel(), 1)) if t.ndim <= 1 else t for t in tensors])
+    return hstack([reshape(t, (t.numel(), 1)) if t.ndim <= 1 else t for t in tensor_list(tensors)])
 
 
 def meshgrid(*tensors, indexing="ij"):

@@ -44,18 +44,17 @@ def _write_through_overlap(x, index, value, whole=False):
     return x
 
 
-def _check_inplace(x, op):
+def _check_inplace(x):
     """PyTorch's refusals, before anything is written."""
     if has_internal_overlap(x):
         raise RuntimeError(_OVERLAP)
     if not is_grad_enabled():
         return
     if x.requires_grad and x.is_leaf:
-        raise RuntimeError(f"{op}: a leaf Variable that requires grad is being used in an in-place operation.")
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
     base = x._base
     if base is not None and base.requires_grad and base.is_leaf:
-        raise RuntimeError(f"{op}: a view of a leaf Variable that requires grad is being used in an in-place "
-                           f"operation.")
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
 
 
 def _can_cast(source, target):
@@ -74,7 +73,7 @@ def apply_inplace(x, op, compute, operands=()):
     ``operands`` are compute's other inputs: when none of them nor x requires grad, nothing is recorded and
     compute reads x itself.
     """
-    _check_inplace(x, op)
+    _check_inplace(x)
     tracking = is_grad_enabled() and (x.requires_grad or any(isinstance(o, Tensor) and o.requires_grad
                                                              for o in operands))
     if tracking:
@@ -218,7 +217,7 @@ def _check_floating(x, op):
 
 
 def _draw(x, op, draw):
-    _check_inplace(x, op)
+    _check_inplace(x)
     _check_floating(x, op)
     with no_grad():
         x.array = draw()

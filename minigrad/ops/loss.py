@@ -7,6 +7,7 @@ import numpy as np
 from ..autograd import Function
 from ..tensor import Tensor, int64
 from . import activation, reduce as reductions
+from .combine import broadcast_shapes
 from .elementwise import abs, clamp, exp, log, mul, sub, where  # noqa: A004
 
 __all__ = ["cross_entropy", "linear_cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "mse_loss",
@@ -262,7 +263,7 @@ def _broadcast_pair(input, target):  # noqa: A002
     warnings.warn(f"Using a target size ({target.size()}) that is different to the input size ({input.size()}). "
                   f"This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
                   f"same size.", UserWarning, stacklevel=3)
-    shape = np.broadcast_shapes(tuple(input.shape), tuple(target.shape))
+    shape = broadcast_shapes(tuple(input.shape), tuple(target.shape))  # RuntimeError when they cannot, as torch's
     return input.expand(*shape), target.expand(*shape)
 
 

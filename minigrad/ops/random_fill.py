@@ -11,7 +11,7 @@ __all__ = ["bernoulli_", "exponential_", "geometric_", "log_normal_", "cauchy_",
 
 def _fill(x, op, draw, generator, floating_only=True):
     from ..autograd import no_grad
-    _check_inplace(x, op)
+    _check_inplace(x)
     if floating_only and x.dtype.kind != "f":
         raise RuntimeError(f"{op} expects a floating point tensor, got {x.dtype}")
     values = np.asarray(draw(resolve(generator), tuple(x.shape))).astype(x.dtype)

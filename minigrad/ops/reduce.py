@@ -64,7 +64,14 @@ def sum(x, dim=None, keepdim=False, *, dtype=None):  # noqa: A001
     """``torch.sum`` over all elements or over ``dim`` (int or tuple), in ``dtype`` when given."""
     if dtype is not None:
         x = x.to(dtype)
-    return Sum.apply(x, axes=_axes(dim, x.ndim), keepdim=keepdim)
+    return in_requested_dtype(Sum.apply(x, axes=_axes(dim, x.ndim), keepdim=keepdim), dtype)
+
+
+def in_requested_dtype(out, dtype):
+    """The result in ``dtype`` when one was asked for: the backends sum and multiply small integers in int64, as
+    PyTorch does without ``dtype=``; with it PyTorch's result keeps that dtype (wrapping as the narrow type
+    would)."""
+    return out if dtype is None or out.dtype == dtype else out.to(dtype)
 
 
 class Mean(Function):

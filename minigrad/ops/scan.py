@@ -4,7 +4,7 @@ gradients of products, PyTorch's rules with zeros."""
 import numpy as np
 
 from ..autograd import Function
-from .reduce import _axes
+from .reduce import _axes, in_requested_dtype
 from .shape import normalize_dim
 
 __all__ = ["cumsum", "cumprod", "logcumsumexp", "diff", "prod"]
@@ -24,8 +24,8 @@ def cumsum(input, dim, *, dtype=None):  # noqa: A002
     if dtype is not None:
         input = input.to(dtype)
     if input.ndim == 0:
-        return Cumsum.apply(input.reshape(1), axis=0).reshape(())
-    return Cumsum.apply(input, axis=normalize_dim(dim, input.ndim))
+        return in_requested_dtype(Cumsum.apply(input.reshape(1), axis=0).reshape(()), dtype)
+    return in_requested_dtype(Cumsum.apply(input, axis=normalize_dim(dim, input.ndim)), dtype)
 
 
 class Cumprod(Function):
@@ -58,8 +58,8 @@ def cumprod(input, dim, *, dtype=None):  # noqa: A002
     if dtype is not None:
         input = input.to(dtype)
     if input.ndim == 0:
-        return Cumprod.apply(input.reshape(1), axis=0).reshape(())
-    return Cumprod.apply(input, axis=normalize_dim(dim, input.ndim))
+        return in_requested_dtype(Cumprod.apply(input.reshape(1), axis=0).reshape(()), dtype)
+    return in_requested_dtype(Cumprod.apply(input, axis=normalize_dim(dim, input.ndim)), dtype)
 
 
 def logcumsumexp(input, dim):  # noqa: A002
@@ -118,7 +118,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
     if not input.is_floating_point() and input.dtype != np.dtype("int64"):
         input = input.long()
     axes = _axes(dim, input.ndim)
-    return Prod.apply(input, axes=axes, keepdim=keepdim if dim is not None else False)
+    return in_requested_dtype(Prod.apply(input, axes=axes, keepdim=keepdim if dim is not None else False), dtype)
 
 
 METHODS = {"cumsum": cumsum, "cumprod": cumprod, "logcumsumexp": logcumsumexp, "diff": diff, "prod": prod}

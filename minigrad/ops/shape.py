@@ -90,9 +90,8 @@ class Reshape(Function):
             return self.B.reshape(a, shape)
         out = self.B.reshape_view(a, shape)
         if out is None:
-            raise RuntimeError(
-                f"view: shape {tuple(shape)} is not compatible with the strides of the input of shape "
-                f"{tuple(a.shape)} (a non-contiguous tensor); use .reshape(...) instead")
+            raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one "
+                               "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
         return out
 
     def backward(self, g):
@@ -311,9 +310,19 @@ class Cat(Function):
         return tuple(p if need else None for p, need in zip(pieces, self.needs_input_grad))
 
 
+def tensor_list(tensors):
+    """The sequence as a list, each element checked to be a Tensor (PyTorch's TypeError otherwise)."""
+    tensors = list(tensors)
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__module__}."
+                            f"{type(t).__qualname__}".replace("builtins.", ""))
+    return tensors
+
+
 def cat(tensors, dim=0):
     """``torch.cat``: join tensors along an existing dim; all other sizes must match."""
-    tensors = list(tensors)
+    tensors = tensor_list(tensors)
     if not tensors:
         raise RuntimeError("cat: expected a non-empty list of Tensors")
     ref = tensors[0]
@@ -342,7 +351,7 @@ class Stack(Function):
 
 def stack(tensors, dim=0):
     """``torch.stack``: join equally-shaped tensors along a new dim."""
-    tensors = list(tensors)
+    tensors = tensor_list(tensors)
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
     for i, t in enumerate(tensors[1:], 1):

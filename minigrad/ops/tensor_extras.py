@@ -171,7 +171,7 @@ def renorm(input, p, dim, maxnorm):  # noqa: A002
 # ---------------------------------------------------------------------------- in-place shape changes
 def _reshaped_in_place(x, op, fn):
     """x takes the shape ``fn`` gives it (a view of its own storage); recorded in the graph as PyTorch does."""
-    _check_inplace(x, op)
+    _check_inplace(x)
     if is_grad_enabled() and x.requires_grad:
         source = Tensor._wrap(x.array, x.device, True)
         source._ctx = x._ctx
@@ -191,7 +191,7 @@ def _resize_(x, *sizes):
     flat = x.detach().reshape(-1)
     values = flat[:count] if flat.shape[0] >= count else \
         flat.new_zeros((count,)).index_add(0, tensor(np.arange(flat.shape[0]), device=x.device), flat)
-    _check_inplace(x, "resize_")
+    _check_inplace(x)
     x.array = values.reshape(shape).contiguous().array
     x._bump_version()
     return x
