@@ -159,3 +159,36 @@ def test_special_gamma_names():
                                rtol=1e-6)
     np.testing.assert_allclose(M.special.i0(M.tensor([0.0, -1.0, 5.0, 20.0])).numpy(),
                                torch.special.i0(torch.tensor([0.0, -1.0, 5.0, 20.0])).numpy(), rtol=1e-6)
+
+
+CLAMP_INPUT = np.array([[-2.8, -0.1, 0.6, 0.5], [-0.5, np.nan, 1.3, 0.9], [-0.7, -0.7, -0.6, 0.04]])
+CLAMP_LOW = np.array([-0.7, -0.5, np.nan, 0.0])  # -0.7 ties the input's -0.7 in column 0
+CLAMP_HIGH = np.array([[0.5], [1.0], [-1.0]])  # the last row's bound is below every low one
+
+
+@pytest.mark.parametrize("bounds", ["both", "low", "high", "low_wider", "float32_input"])
+def test_clamp_by_tensors_gives_every_gradient_as_torch(bounds):
+    """Tensor bounds broadcast with the input and get gradients: low's where it raised the input (and is below
+    high), high's where it lowered it (or is below low); NaN anywhere gives NaN and no gradient. Float64, exact."""
+    x, low, high = CLAMP_INPUT, CLAMP_LOW, CLAMP_HIGH
+    if bounds == "both":
+        compare(lambda a, lo, hi: a.clamp(min=lo, max=hi), inputs=[x, low, high], atol=0, rtol=0)
+    elif bounds == "low":
+        compare(lambda a, lo: M.clamp(a, min=lo) if isinstance(a, M.Tensor) else torch.clamp(a, min=lo),
+                inputs=[x, low], atol=0, rtol=0)
+    elif bounds == "high":
+        compare(lambda a, hi: a.clip(max=hi), inputs=[x, high], atol=0, rtol=0)
+    elif bounds == "low_wider":  # the bound's shape, not the input's, sets the result's
+        compare(lambda a, lo: a.clamp(min=lo), inputs=[x[0], np.stack([low, low + 0.3])], atol=0, rtol=0)
+    else:  # a float32 input and float64 bounds: the result is float64, as torch's
+        compare(lambda a, lo, hi: a.clamp(min=lo, max=hi), inputs=[x.astype(np.float32), low, high], atol=0, rtol=0)
+
+
+@pytest.mark.parametrize("eps", [None, 1e-6, 0.3])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_logit_values_and_gradient_equal_torch(eps, dtype):
+    """NaN outside [0, 1] (the gradient too) without eps; with it the input clamped to [eps, 1 - eps] and the
+    gradient 0 outside; at 0 and 1 infinities. Float64 bit for bit; float32 within 2 ulps, as numpy's float32 log
+    and PyTorch's vectorised one round differently (log(0.7 / 0.3): numpy's is one ulp from the true value)."""
+    x = np.array([-2.0, 0.0, 1e-7, 0.25, 0.4, 1.0, 3.0, np.nan], dtype=dtype)
+    compare(lambda t: t.logit(eps), inputs=[x], atol=0, rtol=0 if dtype == np.float64 else 2.4e-7)

@@ -101,6 +101,32 @@ def test_qr_reconstructs():
     np.testing.assert_allclose((q @ r).numpy(), a, **TOL)
 
 
+@pytest.mark.parametrize("shape,mode", [((4, 3), "reduced"), ((3, 3), "reduced"), ((3, 5), "reduced"),
+                                        ((2, 4, 3), "reduced"), ((2, 3, 4), "reduced"), ((3, 5), "complete"),
+                                        ((3, 3), "complete")])
+def test_qr_values_and_gradients_equal_torch(shape, mode):
+    """Both factors and the gradient through both (tall, square, wide; batched), float64, as PyTorch's (the same
+    LAPACK signs)."""
+    compare(lambda a: M.linalg.qr(a, mode) if isinstance(a, M.Tensor) else torch.linalg.qr(a, mode),
+            inputs=[rng.standard_normal(shape)], atol=1e-12, rtol=1e-10)
+
+
+@pytest.mark.parametrize("mode", ["r", "complete"])
+def test_qr_refuses_the_gradients_torch_refuses(mode):
+    """mode 'r' (an empty Q, as torch's) and 'complete' on a tall matrix compute, and raise PyTorch's error when
+    differentiated."""
+    a = rng.standard_normal((4, 3))
+    ours, theirs = M.linalg.qr(M.tensor(a), mode), torch.linalg.qr(torch.tensor(a), mode)
+    assert [tuple(t.shape) for t in ours] == [tuple(t.shape) for t in theirs]
+    np.testing.assert_allclose(ours.R.numpy(), theirs.R.numpy(), **TOL)
+    messages = []
+    for library in (M, torch):
+        with pytest.raises(RuntimeError) as error:
+            library.linalg.qr(library.tensor(a, requires_grad=True), mode).R.sum().backward()
+        messages.append(str(error.value))
+    assert messages[0] == messages[1]
+
+
 @pytest.mark.parametrize("ord", ["fro", "nuc", 2, -2, 1, -1, np.inf, -np.inf])
 def test_matrix_norms(ord, device):
     compare(lambda a: M.linalg.matrix_norm(a, ord), inputs=[SQUARE], torch_fn=lambda a: torch.linalg.matrix_norm(a, ord),
@@ -124,7 +150,8 @@ def test_vector_norms_products_and_powers(device):
 def test_central_differences():
     a = M.tensor(_spd(n=3), requires_grad=True)
     for fn in (M.linalg.inv, M.linalg.det, lambda t: M.linalg.slogdet(t).logabsdet, M.linalg.svdvals,
-               lambda t: M.linalg.svd(t, full_matrices=False).U.abs()):
+               lambda t: M.linalg.svd(t, full_matrices=False).U.abs(), lambda t: M.linalg.qr(t).Q,
+               lambda t: M.linalg.qr(t).R, lambda t: M.linalg.qr(t[:2]).Q, lambda t: M.linalg.qr(t[:, :2]).R):
         assert M.gradcheck(fn, (a,))
     # cholesky and eigh read one triangle: differentiated along symmetric perturbations
     for fn in (M.linalg.cholesky, M.linalg.eigvalsh, lambda t: M.linalg.eigh(t).eigenvectors.abs()):

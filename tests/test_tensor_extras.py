@@ -44,6 +44,7 @@ def test_scatter_reduce(reduce, include_self, device):
     index = np.array([[0, 2, 0], [1, 1, 3]])
     values = rng.standard_normal((2, 3)).astype(np.float32)
     values[0, 2] = values[0, 0]  # a tie for amax/amin
+    values[1, 2] = 0.0  # a place's only zero: prod's gradient there is the product of the others
     compare(lambda x, i, s: x.scatter_reduce(1, i, s, reduce, include_self=include_self),
             inputs=[rng.standard_normal((2, 4)).astype(np.float32), index, values], device=device)
     ints = M.tensor([[1, 2, 3, 4]]).scatter_reduce(1, M.tensor([[0, 0]]), M.tensor([[5, 7]]), reduce,
@@ -51,6 +52,32 @@ def test_scatter_reduce(reduce, include_self, device):
     expected = torch.tensor([[1, 2, 3, 4]]).scatter_reduce(1, torch.tensor([[0, 0]]), torch.tensor([[5, 7]]), reduce,
                                                            include_self=include_self)
     assert ints.tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize("reduce", ["prod", "mean", "amax", "amin"])
+@pytest.mark.parametrize("include_self", [True, False])
+@pytest.mark.parametrize("dim", [0, 1])
+def test_index_reduce(reduce, include_self, dim):
+    """Repeated indices reduce together; ties of amax/amin share the gradient; a zero in prod. Float64."""
+    x = rng.standard_normal((3, 4))
+    source = rng.standard_normal((3, 4))
+    source[(0, 2) if dim == 0 else (1, 0)] = source[0, 0]  # rows 0 and 2 (or columns 0 and 1) land on one slice
+    source[1, 1] = 0.0
+    compare(lambda t, i, s: t.index_reduce(dim, i, s[:, :3] if dim == 1 else s, reduce, include_self=include_self),
+            inputs=[x, np.array([2, 0, 2]), source], atol=1e-12, rtol=1e-12)
+    in_place = [lib.tensor(x).index_reduce_(dim, lib.tensor([1, 1, 0]), lib.tensor(source[:, :3] if dim else source),
+                                             reduce, include_self=include_self).numpy() for lib in (M, torch)]
+    np.testing.assert_array_equal(in_place[0], in_place[1])
+
+
+def test_index_reduce_refusals_as_torch():
+    for bad in (lambda L: L.zeros(3, 2).index_reduce(0, L.tensor([0]), L.ones(1, 2), "sum"),
+                lambda L: L.zeros(3, 2).index_reduce(0, L.tensor([0, 1]), L.ones(1, 2), "prod"),
+                lambda L: L.zeros(3, 2).index_reduce(0, L.tensor([0.0]), L.ones(1, 2), "prod"),
+                lambda L: L.zeros(3, 2).index_reduce(0, L.tensor([1]), L.ones(1, 3), "prod")):
+        for lib in (M, torch):
+            with pytest.raises(RuntimeError):
+                bad(lib)
 
 
 def test_scatter_ops_with_gradients(device):

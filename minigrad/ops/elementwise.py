@@ -249,6 +249,33 @@ class Clamp(Function):
         return g if inside is None else B.where(inside, g, B.scalar(0, g.dtype))
 
 
+class ClampByTensors(_Binary):
+    """clamp with tensor bounds (either may be None), broadcast together, as min(max(a, low), high) with NaN
+    anywhere giving NaN. Gradients, PyTorch's: the input's where low <= a <= high; low's where a < low < high;
+    high's where a > high or high < low (each comparison false at a NaN)."""
+
+    def forward(self, a, low, high):
+        self.save_for_backward(a, low, high)
+        out = a if low is None else self.B.maximum(a, low)
+        return out if high is None else self.B.minimum(out, high)
+
+    def backward(self, g):
+        B, (a, low, high) = self.B, self.saved
+        zero = B.scalar(0, g.dtype)
+        inside = B.greater_equal(a, low) if low is not None else None
+        if high is not None:
+            below = B.less_equal(a, high)
+            inside = below if inside is None else B.bitwise_and(inside, below)
+        grads = [B.where(inside, g, zero) if self.needs_input_grad[0] else None]
+        if low is not None:
+            raised = B.less(a, low) if high is None else B.bitwise_and(B.less(a, low), B.less(low, high))
+            grads.append(B.where(raised, g, zero))
+        if high is not None:
+            lowered = B.greater(a, high) if low is None else B.bitwise_or(B.greater(a, high), B.less(high, low))
+            grads.append(B.where(lowered, g, zero))
+        return self._reduce(grads, [x.shape for x in (a, low, high) if x is not None])
+
+
 def add(a, b, alpha=1):
     """``torch.add``: a + alpha * b with broadcasting."""
     if alpha != 1:
@@ -360,6 +387,15 @@ def clamp(a, min=None, max=None):  # noqa: A002
     if not _is_floating(a.dtype) and any(isinstance(bound, float) or isinstance(bound, Tensor) and
                                          _is_floating(bound.dtype) for bound in (min, max)):
         a = a.to(default_float())  # an integer tensor clamped to float bounds is float, as PyTorch's result type
+    if isinstance(min, Tensor) or isinstance(max, Tensor):  # differentiable bounds
+        low = high = None
+        if min is not None:
+            a, low = _operands(a, min)
+        if max is not None:
+            a, high = _operands(a, max)
+        if low is not None and low.dtype != a.dtype:
+            low = low.to(a.dtype)
+        return ClampByTensors.apply(a, low, high)
     return Clamp.apply(a, low=min, high=max)
 
 

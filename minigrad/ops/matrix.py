@@ -168,6 +168,38 @@ class Eigh(_HostFunction):
         return v @ inner @ _t(v)
 
 
+class Qr(_HostFunction):
+    def compute(self, a, mode):
+        self.q, self.r = np.linalg.qr(a, mode="complete" if mode == "complete" else "reduced")
+        self.q, self.r = self.q.astype(a.dtype), self.r.astype(a.dtype)
+        return self.q, self.r
+
+    def gradients(self, g_q, g_r):
+        """PyTorch's QR gradient (real case). Tall or square: with M = R gR^T - gQ^T Q and copyltu(M) the
+        symmetric matrix of M's lower triangle, (gQ + Q copyltu(M)) R^-T. Wide, A = [X | Y] and R = [U | V]: X's
+        gradient is the square case's with gQ + Y gV^T and gU, Y's is Q gV."""
+        q, r = self.q, self.r
+        m, n = q.shape[-2], r.shape[-1]
+        if self.options["mode"] == "r":
+            raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when mode='r'. "
+                               "Please use linalg.qr(A, mode='reduced') if you are going to differentiate through "
+                               "linalg.qr.")
+        if self.options["mode"] == "complete" and m > n:
+            raise RuntimeError("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.")
+        if m >= n:
+            return _qr_square_gradient(q, r, g_q, g_r)
+        g_x = _qr_square_gradient(q, r[..., :m], g_q + (q @ r[..., m:]) @ _t(g_r[..., m:]), g_r[..., :m])
+        return np.concatenate([g_x, q @ g_r[..., m:]], -1)
+
+
+def _qr_square_gradient(q, r, g_q, g_r):
+    inner = r @ _t(g_r) - _t(g_q) @ q
+    lower = np.tril(inner, -1)
+    symmetric = lower + _t(lower) + np.eye(inner.shape[-1], dtype=inner.dtype) * np.diagonal(
+        inner, axis1=-2, axis2=-1)[..., None, :]
+    return _t(np.linalg.solve(r, _t(g_q + q @ symmetric)))
+
+
 class Svd(_HostFunction):
     def compute(self, a, full_matrices):
         u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
@@ -280,10 +312,18 @@ def svdvals(A):
 
 
 def qr(A, mode="reduced"):
-    """``torch.linalg.qr``: (Q, R) with A = Q R (numpy's Householder signs, as LAPACK's); not differentiated."""
-    q, r = np.linalg.qr(A.detach().cpu().numpy(), mode="complete" if mode == "complete" else "reduced")
-    from ..creation import tensor
-    return QrResult(tensor(q.astype(A.dtype), device=A.device), tensor(r.astype(A.dtype), device=A.device))
+    """``torch.linalg.qr``: (Q, R) with A = Q R (numpy's Householder signs, as LAPACK's); mode 'r' gives an empty
+    Q. Differentiable as PyTorch's: not for mode 'r', nor for 'complete' on a tall matrix."""
+    if mode not in ("reduced", "complete", "r"):
+        raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), 'r', "
+                           "or 'complete'")
+    m, n = A.shape[-2:]
+    q_columns = m if mode == "complete" else min(m, n)
+    q, r = _parts(Qr.apply(A, mode=mode), [(m, q_columns), (min(m, n) if mode != "complete" else m, n)])
+    if mode == "r":
+        from ..creation import empty
+        q = empty(0, dtype=A.dtype, device=A.device)
+    return QrResult(q, r)
 
 
 def pinv(A, *, rtol=None, hermitian=False):

@@ -8,20 +8,39 @@ import numpy as np
 from ..autograd import Function
 from .compare import where
 from .ternary import addcmul
-from .elementwise import _operands, clamp, log, log1p, exp, maximum, abs as absolute
+from .elementwise import _operands, log1p, exp, maximum, abs as absolute
 from .unary import _floating, sin, exp2
 
 __all__ = ["logit", "xlogy", "sinc", "logaddexp", "logaddexp2", "lgamma", "digamma", "polygamma", "erfinv",
            "mvlgamma"]
 
 
+class Logit(Function):
+    def forward(self, x, eps):
+        B = self.B
+        self.save_for_backward(x)
+        self.low = None if eps is None else B.scalar(eps, x.dtype)
+        z = x
+        if eps is not None:
+            self.high = B.sub(B.scalar(1, x.dtype), self.low)  # 1 - eps in the tensor's dtype, as PyTorch's
+            z = B.where(B.less(x, self.low), self.low, B.where(B.greater(x, self.high), self.high, x))
+        return B.log(B.div(z, B.sub(B.scalar(1, x.dtype), z)))
+
+    def backward(self, g):
+        """g / (x (1 - x)); outside [0, 1] NaN, or 0 outside [eps, 1 - eps] when eps is given (PyTorch's)."""
+        B, x = self.B, self.saved[0]
+        slope = B.div(g, B.mul(x, B.sub(B.scalar(1, x.dtype), x)))
+        if self.low is None:
+            outside = B.bitwise_or(B.less(x, B.scalar(0, x.dtype)), B.greater(x, B.scalar(1, x.dtype)))
+            return B.where(outside, B.scalar(float("nan"), g.dtype), slope)
+        outside = B.bitwise_or(B.less(x, self.low), B.greater(x, self.high))
+        return B.where(outside, B.scalar(0, g.dtype), slope)
+
+
 def logit(input, eps=None):  # noqa: A002
     """``torch.logit``: log(z / (1 - z)) with z the input clamped to [eps, 1 - eps] when ``eps`` is given (no
-    gradient outside that range), NaN outside [0, 1] otherwise."""
-    z = _floating(input)
-    if eps is not None:
-        z = clamp(z, eps, 1 - eps)
-    return log(z / (1 - z))
+    gradient outside that range), NaN outside [0, 1] otherwise (its gradient too)."""
+    return Logit.apply(_floating(input), eps=eps)
 
 
 def _backend_xlogy(B, x, y):

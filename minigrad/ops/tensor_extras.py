@@ -11,10 +11,10 @@ from ..creation import tensor
 from ..tensor import Tensor
 from .compare import where
 from .inplace import _check_inplace, apply_inplace
-from .scatter import index_add, scatter, scatter_add
+from .scatter import index_add, scatter_add
 from .shape import normalize_dim
 
-__all__ = ["index_put", "masked_scatter", "put", "scatter_reduce", "diagonal_scatter", "select_scatter",
+__all__ = ["index_put", "masked_scatter", "put", "scatter_reduce", "index_reduce", "diagonal_scatter", "select_scatter",
            "slice_scatter", "aminmax", "renorm"]
 
 AminmaxResult = namedtuple("aminmax", ["min", "max"])
@@ -80,6 +80,25 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):  # noq
     return _ScatterExtreme(input, dim, index, src, reduce, include_self, reached).result()
 
 
+def index_reduce(input, dim, index, source, reduce, *, include_self=True):  # noqa: A002
+    """``torch.index_reduce``: source's slices along ``dim`` reduced ('prod', 'mean', 'amax', 'amin') into the
+    input's slices at ``index``: a ``scatter_reduce`` whose index repeats ``index`` across the other dims, so the
+    values and gradients are scatter_reduce's (PyTorch's rules for ties and zeros)."""
+    if reduce not in ("prod", "mean", "amax", "amin"):
+        raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got {reduce}.")
+    dim = normalize_dim(dim, input.ndim)
+    if not isinstance(index, Tensor) or index.dtype.kind not in "iu" or index.ndim > 1:
+        raise RuntimeError("index_reduce_(): Expected dtype int32/int64 for index")
+    if index.numel() != (source.shape[dim] if source.ndim else 1):
+        raise RuntimeError(f"index_reduce_(): Number of indices ({index.numel()}) should be equal to "
+                           f"source.size(dim): ({source.shape[dim] if source.ndim else 1}), for dim: {dim}")
+    if source.ndim != input.ndim or any(s != n for d, (s, n) in enumerate(zip(source.shape, input.shape)) if d != dim):
+        raise RuntimeError(f"source tensor shape must match self tensor shape, excluding the specified dimension. "
+                           f"Got self.shape = {list(input.shape)} source.shape = {list(source.shape)}")
+    places = index.long().reshape([-1 if d == dim else 1 for d in range(input.ndim)]).expand(*source.shape)
+    return scatter_reduce(input, dim, places.contiguous(), source, reduce, include_self=include_self)
+
+
 class _ScatterExtreme:
     """scatter_reduce's prod, amax and amin: the values by numpy's ufunc.at on the host, the gradient by
     re-reading the places."""
@@ -99,6 +118,7 @@ class _ScatterExtreme:
                 else {"prod": 1, "amax": np.iinfo(values.dtype).min, "amin": np.iinfo(values.dtype).max}[self.reduce]
         places = list(np.indices(index.shape))
         places[dim] = index.cpu().numpy()
+        start = values.copy()
         ufunc.at(values, tuple(places), src.detach().cpu().numpy())
         result = tensor(values, device=input.device)
         if not (is_grad_enabled() and (input.requires_grad or src.requires_grad)):
@@ -107,10 +127,10 @@ class _ScatterExtreme:
         # derivatives are PyTorch's (prod: result / x; amax, amin: 1 / ties for every element equal to the result)
         from .rearrange import gather
         at_places = gather(result, dim, index)
-        if self.reduce == "prod":
-            fixed_src, fixed_input = src.detach(), input.detach()  # (the factors are constants of the derivative)
-            contribution = src * where(fixed_src == 0, 0.0, at_places.detach() / where(fixed_src == 0, 1.0, fixed_src))
-            own = input * where(fixed_input == 0, 0.0, result / where(fixed_input == 0, 1.0, fixed_input))
+        if self.reduce == "prod":  # (the slopes are constants of the derivative)
+            own_slope, src_slope = _product_slopes(start, tuple(places), src.detach().cpu().numpy(), values)
+            contribution = src * tensor(src_slope, device=input.device)
+            own = input * tensor(own_slope, device=input.device)
         else:
             ties_src = (src == at_places).to(input.dtype)
             ties_self = (input == result).to(input.dtype) if self.include_self else input.new_zeros(tuple(input.shape))
@@ -120,6 +140,23 @@ class _ScatterExtreme:
         own = where(self.reached, own if self.include_self else 0.0, input)
         moved = scatter_add(own, dim, index, contribution)
         return moved + (result - moved).detach()
+
+
+def _product_slopes(start, places, src, result):
+    """The derivatives of a scatter product, PyTorch's: of each starting value, the product of the factors that
+    joined it (exact where it is 0); of each source element, the product of the other factors at its place
+    (exact where it is the place's only 0)."""
+    masked_start = np.where(start == 0, 1, start)
+    masked_start_result = masked_start.copy()
+    np.multiply.at(masked_start_result, places, src)
+    src_zero = src == 0
+    zeros = np.zeros(start.shape)
+    np.add.at(zeros, places, src_zero)
+    single_zero = src_zero & (zeros[places] == 1)
+    masked_src_result = start.copy()
+    np.multiply.at(masked_src_result, places, np.where(single_zero, 1, src))
+    src_slope = np.where(single_zero, masked_src_result[places], result[places] / np.where(src_zero, 1, src))
+    return masked_start_result / masked_start, src_slope
 
 
 def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):  # noqa: A002
@@ -243,6 +280,9 @@ METHODS = {
     "scatter_reduce": scatter_reduce, "scatter_reduce_": lambda x, dim, index, src, reduce, *, include_self=True:
         apply_inplace(x, "scatter_reduce_", lambda t: scatter_reduce(t, dim, index, src, reduce,
                                                                      include_self=include_self), (src,)),
+    "index_reduce": index_reduce, "index_reduce_": lambda x, dim, index, source, reduce, *, include_self=True:
+        apply_inplace(x, "index_reduce_", lambda t: index_reduce(t, dim, index, source, reduce,
+                                                                 include_self=include_self), (source,)),
     "diagonal_scatter": diagonal_scatter, "select_scatter": select_scatter, "slice_scatter": slice_scatter,
     "aminmax": aminmax, "renorm": renorm,
     "renorm_": lambda x, p, dim, maxnorm: apply_inplace(x, "renorm_", lambda t: renorm(t, p, dim, maxnorm)),
