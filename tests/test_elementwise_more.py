@@ -192,3 +192,29 @@ def test_logit_values_and_gradient_equal_torch(eps, dtype):
     and PyTorch's vectorised one round differently (log(0.7 / 0.3): numpy's is one ulp from the true value)."""
     x = np.array([-2.0, 0.0, 1e-7, 0.25, 0.4, 1.0, 3.0, np.nan], dtype=dtype)
     compare(lambda t: t.logit(eps), inputs=[x], atol=0, rtol=0 if dtype == np.float64 else 2.4e-7)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_edge_points_of_sign_sinc_atan2_digamma_equal_torch(dtype):
+    """Points where a textbook formula and PyTorch's kernels part: sign(NaN) and sign(-0.0) are +0; sinc's
+    gradient is 0 where pi x^2 is 0 (at 0, and at 1e-30 in float32); atan2's gradient is 0 where the squares sum
+    to 0 (the origin, 1e-200 in float64); digamma(-1e-30) is 1e30 (the reflection keeps a tiny fraction).
+    Values and gradients bit for bit, signs of zeros included, but for float32 atan2's values (numpy's float32
+    atan2 rounds pi/4 down, PyTorch's up: one ulp). digamma only in float64: minigrad's float32 digamma is
+    computed in float64 and rounded, PyTorch's in float32 (digamma(0.5) 7 ulps from the true value)."""
+    points = np.array([np.nan, -0.0, 0.0, 1e-30, -1e-30, 1e-200 if dtype == np.float64 else 1e-40, 0.5, -2.5],
+                      dtype)
+    cases = [lambda L, t: L.sign(t), lambda L, t: L.sinc(t), lambda L, t: L.atan2(t, t * 0 + t),
+             lambda L, t: L.atan2(t, L.zeros_like(t)), lambda L, t: L.digamma(t)]
+    for case in cases[:4] if dtype == np.float32 else cases:
+        results = []
+        for library in (M, torch):
+            t = library.tensor(points, requires_grad=True)
+            out = case(library, t)
+            results.append((out.detach().numpy(), library.autograd.grad(out.sum(), t)[0].numpy()))
+        for part, (ours, theirs) in enumerate(zip(*results)):
+            if part == 0 and dtype == np.float32 and case in cases[2:4]:
+                np.testing.assert_allclose(ours, theirs, rtol=1.2e-7, atol=0)
+            else:
+                np.testing.assert_array_equal(ours, theirs)
+            np.testing.assert_array_equal(np.signbit(ours), np.signbit(theirs))

@@ -150,8 +150,40 @@ def test_bce_with_logits_extreme_logits(pos_weighted):
 
 
 def test_bce_with_logits_shape_error():
-    with pytest.raises(ValueError, match=r"\(4,\).*\(4, 1\)"):
+    with pytest.raises(ValueError, match=r"Target size .*\[4\].* must be the same as input size .*\[4, 1\]"):
         F.binary_cross_entropy_with_logits(minigrad.randn(4, 1), minigrad.rand(4))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("pos_weighted", [False, True])
+def test_bce_with_logits_far_logits_bit_for_bit(dtype, pos_weighted):
+    """Where sigmoid rounds to 0 or 1 (or is exactly 1/2) PyTorch's formulas give exact values: a float32 logit of
+    -20 with target 0 loses 2.06e-9 (not 0), its gradient is 2.06e-9; a logit of 20 with target 1 has gradient 0;
+    infinities give PyTorch's NaN pattern. Values and both gradients equal PyTorch's bit for bit. (In float64
+    sigmoid(20) is not 1: there the far logits are +-800.)"""
+    far = 20.0 if dtype == np.float32 else 800.0
+    x = np.array([-np.inf, -800.0, -far, 0.0, far, 800.0, np.inf, -far, far, np.nan], dtype)
+    target = np.array([0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0], dtype)
+    pos_weight = np.full(10, 2.5, dtype)
+    results = []
+    for library in (minigrad, torch):
+        a, t = library.tensor(x, requires_grad=True), library.tensor(target, requires_grad=True)
+        out = library.nn.functional.binary_cross_entropy_with_logits(
+            a, t, reduction="none", pos_weight=library.tensor(pos_weight) if pos_weighted else None)
+        results.append([out.detach().numpy()] + [g.numpy() for g in library.autograd.grad(out.sum(), (a, t))])
+    for ours, theirs in zip(*results):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_bce_with_logits_weights_are_not_differentiable_as_in_torch():
+    for name in ("weight", "pos_weight"):
+        messages = []
+        for library in (minigrad, torch):
+            with pytest.raises(RuntimeError) as error:
+                library.nn.functional.binary_cross_entropy_with_logits(
+                    library.zeros(2, 3), library.ones(2, 3), **{name: library.ones(3, requires_grad=True)})
+            messages.append(str(error.value))
+        assert messages[0] == messages[1]
 
 
 @pytest.mark.parametrize("name", ["mse_loss", "l1_loss"])

@@ -146,14 +146,19 @@ def isinf(a):
 
 class Sign(Function):
     def forward(self, a):
-        return self.B.sign(a)
+        B = self.B
+        if a.dtype.kind != "f":
+            return B.sign(a)
+        # (a > 0) - (a < 0), as PyTorch's kernel: NaN and -0.0 give +0.0
+        return B.sub(B.astype(B.greater(a, B.scalar(0, a.dtype)), a.dtype), B.astype(B.less(a, B.scalar(0, a.dtype)),
+                                                                                      a.dtype))
 
     def backward(self, g):
         return self.B.mul(g, self.B.scalar(0, g.dtype))
 
 
 def sign(a):
-    """``torch.sign``: -1, 0 or 1 (NaN stays NaN); its gradient is zero."""
+    """``torch.sign``: -1, 0 or 1 (0 for NaN and for -0.0, as PyTorch's); its gradient is zero."""
     return Sign.apply(a)
 
 

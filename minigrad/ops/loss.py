@@ -1,5 +1,5 @@
-"""Losses, as ``torch.nn.functional``: cross_entropy (one log-sum-exp pass per direction), nll_loss, BCE (on probabilities and on
-logits), MSE, L1, smooth L1, Huber, Dice."""
+"""Losses, as ``torch.nn.functional``: cross_entropy (one log-sum-exp pass per direction), nll_loss, MSE, L1,
+smooth L1, Huber, Dice; the binary cross-entropies are in ``binary_cross_entropy.py``."""
 import warnings
 
 import numpy as np
@@ -8,7 +8,7 @@ from ..autograd import Function
 from ..tensor import Tensor, int64
 from . import activation, reduce as reductions
 from .combine import broadcast_shapes
-from .elementwise import abs, clamp, exp, log, mul, sub, where  # noqa: A004
+from .elementwise import abs, mul, sub, where  # noqa: A004
 
 __all__ = ["cross_entropy", "linear_cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "mse_loss",
            "l1_loss", "smooth_l1_loss", "huber_loss", "dice_loss", "one_hot"]
@@ -185,71 +185,6 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     return total if reduction == "sum" else total / picked_weight.sum()
 
 
-class BinaryCrossEntropy(Function):
-    """Per element -(t·log x + (1 − t)·log(1 − x)) with each log clamped at -100, and PyTorch's gradients:
-    g·(x − t) / max(x·(1 − x), 1e-12) for x, −g·logit(x) for t."""
-
-    def forward(self, x, t):
-        B = self.B
-        floor = B.scalar(-100, x.dtype)
-        with np.errstate(divide="ignore"):  # log(0) = -inf is expected here: clamped to -100 below
-            log_x = B.maximum(B.log(x), floor)
-            log_rest = B.maximum(B.log1p(B.neg(x)), floor)
-        self.save_for_backward(x, t)
-        return B.sub(B.mul(B.sub(t, B.scalar(1, x.dtype)), log_rest), B.mul(t, log_x))
-
-    def backward(self, g):
-        B = self.B
-        x, t = self.saved
-        one = B.scalar(1, x.dtype)
-        spread = B.maximum(B.mul(B.sub(one, x), x), B.scalar(1e-12, x.dtype))
-        grad_x = B.div(B.mul(g, B.sub(x, t)), spread) if self.needs_input_grad[0] else None
-        grad_t = None
-        if len(self.needs_input_grad) > 1 and self.needs_input_grad[1]:
-            with np.errstate(divide="ignore"):  # logit(0) = -inf, logit(1) = inf, as PyTorch's
-                grad_t = B.mul(B.neg(B.log(B.div(x, B.sub(one, x)))), g)
-        return grad_x, grad_t
-
-
-def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):  # noqa: A002
-    """``torch.nn.functional.binary_cross_entropy`` on probabilities in [0, 1], each log clamped at -100 as
-    PyTorch's, with an optional ``weight`` broadcast over the elements."""
-    reduction = legacy_reduction(size_average, reduce, reduction)
-    _check_reduction("binary_cross_entropy", reduction)
-    if tuple(target.shape) != tuple(input.shape):
-        raise ValueError(f"Using a target size ({tuple(target.shape)}) that is different to the input size "
-                         f"({tuple(input.shape)}) is deprecated. Please ensure they have the same size.")
-    if input.numel() and bool(((input < 0) | (input > 1)).any()):
-        raise RuntimeError("all elements of input should be between 0 and 1")
-    if target.numel() and bool(((target < 0) | (target > 1)).any()):
-        raise RuntimeError("all elements of target should be between 0 and 1")
-    losses = BinaryCrossEntropy.apply(input, target)
-    if weight is not None:
-        losses = losses * weight
-    return _reduce(losses, reduction)
-
-
-def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,  # noqa: A002
-                                     reduction="mean", pos_weight=None):
-    """``torch.nn.functional.binary_cross_entropy_with_logits``, stable for large logits, with ``pos_weight``."""
-    reduction = legacy_reduction(size_average, reduce, reduction)
-    _check_reduction("binary_cross_entropy_with_logits", reduction)
-    if tuple(target.shape) != tuple(input.shape):
-        raise ValueError(f"binary_cross_entropy_with_logits: target size {tuple(target.shape)} must be the same "
-                         f"as input size {tuple(input.shape)}")
-    # log(1 + exp(-x)) computed as log(exp(-m) + exp(-x - m)) + m with m = max(-x, 0): no overflow.
-    m = clamp(-input, min=0.0)
-    softplus_neg = log(exp(-m) + exp(-input - m)) + m
-    if pos_weight is not None:
-        log_weight = (pos_weight - 1) * target + 1
-        losses = (1 - target) * input + log_weight * softplus_neg
-    else:
-        losses = (1 - target) * input + softplus_neg
-    if weight is not None:
-        losses = losses * weight
-    return _reduce(losses, reduction)
-
-
 def _reduce(losses, reduction):
     if reduction == "mean":
         return losses.mean()
@@ -370,3 +305,6 @@ def dice_loss(input, target, smooth=1.0, ignore_background=False):  # noqa: A002
 
 
 METHODS = {}
+
+
+from .binary_cross_entropy import binary_cross_entropy, binary_cross_entropy_with_logits  # noqa: E402,F401

@@ -9,7 +9,7 @@ from ..autograd import Function
 from .compare import where
 from .ternary import addcmul
 from .elementwise import _operands, log1p, exp, maximum, abs as absolute
-from .unary import _floating, sin, exp2
+from .unary import _floating, exp2
 
 __all__ = ["logit", "xlogy", "sinc", "logaddexp", "logaddexp2", "lgamma", "digamma", "polygamma", "erfinv",
            "mvlgamma"]
@@ -74,11 +74,25 @@ def xlogy(input, other):  # noqa: A002
     return XLogY.apply(_floating(x), _floating(y))
 
 
+class Sinc(Function):
+    def forward(self, x):
+        B = self.B
+        self.save_for_backward(x)
+        scaled = B.mul(x, B.scalar(math.pi, x.dtype))
+        return B.where(B.equal(x, B.scalar(0, x.dtype)), B.scalar(1, x.dtype), B.div(B.sin(scaled), scaled))
+
+    def backward(self, g):
+        """g (pi x cos(pi x) - sin(pi x)) / (pi x^2), and 0 where pi x^2 is 0 (at 0, or underflow), PyTorch's."""
+        B, x = self.B, self.saved[0]
+        scaled = B.mul(x, B.scalar(math.pi, x.dtype))
+        squared = B.mul(B.mul(x, x), B.scalar(math.pi, x.dtype))
+        slope = B.div(B.mul(g, B.sub(B.mul(scaled, B.cos(scaled)), B.sin(scaled))), squared)
+        return B.where(B.equal(squared, B.scalar(0, x.dtype)), B.scalar(0, g.dtype), slope)
+
+
 def sinc(input):  # noqa: A002
     """``torch.sinc``: sin(pi x) / (pi x), and 1 at 0 (gradient 0 there)."""
-    x = _floating(input)
-    scaled = x * math.pi
-    return where(x == 0, 1.0, sin(scaled) / scaled)
+    return Sinc.apply(_floating(input))
 
 
 def _log_add(a, b, power, scale):

@@ -113,11 +113,14 @@ class Atan2(Function):
         return self.B.arctan2(y, x)
 
     def backward(self, g):
-        """d/dy = x / (x^2 + y^2), d/dx = -y / (x^2 + y^2), each summed back over broadcasting."""
+        """d/dy = x / (x^2 + y^2), d/dx = -y / (x^2 + y^2), each summed back over broadcasting; 0 where the
+        squares sum to 0 (the origin, or underflow), as PyTorch's."""
         B, (y, x) = self.B, self.saved
-        scale = B.div(g, B.add(B.mul(x, x), B.mul(y, y)))
-        gy = B.sum_to_shape(B.mul(scale, x), y.shape) if self.needs_input_grad[0] else None
-        gx = B.sum_to_shape(B.neg(B.mul(scale, y)), x.shape) if self.needs_input_grad[1] else None
+        squares = B.add(B.mul(y, y), B.mul(x, x))
+        zero = B.scalar(0, squares.dtype)
+        reciprocal = B.where(B.equal(squares, zero), zero, B.div(B.scalar(1, squares.dtype), squares))
+        gy = B.sum_to_shape(B.mul(B.mul(g, x), reciprocal), y.shape) if self.needs_input_grad[0] else None
+        gx = B.sum_to_shape(B.mul(B.mul(g, B.neg(y)), reciprocal), x.shape) if self.needs_input_grad[1] else None
         return gy, gx
 
 

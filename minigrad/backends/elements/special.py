@@ -39,10 +39,14 @@ def digamma(x, c):
     if x < c[ZERO]:
         if x == -c[INF]:
             return c[NAN]
-        fraction = x % c[ONE]  # (exact; not floor, which gives an integer type)
-        if fraction == c[ZERO]:
-            return c[NAN]  # a pole
-        fraction -= c[ONE]  # x's own fraction, in (-1, 0) and exact, as C's modf gives it
+        # x's own fraction, in (-1, 0) and exact, as C's modf gives it: x itself above -1 (where x % 1 would
+        # round, 1 - 1e-30 to 1), else x % 1 - 1 (both steps exact once |x| >= 1)
+        fraction = x
+        if x <= -c[ONE]:
+            fraction = x % c[ONE]
+            if fraction == c[ZERO]:
+                return c[NAN]  # a pole
+            fraction -= c[ONE]
         reflection = -c[PI] / math.tan(c[PI] * fraction)  # tan(pi r) of the fraction: exact where pi x rounds
         x = c[ONE] - x
     result = c[ZERO]
