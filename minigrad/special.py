@@ -1,4 +1,6 @@
-"""``minigrad.special``: ``torch.special``'s names for the special functions minigrad has."""
+"""``minigrad.special``: ``torch.special``'s functions: the error and gamma families, the normal distribution's
+tails (``ops/normal_tail.py``), Bessel and Airy functions (``ops/bessel.py``, ``ops/bessel_oscillating.py``,
+``ops/airy.py``) and the orthogonal polynomials (``ops/orthogonal_polynomials.py``)."""
 import math
 
 from .ops.activation import log_softmax, sigmoid as expit, softmax  # noqa: F401
@@ -9,42 +11,25 @@ from .ops.special import lgamma as gammaln  # noqa: F401
 from .ops.incomplete_gamma import gammainc, gammaincc  # noqa: F401
 from .ops.zeta import zeta  # noqa: F401
 from .ops.unary import erf, erfc, exp2, expm1, round  # noqa: F401,A004
+from .ops.normal_tail import erfcx, log_ndtr, ndtri  # noqa: F401
+from .ops.bessel import (i0, i0e, i1, i1e, modified_bessel_i0, modified_bessel_i1, modified_bessel_k0,  # noqa: F401
+                         modified_bessel_k1, scaled_modified_bessel_k0, scaled_modified_bessel_k1)
+from .ops.bessel_oscillating import bessel_j0, bessel_j1, bessel_y0, bessel_y1, spherical_bessel_j0  # noqa: F401
+from .ops.airy import airy_ai  # noqa: F401
+from .ops.orthogonal_polynomials import *  # noqa: F401,F403
+from .ops.orthogonal_polynomials import __all__ as _POLYNOMIALS
 
-__all__ = ["gammainc", "gammaincc", "zeta", "expit", "logit", "erf", "erfc", "exp2", "expm1", "log1p", "xlogy", "xlog1py", "sinc", "round",
-           "logsumexp", "softmax", "log_softmax", "entr", "ndtr", "log_ndtr", "digamma", "psi", "polygamma",
-           "erfinv", "gammaln", "multigammaln", "i0", "i0e", "ndtri"]
+__all__ = ["gammainc", "gammaincc", "zeta", "expit", "logit", "erf", "erfc", "erfcx", "exp2", "expm1", "log1p",
+           "xlogy", "xlog1py", "sinc", "round", "logsumexp", "softmax", "log_softmax", "entr", "ndtr", "log_ndtr",
+           "digamma", "psi", "polygamma", "erfinv", "gammaln", "multigammaln", "i0", "i0e", "i1", "i1e", "ndtri",
+           "modified_bessel_i0", "modified_bessel_i1", "modified_bessel_k0", "modified_bessel_k1",
+           "scaled_modified_bessel_k0", "scaled_modified_bessel_k1", "bessel_j0", "bessel_j1", "bessel_y0",
+           "bessel_y1", "spherical_bessel_j0", "airy_ai"] + _POLYNOMIALS
 
 
 def multigammaln(input, p):  # noqa: A002
     """``torch.special.multigammaln``: ``mvlgamma``."""
     return mvlgamma(input, p)
-
-
-def i0(input):  # noqa: A002
-    """``torch.special.i0``: the modified Bessel function of order 0, from its power series (terms until they
-    no longer change the sum)."""
-    x = input.float() if not input.is_floating_point() else input
-    term, total, k = x * 0 + 1, x * 0 + 1, 1
-    quarter_square = x * x / 4
-    while k < 500:
-        term = term * quarter_square / (k * k)
-        total = total + term
-        if not bool((term > total * 1e-17).any()):
-            break
-        k += 1
-    return total
-
-
-def i0e(input):  # noqa: A002
-    """``torch.special.i0e``: exp(-|x|) i0(x), the exponentially scaled Bessel function."""
-    x = input.float() if not input.is_floating_point() else input
-    return i0(x) * (-x.abs()).exp()
-
-
-def ndtri(input):  # noqa: A002
-    """``torch.special.ndtri``: the standard normal's quantile function, sqrt(2) erfinv(2p - 1)."""
-    p = input.float() if not input.is_floating_point() else input
-    return erfinv(p * 2 - 1) * math.sqrt(2)
 
 
 def xlog1py(input, other):  # noqa: A002
@@ -62,8 +47,3 @@ def entr(input):  # noqa: A002
 def ndtr(input):  # noqa: A002
     """``torch.special.ndtr``: the standard normal's cumulative distribution, erfc(-x / sqrt 2) / 2."""
     return erfc(-input * (1 / math.sqrt(2))) * 0.5
-
-
-def log_ndtr(input):  # noqa: A002
-    """``torch.special.log_ndtr``: log of ``ndtr``, from erfc far in the left tail."""
-    return (erfc(-input * (1 / math.sqrt(2))) * 0.5).log()
