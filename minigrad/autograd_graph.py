@@ -30,7 +30,8 @@ def _axes(a, axis):
 
 
 # backend functions that are constants under differentiation (comparisons, signs): computed on the arrays
-_CONSTANT = frozenset(("equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "sign", "logical_not"))
+_CONSTANT = frozenset(("equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "sign", "logical_not",
+                       "bitwise_and", "bitwise_or"))
 # backend functions that are a Tensor method of the same name (extra arguments passed on)
 _METHODS = frozenset(("exp", "log", "log1p", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "erf", "expm1",
                       "softmax", "log_softmax"))
@@ -225,11 +226,12 @@ class GraphBackend:
 @functools.cache
 def twice_differentiable():
     """The Function classes whose forward and backward use only GraphBackend's functions."""
-    from .ops import activation, compare, conv, elementwise as ew, indexing, linalg, loss, reduce, shape, unary
-    from .ops import scan, vector_norm
+    from .ops import activation, compare, conv, elementwise as ew, indexing, linalg, reduce, shape, unary
+    from .ops import binary_cross_entropy as bce, integer, scan, special, vector_norm
     return {ew.Add, ew.Sub, ew.Mul, ew.Div, ew.Pow, ew.Neg, ew.Exp, ew.Log, ew.Log1p, ew.Sqrt, ew.Abs, ew.Clamp,
-            ew.Maximum, ew.Minimum, compare.Where, unary.Sin, unary.Cos, unary.Expm1, unary.Reciprocal,
-            unary.Rsqrt, reduce.Var, reduce._StdFromVar, reduce.Extreme, vector_norm.PNorm, loss.BinaryCrossEntropy,
+            ew.ClampByTensors, ew.Maximum, ew.Minimum, compare.Where, unary.Sin, unary.Cos, unary.Expm1,
+            unary.Reciprocal, unary.Rsqrt, reduce.Var, reduce._StdFromVar, reduce.Extreme, vector_norm.PNorm,
+            bce.BinaryCrossEntropy, bce.BinaryCrossEntropyWithLogits, special.Logit, special.Sinc, integer.Sign,
             scan.Cumsum,
             activation.ReLU, activation.LeakyReLU, activation.Sigmoid, activation.Tanh, activation.Softmax,
             activation.LogSoftmax, reduce.Sum, reduce.Mean, shape.Reshape, shape.Permute, shape.Expand,

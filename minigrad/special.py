@@ -3,6 +3,8 @@ tails (``ops/normal_tail.py``), Bessel and Airy functions (``ops/bessel.py``, ``
 ``ops/airy.py``) and the orthogonal polynomials (``ops/orthogonal_polynomials.py``)."""
 import math
 
+import numpy as np
+
 from .ops.activation import log_softmax, sigmoid as expit, softmax  # noqa: F401
 from .ops.elementwise import log1p  # noqa: F401
 from .ops.reduce import logsumexp  # noqa: F401
@@ -10,6 +12,7 @@ from .ops.special import logit, sinc, xlogy, digamma, digamma as psi, polygamma,
 from .ops.special import lgamma as gammaln  # noqa: F401
 from .ops.incomplete_gamma import gammainc, gammaincc  # noqa: F401
 from .ops.zeta import zeta  # noqa: F401
+from .ops.host_elementwise import elementwise
 from .ops.unary import erf, erfc, exp2, expm1, round  # noqa: F401,A004
 from .ops.normal_tail import erfcx, log_ndtr, ndtri  # noqa: F401
 from .ops.bessel import (i0, i0e, i1, i1e, modified_bessel_i0, modified_bessel_i1, modified_bessel_k0,  # noqa: F401
@@ -39,9 +42,12 @@ def xlog1py(input, other):  # noqa: A002
 
 
 def entr(input):  # noqa: A002
-    """``torch.special.entr``: -x log x elementwise (0 at 0, -inf below 0)."""
-    from .ops.compare import where
-    return where(input < 0, float("-inf"), where(input == 0, 0.0, -xlogy(input, input)))
+    """``torch.special.entr``: -x log x elementwise (0 at 0, -inf below 0); gradient -(1 + log x), as PyTorch's
+    (inf at 0, NaN below)."""
+    def value(x):
+        return np.where(x < 0, -np.inf, np.where(x == 0, 0.0, -x * np.log(np.where(x > 0, x, 1.0))))
+
+    return elementwise(input, value, lambda x, y: -(1 + np.log(x)))
 
 
 def ndtr(input):  # noqa: A002

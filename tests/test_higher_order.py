@@ -96,6 +96,15 @@ CASES = [  # (name, fn(lib, *inputs), shapes)
         ignore_index=-100, label_smoothing=0.2), [(2, 3, 2)]),
     ("cross_entropy none", lambda L, x: L.nn.functional.cross_entropy(x.sin(), L.tensor([1, 0]), reduction="none"),
      [(2, 3)]),
+    ("bce with logits, target too", lambda L, x, t: L.nn.functional.binary_cross_entropy_with_logits(
+        x * x, t.sigmoid()), [(3, 4), (3, 4)]),
+    ("bce with logits pos_weight sum", lambda L, x, t: L.nn.functional.binary_cross_entropy_with_logits(
+        x.tanh() * 3, t.sigmoid(), pos_weight=L.tensor([0.5, 2.0, 1.0, 3.0], dtype=x.dtype), reduction="sum"),
+     [(3, 4), (3, 4)]),
+    ("clamp by tensors", lambda L, x, low, high: L.clamp(x * 2, min=low - 1, max=high + 1) ** 2,
+     [(3, 4), (4,), (3, 1)]),
+    ("logit eps", lambda L, x: L.logit(x.sigmoid(), eps=0.2) ** 3, [(3, 4)]),
+    ("sinc and sign", lambda L, x: L.sinc(x) * L.sign(x) * x * x, [(3, 4)]),
 ]
 
 

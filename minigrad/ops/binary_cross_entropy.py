@@ -84,7 +84,8 @@ class BinaryCrossEntropyWithLogits(Function):
         grad = B.mul(grad, g)
         if weight is not None:
             grad = B.mul(grad, weight)
-        return B.div(grad, B.scalar(x.size, grad.dtype)) if self.reduction == "mean" else grad
+        count = int(np.prod(x.shape))  # (x is an array, or a Tensor when differentiated twice)
+        return B.div(grad, B.scalar(count, grad.dtype)) if self.reduction == "mean" else grad
 
     def backward(self, g):
         B, (x, t, _, pos_weight) = self.B, self.saved
