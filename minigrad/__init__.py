@@ -72,6 +72,7 @@ from .memory_format import (memory_format, contiguous_format, channels_last, cha
                             preserve_format)
 from .serialization import save, load  # noqa: E402,F401
 from .tensor_info import set_printoptions  # noqa: E402,F401
+from .storage import TypedStorage, UntypedStorage  # noqa: E402,F401
 from .legacy import *  # noqa: E402,F401,F403
 
 import math as _math  # noqa: E402
