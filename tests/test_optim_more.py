@@ -135,3 +135,29 @@ def test_adam_with_decoupled_weight_decay_is_adamw():
             opt.step()
         runs.append(w.detach().numpy())
     np.testing.assert_array_equal(runs[0], runs[1])
+
+
+def test_step_hooks_run_as_torchs():
+    """The global pre-hooks, then the optimizer's, the step (AdamW's calls its parent's: hooks run once), the
+    optimizer's post-hooks, then the global ones; a pre-hook may replace the arguments; handles remove them."""
+    import importlib
+    results = []
+    for library in (minigrad, torch):
+        layer, seen = library.nn.Linear(2, 1), []
+        with library.no_grad():
+            layer.weight.copy_(library.tensor([[0.5, -0.5]]))
+            layer.bias.zero_()
+        optimizer = library.optim.AdamW(layer.parameters(), lr=0.1)
+        first = optimizer.register_step_pre_hook(lambda o, args, kwargs: seen.append(("pre", len(args))))
+        optimizer.register_step_post_hook(lambda o, args, kwargs: seen.append(("post", type(o).__name__)))
+        module = importlib.import_module(library.__name__ + ".optim.optimizer")
+        every = module.register_optimizer_step_post_hook(lambda o, args, kwargs: seen.append(("global post",)))
+        layer(library.ones(1, 2)).sum().backward()
+        optimizer.step()
+        first.remove()
+        every.remove()
+        optimizer.step()
+        sgd = library.optim.SGD(layer.parameters(), lr=0.1)
+        sgd.register_step_pre_hook(lambda o, args, kwargs: ((o,), {"closure": lambda: library.tensor(7.0)}))
+        results.append((seen, float(sgd.step()), layer.weight.detach().numpy().round(6).tolist()))
+    assert results[0] == results[1]

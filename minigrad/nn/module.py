@@ -1,24 +1,13 @@
-"""``nn.Module``: the base of every layer and model, with PyTorch's registration, state_dict and modes."""
-from collections import OrderedDict, namedtuple
+"""``nn.Module``: the base of every layer and model, with PyTorch's registration and modes (state_dict and its
+loading are in module_state.py, hooks in module_hooks.py)."""
+from collections import OrderedDict
 
 import numpy as np
 
 from ..tensor import Tensor
 from .module_hooks import ModuleHooks
+from .module_state import ModuleState, _IncompatibleKeys
 from .parameter import Parameter, buffer_persistence
-
-
-class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
-    """What ``load_state_dict`` returns, printed as PyTorch's (``<All keys matched successfully>`` when both lists
-    are empty)."""
-
-    def __repr__(self):
-        if not self.missing_keys and not self.unexpected_keys:
-            return "<All keys matched successfully>"
-        return f"_IncompatibleKeys(missing_keys={self.missing_keys}, unexpected_keys={self.unexpected_keys})"
-
-    __str__ = __repr__
-
 
 IncompatibleKeys = _IncompatibleKeys
 
@@ -32,7 +21,7 @@ def _typename(value):
     return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
 
 
-class Module(ModuleHooks):
+class Module(ModuleHooks, ModuleState):
     """Base class of layers, as ``torch.nn.Module``: attributes that are Parameters, Modules or
     registered buffers are tracked in order, so ``state_dict`` keys match PyTorch's for the same tree; forward
     and backward hooks (module_hooks.py) run around each call."""
@@ -204,65 +193,6 @@ class Module(ModuleHooks):
     def buffers(self, recurse=True):
         for _, b in self.named_buffers(recurse=recurse):
             yield b
-
-    # ------------------------------------------------------------------ state
-    def _state_paths(self, prefix=""):
-        """(dotted prefix, module) along every path, shared modules repeated, as PyTorch's state_dict walks."""
-        yield prefix, self
-        for name, child in self._modules.items():
-            if child is not None:
-                yield from child._state_paths(prefix + name + ".")
-
-    def _state_tensors(self):
-        found = OrderedDict()
-        for dot, module in self._state_paths():
-            for store in ("_parameters", "_buffers"):
-                for name, t in getattr(module, store).items():
-                    if t is not None and not (store == "_buffers" and name in module._non_persistent):
-                        found[dot + name] = t
-        return found
-
-    def state_dict(self, destination=None, prefix="", keep_vars=False):
-        """Parameters and persistent buffers by dotted name, in PyTorch's key order, as ``torch.nn.Module.state_dict``:
-        detached tensors sharing the module's memory (the parameters themselves with ``keep_vars=True``), so a
-        snapshot that must not follow training needs a copy (``copy.deepcopy`` or ``{k: v.clone()}``)."""
-        out = OrderedDict() if destination is None else destination
-        for key, t in self._state_tensors().items():
-            out[prefix + key] = t if keep_vars else t.detach()
-        return out
-
-    def load_state_dict(self, state_dict, strict=True):
-        """Copy values (numpy arrays or Tensors) into parameters and buffers, as ``torch.nn.Module.load_state_dict``.
-
-        Every problem (missing or unexpected keys, shape mismatches) is checked before anything is
-        written, so a failed load leaves the module unchanged. Returns ``(missing_keys, unexpected_keys)``
-        (a named tuple, as PyTorch's), which only ``strict=False`` lets be non-empty.
-        """
-        own = self._state_tensors()
-        missing = [k for k in own if k not in state_dict]
-        unexpected = [k for k in state_dict if k not in own]
-        errors = []
-        staged = []
-        for key, target in own.items():
-            if key not in state_dict:
-                continue
-            value = state_dict[key]
-            value = value.detach().cpu().numpy() if isinstance(value, Tensor) else np.asarray(value)
-            if tuple(value.shape) != tuple(target.shape):
-                errors.append(f"size mismatch for {key}: copying a param with shape {tuple(value.shape)}, "
-                              f"the shape in current model is {tuple(target.shape)}.")
-                continue
-            staged.append((target, value))
-        if strict and (missing or unexpected):
-            if unexpected:
-                errors.insert(0, "Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ".")
-            if missing:
-                errors.insert(0, "Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + ".")
-        if errors:
-            raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(errors))
-        for target, value in staged:
-            target.array = target.backend.from_numpy(np.array(value, dtype=target.dtype, copy=True))
-        return _IncompatibleKeys(missing, unexpected)
 
     # ------------------------------------------------------------------ modes and devices
     def train(self, mode=True):

@@ -1,14 +1,64 @@
 """``Optimizer``: parameter groups, per-parameter state and its state_dict, as ``torch.optim.Optimizer``."""
 import collections
+import functools
 import json
 
 import numpy as np
 
 from ..autograd import enable_grad, no_grad
 from ..tensor import Tensor
+from ..utils.hooks import RemovableHandle
 
 
 _IMPLEMENTATION_OPTIONS = {"foreach", "capturable", "differentiable", "fused", "decoupled_weight_decay"}
+_GLOBAL_STEP_HOOKS = {"pre": collections.OrderedDict(), "post": collections.OrderedDict()}
+_HOOK_IDS = iter(range(1, 1 << 62))
+
+
+def register_optimizer_step_pre_hook(hook):
+    """``torch.optim.optimizer.register_optimizer_step_pre_hook``: ``hook(optimizer, args, kwargs)`` before every
+    optimizer's step; it may return (new_args, new_kwargs)."""
+    return _add_hook(_GLOBAL_STEP_HOOKS["pre"], hook)
+
+
+def register_optimizer_step_post_hook(hook):
+    """``torch.optim.optimizer.register_optimizer_step_post_hook``: ``hook(optimizer, args, kwargs)`` after every
+    optimizer's step."""
+    return _add_hook(_GLOBAL_STEP_HOOKS["post"], hook)
+
+
+def _add_hook(store, hook):
+    key = next(_HOOK_IDS)
+    store[key] = hook
+    return RemovableHandle(store, key)
+
+
+def _with_step_hooks(step):
+    """``step`` running the step hooks around it, as PyTorch's: the global pre-hooks then the optimizer's (each
+    may replace the arguments, ``self`` first among them), the step, then the optimizer's post-hooks and the
+    global ones. A step calling its parent class's runs them once."""
+    @functools.wraps(step)
+    def stepped(self, *args, **kwargs):
+        if self.__dict__.get("_stepping"):
+            return step(self, *args, **kwargs)
+        args = (self,) + args
+        own = self.__dict__.get("_step_hooks", {"pre": {}, "post": {}})
+        for hook in [*_GLOBAL_STEP_HOOKS["pre"].values(), *own["pre"].values()]:
+            result = hook(self, args, kwargs)
+            if result is not None:
+                if not (isinstance(result, tuple) and len(result) == 2):
+                    raise RuntimeError(f"{step} must return None or a tuple of (new_args, new_kwargs), but got "
+                                       f"{result}.")
+                args, kwargs = result
+        self._stepping = True
+        try:
+            out = step(*args, **kwargs)
+        finally:
+            self._stepping = False
+        for hook in [*own["post"].values(), *_GLOBAL_STEP_HOOKS["post"].values()]:
+            hook(self, args, kwargs)
+        return out
+    return stepped
 
 
 class Optimizer:
@@ -28,6 +78,25 @@ class Optimizer:
         for group in groups:
             self.add_param_group(group)
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "step" in cls.__dict__:
+            cls.step = _with_step_hooks(cls.__dict__["step"])
+
+    def _own_step_hooks(self):
+        if "_step_hooks" not in self.__dict__:
+            self._step_hooks = {"pre": collections.OrderedDict(), "post": collections.OrderedDict()}
+        return self._step_hooks
+
+    def register_step_pre_hook(self, hook):
+        """``torch.optim.Optimizer.register_step_pre_hook``: ``hook(optimizer, args, kwargs)`` before each step;
+        it may return (new_args, new_kwargs). Returns a handle whose ``remove()`` unregisters it."""
+        return _add_hook(self._own_step_hooks()["pre"], hook)
+
+    def register_step_post_hook(self, hook):
+        """``torch.optim.Optimizer.register_step_post_hook``: ``hook(optimizer, args, kwargs)`` after each step."""
+        return _add_hook(self._own_step_hooks()["post"], hook)
+
     def __repr__(self):
         """PyTorch's listing: the class, then each group's options (all but 'params'), sorted."""
         lines = [f"{type(self).__name__} ("]
@@ -35,6 +104,10 @@ class Optimizer:
             lines.append(f"Parameter Group {i}")
             lines += [f"    {key}: {group[key]}" for key in sorted(group) if key != "params"]
         return "\n".join(lines) + "\n)"
+
+    def __getstate__(self):
+        """What pickles: everything but the step hooks (functions, often lambdas), as PyTorch's leaves them out."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("_step_hooks", "_stepping")}
 
     def __setstate__(self, state):
         """Restore a pickled optimizer (``minigrad.load`` of a whole one), its state per parameter again a
