@@ -31,6 +31,18 @@ class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpec
     __str__ = __repr__
 
 
+def _host_values(value):
+    """A checkpoint entry as a numpy array: a Tensor's values, or anything numpy reads as numbers (arrays, PyTorch
+    tensors, numbers); None for anything else."""
+    if isinstance(value, Tensor):
+        return value.detach().cpu().numpy()
+    try:
+        array = np.asarray(value)
+    except Exception:  # (whatever an object's __array__ raises, it is not a tensor)
+        return None
+    return array if array.dtype.kind in "biuf" else None
+
+
 class ModuleState:
     """state_dict, load_state_dict and their hooks, for Module."""
 
@@ -89,12 +101,11 @@ class ModuleState:
                 if strict:
                     missing_keys.append(key)
                 continue
-            value = state_dict[key]
-            if not isinstance(value, (Tensor, np.ndarray, np.generic, int, float, bool)):
+            value = _host_values(state_dict[key])
+            if value is None:
                 error_msgs.append(f'While copying the parameter named "{key}", expected torch.Tensor or Tensor-like '
-                                  f"object from checkpoint but received {type(value)}")
+                                  f"object from checkpoint but received {type(state_dict[key])}")
                 continue
-            value = value.detach().cpu().numpy() if isinstance(value, Tensor) else np.asarray(value)
             if tuple(value.shape) != tuple(target.shape):
                 error_msgs.append(f"size mismatch for {key}: copying a param with shape {Size(value.shape)} from "
                                   f"checkpoint, the shape in current model is {Size(target.shape)}.")
