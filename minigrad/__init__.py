@@ -91,8 +91,11 @@ __version__ = version.__version__
 # torch.autograd's submodules, importable by their dotted names (autograd is a module, not a package)
 import sys as _sys  # noqa: E402
 from . import autograd_functional as _autograd_functional, profiler as _profiler  # noqa: E402
+from . import autograd_nodes as _autograd_graph, custom_function as _autograd_function  # noqa: E402
 _sys.modules[__name__ + ".autograd.functional"] = _autograd_functional
 _sys.modules[__name__ + ".autograd.profiler"] = _profiler
+_sys.modules[__name__ + ".autograd.graph"] = _autograd_graph
+_sys.modules[__name__ + ".autograd.function"] = _autograd_function
 autograd.profiler = _profiler  # noqa: F821  (the module imported by ``from .autograd import ...``)
 
 

@@ -11,6 +11,7 @@ import functools
 import threading
 
 from .backends import get_backend
+from . import autograd_nodes as _nodes
 
 _state = threading.local()
 # The active minigrad.utils.profiler.profile, if any: it times each op's forward and backward.
@@ -128,7 +129,12 @@ class Function:
         self.needs_input_grad = ()
 
     def save_for_backward(self, *arrays):
-        self.saved = arrays
+        self.saved = arrays if not _nodes.HOOKS else _nodes.pack(arrays, self.device)
+
+    @property
+    def next_functions(self):
+        """``grad_fn.next_functions``: (node, 0) per input: its grad_fn, an AccumulateGrad for a leaf, or None."""
+        return _nodes.next_functions(self)
 
     def name(self):
         """The node's name as PyTorch prints it in ``grad_fn=<MulBackward0>`` (``grad_fn.name()``): the op's
@@ -338,6 +344,9 @@ def _walk(outputs, grads, retain_graph, captured=None, create_graph=False):
                 "Trying to backward through the graph a second time; "
                 "pass retain_graph=True the first time")
         _check_versions(fn)
+        saved = fn.saved
+        if type(saved) is _nodes.PackedSaved:  # (saved under saved_tensors_hooks: unpacked for this pass)
+            fn.saved = saved.unpacked()
         start = _profiler.start() if _profiler is not None else None
         input_grads = fn.backward(g)
         if start is not None:
@@ -346,16 +355,16 @@ def _walk(outputs, grads, retain_graph, captured=None, create_graph=False):
             _anomaly.check(fn, input_grads)
         _pass_on(fn, input_grads, grads)
         del g, input_grads  # (``.grad`` takes a gradient without a copy only where nothing else holds it)
-        if not retain_graph:
-            # Free the saved arrays as soon as they have been used.
-            fn.saved = None
+        # Free the saved arrays as soon as they have been used (or keep them as they were saved).
+        fn.saved = saved if retain_graph else None
 
 
 def run_post_accumulate_hooks(node):
-    """``register_post_accumulate_grad_hook`` hooks, once ``node.grad`` has taken this pass's gradient."""
+    """``register_post_accumulate_grad_hook`` hooks, once ``node.grad`` has taken this pass's gradient (each must
+    return None, as PyTorch requires)."""
     for (kind, _), hook in list(node._hooks.items()) if node._hooks else ():
-        if kind == "post_accumulate":
-            hook(node)
+        if kind == "post_accumulate" and hook(node) is not None:
+            raise RuntimeError("Tensor post accumulate grad hooks should return None.")
 
 
 def _run_grad_hooks(node, g):
@@ -506,6 +515,11 @@ def __getattr__(name):
     if name == "functional":
         from . import autograd_functional
         return autograd_functional
+    if name == "graph":
+        return _nodes
+    if name == "function":
+        from . import custom_function
+        return custom_function
     if name in ("detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled", "is_anomaly_check_nan_enabled"):
         from . import anomaly_mode
         return getattr(anomaly_mode, name)

@@ -7,7 +7,11 @@ and hands its results to the inputs. Several outputs are joined through one hidd
 that the engine delivers all their gradients to the user's ``backward`` at once."""
 import numpy as np
 
-__all__ = ["FunctionCtx", "apply_custom", "once_differentiable"]
+from . import autograd_nodes
+from .autograd import Function
+
+__all__ = ["Function", "InplaceFunction", "FunctionCtx", "apply_custom", "once_differentiable"]
+InplaceFunction = Function  # (torch.autograd.function's name for a Function that may write its input)
 
 
 class FunctionCtx:
@@ -16,14 +20,20 @@ class FunctionCtx:
 
     def __init__(self):
         self.to_save, self.non_differentiable, self.materialize_grads = (), set(), True
-        self.needs_input_grad = ()
+        self.needs_input_grad, self.dirty = (), set()
 
     def save_for_backward(self, *tensors):
-        self.to_save = tensors
+        """Keep tensors for backward (through the pack hook of an active saved_tensors_hooks)."""
+        if autograd_nodes.HOOKS:
+            self.to_save, self.unpack = autograd_nodes.pack_tensors(tensors)
+        else:
+            self.to_save, self.unpack = tensors, None
 
     @property
     def saved_tensors(self):
-        return self.to_save
+        if getattr(self, "unpack", None) is None:
+            return self.to_save
+        return tuple(None if t is None else self.unpack(t) for t in self.to_save)
 
     def mark_non_differentiable(self, *tensors):
         self.non_differentiable.update(id(t) for t in tensors)
@@ -32,7 +42,9 @@ class FunctionCtx:
         self.materialize_grads = bool(value)
 
     def mark_dirty(self, *tensors):
-        """Accepted: minigrad's custom functions do not rewrite their inputs' graph."""
+        """The inputs ``forward`` changed in place (and returns): they come back as the outputs themselves, their
+        history now passing through this function, as PyTorch's."""
+        self.dirty.update(id(t) for t in tensors)
 
 
 def once_differentiable(fn):
@@ -43,6 +55,8 @@ def once_differentiable(fn):
 
 class _CustomNode:
     """The graph node of one custom-function call (the engine's Function protocol: parents, saved, backward)."""
+
+    next_functions = property(autograd_nodes.next_functions)
 
     def name(self):
         """``MyFunctionBackward``, as PyTorch names a custom function's node."""
@@ -59,6 +73,7 @@ class _CustomNode:
         self.joined = sum(1 for o in self.outputs if o is not None and o[2]) > 1
         self.device, self.B = self.parents[0].device, self.parents[0].backend
         self.saved = ()
+        self.received = set()  # (joined outputs: the ones whose gradient arrived in this pass)
 
     def backward(self, g):
         from .autograd import no_grad
@@ -78,8 +93,11 @@ class _CustomNode:
                 part = g
             else:
                 part = self.B.reshape(g[start:start + size], shape)
+                if start not in self.received and not self.ctx.materialize_grads:
+                    part = None  # (no gradient reached this output: None, not zeros, when not materialized)
                 start += size
-            parts.append(Tensor._wrap(self.B.astype(part, dtype), self.device))
+            parts.append(None if part is None else Tensor._wrap(self.B.astype(part, dtype), self.device))
+        self.received.clear()
         with no_grad():
             results = self.cls.backward(self.ctx, *parts)
         results = results if isinstance(results, tuple) else (results,)
@@ -102,17 +120,20 @@ class _CustomNode:
 class _Part:
     """One output of a multi-output custom function, read from the hidden tensor that joins them."""
 
+    next_functions = property(autograd_nodes.next_functions)
+
     def name(self):
         return "SplitWithSizesBackward0"  # (one output of several: PyTorch shows its node, this is ours)
 
     def __init__(self, hub, start, shape, dtype):
-        self.parents, self.saved = (hub,), ()
+        self.parents, self.saved, self.hub = (hub,), (), hub
         self.start, self.shape, self.dtype = start, shape, dtype
         self.device, self.B = hub.device, hub.backend
         self.hub_shape, self.hub_dtype = tuple(hub.shape), hub.dtype
 
     def backward(self, g):
         B = self.B
+        self.hub._ctx.received.add(self.start)
         size = int(np.prod(self.shape))
         before, after = self.start, self.hub_shape[0] - self.start - size
         return B.concatenate([B.zeros((before,), self.hub_dtype), B.reshape(B.astype(g, self.hub_dtype), (size,)),
@@ -120,15 +141,21 @@ class _Part:
 
 
 def apply_custom(cls, *args, **kwargs):
-    """``Function.apply`` of a PyTorch-style subclass."""
+    """``Function.apply`` of a PyTorch-style subclass: ``forward(ctx, *args)``, or ``forward(*args)`` followed by
+    ``setup_context(ctx, inputs, output)`` when the class defines one (PyTorch 2's form)."""
     from .autograd import is_grad_enabled, no_grad
     from .tensor import Tensor
     ctx = FunctionCtx()
     ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
     with no_grad():
-        outputs = cls.forward(ctx, *args, **kwargs)
+        if getattr(cls, "setup_context", None) is not None:
+            outputs = cls.forward(*args, **kwargs)
+            cls.setup_context(ctx, args, outputs)
+        else:
+            outputs = cls.forward(ctx, *args, **kwargs)
     single = not isinstance(outputs, tuple)
     outs = (outputs,) if single else outputs
+    args = _rebase_dirty(ctx, args, outs)
     tensors = [a for a in args if isinstance(a, Tensor)]
     if not (is_grad_enabled() and any(t.requires_grad for t in tensors)):
         return outputs
@@ -138,7 +165,7 @@ def apply_custom(cls, *args, **kwargs):
         return outputs
     node = _CustomNode(cls, ctx, args, outs, {id(o) for o in differentiable})
     if len(differentiable) == 1:
-        linked = {id(differentiable[0]): _linked(differentiable[0], node)}
+        linked = {id(differentiable[0]): _linked(differentiable[0], node, ctx)}
     else:
         dtype = np.result_type(*[np.dtype(o.dtype) for o in differentiable])
         B = differentiable[0].backend
@@ -148,15 +175,37 @@ def apply_custom(cls, *args, **kwargs):
         linked, start = {}, 0
         for o in differentiable:
             part = _Part(hub, start, tuple(o.shape), o.dtype)
-            linked[id(o)] = _linked(o, part)
+            linked[id(o)] = _linked(o, part, ctx)
             start += o.numel()
     result = tuple(linked.get(id(o), o) for o in outs)
     return result[0] if single else result
 
 
-def _linked(output, node):
-    """A tensor of ``output``'s values whose gradient goes to ``node``."""
+def _rebase_dirty(ctx, args, outs):
+    """The call's arguments with each input that ``forward`` marked dirty (and returns) replaced, as the graph's
+    input, by a stand-in holding its old history; the input itself takes the new history in ``_linked``."""
+    from .ops.inplace import _check_inplace
     from .tensor import Tensor
-    linked = Tensor._wrap(output.array, output.device, True)
-    linked._ctx = node
+    if not ctx.dirty:
+        return args
+    returned = {id(o) for o in outs}
+    replaced = []
+    for a in args:
+        if isinstance(a, Tensor) and id(a) in ctx.dirty and id(a) in returned:
+            _check_inplace(a)
+            a._bump_version()
+            stand_in = Tensor._wrap(a.array, a.device, a.requires_grad)
+            stand_in._ctx = a._ctx
+            replaced.append(stand_in)
+        else:
+            replaced.append(a)
+    return tuple(replaced)
+
+
+def _linked(output, node, ctx):
+    """A tensor of ``output``'s values whose gradient goes to ``node``: a new one, or ``output`` itself when
+    ``forward`` changed it in place (``mark_dirty``)."""
+    from .tensor import Tensor
+    linked = output if id(output) in ctx.dirty else Tensor._wrap(output.array, output.device, True)
+    linked._ctx, linked.requires_grad = node, True
     return linked

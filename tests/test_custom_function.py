@@ -116,3 +116,125 @@ def test_non_differentiable_outputs_and_graph_reuse():
         y.sum().backward()
     with minigrad.no_grad():
         assert not _define(minigrad)[0].apply(x).requires_grad
+
+
+def _modern(lib):
+    """PyTorch 2's forms: forward without ctx plus setup_context; an in-place forward with mark_dirty; two outputs
+    whose unused gradient arrives as None when not materialized."""
+    class Scale(lib.autograd.Function):
+        @staticmethod
+        def forward(x, k):
+            return x * k
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            ctx.k = inputs[1]
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * ctx.k, None
+
+    class DoubleInPlace(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            x.mul_(2)
+            ctx.mark_dirty(x)
+            return x
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    class Pair(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, y):
+            ctx.set_materialize_grads(False)
+            return x * 2, y * 3
+
+        @staticmethod
+        def backward(ctx, gx, gy):
+            return (None if gx is None else gx * 2), (None if gy is None else gy * 3)
+    return Scale, DoubleInPlace, Pair
+
+
+def test_setup_context_mark_dirty_and_unmaterialized_grads_as_torch():
+    results = []
+    for lib in (minigrad, torch):
+        Scale, DoubleInPlace, Pair = _modern(lib)
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        Scale.apply(x, 3.0).sum().backward()
+        a = lib.tensor([1.0, 2.0], requires_grad=True)
+        b = a * 1
+        c = DoubleInPlace.apply(b)
+        (c * c).sum().backward()
+        p, q = lib.tensor([1.0], requires_grad=True), lib.tensor([1.0], requires_grad=True)
+        Pair.apply(p, q)[0].sum().backward()
+        with pytest.raises(RuntimeError):
+            DoubleInPlace.apply(lib.ones(2, requires_grad=True))  # a leaf that requires grad
+        results.append((x.grad.tolist(), c is b, b._version, a.grad.tolist(), p.grad.tolist(), q.grad))
+    assert results[0] == results[1]
+
+
+def test_torch_autograd_function_module_names():
+    from minigrad.autograd.function import Function, FunctionCtx, InplaceFunction, once_differentiable  # noqa: F401
+    assert Function is minigrad.autograd.Function and callable(once_differentiable)
+
+
+def _graph_walk(lib):
+    """The nodes reachable from a loss through next_functions, by name, as a graph drawer lists them."""
+    w = lib.tensor([[1.0, 2.0]], requires_grad=True)
+    b = lib.tensor([0.5], requires_grad=True)
+    x = lib.tensor([[3.0], [4.0]])
+    loss = ((w @ x + b).relu() * w.sum()).sum()
+    names, seen, stack = [], set(), [loss.grad_fn]
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        names.append(node.name().replace("torch::autograd::", ""))
+        if hasattr(node, "variable"):
+            names.append(tuple(node.variable.shape))
+        stack.extend(fn for fn, _ in node.next_functions)
+    return sorted(map(str, names))
+
+
+def test_next_functions_walk_the_graph_as_torch():
+    assert _graph_walk(minigrad) == _graph_walk(torch)
+
+
+def test_saved_tensors_hooks_pack_and_unpack_as_torch():
+    """Every tensor an op saves goes through pack while the context is active (and the hook's own ops do not
+    pack again); backward gets unpack's result; save_on_cpu and disable_saved_tensors_hooks behave as torch's."""
+    results = []
+    for lib in (minigrad, torch):
+        packed, unpacked = [], []
+
+        def pack(t):
+            packed.append(tuple(t.shape))
+            return t * 1
+
+        def unpack(t):
+            unpacked.append(tuple(t.shape))
+            return t
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        with lib.autograd.graph.saved_tensors_hooks(pack, unpack):
+            y = (x * x).exp().sum()
+        y.backward()
+        with lib.autograd.graph.save_on_cpu():
+            z = (x.sin() * x).sum()
+        z.backward()
+        with lib.autograd.graph.disable_saved_tensors_hooks("no hooks here"):
+            with pytest.raises(RuntimeError, match="no hooks here"):
+                with lib.autograd.graph.saved_tensors_hooks(pack, unpack):
+                    pass
+        results.append((len(packed) > 0, len(packed) == len(unpacked), np.round(x.grad.numpy(), 5).tolist()))
+    assert results[0] == results[1]
+
+
+def test_post_accumulate_grad_hook_must_return_none():
+    for lib in (minigrad, torch):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        x.register_post_accumulate_grad_hook(lambda p: p.grad.mul_(10))
+        with pytest.raises(RuntimeError, match="should return None"):
+            (x * 2).sum().backward()
