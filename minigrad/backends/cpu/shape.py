@@ -44,11 +44,11 @@ def getitem(a, index):
     """numpy indexing: a view for ints/slices/None/Ellipsis, a copy with index arrays. A basic index gets a trailing
     Ellipsis, so that one picking a single element is a 0-d view, as PyTorch's ``x[0]`` (numpy's alone returns a
     copy of the number, which ``x[0].fill_(7)`` would change in vain)."""
-    parts = index if isinstance(index, tuple) else (index,)
-    if all(p is None or isinstance(p, slice) or isinstance(p, (int, np.integer)) and not isinstance(p, bool)
-           for p in parts):
-        return a[parts + (Ellipsis,)]
-    return a[index]
+    parts = index if type(index) is tuple else (index,)
+    for part in parts:  # (bools and index arrays are not basic: numpy takes them as they are)
+        if not (part is None or type(part) is slice or type(part) is int or isinstance(part, np.integer)):
+            return a[index]
+    return a[parts + (Ellipsis,)]
 
 
 def _has_integer_array(index):
