@@ -186,12 +186,12 @@ def _graph_walk(lib):
     b = lib.tensor([0.5], requires_grad=True)
     x = lib.tensor([[3.0], [4.0]])
     loss = ((w @ x + b).relu() * w.sum()).sum()
-    names, seen, stack = [], set(), [loss.grad_fn]
+    names, seen, stack = [], {}, [loss.grad_fn]  # (seen keeps the nodes, as torchviz's set does)
     while stack:
         node = stack.pop()
         if node is None or id(node) in seen:
             continue
-        seen.add(id(node))
+        seen[id(node)] = node
         names.append(node.name().replace("torch::autograd::", ""))
         if hasattr(node, "variable"):
             names.append(tuple(node.variable.shape))
