@@ -83,8 +83,10 @@ def _far_negative(x):
 def _far_positive(x):
     """Ai(x) for x > 1 through K_(1/3)."""
     z = 2 / 3 * x * np.sqrt(x)
-    scaled = np.where(z < 25, _k_scaled_integral(np.minimum(z, 25.0), 1 / 3),
-                      _k_scaled_asymptotic(np.maximum(z, 25.0), 1 / 3))
+    scaled = np.empty_like(z)
+    near = z < 25
+    scaled[near] = _k_scaled_integral(z[near], 1 / 3)
+    scaled[~near] = _k_scaled_asymptotic(z[~near], 1 / 3)
     return np.sqrt(x / 3) / math.pi * scaled * np.exp(-z)
 
 

@@ -83,11 +83,12 @@ def _k_scaled_integral(x, order):
     the even integrand summed over t = 0, h, 2h, ... until x (cosh t - 1) passes 745."""
     step = 0.1
     t = np.arange(0.0, math.acosh(1 + 745 / 2) + step, step)
-    weights = np.full(t.shape, step)
+    weights = np.full(t.shape, step) * np.cosh(order * t)
     weights[0] = step / 2
     cosh_minus_one = 2 * np.sinh(t / 2) ** 2  # (cosh t - 1 without cancellation near 0)
-    integrand = np.exp(-np.multiply.outer(x, cosh_minus_one)) * np.cosh(order * t)
-    return integrand @ weights
+    chunk = 16384  # elements at a time: 66 points each
+    return np.concatenate([np.exp(-np.multiply.outer(x[i:i + chunk], cosh_minus_one)) @ weights
+                           for i in range(0, x.size, chunk)]) if x.size else np.zeros(0)
 
 
 def _k_scaled_asymptotic(x, order):
