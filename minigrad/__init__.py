@@ -35,7 +35,7 @@ from .ops.reduce import *  # noqa: F401,F403
 from .ops.shape import *  # noqa: F401,F403
 from .ops.rearrange import *  # noqa: F401,F403
 from .ops.sort import *  # noqa: F401,F403
-from .ops.vector_norm import norm, nuclear_norm  # noqa: F401
+from .ops.vector_norm import norm, nuclear_norm, frobenius_norm  # noqa: F401
 from .ops.selection import *  # noqa: F401,F403
 from .ops.scan import cumsum, cumprod, logcumsumexp, diff, prod  # noqa: F401
 from .ops.scatter import *  # noqa: F401,F403
@@ -48,7 +48,8 @@ from .ops.compare import allclose, isclose, equal  # noqa: F401
 from .runtime import (set_num_threads, get_num_threads, use_deterministic_algorithms,  # noqa: F401
                       are_deterministic_algorithms_enabled, set_float32_matmul_precision,
                       get_float32_matmul_precision, get_num_interop_threads, set_num_interop_threads,
-                      get_default_device, set_default_device)
+                      get_default_device, set_default_device, is_deterministic_algorithms_warn_only_enabled,
+                      set_warn_always, is_warn_always_enabled, set_flush_denormal)
 from .utils.gradcheck import gradcheck  # noqa: F401
 from . import nn, optim  # noqa: E402,F401
 from .ops.functional_forms import *  # noqa: E402,F401,F403
@@ -56,7 +57,11 @@ from .ops.calculus import *  # noqa: E402,F401,F403
 from . import cuda, utils, amp, backends, distributed, linalg, testing, special, func  # noqa: E402,F401
 from .ops.matrix import inv as inverse, det, slogdet, logdet, pinv as pinverse, matrix_power  # noqa: E402,F401
 from .ops.matrix import legacy_svd as svd, legacy_qr as qr  # noqa: E402,F401  (torch.svd's V; torch.qr)
-from .amp import autocast  # noqa: E402,F401
+from .amp import (autocast, GradScaler, is_autocast_enabled, set_autocast_enabled, get_autocast_dtype,  # noqa: E402,F401
+                  set_autocast_dtype, get_autocast_gpu_dtype, get_autocast_cpu_dtype, is_autocast_cpu_enabled,
+                  set_autocast_cpu_enabled, set_autocast_gpu_dtype, set_autocast_cpu_dtype, clear_autocast_cache,
+                  is_autocast_cache_enabled, set_autocast_cache_enabled)
+from .interop import from_dlpack, to_dlpack  # noqa: E402,F401
 from . import accelerator, multiprocessing, onnx, sparse  # noqa: E402,F401
 from . import compiler, jit, profiler, _dynamo  # noqa: E402,F401
 from . import cpu, version  # noqa: E402,F401
@@ -100,7 +105,11 @@ autograd.profiler = _profiler  # noqa: F821  (the module imported by ``from .aut
 
 
 def __getattr__(name):
-    """``torch.distributions`` and ``torch.hub``, imported at their first use (40 ms of import time saved)."""
+    """``torch.distributions`` and ``torch.hub``, imported at their first use (40 ms of import time saved); and
+    ``torch.range``, kept out of this module's globals so that Python's ``range`` is not shadowed here."""
+    if name == "range":
+        from .creation import inclusive_range
+        return inclusive_range
     if name in ("distributions", "hub"):
         import importlib
         module = importlib.import_module(f"{__name__}.{name}")

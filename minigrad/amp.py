@@ -8,12 +8,61 @@ float16 gradient to scale. Both are accepted so that scripts written for mixed p
 import functools
 import warnings
 
-__all__ = ["autocast", "GradScaler", "is_autocast_available"]
+__all__ = ["autocast", "GradScaler", "is_autocast_available", "is_autocast_enabled", "set_autocast_enabled",
+           "get_autocast_dtype", "set_autocast_dtype", "get_autocast_gpu_dtype", "get_autocast_cpu_dtype",
+           "is_autocast_cpu_enabled", "set_autocast_cpu_enabled", "set_autocast_gpu_dtype",
+           "set_autocast_cpu_dtype", "clear_autocast_cache", "is_autocast_cache_enabled",
+           "set_autocast_cache_enabled"]
 
 
 def is_autocast_available(device_type):
     """False: minigrad has no lower-precision kernels on any device."""
     return False
+
+
+def is_autocast_enabled(device_type=None):
+    """``torch.is_autocast_enabled``: False, on every device (minigrad's autocast disables itself)."""
+    return False
+
+
+def is_autocast_cpu_enabled():
+    """``torch.is_autocast_cpu_enabled``: False."""
+    return False
+
+
+def get_autocast_dtype(device_type):
+    """``torch.get_autocast_dtype``: the dtype autocast would use by default, as PyTorch names it (float16 on
+    CUDA, bfloat16 elsewhere), though minigrad never casts to it."""
+    from .legacy import bfloat16
+    from .tensor import float16
+    return float16 if device_type == "cuda" else bfloat16
+
+
+def get_autocast_gpu_dtype():
+    """``torch.get_autocast_gpu_dtype``: float16."""
+    return get_autocast_dtype("cuda")
+
+
+def get_autocast_cpu_dtype():
+    """``torch.get_autocast_cpu_dtype``: bfloat16."""
+    return get_autocast_dtype("cpu")
+
+
+def set_autocast_enabled(*args):
+    """``torch.set_autocast_enabled``: accepted, with no effect (nothing is autocast in minigrad)."""
+
+
+def is_autocast_cache_enabled():
+    """``torch.is_autocast_cache_enabled``: True, PyTorch's default (there is no cache to use)."""
+    return True
+
+
+def clear_autocast_cache():
+    """``torch.clear_autocast_cache``: nothing to clear."""
+
+
+set_autocast_dtype = set_autocast_cpu_enabled = set_autocast_gpu_dtype = set_autocast_enabled
+set_autocast_cpu_dtype = set_autocast_cache_enabled = set_autocast_enabled
 
 
 class autocast:

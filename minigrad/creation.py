@@ -169,6 +169,20 @@ def arange(start, end=None, step=1, dtype=None, device="cpu", requires_grad=Fals
     return _make(get_backend(device).arange(start, end, step, np.dtype(dtype)), device, requires_grad)
 
 
+def inclusive_range(start=0, end=None, step=1, dtype=None, device="cpu", requires_grad=False):
+    """``torch.range`` (deprecated in PyTorch, with its warning): from ``start`` to ``end`` included, in steps of
+    ``step``, float32 (the default float) unless ``dtype`` says otherwise."""
+    import warnings
+    warnings.warn("torch.range is deprecated and will be removed in a future release because its behavior is "
+                  "inconsistent with Python's range builtin. Instead, use torch.arange, which produces values in "
+                  "[start, end).", UserWarning, stacklevel=2)
+    if end is None:
+        start, end = 0, start
+    count = int(np.floor((end - start) / step)) + 1
+    values = (start + step * np.arange(max(count, 0), dtype=np.float64)).astype(np.dtype(dtype or default_float()))
+    return _make(get_backend(device).from_numpy(values), device, requires_grad)
+
+
 def linspace(start, end, steps, dtype=None, device="cpu", requires_grad=False):
     """``torch.linspace``."""
     values = np.linspace(start, end, steps).astype(np.dtype(dtype or default_float()))

@@ -1,9 +1,14 @@
-"""Process-wide settings, as PyTorch's: the number of threads, deterministic algorithms, the default device."""
+"""Process-wide settings, as PyTorch's: the number of threads, deterministic algorithms, the default device,
+warnings, denormals."""
 __all__ = ["set_num_threads", "get_num_threads", "use_deterministic_algorithms",
-           "are_deterministic_algorithms_enabled", "set_float32_matmul_precision", "get_float32_matmul_precision",
-           "get_num_interop_threads", "set_num_interop_threads", "get_default_device", "set_default_device"]
+           "are_deterministic_algorithms_enabled", "is_deterministic_algorithms_warn_only_enabled",
+           "set_float32_matmul_precision", "get_float32_matmul_precision", "get_num_interop_threads",
+           "set_num_interop_threads", "get_default_device", "set_default_device", "set_warn_always",
+           "is_warn_always_enabled", "set_flush_denormal"]
 
 _deterministic = False
+_deterministic_warn_only = [False]
+_warn_always = [False]
 _matmul_precision = ["highest"]
 _interop_threads = [1]
 
@@ -29,6 +34,29 @@ def use_deterministic_algorithms(mode, *, warn_only=False):
     atomics: each output element has one writer), so the setting changes nothing."""
     global _deterministic
     _deterministic = bool(mode)
+    _deterministic_warn_only[0] = bool(warn_only)
+
+
+def is_deterministic_algorithms_warn_only_enabled():
+    """``torch.is_deterministic_algorithms_warn_only_enabled``: the ``warn_only`` last given."""
+    return _deterministic_warn_only[0]
+
+
+def set_warn_always(b):
+    """``torch.set_warn_always``: recorded (minigrad's once-per-process warnings are PyTorch's TORCH_WARN_ONCE
+    ones; they stay once)."""
+    _warn_always[0] = bool(b)
+
+
+def is_warn_always_enabled():
+    """``torch.is_warn_always_enabled``: what ``set_warn_always`` last got (False by default)."""
+    return _warn_always[0]
+
+
+def set_flush_denormal(mode):
+    """``torch.set_flush_denormal``: False, "not supported": numpy's kernels cannot switch the CPU's
+    flush-to-zero mode, so denormal numbers stay as they are (PyTorch returns True where it switches it)."""
+    return False
 
 
 def are_deterministic_algorithms_enabled():

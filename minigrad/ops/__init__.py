@@ -16,8 +16,9 @@ _FAMILIES = (elementwise, ternary, unary, trigonometric, special, elementwise_mo
 
 def tensor_methods():
     """Every op that is also a Tensor method, by method name."""
-    from .. import creation, legacy, sparse, storage, tensor_info  # (new_zeros; type(), new(); to_sparse; is_cpu...)
-    methods = {**creation.METHODS, **legacy.METHODS, **sparse.METHODS, **storage.METHODS, **tensor_info.METHODS}
+    from .. import creation, interop, legacy, sparse, storage, tensor_info  # (new_zeros; type(), new(); to_sparse...)
+    methods = {**creation.METHODS, **interop.METHODS, **legacy.METHODS, **sparse.METHODS, **storage.METHODS,
+               **tensor_info.METHODS}
     for family in _FAMILIES:
         methods.update(getattr(family, "METHODS", {}))
     methods.update(inplace.inplace_methods())

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..tensor import Tensor, int64, _is_floating
 
-__all__ = ["nonzero", "argwhere", "masked_select", "unique", "bincount", "count_nonzero"]
+__all__ = ["nonzero", "nonzero_static", "argwhere", "masked_select", "unique", "bincount", "count_nonzero"]
 
 
 def _host(x):
@@ -21,6 +21,14 @@ def nonzero(input, *, as_tuple=False):  # noqa: A002
         return tuple(Tensor(p, dtype=int64, device=input.device) for p in places)
     rows = np.stack(places, 1) if input.ndim else np.zeros((len(places[0]), 0), np.int64)
     return Tensor(rows, dtype=int64, device=input.device)
+
+
+def nonzero_static(input, *, size, fill_value=-1):  # noqa: A002
+    """``torch.nonzero_static``: ``nonzero``'s rows cut or padded (with ``fill_value``) to exactly ``size``."""
+    rows = _host(nonzero(input).detach())
+    padded = np.full((size, rows.shape[1]), fill_value, np.int64)
+    padded[:min(size, len(rows))] = rows[:size]
+    return Tensor(padded, dtype=int64, device=input.device)
 
 
 def argwhere(input):  # noqa: A002
@@ -78,5 +86,5 @@ def count_nonzero(input, dim=None):  # noqa: A002
     return (input != 0).sum(dim)
 
 
-METHODS = {"nonzero": nonzero, "argwhere": argwhere, "masked_select": masked_select, "unique": unique,
+METHODS = {"nonzero": nonzero, "nonzero_static": nonzero_static, "argwhere": argwhere, "masked_select": masked_select, "unique": unique,
            "bincount": bincount, "count_nonzero": count_nonzero}

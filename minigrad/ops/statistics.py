@@ -12,7 +12,7 @@ from .shape import normalize_dim
 from .sort import sort
 
 __all__ = ["quantile", "nanquantile", "nanmedian", "mode", "cummax", "cummin", "cov", "corrcoef", "histc",
-           "histogram", "searchsorted", "bucketize"]
+           "histogram", "histogramdd", "searchsorted", "bucketize"]
 
 ModeResult = namedtuple("mode", ["values", "indices"])
 HistogramResult = namedtuple("histogram", ["hist", "bin_edges"])
@@ -226,6 +226,31 @@ def histogram(input, bins, *, range=None, weight=None, density=False):  # noqa: 
     hist, _ = np.histogram(values, bins=edges, weights=weights, density=density)
     return HistogramResult(tensor(hist.astype(values.dtype), device=input.device),
                            tensor(edges.astype(values.dtype), device=input.device))
+
+
+def histogramdd(input, bins, *, range=None, weight=None, density=False):  # noqa: A002
+    """``torch.histogramdd``: the histogram of the rows of ``input`` (N, D) in D dims, ``bins`` an int, one int
+    per dim or one edge tensor per dim, ``range`` [low0, high0, low1, high1, ...]; (hist, one edge tensor per
+    dim)."""
+    values = _host(input)
+    points = values.reshape(-1, values.shape[-1])
+    dims = points.shape[1]
+    if isinstance(bins, (list, tuple)) and bins and isinstance(bins[0], Tensor):
+        edges = [_host(b) for b in bins]
+    else:
+        counts = [int(bins)] * dims if isinstance(bins, (int, np.integer)) else [int(b) for b in bins]
+        edges = []
+        for d, count in enumerate(counts):
+            column = points[:, d]
+            low, high = (range[2 * d], range[2 * d + 1]) if range is not None else (
+                (column.min(), column.max()) if column.size else (0.0, 0.0))
+            if low == high:
+                low, high = low - 0.5, high + 0.5
+            edges.append(np.linspace(low, high, count + 1).astype(values.dtype))
+    weights = None if weight is None else _host(weight).reshape(-1)
+    hist, _ = np.histogramdd(points, bins=edges, weights=weights, density=density)
+    return HistogramResult(tensor(hist.astype(values.dtype), device=input.device),
+                           tuple(tensor(e.astype(values.dtype), device=input.device) for e in edges))
 
 
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None):  # noqa: A002

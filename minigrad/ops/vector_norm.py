@@ -5,7 +5,7 @@ from ..autograd import Function
 from ..tensor import _is_floating
 from .reduce import _axes
 
-__all__ = ["norm", "normalize"]
+__all__ = ["norm", "frobenius_norm", "normalize"]
 
 
 class PNorm(Function):
@@ -80,6 +80,21 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):  # noqa: A002
 def nuclear_norm(input, dim=None, keepdim=False):  # noqa: A002
     """``torch.nuclear_norm`` (deprecated in PyTorch): ``norm(input, 'nuc', dim, keepdim)``."""
     return norm(input, "nuc", dim, keepdim)
+
+
+_FROBENIUS_WARNED = []
+
+
+def frobenius_norm(input, dim, keepdim=False):  # noqa: A002
+    """``torch.frobenius_norm``: the 2-norm over ``dim`` (a dim or dims), with PyTorch's deprecation warning once
+    per process."""
+    if not _FROBENIUS_WARNED:
+        import warnings
+        _FROBENIUS_WARNED.append(True)
+        warnings.warn("at::frobenius_norm is deprecated and it is just left for JIT compatibility. It will be removed "
+                      "in a future PyTorch release. Please use `linalg.vector_norm(A, 2., dim, keepdim)` instead",
+                      UserWarning, stacklevel=2)
+    return norm(input, 2, dim, keepdim)
 
 
 def normalize(input, p=2.0, dim=1, eps=1e-12):  # noqa: A002
