@@ -49,7 +49,8 @@ from .runtime import (set_num_threads, get_num_threads, use_deterministic_algori
                       are_deterministic_algorithms_enabled, set_float32_matmul_precision,
                       get_float32_matmul_precision, get_num_interop_threads, set_num_interop_threads,
                       get_default_device, set_default_device, is_deterministic_algorithms_warn_only_enabled,
-                      set_warn_always, is_warn_always_enabled, set_flush_denormal)
+                      set_warn_always, is_warn_always_enabled, set_flush_denormal, is_vulkan_available,
+                      compiled_with_cxx11_abi)
 from .utils.gradcheck import gradcheck  # noqa: F401
 from . import nn, optim  # noqa: E402,F401
 from .ops.functional_forms import *  # noqa: E402,F401,F403

@@ -4,7 +4,7 @@ __all__ = ["set_num_threads", "get_num_threads", "use_deterministic_algorithms",
            "are_deterministic_algorithms_enabled", "is_deterministic_algorithms_warn_only_enabled",
            "set_float32_matmul_precision", "get_float32_matmul_precision", "get_num_interop_threads",
            "set_num_interop_threads", "get_default_device", "set_default_device", "set_warn_always",
-           "is_warn_always_enabled", "set_flush_denormal"]
+           "is_warn_always_enabled", "set_flush_denormal", "is_vulkan_available", "compiled_with_cxx11_abi"]
 
 _deterministic = False
 _deterministic_warn_only = [False]
@@ -104,3 +104,14 @@ def set_default_device(device):  # noqa: A002  (PyTorch's argument name)
     if device is not None and as_device(device).type != "cpu":
         raise NotImplementedError(f"set_default_device({device!r}): minigrad creates tensors on the CPU unless "
                                   "given device=; move tensors and modules with .to()")
+
+
+def is_vulkan_available():
+    """``torch.is_vulkan_available``: False."""
+    return False
+
+
+def compiled_with_cxx11_abi():
+    """``torch.compiled_with_cxx11_abi``: True, as PyTorch's wheels report (a question about C++ extensions,
+    which minigrad has none of)."""
+    return True

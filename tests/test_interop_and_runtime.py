@@ -61,3 +61,14 @@ def test_autocast_state_and_switches_answer_as_torch_without_lower_precision():
     minigrad.set_warn_always(True)
     assert minigrad.is_warn_always_enabled() is True
     minigrad.set_warn_always(False)
+
+
+def test_small_tensor_and_functional_names_equal_torch():
+    for library in (minigrad, torch):
+        x = library.arange(4.0).reshape(1, 4, 1, 1)
+        assert library.nn.functional.native_channel_shuffle(x, 2).flatten().tolist() == [0.0, 2.0, 1.0, 3.0]
+        y = library.tensor([0.0, 1.0, 2.0])
+        assert y.i0_() is y and abs(y[1].item() - 1.2660658) < 1e-6
+        with pytest.warns(UserWarning, match="non-inplace resize is deprecated"):
+            assert tuple(library.ones(2, 3).resize(6).shape) == (6,)
+        assert library.is_vulkan_available() is False and library.compiled_with_cxx11_abi() is True

@@ -110,3 +110,19 @@ def test_adaptive_log_softmax_with_loss_equals_torch():
         nn.AdaptiveLogSoftmaxWithLoss(8, 13, [4, 9])(minigrad.ones(1, 8), minigrad.tensor([13]))
     with pytest.raises(ValueError, match="cutoffs"):
         nn.AdaptiveLogSoftmaxWithLoss(8, 13, [9, 4])
+
+
+def test_tied_parameters_listed_once_unless_asked_and_to_empty_and_compile():
+    results = []
+    for library in (minigrad, torch):
+        nn_ = library.nn
+        model = nn_.Sequential(nn_.Linear(2, 2), nn_.Linear(2, 2))
+        model[1].weight = model[0].weight  # tied
+        model.register_buffer("shared", library.ones(1))
+        results.append(([n for n, _ in model.named_parameters()],
+                        [n for n, _ in model.named_parameters(remove_duplicate=False)],
+                        [n for n, _ in model.named_buffers(remove_duplicate=False)],
+                        tuple(model.to_empty(device="cpu")[0].weight.shape), model.compile()))
+        from importlib import import_module
+        assert import_module(library.__name__ + ".nn.parameter").UninitializedParameter is not None
+    assert results[0] == results[1]

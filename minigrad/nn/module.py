@@ -168,26 +168,28 @@ class Module(ModuleHooks, ModuleState):
         for _, child in self.named_children():
             yield child
 
-    def _named_members(self, store, recurse=True):
+    def _named_members(self, store, recurse=True, remove_duplicate=True):
         seen = set()
-        modules = self.named_modules() if recurse else [("", self)]
+        modules = self.named_modules(remove_duplicate=remove_duplicate) if recurse else [("", self)]
         for prefix, module in modules:
             for name, value in getattr(module, store).items():
-                if value is None or id(value) in seen:
+                if value is None or (remove_duplicate and id(value) in seen):
                     continue
                 seen.add(id(value))
                 yield prefix + ("." if prefix else "") + name, value
 
-    def named_parameters(self, prefix="", recurse=True):
-        for name, p in self._named_members("_parameters", recurse):
+    def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
+        """(name, parameter) pairs, a shared parameter once unless ``remove_duplicate=False``, as PyTorch's."""
+        for name, p in self._named_members("_parameters", recurse, remove_duplicate):
             yield prefix + ("." if prefix else "") + name, p
 
     def parameters(self, recurse=True):
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
-    def named_buffers(self, prefix="", recurse=True):
-        for name, b in self._named_members("_buffers", recurse):
+    def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
+        """(name, buffer) pairs, a shared buffer once unless ``remove_duplicate=False``, as PyTorch's."""
+        for name, b in self._named_members("_buffers", recurse, remove_duplicate):
             yield prefix + ("." if prefix else "") + name, b
 
     def buffers(self, recurse=True):
@@ -238,6 +240,19 @@ class Module(ModuleHooks, ModuleState):
 
     def cpu(self):
         return self.to("cpu")
+
+    def to_empty(self, *, device, recurse=True):
+        """``torch.nn.Module.to_empty``: parameters and buffers moved to ``device`` as uninitialized memory of their
+        shapes and dtypes (values to be loaded or initialized next)."""
+        from ..creation import empty
+        for t in list(self.parameters(recurse)) + list(self.buffers(recurse)):
+            fresh = empty(*t.shape, dtype=t.dtype, device=device)
+            t.array, t.device = fresh.array, fresh.device
+        return self
+
+    def compile(self, *args, **kwargs):
+        """``torch.nn.Module.compile``: accepted (minigrad's kernels are compiled by Numba; the module runs as it
+        is), as ``torch.compile``."""
 
     def share_memory(self):
         """Move every parameter and buffer into shared memory, as ``torch.nn.Module.share_memory`` (Hogwild

@@ -56,3 +56,11 @@ class Buffer(metaclass=_BufferMeta):
 def buffer_persistence(value):
     """True/False when value was made by ``Buffer`` (its ``persistent``), else None."""
     return _BUFFER_PERSISTENCE.get(id(value)) if isinstance(value, Tensor) else None
+
+
+def __getattr__(name):
+    """``torch.nn.parameter``'s lazy parameter names, kept in lazy.py (which builds on Parameter)."""
+    if name in ("UninitializedParameter", "UninitializedBuffer"):
+        from . import lazy
+        return getattr(lazy, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

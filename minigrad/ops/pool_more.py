@@ -9,7 +9,7 @@ from .activation import relu
 
 __all__ = ["max_unpool1d", "max_unpool2d", "lp_pool1d", "lp_pool2d", "local_response_norm", "adaptive_max_pool1d",
            "channel_shuffle", "max_pool1d_with_indices", "max_pool2d_with_indices", "max_pool3d_with_indices",
-           "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices",
+           "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices", "native_channel_shuffle",
            "lp_pool3d"]
 
 
@@ -136,3 +136,4 @@ def channel_shuffle(input, groups):  # noqa: A002
         raise RuntimeError(f"Number of channels must be divisible by groups. Got {c} channels and {groups} groups.")
     rest = tuple(input.shape[2:])
     return input.reshape((n, groups, c // groups) + rest).transpose(1, 2).reshape((n, c) + rest)
+native_channel_shuffle = channel_shuffle  # (F.native_channel_shuffle: the same shuffle)

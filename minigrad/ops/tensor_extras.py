@@ -304,7 +304,10 @@ METHODS = {
     **{f"is_{device}": property(lambda x: False) for device in ("xpu", "mps", "ipu", "maia", "mtia", "vulkan", "xla")},
     "is_sparse_csr": property(lambda x: False),
     "short": lambda x: x.to(np.int16), "char": lambda x: x.to(np.int8),
-    "i0": lambda x: _special().i0(x), "prelu": lambda x, weight: _functional().prelu(x, weight),
+    "i0": lambda x: _special().i0(x), "i0_": lambda x: apply_inplace(x, "i0_", lambda t: _special().i0(t)),
+    "resize": lambda x, *sizes: _deprecated_resize(x, "resize", sizes),
+    "resize_as": lambda x, other: _deprecated_resize(x, "resize_as", tuple(other.shape)),
+    "prelu": lambda x, weight: _functional().prelu(x, weight),
     "matrix_exp": lambda x: _linalg().matrix_exp(x),
     "unsafe_chunk": lambda x, chunks, dim=0: x.chunk(chunks, dim),
     "unsafe_split": lambda x, split_size, dim=0: x.split(split_size, dim),
@@ -312,6 +315,13 @@ METHODS = {
     "new_empty_strided": lambda x, size, stride, dtype=None, device=None, requires_grad=False: x.new_empty(
         tuple(size), dtype=dtype, device=device, requires_grad=requires_grad),
 }
+
+
+def _deprecated_resize(x, name, sizes):
+    """``Tensor.resize``/``resize_as`` (deprecated in PyTorch, with its warning): ``resize_`` of a detached copy."""
+    import warnings
+    warnings.warn(f"non-inplace {name} is deprecated", UserWarning, stacklevel=3)
+    return _resize_(x.detach().clone(), *sizes)
 
 
 def _special():
