@@ -82,29 +82,29 @@ class _Plain:
         self.value = value
 
 
+def _packed(items, pack_one):
+    """``pack_one`` over ``items`` with the hooks off: the ops a pack hook runs save theirs without hooks, as in
+    PyTorch (else each would pack again, forever)."""
+    active = HOOKS[:]
+    HOOKS.clear()
+    try:
+        return [pack_one(item) for item in items]
+    finally:
+        HOOKS[:] = active
+
+
 def pack_tensors(tensors):
     """A custom function's saved tensors through the innermost pack hook (None kept), and the unpack hook."""
     pack_hook, unpack_hook = HOOKS[-1]
-    active = HOOKS[:]
-    HOOKS.clear()
-    try:
-        return tuple(None if t is None else pack_hook(t) for t in tensors), unpack_hook
-    finally:
-        HOOKS[:] = active
+    return tuple(_packed(tensors, lambda t: None if t is None else pack_hook(t))), unpack_hook
 
 
 def pack(values, device):
-    """``values`` (an op's saved arrays) through the innermost pack hook, as Tensors; the ops a hook runs save
-    theirs without hooks, as in PyTorch (else each would pack again, forever)."""
+    """``values`` (an op's saved arrays) through the innermost pack hook, as Tensors."""
     from .tensor import Tensor
     pack_hook, unpack_hook = HOOKS[-1]
-    active = HOOKS[:]
-    HOOKS.clear()
-    try:
-        packed = [pack_hook(Tensor._wrap(v, device)) if hasattr(v, "shape") and hasattr(v, "dtype") else _Plain(v)
-                  for v in values]
-    finally:
-        HOOKS[:] = active
+    packed = _packed(values, lambda v: pack_hook(Tensor._wrap(v, device)) if hasattr(v, "shape") and
+                     hasattr(v, "dtype") else _Plain(v))
     return PackedSaved(packed, unpack_hook, device)
 
 

@@ -18,7 +18,8 @@ def _root(array):
     return array
 
 
-def _address(array):
+def array_address(array):
+    """The address of an array's first byte (a numpy array's or a device array's)."""
     interface = getattr(array, "__cuda_array_interface__", None) or array.__array_interface__
     return interface["data"][0]
 
@@ -36,7 +37,7 @@ class UntypedStorage:
 
     def data_ptr(self):
         """The address of the first byte (equal for tensors sharing memory, as PyTorch's)."""
-        return _address(self._array)
+        return array_address(self._array)
 
     def nbytes(self):
         return int(self._array.nbytes)

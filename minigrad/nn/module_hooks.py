@@ -19,7 +19,6 @@ def _tensors(value):
 
 class ModuleHooks:
     """The hook registries of a Module and ``__call__`` running them around ``forward``."""
-    _hook_counter = 0
 
     def _hook_store(self, name):
         store = self.__dict__.get(name)
@@ -29,13 +28,7 @@ class ModuleHooks:
         return store
 
     def _add_module_hook(self, name, entry, prepend):
-        store = self._hook_store(name)
-        ModuleHooks._hook_counter += 1
-        key = ModuleHooks._hook_counter
-        store[key] = entry
-        if prepend:
-            store.move_to_end(key, last=False)
-        return RemovableHandle(store, key)
+        return RemovableHandle.add(self._hook_store(name), entry, prepend)
 
     def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
         """``hook(module, args)`` (or ``(module, args, kwargs)``) before ``forward``; what it returns replaces

@@ -266,13 +266,14 @@ class ClampByTensors(_Binary):
         if high is not None:
             below = B.less_equal(a, high)
             inside = below if inside is None else B.bitwise_and(inside, below)
-        grads = [B.where(inside, g, zero) if self.needs_input_grad[0] else None]
+        wanted = iter(self.needs_input_grad)
+        grads = [B.where(inside, g, zero) if next(wanted) else None]
         if low is not None:
             raised = B.less(a, low) if high is None else B.bitwise_and(B.less(a, low), B.less(low, high))
-            grads.append(B.where(raised, g, zero))
+            grads.append(B.where(raised, g, zero) if next(wanted) else None)
         if high is not None:
             lowered = B.greater(a, high) if low is None else B.bitwise_or(B.greater(a, high), B.less(high, low))
-            grads.append(B.where(lowered, g, zero))
+            grads.append(B.where(lowered, g, zero) if next(wanted) else None)
         return self._reduce(grads, [x.shape for x in (a, low, high) if x is not None])
 
 

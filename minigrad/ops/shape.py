@@ -12,6 +12,7 @@ from ..backends import get_backend
 from ..tensor import Tensor, _is_floating
 from .indexing import getitem, pad  # noqa: F401  (pad is reached as ops.shape.pad by nn.functional)
 from ..shared_memory import is_shared, share_memory_
+from ..storage import array_address
 
 __all__ = ["to_dtype", "to_device", "reshape", "flatten", "permute", "transpose", "squeeze", "unsqueeze",
            "cat", "concat", "stack", "split", "chunk", "clone"]
@@ -398,8 +399,7 @@ def stride(x, dim=None):
 
 def data_ptr(x):
     """``torch.Tensor.data_ptr``: the address of the first element."""
-    interface = getattr(x.array, "__cuda_array_interface__", None) or x.array.__array_interface__
-    return interface["data"][0]
+    return array_address(x.array)
 
 
 def storage_offset(x):

@@ -12,25 +12,18 @@ from ..utils.hooks import RemovableHandle
 
 _IMPLEMENTATION_OPTIONS = {"foreach", "capturable", "differentiable", "fused", "decoupled_weight_decay"}
 _GLOBAL_STEP_HOOKS = {"pre": collections.OrderedDict(), "post": collections.OrderedDict()}
-_HOOK_IDS = iter(range(1, 1 << 62))
 
 
 def register_optimizer_step_pre_hook(hook):
     """``torch.optim.optimizer.register_optimizer_step_pre_hook``: ``hook(optimizer, args, kwargs)`` before every
     optimizer's step; it may return (new_args, new_kwargs)."""
-    return _add_hook(_GLOBAL_STEP_HOOKS["pre"], hook)
+    return RemovableHandle.add(_GLOBAL_STEP_HOOKS["pre"], hook)
 
 
 def register_optimizer_step_post_hook(hook):
     """``torch.optim.optimizer.register_optimizer_step_post_hook``: ``hook(optimizer, args, kwargs)`` after every
     optimizer's step."""
-    return _add_hook(_GLOBAL_STEP_HOOKS["post"], hook)
-
-
-def _add_hook(store, hook):
-    key = next(_HOOK_IDS)
-    store[key] = hook
-    return RemovableHandle(store, key)
+    return RemovableHandle.add(_GLOBAL_STEP_HOOKS["post"], hook)
 
 
 def _with_step_hooks(step):
@@ -91,11 +84,11 @@ class Optimizer:
     def register_step_pre_hook(self, hook):
         """``torch.optim.Optimizer.register_step_pre_hook``: ``hook(optimizer, args, kwargs)`` before each step;
         it may return (new_args, new_kwargs). Returns a handle whose ``remove()`` unregisters it."""
-        return _add_hook(self._own_step_hooks()["pre"], hook)
+        return RemovableHandle.add(self._own_step_hooks()["pre"], hook)
 
     def register_step_post_hook(self, hook):
         """``torch.optim.Optimizer.register_step_post_hook``: ``hook(optimizer, args, kwargs)`` after each step."""
-        return _add_hook(self._own_step_hooks()["post"], hook)
+        return RemovableHandle.add(self._own_step_hooks()["post"], hook)
 
     def __repr__(self):
         """PyTorch's listing: the class, then each group's options (all but 'params'), sorted."""
