@@ -5,7 +5,8 @@ from ._memory import KEPT as _FREED_MEMORY_KEPT  # noqa: F401  (malloc keeps fre
 from .autograd import (no_grad, enable_grad, is_grad_enabled, set_grad_enabled, inference_mode,  # noqa: F401
                        is_inference_mode_enabled)
 from .device import device  # noqa: F401
-from .random import manual_seed, initial_seed, seed, get_rng_state, set_rng_state, Generator  # noqa: F401
+from .random import (manual_seed, initial_seed, seed, get_rng_state, set_rng_state, Generator,  # noqa: F401
+                     default_generator)
 from .tensor import (Tensor, Size, numel, float16, float32, float64, int32, int64, uint8, bool_,  # noqa: F401
                      long, double, int8, int16, uint16, uint32, uint64, _install_methods)
 from .creation import (tensor, as_tensor, from_numpy, zeros, ones, full, empty, randn, rand,  # noqa: F401

@@ -3,7 +3,8 @@ import numpy as np
 
 from .backends import get_backend
 from .device import device as _device
-from .random import randperm_list, resolve
+from . import exact_arithmetic, sampling
+from .random import randperm_list, resolve, torch_generator
 from .tensor import DTYPE_CATEGORY, Tensor, default_float, int64
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "randn", "rand", "randperm",
@@ -122,30 +123,41 @@ def empty(*sizes, size=None, dtype=None, device="cpu", requires_grad=False, layo
     return _make(array, device, requires_grad)
 
 
+def _drawn(values, shape, dtype, device, requires_grad):
+    array = np.ascontiguousarray(np.asarray(values).reshape(shape).astype(dtype, copy=False))
+    return _make(get_backend(device).from_numpy(array), device, requires_grad)
+
+
 def randn(*sizes, size=None, dtype=None, device="cpu", requires_grad=False, generator=None, layout=None,
           pin_memory=False):
-    """Standard normal samples drawn from the generator seeded by ``minigrad.manual_seed``, as ``torch.randn``."""
-    array = get_backend(device).randn(_shape(sizes, size), np.dtype(dtype or default_float()), resolve(generator))
-    return _make(array, device, requires_grad)
+    """Standard normal samples, as ``torch.randn``: the same seed gives PyTorch's numbers (``minigrad.sampling``)."""
+    shape, dtype = _shape(sizes, size), np.dtype(dtype or default_float())
+    values = sampling.normal_values(torch_generator(generator), shape, dtype)
+    return _drawn(values, shape, dtype, device, requires_grad)
 
 
 def rand(*sizes, size=None, dtype=None, device="cpu", requires_grad=False, generator=None, layout=None,
          pin_memory=False):
-    """Uniform samples in [0, 1), as ``torch.rand``."""
-    array = get_backend(device).rand(_shape(sizes, size), np.dtype(dtype or default_float()), resolve(generator))
-    return _make(array, device, requires_grad)
+    """Uniform samples in [0, 1), as ``torch.rand``: the same seed gives PyTorch's numbers."""
+    shape, dtype = _shape(sizes, size), np.dtype(dtype or default_float())
+    values = sampling.uniform_values(torch_generator(generator), int(np.prod(shape)), dtype)
+    return _drawn(values, shape, dtype, device, requires_grad)
 
 
 def randint(low, high=None, size=None, dtype=None, device="cpu", generator=None):
-    """Integers uniform in [low, high), as ``torch.randint(low=0, high, size)``: ``randint(10, (2, 3))`` too."""
+    """Integers uniform in [low, high), as ``torch.randint(low=0, high, size)``: ``randint(10, (2, 3))`` too;
+    the same seed gives PyTorch's numbers."""
     if size is None and isinstance(high, (tuple, list)):  # randint(high, size)
         low, high, size = 0, low, high
     if high is None:
         low, high = 0, low
     if size is None:
         raise TypeError("randint() missing 1 required positional argument: 'size'")
-    array = get_backend(device).randint(low, high, tuple(size), np.dtype(dtype or int64), resolve(generator))
-    return Tensor._wrap(array, device)
+    if not low < high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    shape = tuple(size)
+    values = sampling.integer_values(torch_generator(generator), int(np.prod(shape)), low, high)
+    return _drawn(values, shape, np.dtype(dtype or int64), device, False)
 
 
 def randperm(n, generator=None, dtype=None, device="cpu", requires_grad=False):
@@ -184,9 +196,21 @@ def inclusive_range(start=0, end=None, step=1, dtype=None, device="cpu", require
 
 
 def linspace(start, end, steps, dtype=None, device="cpu", requires_grad=False):
-    """``torch.linspace``."""
-    values = np.linspace(start, end, steps).astype(np.dtype(dtype or default_float()))
-    return _make(get_backend(device).from_numpy(values), device, requires_grad)
+    """``torch.linspace``, value for value: step = (end - start) / (steps - 1) in the dtype (float64 for integer
+    dtypes), the first half start + step·i and the second end - step·(steps - 1 - i), each one fused multiply-add
+    (PyTorch's CPU kernel)."""
+    dtype = np.dtype(dtype or default_float())
+    if steps < 0:
+        raise RuntimeError("linspace(): number of steps must be non-negative")
+    work = dtype.type if dtype.kind == "f" else np.float64
+    first, last = work(dtype.type(start)), work(dtype.type(end))
+    step = (last - first) / work(max(steps - 1, 1))
+    fma = exact_arithmetic.fma32 if work == np.float32 else exact_arithmetic.fma64
+    index = np.arange(steps)
+    half = max(steps // 2, 1) if steps else 0  # (one step: start, as PyTorch's)
+    values = np.concatenate([fma(step, index[:half].astype(work), first),
+                             fma(-step, (steps - 1 - index[half:]).astype(work), last)]).astype(dtype)
+    return _make(get_backend(device).from_numpy(np.ascontiguousarray(values)), device, requires_grad)
 
 
 def logspace(start, end, steps, base=10.0, dtype=None, device="cpu", requires_grad=False):
@@ -257,26 +281,38 @@ def full_like(input, fill_value, dtype=None, device=None, requires_grad=False): 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None):  # noqa: A002
     """``torch.multinomial``: for each row of non-negative weights, ``num_samples`` indices drawn in proportion to
-    them (each at most once without ``replacement``). The same law as PyTorch's; numpy draws the numbers."""
-    weights = input.detach().cpu().numpy().astype(np.float64)
+    them, PyTorch's for the same seed: without replacement (or one sample) the largest weight / exponential draw
+    (zero weights come last), with replacement a binary search of uniforms in the normalized cumulative weights."""
+    weights = input.detach().cpu().numpy()
     rows = weights.reshape(1, -1) if weights.ndim == 1 else weights
     if weights.ndim not in (1, 2) or rows.shape[-1] == 0:
         raise RuntimeError("prob_dist must be 1 or 2 dim and not empty")
-    if not np.all(np.isfinite(rows)) or np.any(rows < 0) or np.any(rows.sum(-1) <= 0):
-        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0, or an inf, nan or "
-                           "negative weight)")
-    if not replacement and num_samples > np.count_nonzero(rows, -1).min():
+    with_replacement = replacement and num_samples > 1
+    if with_replacement and not np.all(rows >= 0):  # (NaN included, as PyTorch's kernel tests it)
+        raise RuntimeError("invalid multinomial distribution (encountering probability entry < 0)")
+    if with_replacement and not np.all(np.isfinite(rows)):
+        raise RuntimeError("invalid multinomial distribution (encountering probability entry = infinity or NaN)")
+    if not np.all(np.isfinite(rows)) or np.any(rows < 0):
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    if np.any(rows.sum(-1) <= 0):
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+    if not replacement and num_samples > rows.shape[-1]:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
-    draw = resolve(generator)
-    picked = np.stack([draw.choice(row.size, num_samples, replace=replacement, p=row / row.sum()) for row in rows])
+    generator = torch_generator(generator)
+    if with_replacement:
+        picked = sampling.multinomial_with_replacement(generator, rows, num_samples)
+    else:
+        waits = sampling.exponential_values(generator, rows.size, 1.0).astype(rows.dtype).reshape(rows.shape)
+        picked = np.argsort(-(rows / waits), axis=-1, kind="stable")[:, :num_samples]
     return Tensor(picked.reshape(num_samples) if weights.ndim == 1 else picked, dtype=int64, device=input.device)
 
 
 def bernoulli(input, p=None, *, generator=None):  # noqa: A002
-    """``torch.bernoulli``: 1 with probability input (or ``p``) in each place, else 0, in input's dtype."""
-    chance = input.detach().cpu().numpy() if p is None else np.full(tuple(input.shape), p)
-    values = (resolve(generator).random(chance.shape) < chance).astype(input.dtype)
-    return Tensor(values, dtype=input.dtype, device=input.device)
+    """``torch.bernoulli``: 1 with probability input (or ``p``) in each place, else 0, in input's dtype; the same
+    seed gives PyTorch's draws."""
+    chance = input.detach().cpu().numpy() if p is None else np.full(tuple(input.shape), float(p))
+    values = sampling.bernoulli_values(torch_generator(generator), chance).reshape(chance.shape)
+    return Tensor(values.astype(input.dtype), dtype=input.dtype, device=input.device)
 
 
 def poisson(input, generator=None):  # noqa: A002

@@ -191,8 +191,13 @@ def test_multinomial_and_bernoulli_follow_their_laws():
     assert M.multinomial(M.ones(5), 5, generator=generator).tolist() == M.ones(5).multinomial(
         5, generator=again).tolist()
     assert abs(M.bernoulli(M.full((20000,), 0.3)).mean().item() - 0.3) < 0.01
-    for bad in ([0.0, 0.0], [1.0, -1.0], [1.0, float("nan")]):
-        with pytest.raises(RuntimeError, match="invalid multinomial distribution"):
-            M.multinomial(M.tensor(bad), 1)
+    for bad in ([0.0, 0.0], [1.0, -1.0], [1.0, float("nan")], [1.0, float("inf")]):
+        for count, replacement in ((1, False), (2, True), (2, False)):
+            with pytest.raises(RuntimeError) as theirs:
+                torch.multinomial(torch.tensor(bad), count, replacement)
+            with pytest.raises(RuntimeError) as ours:
+                M.multinomial(M.tensor(bad), count, replacement)
+            assert str(ours.value) == str(theirs.value)
     with pytest.raises(RuntimeError, match="without replacement"):
-        M.multinomial(M.tensor([0.0, 1.0]), 2)
+        M.multinomial(M.tensor([0.0, 1.0]), 3)
+    assert M.multinomial(M.tensor([0.0, 1.0]), 2).tolist() == [1, 0]  # zero weights last, as PyTorch's

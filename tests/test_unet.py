@@ -172,7 +172,7 @@ def test_tiny_training_run_learns():
     model = UNet(3, 3, (4, 8))
     optimizer = minigrad.optim.Adam(model.parameters(), lr=1e-2)
     start, epoch_losses = time.perf_counter(), []
-    for _ in range(12):
+    for _ in range(30):  # (initial weights of seeds 0-4: the loss ends at 0.15-0.40 of its first epoch's)
         losses = []
         for images, masks in loader:
             loss = F.cross_entropy(model(images), masks)

@@ -82,8 +82,8 @@ class Cauchy(LocationScale):
     """``torch.distributions.Cauchy(loc, scale)``: no mean or variance (NaN and inf, as PyTorch's)."""
 
     def rsample(self, sample_shape=()):
-        unit = self._noise(sample_shape, creation.rand)
-        return self.loc + self.scale * (math.pi * (unit - 0.5)).tan()
+        noise = self.loc.detach().new_empty(self._extended_shape(sample_shape)).cauchy_()
+        return self.loc + noise * self.scale
 
     def log_prob(self, value):
         self._checked(value)

@@ -93,7 +93,7 @@ class Geometric(BinaryTrials):
     def sample(self, sample_shape=()):
         shape = self._extended_shape(sample_shape)
         tiny = float(np.finfo(np.dtype(self._param.dtype)).tiny)
-        unit = drawn(lambda g: g.uniform(tiny, 1, shape), self._param)
+        unit = self._param.detach().new_empty(shape).uniform_(tiny, 1)
         return (unit.log() / (-self.probs.detach()).log1p()).floor()
 
     def log_prob(self, value):
@@ -191,11 +191,11 @@ class Multinomial(Distribution):
         return self._categorical.param_shape
 
     def sample(self, sample_shape=()):
-        shape = self._extended_shape(sample_shape)
-        probs = self.probs.detach().cpu().numpy().astype(np.float64)
-        probs = np.broadcast_to(probs / probs.sum(-1, keepdims=True), shape)
-        counts = drawn(lambda g: g.multinomial(self.total_count, probs.reshape(-1, shape[-1])), self.probs.detach())
-        return counts.reshape(*shape)
+        # PyTorch's way, so that the same seed gives its counts: total_count categorical draws, tallied.
+        draws = Categorical(probs=self.probs.detach()).sample((self.total_count,) + tuple(sample_shape))
+        draws = draws.permute(*range(1, draws.ndim), 0)
+        counts = self.probs.detach().new_zeros(self._extended_shape(sample_shape)).long()
+        return counts.scatter_add_(-1, draws, draws.new_ones(tuple(draws.shape))).to(self.probs.dtype)
 
     def log_prob(self, value):
         self._checked(value)

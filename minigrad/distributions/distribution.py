@@ -3,7 +3,8 @@
 and validation: each parameter against its ``arg_constraints``, each value given to ``log_prob`` against the
 ``support``, with PyTorch's messages.
 
-Samples follow PyTorch's laws with minigrad's random generator (``minigrad.manual_seed``), not PyTorch's draws."""
+Samples are drawn through the same ops as PyTorch's (PyTorch's numbers for the same seed), except the laws whose
+samplers numpy provides (gamma, Poisson, binomial, von Mises)."""
 import copy
 import warnings
 

@@ -27,7 +27,7 @@ class _StandardGamma(Function):
     """Gamma(alpha, 1) draws, differentiable in alpha by implicit reparameterization: a draw x = F^-1(u; alpha)
     for a fixed uniform u moves as dx/dalpha = -(dP/dalpha)(alpha, x) / p(x; alpha), P the regularized lower
     incomplete gamma function and p the density. (PyTorch computes the same derivative with a fitted
-    approximation, within 6e-5 of it; minigrad's is exact to about 1e-9: see incomplete_gamma.)"""
+    approximation, within 6e-5 of it; minigrad's is exact to about 1e-10: see incomplete_gamma.)"""
 
     def forward(self, alpha, draws):
         self.save_for_backward(alpha, draws)

@@ -33,7 +33,7 @@ class Exponential(ExponentialFamily):
         super().__init__(tuple(self.rate.shape), (), validate_args)
 
     def rsample(self, sample_shape=()):
-        unit = drawn(lambda g: g.standard_exponential(self._extended_shape(sample_shape)), self.rate)
+        unit = self.rate.detach().new_empty(self._extended_shape(sample_shape)).exponential_()
         return unit / self.rate
 
     def log_prob(self, value):
@@ -77,7 +77,7 @@ class Laplace(LocationScale):
 
     def rsample(self, sample_shape=()):
         eps = float(np.finfo(np.dtype(self.loc.dtype)).eps)
-        u = drawn(lambda g: g.uniform(eps - 1, 1, self._extended_shape(sample_shape)), self.loc)
+        u = self.loc.detach().new_empty(self._extended_shape(sample_shape)).uniform_(eps - 1, 1)
         return self.loc - self.scale * u.sign() * (-u.abs()).log1p()
 
     def log_prob(self, value):

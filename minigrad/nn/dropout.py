@@ -1,7 +1,7 @@
 """``nn.Dropout``, ``nn.Dropout1d``, ``nn.Dropout2d`` and ``nn.Dropout3d``: zero elements (or whole channels) at random while
 training, scaling the rest by 1 / (1 − p); ``nn.AlphaDropout`` and ``nn.FeatureAlphaDropout``, which keep a SELU
-network's mean and variance. The masks are drawn by the backend's ``rand`` from ``minigrad.random``'s
-generator."""
+network's mean and variance. The masks are drawn as PyTorch's CPU dropout draws them (``bernoulli_(1 - p)``, then
+divided by 1 - p), so the same seed drops the same elements."""
 import math
 import warnings
 
@@ -21,9 +21,12 @@ def _masked(input, p, mask_shape):  # noqa: A002
     """input · mask, the mask (broadcast over ``input``) 0 with probability p, else 1 / (1 − p)."""
     if p == 1.0:
         return input * 0.0
-    uniform = creation.rand(*mask_shape, dtype=input.dtype, device=input.device)
-    mask = (uniform >= p).to(input.dtype) * (1.0 / (1.0 - p))
-    return input * mask
+    return input * (_keep_mask(input, p, mask_shape) / (1.0 - p))
+
+
+def _keep_mask(input, p, mask_shape):  # noqa: A002
+    """1 with probability 1 − p, else 0, in input's dtype and device."""
+    return creation.empty(*mask_shape, dtype=input.dtype, device=input.device).bernoulli_(1.0 - p)
 
 
 def dropout(input, p=0.5, training=True, inplace=False):  # noqa: A002
@@ -97,7 +100,7 @@ def _alpha_masked(input, p, mask_shape):  # noqa: A002
     zero mean and unit variance (PyTorch's constants)."""
     if p == 1.0:
         return input * 0.0
-    keep = (creation.rand(*mask_shape, dtype=input.dtype, device=input.device) >= p).to(input.dtype)
+    keep = _keep_mask(input, p, mask_shape)
     a = 1.0 / math.sqrt((_SELU_SATURATION ** 2 * p + 1) * (1 - p))
     shift = (keep - 1) * (_SELU_SATURATION * a) + _SELU_SATURATION * a * p
     return input * (keep * a) + shift

@@ -5,7 +5,6 @@ import warnings
 import numpy as np
 
 from ..autograd import no_grad
-from ..random import resolve
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "constant_", "zeros_", "ones_", "xavier_uniform_",
            "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "trunc_normal_", "orthogonal_", "eye_", "dirac_",
@@ -122,64 +121,82 @@ def _normal_cdf(x):
     return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
 
 
-@no_grad()
-def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
-    """``torch.nn.init.trunc_normal_``: N(mean, std²) restricted to [a, b] (a and b are absolute bounds, as in
-    PyTorch). Drawn by rejection in float64 (PyTorch inverts the CDF): the same distribution, other draws."""
-    if mean < a - 2 * std or mean > b + 2 * std:
-        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values "
-                      "may be incorrect.", stacklevel=2)
-    accepted = _normal_cdf((b - mean) / std) - _normal_cdf((a - mean) / std)
-    if accepted < 1e-6:
-        raise ValueError(f"trunc_normal_: [a, b] = [{a}, {b}] holds too little of N({mean}, {std}²) to sample it")
-    rng, n = resolve(generator), tensor.numel()
-    values = np.empty(0)
-    while values.size < n:
-        draws = rng.normal(mean, std, max(16, int((n - values.size) / accepted * 1.1)))
-        values = np.concatenate([values, draws[(draws >= a) & (draws <= b)]])
-    return tensor.copy_(_from_numpy(values[:n].reshape(tuple(tensor.shape))))
-
-
 def _from_numpy(values):
     from ..creation import tensor
     return tensor(values)
 
 
-def _orthonormal(matrix):
-    """Q of the QR decomposition of ``matrix`` (rows ≥ columns), each column's sign made that of R's diagonal
-    entry positive, as PyTorch's orthogonal_ does, so Q is uniformly distributed."""
-    q, r = np.linalg.qr(matrix)
-    return q * np.sign(np.diag(r))
+def _randperm(n):
+    from ..creation import randperm
+    return randperm(n)
+
+
+@no_grad()
+def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
+    """``torch.nn.init.trunc_normal_``: N(mean, std²) restricted to [a, b] (absolute bounds), drawn as PyTorch
+    2.13 draws it: where [a, b] holds more than 30% of the law, normal draws with the outside ones drawn again;
+    otherwise uniform candidates in [a, b], each kept with probability pdf / peak pdf."""
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values "
+                      "may be incorrect.", stacklevel=2)
+    from ..ops.elementwise import where
+    if _normal_cdf((b - mean) / std) - _normal_cdf((a - mean) / std) > 0.3:
+        low, high = (float(np.asarray(bound, tensor.dtype)) for bound in (a, b))
+        result = tensor.normal_(mean, std, generator=generator)
+        outside = (result < low) | (result > high)
+        while outside.any():
+            result = where(outside, tensor.new_empty(tuple(tensor.shape)).normal_(mean, std, generator=generator),
+                           result)
+            outside = (result < low) | (result > high)
+        return tensor if result is tensor else tensor.copy_(result)
+    log_peak = -0.5 * ((max(a, min(mean, b)) - mean) / std) ** 2
+
+    def log_density(candidates):  # log pdf - log peak pdf, in the tensor's dtype
+        return candidates.sub_(mean).div_(std).pow_(2).mul_(-0.5).sub_(log_peak)
+
+    def rejected(log_ratio):
+        return tensor.new_empty(tuple(tensor.shape)).uniform_(generator=generator).log_().gt(log_ratio)
+    tensor.uniform_(a, b, generator=generator)
+    pending = rejected(log_density(tensor.clone()))
+    result = tensor
+    while pending.any():
+        candidates = tensor.new_empty(tuple(tensor.shape)).uniform_(a, b, generator=generator)
+        result = where(pending, candidates, result)
+        pending = where(pending, rejected(log_density(candidates)), pending)
+    return tensor if result is tensor else tensor.copy_(result)
 
 
 @no_grad()
 def orthogonal_(tensor, gain=1, generator=None):
     """``torch.nn.init.orthogonal_``: a (semi-)orthogonal matrix over the tensor flattened to (size(0), rest),
-    from the QR decomposition of a normal sample, times ``gain``."""
+    the Q of a normal sample's QR decomposition with each column signed by R's diagonal (so that Q is uniformly
+    distributed), times ``gain``. The sample is PyTorch's for the same seed; the QR is numpy's LAPACK."""
     if tensor.ndim < 2:
         raise ValueError("Only tensors with 2 or more dimensions are supported")
     if tensor.numel() == 0:
         return tensor
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
-    sample = resolve(generator).standard_normal((rows, cols))
-    q = _orthonormal(sample.T).T if rows < cols else _orthonormal(sample)
-    return tensor.copy_(_from_numpy(q.reshape(tuple(tensor.shape)) * gain))
+    sample = tensor.new_empty((rows, cols)).normal_(0, 1, generator=generator).numpy()
+    matrix = sample.T if rows < cols else sample
+    q, r = np.linalg.qr(matrix)
+    q = q * np.sign(np.diag(r))
+    q = q.T if rows < cols else q
+    return tensor.copy_(_from_numpy(np.ascontiguousarray(q).reshape(tuple(tensor.shape)))).mul_(gain)
 
 
 @no_grad()
 def sparse_(tensor, sparsity, std=0.01, generator=None):
-    """``torch.nn.init.sparse_``: a 2-D tensor drawn from N(0, std^2), then in each column ceil(sparsity * rows)
-    entries, at random rows, set to zero."""
+    """``torch.nn.init.sparse_``: a 2-D tensor drawn from N(0, std²), then in each column ceil(sparsity · rows)
+    entries, at random rows, set to zero (those rows drawn from the global generator, as PyTorch's are)."""
     if tensor.ndim != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     rows, columns = tensor.shape
-    draw = resolve(generator)
-    values = draw.normal(0.0, std, (rows, columns))
-    zeros = int(np.ceil(sparsity * rows))
+    zeros = int(math.ceil(sparsity * rows))
+    tensor.normal_(0, std, generator=generator)
     for column in range(columns):
-        values[draw.permutation(rows)[:zeros], column] = 0
-    return tensor.copy_(_from_numpy(values))
+        tensor[_randperm(rows)[:zeros], column] = 0
+    return tensor
 
 
 @no_grad()

@@ -1,6 +1,10 @@
 """Activations that are one or two calls of other ops, as ``torch.nn.functional``'s: threshold, hardshrink,
 softshrink, tanhshrink, softsign, softmin, glu, rrelu, and the in-place forms ``relu_``, ``elu_``... Their
 gradients are those of the ops they call (``where`` passes the gradient only to the side it took)."""
+import numpy as np
+
+from .. import sampling
+from ..random import default_generator
 from .activation import celu, elu, hardtanh, leaky_relu, relu, selu, sigmoid, softmax, tanh, _maybe_inplace
 from .compare import where
 from .elementwise import abs as absolute
@@ -59,10 +63,17 @@ def glu(input, dim=-1):  # noqa: A002
 
 def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):  # noqa: A002
     """``F.rrelu``: leaky ReLU with slope (lower + upper) / 2 in evaluation, and in training a slope drawn
-    uniformly from [lower, upper] for each negative element (from minigrad's generator, not PyTorch's draws)."""
+    uniformly from [lower, upper] for each element that is not positive, drawn as PyTorch draws it (a float64
+    uniform per such element, in order, between the bounds rounded to the input's dtype)."""
     if not training:
         return leaky_relu(input, (lower + upper) / 2, inplace=inplace)
-    slopes = input.detach().new_empty(tuple(input.shape)).uniform_(lower, upper)
+    dtype = np.dtype(input.dtype)
+    low, high = float(dtype.type(lower)), float(dtype.type(upper))
+    slopes = np.ones(tuple(input.shape), dtype)
+    negative = input.detach().cpu().numpy() <= 0
+    unit = sampling.uniform_values(default_generator, int(negative.sum()), np.float64)
+    slopes[negative] = unit * (high - low) + low  # (not fused: PyTorch's rrelu is compiled for the baseline CPU)
+    slopes = input.detach().new_tensor(slopes)
     return _maybe_inplace(input, inplace, "rrelu_", lambda x: where(x >= 0, x, x * slopes))
 
 
@@ -73,11 +84,10 @@ def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):  # noqa: A002
 
 def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1):
     """``F.gumbel_softmax``: softmax((logits + Gumbel noise) / tau) along ``dim``; with ``hard``, the one-hot of
-    its argmax in the forward pass and the soft sample's gradient (straight-through). The noise is minigrad's."""
-    from ..creation import rand
+    its argmax in the forward pass and the soft sample's gradient (straight-through). The noise is -log of
+    exponential draws, PyTorch's for the same seed."""
     from .scatter import scatter
-    uniform = rand(*logits.shape, dtype=logits.dtype, device=logits.device)
-    gumbels = -(-(1 - uniform).log()).log()  # -log(Exponential(1))
+    gumbels = -logits.detach().new_empty(tuple(logits.shape)).exponential_().log()
     soft = softmax((logits + gumbels) / tau, dim)
     if not hard:
         return soft

@@ -2,7 +2,7 @@
 isin, dist; and ``torch.normal``'s draws."""
 import numpy as np
 
-from ..creation import randn, tensor
+from ..creation import empty as creation_empty, randn, tensor
 from ..tensor import Tensor, _is_floating, default_float, float64
 from .compare import where
 from .elementwise import _Binary, _check_broadcast, _operands
@@ -95,17 +95,15 @@ def dist(input, other, p=2):  # noqa: A002
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=None):
     """``torch.normal``: normal draws with the given means and standard deviations (tensors broadcast, or numbers
-    with ``size``), from minigrad's generator; not differentiable, as PyTorch's."""
+    with ``size``), PyTorch's draws for the same seed; not differentiable, as PyTorch's."""
     ref = mean if isinstance(mean, Tensor) else (std if isinstance(std, Tensor) else None)
     if ref is None:
         if size is None:
             raise TypeError("normal(): with a float mean and std, size is required")
-        shape = tuple(size)
-        dtype, device = dtype or default_float(), device or "cpu"
-    else:
-        shape = np.broadcast_shapes(tuple(getattr(mean, "shape", ())), tuple(getattr(std, "shape", ())))
-        dtype, device = ref.dtype, ref.device
-    noise = randn(*shape, dtype=dtype, device=device, generator=generator)
+        empty = creation_empty(tuple(size), dtype=dtype or default_float(), device=device or "cpu")
+        return empty.normal_(mean, std, generator=generator)  # (one fused multiply-add per draw, as PyTorch's)
+    shape = np.broadcast_shapes(tuple(getattr(mean, "shape", ())), tuple(getattr(std, "shape", ())))
+    noise = randn(*shape, dtype=ref.dtype, device=ref.device, generator=generator)  # times std, plus mean
     mean = mean.detach() if isinstance(mean, Tensor) else mean
     std = std.detach() if isinstance(std, Tensor) else std
     return (noise * std + mean).detach()

@@ -107,7 +107,7 @@ def feature_alpha_dropout(input, p, train):  # noqa: A002
 
 
 def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):  # noqa: A002
-    """``torch.rrelu``: ``F.rrelu`` (the slopes drawn from minigrad's generator)."""
+    """``torch.rrelu``: ``F.rrelu`` (the slopes drawn as PyTorch's for the same seed)."""
     return F.rrelu(input, lower, upper, training)
 
 

@@ -86,11 +86,16 @@ def regularized_gamma(a, x, upper):
 
 
 def gammainc_grad_a(a, x):
-    """dP(a, x)/da (numpy float64), by central differences of P in a."""
+    """dP(a, x)/da (numpy float64), by central differences of P in a, with one Richardson step (the error of
+    steps h and h/2 combined cancels to order h^4: at a = 200, where h = 0.02, a plain central difference was
+    off by 3e-7 relative)."""
     a, x = np.broadcast_arrays(np.asarray(a, np.float64), np.asarray(x, np.float64))
     h = 1e-4 * np.maximum(a, 1.0)
     h = np.minimum(h, a / 2)  # (a - h stays positive)
-    return (regularized_gamma(a + h, x, False) - regularized_gamma(a - h, x, False)) / (2 * h)
+
+    def central(step):
+        return (regularized_gamma(a + step, x, False) - regularized_gamma(a - step, x, False)) / (2 * step)
+    return (4 * central(h / 2) - central(h)) / 3
 
 
 class IncompleteGamma(Function):

@@ -13,8 +13,7 @@ inside ``minigrad.no_grad()``.
 """
 import numpy as np
 
-from ..autograd import Function, is_grad_enabled, no_grad
-from ..random import resolve
+from ..autograd import Function, is_grad_enabled
 from ..tensor import DTYPE_CATEGORY, Tensor, _is_floating
 
 
@@ -146,8 +145,7 @@ def inplace_methods():
         "copysign_": real_numbers.copysign, "ldexp_": real_numbers.ldexp, "nextafter_": real_numbers.nextafter,
     }
     methods = {name: _inplace_method(name, fn) for name, fn in pairs.items()}
-    methods.update(zero_=zero_, fill_=fill_, copy_=copy_, uniform_=uniform_, normal_=normal_,
-                   __setitem__=setitem)
+    methods.update(zero_=zero_, fill_=fill_, copy_=copy_, __setitem__=setitem)
     return methods
 
 
@@ -209,34 +207,6 @@ class CopyFrom(Function):
         if self.needs_input_grad[1]:
             gs = B.astype(B.sum_to_shape(g, self.src_shape), self.src_dtype)
         return None, gs
-
-
-def _check_floating(x, op):
-    if not _is_floating(x.dtype):
-        raise RuntimeError(f"{op}: expected a floating point tensor, got {x.dtype}")
-
-
-def _draw(x, op, draw):
-    _check_inplace(x)
-    _check_floating(x, op)
-    with no_grad():
-        x.array = draw()
-    x._bump_version()
-    return x
-
-
-def uniform_(x, a=0.0, b=1.0, generator=None):
-    """``torch.Tensor.uniform_(from, to)``: uniform samples in [a, b) from ``minigrad.random``'s generator."""
-    return _draw(x, "uniform_", lambda: x.backend.uniform_(x.array, float(a), float(b),
-                                                            resolve(generator)))
-
-
-def normal_(x, mean=0.0, std=1.0, generator=None):
-    """``torch.Tensor.normal_``: normal samples from ``minigrad.random``'s generator."""
-    if std < 0:
-        raise RuntimeError(f"normal_ expects std >= 0.0, but found std {std}")
-    return _draw(x, "normal_", lambda: x.backend.normal_(x.array, float(mean), float(std),
-                                                          resolve(generator)))
 
 
 class SetItem(Function):

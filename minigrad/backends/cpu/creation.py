@@ -3,7 +3,7 @@ import sys
 
 import numpy as np
 
-__all__ = ["asarray", "full", "zeros", "empty", "arange", "randn", "rand", "randint",
+__all__ = ["asarray", "full", "zeros", "empty", "arange",
            "astype", "to_numpy", "from_numpy", "copy", "is_array", "owns_alone"]
 
 
@@ -26,18 +26,6 @@ def empty(shape, dtype):
 
 def arange(start, end, step, dtype):
     return np.arange(start, end, step, dtype=dtype)
-
-
-def randn(shape, dtype, generator):
-    return generator.standard_normal(tuple(shape), dtype=np.float64).astype(dtype)
-
-
-def rand(shape, dtype, generator):
-    return generator.random(tuple(shape), dtype=np.float64).astype(dtype)
-
-
-def randint(low, high, shape, dtype, generator):
-    return generator.integers(low, high, size=tuple(shape)).astype(dtype)
 
 
 def astype(a, dtype):

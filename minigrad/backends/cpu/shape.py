@@ -6,7 +6,7 @@ import numpy as np
 
 __all__ = ["reshape", "reshape_view", "view_dtype", "permute", "contiguous", "is_contiguous", "getitem",
            "index_backward", "concatenate", "split_at", "stack", "pad_constant", "pad_constant_backward",
-           "fill_", "copy_", "uniform_", "normal_", "setitem_"]
+           "fill_", "copy_", "setitem_"]
 
 
 def reshape(a, shape):
@@ -125,54 +125,6 @@ def fill_(a, value):
 
 def copy_(a, src):
     return _write(a, src)
-
-
-# Random draws are made this many at a time: the same numbers as one draw of the whole array (numpy's generators
-# are sequential streams) without its float64 temporary, whose page faults made a 31M-parameter model's
-# initialisation several times slower.
-DRAW_CHUNK = 1 << 20
-
-
-def _draw_into(out, sample):
-    """Fill the C-contiguous array ``out`` with ``sample(n)`` (float64 draws, cast), DRAW_CHUNK at a time."""
-    flat = out.reshape(-1)
-    for start in range(0, flat.size, DRAW_CHUNK):
-        n = min(DRAW_CHUNK, flat.size - start)
-        flat[start:start + n] = sample(n)
-    return out
-
-
-def _uniform(low, high, generator):
-    return lambda n: generator.uniform(low, high, n)
-
-
-def _normal(mean, std, generator):
-    return lambda n: generator.normal(mean, std, n)
-
-
-def uniform_samples(shape, dtype, low, high, generator):
-    """U(low, high) samples of ``dtype``: numpy's float64 uniform draws, cast. The CUDA backend draws through this
-    too, so one seed gives the same weights on both devices."""
-    return _draw_into(np.empty(shape, dtype=dtype), _uniform(low, high, generator))
-
-
-def normal_samples(shape, dtype, mean, std, generator):
-    """N(mean, std²) samples of ``dtype``: numpy's float64 normal draws, cast."""
-    return _draw_into(np.empty(shape, dtype=dtype), _normal(mean, std, generator))
-
-
-def _fill_with(a, sample):
-    if a.flags.writeable and a.flags.c_contiguous:
-        return _draw_into(a, sample)
-    return _write(a, _draw_into(np.empty(a.shape, dtype=a.dtype), sample))
-
-
-def uniform_(a, low, high, generator):
-    return _fill_with(a, _uniform(low, high, generator))
-
-
-def normal_(a, mean, std, generator):
-    return _fill_with(a, _normal(mean, std, generator))
 
 
 def setitem_(a, index, value):

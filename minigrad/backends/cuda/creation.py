@@ -9,7 +9,7 @@ from numba import cuda, types
 from ._runtime import (BOOL, F32, I32, I64, f32, i64, empty as _empty, flat, grid, is_device_array,
                        is_host_scalar, kernel, to_device, to_host)
 
-__all__ = ["asarray", "full", "zeros", "empty", "arange", "randn", "rand", "randint",
+__all__ = ["asarray", "full", "zeros", "empty", "arange",
            "astype", "to_numpy", "from_numpy", "copy", "is_array", "owns_alone"]
 
 
@@ -71,18 +71,6 @@ def arange(start, end, step, dtype):
     if n:
         _arange[grid(n)](out, dtype.type(start), dtype.type(step))
     return out
-
-
-def randn(shape, dtype, generator):
-    return to_device(generator.standard_normal(tuple(shape), dtype=np.float64).astype(dtype))
-
-
-def rand(shape, dtype, generator):
-    return to_device(generator.random(tuple(shape), dtype=np.float64).astype(dtype))
-
-
-def randint(low, high, shape, dtype, generator):
-    return to_device(generator.integers(low, high, size=tuple(shape)).astype(dtype))
 
 
 def astype(a, dtype):

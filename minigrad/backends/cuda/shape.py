@@ -19,11 +19,10 @@ from ._runtime import (BOOL, F32, I32, I64, contiguous_strides, empty, flat, gri
 from ._strided import gather, permute as _permute, scatter
 from .creation import astype, full, zeros as _zeros
 from .elementwise import add, less, mul, where
-from ..cpu.shape import normal_samples, uniform_samples  # drawn on the host: one seed, one model on both devices
 
 __all__ = ["reshape", "reshape_view", "view_dtype", "permute", "contiguous", "is_contiguous", "getitem",
            "index_backward", "concatenate", "split_at", "stack", "pad_constant", "pad_constant_backward",
-           "fill_", "copy_", "uniform_", "normal_", "setitem_"]
+           "fill_", "copy_", "setitem_"]
 
 
 @kernel(*((t, t, I64, i64, i64) for t in (F32, I64, BOOL, I32)))
@@ -305,21 +304,6 @@ def copy_(a, src):
     if a.size:
         a.copy_to_device(src)
     return a
-
-
-def _write_host(a, values):
-    if a.size:
-        a.copy_to_device(np.asarray(values).astype(a.dtype, order="C"))
-    return a
-
-
-def uniform_(a, low, high, generator):
-    """Uniform samples drawn on the host (the CPU backend's numbers for the same seed), copied in place."""
-    return _write_host(a, uniform_samples(tuple(a.shape), a.dtype, low, high, generator))
-
-
-def normal_(a, mean, std, generator):
-    return _write_host(a, normal_samples(tuple(a.shape), a.dtype, mean, std, generator))
 
 
 def setitem_(a, index, value):

@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 
-from ...random import Generator, resolve
+from ...random import Generator, default_generator
 from .collate import default_collate, default_convert
 from .dataset import IterableDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
@@ -110,10 +110,11 @@ class DataLoader:
     - ``num_workers=N`` loads batches in N worker processes seeded as PyTorch seeds them; batches arrive in
       order; an exception in a worker is raised here with the worker's traceback. ``pin_memory`` is accepted
       and does nothing (there is no pinned host memory on the CPU backend).
-    - Shuffling draws from ``generator`` (a ``minigrad.Generator``: the same order as PyTorch for the same
-      seed) or, without one, from a generator of the loader's own, seeded with ``seed`` or from
-      ``minigrad.manual_seed``'s generator; ``state_dict()``/``load_state_dict()`` save and restore where
-      the loader stands, mid-epoch included (map-style datasets).
+    - Shuffling draws from ``generator`` (a ``minigrad.Generator``), from a generator of the loader's own
+      seeded with ``seed``, or else from the global generator as PyTorch's does: each pass draws the workers'
+      base seed, then the sampler's seed, so ``manual_seed(s)`` gives PyTorch's batches.
+      ``state_dict()``/``load_state_dict()`` save and restore where the loader stands, mid-epoch included
+      (map-style datasets).
     - Before each pass the loader calls ``dataset.set_epoch(epoch)`` when the dataset has it, so that
       minigrad's per-epoch augmentations are reproducible.
     """
@@ -158,8 +159,9 @@ class DataLoader:
         self.timeout, self.worker_init_fn, self.multiprocessing_context = timeout, worker_init_fn, multiprocessing_context
         self.prefetch_factor = (2 if prefetch_factor is None else prefetch_factor) if num_workers > 0 else None
         self.persistent_workers, self.generator = persistent_workers, generator
-        self._generator = generator if generator is not None else Generator().manual_seed(
-            seed if seed is not None else int(resolve(None).integers(0, 2 ** 63)))
+        self._generator = generator if generator is not None else (
+            Generator().manual_seed(seed) if seed is not None else None)  # None: the global generator
+        self._replayed_state = None  # a global generator's state at the start of a pass to resume
         if not self._iterable and sampler is None and batch_sampler is None:
             sampler = RandomSampler(dataset, generator=self._generator) if shuffle else SequentialSampler(dataset)
         if not self._iterable and batch_sampler is None and batch_size is not None:
@@ -171,6 +173,16 @@ class DataLoader:
         self._fetcher = _Fetcher(self._iterable, batch_size, auto_collation, self.collate_fn, drop_last)
         self._pool = None
         self.epoch, self._epoch_start_state, self._batches_done, self._in_epoch, self._skip = 0, None, 0, False, 0
+
+    def _pass_source(self):
+        """The generator a pass draws from: the loader's, or the global one (or, resuming a pass begun on the
+        global one, a copy of its state at that pass's start)."""
+        if self._generator is not None:
+            return self._generator
+        if self._replayed_state is None:
+            return default_generator
+        source, self._replayed_state = Generator().set_state(self._replayed_state), None
+        return source
 
     def __len__(self):
         if self._iterable:
@@ -189,12 +201,16 @@ class DataLoader:
         if self._in_epoch:  # the previous pass was left early: it still counts as an epoch
             self.epoch += 1
         skip, self._skip = self._skip, 0
-        self._epoch_start_state = self._generator.get_state()
+        source = self._pass_source()
+        self._epoch_start_state = source.get_state()
         if hasattr(self.dataset, "set_epoch"):
             self.dataset.set_epoch(self.epoch)
         batches = self._index_batches()
         if self.num_workers == 0 or self._pool is None:
-            base_seed = self._generator.random64() % 2 ** 63  # drawn as PyTorch's iterator draws it
+            base_seed = source.random64() % 2 ** 63  # drawn as PyTorch's iterator draws it
+        replaying = source is not self._generator and source is not default_generator
+        if replaying and isinstance(self.sampler, RandomSampler) and self.sampler.generator is None:
+            self.sampler.seed_source = source  # its seed draw, replayed
         for _ in range(skip if not self._iterable else 0):
             next(batches, None)
         self._batches_done, self._in_epoch = skip, True
@@ -279,12 +295,20 @@ class DataLoader:
             return {"generator": packed(self._epoch_start_state), "epoch": self.epoch,
                     "batches_done": self._batches_done}
         epoch = self.epoch + 1 if self._in_epoch else self.epoch  # every batch out, loop left before the end
-        return {"generator": packed(self._generator.get_state()), "epoch": epoch, "batches_done": 0}
+        # (drawing from the global generator, the next pass depends on it alone: a run's checkpoint restores it)
+        generator = "" if self._generator is None else packed(self._generator.get_state())
+        return {"generator": generator, "epoch": epoch, "batches_done": 0}
 
     def load_state_dict(self, state):
         """Restore a ``state_dict()``: the next iteration resumes where the saved one stood."""
         try:
-            self._generator.set_state(np.frombuffer(bytes.fromhex(str(state["generator"])), np.uint8))
+            saved = np.frombuffer(bytes.fromhex(str(state["generator"])), np.uint8)
+            if saved.size:
+                replayed = Generator().set_state(saved)
+                if self._generator is not None:
+                    self._generator.set_state(saved)
+                elif int(state.get("batches_done", 0)):
+                    self._replayed_state = replayed.get_state()
         except (KeyError, ValueError, TypeError, RuntimeError) as error:
             raise ValueError(f"DataLoader.load_state_dict: invalid generator state ({error})") from None
         if self._pool is not None:  # persistent workers were seeded for another run

@@ -5,7 +5,7 @@ The random ones draw their integers as PyTorch does (``randperm``; ``randint`` i
 """
 import numpy as np
 
-from ...random import Generator, randint_list, randperm_list, resolve
+from ...random import Generator, default_generator, randint_list, randperm_list, resolve
 
 __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler",
            "BatchSampler"]
@@ -34,9 +34,13 @@ class SequentialSampler(Sampler):
         return len(self.data_source)
 
 
-def _own_generator(generator):
-    """PyTorch's rule for a sampler without a generator: a fresh one per pass, seeded from the global RNG."""
-    return generator if generator is not None else Generator().manual_seed(int(resolve(None).integers(0, 2 ** 63)))
+def _pass_generator(sampler):
+    """PyTorch's rule for a sampler without a generator: a fresh one per pass, seeded with a draw from the global
+    generator (or from the one a resuming DataLoader hands it in ``seed_source``)."""
+    if sampler.generator is not None:
+        return sampler.generator
+    source = sampler.__dict__.pop("seed_source", None) or default_generator
+    return Generator().manual_seed(source.random64() % 2 ** 63)
 
 
 class RandomSampler(Sampler):
@@ -57,7 +61,7 @@ class RandomSampler(Sampler):
 
     def __iter__(self):
         n = len(self.data_source)
-        generator = _own_generator(self.generator)
+        generator = _pass_generator(self)
         if self.replacement:
             for _ in range(self.num_samples // 32):
                 yield from randint_list(n, 32, generator)
@@ -87,8 +91,8 @@ class SubsetRandomSampler(Sampler):
 
 class WeightedRandomSampler(Sampler):
     """``num_samples`` indices drawn with probabilities proportional to ``weights``, as
-    ``torch.utils.data.WeightedRandomSampler``. The draws follow the same distribution as PyTorch's
-    but not its exact sequence (they come from numpy's ``choice`` on the generator's state)."""
+    ``torch.utils.data.WeightedRandomSampler``: ``multinomial`` of the float64 weights, PyTorch's draws for the
+    same seed."""
 
     def __init__(self, weights, num_samples, replacement=True, generator=None):
         if not isinstance(num_samples, int) or isinstance(num_samples, bool) or num_samples <= 0:
@@ -102,22 +106,9 @@ class WeightedRandomSampler(Sampler):
             weights, num_samples, replacement, generator
 
     def __iter__(self):
-        weights = self.weights
-        if (weights < 0).any():
-            raise RuntimeError("invalid multinomial distribution (encountering probability entry < 0)")
-        if not np.isfinite(weights).all() or weights.sum() <= 0:
-            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0 or not finite)")
-        rng = resolve(self.generator)
-        if self.replacement:
-            return iter(rng.choice(len(weights), size=self.num_samples, p=weights / weights.sum()).tolist())
-        if self.num_samples > len(weights):
-            raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
-        # Without replacement: order by exponential keys divided by the weights (a weighted draw, one index
-        # at a time); zero weights come last, in random order, as PyTorch's multinomial hands them out.
-        with np.errstate(divide="ignore"):
-            keys = rng.exponential(size=len(weights)) / weights
-        order = np.lexsort((rng.random(len(weights)), keys))
-        return iter(order[:self.num_samples].tolist())
+        from ...creation import multinomial, tensor
+        drawn = multinomial(tensor(self.weights), self.num_samples, self.replacement, generator=self.generator)
+        yield from drawn.tolist()  # (drawn at the first item, as PyTorch's generator function draws)
 
     def __len__(self):
         return self.num_samples
