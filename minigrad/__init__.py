@@ -107,11 +107,15 @@ autograd.profiler = _profiler  # noqa: F821  (the module imported by ``from .aut
 
 
 def __getattr__(name):
-    """``torch.distributions`` and ``torch.hub``, imported at their first use (40 ms of import time saved); and
-    ``torch.range``, kept out of this module's globals so that Python's ``range`` is not shadowed here."""
+    """``torch.distributions`` and ``torch.hub``, imported at their first use (40 ms of import time saved), with
+    the gamma samplers ``torch._standard_gamma`` and ``torch._sample_dirichlet``; and ``torch.range``, kept out of
+    this module's globals so that Python's ``range`` is not shadowed here."""
     if name == "range":
         from .creation import inclusive_range
         return inclusive_range
+    if name in ("_standard_gamma", "_sample_dirichlet"):
+        from .distributions import gamma_family
+        return getattr(gamma_family, name)
     if name in ("distributions", "hub"):
         import importlib
         module = importlib.import_module(f"{__name__}.{name}")

@@ -4,7 +4,7 @@ import numpy as np
 from .backends import get_backend
 from .device import device as _device
 from . import exact_arithmetic, sampling
-from .random import randperm_list, resolve, torch_generator
+from .random import randperm_list, torch_generator
 from .tensor import DTYPE_CATEGORY, Tensor, default_float, int64
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "randn", "rand", "randperm",
@@ -316,17 +316,24 @@ def bernoulli(input, p=None, *, generator=None):  # noqa: A002
 
 
 def poisson(input, generator=None):  # noqa: A002
-    """``torch.poisson``: a Poisson draw for each rate of ``input``, in input's dtype (numpy draws the numbers)."""
-    values = resolve(generator).poisson(input.detach().cpu().numpy().astype(np.float64))
+    """``torch.poisson``: a Poisson draw for each rate of ``input``, in input's dtype, PyTorch's for the same
+    seed."""
+    rates = input.detach().cpu().numpy()
+    if np.any(rates < 0):
+        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
+    values = sampling.poisson_values(torch_generator(generator), rates).reshape(rates.shape)
     return Tensor(values.astype(input.dtype), dtype=input.dtype, device=input.device)
 
 
 def binomial(count, prob, generator=None):
     """``torch.binomial``: a binomial draw of ``count`` trials with success probability ``prob``, elementwise, in
-    count's dtype (numpy draws the numbers)."""
-    trials = np.broadcast_to(count.detach().cpu().numpy(), np.broadcast_shapes(tuple(count.shape), tuple(prob.shape)))
-    values = resolve(generator).binomial(trials.astype(np.int64), prob.detach().cpu().numpy().astype(np.float64))
-    return Tensor(values.astype(count.dtype), dtype=count.dtype, device=count.device)
+    count's dtype; PyTorch's draws for the same seed."""
+    if count.dtype != prob.dtype:
+        raise RuntimeError(f"expected scalar type {count.dtype} but found {prob.dtype}")
+    shape = np.broadcast_shapes(tuple(count.shape), tuple(prob.shape))
+    trials, chances = (np.broadcast_to(t.detach().cpu().numpy(), shape) for t in (count, prob))
+    values = sampling.binomial_values(torch_generator(generator), trials, chances).reshape(shape)
+    return Tensor(values, dtype=count.dtype, device=count.device)
 
 
 def _new(fn):

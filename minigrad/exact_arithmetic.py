@@ -16,17 +16,16 @@ def fma32(a, b, c):
     """a·b + c rounded once to float32, elementwise (C's fmaf). The float64 product of two float32 is exact and
     the float64 sum rounds once; rounding that to float32 is then exact unless the sum sits on a float32 tie,
     which the sum's exact error breaks."""
-    product = np.asarray(a, np.float64) * np.asarray(b, np.float64)
-    addend = np.asarray(c, np.float64)
-    total = product + addend
+    product, addend = np.broadcast_arrays(np.multiply(a, b, dtype=np.float64), np.asarray(c, np.float64))
+    total = np.atleast_1d(product + addend)
     rounded = total.astype(F32)
-    on_tie = (total.view(np.uint64) & np.uint64(0x1FFFFFFF)) == np.uint64(0x10000000)
-    if np.any(on_tie):
-        error = np.broadcast_to(_two_sum_error(product, addend, total), total.shape)
-        up = np.nextafter(total, np.inf).astype(F32)
-        down = np.nextafter(total, -np.inf).astype(F32)
-        rounded = np.where(on_tie & (error > 0), up, np.where(on_tie & (error < 0), down, rounded))
-    return rounded
+    ties = np.flatnonzero((total.view(np.uint64) & np.uint64(0x1FFFFFFF)) == np.uint64(0x10000000))
+    if ties.size:  # (rare: one sum in about 2^29)
+        exact = total.reshape(-1)[ties]
+        error = _two_sum_error(product.reshape(-1)[ties], addend.reshape(-1)[ties], exact)
+        toward = np.where(error > 0, np.inf, -np.inf)
+        rounded.reshape(-1)[ties] = np.where(error == 0, exact.astype(F32), np.nextafter(exact, toward).astype(F32))
+    return rounded.reshape(np.shape(product))
 
 
 def fma64(a, b, c):

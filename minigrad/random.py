@@ -2,11 +2,11 @@
 
 ``Generator`` is a Mersenne Twister (MT19937) seeded as PyTorch seeds its CPU generator, with PyTorch's cache of
 the second value of a Box-Muller pair and PyTorch's state layout (``get_state`` gives the 5056 bytes
-``torch.Generator.get_state`` gives, and takes them). Every draw that ``minigrad.sampling`` knows PyTorch's
-formula for (``rand``, ``randn``, ``randint``, ``randperm``, ``uniform_``, ``normal_``, ``bernoulli``, dropout,
-``nn.init`` ...) turns its words into PyTorch's numbers; laws drawn by numpy (gamma, poisson ...) draw from
-``Generator.numpy``, numpy's distributions on the same state.
+``torch.Generator.get_state`` gives, and takes them). ``minigrad.sampling`` turns its words into PyTorch's
+numbers (``rand``, ``randn``, ``randint``, ``randperm``, ``uniform_``, ``normal_``, ``bernoulli``, dropout,
+``nn.init``, the distributions' samplers ...).
 """
+import contextlib
 import time
 import warnings
 
@@ -40,7 +40,6 @@ class Generator:
     def __init__(self, device="cpu"):
         self.device = device
         self._bits = np.random.MT19937()
-        self.numpy = np.random.Generator(self._bits)  # numpy's distributions on the same state
         self.normal_cache = None  # PyTorch's next_double_normal_sample: the unused half of a Box-Muller pair
         self.manual_seed(67280421310721)  # PyTorch's default seed for a new Generator
 
@@ -158,6 +157,21 @@ def set_rng_state(new_state):
     default_generator.set_state(raw)
 
 
+@contextlib.contextmanager
+def fork_rng(devices=None, enabled=True, _caller="fork_rng", _devices_kw="devices", device_type="cuda"):
+    """``torch.random.fork_rng``: the global generator's state is saved on entry and restored on exit, so draws
+    inside the block leave the stream outside it as it was. (The CUDA device draws from the same generator here,
+    so ``devices`` has nothing more to save.)"""
+    if not enabled:
+        yield
+        return
+    saved = get_rng_state()
+    try:
+        yield
+    finally:
+        set_rng_state(saved)
+
+
 def torch_generator(generator):
     """The ``Generator`` a draw uses: the one given, or the global one (where PyTorch uses its default)."""
     if generator is None:
@@ -165,13 +179,6 @@ def torch_generator(generator):
     if isinstance(generator, Generator):
         return generator
     raise TypeError(f"expected a minigrad.Generator, got {type(generator).__name__}")
-
-
-def resolve(generator):
-    """The numpy Generator for laws numpy draws: ``generator``'s (a minigrad or numpy one) or the global one's."""
-    if generator is None:
-        return default_generator.numpy
-    return generator.numpy if isinstance(generator, Generator) else generator
 
 
 def randperm_list(n, generator=None):

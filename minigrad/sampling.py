@@ -46,15 +46,18 @@ def uniform_values(generator, count, dtype, low=0.0, high=1.0):
     """``count`` draws of ``uniform_real_distribution<dtype>(low, high)``: the low 24 bits of one word (float32)
     or 53 bits of a 64-bit draw (float64) scaled to [0, 1), then ``u * (high - low) + low`` fused."""
     wide = np.dtype(dtype) == np.float64
+    unit_interval = low == 0 and high == 1  # (u · 1 + 0 is u: nothing to round)
     values = np.empty(count, np.float64 if wide else F32)
     for start in range(0, count, CHUNK):
         n = min(CHUNK, count - start)
         if wide:
-            unit = (_words64(generator, n) & np.uint64(_FLOAT64_MANTISSA)).astype(np.float64) * 2.0 ** -53
-            values[start:start + n] = fma64(unit, high - low, low)
-        else:
-            unit = (generator.words(n) & np.uint64(_FLOAT32_MANTISSA)).astype(F32) * F32(2.0 ** -24)
-            values[start:start + n] = fma32(unit, F32(high) - F32(low), F32(low))
+            steps = (_words64(generator, n) & np.uint64(_FLOAT64_MANTISSA)).astype(np.float64)
+            values[start:start + n] = steps * 2.0 ** -53 if unit_interval else fma64(steps * 2.0 ** -53, high - low,
+                                                                                      low)
+        else:  # u = steps · 2^-24 and u · w = steps · (w · 2^-24), both factors of 24 bits: exact in float64
+            steps = (generator.words(n) & np.uint64(_FLOAT32_MANTISSA)).astype(np.float64)
+            width = np.float64(F32(high) - F32(low)) * 2.0 ** -24
+            values[start:start + n] = steps * 2.0 ** -24 if unit_interval else fma32(steps, width, F32(low))
     return values
 
 
@@ -163,3 +166,41 @@ def multinomial_with_replacement(generator, rows, count):
         cumulative[-1] = 1
         picked[number] = np.searchsorted(cumulative.astype(np.float64), _uniforms64(generator, count), side="left")
     return picked
+
+
+def _rejection(generator, run, count):
+    """Run a compiled rejection sampler over the generator's next words, then advance the generator by the
+    words it used (known only afterwards): a copy of the state is restored and moved on by that many."""
+    state, size = generator.get_state(), 32 * count + 64
+    while True:
+        result = run(generator.words(size))
+        generator.set_state(state)
+        if result[1] >= 0:
+            generator.words(result[1])
+            return result
+        size *= 4
+
+
+def gamma_values(generator, alphas):
+    """PyTorch's CPU standard gamma draws for the flat ``alphas`` (float32 or float64, the draws in that dtype),
+    its Box-Muller cache used and left as PyTorch's."""
+    alphas = np.ascontiguousarray(alphas).reshape(-1)
+    cached, cache_value = generator.normal_cache is not None, generator.normal_cache or 0.0
+    draws, _, cached, cache_value = _rejection(
+        generator, lambda words: _kernels().gamma_draws(alphas, words, cached, cache_value), alphas.size)
+    generator.normal_cache = cache_value if cached else None
+    return draws
+
+
+def poisson_values(generator, rates):
+    """PyTorch's CPU Poisson draws (float64) for the flat ``rates``."""
+    rates = np.ascontiguousarray(rates, np.float64).reshape(-1)
+    return _rejection(generator, lambda words: _kernels().poisson_draws(rates, words), rates.size)[0]
+
+
+def binomial_values(generator, counts, probabilities):
+    """PyTorch's CPU binomial draws for the flat ``counts`` and ``probabilities`` (one dtype; the draws in it)."""
+    counts = np.ascontiguousarray(counts).reshape(-1)
+    probabilities = np.ascontiguousarray(probabilities, counts.dtype).reshape(-1)
+    return _rejection(generator, lambda words: _kernels().binomial_draws(counts, probabilities, words),
+                      counts.size)[0]

@@ -12,7 +12,6 @@ from ..ops.special import lgamma
 from . import constraints
 from .discrete import BinaryTrials, Categorical, one_of
 from .distribution import Distribution
-from .more_families import drawn
 from .utils import broadcast_all
 
 __all__ = ["Binomial", "Geometric", "NegativeBinomial", "Multinomial"]
@@ -35,9 +34,8 @@ class Binomial(BinaryTrials):
 
     def sample(self, sample_shape=()):
         shape = self._extended_shape(sample_shape)
-        counts = np.broadcast_to(self.total_count.detach().cpu().numpy(), shape).astype(np.int64)
-        probs = np.broadcast_to(self.probs.detach().cpu().numpy(), shape)
-        return drawn(lambda g: g.binomial(counts, probs), self._param)
+        counts = self.total_count.detach().expand(*shape)
+        return creation.binomial(counts.to(self._param.dtype), self.probs.detach().expand(*shape))
 
     def log_prob(self, value):
         self._checked(value)
@@ -133,8 +131,9 @@ class NegativeBinomial(BinaryTrials):
     def sample(self, sample_shape=()):
         from .gamma_family import standard_gamma
         shape = self._extended_shape(sample_shape)
-        rates = standard_gamma(self.total_count.detach(), shape) * self.logits.detach().exp()
-        return drawn(lambda g: g.poisson(rates.cpu().numpy()), self._param)
+        rates = standard_gamma(self.total_count.detach(), shape) / (-self.logits.detach()).exp()  # (PyTorch's Gamma)
+        tiny = float(np.finfo(np.dtype(rates.dtype)).tiny)
+        return creation.poisson(rates.clamp(min=tiny))
 
     def log_prob(self, value):
         self._checked(value)

@@ -1,23 +1,24 @@
 """Laws drawn from gamma variates, as ``torch.distributions``': Gamma, Chi2, Beta, Dirichlet, StudentT and
 FisherSnedecor.
 
-The gamma draws are numpy's (minigrad's generator); ``rsample`` is differentiable in every parameter, in the
-concentrations (and degrees of freedom) by implicit reparameterization (``standard_gamma``), as PyTorch's."""
+The gamma draws are PyTorch's for the same seed (its sampler); ``rsample`` is differentiable in every parameter,
+in the concentrations (and degrees of freedom) by implicit reparameterization (``standard_gamma``), as
+PyTorch's."""
 import math
 
 import numpy as np
 
 from ..autograd import Function, is_grad_enabled
-from .. import creation
+from .. import creation, sampling
 from ..nn import functional as F
 from ..ops.compare import where
 from ..ops.incomplete_gamma import gammainc, gammainc_grad_a
 from ..ops.shape import stack
 from ..ops.special import digamma, lgamma, xlogy
+from ..random import torch_generator
 from . import constraints
 from .distribution import Distribution
 from .exp_family import ExponentialFamily
-from .more_families import drawn
 from .utils import broadcast_all
 
 __all__ = ["Gamma", "Chi2", "Beta", "Dirichlet", "StudentT", "FisherSnedecor", "standard_gamma"]
@@ -41,15 +42,34 @@ class _StandardGamma(Function):
         return B.mul(g, B.from_numpy(slope.astype(np.dtype(alpha.dtype)))), None
 
 
-def standard_gamma(concentration, shape):
+def standard_gamma(concentration, shape, generator=None):
     """Gamma(concentration, 1) draws of ``shape`` (the concentration broadcast to it), differentiable in the
     concentration (PyTorch's ``torch._standard_gamma`` with its gradient)."""
     alpha = concentration.expand(*shape) if tuple(concentration.shape) != tuple(shape) else concentration
     values = np.broadcast_to(concentration.detach().cpu().numpy(), tuple(shape))
-    draws = drawn(lambda g: g.standard_gamma(values), concentration)
-    tiny = float(np.finfo(np.dtype(concentration.dtype)).tiny)
-    draws = draws.clamp(min=tiny)  # (PyTorch's draws are never 0: a log of them stays finite)
+    # (PyTorch's sampler, PyTorch's numbers; never below the dtype's smallest normal, so a log stays finite)
+    draws = creation.tensor(sampling.gamma_values(torch_generator(generator), values).reshape(tuple(shape)),
+                            device=concentration.device)
     return _StandardGamma.apply(alpha, draws) if alpha.requires_grad and is_grad_enabled() else draws
+
+
+def _standard_gamma(input, generator=None):  # noqa: A002
+    """``torch._standard_gamma``: one Gamma(alpha, 1) draw per element of ``input``, differentiable in it."""
+    return standard_gamma(input, tuple(input.shape), generator)
+
+
+def _sample_dirichlet(input, generator=None):  # noqa: A002
+    """``torch._sample_dirichlet``: one Dirichlet draw per row (the last dim) of concentrations ``input``."""
+    return _normalized_gamma_draws(input, tuple(input.shape), generator)
+
+
+def _normalized_gamma_draws(concentration, shape, generator=None):
+    """PyTorch's _sample_dirichlet: gamma draws in float64, divided by their sum, then cast and kept inside
+    (0, 1) (the dtype's smallest normal, the largest value below 1)."""
+    draws = standard_gamma(concentration.double(), shape, generator)
+    shares = (draws / draws.sum(-1, keepdim=True)).to(concentration.dtype)
+    dtype = np.dtype(concentration.dtype)
+    return shares.clamp(float(np.finfo(dtype).tiny), float(np.nextafter(dtype.type(1), dtype.type(0))))
 
 
 class Gamma(ExponentialFamily):
@@ -135,12 +155,10 @@ class Dirichlet(ExponentialFamily):
         super().__init__(tuple(concentration.shape[:-1]), tuple(concentration.shape[-1:]), validate_args)
 
     def rsample(self, sample_shape=()):
-        draws = standard_gamma(self.concentration, self._extended_shape(sample_shape))
-        return draws / draws.sum(-1, keepdim=True)
+        return _normalized_gamma_draws(self.concentration, self._extended_shape(sample_shape))
 
     def sample(self, sample_shape=()):
-        draws = standard_gamma(self.concentration.detach(), self._extended_shape(sample_shape))
-        return draws / draws.sum(-1, keepdim=True)
+        return _normalized_gamma_draws(self.concentration.detach(), self._extended_shape(sample_shape))
 
     def log_prob(self, value):
         self._checked(value)
@@ -251,7 +269,7 @@ class StudentT(Distribution):
         shape = self._extended_shape(sample_shape)
         normal = creation.randn(*shape, dtype=self.df.dtype)
         chi2 = 2 * standard_gamma(0.5 * self.df, shape)
-        return self.loc + self.scale * normal * (chi2 / self.df).rsqrt()
+        return self.loc + self.scale * (normal * (chi2 / self.df).rsqrt())  # (PyTorch's order of operations)
 
     def log_prob(self, value):
         self._checked(value)

@@ -7,19 +7,13 @@ import numpy as np
 from .. import creation
 from ..linalg import cholesky, inv, solve
 from ..ops.special import lgamma, xlogy
-from ..random import resolve
 from . import constraints
 from .continuous import CenteredAtLoc, LocationScale
 from .distribution import Distribution
 from .exp_family import ExponentialFamily
 from .utils import broadcast_all, lazy_property
 
-__all__ = ["Exponential", "Laplace", "Poisson", "MultivariateNormal", "drawn"]
-
-
-def drawn(draw, like):
-    """numpy draws (from minigrad's generator) as a tensor like ``like``'s dtype and device."""
-    return creation.tensor(np.asarray(draw(resolve(None))).astype(np.dtype(like.dtype)), device=like.device)
+__all__ = ["Exponential", "Laplace", "Poisson", "MultivariateNormal"]
 
 
 class Exponential(ExponentialFamily):
@@ -110,8 +104,7 @@ class Poisson(ExponentialFamily):
         super().__init__(tuple(self.rate.shape), (), validate_args)
 
     def sample(self, sample_shape=()):
-        rate = self.rate.detach().cpu().numpy()
-        return drawn(lambda g: g.poisson(np.broadcast_to(rate, self._extended_shape(sample_shape))), self.rate)
+        return creation.poisson(self.rate.detach().expand(*self._extended_shape(sample_shape)))
 
     def log_prob(self, value):
         self._checked(value)

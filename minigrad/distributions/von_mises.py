@@ -1,16 +1,17 @@
 """``torch.distributions.VonMises(loc, concentration)``: the circular normal law on angles, density
 exp(k cos(x - loc)) / (2 pi I0(k)). log I0 and log I1 come from Abramowitz and Stegun's polynomial fits 9.8.1-9.8.4
 (relative error about 1e-7), which PyTorch uses, evaluated in the same order, so that log_prob and the variance
-equal PyTorch's; draws follow Best and Fisher's rejection sampler (1979), in float64, with numpy's generator."""
+equal PyTorch's; draws follow Best and Fisher's rejection sampler (1979) in float64, PyTorch's for the same seed."""
 import math
 
 import numpy as np
 
+from .. import sampling
 from ..ops.compare import where
+from ..random import default_generator
 from . import constraints
 from .continuous import CenteredAtLoc
 from .distribution import Distribution
-from .more_families import drawn
 from .utils import broadcast_all, lazy_property
 
 __all__ = ["VonMises"]
@@ -43,7 +44,8 @@ def log_modified_bessel(x, order):
 
 
 def _best_fisher(loc, kappa, shape, generator):
-    """Draws (float64 numpy) by Best and Fisher's wrapped-Cauchy envelope, each accepted as it comes."""
+    """Draws (float64 numpy) by Best and Fisher's wrapped-Cauchy envelope, as PyTorch's _rejection_sample: three
+    float64 uniforms per place and round, every accepted proposal kept (a place accepted again is replaced)."""
     tau = 1 + np.sqrt(1 + 4 * kappa ** 2)
     rho = (tau - np.sqrt(2 * tau)) / (2 * kappa)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -51,14 +53,13 @@ def _best_fisher(loc, kappa, shape, generator):
     r, kappa, loc = (np.broadcast_to(a, shape) for a in (r, kappa, loc))
     x, done = np.zeros(shape), np.zeros(shape, bool)
     while not done.all():
-        u1, u2, u3 = generator.random((3,) + tuple(shape))
+        u1, u2, u3 = sampling.uniform_values(generator, 3 * x.size, np.float64).reshape((3,) + tuple(shape))
         z = np.cos(math.pi * u1)
         f = (1 + r * z) / (r + z)
         c = kappa * (r - f)
         with np.errstate(divide="ignore", invalid="ignore"):
             accept = ((c * (2 - c) - u2) > 0) | (np.log(c / u2) + 1 - c >= 0)
-        accept &= ~done
-        x = np.where(accept, np.sign(u3 - 0.5) * np.arccos(np.clip(f, -1, 1)), x)
+        x = np.where(accept, np.sign(u3 - 0.5) * np.arccos(f), x)
         done |= accept
     return (x + math.pi + loc) % (2 * math.pi) - math.pi
 
@@ -88,7 +89,8 @@ class VonMises(CenteredAtLoc, Distribution):
         shape = self._extended_shape(sample_shape)
         loc = self.loc.detach().cpu().numpy().astype(np.float64)
         kappa = self.concentration.detach().cpu().numpy().astype(np.float64)
-        return drawn(lambda g: _best_fisher(loc, kappa, shape, g), self.loc)
+        draws = _best_fisher(loc, kappa, shape, default_generator)
+        return self.loc.detach().new_tensor(draws.astype(np.dtype(self.loc.dtype)))
 
     @lazy_property
     def variance(self):

@@ -171,3 +171,197 @@ def exponentials(values):
     for i in range(values.size):
         out[i] = math.exp(values[i])
     return out
+
+
+# Rejection samplers: they read float64 uniforms (two words each) from ``words`` as PyTorch's samplers call
+# its generator, and return with ``used = -1`` when the words run out (the caller draws more and runs again).
+MANTISSA_53 = np.uint64((1 << 53) - 1)
+ONE_F32, ONE_THIRD_F32, GAMMA_SQUEEZE_F32 = F32(1.0), F32(1.0) / F32(3.0), F32(0.0331)
+
+
+@kernel(inline="always")
+def unit_uniform(words, position):
+    """The float64 uniform in [0, 1) of the 64-bit draw at ``words[position:position + 2]``."""
+    bits = ((words[position] << np.uint64(32)) | words[position + 1]) & MANTISSA_53
+    return np.float64(bits) * 2.0 ** -53
+
+
+@kernel()
+def gamma_draws(alphas, words, cached, cache_value):
+    """PyTorch's CPU ``_standard_gamma`` (its sample_gamma: Marsaglia and Tsang's method, alpha < 1 boosted by
+    one), alpha's own arithmetic where PyTorch's is in alpha's type. Returns the draws (alpha's dtype, at least
+    its smallest normal), the words used, and the normal cache left."""
+    draws = np.empty(alphas.size, alphas.dtype)
+    smallest = np.finfo(alphas.dtype).tiny
+    position = 0
+    for i in range(alphas.size):
+        alpha = alphas.flat[i]
+        scale = 1.0
+        if alpha < ONE_F32:
+            if alpha == 0:
+                draws[i] = 0
+                continue
+            if position + 2 > words.size:
+                return draws, -1, cached, cache_value
+            scale *= (1.0 - unit_uniform(words, position)) ** np.float64(ONE_F32 / alpha)
+            position += 2
+            alpha = alpha + ONE_F32
+        d = np.float64(alpha - ONE_THIRD_F32)
+        c = 1.0 / math.sqrt(9.0 * d)
+        while True:
+            while True:
+                if cached:
+                    x = cache_value
+                    cached = False
+                else:
+                    if position + 4 > words.size:
+                        return draws, -1, cached, cache_value
+                    radius = math.sqrt(-2.0 * math.log1p(-unit_uniform(words, position + 2)))
+                    angle = (2.0 * math.pi) * unit_uniform(words, position)
+                    position += 4
+                    cache_value = radius * math.sin(angle)
+                    cached = True
+                    x = radius * math.cos(angle)
+                y = 1.0 + c * x
+                if y > 0:
+                    break
+            v = y * y * y
+            if position + 2 > words.size:
+                return draws, -1, cached, cache_value
+            u = 1.0 - unit_uniform(words, position)
+            position += 2
+            squared = x * x
+            if u < 1.0 - np.float64(GAMMA_SQUEEZE_F32) * squared * squared or \
+                    math.log(u) < 0.5 * squared + d * (1.0 - v + math.log(v)):
+                draws[i] = max(smallest, scale * d * v)
+                break
+    return draws, position, cached, cache_value
+
+
+@kernel()
+def poisson_draws(rates, words):
+    """PyTorch's CPU ``poisson`` (its sample_poisson: Hörmann's transformed rejection from rate 10, products of
+    uniforms below), in float64. Returns the counts and the words used (-1: more words needed)."""
+    counts = np.empty(rates.size, np.float64)
+    position = 0
+    for i in range(rates.size):
+        rate = np.float64(rates.flat[i])
+        if rate >= 10:
+            root, log_rate = math.sqrt(rate), math.log(rate)
+            b = 0.931 + 2.53 * root
+            a = -0.059 + 0.02483 * b
+            inverse_alpha = 1.1239 + 1.1328 / (b - 3.4)
+            v_r = 0.9277 - 3.6224 / (b - 2)
+            while True:
+                if position + 4 > words.size:
+                    return counts, -1
+                u = unit_uniform(words, position) - 0.5
+                v = unit_uniform(words, position + 2)
+                position += 4
+                u_s = 0.5 - abs(u)
+                k = math.floor((2 * a / u_s + b) * u + rate + 0.43)
+                if u_s >= 0.07 and v <= v_r:
+                    break
+                if k < 0 or (u_s < 0.013 and v > u_s):
+                    continue
+                if (math.log(v) + math.log(inverse_alpha) - math.log(a / (u_s * u_s) + b)) <= \
+                        (-rate + k * log_rate - math.lgamma(k + 1.0)):
+                    break
+            counts[i] = k
+        elif rate == 0:
+            counts[i] = 0
+        else:
+            limit, product, k = math.exp(-rate), 1.0, 0
+            while True:
+                if position + 2 > words.size:
+                    return counts, -1
+                product *= unit_uniform(words, position)
+                position += 2
+                if product > limit:
+                    k += 1
+                else:
+                    break
+            counts[i] = k
+    return counts, position
+
+
+STIRLING_TAILS = np.array([0.0810614667953272, 0.0413406959554092, 0.0276779256849983, 0.02079067210376509,
+                           0.0166446911898211, 0.0138761288230707, 0.0118967099458917, 0.0104112652619720,
+                           0.00925546218271273, 0.00833056343336287])
+
+
+@kernel(inline="always")
+def stirling_tail(k):
+    """log k! - (k + 1/2) log(k + 1) + (k + 1) - log sqrt(2 pi): tabulated to 9, then its series."""
+    if k <= 9:
+        return STIRLING_TAILS[int(k)]
+    square = (k + 1) * (k + 1)
+    return (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / square) / square) / (k + 1)
+
+
+@kernel()
+def binomial_draws(counts, probabilities, words):
+    """PyTorch's CPU ``binomial`` (its sample_binomial: the geometric-sum inversion below count · p = 10, the
+    transformed-rejection sampler BTRS from there, p > 1/2 through 1 - p), the counts' arithmetic in their own
+    type where PyTorch's is. Returns the draws (the counts' dtype) and the words used (-1: more words needed)."""
+    draws = np.empty(counts.size, counts.dtype)
+    scratch = np.empty(1, counts.dtype)  # (a store into it casts a float64 to the counts' type)
+    position = 0
+    for i in range(counts.size):
+        count, probability = counts.flat[i], probabilities.flat[i]
+        if count <= 0.0 or probability <= 0.0:
+            draws[i] = 0
+            continue
+        if probability >= 1.0:
+            draws[i] = count
+            continue
+        if not probability <= 1.0:  # NaN
+            draws[i] = np.nan
+            continue
+        flipped = probability > 0.5
+        if flipped:
+            scratch[0] = 1.0 - probability
+            probability = scratch[0]
+        if count * probability >= 10.0:
+            deviation = np.float64(np.sqrt(count * probability * (ONE_F32 - probability)))
+            b = 1.15 + 2.53 * deviation
+            a = -0.0873 + 0.0248 * b + 0.01 * probability
+            c = count * probability + 0.5
+            v_r = 0.92 - 4.2 / b
+            r = np.float64(probability / (ONE_F32 - probability))
+            alpha = (2.83 + 5.1 / b) * deviation
+            m = np.float64(np.floor((count + ONE_F32) * probability))
+            while True:
+                if position + 4 > words.size:
+                    return draws, -1
+                u = unit_uniform(words, position) - 0.5
+                v = unit_uniform(words, position + 2)
+                position += 4
+                u_s = 0.5 - abs(u)
+                scratch[0] = math.floor((2 * a / u_s + b) * u + c)
+                k = scratch[0]
+                if k < 0 or k > count:
+                    continue
+                if u_s >= 0.07 and v <= v_r:
+                    break
+                v = math.log(v * alpha / (a / (u_s * u_s) + b))
+                bound = ((m + 0.5) * math.log((m + 1) / (r * (count - m + 1)))
+                         + (count + ONE_F32) * math.log((count - m + 1) / (count - k + ONE_F32))
+                         + (k + 0.5) * math.log(r * (count - k + ONE_F32) / (k + ONE_F32))
+                         + stirling_tail(m) + stirling_tail(count - m)
+                         - stirling_tail(np.float64(k)) - stirling_tail(np.float64(count - k)))
+                if v <= bound:
+                    break
+        else:
+            log_failure = np.float64(np.log1p(-probability))
+            total, k = 0.0, count - count
+            while True:
+                if position + 2 > words.size:
+                    return draws, -1
+                total += math.ceil(math.log(unit_uniform(words, position)) / log_failure)
+                position += 2
+                if total > count:
+                    break
+                k = k + ONE_F32
+        draws[i] = count - k if flipped else k
+    return draws, position

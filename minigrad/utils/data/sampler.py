@@ -5,7 +5,7 @@ The random ones draw their integers as PyTorch does (``randperm``; ``randint`` i
 """
 import numpy as np
 
-from ...random import Generator, default_generator, randint_list, randperm_list, resolve
+from ...random import Generator, default_generator, randint_list, randperm_list
 
 __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler",
            "BatchSampler"]
