@@ -38,7 +38,8 @@ class Generator:
     ``initial_seed``, ``get_state``, ``set_state``. Its draws equal PyTorch's for the same seed."""
 
     def __init__(self, device="cpu"):
-        self.device = device
+        from .device import device as as_device
+        self.device = as_device(device)
         self._bits = np.random.MT19937()
         self.normal_cache = None  # PyTorch's next_double_normal_sample: the unused half of a Box-Muller pair
         self.manual_seed(67280421310721)  # PyTorch's default seed for a new Generator

@@ -238,6 +238,17 @@ def gamma_draws(alphas, words, cached, cache_value):
     return draws, position, cached, cache_value
 
 
+@kernel(inline="always")
+def transformed_rejection_proposal(words, position, a, b):
+    """One proposal of Hörmann's transformed rejection (Poisson and binomial alike), from two uniforms u, v:
+    (u_s, v, spread) with u_s = 1/2 - |u - 1/2| and spread = (2a / u_s + b) · (u - 1/2), to which the caller adds
+    its shift before flooring."""
+    u = unit_uniform(words, position) - 0.5
+    v = unit_uniform(words, position + 2)
+    u_s = 0.5 - abs(u)
+    return u_s, v, (2 * a / u_s + b) * u
+
+
 @kernel()
 def poisson_draws(rates, words):
     """PyTorch's CPU ``poisson`` (its sample_poisson: Hörmann's transformed rejection from rate 10, products of
@@ -255,11 +266,9 @@ def poisson_draws(rates, words):
             while True:
                 if position + 4 > words.size:
                     return counts, -1
-                u = unit_uniform(words, position) - 0.5
-                v = unit_uniform(words, position + 2)
+                u_s, v, spread = transformed_rejection_proposal(words, position, a, b)
                 position += 4
-                u_s = 0.5 - abs(u)
-                k = math.floor((2 * a / u_s + b) * u + rate + 0.43)
+                k = math.floor(spread + rate + 0.43)
                 if u_s >= 0.07 and v <= v_r:
                     break
                 if k < 0 or (u_s < 0.013 and v > u_s):
@@ -334,11 +343,9 @@ def binomial_draws(counts, probabilities, words):
             while True:
                 if position + 4 > words.size:
                     return draws, -1
-                u = unit_uniform(words, position) - 0.5
-                v = unit_uniform(words, position + 2)
+                u_s, v, spread = transformed_rejection_proposal(words, position, a, b)
                 position += 4
-                u_s = 0.5 - abs(u)
-                scratch[0] = math.floor((2 * a / u_s + b) * u + c)
+                scratch[0] = math.floor(spread + c)
                 k = scratch[0]
                 if k < 0 or k > count:
                     continue
