@@ -124,7 +124,7 @@ def empty(*sizes, size=None, dtype=None, device="cpu", requires_grad=False, layo
 
 
 def _drawn(values, shape, dtype, device, requires_grad):
-    array = np.ascontiguousarray(np.asarray(values).reshape(shape).astype(dtype, copy=False))
+    array = np.array(np.asarray(values).reshape(shape), dtype=dtype, order="C")  # (0-d stays 0-d)
     return _make(get_backend(device).from_numpy(array), device, requires_grad)
 
 

@@ -107,6 +107,10 @@ CASES = {
     "alpha_dropout": lambda t: t.nn.functional.alpha_dropout(t.ones(50), 0.2, True),
     "feature_alpha_dropout": lambda t: t.nn.functional.feature_alpha_dropout(t.ones(3, 4, 2), 0.4, True),
     "Dropout module": lambda t: t.nn.Dropout(0.1)(t.ones(20)),
+    "dropout of a transposed input (its memory order)": lambda t: t.nn.functional.dropout(t.ones(4, 6).t(), 0.5),
+    "dropout of a permuted and of a strided input": lambda t: [t.nn.functional.dropout(t.ones(2, 3, 4).permute(
+        2, 0, 1), 0.5), t.nn.functional.dropout(t.ones(4, 6)[:, ::2], 0.5)],
+    "randn and rand of shape ()": lambda t: [t.randn(()), t.rand(()), t.empty(()).normal_()],
     "kaiming_uniform_": lambda t: t.nn.init.kaiming_uniform_(t.empty(16, 8, 3, 3), nonlinearity="relu"),
     "kaiming_normal_ fan_out": lambda t: t.nn.init.kaiming_normal_(t.empty(16, 8, 3, 3), mode="fan_out"),
     "xavier_uniform_": lambda t: t.nn.init.xavier_uniform_(t.empty(30, 20), gain=1.4),
@@ -142,6 +146,22 @@ CASES = {
 @pytest.mark.parametrize("name", list(CASES))
 def test_same_seed_same_numbers(name):
     same_draws(CASES[name], seed=len(name))
+
+
+@pytest.mark.parametrize("make", [
+    lambda t: t.nn.TransformerEncoderLayer(16, 4, 32, batch_first=True, norm_first=True)(t.randn(2, 5, 16)),
+    lambda t: t.nn.TransformerDecoderLayer(16, 4, 32)(t.randn(5, 2, 16), t.randn(3, 2, 16)),
+    lambda t: t.nn.LSTM(4, 6, num_layers=2, dropout=0.5)(t.randn(5, 2, 4))[0],
+    lambda t: t.nn.MultiheadAttention(16, 4, dropout=0.2)(*[t.randn(5, 2, 16)] * 3)[0],
+], ids=["TransformerEncoderLayer", "TransformerDecoderLayer", "LSTM", "MultiheadAttention"])
+def test_layers_in_training_draw_pytorchs_weights_and_dropout_masks(make):
+    """Seeded layers in training mode: PyTorch's initial weights, inputs and dropout masks, so their outputs agree
+    to float32 rounding (a mask that differed would move values by their own size)."""
+    torch.manual_seed(0)
+    minigrad.manual_seed(0)
+    expected, got = make(torch).detach().numpy(), make(minigrad).detach().numpy()
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)
+    assert torch.rand(1).item() == minigrad.rand(1).item()
 
 
 def test_gumbel_softmax_noise_is_pytorchs():
@@ -331,3 +351,21 @@ def test_a_state_saved_by_an_older_minigrad_is_ignored_with_a_warning():
     with pytest.warns(UserWarning, match="older minigrad"):
         minigrad.set_rng_state(legacy)
     np.testing.assert_array_equal(minigrad.rand(2).numpy(), expected)
+
+
+def _in_place_dropouts(lib):
+    functional, results = lib.nn.functional, []
+    for apply, shape in ((lambda x: functional.dropout(x, 0.5, inplace=True), (6,)),
+                         (lambda x: functional.dropout1d(x, 0.5, inplace=True), (3, 4)),
+                         (lambda x: functional.dropout2d(x, 0.5, inplace=True), (2, 3, 4)),
+                         (lambda x: functional.alpha_dropout(x, 0.5, True, inplace=True), (10,)),
+                         (lambda x: lib.nn.Dropout(0.3, inplace=True)(x), (8,))):
+        x = lib.ones(shape)
+        results += [apply(x) is x, x]
+    weight = lib.linspace(-1, 1, 6).requires_grad_()
+    lib.nn.functional.dropout(weight * 2, 0.5, inplace=True).sum().backward()
+    return results + [weight.grad]
+
+
+def test_in_place_dropout_changes_its_input_as_pytorchs():
+    same_draws(_in_place_dropouts, seed=5)

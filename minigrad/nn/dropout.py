@@ -6,6 +6,7 @@ import math
 import warnings
 
 from .. import creation
+from ..ops.random_fill import empty_like_layout
 from .module import Module
 
 # (the functional forms are exported by nn.functional)
@@ -17,24 +18,34 @@ def _check_p(p):
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
-def _masked(input, p, mask_shape):  # noqa: A002
-    """input · mask, the mask (broadcast over ``input``) 0 with probability p, else 1 / (1 − p)."""
-    if p == 1.0:
-        return input * 0.0
-    return input * (_keep_mask(input, p, mask_shape) / (1.0 - p))
-
-
 def _keep_mask(input, p, mask_shape):  # noqa: A002
-    """1 with probability 1 − p, else 0, in input's dtype and device."""
+    """1 with probability 1 − p, else 0, in input's dtype and device; a mask of input's own shape is drawn in
+    input's memory order (PyTorch draws into ``empty_like(input)``, which keeps the strides)."""
+    if tuple(mask_shape) == tuple(input.shape):
+        return empty_like_layout(input.detach()).bernoulli_(1.0 - p)
     return creation.empty(*mask_shape, dtype=input.dtype, device=input.device).bernoulli_(1.0 - p)
 
 
+def _masked(input, p, mask_shape, inplace=False):  # noqa: A002
+    """input · mask, the mask (broadcast over ``input``) 0 with probability p, else 1 / (1 − p); with ``inplace``
+    the input itself is multiplied and returned, as PyTorch's in-place forms."""
+    mask = input.new_zeros(()) if p == 1.0 else _keep_mask(input, p, mask_shape) / (1.0 - p)
+    return input.mul_(mask) if inplace else input * mask
+
+
+def _channel_mask_shape(input, batched):  # noqa: A002
+    """(N, C, 1, ...) for a batched input, (C, 1, ...) for an unbatched one: one draw per channel, as many and
+    in the order of PyTorch's (N, C, 1, ...) noise for the input with a batch dim of 1 added."""
+    channels = tuple(input.shape[:2]) if batched else tuple(input.shape[:1])
+    return channels + (1,) * (input.ndim - len(channels))
+
+
 def dropout(input, p=0.5, training=True, inplace=False):  # noqa: A002
-    """``torch.nn.functional.dropout``: identity unless training; ``inplace`` is accepted, a new tensor is returned."""
+    """``torch.nn.functional.dropout``: identity unless training; with ``inplace`` the input itself is changed."""
     _check_p(p)
     if not training or p == 0.0:
         return input
-    return _masked(input, p, tuple(input.shape))
+    return _masked(input, p, tuple(input.shape), inplace)
 
 
 def dropout2d(input, p=0.5, training=True, inplace=False):  # noqa: A002
@@ -47,7 +58,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):  # noqa: A002
     if input.ndim == 3:
         warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout "
                       "behavior is desired - input is interpreted as shape (N, C, L), as PyTorch does.")
-    return feature_dropout(input, p, training)
+    return feature_dropout(input, p, training, inplace)
 
 
 def dropout1d(input, p=0.5, training=True, inplace=False):  # noqa: A002
@@ -59,10 +70,7 @@ def dropout1d(input, p=0.5, training=True, inplace=False):  # noqa: A002
                            f"channel dimension, and an optional batch dimension (i.e. 2D or 3D inputs).")
     if not training or p == 0.0:
         return input
-    batched = input.ndim == 3
-    x = input if batched else input.unsqueeze(0)
-    out = _masked(x, p, tuple(x.shape[:2]) + (1,))
-    return out if batched else out.squeeze(0)
+    return _masked(input, p, _channel_mask_shape(input, input.ndim == 3), inplace)
 
 
 def dropout3d(input, p=0.5, training=True, inplace=False):  # noqa: A002
@@ -74,13 +82,10 @@ def dropout3d(input, p=0.5, training=True, inplace=False):  # noqa: A002
                       "result in an error in a future release (PyTorch's behaviour). Use a 4-D or 5-D input.")
     if not training or p == 0.0:
         return input
-    batched = input.ndim == 5
-    x = input if batched else input.unsqueeze(0)
-    out = feature_dropout(x, p, True)
-    return out if batched else out.squeeze(0)
+    return _masked(input, p, _channel_mask_shape(input, input.ndim == 5), inplace)
 
 
-def feature_dropout(input, p, train):  # noqa: A002
+def feature_dropout(input, p, train, inplace=False):  # noqa: A002
     """``torch.feature_dropout(input, p, train)``: zero whole channels (dim 1) of an (N, C, ...) input."""
     _check_p(p)
     if not train or p == 0.0:
@@ -88,22 +93,22 @@ def feature_dropout(input, p, train):  # noqa: A002
     if input.ndim < 2:
         raise RuntimeError(f"Feature dropout requires at least 2 dimensions in the input, got shape "
                            f"{tuple(input.shape)}")
-    return _masked(input, p, tuple(input.shape[:2]) + (1,) * (input.ndim - 2))
+    return _masked(input, p, _channel_mask_shape(input, True), inplace)
 
 
 # SELU's negative saturation, -scale * alpha: where alpha dropout puts the dropped values
 _SELU_SATURATION = 1.7580993408473766
 
 
-def _alpha_masked(input, p, mask_shape):  # noqa: A002
+def _alpha_masked(input, p, mask_shape, inplace=False):  # noqa: A002
     """input · a·keep + b with keep ~ Bernoulli(1 − p): dropped values go to SELU's saturation and a, b restore
-    zero mean and unit variance (PyTorch's constants)."""
+    zero mean and unit variance (PyTorch's constants); in place with ``inplace``."""
     if p == 1.0:
-        return input * 0.0
+        return input.mul_(0.0) if inplace else input * 0.0
     keep = _keep_mask(input, p, mask_shape)
     a = 1.0 / math.sqrt((_SELU_SATURATION ** 2 * p + 1) * (1 - p))
     shift = (keep - 1) * (_SELU_SATURATION * a) + _SELU_SATURATION * a * p
-    return input * (keep * a) + shift
+    return input.mul_(keep * a).add_(shift) if inplace else input * (keep * a) + shift
 
 
 def alpha_dropout(input, p=0.5, training=False, inplace=False):  # noqa: A002
@@ -111,7 +116,7 @@ def alpha_dropout(input, p=0.5, training=False, inplace=False):  # noqa: A002
     _check_p(p)
     if not training or p == 0.0:
         return input
-    return _alpha_masked(input, p, tuple(input.shape))
+    return _alpha_masked(input, p, tuple(input.shape), inplace)
 
 
 def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):  # noqa: A002
@@ -119,7 +124,7 @@ def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):  # noqa:
     _check_p(p)
     if not training or p == 0.0:
         return input
-    return _alpha_masked(input, p, tuple(input.shape[:2]) + (1,) * (input.ndim - 2))
+    return _alpha_masked(input, p, _channel_mask_shape(input, True), inplace)
 
 
 class _DropoutNd(Module):
@@ -136,39 +141,39 @@ class Dropout(_DropoutNd):
     """``torch.nn.Dropout(p=0.5, inplace=False)``: identity in eval mode."""
 
     def forward(self, input):  # noqa: A002
-        return dropout(input, self.p, self.training)
+        return dropout(input, self.p, self.training, self.inplace)
 
 
 class Dropout1d(_DropoutNd):
     """``torch.nn.Dropout1d(p=0.5, inplace=False)``: drops whole channels of (N, C, L) input."""
 
     def forward(self, input):  # noqa: A002
-        return dropout1d(input, self.p, self.training)
+        return dropout1d(input, self.p, self.training, self.inplace)
 
 
 class AlphaDropout(_DropoutNd):
     """``torch.nn.AlphaDropout(p=0.5)``: for SELU networks."""
 
     def forward(self, input):  # noqa: A002
-        return alpha_dropout(input, self.p, self.training)
+        return alpha_dropout(input, self.p, self.training, self.inplace)
 
 
 class FeatureAlphaDropout(_DropoutNd):
     """``torch.nn.FeatureAlphaDropout(p=0.5)``: alpha dropout of whole channels."""
 
     def forward(self, input):  # noqa: A002
-        return feature_alpha_dropout(input, self.p, self.training)
+        return feature_alpha_dropout(input, self.p, self.training, self.inplace)
 
 
 class Dropout3d(_DropoutNd):
     """``torch.nn.Dropout3d(p=0.5, inplace=False)``: drops whole channels of (N, C, D, H, W) input."""
 
     def forward(self, input):  # noqa: A002
-        return dropout3d(input, self.p, self.training)
+        return dropout3d(input, self.p, self.training, self.inplace)
 
 
 class Dropout2d(_DropoutNd):
     """``torch.nn.Dropout2d(p=0.5, inplace=False)``: drops whole channels; identity in eval mode."""
 
     def forward(self, input):  # noqa: A002
-        return dropout2d(input, self.p, self.training)
+        return dropout2d(input, self.p, self.training, self.inplace)

@@ -11,10 +11,26 @@ from .inplace import _check_inplace
 __all__ = ["uniform_", "normal_", "bernoulli_", "random_", "exponential_", "geometric_", "log_normal_", "cauchy_"]
 
 
-def _memory_order_axes(x):
+def memory_order_axes(x):
     """x's axes from the largest stride to the smallest: the order in which a C-order walk follows its memory."""
     strides = x.stride()
     return sorted(range(x.ndim), key=lambda axis: -abs(strides[axis]))
+
+
+def empty_like_layout(x):
+    """An uninitialised tensor like x with x's memory order, as ``torch.empty_like`` keeps the strides of a dense
+    tensor (a random fill then walks it in the same order): the axes permuted into memory order, made, and
+    permuted back (a view). A tensor with gaps or overlaps (an expanded one) gets a contiguous one."""
+    from ..creation import empty
+    axes = memory_order_axes(x)
+    shape, strides = [x.shape[a] for a in axes], [x.stride()[a] for a in axes]
+    expected, dense = 1, True
+    for size, stride in zip(reversed(shape), reversed(strides)):
+        dense = dense and (size == 1 or stride == expected)
+        expected *= size
+    if not dense:
+        return empty(*x.shape, dtype=x.dtype, device=x.device)
+    return empty(*shape, dtype=x.dtype, device=x.device).permute(*np.argsort(axes).tolist())
 
 
 def _write(x, op, values, floating_only=True):
@@ -23,10 +39,10 @@ def _write(x, op, values, floating_only=True):
     _check_inplace(x)
     if floating_only and x.dtype.kind != "f":
         raise RuntimeError(f"{op} expects a floating point tensor, got {x.dtype}")
-    axes = _memory_order_axes(x)
+    axes = memory_order_axes(x)
     arranged = np.asarray(values).reshape([x.shape[axis] for axis in axes]).transpose(np.argsort(axes))
     with no_grad():
-        x.array = x.backend.copy_(x.array, x.backend.from_numpy(np.ascontiguousarray(arranged.astype(x.dtype))))
+        x.array = x.backend.copy_(x.array, x.backend.from_numpy(np.array(arranged, dtype=x.dtype, order="C")))
     x._bump_version()
     return x
 
@@ -54,7 +70,7 @@ def bernoulli_(x, p=0.5, *, generator=None):
     """``Tensor.bernoulli_(p)``: 1 with probability p (a number or a tensor broadcast to x), else 0; PyTorch's
     draws for the same seed."""
     if hasattr(p, "detach"):
-        chance = np.broadcast_to(p.detach().cpu().numpy(), tuple(x.shape)).transpose(_memory_order_axes(x))
+        chance = np.broadcast_to(p.detach().cpu().numpy(), tuple(x.shape)).transpose(memory_order_axes(x))
     else:
         if not 0 <= p <= 1:
             raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
