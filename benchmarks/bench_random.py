@@ -7,9 +7,12 @@ Each case is one call in both libraries, alternating, median after warm-up (``co
 initialization is the ``uniform_`` and ``normal_`` rows: ``kaiming_uniform_`` for Linear and convolution weights,
 ``kaiming_normal_`` for torchvision's ResNets.
 """
+import os
+
 import numpy as np
 
 from common import Case, run, set_threads, torch
+from sgemm import sgemm_peak_gflops
 
 import minigrad
 
@@ -45,8 +48,11 @@ CASES = [
 
 def main():
     set_threads()
+    load_before, peak = os.getloadavg()[0], sgemm_peak_gflops()
     print("same numbers as PyTorch in every case (checked before timing)")
     run(CASES, repeats=5, warmup=1)
+    print(f"load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after; SGEMM peak (numpy float32 "
+          f"2048^3, best of 3) {peak:.1f} GFLOP/s before, {sgemm_peak_gflops():.1f} after")
 
 
 if __name__ == "__main__":

@@ -81,7 +81,7 @@ def _normal_one_by_one(generator, count, mean, std):
     """PyTorch's serial ``normal_distribution<double>``: pairs of 64-bit uniforms, the cosine value returned and
     the sine value kept in the generator for the next draw (across calls)."""
     cached = generator.normal_cache is not None
-    pairs = max(count - cached + 1, 0) // 2
+    pairs = max(count - cached + 1, 0) // 2  # (the kernel reads exactly these 2 * pairs uniforms)
     uniforms = (_words64(generator, 2 * pairs) & np.uint64(_FLOAT64_MANTISSA)).astype(np.float64) * 2.0 ** -53
     values, cached, cache_value = _kernels().box_muller_one_by_one(
         uniforms, count, cached, generator.normal_cache or 0.0, float(mean), float(std))
@@ -202,5 +202,7 @@ def binomial_values(generator, counts, probabilities):
     """PyTorch's CPU binomial draws for the flat ``counts`` and ``probabilities`` (one dtype; the draws in it)."""
     counts = np.ascontiguousarray(counts).reshape(-1)
     probabilities = np.ascontiguousarray(probabilities, counts.dtype).reshape(-1)
+    if probabilities.size != counts.size:  # (the kernel reads one probability per count)
+        raise RuntimeError(f"binomial: {counts.size} counts but {probabilities.size} probabilities")
     return _rejection(generator, lambda words: _kernels().binomial_draws(counts, probabilities, words),
                       counts.size)[0]

@@ -22,15 +22,11 @@ def empty_like_layout(x):
     tensor (a random fill then walks it in the same order): the axes permuted into memory order, made, and
     permuted back (a view). A tensor with gaps or overlaps (an expanded one) gets a contiguous one."""
     from ..creation import empty
+    from ..memory_format import strides_follow
     axes = memory_order_axes(x)
-    shape, strides = [x.shape[a] for a in axes], [x.stride()[a] for a in axes]
-    expected, dense = 1, True
-    for size, stride in zip(reversed(shape), reversed(strides)):
-        dense = dense and (size == 1 or stride == expected)
-        expected *= size
-    if not dense:
+    if not strides_follow(x.array, axes):
         return empty(*x.shape, dtype=x.dtype, device=x.device)
-    return empty(*shape, dtype=x.dtype, device=x.device).permute(*np.argsort(axes).tolist())
+    return empty(*[x.shape[a] for a in axes], dtype=x.dtype, device=x.device).permute(*np.argsort(axes).tolist())
 
 
 def _write(x, op, values, floating_only=True):
