@@ -8,6 +8,7 @@ raw arrays too: the engine builds no graph while differentiating, so the
 backward pass costs no Python objects beyond the arrays themselves.
 """
 import functools
+import itertools
 import threading
 
 from .backends import get_backend
@@ -19,6 +20,10 @@ _profiler = None
 # minigrad.anomaly_mode's recorder while torch.autograd.detect_anomaly is on, else None.
 _anomaly = None
 _callbacks = []  # run when the current backward pass ends (queue_callback)
+# Each recorded node's number, in recording order: a node recorded before an in-place change of one of its inputs
+# sees that input's old value (``inputs_seen_by``).
+_SEQUENCE = itertools.count()
+next_sequence = _SEQUENCE.__next__
 
 
 _TENSOR = []  # the Tensor class, imported at the first op (tensor.py imports this module)
@@ -117,6 +122,8 @@ class Function:
     """
 
     _tensor_level = False  # a PyTorch-style subclass: static forward(ctx, ...) and backward(ctx, ...) on Tensors
+    _sequence = 0  # the node's number in recording order (set when recorded)
+    _replaced = None  # (number, old tensor) on the node an in-place op gave its tensor: see inputs_seen_by
 
     def __init_subclass__(cls, **kwargs):
         import inspect
@@ -182,6 +189,7 @@ class Function:
             fn.parents = args if len(tensors) == len(args) else tuple(tensors)
             fn.call_args, fn.call_kwargs = args, kwargs  # for a second differentiation: the op re-run on Tensors
             result._ctx = fn
+            fn._sequence = next_sequence()
             if _anomaly is not None:
                 _anomaly.record(fn)
             fn.versions = _saved_versions(fn.saved, tensors, result)
@@ -244,6 +252,36 @@ def _check_versions(fn):
                 f"an optimizer step, ...) after an op saved it; use an out-of-place op (x = x + ...) or .clone()")
 
 
+def inputs_seen_by(fn):
+    """``fn``'s input tensors as they were when ``fn`` was recorded. An in-place op gives its tensor a new graph
+    node and keeps the old values in a hidden tensor (ops/inplace.py); a node recorded earlier that reads the
+    tensor must send its gradient to those old values, as PyTorch's edges point at nodes, not tensors: otherwise
+    ``a = x * 2; x.mul_(3)`` would route a's gradient through the multiplication by 3."""
+    parents = fn.parents
+    for parent in parents:
+        node = parent._ctx
+        if node is not None and node._replaced is not None:
+            return tuple(_seen_by(fn, p) for p in parents)
+    return parents
+
+
+def take_history(tensor, node, old, since):
+    """``tensor`` (changed in place) takes ``node`` as its graph node. When ``node`` was recorded after number
+    ``since`` (by the in-place op itself), nodes recorded before now see ``old``, the tensor holding the old
+    values and history, in its place (``inputs_seen_by``)."""
+    if node is not None and node._sequence > since:
+        node._replaced = (next_sequence(), old)
+    tensor._ctx, tensor.requires_grad = node, True
+
+
+def _seen_by(fn, tensor):
+    node = tensor._ctx
+    while node is not None and node._replaced is not None and fn._sequence < node._replaced[0]:
+        tensor = node._replaced[1]
+        node = tensor._ctx
+    return tensor
+
+
 def _topological_order(roots):
     """Nodes reachable from ``roots`` with each node after all its consumers, no recursion."""
     order, visited = [], set()
@@ -258,7 +296,7 @@ def _topological_order(roots):
         visited.add(id(node))
         stack.append((node, True))
         if node._ctx is not None:
-            for parent in node._ctx.parents:
+            for parent in inputs_seen_by(node._ctx):
                 if id(parent) not in visited and parent.requires_grad:
                     stack.append((parent, False))
     order.reverse()
@@ -270,7 +308,7 @@ def _leading_to(order, targets):
     leading = set()
     for node in reversed(order):
         if id(node) in targets or (node._ctx is not None and
-                                   any(id(parent) in leading for parent in node._ctx.parents)):
+                                   any(id(parent) in leading for parent in inputs_seen_by(node._ctx))):
             leading.add(id(node))
     return leading
 
@@ -337,7 +375,7 @@ def _walk(outputs, grads, retain_graph, captured=None, create_graph=False):
             run_post_accumulate_hooks(node)
         fn = node._ctx
         if fn is None or (leads_to_input is not None and
-                          not any(id(parent) in leads_to_input for parent in fn.parents)):
+                          not any(id(parent) in leads_to_input for parent in inputs_seen_by(fn))):
             continue
         if fn.saved is None:
             raise RuntimeError(
@@ -387,7 +425,7 @@ def _pass_on(fn, input_grads, grads):
     """Add what ``fn.backward`` returned to the gradients waiting for its inputs."""
     if not isinstance(input_grads, tuple):
         input_grads = (input_grads,)
-    for parent, pg in zip(fn.parents, input_grads):
+    for parent, pg in zip(inputs_seen_by(fn), input_grads):
         if pg is None or not parent.requires_grad:
             continue
         if tuple(pg.shape) != tuple(parent.shape):

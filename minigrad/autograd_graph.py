@@ -284,7 +284,7 @@ def _is_leaf_like(node):
 
 def walk_graph(outputs, grads, retain_graph, captured, order, leads_to_input, check_versions):
     """autograd._walk with Tensor gradients that stay in the graph (see the module's docstring)."""
-    from .autograd import enable_grad, run_post_accumulate_hooks
+    from .autograd import enable_grad, inputs_seen_by, run_post_accumulate_hooks
     with enable_grad():
         for node in order:
             g = grads.pop(id(node), None)
@@ -302,13 +302,13 @@ def walk_graph(outputs, grads, retain_graph, captured, order, leads_to_input, ch
                 run_post_accumulate_hooks(node)
             fn = node._ctx
             if fn is None or (leads_to_input is not None and
-                              not any(id(parent) in leads_to_input for parent in fn.parents)):
+                              not any(id(parent) in leads_to_input for parent in inputs_seen_by(fn))):
                 continue
             if fn.saved is None:
                 raise RuntimeError("Trying to backward through the graph a second time; "
                                    "pass retain_graph=True the first time")
             check_versions(fn)
-            for parent, pg in zip(fn.parents, graph_backward(fn, g)):
+            for parent, pg in zip(inputs_seen_by(fn), graph_backward(fn, g)):
                 if pg is None or not parent.requires_grad:
                     continue
                 if pg.dtype != parent.dtype:

@@ -138,4 +138,5 @@ def _node_of(tensor):
 def next_functions(fn):
     """``grad_fn.next_functions``: a (node, 0) pair per input tensor of ``fn``: the input's own node, its
     AccumulateGrad when it is a leaf that requires grad, else None."""
-    return tuple((_node_of(parent), 0) for parent in fn.parents)
+    from .autograd import inputs_seen_by
+    return tuple((_node_of(parent), 0) for parent in inputs_seen_by(fn))

@@ -331,7 +331,7 @@ def binomial(count, prob, generator=None):
     if count.dtype != prob.dtype:
         raise RuntimeError(f"expected scalar type {count.dtype} but found {prob.dtype}")
     from .ops.elementwise import _check_broadcast
-    _check_broadcast("binomial", count, prob)
+    _check_broadcast(count, prob)
     shape = np.broadcast_shapes(tuple(count.shape), tuple(prob.shape))
     trials, chances = (np.broadcast_to(t.detach().cpu().numpy(), shape) for t in (count, prob))
     values = sampling.binomial_values(torch_generator(generator), trials, chances).reshape(shape)

@@ -8,7 +8,7 @@ that the engine delivers all their gradients to the user's ``backward`` at once.
 import numpy as np
 
 from . import autograd_nodes
-from .autograd import Function
+from .autograd import Function, next_sequence
 
 __all__ = ["Function", "InplaceFunction", "FunctionCtx", "apply_custom", "once_differentiable"]
 InplaceFunction = Function  # (torch.autograd.function's name for a Function that may write its input)
@@ -57,6 +57,7 @@ class _CustomNode:
     """The graph node of one custom-function call (the engine's Function protocol: parents, saved, backward)."""
 
     next_functions = property(autograd_nodes.next_functions)
+    _replaced = None  # (see Function._replaced)
 
     def name(self):
         """``MyFunctionBackward``, as PyTorch names a custom function's node."""
@@ -73,6 +74,7 @@ class _CustomNode:
         self.joined = sum(1 for o in self.outputs if o is not None and o[2]) > 1
         self.device, self.B = self.parents[0].device, self.parents[0].backend
         self.saved = ()
+        self._sequence = next_sequence()
         self.received = set()  # (joined outputs: the ones whose gradient arrived in this pass)
 
     def backward(self, g):
@@ -121,12 +123,14 @@ class _Part:
     """One output of a multi-output custom function, read from the hidden tensor that joins them."""
 
     next_functions = property(autograd_nodes.next_functions)
+    _replaced = None
 
     def name(self):
         return "SplitWithSizesBackward0"  # (one output of several: PyTorch shows its node, this is ours)
 
     def __init__(self, hub, start, shape, dtype):
         self.parents, self.saved, self.hub = (hub,), (), hub
+        self._sequence = next_sequence()
         self.start, self.shape, self.dtype = start, shape, dtype
         self.device, self.B = hub.device, hub.backend
         self.hub_shape, self.hub_dtype = tuple(hub.shape), hub.dtype
@@ -155,7 +159,8 @@ def apply_custom(cls, *args, **kwargs):
             outputs = cls.forward(ctx, *args, **kwargs)
     single = not isinstance(outputs, tuple)
     outs = (outputs,) if single else outputs
-    args = _rebase_dirty(ctx, args, outs)
+    given, args = args, _rebase_dirty(ctx, args, outs)
+    stand_ins = {id(a): b for a, b in zip(given, args) if a is not b}  # dirty input -> its old values
     tensors = [a for a in args if isinstance(a, Tensor)]
     if not (is_grad_enabled() and any(t.requires_grad for t in tensors)):
         return outputs
@@ -165,7 +170,7 @@ def apply_custom(cls, *args, **kwargs):
         return outputs
     node = _CustomNode(cls, ctx, args, outs, {id(o) for o in differentiable})
     if len(differentiable) == 1:
-        linked = {id(differentiable[0]): _linked(differentiable[0], node, ctx)}
+        linked = {id(differentiable[0]): _linked(differentiable[0], node, ctx, stand_ins)}
     else:
         dtype = np.result_type(*[np.dtype(o.dtype) for o in differentiable])
         B = differentiable[0].backend
@@ -175,7 +180,7 @@ def apply_custom(cls, *args, **kwargs):
         linked, start = {}, 0
         for o in differentiable:
             part = _Part(hub, start, tuple(o.shape), o.dtype)
-            linked[id(o)] = _linked(o, part, ctx)
+            linked[id(o)] = _linked(o, part, ctx, stand_ins)
             start += o.numel()
     result = tuple(linked.get(id(o), o) for o in outs)
     return result[0] if single else result
@@ -202,10 +207,15 @@ def _rebase_dirty(ctx, args, outs):
     return tuple(replaced)
 
 
-def _linked(output, node, ctx):
+def _linked(output, node, ctx, stand_ins):
     """A tensor of ``output``'s values whose gradient goes to ``node``: a new one, or ``output`` itself when
-    ``forward`` changed it in place (``mark_dirty``)."""
+    ``forward`` changed it in place (``mark_dirty``; nodes recorded before then see its stand-in)."""
+    from .autograd import take_history
     from .tensor import Tensor
-    linked = output if id(output) in ctx.dirty else Tensor._wrap(output.array, output.device, True)
+    if id(output) in ctx.dirty:
+        take_history(output, node, stand_ins.get(id(output)), node._sequence - 1 if id(output) in stand_ins
+                     else node._sequence)
+        return output
+    linked = Tensor._wrap(output.array, output.device, True)
     linked._ctx, linked.requires_grad = node, True
     return linked

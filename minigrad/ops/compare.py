@@ -57,7 +57,7 @@ def _compare(name):
         a, b = _operands(a, b)
         if a.device != b.device:
             raise RuntimeError(f"{name}: expected both tensors on one device, got {a.device} and {b.device}")
-        _check_broadcast(name, a, b)
+        _check_broadcast(a, b)
         return Tensor._wrap(getattr(a.backend, name)(a.array, b.array), a.device)
     op.__name__ = name
     op.__doc__ = f"Elementwise comparison, as ``torch.{name}``; returns a bool tensor."

@@ -58,13 +58,26 @@ def _operands(a, b):
     return a, b
 
 
-def _check_broadcast(name, a, b):
+def broadcast_mismatch(shape_a, shape_b):
+    """PyTorch's message for two shapes that do not broadcast (its infer_size: the last mismatching dimension,
+    counted in the broadcast result), or None when they broadcast."""
+    ndim = max(len(shape_a), len(shape_b))
+    for dim in range(ndim - 1, -1, -1):
+        offset = ndim - 1 - dim
+        size_a = shape_a[len(shape_a) - 1 - offset] if offset < len(shape_a) else 1
+        size_b = shape_b[len(shape_b) - 1 - offset] if offset < len(shape_b) else 1
+        if size_a != size_b and size_a != 1 and size_b != 1:
+            return (f"The size of tensor a ({size_a}) must match the size of tensor b ({size_b}) at non-singleton "
+                    f"dimension {dim}")
+    return None
+
+
+def _check_broadcast(a, b):
     if a.array.shape == b.array.shape:  # (the common case, without numpy's slower general check)
         return
-    try:
-        np.broadcast_shapes(tuple(a.shape), tuple(b.shape))
-    except ValueError:
-        raise RuntimeError(f"{name}: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be broadcast together") from None
+    message = broadcast_mismatch(tuple(a.shape), tuple(b.shape))
+    if message is not None:
+        raise RuntimeError(message)
 
 
 class _Binary(Function):
@@ -96,7 +109,9 @@ class Sub(_Binary):
 class Mul(_Binary):
     def forward(self, a, b):
         self.shapes = (a.shape, b.shape)
-        self.save_for_backward(a, b)
+        # (each side is saved only for the other's gradient, as PyTorch does: x[1:3] = x[1:3] * 10 then works)
+        need_a, need_b = self.needs_input_grad
+        self.save_for_backward(a if need_b else None, b if need_a else None)
         return self.B.mul(a, b)
 
     def backward(self, g):
@@ -109,7 +124,7 @@ class Mul(_Binary):
 class Div(_Binary):
     def forward(self, a, b):
         self.shapes = (a.shape, b.shape)
-        self.save_for_backward(a, b)
+        self.save_for_backward(a if self.needs_input_grad[1] else None, b)
         return self.B.div(a, b)
 
     def backward(self, g):
@@ -282,7 +297,7 @@ def add(a, b, alpha=1):
     if alpha != 1:
         b = mul(b, alpha) if isinstance(b, Tensor) else b * alpha
     a, b = _operands(a, b)
-    _check_broadcast("add", a, b)
+    _check_broadcast(a, b)
     return Add.apply(a, b)
 
 
@@ -291,14 +306,14 @@ def sub(a, b, alpha=1):
     if alpha != 1:
         b = mul(b, alpha) if isinstance(b, Tensor) else b * alpha
     a, b = _operands(a, b)
-    _check_broadcast("sub", a, b)
+    _check_broadcast(a, b)
     return Sub.apply(a, b)
 
 
 def mul(a, b):
     """``torch.mul`` with broadcasting."""
     a, b = _operands(a, b)
-    _check_broadcast("mul", a, b)
+    _check_broadcast(a, b)
     return Mul.apply(a, b)
 
 
@@ -310,7 +325,7 @@ def div(a, b, *, rounding_mode=None):
     a, b = _operands(a, b)
     if not _is_floating(a.dtype):
         a, b = a.to(default_float()), b.to(default_float())
-    _check_broadcast("div", a, b)
+    _check_broadcast(a, b)
     return Div.apply(a, b)
 
 
@@ -331,7 +346,7 @@ def _rounded_division(a, b, mode):
 def pow(a, b):  # noqa: A001
     """``torch.pow``: tensor ** number, number ** tensor, or tensor ** tensor."""
     a, b = _operands(a, b)
-    _check_broadcast("pow", a, b)
+    _check_broadcast(a, b)
     if not _is_floating(a.dtype) and not _is_floating(b.dtype) and b.numel() and bool((b < 0).any()):
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     return Pow.apply(a, b)
@@ -340,14 +355,14 @@ def pow(a, b):  # noqa: A001
 def maximum(a, b):
     """``torch.maximum``: elementwise max; ties split the gradient evenly."""
     a, b = _operands(a, b)
-    _check_broadcast("maximum", a, b)
+    _check_broadcast(a, b)
     return Maximum.apply(a, b)
 
 
 def minimum(a, b):
     """``torch.minimum``: elementwise min; ties split the gradient evenly."""
     a, b = _operands(a, b)
-    _check_broadcast("minimum", a, b)
+    _check_broadcast(a, b)
     return Minimum.apply(a, b)
 
 

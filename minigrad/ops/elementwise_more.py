@@ -33,7 +33,7 @@ def fmod(input, other):  # noqa: A002
     divisor's); integers divided by zero raise, as PyTorch."""
     from .integer import _check_zero_divisor, remainder
     a, b = _operands(input, other)
-    _check_broadcast("fmod", a, b)
+    _check_broadcast(a, b)
     if not _is_floating(a.dtype):
         _check_zero_divisor("fmod", b)
         rest = remainder(a, b)

@@ -13,7 +13,7 @@ inside ``minigrad.no_grad()``.
 """
 import numpy as np
 
-from ..autograd import Function, is_grad_enabled
+from ..autograd import Function, is_grad_enabled, next_sequence, take_history
 from ..tensor import DTYPE_CATEGORY, Tensor, _is_floating
 
 
@@ -80,6 +80,7 @@ def apply_inplace(x, op, compute, operands=()):
         # stays the input of the new one.
         source = Tensor._wrap(x.backend.copy(x.array), x.device, x.requires_grad)
         source._ctx = x._ctx
+        first_node = next_sequence()
     else:
         source = x
     out = compute(source)
@@ -100,7 +101,7 @@ def apply_inplace(x, op, compute, operands=()):
     x.array = x.backend.copy_(x.array, out.array)
     x._bump_version()
     if out.requires_grad:
-        x._ctx, x.requires_grad = out._ctx, True
+        take_history(x, out._ctx, source, first_node)
     return x
 
 

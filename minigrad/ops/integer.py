@@ -28,7 +28,7 @@ class FloorDivide(_Binary):
 def floor_divide(a, b):
     """``torch.floor_divide`` / ``a // b``: the quotient rounded towards minus infinity (not differentiable)."""
     a, b = _operands(a, b)
-    _check_broadcast("floor_divide", a, b)
+    _check_broadcast(a, b)
     _check_zero_divisor("floor_divide", b)
     return FloorDivide.apply(a, b)
 
@@ -53,7 +53,7 @@ def remainder(a, b):
     """``torch.remainder`` / ``a % b``: the remainder with the divisor's sign (Python's %); d/da = 1,
     d/db = -floor(a / b), as PyTorch."""
     a, b = _operands(a, b)
-    _check_broadcast("remainder", a, b)
+    _check_broadcast(a, b)
     _check_zero_divisor("remainder", b)
     return Remainder.apply(a, b)
 
@@ -65,7 +65,7 @@ def _integral_operands(name, a, b):
         if _is_floating(t.dtype):
             raise NotImplementedError(f'"{name}" not implemented for \'{t.dtype}\': expected integer or bool '
                                       f'tensors')
-    _check_broadcast(name, a, b)
+    _check_broadcast(a, b)
     return a, b
 
 

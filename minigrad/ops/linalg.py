@@ -5,6 +5,7 @@ import numpy as np
 from ..autograd import Function
 from ..tensor import Tensor
 from .einsum import einsum
+from .elementwise import broadcast_mismatch
 
 __all__ = ["matmul", "mm", "bmm", "dot", "outer", "ger", "diagonal", "diag", "trace", "einsum"]
 
@@ -47,29 +48,52 @@ def matmul(a, b):
     if not isinstance(b, Tensor):
         b = Tensor(b, dtype=getattr(b, "dtype", None), device=a.device)
     if a.ndim == 0 or b.ndim == 0:
-        raise RuntimeError(f"matmul: both arguments need to be at least 1D, got shapes {tuple(a.shape)} "
-                           f"and {tuple(b.shape)}")
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and "
+                           f"{b.ndim}D")
     if a.dtype != b.dtype:
-        raise RuntimeError(f"matmul: expected both operands to have the same dtype, got {a.dtype} and {b.dtype}")
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_c_name(a.dtype)} != "
+                           f"{_c_name(b.dtype)}")
     a_shape = (1,) + tuple(a.shape) if a.ndim == 1 else tuple(a.shape)
     b_shape = tuple(b.shape) + (1,) if b.ndim == 1 else tuple(b.shape)
+    if a_shape[-1] != b_shape[-2] and b.ndim <= 2:
+        raise RuntimeError(_folded_mismatch(tuple(a.shape), tuple(b.shape)))
+    mismatch = broadcast_mismatch(a_shape[:-2], b_shape[:-2])
+    if mismatch is not None:
+        raise RuntimeError(mismatch)
+    batch = np.broadcast_shapes(a_shape[:-2], b_shape[:-2])
     if a_shape[-1] != b_shape[-2]:
-        raise RuntimeError(f"matmul: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be multiplied "
-                           f"({a_shape[-1]} != {b_shape[-2]})")
-    try:
-        batch = np.broadcast_shapes(a_shape[:-2], b_shape[:-2])
-    except ValueError:
-        raise RuntimeError(f"matmul: batch dims of shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be "
-                           f"broadcast together") from None
+        count = int(np.prod(batch))
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{count}, "
+                           f"{a_shape[-1]}] but got: [{count}, {b_shape[-2]}].")
     out_shape = batch + ((a_shape[-2],) if a.ndim > 1 else ()) + ((b_shape[-1],) if b.ndim > 1 else ())
     return MatMul.apply(a, b, a_shape=a_shape, b_shape=b_shape, out_shape=out_shape)
 
 
+def _folded_mismatch(a_shape, b_shape):
+    """PyTorch's message when the inner sizes differ and ``b`` has at most 2 dims: matmul then runs as dot, mv or
+    mm, with ``a``'s leading dimensions folded into its rows."""
+    if len(a_shape) == 1 and len(b_shape) == 1:
+        return (f"inconsistent tensor size, expected tensor [{a_shape[0]}] and src [{b_shape[0]}] to have the "
+                f"same number of elements, but got {a_shape[0]} and {b_shape[0]} elements respectively")
+    rows = int(np.prod(a_shape[:-1]))
+    if len(b_shape) == 1:
+        return f"size mismatch, got input ({rows}), mat ({rows}x{a_shape[-1]}), vec ({b_shape[0]})"
+    return f"mat1 and mat2 shapes cannot be multiplied ({rows}x{a_shape[-1]} and {b_shape[0]}x{b_shape[1]})"
+
+
 def mm(a, b):
     """``torch.mm``: the product of two 2-d matrices."""
-    if a.ndim != 2 or b.ndim != 2:
-        raise RuntimeError(f"mm: expected two 2-D tensors, got shapes {tuple(a.shape)} and {tuple(b.shape)}")
+    for name, operand in (("self", a), ("mat2", b)):
+        if operand.ndim != 2:
+            raise RuntimeError(f"{name} must be a matrix")
     return matmul(a, b)
+
+
+def _c_name(dtype):
+    """A dtype as PyTorch's messages print it (its C++ type name)."""
+    name = np.dtype(dtype).name
+    return {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
+            "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}.get(name, name)
 
 
 def bmm(a, b):

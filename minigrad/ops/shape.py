@@ -7,7 +7,7 @@ cheap way. Indexing and padding live in ``ops/indexing.py``, in-place writers (`
 """
 import numpy as np
 
-from ..autograd import Function
+from ..autograd import Function, next_sequence
 from ..backends import get_backend
 from ..tensor import Tensor, _is_floating
 from .indexing import getitem, pad  # noqa: F401  (pad is reached as ops.shape.pad by nn.functional)
@@ -78,7 +78,7 @@ def to_device(x, target):
     fn.device, fn.B, fn.target = x.device, x.backend, target
     fn.needs_input_grad = (True,)
     out = Tensor._wrap(fn.forward(x.array, target), target, requires_grad=True)
-    fn.parents = (x,)
+    fn.parents, fn._sequence = (x,), next_sequence()
     out._ctx = fn
     return out
 
@@ -100,18 +100,25 @@ class Reshape(Function):
 
 
 def _infer_shape(op, x, shape):
-    """Resolve one -1 in ``shape``; the error names both shapes, as PyTorch's names the size."""
+    """Resolve one -1 in ``shape``, with PyTorch's messages (its infer_size)."""
     shape = tuple(int(s) for s in shape)
     numel = x.numel()
+    for index, size in enumerate(shape):
+        if size < -1:
+            raise RuntimeError(f"invalid shape dimension {size} at index {index} of shape {list(shape)}")
     if shape.count(-1) > 1:
-        raise RuntimeError(f"{op}: only one dimension can be inferred, got shape {shape}")
+        raise RuntimeError("only one dimension can be inferred")
     known = _numel(s for s in shape if s != -1)
+    invalid = f"shape '{list(shape)}' is invalid for input of size {numel}"
     if -1 in shape:
+        if known == 0 and numel == 0:
+            raise RuntimeError(f"cannot reshape tensor of 0 elements into shape {list(shape)} because the "
+                               "unspecified dimension size -1 can be any value and is ambiguous")
         if known == 0 or numel % known:
-            raise RuntimeError(f"{op}: shape {shape} is invalid for input of shape {tuple(x.shape)} (size {numel})")
+            raise RuntimeError(invalid)
         shape = tuple(numel // known if s == -1 else s for s in shape)
-    if any(s < 0 for s in shape) or _numel(shape) != numel:
-        raise RuntimeError(f"{op}: shape {shape} is invalid for input of shape {tuple(x.shape)} (size {numel})")
+    if _numel(shape) != numel:
+        raise RuntimeError(invalid)
     return shape
 
 

@@ -6,7 +6,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from ..autograd import is_grad_enabled
+from ..autograd import is_grad_enabled, next_sequence, take_history
 from ..creation import tensor
 from ..tensor import Tensor
 from .compare import where
@@ -212,8 +212,10 @@ def _reshaped_in_place(x, op, fn):
     if is_grad_enabled() and x.requires_grad:
         source = Tensor._wrap(x.array, x.device, True)
         source._ctx = x._ctx
+        first_node = next_sequence()
         out = fn(source)
-        x.array, x._ctx = out.array, out._ctx
+        x.array = out.array
+        take_history(x, out._ctx, source, first_node)
     else:
         x.array = fn(Tensor._wrap(x.array, x.device)).array
     return x
