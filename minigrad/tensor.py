@@ -26,6 +26,17 @@ _FLOATS = (float16, float32, float64)
 # PyTorch's dtype categories for promotion and in-place casts: bool < integer < floating point, by numpy kind.
 DTYPE_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
 
+# PyTorch's scalar-type names, as its error messages print them
+_TORCH_TYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+                     "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool", "complex64": "ComplexFloat",
+                     "complex128": "ComplexDouble"}
+
+
+def torch_type_name(dtype):
+    """``dtype`` as PyTorch's messages name it ("Float", "Long", ...)."""
+    name = np.dtype(dtype).name
+    return _TORCH_TYPE_NAMES.get(name, name)
+
 
 def _is_floating(dtype):
     return dtype in _FLOATS

@@ -187,6 +187,29 @@ def test_state_dict_layout_matches_torch():
                                    entry["momentum_buffer"].numpy(), **TOL)
 
 
+@pytest.mark.parametrize("name", sorted(CONFIGS))
+def test_state_dict_entries_are_tensors_where_torchs_are(name):
+    """A script reads ``state_dict()['state'][0]['step'].item()`` or moves every tensor entry to a device: each
+    entry is a Tensor of PyTorch's dtype and shape (step counts 0-d float32), or the same Python value."""
+    ours, _, our_opt, their_opt = _run_both(CONFIGS[name], steps=3)
+    mine, reference = our_opt.state_dict()["state"], their_opt.state_dict()["state"]
+    for i, entry in reference.items():
+        assert set(mine[i]) == set(entry)
+        for key, value in entry.items():
+            if isinstance(value, torch.Tensor):
+                assert isinstance(mine[i][key], minigrad.Tensor), key
+                assert (str(mine[i][key].dtype).split(".")[-1], tuple(mine[i][key].shape)) == \
+                       (str(value.dtype).split(".")[-1], tuple(value.shape)), key
+                np.testing.assert_allclose(mine[i][key].numpy(), value.numpy(), **TOL)
+            else:
+                assert mine[i][key] == value, key
+    # a later step leaves a state dict taken before it as it was (minigrad's tensors are copies)
+    before = {(i, k): v.numpy().copy() for i, e in mine.items() for k, v in e.items() if isinstance(v, minigrad.Tensor)}
+    _train(ours, our_opt, 1)
+    for (i, key), values in before.items():
+        np.testing.assert_array_equal(mine[i][key].numpy(), values)
+
+
 def test_load_state_dict_mismatch_changes_nothing():
     ours, _ = _models()
     opt = optim.Adam(ours.parameters(), lr=0.01)

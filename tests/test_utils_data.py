@@ -325,3 +325,31 @@ def _exists(pid):
         return False
     with open(f"/proc/{pid}/stat") as f:  # a zombie has exited: only its parent's bookkeeping remains
         return f.read().split()[2] != "Z"
+
+
+FORKED_AFTER_SCRIPT = textwrap.dedent("""
+    import gc, multiprocessing
+    import minigrad.utils.data as data
+
+    loader = data.DataLoader(list(range(8)), batch_size=2, num_workers=2, persistent_workers=True)
+    assert [b.tolist() for b in loader] == [[0, 1], [2, 3], [4, 5], [6, 7]]
+
+    def child():  # another loader's worker, say: it inherits the pool object, not its processes
+        global loader
+        del loader
+        gc.collect()
+
+    process = multiprocessing.get_context("fork").Process(target=child)
+    process.start()
+    process.join()
+    assert process.exitcode == 0
+""")
+
+
+def test_a_process_forked_after_persistent_workers_leaves_them_alone(tmp_path):
+    """Before, the forked process's copy of the worker pool tried to stop workers it does not own, and Python
+    printed 'Exception ignored in: _WorkerPool.__del__ ... can only test a child process'."""
+    script = tmp_path / "forked_after.py"
+    script.write_text(FORKED_AFTER_SCRIPT)
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "Exception ignored" not in done.stderr, done.stderr[-2000:]

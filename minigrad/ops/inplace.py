@@ -14,7 +14,7 @@ inside ``minigrad.no_grad()``.
 import numpy as np
 
 from ..autograd import Function, is_grad_enabled, next_sequence, take_history
-from ..tensor import DTYPE_CATEGORY, Tensor, _is_floating
+from ..tensor import DTYPE_CATEGORY, Tensor, _is_floating, torch_type_name
 
 
 def has_internal_overlap(x):
@@ -61,11 +61,6 @@ def _can_cast(source, target):
     return DTYPE_CATEGORY[np.dtype(source).kind] <= DTYPE_CATEGORY[np.dtype(target).kind]
 
 
-def _torch_name(dtype):
-    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-            "bool": "Bool", "uint8": "Byte"}.get(np.dtype(dtype).name, np.dtype(dtype).name)
-
-
 def apply_inplace(x, op, compute, operands=()):
     """Replace x's values by ``compute(x)`` in x's own storage; returns x (PyTorch's in-place contract).
 
@@ -91,8 +86,8 @@ def apply_inplace(x, op, compute, operands=()):
                            f"{list(out.shape)}")
     if out.dtype != x.dtype:
         if not _can_cast(out.dtype, x.dtype):
-            raise RuntimeError(f"{op}: result type {_torch_name(out.dtype)} can't be cast to the desired output "
-                               f"type {_torch_name(x.dtype)}")
+            raise RuntimeError(f"{op}: result type {torch_type_name(out.dtype)} can't be cast to the desired output "
+                               f"type {torch_type_name(x.dtype)}")
         out = out.to(x.dtype)
     if out.requires_grad and x._base is not None:
         raise RuntimeError(f"{op}: minigrad does not record an in-place change to a view of another tensor while "

@@ -10,7 +10,7 @@ from collections import namedtuple
 import numpy as np
 
 from ..autograd import Function
-from ..tensor import Tensor, _is_floating
+from ..tensor import Tensor, _is_floating, torch_type_name
 from .shape import normalize_dim
 
 __all__ = ["sum", "mean", "var", "std", "max", "min", "amax", "amin", "argmax", "argmin", "any", "all", "var_mean",
@@ -45,8 +45,8 @@ def _count(shape, axes):
 
 def _check_floating(x, op):
     if not _is_floating(x.dtype):
-        raise RuntimeError(f"{op}(): could not infer output dtype. Input dtype must be a floating point dtype, "
-                           f"got {x.dtype}")
+        raise RuntimeError(f"{op}(): could not infer output dtype. Input dtype must be either a floating point or "
+                           f"complex dtype. Got: {torch_type_name(x.dtype)}")
 
 
 class Sum(Function):

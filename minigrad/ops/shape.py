@@ -9,7 +9,7 @@ import numpy as np
 
 from ..autograd import Function, next_sequence
 from ..backends import get_backend
-from ..tensor import Tensor, _is_floating
+from ..tensor import Tensor, _is_floating, torch_type_name
 from .indexing import getitem, pad  # noqa: F401  (pad is reached as ops.shape.pad by nn.functional)
 from ..shared_memory import is_shared, share_memory_
 from ..storage import array_address
@@ -137,19 +137,12 @@ def view(x, *shape):
     return Reshape.apply(x, shape=_infer_shape("view", x, _sizes(shape)), view=True)
 
 
-# PyTorch's names of the dtypes, for view(dtype)'s errors
-_TORCH_TYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-                     "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool", "complex64": "ComplexFloat",
-                     "complex128": "ComplexDouble"}
-
-
 def _view_dtype(x, dtype):
     """``torch.Tensor.view(dtype)``: the memory reinterpreted, the last dim scaled by the ratio of item sizes; a
     view (it shares the version counter) that is not part of the graph, as PyTorch's."""
     old, new = x.dtype.itemsize, dtype.itemsize
     if old != new:
-        names = (f"{_TORCH_TYPE_NAMES.get(x.dtype.name, x.dtype.name)} as "
-                 f"{_TORCH_TYPE_NAMES.get(dtype.name, dtype.name)} (different element sizes)")
+        names = f"{torch_type_name(x.dtype)} as {torch_type_name(dtype)} (different element sizes)"
         if x.ndim == 0:
             raise RuntimeError(f"self.dim() cannot be 0 to view {names}")
         if x.stride(-1) != 1:

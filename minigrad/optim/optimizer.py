@@ -6,7 +6,7 @@ import json
 import numpy as np
 
 from ..autograd import enable_grad, no_grad
-from ..tensor import Tensor
+from ..tensor import Tensor, default_float
 from ..utils.hooks import RemovableHandle
 
 
@@ -184,8 +184,10 @@ class Optimizer:
         return f"{type(self).__name__}: parameter of shape {tuple(p.shape)}"
 
     def state_dict(self):
-        """``{'state': {index: {name: array or number}}, 'param_groups': [{..., 'params': [indices]}]}``,
-        numbered as PyTorch numbers parameters, with numpy arrays for tensors."""
+        """``{'state': {index: {name: tensor or number}}, 'param_groups': [{..., 'params': [indices]}]}``,
+        numbered as PyTorch numbers parameters. As in PyTorch, the buffers are tensors and the step counts (and
+        ASGD's eta and mu, NAdam's mu_product) 0-d float tensors; unlike PyTorch's, the tensors are copies, so a
+        state dict kept in memory does not change with later steps."""
         index = {}
         groups = []
         for group in self.param_groups:
@@ -196,8 +198,7 @@ class Optimizer:
         for group in self.param_groups:
             for p in group["params"]:
                 if p in self.state:
-                    state[index[id(p)]] = {k: (v.backend.to_numpy(v.array).copy() if isinstance(v, Tensor) else v)
-                                           for k, v in self.state[p].items()}
+                    state[index[id(p)]] = {k: _exported(k, v) for k, v in self.state[p].items()}
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict):
@@ -272,12 +273,25 @@ def decayed_gradient(p, group):
     return g + p * group["weight_decay"] if group["weight_decay"] != 0 else g
 
 
+# the numbers in an optimizer's state that PyTorch keeps as 0-d tensors of the default float dtype
+_SCALAR_STATE = ("step", "eta", "mu", "mu_product")
+
+
+def _exported(key, value):
+    """One state entry as ``state_dict()`` gives it: a copy of a tensor, a 0-d tensor for a count or a factor."""
+    if isinstance(value, Tensor):
+        return Tensor._wrap(value.backend.copy(value.array), value.device)
+    if key in _SCALAR_STATE and isinstance(value, (int, float, np.floating)):
+        return Tensor._wrap(np.array(value, dtype=default_float()), "cpu")
+    return value
+
+
 def state_dict_to_arrays(state_dict, prefix="optimizer."):
     """Flatten an optimizer ``state_dict()`` into ``{name: numpy array}`` for an ``.npz`` file (no pickling)."""
     out = {prefix + "param_groups": np.frombuffer(json.dumps(state_dict["param_groups"]).encode(), np.uint8)}
     for i, entry in state_dict["state"].items():
         for k, v in entry.items():
-            out[f"{prefix}state.{i}.{k}"] = np.asarray(v)
+            out[f"{prefix}state.{i}.{k}"] = v.detach().cpu().numpy() if isinstance(v, Tensor) else np.asarray(v)
     return out
 
 

@@ -58,6 +58,7 @@ class _WorkerPool:
             self.task_queues.append(tasks)
             self.processes.append(process)
         self.pass_number = 0
+        self.owner = os.getpid()
 
     def receive(self, timeout):
         """The next result; raises if a worker died or nothing came within ``timeout`` seconds (0: no limit)."""
@@ -100,7 +101,8 @@ class _WorkerPool:
         self.processes = []
 
     def __del__(self):
-        if self.processes:
+        # (a process forked later, a worker of another loader say, inherits this object but not its workers)
+        if self.processes and os.getpid() == self.owner:
             self.shutdown()
 
 
