@@ -85,6 +85,8 @@ from .legacy import *  # noqa: E402,F401,F403
 import math as _math  # noqa: E402
 import numpy as _np  # noqa: E402
 _install_methods()
+from .numpy_names import install as _install_numpy_names  # noqa: E402  (torch.sum(x, axis=1), as PyTorch)
+_install_numpy_names(globals(), [_name for _name in list(globals()) if not _name.startswith("_")])
 bool = bool_  # noqa: A001  torch.bool
 float = float32  # noqa: A001  torch.float
 int = int32  # noqa: A001  torch.int

@@ -19,6 +19,11 @@ _state = threading.local()
 _profiler = None
 # minigrad.anomaly_mode's recorder while torch.autograd.detect_anomaly is on, else None.
 _anomaly = None
+# PyTorch's words when a graph's saved values were freed by an earlier backward
+SECOND_BACKWARD = ("Trying to backward through the graph a second time (or directly access saved tensors after they "
+                   "have already been freed). Saved intermediate values of the graph are freed when you call "
+                   ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+                   "graph a second time or if you need to access saved tensors after calling backward.")
 _callbacks = []  # run when the current backward pass ends (queue_callback)
 # Each recorded node's number, in recording order: a node recorded before an in-place change of one of its inputs
 # sees that input's old value (``inputs_seen_by``).
@@ -378,9 +383,7 @@ def _walk(outputs, grads, retain_graph, captured=None, create_graph=False):
                           not any(id(parent) in leads_to_input for parent in inputs_seen_by(fn))):
             continue
         if fn.saved is None:
-            raise RuntimeError(
-                "Trying to backward through the graph a second time; "
-                "pass retain_graph=True the first time")
+            raise RuntimeError(SECOND_BACKWARD)
         _check_versions(fn)
         saved = fn.saved
         if type(saved) is _nodes.PackedSaved:  # (saved under saved_tensors_hooks: unpacked for this pass)

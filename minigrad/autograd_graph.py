@@ -284,7 +284,7 @@ def _is_leaf_like(node):
 
 def walk_graph(outputs, grads, retain_graph, captured, order, leads_to_input, check_versions):
     """autograd._walk with Tensor gradients that stay in the graph (see the module's docstring)."""
-    from .autograd import enable_grad, inputs_seen_by, run_post_accumulate_hooks
+    from .autograd import SECOND_BACKWARD, enable_grad, inputs_seen_by, run_post_accumulate_hooks
     with enable_grad():
         for node in order:
             g = grads.pop(id(node), None)
@@ -305,8 +305,7 @@ def walk_graph(outputs, grads, retain_graph, captured, order, leads_to_input, ch
                               not any(id(parent) in leads_to_input for parent in inputs_seen_by(fn))):
                 continue
             if fn.saved is None:
-                raise RuntimeError("Trying to backward through the graph a second time; "
-                                   "pass retain_graph=True the first time")
+                raise RuntimeError(SECOND_BACKWARD)
             check_versions(fn)
             for parent, pg in zip(inputs_seen_by(fn), graph_backward(fn, g)):
                 if pg is None or not parent.requires_grad:

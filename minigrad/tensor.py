@@ -521,5 +521,7 @@ register_reductions(Tensor)
 def _install_methods():
     """Attach the ops as Tensor methods and operators; kept apart so tensor.py stays about the tensor."""
     from .ops import tensor_methods
+    from .numpy_names import install
     for name, fn in tensor_methods().items():
         setattr(Tensor, name, fn)
+    install(Tensor, [name for name, value in vars(Tensor).items() if not name.startswith("__")])

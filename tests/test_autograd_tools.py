@@ -92,3 +92,15 @@ def test_backward_with_inputs_accumulates_only_into_them(library):
     assert a.grad.tolist() == [3.0, 3.0] and a.grad.requires_grad
     a.grad.sum().backward(inputs=[a])
     assert a.grad.tolist() == [9.0, 9.0]  # 3 + d(3a^2)/da = 3 + 6
+
+
+def test_second_backward_through_a_freed_graph_raises_torchs_message():
+    messages = []
+    for lib in (minigrad, torch):
+        w = lib.ones(3, requires_grad=True)
+        loss = w.exp().sum()
+        loss.backward()
+        with pytest.raises(RuntimeError) as info:
+            loss.backward()
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
