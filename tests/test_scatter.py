@@ -31,6 +31,19 @@ def test_scatter_reduce_add_is_scatter_add():
     assert ours.tolist() == T.tensor(X).scatter_add(1, T.tensor(REPEATED), T.tensor(SRC)).tolist()
 
 
+@pytest.mark.parametrize("make", [lambda lib: lib.tensor(X).scatter(1, lib.tensor(REPEATED), lib.tensor(SRC),
+                                                                     reduce="multiply"),
+                                  lambda lib: lib.tensor(X).scatter_(0, lib.tensor(REPEATED[:, :2] % 2), 3.0,
+                                                                     reduce="multiply")])
+def test_scatter_reduce_multiply_as_torch(make):
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (PyTorch calls reduce= deprecated, in favour of scatter_reduce)
+        assert make(M).tolist() == make(T).tolist()
+    with pytest.raises(RuntimeError, match="either add or multiply"):
+        M.tensor(X).scatter(1, M.tensor(REPEATED), M.tensor(SRC), reduce="max")
+
+
 @pytest.mark.parametrize("op,index", [
     (lambda x, s, i: x.index_add(0, i, s, alpha=2.0), [1, 1]), (lambda x, s, i: x.index_fill(1, i, -1.0), [3, 0]),
     (lambda x, s, i: x.index_copy(0, i, s), [1, 0]), (lambda x, s, i: x.index_add(1, i, s[:, :2]), [2, 2])],

@@ -41,13 +41,17 @@ def _source(src, index, like, op):
 
 def scatter(input, dim, index, src=None, value=None, *, reduce=None):  # noqa: A002
     """``torch.scatter``: a copy of input with out[index[i][j]][j] = src[i][j] for dim = 0 (and so on), src a
-    tensor or a number (``value``); ``reduce='add'`` adds instead (as scatter_add)."""
+    tensor or a number (``value``); ``reduce='add'`` adds instead (as scatter_add), ``'multiply'`` multiplies."""
     src = value if src is None else src
     dim = normalize_dim(dim, input.ndim)
     if reduce == "add":
         return scatter_add(input, dim, index, src if isinstance(src, Tensor) else _source(src, index, input, "scatter"))
+    if reduce == "multiply":
+        from .tensor_extras import scatter_reduce
+        return scatter_reduce(input, dim, index, src if isinstance(src, Tensor) else
+                              _source(src, index, input, "scatter"), "prod")
     if reduce is not None:
-        raise NotImplementedError(f"scatter: reduce={reduce!r} is not supported by minigrad (only 'add')")
+        raise RuntimeError("reduce argument must be either add or multiply.")
     return SetItem.apply(input, _source(src, index, input, "scatter"), index=_scatter_places(input, dim, index,
                                                                                              "scatter"))
 
