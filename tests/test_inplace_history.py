@@ -89,8 +89,86 @@ def _second_order(lib):
     return lib.stack([g, lib.autograd.grad(g.sum(), w)[0]])
 
 
+def _weights(lib):
+    return lib.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+
+
+def _loss(lib, y):
+    return (y * lib.arange(1.0, 1.0 + y.numel()).reshape(tuple(y.shape))).sum()
+
+
+def _view_changed_in_place(change):
+    """A case: y = w * 2, ``change(lib, y, w)`` writes into a view of y, then a weighted sum of y."""
+    def case(lib):
+        w = _weights(lib)
+        y = w * 2
+        extra = change(lib, y, w)
+        _loss(lib, y).backward() if extra is None else (_loss(lib, y) + extra.sum()).backward()
+        return w.grad
+    case.__name__ = change.__name__
+    return case
+
+
+def _column_times_three(lib, y, w):
+    y[:, 0] *= 3
+
+
+def _row_plus_another_row(lib, y, w):
+    y[0].add_(w[1])
+
+
+def _reshaped_view_doubled(lib, y, w):
+    y.view(3, 2).mul_(2)
+
+
+def _transposed_view_relu(lib, y, w):
+    y.t().sub_(5).relu_()
+
+
+def _columns_clamped(lib, y, w):
+    y[:, 1:].clamp_(max=5.0)
+
+
+def _diagonal_filled(lib, y, w):
+    y.diagonal().fill_(0.5)
+
+
+def _view_of_a_view(lib, y, w):
+    y[1][1:].mul_(w[0, :2])
+
+
+def _view_read_before_its_change(lib, y, w):
+    row = y[0]
+    kept = row * 3  # recorded before the change: reads the old row
+    row.mul_(2)
+    return kept
+
+
+def _other_view_read_before(lib, y, w):
+    kept = y[1] * 3
+    y[0].mul_(2)
+    return kept
+
+
+def _unsqueezed_view_squared(lib, y, w):
+    y.unsqueeze(0)[:, 0].pow_(2)
+
+
+def _buffer_without_grad_takes_a_gradient(lib):
+    w = _weights(lib)
+    buffer = lib.zeros(2, 4)
+    buffer[:, 1:].add_(w)
+    _loss(lib, buffer).backward()
+    return w.grad
+
+
 CASES = [_read_before_multiply, _slice_written_from_itself, _chained_changes, _residual_with_inplace_relu,
-         _transposed_in_place, _custom_function_marked_dirty, _autograd_grad, _second_order]
+         _transposed_in_place, _custom_function_marked_dirty, _autograd_grad, _second_order,
+         _buffer_without_grad_takes_a_gradient] + [
+    _view_changed_in_place(change) for change in (
+        _column_times_three, _row_plus_another_row, _reshaped_view_doubled, _transposed_view_relu,
+        _columns_clamped, _diagonal_filled, _view_of_a_view, _view_read_before_its_change, _other_view_read_before,
+        _unsqueezed_view_squared)]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.__name__.strip("_"))

@@ -90,9 +90,8 @@ def apply_inplace(x, op, compute, operands=()):
                                f"type {torch_type_name(x.dtype)}")
         out = out.to(x.dtype)
     if out.requires_grad and x._base is not None:
-        raise RuntimeError(f"{op}: minigrad does not record an in-place change to a view of another tensor while "
-                           f"grad mode is on (PyTorch rewrites the base's graph); write x = x.clone() first, or "
-                           f"use an out-of-place op")
+        from .view_inplace import write_into_view
+        return write_into_view(x, out, source, op)
     x.array = x.backend.copy_(x.array, out.array)
     x._bump_version()
     if out.requires_grad:
