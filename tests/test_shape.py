@@ -299,3 +299,25 @@ def test_broadcast_and_view_errors_carry_torchs_message(make):
             make(lib)
         messages.append(str(info.value))
     assert messages[0] == messages[1]
+
+
+def test_shape_ops_return_a_new_view_or_the_tensor_itself_as_torch():
+    """``x.reshape(x.shape)`` or ``x.squeeze()`` with nothing to squeeze is a new view in PyTorch (a hook or
+    retain_grad on it sees its own gradient, not x's), ``roll(0)`` and ``flip([])`` copies; ``flatten`` of a 1-d
+    tensor and ``contiguous`` of a contiguous one are the tensor itself."""
+    found = []
+    for lib in (minigrad, torch):
+        x, v = lib.ones(2, 3, requires_grad=True), lib.ones(3)
+        found.append([x.squeeze() is x, x.reshape(2, 3) is x, x.permute(0, 1) is x, x.expand(2, 3) is x,
+                      x.transpose(0, 0) is x, x.squeeze(0) is x, x.squeeze().is_leaf, v.t() is v, v.flatten() is v,
+                      x.flatten(1) is x, x.contiguous() is x, v.roll(0, 0) is v, v.flip([]) is v])
+        v.roll(0, 0).add_(1)
+        v.flip([]).add_(1)
+        found[-1].append(v.tolist())
+        h = x * 2
+        seen = []
+        same = h.reshape(2, 3)
+        same.register_hook(seen.append)
+        (same.sum() + (h * 3).sum()).backward()  # the hook sees same's gradient (ones), not h's (fours)
+        found[-1].append(seen[0].tolist())
+    assert found[0] == found[1]

@@ -68,3 +68,20 @@ def test_central_differences_in_float64(name):
     x = minigrad.tensor(np.random.default_rng(1).uniform(0.3, 2.0, (3, 4)), dtype=minigrad.float64,
                         requires_grad=True)
     assert minigrad.gradcheck(lambda t: getattr(t, name)(), (x,))
+
+
+FLOAT_OF_INTEGERS = ["sqrt", "exp", "log", "sin", "cos", "tanh", "sigmoid", "rsqrt", "log1p", "expm1", "erf",
+                     "reciprocal", "log2", "log10", "exp2", "atan", "asin", "lgamma", "digamma", "erfinv", "sinh",
+                     "erfc", "logit", "sinc", "asinh", "tan", "cosh", "deg2rad", "rad2deg"]
+
+
+@pytest.mark.parametrize("dtype", ["int32", "int64", "uint8", "int16", "int8", "bool"])
+def test_float_functions_of_integer_tensors_are_float32_as_torch(dtype):
+    """PyTorch computes exp, sqrt, sigmoid... of an integer or bool tensor in float32 (until 2026-11-30 minigrad
+    kept sqrt, exp, log, log1p and tanh in numpy's float64 or float16, and sigmoid in the integer dtype)."""
+    values = [True, False] if dtype == "bool" else [1, 4]
+    for name in FLOAT_OF_INTEGERS:
+        ours = getattr(minigrad.tensor(values, dtype=getattr(minigrad, dtype)), name)()
+        theirs = getattr(torch.tensor(values, dtype=getattr(torch, dtype)), name)()
+        assert str(ours.dtype).split(".")[-1] == str(theirs.dtype).split(".")[-1] == "float32", name
+        np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6, err_msg=name)

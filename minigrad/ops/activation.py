@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 
 from ..autograd import Function
+from .elementwise import floating
 from .shape import normalize_dim
 
 __all__ = ["relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax", "gelu", "silu", "mish", "elu", "selu",
@@ -61,7 +62,7 @@ class Sigmoid(Function):
 
 def sigmoid(input):  # noqa: A002
     """``torch.sigmoid``: 1 / (1 + exp(-x)), finite for any input."""
-    return Sigmoid.apply(input)
+    return Sigmoid.apply(floating(input))
 
 
 class Tanh(Function):
@@ -76,7 +77,7 @@ class Tanh(Function):
 
 def tanh(input):  # noqa: A002
     """``torch.tanh``."""
-    return Tanh.apply(input)
+    return Tanh.apply(floating(input))
 
 
 def _softmax_dim(name, x, dim):

@@ -72,6 +72,12 @@ def broadcast_mismatch(shape_a, shape_b):
     return None
 
 
+def floating(a):
+    """``a`` itself when it holds floats, else ``a`` in the default float dtype: PyTorch's exp, log, sqrt,
+    sigmoid... of an integer or bool tensor are float32."""
+    return a if a.array.dtype.kind in "fc" else a.to(default_float())
+
+
 def _check_broadcast(a, b):
     if a.array.shape == b.array.shape:  # (the common case, without numpy's slower general check)
         return
@@ -373,22 +379,22 @@ def neg(a):
 
 def exp(a):
     """``torch.exp``."""
-    return Exp.apply(a)
+    return Exp.apply(floating(a))
 
 
 def log(a):
     """``torch.log`` (natural logarithm)."""
-    return Log.apply(a)
+    return Log.apply(floating(a))
 
 
 def log1p(a):
     """``torch.log1p``: log(1 + a), exact for small a."""
-    return Log1p.apply(a)
+    return Log1p.apply(floating(a))
 
 
 def sqrt(a):
     """``torch.sqrt``."""
-    return Sqrt.apply(a)
+    return Sqrt.apply(floating(a))
 
 
 def abs(a):  # noqa: A001

@@ -4,7 +4,7 @@ computed in float64 and rounded once; a GPU tensor makes the round trip, as the 
 import numpy as np
 
 from ..autograd import Function
-from .unary import _floating
+from .elementwise import floating
 
 
 class HostElementwise(Function):
@@ -31,5 +31,5 @@ def elementwise(input, value, slope):  # noqa: A002
     """``value`` applied to every element of ``input`` (integers taken as the default float), differentiable by
     ``slope`` when given; without one the result is outside the graph, as PyTorch's non-differentiable special
     functions give it."""
-    input = _floating(input)  # noqa: A001
+    input = floating(input)  # noqa: A001
     return HostElementwise.apply(input if slope is not None else input.detach(), value=value, slope=slope)

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..autograd import Function
 from .elementwise import _operands
-from .unary import _floating
+from .elementwise import floating
 
 __all__ = ["gammainc", "gammaincc", "igamma", "igammac"]
 
@@ -120,7 +120,7 @@ class IncompleteGamma(Function):
 
 def _apply(input, other, upper):  # noqa: A002
     a, x = _operands(input, other)
-    a, x = _floating(a), _floating(x)
+    a, x = floating(a), floating(x)
     shape = np.broadcast_shapes(tuple(a.shape), tuple(x.shape))
     return IncompleteGamma.apply(a.expand(*shape).contiguous() if tuple(a.shape) != shape else a,
                                  x.expand(*shape).contiguous() if tuple(x.shape) != shape else x, upper=upper)

@@ -14,7 +14,7 @@ from ..autograd import Function
 from ..creation import tensor
 from ..tensor import _is_floating, int32
 from .elementwise import _operands
-from .unary import _floating
+from .elementwise import floating
 
 __all__ = ["copysign", "ldexp", "frexp", "nextafter", "angle", "conj", "conj_physical", "resolve_conj",
            "resolve_neg", "real", "imag"]
@@ -47,7 +47,7 @@ class CopySign(Function):
 def copysign(input, other):  # noqa: A002
     """``torch.copysign``: |input| with the sign of ``other`` (a -0.0 counts as negative); integers give floats."""
     a, b = _operands(input, other)
-    a = _floating(a)
+    a = floating(a)
     b = b if _is_floating(b.dtype) else b.to(a.dtype)
     return CopySign.apply(a, b)
 
@@ -56,7 +56,7 @@ def ldexp(input, other):  # noqa: A002
     """``torch.ldexp``: input * 2**other, in floating point. (The gradient for input is 2**other; PyTorch 2.13's
     is 0 where an integer exponent is negative, from computing 2**other in integers: a divergence in README.)"""
     a, b = _operands(input, other)
-    return _floating(a) * (2.0 ** _floating(b))
+    return floating(a) * (2.0 ** floating(b))
 
 
 def frexp(input):  # noqa: A002
@@ -91,7 +91,7 @@ class Angle(Function):
 
 def angle(input):  # noqa: A002
     """``torch.angle`` of a real tensor: 0 where it is >= 0, pi where negative, NaN kept; gradient zero."""
-    return Angle.apply(_floating(input))
+    return Angle.apply(floating(input))
 
 
 def conj(input):  # noqa: A002

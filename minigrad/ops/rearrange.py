@@ -23,7 +23,10 @@ def _dims(dims, ndim, op):
 def flip(input, dims):  # noqa: A002
     """``torch.flip``: the order of the elements reversed along each of ``dims`` (a copy, as PyTorch's)."""
     index = [slice(None)] * input.ndim
-    for d in _dims(dims, input.ndim, "flip"):
+    flipped = _dims(dims, input.ndim, "flip")
+    if not flipped:
+        return input.clone()  # (a copy, even of nothing flipped)
+    for d in flipped:
         index[d] = Tensor(np.arange(input.shape[d] - 1, -1, -1), dtype=int64, device=input.device)
         input = input[tuple(index)]
         index[d] = slice(None)
@@ -47,6 +50,7 @@ def roll(input, shifts, dims=None):  # noqa: A002
         return roll(input.flatten(), shifts, 0).reshape(tuple(input.shape))
     shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
     dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    original = input
     if len(shifts) != len(dims):
         raise RuntimeError(f"roll: shifts and dimensions must align. shifts: {len(shifts)}, dims: {len(dims)}")
     for shift, dim in zip(shifts, dims):
@@ -56,7 +60,7 @@ def roll(input, shifts, dims=None):  # noqa: A002
             continue
         cut = size - shift % size
         input = cat([narrow(input, dim, cut, size - cut), narrow(input, dim, 0, cut)], dim)
-    return input
+    return input if input is not original else input.clone()  # (a copy, as PyTorch's, even unshifted)
 
 
 def repeat(input, *sizes):  # noqa: A002

@@ -125,7 +125,7 @@ def _infer_shape(op, x, shape):
 def reshape(x, *shape):
     """``torch.reshape``: a view when possible, else a copy; one size may be -1."""
     shape = _infer_shape("reshape", x, _sizes(shape))
-    return x if shape == tuple(x.shape) else Reshape.apply(x, shape=shape)
+    return Reshape.apply(x, shape=shape)  # (a new tensor even for the same shape: a view, as PyTorch's)
 
 
 def view(x, *shape):
@@ -163,6 +163,8 @@ def flatten(x, start_dim=0, end_dim=-1):
     start, end = normalize_dim(start_dim, x.ndim), normalize_dim(end_dim, x.ndim)
     if start > end:
         raise RuntimeError(f"flatten() has invalid args: start_dim {start_dim} cannot come after end_dim {end_dim}")
+    if start == end:
+        return x  # (nothing to merge: the tensor itself, as PyTorch returns it)
     shape = tuple(x.shape)
     return reshape(x, shape[:start] + (_numel(shape[start:end + 1]),) + shape[end + 1:])
 
@@ -199,7 +201,7 @@ def permute(x, *dims):
     axes = tuple(normalize_dim(d, x.ndim) for d in dims)
     if len(axes) != x.ndim or sorted(axes) != list(range(x.ndim)):
         raise RuntimeError(f"permute: dims {dims} are not a permutation of the {x.ndim} dims of shape {tuple(x.shape)}")
-    return x if axes == tuple(range(x.ndim)) else Permute.apply(x, axes=axes)
+    return Permute.apply(x, axes=axes)
 
 
 def transpose(x, dim0, dim1):
@@ -214,7 +216,7 @@ def t(x):
     """``torch.t``: transpose a 2-D tensor; 0-d and 1-d tensors come back as they are."""
     if x.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
-    return x if x.ndim < 2 else transpose(x, 0, 1)
+    return Reshape.apply(x, shape=tuple(x.shape), view=True) if x.ndim < 2 else transpose(x, 0, 1)
 
 
 def _reversed_dims(x):
@@ -250,7 +252,7 @@ def expand(x, *sizes):
     if any(s < 0 for s in shape):
         raise RuntimeError(f"expand: -1 is not allowed in a new leading dimension, sizes {list(sizes)}")
     shape = tuple(shape)
-    return x if shape == tuple(x.shape) else Expand.apply(x, shape=shape)
+    return Expand.apply(x, shape=shape)
 
 
 class Contiguous(Function):

@@ -9,7 +9,8 @@ from ..autograd import Function
 from .compare import where
 from .ternary import addcmul
 from .elementwise import _operands, log1p, exp, maximum, abs as absolute
-from .unary import _floating, exp2
+from .elementwise import floating
+from .unary import exp2
 
 __all__ = ["logit", "xlogy", "sinc", "logaddexp", "logaddexp2", "lgamma", "digamma", "polygamma", "erfinv",
            "mvlgamma"]
@@ -40,7 +41,7 @@ class Logit(Function):
 def logit(input, eps=None):  # noqa: A002
     """``torch.logit``: log(z / (1 - z)) with z the input clamped to [eps, 1 - eps] when ``eps`` is given (no
     gradient outside that range), NaN outside [0, 1] otherwise (its gradient too)."""
-    return Logit.apply(_floating(input), eps=eps)
+    return Logit.apply(floating(input), eps=eps)
 
 
 def _backend_xlogy(B, x, y):
@@ -71,7 +72,7 @@ class XLogY(Function):
 def xlogy(input, other):  # noqa: A002
     """``torch.xlogy``: input * log(other), 0 where input is 0 (unless other is NaN), broadcasting."""
     x, y = _operands(input, other)
-    return XLogY.apply(_floating(x), _floating(y))
+    return XLogY.apply(floating(x), floating(y))
 
 
 class Sinc(Function):
@@ -92,12 +93,12 @@ class Sinc(Function):
 
 def sinc(input):  # noqa: A002
     """``torch.sinc``: sin(pi x) / (pi x), and 1 at 0 (gradient 0 there)."""
-    return Sinc.apply(_floating(input))
+    return Sinc.apply(floating(input))
 
 
 def _log_add(a, b, power, scale):
     a, b = _operands(a, b)
-    a, b = _floating(a), _floating(b)
+    a, b = floating(a), floating(b)
     larger = maximum(a, b)
     rest = log1p(power(-absolute(a - b)))
     # PyTorch's kernel adds the scaled rest in one fused multiply-add (its product not rounded)
@@ -137,13 +138,13 @@ class _SpecialFunction(Function):
 
 def lgamma(input):  # noqa: A002
     """``torch.lgamma``: log |Gamma(x)| (inf at the poles); its gradient digamma(x)."""
-    return _SpecialFunction.apply(_floating(input), kernel="lgamma", derivative="digamma")
+    return _SpecialFunction.apply(floating(input), kernel="lgamma", derivative="digamma")
 
 
 def digamma(input):  # noqa: A002
     """``torch.digamma`` (``special.psi``): Gamma'(x) / Gamma(x), -inf at +0, NaN at the negative integers; its
     gradient polygamma(1, x)."""
-    return _SpecialFunction.apply(_floating(input), kernel="digamma", derivative="trigamma")
+    return _SpecialFunction.apply(floating(input), kernel="digamma", derivative="trigamma")
 
 
 def polygamma(n, input):  # noqa: A002
@@ -154,7 +155,7 @@ def polygamma(n, input):  # noqa: A002
     if n == 0:
         return digamma(input)
     if n == 1:
-        return _SpecialFunction.apply(_floating(input), kernel="trigamma", derivative=None)
+        return _SpecialFunction.apply(floating(input), kernel="trigamma", derivative=None)
     from .zeta import polygamma_of_order
     return polygamma_of_order(n, input)
 
@@ -173,14 +174,14 @@ class Erfinv(Function):
 
 def erfinv(input):  # noqa: A002
     """``torch.erfinv``: the inverse of erf on (-1, 1), +-inf at +-1, NaN beyond."""
-    return Erfinv.apply(_floating(input))
+    return Erfinv.apply(floating(input))
 
 
 def mvlgamma(input, p):  # noqa: A002
     """``torch.mvlgamma``: the multivariate log-gamma of dimension p, sum of lgamma(x - i/2) + p(p-1)/4 log pi."""
     if bool((input <= (p - 1) / 2).any()):
         raise RuntimeError(f"All elements must be greater than (p-1)/2 = {(p - 1) / 2}")
-    x = _floating(input)
+    x = floating(input)
     total = lgamma(x)
     for i in range(1, p):
         total = total + lgamma(x - i / 2)

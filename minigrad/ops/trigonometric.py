@@ -5,7 +5,7 @@ import math
 
 from ..autograd import Function
 from .elementwise import _operands
-from .unary import _floating
+from .elementwise import floating
 
 __all__ = ["tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "asinh", "acosh", "atanh", "hypot", "deg2rad",
            "rad2deg"]
@@ -64,47 +64,47 @@ def _atanh_derivative(B, x):  # 1 / (1 - x^2)
 
 def tan(input):  # noqa: A002
     """``torch.tan``; the gradient g (1 + tan^2), from the output."""
-    return Tan.apply(_floating(input))
+    return Tan.apply(floating(input))
 
 
 def asin(input):  # noqa: A002
     """``torch.asin`` (alias ``arcsin``): NaN outside [-1, 1]."""
-    return _FromInput.apply(_floating(input), kernel="arcsin", derivative=_asin_derivative)
+    return _FromInput.apply(floating(input), kernel="arcsin", derivative=_asin_derivative)
 
 
 def acos(input):  # noqa: A002
     """``torch.acos`` (alias ``arccos``): NaN outside [-1, 1]."""
-    return _FromInput.apply(_floating(input), kernel="arccos", derivative=_acos_derivative)
+    return _FromInput.apply(floating(input), kernel="arccos", derivative=_acos_derivative)
 
 
 def atan(input):  # noqa: A002
     """``torch.atan`` (alias ``arctan``)."""
-    return _FromInput.apply(_floating(input), kernel="arctan", derivative=_atan_derivative)
+    return _FromInput.apply(floating(input), kernel="arctan", derivative=_atan_derivative)
 
 
 def sinh(input):  # noqa: A002
     """``torch.sinh``; the gradient g cosh(x)."""
-    return _FromInput.apply(_floating(input), kernel="sinh", derivative=lambda B, x: B.cosh(x))
+    return _FromInput.apply(floating(input), kernel="sinh", derivative=lambda B, x: B.cosh(x))
 
 
 def cosh(input):  # noqa: A002
     """``torch.cosh``; the gradient g sinh(x)."""
-    return _FromInput.apply(_floating(input), kernel="cosh", derivative=lambda B, x: B.sinh(x))
+    return _FromInput.apply(floating(input), kernel="cosh", derivative=lambda B, x: B.sinh(x))
 
 
 def asinh(input):  # noqa: A002
     """``torch.asinh`` (alias ``arcsinh``)."""
-    return _FromInput.apply(_floating(input), kernel="arcsinh", derivative=_asinh_derivative)
+    return _FromInput.apply(floating(input), kernel="arcsinh", derivative=_asinh_derivative)
 
 
 def acosh(input):  # noqa: A002
     """``torch.acosh`` (alias ``arccosh``): NaN below 1."""
-    return _FromInput.apply(_floating(input), kernel="arccosh", derivative=_acosh_derivative)
+    return _FromInput.apply(floating(input), kernel="arccosh", derivative=_acosh_derivative)
 
 
 def atanh(input):  # noqa: A002
     """``torch.atanh`` (alias ``arctanh``): +-inf at +-1, NaN beyond."""
-    return _FromInput.apply(_floating(input), kernel="arctanh", derivative=_atanh_derivative)
+    return _FromInput.apply(floating(input), kernel="arctanh", derivative=_atanh_derivative)
 
 
 class Atan2(Function):
@@ -141,7 +141,7 @@ class Hypot(Function):
 
 def _float_pair(a, b):
     a, b = _operands(a, b)
-    return _floating(a), _floating(b)
+    return floating(a), floating(b)
 
 
 def atan2(input, other):  # noqa: A002
@@ -156,12 +156,12 @@ def hypot(input, other):  # noqa: A002
 
 def deg2rad(input):  # noqa: A002
     """``torch.deg2rad``: times pi / 180."""
-    return _floating(input) * (math.pi / 180)
+    return floating(input) * (math.pi / 180)
 
 
 def rad2deg(input):  # noqa: A002
     """``torch.rad2deg``: times 180 / pi."""
-    return _floating(input) * (180 / math.pi)
+    return floating(input) * (180 / math.pi)
 
 
 METHODS = {name: globals()[name] for name in __all__}

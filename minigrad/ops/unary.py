@@ -10,6 +10,7 @@ import numpy as np
 
 from ..autograd import Function
 from ..tensor import _is_floating, default_float
+from .elementwise import floating
 
 __all__ = ["floor", "ceil", "round", "trunc", "fix", "frac", "sin", "cos", "erf", "erfc", "expm1", "log2", "log10",
            "exp2",
@@ -83,11 +84,6 @@ def round(input, decimals=0):  # noqa: A001,A002
     return _rounded(input / scale, "rint") * scale
 
 
-def _floating(a):
-    """An integer or bool tensor in the default float dtype, as PyTorch's unary float functions take it."""
-    return a if _is_floating(a.dtype) else a.to(default_float())
-
-
 class Sin(Function):
     def forward(self, a):
         self.save_for_backward(a)
@@ -108,12 +104,12 @@ class Cos(Function):
 
 def sin(input):  # noqa: A002
     """``torch.sin``."""
-    return Sin.apply(_floating(input))
+    return Sin.apply(floating(input))
 
 
 def cos(input):  # noqa: A002
     """``torch.cos``."""
-    return Cos.apply(_floating(input))
+    return Cos.apply(floating(input))
 
 
 class Erf(Function):
@@ -129,7 +125,7 @@ class Erf(Function):
 
 def erf(input):  # noqa: A002
     """``torch.erf``: the error function."""
-    return Erf.apply(_floating(input))
+    return Erf.apply(floating(input))
 
 
 class Erfc(Function):
@@ -144,7 +140,7 @@ class Erfc(Function):
 
 def erfc(input):  # noqa: A002
     """``torch.erfc``: 1 - erf(x), without the cancellation for large x."""
-    return Erfc.apply(_floating(input))
+    return Erfc.apply(floating(input))
 
 
 class Expm1(Function):
@@ -160,7 +156,7 @@ class Expm1(Function):
 
 def expm1(input):  # noqa: A002
     """``torch.expm1``: exp(x) - 1, exact for small x."""
-    return Expm1.apply(_floating(input))
+    return Expm1.apply(floating(input))
 
 
 class _BaseLog(Function):
@@ -178,12 +174,12 @@ class _BaseLog(Function):
 
 def log2(input):  # noqa: A002
     """``torch.log2``."""
-    return _BaseLog.apply(_floating(input), kernel="log2", log_of_base=0.6931471805599453)
+    return _BaseLog.apply(floating(input), kernel="log2", log_of_base=0.6931471805599453)
 
 
 def log10(input):  # noqa: A002
     """``torch.log10``."""
-    return _BaseLog.apply(_floating(input), kernel="log10", log_of_base=2.302585092994046)
+    return _BaseLog.apply(floating(input), kernel="log10", log_of_base=2.302585092994046)
 
 
 class Exp2(Function):
@@ -199,7 +195,7 @@ class Exp2(Function):
 
 def exp2(input):  # noqa: A002
     """``torch.exp2``: 2 ** x."""
-    return Exp2.apply(_floating(input))
+    return Exp2.apply(floating(input))
 
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):  # noqa: A002
@@ -227,7 +223,7 @@ class Reciprocal(Function):
 
 def reciprocal(input):  # noqa: A002
     """``torch.reciprocal``: 1 / x (inf at 0); its gradient -g / x^2 is taken from the output, as PyTorch's."""
-    return Reciprocal.apply(_floating(input))
+    return Reciprocal.apply(floating(input))
 
 
 class Rsqrt(Function):
@@ -243,7 +239,7 @@ class Rsqrt(Function):
 
 def rsqrt(input):  # noqa: A002
     """``torch.rsqrt``: 1 / sqrt(x); gradient -g/2 * rsqrt(x)^3, from the output."""
-    return Rsqrt.apply(_floating(input))
+    return Rsqrt.apply(floating(input))
 
 
 def square(input):  # noqa: A002

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..autograd import Function
 from .elementwise import _operands
-from .unary import _floating
+from .elementwise import floating
 
 __all__ = ["zeta", "polygamma_of_order"]
 
@@ -87,7 +87,7 @@ class Zeta(Function):
 def zeta(input, other):  # noqa: A002
     """``torch.special.zeta(x, q)``: the Hurwitz zeta function, broadcasting."""
     s, q = _operands(input, other)
-    s, q = _floating(s), _floating(q)
+    s, q = floating(s), floating(q)
     shape = np.broadcast_shapes(tuple(s.shape), tuple(q.shape))
     return Zeta.apply(s.expand(*shape) if tuple(s.shape) != shape else s,
                       q.expand(*shape) if tuple(q.shape) != shape else q)
@@ -113,7 +113,7 @@ def _polygamma(order, x):
 
 def polygamma_of_order(order, input):  # noqa: A002
     """``torch.polygamma(n, x)`` for n >= 1 (differentiable to any order)."""
-    return Polygamma.apply(_floating(input), order=order)
+    return Polygamma.apply(floating(input), order=order)
 
 
 METHODS = {}
