@@ -176,6 +176,10 @@ class Function:
                 raise RuntimeError(
                     f"{cls.__name__}: expected all tensors on one device, "
                     f"got {device} and {t.device}")
+        for t in tensors:
+            if t._base is not None and t._version_cell[0] != t._view_version:
+                from .ops.view_inplace import refresh_view
+                refresh_view(t)  # its base changed in place since the view's history was set
         fn = cls()
         fn.device = device
         fn.B = get_backend(device)
@@ -229,6 +233,7 @@ def _link_view(result, inputs):
         if t.array is result.array or _storage_root(t.array) is root:
             result._version_box = t._version_box
             result._base = t._base if t._base is not None else t
+            result._view_version = int(t._version_cell[0])
             return
 
 

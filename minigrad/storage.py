@@ -121,6 +121,7 @@ def as_subclass(x, cls):
     alias = x.view_as(x)
     out = cls._wrap(alias.array, alias.device, alias.requires_grad)
     out._ctx, out._base, out._version_cell = alias._ctx, alias._base, alias._version_box
+    out._view_version = alias._view_version
     return out
 
 

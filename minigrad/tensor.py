@@ -82,7 +82,7 @@ class Tensor:
     """
 
     __slots__ = ("array", "device", "requires_grad", "_grad", "_ctx", "_retains_grad", "_version_cell", "_base",
-                 "_hooks", "__weakref__")
+                 "_view_version", "_hooks", "__weakref__")
     __array_priority__ = 1000  # numpy scalars on the left defer to Tensor's reflected ops
 
     def __init__(self, *data, dtype=None, device="cpu", requires_grad=False):
@@ -125,6 +125,7 @@ class Tensor:
         self._retains_grad = False
         self._version_cell = None
         self._base = None
+        self._view_version = 0  # (a view: its base's version when its history was last set)
         self._hooks = None
         self.requires_grad = False
         if requires_grad:
@@ -141,6 +142,7 @@ class Tensor:
         t._retains_grad = False
         t._version_cell = None
         t._base = None
+        t._view_version = 0
         t._hooks = None
         t.requires_grad = requires_grad
         return t

@@ -154,6 +154,24 @@ def _unsqueezed_view_squared(lib, y, w):
     y.unsqueeze(0)[:, 0].pow_(2)
 
 
+def _view_used_after_its_base_changed(lib, y, w):
+    row = y[0]
+    y.mul_(3)  # row now shows the tripled values: its gradient goes through the multiplication
+    return row * lib.tensor([1.0, 10.0, 100.0])
+
+
+def _view_used_after_another_view_changed(lib, y, w):
+    column = y[:, 1]
+    y[0].mul_(3)
+    return column * lib.tensor([1.0, 10.0])
+
+
+def _stale_view_changed_in_place(lib, y, w):
+    row = y[1]
+    y.mul_(3)
+    row.add_(w[0])
+
+
 def _buffer_without_grad_takes_a_gradient(lib):
     w = _weights(lib)
     buffer = lib.zeros(2, 4)
@@ -168,7 +186,8 @@ CASES = [_read_before_multiply, _slice_written_from_itself, _chained_changes, _r
     _view_changed_in_place(change) for change in (
         _column_times_three, _row_plus_another_row, _reshaped_view_doubled, _transposed_view_relu,
         _columns_clamped, _diagonal_filled, _view_of_a_view, _view_read_before_its_change, _other_view_read_before,
-        _unsqueezed_view_squared)]
+        _unsqueezed_view_squared, _view_used_after_its_base_changed, _view_used_after_another_view_changed,
+        _stale_view_changed_in_place)]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.__name__.strip("_"))

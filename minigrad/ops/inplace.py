@@ -68,6 +68,9 @@ def apply_inplace(x, op, compute, operands=()):
     compute reads x itself.
     """
     _check_inplace(x)
+    if x._base is not None and x._version_cell[0] != x._view_version:
+        from .view_inplace import refresh_view
+        refresh_view(x)  # (its old values are read below: as a view of its base's current history)
     tracking = is_grad_enabled() and (x.requires_grad or any(isinstance(o, Tensor) and o.requires_grad
                                                              for o in operands))
     if tracking:

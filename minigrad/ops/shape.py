@@ -153,6 +153,7 @@ def _view_dtype(x, dtype):
     out = Tensor._wrap(x.backend.view_dtype(x.array, dtype), x.device)
     out._version_box = x._version_box
     out._base = x if x._base is None else x._base
+    out._view_version = int(out._version_box[0])
     return out
 
 

@@ -1,10 +1,11 @@
 """An in-place change of a view, recorded as PyTorch records it: the view's base takes a new history (its old
 values with the view's region rewritten) and the view becomes a view of that new base. ``y = x * 2;
 y[:, 0] *= 3`` then gives ``x`` PyTorch's gradient. The region is found from memory addresses: the flat position
-in the base of every element the view looks at."""
+in the base of every element the view looks at. A view whose base changed in place after the view was taken is,
+at its next use, made a view of the base's new history (PyTorch regenerates its grad_fn the same way)."""
 import numpy as np
 
-from ..autograd import Function, next_sequence, take_history
+from ..autograd import Function, enable_grad, is_grad_enabled, next_sequence, take_history
 from ..tensor import Tensor
 
 
@@ -76,7 +77,29 @@ def write_into_view(view, out, old_view, op):
     view.array = view.backend.copy_(view.array, out.array)
     view._bump_version()
     take_history(base, new_base._ctx, old_base, start)
-    start = next_sequence()
-    new_view = base.reshape(-1)[Tensor._wrap(places, "cpu")]
-    take_history(view, new_view._ctx, old_view, start)
+    _view_of_new_base(view, base, places, old_view)
     return view
+
+
+def _view_of_new_base(view, base, places, old_view):
+    """``view`` takes the history of a view of ``base``'s current history; nodes recorded before see
+    ``old_view``."""
+    start = next_sequence()
+    with enable_grad():
+        new_view = base.reshape(-1)[Tensor._wrap(places, "cpu")]
+    take_history(view, new_view._ctx, old_view, start)
+    view._view_version = int(view._version_box[0])
+
+
+def refresh_view(view):
+    """A view used after its base (or another view of it) changed in place: as a view of the base's new history
+    when that may carry a gradient (grad mode on, the base requiring grad, on the CPU); else left as it is."""
+    base = view._base
+    if not (is_grad_enabled() and base.requires_grad and view.device.type == "cpu"):
+        return
+    places = places_in_base(view.array, base.array)
+    if places is None:
+        return
+    stand_in = Tensor._wrap(view.array, view.device, view.requires_grad)
+    stand_in._ctx = view._ctx  # (the old history, for nodes recorded before)
+    _view_of_new_base(view, base, places, stand_in)
