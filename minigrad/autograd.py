@@ -275,12 +275,15 @@ def inputs_seen_by(fn):
     return parents
 
 
-def take_history(tensor, node, old, since):
-    """``tensor`` (changed in place) takes ``node`` as its graph node. When ``node`` was recorded after number
+def take_history(tensor, node, old, since, changed=True):
+    """``tensor`` (``changed`` in place) takes ``node`` as its graph node. When ``node`` was recorded after number
     ``since`` (by the in-place op itself), nodes recorded before now see ``old``, the tensor holding the old
-    values and history, in its place (``inputs_seen_by``)."""
+    values and history, in its place (``inputs_seen_by``); so do the hooks registered so far, as PyTorch's hooks
+    registered before an in-place change receive the gradient of the old values."""
     if node is not None and node._sequence > since:
         node._replaced = (next_sequence(), old)
+        if changed and tensor._hooks and old is not None:
+            old._hooks, tensor._hooks = tensor._hooks, None
     tensor._ctx, tensor.requires_grad = node, True
 
 
@@ -476,7 +479,7 @@ def _accumulate_into(inputs, grads):
         if g is None:
             continue
         if g.requires_grad:
-            t.grad = g if t.grad is None else t.grad + g
+            t.grad = g if t._grad is None else t._grad + g
         else:
             t._accumulate_grad(g.array)
 

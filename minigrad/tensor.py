@@ -63,6 +63,11 @@ def _unpickle_tensor(values, device, requires_grad, cls=None):
 
 
 _SCALAR_WARNED = []  # PyTorch warns once per process
+_NON_LEAF_GRAD = ("The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
+                  "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
+                  "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf "
+                  "Tensor by mistake, make sure you access the leaf Tensor instead. See "
+                  "github.com/pytorch/pytorch/pull/30531 for more information.")
 
 
 def _warn_scalar_of_graph_tensor(tensor):
@@ -206,6 +211,10 @@ class Tensor:
 
     @property
     def grad(self):
+        """The gradient accumulated by backward; reading it on a non-leaf tensor that did not ``retain_grad()``
+        warns as PyTorch does (backward fills only leaves' ``.grad``)."""
+        if self._ctx is not None and not self._retains_grad:
+            warnings.warn(_NON_LEAF_GRAD, UserWarning, stacklevel=2)
         return self._grad
 
     @grad.setter
@@ -303,7 +312,9 @@ class Tensor:
         if requires_grad and not _is_floating(self.dtype):
             raise RuntimeError(f"only Tensors of floating point dtype can require gradients, got {self.dtype}")
         if not requires_grad and self._ctx is not None:
-            raise RuntimeError("you can only change requires_grad flags of leaf variables")
+            raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use a "
+                               "computed variable in a subgraph that doesn't require differentiation use "
+                               "var_no_grad = var.detach().")
         self.requires_grad = bool(requires_grad)
         return self
 

@@ -216,3 +216,19 @@ def test_an_op_saves_only_what_its_backward_needs():
         x.add_(1)
         with pytest.raises(RuntimeError, match="modified by an inplace operation"):
             z.sum().backward()
+
+
+def test_hooks_registered_before_an_inplace_change_see_the_old_values_gradient():
+    """PyTorch: a hook registered on a tensor before an in-place change receives the gradient of the old values,
+    one registered after it the gradient of the new ones."""
+    found = []
+    for lib in (minigrad, torch):
+        w = lib.ones(3, requires_grad=True)
+        y = w * 2
+        seen = []
+        y.register_hook(lambda g: seen.append(("before", g.tolist())))
+        y.mul_(3)
+        y.register_hook(lambda g: seen.append(("after", g.tolist())))
+        (y * lib.tensor([1.0, 2.0, 3.0])).sum().backward()
+        found.append((sorted(seen), w.grad.tolist()))
+    assert found[0] == found[1]

@@ -53,3 +53,17 @@ def test_reduction_warnings_match_torch(expression):
     (ours, our_warnings), (theirs, their_warnings) = run(minigrad), run(torch)
     assert our_warnings == their_warnings
     assert str(ours) == str(theirs)  # (NaNs compare as text)
+
+
+@pytest.mark.parametrize("expression,count", [
+    ("t.grad", 1), ("x.grad; x.detach().grad", 0), ("t.retain_grad(); t.grad", 0), ("t.grad; t.grad", 2),
+    ("t.backward(); x.grad", 0)])
+def test_reading_grad_of_a_non_leaf_warns_as_torch(expression, count):
+    """PyTorch warns each time ``.grad`` of a non-leaf tensor is read (backward fills only leaves' ``.grad``),
+    unless it called ``retain_grad()``."""
+    def caught(library):
+        run = subprocess.run([sys.executable, "-c", SCRIPT.format(library=library, expression=expression)],
+                             capture_output=True, text=True, check=True)
+        return json.loads(run.stdout.strip().splitlines()[-1])
+    theirs = caught("torch")
+    assert len(theirs) == count and caught("minigrad") == theirs

@@ -77,17 +77,17 @@ def write_into_view(view, out, old_view, op):
     view.array = view.backend.copy_(view.array, out.array)
     view._bump_version()
     take_history(base, new_base._ctx, old_base, start)
-    _view_of_new_base(view, base, places, old_view)
+    _view_of_new_base(view, base, places, old_view, changed=True)
     return view
 
 
-def _view_of_new_base(view, base, places, old_view):
+def _view_of_new_base(view, base, places, old_view, changed):
     """``view`` takes the history of a view of ``base``'s current history; nodes recorded before see
-    ``old_view``."""
+    ``old_view`` (and so do its hooks, when the view itself was ``changed``)."""
     start = next_sequence()
     with enable_grad():
         new_view = base.reshape(-1)[Tensor._wrap(places, "cpu")]
-    take_history(view, new_view._ctx, old_view, start)
+    take_history(view, new_view._ctx, old_view, start, changed)
     view._view_version = int(view._version_box[0])
 
 
@@ -102,4 +102,4 @@ def refresh_view(view):
         return
     stand_in = Tensor._wrap(view.array, view.device, view.requires_grad)
     stand_in._ctx = view._ctx  # (the old history, for nodes recorded before)
-    _view_of_new_base(view, base, places, stand_in)
+    _view_of_new_base(view, base, places, stand_in, changed=False)
