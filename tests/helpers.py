@@ -80,6 +80,17 @@ def compare(fn, shapes=None, inputs=None, torch_fn=None, atol=1e-5, rtol=1e-4, g
     return mg_out
 
 
+def raises_as_torch(make, error=RuntimeError):
+    """``make(lib)`` raises ``error`` on minigrad and on torch, with the same message."""
+    import pytest
+    messages = []
+    for lib in (minigrad, torch):
+        with pytest.raises(error) as info:
+            make(lib)
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
+
+
 def output_and_gradients(fn, arrays, upstream):
     """fn's output and the gradient of each input (minigrad tensors of ``arrays``' dtypes) after a backward pass
     with the ``upstream`` gradient, as numpy arrays: for comparing two code paths of one op."""

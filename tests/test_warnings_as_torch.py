@@ -24,6 +24,13 @@ print(json.dumps([(w.category.__name__, str(w.message).split(" (Triggered")[0]) 
 """
 
 
+def _caught(library, expression):
+    """The warnings SCRIPT's expression gives in a fresh process of ``library``."""
+    run = subprocess.run([sys.executable, "-c", SCRIPT.format(library=library, expression=expression)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
 @pytest.mark.parametrize("expression,count", [
     ("float(t); float(x); complex(t)", 1),  # once per process
     ("complex(t)", 1),
@@ -33,12 +40,8 @@ print(json.dumps([(w.category.__name__, str(w.message).split(" (Triggered")[0]) 
     ("with torch.no_grad(): float(t)\n    float(t)", 1),
 ])
 def test_scalar_conversion_warnings_match_torch(expression, count):
-    def caught(library):
-        run = subprocess.run([sys.executable, "-c", SCRIPT.format(library=library, expression=expression)],
-                             capture_output=True, text=True, check=True)
-        return json.loads(run.stdout.strip().splitlines()[-1])
-    theirs = caught("torch")
-    assert len(theirs) == count and caught("minigrad") == theirs
+    theirs = _caught("torch", expression)
+    assert len(theirs) == count and _caught("minigrad", expression) == theirs
 
 
 @pytest.mark.parametrize("expression", ["T.ones(1).var()", "T.ones(1, 3).std(0)", "T.zeros(0).var()",
@@ -61,9 +64,5 @@ def test_reduction_warnings_match_torch(expression):
 def test_reading_grad_of_a_non_leaf_warns_as_torch(expression, count):
     """PyTorch warns each time ``.grad`` of a non-leaf tensor is read (backward fills only leaves' ``.grad``),
     unless it called ``retain_grad()``."""
-    def caught(library):
-        run = subprocess.run([sys.executable, "-c", SCRIPT.format(library=library, expression=expression)],
-                             capture_output=True, text=True, check=True)
-        return json.loads(run.stdout.strip().splitlines()[-1])
-    theirs = caught("torch")
-    assert len(theirs) == count and caught("minigrad") == theirs
+    theirs = _caught("torch", expression)
+    assert len(theirs) == count and _caught("minigrad", expression) == theirs
