@@ -138,9 +138,10 @@ class Tensor:
 
     @classmethod
     def _wrap(cls, array, device="cpu", requires_grad=False):
-        """A Tensor around an existing array, without copying or checks."""
+        """A Tensor around an existing array, without copying or checks (a numpy scalar, which numpy gives for
+        a 0-d result, becomes a 0-d array: a view of a 0-d tensor must share its memory)."""
         t = cls.__new__(cls)
-        t.array = array
+        t.array = np.asarray(array) if isinstance(array, np.generic) else array
         t.device = device if type(device) is _device else _device(device)
         t._grad = None
         t._ctx = None

@@ -217,7 +217,7 @@ def t(x):
     """``torch.t``: transpose a 2-D tensor; 0-d and 1-d tensors come back as they are."""
     if x.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
-    return Reshape.apply(x, shape=tuple(x.shape), view=True) if x.ndim < 2 else transpose(x, 0, 1)
+    return reshape(x, tuple(x.shape)) if x.ndim < 2 else transpose(x, 0, 1)
 
 
 def _reversed_dims(x):
