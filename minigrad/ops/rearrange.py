@@ -24,7 +24,7 @@ def flip(input, dims):  # noqa: A002
     """``torch.flip``: the order of the elements reversed along each of ``dims`` (a copy, as PyTorch's)."""
     index = [slice(None)] * input.ndim
     flipped = _dims(dims, input.ndim, "flip")
-    if not flipped:
+    if not flipped or input.ndim == 0:
         return input.clone()  # (a copy, even of nothing flipped)
     for d in flipped:
         index[d] = Tensor(np.arange(input.shape[d] - 1, -1, -1), dtype=int64, device=input.device)
@@ -107,6 +107,8 @@ def movedim(input, source, destination):  # noqa: A002
     if len(source) != len(destination):
         raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(source)} dims) should "
                            f"contain the same number of dims as destination ({list(destination)} dims)")
+    if input.ndim == 0:
+        return input.permute()  # (dims 0 and -1 name a 0-d tensor's one place, as in PyTorch)
     order = [d for d in range(input.ndim) if d not in source]
     for place, dim in sorted(zip(destination, source)):
         order.insert(place, dim)

@@ -239,10 +239,21 @@ class TakeAlongDim(Function):
         return out if keepdim else out.reshape(tuple(a.shape[:axis]) + tuple(a.shape[axis + 1:]))
 
 
+def _check_nonempty(name, x, axes):
+    """PyTorch's errors for a max/min over no elements: no dim given (``axes`` None), or an empty dim."""
+    if x.numel():
+        return
+    if axes is None:
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
+                           f"reduction dim with the 'dim' argument.")
+    for axis in axes:
+        if x.shape[axis] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
+
+
 def _extreme(x, dim, keepdim, largest, name):
     if dim is None:
-        if x.numel() == 0:
-            raise RuntimeError(f"{name}(): expected reduction dim to be specified for input.numel() == 0")
+        _check_nonempty(name, x, None)
         return Extreme.apply(x, axes=tuple(range(x.ndim)), keepdim=False, largest=largest)
     if not isinstance(dim, int) or isinstance(dim, bool):
         raise TypeError(f"{name}(): dim must be an int, got {dim!r} (use amax/amin to reduce several dims)")
@@ -251,8 +262,7 @@ def _extreme(x, dim, keepdim, largest, name):
         values, indices = x, Tensor._wrap(x.backend.argmax(x.array), x.device)
         return (max_result if largest else min_result)(values, indices)
     B = x.backend
-    if x.shape[axis] == 0:
-        raise IndexError(f"{name}(): expected reduction dim {dim} to have non-zero size, shape {tuple(x.shape)}")
+    _check_nonempty(name, x, (axis,))
     indices = (B.argmax if largest else B.argmin)(x.array, axis=axis, keepdims=True)
     values = TakeAlongDim.apply(x, indices=indices, axis=axis, keepdim=keepdim)
     if not keepdim:
@@ -282,8 +292,8 @@ def min(x, dim=None, keepdim=False):  # noqa: A001
 
 
 def _amax_amin(x, dim, keepdim, largest, name):
-    if x.numel() == 0 and any(x.shape[a] == 0 for a in _axes(dim, x.ndim)):
-        raise IndexError(f"{name}(): expected a non-empty reduction, got shape {tuple(x.shape)} and dim {dim}")
+    every = dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0)
+    _check_nonempty(name, x, None if every else _axes(dim, x.ndim))
     return Extreme.apply(x, axes=_axes(dim, x.ndim), keepdim=keepdim, largest=largest)
 
 

@@ -67,6 +67,8 @@ def logcumsumexp(input, dim):  # noqa: A002
     nothing overflows (a line of -inf gives -inf)."""
     from .compare import where
     dim = normalize_dim(dim, max(input.ndim, 1))
+    if input.numel() == 0:
+        return input.clone()
     shift = input.detach().amax(dim, keepdim=True) if input.ndim else input.detach()
     shift = where(shift.isinf(), 0.0, shift)
     return cumsum((input - shift).exp(), dim).log() + shift

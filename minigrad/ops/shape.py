@@ -209,7 +209,8 @@ def transpose(x, dim0, dim1):
     """``torch.transpose``: swap two dims (a view)."""
     axes = list(range(x.ndim))
     d0, d1 = normalize_dim(dim0, x.ndim), normalize_dim(dim1, x.ndim)
-    axes[d0], axes[d1] = axes[d1], axes[d0]
+    if x.ndim:  # (a 0-d tensor takes dims 0 and -1, and stays as it is)
+        axes[d0], axes[d1] = axes[d1], axes[d0]
     return permute(x, axes)
 
 
