@@ -94,6 +94,23 @@ def test_conv_transpose2d_random_configurations(config, device):
     assert out[0].dtype == minigrad.float32
 
 
+def _stride_1_output_padding(kernel, padding, output_padding, dilation, groups=1, stride=(1, 1), size=(3, 3)):
+    return dict(batch=2, cin=groups, cout=2 * groups, size=list(size), kernel=kernel, stride=stride, padding=padding,
+                output_padding=output_padding, dilation=dilation, groups=groups, bias=True)
+
+
+@pytest.mark.parametrize("config", [
+    _stride_1_output_padding((2, 2), (0, 0), (1, 1), (2, 2)), _stride_1_output_padding((1, 1), (0, 0), (1, 1), (2, 2)),
+    _stride_1_output_padding((2, 2), (1, 1), (1, 1), (2, 2)), _stride_1_output_padding((4, 2), (0, 0), (0, 1), (2, 2), 2),
+    _stride_1_output_padding((4, 4), (2, 2), (1, 2), (2, 2), stride=(1, 3), size=(6, 4))], ids=str)
+def test_conv_transpose2d_output_padding_with_stride_1(config, device):
+    """With stride 1, output_padding (below the dilation) adds rows and columns no window of the input gradient's
+    convolution reaches: zero there (plus the bias), as PyTorch's. Before 2026-11-30 the CPU left them as memory
+    found them and a 1x1 kernel raised; CUDA's 1x1 path misplaced the planes."""
+    shapes, fn, torch_fn = _conv_transpose_case(config)
+    compare(fn, shapes=shapes, torch_fn=torch_fn, device=device, **TOL)
+
+
 @pytest.mark.parametrize("workspace", [64, 2 ** 30], ids=["row-bands", "whole-batch"])
 @pytest.mark.parametrize("flat_width", [0, 2 ** 30], ids=["general", "flat"])
 def test_chunking_and_layout_strategies_agree(monkeypatch, workspace, flat_width):

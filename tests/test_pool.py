@@ -78,6 +78,31 @@ def test_max_pool2d_nan_propagates_like_torch(k, device):
     np.testing.assert_array_equal(idx.numpy(), t_idx.numpy())
 
 
+@pytest.mark.parametrize("shape", [(2, 1, 1, 9), (3, 2, 5, 7)])
+def test_max_pool2d_window_wholly_in_the_padding(shape, device):
+    """ceil_mode with dilation can make a window that lies wholly in the padding: -inf, with an index past the
+    plane, as PyTorch's. PyTorch's backward then writes that gradient past the plane (into the next sample's, or
+    past the buffer: a heap corruption, so it is not run here); minigrad drops it, and writes each other window's
+    gradient at its maximum."""
+    args = dict(kernel_size=(2, 1), stride=(3, 2), padding=(1, 0), dilation=(2, 2), ceil_mode=True)
+    values = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
+    theirs, their_indices = torch.nn.functional.max_pool2d(torch.tensor(values), return_indices=True, **args)
+    x = minigrad.tensor(values, device=device, requires_grad=True)
+    ours, indices = F.max_pool2d(x, return_indices=True, **args)
+    np.testing.assert_array_equal(ours.detach().cpu().numpy(), theirs.numpy())
+    np.testing.assert_array_equal(indices.cpu().numpy(), their_indices.numpy())
+    upstream = np.random.default_rng(1).standard_normal(tuple(ours.shape)).astype(np.float32)
+    ours.backward(minigrad.tensor(upstream, device=device))
+    plane = shape[2] * shape[3]
+    expected = np.zeros((shape[0] * shape[1], plane), np.float32)
+    for p, (places, grads) in enumerate(zip(their_indices.numpy().reshape(len(expected), -1),
+                                            upstream.reshape(len(expected), -1))):
+        for place, grad in zip(places, grads):
+            if place < plane:
+                expected[p, place] += grad
+    np.testing.assert_allclose(x.grad.cpu().numpy().reshape(expected.shape), expected, rtol=1e-6)
+
+
 def test_modules_match_torch():
     compare(lambda x: nn.MaxPool2d(3, stride=2, padding=1, ceil_mode=True)(x), shapes=[(2, 3, 9, 8)],
             torch_fn=lambda x: torch.nn.MaxPool2d(3, stride=2, padding=1, ceil_mode=True)(x))

@@ -194,6 +194,12 @@ def conv2d(x, weight, bias, stride, padding, dilation, groups, out_size, weight_
     s = _layout(x.shape, weight, stride, padding, dilation, groups, out_size)
     if s.N == 0:  # an empty batch: an empty output, as PyTorch
         return np.zeros((0, s.Cout, s.Ho, s.Wo), dtype=x.dtype)
+    full = _full_output_size(s)
+    if full != (s.Ho, s.Wo):
+        # fewer output places than the input gives in a stride-1 dim (a transposed convolution's input gradient,
+        # when its output_padding added rows): the whole output, then its first rows and columns
+        whole = conv2d(x, weight, bias, stride, padding, dilation, groups, full, weight_finite)
+        return np.ascontiguousarray(whole[:, :, :s.Ho, :s.Wo])
     if not _known_or_checked(weight, weight_finite):
         # see conv_nonfinite: no inf or NaN weight may meet a padding zero
         out = conv2d(x, np.where(np.isfinite(weight), weight, 0), bias, stride, padding, dilation, groups, out_size,
@@ -268,6 +274,14 @@ def _gradients(grad_out, x, weight, stride, padding, dilation, groups, input_sha
     if s.N == 0:  # an empty batch: zero gradients, as PyTorch
         return (np.zeros(s.input_shape, dtype) if need_input else None,
                 np.zeros(weight.shape, dtype) if need_weight else None)
+    full = _full_output_size(s)
+    if full != (s.Ho, s.Wo):
+        # A transposed convolution's output_padding with stride 1 (and dilation > 1): the windows over its extra
+        # rows or columns are output places whose gradient is zero. Written out, the geometry is a plain one.
+        padded = np.zeros(grad_out.shape[:2] + full, dtype)
+        padded[:, :, :s.Ho, :s.Wo] = grad_out
+        return _gradients(padded, x, weight, stride, padding, dilation, groups, input_shape, need_input,
+                          need_weight, weight_finite)
     if is_depthwise(s) and not nan_weight:  # plane by plane, padding taps skipped: exact with inf or NaN in x
         return (depthwise_conv_transpose2d(s, grad_out, weight, _workspace) if need_input else None,
                 depthwise_weight_grad(s, grad_out, x, _workspace) if need_weight else None)
@@ -307,6 +321,15 @@ def _gradients(grad_out, x, weight, stride, padding, dilation, groups, input_sha
 
 
 conv_transpose2d, conv2d_weight_grad = conv_products(_gradients)
+
+
+def _full_output_size(s):
+    """The output size of conv2d over the whole input in a stride-1 dim (H + 2 padding - dilation (k - 1)) when
+    fewer places were asked for: what the kernels assume. Else the size asked for (a strided dim's kernels bound
+    each window; padding='same' with an even kernel asks for one place more, padded on one side)."""
+    return tuple(out if stride != 1 else max(out, size + 2 * pad - dil * (k - 1))
+                 for size, out, stride, pad, dil, k in ((s.H, s.Ho, s.sh, s.ph, s.dh, s.kh),
+                                                        (s.W, s.Wo, s.sw, s.pw, s.dw, s.kw)))
 
 
 def _flippable(s):

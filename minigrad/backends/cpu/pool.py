@@ -75,12 +75,16 @@ def _max_pool_2x2(x, OH, OW):
 
 @kernel(parallel=True)
 def _max_pool_backward(g, idx, HW):
-    """Scatter-add every output gradient to its argmax; one thread per plane."""
+    """Scatter-add every output gradient to its argmax; one thread per plane. A window that lies wholly in the
+    padding (ceil_mode, dilation) has no argmax in the plane (PyTorch's index points past it, and its backward
+    writes there): its gradient goes nowhere."""
     P, L = g.shape
     out = np.zeros((P, HW), g.dtype)
     for p in prange(P):
         for o in range(L):
-            out[p, idx[p, o]] += g[p, o]
+            i = idx[p, o]
+            if 0 <= i < HW:
+                out[p, i] += g[p, o]
     return out
 
 

@@ -114,8 +114,11 @@ def _columns(count, rows, length):
     return buf
 
 
-def _is_pointwise(kh, kw, stride, padding):
-    return (kh, kw) == (1, 1) and tuple(stride) == (1, 1) and tuple(padding) == (0, 0)
+def _is_pointwise(kh, kw, stride, padding, in_size, out_size):
+    """A 1x1 stride-1 unpadded convolution whose output has the input's places (not a transposed convolution's
+    input gradient with output_padding rows): each sample's planes are its columns."""
+    return (kh, kw) == (1, 1) and tuple(stride) == (1, 1) and tuple(padding) == (0, 0) and \
+        tuple(in_size) == tuple(out_size)
 
 
 def _chunk(N, column_floats):
@@ -141,7 +144,7 @@ def conv2d(x, weight, bias, stride, padding, dilation, groups, out_size, weight_
         raise ValueError(f"conv2d: input of shape {tuple(x.shape)} does not fit weight shape {tuple(weight.shape)} "
                          f"with groups={groups}")
     out = empty((N, Cout, Ho, Wo), np.float32)
-    if _is_pointwise(kh, kw, stride, padding):
+    if _is_pointwise(kh, kw, stride, padding, (H, W), (Ho, Wo)):
         for g in range(groups):  # each sample's (C, H*W) plane already is its columns
             sgemm(weight, x, N, coutg, L, Cg, (0, Cg, 1), (C * L, L, 1), out=out, a_off=g * coutg * Cg,
                   b_off=g * Cg * L, out_off=g * coutg * L, out_strides=(Cout * L, L))
@@ -185,7 +188,7 @@ def _gradients(grad_out, x, weight, stride, padding, dilation, groups, input_sha
     grad_w = (empty if N else zeros)(tuple(weight.shape), np.float32) if need_weight else None
     if need_weight:
         x = float32_only("conv2d", x)
-    pointwise = _is_pointwise(kh, kw, stride, padding)
+    pointwise = _is_pointwise(kh, kw, stride, padding, (H, W), (Ho, Wo))
     grad_x = (empty if pointwise else zeros)(tuple(input_shape), np.float32) if need_input else None
     geometry = (C, H, W, kh, kw, *stride, *padding, *dilation, Ho, Wo)
     step = N if pointwise else _chunk(N, R * L)

@@ -47,7 +47,9 @@ def _max_pool(out, idx, x, P, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW):
 def _max_pool_backward(out, g, idx, plane_out, plane_in):
     t = cuda.grid(1)
     while t < g.size:
-        cuda.atomic.add(out, (t // plane_out) * plane_in + idx[t], g[t])
+        i = idx[t]
+        if 0 <= i < plane_in:  # (a window wholly in the padding has no argmax in the plane)
+            cuda.atomic.add(out, (t // plane_out) * plane_in + i, g[t])
         t += cuda.gridsize(1)
 
 
