@@ -91,6 +91,17 @@ def raises_as_torch(make, error=RuntimeError):
     assert messages[0] == messages[1]
 
 
+def assert_same_results(ours, theirs, label, **tolerance):
+    """Two lists of numpy arrays (or None, where no gradient came) from a random program run on minigrad and on
+    torch: the same Nones, shapes and dtypes, values within ``tolerance`` (np.testing.assert_allclose's)."""
+    assert not isinstance(ours, str), (label, ours)  # (a program returns its error's text)
+    for mine, reference in zip(ours, theirs):
+        assert (mine is None) == (reference is None), label
+        if reference is not None:
+            assert (mine.shape, mine.dtype) == (reference.shape, reference.dtype), label
+            np.testing.assert_allclose(mine, reference, err_msg=str(label), **tolerance)
+
+
 def output_and_gradients(fn, arrays, upstream):
     """fn's output and the gradient of each input (minigrad tensors of ``arrays``' dtypes) after a backward pass
     with the ``upstream`` gradient, as numpy arrays: for comparing two code paths of one op."""

@@ -182,7 +182,12 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     if reduction == "none":
         return losses
     total = losses.sum()
-    return total if reduction == "sum" else total / picked_weight.sum()
+    if reduction == "sum":
+        return total
+    # every target ignored: NaN (0 / 0), with a zero gradient, as PyTorch's (not 0 * (1 / 0))
+    denominator = picked_weight.sum()
+    empty = denominator == 0
+    return where(empty, float("nan"), total / where(empty, 1.0, denominator))
 
 
 def _reduce(losses, reduction):
