@@ -1,4 +1,6 @@
 """Batch normalisation as one fused op (statistics, normalise, affine, optional ReLU), as ``F.batch_norm``."""
+import math
+
 from ..autograd import Function
 
 __all__ = ["batch_norm", "batch_norm_relu", "instance_norm", "layer_norm", "rms_norm", "group_norm"]
@@ -190,6 +192,10 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):  # noqa: A0
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
                            f"shape {list(input.shape)} and num_groups={num_groups}")
     N, C = input.shape[:2]
+    # PyTorch's check: one value per group and sample is refused (counted its way: N * C // groups, the other dims)
+    if (N * C // num_groups) * math.prod(input.shape[2:]) == 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size "
+                         f"{list((N * C // num_groups, num_groups) + tuple(input.shape[2:]))}")
     grouped = input.reshape(N, num_groups, -1)
     centred = grouped - grouped.mean(-1, keepdim=True)
     out = (centred * ((centred * centred).mean(-1, keepdim=True) + eps).rsqrt()).reshape(tuple(input.shape))

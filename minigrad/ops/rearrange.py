@@ -73,7 +73,9 @@ def repeat(input, *sizes):  # noqa: A002
     shape = (1,) * (len(sizes) - input.ndim) + tuple(input.shape)
     interleaved = tuple(n for size in shape for n in (1, size))
     expanded = tuple(n for repeats, size in zip(sizes, shape) for n in (repeats, size))
-    return input.reshape(interleaved).expand(expanded).reshape(tuple(r * s for r, s in zip(sizes, shape)))
+    out = input.reshape(interleaved).expand(expanded).reshape(tuple(r * s for r, s in zip(sizes, shape)))
+    # a copy, as PyTorch's: the reshape gives a view when nothing is repeated, or only size-1 dims are
+    return out if out._base is None else out.clone()
 
 
 def select(input, dim, index):  # noqa: A002
