@@ -54,6 +54,26 @@ def _infer_dtype(data):
     raise TypeError(f"tensor(): could not infer dtype of {type(data).__name__}")
 
 
+def python_numbers_as(data, dtype):
+    """Python numbers in an integer dtype with PyTorch's overflow check: an int fits when it lies within the
+    dtype's range or, for an unsigned dtype, within minus its maximum (-1 becomes 255 in uint8); a float when it
+    lies within the range (no negative float fits an unsigned dtype) and truncates toward zero."""
+    values = np.array(data)
+    limits = np.iinfo(dtype)
+    if values.dtype.kind in "iub":
+        low = -limits.max if dtype.kind == "u" else limits.min
+        fits = values.size == 0 or (values.min() >= low and values.max() <= limits.max)
+    elif values.dtype.kind == "f":
+        fits = values.size == 0 or bool(np.all((values >= limits.min) & (values <= limits.max)))  # (NaN fails)
+        values = np.trunc(values)
+    else:
+        return data  # (ints beyond int64, objects: numpy's own errors)
+    if not fits:
+        raise RuntimeError(f"value cannot be converted to type {dtype} without overflow")
+    with np.errstate(over="ignore", invalid="ignore"):
+        return values.astype(np.int64).astype(dtype)
+
+
 def _plain(data):
     """Nested lists with tensors replaced by their values (a 0-d tensor by its number), for np.array."""
     if isinstance(data, Tensor):
@@ -72,6 +92,8 @@ def tensor(data, dtype=None, device="cpu", requires_grad=False):
         data = data.detach().cpu().numpy()
     elif isinstance(data, (list, tuple)):
         data = _plain(data)
+    if not isinstance(data, (np.ndarray, np.generic)) and np.dtype(dtype).kind in "iu":
+        data = python_numbers_as(data, np.dtype(dtype))
     array = get_backend(device).from_numpy(np.array(data, dtype=dtype, copy=True))
     return _make(array, device, requires_grad)
 
@@ -101,6 +123,8 @@ def full(*sizes, size=None, fill_value=None, dtype=None, device="cpu", requires_
     if dtype is None:  # the value's kind decides, as PyTorch's: bool, int64, else the default float
         dtype = np.dtype(bool) if isinstance(fill_value, (bool, np.bool_)) else \
             int64 if isinstance(fill_value, (int, np.integer)) else default_float()
+    if isinstance(fill_value, (int, float)) and np.dtype(dtype).kind in "iu":
+        fill_value = python_numbers_as(fill_value, np.dtype(dtype))
     return _make(get_backend(device).full(size, fill_value, np.dtype(dtype)), device, requires_grad)
 
 

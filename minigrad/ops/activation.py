@@ -129,17 +129,24 @@ def log_softmax(input, dim=None, dtype=None):  # noqa: A002
 class _Pointwise(Function):
     """An activation computed elementwise from its input, which its gradient reads again. ``rule(B, x, c)`` is the
     forward, ``slope(B, x, c)`` the derivative; c(value) is a constant of x's dtype (a Python float would make a
-    float32 array compute in float64)."""
+    float32 array compute in float64). float16 computes in float32, as PyTorch's CPU kernels do (1 + erf(x) in
+    float16 loses the tail of GELU)."""
     rule = slope = None
 
     def forward(self, a, **options):
         self.options = options
         self.save_for_backward(a)
-        return self.rule(self.B, a, self._constant(a), **options)
+        return self._in_float32(a, lambda x: self.rule(self.B, x, self._constant(x), **options))
 
     def backward(self, g):
         a = self.saved[0]
-        return self.B.mul(g, self.slope(self.B, a, self._constant(a), **self.options))
+        return self._in_float32(a, lambda x: self.B.mul(self.B.astype(g, x.dtype),
+                                                        self.slope(self.B, x, self._constant(x), **self.options)))
+
+    def _in_float32(self, a, compute):
+        if a.dtype != np.float16:
+            return compute(a)
+        return self.B.astype(compute(self.B.astype(a, np.float32)), np.float16)
 
     def _constant(self, a):
         B, dtype = self.B, a.dtype

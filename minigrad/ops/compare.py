@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..autograd import Function
-from ..tensor import Tensor, _is_floating
+from ..tensor import Tensor, _is_floating, torch_type_name
 from .elementwise import _check_broadcast, _operands
 
 __all__ = ["where", "lt", "le", "gt", "ge", "eq", "ne", "isfinite", "masked_fill", "allclose", "isclose", "equal"]
@@ -101,7 +101,10 @@ def masked_fill(x, mask, value):
 
 
 def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
-    """``torch.isclose``: |a - b| <= atol + rtol·|b| elementwise (NaNs equal only with ``equal_nan``)."""
+    """``torch.isclose``: |a - b| <= atol + rtol·|b| elementwise (NaNs equal only with ``equal_nan``); two
+    tensors of different dtypes are refused, as PyTorch's."""
+    if isinstance(a, Tensor) and isinstance(b, Tensor) and a.dtype != b.dtype:
+        raise RuntimeError(f"{torch_type_name(a.dtype)} did not match {torch_type_name(b.dtype)}")
     a, b = _operands(a, b)
     left, right = a.backend.to_numpy(a.array), b.backend.to_numpy(b.array)
     return Tensor._wrap(a.backend.from_numpy(np.isclose(left, right, rtol=rtol, atol=atol, equal_nan=equal_nan)),

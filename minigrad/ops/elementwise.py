@@ -27,6 +27,25 @@ def _result_dtype(a, b):
     return _promote(da, db)
 
 
+def result_type_of(operands):
+    """PyTorch's result type of several operands (tensors and Python numbers): the dimensioned tensors' common
+    dtype, unless the 0-d tensors' (or else the numbers') is of a higher category (bool < integer < float)."""
+    groups = [[x.dtype for x in operands if isinstance(x, Tensor) and x.ndim],
+              [x.dtype for x in operands if isinstance(x, Tensor) and not x.ndim],
+              [np.dtype(bool) if isinstance(x, bool) else np.dtype("int64") if isinstance(x, int) else
+               default_float() for x in operands if isinstance(x, (int, float))]]
+    result = None
+    for dtypes in reversed(groups):  # from the lowest priority up
+        if not dtypes:
+            continue
+        common = dtypes[0]
+        for dtype in dtypes[1:]:
+            common = _promote(common, dtype)
+        if result is None or _CATEGORY[common.kind] >= _CATEGORY[result.kind]:
+            result = common
+    return result
+
+
 def _operands(a, b):
     """Make both sides Tensors; a Python number takes the tensor's dtype (float32 for an int tensor and a float)."""
     if isinstance(a, Tensor) and isinstance(b, Tensor) and a.array.dtype == b.array.dtype:
@@ -70,6 +89,15 @@ def broadcast_mismatch(shape_a, shape_b):
             return (f"The size of tensor a ({size_a}) must match the size of tensor b ({size_b}) at non-singleton "
                     f"dimension {dim}")
     return None
+
+
+def float_operands(a, b):
+    """Two operands of an op with a float result (true division, atan2, xlogy...) as Tensors of one float dtype,
+    PyTorch's way: when neither is a float, each becomes the default float on its own before they are promoted
+    together (uint8 / -1 is -x, not x / 255)."""
+    if not any(isinstance(x, float) or isinstance(x, Tensor) and _is_floating(x.dtype) for x in (a, b)):
+        a, b = (x.to(default_float()) if isinstance(x, Tensor) else float(x) for x in (a, b))
+    return _operands(a, b)
 
 
 def floating(a):
@@ -298,20 +326,32 @@ class ClampByTensors(_Binary):
         return self._reduce(grads, [x.shape for x in (a, low, high) if x is not None])
 
 
+def _times_alpha(b, alpha):
+    """alpha * b in b's (the result's) dtype, as PyTorch's add and sub scale after promoting both operands."""
+    if isinstance(alpha, float) and not _is_floating(b.dtype):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    if b.dtype == np.bool_:
+        return b & bool(alpha)  # (alpha cast to bool, as PyTorch's)
+    return mul(b, alpha)
+
+
 def add(a, b, alpha=1):
     """``torch.add``: a + alpha * b with broadcasting."""
-    if alpha != 1:
-        b = mul(b, alpha) if isinstance(b, Tensor) else b * alpha
     a, b = _operands(a, b)
+    if alpha != 1:
+        b = _times_alpha(b, alpha)
     _check_broadcast(a, b)
     return Add.apply(a, b)
 
 
 def sub(a, b, alpha=1):
-    """``torch.sub``: a - alpha * b with broadcasting."""
-    if alpha != 1:
-        b = mul(b, alpha) if isinstance(b, Tensor) else b * alpha
+    """``torch.sub``: a - alpha * b with broadcasting; bool operands are refused, as PyTorch's."""
+    if any(isinstance(x, bool) or isinstance(x, Tensor) and x.dtype == np.bool_ for x in (a, b)):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
+                           "invert a mask, use the `~` or `logical_not()` operator instead.")
     a, b = _operands(a, b)
+    if alpha != 1:
+        b = _times_alpha(b, alpha)
     _check_broadcast(a, b)
     return Sub.apply(a, b)
 
@@ -328,9 +368,7 @@ def div(a, b, *, rounding_mode=None):
     the quotient down and ``'trunc'`` toward zero, in the operands' dtype (integers stay integers)."""
     if rounding_mode is not None:
         return _rounded_division(a, b, rounding_mode)
-    a, b = _operands(a, b)
-    if not _is_floating(a.dtype):
-        a, b = a.to(default_float()), b.to(default_float())
+    a, b = float_operands(a, b)
     _check_broadcast(a, b)
     return Div.apply(a, b)
 
@@ -350,12 +388,25 @@ def _rounded_division(a, b, mode):
 
 
 def pow(a, b):  # noqa: A001
-    """``torch.pow``: tensor ** number, number ** tensor, or tensor ** tensor."""
+    """``torch.pow``: tensor ** number, number ** tensor, or tensor ** tensor. An integer tensor to a negative
+    Python int is refused; negative integer exponents in a tensor give PyTorch's integer results (1 for a base
+    of 1, +-1 for -1, else 0)."""
+    negative_number = isinstance(b, int) and not isinstance(b, bool) and b < 0
     a, b = _operands(a, b)
     _check_broadcast(a, b)
-    if not _is_floating(a.dtype) and not _is_floating(b.dtype) and b.numel() and bool((b < 0).any()):
+    if a.dtype == np.bool_:  # (both bool: PyTorch's pow is a or not b)
+        return a | ~b if b.dtype == np.bool_ else Pow.apply(a, b)
+    if _is_floating(a.dtype) or _is_floating(b.dtype):
+        return Pow.apply(a, b)
+    if negative_number:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
-    return Pow.apply(a, b)
+    if b.numel() == 0 or not bool((b < 0).any()):
+        return Pow.apply(a, b)
+    from .integer import remainder
+    powers = Pow.apply(a, clamp(b, min=0))
+    one = a.new_ones(())
+    reciprocal = where(a == 1, one, where(a == -1, where(remainder(b, 2) == 1, -one, one), a.new_zeros(())))
+    return where(b < 0, reciprocal, powers)
 
 
 def maximum(a, b):
@@ -373,7 +424,10 @@ def minimum(a, b):
 
 
 def neg(a):
-    """``torch.neg``."""
+    """``torch.neg``; a bool tensor is refused, as PyTorch's."""
+    if a.dtype == np.bool_:
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+                           "invert a mask, use the `~` or `logical_not()` operator instead.")
     return Neg.apply(a)
 
 
@@ -406,18 +460,15 @@ def clamp(a, min=None, max=None):  # noqa: A002
     """``torch.clamp``: gradient passes where min <= a <= max."""
     if min is None and max is None:
         raise RuntimeError("clamp: at least one of 'min' or 'max' must not be None")
-    if not _is_floating(a.dtype) and any(isinstance(bound, float) or isinstance(bound, Tensor) and
-                                         _is_floating(bound.dtype) for bound in (min, max)):
-        a = a.to(default_float())  # an integer tensor clamped to float bounds is float, as PyTorch's result type
-    if isinstance(min, Tensor) or isinstance(max, Tensor):  # differentiable bounds
-        low = high = None
-        if min is not None:
-            a, low = _operands(a, min)
-        if max is not None:
-            a, high = _operands(a, max)
-        if low is not None and low.dtype != a.dtype:
-            low = low.to(a.dtype)
+    if isinstance(min, Tensor) or isinstance(max, Tensor):  # differentiable bounds, PyTorch's result type
+        dtype = result_type_of([x for x in (a, min, max) if x is not None])
+        a = a.to(dtype)
+        low, high = (None if bound is None else _operands(a, bound)[1].to(dtype) for bound in (min, max))
         return ClampByTensors.apply(a, low, high)
+    if not _is_floating(a.dtype) and any(isinstance(bound, float) for bound in (min, max)):
+        a = a.to(default_float())  # an integer tensor clamped to float bounds is float, as PyTorch's result type
+    elif a.dtype == np.bool_ and any(isinstance(bound, int) and not isinstance(bound, bool) for bound in (min, max)):
+        a = a.long()
     return Clamp.apply(a, low=min, high=max)
 
 

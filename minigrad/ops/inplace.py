@@ -19,7 +19,8 @@ from ..tensor import DTYPE_CATEGORY, Tensor, _is_floating, torch_type_name
 
 def has_internal_overlap(x):
     """Whether two elements of x share one memory location (a broadcast, e.g. ``expand``: a zero stride)."""
-    return any(stride == 0 and size > 1 for stride, size in zip(x.array.strides, x.array.shape))
+    shape = x.array.shape
+    return 0 not in shape and any(stride == 0 and size > 1 for stride, size in zip(x.array.strides, shape))
 
 
 _OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a single memory "
@@ -169,8 +170,9 @@ def fill_(x, value):
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
                                f"{value.ndim} dimensions.")
         value = value.item()
-    if not _is_floating(x.dtype) and isinstance(value, float) and value != int(value) and x.dtype != bool:
-        value = int(value)  # PyTorch truncates a float fill of an integer tensor
+    if isinstance(value, (int, float)) and x.dtype.kind in "iu":
+        from ..creation import python_numbers_as
+        value = python_numbers_as(value, x.dtype)[()]  # PyTorch truncates a float fill, refuses overflow
     if has_internal_overlap(x):
         return _write_through_overlap(x, Ellipsis, value, whole=True)
     return apply_inplace(x, "fill_", lambda t: _fill_result(t, value))

@@ -3,7 +3,7 @@ import numpy as np
 
 from ..autograd import Function
 from ..tensor import Tensor, _is_floating, bool_
-from .elementwise import _operands, _check_broadcast, _Binary, _reflected, ne, eq, logical_not_array
+from .elementwise import _operands, _check_broadcast, _Binary, _reflected, ne, eq, logical_not_array, where
 
 __all__ = ["floor_divide", "remainder", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift",
            "bitwise_right_shift",
@@ -59,8 +59,10 @@ def remainder(a, b):
 
 
 
-def _integral_operands(name, a, b):
+def _integral_operands(name, a, b, bool_allowed=True):
     a, b = _operands(a, b)
+    if not bool_allowed and a.dtype == bool_:
+        raise NotImplementedError(f'"{name}" not implemented for \'Bool\'')
     for t in (a, b):
         if _is_floating(t.dtype):
             raise NotImplementedError(f'"{name}" not implemented for \'{t.dtype}\': expected integer or bool '
@@ -82,17 +84,24 @@ bitwise_and, bitwise_or, bitwise_xor = _bitwise("bitwise_and"), _bitwise("bitwis
 
 
 def bitwise_left_shift(a, b):
-    """``torch.bitwise_left_shift`` / ``a << b`` on integer tensors: a times 2^b, wrapping as the dtype does (shift
-    counts from 0 to the dtype's width minus one)."""
-    a, b = _integral_operands("bitwise_left_shift", a, b)
-    return a * (2 ** b)
+    """``torch.bitwise_left_shift`` / ``a << b`` on integer tensors: a times 2^b, wrapping as the dtype does; a
+    count below 0 or from the dtype's width on gives 0, as PyTorch's."""
+    a, b = _integral_operands("lshift_cpu", a, b, bool_allowed=False)
+    width = 8 * a.dtype.itemsize
+    return where((b >= 0) & (b < width), a * 2 ** b.clamp(0, width - 1), 0)
 
 
 def bitwise_right_shift(a, b):
     """``torch.bitwise_right_shift`` / ``a >> b`` on integer tensors: the arithmetic shift, a floor-divided by 2^b
-    (negative values stay negative), for shift counts below the dtype's width."""
-    a, b = _integral_operands("bitwise_right_shift", a, b)
-    return floor_divide(a, 2 ** b)
+    (negative values stay negative); a count below 0 or from the dtype's width on shifts by the width minus one,
+    as PyTorch's."""
+    a, b = _integral_operands("rshift_cpu", a, b, bool_allowed=False)
+    width = 8 * a.dtype.itemsize
+    count = where((b >= 0) & (b < width), b, width - 1)
+    if a.dtype.kind == "u":  # (counts from the width on give 0)
+        return where(b < width, floor_divide(a, 2 ** count), 0)
+    shifted = floor_divide(a, 2 ** count.clamp(max=width - 2))  # (2^(width-1) does not fit a signed dtype)
+    return where(count < width - 1, shifted, where(a < 0, -1, 0).to(a.dtype))
 
 
 def bitwise_not(a):
@@ -158,8 +167,9 @@ class Sign(Function):
 
 
 def sign(a):
-    """``torch.sign``: -1, 0 or 1 (0 for NaN and for -0.0, as PyTorch's); its gradient is zero."""
-    return Sign.apply(a)
+    """``torch.sign``: -1, 0 or 1 (0 for NaN and for -0.0, as PyTorch's); its gradient is zero. A bool tensor is
+    its own sign."""
+    return a.clone() if a.dtype == bool_ else Sign.apply(a)
 
 
 def is_floating_point(input):  # noqa: A002

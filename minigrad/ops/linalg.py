@@ -115,7 +115,7 @@ def dot(input, tensor):  # noqa: A002
     if input.dtype != tensor.dtype:
         raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {input.dtype} and "
                            f"{tensor.dtype}")
-    return (input * tensor).sum()
+    return (input * tensor).sum(dtype=input.dtype)  # (an integer dot keeps its dtype)
 
 
 def outer(input, vec2):  # noqa: A002

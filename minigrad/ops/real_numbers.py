@@ -14,7 +14,7 @@ from ..autograd import Function
 from ..creation import tensor
 from ..tensor import _is_floating, int32
 from .elementwise import _operands
-from .elementwise import floating
+from .elementwise import float_operands, floating
 
 __all__ = ["copysign", "ldexp", "frexp", "nextafter", "angle", "conj", "conj_physical", "resolve_conj",
            "resolve_neg", "real", "imag"]
@@ -46,10 +46,7 @@ class CopySign(Function):
 
 def copysign(input, other):  # noqa: A002
     """``torch.copysign``: |input| with the sign of ``other`` (a -0.0 counts as negative); integers give floats."""
-    a, b = _operands(input, other)
-    a = floating(a)
-    b = b if _is_floating(b.dtype) else b.to(a.dtype)
-    return CopySign.apply(a, b)
+    return CopySign.apply(*float_operands(input, other))
 
 
 def ldexp(input, other):  # noqa: A002

@@ -195,6 +195,11 @@ def index_select(input, dim, index):  # noqa: A002
     index = _index_tensor(index, "index_select")
     if index.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
+    if input.ndim == 0:
+        normalize_dim(dim, 0)
+        if index.numel() != 1:
+            raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {index.numel()} value(s)")
+        return input.reshape(1)[index.reshape(-1).to(input.device)].reshape(())
     dim = normalize_dim(dim, input.ndim)
     return input[(slice(None),) * dim + (index.reshape(-1).to(input.device),)]
 

@@ -342,14 +342,21 @@ def _count_true(x, dim, keepdim, negate):
 
 
 def any(x, dim=None, keepdim=False):  # noqa: A001
-    """``torch.any``: whether any element (over ``dim``) is nonzero; a bool tensor (False when empty)."""
-    return _count_true(x, dim, keepdim, negate=False)
+    """``torch.any``: whether any element (over ``dim``) is nonzero; a bool tensor (False when empty), uint8 for
+    a uint8 input as PyTorch's."""
+    return _as_uint8_like(x, _count_true(x, dim, keepdim, negate=False))
 
 
 def all(x, dim=None, keepdim=False):  # noqa: A001
-    """``torch.all``: whether every element (over ``dim``) is nonzero; a bool tensor (True when empty)."""
+    """``torch.all``: whether every element (over ``dim``) is nonzero; a bool tensor (True when empty), uint8 for
+    a uint8 input as PyTorch's."""
     out = _count_true(x, dim, keepdim, negate=True)
-    return Tensor._wrap(out.backend.logical_not(out.array), out.device)
+    return _as_uint8_like(x, Tensor._wrap(out.backend.logical_not(out.array), out.device))
+
+
+def _as_uint8_like(x, answer):
+    """PyTorch keeps uint8 for any/all of a uint8 tensor (its byte masks of old)."""
+    return answer.to(x.dtype) if x.dtype == np.uint8 else answer
 
 
 METHODS = {"sum": sum, "mean": mean, "var": var, "std": std, "max": max, "min": min,

@@ -87,7 +87,8 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):  # noqa: A002
         length = input.shape[dim]
         if length == 0:
             break
-        input = narrow(input, dim, 1, length - 1) - narrow(input, dim, 0, length - 1)
+        later, earlier = narrow(input, dim, 1, length - 1), narrow(input, dim, 0, length - 1)
+        input = later ^ earlier if input.dtype == bool else later - earlier  # (PyTorch's bool diff: xor)
     return input
 
 

@@ -70,6 +70,20 @@ def _slices(input, dim, index, op):  # noqa: A002
     return dim, index_parts(input, (slice(None),) * dim + (index.reshape(-1).to(input.device),))
 
 
+def _on_scalars(op):
+    """PyTorch's index_add/index_fill/index_copy of a 0-d input: its one value as a vector of length 1 (dim 0 or
+    -1), the result 0-d again."""
+    def scalar_or_tensor(input, dim, index, source, **options):  # noqa: A002
+        if input.ndim:
+            return op(input, dim, index, source, **options)
+        normalize_dim(dim, 0)
+        if isinstance(source, Tensor):
+            source = source.reshape(-1)
+        return op(input.reshape(1), 0, index.reshape(-1), source, **options).reshape(())
+    scalar_or_tensor.__name__, scalar_or_tensor.__doc__ = op.__name__, op.__doc__
+    return scalar_or_tensor
+
+
 def index_add(input, dim, index, source, *, alpha=1):  # noqa: A002
     """``torch.index_add``: source's slices along ``dim`` added (times ``alpha``) to input's slices at index."""
     dim, places = _slices(input, dim, index, "index_add")
@@ -87,6 +101,8 @@ def index_copy(input, dim, index, source):  # noqa: A002
     _, places = _slices(input, dim, index, "index_copy")
     return SetItem.apply(input, source.to(input.dtype), index=places)
 
+
+index_add, index_fill, index_copy = _on_scalars(index_add), _on_scalars(index_fill), _on_scalars(index_copy)
 
 METHODS = {"scatter": scatter, "scatter_add": scatter_add, "index_add": index_add, "index_fill": index_fill,
            "index_copy": index_copy}

@@ -9,7 +9,7 @@ from ..autograd import Function
 from .compare import where
 from .ternary import addcmul
 from .elementwise import _operands, log1p, exp, maximum, abs as absolute
-from .elementwise import floating
+from .elementwise import float_operands, floating
 from .unary import exp2
 
 __all__ = ["logit", "xlogy", "sinc", "logaddexp", "logaddexp2", "lgamma", "digamma", "polygamma", "erfinv",
@@ -71,8 +71,7 @@ class XLogY(Function):
 
 def xlogy(input, other):  # noqa: A002
     """``torch.xlogy``: input * log(other), 0 where input is 0 (unless other is NaN), broadcasting."""
-    x, y = _operands(input, other)
-    return XLogY.apply(floating(x), floating(y))
+    return XLogY.apply(*float_operands(input, other))
 
 
 class Sinc(Function):
@@ -92,7 +91,10 @@ class Sinc(Function):
 
 
 def sinc(input):  # noqa: A002
-    """``torch.sinc``: sin(pi x) / (pi x), and 1 at 0 (gradient 0 there)."""
+    """``torch.sinc``: sin(pi x) / (pi x), and 1 at 0 (gradient 0 there); float16 computed in float32, as
+    PyTorch's (pi x rounded to float16 misses the zeros at the integers)."""
+    if input.dtype == np.float16:
+        return Sinc.apply(input.float()).half()
     return Sinc.apply(floating(input))
 
 

@@ -4,7 +4,7 @@ Each gradient is PyTorch's formula (tan's from its output)."""
 import math
 
 from ..autograd import Function
-from .elementwise import _operands
+from .elementwise import float_operands
 from .elementwise import floating
 
 __all__ = ["tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "asinh", "acosh", "atanh", "hypot", "deg2rad",
@@ -139,19 +139,14 @@ class Hypot(Function):
         return ga, gb
 
 
-def _float_pair(a, b):
-    a, b = _operands(a, b)
-    return floating(a), floating(b)
-
-
 def atan2(input, other):  # noqa: A002
     """``torch.atan2`` (alias ``arctan2``): the angle of the point (other, input), in (-pi, pi], broadcasting."""
-    return Atan2.apply(*_float_pair(input, other))
+    return Atan2.apply(*float_operands(input, other))
 
 
 def hypot(input, other):  # noqa: A002
     """``torch.hypot``: sqrt(input^2 + other^2) without overflow, broadcasting."""
-    return Hypot.apply(*_float_pair(input, other))
+    return Hypot.apply(*float_operands(input, other))
 
 
 def deg2rad(input):  # noqa: A002

@@ -243,7 +243,10 @@ def rsqrt(input):  # noqa: A002
 
 
 def square(input):  # noqa: A002
-    """``torch.square``: x * x, in x's dtype (an integer stays an integer)."""
+    """``torch.square``: x * x, in x's dtype (an integer stays an integer, a bool becomes int64 as PyTorch's
+    pow(x, 2))."""
+    if input.dtype == np.bool_:
+        input = input.long()
     return input * input
 
 

@@ -13,4 +13,11 @@ from .resize import *  # noqa: F401,F403
 from .loss import *  # noqa: F401,F403
 from .optim import *  # noqa: F401,F403
 
+from . import activation as _activation, norm as _norm, pool as _pool, resize as _resize, unary as _unary
+from .half import widen_module as _widen_module
+
+# float16 arrays through the Numba kernels (half.py); not batch_norm_update_stats, which writes in place
+for _module in (_activation, _unary, _pool, _resize, _norm):
+    _widen_module(globals(), [name for name in _module.__all__ if name != "batch_norm_update_stats"])
+
 name = "cpu"
