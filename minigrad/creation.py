@@ -197,12 +197,34 @@ def eye(n, m=None, dtype=None, device="cpu", requires_grad=False):
 
 
 def arange(start, end=None, step=1, dtype=None, device="cpu", requires_grad=False):
-    """``torch.arange``: int64 for integer arguments, else float32."""
+    """``torch.arange``: int64 for integer arguments, else float32; PyTorch's length, ceil((end - start) / step)
+    in float64, and values, start + step * i in float64 rounded to the dtype (numpy's float32 arange adds in
+    float32). An int64 range truncates its bounds and step first, other integer dtypes their start and step."""
     if end is None:
         start, end = 0, start
+    start, end, step = (v.item() if isinstance(v, Tensor) else v for v in (start, end, step))
     if dtype is None:
         dtype = int64 if all(isinstance(v, int) for v in (start, end, step)) else default_float()
-    return _make(get_backend(device).arange(start, end, step, np.dtype(dtype)), device, requires_grad)
+    dtype = np.dtype(dtype)
+    if dtype == np.bool_:
+        raise NotImplementedError('"arange_cpu" not implemented for \'Bool\'')
+    if not all(np.isfinite(float(v)) for v in (start, end)):
+        raise RuntimeError(f"unsupported range: {start} -> {end}")
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if not (step > 0 and end >= start or step < 0 and end <= start):
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    if dtype == np.int64:
+        start, end, step = int(start), int(end), int(step)
+        if step == 0:
+            raise ValueError("step must be nonzero")
+    length = int(np.ceil((float(end) - float(start)) / float(step)))
+    backend = get_backend(device)
+    if dtype.kind in "iu":
+        start, step = int(start), int(step)
+        return _make(backend.arange(start, start + length * step, step, dtype), device, requires_grad)
+    values = (float(start) + float(step) * np.arange(length, dtype=np.float64)).astype(dtype)
+    return _make(backend.from_numpy(values), device, requires_grad)
 
 
 def inclusive_range(start=0, end=None, step=1, dtype=None, device="cpu", requires_grad=False):

@@ -502,8 +502,8 @@ class Tensor:
         from .tensor_info import tensor_body
         body = tensor_body(self.backend.to_numpy(self.array))
         extras = []
-        if self.dtype not in (default_float(), int64, bool_):
-            extras.append(f"dtype=minigrad.{self.dtype}")
+        if self.dtype not in (default_float(), int64, bool_) or self.numel() == 0 and self.dtype != default_float():
+            extras.append(f"dtype=minigrad.{self.dtype}")  # (an empty tensor shows no values to tell its dtype)
         if self.device.type != "cpu":
             extras.append(f"device='{self.device}'")
         if self._ctx is not None:

@@ -12,7 +12,6 @@ import pytest
 import torch
 
 import minigrad
-from helpers import raises_as_torch
 
 DTYPES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64"]
 NUMBERS = ["True", "False", "3", "-2", "0", "2.5", "-0.5", "0.0", "200"]

@@ -52,7 +52,8 @@ def index_text(pick, shape):
 def program(seed):
     pick = random.Random(seed)
     shape = tuple(pick.randint(1, 4) for _ in range(pick.randint(1, 4)))
-    return shape, index_text(pick, shape), pick.choice(["get", "get", "set", "set_tensor", "add"]), pick.randrange(1 << 30)
+    kind = pick.choice(["get", "get", "set", "set_tensor", "add"])
+    return shape, index_text(pick, shape), kind, pick.randrange(1 << 30)
 
 
 def run(lib, shape, index, kind, seed):

@@ -64,17 +64,21 @@ def tensordot(a, b, dims=2):
     if isinstance(dims, int):
         if dims < 0:
             raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
-        dims_a, dims_b = list(range(a.ndim - dims, a.ndim)), list(range(dims))
+        given_a, given_b = list(range(-dims, 0)), list(range(dims))
     else:
-        dims_a, dims_b = ([d] if isinstance(d, int) else list(d) for d in dims)
-    dims_a = [normalize_dim(d, a.ndim) for d in dims_a]
-    dims_b = [normalize_dim(d, b.ndim) for d in dims_b]
+        given_a, given_b = ([d] if isinstance(d, int) else list(d) for d in dims)
+    dims_a = [normalize_dim(d, a.ndim) for d in given_a]
+    dims_b = [normalize_dim(d, b.ndim) for d in given_b]
     if len(dims_a) != len(dims_b):
         raise RuntimeError("both dimension lists should have same length")
-    for da, db in zip(dims_a, dims_b):
-        if a.shape[da] != b.shape[db]:
-            raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[da]} in dim {da} "
-                               f"and second has size {b.shape[db]} in dim {db}")
+    for da, db, shown_a, shown_b in zip(dims_a, dims_b, given_a, given_b):
+        if b.shape[db] == 1 and a.shape[da] != 1:  # a broadcast dim: PyTorch sums the other side's first
+            a = a.sum(da, keepdim=True)
+        elif a.shape[da] == 1 and b.shape[db] != 1:
+            b = b.sum(db, keepdim=True)
+        elif a.shape[da] != b.shape[db]:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[da]} in dim "
+                               f"{shown_a} and second has size {b.shape[db]} in dim {shown_b}")
     free_a = [d for d in range(a.ndim) if d not in dims_a]
     free_b = [d for d in range(b.ndim) if d not in dims_b]
     size = 1

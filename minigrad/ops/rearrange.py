@@ -35,11 +35,15 @@ def flip(input, dims):  # noqa: A002
 
 def fliplr(input):  # noqa: A002
     """``torch.fliplr``: flip along dim 1."""
+    if input.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
     return flip(input, 1)
 
 
 def flipud(input):  # noqa: A002
     """``torch.flipud``: flip along dim 0."""
+    if input.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
     return flip(input, 0)
 
 

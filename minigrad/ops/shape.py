@@ -290,8 +290,11 @@ class Clone(Function):
         return g
 
 
-def clone(x):
-    """``torch.clone``: a copy that stays in the graph."""
+def clone(x, *, memory_format=None):
+    """``torch.clone``: a copy that stays in the graph (``memory_format`` accepted; the layout stays (N, C, H, W),
+    see ``minigrad.memory_format``)."""
+    from ..memory_format import check
+    check(x, memory_format)
     return Clone.apply(x)
 
 

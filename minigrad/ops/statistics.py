@@ -182,7 +182,7 @@ def cov(input, *, correction=1, fweights=None, aweights=None):  # noqa: A002
         norm = norm.clamp(min=0)
     centred = x - mean
     out = (centred * weights if weights is not None else centred) @ centred.transpose(0, 1) / norm
-    return out.reshape(()) if input.ndim < 2 else out
+    return out.squeeze()  # (one variable: a 0-d result, as PyTorch's)
 
 
 def corrcoef(input):  # noqa: A002

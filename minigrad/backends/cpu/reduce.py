@@ -65,21 +65,29 @@ def scatter_along_axis(values, indices, axis, shape):
     return out
 
 
+def _running(scan, a, axis, reverse):
+    """``scan`` (np.cumsum or np.cumprod) along ``axis``, from the end with ``reverse``: floats accumulate in
+    float64 and round to their dtype at each element, as PyTorch's CPU kernel accumulates in its acc_type
+    (double); integers and bools in int64."""
+    work = np.float64 if a.dtype.kind == "f" else np.int64
+    with np.errstate(all="ignore"):
+        if reverse:
+            out = np.flip(scan(np.flip(a, axis), axis=axis, dtype=work), axis)
+        else:
+            out = scan(a, axis=axis, dtype=work)
+        return np.ascontiguousarray(out.astype(a.dtype if a.dtype.kind == "f" else work, copy=False))
+
+
 def cumsum(a, axis, reverse=False):
-    """Running sums along ``axis`` (from the end with ``reverse``), in a float's own dtype, else int64."""
-    dtype = a.dtype if a.dtype.kind == "f" else np.int64
-    if reverse:
-        return np.ascontiguousarray(np.flip(np.cumsum(np.flip(a, axis), axis=axis, dtype=dtype), axis))
-    return np.cumsum(a, axis=axis, dtype=dtype)
+    """Running sums along ``axis`` (from the end with ``reverse``), a float's dtype (summed in float64), else
+    int64."""
+    return _running(np.cumsum, a, axis, reverse)
 
 
 def cumprod(a, axis, reverse=False):
-    """Running products along ``axis`` (from the end with ``reverse``), in a float's own dtype, else int64."""
-    dtype = a.dtype if a.dtype.kind == "f" else np.int64
-    with np.errstate(all="ignore"):
-        if reverse:
-            return np.ascontiguousarray(np.flip(np.cumprod(np.flip(a, axis), axis=axis, dtype=dtype), axis))
-        return np.cumprod(a, axis=axis, dtype=dtype)
+    """Running products along ``axis`` (from the end with ``reverse``), a float's dtype (multiplied in float64),
+    else int64."""
+    return _running(np.cumprod, a, axis, reverse)
 
 
 def prod(a, axis=None, keepdims=False):
