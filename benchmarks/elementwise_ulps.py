@@ -8,7 +8,7 @@ import torch
 
 import minigrad
 
-FUNCTIONS = ("log", "exp", "tanh", "sin", "sqrt")
+FUNCTIONS = ("log", "exp", "expm1", "tanh", "sigmoid", "sin", "sqrt")
 POSITIVE_ONLY = ("log", "sqrt")
 
 

@@ -215,6 +215,9 @@ class Hardshrink(_Elementwise):
     def __init__(self, lambd=0.5):
         super().__init__(lambd=lambd)
 
+    def extra_repr(self):
+        return f"{self.lambd}"  # (PyTorch prints the value alone)
+
 
 class Softshrink(Hardshrink):
     """``torch.nn.Softshrink(lambd=0.5)``."""

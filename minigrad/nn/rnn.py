@@ -65,9 +65,10 @@ class _RNNBase(Module):
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
                  bidirectional=False, device=None, dtype=None, proj_size=0):
         super().__init__()
-        if proj_size < 0 or (proj_size and proj_size >= hidden_size):
-            raise ValueError("proj_size has to be a positive integer smaller than hidden_size" if proj_size else
-                             "proj_size should be a positive integer or zero to disable projections")
+        if proj_size < 0:
+            raise ValueError("proj_size should be a positive integer or zero to disable projections")
+        if proj_size and proj_size >= hidden_size:
+            raise ValueError("proj_size has to be smaller than hidden_size")
         self.proj_size = proj_size
         state_size = proj_size or hidden_size
         if not 0 <= dropout <= 1:

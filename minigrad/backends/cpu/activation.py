@@ -4,6 +4,7 @@ finite for any float input."""
 import numpy as np
 from numba import njit, prange
 
+from .elementwise import rounded_once
 from .jit import kernel
 from .. import checks
 
@@ -76,23 +77,22 @@ SERIAL_BELOW = 16384
 
 
 @njit(inline="always")
-def _sigmoid_at(i, x, e, out, one):
-    # out = 1 / (1 + e) where x >= 0, else e / (1 + e), with e = exp(-|x|) (which never overflows: the two
-    # branches are the same function); a NaN takes the second and stays NaN.
-    d = one + e[i]
-    out[i] = one / d if x[i] >= 0 else e[i] / d
+def _sigmoid_at(i, e, out, one):
+    # out = 1 / (1 + e) with e = exp(-x), PyTorch's formula to its last bit (an overflowing e gives 0, a NaN
+    # stays NaN)
+    out[i] = one / (one + e[i])
 
 
 @kernel(parallel=True)
-def _sigmoid_from_exp(x, e, out, one):
-    for i in prange(x.size):
-        _sigmoid_at(i, x, e, out, one)
+def _sigmoid_from_exp(e, out, one):
+    for i in prange(e.size):
+        _sigmoid_at(i, e, out, one)
 
 
 @kernel()
-def _sigmoid_from_exp_serial(x, e, out, one):
-    for i in range(x.size):
-        _sigmoid_at(i, x, e, out, one)
+def _sigmoid_from_exp_serial(e, out, one):
+    for i in range(e.size):
+        _sigmoid_at(i, e, out, one)
 
 
 @kernel(parallel=True)
@@ -108,18 +108,18 @@ def _sigmoid_backward_serial(g, y, out, one):
 
 
 def sigmoid(a):
-    """1 / (1 + exp(-a)), finite for any input: numpy's exp, then one pass of a Numba kernel for float32 and
-    float64 (the numpy expression took eight passes over the array: the sigmoids of an EfficientNet's swish spent
-    more time than its convolutions' forward passes), numpy alone for other dtypes."""
+    """1 / (1 + exp(-a)), PyTorch's formula: numpy's exp (float32 rounded once from float64), then one pass of a
+    Numba kernel for float32 and float64 (the numpy expression took eight passes over the array: the sigmoids of
+    an EfficientNet's swish spent more time than its convolutions' forward passes), numpy alone for other
+    dtypes."""
     if a.dtype not in (np.float32, np.float64):
         e = np.exp(-np.abs(a))
         return np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
     flat = _flat(a)
-    e = np.abs(flat)  # one new array, then everything in place (a fresh array per pass cost 5x the arithmetic)
-    np.negative(e, out=e)
-    np.exp(e, out=e)  # (numpy's exp is vectorised; Numba's is a scalar call per element)
+    e = np.negative(flat)  # one new array, then everything in place (a fresh array per pass cost 5x the arithmetic)
+    _exp(e, out=e)  # (numpy's exp is vectorised; Numba's is a scalar call per element)
     finish = _sigmoid_from_exp_serial if flat.size < SERIAL_BELOW else _sigmoid_from_exp
-    finish(flat, e, e, a.dtype.type(1))  # each element read, then overwritten by its sigmoid
+    finish(e, e, a.dtype.type(1))  # each element read, then overwritten by its sigmoid
     return e.reshape(a.shape)
 
 
@@ -134,8 +134,12 @@ def sigmoid_backward(g, y):
     return out
 
 
+_exp, _tanh = rounded_once(np.exp), rounded_once(np.tanh)
+
+
 def tanh(a):
-    return np.tanh(a)
+    """``np.tanh``, float32 computed in float64 and rounded once (``rounded_once``: PyTorch's last bits)."""
+    return _tanh(a)
 
 
 def tanh_backward(g, y):

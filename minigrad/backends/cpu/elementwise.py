@@ -29,8 +29,28 @@ def _silent(ufunc, arity):
     return fn
 
 
+def rounded_once(ufunc):
+    """``ufunc`` of a float32 array computed in float64 and rounded once to float32 (otherwise as ``_silent``):
+    the correctly rounded value but for rare double roundings. PyTorch's vectorised functions are within an ulp
+    and mostly correctly rounded, numpy's float32 loops less often, so this takes minigrad's last bits to
+    PyTorch's: on a million inputs (benchmarks/elementwise_ulps.py) the share of values that differ went from 39%
+    to 1.0% for exp, 38% to 0.1% for tanh, 12% to 0.1% for expm1, 4.8% to 1.9% for log, at 3-4 times the time of
+    numpy's float32 loop. (Not sin and cos: 15% to 5%, at 30 times the time.)"""
+    def fn(a, out=None):
+        with np.errstate(all="ignore"):
+            if getattr(a, "dtype", None) != np.float32:
+                return ufunc(a, out=out)
+            if out is None:
+                out = np.empty(a.shape, np.float32)
+            return ufunc(a, out=out, dtype=np.float64, casting="same_kind")
+    fn.__name__ = fn.__qualname__ = ufunc.__name__
+    fn.__doc__ = f"``np.{ufunc.__name__}``, float32 computed in float64 and rounded once, without warnings."
+    return fn
+
+
 add, sub, mul, power = (_silent(u, 2) for u in (np.add, np.subtract, np.multiply, np.power))
-exp, log, log1p, sqrt = (_silent(u, 1) for u in (np.exp, np.log, np.log1p, np.sqrt))
+exp, log = rounded_once(np.exp), rounded_once(np.log)
+log1p, sqrt = _silent(np.log1p, 1), _silent(np.sqrt, 1)
 neg, abs, sign = np.negative, np.abs, np.sign
 maximum, minimum, where, isfinite = np.maximum, np.minimum, np.where, np.isfinite
 less, less_equal, greater, greater_equal = np.less, np.less_equal, np.greater, np.greater_equal

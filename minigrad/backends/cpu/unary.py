@@ -10,7 +10,7 @@ from numba import njit, prange
 
 from .. import checks
 from ..elements import special as elements
-from .elementwise import _silent
+from .elementwise import _silent, rounded_once
 from .jit import kernel
 
 __all__ = ["floor", "ceil", "rint", "trunc", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh",
@@ -19,7 +19,8 @@ __all__ = ["floor", "ceil", "rint", "trunc", "sin", "cos", "tan", "arcsin", "arc
 
 # rint rounds half to even, as torch.round; all four keep -0.0, inf and NaN as they are
 floor, ceil, rint, trunc = np.floor, np.ceil, np.rint, np.trunc
-sin, cos, expm1, log2, log10, exp2 = (_silent(u, 1) for u in (np.sin, np.cos, np.expm1, np.log2, np.log10, np.exp2))
+sin, cos, log2, log10, exp2 = (_silent(u, 1) for u in (np.sin, np.cos, np.log2, np.log10, np.exp2))
+expm1 = rounded_once(np.expm1)
 tan, arcsin, arccos, arctan, sinh, cosh, arcsinh, arccosh, arctanh = (
     _silent(u, 1) for u in (np.tan, np.arcsin, np.arccos, np.arctan, np.sinh, np.cosh, np.arcsinh, np.arccosh,
                             np.arctanh))
