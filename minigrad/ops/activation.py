@@ -195,8 +195,8 @@ def gelu(input, approximate="none"):  # noqa: A002
     return _gelu(input, tanh=approximate == "tanh")
 
 
-_silu = _activation(
-    "silu", lambda B, x, c: B.mul(x, B.sigmoid(x)),
+_silu = _activation(  # x / (1 + exp(-x)), PyTorch's formula (x * sigmoid(x) rounds twice: 25% of last bits differed)
+    "silu", lambda B, x, c: B.div(x, B.add(c(1), B.exp(B.neg(x)))),
     lambda B, x, c: B.mul(B.sigmoid(x), B.add(c(1), B.mul(x, B.sub(c(1), B.sigmoid(x))))))
 
 

@@ -152,10 +152,13 @@ class _StdFromVar(Function):
 
 
 def std(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    """``torch.std``: the square root of ``var`` with the same arguments (gradient 0 for a constant input)."""
+    """``torch.std``: the square root of ``var`` with the same arguments (gradient 0 for a constant input). On the
+    CPU float32 and float16 take the root in float64 and round once, as PyTorch's Welford kernel (double) does."""
     if isinstance(dim, bool):
         dim, unbiased = None, dim
     _check_floating(x, "std")
+    if x.device.type == "cpu" and x.dtype in (np.float32, np.float16):
+        return _StdFromVar.apply(_var(x.double(), dim, unbiased, keepdim, correction, "std")).to(x.dtype)
     return _StdFromVar.apply(_var(x, dim, unbiased, keepdim, correction, "std"))
 
 

@@ -31,10 +31,14 @@ def mean(a, axis=None, keepdims=False):
 
 def var(a, axis=None, correction=1, keepdims=False):
     """Variance with ``correction`` subtracted from the count (Bessel's correction when 1); NaN or inf without
-    degrees of freedom, without numpy's warnings (the op warns as PyTorch)."""
+    degrees of freedom, without numpy's warnings (the op warns as PyTorch). float32 and float16 accumulate in
+    float64 and round once, as PyTorch's CPU Welford kernel accumulates in double: their last bits then agree
+    (numpy's float32 two-pass variance differed from PyTorch's in about half the values)."""
+    work = np.float64 if a.dtype in (np.float32, np.float16) else a.dtype
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        return np.var(a, axis=axis, ddof=correction, keepdims=keepdims, dtype=a.dtype)
+        out = np.var(a, axis=axis, ddof=correction, keepdims=keepdims, dtype=work)
+    return np.asarray(out).astype(a.dtype, copy=False)
 
 
 def amax(a, axis=None, keepdims=False):
