@@ -59,6 +59,7 @@ from .ops.calculus import *  # noqa: E402,F401,F403
 from . import cuda, utils, amp, backends, distributed, linalg, testing, special, func  # noqa: E402,F401
 from .ops.matrix import inv as inverse, det, slogdet, logdet, pinv as pinverse, matrix_power  # noqa: E402,F401
 from .ops.matrix import legacy_svd as svd, legacy_qr as qr  # noqa: E402,F401  (torch.svd's V; torch.qr)
+from .ops.matrix import legacy_cholesky as cholesky  # noqa: E402,F401  (deprecated torch.cholesky)
 from .amp import (autocast, GradScaler, is_autocast_enabled, set_autocast_enabled, get_autocast_dtype,  # noqa: E402,F401
                   set_autocast_dtype, get_autocast_gpu_dtype, get_autocast_cpu_dtype, is_autocast_cpu_enabled,
                   set_autocast_cpu_enabled, set_autocast_gpu_dtype, set_autocast_cpu_dtype, clear_autocast_cache,

@@ -2,6 +2,7 @@
 differentiable ops; factorizations (inv, det, slogdet, solve, cholesky, eigh, svd, qr, pinv) are in
 ops/matrix.py."""
 import math
+from collections import namedtuple
 
 import numpy as np
 
@@ -13,8 +14,9 @@ from .ops.vector_norm import norm as _vector_p_norm
 from .ops.matrix_exp import matrix_exp  # noqa: F401
 from .ops.lu import lu_factor, lu_factor_ex, lu, lu_solve  # noqa: F401
 from .ops.householder import householder_product  # noqa: F401
+from .ops.linalg_errors import LinAlgError, failure_message, positive_definite_info, singular_info
 
-__all__ = ["lu_factor", "lu_factor_ex", "lu", "lu_solve", "householder_product", "inv", "det", "slogdet", "solve", "cholesky", "eigh", "eigvalsh", "svd", "svdvals", "qr", "pinv",
+__all__ = ["LinAlgError", "lu_factor", "lu_factor_ex", "lu", "lu_solve", "householder_product", "inv", "det", "slogdet", "solve", "cholesky", "eigh", "eigvalsh", "svd", "svdvals", "qr", "pinv",
            "matrix_power", "vector_norm", "matrix_norm", "norm", "multi_dot", "cross", "matmul", "vecdot",
            "diagonal", "inv_ex", "cholesky_ex", "matrix_exp", "matrix_rank", "lstsq", "solve_triangular", "solve_ex",
            "vander", "cond", "tensorinv", "tensorsolve"]
@@ -89,41 +91,49 @@ def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
     return _diagonal(A, offset, dim1, dim2)
 
 
+InvExResult = namedtuple("linalg_inv_ex", ["inverse", "info"])
+CholeskyExResult = namedtuple("linalg_cholesky_ex", ["L", "info"])
+SolveExResult = namedtuple("linalg_solve_ex", ["result", "info"])
+
+
+def _failed_as_nan(compute, A, info, regular):
+    """``compute`` on A with each failed matrix (info > 0) replaced by ``regular``, whose results are then NaN:
+    PyTorch leaves LAPACK's partial results there, which the documentation leaves unspecified."""
+    from .creation import tensor
+    from .ops.compare import where
+    failed = tensor(info > 0, device=A.device).reshape(*info.shape, 1, 1)
+    out = compute(where(failed, regular, A))
+    return where(failed.reshape(*failed.shape[:-2], *([1] * (out.ndim - info.ndim))), float("nan"), out)
+
+
+def _ex(name, compute, A, info, check_errors, regular):
+    """The result and LAPACK's info of a ``*_ex`` function: PyTorch's LinAlgError with ``check_errors``, else NaN
+    results for the failed matrices."""
+    from .creation import tensor
+    info_tensor = tensor(np.asarray(info, np.int32), dtype=np.dtype("int32"), device=A.device)
+    if not np.any(info):
+        return compute(A), info_tensor
+    if check_errors:
+        raise LinAlgError(failure_message(name, A, info, f"linalg.{name}"))
+    return _failed_as_nan(compute, A, info, regular), info_tensor
+
+
 def inv_ex(A, *, check_errors=False):
-    """``torch.linalg.inv_ex``: (inverse, info), info 0 (a singular matrix raises, as with check_errors)."""
-    from .creation import zeros
-    return inv(A), zeros(*A.shape[:-2], dtype=np.dtype("int32"))
+    """``torch.linalg.inv_ex``: (inverse, info), info the first zero pivot of each matrix's LU factorization
+    (0 when regular); a singular matrix's inverse is NaN here, or PyTorch's error with ``check_errors``."""
+    from .creation import eye
+    info = singular_info(A.detach().cpu().numpy())
+    return InvExResult(*_ex("inv_ex", inv, A, info, check_errors, eye(A.shape[-1], dtype=A.dtype, device=A.device)))
 
 
 def cholesky_ex(A, *, upper=False, check_errors=False):
     """``torch.linalg.cholesky_ex``: (L, info), info 0 for a positive-definite matrix, else the order of its first
-    leading minor that is not (then that matrix's L is zeros here, and no gradient flows: PyTorch leaves a partial
-    factor); ``check_errors=True`` raises instead."""
-    from .creation import tensor, zeros
-    matrices = A.detach().cpu().numpy()
-    flat = matrices.reshape(-1, *matrices.shape[-2:])
-    info = np.zeros(len(flat), np.int32)
-    for i, matrix in enumerate(flat):
-        try:
-            np.linalg.cholesky(matrix)
-        except np.linalg.LinAlgError:
-            info[i] = next(k for k in range(1, matrix.shape[-1] + 1) if not _is_positive_definite(matrix[:k, :k]))
-    info_tensor = tensor(info.reshape(matrices.shape[:-2]), dtype=np.dtype("int32"))
-    if not info.any():
-        return cholesky(A, upper=upper), info_tensor
-    if check_errors:
-        raise RuntimeError(f"linalg.cholesky_ex: The factorization could not be completed because the input is not "
-                           f"positive-definite (the leading minor of order {int(info[info > 0][0])} is not "
-                           f"positive-definite).")
-    return zeros(*A.shape, dtype=A.dtype), info_tensor
-
-
-def _is_positive_definite(matrix):
-    try:
-        np.linalg.cholesky(matrix)
-        return True
-    except np.linalg.LinAlgError:
-        return False
+    leading minor that is not (that matrix's L is NaN here: PyTorch leaves a partial factor); ``check_errors=True``
+    raises PyTorch's LinAlgError instead."""
+    from .creation import eye
+    info = positive_definite_info(A.detach().cpu().numpy())
+    return CholeskyExResult(*_ex("cholesky_ex", lambda M: cholesky(M, upper=upper), A, info, check_errors,
+                                 eye(A.shape[-1], dtype=A.dtype, device=A.device)))
 
 
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False):
@@ -167,10 +177,12 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
 
 
 def solve_ex(A, B, *, left=True, check_errors=False):
-    """``torch.linalg.solve_ex``: (solve(A, B), info), info 0 per matrix (a singular A raises, as with
-    check_errors)."""
-    from .creation import zeros
-    return solve(A, B, left=left), zeros(tuple(A.shape[:-2]), dtype=np.int32, device=A.device)
+    """``torch.linalg.solve_ex``: (solve(A, B), info), info the first zero pivot of each A's LU factorization;
+    a singular A's solution is NaN here, or PyTorch's error with ``check_errors``."""
+    from .creation import eye
+    info = singular_info(A.detach().cpu().numpy())
+    return SolveExResult(*_ex("solve_ex", lambda M: solve(M, B, left=left), A, info, check_errors,
+                              eye(A.shape[-1], dtype=A.dtype, device=A.device)))
 
 
 def vander(x, *, N=None):

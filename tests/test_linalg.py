@@ -78,3 +78,39 @@ def test_einsum_errors():
         minigrad.einsum("ij,jk->ik", minigrad.ones(2, 2))
     with pytest.raises(RuntimeError):
         minigrad.einsum("ii->i", minigrad.ones(2, 3))
+
+
+SINGULAR = [[[1.0, 0.0], [0.0, 1.0]], [[1.0, 2.0], [2.0, 4.0]]]
+INDEFINITE = [[[2.0, 0.0], [0.0, 1.0]], [[1.0, 2.0], [2.0, 1.0]]]
+
+
+@pytest.mark.parametrize("make", [
+    lambda lib: lib.linalg.inv(lib.tensor(SINGULAR)), lambda lib: lib.inverse(lib.tensor(SINGULAR[1])),
+    lambda lib: lib.linalg.solve(lib.tensor(SINGULAR), lib.ones(2, 2)),
+    lambda lib: lib.linalg.cholesky(lib.tensor(INDEFINITE)),
+    lambda lib: lib.linalg.cholesky_ex(lib.tensor(INDEFINITE), check_errors=True),
+    lambda lib: lib.linalg.inv_ex(lib.tensor(SINGULAR), check_errors=True),
+])
+def test_linalg_errors_as_torch(make):
+    """PyTorch's LinAlgError (a RuntimeError) with its message: the batch element and LAPACK's info."""
+    raises_as_torch(make)
+    with pytest.raises(minigrad.linalg.LinAlgError):
+        make(minigrad)
+
+
+@pytest.mark.parametrize("name, matrices", [("inv_ex", SINGULAR), ("cholesky_ex", INDEFINITE), ("solve_ex", SINGULAR)])
+def test_ex_functions_give_info_as_torch(name, matrices):
+    """The *_ex functions return PyTorch's named (result, info): info per matrix, the regular ones' results equal
+    (a failed matrix's result is NaN here, PyTorch's LAPACK leaves partial values)."""
+    results = []
+    for lib in (minigrad, torch):
+        args = (lib.tensor(matrices),) + ((lib.ones(2, 2),) if name == "solve_ex" else ())
+        results.append(getattr(lib.linalg, name)(*args))
+    ours, theirs = results
+    assert type(ours).__name__ == type(theirs).__name__
+    field = {"inv_ex": "inverse", "cholesky_ex": "L"}.get(name, "result")
+    assert ours[1] is ours.info and ours[0] is getattr(ours, field)
+    np.testing.assert_array_equal(ours.info.numpy(), theirs.info.numpy())
+    assert str(ours.info.dtype) == "int32"
+    np.testing.assert_allclose(ours[0][0].numpy(), theirs[0][0].numpy(), rtol=1e-6)
+    assert np.isnan(ours[0][1].numpy()).all()

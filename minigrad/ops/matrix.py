@@ -8,9 +8,10 @@ import numpy as np
 
 from ..autograd import Function
 from ..tensor import _is_floating
+from .linalg_errors import LinAlgError, failure_message, positive_definite_info, singular_info
 
-__all__ = ["inv", "det", "slogdet", "logdet", "solve", "cholesky", "eigh", "eigvalsh", "svd", "svdvals", "qr",
-           "pinv", "matrix_power"]
+__all__ = ["LinAlgError", "inv", "det", "slogdet", "logdet", "solve", "cholesky", "eigh", "eigvalsh", "svd", "svdvals",
+           "qr", "pinv", "matrix_power"]
 
 SlogdetResult = namedtuple("slogdet", ["sign", "logabsdet"])
 EighResult = namedtuple("eigh", ["eigenvalues", "eigenvectors"])
@@ -70,16 +71,21 @@ def _check_square(name, a):
         raise RuntimeError(f"linalg.{name}: Expected a floating point tensor as input. Got {a.dtype}")
 
 
-def _with_errors(compute, name):
+def _with_errors(compute, name, matrices):
+    """``compute()``, numpy's LinAlgError raised as PyTorch's LinAlgError with its message."""
     try:
         return compute()
-    except np.linalg.LinAlgError as error:
-        raise RuntimeError(f"linalg.{name}: {error} (the input is singular or not positive-definite)") from None
+    except np.linalg.LinAlgError:
+        info = positive_definite_info(matrices) if name == "cholesky" else singular_info(matrices)
+        if not np.any(info):  # (numpy refused what LU finds regular: name the failure without an index)
+            raise LinAlgError(f"linalg.{name}: The input matrix is singular.") from None
+        raise LinAlgError(failure_message(name, matrices, info,
+                                          "torch.linalg.solve" if name == "solve" else None)) from None
 
 
 class Inv(_HostFunction):
     def compute(self, a):
-        self.out = _with_errors(lambda: np.linalg.inv(a), "inv").astype(a.dtype)
+        self.out = _with_errors(lambda: np.linalg.inv(a), "inv", a).astype(a.dtype)
         return self.out
 
     def gradients(self, g):
@@ -117,7 +123,7 @@ class Det(_HostFunction):
 class Solve(_HostFunction):
     def compute(self, a, b, vector):
         rhs = b[..., None] if vector else b
-        self.a, self.x = a, _with_errors(lambda: np.linalg.solve(a, rhs), "solve").astype(a.dtype)
+        self.a, self.x = a, _with_errors(lambda: np.linalg.solve(a, rhs), "solve", a).astype(a.dtype)
         return self.x[..., 0] if vector else self.x
 
     def gradients(self, g):
@@ -131,7 +137,7 @@ class Solve(_HostFunction):
 
 class Cholesky(_HostFunction):
     def compute(self, a, upper):
-        lower = _with_errors(lambda: np.linalg.cholesky(a), "cholesky").astype(a.dtype)
+        lower = _with_errors(lambda: np.linalg.cholesky(a), "cholesky", a).astype(a.dtype)
         self.lower = lower
         return _t(lower) if upper else lower
 
@@ -369,6 +375,15 @@ def legacy_svd(input, some=True, compute_uv=True):  # noqa: A002
     if not compute_uv:
         U, V = U.detach() * 0, V.detach() * 0
     return LegacySvdResult(U, S, V)
+
+
+def legacy_cholesky(input, upper=False):  # noqa: A002
+    """``torch.cholesky`` (deprecated in PyTorch, with its warning): ``linalg.cholesky``, or its transpose with
+    ``upper``."""
+    import warnings
+    warnings.warn("torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in a future "
+                  "PyTorch release.", UserWarning, stacklevel=2)
+    return cholesky(input, upper=upper)
 
 
 def legacy_qr(input, some=True):  # noqa: A002
