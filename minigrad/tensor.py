@@ -499,18 +499,18 @@ class Tensor:
 
     # ------------------------------------------------------------------ display
     def __repr__(self):
-        from .tensor_info import tensor_body
+        from .tensor_info import tensor_body, with_suffixes
         body = tensor_body(self.backend.to_numpy(self.array))
         extras = []
-        if self.dtype not in (default_float(), int64, bool_) or self.numel() == 0 and self.dtype != default_float():
-            extras.append(f"dtype=minigrad.{self.dtype}")  # (an empty tensor shows no values to tell its dtype)
         if self.device.type != "cpu":
             extras.append(f"device='{self.device}'")
+        if self.dtype not in (default_float(), int64, bool_) or self.numel() == 0 and self.dtype != default_float():
+            extras.append(f"dtype=minigrad.{self.dtype}")  # (an empty tensor shows no values to tell its dtype)
         if self._ctx is not None:
             extras.append(f"grad_fn=<{self._ctx.name()}>")
         elif self.requires_grad:
             extras.append("requires_grad=True")
-        return "tensor(" + body + "".join(", " + e for e in extras) + ")"
+        return with_suffixes(body, extras)
 
     def __hash__(self):
         return id(self)

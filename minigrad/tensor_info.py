@@ -93,6 +93,21 @@ def tensor_body(values, indent=7):
     return rows(values, indent)
 
 
+def with_suffixes(body, suffixes, indent=7):
+    """``tensor(`` + body + the suffixes (dtype=..., grad_fn=...) + ``)``, each suffix on a new line, indented,
+    where it would pass ``linewidth`` on the current one, as PyTorch's ``_add_suffixes``."""
+    text = "tensor(" + body
+    line_length = len(text) - text.rfind("\n") + 1  # (PyTorch's count, one more than the line's length)
+    for suffix in suffixes:
+        if line_length + len(suffix) + 2 > PRINT_OPTIONS["linewidth"]:
+            text += ",\n" + " " * indent + suffix
+            line_length = indent + len(suffix)
+        else:
+            text += ", " + suffix
+            line_length += len(suffix) + 2
+    return text + ")"
+
+
 def _matrix_transpose(x):
     if x.ndim < 2:
         raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. Got {x.ndim}-D tensor.")

@@ -1,6 +1,8 @@
 """Small things a PyTorch script reads or calls: tensor properties (is_cpu, get_device, mT, H, retains_grad...),
 set_printoptions, creation helpers (logspace, tril/triu_indices, vander, randint_like) and
 testing.assert_close, against PyTorch."""
+import random
+
 import numpy as np
 import pytest
 import torch
@@ -108,3 +110,40 @@ def test_activation_checkpointing_sparse_init_and_upsample_aliases():
             torch_fn=lambda t: TF.upsample_bilinear(t, scale_factor=2))
     compare(lambda t: M.nn.functional.upsample_nearest(t, size=(5, 4)), shapes=[(1, 2, 3, 3)],
             torch_fn=lambda t: TF.upsample_nearest(t, size=(5, 4)))
+
+
+def _random_tensor_text(lib, seed):
+    """The repr of a random tensor: 0-4 dims (some long enough to be summarized), a dtype, a scale from 1e-10 to
+    1e10, NaN, inf and -0.0 mixed in, requires_grad or a grad_fn."""
+    pick = random.Random(seed)
+    shape = tuple(pick.choice([0, 1, 7, 11, 1100]) if pick.random() < 0.2 else pick.randint(1, 6)
+                  for _ in range(pick.choice([0, 1, 1, 2, 2, 3, 4])))
+    shape = shape[:1] if np.prod(shape) > 3000 else shape
+    dtype = pick.choice(["float32", "float64", "int64", "int32", "bool", "float16", "uint8", "int8"])
+    values = np.random.default_rng(seed).standard_normal(shape) * pick.choice([1, 1e-5, 1e5, 1e10, 1e-10, 100, 0.001])
+    if pick.random() < 0.3 and values.size:
+        values.reshape(-1)[:3] = [np.nan, np.inf, -0.0][:values.size]
+    if dtype[0] in "iu":
+        values = np.abs(np.nan_to_num(values, nan=0, posinf=7, neginf=-7).clip(-100, 100))
+    t = lib.tensor(values.astype(dtype))
+    if dtype.startswith("float") and pick.random() < 0.5:
+        t = t.requires_grad_() * (1 if pick.random() < 0.5 else 2)
+    return repr(t).replace("minigrad.", "torch.")
+
+
+def test_random_tensors_print_as_torch():
+    """1,000 random tensors print as PyTorch prints them, up to where a suffix wraps: minigrad's dtype names are
+    three characters longer ('minigrad.float16'), so PyTorch's rule (a suffix that would pass the line width goes
+    on a new line) can wrap one of them a suffix earlier."""
+    for seed in range(1000):
+        ours, theirs = _random_tensor_text(M, seed), _random_tensor_text(torch, seed)
+        assert " ".join(ours.split()) == " ".join(theirs.split()), seed
+
+
+def test_suffixes_wrap_as_torch():
+    """A suffix that would pass 80 columns goes on its own line, indented, as in PyTorch."""
+    values = np.array([[0.5842, -0.9565, -0.4374, 0.4759, 1.4029, -0.7967], [np.inf, -np.inf, -1.8655, -0.2104,
+                       -0.6534, -0.2351]], np.float32)
+    for lib in (M, torch):
+        text = repr(lib.tensor(values, requires_grad=True) * 1)
+        assert text.endswith("-0.6534, -0.2351]],\n       grad_fn=<MulBackward0>)"), text
