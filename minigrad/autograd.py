@@ -333,7 +333,7 @@ def _as_tuple(value):
 def _initial_grads(outputs, grad_outputs, keep_tensors=False):
     """{id(output): gradient array} for the walk: ones for a scalar output without a given gradient. With
     ``keep_tensors`` a gradient given as a Tensor stays that Tensor (create_graph: it may require grad)."""
-    from .tensor import Tensor
+    from .tensor import Size, Tensor
 
     grad_outputs = (None,) * len(outputs) if grad_outputs is None else _as_tuple(grad_outputs)
     if len(grad_outputs) != len(outputs):
@@ -346,15 +346,13 @@ def _initial_grads(outputs, grad_outputs, keep_tensors=False):
         backend = out.backend
         if gradient is None:
             if out.numel() != 1:
-                raise RuntimeError(
-                    f"grad can be implicitly created only for scalar outputs; backward() was called on a tensor "
-                    f"of shape {tuple(out.shape)}: pass gradient= of that shape")
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
             grad = backend.full(out.shape, 1.0, out.dtype)
         else:
             grad = gradient.array if isinstance(gradient, Tensor) else backend.asarray(gradient, out.dtype)
             if tuple(grad.shape) != tuple(out.shape):
-                raise RuntimeError(f"backward: gradient has shape {tuple(grad.shape)} but the tensor has "
-                                   f"shape {tuple(out.shape)}")
+                raise RuntimeError(f"Mismatch in shape: grad_output[{index}] has a shape of {Size(grad.shape)} and "
+                                   f"output[{index}] has a shape of {Size(out.shape)}.")
         if keep_tensors:
             grad = gradient if isinstance(gradient, Tensor) else Tensor._wrap(grad, out.device)
         key = id(out)
@@ -507,14 +505,14 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     captured = {id(t): None for t in inputs}
     _walk(outputs, _initial_grads(outputs, grad_outputs, create_graph), bool(retain_graph), captured, create_graph)
     results = []
-    for t in inputs:
+    for index, t in enumerate(inputs):
         g = captured[id(t)]
         if g is None:
             if materialize_grads:
                 g = t.backend.full(t.shape, 0.0, t.dtype)
             elif not (allow_unused or materialize_grads):
-                raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
-                                   "Set allow_unused=True if this is the desired behavior.")
+                raise RuntimeError(f"The differentiated Tensor at index {index} appears to not have been used in the "
+                                   f"graph. Set allow_unused=True if this is the desired behavior.")
         results.append(g if g is None or isinstance(g, Tensor) else Tensor._wrap(g, t.device))
     return tuple(results)
 

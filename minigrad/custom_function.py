@@ -53,6 +53,17 @@ def once_differentiable(fn):
     return fn
 
 
+_NODE_CLASSES = {}
+
+
+def _node_class(cls):
+    """The node class of custom function ``cls``, named ``<cls>Backward`` as PyTorch names it
+    (``type(y.grad_fn).__name__``)."""
+    if cls not in _NODE_CLASSES:
+        _NODE_CLASSES[cls] = type(f"{cls.__name__}Backward", (_CustomNode,), {})
+    return _NODE_CLASSES[cls]
+
+
 class _CustomNode:
     """The graph node of one custom-function call (the engine's Function protocol: parents, saved, backward)."""
 
@@ -168,7 +179,7 @@ def apply_custom(cls, *args, **kwargs):
                       and id(o) not in ctx.non_differentiable]
     if not differentiable:
         return outputs
-    node = _CustomNode(cls, ctx, args, outs, {id(o) for o in differentiable})
+    node = _node_class(cls)(cls, ctx, args, outs, {id(o) for o in differentiable})
     if len(differentiable) == 1:
         linked = {id(differentiable[0]): _linked(differentiable[0], node, ctx, stand_ins)}
     else:

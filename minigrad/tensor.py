@@ -311,7 +311,7 @@ class Tensor:
     def requires_grad_(self, requires_grad=True):
         """Start (or stop) recording operations on this leaf, as ``torch.Tensor.requires_grad_``."""
         if requires_grad and not _is_floating(self.dtype):
-            raise RuntimeError(f"only Tensors of floating point dtype can require gradients, got {self.dtype}")
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         if not requires_grad and self._ctx is not None:
             raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use a "
                                "computed variable in a subgraph that doesn't require differentiation use "

@@ -58,9 +58,8 @@ class _BatchNorm(Module):
     def _check_input(self, input):  # noqa: A002
         if input.ndim not in self._dims:
             raise ValueError(f"{type(self).__name__}: expected {self._dims_text} input (got {input.ndim}D input)")
-        if input.shape[1] != self.num_features:
-            raise RuntimeError(f"{type(self).__name__}: expected {self.num_features} channels, "
-                               f"got {input.shape[1]} (input of shape {tuple(input.shape)})")
+        if input.shape[1] != self.num_features:  # (PyTorch's words)
+            raise RuntimeError(f"running_mean should contain {input.shape[1]} elements not {self.num_features}")
 
     def forward(self, input):  # noqa: A002
         """PyTorch's rule: count the batch, pick the averaging factor (1/count when momentum is None)."""

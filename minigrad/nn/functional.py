@@ -28,7 +28,12 @@ def pad(input, pad, mode="constant", value=0.0):  # noqa: A002
 
 
 def linear(input, weight, bias=None):  # noqa: A002
-    """``torch.nn.functional.linear``: input @ weight.T + bias."""
+    """``torch.nn.functional.linear``: input @ weight.T + bias (with PyTorch's addmm message for a dtype
+    mismatch when there is a bias)."""
+    if bias is not None and input.dtype != weight.dtype:
+        from ..tensor import torch_type_name
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {torch_type_name(input.dtype)} and "
+                           f"{torch_type_name(weight.dtype)}")
     out = input @ weight.transpose(0, 1)
     return out if bias is None else out + bias
 

@@ -92,12 +92,12 @@ def conv_transpose2d_output_size(input_size, kernel_size, stride=1, padding=0, o
                                                 _pair(dilation, "dilation", op)))
 
 
-def _check_tensors(op, input, weight, bias):  # noqa: A002
+def _check_tensors(op, input, weight, bias, functional="conv2d"):  # noqa: A002
     if not isinstance(input, Tensor) or not isinstance(weight, Tensor):
         raise TypeError(f"{op}: input and weight must be Tensors, got {type(input).__name__} and "
                         f"{type(weight).__name__}")
-    if input.ndim not in (3, 4):
-        raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to {op}, but got input of size: "
+    if input.ndim not in (3, 4):  # (PyTorch's words, naming the functional even when a layer calls it)
+        raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to {functional}, but got input of size: "
                            f"{list(input.shape)}")
     if weight.ndim != 4:
         raise RuntimeError(f"{op}: expected a 4-D weight, but got weight of size {list(weight.shape)}")
@@ -126,10 +126,10 @@ def _check_groups(op, groups, weight, channel_dim):
 
 def _check_channels(op, input, weight, expected, groups, transposed=False):  # noqa: A002
     got = input.shape[-3]
-    if got != expected:
-        kind = "transposed=1, " if transposed else ""
-        raise RuntimeError(f"{op}: given {kind}groups={groups}, weight of size {list(weight.shape)}, expected "
-                           f"input{list(input.shape)} to have {expected} channels, but got {got} channels instead")
+    if got != expected:  # (PyTorch's words exactly: the message users search for)
+        given = "transposed=1" if transposed else f"groups={groups}"
+        raise RuntimeError(f"Given {given}, weight of size {list(weight.shape)}, expected input{list(input.shape)} "
+                           f"to have {expected} channels, but got {got} channels instead")
 
 
 def _check_bias(op, bias, channels, weight):
@@ -194,9 +194,8 @@ def _conv2d(op, input, weight, bias, stride, padding, dilation, groups):  # noqa
     padded = tuple(s + b + a for s, b, a in zip(size, before, after))
     reach = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
     if any(p < r for p, r in zip(padded, reach)):
-        raise RuntimeError(f"{op}: calculated padded input size per channel: ({padded[0]} x {padded[1]}). "
-                           f"Kernel size: ({reach[0]} x {reach[1]}) (dilated). Kernel size can't be greater "
-                           f"than actual input size (input of size {list(input.shape)})")
+        raise RuntimeError(f"Calculated padded input size per channel: ({padded[0]} x {padded[1]}). Kernel size: "
+                           f"({reach[0]} x {reach[1]}). Kernel size can't be greater than actual input size")
     out_size = tuple((p - r) // s + 1 for p, r, s in zip(padded, reach, stride))
     return Conv2d.apply(input, weight, bias, stride=stride, padding=before, dilation=dilation, groups=groups,
                         out_size=out_size)
@@ -252,7 +251,7 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
 
 def _conv_transpose2d(op, input, weight, bias, stride, padding, output_padding, groups, dilation):  # noqa: A002
     """conv_transpose2d whose errors are named after ``op``."""
-    _check_tensors(op, input, weight, bias)
+    _check_tensors(op, input, weight, bias, "conv_transpose2d")
     stride, dilation = _pair(stride, "stride", op), _pair(dilation, "dilation", op)
     if isinstance(padding, str):
         raise RuntimeError(f"{op}: padding must be an int or a pair of ints, got {padding!r} "

@@ -238,6 +238,8 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     if not isinstance(input, Tensor) or input.dtype.kind not in "iu":
         raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
                            "Long, Int")
+    if input.numel() and (int(input.min()) < 0 or int(input.max()) >= weight.shape[0]):
+        raise IndexError("index out of range in self")  # (a negative index would wrap around in weight[input])
     if max_norm is not None:
         _renormalized_rows(input, weight, max_norm, norm_type)
     rows = weight[input]

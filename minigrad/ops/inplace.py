@@ -86,11 +86,11 @@ def apply_inplace(x, op, compute, operands=()):
     if not isinstance(out, Tensor):
         out = Tensor(out, dtype=x.dtype, device=x.device)
     if tuple(out.shape) != tuple(x.shape):
-        raise RuntimeError(f"{op}: output with shape {list(x.shape)} doesn't match the broadcast shape "
-                           f"{list(out.shape)}")
+        raise RuntimeError(f"output with shape {list(x.shape)} doesn't match the broadcast shape "
+                           f"{list(out.shape)}")  # (PyTorch's words, without the op's name)
     if out.dtype != x.dtype:
         if not _can_cast(out.dtype, x.dtype):
-            raise RuntimeError(f"{op}: result type {torch_type_name(out.dtype)} can't be cast to the desired output "
+            raise RuntimeError(f"result type {torch_type_name(out.dtype)} can't be cast to the desired output "
                                f"type {torch_type_name(x.dtype)}")
         out = out.to(x.dtype)
     if out.requires_grad and x._base is not None:

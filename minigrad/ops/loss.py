@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 
 from ..autograd import Function
-from ..tensor import Tensor, int64
+from ..tensor import Tensor, int64, torch_type_name
 from . import activation, reduce as reductions
 from .combine import broadcast_shapes
 from .elementwise import abs, mul, sub, where  # noqa: A004
@@ -127,9 +127,10 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
 def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing):  # noqa: A002
     """PyTorch's cross entropy against class probabilities: -sum_c weight_c target_c log_softmax(input)_c per
     element; 'mean' divides by the number of elements (N·d1·...), not by the weights."""
-    if tuple(target.shape) != tuple(input.shape):
-        raise RuntimeError(f"cross_entropy: class-probability targets must have the input's shape "
-                           f"{tuple(input.shape)}, got {tuple(target.shape)}")
+    if tuple(target.shape) != tuple(input.shape):  # (PyTorch then reads them as class indices, and refuses them)
+        if target.ndim == input.ndim:
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {torch_type_name(target.dtype)}")
     classes = input.shape[1] if input.ndim > 1 else input.shape[0]
     class_axis = 1 if input.ndim > 1 else 0
     if label_smoothing > 0:

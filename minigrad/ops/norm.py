@@ -2,6 +2,7 @@
 import math
 
 from ..autograd import Function
+from ..tensor import Size
 
 __all__ = ["batch_norm", "batch_norm_relu", "instance_norm", "layer_norm", "rms_norm", "group_norm"]
 METHODS = {}
@@ -85,7 +86,7 @@ def _check(name, input, running_mean, running_var, weight, bias, training):  # n
     if not training and running_mean is None:
         raise RuntimeError(f"{name}: running_mean must be defined in evaluation mode")
     if training and channels and input.numel() // channels == 1:  # (an empty batch passes, as in PyTorch)
-        raise ValueError(f"Expected more than 1 value per channel when training, got input size {tuple(input.shape)}")
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size {Size(input.shape)}")
 
 
 def _apply(name, input, running_mean, running_var, weight, bias, training, momentum, eps, relu):  # noqa: A002

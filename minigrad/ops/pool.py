@@ -57,10 +57,10 @@ def _geometry(op, input, kernel_size, stride, padding, dilation, ceil_mode):  # 
     H, W = input.shape[-2:]
     out_size = tuple(pool_output_size(n, k, s, p, d, ceil_mode)
                      for n, k, s, p, d in zip((H, W), kernel, stride, padding, dilation))
-    if min(out_size) < 1:
-        raise RuntimeError(f"{op}: given input size {tuple(input.shape)}, kernel {kernel}, stride {stride}, "
-                           f"padding {padding} and dilation {dilation}, the calculated output size "
-                           f"{out_size} is too small")
+    if min(out_size) < 1:  # (PyTorch's words: the sizes of one sample, channels first)
+        channels = input.shape[-3] if input.ndim >= 3 else 1
+        raise RuntimeError(f"Given input size: ({channels}x{H}x{W}). Calculated output size: "
+                           f"({channels}x{out_size[0]}x{out_size[1]}). Output size is too small")
     return kernel, stride, padding, dilation, out_size
 
 

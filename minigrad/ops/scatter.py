@@ -34,6 +34,8 @@ def _source(src, index, like, op):
     """The part of ``src`` (a tensor at least index's size, or a number) written at index's places."""
     if not isinstance(src, Tensor):
         return Tensor(np.full(tuple(index.shape), src), dtype=like.dtype, device=like.device)
+    if src.dtype != like.dtype:
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
     if src.ndim != index.ndim or any(s < i for s, i in zip(src.shape, index.shape)):
         raise RuntimeError(f"{op}(): Expected index {list(index.shape)} to be smaller than src {list(src.shape)}")
     return src[tuple(slice(0, n) for n in index.shape)].to(like.dtype)

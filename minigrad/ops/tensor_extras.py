@@ -68,12 +68,12 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):  # noq
     index = index.long()
     reached = scatter_add(input.new_zeros(tuple(input.shape)), dim, index, src.new_ones(tuple(index.shape))) > 0
     if reduce in ("sum", "mean"):
-        base = input if include_self else where(reached, 0.0, input)
+        base = input if include_self else where(reached, input.new_zeros(()), input)  # (in input's dtype)
         total = scatter_add(base, dim, index, src[tuple(slice(0, n) for n in index.shape)])
         if reduce == "sum":
             return total
         counts = scatter_add(input.new_ones(tuple(input.shape)) if include_self else
-                             where(reached, 0.0, input.new_ones(tuple(input.shape))), dim, index,
+                             where(reached, input.new_zeros(()), input.new_ones(tuple(input.shape))), dim, index,
                              src.new_ones(tuple(index.shape)))
         out = total / counts.clamp(min=1)
         return out if input.dtype.kind == "f" else out.to(input.dtype)

@@ -26,7 +26,7 @@ def test_nll_loss():
 def test_cross_entropy_out_of_range_target_raises_at_the_next_transfer():
     x = minigrad.randn(2, 3, device="cuda")
     loss = F.cross_entropy(x, minigrad.tensor([0, 3], device="cuda"))
-    with pytest.raises(IndexError, match="Target 3 is out of bounds for 3 classes"):
+    with pytest.raises(IndexError, match="Target 3 is out of bounds."):
         loss.item()
     assert np.isfinite(F.cross_entropy(x, minigrad.tensor([0, 2], device="cuda")).item())  # checks cleared
 

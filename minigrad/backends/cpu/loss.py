@@ -19,7 +19,7 @@ def check_class_targets(target, n_class, ignore_index, op="cross_entropy"):
     valid = target[target != ignore_index]
     if valid.size and (valid.min() < 0 or valid.max() >= n_class):
         bad = valid[(valid < 0) | (valid >= n_class)][0]
-        raise IndexError(f"{op}: Target {int(bad)} is out of bounds for {n_class} classes.")
+        raise IndexError(f"Target {int(bad)} is out of bounds.")  # (PyTorch's words)
 
 
 def _smoothing_factors(smoothing, n_class, dtype):

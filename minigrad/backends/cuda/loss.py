@@ -115,7 +115,7 @@ def check_class_targets(target, n_class, ignore_index, op="cross_entropy"):
         if position >= target.size:
             return None
         bad = int(flat(target)[position:position + 1].copy_to_host()[0])
-        return IndexError(f"{op}: Target {bad} is out of bounds for {n_class} classes.")
+        return IndexError(f"Target {bad} is out of bounds.")  # (PyTorch's words)
     defer_check(first, verdict)
 
 

@@ -1,0 +1,73 @@
+"""The errors a training script meets most, with PyTorch's class and words (the text users search for): a layer
+given the wrong input size or dtype, an index or target out of range, a gradient asked of the wrong tensor.
+Each case runs on both libraries; minigrad's message must equal PyTorch's. (Until 2026-11-30 minigrad's messages
+named the layer and its settings instead, and an Embedding wrapped a negative index around to the last row.)"""
+import pytest
+import torch
+
+import minigrad
+
+CASES = [
+    (RuntimeError, lambda lib: lib.nn.Linear(2, 3)(lib.ones(1, 3))),
+    (RuntimeError, lambda lib: lib.nn.Linear(2, 3)(lib.ones(4, 1, 3))),
+    (RuntimeError, lambda lib: lib.nn.Linear(2, 3)(lib.ones(1, 2, dtype=lib.float64))),
+    (RuntimeError, lambda lib: lib.nn.Conv2d(1, 2, 3)(lib.ones(1, 2, 5, 5))),
+    (RuntimeError, lambda lib: lib.nn.Conv2d(4, 2, 3, groups=2)(lib.ones(1, 2, 5, 5))),
+    (RuntimeError, lambda lib: lib.nn.ConvTranspose2d(1, 2, 3)(lib.ones(1, 2, 5, 5))),
+    (RuntimeError, lambda lib: lib.nn.Conv2d(1, 2, 3)(lib.ones(2, 5))),
+    (RuntimeError, lambda lib: lib.nn.Conv2d(1, 2, 3)(lib.ones(1, 1, 2, 2))),
+    (RuntimeError, lambda lib: lib.nn.BatchNorm2d(3)(lib.ones(2, 4, 5, 5))),
+    (RuntimeError, lambda lib: lib.nn.BatchNorm1d(3)(lib.ones(2, 4))),
+    (ValueError, lambda lib: lib.nn.BatchNorm2d(3)(lib.ones(1, 3, 1, 1))),
+    (RuntimeError, lambda lib: lib.nn.MaxPool2d(3)(lib.ones(2, 1, 2, 2))),
+    (RuntimeError, lambda lib: lib.nn.AvgPool2d(3)(lib.ones(1, 2, 2))),
+    (IndexError, lambda lib: lib.nn.Embedding(3, 2)(lib.tensor([3]))),
+    (IndexError, lambda lib: lib.nn.Embedding(3, 2)(lib.tensor([-1]))),
+    (IndexError, lambda lib: lib.nn.functional.cross_entropy(lib.ones(2, 3), lib.tensor([0, 3]))),
+    (IndexError, lambda lib: lib.nn.functional.cross_entropy(lib.ones(2, 3, 4), lib.tensor([[0, 5, 0, 0]] * 2))),
+    (IndexError, lambda lib: lib.nn.functional.nll_loss(lib.ones(2, 3), lib.tensor([0, -1]))),
+    (RuntimeError, lambda lib: lib.nn.functional.cross_entropy(lib.ones(2, 3), lib.tensor([0.5, 1.0]))),
+    (RuntimeError, lambda lib: lib.nn.functional.cross_entropy(lib.ones(2, 3), lib.ones(2, 2))),
+    (RuntimeError, lambda lib: (lib.ones(2, requires_grad=True) * 2).backward()),
+    (RuntimeError, lambda lib: (lib.ones(2, requires_grad=True) * 2).backward(lib.ones(3))),
+    (RuntimeError, lambda lib: lib.autograd.grad((lib.ones(2, requires_grad=True) * 2).sum(),
+                                                 [lib.ones(2, requires_grad=True)])),
+    (RuntimeError, lambda lib: lib.tensor([1, 2], requires_grad=True)),
+    (RuntimeError, lambda lib: lib.tensor([1, 2]).add_(1.5)),
+    (RuntimeError, lambda lib: lib.tensor([True, False]).__iadd__(1)),
+    (RuntimeError, lambda lib: lib.zeros(2).add_(lib.ones(2, 2))),
+    (RuntimeError, lambda lib: lib.zeros(2, 3, dtype=lib.int64).scatter_add_(1, lib.tensor([[0], [2]]),
+                                                                            lib.ones(2, 1))),
+]
+
+
+@pytest.mark.parametrize("index", range(len(CASES)))
+def test_error_as_torch(index):
+    """The same class and message (a shape printed as minigrad.Size where PyTorch prints torch.Size)."""
+    error, make = CASES[index]
+    messages = []
+    for lib in (minigrad, torch):
+        with pytest.raises(error) as info:
+            make(lib)
+        messages.append(str(info.value).replace("minigrad.Size", "torch.Size"))
+    assert messages[0] == messages[1]
+
+
+def test_embedding_refuses_negative_indices():
+    """A negative index is out of range, as in PyTorch (numpy indexing would have wrapped to the last row)."""
+    with pytest.raises(IndexError):
+        minigrad.nn.functional.embedding(minigrad.tensor([-1]), minigrad.ones(3, 2))
+
+
+def test_custom_function_node_is_named_as_torch():
+    class Triple(minigrad.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 3
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 3
+
+    y = Triple.apply(minigrad.ones(2, requires_grad=True))
+    assert type(y.grad_fn).__name__ == "TripleBackward" == y.grad_fn.name()
