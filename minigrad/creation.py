@@ -89,6 +89,10 @@ def tensor(data, dtype=None, device="cpu", requires_grad=False):
     if dtype is None:
         dtype = _infer_dtype(data)
     if isinstance(data, Tensor):
+        import warnings
+        warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+                      "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).",
+                      UserWarning, stacklevel=2)
         data = data.detach().cpu().numpy()
     elif isinstance(data, (list, tuple)):
         data = _plain(data)

@@ -66,3 +66,45 @@ def test_reading_grad_of_a_non_leaf_warns_as_torch(expression, count):
     unless it called ``retain_grad()``."""
     theirs = _caught("torch", expression)
     assert len(theirs) == count and _caught("minigrad", expression) == theirs
+
+
+def _warned(lib, code):
+    """The (category, first line of the message) of each warning ``code`` gives with ``lib`` as torch."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        exec(code, {"torch": lib})
+    return sorted({(w.category.__name__, str(w.message).split(" (Triggered")[0]) for w in caught})
+
+
+@pytest.mark.parametrize("code", [
+    "x = torch.tensor(torch.ones(2))",
+    "y = torch.nn.functional.upsample(torch.ones(1, 1, 2, 2), scale_factor=2)",
+    "y = torch.nn.functional.grid_sample(torch.ones(1, 1, 2, 2), torch.zeros(1, 1, 1, 2))",
+    "y = torch.nn.functional.affine_grid(torch.eye(2, 3)[None], (1, 1, 2, 2))",
+    "y = torch.nn.functional.affine_grid(torch.eye(2, 3)[None], (1, 1, 2, 2), align_corners=False)",
+    "l = torch.nn.MSELoss(size_average=False)",
+    "l = torch.nn.functional.nll_loss(torch.zeros(2, 3), torch.tensor([0, 1]), reduce=False)",
+    "y = torch.ones(2, 3).T",
+    "m = torch.nn.LSTM(2, 3, dropout=0.5)", "m = torch.nn.GRU(2, 3, num_layers=2, dropout=0.5)",
+    "y = torch.meshgrid(torch.ones(2), indexing='xy')",
+    "o = torch.optim.SGD([torch.nn.Parameter(torch.ones(1))], lr=0.1)\n"
+    "s = torch.optim.lr_scheduler.StepLR(o, 1); s.step(); o.step(); s.step()",
+    "o = torch.optim.SGD([torch.nn.Parameter(torch.ones(1))], lr=0.1)\n"
+    "s = torch.optim.lr_scheduler.StepLR(o, 1); o.step(); s.step(); s.step(3)",
+    "o = torch.optim.SGD([torch.nn.Parameter(torch.ones(1))], lr=0.1)\n"
+    "s = torch.optim.lr_scheduler.ReduceLROnPlateau(o); s.step(1.0); o.step(); s.step(1.0, 5)",
+])
+def test_deprecation_and_misuse_warnings_as_torch(code):
+    """PyTorch's UserWarnings for deprecated calls and likely mistakes: a tensor copy-constructed, upsample,
+    grid_sample's changed default, size_average/reduce, x.T past 2 dims, dropout on a one-layer RNN, meshgrid
+    without indexing, a scheduler stepped before its optimizer, step(epoch)."""
+    assert _warned(minigrad, code) == _warned(torch, code)
+
+
+@pytest.mark.parametrize("expression", [
+    "y = torch.ones(2, 3, 4).T; y = torch.ones(3).T; y = torch.tensor(2.0).T; y = torch.tensor(3.0).T",
+    "y = torch.meshgrid(torch.ones(2), torch.ones(3)); y = torch.meshgrid(torch.ones(2))",
+])
+def test_warn_once_deprecations_as_torch(expression):
+    """x.T past 2 dims and meshgrid without indexing warn once per process, as PyTorch's warn-once."""
+    assert _caught("minigrad", expression) == _caught("torch", expression)

@@ -71,6 +71,11 @@ class _RNNBase(Module):
             raise ValueError("proj_size has to be smaller than hidden_size")
         self.proj_size = proj_size
         state_size = proj_size or hidden_size
+        if dropout > 0 and num_layers == 1:
+            import warnings
+            warnings.warn(f"dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
+                          f"expects num_layers greater than 1, but got dropout={dropout} and num_layers={num_layers}",
+                          UserWarning, stacklevel=2)
         if not 0 <= dropout <= 1:
             raise ValueError("dropout should be a number in range [0, 1] representing the probability of an "
                              "element being zeroed")

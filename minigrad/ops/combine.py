@@ -90,11 +90,20 @@ def column_stack(tensors):
     return hstack([reshape(t, (t.numel(), 1)) if t.ndim <= 1 else t for t in tensor_list(tensors)])
 
 
-def meshgrid(*tensors, indexing="ij"):
+_MESHGRID_WARNED = []
+
+
+def meshgrid(*tensors, indexing=None):
     """``torch.meshgrid``: coordinate grids from 1-d tensors, ``indexing`` "ij" (matrix) or "xy" (the first two
     dims swapped)."""
     if len(tensors) == 1 and not isinstance(tensors[0], Tensor):
         tensors = tuple(tensors[0])
+    if indexing is None and not _MESHGRID_WARNED:  # (once per process, as PyTorch's warn-once)
+        _MESHGRID_WARNED.append(True)
+        import warnings
+        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.",
+                      UserWarning, stacklevel=2)
+    indexing = indexing or "ij"
     if indexing not in ("ij", "xy"):
         raise RuntimeError(f"torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but received: {indexing}")
     if any(t.ndim > 1 for t in tensors):

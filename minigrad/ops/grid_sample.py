@@ -18,7 +18,18 @@ def _base_coordinates(size, align_corners):
     return steps if align_corners else steps * (size - 1) / size
 
 
-def affine_grid(theta, size, align_corners=False):
+def _default_align_corners(align_corners):
+    """False when not given, with PyTorch's warning (its default changed in 1.3)."""
+    if align_corners is None:
+        import warnings
+        warnings.warn("Default grid_sample and affine_grid behavior has changed to align_corners=False since 1.3.0. "
+                      "Please specify align_corners=True if the old behavior is desired. See the documentation of "
+                      "grid_sample for details.", UserWarning, stacklevel=3)
+        return False
+    return bool(align_corners)
+
+
+def affine_grid(theta, size, align_corners=None):
     """``torch.nn.functional.affine_grid``: for (N, 2, 3) affine matrices and an output size (N, C, H, W), the
     (N, H, W, 2) grid of (x, y) places that ``grid_sample`` reads, theta @ (x, y, 1) for each output pixel."""
     if theta.ndim != 3 or tuple(theta.shape[1:]) != (2, 3) or len(size) != 4 or size[0] != theta.shape[0]:
@@ -26,6 +37,7 @@ def affine_grid(theta, size, align_corners=False):
                          f"{theta.shape[0] if theta.ndim else '?'}; got theta {list(theta.shape)} and size "
                          f"{list(size)}")
     height, width = size[2], size[3]
+    align_corners = _default_align_corners(align_corners)
     xs, ys = _base_coordinates(width, align_corners), _base_coordinates(height, align_corners)
     base = np.stack([np.tile(xs, height), np.repeat(ys, width), np.ones(height * width)], 1)  # (H*W, 3)
     base = Tensor(base, dtype=theta.dtype, device=theta.device)
@@ -71,7 +83,7 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
     if input.ndim != 4 or grid.ndim != 4 or grid.shape[-1] != 2 or grid.shape[0] != input.shape[0]:
         raise RuntimeError(f"grid_sample: expected a 4D input and an (N, H, W, 2) grid of the same batch, got "
                            f"{list(input.shape)} and {list(grid.shape)}")
-    align_corners = bool(align_corners)
+    align_corners = _default_align_corners(align_corners)
     H, W = input.shape[2:]
     ix, iy = _pixel(grid[..., 0], W, align_corners), _pixel(grid[..., 1], H, align_corners)
     if mode == "bicubic":

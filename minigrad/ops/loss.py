@@ -21,9 +21,10 @@ def legacy_reduction(size_average, reduce, reduction):
     given) when either is given, else ``reduction``."""
     if size_average is None and reduce is None:
         return reduction
-    if reduce is False:
-        return "none"
-    return "sum" if size_average is False else "mean"
+    derived = "none" if reduce is False else "sum" if size_average is False else "mean"
+    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{derived}' instead.",
+                  UserWarning, stacklevel=3)
+    return derived
 
 
 def _check_reduction(name, reduction):

@@ -168,7 +168,10 @@ def _nearest_exact(input, spatial, out_size, scales):  # noqa: A002
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):  # noqa: A002
     # (PyTorch's upsample has no antialias argument either)
-    """``torch.nn.functional.upsample`` (deprecated in PyTorch): the same as ``interpolate``."""
+    """``torch.nn.functional.upsample`` (deprecated in PyTorch, with its warning): the same as ``interpolate``."""
+    import warnings
+    warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.", UserWarning,
+                  stacklevel=2)
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 

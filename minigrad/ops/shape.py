@@ -221,8 +221,21 @@ def t(x):
     return reshape(x, tuple(x.shape)) if x.ndim < 2 else transpose(x, 0, 1)
 
 
+_T_WARNED = set()
+
+
 def _reversed_dims(x):
-    """``Tensor.T``: all dims reversed (the transpose of a matrix)."""
+    """``Tensor.T``: all dims reversed (the transpose of a matrix), with PyTorch's deprecation warning for other
+    than 2 dims (once per process for 0-d tensors and once for the others, as PyTorch's warn-once)."""
+    if x.ndim != 2 and (x.ndim == 0) not in _T_WARNED:
+        _T_WARNED.add(x.ndim == 0)
+        import warnings
+        warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases."
+                      if x.ndim == 0 else
+                      "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and "
+                      "it will throw an error in a future release. Consider `x.mT` to transpose batches of matrices "
+                      "or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.",
+                      UserWarning, stacklevel=3)
     return permute(x, tuple(reversed(range(x.ndim))))
 
 

@@ -25,6 +25,7 @@ class LRScheduler:
                                "scheduler with last_epoch >= 0 (load the optimizer's state_dict first)")
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
+        _track_step_calls(optimizer)
         self._initial_step()
 
     def _initial_step(self):
@@ -46,11 +47,23 @@ class LRScheduler:
 
     def step(self, epoch=None):
         """Advance one epoch and set each group's lr, as ``torch.optim.lr_scheduler.LRScheduler.step``.
-        The deprecated ``epoch`` argument jumps to that epoch with the closed form, as PyTorch does."""
+        The deprecated ``epoch`` argument jumps to that epoch with the closed form, as PyTorch does; a first
+        call before any ``optimizer.step()`` warns, as PyTorch's."""
+        if self._step_count == 1 and not getattr(self.optimizer, "_opt_called", True):
+            warnings.warn("Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 and "
+                          "later, you should call them in the opposite order: `optimizer.step()` before "
+                          "`lr_scheduler.step()`.  Failure to do this will result in PyTorch skipping the first "
+                          "value of the learning rate schedule. See more details at "
+                          "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate", UserWarning,
+                          stacklevel=2)
         self._step_count += 1
         if epoch is not None:
-            warnings.warn("The epoch parameter in `scheduler.step()` is deprecated (as in PyTorch); call "
-                          "`scheduler.step()` without it.", UserWarning, stacklevel=2)
+            warnings.warn("The epoch parameter in `scheduler.step()` was not necessary and is being deprecated "
+                          "where possible. Please use `scheduler.step()` to step the scheduler. During the "
+                          "deprecation, if epoch is different from None, the closed form is used instead of the new "
+                          "chainable form, where available. Please open an issue if you are unable to replicate your "
+                          "use case: https://github.com/pytorch/pytorch/issues/new/choose.", UserWarning,
+                          stacklevel=2)
         self._update_lr(epoch)
 
     def _update_lr(self, epoch=None):
@@ -71,6 +84,22 @@ class LRScheduler:
     def load_state_dict(self, state_dict):
         """Restore a ``state_dict()``."""
         self.__dict__.update(state_dict)
+
+
+def _track_step_calls(optimizer):
+    """Wrap ``optimizer.step`` (once) so that it records that it was called, as PyTorch's schedulers do to warn of
+    a scheduler stepped first."""
+    step = optimizer.step
+    if getattr(step, "_wrapped_by_lr_sched", False):
+        return
+    optimizer._opt_called = False
+
+    def counted_step(*args, **kwargs):
+        optimizer._opt_called = True
+        return step(*args, **kwargs)
+    counted_step._wrapped_by_lr_sched = True
+    counted_step.__doc__ = step.__doc__
+    optimizer.step = counted_step
 
 
 def _group_lrs(optimizer):

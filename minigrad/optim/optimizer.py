@@ -99,8 +99,9 @@ class Optimizer:
         return "\n".join(lines) + "\n)"
 
     def __getstate__(self):
-        """What pickles: everything but the step hooks (functions, often lambdas), as PyTorch's leaves them out."""
-        return {k: v for k, v in self.__dict__.items() if k not in ("_step_hooks", "_stepping")}
+        """What pickles: everything but the step hooks (functions, often lambdas) and a scheduler's wrapper of
+        ``step``, as PyTorch's leaves them out."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("_step_hooks", "_stepping", "step")}
 
     def __setstate__(self, state):
         """Restore a pickled optimizer (``minigrad.load`` of a whole one), its state per parameter again a

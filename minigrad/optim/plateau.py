@@ -56,8 +56,12 @@ class ReduceLROnPlateau(LRScheduler):
         if epoch is None:
             epoch = self.last_epoch + 1
         else:
-            warnings.warn("The epoch parameter in `scheduler.step()` is deprecated (as in PyTorch); call "
-                          "`scheduler.step()` without it.", UserWarning, stacklevel=2)
+            warnings.warn("The epoch parameter in `scheduler.step()` was not necessary and is being deprecated "
+                          "where possible. Please use `scheduler.step()` to step the scheduler. During the "
+                          "deprecation, if epoch is different from None, the closed form is used instead of the new "
+                          "chainable form, where available. Please open an issue if you are unable to replicate your "
+                          "use case: https://github.com/pytorch/pytorch/issues/new/choose.", UserWarning,
+                          stacklevel=2)
         self.last_epoch = epoch
         if self._is_better(current, self.best):
             self.best, self.num_bad_epochs = current, 0
