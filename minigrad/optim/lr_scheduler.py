@@ -10,6 +10,14 @@ from collections import Counter
 from .optimizer import Optimizer
 
 
+# PyTorch's text (its constant of the same name), shared with ReduceLROnPlateau
+EPOCH_DEPRECATION_WARNING = (
+    "The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where possible. Please use "
+    "`scheduler.step()` to step the scheduler. During the deprecation, if epoch is different from None, the closed "
+    "form is used instead of the new chainable form, where available. Please open an issue if you are unable to "
+    "replicate your use case: https://github.com/pytorch/pytorch/issues/new/choose.")
+
+
 class LRScheduler:
     """Base: remembers each group's initial lr; ``step()`` advances ``last_epoch`` and sets the new lrs."""
 
@@ -58,12 +66,7 @@ class LRScheduler:
                           stacklevel=2)
         self._step_count += 1
         if epoch is not None:
-            warnings.warn("The epoch parameter in `scheduler.step()` was not necessary and is being deprecated "
-                          "where possible. Please use `scheduler.step()` to step the scheduler. During the "
-                          "deprecation, if epoch is different from None, the closed form is used instead of the new "
-                          "chainable form, where available. Please open an issue if you are unable to replicate your "
-                          "use case: https://github.com/pytorch/pytorch/issues/new/choose.", UserWarning,
-                          stacklevel=2)
+            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
         self._update_lr(epoch)
 
     def _update_lr(self, epoch=None):

@@ -2,7 +2,7 @@
 import math
 import warnings
 
-from .lr_scheduler import LRScheduler
+from .lr_scheduler import EPOCH_DEPRECATION_WARNING, LRScheduler
 from .optimizer import Optimizer
 
 
@@ -56,12 +56,7 @@ class ReduceLROnPlateau(LRScheduler):
         if epoch is None:
             epoch = self.last_epoch + 1
         else:
-            warnings.warn("The epoch parameter in `scheduler.step()` was not necessary and is being deprecated "
-                          "where possible. Please use `scheduler.step()` to step the scheduler. During the "
-                          "deprecation, if epoch is different from None, the closed form is used instead of the new "
-                          "chainable form, where available. Please open an issue if you are unable to replicate your "
-                          "use case: https://github.com/pytorch/pytorch/issues/new/choose.", UserWarning,
-                          stacklevel=2)
+            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
         self.last_epoch = epoch
         if self._is_better(current, self.best):
             self.best, self.num_bad_epochs = current, 0
