@@ -28,6 +28,7 @@ from .transforms import (Transform, ExpTransform, PowerTransform, SigmoidTransfo
 from .constraint_registry import biject_to, transform_to  # noqa: F401
 from .kl import kl_divergence, register_kl  # noqa: F401
 from . import kl  # noqa: F401
+from . import kl_cross, kl_lowrank  # noqa: F401  (registering their rules)
 from . import module_paths as _module_paths  # noqa: E402
 import sys as _sys  # noqa: E402
 

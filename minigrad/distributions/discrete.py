@@ -238,7 +238,8 @@ class Bernoulli(ExponentialFamily):
 
     @property
     def mode(self):
-        return where(self.probs >= 0.5, 1.0, 0.0) * where(self.probs == 0.5, float("nan"), 1.0)
+        mode = (self.probs >= 0.5).to(self.probs.dtype)
+        return where(self.probs == 0.5, float("nan"), mode)
 
     @property
     def variance(self):

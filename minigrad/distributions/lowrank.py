@@ -104,12 +104,15 @@ class LowRankMultivariateNormal(CenteredAtLoc, Distribution):
     def _log_det(self):
         return 2 * self._capacitance_tril.diagonal(0, -2, -1).log().sum(-1) + self._unbroadcasted_cov_diag.log().sum(-1)
 
-    def log_prob(self, value):
-        self._checked(value)
-        diff = value - self.loc
+    def _mahalanobis(self, diff):
+        """diff^T (W W^T + D)^-1 diff by the Woodbury identity, without the n x n covariance."""
         factor, diagonal = self._unbroadcasted_cov_factor, self._unbroadcasted_cov_diag
         projected = ((factor.transpose(-2, -1) / diagonal.unsqueeze(-2)) @ diff.unsqueeze(-1)).squeeze(-1)
-        mahalanobis = (diff ** 2 / diagonal).sum(-1) - _mahalanobis(self._capacitance_tril, projected)
+        return (diff ** 2 / diagonal).sum(-1) - _mahalanobis(self._capacitance_tril, projected)
+
+    def log_prob(self, value):
+        self._checked(value)
+        mahalanobis = self._mahalanobis(value - self.loc)
         return -0.5 * (self._event_shape[0] * math.log(2 * math.pi) + self._log_det() + mahalanobis)
 
     def entropy(self):
