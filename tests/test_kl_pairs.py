@@ -4,7 +4,6 @@ parameter of both laws, in float64, over random parameters that reach each rule'
 import numpy as np
 import pytest
 import torch
-import torch.distributions as TD
 import torch.distributions.kl as torch_kl
 
 import minigrad as M

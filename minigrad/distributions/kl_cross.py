@@ -5,7 +5,6 @@ ContinuousBernoulli). Importing this module registers the rules with ``kl.regist
 import math
 
 from .. import creation
-from ..linalg import solve_triangular
 from ..ops.compare import where
 from ..ops.special import digamma, lgamma, xlogy
 from .continuous import Normal, Uniform
@@ -14,8 +13,7 @@ from .counts import Binomial
 from .discrete import Bernoulli
 from .gamma_family import Beta, Gamma
 from .kl import register_kl
-from .lowrank import LowRankMultivariateNormal
-from .more_families import Exponential, Laplace, MultivariateNormal, Poisson
+from .more_families import Exponential, Laplace, Poisson
 from .transformed_families import EULER, Gumbel, Pareto
 
 _LOG_2PI = math.log(2 * math.pi)

@@ -36,8 +36,10 @@ def vjp(func, *primals, has_aux=False):
     def vjp_fn(*cotangents):
         cotangents = cotangents[0] if single or len(cotangents) != len(outputs) else cotangents
         given, _ = _as_tuple(cotangents)
-        grads = _grad(outputs, leaves, grad_outputs=list(given), retain_graph=True, allow_unused=True,
-                      create_graph=any(p.requires_grad for p in primals))
+        pairs = [(out, cotangent) for out, cotangent in zip(outputs, given) if out.requires_grad]
+        grads = _grad([out for out, _ in pairs], leaves, grad_outputs=[c for _, c in pairs], retain_graph=True,
+                      allow_unused=True, create_graph=any(p.requires_grad for p in primals)) if pairs else \
+            (None,) * len(leaves)
         return tuple(g if g is not None else leaf.detach() * 0 for g, leaf in zip(grads, leaves))
     detached = result.detach() if isinstance(result, Tensor) else type(result)(o.detach() for o in outputs)
     return (detached, vjp_fn, aux) if has_aux else (detached, vjp_fn)
@@ -51,7 +53,9 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
     _, outputs, single, aux = _recorded_call(func, leaves, has_aux)
     with enable_grad():
         dummies = [zeros_like(o).requires_grad_(True) for o in outputs]
-        pulled = _grad(outputs, leaves, grad_outputs=dummies, create_graph=True, allow_unused=True)
+        live = [(out, dummy) for out, dummy in zip(outputs, dummies) if out.requires_grad]
+        pulled = _grad([out for out, _ in live], leaves, grad_outputs=[d for _, d in live], create_graph=True,
+                       allow_unused=True) if live else (None,) * len(leaves)
         pairs = [(p, t) for p, t in zip(pulled, tangents) if p is not None and p.requires_grad]
         pushed = _grad([p for p, _ in pairs], dummies, grad_outputs=[t for _, t in pairs], allow_unused=True) \
             if pairs else (None,) * len(dummies)

@@ -64,6 +64,13 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
         if len(dims) != len(args):
             raise ValueError(f"vmap: in_dims has {len(dims)} entries for {len(args)} arguments")
         dims = [d if _tensors_of(a) else None for a, d in zip(args, dims)]
+        for arg, dim in zip(args, dims):
+            for tensor in _tensors_of(arg) if dim is not None else ():
+                if not -tensor.ndim <= dim < tensor.ndim:
+                    raise ValueError(f"vmap({getattr(func, '__name__', repr(func))}, in_dims={in_dims}, ...)(<inputs>): "
+                                     f"Got in_dim={dim} for some input, but that input is a Tensor of dimensionality "
+                                     f"{tensor.ndim} so expected in_dim to satisfy -{tensor.ndim} <= in_dim < "
+                                     f"{tensor.ndim}.")
         results = []
         for i in range(_batch_size(args, dims)):
             results.append(func(*(_slice(a, d, i) if d is not None else a for a, d in zip(args, dims))))
@@ -104,6 +111,8 @@ def _reaches_other_leaves(output, leaves):
 def _gradients(output, leaves, nested):
     """The gradients of output, recorded in the graph (create_graph) when an enclosing transform differentiates
     the arguments (``nested``) or the function captured other tensors that require grad, as torch.func's are."""
+    if not output.requires_grad:  # the function ignores its arguments: zero gradients
+        return (None,) * len(leaves)
     if nested or (is_grad_enabled() and _reaches_other_leaves(output, leaves)):
         try:
             return _autograd_grad(output, leaves, allow_unused=True, create_graph=True, retain_graph=True)
@@ -157,27 +166,66 @@ def grad(func, argnums=0, has_aux=False):
     return differentiated
 
 
-def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None):
-    """``torch.func.jacrev``: the Jacobian of ``func`` with respect to argument ``argnums`` (a tensor), shaped
-    output.shape + input.shape, by reverse mode; inside another transform it stays in the graph."""
-    if has_aux or not isinstance(argnums, int):
-        raise NotImplementedError("jacrev: one tensor argument and no aux output are supported")
-    from ..ops.shape import stack
+def _map_outputs(output, fn):
+    """``fn`` applied to each tensor of a function's output (a tensor, or a tuple, list or dict of them)."""
+    if isinstance(output, Tensor):
+        return fn(output)
+    if isinstance(output, dict):
+        return {key: _map_outputs(value, fn) for key, value in output.items()}
+    if isinstance(output, (tuple, list)):
+        return type(output)(_map_outputs(value, fn) for value in output)
+    raise RuntimeError(f"jacrev(f, ...)(*args): expected f to return a Tensor or a tuple, list or dict of "
+                       f"Tensors, got {type(output).__name__}")
 
+
+def _jacobian_of(output, leaves, nested):
+    """d output / d leaf for each leaf, shaped output.shape + leaf.shape: one backward pass per output element."""
+    from ..creation import zeros
+    from ..ops.shape import stack
+    rows = [[] for _ in leaves]
+    flat = output.reshape(-1)
+    for k in range(output.numel() if output.requires_grad else 0):
+        grads = _autograd_grad(flat[k], leaves, retain_graph=True, allow_unused=True, create_graph=nested)
+        for row, gradient, leaf in zip(rows, grads, leaves):
+            row.append(gradient if gradient is not None else leaf.detach() * 0)
+    blocks = []
+    for row, leaf in zip(rows, leaves):
+        shape = tuple(output.shape) + tuple(leaf.shape)
+        block = stack(row).reshape(shape) if row else zeros(*shape, dtype=leaf.dtype)
+        blocks.append(block if nested else block.detach())
+    return blocks
+
+
+def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None):
+    """``torch.func.jacrev``: the Jacobian of ``func`` with respect to argument(s) ``argnums`` (each a tensor, or
+    a dict, tuple or list of them), by reverse mode: for each output tensor (func may return a tuple, list or
+    dict of them) a tensor shaped output.shape + input.shape, or a tuple of them for a tuple of argnums; with
+    ``has_aux``, (jacobian, aux). Inside another transform it stays in the graph."""
     def jac(*args):
+        numbers = (argnums,) if isinstance(argnums, int) else tuple(argnums)
         args = list(args)
-        nested = is_grad_enabled() and args[argnums].requires_grad
-        args[argnums] = leaf = _leaf(args[argnums])
+        nested = is_grad_enabled() and any(t.requires_grad for n in numbers for t in _tensors_of(args[n]))
+        rebuilds, all_leaves, spans = [], [], []
+        for n in numbers:
+            args[n], leaves, rebuild = _leaves_of(args[n])
+            spans.append((len(all_leaves), len(all_leaves) + len(leaves)))
+            all_leaves += leaves
+            rebuilds.append(rebuild)
         with enable_grad():
             output = func(*args)
-        flat = output.reshape(-1)
-        rows = []
-        for k in range(flat.numel()):
-            (row,) = _autograd_grad(flat[k], leaf, retain_graph=True, allow_unused=True, create_graph=nested)
-            rows.append(row if row is not None else leaf.detach() * 0)
-        jacobian = stack(rows).reshape(tuple(output.shape) + tuple(leaf.shape)) if rows else \
-            (leaf.detach().reshape(-1)[:0] * 0).reshape(tuple(output.shape) + tuple(leaf.shape))
-        return jacobian if nested else jacobian.detach()
+        aux = None
+        if has_aux:
+            if not isinstance(output, tuple) or len(output) != 2:
+                raise RuntimeError("jacrev(f, ...)(*args): output of function f should be a tuple: (output, aux) "
+                                   "if has_aux is True")
+            output, aux = output
+
+        def per_output(tensor):
+            blocks = _jacobian_of(tensor, all_leaves, nested)
+            per_arg = [rebuild(blocks[a:b]) for rebuild, (a, b) in zip(rebuilds, spans)]
+            return per_arg[0] if isinstance(argnums, int) else tuple(per_arg)
+        result = _map_outputs(output, per_output)
+        return (result, _map_outputs(aux, lambda t: t.detach())) if has_aux else result
     return jac
 
 
