@@ -42,3 +42,22 @@ def test_float32_var_and_std_equal_torch_bit_for_bit(name):
         ours = getattr(minigrad.from_numpy(values), name)(dim).numpy()
         theirs = getattr(torch.from_numpy(values), name)(dim).numpy()
         np.testing.assert_array_equal(ours, theirs)
+
+
+@pytest.mark.parametrize("call", ["scatter_add", "index_add", "index_reduce_mean", "scatter_reduce_mean"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_repeated_places_add_in_pytorchs_order(call, dtype):
+    """A place named several times adds its values one after another into the input, (x + s0) + s1, as PyTorch's
+    CPU kernels do (summing the sources first, x + (s0 + s1), differed in the last bit for about 3 in 4 cases)."""
+    rng = np.random.default_rng(1)
+    x, source = rng.standard_normal((64, 8)).astype(dtype), rng.standard_normal((64, 8)).astype(dtype)
+    index = rng.integers(0, 4, 64)
+    results = []
+    for lib in (minigrad, torch):
+        a, s, i = lib.tensor(x), lib.tensor(source), lib.tensor(index)
+        places = i.reshape(-1, 1).expand(64, 8).contiguous()
+        results.append({"scatter_add": lambda: a.scatter_add(0, places, s),
+                        "index_add": lambda: a.index_add(0, i, s),
+                        "index_reduce_mean": lambda: a.index_reduce(0, i, s, "mean"),
+                        "scatter_reduce_mean": lambda: a.scatter_reduce(0, places, s, "mean")}[call]().numpy())
+    np.testing.assert_array_equal(results[0], results[1])

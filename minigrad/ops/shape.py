@@ -345,7 +345,7 @@ def cat(tensors, dim=0):
     """``torch.cat``: join tensors along an existing dim; all other sizes must match."""
     tensors = tensor_list(tensors)
     if not tensors:
-        raise RuntimeError("cat: expected a non-empty list of Tensors")
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     ref = tensors[0]
     if any(t.ndim == 0 for t in tensors):
         raise RuntimeError("cat: zero-dimensional tensors cannot be concatenated; use stack")

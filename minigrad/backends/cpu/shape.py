@@ -5,7 +5,7 @@ Most are numpy views (reshape, transpose, basic indexing): no data moves.
 import numpy as np
 
 __all__ = ["reshape", "reshape_view", "view_dtype", "permute", "contiguous", "is_contiguous", "getitem",
-           "index_backward", "concatenate", "split_at", "stack", "pad_constant", "pad_constant_backward",
+           "index_backward", "add_at", "concatenate", "split_at", "stack", "pad_constant", "pad_constant_backward",
            "fill_", "copy_", "setitem_"]
 
 
@@ -66,6 +66,17 @@ def index_backward(g, shape, index):
         np.add.at(out, index, g)
     else:
         out[index] = g
+    return out
+
+
+def add_at(a, source, index):
+    """A copy of ``a`` with ``source`` added at ``index``, one value after another in source's order (PyTorch's
+    CPU scatter_add and index_add), so that a place named twice rounds as PyTorch's: (a + s0) + s1."""
+    out = np.array(a, copy=True)
+    if _has_integer_array(index):
+        np.add.at(out, index, source)
+    else:
+        out[index] += source
     return out
 
 

@@ -21,7 +21,7 @@ from .creation import astype, full, zeros as _zeros
 from .elementwise import add, less, mul, where
 
 __all__ = ["reshape", "reshape_view", "view_dtype", "permute", "contiguous", "is_contiguous", "getitem",
-           "index_backward", "concatenate", "split_at", "stack", "pad_constant", "pad_constant_backward",
+           "index_backward", "add_at", "concatenate", "split_at", "stack", "pad_constant", "pad_constant_backward",
            "fill_", "copy_", "setitem_"]
 
 
@@ -222,6 +222,12 @@ def _axis_view(shape, axis, start):
     """(offset, strides) of the slab starting at ``start`` along ``axis`` of a contiguous array."""
     strides = contiguous_strides(shape)
     return start * strides[axis], strides
+
+
+def add_at(a, source, index):
+    """``a`` with ``source`` added at ``index`` (atomic adds: a place named twice sums in the GPU's order)."""
+    from .elementwise import add
+    return add(a, index_backward(source, a.shape, index))
 
 
 def concatenate(arrays, axis):

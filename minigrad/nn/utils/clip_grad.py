@@ -33,15 +33,16 @@ def _vector_norm(values, norm_type):
 @no_grad()
 def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None):
     """The norm of the norms of ``tensors`` (the norm of all their values as one vector), as
-    ``torch.nn.utils.get_total_norm``; a 0-d tensor of the first tensor's dtype."""
+    ``torch.nn.utils.get_total_norm``; a 0-d tensor of the tensors' promoted dtype."""
     tensors = [t for t in _parameters(tensors) if t is not None]
     norm_type = float(norm_type)
     if not tensors:
         return _tensor(0.0)
-    # Each norm is summed in float64, then rounded to the tensors' dtype, as PyTorch's CPU reductions accumulate.
-    dtype = tensors[0].dtype
-    norms = np.array([_vector_norm(t.detach().cpu().numpy().astype(np.float64), norm_type) for t in tensors])
-    norms = norms.astype(dtype).astype(np.float64)
+    # Each norm is summed in float64 and rounded to its tensor's dtype, as PyTorch's CPU reductions accumulate;
+    # the total is the norm of those norms stacked, so in their promoted dtype.
+    dtype = np.result_type(*(t.dtype for t in tensors))
+    norms = np.array([np.float64(np.asarray(_vector_norm(t.detach().cpu().numpy().astype(np.float64), norm_type),
+                                            dtype=t.dtype)) for t in tensors])
     total = np.asarray(_vector_norm(norms, norm_type), dtype=dtype)
     if error_if_nonfinite and not np.isfinite(total):
         raise RuntimeError(f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, so "
@@ -57,7 +58,8 @@ def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
     grads = [p.grad for p in _parameters(parameters) if p.grad is not None]
     if not grads:
         return
-    dtype = grads[0].dtype.type
+    # the coefficient in the total norm's dtype, then applied to each gradient in its own
+    dtype = np.dtype(total_norm.dtype).type if isinstance(total_norm, Tensor) else np.float64
     total = dtype(total_norm.item() if isinstance(total_norm, Tensor) else total_norm)
     coefficient = min(dtype(max_norm) / (total + dtype(1e-6)), dtype(1.0))
     with np.errstate(invalid="ignore"):  # an infinite gradient times 0 is NaN, silently, as in PyTorch

@@ -26,11 +26,12 @@ def vector_to_parameters(vec, parameters):
         raise TypeError(f"expected torch.Tensor, but got: {type(vec).__name__}")
     parameters = list(parameters)
     _check_device(parameters)
-    needed = sum(p.numel() for p in parameters)
-    if vec.ndim != 1 or vec.numel() != needed:
-        raise RuntimeError(f"vector_to_parameters: the vector has shape {tuple(vec.shape)}, the parameters "
-                           f"need {needed} values")
+    if vec.ndim != 1:
+        raise RuntimeError(f"vector_to_parameters: expected a vector, got a tensor of shape {tuple(vec.shape)}")
     start = 0
-    for p in parameters:
-        p.copy_(vec[start:start + p.numel()].reshape(p.shape))
+    for p in parameters:  # (values past the last parameter's are left unread, as PyTorch leaves them)
+        piece = vec[start:start + p.numel()]
+        if piece.numel() != p.numel():
+            raise RuntimeError(f"shape '{list(p.shape)}' is invalid for input of size {piece.numel()}")
+        p.copy_(piece.reshape(p.shape))
         start += p.numel()

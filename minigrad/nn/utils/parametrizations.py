@@ -1,4 +1,4 @@
-"""``torch.nn.utils.parametrizations``: ``weight_norm`` (weight = g * v / ||v||, norms over every dim but ``dim``,
+"""``torch.nn.utils.parametrizations``: ``orthogonal`` (orthogonal.py), ``weight_norm`` (weight = g * v / ||v||, norms over every dim but ``dim``,
 the originals g as ``original0`` and v as ``original1``) and ``spectral_norm`` (weight / sigma, sigma its largest
 singular value estimated by power iteration, the vectors kept as the parametrization's buffers ``_u`` and ``_v``)."""
 from ...autograd import no_grad
@@ -7,7 +7,9 @@ from ..functional import normalize
 from ..module import Module
 from . import parametrize
 
-__all__ = ["weight_norm", "spectral_norm"]
+from .orthogonal import orthogonal  # noqa: F401
+
+__all__ = ["weight_norm", "spectral_norm", "orthogonal"]
 
 
 def norm_except_dim(v, power, dim):
