@@ -36,8 +36,8 @@ class UntypedStorage:
         self._array, self.device = _root(array), device
 
     def data_ptr(self):
-        """The address of the first byte (equal for tensors sharing memory, as PyTorch's)."""
-        return array_address(self._array)
+        """The address of the first byte (equal for tensors sharing memory, as PyTorch's; 0 when empty)."""
+        return array_address(self._array) if self._array.nbytes else 0
 
     def nbytes(self):
         return int(self._array.nbytes)

@@ -418,13 +418,13 @@ def stride(x, dim=None):
 
 
 def data_ptr(x):
-    """``torch.Tensor.data_ptr``: the address of the first element."""
-    return array_address(x.array)
+    """``torch.Tensor.data_ptr``: the address of the first element (0 for a tensor of no elements)."""
+    return array_address(x.array) if x.numel() else 0
 
 
 def storage_offset(x):
     """``torch.Tensor.storage_offset``: how many elements into its base's storage a view starts (0 for a base)."""
-    return 0 if x._base is None else (data_ptr(x) - data_ptr(x._base)) // x.dtype.itemsize
+    return 0 if x._base is None else (array_address(x.array) - array_address(x._base.array)) // x.dtype.itemsize
 
 
 METHODS = {

@@ -5,8 +5,8 @@ functions and storage types, ``OrderedDict``, ``set``, ``_codecs.encode`` (bytes
 ``torch.device`` and numpy scalars and dtypes, plus the classes and functions the user listed as safe globals
 (trusted_globals.py; a listed class is created empty and given its pickled attributes). Any other global
 (``os.system``, ``builtins.eval``, an unlisted class) is refused with ``pickle.UnpicklingError`` before anything
-is called. Tensors come back as minigrad Tensors whose
-values are copied out of their storages after checking that every element lies inside the storage.
+is called. Tensors come back as minigrad Tensors viewing their storages (one writable copy of each storage's
+bytes), after checking that every element lies inside the storage: views saved from one storage share it again.
 
 One deliberate difference: numpy arrays of booleans and numbers, which ``torch.save`` pickles as numpy does, are
 read back as numpy arrays (as ``torch.load(weights_only=False)`` gives them; ``weights_only=True`` refuses them).
@@ -40,20 +40,27 @@ class StorageType:
 
 def _rebuild_tensor(storage, storage_offset, size, stride, requires_grad=False, backward_hooks=None,
                     metadata=None):
-    """``torch._utils._rebuild_tensor_v2``: the tensor of ``size``/``stride`` starting at ``storage_offset``."""
+    """``torch._utils._rebuild_tensor_v2``: the tensor of ``size``/``stride`` starting at ``storage_offset``, a view
+    of its storage (a Tensor holding the storage's elements), so that tensors saved as views of one storage share
+    it again, as torch.load gives them back; every element it reaches is checked to lie inside the storage."""
+    array = storage.array
     size, stride = tuple(int(s) for s in size), tuple(int(s) for s in stride)
     offset = int(storage_offset)
     if len(size) != len(stride) or offset < 0 or any(s < 0 for s in size) or any(s < 0 for s in stride):
         raise pickle.UnpicklingError(f"invalid tensor layout: size {size}, stride {stride}, offset {offset}")
-    if math.prod(size) == 0:
-        return Tensor._wrap(np.zeros(size, storage.dtype), "cpu", bool(requires_grad))
-    last = offset + sum((n - 1) * s for n, s in zip(size, stride))
-    if last >= storage.size:
-        raise pickle.UnpicklingError(f"tensor of size {size} and stride {stride} at offset {offset} reaches element "
-                                     f"{last} of a storage of {storage.size} elements")
-    view = np.lib.stride_tricks.as_strided(storage[offset:], size, tuple(s * storage.itemsize for s in stride),
-                                           writeable=False)
-    return Tensor._wrap(np.array(view, order="C"), "cpu", bool(requires_grad))
+    if math.prod(size) == 0:  # nothing to read: a view of no elements, with the saved strides
+        offset = min(offset, array.size)
+    else:
+        last = offset + sum((n - 1) * s for n, s in zip(size, stride))
+        if last >= array.size:
+            raise pickle.UnpicklingError(f"tensor of size {size} and stride {stride} at offset {offset} reaches "
+                                         f"element {last} of a storage of {array.size} elements")
+    elements = np.ndarray(size, array.dtype, buffer=array, offset=offset * array.itemsize,
+                          strides=tuple(s * array.itemsize for s in stride))  # (its base is the storage array)
+    view = Tensor._wrap(elements, "cpu", bool(requires_grad))
+    view._version_box, view._base = storage._version_box, storage
+    view._view_version = int(storage._version_box[0])
+    return view
 
 
 def _rebuild_parameter(data, requires_grad, backward_hooks, state=None):
@@ -205,7 +212,7 @@ class WeightsUnpickler(pickle._Unpickler):
             raise pickle.UnpicklingError(f"unsupported persistent id {pid!r}")
         _, kind, key, _location, numel = pid
         if key not in self.storages:
-            self.storages[key] = self.read_storage(key, kind.dtype, int(numel))
+            self.storages[key] = Tensor._wrap(self.read_storage(key, kind.dtype, int(numel)), "cpu")
         return self.storages[key]
 
 

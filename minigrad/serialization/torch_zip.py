@@ -73,6 +73,6 @@ def read(file):
                     f"storage {key} holds {info.file_size} bytes; {numel} elements of {dtype} need "
                     f"{numel * dtype.itemsize}")
             values = np.frombuffer(archive.read(record), dtype.newbyteorder("<" if byteorder == "little" else ">"))
-            return values.astype(dtype, copy=False)
+            return values.astype(dtype)  # (a writable copy: the loaded tensors view it)
 
         return pickle_reader.loads(archive.read(prefix + "data.pkl"), read_storage)
