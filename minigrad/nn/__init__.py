@@ -21,6 +21,7 @@ from .pooling import *  # noqa: F401,F403
 from .upsampling import *  # noqa: F401,F403
 from .dropout import *  # noqa: F401,F403
 from .loss import *  # noqa: F401,F403
+from .linear_cross_entropy import *  # noqa: F401,F403
 from .lazy import *  # noqa: F401,F403
 from .margin_loss import *  # noqa: F401,F403
 from .adaptive import *  # noqa: F401,F403

@@ -149,10 +149,37 @@ def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothi
 def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weight=None, reduction="mean",  # noqa: A002
                          ignore_index=None, label_smoothing=0.0, options=None):
     """``torch.nn.functional.linear_cross_entropy``: cross_entropy(linear(input, linear_weight, linear_bias),
-    target, ...). PyTorch's ``options`` choose a chunked computation that never holds every logit at once;
-    minigrad computes the logits whole, with the same values and gradients."""
-    logits = input @ linear_weight.transpose(0, 1)
-    logits = logits if linear_bias is None else logits + linear_bias
+    target, ...), linear_weight (C, *out_features, in_features) giving a K-dimensional loss over logits
+    (N, C, *out_features), with PyTorch's checks. PyTorch's ``options`` choose a chunked computation that never
+    holds every logit at once; minigrad computes the logits whole, with the same values and gradients."""
+    if input.ndim < 1 or input.ndim > 2:
+        raise RuntimeError(f"expected input with dimensionality 1 or 2, got {input.ndim}")
+    if linear_weight.ndim < 2:
+        raise RuntimeError(f"expected linear_weight with dimensionality at least 2, got {linear_weight.ndim}")
+    batch, in_features = tuple(input.shape[:-1]), input.shape[-1]
+    if in_features != linear_weight.shape[-1]:
+        raise RuntimeError("expected equal input and linear_weight last dimensions (in_features), got "
+                           f"{input.shape[-1]} and {linear_weight.shape[-1]}, respectively")
+    classes, out_features = linear_weight.shape[0], tuple(linear_weight.shape[1:-1])
+    if linear_bias is not None and tuple(linear_bias.shape) != (classes, *out_features):
+        raise RuntimeError(f"expected linear_bias shape {(classes, *out_features)}, got {tuple(linear_bias.shape)}")
+    if out_features and not batch:
+        raise RuntimeError(f"K-dimensional loss defined by linear_weight shape {tuple(linear_weight.shape)} requires "
+                           f"batched input, (N, {in_features}), got unbatched input with shape {tuple(input.shape)}")
+    logits_shape = (*batch, classes, *out_features)
+    if tuple(target.shape) == logits_shape and ignore_index is not None:
+        raise RuntimeError("ignore_index cannot be specified when target contains probabilities")
+    if options is not None and (out_features or reduction not in ("mean", "sum", "none") or label_smoothing != 0.0
+                                or target.dtype != np.int64):
+        warnings.warn("linear_cross_entropy: ``options`` ignored; chunked path needs reduction in "
+                      "{'mean','sum','none'}, label_smoothing == 0, target.dtype == int64, out_features == (). Got "
+                      f"reduction={reduction!r}, label_smoothing={label_smoothing}, target.dtype="
+                      f"torch.{np.dtype(target.dtype).name}, out_features={out_features}, tracing=False, "
+                      f"linear_bias.shape={tuple(linear_bias.shape) if linear_bias is not None else None}.",
+                      stacklevel=2)
+    flat = linear_weight.reshape(-1, in_features)
+    logits = input @ flat.transpose(0, 1)
+    logits = (logits if linear_bias is None else logits + linear_bias.reshape(-1)).reshape(*logits_shape)
     return cross_entropy(logits, target, weight=weight, reduction=reduction,
                          ignore_index=-100 if ignore_index is None else ignore_index, label_smoothing=label_smoothing)
 
