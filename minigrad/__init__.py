@@ -77,7 +77,8 @@ from .func import vmap  # noqa: E402,F401
 from .anomaly_mode import is_anomaly_enabled, is_anomaly_check_nan_enabled  # noqa: E402,F401
 from .sparse import sparse_coo_tensor, spmm  # noqa: E402,F401
 from .memory_format import (memory_format, contiguous_format, channels_last, channels_last_3d,  # noqa: E402,F401
-                            preserve_format)
+                            preserve_format, layout, strided, sparse_coo, sparse_csr, sparse_csc, sparse_bsr,
+                            sparse_bsc, jagged)
 from .serialization import save, load  # noqa: E402,F401
 from .tensor_info import set_printoptions  # noqa: E402,F401
 from .storage import TypedStorage, UntypedStorage  # noqa: E402,F401

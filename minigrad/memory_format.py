@@ -5,7 +5,8 @@ that layout: every value is the same as PyTorch's, only the strides differ. The 
 PyTorch takes them (``Tensor.to``, ``Tensor.contiguous``, ``Module.to``) so that scripts using them run.
 """
 
-__all__ = ["memory_format", "contiguous_format", "channels_last", "channels_last_3d", "preserve_format"]
+__all__ = ["memory_format", "contiguous_format", "channels_last", "channels_last_3d", "preserve_format", "layout",
+           "strided", "sparse_coo", "sparse_csr", "sparse_csc", "sparse_bsr", "sparse_bsc", "jagged"]
 
 
 class memory_format:
@@ -45,3 +46,23 @@ def strides_follow(array, order):
             return False
         expected *= array.shape[dim]
     return True
+
+
+class layout:  # noqa: N801 (PyTorch's name)
+    """The type of the tensor-layout constants, as ``torch.layout``: every minigrad tensor is ``strided`` (dense);
+    the sparse layouts exist so that code comparing against them runs."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return f"minigrad.{self.name}"
+
+
+strided = layout("strided")
+sparse_coo = layout("sparse_coo")
+sparse_csr = layout("sparse_csr")
+sparse_csc = layout("sparse_csc")
+sparse_bsr = layout("sparse_bsr")
+sparse_bsc = layout("sparse_bsc")
+jagged = layout("jagged")

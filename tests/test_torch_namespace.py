@@ -249,6 +249,15 @@ def test_constants_dtypes_and_typed_constructors():
     assert (M.tensor([1, 2], dtype=M.int8) + 1).dtype == np.int8
 
 
+def test_layouts_as_torch():
+    for name in ("strided", "sparse_coo", "sparse_csr", "sparse_csc", "sparse_bsr", "sparse_bsc", "jagged"):
+        assert repr(getattr(M, name)).replace("minigrad", "torch") == repr(getattr(torch, name))
+        assert isinstance(getattr(M, name), M.layout)
+    x = M.ones(2, 3)
+    assert x.layout == M.strided and x.layout != M.sparse_coo and x.t().layout is M.strided
+    assert x.const_data_ptr() == x.mutable_data_ptr() == x.data_ptr() != 0
+
+
 def test_legacy_settings_and_device_modules():
     with pytest.warns(UserWarning, match="deprecated"):
         M.set_default_tensor_type("torch.DoubleTensor")

@@ -428,7 +428,8 @@ def storage_offset(x):
 
 
 METHODS = {
-    "data_ptr": data_ptr, "storage_offset": storage_offset, "half": lambda x: x.to(np.float16),
+    "data_ptr": data_ptr, "const_data_ptr": data_ptr, "mutable_data_ptr": data_ptr, "storage_offset": storage_offset,
+    "half": lambda x: x.to(np.float16),
     "byte": lambda x: x.to(np.uint8), "pin_memory": lambda x, device=None: x, "is_pinned": lambda x, device=None: False,
     "share_memory_": share_memory_, "is_shared": is_shared,
     "stride": stride, "nelement": lambda x: x.numel(), "ndimension": lambda x: x.ndim,

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..autograd import is_grad_enabled, next_sequence, take_history
 from ..creation import tensor
+from ..memory_format import strided
 from ..tensor import Tensor
 from .compare import where
 from .inplace import _check_inplace, apply_inplace
@@ -301,7 +302,7 @@ METHODS = {
     "is_inference": lambda x: False, "is_conj": lambda x: False, "is_neg": lambda x: False,
     "is_sparse": property(lambda x: False), "is_quantized": property(lambda x: False),
     "is_meta": property(lambda x: False), "is_mkldnn": property(lambda x: False),
-    "is_nested": property(lambda x: False), "layout": property(lambda x: "torch.strided"),
+    "is_nested": property(lambda x: False), "layout": property(lambda x: strided),
     # the accelerators minigrad has no backend for: a tensor is never on them
     **{f"is_{device}": property(lambda x: False) for device in ("xpu", "mps", "ipu", "maia", "mtia", "vulkan", "xla")},
     "is_sparse_csr": property(lambda x: False),
