@@ -189,6 +189,9 @@ def test_gpt_script_ports_and_resumes(tmp_path):
         for name, value in our_state.items():
             np.testing.assert_allclose(resumed[name], value, rtol=1e-12, atol=1e-15, err_msg=name)
         assert theirs_module_torch.load(checkpoint, weights_only=True)["iter_num"] == 4  # PyTorch reads it too
-    finally:
+    finally:  # (the script turns the TF32 flags on, process-wide, as nanoGPT does)
         torch.set_default_dtype(torch.float32)
         ours["torch"].set_default_dtype(ours["torch"].float32)
+        for library in (torch, ours["torch"]):
+            library.backends.cuda.matmul.allow_tf32 = False
+            library.backends.cudnn.allow_tf32 = True

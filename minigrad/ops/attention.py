@@ -27,8 +27,16 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
                                  enable_gqa=False):
     """``torch.nn.functional.scaled_dot_product_attention``: softmax(q k^T * scale + mask) v over (..., L, E) and
     (..., S, E) inputs; ``scale`` defaults to 1/sqrt(E), a bool ``attn_mask`` keeps True places, ``is_causal``
-    keeps column <= row."""
+    keeps column <= row; a query with every place masked gets zeros (PyTorch's CPU kernel). With ``enable_gqa``
+    the key and value heads are repeated to the query's (grouped-query attention)."""
     from ..nn.dropout import dropout
+    if enable_gqa and query.ndim >= 3 and key.shape[-3] != query.shape[-3]:
+        # grouped-query attention: each key/value head serves query.heads / key.heads query heads in turn
+        heads, kv_heads = query.shape[-3], key.shape[-3]
+        if heads % kv_heads or value.shape[-3] != kv_heads:
+            raise RuntimeError("Number of heads in key and value must divide the number of heads in ")
+        key = key.repeat_interleave(heads // kv_heads, dim=-3)
+        value = value.repeat_interleave(heads // kv_heads, dim=-3)
     length, source = query.shape[-2], key.shape[-2]
     factor = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
     scores = query @ key.transpose(-2, -1) * factor
@@ -38,9 +46,14 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
                                "is_causal=True")
         attn_mask = Tensor(np.tril(np.ones((length, source), dtype=bool)), dtype=np.dtype(bool), device=query.device)
     mask = _as_additive(attn_mask, scores.dtype, False)
-    if mask is not None:
+    if mask is None:
+        weights = softmax(scores, -1)
+    else:
+        # a query whose every place is masked attends to nothing: zero weights, as PyTorch's CPU kernel gives
+        # (softmax would give NaN), and no NaN in the gradient either
         scores = scores + mask
-    weights = softmax(scores, -1)
+        hidden = (scores == float("-inf")).all(-1, keepdim=True)
+        weights = where(hidden, 0.0, softmax(where(hidden, 0.0, scores), -1))
     if dropout_p > 0.0:
         weights = dropout(weights, dropout_p, True)
     return weights @ value

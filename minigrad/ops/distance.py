@@ -20,9 +20,15 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     of the broadcast inputs."""
     shape = tuple(np.broadcast_shapes(tuple(x1.shape), tuple(x2.shape)))
     x1, x2 = x1.expand(shape), x2.expand(shape)
-    unit1 = x1 / norm(x1, 2, dim, keepdim=True).clamp(min=eps)
-    unit2 = x2 / norm(x2, 2, dim, keepdim=True).clamp(min=eps)
+    unit1 = x1 / _at_least(norm(x1, 2, dim, keepdim=True), eps)
+    unit2 = x2 / _at_least(norm(x2, 2, dim, keepdim=True), eps)
     return (unit1 * unit2).sum(dim)
+
+
+def _at_least(length, eps):
+    """max(length, eps) whose gradient is length's own, as PyTorch clamps the norms (in place, without
+    recording it): a norm below eps still passes its derivative x / ||x||."""
+    return length + (length.clamp(min=eps) - length).detach()
 
 
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
