@@ -131,3 +131,27 @@ def test_full_transformer(batch_first):
     assert abs(fresh.decoder.layers[0].self_attn.out_proj.weight.detach().numpy()).max() <= bound
     with pytest.raises(RuntimeError):
         ours(minigrad.zeros(5, 3, 8, dtype=minigrad.float64), minigrad.zeros(4, 3, 6, dtype=minigrad.float64))
+
+
+@pytest.mark.parametrize("need_weights", [True, False])
+def test_a_fully_masked_query_as_pytorchs(need_weights):
+    """A batch element whose every key is padded: PyTorch's explicit softmax (need_weights) gives NaN, its fused
+    kernel (scaled_dot_product_attention, used without need_weights) zeros; minigrad the same, and gradients
+    equal PyTorch's for the other elements."""
+    x = np.random.default_rng(0).standard_normal((3, 2, 4))
+    results = []
+    for lib in (torch, minigrad):
+        lib.manual_seed(0)
+        layer = lib.nn.MultiheadAttention(4, 2, dtype=lib.float64)
+        if lib is minigrad:
+            layer.load_state_dict({k: minigrad.tensor(v.numpy()) for k, v in reference.state_dict().items()})
+        else:
+            reference = layer
+        inputs = lib.tensor(x, requires_grad=True)
+        padding = lib.tensor([[True, True, True], [False, True, False]])
+        out, _ = layer(inputs, inputs, inputs, key_padding_mask=padding, need_weights=need_weights)
+        out[:, 1].sum().backward()
+        results.append((out.detach().numpy(), inputs.grad[:, 1].numpy()))
+    np.testing.assert_allclose(results[1][0], results[0][0], rtol=1e-10, atol=1e-12, equal_nan=True)
+    np.testing.assert_allclose(results[1][1], results[0][1], rtol=1e-10, atol=1e-12)
+    assert np.isnan(results[1][0][:, 0]).all() == need_weights

@@ -23,6 +23,19 @@ def _as_additive(mask, dtype, masked_when):
     return where(mask == masked_when, float("-inf"), zero)
 
 
+def _attention_weights(scores, mask, empty_rows_to_zero):
+    """softmax(scores + mask) over the last dim. A query whose every place is masked gets NaN weights, as
+    PyTorch's explicit softmax gives them, or with ``empty_rows_to_zero`` zeros (PyTorch's fused CPU kernel, used by
+    scaled_dot_product_attention), with no NaN in the gradient either."""
+    if mask is None:
+        return softmax(scores, -1)
+    scores = mask + scores
+    if not empty_rows_to_zero:
+        return softmax(scores, -1)
+    hidden = (scores == float("-inf")).all(-1, keepdim=True)
+    return where(hidden, 0.0, softmax(where(hidden, 0.0, scores), -1))
+
+
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
                                  enable_gqa=False):
     """``torch.nn.functional.scaled_dot_product_attention``: softmax(q k^T * scale + mask) v over (..., L, E) and
@@ -45,15 +58,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
             raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when "
                                "is_causal=True")
         attn_mask = Tensor(np.tril(np.ones((length, source), dtype=bool)), dtype=np.dtype(bool), device=query.device)
-    mask = _as_additive(attn_mask, scores.dtype, False)
-    if mask is None:
-        weights = softmax(scores, -1)
-    else:
-        # a query whose every place is masked attends to nothing: zero weights, as PyTorch's CPU kernel gives
-        # (softmax would give NaN), and no NaN in the gradient either
-        scores = scores + mask
-        hidden = (scores == float("-inf")).all(-1, keepdim=True)
-        weights = where(hidden, 0.0, softmax(where(hidden, 0.0, scores), -1))
+    weights = _attention_weights(scores, _as_additive(attn_mask, scores.dtype, False), empty_rows_to_zero=True)
     if dropout_p > 0.0:
         weights = dropout(weights, dropout_p, True)
     return weights @ value
@@ -114,9 +119,8 @@ def multi_head_attention_forward(query, key, value, num_heads, in_proj_weight, i
         mask = padding if mask is None else mask + padding
     source += extra
     scores = (q * math.sqrt(1.0 / head)) @ k.transpose(-2, -1)
-    if mask is not None:
-        scores = mask + scores
-    weights = softmax(scores, -1)
+    # (without need_weights PyTorch runs scaled_dot_product_attention: a fully masked query gets zeros)
+    weights = _attention_weights(scores, mask, empty_rows_to_zero=not need_weights)
     if dropout_p > 0.0 and training:
         weights = dropout(weights, dropout_p, True)
     out = (weights @ v).transpose(0, 1).reshape(length * batch, embed)
