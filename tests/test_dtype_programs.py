@@ -143,3 +143,11 @@ def test_float16_layers_as_torch(text):
     for ours, theirs in zip(*results):
         assert ours.dtype == theirs.dtype == np.float16
         np.testing.assert_allclose(ours.astype(np.float32), theirs.astype(np.float32), rtol=1e-3, atol=2e-3)
+
+
+def test_nan_to_num_keeps_float16():
+    """The replacements of inf (the dtype's largest finite values) in float16, not promoted to float32."""
+    values = [float("inf"), float("-inf"), float("nan"), 1.0]
+    ours = minigrad.nan_to_num(minigrad.tensor(values, dtype=minigrad.float16))
+    theirs = torch.nan_to_num(torch.tensor(values, dtype=torch.float16))
+    assert ours.dtype == np.float16 and ours.numpy().tobytes() == theirs.numpy().tobytes()

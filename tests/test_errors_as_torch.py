@@ -38,7 +38,22 @@ CASES = [
     (RuntimeError, lambda lib: lib.zeros(2).add_(lib.ones(2, 2))),
     (RuntimeError, lambda lib: lib.zeros(2, 3, dtype=lib.int64).scatter_add_(1, lib.tensor([[0], [2]]),
                                                                             lib.ones(2, 1))),
+    (RuntimeError, lambda lib: lib.relu(lib.tensor([True, False]))),
+    (RuntimeError, lambda lib: lib.tensor([True, False]).topk(1)),
+    (RuntimeError, lambda lib: lib.lerp(lib.ones(2), lib.ones(2, dtype=lib.int8), 0.5)),
+    (RuntimeError, lambda lib: lib.lerp(lib.ones(2, dtype=lib.float64), lib.ones(2, dtype=lib.float64),
+                                        lib.ones(2))),
+    (NotImplementedError, lambda lib: lib.lerp(lib.ones(2, dtype=lib.uint8), lib.ones(2, dtype=lib.uint8), 0.5)),
+    (RuntimeError, lambda lib: lib.addcdiv(lib.ones(2), lib.tensor([1, 2]), lib.tensor([2, 2]))),
 ]
+
+
+@pytest.mark.parametrize("call", ["mul(200, True)", "add(3, 0.5, alpha=2)", "sub(2.5, 3)", "true_divide(True, 3)",
+                                  "div(7, 2, rounding_mode='floor')", "floor_divide(200, True)", "add(True, False)"])
+def test_arithmetic_of_two_numbers_as_torch(call):
+    """PyTorch's add, sub, mul, div and floor_divide take two Python numbers and give a 0-d tensor."""
+    ours, theirs = eval(f"minigrad.{call}"), eval(f"torch.{call}")
+    assert str(ours.dtype).split(".")[-1] == str(theirs.dtype).split(".")[-1] and ours.item() == theirs.item()
 
 
 @pytest.mark.parametrize("index", range(len(CASES)))

@@ -26,6 +26,8 @@ class ReLU(Function):
 def relu(input, inplace=False):  # noqa: A002
     """``torch.nn.functional.relu``: max(x, 0); gradient 0 at 0. ``inplace=True`` writes into ``input`` and returns
     it, as PyTorch (and refuses a leaf that requires grad, as PyTorch)."""
+    if input.dtype == np.bool_:
+        raise RuntimeError("Boolean inputs not supported for relu")
     if inplace:
         from .inplace import apply_inplace
         return apply_inplace(input, "relu_", ReLU.apply)

@@ -335,9 +335,18 @@ def _times_alpha(b, alpha):
     return mul(b, alpha)
 
 
+def _number_as_tensor(a, b):
+    """PyTorch's add, sub, mul, div and floor_divide take two Python numbers (``torch.mul(2, 3)``): the first
+    becomes a 0-d tensor of its inferred dtype (bool, int64 or the default float)."""
+    numbers = (bool, int, float)
+    if isinstance(a, numbers) and isinstance(b, numbers):
+        return Tensor._inferred(a)
+    return a
+
+
 def add(a, b, alpha=1):
     """``torch.add``: a + alpha * b with broadcasting."""
-    a, b = _operands(a, b)
+    a, b = _operands(_number_as_tensor(a, b), b)
     if alpha != 1:
         b = _times_alpha(b, alpha)
     _check_broadcast(a, b)
@@ -349,7 +358,7 @@ def sub(a, b, alpha=1):
     if any(isinstance(x, bool) or isinstance(x, Tensor) and x.dtype == np.bool_ for x in (a, b)):
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
                            "invert a mask, use the `~` or `logical_not()` operator instead.")
-    a, b = _operands(a, b)
+    a, b = _operands(_number_as_tensor(a, b), b)
     if alpha != 1:
         b = _times_alpha(b, alpha)
     _check_broadcast(a, b)
@@ -358,7 +367,7 @@ def sub(a, b, alpha=1):
 
 def mul(a, b):
     """``torch.mul`` with broadcasting."""
-    a, b = _operands(a, b)
+    a, b = _operands(_number_as_tensor(a, b), b)
     _check_broadcast(a, b)
     return Mul.apply(a, b)
 
@@ -366,6 +375,7 @@ def mul(a, b):
 def div(a, b, *, rounding_mode=None):
     """``torch.div``: true division (an integer tensor divided gives float32); ``rounding_mode='floor'`` rounds
     the quotient down and ``'trunc'`` toward zero, in the operands' dtype (integers stay integers)."""
+    a = _number_as_tensor(a, b)
     if rounding_mode is not None:
         return _rounded_division(a, b, rounding_mode)
     a, b = float_operands(a, b)

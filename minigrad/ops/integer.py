@@ -3,7 +3,7 @@ import numpy as np
 
 from ..autograd import Function
 from ..tensor import Tensor, _is_floating, bool_
-from .elementwise import _operands, _check_broadcast, _Binary, _reflected, ne, eq, logical_not_array, where
+from .elementwise import _number_as_tensor, _operands, _check_broadcast, _Binary, _reflected, ne, eq, logical_not_array, where
 
 __all__ = ["floor_divide", "remainder", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift",
            "bitwise_right_shift",
@@ -27,7 +27,7 @@ class FloorDivide(_Binary):
 
 def floor_divide(a, b):
     """``torch.floor_divide`` / ``a // b``: the quotient rounded towards minus infinity (not differentiable)."""
-    a, b = _operands(a, b)
+    a, b = _operands(_number_as_tensor(a, b), b)
     _check_broadcast(a, b)
     _check_zero_divisor("floor_divide", b)
     return FloorDivide.apply(a, b)

@@ -61,6 +61,8 @@ def msort(input):  # noqa: A002
 def topk(input, k, dim=-1, largest=True, sorted=True):  # noqa: A002
     """``torch.topk``: the k largest (or with largest=False smallest) entries along ``dim`` and their indices, in
     sorted order (which ``sorted=False`` allows PyTorch to skip; here they are always sorted)."""
+    if input.dtype == np.bool_:
+        raise RuntimeError("topk does not support bool dtypes on CPU")
     size = input.shape[normalize_dim(dim, input.ndim)] if input.ndim else 1
     if not 0 <= k <= size:
         raise RuntimeError("selected index k out of range")

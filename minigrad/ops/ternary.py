@@ -2,15 +2,32 @@
 import numpy as np
 
 from ..autograd import Function
+from ..tensor import Tensor, _is_floating, torch_type_name
 from .elementwise import _operands, add, div, mul, sub, where
 from .elementwise import abs as magnitude
 
 __all__ = ["lerp", "addcmul", "addcdiv"]
 
 
+_CPP_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int8": "signed char",
+              "uint8": "unsigned char", "int16": "short int", "int32": "int", "int64": "long int", "bool": "bool"}
+
+
+def _check_lerp_dtypes(input, end, weight):  # noqa: A002
+    """PyTorch's lerp takes floating tensors only, ``end`` (and a weight tensor with dims) in input's dtype."""
+    if not _is_floating(input.dtype):
+        kernel = "lerp_kernel_tensor" if hasattr(weight, "shape") else "lerp_kernel_scalar"
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{torch_type_name(input.dtype)}\'')
+    for name, other in (("end", end), ("weight", weight)):
+        if hasattr(other, "shape") and other.dtype != input.dtype and (name == "end" or other.ndim):
+            raise RuntimeError(f"expected dtype {_CPP_NAMES[np.dtype(input.dtype).name]} for `{name}` but got dtype "
+                               f"{_CPP_NAMES.get(np.dtype(other.dtype).name, np.dtype(other.dtype).name)}")
+
+
 def lerp(input, end, weight):  # noqa: A002
     """``torch.lerp``: input + weight * (end - input), computed as PyTorch does (from end for weights of 0.5 and
-    more, so that weight 1 gives end exactly)."""
+    more, so that weight 1 gives end exactly); floating tensors of one dtype, as PyTorch's."""
+    _check_lerp_dtypes(input, end, weight)
     if not hasattr(weight, "shape"):  # a number
         if -0.5 < weight < 0.5:
             return add(input, mul(sub(end, input), weight))
@@ -50,8 +67,16 @@ def addcmul(input, tensor1, tensor2, value=1):  # noqa: A002
 
 def addcdiv(input, tensor1, tensor2, value=1):  # noqa: A002
     """``torch.addcdiv``: input + value * tensor1 / tensor2, in PyTorch's order ((value * tensor1) / tensor2)."""
+    if all(isinstance(t, Tensor) and not _is_floating(t.dtype) for t in (tensor1, tensor2)):
+        raise RuntimeError(_INTEGER_ADDCDIV)
     return add(input, div(mul(tensor1, value) if value != 1 else tensor1, tensor2))
 
 
+
+_INTEGER_ADDCDIV = ("Integer division with addcdiv is no longer supported, and in a future  release addcdiv will "
+                    "perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented "
+                    "as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as "
+                    "(input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the "
+                    "latter implementation: (input + value * tensor1 / tensor2), for all dtypes.")
 
 METHODS = {"lerp": lerp, "addcmul": addcmul, "addcdiv": addcdiv}

@@ -206,8 +206,8 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):  # noqa: A002
         return input.clone()
     info = np.finfo(input.dtype)
     out = where(input.isnan(), nan, input)
-    out = where(input == np.inf, info.max if posinf is None else posinf, out)
-    return where(input == -np.inf, info.min if neginf is None else neginf, out)
+    out = where(input == np.inf, float(info.max) if posinf is None else posinf, out)
+    return where(input == -np.inf, float(info.min) if neginf is None else neginf, out)
 
 
 class Reciprocal(Function):
