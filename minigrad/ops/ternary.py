@@ -15,13 +15,13 @@ _CPP_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "
 
 def _check_lerp_dtypes(input, end, weight):  # noqa: A002
     """PyTorch's lerp takes floating tensors only, ``end`` (and a weight tensor with dims) in input's dtype."""
-    if not _is_floating(input.dtype):
-        kernel = "lerp_kernel_tensor" if hasattr(weight, "shape") else "lerp_kernel_scalar"
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{torch_type_name(input.dtype)}\'')
     for name, other in (("end", end), ("weight", weight)):
         if hasattr(other, "shape") and other.dtype != input.dtype and (name == "end" or other.ndim):
             raise RuntimeError(f"expected dtype {_CPP_NAMES[np.dtype(input.dtype).name]} for `{name}` but got dtype "
                                f"{_CPP_NAMES.get(np.dtype(other.dtype).name, np.dtype(other.dtype).name)}")
+    if not _is_floating(input.dtype):
+        kernel = "lerp_kernel_tensor" if hasattr(weight, "shape") else "lerp_kernel_scalar"
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{torch_type_name(input.dtype)}\'')
 
 
 def lerp(input, end, weight):  # noqa: A002
