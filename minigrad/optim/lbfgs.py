@@ -11,6 +11,7 @@ class LBFGS(Optimizer):
     """``torch.optim.LBFGS(params, lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-7, tolerance_change=1e-9,
     history_size=100, line_search_fn=None)``: one parameter group; the direction is the two-loop recursion over
     the last ``history_size`` (step, gradient change) pairs, scaled by y·s / y·y."""
+    own_shaped_state = ("d", "prev_flat_grad")  # (over all parameters flattened, as PyTorch keeps them)
 
     def __init__(self, params, lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-7, tolerance_change=1e-9,
                  history_size=100, line_search_fn=None):
@@ -88,7 +89,7 @@ class LBFGS(Optimizer):
                         old_dirs.pop(0), old_steps.pop(0), ro.pop(0)
                     old_dirs.append(y), old_steps.append(s), ro.append(1.0 / ys)
                     h_diag = ys / y.dot(y)
-                alphas = [None] * len(old_dirs)
+                alphas = state.setdefault("al", [None] * history_size)  # (kept in the state, as PyTorch's)
                 q = -flat_grad
                 for i in range(len(old_dirs) - 1, -1, -1):
                     alphas[i] = old_steps[i].dot(q) * ro[i]
