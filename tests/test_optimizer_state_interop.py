@@ -69,3 +69,38 @@ def test_optimizer_state_moves_between_libraries(name, options, writer, reader, 
     assert [sorted(s) for s in ours.state_dict()["state"].values()] == [
         sorted(s) for s in theirs.state_dict()["state"].values()
     ]
+
+
+SCHEDULERS = [("StepLR", dict(step_size=2, gamma=0.5)), ("MultiStepLR", dict(milestones=[2, 4])),
+              ("OneCycleLR", dict(max_lr=0.1, total_steps=20)), ("CosineAnnealingWarmRestarts", dict(T_0=3, T_mult=2)),
+              ("ReduceLROnPlateau", dict(patience=1)), ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, step_size_up=3)),
+              ("ExponentialLR", dict(gamma=0.9)), ("PolynomialLR", dict(total_iters=5)),
+              ("CosineAnnealingLR", dict(T_max=5)), ("LinearLR", dict()), ("ConstantLR", dict())]
+
+
+@pytest.mark.parametrize("name, options", SCHEDULERS)
+@pytest.mark.parametrize("writer, reader", [(torch, minigrad), (minigrad, torch)])
+def test_scheduler_state_moves_between_libraries(name, options, writer, reader, tmp_path):
+    """Four steps in one library, the optimizer's and scheduler's states saved and loaded by the other, six more
+    steps in both: the same learning rates and state keys (MultiStepLR's milestones travel as a Counter)."""
+    def make(lib):
+        optimizer = lib.optim.SGD([lib.nn.Parameter(lib.ones(2))], lr=0.05, momentum=0.9)
+        return optimizer, getattr(lib.optim.lr_scheduler, name)(optimizer, **options)
+
+    def step(optimizer, scheduler):
+        optimizer.step()
+        scheduler.step(1.0) if name == "ReduceLROnPlateau" else scheduler.step()
+
+    optimizer, scheduler = make(writer)
+    for _ in range(4):
+        step(optimizer, scheduler)
+    writer.save({"optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict()}, tmp_path / "s.pt")
+    checkpoint = reader.load(tmp_path / "s.pt")
+    moved_optimizer, moved_scheduler = make(reader)
+    moved_optimizer.load_state_dict(checkpoint["optimizer"])
+    moved_scheduler.load_state_dict(checkpoint["scheduler"])
+    for _ in range(6):
+        step(optimizer, scheduler)
+        step(moved_optimizer, moved_scheduler)
+        assert moved_optimizer.param_groups[0]["lr"] == pytest.approx(optimizer.param_groups[0]["lr"], rel=1e-12)
+    assert sorted(moved_scheduler.state_dict()) == sorted(scheduler.state_dict())

@@ -1,6 +1,7 @@
 """Schedules over cycles and sequences: ``OneCycleLR``, ``CyclicLR``, ``CosineAnnealingWarmRestarts``,
 ``SequentialLR``, ``ChainedScheduler``, as in ``torch.optim.lr_scheduler``."""
 import math
+import types
 from bisect import bisect_right
 
 from .lr_scheduler import LRScheduler
@@ -167,8 +168,21 @@ class CyclicLR(LRScheduler):
         return lrs
 
     def state_dict(self):
-        """As the base's, without a custom scale function (PyTorch leaves it out too)."""
-        return {k: v for k, v in super().state_dict().items() if k != "_scale_fn_custom"}
+        """As the base's; a custom scale function is saved as PyTorch saves it: None for a function or lambda, the
+        attributes of a callable object."""
+        state = super().state_dict()
+        scale = state.pop("_scale_fn_custom")
+        state["_scale_fn_custom"] = None if scale is None or isinstance(scale, types.FunctionType) else \
+            dict(scale.__dict__)
+        return state
+
+    def load_state_dict(self, state_dict):
+        """Restore a ``state_dict()``, keeping this scheduler's own scale function (its saved attributes put back)."""
+        state_dict = dict(state_dict)
+        scale = state_dict.pop("_scale_fn_custom", None)
+        super().load_state_dict(state_dict)
+        if scale is not None:
+            self._scale_fn_custom.__dict__.update(scale)
 
 
 class CosineAnnealingWarmRestarts(LRScheduler):

@@ -1,7 +1,8 @@
 """Read the pickle of a PyTorch checkpoint with an unpickler that admits only what a weights file needs.
 
 As ``torch.load(weights_only=True)``: the only globals the pickle may name are PyTorch's tensor-rebuilding
-functions and storage types, ``OrderedDict``, ``set``, ``_codecs.encode`` (bytes), ``torch.Size``,
+functions and storage types, ``OrderedDict``, ``Counter``, ``set``, ``bytearray``, ``complex``, ``_codecs.encode``
+(bytes), ``torch.Size``,
 ``torch.device`` and numpy scalars and dtypes, plus the classes and functions the user listed as safe globals
 (trusted_globals.py; a listed class is created empty and given its pickled attributes). Any other global
 (``os.system``, ``builtins.eval``, an unlisted class) is refused with ``pickle.UnpicklingError`` before anything
@@ -129,6 +130,9 @@ def _device(kind, index=None):
 
 ALLOWED = {
     ("collections", "OrderedDict"): collections.OrderedDict,
+    ("collections", "Counter"): collections.Counter,
+    ("builtins", "bytearray"): bytearray, ("__builtin__", "bytearray"): bytearray,
+    ("builtins", "complex"): complex, ("__builtin__", "complex"): complex,
     ("torch._utils", "_rebuild_tensor_v2"): _rebuild_tensor,
     ("torch._utils", "_rebuild_tensor"): _rebuild_tensor,
     ("torch._utils", "_rebuild_parameter"): _rebuild_parameter,

@@ -57,6 +57,14 @@ class _Writer:
         elif isinstance(obj, (Tensor, np.ndarray)):
             self.tensor(obj)
             self.remember(obj)
+        elif isinstance(obj, collections.Counter):  # (MultiStepLR's milestones) Counter(a plain dict of its counts)
+            self.global_("collections", "Counter")
+            self.emit(dict(obj))
+            self.out += b"\x85R"
+        elif isinstance(obj, complex):
+            self.global_("builtins", "complex")
+            self.emit((obj.real, obj.imag))
+            self.out += b"R"
         elif isinstance(obj, dict):
             if isinstance(obj, collections.OrderedDict):
                 self.global_("collections", "OrderedDict")
