@@ -99,6 +99,9 @@ pi, e, inf, nan, newaxis = _math.pi, _math.e, _math.inf, _math.nan, None  # torc
 
 __version__ = version.__version__
 
+from . import out_argument as _out_argument  # noqa: E402
+_out_argument.install(globals(), linalg, special)  # PyTorch's out= keyword
+
 # torch.autograd's submodules, importable by their dotted names (autograd is a module, not a package)
 import sys as _sys  # noqa: E402
 from . import autograd_functional as _autograd_functional, profiler as _profiler  # noqa: E402
