@@ -83,9 +83,9 @@ def _plain(data):
     return data
 
 
-def tensor(data, dtype=None, device="cpu", requires_grad=False):
+def tensor(data, dtype=None, device="cpu", requires_grad=False, pin_memory=False):
     """A new tensor copied from data, as ``torch.tensor``: numpy arrays keep their dtype, Python floats become
-    float32, ints int64; a list of 0-d tensors gives a 1-d tensor."""
+    float32, ints int64; a list of 0-d tensors gives a 1-d tensor (``pin_memory`` accepted: nothing to pin)."""
     if dtype is None:
         dtype = _infer_dtype(data)
     if isinstance(data, Tensor):
@@ -302,7 +302,8 @@ def vander(x, N=None, increasing=False):  # noqa: N803
     return out if increasing else out.flip([1])
 
 
-def randint_like(input, low=0, high=None, *, dtype=None, device=None, generator=None):  # noqa: A002
+def randint_like(input, low=0, high=None, *, dtype=None, device=None, generator=None, layout=None,  # noqa: A002
+                 memory_format=None, requires_grad=False):
     """``torch.randint_like``: ``randint`` with the input's shape (and dtype and device unless given)."""
     if high is None:
         low, high = 0, low
@@ -311,7 +312,9 @@ def randint_like(input, low=0, high=None, *, dtype=None, device=None, generator=
 
 
 def _like(fn):
-    def like(input, dtype=None, device=None, requires_grad=False, **kwargs):  # noqa: A002
+    def like(input, dtype=None, device=None, requires_grad=False, *, layout=None, memory_format=None,  # noqa: A002
+             **kwargs):
+        # (layout and memory_format accepted: minigrad's tensors are strided and contiguous)
         return fn(*input.shape, dtype=dtype or input.dtype, device=device or input.device,
                   requires_grad=requires_grad, **kwargs)
     like.__name__ = fn.__name__ + "_like"
@@ -323,7 +326,8 @@ zeros_like, ones_like, randn_like, rand_like = _like(zeros), _like(ones), _like(
 empty_like = _like(empty)
 
 
-def full_like(input, fill_value, dtype=None, device=None, requires_grad=False):  # noqa: A002
+def full_like(input, fill_value, dtype=None, device=None, requires_grad=False, *, layout=None,  # noqa: A002
+              memory_format=None):
     """``torch.full_like``."""
     return full(*input.shape, fill_value=fill_value, dtype=dtype or input.dtype,
                 device=device or input.device, requires_grad=requires_grad)

@@ -412,3 +412,12 @@ def test_cholesky_solve_inverse_and_triangular_solve_against_torch():
             results.append([o.detach().numpy() for o in outputs] + [L.grad.numpy(), B.grad.numpy()])
         for got, expected in zip(*results):
             np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("call", ["L.ones_like(L.ones(2), memory_format=L.preserve_format, requires_grad=True)",
+                                  "L.zeros_like(L.ones(2), layout=L.strided)", "L.tensor([1.0], pin_memory=False)",
+                                  "L.full_like(L.ones(2), 3, memory_format=L.preserve_format)",
+                                  "L.empty_like(L.ones(2, 3), memory_format=L.contiguous_format).shape"])
+def test_creation_keywords_as_torch(call):
+    """The keywords PyTorch's creation functions take (layout, memory_format, pin_memory), accepted."""
+    assert repr(eval(call, {"L": M})).replace("minigrad", "torch") == repr(eval(call, {"L": torch}))
