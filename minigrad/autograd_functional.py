@@ -114,6 +114,19 @@ def _zeros_for_missing(grads, refs, strict, create_graph, stage):
     return tuple(filled)
 
 
+def _vector_product(of, wrt, vs, refs, strict, create_graph, stage):
+    """The gradients of ``of`` with respect to ``wrt`` against the vectors ``vs`` (zeros like ``refs`` where
+    none), recorded only with ``create_graph`` (or as the caller's grad mode wants)."""
+    with set_grad_enabled(create_graph or is_grad_enabled()):
+        return _zeros_for_missing(_gradients(of, wrt, vs, create_graph), refs, strict, create_graph, stage)
+
+
+def _results(outputs, outputs_tuple, product, product_tuple, create_graph):
+    """(func's outputs, the product), detached unless ``create_graph``, each in the caller's tuple structure."""
+    return (_untupled(_finished(outputs, create_graph), outputs_tuple),
+            _untupled(_finished(product, create_graph), product_tuple))
+
+
 def _validate_v(vs, others, others_tuple):
     if len(vs) != len(others):
         if others_tuple:
@@ -151,11 +164,8 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
         outputs_tuple, outputs = _tupled(func(*inputs), "outputs of the user-provided function", "vjp")
         _check_requires_grad(outputs, "outputs", strict)
         vs = _vector(v, outputs, outputs_tuple, create_graph, "vjp", _NO_V_OUTPUT)
-    with set_grad_enabled(create_graph or is_grad_enabled()):
-        products = _zeros_for_missing(_gradients(outputs, inputs, vs, create_graph), inputs, strict, create_graph,
-                                      "back")
-    return (_untupled(_finished(outputs, create_graph), outputs_tuple),
-            _untupled(_finished(products, create_graph), inputs_tuple))
+    products = _vector_product(outputs, inputs, vs, inputs, strict, create_graph, "back")
+    return _results(outputs, outputs_tuple, products, inputs_tuple, create_graph)
 
 
 def jvp(func, inputs, v=None, create_graph=False, strict=False):
@@ -170,11 +180,8 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
         dummies = tuple(zeros_like(out).requires_grad_(True) for out in outputs)
         pulled = _gradients(outputs, inputs, dummies, create_graph=True)
         _check_requires_grad(pulled, "grad_inputs", strict)
-    with set_grad_enabled(create_graph or is_grad_enabled()):
-        pushed = _zeros_for_missing(_gradients(pulled, dummies, vs, create_graph), outputs, strict, create_graph,
-                                    "back_trick")
-    return (_untupled(_finished(outputs, create_graph), outputs_tuple),
-            _untupled(_finished(pushed, create_graph), outputs_tuple))
+    pushed = _vector_product(pulled, dummies, vs, outputs, strict, create_graph, "back_trick")
+    return _results(outputs, outputs_tuple, pushed, outputs_tuple, create_graph)
 
 
 def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, strategy="reverse-mode"):
@@ -273,11 +280,8 @@ def _hessian_vector(func, inputs, v, create_graph, strict, fn_name):
         _single_output(fn_name, outputs_tuple, outputs)
         first = _gradients(outputs, inputs, create_graph=True)
         _check_requires_grad(first, "jacobian", strict)
-    with set_grad_enabled(create_graph or is_grad_enabled()):
-        product = _zeros_for_missing(_gradients(first, inputs, vs, create_graph), inputs, strict, create_graph,
-                                     "double_back")
-    return (_untupled(_finished(outputs, create_graph), outputs_tuple),
-            _untupled(_finished(product, create_graph), inputs_tuple))
+    product = _vector_product(first, inputs, vs, inputs, strict, create_graph, "double_back")
+    return _results(outputs, outputs_tuple, product, inputs_tuple, create_graph)
 
 
 def vhp(func, inputs, v=None, create_graph=False, strict=False):

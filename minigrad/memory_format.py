@@ -9,14 +9,18 @@ __all__ = ["memory_format", "contiguous_format", "channels_last", "channels_last
            "strided", "sparse_coo", "sparse_csr", "sparse_csc", "sparse_bsr", "sparse_bsc", "jagged"]
 
 
-class memory_format:
-    """The type of the memory-format constants, as ``torch.memory_format``."""
+class _NamedConstant:
+    """A constant known by its name, printed as ``minigrad.<name>`` (as PyTorch prints ``torch.<name>``)."""
 
     def __init__(self, name):
         self.name = name
 
     def __repr__(self):
         return f"minigrad.{self.name}"
+
+
+class memory_format(_NamedConstant):  # noqa: N801 (PyTorch's name)
+    """The type of the memory-format constants, as ``torch.memory_format``."""
 
 
 contiguous_format = memory_format("contiguous_format")
@@ -48,15 +52,9 @@ def strides_follow(array, order):
     return True
 
 
-class layout:  # noqa: N801 (PyTorch's name)
+class layout(_NamedConstant):  # noqa: N801 (PyTorch's name)
     """The type of the tensor-layout constants, as ``torch.layout``: every minigrad tensor is ``strided`` (dense);
     the sparse layouts exist so that code comparing against them runs."""
-
-    def __init__(self, name):
-        self.name = name
-
-    def __repr__(self):
-        return f"minigrad.{self.name}"
 
 
 strided = layout("strided")

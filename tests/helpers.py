@@ -80,6 +80,19 @@ def compare(fn, shapes=None, inputs=None, torch_fn=None, atol=1e-5, rtol=1e-4, g
     return mg_out
 
 
+def outcomes_in_both(run, *args):
+    """(PyTorch's, minigrad's) results of ``run(lib, *args)``, an exception standing for its result, and whether
+    either raised; a differential test then asserts both raised the same class or compares the results."""
+    outcomes = []
+    for lib in (torch, minigrad):
+        try:
+            outcomes.append(run(lib, *args))
+        except Exception as error:  # noqa: BLE001 - the caller compares the classes
+            outcomes.append(error)
+    expected, got = outcomes
+    return expected, got, isinstance(expected, Exception) or isinstance(got, Exception)
+
+
 def raises_as_torch(make, error=RuntimeError):
     """``make(lib)`` raises ``error`` on minigrad and on torch, with the same message."""
     import pytest

@@ -139,14 +139,14 @@ def test_a_fully_masked_query_as_pytorchs(need_weights):
     kernel (scaled_dot_product_attention, used without need_weights) zeros; minigrad the same, and gradients
     equal PyTorch's for the other elements."""
     x = np.random.default_rng(0).standard_normal((3, 2, 4))
-    results = []
+    results, weights = [], None
     for lib in (torch, minigrad):
         lib.manual_seed(0)
         layer = lib.nn.MultiheadAttention(4, 2, dtype=lib.float64)
-        if lib is minigrad:
-            layer.load_state_dict({k: minigrad.tensor(v.numpy()) for k, v in reference.state_dict().items()})
+        if weights is None:
+            weights = {k: v.detach().numpy().copy() for k, v in layer.state_dict().items()}
         else:
-            reference = layer
+            layer.load_state_dict({k: minigrad.tensor(v) for k, v in weights.items()})
         inputs = lib.tensor(x, requires_grad=True)
         padding = lib.tensor([[True, True, True], [False, True, False]])
         out, _ = layer(inputs, inputs, inputs, key_padding_mask=padding, need_weights=need_weights)

@@ -8,9 +8,9 @@ import random
 
 import numpy as np
 import pytest
-import torch
 
 import minigrad
+from helpers import outcomes_in_both
 
 FUNCTIONS = {
     "square": (1, lambda L: lambda x: (x ** 2).sum()),
@@ -76,14 +76,8 @@ def _leaves(value):
 @pytest.mark.parametrize("block", range(6))
 def test_functional_programs_match_pytorch(block):
     for seed in range(block * 100, block * 100 + 100):
-        outcomes = []
-        for library in (torch, minigrad):
-            try:
-                outcomes.append(_run(library, seed))
-            except Exception as error:  # noqa: BLE001 - the error's class is compared
-                outcomes.append(error)
-        expected, got = outcomes
-        if isinstance(expected, Exception) or isinstance(got, Exception):
+        expected, got, raised = outcomes_in_both(_run, seed)
+        if raised:
             assert type(got).__name__ == type(expected).__name__, (seed, got, expected)
             continue
         call, expected = expected

@@ -12,9 +12,8 @@ import warnings
 
 import numpy as np
 import pytest
-import torch
 
-import minigrad
+from helpers import outcomes_in_both
 
 
 def gen(pick):
@@ -334,14 +333,8 @@ def run(lib, seed):
 def test_functional_programs_match_pytorch(block):
     warnings.filterwarnings("ignore")
     for seed in range(block * 100, block * 100 + 100):
-        outcomes = []
-        for lib in (torch, minigrad):
-            try:
-                outcomes.append(run(lib, seed))
-            except Exception as error:  # noqa: BLE001 - the class is compared
-                outcomes.append(error)
-        expected, got = outcomes
-        if isinstance(expected, Exception) or isinstance(got, Exception):
+        expected, got, raised = outcomes_in_both(run, seed)
+        if raised:
             assert type(got).__name__ == type(expected).__name__, (seed, got, expected)
             continue
         call = expected[0]

@@ -13,6 +13,7 @@ import pytest
 import torch
 
 import minigrad
+from helpers import outcomes_in_both
 
 CALLS = [
     "U.clip_grad_norm_(ps, {mx})",
@@ -173,14 +174,8 @@ def flat(v):
 def test_nn_utils_programs_match_pytorch(block):
     warnings.filterwarnings("ignore")
     for seed in range(block * 100, block * 100 + 100):
-        outcomes = []
-        for L in (torch, minigrad):
-            try:
-                outcomes.append(run(L, seed))
-            except Exception as error:  # noqa: BLE001 - the class is compared
-                outcomes.append(error)
-        expected, got = outcomes
-        if isinstance(expected, Exception) or isinstance(got, Exception):
+        expected, got, raised = outcomes_in_both(run, seed)
+        if raised:
             assert type(got).__name__ == type(expected).__name__, (seed, got, expected)
             continue
         have_all, want_all = flat(list(got[1:])), flat(list(expected[1:]))

@@ -122,36 +122,50 @@ def _gradients(output, leaves, nested):
     return _autograd_grad(output, leaves, allow_unused=True)
 
 
+class _Call:
+    """``func`` called on ``args`` with the arguments ``argnums`` replaced by leaves to differentiate (a tensor,
+    or a dict, tuple or list of them: _leaves_of), the graph recorded: its output (aux split off with
+    ``has_aux``), the leaves in order, whether an enclosing transform differentiates them (``nested``), and
+    ``per_argument`` to regroup one value per leaf into argnums' structure."""
+
+    def __init__(self, func, args, argnums, has_aux, name):
+        numbers = (argnums,) if isinstance(argnums, int) else tuple(argnums)
+        args = list(args)
+        self.nested = is_grad_enabled() and any(t.requires_grad for n in numbers for t in _tensors_of(args[n]))
+        self.single, self.leaves, self.rebuilds, self.spans = isinstance(argnums, int), [], [], []
+        for n in numbers:
+            args[n], leaves, rebuild = _leaves_of(args[n])
+            self.spans.append((len(self.leaves), len(self.leaves) + len(leaves)))
+            self.leaves += leaves
+            self.rebuilds.append(rebuild)
+        with enable_grad():
+            self.output = func(*args)
+        self.aux = None
+        if has_aux:
+            if not isinstance(self.output, tuple) or len(self.output) != 2:
+                raise RuntimeError(f"{name}: output of function f should be a tuple: (output, aux) if has_aux is "
+                                   "True")
+            self.output, self.aux = self.output
+
+    def per_argument(self, values):
+        grouped = [rebuild(values[a:b]) for rebuild, (a, b) in zip(self.rebuilds, self.spans)]
+        return grouped[0] if self.single else tuple(grouped)
+
+
 def grad_and_value(func, argnums=0, has_aux=False):
     """``torch.func.grad_and_value``: (the gradient of scalar ``func`` with respect to argument(s) ``argnums``,
     func's value (and aux))."""
     def differentiated(*args):
-        numbers = (argnums,) if isinstance(argnums, int) else tuple(argnums)
-        args = list(args)
-        rebuilds, all_leaves, spans = [], [], []
-        nested = is_grad_enabled() and any(t.requires_grad for n in numbers for t in _tensors_of(args[n]))
-        for n in numbers:
-            args[n], leaves, rebuild = _leaves_of(args[n])
-            spans.append((len(all_leaves), len(all_leaves) + len(leaves)))
-            all_leaves += leaves
-            rebuilds.append(rebuild)
-        with enable_grad():
-            output = func(*args)
-        aux = None
-        if has_aux:
-            if not isinstance(output, tuple) or len(output) != 2:
-                raise RuntimeError("grad_and_value(f)(*args): output of function f should be a tuple: (output, aux) "
-                                   "if has_aux is True")
-            output, aux = output
+        call = _Call(func, args, argnums, has_aux, "grad_and_value(f)(*args)")
+        output = call.output
         if not isinstance(output, Tensor) or output.numel() != 1:
             raise RuntimeError("grad_and_value(f)(*args): Expected f(*args) to return a scalar Tensor, got "
                                f"{getattr(output, 'shape', type(output).__name__)}")
-        grads = _gradients(output, all_leaves, nested)
-        grads = [g if g is not None else leaf.detach() * 0 for g, leaf in zip(grads, all_leaves)]
-        per_arg = [rebuild(grads[a:b]) for rebuild, (a, b) in zip(rebuilds, spans)]
-        gradient = per_arg[0] if isinstance(argnums, int) else tuple(per_arg)
+        grads = _gradients(output, call.leaves, call.nested)
+        gradient = call.per_argument([g if g is not None else leaf.detach() * 0
+                                      for g, leaf in zip(grads, call.leaves)])
         value = output.detach()
-        return (gradient, (value, aux)) if has_aux else (gradient, value)
+        return (gradient, (value, call.aux)) if has_aux else (gradient, value)
     return differentiated
 
 
@@ -202,30 +216,10 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None):
     dict of them) a tensor shaped output.shape + input.shape, or a tuple of them for a tuple of argnums; with
     ``has_aux``, (jacobian, aux). Inside another transform it stays in the graph."""
     def jac(*args):
-        numbers = (argnums,) if isinstance(argnums, int) else tuple(argnums)
-        args = list(args)
-        nested = is_grad_enabled() and any(t.requires_grad for n in numbers for t in _tensors_of(args[n]))
-        rebuilds, all_leaves, spans = [], [], []
-        for n in numbers:
-            args[n], leaves, rebuild = _leaves_of(args[n])
-            spans.append((len(all_leaves), len(all_leaves) + len(leaves)))
-            all_leaves += leaves
-            rebuilds.append(rebuild)
-        with enable_grad():
-            output = func(*args)
-        aux = None
-        if has_aux:
-            if not isinstance(output, tuple) or len(output) != 2:
-                raise RuntimeError("jacrev(f, ...)(*args): output of function f should be a tuple: (output, aux) "
-                                   "if has_aux is True")
-            output, aux = output
-
-        def per_output(tensor):
-            blocks = _jacobian_of(tensor, all_leaves, nested)
-            per_arg = [rebuild(blocks[a:b]) for rebuild, (a, b) in zip(rebuilds, spans)]
-            return per_arg[0] if isinstance(argnums, int) else tuple(per_arg)
-        result = _map_outputs(output, per_output)
-        return (result, _map_outputs(aux, lambda t: t.detach())) if has_aux else result
+        call = _Call(func, args, argnums, has_aux, "jacrev(f, ...)(*args)")
+        result = _map_outputs(call.output,
+                              lambda tensor: call.per_argument(_jacobian_of(tensor, call.leaves, call.nested)))
+        return (result, _map_outputs(call.aux, lambda t: t.detach())) if has_aux else result
     return jac
 
 

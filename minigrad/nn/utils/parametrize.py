@@ -7,6 +7,7 @@ originals, and a single original is the module's own Parameter object, its value
 ``right_inverse(weight)`` (an optimizer built before the registration still holds it). Registering evaluates
 the parametrization once and refuses a change of dtype or shape unless ``unsafe=True``."""
 from collections.abc import Sequence
+from types import SimpleNamespace
 
 from ...autograd import no_grad
 from ...tensor import Tensor
@@ -53,7 +54,7 @@ class ParametrizationList(ModuleList):
             raise ValueError("ParametrizationList requires one or more modules.")
         super().__init__(modules)
         self.unsafe = unsafe
-        shape, dtype = original.shape, original.dtype
+        before = SimpleNamespace(shape=original.shape, dtype=original.dtype)  # (right_inverse may replace it)
         with no_grad():
             new = _inverted(list(self), original, skip_missing=True)
         if not isinstance(new, (Tensor, Sequence)):
@@ -62,9 +63,9 @@ class ParametrizationList(ModuleList):
         self.is_tensor = isinstance(new, Tensor)
         self.ntensors = 1 if self.is_tensor else len(new)
         if self.is_tensor:
-            if new.dtype != dtype:
+            if new.dtype != before.dtype:
                 raise ValueError("When `right_inverse` outputs one tensor, it may not change the dtype.\n"
-                                 f"original.dtype: {dtype}\nright_inverse(original).dtype: {new.dtype}")
+                                 f"original.dtype: {before.dtype}\nright_inverse(original).dtype: {new.dtype}")
             if new is not original:
                 with no_grad():
                     _set_value(original, new)
@@ -82,14 +83,9 @@ class ParametrizationList(ModuleList):
             value = self()
             if not isinstance(value, Tensor):
                 raise ValueError(f"A parametrization must return a tensor. Got {type(value).__name__}.")
-            if value.dtype != dtype:
-                raise ValueError("Registering a parametrization may not change the dtype of the tensor, unless "
-                                 f"`unsafe` flag is enabled.\nunparametrized dtype: {dtype}\nparametrized dtype: "
-                                 f"{value.dtype}")
-            if value.shape != shape:
-                raise ValueError("Registering a parametrization may not change the shape of the tensor, unless "
-                                 f"`unsafe` flag is enabled.\nunparametrized shape: {shape}\nparametrized shape: "
-                                 f"{value.shape}")
+            _unchanged(before, value, lambda what, before, after: (
+                f"Registering a parametrization may not change the {what} of the tensor, unless `unsafe` flag is "
+                f"enabled.\nunparametrized {what}: {before}\nparametrized {what}: {after}"))
 
     @property
     def count(self):
@@ -160,17 +156,23 @@ def type_before_parametrizations(module):
     return type(module).__bases__[0] if is_parametrized(module) else type(module)
 
 
+def _unchanged(reference, value, message):
+    """ValueError(message(what, before, after)) where ``value``'s dtype or shape differs from ``reference``'s."""
+    for what in ("dtype", "shape"):
+        before, after = getattr(reference, what), getattr(value, what)
+        if before != after:
+            raise ValueError(message(what, before, after))
+
+
 def _check_stacked(module, tensor_name, parametrization):
     """A parametrization added on top of another may not change the tensor's dtype or shape (PyTorch's checks)."""
     current = getattr(module, tensor_name)
     value = parametrization(current)
     if not isinstance(value, Tensor):
         raise ValueError(f"A parametrization must return a tensor. Got {type(value).__name__}.")
-    for what, before, after in (("dtype", current.dtype, value.dtype), ("shape", current.shape, value.shape)):
-        if before != after:
-            raise ValueError(f"Registering a parametrization may not change the {what} of the tensor, unless the "
-                             f"`unsafe` flag is enabled.\nmodule.{tensor_name}.{what}: {before}\n"
-                             f"parametrization(module.{tensor_name}).{what}: {after}")
+    _unchanged(current, value, lambda what, before, after: (
+        f"Registering a parametrization may not change the {what} of the tensor, unless the `unsafe` flag is "
+        f"enabled.\nmodule.{tensor_name}.{what}: {before}\nparametrization(module.{tensor_name}).{what}: {after}"))
     if hasattr(parametrization, "right_inverse"):
         try:
             inverse = parametrization.right_inverse(value)
@@ -178,11 +180,9 @@ def _check_stacked(module, tensor_name, parametrization):
             return
         if not isinstance(inverse, Tensor):
             raise ValueError(f"parametrization.right_inverse must return a tensor. Got: {type(inverse).__name__}")
-        for what, before, after in (("dtype", current.dtype, inverse.dtype), ("shape", current.shape, inverse.shape)):
-            if before != after:
-                raise ValueError(f"The tensor returned by parametrization.right_inverse must have the same {what} as "
-                                 f"module.{tensor_name}, unless the `unsafe` flag is enabled.\n"
-                                 f"module.{tensor_name}.{what}: {before}\nreturned {what}: {after}")
+        _unchanged(current, inverse, lambda what, before, after: (
+            f"The tensor returned by parametrization.right_inverse must have the same {what} as module.{tensor_name}, "
+            f"unless the `unsafe` flag is enabled.\nmodule.{tensor_name}.{what}: {before}\nreturned {what}: {after}"))
 
 
 def register_parametrization(module, tensor_name, parametrization, *, unsafe=False):
