@@ -364,7 +364,8 @@ def _initial_grads(outputs, grad_outputs, keep_tensors=False):
 def _walk(outputs, grads, retain_graph, captured=None, create_graph=False):
     """Propagate ``grads`` from ``outputs`` to the leaves. Without ``captured`` each leaf (and each tensor that
     called ``retain_grad``) accumulates its gradient in ``.grad``; with it, the gradient reaching each tensor
-    whose id is in ``captured`` is stored there instead and no ``.grad`` changes (``autograd.grad``): then only
+    whose id is in ``captured`` is stored there instead and no leaf's ``.grad`` changes (``autograd.grad``; a
+    non-leaf that called ``retain_grad`` still accumulates what passes through it, as in PyTorch): then only
     the ops between the outputs and those tensors run (and free their saved arrays), as in PyTorch. With
     ``create_graph`` the gradients are Tensors recorded in the graph (autograd_graph)."""
     order = _topological_order(outputs)
@@ -381,6 +382,8 @@ def _walk(outputs, grads, retain_graph, captured=None, create_graph=False):
         if captured is not None:
             if id(node) in captured:
                 captured[id(node)] = g
+            if node._retains_grad and node._ctx is not None:  # (PyTorch's retain_grad hook fires in grad() too)
+                node._accumulate_grad(g)
         elif node._ctx is None or node._retains_grad:
             node._accumulate_grad(g)
             run_post_accumulate_hooks(node)
@@ -474,7 +477,7 @@ def _accumulate_into(inputs, grads):
     """backward(inputs=...): each input's gradient added to its ``.grad`` (a Tensor in the graph with
     create_graph); an input the outputs do not reach keeps its ``.grad``."""
     for t, g in zip(inputs, grads):
-        if g is None:
+        if g is None or (t._retains_grad and t._ctx is not None):  # (a retained non-leaf has it from the walk)
             continue
         if g.requires_grad:
             t.grad = g if t._grad is None else t._grad + g

@@ -297,6 +297,8 @@ def walk_graph(outputs, grads, retain_graph, captured, order, leads_to_input, ch
             if captured is not None:
                 if id(node) in captured:
                     captured[id(node)] = g
+                if node._retains_grad and node._ctx is not None:  # (as autograd._walk)
+                    node._grad = g if node._grad is None else node._grad + g
             elif _is_leaf_like(node):
                 node._grad = g if node._grad is None else node._grad + g
                 run_post_accumulate_hooks(node)

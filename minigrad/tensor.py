@@ -328,6 +328,8 @@ class Tensor:
     def register_post_accumulate_grad_hook(self, hook):
         """Call ``hook(tensor)`` each time backward has accumulated into this leaf's ``.grad``, as PyTorch's (what
         DistributedDataParallel starts its all-reduces from). Returns a handle whose ``remove()`` undoes it."""
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self._ctx is not None:
             raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
         return self._add_hook("post_accumulate", hook)

@@ -101,3 +101,25 @@ def test_second_backward_through_a_freed_graph_raises_torchs_message():
         loss.backward()
         loss.backward()
     raises_as_torch(twice)
+
+
+def test_retained_gradients_and_hooks_as_pytorchs():
+    """A non-leaf that called retain_grad accumulates every gradient passing through it, in autograd.grad and
+    backward(inputs=...) too, once when it is itself an input (PyTorch's retain_grad hook); hooks refuse a tensor
+    that does not require grad."""
+    results = []
+    for lib in (torch, minigrad):
+        x = lib.ones(3, requires_grad=True)
+        y = x * 3
+        y.retain_grad()
+        z = (y ** 2).sum()
+        lib.autograd.grad(z, [x], retain_graph=True)
+        first = y.grad.tolist()
+        lib.autograd.grad(z, [y], retain_graph=True)
+        z.backward(inputs=[y], retain_graph=True)
+        z.backward(inputs=[x], retain_graph=True)
+        results.append((first, y.grad.tolist(), x.grad.tolist()))
+        for register in (lib.ones(2).register_hook, lib.ones(2).register_post_accumulate_grad_hook):
+            with pytest.raises(RuntimeError, match="cannot register a hook on a tensor that doesn't require gradient"):
+                register(lambda g: g)
+    assert results[1] == results[0]
