@@ -41,23 +41,36 @@ def _per_dim(value, name, dims=2):
     return (value,) * dims
 
 
-def _depth_sources(size, out, scale, align_corners, linear):
-    """Where each output depth reads (PyTorch's source index, in float32): for 'nearest' the index, for the linear
-    modes the two neighbours and the weight of the second."""
-    dst = np.arange(out, dtype=np.float32)
+def _nearest_sources(n_in, n_out, factor, exact):
+    """PyTorch's nearest source index for each output position: min(floor(i·scale), n_in − 1), or for
+    'nearest-exact' min(floor((i + 0.5)·scale), n_in − 1), the scale (1/scale_factor, or in/out) in float32 and
+    the position rounded to float32 before the floor, as its nearest_idx computes them (without the 1x and 2x
+    shortcuts its 2-D kernel takes)."""
+    scale = np.float32(1.0 / factor) if factor else np.float32(n_in) / np.float32(n_out)
+    if exact:
+        position = ((np.arange(n_out) + 0.5) * np.float64(scale)).astype(np.float32)
+    else:
+        position = np.arange(n_out).astype(np.float32) * scale
+    return np.minimum(np.floor(position).astype(np.int64), n_in - 1)
+
+
+def _depth_sources(size, out, scale, align_corners, linear, dtype):
+    """Where each output depth reads: for 'nearest' the index (_nearest_sources), for the linear modes the two
+    neighbours and the weight of the second, computed in the input's float type as PyTorch's
+    area_pixel_compute_source_index."""
     if not linear:
-        step = np.float32(1.0 / scale) if scale else np.float32(size / out)
-        return np.minimum(np.floor(dst * step).astype(np.int64), size - 1), None, None
+        return _nearest_sources(size, out, scale, exact=False), None, None
+    real = np.float64 if np.dtype(dtype) == np.float64 else np.float32
+    dst = np.arange(out, dtype=real)
     if align_corners:
-        step = np.float32((size - 1) / (out - 1)) if out > 1 else np.float32(0)
+        step = real(size - 1) / real(out - 1) if out > 1 else real(0)
         src = step * dst
     else:
-        step = np.float32(1.0 / scale) if scale else np.float32(size / out)
-        src = np.maximum(step * (dst + np.float32(0.5)) - np.float32(0.5), np.float32(0))
-    below = np.floor(src).astype(np.int64)
-    below = np.minimum(below, size - 1)
+        step = real(1.0 / scale) if scale else real(size) / real(out)
+        src = np.maximum(step * (dst + real(0.5)) - real(0.5), real(0))
+    below = np.minimum(np.floor(src).astype(np.int64), size - 1)
     above = np.minimum(below + 1, size - 1)
-    return below, above, (src - below).astype(np.float32)
+    return below, above, (src - below).astype(real)
 
 
 def _interpolate_volume(input, out_size, mode, align_corners, scales):  # noqa: A002
@@ -70,7 +83,7 @@ def _interpolate_volume(input, out_size, mode, align_corners, scales):  # noqa: 
     planes = Interpolate.apply(slices, out_size=out_size[1:], mode=plane_mode, align_corners=bool(align_corners),
                                scale_factors=scales[1:])
     planes = planes.reshape((n, depth, c) + tuple(out_size[1:]))
-    below, above, weight = _depth_sources(depth, out_size[0], scales[0], align_corners, mode != "nearest")
+    below, above, weight = _depth_sources(depth, out_size[0], scales[0], align_corners, mode != "nearest", input.dtype)
     out = index_select(planes, 1, tensor(below, device=input.device))
     if mode != "nearest":
         lam = tensor(weight.astype(np.dtype(input.dtype)), device=input.device).reshape(1, -1, 1, 1, 1)
@@ -129,8 +142,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         describe = lambda sizes: ", ".join(f"{n}: {v}" for n, v in zip(names, sizes))  # noqa: E731
         raise RuntimeError(f"interpolate: input and output sizes should be greater than 0, but got input "
                            f"({describe(spatial)}) output ({describe(out_size)})")
-    if mode == "nearest-exact":
-        return _nearest_exact(input, spatial, out_size, scales)
+    if mode == "nearest-exact" or (mode == "nearest" and dims != 2):
+        return _nearest_by_index(input, spatial, out_size, scales, exact=mode == "nearest-exact")
     if mode == "area":  # PyTorch's 'area' is adaptive average pooling to the output size
         from . import one_dimensional, pool, three_dimensional
         pooling = {1: one_dimensional.adaptive_avg_pool1d, 2: pool.adaptive_avg_pool2d,
@@ -151,18 +164,15 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                              scale_factors=scales)
 
 
-def _nearest_exact(input, spatial, out_size, scales):  # noqa: A002
-    """'nearest-exact': output pixel i copies input pixel min(floor((i + 0.5) * scale), n - 1), each pixel's
-    centre mapped to the nearest input centre, with PyTorch's arithmetic: the scale (1 / scale_factor, or in /
-    out) in the tensor's dtype, the product rounded to float32 for a float32 tensor before the floor."""
-    real = np.float32 if input.dtype == np.float32 else np.float64
+def _nearest_by_index(input, spatial, out_size, scales, exact):  # noqa: A002
+    """'nearest' (1-D and 3-D) and 'nearest-exact' (any): each output pixel copies the input pixel at
+    _nearest_sources along every spatial dim, by indexing (its gradient adds up where a pixel is read twice)."""
     index = [slice(None), slice(None)]
     for d, (n_in, n_out, factor) in enumerate(zip(spatial, out_size, scales)):
-        scale = real(1.0 / factor) if factor else real(n_in) / real(n_out)
-        source = np.floor(((np.arange(n_out) + 0.5) * np.float64(scale)).astype(real)).astype(np.int64)
         shape = [1] * len(spatial)
         shape[d] = n_out
-        index.append(Tensor(np.minimum(source, n_in - 1).reshape(shape), dtype=np.int64, device=input.device))
+        source = _nearest_sources(n_in, n_out, factor, exact).reshape(shape)
+        index.append(Tensor(source, dtype=np.int64, device=input.device))
     return input[tuple(index)]
 
 
