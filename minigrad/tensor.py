@@ -38,6 +38,16 @@ def torch_type_name(dtype):
     return _TORCH_TYPE_NAMES.get(name, name)
 
 
+_CPP_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+                   "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
+
+
+def cpp_type_name(dtype):
+    """``dtype`` as PyTorch's messages print its C++ type ("float", "long int", "signed char", ...)."""
+    name = np.dtype(dtype).name
+    return _CPP_TYPE_NAMES.get(name, name)
+
+
 def _is_floating(dtype):
     return dtype in _FLOATS
 

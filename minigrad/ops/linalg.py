@@ -3,7 +3,7 @@ outer; diagonal, diag, trace; einsum (in einsum.py)."""
 import numpy as np
 
 from ..autograd import Function
-from ..tensor import Tensor
+from ..tensor import Tensor, cpp_type_name
 from .einsum import einsum
 from .elementwise import broadcast_mismatch
 
@@ -51,8 +51,8 @@ def matmul(a, b):
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and "
                            f"{b.ndim}D")
     if a.dtype != b.dtype:
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_c_name(a.dtype)} != "
-                           f"{_c_name(b.dtype)}")
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {cpp_type_name(a.dtype)} != "
+                           f"{cpp_type_name(b.dtype)}")
     a_shape = (1,) + tuple(a.shape) if a.ndim == 1 else tuple(a.shape)
     b_shape = tuple(b.shape) + (1,) if b.ndim == 1 else tuple(b.shape)
     if a_shape[-1] != b_shape[-2] and b.ndim <= 2:
@@ -87,13 +87,6 @@ def mm(a, b):
         if operand.ndim != 2:
             raise RuntimeError(f"{name} must be a matrix")
     return matmul(a, b)
-
-
-def _c_name(dtype):
-    """A dtype as PyTorch's messages print it (its C++ type name)."""
-    name = np.dtype(dtype).name
-    return {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
-            "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}.get(name, name)
 
 
 def bmm(a, b):

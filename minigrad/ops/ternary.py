@@ -2,23 +2,19 @@
 import numpy as np
 
 from ..autograd import Function
-from ..tensor import Tensor, _is_floating, torch_type_name
+from ..tensor import Tensor, _is_floating, cpp_type_name, torch_type_name
 from .elementwise import _operands, add, div, mul, sub, where
 from .elementwise import abs as magnitude
 
 __all__ = ["lerp", "addcmul", "addcdiv"]
 
 
-_CPP_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int8": "signed char",
-              "uint8": "unsigned char", "int16": "short int", "int32": "int", "int64": "long int", "bool": "bool"}
-
-
 def _check_lerp_dtypes(input, end, weight):  # noqa: A002
     """PyTorch's lerp takes floating tensors only, ``end`` (and a weight tensor with dims) in input's dtype."""
     for name, other in (("end", end), ("weight", weight)):
         if hasattr(other, "shape") and other.dtype != input.dtype and (name == "end" or other.ndim):
-            raise RuntimeError(f"expected dtype {_CPP_NAMES[np.dtype(input.dtype).name]} for `{name}` but got dtype "
-                               f"{_CPP_NAMES.get(np.dtype(other.dtype).name, np.dtype(other.dtype).name)}")
+            raise RuntimeError(f"expected dtype {cpp_type_name(input.dtype)} for `{name}` but got dtype "
+                               f"{cpp_type_name(other.dtype)}")
     if not _is_floating(input.dtype):
         kernel = "lerp_kernel_tensor" if hasattr(weight, "shape") else "lerp_kernel_scalar"
         raise NotImplementedError(f'"{kernel}" not implemented for \'{torch_type_name(input.dtype)}\'')

@@ -226,7 +226,6 @@ def _axis_view(shape, axis, start):
 
 def add_at(a, source, index):
     """``a`` with ``source`` added at ``index`` (atomic adds: a place named twice sums in the GPU's order)."""
-    from .elementwise import add
     return add(a, index_backward(source, a.shape, index))
 
 
