@@ -8,7 +8,7 @@ from .device import device  # noqa: F401
 from .random import (manual_seed, initial_seed, seed, get_rng_state, set_rng_state, Generator,  # noqa: F401
                      default_generator)
 from .tensor import (Tensor, Size, numel, float16, float32, float64, int32, int64, uint8, bool_,  # noqa: F401
-                     long, double, int8, int16, uint16, uint32, uint64, _install_methods)
+                     long, double, int8, int16, uint16, uint32, uint64, complex64, complex128, _install_methods)
 from .creation import (tensor, as_tensor, from_numpy, zeros, ones, full, empty, randn, rand,  # noqa: F401
                        randint, randperm, eye, empty_like, arange, linspace, zeros_like, ones_like, full_like, randn_like, rand_like,
                        multinomial, bernoulli, logspace, tril_indices, triu_indices, vander, randint_like, poisson,
@@ -31,6 +31,7 @@ from .ops.products import *  # noqa: F401,F403
 from .ops.statistics import *  # noqa: F401,F403
 from .ops.tensor_extras import *  # noqa: F401,F403
 from .ops.real_numbers import *  # noqa: F401,F403
+from .ops.complex_numbers import *  # noqa: F401,F403
 from .ops.integer import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403
 from .ops.shape import *  # noqa: F401,F403
@@ -56,7 +57,7 @@ from .utils.gradcheck import gradcheck  # noqa: F401
 from . import nn, optim  # noqa: E402,F401
 from .ops.functional_forms import *  # noqa: E402,F401,F403
 from .ops.calculus import *  # noqa: E402,F401,F403
-from . import cuda, utils, amp, backends, distributed, linalg, testing, special, func  # noqa: E402,F401
+from . import cuda, utils, amp, backends, distributed, linalg, testing, special, func, fft  # noqa: E402,F401
 from .ops.matrix import inv as inverse, det, slogdet, logdet, pinv as pinverse, matrix_power  # noqa: E402,F401
 from .ops.matrix import legacy_svd as svd, legacy_qr as qr  # noqa: E402,F401  (torch.svd's V; torch.qr)
 from .ops.matrix import legacy_cholesky as cholesky  # noqa: E402,F401  (deprecated torch.cholesky)
@@ -95,6 +96,8 @@ int = int32  # noqa: A001  torch.int
 half = float16  # torch.half
 dtype = _np.dtype  # torch.dtype: minigrad's dtypes are numpy's
 short = int16  # torch.short
+cfloat, cdouble = complex64, complex128  # torch.cfloat, torch.cdouble
+from .ops.complex_numbers import complex_from_parts as complex  # noqa: E402,A001  torch.complex
 pi, e, inf, nan, newaxis = _math.pi, _math.e, _math.inf, _math.nan, None  # torch.pi ... torch.newaxis
 
 __version__ = version.__version__

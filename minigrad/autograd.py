@@ -11,6 +11,8 @@ import functools
 import itertools
 import threading
 
+import numpy as np
+
 from .backends import get_backend
 from . import autograd_nodes as _nodes
 
@@ -129,6 +131,12 @@ class Function:
     _tensor_level = False  # a PyTorch-style subclass: static forward(ctx, ...) and backward(ctx, ...) on Tensors
     _sequence = 0  # the node's number in recording order (set when recorded)
     _replaced = None  # (number, old tensor) on the node an in-place op gave its tensor: see inputs_seen_by
+    # Whether forward and backward are right for complex tensors; the others refuse complex inputs rather than give
+    # a wrong gradient (see ops/complex_numbers.py). A holomorphic op's backward is written as g times its
+    # derivative f'; for complex tensors the engine runs it as conj(backward(conj(g))) = g conj(f'), PyTorch's
+    # convention, so one backward serves real and complex tensors.
+    supports_complex = False
+    holomorphic = False
 
     def __init_subclass__(cls, **kwargs):
         import inspect
@@ -177,6 +185,8 @@ class Function:
                     f"{cls.__name__}: expected all tensors on one device, "
                     f"got {device} and {t.device}")
         for t in tensors:
+            if t.array.dtype.kind == "c" and not (cls.supports_complex and t.device.type == "cpu"):
+                _refuse_complex(cls, t)
             if t._base is not None and t._version_cell[0] != t._view_version:
                 from .ops.view_inplace import refresh_view
                 refresh_view(t)  # its base changed in place since the view's history was set
@@ -216,6 +226,19 @@ def _storage_root(array):
     while getattr(array, "base", None) is not None:
         array = array.base
     return array
+
+
+def _conjugated(grads):
+    if not isinstance(grads, tuple):
+        return None if grads is None else np.conjugate(grads)
+    return tuple(None if g is None else np.conjugate(g) for g in grads)
+
+
+def _refuse_complex(cls, tensor):
+    if tensor.device.type != "cpu":
+        raise NotImplementedError(f"{cls.__name__}: minigrad's complex tensors live on the CPU only")
+    raise NotImplementedError(f"{cls.__name__}: this op does not take complex tensors in minigrad yet (README, "
+                              "\"Complex numbers\")")
 
 
 def _link_view(result, inputs):
@@ -398,7 +421,10 @@ def _walk(outputs, grads, retain_graph, captured=None, create_graph=False):
         if type(saved) is _nodes.PackedSaved:  # (saved under saved_tensors_hooks: unpacked for this pass)
             fn.saved = saved.unpacked()
         start = _profiler.start() if _profiler is not None else None
-        input_grads = fn.backward(g)
+        if getattr(fn, "holomorphic", False) and g.dtype.kind == "c":
+            input_grads = _conjugated(fn.backward(np.conjugate(g)))
+        else:
+            input_grads = fn.backward(g)
         if start is not None:
             _profiler.record(type(fn).__name__, "backward", start, fn.device)
         if _anomaly is not None:

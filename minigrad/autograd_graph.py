@@ -247,6 +247,9 @@ def _differentiable_twice(fn):
 def graph_backward(fn, g):
     """fn's input gradients as Tensors in the graph, for the output gradient Tensor g: fn's twin, re-run on the
     same inputs with GraphBackend, then its backward."""
+    if g.dtype.kind == "c":
+        raise NotImplementedError("create_graph=True: minigrad does not differentiate gradients of complex tensors "
+                                  "again (README, \"Complex numbers and FFT\")")
     if getattr(fn, "composite", None) is not None:
         return _composite_backward(fn, g)
     if not _differentiable_twice(fn):

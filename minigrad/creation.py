@@ -5,7 +5,7 @@ from .backends import get_backend
 from .device import device as _device
 from . import exact_arithmetic, sampling
 from .random import randperm_list, torch_generator
-from .tensor import DTYPE_CATEGORY, Tensor, default_float, int64
+from .tensor import DTYPE_CATEGORY, Tensor, default_complex, default_float, int64
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "randn", "rand", "randperm",
            "randint", "arange", "linspace", "eye", "empty_like", "zeros_like", "ones_like", "full_like", "randn_like", "rand_like",
@@ -43,6 +43,8 @@ def _infer_dtype(data):
         return int64
     if isinstance(data, float):
         return default_float()
+    if isinstance(data, complex):
+        return default_complex()
     if isinstance(data, (list, tuple)):
         dtype = None
         for item in data:
@@ -126,7 +128,8 @@ def full(*sizes, size=None, fill_value=None, dtype=None, device="cpu", requires_
     size = _shape(sizes, size)
     if dtype is None:  # the value's kind decides, as PyTorch's: bool, int64, else the default float
         dtype = np.dtype(bool) if isinstance(fill_value, (bool, np.bool_)) else \
-            int64 if isinstance(fill_value, (int, np.integer)) else default_float()
+            int64 if isinstance(fill_value, (int, np.integer)) else \
+            default_complex() if isinstance(fill_value, (complex, np.complexfloating)) else default_float()
     if isinstance(fill_value, (int, float)) and np.dtype(dtype).kind in "iu":
         fill_value = python_numbers_as(fill_value, np.dtype(dtype))
     return _make(get_backend(device).full(size, fill_value, np.dtype(dtype)), device, requires_grad)
@@ -160,14 +163,29 @@ def randn(*sizes, size=None, dtype=None, device="cpu", requires_grad=False, gene
           pin_memory=False):
     """Standard normal samples, as ``torch.randn``: the same seed gives PyTorch's numbers (``minigrad.sampling``)."""
     shape, dtype = _shape(sizes, size), np.dtype(dtype or default_float())
+    if dtype.kind == "c":  # PyTorch's: the (real, imag) pairs drawn as normals of variance 1/2
+        parts = sampling.normal_values(torch_generator(generator), shape + (2,), _part_dtype(dtype),
+                                       std=1 / 2 ** 0.5)
+        return _drawn(_as_complex_values(parts, dtype), shape, dtype, device, requires_grad)
     values = sampling.normal_values(torch_generator(generator), shape, dtype)
     return _drawn(values, shape, dtype, device, requires_grad)
+
+
+def _part_dtype(dtype):
+    return np.dtype(np.float32) if dtype == np.complex64 else np.dtype(np.float64)
+
+
+def _as_complex_values(parts, dtype):
+    return np.ascontiguousarray(parts).reshape(-1, 2).view(dtype).reshape(-1)
 
 
 def rand(*sizes, size=None, dtype=None, device="cpu", requires_grad=False, generator=None, layout=None,
          pin_memory=False):
     """Uniform samples in [0, 1), as ``torch.rand``: the same seed gives PyTorch's numbers."""
     shape, dtype = _shape(sizes, size), np.dtype(dtype or default_float())
+    if dtype.kind == "c":  # PyTorch's: the real and imaginary parts uniform in [0, 1), in memory order
+        parts = sampling.uniform_values(torch_generator(generator), 2 * int(np.prod(shape)), _part_dtype(dtype))
+        return _drawn(_as_complex_values(parts, dtype), shape, dtype, device, requires_grad)
     values = sampling.uniform_values(torch_generator(generator), int(np.prod(shape)), dtype)
     return _drawn(values, shape, dtype, device, requires_grad)
 

@@ -18,13 +18,16 @@ uint8 = np.dtype("uint8")
 bool_ = np.dtype("bool")
 # integer widths that PyTorch names too (int16 is torch.short); the ops take them as numpy does
 int8, int16, uint16, uint32, uint64 = (np.dtype(name) for name in ("int8", "int16", "uint16", "uint32", "uint64"))
+complex64 = np.dtype("complex64")
+complex128 = np.dtype("complex128")
 # PyTorch's aliases long and double; torch.int and torch.float are bound in minigrad/__init__.py only, so that
 # the built-ins int() and float() keep their meaning in this module.
 long, double = int64, float64
 
 _FLOATS = (float16, float32, float64)
-# PyTorch's dtype categories for promotion and in-place casts: bool < integer < floating point, by numpy kind.
-DTYPE_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
+_COMPLEXES = (complex64, complex128)
+# PyTorch's dtype categories for promotion and in-place casts: bool < integer < floating point < complex, by kind.
+DTYPE_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
 
 # PyTorch's scalar-type names, as its error messages print them
 _TORCH_TYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
@@ -52,6 +55,11 @@ def _is_floating(dtype):
     return dtype in _FLOATS
 
 
+def _is_differentiable(dtype):
+    """Whether a tensor of ``dtype`` may require grad: PyTorch's floating point and complex dtypes."""
+    return dtype in _FLOATS or dtype in _COMPLEXES
+
+
 _default_float = [float32]  # set by set_default_dtype (legacy.py)
 
 
@@ -59,6 +67,12 @@ def default_float():
     """The dtype Python floats and float creation take, as ``torch.get_default_dtype``: float32 unless
     ``set_default_dtype`` chose float64."""
     return _default_float[0]
+
+
+def default_complex():
+    """The dtype Python complex numbers take, as PyTorch's: complex64 with float32 as the default dtype,
+    complex128 with float64."""
+    return complex128 if _default_float[0] == float64 else complex64
 
 
 def numel(input):  # noqa: A002
@@ -129,7 +143,7 @@ class Tensor:
         dtype = None
         if not backend.is_array(data):
             probe = np.asarray(data)
-            dtype = default_float() if probe.dtype.kind in "fc" else (bool_ if probe.dtype.kind == "b" else int64)
+            dtype = {"f": default_float(), "c": default_complex(), "b": bool_}.get(probe.dtype.kind, int64)
         return cls._wrap(backend.asarray(data, dtype), device)
 
     def _init(self, array, dev, requires_grad):
@@ -320,7 +334,7 @@ class Tensor:
     # ------------------------------------------------------------------ autograd
     def requires_grad_(self, requires_grad=True):
         """Start (or stop) recording operations on this leaf, as ``torch.Tensor.requires_grad_``."""
-        if requires_grad and not _is_floating(self.dtype):
+        if requires_grad and not _is_differentiable(self.dtype):
             raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         if not requires_grad and self._ctx is not None:
             raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use a "
@@ -516,7 +530,8 @@ class Tensor:
         extras = []
         if self.device.type != "cpu":
             extras.append(f"device='{self.device}'")
-        if self.dtype not in (default_float(), int64, bool_) or self.numel() == 0 and self.dtype != default_float():
+        if self.dtype not in (default_float(), default_complex(), int64, bool_) or (
+                self.numel() == 0 and self.dtype != default_float()):
             extras.append(f"dtype=minigrad.{self.dtype}")  # (an empty tensor shows no values to tell its dtype)
         if self._ctx is not None:
             extras.append(f"grad_fn=<{self._ctx.name()}>")

@@ -54,6 +54,18 @@ def element_formatter(values):
     return lambda v: text(v).rjust(width)
 
 
+def _complex_formatter(values):
+    """PyTorch's complex elements: the real parts formatted together, the imaginary parts together, joined as
+    "1.0000+2.j" (the imaginary part unpadded, its sign as the joint); and the width PyTorch lays lines out by."""
+    real_fmt, imag_fmt = element_formatter(values.real), element_formatter(values.imag)
+
+    def fmt(v):
+        imag = imag_fmt(v.imag).lstrip() + "j"
+        return real_fmt(v.real) + ("" if imag[0] in "+-" else "+") + imag
+    first = values.reshape(-1)[0] if values.size else 0j
+    return fmt, len(real_fmt(first.real)) + len(imag_fmt(first.imag)) + 1
+
+
 def _summarized(values, edge):
     """The values PyTorch's printing looks at: each dim cut to its first and last ``edge`` entries."""
     if values.ndim == 0:
@@ -69,8 +81,12 @@ def tensor_body(values, indent=7):
     options = PRINT_OPTIONS
     edge = options["edgeitems"]
     summarize = values.size > options["threshold"]
-    fmt = element_formatter(_summarized(values, edge) if summarize else values)
-    width = len(fmt(values.reshape(-1)[0])) if values.size else 1
+    shown = _summarized(values, edge) if summarize else values
+    if values.dtype.kind == "c":
+        fmt, width = _complex_formatter(shown)
+    else:
+        fmt = element_formatter(shown)
+        width = len(fmt(values.reshape(-1)[0])) if values.size else 1
 
     def rows(array, indent):
         if array.ndim == 0:
@@ -121,8 +137,8 @@ def _full_transpose(x):
 
 
 def is_complex(x):
-    """``Tensor.is_complex``: False (minigrad has no complex dtypes)."""
-    return False
+    """``Tensor.is_complex``: whether the dtype is complex64 or complex128."""
+    return np.dtype(x.dtype).kind == "c"
 
 
 def is_signed(x):
@@ -136,15 +152,20 @@ def get_device(x):
 
 
 def adjoint(x):
-    """``Tensor.adjoint``: the last two dims swapped (the conjugate of a real tensor is itself)."""
-    return _matrix_transpose(x)
+    """``Tensor.adjoint``/``mH``: the last two dims swapped and conjugated."""
+    return _matrix_transpose(x).conj()
+
+
+def _full_adjoint(x):
+    """``Tensor.H``: a matrix transposed and conjugated."""
+    return _full_transpose(x).conj()
 
 
 METHODS = {
     "is_cpu": property(lambda x: x.device.type == "cpu", doc="``Tensor.is_cpu``."),
     "mT": property(_matrix_transpose, doc="``Tensor.mT``: the last two dims swapped."),
-    "mH": property(_matrix_transpose, doc="``Tensor.mH``: ``mT`` (real tensors)."),
-    "H": property(_full_transpose, doc="``Tensor.H``: a matrix transposed (real tensors)."),
+    "mH": property(adjoint, doc="``Tensor.mH``: the last two dims swapped and conjugated."),
+    "H": property(_full_adjoint, doc="``Tensor.H``: a matrix transposed and conjugated."),
     "retains_grad": property(lambda x: bool(x._retains_grad) and x._ctx is not None,
                              doc="``Tensor.retains_grad``: whether retain_grad() was called on this non-leaf."),
     "is_complex": is_complex, "is_signed": is_signed, "get_device": get_device, "adjoint": adjoint,

@@ -53,6 +53,8 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):  # noqa: A002
 
 
 class Sigmoid(Function):
+    supports_complex = holomorphic = True
+
     def forward(self, a):
         out = self.B.sigmoid(a)
         self.save_for_backward(out)
@@ -68,6 +70,8 @@ def sigmoid(input):  # noqa: A002
 
 
 class Tanh(Function):
+    supports_complex = holomorphic = True
+
     def forward(self, a):
         out = self.B.tanh(a)
         self.save_for_backward(out)

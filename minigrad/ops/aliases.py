@@ -79,7 +79,9 @@ def isneginf(input):  # noqa: A002
 
 
 def isreal(input):  # noqa: A002
-    """``torch.isreal``: all true (minigrad has no complex dtypes)."""
+    """``torch.isreal``: where the imaginary part is 0 (everywhere for a real tensor)."""
+    if input.dtype.kind == "c":
+        return compare.eq(input.imag, 0)
     return compare.eq(input, input) | ~compare.eq(input, input)
 
 

@@ -3,7 +3,8 @@
 import numpy as np
 
 from ..autograd import Function
-from ..tensor import Tensor, _is_floating, torch_type_name
+from .complex_numbers import refuse_complex
+from ..tensor import Tensor, torch_type_name
 from .elementwise import _check_broadcast, _operands
 
 __all__ = ["where", "lt", "le", "gt", "ge", "eq", "ne", "isfinite", "masked_fill", "allclose", "isclose", "equal"]
@@ -12,6 +13,8 @@ __all__ = ["where", "lt", "le", "gt", "ge", "eq", "ne", "isfinite", "masked_fill
 class Where(Function):
     """a where the condition holds, b elsewhere; each gradient goes only where its side was taken, so an inf or
     NaN in the branch not taken reaches neither the output nor the gradients (as in PyTorch)."""
+
+    supports_complex = True
 
     def forward(self, cond, a, b):
         self.shapes = (cond.shape, a.shape, b.shape)
@@ -49,12 +52,14 @@ def where(condition, a=None, b=None):
     return Where.apply(cond, a, b)
 
 
-def _compare(name):
+def _compare(name, kernel_name=None):
     def op(a, b):
         if b is None or isinstance(b, (str, bytes, dict, set)):
             # t == None is False (and t != None True), as in PyTorch: the comparison is not defined
             return NotImplemented
         a, b = _operands(a, b)
+        if kernel_name is not None:
+            refuse_complex(a, f'"{kernel_name}_cpu" not implemented for {{!r}}')
         if a.device != b.device:
             raise RuntimeError(f"{name}: expected both tensors on one device, got {a.device} and {b.device}")
         _check_broadcast(a, b)
@@ -64,13 +69,14 @@ def _compare(name):
     return op
 
 
-lt, le, gt, ge = (_compare("less"), _compare("less_equal"), _compare("greater"), _compare("greater_equal"))
+lt, le, gt, ge = (_compare("less", "lt"), _compare("less_equal", "le"), _compare("greater", "gt"),
+                  _compare("greater_equal", "ge"))
 eq, ne = _compare("equal"), _compare("not_equal")
 
 
 def isfinite(a):
-    """``torch.isfinite``: a bool tensor (all true for integer tensors)."""
-    if not _is_floating(a.dtype):
+    """``torch.isfinite``: a bool tensor (all true for integer tensors; both parts finite for complex ones)."""
+    if a.dtype.kind not in "fc":
         return Tensor._wrap(a.backend.full(a.shape, True, np.dtype(bool)), a.device)
     return Tensor._wrap(a.backend.isfinite(a.array), a.device)
 

@@ -3,18 +3,30 @@
 import numpy as np
 
 from ..autograd import Function
-from ..tensor import DTYPE_CATEGORY as _CATEGORY, Tensor, _is_floating, default_float
+from ..tensor import DTYPE_CATEGORY as _CATEGORY, Tensor, _is_floating, default_complex, default_float
 
 __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "log1p", "sqrt", "abs", "clamp",
            "maximum", "minimum", "where", "lt", "le", "gt", "ge", "eq", "ne", "isfinite", "masked_fill"]
 
 
 def _promote(da, db):
-    """Two dtypes of the same priority: a float beats an int, an int beats a bool, else the wider one."""
+    """Two dtypes of the same priority: a complex beats a float (keeping the wider precision: complex64 and float64
+    give complex128), a float an int, an int a bool, else the wider one."""
     ca, cb = _CATEGORY[da.kind], _CATEGORY[db.kind]
-    if ca != cb:
+    if ca != cb and not (ca + cb == 5 and ca >= 2 and cb >= 2):
         return da if ca > cb else db
     return np.promote_types(da, db)
+
+
+def _over(higher, lower):
+    """PyTorch's combine_categories: the dtype of a higher-priority group (dimensioned tensors over 0-d ones,
+    0-d ones over Python numbers) unless the lower group's category is higher; a complex lower group over a
+    float higher one gives the complex dtype of the float's precision."""
+    if _CATEGORY[lower.kind] <= _CATEGORY[higher.kind]:
+        return higher
+    if lower.kind == "c" and higher.kind == "f":
+        return np.promote_types(higher, np.complex64)
+    return lower
 
 
 def _result_dtype(a, b):
@@ -23,7 +35,7 @@ def _result_dtype(a, b):
     da, db = a.dtype, b.dtype
     if (a.ndim == 0) != (b.ndim == 0):
         dim, zero = (da, db) if b.ndim == 0 else (db, da)
-        return zero if _CATEGORY[zero.kind] > _CATEGORY[dim.kind] else dim
+        return _over(dim, zero)
     return _promote(da, db)
 
 
@@ -33,7 +45,8 @@ def result_type_of(operands):
     groups = [[x.dtype for x in operands if isinstance(x, Tensor) and x.ndim],
               [x.dtype for x in operands if isinstance(x, Tensor) and not x.ndim],
               [np.dtype(bool) if isinstance(x, bool) else np.dtype("int64") if isinstance(x, int) else
-               default_float() for x in operands if isinstance(x, (int, float))]]
+               default_complex() if isinstance(x, complex) else default_float() for x in operands
+               if isinstance(x, (int, float, complex))]]
     result = None
     for dtypes in reversed(groups):  # from the lowest priority up
         if not dtypes:
@@ -41,8 +54,7 @@ def result_type_of(operands):
         common = dtypes[0]
         for dtype in dtypes[1:]:
             common = _promote(common, dtype)
-        if result is None or _CATEGORY[common.kind] >= _CATEGORY[result.kind]:
-            result = common
+        result = common if result is None else _over(common, result)
     return result
 
 
@@ -63,7 +75,7 @@ def _operands(a, b):
         elif isinstance(x, int):
             dtype = ref.dtype if ref.dtype != np.dtype(bool) else np.dtype("int64")
         elif isinstance(x, float):
-            dtype = ref.dtype if _is_floating(ref.dtype) else default_float()
+            dtype = ref.dtype if ref.dtype.kind in "fc" else default_float()
         else:
             return Tensor._inferred(x, ref.device)
         return Tensor._wrap(B.scalar(x, dtype), ref.device)
@@ -95,7 +107,7 @@ def float_operands(a, b):
     """Two operands of an op with a float result (true division, atan2, xlogy...) as Tensors of one float dtype,
     PyTorch's way: when neither is a float, each becomes the default float on its own before they are promoted
     together (uint8 / -1 is -x, not x / 255)."""
-    if not any(isinstance(x, float) or isinstance(x, Tensor) and _is_floating(x.dtype) for x in (a, b)):
+    if not any(isinstance(x, (float, complex)) or isinstance(x, Tensor) and x.dtype.kind in "fc" for x in (a, b)):
         a, b = (x.to(default_float()) if isinstance(x, Tensor) else float(x) for x in (a, b))
     return _operands(a, b)
 
@@ -123,6 +135,8 @@ class _Binary(Function):
 
 
 class Add(_Binary):
+    supports_complex = True
+
     def forward(self, a, b):
         self.shapes = (a.shape, b.shape)
         return self.B.add(a, b)
@@ -132,6 +146,8 @@ class Add(_Binary):
 
 
 class Sub(_Binary):
+    supports_complex = True
+
     def forward(self, a, b):
         self.shapes = (a.shape, b.shape)
         return self.B.sub(a, b)
@@ -141,6 +157,8 @@ class Sub(_Binary):
 
 
 class Mul(_Binary):
+    supports_complex = holomorphic = True
+
     def forward(self, a, b):
         self.shapes = (a.shape, b.shape)
         # (each side is saved only for the other's gradient, as PyTorch does: x[1:3] = x[1:3] * 10 then works)
@@ -156,6 +174,8 @@ class Mul(_Binary):
 
 
 class Div(_Binary):
+    supports_complex = holomorphic = True
+
     def forward(self, a, b):
         self.shapes = (a.shape, b.shape)
         self.save_for_backward(a if self.needs_input_grad[1] else None, b)
@@ -171,6 +191,8 @@ class Div(_Binary):
 
 class Pow(_Binary):
     """a ** b for tensors (either may be a lifted Python number)."""
+
+    supports_complex = holomorphic = True
 
     def forward(self, a, b):
         self.shapes = (a.shape, b.shape)
@@ -226,6 +248,8 @@ def _split_ties(fn, g, a, b, a_wins):
 
 
 class Neg(Function):
+    supports_complex = True
+
     def forward(self, a):
         return self.B.neg(a)
 
@@ -234,6 +258,8 @@ class Neg(Function):
 
 
 class Exp(Function):
+    supports_complex = holomorphic = True
+
     def forward(self, a):
         out = self.B.exp(a)
         self.save_for_backward(out)
@@ -244,6 +270,8 @@ class Exp(Function):
 
 
 class Log(Function):
+    supports_complex = holomorphic = True
+
     def forward(self, a):
         self.save_for_backward(a)
         return self.B.log(a)
@@ -253,6 +281,8 @@ class Log(Function):
 
 
 class Log1p(Function):
+    supports_complex = holomorphic = True
+
     def forward(self, a):
         self.save_for_backward(a)
         return self.B.log1p(a)
@@ -263,6 +293,8 @@ class Log1p(Function):
 
 
 class Sqrt(Function):
+    supports_complex = holomorphic = True
+
     def forward(self, a):
         out = self.B.sqrt(a)
         self.save_for_backward(out)
@@ -406,7 +438,7 @@ def pow(a, b):  # noqa: A001
     _check_broadcast(a, b)
     if a.dtype == np.bool_:  # (both bool: PyTorch's pow is a or not b)
         return a | ~b if b.dtype == np.bool_ else Pow.apply(a, b)
-    if _is_floating(a.dtype) or _is_floating(b.dtype):
+    if a.dtype.kind in "fc" or b.dtype.kind in "fc":
         return Pow.apply(a, b)
     if negative_number:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
@@ -462,7 +494,10 @@ def sqrt(a):
 
 
 def abs(a):  # noqa: A001
-    """``torch.abs``; its gradient at 0 is 0, as PyTorch's."""
+    """``torch.abs``; its gradient at 0 is 0, as PyTorch's (a complex tensor's |z| is real)."""
+    if a.array.dtype.kind == "c":
+        from .complex_numbers import magnitude
+        return magnitude(a)
     return Abs.apply(a)
 
 

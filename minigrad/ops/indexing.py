@@ -6,6 +6,8 @@ from ..tensor import Tensor, int64, bool_
 
 
 class Index(Function):
+    supports_complex = True
+
     def forward(self, a, index):
         self.in_shape, self.index = a.shape, index
         return self.B.getitem(a, index)
@@ -17,6 +19,8 @@ class Index(Function):
 class IndexBackward(Function):
     """Index's gradient (g added into zeros at the indexed places) as an op, for second derivatives: linear in
     g, so its own gradient is the upstream indexed the same way."""
+
+    supports_complex = True
 
     def forward(self, g, in_shape, index):
         self.index = index
@@ -137,6 +141,8 @@ def index_parts(x, index):
 
 
 class PadConstant(Function):
+    supports_complex = True
+
     def forward(self, a, pads, value):
         self.in_shape, self.pads = a.shape, pads
         return self.B.pad_constant(a, pads, value)

@@ -14,7 +14,8 @@ inside ``minigrad.no_grad()``.
 import numpy as np
 
 from ..autograd import Function, is_grad_enabled, next_sequence, take_history
-from ..tensor import DTYPE_CATEGORY, Tensor, _is_floating, torch_type_name
+from ..tensor import DTYPE_CATEGORY, Tensor, _is_differentiable, torch_type_name
+from .shape import real_if_real
 
 
 def has_internal_overlap(x):
@@ -195,6 +196,8 @@ def copy_(x, src):
 class CopyFrom(Function):
     """The values of ``src`` cast to ``dst``'s dtype and broadcast to its shape; gradient to src only."""
 
+    supports_complex = True
+
     def forward(self, dst, src):
         self.src_shape, self.src_dtype = src.shape, src.dtype
         B = self.B
@@ -205,13 +208,15 @@ class CopyFrom(Function):
         B = self.B
         gs = None
         if self.needs_input_grad[1]:
-            gs = B.astype(B.sum_to_shape(g, self.src_shape), self.src_dtype)
+            gs = B.astype(real_if_real(B.sum_to_shape(g, self.src_shape), self.src_dtype), self.src_dtype)
         return None, gs
 
 
 class SetItem(Function):
     """``x[index] = value`` as a function of both: the gradient of x is g with the written places zeroed, the
     gradient of value is what those places received (summed back over broadcasting)."""
+
+    supports_complex = True
 
     def forward(self, a, value, index):
         B = self.B
@@ -237,7 +242,7 @@ def setitem(x, index, value):
     if isinstance(value, Tensor):
         value = value.to(x.device)
         if value.dtype != x.dtype:
-            value = value.to(x.dtype) if _is_floating(value.dtype) and _is_floating(x.dtype) else \
+            value = value.to(x.dtype) if _is_differentiable(value.dtype) and _is_differentiable(x.dtype) else \
                 Tensor._wrap(x.backend.astype(value.array, x.dtype), x.device)
         value = numpy_order_of(x.shape, parts, value)
     elif not isinstance(value, (int, float, bool, np.number)):

@@ -146,7 +146,9 @@ def isnan(a):
 
 
 def isinf(a):
-    """``torch.isinf``: a bool tensor, true at +inf and -inf."""
+    """``torch.isinf``: a bool tensor, true at +inf and -inf (for complex tensors, where either part is)."""
+    if a.dtype.kind == "c":
+        return isinf(a.real) | isinf(a.imag)
     if not _is_floating(a.dtype):
         return Tensor._wrap(a.backend.full(a.shape, False, bool_), a.device)
     B = a.backend

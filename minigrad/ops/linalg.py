@@ -13,6 +13,8 @@ __all__ = ["matmul", "mm", "bmm", "dot", "outer", "ger", "diagonal", "diag", "tr
 class MatMul(Function):
     """``a @ b`` where 1-d operands were already made 2-d; ``out_shape`` drops those added dims again."""
 
+    supports_complex = holomorphic = True
+
     def forward(self, a, b, a_shape, b_shape, out_shape):
         self.a_orig, self.b_orig = a.shape, b.shape
         self.a_shape, self.b_shape = a_shape, b_shape
@@ -134,6 +136,8 @@ def _diagonal_view(a, offset, dim1, dim2):
 
 class Diagonal(Function):
     """A view of the diagonals (on the CPU), as PyTorch's: writing into it writes into the input."""
+
+    supports_complex = True
 
     def forward(self, a, offset, dim1, dim2):
         self.in_shape, self.args = a.shape, (offset, dim1, dim2)

@@ -256,6 +256,9 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     _check_reduction("mse_loss", reduction)
     shape = tuple(input.shape)
     input, target = _broadcast_pair(input, target)  # noqa: A001
+    from .complex_numbers import refuse_complex
+    for side in (input, target):
+        refuse_complex(side, '"mse_cpu" not implemented for {!r}')
     diff = sub(input, target)
     return _reduce_weighted(mul(diff, diff), weight, reduction, shape)
 

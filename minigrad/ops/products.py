@@ -97,8 +97,8 @@ def inner(input, other):  # noqa: A002
 
 
 def vdot(input, other):  # noqa: A002
-    """``torch.vdot``: ``dot`` (no complex conjugation: minigrad's tensors are real)."""
-    return dot(input, other)
+    """``torch.vdot``: ``dot`` of the first vector's conjugate with the second."""
+    return dot(input.conj(), other)
 
 
 def kron(input, other):  # noqa: A002

@@ -1,5 +1,5 @@
 """Ops on the parts of real numbers, as PyTorch's: copysign, ldexp, frexp, nextafter, angle; and the complex-number
-names a real tensor answers (conj, resolve_conj, resolve_neg, real) as PyTorch answers them for real dtypes.
+names (conj, resolve_conj, resolve_neg, real, imag), which send complex tensors to complex_numbers.py.
 
 copysign, ldexp and angle are compositions of differentiable ops, so their gradients are PyTorch's (copysign's
 input gets ±1 where it is non-zero and 0 at zero; angle's is zero); frexp and nextafter are not differentiable, as
@@ -13,6 +13,7 @@ import numpy as np
 from ..autograd import Function
 from ..creation import tensor
 from ..tensor import _is_floating, int32
+from . import complex_numbers
 from .elementwise import _operands
 from .elementwise import float_operands, floating
 
@@ -87,28 +88,39 @@ class Angle(Function):
 
 
 def angle(input):  # noqa: A002
-    """``torch.angle`` of a real tensor: 0 where it is >= 0, pi where negative, NaN kept; gradient zero."""
+    """``torch.angle``: of a complex tensor, arg z (real); of a real one, 0 where it is >= 0, pi where negative,
+    NaN kept, gradient zero."""
+    if input.dtype.kind == "c":
+        return complex_numbers.argument(input)
     return Angle.apply(floating(input))
 
 
 def conj(input):  # noqa: A002
-    """``torch.conj`` of a real tensor: the tensor itself, as PyTorch returns it."""
+    """``torch.conj``: a complex tensor's conjugate; a real tensor itself, as PyTorch returns it."""
+    return complex_numbers.conjugate(input) if input.dtype.kind == "c" else input
+
+
+def resolve(input):  # noqa: A002
+    """``torch.resolve_conj``/``resolve_neg``: the tensor itself (minigrad's conjugates are never lazy)."""
     return input
-
-
-conj_physical = resolve_conj = resolve_neg = conj
 
 
 def real(input):  # noqa: A002
-    """``torch.real`` of a real tensor: the tensor itself."""
-    return input
+    """``torch.real``: a view of a complex tensor's real parts; a real tensor itself."""
+    return complex_numbers.real_part(input) if input.dtype.kind == "c" else input
 
 
 def imag(input):  # noqa: A002
-    """``torch.imag``: PyTorch's error for a real tensor (minigrad has no complex dtypes)."""
-    raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+    """``torch.imag``: a view of a complex tensor's imaginary parts; PyTorch's error for a real tensor."""
+    if input.dtype.kind != "c":
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+    return complex_numbers.imag_part(input)
+
+
+conj_physical = conj
+resolve_conj = resolve_neg = resolve
 
 
 METHODS = {"copysign": copysign, "ldexp": ldexp, "frexp": frexp, "nextafter": nextafter,
-           "angle": angle, "conj": conj, "conj_physical": conj, "resolve_conj": conj, "resolve_neg": conj,
+           "angle": angle, "conj": conj, "conj_physical": conj, "resolve_conj": resolve, "resolve_neg": resolve,
            "real": property(real), "imag": property(imag)}

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..autograd import Function
 from ..tensor import Tensor, _is_floating, torch_type_name
+from .complex_numbers import refuse_complex
 from .shape import normalize_dim
 
 __all__ = ["sum", "mean", "var", "std", "max", "min", "amax", "amin", "argmax", "argmin", "any", "all", "var_mean",
@@ -44,12 +45,14 @@ def _count(shape, axes):
 
 
 def _check_floating(x, op):
-    if not _is_floating(x.dtype):
+    if not _is_floating(x.dtype) and x.dtype.kind != "c":
         raise RuntimeError(f"{op}(): could not infer output dtype. Input dtype must be either a floating point or "
                            f"complex dtype. Got: {torch_type_name(x.dtype)}")
 
 
 class Sum(Function):
+    supports_complex = True
+
     def forward(self, a, axes, keepdim):
         self.in_shape, self.axes = a.shape, axes
         return self.B.sum(a, axis=axes, keepdims=keepdim)
@@ -75,6 +78,8 @@ def in_requested_dtype(out, dtype):
 
 
 class Mean(Function):
+    supports_complex = True
+
     def forward(self, a, axes, keepdim):
         self.in_shape, self.axes = a.shape, axes
         return self.B.mean(a, axis=axes, keepdims=keepdim)
@@ -123,6 +128,9 @@ def var(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
     if isinstance(dim, bool):
         dim, unbiased = None, dim
     _check_floating(x, "var")
+    if x.dtype.kind == "c":  # E|z - Ez|^2: the real parts' variance plus the imaginary parts'
+        return var(x.real, dim, unbiased, keepdim, correction=correction) + var(x.imag, dim, unbiased, keepdim,
+                                                                                correction=correction)
     return _var(x, dim, unbiased, keepdim, correction, "var")
 
 
@@ -157,6 +165,8 @@ def std(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
     if isinstance(dim, bool):
         dim, unbiased = None, dim
     _check_floating(x, "std")
+    if x.dtype.kind == "c":
+        return var(x, dim, unbiased, keepdim, correction=correction).sqrt()
     if x.device.type == "cpu" and x.dtype in (np.float32, np.float16):
         return _StdFromVar.apply(_var(x.double(), dim, unbiased, keepdim, correction, "std")).to(x.dtype)
     return _StdFromVar.apply(_var(x, dim, unbiased, keepdim, correction, "std"))
@@ -178,9 +188,9 @@ def logsumexp(x, dim, keepdim=False):
     """``torch.logsumexp``: log(sum(exp(x))) over ``dim``, computed after subtracting the maximum (0 where that is
     infinite, as PyTorch), so that large inputs do not overflow; the gradient is softmax(x) times g."""
     from .compare import where
-    if not x.is_floating_point():
+    if x.dtype.kind not in "fc":
         x = x.float()
-    top = amax(x, dim, keepdim=True).detach()
+    top = amax(x.real if x.dtype.kind == "c" else x, dim, keepdim=True).detach()  # (complex: by the real parts)
     top = where(top.abs() == float("inf"), 0.0, top)
     out = (x - top).exp().sum(dim, keepdim=True).log() + top
     return out if keepdim else out.squeeze(_axes(dim, x.ndim))
@@ -283,6 +293,7 @@ def max(x, dim=None, keepdim=False):  # noqa: A001
     if isinstance(dim, Tensor):
         from .elementwise import maximum
         return maximum(x, dim)
+    refuse_complex(x, '"max_all" not implemented for {!r}' if dim is None else "max(): does not support complex input")
     return _extreme(x, dim, keepdim, True, "max")
 
 
@@ -291,10 +302,12 @@ def min(x, dim=None, keepdim=False):  # noqa: A001
     if isinstance(dim, Tensor):
         from .elementwise import minimum
         return minimum(x, dim)
+    refuse_complex(x, '"min_all" not implemented for {!r}' if dim is None else "min(): does not support complex input")
     return _extreme(x, dim, keepdim, False, "min")
 
 
 def _amax_amin(x, dim, keepdim, largest, name):
+    refuse_complex(x, f'"{name[1:]}_values_cpu" not implemented for {{!r}}')
     every = dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0)
     _check_nonempty(name, x, None if every else _axes(dim, x.ndim))
     return Extreme.apply(x, axes=_axes(dim, x.ndim), keepdim=keepdim, largest=largest)
@@ -311,6 +324,7 @@ def amin(x, dim=(), keepdim=False):
 
 
 def _arg(x, dim, keepdim, largest):
+    refuse_complex(x, f"arg{'max' if largest else 'min'}(): does not support complex input")
     B = x.backend
     find = B.argmax if largest else B.argmin
     if dim is None:

@@ -11,6 +11,8 @@ __all__ = ["cumsum", "cumprod", "logcumsumexp", "diff", "prod"]
 
 
 class Cumsum(Function):
+    supports_complex = True
+
     def forward(self, a, axis):
         self.axis = axis
         return self.B.cumsum(a, axis)
@@ -93,6 +95,8 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):  # noqa: A002
 
 
 class Prod(Function):
+    supports_complex = holomorphic = True
+
     def forward(self, a, axes, keepdim):
         self.axes, self.in_shape = axes, a.shape
         out = self.B.prod(a, axis=axes, keepdims=True)
@@ -118,7 +122,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
     """``torch.prod``: the product of all elements or along ``dim``; integers and bools multiply in int64."""
     if dtype is not None:
         input = input.to(dtype)
-    if not input.is_floating_point() and input.dtype != np.dtype("int64"):
+    if input.dtype.kind not in "fc" and input.dtype != np.dtype("int64"):
         input = input.long()
     axes = _axes(dim, input.ndim)
     return in_requested_dtype(Prod.apply(input, axes=axes, keepdim=keepdim if dim is not None else False), dtype)

@@ -47,6 +47,8 @@ def masked_select(input, mask):  # noqa: A002
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
     """``torch.unique``: the distinct values in ascending order (the distinct slices along ``dim``), with the
     index of each element's value (``return_inverse``) and how often each occurs (``return_counts``)."""
+    from .complex_numbers import refuse_complex
+    refuse_complex(input, '"unique" not implemented for {!r}')
     values = _host(input)
     if dim is None:
         found, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)

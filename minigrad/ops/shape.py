@@ -5,11 +5,13 @@ memory, as in PyTorch; their backward passes move the gradient back the same
 cheap way. Indexing and padding live in ``ops/indexing.py``, in-place writers (``zero_``,
 ``uniform_``...) in ``ops/inplace.py``; both are attached to Tensor from here.
 """
+import warnings
+
 import numpy as np
 
 from ..autograd import Function, next_sequence
 from ..backends import get_backend
-from ..tensor import Tensor, _is_floating, torch_type_name
+from ..tensor import Tensor, _is_differentiable, torch_type_name
 from .indexing import getitem, pad  # noqa: F401  (pad is reached as ops.shape.pad by nn.functional)
 from ..shared_memory import is_shared, share_memory_
 from ..storage import array_address
@@ -44,17 +46,27 @@ def _numel(shape):
 
 # ------------------------------------------------------------------ dtype and device
 class ToDtype(Function):
+    supports_complex = True
+
     def forward(self, a, dtype):
         self.source_dtype = a.dtype
         return self.B.astype(a, dtype)
 
     def backward(self, g):
-        return self.B.astype(g, self.source_dtype)
+        return self.B.astype(real_if_real(g, self.source_dtype), self.source_dtype)
+
+
+def real_if_real(g, dtype):
+    """A gradient for a tensor of ``dtype``: the real part of a complex gradient when the tensor is real (it
+    reached a complex op through a cast)."""
+    return g.real if g.dtype.kind == "c" and np.dtype(dtype).kind != "c" else g
 
 
 def to_dtype(x, dtype):
     """Cast, as ``Tensor.to(dtype)``; differentiable between floating dtypes."""
-    if _is_floating(x.dtype) and _is_floating(dtype):
+    if _is_differentiable(x.dtype) and _is_differentiable(dtype):
+        if x.dtype.kind == "c" and dtype.kind != "c":
+            warnings.warn("Casting complex values to real discards the imaginary part", UserWarning, stacklevel=3)
         return ToDtype.apply(x, dtype=dtype)
     return Tensor._wrap(x.backend.astype(x.array, dtype), x.device)
 
@@ -85,6 +97,8 @@ def to_device(x, target):
 
 # ------------------------------------------------------------------ reshaping
 class Reshape(Function):
+    supports_complex = True
+
     def forward(self, a, shape, view=False):
         self.in_shape = a.shape
         if not view:
@@ -188,6 +202,8 @@ def unsqueeze(x, dim):
 
 
 class Permute(Function):
+    supports_complex = True
+
     def forward(self, a, axes):
         self.inverse = tuple(sorted(range(len(axes)), key=axes.__getitem__))
         return self.B.permute(a, axes)
@@ -240,6 +256,8 @@ def _reversed_dims(x):
 
 
 class Expand(Function):
+    supports_complex = True
+
     def forward(self, a, shape):
         self.in_shape = a.shape
         return self.B.broadcast_to(a, shape)
@@ -271,6 +289,8 @@ def expand(x, *sizes):
 
 
 class Contiguous(Function):
+    supports_complex = True
+
     def forward(self, a):
         return self.B.contiguous(a)
 
@@ -296,6 +316,8 @@ def is_contiguous(x, memory_format=None):
 
 
 class Clone(Function):
+    supports_complex = True
+
     def forward(self, a):
         return self.B.copy(a)
 
@@ -322,6 +344,8 @@ def _same_dtype(tensors):
 
 
 class Cat(Function):
+    supports_complex = True
+
     def forward(self, *arrays, axis):
         self.axis, self.sizes = axis, [a.shape[axis] for a in arrays]
         return self.B.concatenate(arrays, axis)
@@ -361,6 +385,8 @@ concat = cat
 
 
 class Stack(Function):
+    supports_complex = True
+
     def forward(self, *arrays, axis):
         self.axis = axis
         return self.B.stack(arrays, axis)

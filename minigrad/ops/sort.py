@@ -5,6 +5,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from .complex_numbers import refuse_complex
 from ..tensor import Tensor, int64
 from .reduce import TakeAlongDim
 from .shape import normalize_dim
@@ -33,6 +34,7 @@ def _order(values, axis, descending):
 
 
 def _sorted(input, dim, descending, count=None):  # noqa: A002
+    refuse_complex(input, f" {'Sort' if count is None else 'topk'} does not support complex dtypes on CPU")
     if input.ndim == 0:
         return input.clone(), Tensor(0, dtype=int64, device=input.device)
     axis = normalize_dim(dim, input.ndim)

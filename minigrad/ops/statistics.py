@@ -148,11 +148,15 @@ def _running_extreme(input, dim, larger, result):  # noqa: A002
 def cummax(input, dim):  # noqa: A002
     """``torch.cummax``: the running maximum along ``dim`` and the index where it was (the latest among ties;
     NaN propagates)."""
+    from .complex_numbers import refuse_complex
+    refuse_complex(input, '"cummax_cpu" not implemented for {!r}')
     return _running_extreme(input, dim, True, CummaxResult)
 
 
 def cummin(input, dim):  # noqa: A002
     """``torch.cummin``: the running minimum along ``dim`` and the index where it was."""
+    from .complex_numbers import refuse_complex
+    refuse_complex(input, '"cummin_cpu" not implemented for {!r}')
     return _running_extreme(input, dim, False, CumminResult)
 
 
@@ -163,6 +167,8 @@ def cov(input, *, correction=1, fweights=None, aweights=None):  # noqa: A002
         raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an input with "
                            f"{input.ndim} dimensions")
     x = input.reshape(1, -1) if input.ndim < 2 else input
+    from .complex_numbers import refuse_complex
+    refuse_complex(x, "cov(): complex inputs are not supported by minigrad yet ({})")
     if not _is_floating(x.dtype):
         x = x.float()
     weights = None

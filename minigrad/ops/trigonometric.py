@@ -12,6 +12,8 @@ __all__ = ["tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "asinh", "aco
 
 
 class Tan(Function):
+    supports_complex = holomorphic = True
+
     def forward(self, a):
         out = self.B.tan(a)
         self.save_for_backward(out)
@@ -24,6 +26,8 @@ class Tan(Function):
 
 class _FromInput(Function):
     """A function of x whose derivative is a function of x: ``kernel`` forward, ``derivative(B, x)`` backward."""
+
+    supports_complex = holomorphic = True
 
     def forward(self, a, kernel, derivative):
         self.derivative = derivative

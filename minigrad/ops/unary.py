@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from ..autograd import Function
-from ..tensor import _is_floating, default_float
+from ..tensor import _is_floating
 from .elementwise import floating
 
 __all__ = ["floor", "ceil", "round", "trunc", "fix", "frac", "sin", "cos", "erf", "erfc", "expm1", "log2", "log10",
@@ -28,6 +28,9 @@ class _Rounding(Function):
 
 
 def _rounded(a, kernel):
+    from .complex_numbers import refuse_complex
+    refuse_complex(a, {"rint": '"round_vml_cpu" not implemented for {!r}'}.get(
+        kernel, f"{kernel} is not supported for complex inputs"))
     if not _is_floating(a.dtype):
         return a.clone()
     return _Rounding.apply(a, kernel=kernel)
@@ -57,7 +60,10 @@ def frac(input):  # noqa: A002
 
 
 def sgn(input):  # noqa: A002
-    """``torch.sgn``: for real tensors, ``sign``."""
+    """``torch.sgn``: z / |z| (0 at 0) for complex tensors, ``sign`` for real ones."""
+    if input.dtype.kind == "c":
+        from .complex_numbers import ComplexSign
+        return ComplexSign.apply(input)
     from .integer import sign
     return sign(input)
 
@@ -85,6 +91,8 @@ def round(input, decimals=0):  # noqa: A001,A002
 
 
 class Sin(Function):
+    supports_complex = holomorphic = True
+
     def forward(self, a):
         self.save_for_backward(a)
         return self.B.sin(a)
@@ -94,6 +102,8 @@ class Sin(Function):
 
 
 class Cos(Function):
+    supports_complex = holomorphic = True
+
     def forward(self, a):
         self.save_for_backward(a)
         return self.B.cos(a)
@@ -144,6 +154,8 @@ def erfc(input):  # noqa: A002
 
 
 class Expm1(Function):
+    supports_complex = holomorphic = True
+
     def forward(self, a):
         out = self.B.expm1(a)
         self.save_for_backward(out)
@@ -202,6 +214,9 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):  # noqa: A002
     """``torch.nan_to_num``: NaN, inf and -inf replaced (by 0 and the dtype's largest and lowest finite values by
     default); the gradient passes where the input was finite, as PyTorch's."""
     from .compare import where
+    if input.dtype.kind == "c":  # each part on its own, as PyTorch's
+        from .complex_numbers import complex_from_parts
+        return complex_from_parts(*(nan_to_num(part, nan, posinf, neginf) for part in (input.real, input.imag)))
     if not _is_floating(input.dtype):
         return input.clone()
     info = np.finfo(input.dtype)
@@ -211,6 +226,8 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):  # noqa: A002
 
 
 class Reciprocal(Function):
+    supports_complex = holomorphic = True
+
     def forward(self, a):
         out = self.B.div(self.B.scalar(1, a.dtype), a)
         self.save_for_backward(out)
@@ -227,6 +244,8 @@ def reciprocal(input):  # noqa: A002
 
 
 class Rsqrt(Function):
+    supports_complex = holomorphic = True
+
     def forward(self, a):
         out = self.B.div(self.B.scalar(1, a.dtype), self.B.sqrt(a))
         self.save_for_backward(out)

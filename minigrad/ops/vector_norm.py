@@ -49,6 +49,8 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):  # noqa: A002
     (sum |x|^p)^(1/p); 'nuc' the nuclear norm of a matrix. The gradient at a zero vector is zero, as PyTorch's."""
     if dtype is not None:
         input = input.to(dtype)
+    if input.dtype.kind == "c" and p != "nuc":
+        input = input.abs()  # a complex vector's norm is that of its magnitudes
     if not _is_floating(input.dtype):
         raise RuntimeError(f"norm(): input dtype should be floating point, got {input.dtype}")
     if isinstance(dim, (tuple, list)) and len(dim) == 0:

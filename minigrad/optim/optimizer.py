@@ -148,6 +148,9 @@ class Optimizer:
         mismatch, say after ``p.data = other`` of another size, raises here, before any kernel runs)."""
         params = [p for p in group["params"] if p.grad is not None]
         for p in params:
+            if p.dtype.kind == "c":
+                raise NotImplementedError(f"{type(self).__name__}: minigrad's optimizers do not update complex "
+                                          "parameters yet (README, \"Complex numbers and FFT\")")
             self._check_parameter(p)
             p._bump_version()  # the step writes into p in place: a graph that saved p must not reuse it
         return params

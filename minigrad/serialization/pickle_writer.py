@@ -24,6 +24,7 @@ STORAGE_OF_DTYPE = {
     np.dtype("float32"): "FloatStorage", np.dtype("float64"): "DoubleStorage", np.dtype("float16"): "HalfStorage",
     np.dtype("int64"): "LongStorage", np.dtype("int32"): "IntStorage", np.dtype("int16"): "ShortStorage",
     np.dtype("int8"): "CharStorage", np.dtype("uint8"): "ByteStorage", np.dtype("bool"): "BoolStorage",
+    np.dtype("complex64"): "ComplexFloatStorage", np.dtype("complex128"): "ComplexDoubleStorage",
 }
 
 

@@ -112,6 +112,9 @@ def sigmoid(a):
     Numba kernel for float32 and float64 (the numpy expression took eight passes over the array: the sigmoids of
     an EfficientNet's swish spent more time than its convolutions' forward passes), numpy alone for other
     dtypes."""
+    if a.dtype.kind == "c":
+        with np.errstate(all="ignore"):
+            return 1 / (1 + np.exp(-a))
     if a.dtype not in (np.float32, np.float64):
         e = np.exp(-np.abs(a))
         return np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)

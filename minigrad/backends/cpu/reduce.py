@@ -11,7 +11,7 @@ __all__ = ["sum", "broadcast_to", "mean", "var", "amax", "amin", "argmax", "argm
 def sum(a, axis=None, keepdims=False):  # noqa: A001
     with np.errstate(over="ignore", invalid="ignore"):
         # integers and bools sum in int64, as PyTorch's (numpy would take uint64 for unsigned ones)
-        return np.sum(a, axis=axis, keepdims=keepdims, dtype=a.dtype if a.dtype.kind == "f" else np.int64)
+        return np.sum(a, axis=axis, keepdims=keepdims, dtype=a.dtype if a.dtype.kind in "fc" else np.int64)
 
 
 def broadcast_to(a, shape):
@@ -73,13 +73,13 @@ def _running(scan, a, axis, reverse):
     """``scan`` (np.cumsum or np.cumprod) along ``axis``, from the end with ``reverse``: floats accumulate in
     float64 and round to their dtype at each element, as PyTorch's CPU kernel accumulates in its acc_type
     (double); integers and bools in int64."""
-    work = np.float64 if a.dtype.kind == "f" else np.int64
+    work = {"f": np.float64, "c": np.complex128}.get(a.dtype.kind, np.int64)
     with np.errstate(all="ignore"):
         if reverse:
             out = np.flip(scan(np.flip(a, axis), axis=axis, dtype=work), axis)
         else:
             out = scan(a, axis=axis, dtype=work)
-        return np.ascontiguousarray(out.astype(a.dtype if a.dtype.kind == "f" else work, copy=False))
+        return np.ascontiguousarray(out.astype(a.dtype if a.dtype.kind in "fc" else work, copy=False))
 
 
 def cumsum(a, axis, reverse=False):
@@ -97,4 +97,4 @@ def cumprod(a, axis, reverse=False):
 def prod(a, axis=None, keepdims=False):
     """``np.prod``: float arrays keep their dtype, bool and int arrays multiply in int64."""
     with np.errstate(over="ignore", invalid="ignore"):
-        return np.prod(a, axis=axis, keepdims=keepdims, dtype=a.dtype if a.dtype.kind == "f" else np.int64)
+        return np.prod(a, axis=axis, keepdims=keepdims, dtype=a.dtype if a.dtype.kind in "fc" else np.int64)

@@ -1,0 +1,307 @@
+"""Complex tensors against PyTorch: values, dtypes and gradients of every op that takes them (one line per case),
+central differences in complex128, printing, type promotion, random draws, checkpoints, and PyTorch's errors for
+the ops complex numbers have no meaning for. An op minigrad has not made complex-ready refuses complex inputs."""
+import io
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import minigrad
+
+F_TORCH, F_MG = torch.nn.functional, minigrad.nn.functional
+
+
+def _complex_inputs(count, dtype, seed, size=6):
+    rng = np.random.default_rng(seed)
+    return [(rng.standard_normal(size) + 1j * rng.standard_normal(size)).astype(dtype) for _ in range(count)]
+
+
+def _real_loss(lib, out, seed):
+    """A real loss that weighs every real and imaginary part of ``out`` differently, so that no gradient hides."""
+    rng = np.random.default_rng(seed)
+    if out.is_complex():
+        pairs = lib.view_as_real(out.resolve_conj())
+        return (pairs * lib.tensor(rng.standard_normal(tuple(pairs.shape)), dtype=pairs.dtype)).sum()
+    return (out * lib.tensor(rng.standard_normal(tuple(out.shape)), dtype=out.dtype)).sum()
+
+
+def run_both(fn, dtype=np.complex64, count=2, seed=0):
+    """``fn(lib, *inputs)`` on both libraries: (output, gradients) for torch and for minigrad."""
+    results = []
+    for lib in (torch, minigrad):
+        inputs = [lib.tensor(a, requires_grad=True) for a in _complex_inputs(count, dtype, seed)]
+        out = fn(lib, *inputs)
+        _real_loss(lib, out, seed + 1).backward()
+        grads = [None if x.grad is None else x.grad.resolve_conj().numpy() for x in inputs]
+        results.append((out.detach().resolve_conj().numpy(), str(out.dtype).split(".")[-1], grads))
+    return results
+
+
+def compare_complex(fn, dtype=np.complex64, count=2):
+    """Forward values and dtypes, and the gradient of every input, equal PyTorch's (complex64 to float32 rounding,
+    complex128 to 1e-10)."""
+    (t_out, t_dtype, t_grads), (m_out, m_dtype, m_grads) = run_both(fn, dtype, count)
+    tolerance = 2e-5 if dtype == np.complex64 else 1e-10
+    assert m_dtype == t_dtype
+    assert m_out.shape == t_out.shape
+    np.testing.assert_allclose(m_out, t_out, rtol=tolerance, atol=tolerance)
+    for t_grad, m_grad in zip(t_grads, m_grads):
+        assert (t_grad is None) == (m_grad is None)
+        if t_grad is not None:
+            assert m_grad.dtype == np.dtype(dtype)
+            np.testing.assert_allclose(m_grad, t_grad, rtol=tolerance, atol=tolerance)
+
+
+def _set_part(x, value):
+    x[1:3] = value[:2]
+    return x
+
+
+CASES = {
+    "add_sub": lambda L, a, b: a + b - 2 * a,
+    "mul": lambda L, a, b: a * b,
+    "div": lambda L, a, b: a / b,
+    "mixed_real": lambda L, a, b: a.real * b + 2j * a - 1.5,
+    "neg": lambda L, a, b: -a,
+    "exp_log": lambda L, a, b: a.exp() + L.log(b),
+    "sqrt": lambda L, a, b: L.sqrt(a) * b,
+    "log1p_expm1": lambda L, a, b: (a * 0.1).log1p() + (b * 0.1).expm1(),
+    "sin_cos": lambda L, a, b: a.sin() + b.cos(),
+    "tan_tanh": lambda L, a, b: (a * 0.3).tan() * (b * 0.2).tanh(),
+    "sinh_cosh": lambda L, a, b: a.sinh() * b.cosh(),
+    "asin_acos": lambda L, a, b: (a * 0.3).asin() + (b * 0.3).acos(),
+    "atan_asinh": lambda L, a, b: (a * 0.3).atan() + (b * 0.3).asinh(),
+    "sigmoid": lambda L, a, b: a.sigmoid() * b,
+    "reciprocal_rsqrt": lambda L, a, b: a.reciprocal() + b.rsqrt(),
+    "pow_int": lambda L, a, b: a ** 2 + b ** 3,
+    "pow_half": lambda L, a, b: a ** 0.5,
+    "pow_tensor": lambda L, a, b: a ** (b * 0.3),
+    "number_pow": lambda L, a, b: 2 ** a,
+    "square": lambda L, a, b: a.square() - b * b,
+    "abs": lambda L, a, b: a.abs() + b.abs() ** 2,
+    "angle": lambda L, a, b: L.angle(a) * b.angle(),
+    "sgn": lambda L, a, b: a.sgn() * b,
+    "real_imag": lambda L, a, b: a.real * b.imag,
+    "conj": lambda L, a, b: a.conj() * b,
+    "view_as_real": lambda L, a, b: L.view_as_real(a * b),
+    "view_as_complex": lambda L, a, b: L.view_as_complex(L.view_as_real(a) * 2) * b,
+    "complex": lambda L, a, b: L.complex(a.real, b.imag) * a,
+    "polar": lambda L, a, b: L.polar(a.abs(), b.real),
+    "cast_from_real": lambda L, a, b: a.real.double().to(L.complex128) * b.to(L.complex128),
+    "matmul": lambda L, a, b: a.reshape(2, 3) @ b.reshape(3, 2),
+    "mH": lambda L, a, b: a.reshape(2, 3).mH @ b.reshape(2, 3),
+    "linear": lambda L, a, b: L.nn.functional.linear(a.reshape(2, 3), b.reshape(2, 3)),
+    "vdot": lambda L, a, b: L.vdot(a, b),
+    "sum_mean": lambda L, a, b: (a * b).sum(0) + (a - b).mean(),
+    "mean_dim": lambda L, a, b: (a * b).reshape(2, 3).mean(1),
+    "prod": lambda L, a, b: (a * b).prod(),
+    "cumsum": lambda L, a, b: (a * b).cumsum(0),
+    "var_std": lambda L, a, b: (a * b).var() + a.std(),
+    "norm": lambda L, a, b: L.linalg.norm(a) * b,
+    "where": lambda L, a, b: L.where(a.real > 0, a, b),
+    "diagonal": lambda L, a, b: (a.reshape(2, 3) @ b.reshape(3, 2)).diagonal() * 2,
+    "trace": lambda L, a, b: a.reshape(2, 3)[:, :2].trace() * b,
+    "index": lambda L, a, b: a[1:] * b[:-1] + a[[0, 2, 4, 1, 3]].sum(),
+    "cat_stack": lambda L, a, b: L.cat([a, b]).reshape(2, 6).T + L.stack([a, b], 1).sum(),
+    "expand": lambda L, a, b: (a[:, None] * b[None, :]).sum(1),
+    "permute": lambda L, a, b: a.reshape(2, 3).permute(1, 0).reshape(-1) * b,
+    "flip_roll": lambda L, a, b: a.flip(0) * b.roll(2),
+    "setitem": lambda L, a, b: _set_part(a * 1, b),
+    "copy_from_real": lambda L, a, b: (a * 1).copy_(b.real) * a,
+    "sum_dtype": lambda L, a, b: a.sum(dtype=L.complex128),
+    "logsumexp": lambda L, a, b: L.logsumexp(a.reshape(2, 3), 1) * b[:2],
+    "chain": lambda L, a, b: (a.log() * b).exp(),
+}
+
+
+@pytest.mark.parametrize("dtype", [np.complex64, np.complex128])
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_complex_ops_equal_pytorch(name, dtype):
+    compare_complex(CASES[name], dtype)
+
+
+def _central_differences(fn, z, eps=1e-6):
+    """dL/dx + i dL/dy of the real loss L = fn(z), by central differences in each part of each element."""
+    grad = np.zeros_like(z)
+    for i in range(z.size):
+        for step in (1, 1j):
+            up, down = z.copy(), z.copy()
+            up[i] += eps * step
+            down[i] -= eps * step
+            slope = (fn(up) - fn(down)) / (2 * eps)
+            grad[i] += slope * step
+    return grad
+
+
+@pytest.mark.parametrize("name", ["mul", "div", "exp_log", "sin_cos", "abs", "angle", "sgn", "pow_tensor", "matmul",
+                                  "polar", "var_std", "tan_tanh", "sigmoid"])
+def test_complex_gradients_by_central_differences(name):
+    """The gradient convention itself (dL/dx + i dL/dy), checked without PyTorch in complex128."""
+    fn = CASES[name]
+    a, b = _complex_inputs(2, np.complex128, seed=3)
+
+    def loss(values):
+        x = minigrad.tensor(values[:6])
+        y = minigrad.tensor(values[6:])
+        return float(_real_loss(minigrad, fn(minigrad, x, y), seed=4))
+    z = np.concatenate([a, b])
+    x, y = minigrad.tensor(a, requires_grad=True), minigrad.tensor(b, requires_grad=True)
+    _real_loss(minigrad, fn(minigrad, x, y), seed=4).backward()
+    expected = _central_differences(loss, z)
+    np.testing.assert_allclose(np.concatenate([x.grad.numpy(), y.grad.numpy()]), expected, rtol=1e-6, atol=1e-7)
+
+
+PRINTED = [[1 + 2j, 3.5 - 1j], [[1e-5 + 2j, 3.5e6 - 1j]], 1 + 2j, [0j], [complex("nan+1j"), complex(0, float("inf"))],
+           [1 - 0j, -2.5 + 0.25j, 3j], [[1 + 1j] * 3] * 2, [1e10 + 1j], [-0.0 - 0.0j]]
+
+
+@pytest.mark.parametrize("values", PRINTED, ids=range(len(PRINTED)))
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_complex_tensors_print_as_pytorch(values, dtype):
+    text = repr(torch.tensor(values, dtype=getattr(torch, dtype))).replace("torch.", "minigrad.")
+    assert repr(minigrad.tensor(values, dtype=getattr(minigrad, dtype))) == text
+
+
+def test_long_complex_tensor_prints_summarized_as_pytorch():
+    values = np.arange(2000) * (1 + 1j)
+    assert repr(minigrad.tensor(values)) == repr(torch.tensor(values)).replace("torch.", "minigrad.")
+    z = [1 + 2j]
+    assert repr(minigrad.tensor(z, requires_grad=True)) == repr(torch.tensor(z, requires_grad=True))
+
+
+PROMOTIONS = [
+    lambda L: L.tensor([1 + 2j]),
+    lambda L: L.tensor([1, 2j]),
+    lambda L: L.ones(2, dtype=L.float64) + 1j,
+    lambda L: L.ones(2, dtype=L.int64) + 1j,
+    lambda L: L.ones(2) + L.tensor(1j, dtype=L.complex128),
+    lambda L: L.ones(2, dtype=L.float64) + L.tensor(1j),
+    lambda L: L.tensor(1.5, dtype=L.float64) + 1j,
+    lambda L: L.ones(2, dtype=L.complex64) * 2.5,
+    lambda L: L.ones(2, dtype=L.complex64) / L.ones(2, dtype=L.float64),
+    lambda L: L.ones(2, dtype=L.int32) / L.tensor(1j),
+    lambda L: L.full((2,), 1 + 2j),
+    lambda L: L.zeros(2, dtype=L.cfloat) + L.ones(1, dtype=L.cdouble),
+]
+
+
+@pytest.mark.parametrize("index", range(len(PROMOTIONS)))
+def test_complex_type_promotion_as_pytorch(index):
+    make = PROMOTIONS[index]
+    expected, got = make(torch), make(minigrad)
+    assert str(got.dtype) == str(expected.dtype).split(".")[-1]
+    np.testing.assert_array_equal(got.numpy(), expected.numpy())
+
+
+def test_promote_types_and_result_type_with_complex():
+    assert minigrad.promote_types(minigrad.complex64, minigrad.float64) == minigrad.complex128
+    assert minigrad.promote_types(minigrad.float16, minigrad.complex64) == minigrad.complex64
+    assert minigrad.result_type(minigrad.ones(2), 2j) == minigrad.complex64
+    assert minigrad.result_type(minigrad.ones(2, dtype=minigrad.float64), 2j) == minigrad.complex128
+    assert minigrad.can_cast(minigrad.float32, minigrad.complex64)
+    assert not minigrad.can_cast(minigrad.complex64, minigrad.float64)
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+@pytest.mark.parametrize("size", [3, 20])
+def test_random_complex_draws_are_pytorchs(dtype, size):
+    """randn draws each part with variance 1/2, rand each part in [0, 1): PyTorch's numbers for the same seed."""
+    for draw in ("randn", "rand"):
+        torch.manual_seed(5)
+        expected = getattr(torch, draw)(size, dtype=getattr(torch, dtype)).numpy()
+        minigrad.manual_seed(5)
+        got = getattr(minigrad, draw)(size, dtype=getattr(minigrad, dtype))
+        assert got.dtype == np.dtype(dtype)
+        np.testing.assert_array_equal(got.numpy(), expected)
+
+
+def test_complex_checkpoints_load_in_both_libraries():
+    z = minigrad.tensor([1 + 2j, 3 - 1j])
+    w = minigrad.randn(2, 2, dtype=minigrad.complex128)
+    buffer = io.BytesIO()
+    minigrad.save({"z": z, "w": w, "real": w.real.clone()}, buffer)
+    buffer.seek(0)
+    loaded = torch.load(buffer)
+    np.testing.assert_array_equal(loaded["z"].numpy(), z.numpy())
+    np.testing.assert_array_equal(loaded["w"].numpy(), w.numpy())
+    np.testing.assert_array_equal(loaded["real"].numpy(), w.numpy().real)
+    buffer = io.BytesIO()
+    pairs = torch.tensor([1 + 2j, 3j])
+    torch.save({"z": pairs, "view": torch.view_as_real(pairs.clone())}, buffer)
+    buffer.seek(0)
+    back = minigrad.load(buffer)
+    assert back["z"].dtype == minigrad.complex64
+    np.testing.assert_array_equal(back["z"].numpy(), pairs.numpy())
+    np.testing.assert_array_equal(back["view"].numpy(), [[1.0, 2.0], [0.0, 3.0]])
+
+
+def test_real_imag_and_view_as_real_are_views_as_in_pytorch():
+    for lib in (torch, minigrad):
+        z = lib.tensor([1 + 2j, 3 - 1j])
+        z.real.mul_(10)
+        lib.view_as_real(z)[:, 1] += 1
+        z.imag[0] = -5
+        assert z.numpy().tolist() == [10 - 5j, 30 + 0j]
+
+
+@pytest.mark.parametrize("expression", [
+    "z < z", "z <= z", "z > 1", "z >= z", "z.max()", "z.min()", "z.max(0)", "z.amax()", "z.argmin()", "z.argmax()",
+    "lib.topk(z, 1)", "z.sort()", "lib.argsort(z)", "z.unique()", "z.ceil()", "z.floor()", "z.trunc()", "z.round()",
+    "lib.fft.rfft(z)", "lib.view_as_complex(z)", "lib.complex(z.real, z.real.double())", "z.to(lib.int64).sum()",
+])
+def test_errors_as_pytorch_for_complex(expression):
+    outcomes = []
+    for lib in (torch, minigrad):
+        z = lib.tensor([1 + 2j, 3j])
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                result = eval(expression, {"lib": lib, "z": z})
+            outcomes.append(("value", np.asarray(result).tolist()))
+        except Exception as error:  # noqa: BLE001  (the error class and message are what is compared)
+            outcomes.append((type(error).__name__, str(error).strip()))
+    assert outcomes[1] == outcomes[0]
+
+
+@pytest.mark.parametrize("op", [
+    lambda L, z: L.linalg.inv(z.reshape(2, 2)),
+    lambda L, z: L.linalg.det(z.reshape(2, 2)),
+    lambda L, z: L.nn.functional.softplus(z),
+    lambda L, z: L.nn.functional.mse_loss(z, z),
+    lambda L, z: L.erf(z),
+    lambda L, z: z.cosh().cummax(0),
+    lambda L, z: L.cov(z.reshape(2, 2)),
+    lambda L, z: L.maximum(z, z),
+])
+def test_ops_not_made_complex_ready_refuse_complex_inputs(op):
+    """Rather than a value or gradient without the conjugates PyTorch's convention needs, an error."""
+    z = minigrad.tensor([1 + 2j, 3j, -1 + 0.5j, 2 + 0j], requires_grad=True)
+    with pytest.raises((NotImplementedError, RuntimeError)):
+        op(minigrad, z)
+
+
+def test_optimizers_refuse_complex_parameters():
+    p = minigrad.nn.Parameter(minigrad.tensor([1 + 2j, 3j]))
+    (p * p.conj()).real.sum().backward()
+    for optimizer in (minigrad.optim.SGD([p], lr=0.1), minigrad.optim.Adam([p])):
+        with pytest.raises(NotImplementedError, match="complex parameters"):
+            optimizer.step()
+
+
+def test_complex_casts_item_and_lists():
+    for lib in (torch, minigrad):
+        z = lib.tensor([1 + 2j, 3 - 1j])
+        assert z.is_complex() and not z.is_floating_point()
+        assert z[1].item() == 3 - 1j and complex(z[0]) == 1 + 2j
+        assert z.tolist() == [1 + 2j, 3 - 1j]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            assert z.float().tolist() == [1.0, 3.0]
+        assert lib.isreal(z).tolist() == [False, False]
+        special = lib.tensor([complex("nan+1j"), complex(0, float("inf")), complex(float("-inf"), 2)])
+        assert special.nan_to_num(posinf=2.0).tolist() == [1j, 2j, complex(np.finfo(np.float32).min, 2)]
+        assert lib.isinf(special).tolist() == [False, True, True]
+        assert lib.isfinite(special).tolist() == [False, False, False]
+        assert lib.zeros(2, dtype=lib.complex64, requires_grad=True).requires_grad
