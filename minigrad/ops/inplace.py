@@ -112,6 +112,14 @@ def _inplace_method(name, fn):
     return method
 
 
+def _abs_in_place(t):
+    """``abs_``'s value; PyTorch refuses it for a complex tensor (|z| is real)."""
+    from .elementwise import abs as magnitude
+    if t.dtype.kind == "c":
+        raise RuntimeError("In-place abs is not supported for complex tensors.")
+    return magnitude(t)
+
+
 def inplace_methods():
     """The trailing-underscore methods and ``+=``-style operators, each an out-of-place op written back."""
     from . import (activation, aliases, elementwise as ew, elementwise_more, incomplete_gamma, integer, products,
@@ -119,7 +127,7 @@ def inplace_methods():
                    rearrange, scan, scatter, special, ternary, trigonometric, unary)
     pairs = {
         "add_": ew.add, "sub_": ew.sub, "mul_": ew.mul, "div_": ew.div, "pow_": ew.pow, "neg_": ew.neg,
-        "exp_": ew.exp, "log_": ew.log, "log1p_": ew.log1p, "sqrt_": ew.sqrt, "abs_": ew.abs, "clamp_": ew.clamp, "clip_": ew.clamp,
+        "exp_": ew.exp, "log_": ew.log, "log1p_": ew.log1p, "sqrt_": ew.sqrt, "abs_": _abs_in_place, "clamp_": ew.clamp, "clip_": ew.clamp,
         "clamp_min_": lambda t, v: ew.clamp(t, min=v), "clamp_max_": lambda t, v: ew.clamp(t, max=v),
         "floor_divide_": integer.floor_divide, "remainder_": integer.remainder, "sign_": integer.sign,
         "bitwise_and_": integer.bitwise_and, "bitwise_or_": integer.bitwise_or, "bitwise_xor_": integer.bitwise_xor,
@@ -143,6 +151,7 @@ def inplace_methods():
         "bitwise_right_shift_": integer.bitwise_right_shift, "float_power_": elementwise_more.float_power,
         "igamma_": incomplete_gamma.gammainc, "igammac_": incomplete_gamma.gammaincc,
         "copysign_": real_numbers.copysign, "ldexp_": real_numbers.ldexp, "nextafter_": real_numbers.nextafter,
+        "conj_physical_": real_numbers.conj,
     }
     methods = {name: _inplace_method(name, fn) for name, fn in pairs.items()}
     methods.update(zero_=zero_, fill_=fill_, copy_=copy_, __setitem__=setitem)

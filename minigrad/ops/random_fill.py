@@ -43,18 +43,35 @@ def _write(x, op, values, floating_only=True):
     return x
 
 
+def _as_pairs(x):
+    """A complex tensor's memory as a real tensor of (real, imag) pairs: PyTorch fills complex tensors through
+    ``view_as_real``."""
+    from ..tensor import Tensor
+    _check_inplace(x)
+    x._bump_version()
+    return Tensor._wrap(x.array[..., None].view(x.array.real.dtype), x.device)
+
+
 def uniform_(x, a=0.0, b=1.0, generator=None):
-    """``torch.Tensor.uniform_(from, to)``: uniform samples in [a, b), PyTorch's for the same seed."""
+    """``torch.Tensor.uniform_(from, to)``: uniform samples in [a, b), PyTorch's for the same seed (both parts of
+    a complex tensor's)."""
     if a > b:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
+    if x.dtype.kind == "c":
+        uniform_(_as_pairs(x), a, b, generator)
+        return x
     values = sampling.uniform_values(torch_generator(generator), x.numel(), x.dtype, float(a), float(b))
     return _write(x, "uniform_", values)
 
 
 def normal_(x, mean=0.0, std=1.0, generator=None):
-    """``torch.Tensor.normal_(mean, std)``: normal samples, PyTorch's for the same seed."""
+    """``torch.Tensor.normal_(mean, std)``: normal samples, PyTorch's for the same seed (a complex tensor's parts
+    each with variance std^2 / 2)."""
     if std < 0:
         raise RuntimeError(f"normal_ expects std >= 0.0, but found std {std}")
+    if x.dtype.kind == "c":
+        normal_(_as_pairs(x), mean, std / 2 ** 0.5, generator)
+        return x
     if x.dtype.kind != "f":
         raise RuntimeError(f"normal_: expected a floating point tensor, got {x.dtype}")
     values = sampling.normal_values(torch_generator(generator), tuple(x.shape), x.dtype, float(mean), float(std),

@@ -31,6 +31,8 @@ def cumsum(input, dim, *, dtype=None):  # noqa: A002
 
 
 class Cumprod(Function):
+    supports_complex = holomorphic = True
+
     def forward(self, a, axis):
         self.axis = axis
         out = self.B.cumprod(a, axis)

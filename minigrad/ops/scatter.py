@@ -17,6 +17,8 @@ __all__ = ["scatter", "scatter_add", "index_add", "index_fill", "index_copy"]
 class AddAt(Function):
     """a with ``source`` added at ``index`` (repeated places add up, as PyTorch's scatter_add and index_add)."""
 
+    supports_complex = True
+
     def forward(self, a, source, index):
         self.index = index
         return self.B.add_at(a, source, index)

@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..autograd import Function
-from ..tensor import Tensor, _is_floating, cpp_type_name, torch_type_name
+from ..tensor import Tensor, cpp_type_name, torch_type_name
 from .elementwise import _operands, add, div, mul, sub, where
 from .elementwise import abs as magnitude
 
@@ -15,7 +15,7 @@ def _check_lerp_dtypes(input, end, weight):  # noqa: A002
         if hasattr(other, "shape") and other.dtype != input.dtype and (name == "end" or other.ndim):
             raise RuntimeError(f"expected dtype {cpp_type_name(input.dtype)} for `{name}` but got dtype "
                                f"{cpp_type_name(other.dtype)}")
-    if not _is_floating(input.dtype):
+    if input.dtype.kind not in "fc":
         kernel = "lerp_kernel_tensor" if hasattr(weight, "shape") else "lerp_kernel_scalar"
         raise NotImplementedError(f'"{kernel}" not implemented for \'{torch_type_name(input.dtype)}\'')
 
@@ -57,13 +57,15 @@ def addcmul(input, tensor1, tensor2, value=1):  # noqa: A002
     input, tensor1 = _operands(input, tensor1)
     tensor1, tensor2 = _operands(tensor1, tensor2)
     input = input.to(tensor1.dtype) if input.dtype != tensor1.dtype else input
+    if tensor1.dtype.kind == "c":  # (no fused multiply-add for complex numbers, in PyTorch either)
+        return add(input, mul(mul(tensor1, value), tensor2))
     shape = tuple(np.broadcast_shapes(tuple(input.shape), tuple(tensor1.shape), tuple(tensor2.shape)))
     return AddCMul.apply(*(t.expand(shape).contiguous() for t in (input, tensor1, tensor2)), value=float(value))
 
 
 def addcdiv(input, tensor1, tensor2, value=1):  # noqa: A002
     """``torch.addcdiv``: input + value * tensor1 / tensor2, in PyTorch's order ((value * tensor1) / tensor2)."""
-    if all(isinstance(t, Tensor) and not _is_floating(t.dtype) for t in (tensor1, tensor2)):
+    if all(isinstance(t, Tensor) and t.dtype.kind not in "fc" for t in (tensor1, tensor2)):
         raise RuntimeError(_INTEGER_ADDCDIV)
     return add(input, div(mul(tensor1, value) if value != 1 else tensor1, tensor2))
 

@@ -174,6 +174,8 @@ def expm1(input):  # noqa: A002
 class _BaseLog(Function):
     """log2 or log10; the gradient g / (x ln base), as PyTorch's."""
 
+    supports_complex = holomorphic = True
+
     def forward(self, a, kernel, log_of_base):
         self.log_of_base = log_of_base
         self.save_for_backward(a)
@@ -195,6 +197,8 @@ def log10(input):  # noqa: A002
 
 
 class Exp2(Function):
+    supports_complex = holomorphic = True
+
     def forward(self, a):
         out = self.B.exp2(a)
         self.save_for_backward(out)

@@ -15,6 +15,8 @@ class Adafactor(Optimizer):
     gradient; the update is g / sqrt(row_var col_var / mean(row_var)), divided by max(1, RMS(update) / d) and
     scaled by max(eps2, RMS(p)) min(lr, 1/sqrt(t)); weight decay multiplies p by 1 - lr * weight_decay."""
 
+    complex_refusal = "Adafactor does not support complex parameters"
+
     def __init__(self, params, lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3), d=1.0, weight_decay=0.0, *,
                  foreach=None, maximize=False):
         if not 0.0 <= lr:

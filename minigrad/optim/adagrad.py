@@ -20,7 +20,7 @@ class Adagrad(Optimizer):
                                       maximize=maximize, differentiable=differentiable, fused=fused))
         for group in self.param_groups:  # PyTorch creates Adagrad's state at construction
             for p in group["params"]:
-                self.state[p] = {"step": 0.0, "sum": full_like(p, group["initial_accumulator_value"])}
+                self.state[p] = {"step": 0.0, "sum": _initial_sum(p, group)}
 
     @no_grad()
     def step(self, closure=None):
@@ -30,10 +30,16 @@ class Adagrad(Optimizer):
             for p in self._params_with_grad(group):
                 state = self.state.get(p)
                 if not state:  # a group added after construction
-                    state = self.state[p] = {"step": 0.0, "sum": full_like(p, group["initial_accumulator_value"])}
+                    state = self.state[p] = {"step": 0.0, "sum": _initial_sum(p, group)}
                 state["step"] += 1
                 g = decayed_gradient(p, group)
                 clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
                 state["sum"].copy_(state["sum"] + g * g)
                 p.copy_(p + g * -clr / (state["sum"].sqrt() + group["eps"]))
         return loss
+
+
+def _initial_sum(p, group):
+    """The sum's first value, as PyTorch's: initial_accumulator_value, in both parts of a complex parameter's."""
+    value = group["initial_accumulator_value"]
+    return full_like(p, complex(value, value) if p.dtype.kind == "c" else value)

@@ -60,7 +60,7 @@ class LBFGS(Optimizer):
             raise RuntimeError("LBFGS requires a closure that re-evaluates the model and returns the loss")
         group = self.param_groups[0]
         if any(p.dtype.kind == "c" for p in self._params):
-            raise NotImplementedError("LBFGS: minigrad's optimizers do not update complex parameters yet (README, "
+            raise NotImplementedError("LBFGS: minigrad does not update complex parameters with LBFGS yet (README, "
                                       "\"Complex numbers and FFT\")")
         lr, max_iter, max_eval = group["lr"], group["max_iter"], group["max_eval"]
         tolerance_grad, tolerance_change = group["tolerance_grad"], group["tolerance_change"]

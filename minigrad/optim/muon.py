@@ -50,6 +50,8 @@ def adjusted_lr(lr, adjust_lr_fn, shape):
 class Muon(Optimizer):
     """``torch.optim.Muon(params, lr=1e-3, weight_decay=0.1, momentum=0.95, nesterov=True, ...)``."""
 
+    complex_refusal = "Muon does not support complex parameters"
+
     def __init__(self, params, lr=1e-3, weight_decay=0.1, momentum=0.95, nesterov=True,
                  ns_coefficients=(DEFAULT_A, DEFAULT_B, DEFAULT_C), eps=EPS, ns_steps=DEFAULT_NS_STEPS,
                  adjust_lr_fn=None):

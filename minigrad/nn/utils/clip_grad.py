@@ -40,9 +40,11 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
         return _tensor(0.0)
     # Each norm is summed in float64 and rounded to its tensor's dtype, as PyTorch's CPU reductions accumulate;
     # the total is the norm of those norms stacked, so in their promoted dtype.
-    dtype = np.result_type(*(t.dtype for t in tensors))
-    norms = np.array([np.float64(np.asarray(_vector_norm(t.detach().cpu().numpy().astype(np.float64), norm_type),
-                                            dtype=t.dtype)) for t in tensors])
+    # (a complex tensor's norm is its magnitudes', real: float32 for complex64)
+    real_dtypes = [np.empty(0, t.dtype).real.dtype for t in tensors]
+    dtype = np.result_type(*real_dtypes)
+    norms = np.array([np.float64(np.asarray(_vector_norm(np.abs(t.detach().cpu().numpy()).astype(np.float64),
+                                                         norm_type), dtype=real)) for t, real in zip(tensors, real_dtypes)])
     total = np.asarray(_vector_norm(norms, norm_type), dtype=dtype)
     if error_if_nonfinite and not np.isfinite(total):
         raise RuntimeError(f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, so "
