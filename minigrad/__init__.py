@@ -32,6 +32,7 @@ from .ops.statistics import *  # noqa: F401,F403
 from .ops.tensor_extras import *  # noqa: F401,F403
 from .ops.real_numbers import *  # noqa: F401,F403
 from .ops.complex_numbers import *  # noqa: F401,F403
+from .ops.short_time_fourier import stft, istft  # noqa: F401
 from .ops.integer import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403
 from .ops.shape import *  # noqa: F401,F403

@@ -147,8 +147,13 @@ def test_pad_other_modes(mode, pad, shape, device):
 def test_pad_errors():
     with pytest.raises(RuntimeError, match="divisible by 2"):
         F.pad(minigrad.ones(2, 3), (1,))
-    with pytest.raises(RuntimeError, match="reflect"):
-        F.pad(minigrad.ones(1, 2, 3), (3, 0), mode="reflect")
+    for shape, pads, mode in [((1, 2, 3), (3, 0), "reflect"), ((1, 1, 3, 3), (0, 0, 0, 3), "reflect"),
+                              ((1, 1, 2, 2, 2), (0, 0, 0, 0, 2, 0), "reflect"), ((1, 1, 6), (8, 8), "circular")]:
+        with pytest.raises(RuntimeError) as expected:  # PyTorch's messages
+            torch.nn.functional.pad(torch.ones(*shape), pads, mode=mode)
+        with pytest.raises(RuntimeError) as got:
+            F.pad(minigrad.ones(*shape), pads, mode=mode)
+        assert str(got.value) == str(expected.value)
     with pytest.raises(NotImplementedError, match="padding size 2.*4D"):
         F.pad(minigrad.ones(1, 2, 3, 4), (1, 1), mode="replicate")
 

@@ -207,6 +207,15 @@ def pad(input, pad, mode="constant", value=0.0):  # noqa: A002
     if padded not in (1, 2, 3) or input.ndim not in (padded + 1, padded + 2):
         raise NotImplementedError(f"pad: padding size {len(pad)} is not supported for {input.ndim}D input in {mode} "
                                   f"mode: it pads the last 1, 2 or 3 dims of a 2D-3D, 3D-4D or 4D-5D input")
+    for k in range(padded):  # PyTorch's checks, from the last dim (its argument #4) back
+        d = input.ndim - 1 - k
+        (b, e), n = pads[d], input.shape[d]
+        if mode == "reflect" and (b >= n or e >= n):
+            raise RuntimeError(f"Argument #{4 + 2 * k}: Padding size should be less than the corresponding input "
+                               f"dimension, but got: padding ({b}, {e}) at dimension {d} of input "
+                               f"{list(input.shape)}")
+        if mode == "circular" and (b > n or e > n):
+            raise RuntimeError("Padding value causes wrapping around more than once.")
     out = input
     for d, (b, e) in enumerate(pads):
         if b or e:
