@@ -7,7 +7,7 @@ from collections import namedtuple
 import numpy as np
 
 from ..autograd import Function
-from ..tensor import _is_floating
+from ..tensor import torch_type_name
 from .linalg_errors import LinAlgError, failure_message, positive_definite_info, singular_info
 
 __all__ = ["LinAlgError", "inv", "det", "slogdet", "logdet", "solve", "cholesky", "eigh", "eigvalsh", "svd", "svdvals",
@@ -67,8 +67,9 @@ def _check_square(name, a):
     if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
         raise RuntimeError(f"linalg.{name}: A must be batches of square matrices, but they are "
                            f"{a.shape[-2] if a.ndim >= 2 else 1} by {a.shape[-1] if a.ndim else 1} matrices")
-    if not _is_floating(a.dtype):
-        raise RuntimeError(f"linalg.{name}: Expected a floating point tensor as input. Got {a.dtype}")
+    if a.dtype.kind not in "fc":
+        raise RuntimeError(f"linalg.{name}: Expected a floating point or complex tensor as input. Got "
+                           f"{torch_type_name(a.dtype)}")
 
 
 def _with_errors(compute, name, matrices):
@@ -84,6 +85,8 @@ def _with_errors(compute, name, matrices):
 
 
 class Inv(_HostFunction):
+    supports_complex = holomorphic = True
+
     def compute(self, a):
         self.out = _with_errors(lambda: np.linalg.inv(a), "inv", a).astype(a.dtype)
         return self.out
@@ -106,6 +109,8 @@ class Slogdet(_HostFunction):
 
 
 class Det(_HostFunction):
+    supports_complex = holomorphic = True
+
     def compute(self, a):
         self.a, self.out = a, np.linalg.det(a).astype(a.dtype)
         return self.out
@@ -113,14 +118,16 @@ class Det(_HostFunction):
     def gradients(self, g):
         """g det(A) A^-T, from the SVD where A is singular (the adjugate, without an inverse)."""
         u, s, vh = np.linalg.svd(self.a)
-        # adj(A)^T = det(U) det(V) U diag(prod of the other singular values) Vh
+        # adj(A)^T = det(U) det(Vh) conj(U) diag(prod of the other singular values) conj(Vh)
         others = np.stack([np.prod(np.delete(s, i, axis=-1), axis=-1) for i in range(s.shape[-1])], -1)
         signs = np.linalg.det(u) * np.linalg.det(vh)
-        cofactor = signs[..., None, None] * (u * others[..., None, :]) @ vh
+        cofactor = signs[..., None, None] * (np.conjugate(u) * others[..., None, :]) @ np.conjugate(vh)
         return np.asarray(g)[..., None, None] * cofactor
 
 
 class Solve(_HostFunction):
+    supports_complex = holomorphic = True
+
     def compute(self, a, b, vector):
         rhs = b[..., None] if vector else b
         self.a, self.x = a, _with_errors(lambda: np.linalg.solve(a, rhs), "solve", a).astype(a.dtype)
