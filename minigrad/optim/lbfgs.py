@@ -28,13 +28,15 @@ class LBFGS(Optimizer):
         self._params = self.param_groups[0]["params"]
 
     def _flat_grad(self):
-        return cat([p.grad.reshape(-1) if p.grad is not None else p.new_zeros((p.numel(),)) for p in self._params], 0)
+        return cat([_real_pairs(p.grad).reshape(-1) if p.grad is not None else
+                    _real_pairs(p).new_zeros((_real_pairs(p).numel(),)) for p in self._params], 0)
 
     def _add_to_params(self, step_size, direction):
         offset = 0
         for p in self._params:
-            n = p.numel()
-            p.add_(direction[offset:offset + n].reshape(tuple(p.shape)) * step_size)
+            values = _real_pairs(p)  # (a complex parameter moves as its (real, imag) pairs, as in PyTorch)
+            n = values.numel()
+            values.add_(direction[offset:offset + n].reshape(tuple(values.shape)) * step_size)
             offset += n
 
     def _params_copy(self):
@@ -59,9 +61,6 @@ class LBFGS(Optimizer):
         if closure is None:
             raise RuntimeError("LBFGS requires a closure that re-evaluates the model and returns the loss")
         group = self.param_groups[0]
-        if any(p.dtype.kind == "c" for p in self._params):
-            raise NotImplementedError("LBFGS: minigrad does not update complex parameters with LBFGS yet (README, "
-                                      "\"Complex numbers and FFT\")")
         lr, max_iter, max_eval = group["lr"], group["max_iter"], group["max_eval"]
         tolerance_grad, tolerance_change = group["tolerance_grad"], group["tolerance_change"]
         history_size = group["history_size"]
@@ -137,3 +136,11 @@ class LBFGS(Optimizer):
         state.update(d=d, t=t, old_dirs=old_dirs, old_stps=old_steps, ro=ro, H_diag=h_diag,
                      prev_flat_grad=prev_flat_grad, prev_loss=prev_loss)
         return first_loss
+
+
+def _real_pairs(tensor):
+    """A complex tensor as the real tensor of its (real, imag) pairs (sharing memory); a real one as it is."""
+    if tensor.dtype.kind != "c":
+        return tensor
+    from ..ops.complex_numbers import view_as_real
+    return view_as_real(tensor)
