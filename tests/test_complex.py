@@ -404,3 +404,25 @@ def test_complex_casts_item_and_lists():
         assert lib.isinf(special).tolist() == [False, True, True]
         assert lib.isfinite(special).tolist() == [False, False, False]
         assert lib.zeros(2, dtype=lib.complex64, requires_grad=True).requires_grad
+
+
+@pytest.mark.parametrize("dtype", ["float64", "complex64", "int64", "float16"])
+def test_module_to_casts_float_and_complex_tensors_as_pytorch(dtype):
+    """Module.to(dtype): floating point and complex parameters take it (a complex one cast to a float loses its
+    imaginary part), integer buffers keep theirs; a complex dtype warns, an integer one is refused."""
+    outcomes = []
+    for lib in (torch, minigrad):
+        module = lib.nn.Linear(2, 2)
+        module.register_buffer("counter", lib.tensor([3]))
+        module.register_parameter("z", lib.nn.Parameter(lib.tensor([1 + 2j])))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                module.to(getattr(lib, dtype))
+            except TypeError as error:
+                outcomes.append(("TypeError", str(error).split("dtype=")[0]))
+                continue
+        complex_warning = any("Complex modules are a new feature" in str(w.message) for w in caught)
+        outcomes.append(tuple(str(t.dtype).split(".")[-1] for t in (module.weight, module.counter, module.z))
+                        + (module.z.detach().numpy().tolist(), complex_warning))
+    assert outcomes[1] == outcomes[0]

@@ -1,5 +1,6 @@
 """``nn.Module``: the base of every layer and model, with PyTorch's registration and modes (state_dict and its
 loading are in module_state.py, hooks in module_hooks.py)."""
+import warnings
 from collections import OrderedDict
 
 import numpy as np
@@ -20,6 +21,46 @@ def _typename(value):
     kind = type(value)
     return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
 
+
+
+_COMPLEX_MODULES = ("Complex modules are a new feature under active development whose design may change, and some "
+                    "modules might not work as expected when using complex tensors as parameters or buffers. Please "
+                    "file an issue at https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml if a "
+                    "complex module does not work as expected.")
+
+
+def _is_device(value):
+    from ..device import device
+    return isinstance(value, (str, device))
+
+
+def _target_device(args, kwargs):
+    """The device a ``to(...)`` call names (a device, a string, a tensor's), or None."""
+    found = kwargs.get("device")
+    for value in args:
+        if _is_device(value):
+            found = value
+        elif isinstance(value, Tensor):
+            found = value.device
+    return found
+
+
+def _check_module_dtype(args, kwargs):
+    """PyTorch's checks of ``Module.to``'s dtype: a floating point or complex one (a warning for complex)."""
+    dtype = kwargs.get("dtype")
+    for value in args:
+        if isinstance(value, Tensor):
+            dtype = value.dtype
+        elif not _is_device(value):
+            dtype = value
+    if dtype is None:
+        return
+    dtype = np.dtype(dtype)
+    if dtype.kind not in "fc":
+        raise TypeError(f"nn.Module.to only accepts floating point or complex dtypes, but got desired "
+                        f"dtype=minigrad.{dtype}")
+    if dtype.kind == "c":
+        warnings.warn(_COMPLEX_MODULES, UserWarning, stacklevel=3)
 
 class Module(ModuleHooks, ModuleState):
     """Base class of layers, as ``torch.nn.Module``: attributes that are Parameters, Modules or
@@ -227,12 +268,14 @@ class Module(ModuleHooks, ModuleState):
         """Move parameters and buffers in place to a device (and/or float dtype), as ``torch.nn.Module.to``
         (``memory_format`` applies to 4-D and 5-D tensors only, as PyTorch's; see ``minigrad.memory_format``)."""
         fmt = kwargs.pop("memory_format", None)
+        _check_module_dtype(args, kwargs)
         for t in list(self.parameters()) + list(self.buffers()):
             if fmt is not None and t.ndim in (4, 5):
                 Tensor.to(t, memory_format=fmt)
-            moved = Tensor.to(t.detach(), *args, **kwargs)
-            if not t.is_floating_point() and moved.dtype != t.dtype:
-                moved = Tensor.to(t.detach(), moved.device)
+            if t.dtype.kind in "fc":  # floating point and complex tensors take the dtype, the others keep theirs
+                moved = Tensor.to(t.detach(), *args, **kwargs)
+            else:
+                moved = Tensor.to(t.detach(), device=_target_device(args, kwargs))
             t.array, t.device = moved.array, moved.device
             if t.grad is not None:
                 t.grad = Tensor.to(t.grad, t.device, t.dtype)

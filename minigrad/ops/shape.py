@@ -50,25 +50,31 @@ class ToDtype(Function):
 
     def forward(self, a, dtype):
         self.source_dtype = a.dtype
-        return self.B.astype(a, dtype)
+        return self.B.astype(real_if_real(a, dtype), dtype)
 
     def backward(self, g):
         return self.B.astype(real_if_real(g, self.source_dtype), self.source_dtype)
 
 
-def real_if_real(g, dtype):
-    """A gradient for a tensor of ``dtype``: the real part of a complex gradient when the tensor is real (it
-    reached a complex op through a cast)."""
-    return g.real if g.dtype.kind == "c" and np.dtype(dtype).kind != "c" else g
+def real_if_real(values, dtype):
+    """The real parts of complex ``values`` bound for a real ``dtype`` (a cast, or the gradient of a real tensor
+    that reached a complex op through one), else the values themselves."""
+    return values.real if values.dtype.kind == "c" and np.dtype(dtype).kind != "c" else values
+
+
+_WARNED_COMPLEX_CAST = []
 
 
 def to_dtype(x, dtype):
     """Cast, as ``Tensor.to(dtype)``; differentiable between floating dtypes."""
+    if x.dtype.kind == "c" and dtype == np.bool_:  # (true where either part is non-zero, as PyTorch's)
+        return Tensor._wrap(x.backend.not_equal(x.array, x.backend.scalar(0, x.dtype)), x.device)
+    if x.dtype.kind == "c" and dtype.kind != "c" and not _WARNED_COMPLEX_CAST:
+        _WARNED_COMPLEX_CAST.append(True)  # (once per process, as PyTorch's TORCH_WARN_ONCE)
+        warnings.warn("Casting complex values to real discards the imaginary part", UserWarning, stacklevel=3)
     if _is_differentiable(x.dtype) and _is_differentiable(dtype):
-        if x.dtype.kind == "c" and dtype.kind != "c":
-            warnings.warn("Casting complex values to real discards the imaginary part", UserWarning, stacklevel=3)
         return ToDtype.apply(x, dtype=dtype)
-    return Tensor._wrap(x.backend.astype(x.array, dtype), x.device)
+    return Tensor._wrap(x.backend.astype(real_if_real(x.array, dtype), dtype), x.device)
 
 
 class ToDevice(Function):
