@@ -426,3 +426,47 @@ def test_module_to_casts_float_and_complex_tensors_as_pytorch(dtype):
         outcomes.append(tuple(str(t.dtype).split(".")[-1] for t in (module.weight, module.counter, module.z))
                         + (module.z.detach().numpy().tolist(), complex_warning))
     assert outcomes[1] == outcomes[0]
+
+
+IN_PLACE = [
+    "y = x * 1; y.real.mul_(2); out = y",
+    "y = x * 1; y.imag.add_(1); out = y * x",
+    "y = x * 1; lib.view_as_real(y)[:, 0] = 0; out = y",
+    "y = x.clone(); y[1] = 3j; out = y * x",
+    "y = x.clone(); y[0:2] *= x[1:3]; out = y",
+    "y = x.clone(); y.mul_(1j); out = y.exp()",
+    "y = x.clone(); y.conj_physical_(); out = y",
+    "y = x * 2; z = y.view(2, 2); z[0, 0] = 1 + 1j; out = y",
+    "y = x.clone(); y.masked_fill_(x.real > 0, 2j); out = y * x",
+    "y = x.clone(); y.index_put_((lib.tensor([0, 2]),), lib.tensor([1j, 2.0 + 0j])); out = y * x",
+    "y = x.clone(); y.index_put_((lib.tensor([0, 2]),), lib.tensor([1j, 2.0 + 0j], dtype=x.dtype)); out = y * x",
+    "y = x.clone(); y += 1j; y -= x.conj(); out = y",
+    "out = x[x.real > 0] * x.gather(0, lib.tensor([3, 0]))",
+    "out = lib.einsum('i,j->ij', x, x.conj())",
+    "out = lib.nn.functional.linear(x.reshape(2, 2), x.reshape(2, 2), x[:2])",
+    "out = lib.nn.functional.normalize(x, dim=0) * lib.linalg.vector_norm(x, 1)",
+]
+
+
+@pytest.mark.parametrize("program", IN_PLACE)
+def test_in_place_changes_and_views_of_complex_tensors_as_pytorch(program):
+    """In-place ops on complex tensors and on their real, imaginary and real-pair views, under autograd: the
+    result and the input's gradient, or PyTorch's error."""
+    outcomes = []
+    for lib in (torch, minigrad):
+        x = lib.tensor(np.array([1 + 2j, -0.5 + 0.25j, 3j, 2 - 1j]), requires_grad=True)
+        scope = {"lib": lib, "x": x}
+        try:
+            exec(program, scope)
+            out = scope["out"]
+            _real_loss(lib, out, seed=5).backward()
+            outcomes.append(("value", out.detach().resolve_conj().numpy(), x.grad.resolve_conj().numpy()))
+        except Exception as error:  # noqa: BLE001  (the error class and message are what is compared)
+            outcomes.append(("error", type(error).__name__, str(error)))
+    (expected, got) = outcomes
+    assert got[0] == expected[0], (got, expected)
+    if got[0] == "error":
+        assert got[1:] == expected[1:]
+    else:
+        np.testing.assert_allclose(got[1], expected[1], rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(got[2], expected[2], rtol=1e-12, atol=1e-14)

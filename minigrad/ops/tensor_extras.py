@@ -9,7 +9,7 @@ import numpy as np
 from ..autograd import is_grad_enabled, next_sequence, take_history
 from ..creation import tensor
 from ..memory_format import strided
-from ..tensor import Tensor
+from ..tensor import Tensor, torch_type_name
 from .compare import where
 from .inplace import _check_inplace, apply_inplace
 from .scatter import index_add, scatter_add
@@ -23,8 +23,12 @@ AminmaxResult = namedtuple("aminmax", ["min", "max"])
 
 def index_put(input, indices, values, accumulate=False):  # noqa: A002
     """``Tensor.index_put``: ``input[indices] = values`` out of place; with ``accumulate`` the values are added,
-    repeated places adding up."""
+    repeated places adding up. As PyTorch's, ``values`` must have the input's dtype."""
     indices = tuple(indices)
+    if isinstance(values, Tensor) and values.dtype != input.dtype:
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                           f"{torch_type_name(input.dtype)} for the destination and {torch_type_name(values.dtype)} "
+                           f"for the source.")
     if not accumulate:
         out = input.clone()
         out[indices] = values

@@ -43,6 +43,8 @@ class WriteFlat(Function):
     """``a`` with ``values`` written at its flat positions ``places`` (values of places' shape): the base's new
     history. Gradient: the output's, zero at the written places, for ``a``; read back there for ``values``."""
 
+    supports_complex = True
+
     def forward(self, a, values, places):
         B = self.B
         self.places = places
@@ -61,11 +63,22 @@ class WriteFlat(Function):
         return ga, gv
 
 
+def _looks_at_parts(view, base):
+    """Whether ``view`` sees the real or imaginary parts of a complex base (``real``, ``imag``, ``view_as_real``)."""
+    return base.dtype.kind == "c" and view.dtype.kind != "c"
+
+
+def _addressed(view, base):
+    """The array whose elements the view's places number: the base's, or its real pairs for a view of parts."""
+    array = base.array
+    return array[..., None].view(array.real.dtype) if _looks_at_parts(view, base) else array
+
+
 def write_into_view(view, out, old_view, op):
     """Write ``out`` (the in-place op's result, recorded from ``old_view``, a copy of the view's old values)
     into ``view``'s memory, and rewrite the histories of its base and of the view."""
     base = view._base
-    places = places_in_base(view.array, base.array) if view.device.type == "cpu" else None
+    places = places_in_base(view.array, _addressed(view, base)) if view.device.type == "cpu" else None
     if places is None:
         raise RuntimeError(f"{op}: minigrad records an in-place change to a view of another tensor only on the CPU "
                            f"(it finds the view's region in the base's memory); write x = x.clone() first, or "
@@ -73,7 +86,11 @@ def write_into_view(view, out, old_view, op):
     old_base = Tensor._wrap(base.backend.copy(base.array), base.device, base.requires_grad)
     old_base._ctx = base._ctx
     start = next_sequence()
-    new_base = WriteFlat.apply(old_base, out, places=places)
+    if _looks_at_parts(view, base):  # (real, imag, view_as_real of a complex base: written as its real pairs)
+        from .complex_numbers import view_as_complex, view_as_real
+        new_base = view_as_complex(WriteFlat.apply(view_as_real(old_base), out, places=places))
+    else:
+        new_base = WriteFlat.apply(old_base, out, places=places)
     view.array = view.backend.copy_(view.array, out.array)
     view._bump_version()
     take_history(base, new_base._ctx, old_base, start)
@@ -86,6 +103,9 @@ def _view_of_new_base(view, base, places, old_view, changed):
     ``old_view`` (and so do its hooks, when the view itself was ``changed``)."""
     start = next_sequence()
     with enable_grad():
+        if _looks_at_parts(view, base):
+            from .complex_numbers import view_as_real
+            base = view_as_real(base)
         new_view = base.reshape(-1)[Tensor._wrap(places, "cpu")]
     take_history(view, new_view._ctx, old_view, start, changed)
     view._view_version = int(view._version_box[0])
@@ -97,7 +117,7 @@ def refresh_view(view):
     base = view._base
     if not (is_grad_enabled() and base.requires_grad and view.device.type == "cpu"):
         return
-    places = places_in_base(view.array, base.array)
+    places = places_in_base(view.array, _addressed(view, base))
     if places is None:
         return
     stand_in = Tensor._wrap(view.array, view.device, view.requires_grad)
