@@ -238,7 +238,7 @@ def _refuse_complex(cls, tensor):
     if tensor.device.type != "cpu":
         raise NotImplementedError(f"{cls.__name__}: minigrad's complex tensors live on the CPU only")
     raise NotImplementedError(f"{cls.__name__}: this op does not take complex tensors in minigrad yet (README, "
-                              "\"Complex numbers\")")
+                              "\"Complex numbers and FFT\")")
 
 
 def _link_view(result, inputs):

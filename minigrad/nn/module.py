@@ -22,7 +22,6 @@ def _typename(value):
     return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
 
 
-
 _COMPLEX_MODULES = ("Complex modules are a new feature under active development whose design may change, and some "
                     "modules might not work as expected when using complex tensors as parameters or buffers. Please "
                     "file an issue at https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml if a "
@@ -61,6 +60,7 @@ def _check_module_dtype(args, kwargs):
                         f"dtype=minigrad.{dtype}")
     if dtype.kind == "c":
         warnings.warn(_COMPLEX_MODULES, UserWarning, stacklevel=3)
+
 
 class Module(ModuleHooks, ModuleState):
     """Base class of layers, as ``torch.nn.Module``: attributes that are Parameters, Modules or

@@ -6,8 +6,8 @@ Every family module lists in ``METHODS`` the ops it attaches to ``Tensor``
 from . import (elementwise, ternary, unary, trigonometric, special, elementwise_more, compare,  # noqa: F401
                integer, reduce, scan, vector_norm, shape, rearrange, combine, products, sort, statistics, selection,
                scatter, linalg, matrix, activation, composite_activation, conv, unfold, pool, norm, resize, loss,
-               aliases, inplace, random_fill, tensor_extras, real_numbers, incomplete_gamma, cholesky_forms, lu, householder,
-               short_time_fourier)
+               aliases, inplace, random_fill, tensor_extras, real_numbers, incomplete_gamma, cholesky_forms, lu,
+               householder, short_time_fourier)
 
 _FAMILIES = (elementwise, ternary, unary, trigonometric, special, elementwise_more, compare, integer, reduce, scan,
              vector_norm, shape, rearrange, combine, products, sort, statistics, selection, scatter, linalg, matrix,

@@ -13,7 +13,7 @@ def _promote(da, db):
     """Two dtypes of the same priority: a complex beats a float (keeping the wider precision: complex64 and float64
     give complex128), a float an int, an int a bool, else the wider one."""
     ca, cb = _CATEGORY[da.kind], _CATEGORY[db.kind]
-    if ca != cb and not (ca + cb == 5 and ca >= 2 and cb >= 2):
+    if ca != cb and {da.kind, db.kind} != {"f", "c"}:
         return da if ca > cb else db
     return np.promote_types(da, db)
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..autograd import Function, is_grad_enabled, next_sequence, take_history
 from ..tensor import DTYPE_CATEGORY, Tensor, _is_differentiable, torch_type_name
-from .shape import real_if_real
+from .shape import real_if_real, warn_complex_cast
 
 
 def has_internal_overlap(x):
@@ -127,7 +127,8 @@ def inplace_methods():
                    rearrange, scan, scatter, special, ternary, trigonometric, unary)
     pairs = {
         "add_": ew.add, "sub_": ew.sub, "mul_": ew.mul, "div_": ew.div, "pow_": ew.pow, "neg_": ew.neg,
-        "exp_": ew.exp, "log_": ew.log, "log1p_": ew.log1p, "sqrt_": ew.sqrt, "abs_": _abs_in_place, "clamp_": ew.clamp, "clip_": ew.clamp,
+        "exp_": ew.exp, "log_": ew.log, "log1p_": ew.log1p, "sqrt_": ew.sqrt, "abs_": _abs_in_place,
+        "clamp_": ew.clamp, "clip_": ew.clamp,
         "clamp_min_": lambda t, v: ew.clamp(t, min=v), "clamp_max_": lambda t, v: ew.clamp(t, max=v),
         "floor_divide_": integer.floor_divide, "remainder_": integer.remainder, "sign_": integer.sign,
         "bitwise_and_": integer.bitwise_and, "bitwise_or_": integer.bitwise_or, "bitwise_xor_": integer.bitwise_xor,
@@ -199,6 +200,7 @@ def copy_(x, src):
     if not fits:
         raise RuntimeError(f"copy_: source of shape {tuple(src.shape)} cannot be broadcast to the destination "
                            f"shape {tuple(x.shape)}")
+    warn_complex_cast(src.dtype, x.dtype, stacklevel=3)
     return apply_inplace(x, "copy_", lambda t: CopyFrom.apply(t, src.to(x.device)), (src,))
 
 
@@ -211,7 +213,7 @@ class CopyFrom(Function):
         self.src_shape, self.src_dtype = src.shape, src.dtype
         B = self.B
         out = B.full(dst.shape, 0, dst.dtype)
-        return B.copy_(out, B.astype(src, dst.dtype))
+        return B.copy_(out, B.astype(real_if_real(src, dst.dtype), dst.dtype))
 
     def backward(self, g):
         B = self.B

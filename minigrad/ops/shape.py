@@ -65,13 +65,18 @@ def real_if_real(values, dtype):
 _WARNED_COMPLEX_CAST = []
 
 
+def warn_complex_cast(source, target, stacklevel=4):
+    """PyTorch's warning, once per process (its TORCH_WARN_ONCE), when complex values are cast to a real dtype."""
+    if source.kind == "c" and np.dtype(target).kind != "c" and not _WARNED_COMPLEX_CAST:
+        _WARNED_COMPLEX_CAST.append(True)
+        warnings.warn("Casting complex values to real discards the imaginary part", UserWarning, stacklevel=stacklevel)
+
+
 def to_dtype(x, dtype):
     """Cast, as ``Tensor.to(dtype)``; differentiable between floating dtypes."""
     if x.dtype.kind == "c" and dtype == np.bool_:  # (true where either part is non-zero, as PyTorch's)
         return Tensor._wrap(x.backend.not_equal(x.array, x.backend.scalar(0, x.dtype)), x.device)
-    if x.dtype.kind == "c" and dtype.kind != "c" and not _WARNED_COMPLEX_CAST:
-        _WARNED_COMPLEX_CAST.append(True)  # (once per process, as PyTorch's TORCH_WARN_ONCE)
-        warnings.warn("Casting complex values to real discards the imaginary part", UserWarning, stacklevel=3)
+    warn_complex_cast(x.dtype, dtype)
     if _is_differentiable(x.dtype) and _is_differentiable(dtype):
         return ToDtype.apply(x, dtype=dtype)
     return Tensor._wrap(x.backend.astype(real_if_real(x.array, dtype), dtype), x.device)

@@ -44,7 +44,8 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
     real_dtypes = [np.empty(0, t.dtype).real.dtype for t in tensors]
     dtype = np.result_type(*real_dtypes)
     norms = np.array([np.float64(np.asarray(_vector_norm(np.abs(t.detach().cpu().numpy()).astype(np.float64),
-                                                         norm_type), dtype=real)) for t, real in zip(tensors, real_dtypes)])
+                                                         norm_type), dtype=real))
+                      for t, real in zip(tensors, real_dtypes)])
     total = np.asarray(_vector_norm(norms, norm_type), dtype=dtype)
     if error_if_nonfinite and not np.isfinite(total):
         raise RuntimeError(f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, so "
