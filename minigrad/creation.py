@@ -164,19 +164,11 @@ def randn(*sizes, size=None, dtype=None, device="cpu", requires_grad=False, gene
     """Standard normal samples, as ``torch.randn``: the same seed gives PyTorch's numbers (``minigrad.sampling``)."""
     shape, dtype = _shape(sizes, size), np.dtype(dtype or default_float())
     if dtype.kind == "c":  # PyTorch's: the (real, imag) pairs drawn as normals of variance 1/2
-        parts = sampling.normal_values(torch_generator(generator), shape + (2,), _part_dtype(dtype),
-                                       std=1 / 2 ** 0.5)
-        return _drawn(_as_complex_values(parts, dtype), shape, dtype, device, requires_grad)
+        from .ops.complex_numbers import complex_of_pairs, real_dtype
+        parts = sampling.normal_values(torch_generator(generator), shape + (2,), real_dtype(dtype), std=1 / 2 ** 0.5)
+        return _drawn(complex_of_pairs(np.reshape(parts, (-1, 2))), shape, dtype, device, requires_grad)
     values = sampling.normal_values(torch_generator(generator), shape, dtype)
     return _drawn(values, shape, dtype, device, requires_grad)
-
-
-def _part_dtype(dtype):
-    return np.dtype(np.float32) if dtype == np.complex64 else np.dtype(np.float64)
-
-
-def _as_complex_values(parts, dtype):
-    return np.ascontiguousarray(parts).reshape(-1, 2).view(dtype).reshape(-1)
 
 
 def rand(*sizes, size=None, dtype=None, device="cpu", requires_grad=False, generator=None, layout=None,
@@ -184,8 +176,9 @@ def rand(*sizes, size=None, dtype=None, device="cpu", requires_grad=False, gener
     """Uniform samples in [0, 1), as ``torch.rand``: the same seed gives PyTorch's numbers."""
     shape, dtype = _shape(sizes, size), np.dtype(dtype or default_float())
     if dtype.kind == "c":  # PyTorch's: the real and imaginary parts uniform in [0, 1), in memory order
-        parts = sampling.uniform_values(torch_generator(generator), 2 * int(np.prod(shape)), _part_dtype(dtype))
-        return _drawn(_as_complex_values(parts, dtype), shape, dtype, device, requires_grad)
+        from .ops.complex_numbers import complex_of_pairs, real_dtype
+        parts = sampling.uniform_values(torch_generator(generator), 2 * int(np.prod(shape)), real_dtype(dtype))
+        return _drawn(complex_of_pairs(np.reshape(parts, (-1, 2))), shape, dtype, device, requires_grad)
     values = sampling.uniform_values(torch_generator(generator), int(np.prod(shape)), dtype)
     return _drawn(values, shape, dtype, device, requires_grad)
 

@@ -24,18 +24,30 @@ def refuse_complex(x, message):
         raise (NotImplementedError if text.startswith('"') or "not supported" in text else RuntimeError)(text)
 
 
-def _real_dtype(dtype):
-    return np.dtype(np.float32) if dtype == np.complex64 else np.dtype(np.float64)
+def real_dtype(dtype):
+    """The dtype of a complex (or real) dtype's parts: float32 for complex64, float64 for complex128."""
+    return np.finfo(dtype).dtype
 
 
-def _complex_dtype(dtype):
-    return np.dtype(np.complex64) if dtype == np.float32 else np.dtype(np.complex128)
+def complex_dtype(dtype):
+    """The complex dtype of a float (or complex) dtype's precision: complex64 for float32, complex128 else."""
+    return np.dtype(np.complex64) if real_dtype(dtype) == np.float32 else np.dtype(np.complex128)
+
+
+def real_pairs(array):
+    """A complex array's memory seen as (..., 2) real pairs (what ``view_as_real`` shows)."""
+    return array[..., None].view(real_dtype(array.dtype))
+
+
+def complex_of_pairs(array):
+    """(..., 2) real pairs as complex numbers (what ``view_as_complex`` shows; copied first if not contiguous)."""
+    return np.ascontiguousarray(array).view(complex_dtype(array.dtype))[..., 0]
 
 
 def _as_complex(real, imag=None, dtype=None):
     """A new complex array of ``real`` + i ``imag`` (either may be None for zeros)."""
     source = real if real is not None else imag
-    out = np.zeros(source.shape, dtype or _complex_dtype(source.dtype))
+    out = np.zeros(source.shape, dtype or complex_dtype(source.dtype))
     if real is not None:
         out.real = real
     if imag is not None:
@@ -125,7 +137,7 @@ class ComplexAngle(Function):
 
     def forward(self, a):
         self.save_for_backward(a)
-        return np.angle(a).astype(_real_dtype(a.dtype), copy=False)
+        return np.angle(a).astype(real_dtype(a.dtype), copy=False)
 
     def backward(self, g):
         a, = self.saved
@@ -141,20 +153,20 @@ class ViewAsReal(Function):
     supports_complex = True
 
     def forward(self, a):
-        return a[..., None].view(_real_dtype(a.dtype))
+        return real_pairs(a)
 
     def backward(self, g):
-        return np.ascontiguousarray(g).view(_complex_dtype(g.dtype))[..., 0]
+        return complex_of_pairs(g)
 
 
 class ViewAsComplex(Function):
     """``torch.view_as_complex``: (..., 2) real pairs seen as complex numbers, sharing memory."""
 
     def forward(self, a):
-        return a.view(_complex_dtype(a.dtype))[..., 0]
+        return a.view(complex_dtype(a.dtype))[..., 0]  # (checked contiguous in its last dim: a view, no copy)
 
     def backward(self, g):
-        return np.ascontiguousarray(g)[..., None].view(_real_dtype(g.dtype))
+        return np.ascontiguousarray(real_pairs(g))
 
 
 def view_as_real(input):  # noqa: A002

@@ -14,6 +14,7 @@ float32: PyTorch's CPU build uses MKL, whose last bits differ; README "Complex n
 import numpy as np
 
 from ..autograd import Function
+from .complex_numbers import complex_dtype, real_dtype
 
 _DUAL = {"backward": "forward", "forward": "backward", "ortho": "ortho"}
 
@@ -38,14 +39,14 @@ class R2C(Function):
 
     def forward(self, a, axes, norm):
         self.axes, self.norm, self.shape = axes, norm, a.shape
-        return np.fft.rfftn(a, axes=axes, norm=norm).astype(_complex_of(a.dtype), copy=False)
+        return np.fft.rfftn(a, axes=axes, norm=norm).astype(complex_dtype(a.dtype), copy=False)
 
     def backward(self, g):
         last = self.axes[-1]
         padding = [(0, 0)] * g.ndim
         padding[last] = (0, self.shape[last] - g.shape[last])
         full = np.pad(g, padding)
-        return np.fft.ifftn(full, axes=self.axes, norm=_DUAL[self.norm]).real.astype(_real_of(g.dtype))
+        return np.fft.ifftn(full, axes=self.axes, norm=_DUAL[self.norm]).real.astype(real_dtype(g.dtype))
 
 
 class C2R(Function):
@@ -57,22 +58,14 @@ class C2R(Function):
     def forward(self, a, axes, norm, last_size):
         self.axes, self.norm = axes, norm
         sizes = [a.shape[axis] for axis in axes[:-1]] + [last_size]
-        return np.fft.irfftn(a, s=sizes, axes=axes, norm=norm).astype(_real_of(a.dtype), copy=False)
+        return np.fft.irfftn(a, s=sizes, axes=axes, norm=norm).astype(real_dtype(a.dtype), copy=False)
 
     def backward(self, g):
         last = self.axes[-1]
-        half = np.fft.rfftn(g, axes=self.axes, norm=_DUAL[self.norm]).astype(_complex_of(g.dtype))
+        half = np.fft.rfftn(g, axes=self.axes, norm=_DUAL[self.norm]).astype(complex_dtype(g.dtype))
         twice = g.shape[last] - half.shape[last]
         if twice > 0:
             index = [slice(None)] * half.ndim
             index[last] = slice(1, 1 + twice)
             half[tuple(index)] *= 2
         return half
-
-
-def _complex_of(dtype):
-    return np.dtype(np.complex64) if dtype in (np.float32, np.complex64) else np.dtype(np.complex128)
-
-
-def _real_of(dtype):
-    return np.dtype(np.float32) if dtype in (np.float32, np.complex64) else np.dtype(np.float64)

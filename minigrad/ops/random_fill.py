@@ -6,6 +6,7 @@ import numpy as np
 
 from .. import sampling
 from ..random import torch_generator
+from .complex_numbers import real_pairs
 from .inplace import _check_inplace
 
 __all__ = ["uniform_", "normal_", "bernoulli_", "random_", "exponential_", "geometric_", "log_normal_", "cauchy_"]
@@ -49,7 +50,7 @@ def _as_pairs(x):
     from ..tensor import Tensor
     _check_inplace(x)
     x._bump_version()
-    return Tensor._wrap(x.array[..., None].view(x.array.real.dtype), x.device)
+    return Tensor._wrap(real_pairs(x.array), x.device)
 
 
 def uniform_(x, a=0.0, b=1.0, generator=None):

@@ -161,8 +161,8 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
         raise RuntimeError(f"{call} : expected 0 < win_length <= n_fft")
     if window is not None and (window.ndim != 1 or window.shape[0] != win_length):
         raise RuntimeError(f"{call} : Invalid window shape. window has to be 1D and length of `win_length`")
-    real_dtype = input.real.dtype
-    window = _centred(ones(win_length, dtype=real_dtype) if window is None else window, n_fft)
+    from .complex_numbers import real_dtype
+    window = _centred(ones(win_length, dtype=real_dtype(input.dtype)) if window is None else window, n_fft)
     spectra = (input.unsqueeze(0) if input.ndim == 2 else input).transpose(1, 2)  # (batch, n_frames, fft_size)
     norm = "ortho" if normalized else "backward"
     if return_complex:

@@ -70,8 +70,8 @@ def _looks_at_parts(view, base):
 
 def _addressed(view, base):
     """The array whose elements the view's places number: the base's, or its real pairs for a view of parts."""
-    array = base.array
-    return array[..., None].view(array.real.dtype) if _looks_at_parts(view, base) else array
+    from .complex_numbers import real_pairs
+    return real_pairs(base.array) if _looks_at_parts(view, base) else base.array
 
 
 def write_into_view(view, out, old_view, op):

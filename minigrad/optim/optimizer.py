@@ -6,6 +6,7 @@ import json
 import numpy as np
 
 from ..autograd import enable_grad, no_grad
+from ..ops.complex_numbers import complex_of_pairs, real_pairs
 from ..tensor import Tensor, default_float
 from ..utils.hooks import RemovableHandle
 
@@ -147,7 +148,7 @@ class Optimizer:
     def _params_with_grad(self, group):
         """The group's parameters that have a gradient, each checked against its gradient and saved state (a
         mismatch, say after ``p.data = other`` of another size, raises here, before any kernel runs)."""
-        params = [self._as_real_pairs(p) if p.dtype.kind == "c" else p for p in group["params"] if p.grad is not None]
+        params = [self._asreal_pairs(p) if p.dtype.kind == "c" else p for p in group["params"] if p.grad is not None]
         for p in params:
             self._check_parameter(p)
             p._bump_version()  # the step writes into p in place: a graph that saved p must not reuse it
@@ -156,16 +157,16 @@ class Optimizer:
     # PyTorch's message for a complex parameter, where an optimizer refuses them (None: they are updated as pairs)
     complex_refusal = None
 
-    def _as_real_pairs(self, p):
+    def _asreal_pairs(self, p):
         """A complex parameter as PyTorch's optimizers update it: a real tensor of its (real, imag) pairs sharing
         its memory, with its gradient and state seen the same way, for this step (``_restore_complex`` after)."""
         if self.complex_refusal is not None:
             raise RuntimeError(self.complex_refusal)
-        pairs = Tensor._wrap(_real_pairs(p.array), p.device, requires_grad=p.requires_grad)
-        pairs.grad = Tensor._wrap(_real_pairs(p.grad.array), p.device)
+        pairs = Tensor._wrap(real_pairs(p.array), p.device, requires_grad=p.requires_grad)
+        pairs.grad = Tensor._wrap(real_pairs(p.grad.array), p.device)
         state = self.state.pop(p, None)
         if state is not None:
-            self.state[pairs] = {k: Tensor._wrap(_real_pairs(v.array), v.device)
+            self.state[pairs] = {k: Tensor._wrap(real_pairs(v.array), v.device)
                                  if isinstance(v, Tensor) and v.dtype.kind == "c" else v for k, v in state.items()}
         self.__dict__.setdefault("_complex_pairs", []).append((p, pairs))
         return pairs
@@ -175,7 +176,7 @@ class Optimizer:
         for p, pairs in self.__dict__.pop("_complex_pairs", ()):
             state = self.state.pop(pairs, None)
             if state is not None:
-                self.state[p] = {k: Tensor._wrap(_complex_numbers(v.array), v.device)
+                self.state[p] = {k: Tensor._wrap(complex_of_pairs(v.array), v.device)
                                  if isinstance(v, Tensor) and v.array.shape == pairs.array.shape else v
                                  for k, v in state.items()}
             p._bump_version()
@@ -300,16 +301,6 @@ def decayed_gradient(p, group):
     L2 term, added as grad.add(param, alpha=weight_decay))."""
     g = -p.grad if group["maximize"] else p.grad
     return g + p * group["weight_decay"] if group["weight_decay"] != 0 else g
-
-
-def _real_pairs(array):
-    """A complex array's memory as real (..., 2) pairs (``view_as_real``)."""
-    return array[..., None].view(array.real.dtype)
-
-
-def _complex_numbers(array):
-    """(..., 2) real pairs as complex numbers (``view_as_complex``; copied first when not contiguous)."""
-    return np.ascontiguousarray(array).view(np.complex64 if array.dtype == np.float32 else np.complex128)[..., 0]
 
 
 # the numbers in an optimizer's state that PyTorch keeps as 0-d tensors of the default float dtype

@@ -5,6 +5,7 @@ import numpy as np
 
 from ...autograd import no_grad
 from ...creation import tensor as _tensor
+from ...ops.complex_numbers import real_dtype
 from ...tensor import Tensor
 
 __all__ = ["clip_grad_norm_", "clip_grad_norm", "clip_grad_value_", "get_total_norm", "clip_grads_with_norm_"]
@@ -41,7 +42,7 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
     # Each norm is summed in float64 and rounded to its tensor's dtype, as PyTorch's CPU reductions accumulate;
     # the total is the norm of those norms stacked, so in their promoted dtype.
     # (a complex tensor's norm is its magnitudes', real: float32 for complex64)
-    real_dtypes = [np.empty(0, t.dtype).real.dtype for t in tensors]
+    real_dtypes = [real_dtype(t.dtype) for t in tensors]
     dtype = np.result_type(*real_dtypes)
     norms = np.array([np.float64(np.asarray(_vector_norm(np.abs(t.detach().cpu().numpy()).astype(np.float64),
                                                          norm_type), dtype=real))
