@@ -188,6 +188,9 @@ class Function:
             if t.array.dtype.kind == "c" and not (cls.supports_complex and t.device.type == "cpu"):
                 _refuse_complex(cls, t)
             if t._base is not None and t._version_cell[0] != t._view_version:
+                if t._view_creation is not None and getattr(_state, "enabled", True) and \
+                        (t._ctx is not None or t._base.requires_grad):
+                    raise RuntimeError(view_creation_error(t, "its base or another view of its base has been"))
                 from .ops.view_inplace import refresh_view
                 refresh_view(t)  # its base changed in place since the view's history was set
         fn = cls()
@@ -243,7 +246,11 @@ def _refuse_complex(cls, tensor):
 
 def _link_view(result, inputs):
     """A result that looks into an input's memory (reshape, slicing, transpose...) is a view of it, as in
-    PyTorch: it shares the input's version counter, and ``_base`` names the tensor it looks into."""
+    PyTorch: it shares the input's version counter, and ``_base`` names the tensor it looks into.
+
+    A view made under no_grad (or inference_mode) of a tensor that requires grad requires grad too, as PyTorch's,
+    but is a leaf that takes no gradient, and neither it nor a view of it may then be changed in place in grad
+    mode (``_view_creation`` remembers the mode; see view_creation_error)."""
     array = result.array
     if getattr(array, "base", None) is None:
         for t in inputs:
@@ -257,7 +264,31 @@ def _link_view(result, inputs):
             result._version_box = t._version_box
             result._base = t._base if t._base is not None else t
             result._view_version = int(t._version_cell[0])
+            result._view_creation = t._view_creation
+            if not getattr(_state, "enabled", True):
+                result._view_creation = "inference_mode" if getattr(_state, "inference", False) else "no_grad"
+                result.requires_grad = result._base.requires_grad  # (PyTorch asks the base it looks into)
             return
+
+
+def view_creation_error(view, what_changed, through=None):
+    """PyTorch's message when a view made under no_grad or inference_mode (or a view of one) ``is being`` changed
+    in place in grad mode, or used after ``its base or another view of its base has been``; ``through``: the op
+    of a view taken of it on the way (``v[0] = ...`` writes through a Select)."""
+    mode = view._view_creation
+    if through is None and view._ctx is not None:
+        through = view._ctx.name()[:-len("Backward0")]
+    if through is None:
+        prefix = "A view was created in"
+    else:
+        prefix = f"Output 0 of {through} is a view of a view which was created in"
+    if mode == "inference_mode":
+        situation = f"{prefix} inference mode and {what_changed} modified inplace in normal mode."
+    else:
+        situation = f"{prefix} no_grad mode and {what_changed} modified inplace with grad mode enabled."
+    return (f"{situation} Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify "
+            f"your code by moving both the view and the inplace either both inside the {mode} block (if you "
+            f"don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).")
 
 
 def _saved_versions(saved, inputs, result):
@@ -333,7 +364,9 @@ def _topological_order(roots):
         stack.append((node, True))
         if node._ctx is not None:
             for parent in inputs_seen_by(node._ctx):
-                if id(parent) not in visited and parent.requires_grad:
+                # (a view made under no_grad is a leaf without a gradient: PyTorch's graph has no edge to it)
+                if id(parent) not in visited and parent.requires_grad and \
+                        (parent._view_creation is None or parent._ctx is not None):
                     stack.append((parent, False))
     order.reverse()
     return order
@@ -548,10 +581,20 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 
 class inference_mode(_GradMode):
     """``torch.inference_mode(mode=True)``: as ``no_grad`` here (context manager or decorator). minigrad has no
-    separate inference tensors, so tensors made inside may later take part in autograd, as after no_grad."""
+    separate inference tensors, so tensors made inside may later take part in autograd, as after no_grad; only
+    views remember the mode (for PyTorch's message when one is changed in place outside)."""
 
     def __init__(self, mode=True):
         self.mode = not mode
+
+    def __enter__(self):
+        self._previous_inference = getattr(_state, "inference", False)
+        _state.inference = not self.mode
+        return super().__enter__()
+
+    def __exit__(self, *exc):
+        _state.inference = self._previous_inference
+        return super().__exit__(*exc)
 
     def _fresh(self):
         return inference_mode(not self.mode)

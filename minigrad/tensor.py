@@ -111,7 +111,7 @@ class Tensor:
     """
 
     __slots__ = ("array", "device", "requires_grad", "_grad", "_ctx", "_retains_grad", "_version_cell", "_base",
-                 "_view_version", "_hooks", "__weakref__")
+                 "_view_version", "_view_creation", "_hooks", "__weakref__")
     __array_priority__ = 1000  # numpy scalars on the left defer to Tensor's reflected ops
 
     def __init__(self, *data, dtype=None, device="cpu", requires_grad=False):
@@ -155,6 +155,7 @@ class Tensor:
         self._version_cell = None
         self._base = None
         self._view_version = 0  # (a view: its base's version when its history was last set)
+        self._view_creation = None  # (a view made under no_grad or inference_mode: which; see autograd._link_view)
         self._hooks = None
         self.requires_grad = False
         if requires_grad:
@@ -173,6 +174,7 @@ class Tensor:
         t._version_cell = None
         t._base = None
         t._view_version = 0
+        t._view_creation = None
         t._hooks = None
         t.requires_grad = requires_grad
         return t

@@ -45,12 +45,16 @@ def _write_through_overlap(x, index, value, whole=False):
     return x
 
 
-def _check_inplace(x):
-    """PyTorch's refusals, before anything is written."""
+def _check_inplace(x, recorded=None):
+    """PyTorch's refusals, before anything is written; ``recorded``: whether the change will be recorded in the
+    graph (by default, whether x requires grad)."""
     if has_internal_overlap(x):
         raise RuntimeError(_OVERLAP)
     if not is_grad_enabled():
         return
+    if x._view_creation is not None and (x.requires_grad if recorded is None else recorded):
+        from ..autograd import view_creation_error
+        raise RuntimeError(view_creation_error(x, "is being"))
     if x.requires_grad and x.is_leaf:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
     base = x._base
@@ -69,12 +73,12 @@ def apply_inplace(x, op, compute, operands=()):
     ``operands`` are compute's other inputs: when none of them nor x requires grad, nothing is recorded and
     compute reads x itself.
     """
-    _check_inplace(x)
+    tracking = is_grad_enabled() and (x.requires_grad or any(isinstance(o, Tensor) and o.requires_grad
+                                                             for o in operands))
+    _check_inplace(x, tracking)
     if x._base is not None and x._version_cell[0] != x._view_version:
         from .view_inplace import refresh_view
         refresh_view(x)  # (its old values are read below: as a view of its base's current history)
-    tracking = is_grad_enabled() and (x.requires_grad or any(isinstance(o, Tensor) and o.requires_grad
-                                                             for o in operands))
     if tracking:
         # The op reads a copy of the old values: the storage is overwritten below, and the old graph node
         # stays the input of the new one.
@@ -245,6 +249,23 @@ class SetItem(Function):
         return ga, gv
 
 
+def _last_view_op(index):
+    """The view op PyTorch applies last for ``x[index] = value`` (its indexing takes the basic parts as views, then
+    writes), named as its error messages name it; None when the write goes to x itself."""
+    last = None
+    for part in index if isinstance(index, tuple) else (index,):
+        if isinstance(part, Tensor) and part.ndim == 0 and part.dtype.kind in "iu":
+            part = int(part)
+        if isinstance(part, (int, np.integer)) and not isinstance(part, bool):
+            last = "Select"
+        elif part is None:
+            last = "Unsqueeze"
+        elif isinstance(part, slice) and part != slice(None) and part != slice(0, None) and \
+                part != slice(None, None, 1):
+            last = "Slice"
+    return last
+
+
 def setitem(x, index, value):
     """``Tensor.__setitem__``: write a number or a broadcastable tensor into ``x[index]``, as PyTorch; recorded in
     the graph when grad mode is on and either side requires grad."""
@@ -261,4 +282,8 @@ def setitem(x, index, value):
     if has_internal_overlap(x) and not (isinstance(value, Tensor) and value.requires_grad):
         _write_through_overlap(x, parts, value)
         return
+    if x._view_creation is not None and is_grad_enabled() and \
+            (x.requires_grad or isinstance(value, Tensor) and value.requires_grad):
+        from ..autograd import view_creation_error
+        raise RuntimeError(view_creation_error(x, "is being", through=_last_view_op(index)))
     apply_inplace(x, "__setitem__", lambda t: SetItem.apply(t, value, index=parts), (value,))

@@ -181,7 +181,7 @@ def diag(input, diagonal=0):  # noqa: A002
     ``diagonal``-th diagonal of a 2-D input."""
     from .compare import where
     if input.ndim == 2:
-        return input.diagonal(diagonal)
+        return input.diagonal(diagonal).clone()  # (a copy, as PyTorch's: not a view like Tensor.diagonal)
     if input.ndim != 1:
         raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{input.ndim}D")
     size = input.shape[0] + abs(diagonal)

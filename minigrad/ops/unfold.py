@@ -1,9 +1,10 @@
 """Sliding blocks, as PyTorch's: ``F.unfold`` (im2col: every kernel-sized patch of a padded image as a column),
 ``F.fold`` (its adjoint, col2im: columns summed back into an image) and ``Tensor.unfold`` (windows along one
-dim). Written as gathers and scatter-adds of the input's elements, so values are copied exactly (an inf stays an
-inf) and each gradient is the other op."""
+dim, a strided view on the CPU). Written as gathers and scatter-adds of the input's elements, so values are copied
+exactly (an inf stays an inf) and each gradient is the other op."""
 import numpy as np
 
+from ..autograd import Function
 from ..creation import tensor
 from .conv import _pair
 from .indexing import pad
@@ -76,9 +77,46 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):  # n
     return out if batched else out.squeeze(0)
 
 
+class Windows(Function):
+    """``Tensor.unfold`` on the CPU: a strided view of the input (no copy; writes go through to the input, as
+    PyTorch's view). Gradient: each window's gradient added back where the window reads (its adjoint)."""
+
+    supports_complex = True
+
+    def forward(self, x, dim, size, step, count):
+        self.args = x.shape, x.dtype, dim, size, step, count
+        shape = x.shape[:dim] + (count,) + x.shape[dim + 1:] + (size,)
+        strides = x.strides[:dim] + (x.strides[dim] * step,) + x.strides[dim + 1:] + (x.strides[dim],)
+        return np.lib.stride_tricks.as_strided(x, shape, strides, writeable=x.flags.writeable)
+
+    def backward(self, g):
+        shape, dtype, dim, size, step, count = self.args
+        grad = np.zeros(shape, dtype)
+        g = np.moveaxis(g, -1, dim + 1)  # (..., count, size, ...)
+        before = (slice(None),) * dim
+        if size <= count:  # (a loop over the shorter of the two: window offsets, or windows)
+            for offset in range(size):
+                grad[before + (slice(offset, offset + step * (count - 1) + 1, step),)] += g[before + (slice(None), offset)]
+        else:
+            for window in range(count):
+                grad[before + (slice(window * step, window * step + size),)] += g[before + (window,)]
+        return grad
+
+    def composite(self, x, dim, size, step, count):
+        return _gathered_windows(x, dim, size, step, count)
+
+
+def _gathered_windows(input, dim, size, step, count):  # noqa: A002
+    index = (np.arange(count)[:, None] * step + np.arange(size)).reshape(-1)
+    windows = index_select(input, dim, tensor(index, device=input.device))
+    windows = windows.reshape(tuple(input.shape[:dim]) + (count, size) + tuple(input.shape[dim + 1:]))
+    return movedim(windows, dim + 1, -1)
+
+
 def tensor_unfold(input, dimension, size, step):  # noqa: A002
     """``Tensor.unfold(dimension, size, step)``: the windows of ``size`` elements every ``step`` along
-    ``dimension``, that dim becoming the window count and a new last dim the window."""
+    ``dimension``, that dim becoming the window count and a new last dim the window; a view on the CPU, as
+    PyTorch's (a gathered copy on CUDA)."""
     if input.ndim == 0:
         return input.reshape(1).unfold(0, size, step) if size == 1 else input.reshape(1)[:0]
     dim = normalize_dim(dimension, input.ndim)
@@ -86,11 +124,12 @@ def tensor_unfold(input, dimension, size, step):  # noqa: A002
         raise RuntimeError(f"maximum size for tensor at dimension {dim} is {input.shape[dim]} but size is {size}")
     if step <= 0:
         raise RuntimeError(f"step is {step} but must be > 0")
+    if size < 0:
+        raise RuntimeError(f"size is {size} but must be >= 0")
     count = (input.shape[dim] - size) // step + 1
-    index = (np.arange(count)[:, None] * step + np.arange(size)).reshape(-1)
-    windows = index_select(input, dim, tensor(index, device=input.device))
-    windows = windows.reshape(tuple(input.shape[:dim]) + (count, size) + tuple(input.shape[dim + 1:]))
-    return movedim(windows, dim + 1, -1)
+    if input.device.type == "cpu":
+        return Windows.apply(input, dim=dim, size=size, step=step, count=count)
+    return _gathered_windows(input, dim, size, step, count)
 
 
 METHODS = {"unfold": tensor_unfold}
