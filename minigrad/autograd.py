@@ -160,7 +160,13 @@ class Function:
         """The node's name as PyTorch prints it in ``grad_fn=<MulBackward0>`` (``grad_fn.name()``): the op's
         class name, or PyTorch's name for it where they differ, then ``Backward0``."""
         op = type(self).__name__
+        if op == "WriteFlat":  # (an in-place change of a view: PyTorch's node for it has no Backward suffix)
+            return "torch::autograd::CopySlices"
         return _TORCH_NAMES.get(op, op) + "Backward0"
+
+    def __repr__(self):
+        """``<MulBackward0 object at 0x...>``, as PyTorch prints a graph node."""
+        return f"<{self.name().rsplit('::', 1)[-1]} object at {id(self):#x}>"
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError

@@ -119,6 +119,9 @@ class AccumulateGrad:
     def name(self):
         return "torch::autograd::AccumulateGrad"
 
+    def __repr__(self):
+        return f"<AccumulateGrad object at {id(self):#x}>"
+
 
 _ACCUMULATORS = weakref.WeakValueDictionary()  # id(leaf) -> its AccumulateGrad, one per leaf while in use
 

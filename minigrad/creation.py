@@ -26,7 +26,7 @@ def _shape(sizes, size=None):
 def _make(array, device, requires_grad):
     t = Tensor._wrap(array, device)
     if requires_grad:
-        t.requires_grad_(True)
+        t._require_grad_at_creation()
     return t
 
 
@@ -183,7 +183,8 @@ def rand(*sizes, size=None, dtype=None, device="cpu", requires_grad=False, gener
     return _drawn(values, shape, dtype, device, requires_grad)
 
 
-def randint(low, high=None, size=None, dtype=None, device="cpu", generator=None):
+def randint(low, high=None, size=None, dtype=None, device="cpu", generator=None, requires_grad=False, layout=None,
+            pin_memory=False):
     """Integers uniform in [low, high), as ``torch.randint(low=0, high, size)``: ``randint(10, (2, 3))`` too;
     the same seed gives PyTorch's numbers."""
     if size is None and isinstance(high, (tuple, list)):  # randint(high, size)
@@ -196,7 +197,7 @@ def randint(low, high=None, size=None, dtype=None, device="cpu", generator=None)
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     shape = tuple(size)
     values = sampling.integer_values(torch_generator(generator), int(np.prod(shape)), low, high)
-    return _drawn(values, shape, np.dtype(dtype or int64), device, False)
+    return _drawn(values, shape, np.dtype(dtype or int64), device, requires_grad)
 
 
 def randperm(n, generator=None, dtype=None, device="cpu", requires_grad=False):

@@ -74,6 +74,9 @@ class _CustomNode:
         """``MyFunctionBackward``, as PyTorch names a custom function's node."""
         return f"{self.cls.__name__}Backward"
 
+    def __repr__(self):
+        return f"<torch.autograd.function.{self.name()} object at {id(self):#x}>"  # (PyTorch's module path)
+
     def __init__(self, cls, ctx, args, outputs, differentiable):
         from .tensor import Tensor
         self.cls, self.ctx, self.args = cls, ctx, args

@@ -42,7 +42,8 @@ def torch_type_name(dtype):
 
 
 _CPP_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
-                   "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
+                   "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool",
+                   "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
 
 
 def cpp_type_name(dtype):
@@ -159,7 +160,13 @@ class Tensor:
         self._hooks = None
         self.requires_grad = False
         if requires_grad:
-            self.requires_grad_(True)
+            self._require_grad_at_creation()
+
+    def _require_grad_at_creation(self):
+        """``requires_grad=True`` given to a constructor (whose message differs from requires_grad_'s)."""
+        if not _is_differentiable(self.dtype):
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+        self.requires_grad = True
 
     @classmethod
     def _wrap(cls, array, device="cpu", requires_grad=False):
@@ -251,15 +258,26 @@ class Tensor:
             if not isinstance(value, Tensor):
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
                                 f"{type(value).__name__}")
-            if value.device != self.device:
-                raise RuntimeError(f"assigned grad has data located on {value.device}, "
-                                   f"which does not match the tensor's device {self.device}")
             if value.dtype != self.dtype:
-                raise RuntimeError(f"assigned grad has data of type {value.dtype} which does not match the "
-                                   f"tensor's type {self.dtype}")
+                raise RuntimeError(f"attempting to assign a gradient with dtype '{cpp_type_name(value.dtype)}' to a "
+                                   f"tensor with grad_dtype '{torch_type_name(self.dtype)}'. The gradient must match "
+                                   f"the tensor's grad_dtype (defaults to the tensor's dtype). You can set the "
+                                   f"tensor's grad_dtype attribute with a specific dtype, or None to allow any dtype. "
+                                   f"Set grad_dtype with caution. Diverging the dtypes of a tensor and its gradient "
+                                   f"may break downstream systems that assume they match.")
+            if value.device.type != self.device.type:
+                raise RuntimeError(f"attempting to assign a gradient with device type '{value.device.type}' to a "
+                                   f"tensor with device type '{self.device.type}'. Please ensure that the gradient "
+                                   f"and the tensor are on the same device")
+            if value.device != self.device:
+                raise RuntimeError(f"attempting to assign a gradient located on device with index "
+                                   f"'{value.device.index}' to a tensor located on device with index "
+                                   f"'{self.device.index}'. Please ensure that the gradient and the tensor are on "
+                                   f"the same device")
             if tuple(value.shape) != tuple(self.shape):
-                raise RuntimeError(f"assigned grad has data of a different size: {tuple(value.shape)}, "
-                                   f"the tensor has {tuple(self.shape)}")
+                raise RuntimeError(f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of "
+                                   f"size '{list(self.shape)}'. Please ensure that the gradient and the tensor "
+                                   f"are the same size")
         self._grad = value
 
     # ------------------------------------------------------------------ metadata
@@ -337,7 +355,7 @@ class Tensor:
     def requires_grad_(self, requires_grad=True):
         """Start (or stop) recording operations on this leaf, as ``torch.Tensor.requires_grad_``."""
         if requires_grad and not _is_differentiable(self.dtype):
-            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         if not requires_grad and self._ctx is not None:
             raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use a "
                                "computed variable in a subgraph that doesn't require differentiation use "
@@ -404,6 +422,13 @@ class Tensor:
         return out
 
     def detach_(self):
+        """Cut this tensor from the graph in place, as ``torch.Tensor.detach_`` (which refuses a view)."""
+        if self._base is not None and (self.dtype == self._base.dtype or self._base.dtype.kind == "c"):
+            raise RuntimeError(
+                "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) "
+                "for training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and "
+                "hence detach_() cannot be called on these gradients. To fix this error, please refer to the "
+                "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
         self._ctx = None
         self.requires_grad = False
         return self
@@ -536,7 +561,7 @@ class Tensor:
                 self.numel() == 0 and self.dtype != default_float()):
             extras.append(f"dtype=minigrad.{self.dtype}")  # (an empty tensor shows no values to tell its dtype)
         if self._ctx is not None:
-            extras.append(f"grad_fn=<{self._ctx.name()}>")
+            extras.append(f"grad_fn=<{self._ctx.name().rsplit('::', 1)[-1]}>")
         elif self.requires_grad:
             extras.append("requires_grad=True")
         return with_suffixes(body, extras)

@@ -45,6 +45,22 @@ CASES = [
                                         lib.ones(2))),
     (NotImplementedError, lambda lib: lib.lerp(lib.ones(2, dtype=lib.uint8), lib.ones(2, dtype=lib.uint8), 0.5)),
     (RuntimeError, lambda lib: lib.addcdiv(lib.ones(2), lib.tensor([1, 2]), lib.tensor([2, 2]))),
+    # requires_grad_ and the constructors say it in different words
+    (RuntimeError, lambda lib: lib.ones(2, dtype=lib.long).requires_grad_()),
+    (RuntimeError, lambda lib: lib.ones(2, dtype=lib.long, requires_grad=True)),
+    (RuntimeError, lambda lib: lib.nn.Parameter(lib.ones(2, dtype=lib.long))),
+    (RuntimeError, lambda lib: lib.randint(0, 3, (2,), requires_grad=True)),
+    # assigning .grad: dtype, then size
+    (RuntimeError, lambda lib: setattr(lib.ones(3), "grad", lib.zeros(2))),
+    (RuntimeError, lambda lib: setattr(lib.ones(3, requires_grad=True), "grad", lib.zeros(3, dtype=lib.float64))),
+    (RuntimeError, lambda lib: setattr(lib.ones(3, dtype=lib.float64), "grad", lib.zeros(2, dtype=lib.int8))),
+    (RuntimeError, lambda lib: setattr(lib.ones(3, dtype=lib.complex64), "grad", lib.zeros(3))),
+    (RuntimeError, lambda lib: setattr(lib.ones(3), "grad", lib.zeros(3, dtype=lib.complex128))),
+    (TypeError, lambda lib: setattr(lib.ones(3), "grad", 3)),
+    # detach_ refuses views (of tensors with or without grad, of any dtype), not a dtype view
+    (RuntimeError, lambda lib: lib.ones(3, requires_grad=True)[:2].detach_()),
+    (RuntimeError, lambda lib: lib.ones(3).long().view(3).detach_()),
+    (RuntimeError, lambda lib: lib.ones(3, dtype=lib.complex64).real.detach_()),
 ]
 
 
@@ -86,3 +102,33 @@ def test_custom_function_node_is_named_as_torch():
 
     y = Triple.apply(minigrad.ones(2, requires_grad=True))
     assert type(y.grad_fn).__name__ == "TripleBackward" == y.grad_fn.name()
+
+
+def test_detach_in_place_of_a_dtype_view_is_allowed():
+    for lib in (minigrad, torch):
+        view = lib.ones(3).view(lib.int32)
+        assert view.detach_() is view
+
+
+@pytest.mark.parametrize("index,value", [("0", "1.0"), (":", "1.0"), ("...", "lib.zeros(4)"), ("[0]", "1.0"),
+                                         ("0, [1]", "1.0"), ("y > 1", "2.0"), ("1:, None", "1.0"), ("None", "1.0"),
+                                         ("lib.tensor(1)", "2.0"), (":", "lib.zeros(4)"), ("0", "lib.zeros(4)")])
+def test_graph_node_of_an_indexed_write_is_named_as_torch(index, value):
+    """``y[index] = value`` on a tensor in the graph: CopySlices (through a view), IndexPutBackward0, or a copy_ or
+    fill_ of y itself; printed as PyTorch prints it (``grad_fn=<CopySlices>``, ``<CopySlices object at ...>``)."""
+    shown = []
+    for lib in (minigrad, torch):
+        y = lib.ones(3, 4, requires_grad=True) * 1
+        exec(f"y[{index}] = {value}", {"y": y, "lib": lib})
+        shown.append((y.grad_fn.name(), repr(y).split("grad_fn=")[1], repr(y.grad_fn).split(" at 0x")[0]))
+    assert shown[0] == shown[1]
+
+
+def test_graph_nodes_print_as_torch():
+    shown = []
+    for lib in (minigrad, torch):
+        x = lib.ones(2, requires_grad=True)
+        y = (x * 2).sum()
+        shown.append([repr(node).split(" at 0x")[0] for node in
+                      (y.grad_fn, y.grad_fn.next_functions[0][0], y.grad_fn.next_functions[0][0].next_functions[0][0])])
+    assert shown[0] == shown[1]

@@ -17,7 +17,8 @@ class Parameter(Tensor):
         super().__init__(source, dtype=None if not isinstance(data, Tensor) else data.dtype, device=device)
         if isinstance(data, Tensor):
             self.array = data.array
-        self.requires_grad_(requires_grad)
+        if requires_grad:
+            self._require_grad_at_creation()
 
     def __deepcopy__(self, memo):
         """Values and ``requires_grad``, not ``.grad``: PyTorch's Parameter deepcopy (a plain tensor's keeps it)."""

@@ -233,10 +233,13 @@ class SetItem(Function):
 
     supports_complex = True
 
-    def forward(self, a, value, index):
+    def forward(self, a, value, index, torch_name="SetItemBackward0"):
         B = self.B
-        self.index, self.value_shape = index, getattr(value, "shape", ())
+        self.index, self.value_shape, self.torch_name = index, getattr(value, "shape", ()), torch_name
         return B.setitem_(B.copy(a), index, value)
+
+    def name(self):
+        return self.torch_name
 
     def backward(self, g):
         B = self.B
@@ -286,4 +289,16 @@ def setitem(x, index, value):
             (x.requires_grad or isinstance(value, Tensor) and value.requires_grad):
         from ..autograd import view_creation_error
         raise RuntimeError(view_creation_error(x, "is being", through=_last_view_op(index)))
-    apply_inplace(x, "__setitem__", lambda t: SetItem.apply(t, value, index=parts), (value,))
+    torch_name = _node_name(index, value)
+    apply_inplace(x, "__setitem__", lambda t: SetItem.apply(t, value, index=parts, torch_name=torch_name), (value,))
+
+
+def _node_name(index, value):
+    """PyTorch's graph node for ``x[index] = value``: a write through views (CopySlices), an index_put_, or a
+    write to x itself (a copy_ or a fill_)."""
+    if _last_view_op(index) is not None:
+        return "torch::autograd::CopySlices"
+    parts = index if isinstance(index, tuple) else (index,)
+    if any(isinstance(part, (list, np.ndarray)) or isinstance(part, Tensor) and part.ndim > 0 for part in parts):
+        return "IndexPutBackward0"
+    return "torch::autograd::CopyBackwards" if isinstance(value, Tensor) else "FillBackward3"
