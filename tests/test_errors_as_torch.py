@@ -45,6 +45,14 @@ CASES = [
                                         lib.ones(2))),
     (NotImplementedError, lambda lib: lib.lerp(lib.ones(2, dtype=lib.uint8), lib.ones(2, dtype=lib.uint8), 0.5)),
     (RuntimeError, lambda lib: lib.addcdiv(lib.ones(2), lib.tensor([1, 2]), lib.tensor([2, 2]))),
+    # broadcasting: torch.broadcast_shapes, and a regression loss's target (after its warning)
+    (RuntimeError, lambda lib: lib.broadcast_shapes((2,), (3,))),
+    (RuntimeError, lambda lib: lib.broadcast_shapes((5, 1), (1, 4), (3, 1, 2))),
+    (RuntimeError, lambda lib: lib.broadcast_shapes((2, 3), [4, 1, 2])),
+    (ValueError, lambda lib: lib.broadcast_shapes((2, -1))),
+    (RuntimeError, lambda lib: lib.broadcast_shapes((0,), (2,))),
+    (RuntimeError, lambda lib: lib.nn.functional.mse_loss(lib.ones(2), lib.zeros(3))),
+    (RuntimeError, lambda lib: lib.nn.functional.l1_loss(lib.ones(2, 3), lib.zeros(4, 1, 2))),
     # requires_grad_ and the constructors say it in different words
     (RuntimeError, lambda lib: lib.ones(2, dtype=lib.long).requires_grad_()),
     (RuntimeError, lambda lib: lib.ones(2, dtype=lib.long, requires_grad=True)),

@@ -382,12 +382,15 @@ def test_legacy_constructors_type_and_new_as_torch():
     "L.div(L.tensor([7, -7, 6]), 2, rounding_mode='trunc')", "L.div(L.tensor([7, -7]), 2, rounding_mode='floor')",
     "L.tensor([7.5, -7.5]).div(2, rounding_mode='trunc')", "L.tensor([7.5, -7.5]).div(2.0, rounding_mode='floor')",
     "L.div(L.tensor([-6, -7]), L.tensor([3, -2]), rounding_mode='trunc')", "L.where(L.tensor([True, False]), 1.0, 0.0)",
-    "L.where(L.tensor([True, False]), 1, 0)", "L.tensor([1.0, 2.0]).sub(1, alpha=2)", "L.tensor([1.5, -1.5]).frac()",
+    "L.where(L.tensor([True, False]), 1, 0)", "L.where(L.tensor([True, False]), 1, 0.5)",
+    "L.where(L.tensor([True, False]), True, 2)", "L.where(L.tensor([True, False]), True, False)",
+    "L.where(L.tensor([True, False]), 1, 2j)", "L.where(L.tensor([True, False]), np.float32(1), 2)",
+    "L.tensor([1.0, 2.0]).sub(1, alpha=2)", "L.tensor([1.5, -1.5]).frac()",
     "L.sgn(L.tensor([-2.0, 0.0]))", "L.heaviside(L.tensor([-1.0, 0.0, 2.0]), L.tensor([0.5]))",
     "L.nansum(L.tensor([1.0, float('nan')]))", "L.nanmean(L.tensor([[1.0, float('nan')], [2.0, 4.0]]), 1)",
     "L.ones(2, 2).fill_diagonal_(5)", "L.zeros(5, 2).fill_diagonal_(1, wrap=True)", "L.zeros(3, 5).fill_diagonal_(1)",
     "L.zeros(2, 2, 2).fill_diagonal_(3)"])
 def test_everyday_helpers_equal_torch(expression):
-    ours, theirs = eval(expression, {"L": minigrad}), eval(expression, {"L": torch})
+    ours, theirs = eval(expression, {"L": minigrad, "np": np}), eval(expression, {"L": torch, "np": np})
     assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
     np.testing.assert_array_equal(ours.numpy(), theirs.numpy())

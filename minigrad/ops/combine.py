@@ -10,7 +10,7 @@ import itertools
 import numpy as np
 
 from ..creation import tensor
-from ..tensor import Tensor
+from ..tensor import Size, Tensor
 from .shape import cat, expand, normalize_dim, reshape, stack, tensor_list, transpose
 from .rearrange import flip, gather, index_select, movedim, narrow
 
@@ -25,11 +25,23 @@ concatenate = concat = cat  # torch.concatenate and torch.concat: torch.cat
 
 
 def broadcast_shapes(*shapes):
-    """``torch.broadcast_shapes``: the shape the given shapes broadcast to."""
-    try:
-        return tuple(np.broadcast_shapes(*[(s,) if isinstance(s, int) else tuple(s) for s in shapes]))
-    except ValueError:
-        raise RuntimeError(f"Shape mismatch: objects cannot be broadcast to a single shape: {list(shapes)}") from None
+    """``torch.broadcast_shapes``: the shape the given shapes broadcast to, built one shape at a time from the
+    last dim as PyTorch's, with its messages."""
+    shapes = [(s,) if isinstance(s, (int, np.integer)) else s for s in shapes]
+    result = [1] * max((len(s) for s in shapes), default=0)
+    for index, shape in enumerate(shapes):
+        for dim in range(-1, -1 - len(shape), -1):
+            size = shape[dim]
+            if size < 0:
+                raise ValueError("Attempting to broadcast a dimension with negative length!")
+            if size == 1 or size == result[dim]:
+                continue
+            if result[dim] != 1:
+                raise RuntimeError(f"Attempting to broadcast a dimension of length {size} at {dim}! Mismatching "
+                                   f"argument at index {index} had {shape}; but expected shape should be "
+                                   f"broadcastable to {result}")
+            result[dim] = size
+    return Size(result)
 
 
 def broadcast_to(input, size):  # noqa: A002

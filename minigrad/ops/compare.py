@@ -4,7 +4,7 @@ import numpy as np
 
 from ..autograd import Function
 from .complex_numbers import refuse_complex
-from ..tensor import Tensor, torch_type_name
+from ..tensor import DTYPE_CATEGORY, Tensor, default_complex, default_float, int64, torch_type_name
 from .elementwise import _check_broadcast, _operands
 
 __all__ = ["where", "lt", "le", "gt", "ge", "eq", "ne", "isfinite", "masked_fill", "allclose", "isclose", "equal"]
@@ -30,6 +30,13 @@ class Where(Function):
         return (None,) + tuple(None if x is None else B.sum_to_shape(x, s) for x, s in zip((ga, gb), self.shapes[1:]))
 
 
+def _dtype_of_numbers(*numbers):
+    """PyTorch's dtype for Python (or numpy) numbers together: by their highest kind, bool < integer < floating
+    < complex, as bool, int64, or the default float or complex dtype (``where(c, 1, 0.5)`` is float32)."""
+    kind = max((np.asarray(n).dtype.kind for n in numbers), key=DTYPE_CATEGORY.__getitem__)
+    return {"b": np.dtype(bool), "u": int64, "i": int64, "f": default_float(), "c": default_complex()}[kind]
+
+
 def where(condition, a=None, b=None):
     """``torch.where(condition, a, b)``: broadcasting, differentiable in a and b (a or b may be a number). With the
     condition alone, ``nonzero(condition, as_tuple=True)``, as PyTorch's."""
@@ -38,8 +45,7 @@ def where(condition, a=None, b=None):
         return nonzero(condition, as_tuple=True)
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):  # two numbers: PyTorch's dtype for them
         device = condition.device if isinstance(condition, Tensor) else "cpu"
-        a = Tensor(a, dtype=np.result_type(*(type(v) if not isinstance(v, float) else np.float32
-                                              for v in (a, b))), device=device)
+        a = Tensor(a, dtype=_dtype_of_numbers(a, b), device=device)
     a, b = _operands(a, b)
     cond = condition if isinstance(condition, Tensor) else Tensor(condition, dtype=bool, device=a.device)
     if cond.dtype != np.dtype(bool):

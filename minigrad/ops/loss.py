@@ -8,7 +8,7 @@ from ..autograd import Function
 from ..tensor import Tensor, int64, torch_type_name
 from . import activation, reduce as reductions
 from .combine import broadcast_shapes
-from .elementwise import abs, mul, sub, where  # noqa: A004
+from .elementwise import abs, broadcast_mismatch, mul, sub, where  # noqa: A004
 
 __all__ = ["cross_entropy", "linear_cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "mse_loss",
            "l1_loss", "smooth_l1_loss", "huber_loss", "dice_loss", "one_hot"]
@@ -42,11 +42,14 @@ class CrossEntropy(Function):
         self.ignore_index, self.smoothing, self.reduction = ignore_index, smoothing, reduction
         if reduction == "none":
             return loss
-        total = B.sum(loss)
+        if smoothing == 0:  # (PyTorch's nll_loss: its own order of addition)
+            total, weight_total = B.nll_totals(loss, target, target_weight, ignore_index)
+        else:
+            total, weight_total = B.sum(loss), B.sum(target_weight)
         if reduction == "sum":
             return total
         # PyTorch divides the weighted sum by the total weight of the non-ignored targets.
-        self.denominator = B.sum(target_weight)
+        self.denominator = weight_total
         return B.div(total, self.denominator)
 
     def backward(self, g):
@@ -232,7 +235,10 @@ def _broadcast_pair(input, target):  # noqa: A002
     warnings.warn(f"Using a target size ({target.size()}) that is different to the input size ({input.size()}). "
                   f"This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
                   f"same size.", UserWarning, stacklevel=3)
-    shape = broadcast_shapes(tuple(input.shape), tuple(target.shape))  # RuntimeError when they cannot, as torch's
+    mismatch = broadcast_mismatch(tuple(input.shape), tuple(target.shape))
+    if mismatch is not None:
+        raise RuntimeError(mismatch)
+    shape = broadcast_shapes(tuple(input.shape), tuple(target.shape))
     return input.expand(*shape), target.expand(*shape)
 
 

@@ -1,9 +1,10 @@
 """CPU: the softmax cross-entropy over (N, C, S) logits, and one-hot encoding (numpy)."""
 import numpy as np
+from numba import njit
 
 from .. import checks
 
-__all__ = ["cross_entropy_forward", "cross_entropy_backward", "one_hot", "check_class_targets"]
+__all__ = ["cross_entropy_forward", "cross_entropy_backward", "nll_totals", "one_hot", "check_class_targets"]
 
 
 def _check_ce(op, x, target, weight, ignore_index):
@@ -38,14 +39,55 @@ def cross_entropy_forward(x, target, weight, ignore_index, smoothing):
     # backward of 4x6x128x128 logits, autograd included), and a parallel loop doubled the first run's compile time.
     peak = x.max(axis=1)
     shifted = x - peak[:, None]
-    np.exp(shifted, out=shifted)
-    lse = peak + np.log(shifted.sum(axis=1))  # (the classes summed one after another, in the logits' dtype)
-    loss = keep * target_weight * (lse - np.take(x, places))
+    exps = np.exp(shifted)
+    log_sum = np.log(exps.sum(axis=1))  # (the classes summed one after another, in the logits' dtype)
+    lse = peak + log_sum
+    # -log_softmax as PyTorch rounds it, log_sum - (x - peak): adding the peak to log_sum first would round the
+    # sum at the peak's magnitude (2 ulps off for logits [1, 2]).
+    loss = keep * target_weight * (log_sum - np.take(shifted, places))
     if spread > 0:
-        loss += spread * (weight[:, None] * (lse[:, None] - x)).sum(axis=1)
+        loss += spread * (weight[:, None] * (log_sum[:, None] - shifted)).sum(axis=1)
     if ignored.any():
         loss[ignored] = 0
     return loss, lse, target_weight
+
+
+def nll_totals(loss, target, target_weight, ignore_index):
+    """The sums of the per-pixel losses and of their targets' weights (N, S), added as PyTorch's nll_loss adds
+    them: in the pixels' order, ignored ones skipped, through its cascade of 8 partial sums each flushed into the
+    next every 16 pixels (so the mean loss it prints is PyTorch's to the last bit where the losses are)."""
+    checks.shape_is("nll_totals", "target", target, loss.shape)
+    checks.shape_is("nll_totals", "target_weight", target_weight, loss.shape)
+    loss_flat, weight_flat = np.ascontiguousarray(loss).reshape(-1), np.ascontiguousarray(target_weight).reshape(-1)
+    ignored = np.ascontiguousarray(target == ignore_index).reshape(-1)
+    level_power = max(4, (max(loss.size - 1, 1)).bit_length() // 8)  # (PyTorch's: max(4, CeilLog2(n) / 8))
+    totals = _cascade_sums(loss_flat, weight_flat.astype(loss.dtype), ignored, level_power)
+    return totals[0], totals[1]
+
+
+@njit(cache=True)
+def _cascade_sums(loss, weight, ignored, level_power):
+    levels = 8
+    loss_parts = np.zeros(levels, loss.dtype)
+    weight_parts = np.zeros(levels, loss.dtype)
+    level_mask = (1 << level_power) - 1
+    for i in range(loss.size):
+        if ignored[i]:
+            continue
+        loss_parts[0] += loss[i]
+        weight_parts[0] += weight[i]
+        for j in range(levels - 1):
+            if i & (level_mask << (j * level_power)) != 0:
+                break
+            loss_parts[j + 1] += loss_parts[j]
+            weight_parts[j + 1] += weight_parts[j]
+            loss_parts[j] = 0
+            weight_parts[j] = 0
+    totals = np.zeros(2, loss.dtype)
+    for j in range(levels):
+        totals[0] += loss_parts[j]
+        totals[1] += weight_parts[j]
+    return totals
 
 
 def cross_entropy_backward(x, target, weight, ignore_index, smoothing, lse, scale):

@@ -16,7 +16,7 @@ from numba import cuda, float32
 
 from ._runtime import F32, I64, defer_check, empty, f32, flat, float32_only, grid, i64, kernel, on_device
 
-__all__ = ["cross_entropy_forward", "cross_entropy_backward", "one_hot", "check_class_targets"]
+__all__ = ["cross_entropy_forward", "cross_entropy_backward", "nll_totals", "one_hot", "check_class_targets"]
 
 
 @kernel((F32, F32, F32, F32, I64, F32, i64, f32, i64, i64))
@@ -34,8 +34,8 @@ def _ce_forward(loss, lse, target_weight, x, target, weight, ignore_index, smoot
         total = float32(0)
         for c in range(C):
             total += math.exp(x[base + c * S] - peak)
-        log_norm = peak + math.log(total)
-        lse[i] = log_norm
+        log_sum = math.log(total)
+        lse[i] = peak + log_sum
         if t == ignore_index:
             loss[i] = float32(0)
             target_weight[i] = float32(0)
@@ -44,11 +44,11 @@ def _ce_forward(loss, lse, target_weight, x, target, weight, ignore_index, smoot
             target_weight[i] = float32(0)
         else:
             wt = weight[t]
-            value = keep * wt * (log_norm - x[base + t * S])
+            value = keep * wt * (log_sum - (x[base + t * S] - peak))  # (PyTorch's rounding: backends/cpu/loss)
             if smoothing > float32(0):
                 smooth = float32(0)
                 for c in range(C):
-                    smooth += weight[c] * (log_norm - x[base + c * S])
+                    smooth += weight[c] * (log_sum - (x[base + c * S] - peak))
                 value += spread * smooth
             loss[i] = value
             target_weight[i] = wt
@@ -129,6 +129,13 @@ def cross_entropy_forward(x, target, weight, ignore_index, smoothing):
         _ce_forward[grid(loss.size)](flat(loss), flat(lse), flat(target_weight), flat(x), flat(target), weight,
                                      int(ignore_index), np.float32(smoothing), c, s)
     return loss, lse, target_weight
+
+
+def nll_totals(loss, target, target_weight, ignore_index):
+    """The sums of the per-pixel losses and of their targets' weights (the CPU adds them in PyTorch's order;
+    here a tree reduction)."""
+    from .reduce import sum as reduce_sum
+    return reduce_sum(loss), reduce_sum(target_weight)
 
 
 def cross_entropy_backward(x, target, weight, ignore_index, smoothing, lse, scale):
