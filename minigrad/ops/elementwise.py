@@ -145,6 +145,26 @@ class Add(_Binary):
         return self._reduce((g, g), self.shapes)
 
 
+class AddScaled(_Binary):
+    """a + alpha * b rounded once, as PyTorch's CPU ``add(a, b, alpha=...)`` (a vector fused multiply-add; ``sub``
+    is add with -alpha), for floating tensors."""
+
+    def forward(self, a, b, alpha):
+        B = self.B
+        self.shapes, self.alpha = (a.shape, b.shape), alpha
+        shape = np.broadcast_shapes(a.shape, b.shape)
+        return B.fma(B.broadcast_to(b, shape), B.broadcast_to(B.scalar(alpha, b.dtype), shape),
+                     B.broadcast_to(a, shape))
+
+    def backward(self, g):
+        scaled = self.B.mul(g, self.B.scalar(self.alpha, g.dtype)) if self.needs_input_grad[1] else None
+        return self._reduce((g, scaled), self.shapes)
+
+    def composite(self, a, b, alpha):
+        """(for second derivatives, autograd_graph)"""
+        return a + b * alpha
+
+
 class Sub(_Binary):
     supports_complex = True
 
@@ -367,6 +387,18 @@ def _times_alpha(b, alpha):
     return mul(b, alpha)
 
 
+def _fused(a, b):
+    """Whether add(a, b, alpha) is PyTorch's fused multiply-add: one floating (not complex) dtype on both sides."""
+    return a.dtype == b.dtype and a.dtype.kind == "f" and a.dtype.itemsize >= 4
+
+
+def _scaled_add(a, b, alpha):
+    if isinstance(alpha, Tensor) or isinstance(alpha, complex):
+        return Add.apply(a, _times_alpha(b, alpha))
+    _check_broadcast(a, b)
+    return AddScaled.apply(a, b, alpha=float(alpha))
+
+
 def _number_as_tensor(a, b):
     """PyTorch's add, sub, mul, div and floor_divide take two Python numbers (``torch.mul(2, 3)``): the first
     becomes a 0-d tensor of its inferred dtype (bool, int64 or the default float)."""
@@ -379,6 +411,8 @@ def _number_as_tensor(a, b):
 def add(a, b, alpha=1):
     """``torch.add``: a + alpha * b with broadcasting."""
     a, b = _operands(_number_as_tensor(a, b), b)
+    if alpha != 1 and _fused(a, b):
+        return _scaled_add(a, b, alpha)
     if alpha != 1:
         b = _times_alpha(b, alpha)
     _check_broadcast(a, b)
@@ -391,6 +425,8 @@ def sub(a, b, alpha=1):
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
                            "invert a mask, use the `~` or `logical_not()` operator instead.")
     a, b = _operands(_number_as_tensor(a, b), b)
+    if alpha != 1 and _fused(a, b):
+        return _scaled_add(a, b, -alpha)
     if alpha != 1:
         b = _times_alpha(b, alpha)
     _check_broadcast(a, b)

@@ -12,9 +12,11 @@ that level for every kernel.
 """
 import os
 
-from numba import njit
+from llvmlite import ir
+from numba import njit, types as numba_types
 from numba.core import config
 from numba.core.compiler_lock import global_compiler_lock
+from numba.extending import intrinsic
 
 # The optimization level of the kernels, None to leave Numba's own (the user's NUMBA_OPT).
 KERNEL_LEVEL = None if "NUMBA_OPT" in os.environ else 1
@@ -56,6 +58,29 @@ def kernel(**options):
         dispatcher.compile = compile_at_level
         return dispatcher
     return decorate
+
+
+@intrinsic
+def _llvm_fma(typing_context, a, b, c):
+    if not (a == b == c and isinstance(a, numba_types.Float)):
+        return None
+
+    def codegen(context, builder, signature, args):
+        value_type = context.get_value_type(a)
+        fma = builder.module.declare_intrinsic("llvm.fma", [value_type],
+                                               ir.FunctionType(value_type, [value_type] * 3))
+        return builder.call(fma, args)
+    return a(a, b, c), codegen
+
+
+def _fma_in_python(a, b, c):
+    """(NUMBA_DISABLE_JIT) a * b + c of float32 values through float64, which holds their product exactly."""
+    return type(c)(float(a) * float(b) + float(c))
+
+
+# a * b + c rounded once (LLVM's fma: the CPU's instruction where it has one), as PyTorch's vector kernels compute
+# ``add(other, alpha=...)``; of three values of one float type
+fused_multiply_add = _fma_in_python if config.DISABLE_JIT else _llvm_fma
 
 
 def compile_vectorized(tile, types):

@@ -1,7 +1,7 @@
 """CPU: the softmax cross-entropy over (N, C, S) logits, and one-hot encoding (numpy)."""
 import numpy as np
-from numba import njit
 
+from .jit import kernel
 from .. import checks
 
 __all__ = ["cross_entropy_forward", "cross_entropy_backward", "nll_totals", "one_hot", "check_class_targets"]
@@ -65,7 +65,7 @@ def nll_totals(loss, target, target_weight, ignore_index):
     return totals[0], totals[1]
 
 
-@njit(cache=True)
+@kernel()
 def _cascade_sums(loss, weight, ignored, level_power):
     levels = 8
     loss_parts = np.zeros(levels, loss.dtype)

@@ -4,15 +4,15 @@ import numpy as np
 from numba import njit, prange
 
 from . import compile_ahead
-from .jit import kernel
+from .jit import fused_multiply_add, kernel
 from .. import checks
-from ..elements import optim as elements
+from ..elements import optim as elements, with_fused_multiply_add
 
 __all__ = ["sgd_step", "adam_step"]
 
 
-_sgd_element = njit(inline="always")(elements.sgd_element)
-_adam_element = njit(inline="always")(elements.adam_element)
+_sgd_element = njit(inline="always")(with_fused_multiply_add(elements.sgd_element, fused_multiply_add))
+_adam_element = njit(inline="always")(with_fused_multiply_add(elements.adam_element, fused_multiply_add))
 
 # Starting a parallel loop costs 40-60 us here (the sleeping workers are woken); below this many elements a
 # single thread finishes first (an Adam step of 4096 elements: 17 us serial, 50-60 us parallel), and a U-Net has

@@ -5,14 +5,17 @@ import numpy as np
 from numba import cuda
 
 from .. import checks
-from ..elements import optim as elements
-from ._runtime import F32, b1, device_function, f32, flat, float32_only, grid, kernel
+from .. import elements as elements_package
+from ..elements import optim as elements, with_fused_multiply_add
+from ._runtime import F32, SIMULATOR, b1, device_function, f32, flat, float32_only, grid, kernel
 
 __all__ = ["sgd_step", "adam_step"]
 
 
-_sgd_element = device_function(elements.sgd_element)
-_adam_element = device_function(elements.adam_element)
+# (the simulator's cuda module has no fma outside a kernel: the rule's Python form runs there)
+_fma = elements_package.fused_multiply_add if SIMULATOR else cuda.fma
+_sgd_element = device_function(with_fused_multiply_add(elements.sgd_element, _fma))
+_adam_element = device_function(with_fused_multiply_add(elements.adam_element, _fma))
 
 
 @kernel((F32, F32, F32, f32, f32, f32, f32, b1, b1, b1, b1, b1))
