@@ -12,10 +12,17 @@ from ._runtime import F32, SIMULATOR, b1, device_function, f32, flat, float32_on
 __all__ = ["sgd_step", "adam_step"]
 
 
-# (the simulator's cuda module has no fma outside a kernel: the rule's Python form runs there)
-_fma = elements_package.fused_multiply_add if SIMULATOR else cuda.fma
-_sgd_element = device_function(with_fused_multiply_add(elements.sgd_element, _fma))
-_adam_element = device_function(with_fused_multiply_add(elements.adam_element, _fma))
+
+
+def _cuda_fma(a, b, c):
+    return cuda.fma(a, b, c)
+
+
+# (the simulator's cuda module has no fma outside a kernel: the rule's Python form runs there.) numba-cuda types an
+# inlined device function's global names in the calling kernel's module: the name is bound here too.
+fused_multiply_add = elements_package.fused_multiply_add if SIMULATOR else device_function(_cuda_fma)
+_sgd_element = device_function(with_fused_multiply_add(elements.sgd_element, fused_multiply_add))
+_adam_element = device_function(with_fused_multiply_add(elements.adam_element, fused_multiply_add))
 
 
 @kernel((F32, F32, F32, f32, f32, f32, f32, b1, b1, b1, b1, b1))
