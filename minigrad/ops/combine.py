@@ -12,7 +12,8 @@ import numpy as np
 from ..creation import tensor
 from ..tensor import Size, Tensor
 from .shape import cat, expand, normalize_dim, reshape, stack, tensor_list, transpose
-from .rearrange import flip, gather, index_select, movedim, narrow
+from .compare import where
+from .rearrange import first_out_of_range, flip, gather, index_select, movedim, narrow
 
 __all__ = ["broadcast_to", "broadcast_tensors", "broadcast_shapes", "atleast_1d", "atleast_2d", "atleast_3d",
            "hstack", "vstack", "row_stack", "dstack", "column_stack", "meshgrid", "tile", "repeat_interleave",
@@ -215,7 +216,15 @@ def dsplit(input, sections):  # noqa: A002
 def unflatten(input, dim, sizes):  # noqa: A002
     """``torch.unflatten``: dim ``dim`` expanded into ``sizes`` (one of them may be -1)."""
     dim = normalize_dim(dim, input.ndim)
-    return reshape(input, tuple(input.shape[:dim]) + tuple(sizes) + tuple(input.shape[dim + 1:]))
+    sizes = tuple(int(s) for s in sizes)
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    known = int(np.prod([s for s in sizes if s != -1]))
+    fits = input.shape[dim] == known if -1 not in sizes else known and input.shape[dim] % known == 0
+    if not fits:
+        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} "
+                           f"({input.shape[dim]}) in the input tensor")
+    return reshape(input, tuple(input.shape[:dim]) + sizes + tuple(input.shape[dim + 1:]))
 
 
 def ravel(input):  # noqa: A002
@@ -233,7 +242,12 @@ swapdims = swapaxes
 
 def take(input, index):  # noqa: A002
     """``torch.take``: the input read as 1-d at ``index``; the result has the index's shape."""
+    count = input.numel()
+    bad = first_out_of_range(index, count, negatives=True)
+    if bad is not None:
+        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {count} elements.")
     flat_index = reshape(index, (-1,))
+    flat_index = where(flat_index < 0, flat_index + count, flat_index)  # (take counts a negative from the end)
     return reshape(index_select(reshape(input, (-1,)), 0, flat_index), tuple(index.shape))
 
 

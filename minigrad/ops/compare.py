@@ -4,8 +4,8 @@ import numpy as np
 
 from ..autograd import Function
 from .complex_numbers import refuse_complex
-from ..tensor import DTYPE_CATEGORY, Tensor, default_complex, default_float, int64, torch_type_name
-from .elementwise import _check_broadcast, _operands
+from ..tensor import DTYPE_CATEGORY, Tensor, cpp_type_name, default_complex, default_float, int64, torch_type_name
+from .elementwise import _check_broadcast, _operands, broadcast_mismatch
 
 __all__ = ["where", "lt", "le", "gt", "ge", "eq", "ne", "isfinite", "masked_fill", "allclose", "isclose", "equal"]
 
@@ -95,19 +95,16 @@ def logical_not_array(a):
 def masked_fill(x, mask, value):
     """``torch.Tensor.masked_fill``: value where the bool mask (broadcast to x) is true; gradient to x elsewhere."""
     if not isinstance(mask, Tensor) or mask.dtype != np.dtype(bool):
-        raise RuntimeError(f"masked_fill only supports boolean masks, but got mask with dtype "
-                           f"{getattr(mask, 'dtype', type(mask).__name__)}")
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
+                           f"{cpp_type_name(mask.dtype) if isinstance(mask, Tensor) else type(mask).__name__}")
     if isinstance(value, Tensor):
         if value.ndim != 0:
             raise RuntimeError(f"masked_fill only supports a 0-dimensional value tensor, but got tensor with "
                                f"{value.ndim} dimension(s).")
         value = value.item()
-    try:
-        if np.broadcast_shapes(tuple(mask.shape), tuple(x.shape)) != tuple(x.shape):
-            raise ValueError
-    except ValueError:
-        raise RuntimeError(f"masked_fill: the mask of shape {tuple(mask.shape)} cannot be broadcast to the "
-                           f"tensor's shape {tuple(x.shape)}") from None
+    mismatch = broadcast_mismatch(tuple(mask.shape), tuple(x.shape))
+    if mismatch is not None:  # (a mask of more dims broadcasts the result, as PyTorch's out-of-place form)
+        raise RuntimeError(mismatch)
     value = Tensor._wrap(x.backend.scalar(value, x.dtype), x.device)
     return where(mask, value, x)
 

@@ -36,7 +36,7 @@ def _index_part(part, x):
         if part.dtype == np.dtype("uint8"):  # a byte tensor is a mask, as in PyTorch
             return part.backend.astype(part.array, bool_)
         if part.dtype.kind not in "iub":
-            raise IndexError(f"tensors used as indices must be long, int, byte or bool tensors, got {part.dtype}")
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
         if part.ndim == 0 and part.dtype.kind in "iu":  # a 0-d integer tensor indexes as its integer, as PyTorch's
             return int(part.item())
         if part.device != x.device:
@@ -62,10 +62,40 @@ def getitem(x, index):
     gradients, as in PyTorch.
     """
     parts = index_parts(x, index)
+    check_masks(tuple(x.shape), parts)
     split = integers_first(parts)
-    if split is None:
-        return Index.apply(x, index=parts)
-    return Index.apply(Index.apply(x, index=split[0]), index=split[1])
+    try:
+        if split is None:
+            return Index.apply(x, index=parts)
+        return Index.apply(Index.apply(x, index=split[0]), index=split[1])
+    except IndexError as error:
+        raise in_torch_words(error) from None
+
+
+def in_torch_words(error):
+    """numpy's out-of-bounds IndexError in PyTorch's words ("dimension" where numpy says "axis")."""
+    text = str(error)
+    if " is out of bounds for axis " in text:
+        return IndexError(text.replace(" for axis ", " for dimension "))
+    return error
+
+
+def check_masks(shape, parts):
+    """Each boolean mask in an index against the dims it covers, with PyTorch's message."""
+    covered = sum(p.ndim if getattr(p, "dtype", None) == bool else 1 for p in parts
+                  if p is not None and p is not Ellipsis)
+    position = 0
+    for p in parts:
+        if p is Ellipsis:
+            position += len(shape) - covered
+        elif getattr(p, "dtype", None) == bool and hasattr(p, "ndim"):
+            for k, size in enumerate(p.shape):
+                if position + k < len(shape) and size != shape[position + k]:
+                    raise IndexError(f"The shape of the mask {list(p.shape)} at index {k} does not match the shape "
+                                     f"of the indexed tensor {list(shape)} at index {position + k}")
+            position += p.ndim
+        elif p is not None:
+            position += 1
 
 
 def _is_integer(part):

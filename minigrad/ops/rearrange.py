@@ -169,6 +169,22 @@ def _index_tensor(index, op):
     return index
 
 
+def first_out_of_range(index, size, negatives=False):
+    """The first value of the integer tensor ``index`` (in its order) outside [0, size) (or [-size, size) with
+    ``negatives``), or None: the number PyTorch's bounds messages name (checked here, before numpy's indexing
+    would wrap a negative index around)."""
+    values = index.backend.to_numpy(index.array).reshape(-1)
+    bad = (values < (-size if negatives else 0)) | (values >= size)
+    return int(values[np.argmax(bad)]) if bad.any() else None
+
+
+def check_in_range(index, size, dim, error=RuntimeError, prefix="", negatives=False):
+    """PyTorch's "index 3 is out of bounds for dimension 1 with size 3" for an index tensor along ``dim``."""
+    bad = first_out_of_range(index, size, negatives)
+    if bad is not None:
+        raise error(f"{prefix}index {bad} is out of bounds for dimension {dim} with size {size}")
+
+
 def places_along(input, dim, index, op):  # noqa: A002
     """The index tuple of the places that ``index`` names along ``dim`` (gather's and scatter's): index itself
     there, each other dim's own position elsewhere; index has input's number of dims and is no larger than input
@@ -177,6 +193,8 @@ def places_along(input, dim, index, op):  # noqa: A002
     if index.ndim != input.ndim or any(index.shape[d] > input.shape[d] for d in range(input.ndim) if d != dim):
         raise RuntimeError(f"{op}(): index {list(index.shape)} does not fit input {list(input.shape)} apart from "
                            f"dimension {dim}")
+    if input.ndim:
+        check_in_range(index, input.shape[dim], dim)
     parts = []
     for d in range(input.ndim):
         if d == dim:
@@ -205,6 +223,11 @@ def index_select(input, dim, index):  # noqa: A002
             raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {index.numel()} value(s)")
         return input.reshape(1)[index.reshape(-1).to(input.device)].reshape(())
     dim = normalize_dim(dim, input.ndim)
+    bad = first_out_of_range(index, input.shape[dim])
+    if bad is not None:  # (PyTorch's two messages, by the kernel that finds it)
+        if dim == 1:
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={input.shape[dim]}")
+        raise IndexError("index out of range in self")
     return input[(slice(None),) * dim + (index.reshape(-1).to(input.device),)]
 
 

@@ -8,7 +8,7 @@ from ..autograd import Function
 from ..tensor import Tensor
 from .indexing import index_parts
 from .inplace import SetItem
-from .rearrange import places_along
+from .rearrange import check_in_range, places_along
 from .shape import normalize_dim
 
 __all__ = ["scatter", "scatter_add", "index_add", "index_fill", "index_copy"]
@@ -71,6 +71,13 @@ def _slices(input, dim, index, op):  # noqa: A002
     dim = normalize_dim(dim, input.ndim)
     if not isinstance(index, Tensor) or index.dtype.kind not in "iu" or index.ndim > 1:
         raise IndexError(f"{op}(): Index is supposed to be a vector of integers")
+    # (PyTorch's bounds: index_fill counts a negative index from the end; index_add and index_copy refuse it)
+    if op == "index_fill":
+        check_in_range(index, input.shape[dim], dim, IndexError, negatives=True)
+    elif op == "index_copy":
+        check_in_range(index, input.shape[dim], dim, IndexError, prefix="index_copy_(): ")
+    else:
+        check_in_range(index, input.shape[dim], dim)
     return dim, index_parts(input, (slice(None),) * dim + (index.reshape(-1).to(input.device),))
 
 

@@ -226,9 +226,13 @@ class Permute(Function):
 def permute(x, *dims):
     """``torch.permute``: reorder the dims (a view)."""
     dims = _sizes(dims)
+    if len(dims) != x.ndim:
+        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match the length "
+                           f"of the desired ordering of dimensions i.e. input.dim() = {x.ndim} is not equal to "
+                           f"len(dims) = {len(dims)}")  # (PyTorch 2.13's words, for dense tensors too)
     axes = tuple(normalize_dim(d, x.ndim) for d in dims)
-    if len(axes) != x.ndim or sorted(axes) != list(range(x.ndim)):
-        raise RuntimeError(f"permute: dims {dims} are not a permutation of the {x.ndim} dims of shape {tuple(x.shape)}")
+    if len(set(axes)) != len(axes):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
     return Permute.apply(x, axes=axes)
 
 
@@ -282,19 +286,24 @@ def expand(x, *sizes):
     sizes = tuple(int(s) for s in _sizes(sizes))
     lead = len(sizes) - x.ndim
     if lead < 0:
-        raise RuntimeError(f"expand: the number of sizes provided ({len(sizes)}) must be greater or equal "
-                           f"to the number of dimensions in the tensor ({x.ndim})")
+        raise RuntimeError(f"expand({x.type()}{{{list(x.shape)}}}, size={list(sizes)}): the number of sizes provided "
+                           f"({len(sizes)}) must be greater or equal to the number of dimensions in the tensor "
+                           f"({x.ndim})")
     shape = list(sizes)
-    for i, s in enumerate(x.shape):
-        want = sizes[lead + i]
+    for d in range(len(sizes) - 1, -1, -1):  # (from the last dim, as PyTorch checks them)
+        want = sizes[d]
+        if d < lead:
+            if want < 0:
+                raise RuntimeError(f"The expanded size of the tensor ({want}) isn't allowed in a leading, "
+                                   f"non-existing dimension {d}")
+            continue
+        s = x.shape[d - lead]
         if want == -1:
-            shape[lead + i] = s
+            shape[d] = s
         elif want != s and s != 1:
-            raise RuntimeError(f"expand: the expanded size of the tensor ({want}) must match the existing size ({s}) "
-                               f"at non-singleton dimension {lead + i}. Target sizes: {list(sizes)}. "
-                               f"Tensor sizes: {list(x.shape)}")
-    if any(s < 0 for s in shape):
-        raise RuntimeError(f"expand: -1 is not allowed in a new leading dimension, sizes {list(sizes)}")
+            raise RuntimeError(f"The expanded size of the tensor ({want}) must match the existing size ({s}) at "
+                               f"non-singleton dimension {d}.  Target sizes: {list(sizes)}.  Tensor sizes: "
+                               f"{list(x.shape)}")
     shape = tuple(shape)
     return Expand.apply(x, shape=shape)
 
@@ -382,13 +391,17 @@ def cat(tensors, dim=0):
     if not tensors:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     ref = tensors[0]
-    if any(t.ndim == 0 for t in tensors):
-        raise RuntimeError("cat: zero-dimensional tensors cannot be concatenated; use stack")
+    for i, t in enumerate(tensors):
+        if t.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     axis = normalize_dim(dim, ref.ndim)
     for i, t in enumerate(tensors[1:], 1):
-        if t.ndim != ref.ndim or any(a != b for d, (a, b) in enumerate(zip(t.shape, ref.shape)) if d != axis):
-            raise RuntimeError(f"cat: sizes of tensors must match except in dimension {axis}, got shapes "
-                               f"{tuple(ref.shape)} (tensor 0) and {tuple(t.shape)} (tensor {i})")
+        if t.ndim != ref.ndim:
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {ref.ndim} and {t.ndim}")
+        for d, (expected, got) in enumerate(zip(ref.shape, t.shape)):
+            if d != axis and expected != got:
+                raise RuntimeError(f"Sizes of tensors must match except in dimension {axis}. Expected size "
+                                   f"{expected} but got size {got} for tensor number {i} in the list.")
     return Cat.apply(*_same_dtype(tensors), axis=axis)
 
 
@@ -414,8 +427,8 @@ def stack(tensors, dim=0):
         raise RuntimeError("stack expects a non-empty TensorList")
     for i, t in enumerate(tensors[1:], 1):
         if tuple(t.shape) != tuple(tensors[0].shape):
-            raise RuntimeError(f"stack expects each tensor to be equal size, but got {tuple(tensors[0].shape)} "
-                               f"at entry 0 and {tuple(t.shape)} at entry {i}")
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(tensors[0].shape)} "
+                               f"at entry 0 and {list(t.shape)} at entry {i}")
     return Stack.apply(*_same_dtype(tensors), axis=normalize_dim(dim, tensors[0].ndim + 1))
 
 
@@ -425,8 +438,10 @@ def split(tensor, split_size_or_sections, dim=0):
     n = tensor.shape[axis]
     if isinstance(split_size_or_sections, int):
         step = split_size_or_sections
-        if step <= 0:
-            raise RuntimeError(f"split expects split_size be positive, got {step}")
+        if step < 0:
+            raise RuntimeError(f"split expects split_size be non-negative, but got split_size={step}")
+        if step == 0 and n != 0:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
         sizes = [min(step, n - start) for start in range(0, n, step)] or [0]
     else:
         sizes = [int(s) for s in split_size_or_sections]
