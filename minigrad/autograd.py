@@ -273,7 +273,9 @@ def _link_view(result, inputs):
             result._view_creation = t._view_creation
             if not getattr(_state, "enabled", True):
                 result._view_creation = "inference_mode" if getattr(_state, "inference", False) else "no_grad"
-                result.requires_grad = result._base.requires_grad  # (PyTorch asks the base it looks into)
+                # (PyTorch asks the base it looks into; a loaded tensor is its views' base)
+                base = t if result._base._view_creation == "storage" else result._base
+                result.requires_grad = base.requires_grad
             return
 
 

@@ -156,7 +156,9 @@ class Tensor:
         self._version_cell = None
         self._base = None
         self._view_version = 0  # (a view: its base's version when its history was last set)
-        self._view_creation = None  # (a view made under no_grad or inference_mode: which; see autograd._link_view)
+        # (a view made under no_grad or inference_mode: which, see autograd._link_view; "storage": a loaded file's
+        # storage, which its tensors look into without being views of it for autograd, as PyTorch's)
+        self._view_creation = None
         self._hooks = None
         self.requires_grad = False
         if requires_grad:
@@ -423,7 +425,9 @@ class Tensor:
 
     def detach_(self):
         """Cut this tensor from the graph in place, as ``torch.Tensor.detach_`` (which refuses a view)."""
-        if self._base is not None and (self.dtype == self._base.dtype or self._base.dtype.kind == "c"):
+        base = self._base
+        if base is not None and base._view_creation != "storage" and (self.dtype == base.dtype or
+                                                                       base.dtype.kind == "c"):
             raise RuntimeError(
                 "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) "
                 "for training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and "

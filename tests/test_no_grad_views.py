@@ -272,3 +272,20 @@ def test_diag_of_a_matrix_is_a_copy():
         d.add_(1)
         return t, d
     _same(program)
+
+
+def test_a_loaded_tensor_is_not_a_view():
+    """A tensor loaded from a file looks into the file's storage but is no view for autograd, as PyTorch's: it can
+    be detached in place, and a view of it taken under no_grad asks it (not the storage) whether to require grad."""
+    import io
+
+    def program(L):
+        buffer = io.BytesIO()
+        L.save([L.arange(6.0)[:2], L.ones(3)], buffer)
+        buffer.seek(0)
+        first, second = L.load(buffer)
+        first.requires_grad_()
+        with L.no_grad():
+            view = first[:1]
+        return first.detach_() is first, second.storage_offset(), view.requires_grad
+    _same(program)

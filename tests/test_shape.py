@@ -112,11 +112,9 @@ def test_cat_uneven_sizes_and_same_tensor_twice():
             torch_fn=lambda a, b: torch.cat([a, b]))  # promotes the int64 tensor, as torch
 
 
-def test_cat_and_stack_errors_name_the_shapes():
-    with pytest.raises(RuntimeError, match=r"\(2, 3\).*\(2, 4\)"):
-        minigrad.cat([minigrad.ones(2, 3), minigrad.ones(2, 4)])
-    with pytest.raises(RuntimeError, match=r"\(2, 3\).*\(3, 2\)"):
-        minigrad.stack([minigrad.ones(2, 3), minigrad.ones(3, 2)])
+def test_cat_and_stack_errors_as_torch():
+    raises_as_torch(lambda lib: lib.cat([lib.ones(2, 3), lib.ones(2, 4)]))
+    raises_as_torch(lambda lib: lib.stack([lib.ones(2, 3), lib.ones(3, 2)]))
 
 
 @pytest.mark.parametrize("sections", [2, 3, [1, 4], [2, 0, 3]])
@@ -168,7 +166,7 @@ def test_reshape_and_view_errors_as_torch():
         x.t().view(6)
     with pytest.raises(RuntimeError, match=r"expanded size.*4.*3"):
         x.expand(2, 4)
-    with pytest.raises(RuntimeError, match="permutation"):
+    with pytest.raises(RuntimeError, match="duplicate dims are not allowed"):
         x.permute(0, 0)
 
 

@@ -216,7 +216,9 @@ class WeightsUnpickler(pickle._Unpickler):
             raise pickle.UnpicklingError(f"unsupported persistent id {pid!r}")
         _, kind, key, _location, numel = pid
         if key not in self.storages:
-            self.storages[key] = Tensor._wrap(self.read_storage(key, kind.dtype, int(numel)), "cpu")
+            storage = Tensor._wrap(self.read_storage(key, kind.dtype, int(numel)), "cpu")
+            storage._view_creation = "storage"  # (its tensors look into it, but are not views for autograd)
+            self.storages[key] = storage
         return self.storages[key]
 
 
