@@ -62,15 +62,40 @@ def _data_or_sizes(data, dtype, device):
     return Tensor(*data, device=device).to(dtype)
 
 
-def finfo(dtype=None):
-    """``torch.finfo``: a float dtype's eps, max, min, tiny, resolution and bits (numpy's finfo, whose fields
-    carry PyTorch's names)."""
-    return np.finfo(np.dtype(default_float() if dtype is None else dtype))
+class finfo:
+    """``torch.finfo``: a floating dtype's bits, eps, max, min, tiny (smallest_normal) and resolution, as Python
+    numbers (numpy's values), its dtype's name, printed as PyTorch prints them."""
+
+    def __init__(self, dtype=None):
+        dtype = np.dtype(default_float() if dtype is None else dtype)
+        if dtype.kind not in "fc":
+            raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle "
+                            "'torch.finfo'")
+        info = np.finfo(dtype)
+        self.bits, self.dtype = int(info.bits), str(info.dtype)
+        self.eps, self.max, self.min = float(info.eps), float(info.max), float(info.min)
+        self.tiny = self.smallest_normal = float(info.smallest_normal)
+        self.resolution = 10.0 ** -info.precision  # (PyTorch forms it in double: 0.001 for float16)
+
+    def __repr__(self):
+        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
+                f"smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, dtype={self.dtype})")
 
 
-def iinfo(dtype):
-    """``torch.iinfo``: an integer dtype's max, min and bits."""
-    return np.iinfo(np.dtype(dtype))
+class iinfo:
+    """``torch.iinfo``: an integer dtype's bits, max and min as Python ints, its dtype's name."""
+
+    def __init__(self, dtype):
+        dtype = np.dtype(dtype)
+        if dtype.kind == "b":
+            raise TypeError("torch.bool is not supported by torch.iinfo")
+        if dtype.kind not in "iu":
+            raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'")
+        info = np.iinfo(dtype)
+        self.bits, self.min, self.max, self.dtype = int(info.bits), int(info.min), int(info.max), str(dtype)
+
+    def __repr__(self):
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
 
 
 def get_default_dtype():

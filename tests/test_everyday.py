@@ -396,3 +396,23 @@ def test_everyday_helpers_equal_torch(expression):
     ours, theirs = eval(expression, {"L": minigrad, "np": np}), eval(expression, {"L": torch, "np": np})
     assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
     np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_finfo_iinfo_and_unary_plus_as_torch():
+    """torch.finfo and iinfo hold Python numbers (a script may json.dump them or compare their types) and print
+    as PyTorch's; unary + gives the tensor itself and refuses bool (minigrad had numpy's finfo and no +x)."""
+    seen = []
+    for lib in (minigrad, torch):
+        infos = [lib.finfo(lib.float32), lib.finfo(lib.float16), lib.finfo(lib.float64), lib.finfo(),
+                 lib.iinfo(lib.int32), lib.iinfo(lib.uint8)]
+        fields = [(repr(i), type(i.max).__name__, i.bits, i.dtype) for i in infos]
+        fields.append((type(infos[0].eps).__name__, infos[0].eps, infos[0].tiny, infos[0].resolution))
+        x = lib.ones(2)
+        errors = []
+        for make in (lambda: lib.finfo(lib.int32), lambda: lib.iinfo(lib.float32), lambda: lib.iinfo(lib.bool),
+                     lambda: +lib.tensor([True])):
+            with pytest.raises(Exception) as info:
+                make()
+            errors.append((type(info.value).__name__, str(info.value)))
+        seen.append((fields, (+x) is x, lib.positive(x) is x, errors))
+    assert seen[0] == seen[1]

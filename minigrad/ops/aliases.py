@@ -57,9 +57,9 @@ def clamp_max(input, max):  # noqa: A002
 
 
 def positive(input):  # noqa: A002
-    """``torch.positive``: the input itself (refused for bool, as PyTorch)."""
+    """``torch.positive`` (and unary ``+x``): the input itself (refused for bool, as PyTorch)."""
     if input.dtype == np.dtype(bool):
-        raise TypeError("The `+` operator, on a bool tensor is not supported.")
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
     return input
 
 
@@ -97,7 +97,7 @@ def _where_method(self, condition, other):
 
 
 METHODS = {"divide": divide, "true_divide": true_divide, "subtract": subtract, "multiply": multiply,
-           "negative": negative, "absolute": absolute, "positive": positive, "greater": greater,
+           "negative": negative, "absolute": absolute, "positive": positive, "__pos__": positive, "greater": greater,
            "greater_equal": greater_equal, "less": less, "less_equal": less_equal, "not_equal": not_equal,
            "arcsin": arcsin, "arccos": arccos, "arctan": arctan, "arctan2": arctan2, "arcsinh": arcsinh,
            "arccosh": arccosh, "arctanh": arctanh, "isposinf": isposinf, "isneginf": isneginf, "isreal": isreal,
