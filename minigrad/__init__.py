@@ -53,7 +53,7 @@ from .runtime import (set_num_threads, get_num_threads, use_deterministic_algori
                       get_float32_matmul_precision, get_num_interop_threads, set_num_interop_threads,
                       get_default_device, set_default_device, is_deterministic_algorithms_warn_only_enabled,
                       set_warn_always, is_warn_always_enabled, set_flush_denormal, is_vulkan_available,
-                      compiled_with_cxx11_abi)
+                      compiled_with_cxx11_abi, set_deterministic_debug_mode, get_deterministic_debug_mode)
 from .utils.gradcheck import gradcheck  # noqa: F401
 from . import nn, optim  # noqa: E402,F401
 from .ops.functional_forms import *  # noqa: E402,F401,F403
@@ -77,6 +77,7 @@ from .ops.matrix_exp import matrix_exp  # noqa: E402,F401
 from .compiler import compile_model as compile  # noqa: E402,F401,A001  (torch.compile; the built-in elsewhere)
 from .func import vmap  # noqa: E402,F401
 from .anomaly_mode import is_anomaly_enabled, is_anomaly_check_nan_enabled  # noqa: E402,F401
+from .anomaly_mode import set_detect_anomaly as set_anomaly_enabled  # noqa: E402,F401  (torch.set_anomaly_enabled)
 from .sparse import sparse_coo_tensor, spmm  # noqa: E402,F401
 from .memory_format import (memory_format, contiguous_format, channels_last, channels_last_3d,  # noqa: E402,F401
                             preserve_format, layout, strided, sparse_coo, sparse_csr, sparse_csc, sparse_bsr,
@@ -118,7 +119,8 @@ autograd.profiler = _profiler  # noqa: F821  (the module imported by ``from .aut
 
 
 def __getattr__(name):
-    """``torch.distributions`` and ``torch.hub``, imported at their first use (40 ms of import time saved), with
+    """``torch.distributions`` and ``torch.hub``, imported at their first use (40 ms of import time saved),
+    ``torch.mps`` and ``torch.xpu`` (absent devices), with
     the gamma samplers ``torch._standard_gamma`` and ``torch._sample_dirichlet``; and ``torch.range``, kept out of
     this module's globals so that Python's ``range`` is not shadowed here."""
     if name == "range":
@@ -132,4 +134,7 @@ def __getattr__(name):
         module = importlib.import_module(f"{__name__}.{name}")
         globals()[name] = module
         return module
+    if name in ("mps", "xpu"):
+        from . import absent_accelerators
+        return getattr(absent_accelerators, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,7 +4,8 @@ __all__ = ["set_num_threads", "get_num_threads", "use_deterministic_algorithms",
            "are_deterministic_algorithms_enabled", "is_deterministic_algorithms_warn_only_enabled",
            "set_float32_matmul_precision", "get_float32_matmul_precision", "get_num_interop_threads",
            "set_num_interop_threads", "get_default_device", "set_default_device", "set_warn_always",
-           "is_warn_always_enabled", "set_flush_denormal", "is_vulkan_available", "compiled_with_cxx11_abi"]
+           "is_warn_always_enabled", "set_flush_denormal", "is_vulkan_available", "compiled_with_cxx11_abi",
+           "set_deterministic_debug_mode", "get_deterministic_debug_mode"]
 
 _deterministic = False
 _deterministic_warn_only = [False]
@@ -57,6 +58,27 @@ def set_flush_denormal(mode):
     """``torch.set_flush_denormal``: False, "not supported": numpy's kernels cannot switch the CPU's
     flush-to-zero mode, so denormal numbers stay as they are (PyTorch returns True where it switches it)."""
     return False
+
+
+def set_deterministic_debug_mode(debug_mode):
+    """``torch.set_deterministic_debug_mode``: 0 or "default" (off), 1 or "warn" (on, warn only), 2 or "error"
+    (on): ``use_deterministic_algorithms`` by another name."""
+    names = {"default": 0, "warn": 1, "error": 2}
+    if isinstance(debug_mode, str):
+        if debug_mode not in names:
+            raise RuntimeError(f"invalid value of debug_mode, expected one of `default`, `warn`, `error`, but got "
+                               f"{debug_mode}")
+        debug_mode = names[debug_mode]
+    if debug_mode not in (0, 1, 2):
+        raise RuntimeError(f"invalid value of debug_mode, expected 0, 1, or 2, but got {debug_mode}")
+    use_deterministic_algorithms(debug_mode > 0, warn_only=debug_mode == 1)
+
+
+def get_deterministic_debug_mode():
+    """``torch.get_deterministic_debug_mode``: 0, 1 (warn only) or 2, from ``use_deterministic_algorithms``."""
+    if not _deterministic:
+        return 0
+    return 1 if _deterministic_warn_only[0] else 2
 
 
 def are_deterministic_algorithms_enabled():

@@ -554,6 +554,14 @@ class Tensor:
     def bool(self):
         return self.to(bool_)
 
+    def cfloat(self):
+        """``Tensor.cfloat``: as complex64."""
+        return self.to(complex64)
+
+    def cdouble(self):
+        """``Tensor.cdouble``: as complex128."""
+        return self.to(complex128)
+
     # ------------------------------------------------------------------ display
     def __repr__(self):
         from .tensor_info import tensor_body, with_suffixes

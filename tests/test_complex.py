@@ -470,3 +470,15 @@ def test_in_place_changes_and_views_of_complex_tensors_as_pytorch(program):
     else:
         np.testing.assert_allclose(got[1], expected[1], rtol=1e-12, atol=1e-14)
         np.testing.assert_allclose(got[2], expected[2], rtol=1e-12, atol=1e-14)
+
+
+def test_cfloat_and_cdouble_casts():
+    """``Tensor.cfloat()`` and ``cdouble()``, differentiable as PyTorch's casts."""
+    seen = []
+    for lib in (minigrad, torch):
+        x = lib.tensor([1.0, -2.0], requires_grad=True)
+        y, z = x.cfloat(), x.cdouble()
+        (y.abs().sum() + z.real.sum()).backward()
+        seen.append((str(y.dtype).split(".")[-1], str(z.dtype).split(".")[-1], y.detach().numpy().tolist(),
+                     x.grad.numpy().tolist()))
+    assert seen[0] == seen[1]

@@ -421,3 +421,29 @@ def test_cholesky_solve_inverse_and_triangular_solve_against_torch():
 def test_creation_keywords_as_torch(call):
     """The keywords PyTorch's creation functions take (layout, memory_format, pin_memory), accepted."""
     assert repr(eval(call, {"L": M})).replace("minigrad", "torch") == repr(eval(call, {"L": torch}))
+
+
+def test_absent_accelerators_debug_mode_and_anomaly_switch_as_torch():
+    """``torch.mps`` and ``torch.xpu`` answer as on PyTorch's CPU build (scripts probe them when picking a device),
+    ``set_deterministic_debug_mode`` is use_deterministic_algorithms by number or name, ``set_anomaly_enabled``
+    switches anomaly detection (all were missing)."""
+    seen = []
+    for lib in (M, torch):
+        probes = [lib.mps.is_available(), lib.xpu.is_available(), lib.mps.device_count(), lib.xpu.device_count()]
+        lib.mps.manual_seed(0)
+        modes = []
+        for mode in ("warn", 2, "default", 1, 0):
+            lib.set_deterministic_debug_mode(mode)
+            modes.append((lib.get_deterministic_debug_mode(), lib.are_deterministic_algorithms_enabled(),
+                          lib.is_deterministic_algorithms_warn_only_enabled()))
+        errors = []
+        for bad in (5, "loud"):
+            with pytest.raises(RuntimeError) as info:
+                lib.set_deterministic_debug_mode(bad)
+            errors.append(str(info.value))
+        lib.set_anomaly_enabled(True)
+        anomaly = [lib.is_anomaly_enabled()]
+        lib.set_anomaly_enabled(False)
+        anomaly.append(lib.is_anomaly_enabled())
+        seen.append((probes, modes, errors, anomaly))
+    assert seen[0] == seen[1]
