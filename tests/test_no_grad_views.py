@@ -290,3 +290,20 @@ def test_a_loaded_tensor_is_not_a_view():
         flags = view.requires_grad, second.storage_offset()
         return flags, first.detach_() is first
     _same(program)
+
+
+def test_zero_grad_in_place_keeps_a_gradient_that_is_a_view():
+    """``zero_grad(set_to_none=False)`` detaches in place only a gradient in a graph, as PyTorch's: a gradient
+    that is a view (of a flat buffer, as gradient buckets make) is zeroed, not refused by detach_."""
+    def program(L):
+        weight = L.nn.Parameter(L.ones(2, 2))
+        flat = L.arange(4.0)
+        with L.no_grad():
+            weight.grad = flat.view(2, 2)
+        L.optim.SGD([weight], lr=0.1).zero_grad(set_to_none=False)
+        layer = L.nn.Linear(2, 2)
+        with L.no_grad():
+            layer.weight.grad = L.ones(8)[:4].view(2, 2)
+        layer.zero_grad(set_to_none=False)
+        return weight.grad, layer.weight.grad
+    _same(program)
