@@ -47,6 +47,7 @@ from .ops.shape import t  # noqa: F401
 from .ops.linalg import *  # noqa: F401,F403
 from .ops.activation import *  # noqa: F401,F403
 from .ops.composite_activation import hardshrink, softmin  # noqa: F401
+from .ops.activation import torch_softmax as softmax, torch_log_softmax as log_softmax  # noqa: F401,E402
 from .ops.compare import allclose, isclose, equal  # noqa: F401
 from .runtime import (set_num_threads, get_num_threads, use_deterministic_algorithms,  # noqa: F401
                       are_deterministic_algorithms_enabled, set_float32_matmul_precision,

@@ -103,9 +103,9 @@ def test_cross_entropy_errors():
         F.cross_entropy(x, minigrad.tensor([0, 1, 3, 2]))
     with pytest.raises(IndexError, match="Target -1 is out of bounds"):
         F.cross_entropy(x, minigrad.tensor([0, -1, 1, 2]))
-    with pytest.raises(ValueError, match=r"\(4, 3\).*\(5,\)"):
+    with pytest.raises(ValueError, match=r"Expected input batch_size \(4\) to match target batch_size \(5\)"):
         F.cross_entropy(x, minigrad.tensor([0, 1, 2, 0, 1]))
-    with pytest.raises(ValueError, match=r"\(2, 3, 4, 4\).*\(2, 4, 5\)"):
+    with pytest.raises(RuntimeError, match=r"Expected target size \[2, 4, 4\], got \[2, 4, 5\]"):
         F.cross_entropy(minigrad.randn(2, 3, 4, 4), minigrad.zeros(2, 4, 5).long())
     with pytest.raises(ValueError, match="reduction"):
         F.cross_entropy(x, minigrad.tensor([0, 1, 2, 0]), reduction="avg")
@@ -139,7 +139,7 @@ def test_nll_loss_matches_torch(shape, reduction, weighted, ignore_index):
 def test_nll_loss_errors():
     with pytest.raises(IndexError, match="out of bounds"):
         F.nll_loss(minigrad.randn(3, 4), minigrad.tensor([0, 4, 1]))
-    with pytest.raises(ValueError, match=r"\(3, 4\).*\(2,\)"):
+    with pytest.raises(ValueError, match=r"Expected input batch_size \(3\) to match target batch_size \(2\)"):
         F.nll_loss(minigrad.randn(3, 4), minigrad.tensor([0, 1]))
 
 
@@ -240,7 +240,7 @@ def test_one_hot_matches_torch():
         F.one_hot(minigrad.tensor(t), 3)
     with pytest.raises(RuntimeError, match="non-negative"):
         F.one_hot(minigrad.tensor([0, -1]), 3)
-    with pytest.raises(TypeError, match="index tensor"):
+    with pytest.raises(RuntimeError, match="index tensor of type LongTensor"):
         F.one_hot(minigrad.randn(3), 3)
 
 

@@ -361,6 +361,16 @@ def _maybe_inplace(input, inplace, name, fn):  # noqa: A002
     return fn(input)
 
 
-METHODS = {"relu": relu, "sigmoid": sigmoid, "tanh": tanh,
-           "softmax": lambda x, dim=None, dtype=None: softmax(x, dim, dtype),
-           "log_softmax": lambda x, dim=None, dtype=None: log_softmax(x, dim, dtype)}
+def _dim_required(name, function):
+    """``torch.softmax`` and ``Tensor.softmax`` (and log_softmax) need ``dim``, where the functional forms pick
+    one with a warning: PyTorch's TypeError when it is left out."""
+    def with_dim(input, dim=None, dtype=None):  # noqa: A002
+        if dim is None:
+            raise TypeError(f'{name}() missing 1 required positional arguments: "dim"')
+        return function(input, dim, dtype)
+    with_dim.__name__, with_dim.__doc__ = name, function.__doc__
+    return with_dim
+
+
+torch_softmax, torch_log_softmax = _dim_required("softmax", softmax), _dim_required("log_softmax", log_softmax)
+METHODS = {"relu": relu, "sigmoid": sigmoid, "tanh": tanh, "softmax": torch_softmax, "log_softmax": torch_log_softmax}

@@ -219,7 +219,7 @@ def pad(input, pad, mode="constant", value=0.0):  # noqa: A002
     """
     pad = [int(p) for p in pad]
     if len(pad) % 2:
-        raise RuntimeError(f"pad: padding length must be divisible by 2, got {len(pad)}")
+        raise RuntimeError("Padding length must be divisible by 2")
     if len(pad) // 2 > input.ndim:
         raise RuntimeError(f"pad: padding length {len(pad)} is too large for an input of shape {tuple(input.shape)}")
     pads = [(0, 0)] * input.ndim
@@ -280,9 +280,10 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     from .elementwise import where
     if sparse:
         raise NotImplementedError("embedding: sparse gradients are not supported by minigrad")
-    if not isinstance(input, Tensor) or input.dtype.kind not in "iu":
-        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
-                           "Long, Int")
+    if not isinstance(input, Tensor) or input.dtype not in (np.dtype("int64"), np.dtype("int32")):
+        got = input.type() if isinstance(input, Tensor) else type(input).__name__
+        raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the following scalar types: "
+                           f"Long, Int; but got {got} instead (while checking arguments for embedding)")
     if input.numel() and (int(input.min()) < 0 or int(input.max()) >= weight.shape[0]):
         raise IndexError("index out of range in self")  # (a negative index would wrap around in weight[input])
     if max_norm is not None:

@@ -93,9 +93,12 @@ def mm(a, b):
 
 def bmm(a, b):
     """``torch.bmm``: batched product of (b, n, m) and (b, m, p) tensors, no broadcasting."""
-    if a.ndim != 3 or b.ndim != 3 or a.shape[0] != b.shape[0]:
-        raise RuntimeError(f"bmm: expected two 3-D tensors with the same batch size, got shapes "
-                           f"{tuple(a.shape)} and {tuple(b.shape)}")
+    for name, t in (("batch1", a), ("batch2", b)):
+        if t.ndim != 3:
+            raise RuntimeError(f"{name} must be a 3D tensor")
+    if (b.shape[0], b.shape[1]) != (a.shape[0], a.shape[2]):
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: {[a.shape[0], a.shape[2]]} "
+                           f"but got: {[b.shape[0], b.shape[1]]}.")
     return matmul(a, b)
 
 

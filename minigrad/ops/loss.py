@@ -84,12 +84,20 @@ class CrossEntropy(Function):
         return loss.sum() if reduction == "sum" else loss.sum() / ((picked * class_weight).sum(1) * valid).sum()
 
 
+def _check_target_dtype(target):
+    """PyTorch's class-index targets: int64 or uint8."""
+    if target.dtype not in (np.dtype("int64"), np.dtype("uint8")):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {torch_type_name(target.dtype)}")
+
+
 def _check_class_target(name, input, target):  # noqa: A002
     """The target shape (N, d1, ...) that logits (N, C, d1, ...) need; raises naming both shapes otherwise."""
     expected = (input.shape[0],) + tuple(input.shape[2:])
     if tuple(target.shape) != expected:
-        raise ValueError(f"{name}: input of shape {tuple(input.shape)} needs a target of shape "
-                         f"{expected}, got {tuple(target.shape)}")
+        if target.ndim == 0 or target.shape[0] != input.shape[0]:
+            raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
+                             f"({target.shape[0] if target.ndim else 0}).")
+        raise RuntimeError(f"Expected target size {list(expected)}, got {list(target.shape)}")
     return expected
 
 
@@ -107,8 +115,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
                                   f"whose log_softmax is not implemented for integer tensors)")
     if target.is_floating_point():
         return _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing)
-    if target.dtype not in (np.dtype("int64"), np.dtype("uint8"), np.dtype("int32")):
-        raise RuntimeError(f"cross_entropy: expected target dtype to be Long or Byte, but got {target.dtype}")
+    _check_target_dtype(target)
     if input.ndim == 1:  # unbatched: logits (C,), target ()
         return cross_entropy(input.unsqueeze(0), target.unsqueeze(0), weight, ignore_index=ignore_index,
                              reduction=reduction, label_smoothing=label_smoothing).reshape(())
@@ -195,6 +202,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     if input.ndim < 1 or target.is_floating_point():
         raise TypeError(f"nll_loss: expects float log-probabilities and integer class-index targets "
                         f"(got {input.dtype} input and {target.dtype} targets)")
+    _check_target_dtype(target)
+    target = target.long()
     if input.ndim == 1:  # unbatched: log-probabilities (C,), target ()
         return nll_loss(input.unsqueeze(0), target.unsqueeze(0), weight, ignore_index=ignore_index,
                         reduction=reduction).reshape(())
@@ -307,20 +316,19 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):  # noqa
 
 def one_hot(tensor, num_classes=-1):
     """``torch.nn.functional.one_hot``: integer classes (…) -> int64 (…, num_classes)."""
-    if tensor.is_floating_point():
-        raise TypeError("one_hot is only applicable to index tensor")
+    if tensor.dtype != int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     if tensor.numel() == 0:
         if num_classes < 0:
-            raise RuntimeError("one_hot: can not infer the total number of classes from an empty tensor")
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
     else:
         low, high = int(tensor.min().item()), int(tensor.max().item())
         if low < 0:
-            raise RuntimeError(f"one_hot: Class values must be non-negative (got {low}).")
+            raise RuntimeError("Class values must be non-negative.")
         if num_classes < 0:
             num_classes = high + 1
         elif high >= num_classes:
-            raise RuntimeError(f"one_hot: Class values must be smaller than num_classes (got {high} for "
-                               f"num_classes={num_classes}).")
+            raise RuntimeError("Class values must be smaller than num_classes.")
     return Tensor._wrap(tensor.backend.one_hot(tensor.array, num_classes, int64), tensor.device)
 
 
@@ -336,7 +344,7 @@ def dice_loss(input, target, smooth=1.0, ignore_background=False):  # noqa: A002
                          f"{(input.shape[0],) + tuple(input.shape[2:])}, got {tuple(target.shape)}")
     c = input.shape[1]
     probs = activation.softmax(input, 1)
-    hot = one_hot(target, c).to(input.dtype)
+    hot = one_hot(target.long(), c).to(input.dtype)
     hot = hot.permute(0, hot.ndim - 1, *range(1, hot.ndim - 1))
     axes = (0,) + tuple(range(2, input.ndim))
     intersection = reductions.sum(probs * hot, axes)

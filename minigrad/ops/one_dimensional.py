@@ -27,6 +27,12 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1, 
     ``padding`` an int, 'valid' or 'same'."""
     if weight.ndim != 3:
         raise RuntimeError(f"{op}: expected a 3D weight (C_out, C_in/groups, k), got size {list(weight.shape)}")
+    if input.ndim in (2, 3):  # (PyTorch's message names the 1-D shapes, the batched input's)
+        batched = ([] if input.ndim == 3 else [1]) + list(input.shape)
+        expected = weight.shape[1] * groups if isinstance(groups, int) else batched[1]
+        if batched[1] != expected:
+            raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, expected input{batched} "
+                               f"to have {expected} channels, but got {batched[1]} channels instead")
     if not isinstance(padding, str):
         padding = (0, _single(padding, "padding", op))
     out = _conv2d(op, _as_plane(input, op), weight.unsqueeze(2), bias, (1, _single(stride, "stride", op)), padding,

@@ -41,8 +41,7 @@ def _geometry(op, input, kernel_size, stride, padding, dilation, ceil_mode):  # 
     dilation = _pair(dilation, "dilation", op)
     # as PyTorch, only the batch dim of a 4-D input may be 0
     if input.ndim not in (3, 4) or 0 in tuple(input.shape)[input.ndim - 3:]:
-        raise RuntimeError(f"{op}: non-empty 3D or 4D (batch mode) tensor expected for input, "
-                           f"got shape {tuple(input.shape)}")
+        raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
     if min(kernel) <= 0:
         raise RuntimeError(f"{op}: kernel_size must be greater than zero, but got kH: {kernel[0]} kW: {kernel[1]}")
     if min(stride) <= 0:

@@ -27,9 +27,13 @@ def _axes(dim, ndim):
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
         return tuple(range(ndim))
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
-    axes = sorted({normalize_dim(d, ndim) for d in dims})
-    if len(axes) != len(dims):
-        raise RuntimeError(f"dim {dims} appears multiple times in the list of dims")
+    axes = []
+    for d in dims:
+        axis = normalize_dim(d, ndim)
+        if axis in axes:
+            raise RuntimeError(f"dim {axis} appears multiple times in the list of dims")
+        axes.append(axis)
+    axes.sort()
     return tuple(axes) if ndim else ()
 
 
@@ -44,10 +48,18 @@ def _count(shape, axes):
     return n
 
 
-def _check_floating(x, op):
-    if not _is_floating(x.dtype) and x.dtype.kind != "c":
-        raise RuntimeError(f"{op}(): could not infer output dtype. Input dtype must be either a floating point or "
-                           f"complex dtype. Got: {torch_type_name(x.dtype)}")
+def _check_floating(x, op, given=False):
+    """PyTorch's refusal of an integer tensor (or, ``given``, an integer ``dtype=``) by a floating reduction."""
+    if _is_floating(x.dtype) or x.dtype.kind == "c":
+        return
+    if op in ("var", "std", "var_mean", "std_mean"):
+        raise RuntimeError(f"{'std and var' if op in ('var', 'std') else op} only support floating point and "
+                           f"complex dtypes")
+    if op == "nanmean":
+        raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
+                           f"{torch_type_name(x.dtype)}")
+    raise RuntimeError(f"{op}(): could not infer output dtype. {'Optional' if given else 'Input'} dtype must be "
+                       f"either a floating point or complex dtype. Got: {torch_type_name(x.dtype)}")
 
 
 class Sum(Function):
@@ -94,7 +106,7 @@ def mean(x, dim=None, keepdim=False, *, dtype=None):
     """``torch.mean`` of a floating tensor (or of any tensor cast to ``dtype``) over all elements or over ``dim``."""
     if dtype is not None:
         x = x.to(dtype)
-    _check_floating(x, "mean")
+    _check_floating(x, "mean", given=dtype is not None)
     return Mean.apply(x, axes=_axes(dim, x.ndim), keepdim=keepdim)
 
 
@@ -174,12 +186,14 @@ def std(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 def var_mean(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """``torch.var_mean``: (var, mean) with var's arguments."""
+    _check_floating(x, "var_mean")
     return var(x, dim, unbiased, keepdim, correction=correction), mean(x, dim if not isinstance(dim, bool) else None,
                                                                        keepdim)
 
 
 def std_mean(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """``torch.std_mean``: (std, mean) with std's arguments."""
+    _check_floating(x, "std_mean")
     return std(x, dim, unbiased, keepdim, correction=correction), mean(x, dim if not isinstance(dim, bool) else None,
                                                                        keepdim)
 

@@ -118,9 +118,12 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if mode == "lanczos" and align_corners:
         raise ValueError("Lanczos mode does not support align_corners=True")
     dims = input.ndim - 2
-    if dims not in (1, 2, 3) or (mode in _SPATIAL_DIMS and _SPATIAL_DIMS[mode] != dims):
-        wanted = f"{_SPATIAL_DIMS[mode] + 2}D" if mode in _SPATIAL_DIMS else "3D, 4D or 5D"
-        raise NotImplementedError(f"interpolate: got {input.ndim}D input, but mode '{mode}' needs {wanted} input")
+    if dims not in (1, 2, 3):
+        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for "
+                                  f"the modes: nearest | linear | bilinear | bicubic | trilinear | lanczos | area | "
+                                  f"nearest-exact (got {mode})")
+    if mode in _SPATIAL_DIMS and _SPATIAL_DIMS[mode] != dims:
+        raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs {_SPATIAL_DIMS[mode] + 2}D input")
     if size is None and scale_factor is None:
         raise ValueError("interpolate: either size or scale_factor should be defined")
     if size is not None and scale_factor is not None:
