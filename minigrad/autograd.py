@@ -194,7 +194,7 @@ class Function:
             if t.array.dtype.kind == "c" and not (cls.supports_complex and t.device.type == "cpu"):
                 _refuse_complex(cls, t)
             if t._base is not None and t._version_cell[0] != t._view_version:
-                if t._view_creation is not None and getattr(_state, "enabled", True) and \
+                if t._view_creation in MADE_WITHOUT_GRAD and getattr(_state, "enabled", True) and \
                         (t._ctx is not None or t._base.requires_grad):
                     raise RuntimeError(view_creation_error(t, "its base or another view of its base has been"))
                 from .ops.view_inplace import refresh_view
@@ -270,13 +270,17 @@ def _link_view(result, inputs):
             result._version_box = t._version_box
             result._base = t._base if t._base is not None else t
             result._view_version = int(t._version_cell[0])
-            result._view_creation = t._view_creation
+            result._view_creation = t._view_creation if t._view_creation in MADE_WITHOUT_GRAD else None
             if not getattr(_state, "enabled", True):
                 result._view_creation = "inference_mode" if getattr(_state, "inference", False) else "no_grad"
                 # (PyTorch asks the base it looks into; a loaded tensor is its views' base)
                 base = t if result._base._view_creation == "storage" else result._base
                 result.requires_grad = base.requires_grad
             return
+
+
+# the grad modes a view remembers it was made in (Tensor._view_creation; "storage" marks a loaded file's storage)
+MADE_WITHOUT_GRAD = ("no_grad", "inference_mode")
 
 
 def view_creation_error(view, what_changed, through=None):
@@ -374,7 +378,7 @@ def _topological_order(roots):
             for parent in inputs_seen_by(node._ctx):
                 # (a view made under no_grad is a leaf without a gradient: PyTorch's graph has no edge to it)
                 if id(parent) not in visited and parent.requires_grad and \
-                        (parent._view_creation is None or parent._ctx is not None):
+                        (parent._view_creation not in MADE_WITHOUT_GRAD or parent._ctx is not None):
                     stack.append((parent, False))
     order.reverse()
     return order

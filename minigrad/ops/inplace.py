@@ -13,7 +13,7 @@ inside ``minigrad.no_grad()``.
 """
 import numpy as np
 
-from ..autograd import Function, is_grad_enabled, next_sequence, take_history
+from ..autograd import MADE_WITHOUT_GRAD, Function, is_grad_enabled, next_sequence, take_history, view_creation_error
 from ..tensor import DTYPE_CATEGORY, Tensor, _is_differentiable, torch_type_name
 from .shape import real_if_real, warn_complex_cast
 
@@ -52,8 +52,7 @@ def _check_inplace(x, recorded=None):
         raise RuntimeError(_OVERLAP)
     if not is_grad_enabled():
         return
-    if x._view_creation is not None and (x.requires_grad if recorded is None else recorded):
-        from ..autograd import view_creation_error
+    if x._view_creation in MADE_WITHOUT_GRAD and (x.requires_grad if recorded is None else recorded):
         raise RuntimeError(view_creation_error(x, "is being"))
     if x.requires_grad and x.is_leaf:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
@@ -285,9 +284,8 @@ def setitem(x, index, value):
     if has_internal_overlap(x) and not (isinstance(value, Tensor) and value.requires_grad):
         _write_through_overlap(x, parts, value)
         return
-    if x._view_creation is not None and is_grad_enabled() and \
+    if x._view_creation in MADE_WITHOUT_GRAD and is_grad_enabled() and \
             (x.requires_grad or isinstance(value, Tensor) and value.requires_grad):
-        from ..autograd import view_creation_error
         raise RuntimeError(view_creation_error(x, "is being", through=_last_view_op(index)))
     torch_name = _node_name(index, value)
     apply_inplace(x, "__setitem__", lambda t: SetItem.apply(t, value, index=parts, torch_name=torch_name), (value,))

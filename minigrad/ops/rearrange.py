@@ -267,7 +267,10 @@ def as_strided(input, size, stride, storage_offset=None):  # noqa: A002
     size, stride = tuple(int(n) for n in size), tuple(int(n) for n in stride)
     if len(size) != len(stride):
         raise RuntimeError(f"mismatch in length of strides and shape: {len(stride)} != {len(size)}")
-    base = input._base if input._base is not None and input._base.is_contiguous() else input.contiguous()
+    # (a loaded file's storage holds no gradient: a loaded tensor that requires grad is its own base here)
+    in_storage = input._base is not None and input._base.is_contiguous() and not (
+        input._base._view_creation == "storage" and input.requires_grad)
+    base = input._base if in_storage else input.contiguous()
     offset = (input.storage_offset() if base is input._base else 0) if storage_offset is None else storage_offset
     places = np.full(size, int(offset), dtype=np.int64)
     for axis, (n, step) in enumerate(zip(size, stride)):
