@@ -307,3 +307,20 @@ def test_zero_grad_in_place_keeps_a_gradient_that_is_a_view():
         layer.zero_grad(set_to_none=False)
         return weight.grad, layer.weight.grad
     _same(program)
+
+
+def test_as_strided_of_a_loaded_tensor_that_requires_grad_passes_its_gradient():
+    """A loaded tensor looks into the file's storage, which holds no gradient: as_strided of it, once it
+    requires grad, reads the tensor itself, so the gradient arrives (it went to the storage)."""
+    import io
+
+    def program(L):
+        buffer = io.BytesIO()
+        L.save([L.arange(6.0)[1:]], buffer)
+        buffer.seek(0)
+        loaded, = L.load(buffer)
+        loaded.requires_grad_()
+        picked = L.as_strided(loaded, (2,), (2,))
+        (picked * L.tensor([1.0, 3.0])).sum().backward()
+        return picked, loaded.grad
+    _same(program)
