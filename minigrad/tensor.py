@@ -423,6 +423,16 @@ class Tensor:
         out._version_box = self._version_box
         return out
 
+    def _zero_as_gradient(self):
+        """``zero_grad(set_to_none=False)`` on this gradient, as PyTorch's: cut from the graph (detach_ only where
+        it has a node: detach_ refuses a view, and a gradient may be one), then zeros in place, so a reference to
+        ``p.grad`` sees them."""
+        if self._ctx is not None:
+            self.detach_()
+        else:
+            self.requires_grad_(False)
+        self.array = self.backend.full(self.shape, 0.0, self.dtype)
+
     def detach_(self):
         """Cut this tensor from the graph in place, as ``torch.Tensor.detach_`` (which refuses a view)."""
         base = self._base

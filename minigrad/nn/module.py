@@ -260,13 +260,7 @@ class Module(ModuleHooks, ModuleState):
             if set_to_none:
                 p.grad = None
             elif p.grad is not None:
-                # In place, as PyTorch's grad.zero_(): a reference to p.grad sees the zeros (detach_ only a
-                # gradient in a graph, as the optimizer's zero_grad)
-                if p.grad.grad_fn is not None:
-                    p.grad.detach_()
-                else:
-                    p.grad.requires_grad_(False)
-                p.grad.array = p.backend.full(p.shape, 0.0, p.grad.dtype)
+                p.grad._zero_as_gradient()
 
     def to(self, *args, **kwargs):
         """Move parameters and buffers in place to a device (and/or float dtype), as ``torch.nn.Module.to``

@@ -80,10 +80,14 @@ def in_torch_words(error):
     return error
 
 
+def _dims_indexed(parts):
+    """How many of the tensor's dims an index's parts consume (a mask its own dims; None and Ellipsis none)."""
+    return sum(p.ndim if getattr(p, "dtype", None) == bool else 1 for p in parts if p is not None and p is not Ellipsis)
+
+
 def check_masks(shape, parts):
     """Each boolean mask in an index against the dims it covers, with PyTorch's message."""
-    covered = sum(p.ndim if getattr(p, "dtype", None) == bool else 1 for p in parts
-                  if p is not None and p is not Ellipsis)
+    covered = _dims_indexed(parts)
     position = 0
     for p in parts:
         if p is Ellipsis:
@@ -151,7 +155,7 @@ def _block_moves(rest, ndim):
     arrays = [i for i, p in enumerate(rest) if hasattr(p, "ndim")]
     if arrays != list(range(arrays[0], arrays[-1] + 1)) or arrays[0] == 0:
         return None
-    consumed = sum(p.ndim if getattr(p, "dtype", None) == bool else 1 for p in rest if p is not None and p is not Ellipsis)
+    consumed = _dims_indexed(rest)
     start = 0
     for p in rest[:arrays[0]]:
         start += (ndim - consumed) if p is Ellipsis else 1

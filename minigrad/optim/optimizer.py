@@ -134,13 +134,7 @@ class Optimizer:
                 if set_to_none:
                     p.grad = None
                 else:
-                    # In place, as PyTorch's grad.zero_(): a reference to p.grad sees the zeros. (detach_ only a
-                    # gradient in a graph, as PyTorch: detach_ refuses a view, and a gradient may be one)
-                    if p.grad.grad_fn is not None:
-                        p.grad.detach_()
-                    else:
-                        p.grad.requires_grad_(False)
-                    p.grad.array = p.backend.full(p.shape, 0.0, p.grad.dtype)
+                    p.grad._zero_as_gradient()
 
     @staticmethod
     def _evaluate(closure):
