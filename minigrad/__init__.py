@@ -60,7 +60,7 @@ from . import nn, optim  # noqa: E402,F401
 from .ops.functional_forms import *  # noqa: E402,F401,F403
 from .ops.calculus import *  # noqa: E402,F401,F403
 from . import cuda, utils, amp, backends, distributed, linalg, testing, special, func, fft  # noqa: E402,F401
-from .ops.matrix import inv as inverse, det, slogdet, logdet, pinv as pinverse, matrix_power  # noqa: E402,F401
+from .ops.matrix import inv as inverse, det, legacy_slogdet as slogdet, logdet, pinv as pinverse, matrix_power  # noqa: E402,F401
 from .ops.matrix import legacy_svd as svd, legacy_qr as qr  # noqa: E402,F401  (torch.svd's V; torch.qr)
 from .ops.matrix import legacy_cholesky as cholesky  # noqa: E402,F401  (deprecated torch.cholesky)
 from .amp import (autocast, GradScaler, is_autocast_enabled, set_autocast_enabled, get_autocast_dtype,  # noqa: E402,F401

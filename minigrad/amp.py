@@ -12,7 +12,7 @@ __all__ = ["autocast", "GradScaler", "is_autocast_available", "is_autocast_enabl
            "get_autocast_dtype", "set_autocast_dtype", "get_autocast_gpu_dtype", "get_autocast_cpu_dtype",
            "is_autocast_cpu_enabled", "set_autocast_cpu_enabled", "set_autocast_gpu_dtype",
            "set_autocast_cpu_dtype", "clear_autocast_cache", "is_autocast_cache_enabled",
-           "set_autocast_cache_enabled"]
+           "set_autocast_cache_enabled", "custom_fwd", "custom_bwd"]
 
 
 def is_autocast_available(device_type):
@@ -90,6 +90,31 @@ class autocast:
             with self:
                 return fn(*args, **kwargs)
         return wrapper
+
+
+def custom_fwd(fwd=None, *, device_type, cast_inputs=None):
+    """``torch.amp.custom_fwd``: decorates a custom Function's ``forward``. It casts inputs only inside an enabled
+    autocast region, which minigrad never has, so the forward runs as written."""
+    if not isinstance(device_type, str):
+        raise ValueError(f"Expected `device_type` of type `str`, got: `{type(device_type)}`")
+    if fwd is None:
+        return functools.partial(custom_fwd, device_type=device_type, cast_inputs=cast_inputs)
+
+    @functools.wraps(fwd)
+    def forward_as_written(*args, **kwargs):
+        args[0]._fwd_used_autocast = False
+        return fwd(*args, **kwargs)
+    return forward_as_written
+
+
+def custom_bwd(bwd=None, *, device_type):
+    """``torch.amp.custom_bwd``: decorates a custom Function's ``backward``, which then runs in the forward's
+    autocast state (always off in minigrad)."""
+    if not isinstance(device_type, str):
+        raise ValueError(f"Expected `device_type` of type `str`, got: `{type(device_type)}`")
+    if bwd is None:
+        return functools.partial(custom_bwd, device_type=device_type)
+    return functools.wraps(bwd)(lambda *args, **kwargs: bwd(*args, **kwargs))
 
 
 class GradScaler:

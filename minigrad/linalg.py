@@ -2,7 +2,7 @@
 differentiable ops; factorizations (inv, det, slogdet, solve, cholesky, eigh, svd, qr, pinv) are in
 ops/matrix.py."""
 import math
-from collections import namedtuple
+from . import return_types
 
 import numpy as np
 
@@ -91,9 +91,9 @@ def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
     return _diagonal(A, offset, dim1, dim2)
 
 
-InvExResult = namedtuple("linalg_inv_ex", ["inverse", "info"])
-CholeskyExResult = namedtuple("linalg_cholesky_ex", ["L", "info"])
-SolveExResult = namedtuple("linalg_solve_ex", ["result", "info"])
+InvExResult = return_types.linalg_inv_ex
+CholeskyExResult = return_types.linalg_cholesky_ex
+SolveExResult = return_types.linalg_solve_ex
 
 
 def _failed_as_nan(compute, A, info, regular):
@@ -149,11 +149,6 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False):
     return tensor((values > cutoff).sum(-1).astype(np.int64), device=A.device)
 
 
-class _LstsqResult(tuple):
-    """(solution, residuals, rank, singular_values), also by name, as PyTorch's named tuple."""
-    solution, residuals, rank, singular_values = (property(lambda self, i=i: self[i]) for i in range(4))
-
-
 def lstsq(A, B, rcond=None, *, driver=None):
     """``torch.linalg.lstsq``: the least-squares solution X of A X = B (min ||A X - B||), as pinv(A) @ B, with
     the rank; ``residuals`` and ``singular_values`` are empty, as from PyTorch's default CPU driver ('gelsy').
@@ -161,7 +156,7 @@ def lstsq(A, B, rcond=None, *, driver=None):
     vector = B.ndim == A.ndim - 1
     solution = pinv(A) @ (B.unsqueeze(-1) if vector else B)
     empty = A.new_zeros(0)
-    return _LstsqResult((solution.squeeze(-1) if vector else solution, empty, matrix_rank(A), empty))
+    return return_types.linalg_lstsq(solution.squeeze(-1) if vector else solution, empty, matrix_rank(A), empty)
 
 
 def solve_triangular(A, B, *, upper, left=True, unitriangular=False):

@@ -604,6 +604,26 @@ class Size(tuple):
             n *= s
         return n
 
+    # a slice, a sum or a repetition of a Size is a Size, as torch.Size's (`x.shape[2:]` prints as one)
+    def __getitem__(self, index):
+        item = tuple.__getitem__(self, index)
+        return Size(item) if isinstance(index, slice) else item
+
+    def __add__(self, other):
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return Size(tuple(self) + tuple(other))
+
+    def __radd__(self, other):
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return Size(tuple(other) + tuple(self))
+
+    def __mul__(self, times):
+        return Size(tuple(self) * times)
+
+    __rmul__ = __mul__
+
 
 register_reductions(Tensor)
 

@@ -2,6 +2,7 @@
 given the wrong input size or dtype, an index or target out of range, a gradient asked of the wrong tensor.
 Each case runs on both libraries; minigrad's message must equal PyTorch's. (Until 2026-11-30 minigrad's messages
 named the layer and its settings instead, and an Embedding wrapped a negative index around to the last row.)"""
+import numpy as np
 import pytest
 import torch
 
@@ -152,6 +153,53 @@ CASES = [
     (RuntimeError, lambda lib: lib.ones(3, requires_grad=True)[:2].detach_()),
     (RuntimeError, lambda lib: lib.ones(3).long().view(3).detach_()),
     (RuntimeError, lambda lib: lib.ones(3, dtype=lib.complex64).real.detach_()),
+    # data: a TensorDataset of unequal lengths (PyTorch's is an assert), a batch that cannot be collated
+    (AssertionError, lambda lib: lib.utils.data.TensorDataset(lib.arange(5.), lib.arange(4.))),
+    (TypeError, lambda lib: lib.utils.data.default_collate([None, None])),
+    (TypeError, lambda lib: lib.utils.data.default_collate([np.array(["a"]), np.array(["b"])])),
+    # losses: reduction, class weights, label smoothing, dtypes of binary cross-entropy's target, mse of integers
+    (ValueError, lambda lib: lib.nn.functional.mse_loss(lib.ones(2), lib.ones(2), reduction="foo")),
+    (ValueError, lambda lib: lib.nn.CrossEntropyLoss(reduction="foo")(lib.ones(2, 3), lib.tensor([0, 1]))),
+    (ValueError, lambda lib: lib.nn.functional.kl_div(lib.ones(2), lib.ones(2), reduction="foo")),
+    (ValueError, lambda lib: lib.nn.functional.multilabel_soft_margin_loss(lib.ones(2, 3), lib.ones(2, 3),
+                                                                           reduction="foo")),
+    (ValueError, lambda lib: lib.nn.functional.gaussian_nll_loss(lib.ones(2), lib.ones(2), lib.ones(2),
+                                                                 reduction="foo")),
+    (RuntimeError, lambda lib: lib.nn.functional.cross_entropy(lib.ones(2, 3), lib.tensor([0, 1]),
+                                                               label_smoothing=1.5)),
+    (RuntimeError, lambda lib: lib.nn.functional.cross_entropy(lib.ones(2, 3), lib.tensor([0, 1]),
+                                                               weight=lib.ones(2))),
+    (RuntimeError, lambda lib: lib.nn.functional.cross_entropy(lib.ones(2, 3), lib.ones(2, 3) / 3,
+                                                               weight=lib.ones(2))),
+    (RuntimeError, lambda lib: lib.nn.functional.nll_loss(lib.ones(2, 3), lib.tensor([0, 1]), weight=lib.ones(4))),
+    (RuntimeError, lambda lib: lib.nn.functional.nll_loss(lib.ones(2, 3), lib.tensor([0, 1]),
+                                                          weight=lib.ones(3, dtype=lib.float64))),
+    (RuntimeError, lambda lib: lib.nn.functional.cross_entropy(lib.ones(2, 3, 4), lib.zeros(2, 4, dtype=lib.long),
+                                                               weight=lib.ones(3, dtype=lib.long))),
+    (RuntimeError, lambda lib: lib.nn.BCELoss()(lib.ones(2) / 2, lib.ones(2, dtype=lib.long))),
+    (RuntimeError, lambda lib: lib.nn.functional.binary_cross_entropy(lib.ones(2) * 3, lib.ones(2).bool())),
+    (RuntimeError, lambda lib: lib.nn.functional.binary_cross_entropy(lib.ones(2) / 2, lib.ones(2).double())),
+    (NotImplementedError, lambda lib: lib.nn.functional.binary_cross_entropy(lib.ones(2).long(),
+                                                                             lib.ones(2).long())),
+    (RuntimeError, lambda lib: lib.nn.BCEWithLogitsLoss()(lib.ones(2), lib.ones(2, dtype=lib.long))),
+    (RuntimeError, lambda lib: lib.nn.functional.binary_cross_entropy_with_logits(lib.ones(2), lib.ones(2).bool())),
+    (NotImplementedError, lambda lib: lib.nn.functional.binary_cross_entropy_with_logits(lib.ones(2).long(),
+                                                                                         lib.ones(2))),
+    (NotImplementedError, lambda lib: lib.nn.functional.mse_loss(lib.ones(2).int(), lib.ones(2).int())),
+    # an optimizer's state for other parameters
+    (ValueError, lambda lib: lib.optim.Adam([lib.nn.Parameter(lib.ones(2))]).load_state_dict(
+        lib.optim.Adam([lib.nn.Parameter(lib.ones(2)), lib.nn.Parameter(lib.ones(1))]).state_dict())),
+    (ValueError, lambda lib: lib.optim.Adam([lib.nn.Parameter(lib.ones(2))]).load_state_dict(
+        lib.optim.Adam([{"params": [lib.nn.Parameter(lib.ones(2))]},
+                        {"params": [lib.nn.Parameter(lib.ones(1))]}]).state_dict())),
+    # convolution settings
+    (ValueError, lambda lib: lib.nn.Conv2d(2, 4, 3, padding="same", stride=2)),
+    (RuntimeError, lambda lib: lib.nn.functional.conv2d(lib.ones(1, 1, 5, 5), lib.ones(1, 1, 3, 3), stride=2,
+                                                        padding="same")),
+    (ValueError, lambda lib: lib.nn.ConvTranspose2d(2, 4, 3, stride=2, padding=1)(lib.ones(1, 2, 5, 5),
+                                                                                  output_size=[12, 12])),
+    (ValueError, lambda lib: lib.nn.ConvTranspose2d(2, 4, 3, stride=2, padding=1)(lib.ones(1, 2, 5, 5),
+                                                                                  output_size=[1, 2, 3])),
 ]
 
 

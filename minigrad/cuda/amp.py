@@ -1,7 +1,22 @@
 """``torch.cuda.amp``'s names (deprecated in PyTorch for ``torch.amp``): ``autocast`` and ``GradScaler``."""
-from ..amp import GradScaler as _GradScaler, autocast as _autocast
+import functools
 
-__all__ = ["autocast", "GradScaler"]
+from ..amp import GradScaler as _GradScaler, autocast as _autocast, custom_bwd as _custom_bwd, \
+    custom_fwd as _custom_fwd
+
+__all__ = ["autocast", "GradScaler", "custom_fwd", "custom_bwd"]
+
+
+def custom_fwd(fwd=None, *, cast_inputs=None):
+    """``torch.cuda.amp.custom_fwd``: ``torch.amp.custom_fwd`` for device 'cuda'."""
+    if fwd is None:
+        return functools.partial(custom_fwd, cast_inputs=cast_inputs)
+    return _custom_fwd(fwd, device_type="cuda", cast_inputs=cast_inputs)
+
+
+def custom_bwd(bwd):
+    """``torch.cuda.amp.custom_bwd``: ``torch.amp.custom_bwd`` for device 'cuda'."""
+    return _custom_bwd(bwd, device_type="cuda")
 
 
 class autocast(_autocast):

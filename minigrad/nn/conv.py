@@ -67,7 +67,7 @@ class _ConvNd(Module):
             if padding not in ("valid", "same"):
                 raise ValueError(f"{name}: invalid padding string {padding!r}, should be one of ('valid', 'same')")
             if padding == "same" and self.stride != (1, 1):
-                raise ValueError(f"{name}: padding='same' is not supported for strided convolutions")
+                raise ValueError("padding='same' is not supported for strided convolutions")
             self.padding = padding
         else:
             self.padding = _pair(padding, "padding", name)
@@ -144,14 +144,14 @@ class ConvTranspose2d(_ConvNd):
         if len(size) == lead + 2:
             size = size[lead:]
         if len(size) != 2:
-            raise ValueError(f"{self!r}: for {input.ndim}D input, output_size must have 2 or {lead + 2} elements "
-                             f"(got {len(list(output_size))})")
+            raise ValueError(f"ConvTranspose2D: for {input.ndim}D input, output_size must have 2 or {lead + 2} "
+                             f"elements (got {len(list(output_size))})")
         smallest = conv_transpose2d_output_size(tuple(input.shape[-2:]), self.kernel_size, self.stride,
                                                 self.padding, 0, self.dilation)
         largest = [m + s - 1 for m, s in zip(smallest, self.stride)]
         if any(not lo <= want <= hi for want, lo, hi in zip(size, smallest, largest)):
-            raise ValueError(f"{self!r}: requested an output size of {size}, but valid sizes range from "
-                             f"{list(smallest)} to {largest} (for an input of {list(input.shape[-2:])})")
+            raise ValueError(f"requested an output size of {size}, but valid sizes range from {list(smallest)} to "
+                             f"{largest} (for an input of {input.shape[-2:]})")
         return tuple(want - lo for want, lo in zip(size, smallest))
 
     def forward(self, input, output_size=None):  # noqa: A002

@@ -4,7 +4,9 @@ each an op with PyTorch's forward and backward formulas."""
 import numpy as np
 
 from ..autograd import Function, is_grad_enabled
-from ..tensor import Tensor
+from ..tensor import Tensor, bool_, torch_type_name
+from .activation import logsigmoid
+from .dtypes import promote_types
 from .loss import _check_reduction, _reduce, legacy_reduction
 
 __all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits"]
@@ -44,13 +46,17 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"Using a target size ({target.size()}) that is different to the input size "
                          f"({input.size()}) is deprecated. Please ensure they have the same size.")
+    if target.dtype != input.dtype:
+        raise RuntimeError(f"Found dtype {torch_type_name(target.dtype)} but expected {torch_type_name(input.dtype)}")
+    if not input.is_floating_point():
+        raise NotImplementedError(f"\"binary_cross_entropy\" not implemented for '{torch_type_name(input.dtype)}'")
     if input.numel() and bool(((input < 0) | (input > 1)).any()):
         raise RuntimeError("all elements of input should be between 0 and 1")
     if target.numel() and bool(((target < 0) | (target > 1)).any()):
         raise RuntimeError("all elements of target should be between 0 and 1")
     losses = BinaryCrossEntropy.apply(input, target)
     if weight is not None:
-        losses = losses * weight
+        losses = losses * weight.to(input.dtype)
     return _reduce(losses, reduction)
 
 
@@ -118,6 +124,31 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
         if isinstance(extra, Tensor) and extra.requires_grad and is_grad_enabled():
             raise RuntimeError(f"The function 'binary_cross_entropy_with_logits' is not differentiable with respect "
                                f"to argument '{name}'. This input cannot have requires_grad True.")
-    target = target.to(input.dtype) if target.dtype != input.dtype else target
+    _check_logits_dtypes(input, target)
+    if target.dtype != input.dtype:
+        return _reduce(_losses_of_mixed_dtypes(input, target, weight, pos_weight), reduction)
     weight, pos_weight = (None if extra is None else extra.to(input.dtype) for extra in (weight, pos_weight))
     return BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight, reduction)
+
+
+def _losses_of_mixed_dtypes(input, target, weight, pos_weight):  # noqa: A002
+    """PyTorch's loss for logits and targets of two float dtypes, formed as it forms it: in place in (1 - target),
+    so in the target's dtype, each step rounded to it."""
+    log_sigmoid = logsigmoid(input)
+    if pos_weight is not None:
+        log_sigmoid.mul_((pos_weight - 1).mul(target).add_(1))
+    losses = (1 - target).mul_(input).sub_(log_sigmoid)
+    return losses if weight is None else losses.mul_(weight)
+
+
+def _check_logits_dtypes(input, target):  # noqa: A002
+    """PyTorch's errors for logits or targets that are not floating point, raised by the ops it forms the loss
+    with: log_sigmoid(input), then (1 - target) multiplied in place by the input."""
+    if not input.is_floating_point():
+        raise NotImplementedError(f"\"log_sigmoid_cpu\" not implemented for '{torch_type_name(input.dtype)}'")
+    if target.dtype == bool_:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+                           "`logical_xor()` operator instead.")
+    if not target.is_floating_point():
+        raise RuntimeError(f"result type {torch_type_name(promote_types(input.dtype, target.dtype))} can't be cast "
+                           f"to the desired output type {torch_type_name(target.dtype)}")

@@ -1,13 +1,13 @@
 """PyTorch's top-level triangular and Cholesky forms: ``torch.cholesky_solve``, ``torch.cholesky_inverse``,
 ``torch.triangular_solve`` (deprecated in PyTorch, still in scripts) and ``torch.cholesky``; each is written with
 ``linalg.solve_triangular`` (and so differentiable through it)."""
-from collections import namedtuple
 
+from .. import return_types
 from ..autograd import Function
 
 __all__ = ["cholesky_solve", "cholesky_inverse", "triangular_solve"]
 
-_TriangularSolveResult = namedtuple("triangular_solve", ["solution", "cloned_coefficient"])
+_TriangularSolveResult = return_types.triangular_solve
 
 
 def _solve_with_factor(B, L, upper):

@@ -53,8 +53,7 @@ def _conv_padding(padding, kernel, stride, dilation, op):
             return (0, 0), (0, 0)
         if padding == "same":
             if stride != (1, 1):
-                raise RuntimeError(f"{op}: padding='same' is not supported for strided convolutions "
-                                   f"(stride={stride})")
+                raise RuntimeError("padding='same' is not supported for strided convolutions")
             return _same_padding(kernel, dilation)
         raise RuntimeError(f"{op}: invalid padding string {padding!r}, expected one of 'valid' or 'same'")
     pad = _pair(padding, "padding", op)

@@ -62,7 +62,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     size, 'mean' by the number of elements."""
     reduction = legacy_reduction(size_average, reduce, reduction)
     if reduction not in ("mean", "batchmean", "sum", "none"):
-        raise ValueError(f"kl_div: reduction must be one of 'none', 'mean', 'batchmean', 'sum', got {reduction!r}")
+        raise ValueError(f"{reduction} is not a valid value for reduction")
     if reduction == "mean":
         warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
                       "'batchmean' divides only by the batch size, and aligns with the KL div math definition."

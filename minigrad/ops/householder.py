@@ -4,15 +4,15 @@ as reflectors: R on and above the diagonal, the reflectors' vectors below it, th
 below the diagonal's entry, then A's column i) and ``torch.ormqr`` (Q or Q^T times a matrix). The product is
 written with differentiable ops (the gradient reaches A and tau); geqrf computes LAPACK's reflectors
 (beta = -sign(alpha) ||x||, tau = (beta - alpha) / beta) on a float64 copy, without a gradient, as PyTorch's."""
-from collections import namedtuple
 
 import numpy as np
 
+from .. import return_types
 from .. import creation
 
 __all__ = ["householder_product", "orgqr", "geqrf", "ormqr"]
 
-_Geqrf = namedtuple("geqrf", ["a", "tau"])
+_Geqrf = return_types.geqrf
 
 
 def _reflector_vectors(A, k):

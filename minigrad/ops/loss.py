@@ -28,8 +28,22 @@ def legacy_reduction(size_average, reduce, reduction):
 
 
 def _check_reduction(name, reduction):
+    """PyTorch's ValueError for a reduction other than 'mean', 'sum' or 'none' (two losses word it shorter)."""
     if reduction not in _REDUCTIONS:
-        raise ValueError(f"{name}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+        terse = name in ("multilabel_soft_margin_loss", "gaussian_nll_loss")
+        raise ValueError(f"{reduction} is not valid" if terse else f"{reduction} is not a valid value for reduction")
+
+
+def _check_class_weight(input, weight, classes):  # noqa: A002
+    """A class weight of cross_entropy / nll_loss with class indices: one per class, of the input's dtype."""
+    if weight is None:
+        return
+    if weight.ndim != 1 or weight.numel() != classes:
+        raise RuntimeError(f"weight tensor should be defined either for all {classes} classes or no classes but "
+                           f"got weight tensor of shape: {list(weight.shape)}")
+    if weight.dtype != input.dtype:
+        raise RuntimeError(f"expected scalar type {torch_type_name(input.dtype)} but found "
+                           f"{torch_type_name(weight.dtype)}")
 
 
 class CrossEntropy(Function):
@@ -109,7 +123,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     reduction = legacy_reduction(size_average, reduce, reduction)
     _check_reduction("cross_entropy", reduction)
     if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     if input.ndim < 1 or not input.is_floating_point():
         raise NotImplementedError(f"cross_entropy: expects floating point logits, got {input.dtype} (as PyTorch, "
                                   f"whose log_softmax is not implemented for integer tensors)")
@@ -121,8 +135,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
                              reduction=reduction, label_smoothing=label_smoothing).reshape(())
     n, c = input.shape[0], input.shape[1]
     expected = _check_class_target("cross_entropy", input, target)
-    if weight is not None and tuple(weight.shape) != (c,):
-        raise ValueError(f"cross_entropy: weight must have shape ({c},) for {c} classes, got {tuple(weight.shape)}")
+    _check_class_weight(input, weight, c)
     B = input.backend
     B.check_class_targets(target.array, c, ignore_index, "cross_entropy")
     weights = weight.array if weight is not None else B.full((c,), 1.0, input.dtype)
@@ -148,9 +161,9 @@ def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothi
         target = target * (1 - label_smoothing) + label_smoothing / classes
     terms = mul(activation.log_softmax(input, class_axis), target)
     if weight is not None:
-        if tuple(weight.shape) != (classes,):
-            raise ValueError(f"cross_entropy: weight must have shape ({classes},) for {classes} classes, got "
-                             f"{tuple(weight.shape)}")
+        if weight.ndim != 1 or weight.numel() != classes:
+            raise RuntimeError(f"cross_entropy: weight tensor should be defined either for all {classes} classes or "
+                               f"no classes but got weight tensor of shape: {list(weight.shape)}")
         terms = mul(terms, weight.reshape((classes,) + (1,) * (input.ndim - class_axis - 1)))
     losses = -reductions.sum(terms, class_axis)
     return _reduce(losses, reduction)
@@ -209,8 +222,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
                         reduction=reduction).reshape(())
     c = input.shape[1]
     _check_class_target("nll_loss", input, target)
-    if weight is not None and tuple(weight.shape) != (c,):
-        raise ValueError(f"nll_loss: weight must have shape ({c},) for {c} classes, got {tuple(weight.shape)}")
+    _check_class_weight(input, weight, c)
     input.backend.check_class_targets(target.array, c, ignore_index, "nll_loss")
     kept = target != ignore_index
     # Ignored targets (ignore_index may be any integer, e.g. 255) become class 0, then get zero weight.
@@ -275,6 +287,8 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     for side in (input, target):
         refuse_complex(side, '"mse_cpu" not implemented for {!r}')
     diff = sub(input, target)
+    if not diff.is_floating_point():
+        raise NotImplementedError(f"\"mse_cpu\" not implemented for '{torch_type_name(diff.dtype)}'")
     return _reduce_weighted(mul(diff, diff), weight, reduction, shape)
 
 
@@ -310,7 +324,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):  # noqa
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     z = abs(sub(input, target))
-    losses = where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta))
+    losses = where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta)).to(input.dtype)  # PyTorch's is the input's
     return _reduce_weighted(losses, weight, reduction, shape, mean_over_weights=False)
 
 

@@ -7,19 +7,19 @@ equals; a zero column leaves the pivot and reports it in ``info``), on a float64
 from the exchanged rows by Doolittle's elimination written with differentiable tensor ops, one column at a time,
 so the gradients of L, U (and of anything solved with them) come from autograd: the same derivative PyTorch's
 closed form gives. ``pivots`` are LAPACK's: 1-based, row j swapped with row pivots[j] - 1 at step j."""
-from collections import namedtuple
 
 import numpy as np
 
+from .. import return_types
 from .. import creation
 from ..autograd import no_grad
 
 __all__ = ["lu_factor", "lu_factor_ex", "lu", "lu_unpack", "lu_solve", "legacy_lu", "legacy_lu_solve"]
 
-_LUFactor = namedtuple("linalg_lu_factor", ["LU", "pivots"])
-_LUFactorEx = namedtuple("linalg_lu_factor_ex", ["LU", "pivots", "info"])
-_LU = namedtuple("linalg_lu", ["P", "L", "U"])
-_LUUnpack = namedtuple("lu_unpack", ["P", "L", "U"])
+_LUFactor = return_types.linalg_lu_factor
+_LUFactorEx = return_types.linalg_lu_factor_ex
+_LU = return_types.linalg_lu
+_LUUnpack = return_types.lu_unpack
 
 
 def _exchanges(matrices):

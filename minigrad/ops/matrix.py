@@ -2,10 +2,10 @@
 (with their gradients, PyTorch's formulas), and svd, svdvals, qr, pinv. Square matrices in the last two dims,
 batched over the leading ones. The factorizations are numpy's LAPACK on the host; a GPU tensor makes the round
 trip (these are small matrices in a training script: normalizations, initializations, metrics)."""
-from collections import namedtuple
 
 import numpy as np
 
+from .. import return_types
 from ..autograd import Function
 from ..tensor import torch_type_name
 from .linalg_errors import LinAlgError, failure_message, positive_definite_info, singular_info
@@ -13,10 +13,10 @@ from .linalg_errors import LinAlgError, failure_message, positive_definite_info,
 __all__ = ["LinAlgError", "inv", "det", "slogdet", "logdet", "solve", "cholesky", "eigh", "eigvalsh", "svd", "svdvals",
            "qr", "pinv", "matrix_power"]
 
-SlogdetResult = namedtuple("slogdet", ["sign", "logabsdet"])
-EighResult = namedtuple("eigh", ["eigenvalues", "eigenvectors"])
-SvdResult = namedtuple("svd", ["U", "S", "Vh"])
-QrResult = namedtuple("qr", ["Q", "R"])
+SlogdetResult = return_types.linalg_slogdet
+EighResult = return_types.linalg_eigh
+SvdResult = return_types.linalg_svd
+QrResult = return_types.linalg_qr
 
 
 def _t(a):
@@ -371,7 +371,7 @@ def matrix_power(A, n):
     return result
 
 
-LegacySvdResult = namedtuple("svd", ["U", "S", "V"])
+LegacySvdResult = return_types.svd
 
 
 def legacy_svd(input, some=True, compute_uv=True):  # noqa: A002
@@ -395,8 +395,13 @@ def legacy_cholesky(input, upper=False):  # noqa: A002
 
 def legacy_qr(input, some=True):  # noqa: A002
     """``torch.qr``: ``linalg.qr`` with mode 'reduced' (``some``) or 'complete'."""
-    return qr(input, mode="reduced" if some else "complete")
+    return return_types.qr(*qr(input, mode="reduced" if some else "complete"))
 
 
-METHODS = {"svd": legacy_svd, "qr": legacy_qr, "inverse": inv, "det": det, "slogdet": slogdet, "logdet": logdet, "cholesky": cholesky,
+def legacy_slogdet(input):  # noqa: A002
+    """``torch.slogdet``: ``linalg.slogdet``, its result named as PyTorch's older function names it."""
+    return return_types.slogdet(*slogdet(input))
+
+
+METHODS = {"svd": legacy_svd, "qr": legacy_qr, "inverse": inv, "det": det, "slogdet": legacy_slogdet, "logdet": logdet, "cholesky": cholesky,
            "pinverse": lambda self, rcond=1e-15: pinv(self, rtol=rcond), "matrix_power": matrix_power}

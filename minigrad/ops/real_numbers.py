@@ -6,10 +6,10 @@ input gets ±1 where it is non-zero and 0 at zero; angle's is zero); frexp and n
 in PyTorch.
 """
 import math
-from collections import namedtuple
 
 import numpy as np
 
+from .. import return_types
 from ..autograd import Function
 from ..creation import tensor
 from ..tensor import _is_floating, int32
@@ -21,7 +21,7 @@ __all__ = ["copysign", "ldexp", "frexp", "nextafter", "angle", "conj", "conj_phy
            "resolve_neg", "real", "imag"]
 
 
-FrexpResult = namedtuple("frexp", ["mantissa", "exponent"])  # as torch.return_types.frexp
+FrexpResult = return_types.frexp
 
 
 class CopySign(Function):

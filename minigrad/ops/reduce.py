@@ -5,10 +5,10 @@ nansum, nanmean.
 ``keepdim`` keeps the reduced dims as size 1, everywhere, as in PyTorch.
 """
 import warnings
-from collections import namedtuple
 
 import numpy as np
 
+from .. import return_types
 from ..autograd import Function
 from ..tensor import Tensor, _is_floating, torch_type_name
 from .complex_numbers import refuse_complex
@@ -18,8 +18,8 @@ __all__ = ["sum", "mean", "var", "std", "max", "min", "amax", "amin", "argmax", 
            "std_mean", "logsumexp", "nansum", "nanmean"]
 
 # The (values, indices) pair of ``max(dim=...)``, as ``torch.return_types.max``.
-max_result = namedtuple("max", ["values", "indices"])
-min_result = namedtuple("min", ["values", "indices"])
+max_result = return_types.max
+min_result = return_types.min
 
 
 def _axes(dim, ndim):

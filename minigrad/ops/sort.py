@@ -1,10 +1,10 @@
 """Sorting, as PyTorch's: sort, argsort, topk, msort, median, kthvalue. The order is found by numpy's stable sort on the host (a
 GPU tensor's values make the round trip), with PyTorch's NaN rule: NaN counts as larger than every number. The
 values are taken at the found indices on the tensor's device, so the gradient goes back to those positions."""
-from collections import namedtuple
 
 import numpy as np
 
+from .. import return_types
 from .complex_numbers import refuse_complex
 from ..tensor import Tensor, int64
 from .reduce import TakeAlongDim
@@ -12,10 +12,10 @@ from .shape import normalize_dim
 
 __all__ = ["sort", "argsort", "topk", "msort", "median", "kthvalue"]
 
-SortResult = namedtuple("sort", ["values", "indices"])  # as torch.return_types.sort
-TopkResult = namedtuple("topk", ["values", "indices"])
-MedianResult = namedtuple("median", ["values", "indices"])
-KthvalueResult = namedtuple("kthvalue", ["values", "indices"])
+SortResult = return_types.sort
+TopkResult = return_types.topk
+MedianResult = return_types.median
+KthvalueResult = return_types.kthvalue
 
 
 def _order(values, axis, descending):

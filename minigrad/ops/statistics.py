@@ -1,10 +1,10 @@
 """Order statistics and friends, as PyTorch's: quantile, nanquantile, nanmedian, mode, cummax, cummin, cov,
 corrcoef, histc, searchsorted, bucketize. Positions are found on the host with numpy; values are gathered from
 the input on its device, so gradients go back to the chosen elements."""
-from collections import namedtuple
 
 import numpy as np
 
+from .. import return_types
 from ..creation import tensor
 from ..tensor import Tensor, _is_floating
 from .rearrange import gather
@@ -14,11 +14,11 @@ from .sort import sort
 __all__ = ["quantile", "nanquantile", "nanmedian", "mode", "cummax", "cummin", "cov", "corrcoef", "histc",
            "histogram", "histogramdd", "searchsorted", "bucketize"]
 
-ModeResult = namedtuple("mode", ["values", "indices"])
-HistogramResult = namedtuple("histogram", ["hist", "bin_edges"])
-CummaxResult = namedtuple("cummax", ["values", "indices"])
-CumminResult = namedtuple("cummin", ["values", "indices"])
-NanmedianResult = namedtuple("nanmedian", ["values", "indices"])
+ModeResult = return_types.mode
+HistogramResult = return_types.histogram
+CummaxResult = return_types.cummax
+CumminResult = return_types.cummin
+NanmedianResult = return_types.nanmedian
 
 
 def _host(x):

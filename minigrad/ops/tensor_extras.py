@@ -2,10 +2,10 @@
 ``put``, ``scatter_reduce``, the ``*_scatter`` ops), shape changes in place (``squeeze_``, ``unsqueeze_``,
 ``t_``, ``transpose_``, ``resize_``), queries (``is_nonzero``, ``is_same_size``, ``layout``...), and small
 helpers (``aminmax``, ``renorm``, ``sum_to_size``, ``split_with_sizes``, ``apply_``, ``map_``)."""
-from collections import namedtuple
 
 import numpy as np
 
+from .. import return_types
 from ..autograd import is_grad_enabled, next_sequence, take_history
 from ..creation import tensor
 from ..memory_format import strided
@@ -18,7 +18,7 @@ from .shape import normalize_dim
 __all__ = ["index_put", "masked_scatter", "put", "scatter_reduce", "index_reduce", "diagonal_scatter", "select_scatter",
            "slice_scatter", "aminmax", "renorm"]
 
-AminmaxResult = namedtuple("aminmax", ["min", "max"])
+AminmaxResult = return_types.aminmax
 
 
 def index_put(input, indices, values, accumulate=False):  # noqa: A002

@@ -96,7 +96,7 @@ class Optimizer:
         """PyTorch's listing: the class, then each group's options (all but 'params'), sorted."""
         lines = [f"{type(self).__name__} ("]
         for i, group in enumerate(self.param_groups):
-            lines.append(f"Parameter Group {i}")
+            lines += [""] * (i > 0) + [f"Parameter Group {i}"]
             lines += [f"    {key}: {group[key]}" for key in sorted(group) if key != "params"]
         return "\n".join(lines) + "\n)"
 
@@ -232,9 +232,11 @@ class Optimizer:
     def load_state_dict(self, state_dict):
         """Restore a ``state_dict()``; raises without changing anything when the groups do not match."""
         groups = state_dict["param_groups"]
-        if len(groups) != len(self.param_groups) or any(
-                len(g["params"]) != len(own["params"]) for g, own in zip(groups, self.param_groups)):
-            raise ValueError("loaded state dict has a different number of parameter groups or parameters")
+        if len(groups) != len(self.param_groups):
+            raise ValueError("loaded state dict has a different number of parameter groups")
+        if any(len(g["params"]) != len(own["params"]) for g, own in zip(groups, self.param_groups)):
+            raise ValueError("loaded state dict contains a parameter group that doesn't match the size of optimizer's "
+                             "group")
         for saved in groups:
             # (the implementation choices PyTorch added over its versions may be absent from an older state)
             missing = sorted(set(self.defaults) - set(saved) - _IMPLEMENTATION_OPTIONS)

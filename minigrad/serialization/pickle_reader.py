@@ -3,7 +3,7 @@
 As ``torch.load(weights_only=True)``: the only globals the pickle may name are PyTorch's tensor-rebuilding
 functions and storage types, ``OrderedDict``, ``Counter``, ``set``, ``bytearray``, ``complex``, ``_codecs.encode``
 (bytes), ``torch.Size``,
-``torch.device`` and numpy scalars and dtypes, plus the classes and functions the user listed as safe globals
+``torch.device``, the tensor dtypes (``torch.float32`` ...) and numpy scalars and dtypes, plus the classes and functions the user listed as safe globals
 (trusted_globals.py; a listed class is created empty and given its pickled attributes). Any other global
 (``os.system``, ``builtins.eval``, an unlisted class) is refused with ``pickle.UnpicklingError`` before anything
 is called. Tensors come back as minigrad Tensors viewing their storages (one writable copy of each storage's
@@ -148,6 +148,7 @@ ALLOWED = {
     ("numpy._core.multiarray", "_reconstruct"): _numpy_reconstruct,
     ("numpy.core.multiarray", "scalar"): _numpy_scalar,
     ("numpy._core.multiarray", "scalar"): _numpy_scalar,
+    **{("torch", dtype.name): dtype for dtype in STORAGE_OF_DTYPE},  # torch.float32 and its kin, as dtypes
 }
 
 

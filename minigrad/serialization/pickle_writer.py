@@ -32,6 +32,7 @@ class _Writer:
     def __init__(self):
         self.out = bytearray(b"\x80\x02")  # PROTO 2
         self.storages = []  # contiguous little-endian arrays, in key order
+        self.storage_keys = {}  # id(array) -> its key: views of one base share its storage
         self.memo = {}  # id -> (memo index, the object, kept alive so that its id is not reused)
 
     def emit(self, obj):
@@ -89,6 +90,8 @@ class _Writer:
             self.global_("__builtin__", "set")
             self.emit(sorted(obj, key=repr))
             self.out += b"\x85R"
+        elif isinstance(obj, np.dtype) and obj in STORAGE_OF_DTYPE:  # a tensor dtype, pickled as torch.float32 is
+            self.global_("torch", obj.name)
         elif isinstance(obj, device):
             self.global_("torch", "device")
             self.string(str(obj))
@@ -172,26 +175,57 @@ class _Writer:
             requires_grad, array = False, value
         if array.dtype not in STORAGE_OF_DTYPE:
             raise TypeError(f"minigrad.save: dtype {array.dtype} has no PyTorch storage type")
-        array = np.asarray(array, order="C").astype(array.dtype.newbyteorder("<"), copy=False)  # (0-d stays 0-d)
-        key = str(len(self.storages))
-        self.storages.append(array)
-        strides = tuple(math.prod(array.shape[i + 1:]) for i in range(array.ndim))
+        owner = _base_storage(value, array)
+        if owner is None:  # written alone, as one contiguous array
+            array = owner = np.asarray(array, order="C").astype(array.dtype.newbyteorder("<"), copy=False)
+        offset, strides = _place_in(owner, array)
+        if id(owner) not in self.storage_keys:
+            self.storage_keys[id(owner)] = str(len(self.storages))
+            self.storages.append(owner)
         self.global_("torch._utils", "_rebuild_tensor_v2")
         self.out += b"("  # the arguments: storage, offset, size, stride, requires_grad, backward hooks
         self.out += b"("
         self.string("storage")
         self.global_("torch", STORAGE_OF_DTYPE[array.dtype.newbyteorder("=")])
-        self.string(key)
+        self.string(self.storage_keys[id(owner)])
         self.string("cpu")
-        self.integer(array.size)
+        self.integer(owner.size)
         self.out += b"tQ"  # BINPERSID: the storage is loaded by key
-        self.integer(0)
+        self.integer(offset)
         self.emit(tuple(array.shape))
         self.emit(strides)
         self.emit(requires_grad)
         self.global_("collections", "OrderedDict")
         self.out += b")R"
         self.out += b"tR"
+
+
+def _base_storage(value, array):
+    """The array of the base a CPU view looks into, when the view can be written as PyTorch writes one (offset and
+    strides in whole, non-negative elements of the base's dtype): then the file holds the base once and the view
+    as a place in it, and views loaded back share their memory as they did. None otherwise."""
+    base = value._base if isinstance(value, Tensor) and value.device.type == "cpu" else None
+    if base is None:
+        return None
+    owner = base.detach().numpy()
+    itemsize = array.dtype.itemsize
+    start = array.__array_interface__["data"][0] - owner.__array_interface__["data"][0]
+    fits = (isinstance(owner, np.ndarray) and owner.flags.c_contiguous and owner.dtype == array.dtype
+            and array.dtype.byteorder in "=<|" and start >= 0 and start % itemsize == 0
+            and all(step >= 0 and step % itemsize == 0 for step in array.strides))
+    if not fits or array.size == 0:
+        return None
+    last = start + sum((n - 1) * step for n, step in zip(array.shape, array.strides)) + itemsize
+    return owner if last <= owner.nbytes else None
+
+
+def _place_in(owner, array):
+    """(offset, strides) of ``array`` in elements of ``owner``'s memory; a contiguous array's own, for itself."""
+    if array is owner:
+        return 0, tuple(math.prod(array.shape[i + 1:]) for i in range(array.ndim))
+    itemsize = array.dtype.itemsize
+    start = array.__array_interface__["data"][0] - owner.__array_interface__["data"][0]
+    return start // itemsize, tuple(step // itemsize for step in array.strides)
 
 
 def dumps(obj):

@@ -59,7 +59,7 @@ def default_collate(batch):
         except TypeError:
             return fields
     raise TypeError(f"default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; "
-                    f"found {type(first).__name__}")
+                    f"found {type(first)}")
 
 
 def default_convert(data):
