@@ -10,6 +10,7 @@ backward pass costs no Python objects beyond the arrays themselves.
 import functools
 import itertools
 import threading
+import warnings
 
 import numpy as np
 
@@ -519,6 +520,9 @@ def _pass_on(fn, input_grads, grads):
         grads[key] = pg if key not in grads else parent.backend.add(grads[key], pg)
 
 
+_warned_of_cycle = []
+
+
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
     """Accumulate d(tensors)/d(leaf) into every leaf's ``.grad``, as ``torch.autograd.backward`` (and
     ``Tensor.backward``): ``tensors`` one tensor or several, ``grad_tensors`` their gradients. With
@@ -527,6 +531,13 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     only those tensors (leaves or not) accumulate their gradients; every other ``.grad`` stays as it was."""
     outputs = _as_tuple(tensors)
     retain_graph = create_graph if retain_graph is None else retain_graph
+    if create_graph and not _warned_of_cycle:
+        _warned_of_cycle.append(True)  # once per process, as PyTorch's engine warns
+        warnings.warn("Using backward() with create_graph=True will create a reference cycle between the parameter "
+                      "and its gradient which can cause a memory leak. We recommend using autograd.grad when "
+                      "creating the graph to avoid this. If you have to use this function, make sure to reset the "
+                      ".grad fields of your parameters to None after use to break the cycle and avoid the leak.",
+                      UserWarning, stacklevel=3)
     try:
         if inputs is None:
             _walk(outputs, _initial_grads(outputs, grad_tensors, create_graph), bool(retain_graph),

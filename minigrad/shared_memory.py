@@ -99,12 +99,13 @@ def _rebuild_shared(fd_wrapper, nbytes, offset, shape, strides, dtype, device, r
 
 def _reduce_for_processes(t):
     """How ``multiprocessing`` pickles a tensor: a shared one by its mapping's descriptor, any other by value."""
+    if t._ctx is not None and t.requires_grad:
+        raise RuntimeError("Cowardly refusing to serialize non-leaf tensor which requires_grad, since autograd does "
+                           "not support crossing process boundaries.  If you just want to transfer the data, call "
+                           "detach() on the tensor before serializing (e.g., putting it on the queue).")
     mapping = _mapping_of(t.array) if t.device.type == "cpu" else None
     if mapping is None:
         return t.__reduce__()
-    if t._ctx is not None and t.requires_grad:
-        raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support pickling; "
-                           "detach() the tensor first")
     from multiprocessing.reduction import DupFd
     offset = _address(t.array) - mapping.address
     return _rebuild_shared, (DupFd(mapping.fd), mapping.nbytes, offset, tuple(t.array.shape), t.array.strides,

@@ -193,11 +193,9 @@ class Tensor:
         register_reductions(cls)  # a Parameter sent to another process stays shared, as a Tensor
 
     def __reduce__(self):
-        """Pickle values, device and ``requires_grad`` (a leaf's state), as PyTorch pickles a tensor: what
-        DataLoader workers send to the main process. The graph is not pickled."""
-        if self._ctx is not None and self.requires_grad:
-            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support pickling; "
-                               "detach() the tensor first")
+        """Pickle values, device and ``requires_grad``, as PyTorch pickles a tensor: what DataLoader workers send
+        to the main process. The graph is not pickled: a result comes back as a leaf (sent between processes it is
+        refused, shared_memory.py, as PyTorch's)."""
         values = self.backend.to_numpy(self.array)
         if type(self) is Tensor:
             return _unpickle_tensor, (values, str(self.device), self.requires_grad)
@@ -208,7 +206,9 @@ class Tensor:
         met twice in one deepcopy (tied weights) is copied once."""
         if self._ctx is not None and self.requires_grad:
             raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
-                               "protocol at the moment")
+                               "protocol at the moment.  If you were attempting to deepcopy a module, this may be "
+                               "because of a torch.nn.utils.weight_norm usage, see "
+                               "https://github.com/pytorch/pytorch/pull/103001")
         if id(self) not in memo:
             import copy
             twin = type(self)._wrap(self.backend.copy(self.array), self.device, self.requires_grad)

@@ -1,6 +1,8 @@
 """Lines a training script writes around its model (optimizers and schedulers printed, data collated, modules
 listed), each run on both libraries: the same result, printed text, or error class and message. Every case here
 showed a difference when it was written (session of 2026-12-01)."""
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -10,14 +12,17 @@ import minigrad
 
 def outcome(lib, program):
     """What `program` leaves in `out` (tensors as nested lists with dtype and requires_grad; text with minigrad's
-    name read as torch's), or its error."""
+    name read as torch's), or its error; and the warnings it gave."""
     scope = {"L": lib, "nn": lib.nn, "F": lib.nn.functional, "optim": lib.optim, "np": np}
     lib.manual_seed(0)
-    try:
-        exec(program, scope)
-    except Exception as error:  # the error is the result to compare
-        return type(error).__name__, str(error).replace("minigrad", "torch")
-    return plain(scope.get("out"))
+    with warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")
+        try:
+            exec(program, scope)
+            result = plain(scope.get("out"))
+        except Exception as error:  # the error is the result to compare
+            result = type(error).__name__, str(error).replace("minigrad", "torch")
+    return result, [str(w.message) for w in warned]
 
 
 def plain(value):
@@ -48,6 +53,24 @@ PROGRAMS = [
     "h = L.ones(2) / 3; out = F.binary_cross_entropy_with_logits(h.double(), h), "
     "F.binary_cross_entropy_with_logits(h, h, weight=h.double()), F.binary_cross_entropy(h, h, weight=h.double())",
     "h = L.ones(2) / 3; out = F.cross_entropy(L.ones(2, 3), L.ones(2, 3) / 3, weight=L.ones(3).double())",
+    # data loading: pin_memory without an accelerator warns (once with persistent workers); an iterable dataset
+    # refuses each sampling option by name
+    "ds = L.utils.data.TensorDataset(L.arange(10.)); dl = L.utils.data.DataLoader(ds, batch_size=4, pin_memory=True); "
+    "out = [b[0] for b in dl] + [b[0] for b in dl]",
+    "ds = L.utils.data.TensorDataset(L.arange(10.)); dl = L.utils.data.DataLoader(ds, batch_size=4, num_workers=2, "
+    "persistent_workers=True, pin_memory=True); out = [b[0] for b in dl] + [b[0] for b in dl]",
+    "class D(L.utils.data.IterableDataset):\n    def __iter__(self): return iter(range(7))\n"
+    "L.utils.data.DataLoader(D(), shuffle=True)",
+    "class D(L.utils.data.IterableDataset):\n    def __iter__(self): return iter(range(7))\n"
+    "L.utils.data.DataLoader(D(), batch_sampler=[[0]])",
+    # modules and tensors: pickling a result gives a leaf; deepcopy of one, a plain tensor as a parameter, a
+    # backward hook of a module whose inputs need no gradient
+    "import pickle; x = L.ones(2, requires_grad=True) * 2; y = pickle.loads(pickle.dumps(x)); out = y, y.is_leaf",
+    "import copy; x = L.ones(2, requires_grad=True); copy.deepcopy(x * 2)",
+    "m = nn.Module(); m.register_parameter('p', L.ones(2))",
+    "m = nn.Linear(2, 2); out = m._get_name(), str(m)",
+    "m = nn.Linear(2, 2); seen = []; m.register_full_backward_hook(lambda mod, gi, go: seen.append(gi)); "
+    "m(L.ones(1, 2)).sum().backward(); out = seen",
     # checkpoints: dtypes and devices in a saved dict; views saved with their base share its memory when loaded,
     # and keep their strides (minigrad wrote each view as a copy of its region, and refused a dtype)
     "import io; b = io.BytesIO(); L.save({'a': L.float32, 'b': L.int64, 'c': L.bool, 'd': L.device('cpu')}, b); "
@@ -101,3 +124,17 @@ def test_custom_function_decorated_for_mixed_precision():
             lib.amp.custom_fwd(device_type=3)
         results.append((x.grad.tolist(), Square.forward.__name__, str(refused.value)))
     assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("lib", ["minigrad", "torch"])
+def test_backward_with_create_graph_warns_once_per_process(lib):
+    """PyTorch's engine warns once per process that backward(create_graph=True) ties a parameter to its
+    gradient; minigrad says the same (a fresh process, as the warning is once only)."""
+    import subprocess
+    import sys
+    program = (f"import {lib} as L\nfor _ in range(3):\n    x = L.ones(3, requires_grad=True)\n"
+               f"    (x * x).sum().backward(create_graph=True)\n")
+    run = subprocess.run([sys.executable, "-W", "always", "-c", program], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.count("Using backward() with create_graph=True will create a reference cycle") == 1

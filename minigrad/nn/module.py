@@ -129,8 +129,8 @@ class Module(ModuleHooks, ModuleState):
         """Add a Parameter (or None) under ``name``, as ``torch.nn.Module.register_parameter``."""
         self._check_new_name("parameter", name, self._parameters)
         if param is not None and not isinstance(param, Parameter):
-            raise TypeError(f"cannot assign '{_typename(param)}' as parameter '{name}' (torch.nn.Parameter or None "
-                            "expected)")
+            raise TypeError(f"cannot assign '{_typename(param)}' object to parameter '{name}' (torch.nn.Parameter or "
+                            "None required)")
         self._parameters[name] = param
 
     def register_buffer(self, name, tensor, persistent=True):
@@ -327,13 +327,17 @@ class Module(ModuleHooks, ModuleState):
     def extra_repr(self):
         return ""
 
+    def _get_name(self):
+        """The class name ``__repr__`` starts with, as PyTorch's (subclasses override it to print another)."""
+        return type(self).__name__
+
     def __repr__(self):
         extra = self.extra_repr()
         extra_lines = extra.split("\n") if extra else []
         child_lines = [f"({name}): " + repr(child).replace("\n", "\n  ") for name, child in self._modules.items()]
         if len(extra_lines) == 1 and not child_lines:
-            return f"{type(self).__name__}({extra_lines[0]})"
+            return f"{self._get_name()}({extra_lines[0]})"
         lines = extra_lines + child_lines
         if not lines:
-            return f"{type(self).__name__}()"
-        return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
+            return f"{self._get_name()}()"
+        return f"{self._get_name()}(\n  " + "\n  ".join(lines) + "\n)"

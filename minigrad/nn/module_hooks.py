@@ -4,6 +4,7 @@
 A full backward hook sees the gradients with respect to the module's outputs and to its own inputs: each input
 that requires grad passes through an identity op before ``forward``, so the gradient arriving there is this
 module's contribution alone (the input may be used elsewhere too), as PyTorch's backward-hook nodes do."""
+import warnings
 from collections import OrderedDict
 
 from ..tensor import Tensor
@@ -116,6 +117,10 @@ class _BackwardState:
                 grads = tuple(result)
         self.grad_outputs = dict(enumerate(grads))
         if not self.input_slots:
+            warnings.warn("Full backward hook is firing when gradients are computed with respect to module outputs "
+                          "since no inputs require gradients. See https://docs.pytorch.org/docs/main/generated/"
+                          "torch.nn.Module.html#torch.nn.Module.register_full_backward_hook for more details.",
+                          stacklevel=5)
             self._run_hooks()
         return grads[k]
 

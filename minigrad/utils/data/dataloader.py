@@ -5,6 +5,7 @@ import multiprocessing
 import os
 import queue
 import time
+import warnings
 
 import numpy as np
 
@@ -140,9 +141,12 @@ class DataLoader:
         if generator is not None and not isinstance(generator, Generator):
             raise TypeError(f"DataLoader: generator must be a minigrad.Generator, got {type(generator).__name__}")
         self._iterable = isinstance(dataset, IterableDataset)
-        if self._iterable and (shuffle not in (None, False) or sampler is not None or batch_sampler is not None):
-            raise ValueError("DataLoader with IterableDataset: expected unspecified shuffle, sampler and "
-                             f"batch_sampler options, but got shuffle={shuffle}")
+        if self._iterable:
+            for option, value in (("shuffle", None if shuffle is False else shuffle), ("sampler", sampler),
+                                  ("batch_sampler", batch_sampler)):
+                if value is not None:
+                    raise ValueError(f"DataLoader with IterableDataset: expected unspecified {option} option, but "
+                                     f"got {option}={value}")
         if sampler is not None and shuffle:
             raise ValueError("sampler option is mutually exclusive with shuffle")
         if batch_sampler is not None:
@@ -161,6 +165,7 @@ class DataLoader:
         self.timeout, self.worker_init_fn, self.multiprocessing_context = timeout, worker_init_fn, multiprocessing_context
         self.prefetch_factor = (2 if prefetch_factor is None else prefetch_factor) if num_workers > 0 else None
         self.persistent_workers, self.generator = persistent_workers, generator
+        self._pin_memory_warned = False
         self._generator = generator if generator is not None else (
             Generator().manual_seed(seed) if seed is not None else None)  # None: the global generator
         self._replayed_state = None  # a global generator's state at the start of a pass to resume
@@ -200,6 +205,12 @@ class DataLoader:
         return iter(self.batch_sampler if self.batch_sampler is not None else self.sampler)
 
     def __iter__(self):
+        from ... import cuda
+        fresh_workers = not (self.persistent_workers and self._pin_memory_warned)
+        if self.pin_memory and fresh_workers and not cuda.is_available():  # (PyTorch warns as it starts workers)
+            self._pin_memory_warned = True
+            warnings.warn("'pin_memory' argument is set as true but no accelerator is found, then device pinned "
+                          "memory won't be used.", stacklevel=2)
         if self._in_epoch:  # the previous pass was left early: it still counts as an epoch
             self.epoch += 1
         skip, self._skip = self._skip, 0
