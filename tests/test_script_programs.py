@@ -53,6 +53,27 @@ PROGRAMS = [
     "h = L.ones(2) / 3; out = F.binary_cross_entropy_with_logits(h.double(), h), "
     "F.binary_cross_entropy_with_logits(h, h, weight=h.double()), F.binary_cross_entropy(h, h, weight=h.double())",
     "h = L.ones(2) / 3; out = F.cross_entropy(L.ones(2, 3), L.ones(2, 3) / 3, weight=L.ones(3).double())",
+    # optimizers and schedulers: PyTorch's checks of hyper-parameters and parameter lists, get_lr() outside step
+    "m = nn.Linear(3, 2); optim.SGD(m.parameters(), lr=-1)",
+    "m = nn.Linear(3, 2); optim.SGD(m.parameters(), momentum=-0.5)",
+    "m = nn.Linear(3, 2); optim.Adam(m.parameters(), betas=(1.5, 0.9))",
+    "m = nn.Linear(3, 2); optim.AdamW(m.parameters(), betas=(0.9, 1.0))",
+    "m = nn.Linear(3, 2); optim.Adam(m.parameters(), eps=-1)",
+    "m = nn.Linear(3, 2); optim.Adagrad(m.parameters(), initial_accumulator_value=-1)",
+    "m = nn.Linear(3, 2); optim.RMSprop(m.parameters(), alpha=-1)",
+    "m = nn.Linear(3, 2); optim.Adadelta(m.parameters(), rho=2)",
+    "m = nn.Linear(3, 2); optim.NAdam(m.parameters(), momentum_decay=-1)",
+    "m = nn.Linear(3, 2); optim.SGD(m.weight, lr=0.1)",
+    "m = nn.Linear(3, 2); optim.SGD({m.weight}, lr=0.1)",
+    "m = nn.Linear(3, 2); optim.SGD([m.weight * 2], lr=0.1)",
+    "m = nn.Linear(3, 2); optim.SGD([m.weight, 3], lr=0.1)",
+    "m = nn.Linear(3, 2); o = optim.SGD([m.weight, m.weight], lr=0.1); out = len(o.param_groups[0]['params'])",
+    "m = nn.Linear(3, 2); o = optim.SGD([{'params': m.weight}, {'params': [m.weight]}], lr=0.1)",
+    "m = nn.Linear(3, 2); o = optim.SGD(m.named_parameters(), lr=0.1); out = o.param_groups[0]['param_names']",
+    "m = nn.Linear(3, 2); o = optim.SGD(m.named_parameters(), lr=0.1); o.add_param_group({'params': [L.ones(1)]})",
+    "m = nn.Linear(3, 2); o = optim.SGD(m.parameters(), lr=0.1); s = optim.lr_scheduler.StepLR(o, 2); "
+    "out = s.get_lr(), [(o.step(), s.step(), s.get_last_lr())[2] for _ in range(3)]",
+    "m = nn.Linear(3, 2); o = optim.SGD(m.parameters(), lr=0.1); s = optim.lr_scheduler.StepLR(o, 2, last_epoch=3)",
     # data loading: pin_memory without an accelerator warns (once with persistent workers); an iterable dataset
     # refuses each sampling option by name
     "ds = L.utils.data.TensorDataset(L.arange(10.)); dl = L.utils.data.DataLoader(ds, batch_size=4, pin_memory=True); "

@@ -5,21 +5,13 @@ from collections import OrderedDict
 
 import numpy as np
 
+from ..legacy import typename
 from ..tensor import Tensor
 from .module_hooks import ModuleHooks
 from .module_state import ModuleState, _IncompatibleKeys
 from .parameter import Parameter, buffer_persistence
 
 IncompatibleKeys = _IncompatibleKeys
-
-
-def _typename(value):
-    """How PyTorch's refusals name a value: a tensor by its legacy type ('torch.FloatTensor'), anything else by
-    its class."""
-    if isinstance(value, Tensor):
-        return value.type()
-    kind = type(value)
-    return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
 
 
 _COMPLEX_MODULES = ("Complex modules are a new feature under active development whose design may change, and some "
@@ -89,12 +81,12 @@ class Module(ModuleHooks, ModuleState):
             if value is not None:
                 kind, expected = ("parameter", "torch.nn.Parameter") if name in params else ("child module",
                                                                                           "torch.nn.Module")
-                raise TypeError(f"cannot assign '{_typename(value)}' as {kind} '{name}' ({expected} or None "
+                raise TypeError(f"cannot assign '{typename(value)}' as {kind} '{name}' ({expected} or None "
                                 f"expected)")
             (params if name in params else modules)[name] = None
         elif name in buffers or buffer_persistence(value) is not None:
             if value is not None and not isinstance(value, Tensor):
-                raise TypeError(f"cannot assign '{_typename(value)}' as buffer '{name}' (torch.Tensor or None "
+                raise TypeError(f"cannot assign '{typename(value)}' as buffer '{name}' (torch.Tensor or None "
                                 "expected)")
             persistent = buffer_persistence(value)
             self.register_buffer(name, value, name not in self._non_persistent if persistent is None else persistent)
@@ -129,7 +121,7 @@ class Module(ModuleHooks, ModuleState):
         """Add a Parameter (or None) under ``name``, as ``torch.nn.Module.register_parameter``."""
         self._check_new_name("parameter", name, self._parameters)
         if param is not None and not isinstance(param, Parameter):
-            raise TypeError(f"cannot assign '{_typename(param)}' object to parameter '{name}' (torch.nn.Parameter or "
+            raise TypeError(f"cannot assign '{typename(param)}' object to parameter '{name}' (torch.nn.Parameter or "
                             "None required)")
         self._parameters[name] = param
 

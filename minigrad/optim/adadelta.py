@@ -1,6 +1,6 @@
 """``optim.Adadelta``: steps whose size comes from running means of squared gradients and squared updates, in
 PyTorch's order of operations (written with tensor ops, so it runs on every backend)."""
-from .optimizer import ElementwiseOptimizer, decayed_gradient
+from .optimizer import ElementwiseOptimizer, check_nonnegative, decayed_gradient
 
 
 class Adadelta(ElementwiseOptimizer):
@@ -9,11 +9,10 @@ class Adadelta(ElementwiseOptimizer):
 
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *, capturable=False,
                  maximize=False, differentiable=False):
-        for name, value in (("learning rate", lr), ("epsilon value", eps), ("weight_decay value", weight_decay)):
-            if not value >= 0:
-                raise ValueError(f"Invalid {name}: {value}")
+        check_nonnegative(("learning rate", lr))
         if not 0.0 <= rho <= 1.0:
             raise ValueError(f"Invalid rho value: {rho}")
+        check_nonnegative(("epsilon value", eps), ("weight_decay value", weight_decay))
         super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize,
                                       capturable=capturable, foreach=foreach, differentiable=differentiable))
 

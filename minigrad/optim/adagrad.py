@@ -2,7 +2,7 @@
 (written with tensor ops, so it runs on every backend)."""
 from ..autograd import no_grad
 from ..creation import full_like
-from .optimizer import Optimizer, decayed_gradient
+from .optimizer import Optimizer, check_nonnegative, decayed_gradient
 
 
 class Adagrad(Optimizer):
@@ -10,9 +10,8 @@ class Adagrad(Optimizer):
 
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
                  foreach=None, *, maximize=False, differentiable=False, fused=None):
-        if lr < 0 or lr_decay < 0 or weight_decay < 0 or initial_accumulator_value < 0 or eps < 0:
-            raise ValueError(f"Adagrad: invalid lr={lr}, lr_decay={lr_decay}, weight_decay={weight_decay}, "
-                             f"initial_accumulator_value={initial_accumulator_value} or eps={eps}")
+        check_nonnegative(("learning rate", lr), ("lr_decay value", lr_decay), ("weight_decay value", weight_decay),
+                          ("initial_accumulator_value value", initial_accumulator_value), ("epsilon value", eps))
         if fused:
             raise RuntimeError("Adagrad: fused=True is not supported by minigrad")
         super().__init__(params, dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,

@@ -2,7 +2,7 @@
 import math
 
 from ..autograd import no_grad
-from .optimizer import Optimizer
+from .optimizer import Optimizer, check_adam_family
 
 
 class Adam(Optimizer):
@@ -13,9 +13,7 @@ class Adam(Optimizer):
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
                  foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
                  decoupled_weight_decay=False):
-        if lr < 0 or eps < 0 or not (0 <= betas[0] < 1 and 0 <= betas[1] < 1) or weight_decay < 0:
-            raise ValueError(f"{type(self).__name__}: invalid lr={lr}, betas={betas}, eps={eps} "
-                             f"or weight_decay={weight_decay}")
+        check_adam_family(lr, betas, eps, weight_decay)
         # (foreach, capturable, differentiable and fused are PyTorch's implementation choices: kept in the groups)
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
                                       amsgrad=amsgrad, maximize=maximize, foreach=foreach, capturable=capturable,

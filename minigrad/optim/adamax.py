@@ -1,7 +1,6 @@
 """``optim.Adamax``: Adam with the infinity norm in place of the second moment, in PyTorch's order of operations
 (written with tensor ops, so it runs on every backend)."""
-from .nadam import check_adam_family
-from .optimizer import ElementwiseOptimizer, decayed_gradient
+from .optimizer import ElementwiseOptimizer, check_adam_family, decayed_gradient
 
 
 class Adamax(ElementwiseOptimizer):

@@ -3,7 +3,7 @@ tensor ops, so it runs on every backend)."""
 import numpy as np
 
 from ..tensor import default_float
-from .optimizer import ElementwiseOptimizer, decayed_gradient
+from .optimizer import ElementwiseOptimizer, check_nonnegative, decayed_gradient
 
 
 def _as_stored(value):
@@ -19,8 +19,7 @@ class ASGD(ElementwiseOptimizer):
 
     def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0, foreach=None,
                  maximize=False, differentiable=False, capturable=False):
-        if lr < 0 or weight_decay < 0:
-            raise ValueError(f"ASGD: invalid lr={lr} or weight_decay={weight_decay}")
+        check_nonnegative(("learning rate", lr), ("weight_decay value", weight_decay))
         super().__init__(params, dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay,
                                       foreach=foreach, maximize=maximize, differentiable=differentiable,
                                       capturable=capturable))

@@ -50,7 +50,8 @@ class LBFGS(Optimizer):
         """The loss and flat gradient at x + t·d, the parameters then put back to x."""
         self._add_to_params(t, d)
         with enable_grad():
-            loss = float(closure())
+            loss = closure()
+        loss = float(loss)  # (read under no_grad, as PyTorch's: no warning that it requires grad)
         flat_grad = self._flat_grad()
         self._set_params(x)
         return loss, flat_grad
@@ -123,7 +124,8 @@ class LBFGS(Optimizer):
                 converged = False
                 if iteration != max_iter:
                     with enable_grad():
-                        loss = float(closure())
+                        loss = closure()
+                    loss = float(loss)
                     flat_grad = self._flat_grad()
                     converged = flat_grad.abs().max() <= tolerance_grad
                     line_evaluations = 1

@@ -1,6 +1,7 @@
 """Learning-rate schedulers, as ``torch.optim.lr_scheduler``, in PyTorch's recursive ("chainable") forms so
 that learning rates equal PyTorch's step for step. This file holds the base class and the epoch-wise
 schedules; ``plateau.py`` and ``cycles.py`` the others (all importable from here)."""
+import functools
 import math
 import types
 import warnings
@@ -29,8 +30,10 @@ class LRScheduler:
             if last_epoch == -1:
                 group.setdefault("initial_lr", group["lr"])
             elif "initial_lr" not in group:
-                raise KeyError(f"param 'initial_lr' is not specified in param_groups[{i}] when resuming a "
-                               "scheduler with last_epoch >= 0 (load the optimizer's state_dict first)")
+                raise KeyError(f"param 'initial_lr' is not specified in param_groups[{i}] when resuming scheduler "
+                               "with last_epoch >= 0.\nThis typically happens when:\n1. You're trying to resume "
+                               "training from a checkpoint but haven't properly loaded the optimizer state\n2. You're "
+                               "using last_epoch >= 0 for a fresh training run (not recommended)")
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
         _track_step_calls(optimizer)
@@ -40,14 +43,27 @@ class LRScheduler:
         """The constructor's own step, as PyTorch's: schedulers that check _is_initial keep the current lrs."""
         self._step_count = 0
         self._is_initial = True
-        self._get_lr_called_within_step = False  # (PyTorch's flag, kept so that state_dicts have the same keys)
+        self._get_lr_called_within_step = False  # (true while step() asks get_lr(), as PyTorch's)
         try:
             self.step()
         finally:
             self._is_initial = False
 
+    def __init_subclass__(cls, warns_outside_step=True, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "get_lr" in cls.__dict__ and warns_outside_step:
+            cls.get_lr = _warning_outside_step(cls.__dict__["get_lr"])
+
     def get_lr(self):
         raise NotImplementedError
+
+    def _lrs_within_step(self):
+        """``get_lr()`` asked by ``step()``: no warning that ``get_last_lr()`` is meant."""
+        self._get_lr_called_within_step = True
+        try:
+            return self.get_lr()
+        finally:
+            self._get_lr_called_within_step = False
 
     def get_last_lr(self):
         """The lrs set by the last ``step()``, as ``torch``'s ``get_last_lr``."""
@@ -72,10 +88,10 @@ class LRScheduler:
     def _update_lr(self, epoch=None):
         if epoch is None:
             self.last_epoch += 1
-            lrs = self.get_lr()
+            lrs = self._lrs_within_step()
         else:
             self.last_epoch = epoch
-            lrs = self._get_closed_form_lr() if hasattr(self, "_get_closed_form_lr") else self.get_lr()
+            lrs = self._get_closed_form_lr() if hasattr(self, "_get_closed_form_lr") else self._lrs_within_step()
         for group, lr in zip(self.optimizer.param_groups, lrs):
             group["lr"] = lr
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
@@ -87,6 +103,17 @@ class LRScheduler:
     def load_state_dict(self, state_dict):
         """Restore a ``state_dict()``."""
         self.__dict__.update(state_dict)
+
+
+def _warning_outside_step(get_lr):
+    """A scheduler's ``get_lr`` that warns, as PyTorch's, when a user calls it (``get_last_lr`` gives the rates)."""
+    @functools.wraps(get_lr)
+    def checked(self):
+        if not self._get_lr_called_within_step:
+            warnings.warn("To get the last learning rate computed by the scheduler, please use `get_last_lr()`.",
+                          UserWarning, stacklevel=2)
+        return get_lr(self)
+    return checked
 
 
 def _track_step_calls(optimizer):

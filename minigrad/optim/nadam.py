@@ -3,20 +3,7 @@
 import numpy as np
 
 from ..tensor import default_float
-from .optimizer import ElementwiseOptimizer, decayed_gradient
-
-
-def check_adam_family(lr, betas, eps, weight_decay):
-    """PyTorch's checks of an Adam-like optimizer's hyper-parameters (each a ValueError)."""
-    if not 0.0 <= lr:
-        raise ValueError(f"Invalid learning rate: {lr}")
-    if not 0.0 <= eps:
-        raise ValueError(f"Invalid epsilon value: {eps}")
-    for i, beta in enumerate(betas):
-        if not 0.0 <= beta < 1.0:
-            raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
-    if not 0.0 <= weight_decay:
-        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+from .optimizer import ElementwiseOptimizer, check_adam_family, check_nonnegative, decayed_gradient
 
 
 def weight_decayed(p, group):
@@ -38,8 +25,7 @@ class NAdam(ElementwiseOptimizer):
                  decoupled_weight_decay=False, *, foreach=None, maximize=False, capturable=False,
                  differentiable=False):
         check_adam_family(lr, betas, eps, weight_decay)
-        if not 0.0 <= momentum_decay:
-            raise ValueError(f"Invalid momentum_decay value: {momentum_decay}")
+        check_nonnegative(("momentum_decay value", momentum_decay))
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
                                       momentum_decay=momentum_decay, decoupled_weight_decay=decoupled_weight_decay,
                                       maximize=maximize, foreach=foreach, capturable=capturable,

@@ -2,11 +2,13 @@
 import collections
 import functools
 import json
+import warnings
 
 import numpy as np
 
 from ..autograd import enable_grad, no_grad
 from ..ops.complex_numbers import complex_of_pairs, real_pairs
+from ..legacy import typename
 from ..tensor import Tensor, default_float
 from ..utils.hooks import RemovableHandle
 
@@ -56,6 +58,23 @@ def _with_step_hooks(step):
     return stepped
 
 
+
+def check_nonnegative(*named_values):
+    """PyTorch's ValueError for the first negative hyper-parameter, in the order given: ("learning rate", lr) ->
+    "Invalid learning rate: -1"."""
+    for name, value in named_values:
+        if not 0.0 <= value:
+            raise ValueError(f"Invalid {name}: {value}")
+
+
+def check_adam_family(lr, betas, eps, weight_decay):
+    """PyTorch's checks of an Adam-like optimizer's hyper-parameters (each a ValueError)."""
+    check_nonnegative(("learning rate", lr), ("epsilon value", eps))
+    for i, beta in enumerate(betas):
+        if not 0.0 <= beta < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
+    check_nonnegative(("weight_decay value", weight_decay))
+
 class Optimizer:
     """Base class: ``param_groups`` (dicts of hyper-parameters and 'params') and ``state`` (per parameter)."""
 
@@ -63,9 +82,9 @@ class Optimizer:
         self.defaults = dict(defaults)
         self.state = collections.defaultdict(dict)  # per parameter, as PyTorch: optimizer.state[p]
         self.param_groups = []
-        if isinstance(params, (Tensor, set)):
+        if isinstance(params, Tensor):
             raise TypeError("params argument given to the optimizer should be an iterable of Tensors or dicts, "
-                            f"but got {type(params).__name__}")
+                            f"but got {typename(params)}")
         params = list(params)
         if not params:
             raise ValueError("optimizer got an empty parameter list")
@@ -112,17 +131,39 @@ class Optimizer:
         self.state = collections.defaultdict(dict, self.state)
 
     def add_param_group(self, group):
-        group = dict(group)
+        """``torch.optim.Optimizer.add_param_group``: a dict of ``params`` (tensors, or (name, tensor) pairs as
+        ``named_parameters()`` gives them) and options, checked in PyTorch's order with its errors; a parameter
+        listed twice in the group is warned of, one in another group refused."""
+        if not isinstance(group, dict):
+            raise TypeError(f"param_group must be a dict, but got {type(group)}")
         params = group["params"]
-        group["params"] = [params] if isinstance(params, Tensor) else list(params)
+        if isinstance(params, set):
+            raise TypeError("optimizer parameters need to be organized in ordered collections, but the ordering of "
+                            "tensors in sets will change between runs. Please use a list instead.")
+        params = [params] if isinstance(params, Tensor) else list(params)
+        names = [p[0] for p in params if isinstance(p, tuple)]
+        group["params"] = [p[1] if isinstance(p, tuple) else p for p in params]
+        if names:
+            if len(names) != len(params):
+                raise ValueError("all optimizer params should be with/without names. Some param names are missing")
+            group["param_names"] = names
         for p in group["params"]:
-            if not isinstance(p, Tensor) or not p.is_leaf:
-                raise ValueError("optimizer can only optimize leaf Tensors")
-        known = {id(p) for g in self.param_groups for p in g["params"]}
-        if len({id(p) for p in group["params"]}) != len(group["params"]) or known & {id(p) for p in group["params"]}:
-            raise ValueError("some parameters appear in more than one parameter group")
+            if not isinstance(p, Tensor):
+                raise TypeError(f"optimizer can only optimize Tensors, but one of the params is {typename(p)}")
+            if not self.defaults.get("differentiable") and not (p.is_leaf or p.retains_grad):
+                raise ValueError("can't optimize a non-leaf Tensor")
         for key, value in self.defaults.items():
             group.setdefault(key, value)
+        ids = [id(p) for p in group["params"]]
+        if len(set(ids)) != len(ids):
+            warnings.warn("optimizer contains a parameter group with duplicate parameters; in future, this will cause "
+                          "an error; see github.com/pytorch/pytorch/issues/40967 for more information", stacklevel=3)
+        for other in self.param_groups:
+            if ("param_names" in group) != ("param_names" in other):
+                raise ValueError("all optimizer param groups should be with/without names. cannot add param group "
+                                 f"{'with names' if 'param_names' in group else 'without names'} to the optimizer")
+        if {id(p) for g in self.param_groups for p in g["params"]} & set(ids):
+            raise ValueError("some parameters appear in more than one parameter group")
         self.param_groups.append(group)
 
     def zero_grad(self, set_to_none=True):

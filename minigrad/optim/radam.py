@@ -1,7 +1,7 @@
 """``optim.RAdam``: Adam whose adaptive step is rectified by the variance of its estimate, plain momentum SGD in
 the first steps, in PyTorch's order of operations (written with tensor ops, so it runs on every backend)."""
-from .nadam import check_adam_family, weight_decayed
-from .optimizer import ElementwiseOptimizer
+from .nadam import weight_decayed
+from .optimizer import ElementwiseOptimizer, check_adam_family
 
 
 class RAdam(ElementwiseOptimizer):

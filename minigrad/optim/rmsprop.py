@@ -1,6 +1,6 @@
 """``optim.RMSprop``: steps scaled by a running mean of squared gradients, in PyTorch's order of operations
 (written with tensor ops, so it runs on every backend)."""
-from .optimizer import ElementwiseOptimizer, decayed_gradient
+from .optimizer import ElementwiseOptimizer, check_nonnegative, decayed_gradient
 
 
 def _lerp(start, end, weight):
@@ -15,9 +15,8 @@ class RMSprop(ElementwiseOptimizer):
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
                  capturable=False, foreach=None, maximize=False, differentiable=False):
-        if lr < 0 or eps < 0 or momentum < 0 or weight_decay < 0 or alpha < 0:
-            raise ValueError(f"RMSprop: invalid lr={lr}, eps={eps}, momentum={momentum}, "
-                             f"weight_decay={weight_decay} or alpha={alpha}")
+        check_nonnegative(("learning rate", lr), ("epsilon value", eps), ("momentum value", momentum),
+                          ("weight_decay value", weight_decay), ("alpha value", alpha))
         super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
                                       centered=centered, capturable=capturable, foreach=foreach, maximize=maximize,
                                       differentiable=differentiable))

@@ -1,7 +1,7 @@
 """``optim.SGD``: stochastic gradient descent with momentum, dampening, Nesterov and weight decay."""
 from ..autograd import no_grad
 from ..tensor import Tensor
-from .optimizer import Optimizer
+from .optimizer import Optimizer, check_nonnegative
 
 
 class SGD(Optimizer):
@@ -10,8 +10,7 @@ class SGD(Optimizer):
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, maximize=False,
                  foreach=None, differentiable=False, fused=None):
-        if lr < 0 or momentum < 0 or weight_decay < 0:
-            raise ValueError(f"SGD: invalid lr={lr}, momentum={momentum} or weight_decay={weight_decay}")
+        check_nonnegative(("learning rate", lr), ("momentum value", momentum), ("weight_decay value", weight_decay))
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         # (foreach, differentiable and fused are PyTorch's implementation choices: accepted and kept in the groups)

@@ -110,7 +110,7 @@ def update_bn(loader, model, device=None):
     model.train(was_training)
 
 
-class SWALR(LRScheduler):
+class SWALR(LRScheduler, warns_outside_step=False):  # (PyTorch's SWALR does not warn)
     """``torch.optim.swa_utils.SWALR(optimizer, swa_lr, anneal_epochs=10, anneal_strategy='cos')``: each group's
     lr annealed from its value to ``swa_lr`` over ``anneal_epochs`` steps, then held."""
 
