@@ -100,7 +100,7 @@ def compile_backward_kernels():
     one = (1, 1)
     wide = 16  # channels enough for a whole block of the shifted weight gradient (3 would be folded: the same kernels)
     conv.conv2d_weight_grad(ones(1, wide, 8, 8), ones(1, wide, 8, 8), ones(wide, wide, 3, 3), one, one, one, 1)
-    channels = np.ones(4, np.float64)
+    channels = np.ones(4, f32)  # (the statistics have the input's dtype)
     norm.batch_norm_backward(ones(2, 4, 3, 3), ones(2, 4, 3, 3), channels, channels, ones(4), ones(4),
                              True, True, (True, True, True))
     pool.max_pool2d_backward(ones(1, 1, 2, 2), np.zeros((1, 1, 2, 2), np.int64), (1, 1, 4, 4))

@@ -1,52 +1,92 @@
 """CPU kernels: batch normalisation over (N, C, *) arrays, forward and backward, optionally fused with ReLU.
 
-The per-channel sums run over N·H·W elements (two million for an 8×512×512
-batch), so they are accumulated in float64 on purpose: a float32 running sum
-loses about log2(N·H·W) bits, float64 keeps the statistics exact to float32
-precision (PyTorch's CPU kernel accumulates in double too). The variance is
-one pass over data shifted by the channel's first value, so a large mean
-does not cancel the digits of a small variance. Everything elementwise stays
-in the input's dtype with per-channel coefficients cast to it.
+The statistics are PyTorch's, to the last bit: each channel's mean is its sum in float64 over N·H·W elements
+(two million for an 8×512×512 batch: a float32 running sum would lose about log2(N·H·W) bits), divided and
+rounded to the input's dtype; the sum of squared deviations from that rounded mean adds squares formed in the
+input's dtype, in float64 again, and is rounded once. 1/sqrt(var + eps) is taken in float64 and rounded. The
+output is x·scale + shift with PyTorch's roundings (``elements/norm.py``). The gradients' sums run in float64
+(PyTorch's vector reductions depend on the machine's vector width; these do not).
 """
 import numpy as np
 from numba import njit, prange
 
-from .jit import kernel
+from .jit import fused_multiply_add, kernel
 from .. import checks
-from ..elements import norm as elements
+from ..elements import norm as elements, with_fused_multiply_add
 
 __all__ = ["batch_norm_train_forward", "batch_norm_eval_forward", "batch_norm_backward",
            "batch_norm_update_stats"]
 
-_normalize = njit(inline="always")(elements.normalize)
-_relu_passes = njit(inline="always")(elements.relu_passes)
+_coefficients_of = njit(inline="always")(with_fused_multiply_add(elements.coefficients, fused_multiply_add))
+_normalize = njit(inline="always")(with_fused_multiply_add(elements.normalize, fused_multiply_add))
+_relu_passes = njit(inline="always")(with_fused_multiply_add(elements.relu_passes, fused_multiply_add))
 _input_gradient = njit(inline="always")(elements.input_gradient)
+_running_statistics = njit(inline="always")(with_fused_multiply_add(elements.running_statistics,
+                                                                     fused_multiply_add))
+
+
+def _stats_of_channels(x):
+    """Each channel's mean and sum of squared deviations, of x's dtype (N, C, L), as PyTorch's CPU kernel forms
+    them (module docstring); parallel over channels."""
+    N, C, L = x.shape
+    mean = np.empty(C, x.dtype)
+    var_sum = np.empty(C, x.dtype)
+    count = N * L
+    for c in prange(C):
+        total = 0.0
+        for n in range(N):
+            for l in range(L):
+                total += np.float64(x[n, c, l])
+        mean[c] = total / count
+        m = mean[c]
+        squares = 0.0
+        for n in range(N):
+            for l in range(L):
+                d = x[n, c, l] - m
+                squares += np.float64(d * d)
+        var_sum[c] = squares
+    return mean, var_sum
+
+
+_stats_body = njit(inline="always")(_stats_of_channels)
 
 
 # "reassoc" lets LLVM split a channel's float64 sums into vector lanes added at the end: without it each sum is one
 # chain of dependent additions, 4-5 cycles each (in a small U-Net step, the 18 layers' statistics took 1.2-1.5 ms
 # instead of 4.5-4.9, their gradient sums 2.3-2.5 instead of 7.6-9.6). No flag that assumes finite values: NaN and
-# Inf still reach the sums, in any order.
+# Inf still reach the sums, in any order. For float32 data the order of float64 additions can change the rounded
+# result only by a double rounding (once in hundreds of millions); float64 data is summed in PyTorch's order.
 @kernel(parallel=True, fastmath={"reassoc"})
+def _channel_stats_any_order(x):
+    return _stats_body(x)
+
+
+@kernel(parallel=True)
+def _channel_stats_in_order(x):
+    return _stats_body(x)
+
+
 def _channel_stats(x):
-    """Mean and biased variance of every channel of x (N, C, L), in float64; parallel over channels."""
-    N, C, L = x.shape
-    mean = np.empty(C, np.float64)
-    var = np.empty(C, np.float64)
-    count = N * L
-    for c in prange(C):
-        shift = np.float64(x[0, c, 0])
-        total = 0.0
-        squares = 0.0
-        for n in range(N):
-            for l in range(L):
-                d = np.float64(x[n, c, l]) - shift
-                total += d
-                squares += d * d
-        m = total / count
-        mean[c] = shift + m
-        var[c] = max(squares / count - m * m, 0.0)
-    return mean, var
+    """(mean, var_sum) per channel of x (N, C, L): ``_stats_of_channels``."""
+    return (_channel_stats_in_order if x.dtype == np.float64 else _channel_stats_any_order)(x)
+
+
+@kernel()
+def _channel_coefficients(invstd, weight, bias, mean):
+    """(scale, shift) per channel, of the statistics' dtype (``elements.coefficients``)."""
+    C = invstd.shape[0]
+    scale = np.empty_like(invstd)
+    shift = np.empty_like(invstd)
+    for c in range(C):
+        scale[c], shift[c] = _coefficients_of(invstd[c], weight[c], bias[c], mean[c])
+    return scale, shift
+
+
+@kernel()
+def _running_update(running_mean, running_var, mean, var_sum, momentum, keep, count_less_one, fused):
+    for c in range(mean.shape[0]):
+        running_mean[c], running_var[c] = _running_statistics(mean[c], var_sum[c], running_mean[c], running_var[c],
+                                                              momentum, keep, count_less_one, fused)
 
 
 @kernel(parallel=True)
@@ -128,13 +168,17 @@ def _as_ncl(a):
     return a.reshape(a.shape[0], a.shape[1], -1)
 
 
-def _coefficients(mean, invstd, weight, bias, dtype):
-    """scale = γ/σ and shift = β − mean·γ/σ per channel, in float64 then cast to the data's dtype."""
-    gamma = 1.0 if weight is None else weight.astype(np.float64)
-    beta = 0.0 if bias is None else bias.astype(np.float64)
-    scale = invstd * gamma
-    shift = beta - mean * scale
-    return np.asarray(scale, dtype).reshape(-1), np.asarray(shift, dtype).reshape(-1)
+def _coefficients(mean, invstd, weight, bias):
+    """scale = γ/σ and shift = β − mean·γ/σ per channel, of the statistics' dtype (γ = 1, β = 0 when absent)."""
+    dtype = invstd.dtype
+    gamma = np.ones_like(invstd) if weight is None else np.ascontiguousarray(weight, dtype)
+    beta = np.zeros_like(invstd) if bias is None else np.ascontiguousarray(bias, dtype)
+    return _channel_coefficients(invstd, gamma, beta, np.ascontiguousarray(mean, dtype))
+
+
+def _statistics_dtype(x):
+    """The dtype the statistics are kept in: the input's, float32 for half precision (PyTorch's opmath type)."""
+    return np.dtype(np.float32) if x.dtype == np.float16 else x.dtype
 
 
 def _check_channels(op, x, **per_channel):
@@ -146,25 +190,38 @@ def _check_channels(op, x, **per_channel):
 
 
 def batch_norm_train_forward(x, weight, bias, eps, relu=False):
-    """Normalise with the batch statistics. Returns (y, mean, invstd, biased_var), statistics float64 (C,)."""
+    """Normalise with the batch statistics. Returns (y, mean, invstd, var_sum), statistics (C,) of the input's
+    dtype (float32 for half precision); var_sum is the sum of squared deviations (``batch_norm_update_stats``)."""
     _check_channels("batch_norm", x, weight=weight, bias=bias)
     x3 = _as_ncl(x)
     if x3.shape[0] * x3.shape[2] == 0:
         raise ValueError(f"batch_norm: expected more than 0 values per channel when training, got input of "
                          f"shape {tuple(x.shape)}")
-    mean, var = _channel_stats(x3)
-    invstd = 1.0 / np.sqrt(var + eps)
-    scale, shift = _coefficients(mean, invstd, weight, bias, x.dtype)
-    return _scale_shift(x3, scale, shift, relu).reshape(x.shape), mean, invstd, var
+    mean, var_sum = _channel_stats(x3.astype(_statistics_dtype(x), copy=False))
+    dtype = mean.dtype
+    var = var_sum / dtype.type(x3.shape[0] * x3.shape[2])  # (PyTorch divides by the count as a float)
+    invstd = _inverse_std(var.astype(np.float64), eps).astype(dtype)
+    scale, shift = _coefficients(mean, invstd, weight, bias)
+    return _scale_shift(x3, scale.astype(x.dtype), shift.astype(x.dtype), relu).reshape(x.shape), mean, invstd, \
+        var_sum
+
+
+def _inverse_std(var, eps):
+    """1/sqrt(var + eps), 0 where both are 0 (PyTorch's InvStd), in var's dtype."""
+    with np.errstate(divide="ignore"):
+        return np.where((var != 0) | (eps != 0), 1 / np.sqrt(var + var.dtype.type(eps)), 0).astype(var.dtype)
 
 
 def batch_norm_eval_forward(x, running_mean, running_var, weight, bias, eps, relu=False):
-    """Normalise with given statistics. Returns (y, mean, invstd), statistics float64 (C,)."""
+    """Normalise with given statistics. Returns (y, mean, invstd), statistics of the input's dtype (float32 for
+    half precision) (C,); 1/sqrt(var + eps) is taken in that dtype, as PyTorch's."""
     _check_channels("batch_norm", x, running_mean=running_mean, running_var=running_var, weight=weight, bias=bias)
-    mean = running_mean.astype(np.float64)
-    invstd = 1.0 / np.sqrt(running_var.astype(np.float64) + eps)
-    scale, shift = _coefficients(mean, invstd, weight, bias, x.dtype)
-    return _scale_shift(_as_ncl(x), scale, shift, relu).reshape(x.shape), mean, invstd
+    dtype = _statistics_dtype(x)
+    mean = np.ascontiguousarray(running_mean, dtype)
+    invstd = (1 / np.sqrt(np.asarray(running_var, dtype) + dtype.type(eps))).astype(dtype)
+    scale, shift = _coefficients(mean, invstd, weight, bias)
+    return _scale_shift(_as_ncl(x), scale.astype(x.dtype), shift.astype(x.dtype), relu).reshape(x.shape), mean, \
+        invstd
 
 
 def batch_norm_backward(g, x, mean, invstd, weight, bias, training, relu, needs):
@@ -177,10 +234,11 @@ def batch_norm_backward(g, x, mean, invstd, weight, bias, training, relu, needs)
     _check_channels("batch_norm_backward", x, mean=mean, invstd=invstd, weight=weight, bias=bias)
     dtype = x.dtype
     x3, g3 = _as_ncl(x), _as_ncl(g)
-    scale, shift = _coefficients(mean, invstd, weight, bias, dtype)
+    scale, shift = (c.astype(dtype) for c in _coefficients(mean, invstd, weight, bias))
     mean_d = mean.astype(dtype)
+    invstd = invstd.astype(np.float64)
     if needs[1] or needs[2] or (needs[0] and training):
-        sum_g, sum_gx = _grad_sums(g3, x3, mean, scale, shift, relu)
+        sum_g, sum_gx = _grad_sums(g3, x3, mean.astype(np.float64), scale, shift, relu)
     gx = gw = gb = None
     if needs[0]:
         count = x3.shape[0] * x3.shape[2]
@@ -199,10 +257,14 @@ def batch_norm_backward(g, x, mean, invstd, weight, bias, training, relu, needs)
     return gx, gw, gb
 
 
-def batch_norm_update_stats(running_mean, running_var, mean, var, momentum, count):
-    """In place: running ← (1 − momentum)·running + momentum·batch (in float64), with the UNBIASED batch variance."""
+def batch_norm_update_stats(running_mean, running_var, mean, var_sum, momentum, count):
+    """In place: running ← momentum·batch + (1 − momentum)·running with the UNBIASED batch variance
+    var_sum / (count − 1), rounded as PyTorch's (``elements.running_statistics``)."""
     checks.same_shape("batch_norm_update_stats", "running_mean", running_mean, running_var=running_var, mean=mean,
-                      var=var)
-    unbiased = var * (count / (count - 1))
-    running_mean[...] = momentum * mean + (1.0 - momentum) * running_mean.astype(np.float64)
-    running_var[...] = momentum * unbiased + (1.0 - momentum) * running_var.astype(np.float64)
+                      var_sum=var_sum)
+    dtype = np.dtype(np.float32) if running_mean.dtype == np.float16 else running_mean.dtype
+    new_mean, new_var = running_mean.astype(dtype), running_var.astype(dtype)  # (copies: the kernel's own arrays)
+    momentum = dtype.type(momentum)
+    _running_update(new_mean, new_var, mean.astype(dtype), var_sum.astype(dtype), momentum,
+                    dtype.type(1) - momentum, dtype.type(count - 1), dtype == np.float32)
+    running_mean[...], running_var[...] = new_mean, new_var

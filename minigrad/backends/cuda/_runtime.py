@@ -14,6 +14,8 @@ import math
 import numpy as np
 from numba import config, cuda, types
 
+from .. import elements as elements_package
+
 SIMULATOR = bool(config.ENABLE_CUDASIM)
 
 if SIMULATOR:
@@ -95,6 +97,16 @@ def device_function(fn):
     driver for the current device's compute capability).
     """
     return cuda.jit(device=True, inline="always")(fn)
+
+
+def _cuda_fma(a, b, c):
+    return cuda.fma(a, b, c)
+
+
+# a * b + c rounded once, for the element rules that call it (``elements.with_fused_multiply_add``). The simulator's
+# cuda module has no fma outside a kernel: the rule's Python form runs there. numba-cuda types an inlined device
+# function's global names in the calling kernel's module: each kernel module imports this name.
+fused_multiply_add = elements_package.fused_multiply_add if SIMULATOR else device_function(_cuda_fma)
 
 
 def grid(n, threads=None):

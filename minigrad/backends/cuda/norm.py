@@ -3,8 +3,8 @@
 The input is seen as (N, C, L). Per-channel sums run one block per channel,
 its threads striding over the channel's N*L values, then a shared-memory tree;
 the statistics are two-pass (mean, then squared deviations) in float32, where
-the CPU backend sums in float64 and returns float64 statistics: here they are
-float32 (C,) device arrays. The pointwise passes (normalise, input gradient)
+the CPU backend sums in float64 as PyTorch's CPU kernel does: float32 (C,)
+device arrays in both. The element rules, with their FMAs, are the CPU's. The pointwise passes (normalise, input gradient)
 run one thread per element with the per-channel coefficients from a tiny kernel.
 """
 import math
@@ -12,18 +12,20 @@ import math
 import numpy as np
 from numba import cuda, float32
 
-from ..elements import norm as elements
+from ..elements import norm as elements, with_fused_multiply_add
 from ._runtime import F32, MAX_BLOCKS, SIMULATOR, b1, device_function, empty, f32, flat, grid, i64, kernel, \
-    float32_only
+    float32_only, fused_multiply_add
 
 __all__ = ["batch_norm_train_forward", "batch_norm_eval_forward", "batch_norm_backward",
            "batch_norm_update_stats"]
 
 THREADS = 16 if SIMULATOR else 256  # per channel block (a power of two)
 
-_normalize = device_function(elements.normalize)
-_relu_passes = device_function(elements.relu_passes)
+_coefficients_of = device_function(with_fused_multiply_add(elements.coefficients, fused_multiply_add))
+_normalize = device_function(with_fused_multiply_add(elements.normalize, fused_multiply_add))
+_relu_passes = device_function(with_fused_multiply_add(elements.relu_passes, fused_multiply_add))
 _input_gradient = device_function(elements.input_gradient)
+_running_statistics = device_function(with_fused_multiply_add(elements.running_statistics, fused_multiply_add))
 _placeholder = {}
 
 
@@ -45,8 +47,8 @@ def _block_sum(buf, value):
 
 
 @kernel((F32, F32, F32, F32, i64, i64, i64, f32))
-def _channel_stats(mean, var, invstd, x, N, C, L, eps):
-    """Per channel: mean, biased variance (two passes) and 1/sqrt(var + eps)."""
+def _channel_stats(mean, var_sum, invstd, x, N, C, L, eps):
+    """Per channel: mean, sum of squared deviations (two passes) and 1/sqrt(var + eps)."""
     buf = cuda.shared.array(THREADS, float32)
     c = cuda.blockIdx.x
     count = N * L
@@ -63,11 +65,11 @@ def _channel_stats(mean, var, invstd, x, N, C, L, eps):
             d = x[((j // L) * C + c) * L + j % L] - m
             q += d * d
             j += THREADS
-        v = _block_sum(buf, q) / float32(count)
+        q = _block_sum(buf, q)
         if cuda.threadIdx.x == 0:
             mean[c] = m
-            var[c] = v
-            invstd[c] = float32(1) / math.sqrt(v + eps)
+            var_sum[c] = q
+            invstd[c] = float32(1) / math.sqrt(q / float32(count) + eps)
         c += cuda.gridDim.x
 
 
@@ -76,9 +78,8 @@ def _coefficients(scale, shift, mean, invstd, weight, bias, has_weight, has_bias
     """scale = γ/σ, shift = β − mean·γ/σ per channel (γ = 1, β = 0 when absent)."""
     c = cuda.grid(1)
     while c < scale.size:
-        s = invstd[c] * weight[c] if has_weight else invstd[c]
-        scale[c] = s
-        shift[c] = (bias[c] if has_bias else float32(0)) - mean[c] * s
+        scale[c], shift[c] = _coefficients_of(invstd[c], weight[c] if has_weight else float32(1),
+                                              bias[c] if has_bias else float32(0), mean[c])
         c += cuda.gridsize(1)
 
 
@@ -149,12 +150,12 @@ def _grad_coefficients(gain, mean_g, k, grad_w, grad_b, sum_g, sum_gx, invstd, w
         c += cuda.gridsize(1)
 
 
-@kernel((F32, F32, F32, F32, f32, f32))
-def _update_stats(running_mean, running_var, mean, var, momentum, correction):
+@kernel((F32, F32, F32, F32, f32, f32, f32))
+def _update_stats(running_mean, running_var, mean, var_sum, momentum, keep, count_less_one):
     c = cuda.grid(1)
     while c < mean.size:
-        running_mean[c] = momentum * mean[c] + (float32(1) - momentum) * running_mean[c]
-        running_var[c] = momentum * var[c] * correction + (float32(1) - momentum) * running_var[c]
+        running_mean[c], running_var[c] = _running_statistics(mean[c], var_sum[c], running_mean[c], running_var[c],
+                                                              momentum, keep, count_less_one, True)
         c += cuda.gridsize(1)
 
 
@@ -186,12 +187,13 @@ def _normalise(x, mean, invstd, weight, bias, relu):
 
 
 def batch_norm_train_forward(x, weight, bias, eps, relu=False):
-    """Normalise with the batch statistics. Returns (y, mean, invstd, biased_var), statistics float32 (C,)."""
+    """Normalise with the batch statistics. Returns (y, mean, invstd, var_sum), statistics float32 (C,); var_sum
+    is the sum of squared deviations (``batch_norm_update_stats``)."""
     x = float32_only("batch_norm", x)
     N, C, L = _ncl(x)
-    mean, var, invstd = (empty((C,), np.float32) for _ in range(3))
-    _channel_stats[min(C, MAX_BLOCKS), THREADS](mean, var, invstd, flat(x), N, C, L, np.float32(eps))
-    return _normalise(x, mean, invstd, weight, bias, relu)[0], mean, invstd, var
+    mean, var_sum, invstd = (empty((C,), np.float32) for _ in range(3))
+    _channel_stats[min(C, MAX_BLOCKS), THREADS](mean, var_sum, invstd, flat(x), N, C, L, np.float32(eps))
+    return _normalise(x, mean, invstd, weight, bias, relu)[0], mean, invstd, var_sum
 
 
 def batch_norm_eval_forward(x, running_mean, running_var, weight, bias, eps, relu=False):
@@ -228,7 +230,9 @@ def batch_norm_backward(g, x, mean, invstd, weight, bias, training, relu, needs)
     return gx, grad_w if needs[1] else None, grad_b if needs[2] else None
 
 
-def batch_norm_update_stats(running_mean, running_var, mean, var, momentum, count):
-    """In place: running ← (1 − momentum)·running + momentum·batch, with the UNBIASED batch variance."""
-    _update_stats[grid(mean.size)](running_mean, running_var, mean, var, np.float32(momentum),
-                                   np.float32(count / (count - 1)))
+def batch_norm_update_stats(running_mean, running_var, mean, var_sum, momentum, count):
+    """In place: running ← momentum·batch + (1 − momentum)·running with the UNBIASED batch variance
+    var_sum / (count − 1) (``elements.running_statistics``)."""
+    momentum = np.float32(momentum)
+    _update_stats[grid(mean.size)](running_mean, running_var, mean, var_sum, momentum, np.float32(1) - momentum,
+                                   np.float32(count - 1))

@@ -5,22 +5,11 @@ import numpy as np
 from numba import cuda
 
 from .. import checks
-from .. import elements as elements_package
 from ..elements import optim as elements, with_fused_multiply_add
-from ._runtime import F32, SIMULATOR, b1, device_function, f32, flat, float32_only, grid, kernel
+from ._runtime import F32, b1, device_function, f32, flat, float32_only, fused_multiply_add, grid, kernel
 
 __all__ = ["sgd_step", "adam_step"]
 
-
-
-
-def _cuda_fma(a, b, c):
-    return cuda.fma(a, b, c)
-
-
-# (the simulator's cuda module has no fma outside a kernel: the rule's Python form runs there.) numba-cuda types an
-# inlined device function's global names in the calling kernel's module: the name is bound here too.
-fused_multiply_add = elements_package.fused_multiply_add if SIMULATOR else device_function(_cuda_fma)
 _sgd_element = device_function(with_fused_multiply_add(elements.sgd_element, fused_multiply_add))
 _adam_element = device_function(with_fused_multiply_add(elements.adam_element, fused_multiply_add))
 
