@@ -5,22 +5,38 @@ from .backends import get_backend
 from .device import device as _device
 from . import exact_arithmetic, sampling
 from .random import randperm_list, torch_generator
-from .tensor import DTYPE_CATEGORY, Tensor, default_complex, default_float, int64
+from .tensor import DTYPE_CATEGORY, Size, Tensor, default_complex, default_float, int64
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "randn", "rand", "randperm",
            "randint", "arange", "linspace", "eye", "empty_like", "zeros_like", "ones_like", "full_like", "randn_like", "rand_like",
            "multinomial", "bernoulli"]
 
 
-def _shape(sizes, size=None):
-    """The shape from ``f(2, 3)``, ``f((2, 3))`` or ``f(size=(2, 3))``, as PyTorch's creation functions."""
+def _shape(sizes, size=None, name="empty"):
+    """The shape from ``f(2, 3)``, ``f((2, 3))`` or ``f(size=(2, 3))``, as PyTorch's creation functions, with their
+    errors for sizes that are not integers or are negative."""
     if size is not None:
         if sizes:
             raise TypeError("the shape was given twice: as positional sizes and as size=")
         sizes = (size,)
-    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
-        return tuple(sizes[0])
-    return tuple(sizes)
+    packed = len(sizes) == 1 and isinstance(sizes[0], (tuple, list, Size))
+    shape = tuple(sizes[0]) if packed else tuple(sizes)
+    for position, dim in enumerate(shape):
+        if isinstance(dim, Tensor) and dim.ndim == 0 and not dim.is_floating_point():
+            dim = int(dim)
+        if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
+            if packed:
+                raise TypeError(f"{name}(): argument 'size' failed to unpack the object at pos {position + 1} with "
+                                f"error \"type must be tuple of ints,but got {type(dim).__name__}\"")
+            raise TypeError(f"{name}(): argument 'size' (position {position + 1}) must be tuple of ints, not "
+                            f"{type(dim).__name__}")
+    shape = tuple(int(dim) for dim in shape)
+    negative = [dim for dim in shape if dim < 0]
+    if negative:
+        if name == "zeros":
+            raise RuntimeError("zeros: Dimension size must be non-negative.")
+        raise RuntimeError(f"Trying to create tensor with negative dimension {negative[0]}: {list(shape)}")
+    return shape
 
 
 def _make(array, device, requires_grad):
@@ -53,7 +69,9 @@ def _infer_dtype(data):
                     d.kind == dtype.kind and d.itemsize > dtype.itemsize):
                 dtype = d
         return default_float() if dtype is None else dtype
-    raise TypeError(f"tensor(): could not infer dtype of {type(data).__name__}")
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
 
 
 def python_numbers_as(data, dtype):
@@ -85,6 +103,31 @@ def _plain(data):
     return data
 
 
+def _check_nested_lengths(data):
+    """PyTorch's errors for nested sequences that are not a box: the lengths along the first items' path fix the
+    shape; a sequence of another length, or a number where a sequence belongs, is refused."""
+    def is_sequence(item):  # (a 0-d array, from a 0-d tensor, is a number)
+        return isinstance(item, (list, tuple)) or (isinstance(item, np.ndarray) and item.ndim > 0)
+
+    sizes, item = [], data
+    while is_sequence(item):
+        sizes.append(len(item))
+        if not len(item):
+            break
+        item = item[0]
+
+    def check(seq, dim):
+        if len(seq) != sizes[dim]:
+            raise ValueError(f"expected sequence of length {sizes[dim]} at dim {dim} (got {len(seq)})")
+        if dim + 1 < len(sizes):
+            for sub in seq:
+                if not is_sequence(sub):
+                    raise TypeError("not a sequence")
+                check(sub, dim + 1)
+    if len(sizes) > 1:
+        check(data, 0)
+
+
 def tensor(data, dtype=None, device="cpu", requires_grad=False, pin_memory=False):
     """A new tensor copied from data, as ``torch.tensor``: numpy arrays keep their dtype, Python floats become
     float32, ints int64; a list of 0-d tensors gives a 1-d tensor (``pin_memory`` accepted: nothing to pin)."""
@@ -98,6 +141,8 @@ def tensor(data, dtype=None, device="cpu", requires_grad=False, pin_memory=False
         data = data.detach().cpu().numpy()
     elif isinstance(data, (list, tuple)):
         data = _plain(data)
+    if isinstance(data, (list, tuple)):
+        _check_nested_lengths(data)
     if not isinstance(data, (np.ndarray, np.generic)) and np.dtype(dtype).kind in "iu":
         data = python_numbers_as(data, np.dtype(dtype))
     array = get_backend(device).from_numpy(np.array(data, dtype=dtype, copy=True))
@@ -125,7 +170,7 @@ def full(*sizes, size=None, fill_value=None, dtype=None, device="cpu", requires_
     """``torch.full(size, fill_value)``."""
     if fill_value is None:  # called positionally as full(size, value)
         sizes, fill_value = sizes[:-1], sizes[-1]
-    size = _shape(sizes, size)
+    size = _shape(sizes, size, "full")
     if dtype is None:  # the value's kind decides, as PyTorch's: bool, int64, else the default float
         dtype = np.dtype(bool) if isinstance(fill_value, (bool, np.bool_)) else \
             int64 if isinstance(fill_value, (int, np.integer)) else \
@@ -137,13 +182,13 @@ def full(*sizes, size=None, fill_value=None, dtype=None, device="cpu", requires_
 
 def zeros(*sizes, size=None, dtype=None, device="cpu", requires_grad=False, layout=None, pin_memory=False):
     """``torch.zeros``."""
-    return full(_shape(sizes, size), fill_value=0.0, dtype=dtype or default_float(), device=device,
+    return full(_shape(sizes, size, "zeros"), fill_value=0.0, dtype=dtype or default_float(), device=device,
                 requires_grad=requires_grad)
 
 
 def ones(*sizes, size=None, dtype=None, device="cpu", requires_grad=False, layout=None, pin_memory=False):
     """``torch.ones``."""
-    return full(_shape(sizes, size), fill_value=1.0, dtype=dtype or default_float(), device=device,
+    return full(_shape(sizes, size, "ones"), fill_value=1.0, dtype=dtype or default_float(), device=device,
                 requires_grad=requires_grad)
 
 
@@ -162,7 +207,7 @@ def _drawn(values, shape, dtype, device, requires_grad):
 def randn(*sizes, size=None, dtype=None, device="cpu", requires_grad=False, generator=None, layout=None,
           pin_memory=False):
     """Standard normal samples, as ``torch.randn``: the same seed gives PyTorch's numbers (``minigrad.sampling``)."""
-    shape, dtype = _shape(sizes, size), np.dtype(dtype or default_float())
+    shape, dtype = _shape(sizes, size, "randn"), np.dtype(dtype or default_float())
     if dtype.kind == "c":  # PyTorch's: the (real, imag) pairs drawn as normals of variance 1/2
         from .ops.complex_numbers import complex_of_pairs, real_dtype
         parts = sampling.normal_values(torch_generator(generator), shape + (2,), real_dtype(dtype), std=1 / 2 ** 0.5)
@@ -174,7 +219,7 @@ def randn(*sizes, size=None, dtype=None, device="cpu", requires_grad=False, gene
 def rand(*sizes, size=None, dtype=None, device="cpu", requires_grad=False, generator=None, layout=None,
          pin_memory=False):
     """Uniform samples in [0, 1), as ``torch.rand``: the same seed gives PyTorch's numbers."""
-    shape, dtype = _shape(sizes, size), np.dtype(dtype or default_float())
+    shape, dtype = _shape(sizes, size, "rand"), np.dtype(dtype or default_float())
     if dtype.kind == "c":  # PyTorch's: the real and imaginary parts uniform in [0, 1), in memory order
         from .ops.complex_numbers import complex_of_pairs, real_dtype
         parts = sampling.uniform_values(torch_generator(generator), 2 * int(np.prod(shape)), real_dtype(dtype))
@@ -195,7 +240,7 @@ def randint(low, high=None, size=None, dtype=None, device="cpu", generator=None,
         raise TypeError("randint() missing 1 required positional argument: 'size'")
     if not low < high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    shape = tuple(size)
+    shape = _shape((), size, "randint")
     values = sampling.integer_values(torch_generator(generator), int(np.prod(shape)), low, high)
     return _drawn(values, shape, np.dtype(dtype or int64), device, requires_grad)
 
@@ -208,6 +253,9 @@ def randperm(n, generator=None, dtype=None, device="cpu", requires_grad=False):
 
 def eye(n, m=None, dtype=None, device="cpu", requires_grad=False):
     """``torch.eye``: an n×m (n×n by default) matrix with ones on the diagonal."""
+    for name, count in (("n", n), ("m", m)):
+        if count is not None and count < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {count}")
     array = np.eye(int(n), int(n if m is None else m), dtype=np.dtype(dtype or default_float()))
     return _make(get_backend(device).from_numpy(array), device, requires_grad)
 

@@ -391,11 +391,14 @@ def test_legacy_constructors_type_and_new_as_torch():
     "L.sgn(L.tensor([-2.0, 0.0]))", "L.heaviside(L.tensor([-1.0, 0.0, 2.0]), L.tensor([0.5]))",
     "L.nansum(L.tensor([1.0, float('nan')]))", "L.nanmean(L.tensor([[1.0, float('nan')], [2.0, 4.0]]), 1)",
     "L.ones(2, 2).fill_diagonal_(5)", "L.zeros(5, 2).fill_diagonal_(1, wrap=True)", "L.zeros(3, 5).fill_diagonal_(1)",
-    "L.zeros(2, 2, 2).fill_diagonal_(3)"])
+    "L.zeros(2, 2, 2).fill_diagonal_(3)", "L.remainder(L.tensor([0.0, -0.0, 5.0, 7.5]), L.tensor([-5.0, 5.0, -5.0, 2.0]))",
+    "L.tensor([0.0, 3.0]) % -3.0", "L.tensor([0.0, -0.0, 3.0]).remainder(L.tensor(-3.0, dtype=L.float64))"])
 def test_everyday_helpers_equal_torch(expression):
     ours, theirs = eval(expression, {"L": minigrad, "np": np}), eval(expression, {"L": torch, "np": np})
     assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
     np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    if ours.numpy().dtype.kind == "f":  # a zero's sign too
+        np.testing.assert_array_equal(np.signbit(ours.numpy()), np.signbit(theirs.numpy()))
 
 
 def test_finfo_iinfo_and_unary_plus_as_torch():

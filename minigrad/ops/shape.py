@@ -188,7 +188,7 @@ def flatten(x, start_dim=0, end_dim=-1):
         return reshape(x, 1)
     start, end = normalize_dim(start_dim, x.ndim), normalize_dim(end_dim, x.ndim)
     if start > end:
-        raise RuntimeError(f"flatten() has invalid args: start_dim {start_dim} cannot come after end_dim {end_dim}")
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     if start == end:
         return x  # (nothing to merge: the tensor itself, as PyTorch returns it)
     shape = tuple(x.shape)

@@ -57,7 +57,17 @@ maximum, minimum, where, isfinite = np.maximum, np.minimum, np.where, np.isfinit
 less, less_equal, greater, greater_equal = np.less, np.less_equal, np.greater, np.greater_equal
 equal, not_equal, logical_not = np.equal, np.not_equal, np.logical_not
 # Python's // and % (numpy's floor_divide and remainder follow them, as PyTorch's floor_divide and remainder do)
-floor_divide, remainder = np.floor_divide, np.remainder
+floor_divide = np.floor_divide
+
+
+def remainder(a, b):
+    """a % b with the divisor's sign. Floats by PyTorch's formula: fmod, moved by b when the signs differ, so a zero
+    keeps the dividend's sign (numpy gives it the divisor's: 0 % -5 was -0.0)."""
+    if np.result_type(a, b).kind not in "fc":
+        return np.remainder(a, b)
+    with np.errstate(invalid="ignore"):
+        rest = np.fmod(a, b)
+        return np.where((rest != 0) & ((b < 0) != (rest < 0)), rest + b, rest)
 bitwise_and, bitwise_or, bitwise_xor = np.bitwise_and, np.bitwise_or, np.bitwise_xor
 
 
