@@ -92,6 +92,13 @@ PROGRAMS = [
     "m = nn.Linear(2, 2); out = m._get_name(), str(m)",
     "m = nn.Linear(2, 2); seen = []; m.register_full_backward_hook(lambda mod, gi, go: seen.append(gi)); "
     "m(L.ones(1, 2)).sum().backward(); out = seen",
+    # layers' deprecated names and implicit choices warn as PyTorch's; interpolate's and gelu's errors
+    "x = L.ones(1, 1, 2, 2); out = F.upsample_bilinear(x, scale_factor=2).shape, F.upsample_nearest(x, size=3).shape",
+    "m = nn.Linear(2, 2); out = nn.utils.weight_norm(m).weight_g.shape",
+    "x = L.ones(2, 3); out = F.softmin(x), nn.Softmin()(x), F.softmax(x)",
+    "x = L.ones(1, 1, 2, 2); F.interpolate(x, scale_factor=2, mode='nearest', align_corners=True)",
+    "x = L.ones(1, 1, 2, 2); F.interpolate(x, size=3, scale_factor=2)",
+    "F.gelu(L.ones(2), approximate='foo')",
     # checkpoints: dtypes and devices in a saved dict; views saved with their base share its memory when loaded,
     # and keep their strides (minigrad wrote each view as a copy of its region, and refused a dtype)
     "import io; b = io.BytesIO(); L.save({'a': L.float32, 'b': L.int64, 'c': L.bool, 'd': L.device('cpu')}, b); "

@@ -197,7 +197,7 @@ def gelu(input, approximate="none"):  # noqa: A002
     """``torch.nn.functional.gelu``: x * Phi(x) with the normal CDF from erf, or with ``approximate='tanh'`` PyTorch's
     tanh formula."""
     if approximate not in ("none", "tanh"):
-        raise RuntimeError(f"approximate argument must be either none or tanh, got {approximate!r}")
+        raise RuntimeError("approximate argument must be either none or tanh.")
     return _gelu(input, tanh=approximate == "tanh")
 
 

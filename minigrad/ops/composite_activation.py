@@ -46,7 +46,10 @@ def softsign(input):  # noqa: A002
 
 
 def softmin(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
-    """``F.softmin``: softmax of -input along ``dim``."""
+    """``F.softmin``: softmax of -input along ``dim`` (left out: PyTorch's legacy choice, with its warning)."""
+    if dim is None:
+        from .activation import _softmax_dim
+        dim = _softmax_dim("softmin", input, None)
     return softmax(-input, dim, dtype)
 
 

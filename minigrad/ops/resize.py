@@ -108,7 +108,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if mode not in _MODES:
         raise NotImplementedError(f"interpolate: mode '{mode}' is not supported; use one of {', '.join(_MODES)}")
     if mode in ("nearest", "nearest-exact", "area") and align_corners is not None:
-        raise ValueError("interpolate: align_corners option can only be set with the interpolating modes: "
+        raise ValueError("align_corners option can only be set with the interpolating modes: "
                          "linear | bilinear | bicubic | trilinear")
     if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and input.ndim == 4):
         raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a 4-D "
@@ -127,7 +127,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if size is None and scale_factor is None:
         raise ValueError("interpolate: either size or scale_factor should be defined")
     if size is not None and scale_factor is not None:
-        raise ValueError("interpolate: only one of size or scale_factor should be defined")
+        raise ValueError("only one of size or scale_factor should be defined")
     spatial = tuple(input.shape[2:])
     if size is not None:
         sizes = _per_dim(size, "size", dims)
@@ -189,12 +189,20 @@ def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=
 
 
 def upsample_nearest(input, size=None, scale_factor=None):  # noqa: A002
-    """``torch.nn.functional.upsample_nearest`` (deprecated in PyTorch): ``interpolate(mode='nearest')``."""
+    """``torch.nn.functional.upsample_nearest`` (deprecated in PyTorch, with its warning): ``interpolate(mode=
+    'nearest')``."""
+    import warnings
+    warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use `nn.functional.interpolate` instead.",
+                  stacklevel=2)
     return interpolate(input, size, scale_factor, mode="nearest")
 
 
 def upsample_bilinear(input, size=None, scale_factor=None):  # noqa: A002
-    """``torch.nn.functional.upsample_bilinear`` (deprecated in PyTorch): bilinear with align_corners=True."""
+    """``torch.nn.functional.upsample_bilinear`` (deprecated in PyTorch, with its warning): bilinear with
+    align_corners=True."""
+    import warnings
+    warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use `nn.functional.interpolate` instead.",
+                  stacklevel=2)
     return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
 
 

@@ -2,6 +2,8 @@
 ``weight_g`` and ``weight_v``) and ``spectral_norm`` (weight = weight_orig / sigma, sigma the largest singular
 value estimated by power iteration on the buffers ``weight_u`` and ``weight_v``). The weight is recomputed by a
 forward pre-hook before each call, as PyTorch's."""
+import warnings
+
 from ... import creation
 from ...autograd import no_grad
 from ..functional import normalize
@@ -24,7 +26,10 @@ class _WeightNormHook:
 
 
 def weight_norm(module, name="weight", dim=0):
-    """``torch.nn.utils.weight_norm``: ``name`` replaced by ``name_g`` (magnitude) and ``name_v`` (direction)."""
+    """``torch.nn.utils.weight_norm`` (deprecated in PyTorch, with its warning): ``name`` replaced by ``name_g``
+    (magnitude) and ``name_v`` (direction)."""
+    warnings.warn("`torch.nn.utils.weight_norm` is deprecated in favor of "
+                  "`torch.nn.utils.parametrizations.weight_norm`.", FutureWarning, stacklevel=2)
     hook = _WeightNormHook(name, -1 if dim is None else dim)
     weight = module._parameters.pop(name)
     module.register_parameter(name + "_g", Parameter(norm_except_dim(weight, 2, hook.dim).detach()))
