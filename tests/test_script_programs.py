@@ -99,6 +99,19 @@ PROGRAMS = [
     "x = L.ones(1, 1, 2, 2); F.interpolate(x, scale_factor=2, mode='nearest', align_corners=True)",
     "x = L.ones(1, 1, 2, 2); F.interpolate(x, size=3, scale_factor=2)",
     "F.gelu(L.ones(2), approximate='foo')",
+    # transformers: PyTorch's warning of the nested-tensor path it does not take, and of masks of two dtypes; a
+    # query with every place masked gives NaN weights without numpy's warning
+    "l = nn.TransformerEncoderLayer(8, 2, 16, norm_first=True); e = nn.TransformerEncoder(l, 2); "
+    "out = e.use_nested_tensor",
+    "l = nn.TransformerEncoderLayer(8, 2, 16); out = nn.TransformerEncoder(l, 1).use_nested_tensor",
+    "l = nn.TransformerEncoderLayer(8, 2, 16, batch_first=True); out = nn.TransformerEncoder(l, 1).use_nested_tensor",
+    "l = nn.TransformerEncoderLayer(8, 3, 15, batch_first=True, activation=F.silu); "
+    "out = l.activation_relu_or_gelu, nn.TransformerEncoder(l, 1).use_nested_tensor",
+    "m = nn.MultiheadAttention(8, 2); x = L.randn(3, 2, 8); "
+    "out = m(x, x, x, key_padding_mask=L.tensor([[0, 0, 1], [0, 0, 0]]).bool(), attn_mask=L.zeros(3, 3))[0].shape",
+    "m = nn.MultiheadAttention(8, 2); x = L.randn(3, 2, 8); m(x, x, x, key_padding_mask=L.ones(2, 3, dtype=L.long))",
+    "m = nn.MultiheadAttention(8, 2); x = L.randn(3, 2, 8); "
+    "out = bool(m(x, x, x, attn_mask=L.ones(3, 3).bool())[1].isnan().all())",
     # checkpoints: dtypes and devices in a saved dict; views saved with their base share its memory when loaded,
     # and keep their strides (minigrad wrote each view as a copy of its region, and refused a dtype)
     "import io; b = io.BytesIO(); L.save({'a': L.float32, 'b': L.int64, 'c': L.bool, 'd': L.device('cpu')}, b); "

@@ -2,11 +2,13 @@
 TransformerDecoderLayer, TransformerDecoder and Transformer, with PyTorch's parameter names, init, masks and post- or
 pre-norm residual blocks (``ops/attention.py`` computes the attention)."""
 import copy
+import warnings
 
 from .. import creation
 from ..ops.attention import multi_head_attention_forward
 from . import functional as F
 from . import init
+from .activation import GELU, ReLU
 from .containers import ModuleList
 from .dropout import Dropout
 from .linear import Linear
@@ -106,6 +108,9 @@ class _Layer(Module):
         for i in range(1, norms + 1):
             setattr(self, f"dropout{i}", Dropout(dropout))
         self.activation = _activation(activation)
+        # (PyTorch's record of which activation its fused path could take: 1 relu, 2 gelu, 0 another)
+        self.activation_relu_or_gelu = 1 if self.activation is F.relu or isinstance(self.activation, ReLU) else \
+            2 if self.activation is F.gelu or isinstance(self.activation, GELU) else 0
 
     def _ff_block(self, x, last):
         return getattr(self, f"dropout{last}")(self.linear2(self.dropout(self.activation(self.linear1(x)))))
@@ -169,6 +174,21 @@ class TransformerDecoderLayer(_Layer):
         return self.norm3(x + self._ff_block(x, 3))
 
 
+def _why_no_nested_tensor(layer):
+    """Why PyTorch's encoder would not take its nested-tensor path with this layer ('' when it would)."""
+    name, attention = "encoder_layer", getattr(layer, "self_attn", None)
+    checks = [(lambda: not isinstance(layer, TransformerEncoderLayer), f"{name} was not TransformerEncoderLayer"),
+              (lambda: layer.norm_first, f"{name}.norm_first was True"),
+              (lambda: not attention.batch_first,
+               f"{name}.self_attn.batch_first was not True(use batch_first for better inference performance)"),
+              (lambda: not attention._qkv_same_embed_dim, f"{name}.self_attn._qkv_same_embed_dim was not True"),
+              (lambda: attention.in_proj_bias is None, f"{name}.self_attn was passed bias=False"),
+              (lambda: not layer.activation_relu_or_gelu, f"{name}.activation_relu_or_gelu was not True"),
+              (lambda: layer.norm1.eps != layer.norm2.eps, f"{name}.norm1.eps was not equal to {name}.norm2.eps"),
+              (lambda: attention.num_heads % 2 == 1, f"{name}.self_attn.num_heads is odd")]
+    return next((reason for failed, reason in checks if failed()), "")
+
+
 class TransformerEncoder(Module):
     """``torch.nn.TransformerEncoder(encoder_layer, num_layers, norm=None)``: ``num_layers`` copies of the layer."""
 
@@ -176,6 +196,12 @@ class TransformerEncoder(Module):
         super().__init__()
         self.layers = ModuleList([copy.deepcopy(encoder_layer) for _ in range(num_layers)])
         self.num_layers, self.norm = num_layers, norm
+        self.enable_nested_tensor, self.mask_check = enable_nested_tensor, mask_check
+        reason = _why_no_nested_tensor(encoder_layer)
+        if enable_nested_tensor and reason:  # (minigrad has no nested tensors: PyTorch's warning, for its reasons)
+            warnings.warn(f"enable_nested_tensor is True, but self.use_nested_tensor is False because {reason}",
+                          stacklevel=2)
+        self.use_nested_tensor = enable_nested_tensor and not reason
 
     def forward(self, src, mask=None, src_key_padding_mask=None, is_causal=None):
         out = src

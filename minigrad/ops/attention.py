@@ -2,6 +2,7 @@
 ``nn.MultiheadAttention`` calls), from matmul, softmax and masks, so their gradients are those ops'. A bool mask
 means "may attend" in scaled_dot_product_attention and "masked out" in multi-head attention, as in PyTorch."""
 import math
+import warnings
 
 import numpy as np
 
@@ -21,6 +22,16 @@ def _as_additive(mask, dtype, masked_when):
         return mask
     zero = Tensor(0.0, dtype=dtype, device=mask.device)
     return where(mask == masked_when, float("-inf"), zero)
+
+
+def _check_mask_types(key_padding_mask, attn_mask):
+    """PyTorch's checks of the two masks: bool or floating, and a warning when their dtypes differ."""
+    for name, mask in (("key_padding_mask", key_padding_mask), ("attn_mask", attn_mask)):
+        if mask is not None and mask.dtype != np.dtype(bool) and not _is_floating(mask.dtype):
+            raise AssertionError(f"only bool and floating types of {name} are supported")
+    if key_padding_mask is not None and attn_mask is not None and key_padding_mask.dtype != attn_mask.dtype:
+        warnings.warn("Support for mismatched key_padding_mask and attn_mask is deprecated. Use same type for both "
+                      "instead.", stacklevel=4)
 
 
 def _attention_weights(scores, mask, empty_rows_to_zero):
@@ -76,6 +87,7 @@ def multi_head_attention_forward(query, key, value, num_heads, in_proj_weight, i
     each an extra source place that no mask hides."""
     from ..nn.dropout import dropout
     from ..nn.functional import linear
+    _check_mask_types(key_padding_mask, attn_mask)
     batched = query.ndim == 3
     if not batched:
         query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)

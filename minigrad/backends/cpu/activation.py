@@ -150,8 +150,9 @@ def tanh_backward(g, y):
 
 
 def softmax(a, axis):
-    e = np.exp(a - np.max(a, axis=axis, keepdims=True))
-    e /= np.sum(e, axis=axis, keepdims=True)
+    with np.errstate(invalid="ignore"):  # (a row of -inf gives NaN, as PyTorch's, without numpy's warning)
+        e = np.exp(a - np.max(a, axis=axis, keepdims=True))
+        e /= np.sum(e, axis=axis, keepdims=True)
     return e
 
 
@@ -160,8 +161,9 @@ def softmax_backward(g, y, axis):
 
 
 def log_softmax(a, axis):
-    shifted = a - np.max(a, axis=axis, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shifted = a - np.max(a, axis=axis, keepdims=True)
+        return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
 def log_softmax_backward(g, y, axis):
