@@ -134,7 +134,7 @@ class _SpecialFunction(Function):
         B, x = self.B, self.saved[0]
         if self.derivative is None:  # trigamma's: polygamma(2, x), from the Hurwitz zeta function
             from .zeta import _polygamma
-            return B.mul(g, B.from_numpy(_polygamma(2, B.to_numpy(x)).astype(np.dtype(x.dtype))))
+            return B.mul(g, B.from_numpy(_polygamma(2, B.to_numpy(x), x.dtype)))
         return B.mul(g, getattr(B, self.derivative)(x))
 
 

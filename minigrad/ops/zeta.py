@@ -99,16 +99,18 @@ class Polygamma(Function):
     def forward(self, x, order):
         self.order = order
         self.save_for_backward(x)
-        return self.B.from_numpy(_polygamma(order, self.B.to_numpy(x)).astype(np.dtype(x.dtype)))
+        return self.B.from_numpy(_polygamma(order, self.B.to_numpy(x), x.dtype))
 
     def backward(self, g):
         B, x = self.B, self.saved[0]
-        return B.mul(g, B.from_numpy(_polygamma(self.order + 1, B.to_numpy(x)).astype(np.dtype(x.dtype))))
+        return B.mul(g, B.from_numpy(_polygamma(self.order + 1, B.to_numpy(x), x.dtype)))
 
 
-def _polygamma(order, x):
+def _polygamma(order, x, dtype):
+    """The values in float64, rounded to ``dtype`` (beyond its range, inf, silently, as PyTorch's)."""
     sign = 1.0 if order % 2 else -1.0
-    return sign * math.exp(math.lgamma(order + 1.0)) * hurwitz_zeta(order + 1.0, x)
+    with np.errstate(over="ignore"):
+        return (sign * math.exp(math.lgamma(order + 1.0)) * hurwitz_zeta(order + 1.0, x)).astype(np.dtype(dtype))
 
 
 def polygamma_of_order(order, input):  # noqa: A002

@@ -29,7 +29,8 @@ def arange(start, end, step, dtype):
 
 
 def astype(a, dtype):
-    return a.astype(dtype, copy=False)
+    with np.errstate(invalid="ignore", over="ignore"):  # (NaN or Inf to an integer: no warning, as PyTorch)
+        return a.astype(dtype, copy=False)
 
 
 def to_numpy(a):

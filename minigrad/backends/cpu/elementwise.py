@@ -57,7 +57,12 @@ maximum, minimum, where, isfinite = np.maximum, np.minimum, np.where, np.isfinit
 less, less_equal, greater, greater_equal = np.less, np.less_equal, np.greater, np.greater_equal
 equal, not_equal, logical_not = np.equal, np.not_equal, np.logical_not
 # Python's // and % (numpy's floor_divide and remainder follow them, as PyTorch's floor_divide and remainder do)
-floor_divide = np.floor_divide
+
+
+def floor_divide(a, b):
+    """a // b; a float division by zero gives ±inf or NaN silently, as PyTorch's."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return np.floor_divide(a, b)
 
 
 def remainder(a, b):

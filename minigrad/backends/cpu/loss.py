@@ -38,9 +38,10 @@ def cross_entropy_forward(x, target, weight, ignore_index, smoothing):
     # numpy's vectorized exp and log: Numba's loops call libm's scalar ones (5.6 against 1.9 ms for forward and
     # backward of 4x6x128x128 logits, autograd included), and a parallel loop doubled the first run's compile time.
     peak = x.max(axis=1)
-    shifted = x - peak[:, None]
-    exps = np.exp(shifted)
-    log_sum = np.log(exps.sum(axis=1))  # (the classes summed one after another, in the logits' dtype)
+    with np.errstate(invalid="ignore", divide="ignore"):  # (infinite logits give NaN as PyTorch's, silently)
+        shifted = x - peak[:, None]
+        exps = np.exp(shifted)
+        log_sum = np.log(exps.sum(axis=1))  # (the classes summed one after another, in the logits' dtype)
     lse = peak + log_sum
     # -log_softmax as PyTorch rounds it, log_sum - (x - peak): adding the peak to log_sum first would round the
     # sum at the peak's magnitude (2 ulps off for logits [1, 2]).
