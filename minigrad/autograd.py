@@ -276,7 +276,7 @@ def _link_view(result, inputs):
                 result._view_creation = "inference_mode" if getattr(_state, "inference", False) else "no_grad"
                 # (PyTorch asks the base it looks into; a loaded tensor is its views' base)
                 base = t if result._base._view_creation == "storage" else result._base
-                result.requires_grad = base.requires_grad
+                result._requires_grad = base.requires_grad
             return
 
 
@@ -321,12 +321,15 @@ def _saved_versions(saved, inputs, result):
 def _check_versions(fn):
     for box, seen, dtype, shape, role in getattr(fn, "versions", ()):
         if box[0] != seen:
+            from .legacy import dtype_type_name
+            hint = ("the backtrace further above shows the operation that failed to compute its gradient. The "
+                    "variable in question was changed in there or anywhere later. Good luck!") if _anomaly else (
+                "enable anomaly detection to find the operation that failed to compute its gradient, with "
+                "torch.autograd.set_detect_anomaly(True, check_nan=False).")
             raise RuntimeError(
                 f"one of the variables needed for gradient computation has been modified by an inplace "
-                f"operation: [{dtype} {list(shape)}], which is {role} of {type(fn).__name__}, is at "
-                f"version {int(box[0])}; "
-                f"expected version {seen} instead. Hint: the tensor was changed in place (x += ..., x.add_(...), "
-                f"an optimizer step, ...) after an op saved it; use an out-of-place op (x = x + ...) or .clone()")
+                f"operation: [{dtype_type_name(dtype)} {list(shape)}], which is {role} of {type(fn).__name__}, is "
+                f"at version {int(box[0])}; expected version {seen} instead. Hint: {hint}")
 
 
 def inputs_seen_by(fn):
@@ -351,7 +354,7 @@ def take_history(tensor, node, old, since, changed=True):
         node._replaced = (next_sequence(), old)
         if changed and tensor._hooks and old is not None:
             old._hooks, tensor._hooks = tensor._hooks, None
-    tensor._ctx, tensor.requires_grad = node, True
+    tensor._ctx, tensor._requires_grad = node, True
 
 
 def _seen_by(fn, tensor):

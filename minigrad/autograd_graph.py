@@ -230,7 +230,8 @@ def twice_differentiable():
     from .ops import binary_cross_entropy as bce, integer, scan, special, vector_norm
     return {ew.Add, ew.Sub, ew.Mul, ew.Div, ew.Pow, ew.Neg, ew.Exp, ew.Log, ew.Log1p, ew.Sqrt, ew.Abs, ew.Clamp,
             ew.ClampByTensors, ew.Maximum, ew.Minimum, compare.Where, unary.Sin, unary.Cos, unary.Expm1,
-            unary.Reciprocal, unary.Rsqrt, reduce.Var, reduce._StdFromVar, reduce.Extreme, vector_norm.PNorm,
+            unary.Reciprocal, unary.Rsqrt, reduce.Var, reduce._StdFromVar, reduce.Extreme, reduce.SharedByTies,
+            vector_norm.PNorm,
             bce.BinaryCrossEntropy, bce.BinaryCrossEntropyWithLogits, special.Logit, special.Sinc, integer.Sign,
             scan.Cumsum,
             activation.ReLU, activation.LeakyReLU, activation.Sigmoid, activation.Tanh, activation.Softmax,

@@ -231,5 +231,5 @@ def _linked(output, node, ctx, stand_ins):
                      else node._sequence)
         return output
     linked = Tensor._wrap(output.array, output.device, True)
-    linked._ctx, linked.requires_grad = node, True
+    linked._ctx, linked._requires_grad = node, True
     return linked

@@ -38,11 +38,16 @@ _BY_NAME = {f"torch.{c.__name__}": c.dtype for c in (FloatTensor, DoubleTensor, 
                                                       ShortTensor, CharTensor, ByteTensor, BoolTensor)}
 
 
+def dtype_type_name(dtype):
+    """The legacy type name of a CPU tensor of ``dtype``: 'torch.FloatTensor' for float32."""
+    return next((name for name, d in _BY_NAME.items() if d == dtype), f"torch.{dtype}")
+
+
 def tensor_type(x, dtype=None, non_blocking=False):
     """``Tensor.type``: the type's name ('torch.FloatTensor') without an argument, else the tensor in that dtype
     (a dtype, a typed constructor or its name)."""
     if dtype is None:
-        return next((name for name, d in _BY_NAME.items() if d == x.dtype), f"torch.{x.dtype}")
+        return dtype_type_name(x.dtype)
     if isinstance(dtype, str):
         if dtype not in _BY_NAME:
             raise ValueError(f"invalid type: '{dtype}'")

@@ -111,7 +111,7 @@ class Tensor:
     is a Tensor sharing it, detached from the graph, as in PyTorch.
     """
 
-    __slots__ = ("array", "device", "requires_grad", "_grad", "_ctx", "_retains_grad", "_version_cell", "_base",
+    __slots__ = ("array", "device", "_requires_grad", "_grad", "_ctx", "_retains_grad", "_version_cell", "_base",
                  "_view_version", "_view_creation", "_hooks", "__weakref__")
     __array_priority__ = 1000  # numpy scalars on the left defer to Tensor's reflected ops
 
@@ -160,7 +160,7 @@ class Tensor:
         # storage, which its tensors look into without being views of it for autograd, as PyTorch's)
         self._view_creation = None
         self._hooks = None
-        self.requires_grad = False
+        self._requires_grad = False
         if requires_grad:
             self._require_grad_at_creation()
 
@@ -168,7 +168,7 @@ class Tensor:
         """``requires_grad=True`` given to a constructor (whose message differs from requires_grad_'s)."""
         if not _is_differentiable(self.dtype):
             raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
-        self.requires_grad = True
+        self._requires_grad = True
 
     @classmethod
     def _wrap(cls, array, device="cpu", requires_grad=False):
@@ -185,7 +185,7 @@ class Tensor:
         t._view_version = 0
         t._view_creation = None
         t._hooks = None
-        t.requires_grad = requires_grad
+        t._requires_grad = requires_grad
         return t
 
     def __init_subclass__(cls, **kwargs):
@@ -354,6 +354,26 @@ class Tensor:
         self.array = value.array
 
     # ------------------------------------------------------------------ autograd
+    @property
+    def requires_grad(self):
+        """Whether operations on this tensor are recorded for backward, as ``torch.Tensor.requires_grad``."""
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, requires_grad):
+        """``t.requires_grad = flag`` on a leaf, with PyTorch's errors (a bool only; not on a result)."""
+        if not isinstance(requires_grad, bool):
+            raise RuntimeError("requires_grad must be a bool")
+        if self._ctx is not None:
+            message = "you can only change requires_grad flags of leaf variables."
+            if not requires_grad:
+                message += (" If you want to use a computed variable in a subgraph that doesn't require "
+                            "differentiation use var_no_grad = var.detach().")
+            raise RuntimeError(message)
+        if requires_grad and not _is_differentiable(self.dtype):
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        self._requires_grad = requires_grad
+
     def requires_grad_(self, requires_grad=True):
         """Start (or stop) recording operations on this leaf, as ``torch.Tensor.requires_grad_``."""
         if requires_grad and not _is_differentiable(self.dtype):
@@ -362,7 +382,7 @@ class Tensor:
             raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use a "
                                "computed variable in a subgraph that doesn't require differentiation use "
                                "var_no_grad = var.detach().")
-        self.requires_grad = bool(requires_grad)
+        self._requires_grad = bool(requires_grad)
         return self
 
     def retain_grad(self):
@@ -444,7 +464,7 @@ class Tensor:
                 "hence detach_() cannot be called on these gradients. To fix this error, please refer to the "
                 "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
         self._ctx = None
-        self.requires_grad = False
+        self._requires_grad = False
         return self
 
     # ------------------------------------------------------------------ conversion
@@ -517,6 +537,9 @@ class Tensor:
         return bool((self == element).any().item())
 
     def __array__(self, dtype=None, copy=None):
+        """``np.asarray(t)``: the values, refused for a tensor that requires grad as PyTorch refuses it."""
+        if self.requires_grad:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
         a = np.asarray(self.backend.to_numpy(self.array))  # (a 0-d result may hold a numpy scalar)
         return a if dtype is None else a.astype(dtype)
 

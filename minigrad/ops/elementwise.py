@@ -224,9 +224,9 @@ class Pow(_Binary):
         a, b, out = self.saved
         B = self.B
         ga = gb = None
-        if self.needs_input_grad[0]:
-            one = B.scalar(1, b.dtype)
-            ga = B.mul(g, B.mul(b, B.power(a, B.sub(b, one))))
+        if self.needs_input_grad[0]:  # (0 where the exponent is 0, even at a = 0, as PyTorch's)
+            one, zero = B.scalar(1, b.dtype), B.scalar(0, b.dtype)
+            ga = B.where(B.equal(b, zero), B.scalar(0, g.dtype), B.mul(g, B.mul(b, B.power(a, B.sub(b, one)))))
         if self.needs_input_grad[1]:
             # d(a^b)/db = a^b log a, taken as 0 where a == 0 (as PyTorch does)
             zero = B.scalar(0, a.dtype)

@@ -85,6 +85,26 @@ def _dims_indexed(parts):
     return sum(p.ndim if getattr(p, "dtype", None) == bool else 1 for p in parts if p is not None and p is not Ellipsis)
 
 
+def selects_a_view(shape, parts):
+    """Whether the index's basic part (an integer, None, a slice short of its whole dim) makes a view other than
+    the tensor itself, as PyTorch's indexing does before any advanced index is written into it."""
+    covered = _dims_indexed(parts)
+    position = 0
+    for p in parts:
+        if p is None or (isinstance(p, (int, np.integer)) and not isinstance(p, (bool, np.bool_))):
+            return True
+        if isinstance(p, slice):
+            start, stop, step = p.start, p.stop, p.step
+            if (start not in (None, 0) or step not in (None, 1) or
+                    (stop is not None and position < len(shape) and stop < shape[position])):
+                return True
+        if p is Ellipsis:
+            position += len(shape) - covered
+        else:
+            position += p.ndim if getattr(p, "dtype", None) == bool and hasattr(p, "ndim") else 1
+    return False
+
+
 def check_masks(shape, parts):
     """Each boolean mask in an index against the dims it covers, with PyTorch's message."""
     covered = _dims_indexed(parts)

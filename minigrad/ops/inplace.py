@@ -271,7 +271,7 @@ def _last_view_op(index):
 def setitem(x, index, value):
     """``Tensor.__setitem__``: write a number or a broadcastable tensor into ``x[index]``, as PyTorch; recorded in
     the graph when grad mode is on and either side requires grad."""
-    from .indexing import index_parts, numpy_order_of
+    from .indexing import index_parts, numpy_order_of, selects_a_view
     parts = index_parts(x, index)
     if isinstance(value, Tensor):
         value = value.to(x.device)
@@ -287,6 +287,8 @@ def setitem(x, index, value):
     if x._view_creation in MADE_WITHOUT_GRAD and is_grad_enabled() and \
             (x.requires_grad or isinstance(value, Tensor) and value.requires_grad):
         raise RuntimeError(view_creation_error(x, "is being", through=_last_view_op(index)))
+    if is_grad_enabled() and x.requires_grad and x.is_leaf and selects_a_view(x.shape, parts):
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
     torch_name = _node_name(index, value)
     apply_inplace(x, "__setitem__", lambda t: SetItem.apply(t, value, index=parts, torch_name=torch_name), (value,))
 

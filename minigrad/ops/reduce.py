@@ -225,21 +225,44 @@ def nanmean(x, dim=None, keepdim=False, *, dtype=None):
 
 
 class Extreme(Function):
-    """max/min over several dims; ties share the gradient evenly, as PyTorch's amax/amin and full max/min."""
+    """max/min over several dims; ties share the gradient evenly, as PyTorch's amax/amin and full max/min. A NaN
+    result's gradient goes to the NaN entries with ``nan_ties`` (full max/min), else it is NaN (amax/amin)."""
 
-    def forward(self, a, axes, keepdim, largest):
+    def forward(self, a, axes, keepdim, largest, nan_ties=False):
         B = self.B
-        self.axes = axes
+        self.axes, self.nan_ties = axes, nan_ties
         out = (B.amax if largest else B.amin)(a, axis=axes, keepdims=True)
         self.save_for_backward(a, out)
         return out if keepdim else B.reshape(out, tuple(s for i, s in enumerate(a.shape) if i not in axes))
 
     def backward(self, g):
-        B = self.B
         a, out = self.saved
-        winners = B.astype(B.equal(a, out), g.dtype)
-        share = B.div(B.reshape(g, out.shape), B.sum(winners, axis=self.axes, keepdims=True))
-        return B.mul(winners, share)
+        return shared_by_ties(self.B, g, a, out, self.axes, self.nan_ties)
+
+
+def shared_by_ties(B, g, a, value, axes, nan_ties=True):
+    """The gradient ``g`` of a value picked from ``a`` (over ``axes``, kept as size-1 dims in ``value``), shared
+    evenly by the entries equal to it, or with ``nan_ties`` by the NaN entries when it is NaN: PyTorch's
+    evenly_distribute_backward (without ``nan_ties``: its scale_grad_by_count, NaN for a NaN value)."""
+    same = B.equal(a, value)
+    if nan_ties:
+        same = B.bitwise_or(same, B.bitwise_and(B.not_equal(a, a), B.not_equal(value, value)))
+    winners = B.astype(same, g.dtype)
+    share = B.div(B.reshape(g, value.shape), B.sum(winners, axis=axes, keepdims=True))
+    return B.mul(winners, share)
+
+
+class SharedByTies(Function):
+    """``value``, one of a's entries chosen by the caller (a median), whose gradient the entries equal to it
+    share (``shared_by_ties``), as PyTorch's median and nanmedian over all elements give it."""
+
+    def forward(self, a, value):
+        self.save_for_backward(a, value)
+        return value  # (an array of its own, made for this result by the caller)
+
+    def backward(self, g):
+        a, value = self.saved
+        return shared_by_ties(self.B, g, a, value, None)
 
 
 class TakeAlongDim(Function):
@@ -281,7 +304,7 @@ def _check_nonempty(name, x, axes):
 def _extreme(x, dim, keepdim, largest, name):
     if dim is None:
         _check_nonempty(name, x, None)
-        return Extreme.apply(x, axes=tuple(range(x.ndim)), keepdim=False, largest=largest)
+        return Extreme.apply(x, axes=tuple(range(x.ndim)), keepdim=False, largest=largest, nan_ties=True)
     if not isinstance(dim, int) or isinstance(dim, bool):
         raise TypeError(f"{name}(): dim must be an int, got {dim!r} (use amax/amin to reduce several dims)")
     axis = normalize_dim(dim, x.ndim)

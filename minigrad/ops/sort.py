@@ -97,7 +97,9 @@ def median(input, dim=None, keepdim=False):  # noqa: A002
         flat = input.reshape(-1)
         if flat.shape[0] == 0:
             return Tensor(np.nan, dtype=input.dtype, device=input.device)
-        return _kth(flat, (flat.shape[0] + 1) // 2, 0, False, True)[0]
+        from .reduce import SharedByTies
+        value = _kth(flat.detach(), (flat.shape[0] + 1) // 2, 0, False, True)[0]
+        return SharedByTies.apply(input, value=value.array)
     size = input.shape[normalize_dim(dim, input.ndim)] if input.ndim else 1
     return MedianResult(*_kth(input, (size + 1) // 2, dim, keepdim, True))
 

@@ -99,8 +99,9 @@ def nanmedian(input, dim=None, keepdim=False):  # noqa: A002
         np.full(host.shape[:axis] + (1,) + host.shape[axis + 1:], host.shape[axis])
     rank = tensor(np.maximum(counts - 1, 0) // 2, device=input.device)
     values, indices = gather(ordered, axis, rank), gather(order, axis, rank)
-    if flat:
-        return values.reshape(())
+    if flat:  # (its gradient shared by the entries equal to it, as PyTorch's)
+        from .reduce import SharedByTies
+        return SharedByTies.apply(input, value=values.detach().reshape(()).array)
     if not keepdim or input.ndim == 0:
         values, indices = values.squeeze(axis), indices.squeeze(axis)
     return NanmedianResult(values, indices)

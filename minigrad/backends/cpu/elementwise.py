@@ -59,20 +59,24 @@ equal, not_equal, logical_not = np.equal, np.not_equal, np.logical_not
 # Python's // and % (numpy's floor_divide and remainder follow them, as PyTorch's floor_divide and remainder do)
 
 
-def floor_divide(a, b):
+def floor_divide(a, b, out=None):
     """a // b; a float division by zero gives ±inf or NaN silently, as PyTorch's."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        return np.floor_divide(a, b)
+        return np.floor_divide(a, b, out=out)
 
 
-def remainder(a, b):
+def remainder(a, b, out=None):
     """a % b with the divisor's sign. Floats by PyTorch's formula: fmod, moved by b when the signs differ, so a zero
     keeps the dividend's sign (numpy gives it the divisor's: 0 % -5 was -0.0)."""
     if np.result_type(a, b).kind not in "fc":
-        return np.remainder(a, b)
+        return np.remainder(a, b, out=out)
     with np.errstate(invalid="ignore"):
         rest = np.fmod(a, b)
-        return np.where((rest != 0) & ((b < 0) != (rest < 0)), rest + b, rest)
+        result = np.where((rest != 0) & ((b < 0) != (rest < 0)), rest + b, rest)
+    if out is None:
+        return result
+    out[...] = result
+    return out
 bitwise_and, bitwise_or, bitwise_xor = np.bitwise_and, np.bitwise_or, np.bitwise_xor
 
 
