@@ -160,6 +160,9 @@ class Function:
     def name(self):
         """The node's name as PyTorch prints it in ``grad_fn=<MulBackward0>`` (``grad_fn.name()``): the op's
         class name, or PyTorch's name for it where they differ, then ``Backward0``."""
+        own = self.__dict__.get("node_name")  # (set by ``named_node`` where the op's name depends on its call)
+        if own is not None:
+            return own
         op = type(self).__name__
         if op == "WriteFlat":  # (an in-place change of a view: PyTorch's node for it has no Backward suffix)
             return "torch::autograd::CopySlices"
@@ -230,6 +233,16 @@ _TORCH_NAMES = {"Conv2d": "Convolution", "ConvTranspose2d": "Convolution", "ReLU
                 "CrossEntropy": "NllLoss", "Reshape": "View", "MaxPool2d": "MaxPool2DWithIndices",
                 "AvgPool2d": "AvgPool2D", "BatchNorm": "NativeBatchNorm", "Index": "Index", "MatMul": "Mm",
                 "ToDtype": "ToCopy", "Extreme": "Max", "TakeAlongDim": "Max", "Interpolate": "UpsampleBilinear2D"}
+
+
+def named_node(result, torch_name, *inputs):
+    """``result`` with its graph node named as PyTorch names the op that made it (``SumBackward1`` for a sum over
+    dims, ``AddmmBackward0`` for a linear layer...), where minigrad built it from an op of another name. Nothing
+    changes when the result is one of the ``inputs`` (an op that returned its input) or has no node."""
+    node = getattr(result, "_ctx", None)
+    if node is not None and not any(result is x for x in inputs):
+        node.node_name = torch_name
+    return result
 
 
 def _storage_root(array):

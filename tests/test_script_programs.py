@@ -204,3 +204,31 @@ def test_backward_with_create_graph_warns_once_per_process(lib):
                          timeout=120)
     assert run.returncode == 0, run.stderr
     assert run.stderr.count("Using backward() with create_graph=True will create a reference cycle") == 1
+
+
+NODE_NAMES = ["x.sum(1)", "x.sum()", "x.mean(1)", "x[0]", "x[:, 1:]", "x[None]", "x[..., 0]", "x[:, :]", "x[:]",
+              "x[[0]]", "x.unsqueeze(0)", "x.squeeze()", "x.squeeze(0)", "x.transpose(0, 1)", "x.t()", "x.std()",
+              "x.norm()", "x.norm(dim=1)", "x.amax(1)", "x.amin(1)", "x.max()", "x.min()", "x.max(1).values",
+              "x.clamp(0)", "x.clamp(min=x.detach())", "F.linear(x, w, b)", "F.linear(x, w)", "F.linear(x3, w, b)",
+              "F.mse_loss(x, x.detach())", "F.smooth_l1_loss(x, x.detach())", "F.huber_loss(x, x.detach())",
+              "F.binary_cross_entropy(x.sigmoid(), x.detach().sigmoid())", "F.nll_loss(x, t)",
+              "F.cross_entropy(x, t)", "F.interpolate(x4, scale_factor=2)",
+              "F.interpolate(x4, scale_factor=2, mode='bilinear')"]
+
+
+@pytest.mark.parametrize("expression", NODE_NAMES)
+def test_graph_node_names_as_torch(expression):
+    """``grad_fn=<...>`` in a printed tensor names the op as PyTorch's does (a loss printed in a training loop, a
+    linear layer's output, an indexed row): minigrad named several by the op it built them from (AddBackward0 for
+    a linear layer, MeanBackward0 for mse_loss, IndexBackward0 for x[0])."""
+    names = []
+    for lib in (minigrad, torch):
+        lib.manual_seed(0)
+        scope = {"F": lib.nn.functional, "t": lib.tensor([0, 1]),
+                 "x": lib.rand(2, 3, requires_grad=True, dtype=lib.float64) + 0.1,
+                 "x3": lib.rand(2, 2, 3, requires_grad=True, dtype=lib.float64),
+                 "x4": lib.rand(1, 2, 4, 4, requires_grad=True, dtype=lib.float64),
+                 "w": lib.rand(4, 3, requires_grad=True, dtype=lib.float64),
+                 "b": lib.rand(4, requires_grad=True, dtype=lib.float64)}
+        names.append(eval(expression, scope).grad_fn.name())
+    assert names[0] == names[1]

@@ -1,4 +1,5 @@
 """``minigrad.nn.functional``: the functional form of every layer and loss, as ``torch.nn.functional``."""
+from ..autograd import named_node as _named_node
 from ..ops.activation import *  # noqa: F401,F403
 from ..ops.conv import *  # noqa: F401,F403
 from ..ops.unfold import *  # noqa: F401,F403
@@ -35,7 +36,9 @@ def linear(input, weight, bias=None):  # noqa: A002
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {torch_type_name(input.dtype)} and "
                            f"{torch_type_name(weight.dtype)}")
     out = input @ weight.transpose(0, 1)
-    return out if bias is None else out + bias
+    if bias is None:
+        return out
+    return _named_node(out + bias, "AddmmBackward0" if input.ndim == 2 else "ViewBackward0")
 
 
 def bilinear(input1, input2, weight, bias=None):

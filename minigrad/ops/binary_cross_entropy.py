@@ -3,7 +3,7 @@ at -100) and ``binary_cross_entropy_with_logits`` on logits (through log_sigmoid
 each an op with PyTorch's forward and backward formulas."""
 import numpy as np
 
-from ..autograd import Function, is_grad_enabled
+from ..autograd import Function, is_grad_enabled, named_node
 from ..tensor import Tensor, bool_, torch_type_name
 from .activation import logsigmoid
 from .dtypes import promote_types
@@ -57,7 +57,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     losses = BinaryCrossEntropy.apply(input, target)
     if weight is not None:
         losses = losses * weight.to(input.dtype)
-    return _reduce(losses, reduction)
+    return named_node(_reduce(losses, reduction), "BinaryCrossEntropyBackward0", input, target)
 
 
 def _log_sigmoid(B, x):

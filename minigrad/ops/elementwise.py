@@ -2,7 +2,7 @@
 (comparisons and selection are in compare.py; lerp, addcmul and addcdiv in ternary.py)."""
 import numpy as np
 
-from ..autograd import Function
+from ..autograd import Function, named_node
 from ..tensor import DTYPE_CATEGORY as _CATEGORY, Tensor, _is_floating, default_complex, default_float
 
 __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "log1p", "sqrt", "abs", "clamp",
@@ -545,12 +545,12 @@ def clamp(a, min=None, max=None):  # noqa: A002
         dtype = result_type_of([x for x in (a, min, max) if x is not None])
         a = a.to(dtype)
         low, high = (None if bound is None else _operands(a, bound)[1].to(dtype) for bound in (min, max))
-        return ClampByTensors.apply(a, low, high)
+        return named_node(ClampByTensors.apply(a, low, high), "ClampBackward0", a)
     if not _is_floating(a.dtype) and any(isinstance(bound, float) for bound in (min, max)):
         a = a.to(default_float())  # an integer tensor clamped to float bounds is float, as PyTorch's result type
     elif a.dtype == np.bool_ and any(isinstance(bound, int) and not isinstance(bound, bool) for bound in (min, max)):
         a = a.long()
-    return Clamp.apply(a, low=min, high=max)
+    return named_node(Clamp.apply(a, low=min, high=max), "ClampBackward1", a)
 
 
 def _reflected(fn):

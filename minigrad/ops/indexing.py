@@ -66,10 +66,19 @@ def getitem(x, index):
     split = integers_first(parts)
     try:
         if split is None:
-            return Index.apply(x, index=parts)
-        return Index.apply(Index.apply(x, index=split[0]), index=split[1])
+            out = Index.apply(x, index=parts)
+        else:
+            out = Index.apply(Index.apply(x, index=split[0]), index=split[1])
     except IndexError as error:
         raise in_torch_words(error) from None
+    if out._ctx is not None and all(p is None or p is Ellipsis or isinstance(p, (int, np.integer, slice))
+                                    for p in parts):  # (basic indexing: named by the view op PyTorch applies last)
+        from ..autograd import named_node
+        from .inplace import _last_view_op
+        # (a lone slice, even a whole one, is a Slice: PyTorch takes that path before the tuple one)
+        last = "Slice" if isinstance(index, slice) else _last_view_op(index) or "Alias"
+        named_node(out, f"{last}Backward0", x)
+    return out
 
 
 def in_torch_words(error):

@@ -4,7 +4,7 @@ import warnings
 
 import numpy as np
 
-from ..autograd import Function
+from ..autograd import Function, named_node
 from ..tensor import Tensor, int64, torch_type_name
 from . import activation, reduce as reductions
 from .combine import broadcast_shapes
@@ -233,14 +233,14 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     picked_weight = reductions.sum(hot * w, 1) * keep
     losses = -reductions.sum(input * hot * w, 1) * keep
     if reduction == "none":
-        return losses
+        return named_node(losses, "NllLossBackward0")
     total = losses.sum()
     if reduction == "sum":
-        return total
+        return named_node(total, "NllLossBackward0")
     # every target ignored: NaN (0 / 0), with a zero gradient, as PyTorch's (not 0 * (1 / 0))
     denominator = picked_weight.sum()
     empty = denominator == 0
-    return where(empty, float("nan"), total / where(empty, 1.0, denominator))
+    return named_node(where(empty, float("nan"), total / where(empty, 1.0, denominator)), "NllLossBackward0")
 
 
 def _reduce(losses, reduction):
@@ -289,7 +289,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     diff = sub(input, target)
     if not diff.is_floating_point():
         raise NotImplementedError(f"\"mse_cpu\" not implemented for '{torch_type_name(diff.dtype)}'")
-    return _reduce_weighted(mul(diff, diff), weight, reduction, shape)
+    return named_node(_reduce_weighted(mul(diff, diff), weight, reduction, shape), "MseLossBackward0", input, target)
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):  # noqa: A002
@@ -312,7 +312,8 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     z = abs(sub(input, target))
     if beta == 0:
         return _reduce(z, reduction)
-    return _reduce(where(z < beta, 0.5 * z * z / beta, z - 0.5 * beta), reduction)
+    return named_node(_reduce(where(z < beta, 0.5 * z * z / beta, z - 0.5 * beta), reduction),
+                      "SmoothL1LossBackward0", input, target)
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):  # noqa: A002
@@ -325,7 +326,8 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):  # noqa
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     z = abs(sub(input, target))
     losses = where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta)).to(input.dtype)  # PyTorch's is the input's
-    return _reduce_weighted(losses, weight, reduction, shape, mean_over_weights=False)
+    return named_node(_reduce_weighted(losses, weight, reduction, shape, mean_over_weights=False),
+                      "HuberLossBackward0", input, target)
 
 
 def one_hot(tensor, num_classes=-1):

@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 
 from .. import return_types
-from ..autograd import Function
+from ..autograd import Function, named_node
 from ..tensor import Tensor, _is_floating, torch_type_name
 from .complex_numbers import refuse_complex
 from .shape import normalize_dim
@@ -79,7 +79,10 @@ def sum(x, dim=None, keepdim=False, *, dtype=None):  # noqa: A001
     """``torch.sum`` over all elements or over ``dim`` (int or tuple), in ``dtype`` when given."""
     if dtype is not None:
         x = x.to(dtype)
-    return in_requested_dtype(Sum.apply(x, axes=_axes(dim, x.ndim), keepdim=keepdim), dtype)
+    out = Sum.apply(x, axes=_axes(dim, x.ndim), keepdim=keepdim)
+    if dim is not None:  # (PyTorch's sum over dims is its second overload)
+        named_node(out, "SumBackward1", x)
+    return in_requested_dtype(out, dtype)
 
 
 def in_requested_dtype(out, dtype):
@@ -107,7 +110,8 @@ def mean(x, dim=None, keepdim=False, *, dtype=None):
     if dtype is not None:
         x = x.to(dtype)
     _check_floating(x, "mean", given=dtype is not None)
-    return Mean.apply(x, axes=_axes(dim, x.ndim), keepdim=keepdim)
+    out = Mean.apply(x, axes=_axes(dim, x.ndim), keepdim=keepdim)
+    return out if dim is None else named_node(out, "MeanBackward1", x)
 
 
 class Var(Function):
@@ -180,8 +184,10 @@ def std(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
     if x.dtype.kind == "c":
         return var(x, dim, unbiased, keepdim, correction=correction).sqrt()
     if x.device.type == "cpu" and x.dtype in (np.float32, np.float16):
-        return _StdFromVar.apply(_var(x.double(), dim, unbiased, keepdim, correction, "std")).to(x.dtype)
-    return _StdFromVar.apply(_var(x, dim, unbiased, keepdim, correction, "std"))
+        out = _StdFromVar.apply(_var(x.double(), dim, unbiased, keepdim, correction, "std")).to(x.dtype)
+    else:
+        out = _StdFromVar.apply(_var(x, dim, unbiased, keepdim, correction, "std"))
+    return named_node(out, "StdBackward0", x)
 
 
 def var_mean(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
@@ -304,7 +310,8 @@ def _check_nonempty(name, x, axes):
 def _extreme(x, dim, keepdim, largest, name):
     if dim is None:
         _check_nonempty(name, x, None)
-        return Extreme.apply(x, axes=tuple(range(x.ndim)), keepdim=False, largest=largest, nan_ties=True)
+        out = Extreme.apply(x, axes=tuple(range(x.ndim)), keepdim=False, largest=largest, nan_ties=True)
+        return named_node(out, "MaxBackward1" if largest else "MinBackward1", x)
     if not isinstance(dim, int) or isinstance(dim, bool):
         raise TypeError(f"{name}(): dim must be an int, got {dim!r} (use amax/amin to reduce several dims)")
     axis = normalize_dim(dim, x.ndim)
@@ -314,7 +321,8 @@ def _extreme(x, dim, keepdim, largest, name):
     B = x.backend
     _check_nonempty(name, x, (axis,))
     indices = (B.argmax if largest else B.argmin)(x.array, axis=axis, keepdims=True)
-    values = TakeAlongDim.apply(x, indices=indices, axis=axis, keepdim=keepdim)
+    values = named_node(TakeAlongDim.apply(x, indices=indices, axis=axis, keepdim=keepdim),
+                        "MaxBackward0" if largest else "MinBackward0", x)
     if not keepdim:
         indices = B.reshape(indices, tuple(values.shape))
     return (max_result if largest else min_result)(values, Tensor._wrap(indices, x.device))
@@ -347,7 +355,8 @@ def _amax_amin(x, dim, keepdim, largest, name):
     refuse_complex(x, f'"{name[1:]}_values_cpu" not implemented for {{!r}}')
     every = dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0)
     _check_nonempty(name, x, None if every else _axes(dim, x.ndim))
-    return Extreme.apply(x, axes=_axes(dim, x.ndim), keepdim=keepdim, largest=largest)
+    return named_node(Extreme.apply(x, axes=_axes(dim, x.ndim), keepdim=keepdim, largest=largest),
+                      "AmaxBackward0" if largest else "AminBackward0", x)
 
 
 def amax(x, dim=(), keepdim=False):

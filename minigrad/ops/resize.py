@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from ..autograd import Function
+from ..autograd import Function, named_node
 from ..tensor import Tensor
 
 __all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "center_crop"]
@@ -163,8 +163,12 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                           mode="nearest" if mode == "nearest" else "bilinear", align_corners=align_corners,
                           recompute_scale_factor=recompute_scale_factor if size is None else None)
         return out.squeeze(2)
-    return Interpolate.apply(input, out_size=out_size, mode=mode, align_corners=bool(align_corners),
-                             scale_factors=scales)
+    out = Interpolate.apply(input, out_size=out_size, mode=mode, align_corners=bool(align_corners),
+                            scale_factors=scales)
+    return named_node(out, _UPSAMPLE_NAMES.get(mode, "UpsampleBilinear2DBackward0"), input)
+
+
+_UPSAMPLE_NAMES = {"nearest": "UpsampleNearest2DBackward0", "nearest-exact": "UpsampleNearestExact2DBackward0"}
 
 
 def _nearest_by_index(input, spatial, out_size, scales, exact):  # noqa: A002

@@ -9,7 +9,7 @@ import warnings
 
 import numpy as np
 
-from ..autograd import Function, next_sequence
+from ..autograd import Function, named_node, next_sequence
 from ..backends import get_backend
 from ..tensor import Tensor, _is_differentiable, torch_type_name
 from .indexing import getitem, pad  # noqa: F401  (pad is reached as ops.shape.pad by nn.functional)
@@ -202,14 +202,17 @@ def squeeze(x, dim=None):
     else:
         axes = {normalize_dim(d, x.ndim) for d in ((dim,) if isinstance(dim, int) else dim)}
     shape = tuple(s for i, s in enumerate(x.shape) if not (i in axes and s == 1))
-    return reshape(x, shape)
+    out = reshape(x, shape)
+    # (PyTorch's three squeezes: all dims, one dim, several dims)
+    return named_node(out, "SqueezeBackward0" if dim is None else "SqueezeBackward1" if isinstance(dim, int) else
+                      "SqueezeBackward2", x)
 
 
 def unsqueeze(x, dim):
     """``torch.unsqueeze``: insert a size-1 dim at ``dim`` in [-ndim-1, ndim]."""
     d = normalize_dim(dim, x.ndim + 1)
     shape = tuple(x.shape)
-    return Reshape.apply(x, shape=shape[:d] + (1,) + shape[d:])
+    return named_node(Reshape.apply(x, shape=shape[:d] + (1,) + shape[d:]), "UnsqueezeBackward0", x)
 
 
 class Permute(Function):
@@ -242,14 +245,14 @@ def transpose(x, dim0, dim1):
     d0, d1 = normalize_dim(dim0, x.ndim), normalize_dim(dim1, x.ndim)
     if x.ndim:  # (a 0-d tensor takes dims 0 and -1, and stays as it is)
         axes[d0], axes[d1] = axes[d1], axes[d0]
-    return permute(x, axes)
+    return named_node(permute(x, axes), "TransposeBackward0", x)
 
 
 def t(x):
     """``torch.t``: transpose a 2-D tensor; 0-d and 1-d tensors come back as they are."""
     if x.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
-    return reshape(x, tuple(x.shape)) if x.ndim < 2 else transpose(x, 0, 1)
+    return named_node(reshape(x, tuple(x.shape)) if x.ndim < 2 else transpose(x, 0, 1), "TBackward0", x)
 
 
 _T_WARNED = set()

@@ -1,7 +1,7 @@
 """Vector norms, as ``torch.norm`` / ``Tensor.norm`` and ``torch.nn.functional.normalize``."""
 import math
 
-from ..autograd import Function
+from ..autograd import Function, named_node
 from ..tensor import _is_floating
 from .reduce import _axes
 
@@ -69,14 +69,16 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):  # noqa: A002
     dim = tuple(range(input.ndim)) if dim is None else dim
     magnitude = input.abs()
     if p == math.inf:
-        return magnitude.amax(dim, keepdim=keepdim)
-    if p == -math.inf:
-        return magnitude.amin(dim, keepdim=keepdim)
-    if p == 0:
-        return (input != 0).to(input.dtype).sum(dim, keepdim=keepdim)
-    if p == 1:
-        return magnitude.sum(dim, keepdim=keepdim)
-    return PNorm.apply(input, p=float(p), axes=_axes(dim, input.ndim), keepdim=keepdim)
+        out = magnitude.amax(dim, keepdim=keepdim)
+    elif p == -math.inf:
+        out = magnitude.amin(dim, keepdim=keepdim)
+    elif p == 0:
+        out = (input != 0).to(input.dtype).sum(dim, keepdim=keepdim)
+    elif p == 1:
+        out = magnitude.sum(dim, keepdim=keepdim)
+    else:
+        out = PNorm.apply(input, p=float(p), axes=_axes(dim, input.ndim), keepdim=keepdim)
+    return named_node(out, "LinalgVectorNormBackward0", input)
 
 
 def nuclear_norm(input, dim=None, keepdim=False):  # noqa: A002
