@@ -245,6 +245,16 @@ def named_node(result, torch_name, *inputs):
     return result
 
 
+def named_as(torch_name):
+    """Decorator: the op's result node named ``torch_name``, as ``named_node`` names it."""
+    def decorate(op):
+        @functools.wraps(op)
+        def named(*args, **kwargs):
+            return named_node(op(*args, **kwargs), torch_name, *args)
+        return named
+    return decorate
+
+
 def _storage_root(array):
     while getattr(array, "base", None) is not None:
         array = array.base

@@ -2,7 +2,7 @@
 ``masked_fill``."""
 import numpy as np
 
-from ..autograd import Function
+from ..autograd import Function, named_as
 from .complex_numbers import refuse_complex
 from ..tensor import DTYPE_CATEGORY, Tensor, cpp_type_name, default_complex, default_float, int64, torch_type_name
 from .elementwise import _check_broadcast, _operands, broadcast_mismatch
@@ -92,6 +92,7 @@ def logical_not_array(a):
     return a.backend.logical_not(a.array)
 
 
+@named_as("MaskedFillBackward0")
 def masked_fill(x, mask, value):
     """``torch.Tensor.masked_fill``: value where the bool mask (broadcast to x) is true; gradient to x elsewhere."""
     if not isinstance(mask, Tensor) or mask.dtype != np.dtype(bool):

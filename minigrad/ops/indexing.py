@@ -1,7 +1,7 @@
 """Indexing (``Tensor.__getitem__``) and padding (``nn.functional.pad``), which reuses the index gather."""
 import numpy as np
 
-from ..autograd import Function
+from ..autograd import Function, named_as
 from ..tensor import Tensor, int64, bool_
 
 
@@ -305,6 +305,7 @@ def _renormalized_rows(input, weight, max_norm, norm_type):  # noqa: A002
         weight[rows] = picked * scale
 
 
+@named_as("EmbeddingBackward0")
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,  # noqa: A002
               sparse=False):
     """``torch.nn.functional.embedding``: the rows of ``weight`` at the integer ``input``; repeated indices add

@@ -2,7 +2,7 @@
 outer; diagonal, diag, trace; einsum (in einsum.py)."""
 import numpy as np
 
-from ..autograd import Function
+from ..autograd import Function, named_as
 from ..tensor import Tensor, cpp_type_name
 from .einsum import einsum
 from .elementwise import broadcast_mismatch
@@ -91,6 +91,7 @@ def mm(a, b):
     return matmul(a, b)
 
 
+@named_as("BmmBackward0")
 def bmm(a, b):
     """``torch.bmm``: batched product of (b, n, m) and (b, m, p) tensors, no broadcasting."""
     for name, t in (("batch1", a), ("batch2", b)):

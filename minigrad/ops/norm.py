@@ -1,7 +1,7 @@
 """Batch normalisation as one fused op (statistics, normalise, affine, optional ReLU), as ``F.batch_norm``."""
 import math
 
-from ..autograd import Function
+from ..autograd import Function, named_as
 from ..tensor import Size
 
 __all__ = ["batch_norm", "batch_norm_relu", "instance_norm", "layer_norm", "rms_norm", "group_norm"]
@@ -152,6 +152,7 @@ def _affine(out, weight, bias, shape):
     return out
 
 
+@named_as("NativeLayerNormBackward0")
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # noqa: A002
     """``torch.nn.functional.layer_norm``: each sample normalised over its last ``len(normalized_shape)`` dims
     (mean and biased variance), then scaled and shifted elementwise; the gradient is that of these steps."""
@@ -186,6 +187,7 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):  # noqa: A002
     return out if weight is None else out * weight
 
 
+@named_as("NativeGroupNormBackward0")
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):  # noqa: A002
     """``torch.nn.functional.group_norm``: the channels of each sample split into ``num_groups`` groups, each
     normalised over its channels and positions, then a per-channel scale and shift."""

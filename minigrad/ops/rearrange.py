@@ -4,6 +4,7 @@ where, so its gradient is theirs (a repeated index of gather or index_select add
 scatter-add does)."""
 import numpy as np
 
+from ..autograd import named_as
 from ..tensor import Tensor, int64
 from .shape import normalize_dim
 
@@ -20,6 +21,7 @@ def _dims(dims, ndim, op):
     return normalized
 
 
+@named_as("FlipBackward0")
 def flip(input, dims):  # noqa: A002
     """``torch.flip``: the order of the elements reversed along each of ``dims`` (a copy, as PyTorch's)."""
     index = [slice(None)] * input.ndim
@@ -67,6 +69,7 @@ def roll(input, shifts, dims=None):  # noqa: A002
     return input if input is not original else input.clone()  # (a copy, as PyTorch's, even unshifted)
 
 
+@named_as("RepeatBackward0")
 def repeat(input, *sizes):  # noqa: A002
     """``Tensor.repeat``: the tensor tiled sizes[i] times along each dim (more sizes than dims add leading dims)."""
     if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
@@ -133,11 +136,13 @@ def _triangle(input, diagonal, lower):  # noqa: A002
     return where(Tensor(keep, dtype=np.dtype(bool), device=input.device), input, Tensor(0, dtype=input.dtype, device=input.device))
 
 
+@named_as("TrilBackward0")
 def tril(input, diagonal=0):  # noqa: A002
     """``torch.tril``: the lower triangle of the last two dims (column - row <= diagonal), zeros above."""
     return _triangle(input, diagonal, True)
 
 
+@named_as("TriuBackward0")
 def triu(input, diagonal=0):  # noqa: A002
     """``torch.triu``: the upper triangle of the last two dims (column - row >= diagonal), zeros below."""
     return _triangle(input, diagonal, False)
@@ -206,12 +211,14 @@ def places_along(input, dim, index, op):  # noqa: A002
     return tuple(parts)
 
 
+@named_as("GatherBackward0")
 def gather(input, dim, index):  # noqa: A002
     """``torch.gather``: out[i][j][k] = input[index[i][j][k]][j][k] along ``dim`` = 0 (and so on for the other
     dims)."""
     return input[places_along(input, normalize_dim(dim, input.ndim), index, "gather")]
 
 
+@named_as("IndexSelectBackward0")
 def index_select(input, dim, index):  # noqa: A002
     """``torch.index_select``: the entries at a 1-D ``index`` along ``dim``."""
     index = _index_tensor(index, "index_select")

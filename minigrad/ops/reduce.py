@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 
 from .. import return_types
-from ..autograd import Function, named_node
+from ..autograd import Function, named_as, named_node
 from ..tensor import Tensor, _is_floating, torch_type_name
 from .complex_numbers import refuse_complex
 from .shape import normalize_dim
@@ -204,6 +204,7 @@ def std_mean(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
                                                                        keepdim)
 
 
+@named_as("LogsumexpBackward0")
 def logsumexp(x, dim, keepdim=False):
     """``torch.logsumexp``: log(sum(exp(x))) over ``dim``, computed after subtracting the maximum (0 where that is
     infinite, as PyTorch), so that large inputs do not overflow; the gradient is softmax(x) times g."""

@@ -170,10 +170,14 @@ def _as_ncl(a):
 
 def _coefficients(mean, invstd, weight, bias):
     """scale = γ/σ and shift = β − mean·γ/σ per channel, of the statistics' dtype (γ = 1, β = 0 when absent)."""
-    dtype = invstd.dtype
+    dtype, channels = invstd.dtype, invstd.shape[0]
     gamma = np.ones_like(invstd) if weight is None else np.ascontiguousarray(weight, dtype)
     beta = np.zeros_like(invstd) if bias is None else np.ascontiguousarray(bias, dtype)
-    return _channel_coefficients(invstd, gamma, beta, np.ascontiguousarray(mean, dtype))
+    checks.size_is("batch_norm", "weight", gamma, channels)  # (the kernel reads one of each per channel)
+    checks.size_is("batch_norm", "bias", beta, channels)
+    checks.size_is("batch_norm", "mean", mean, channels)
+    return _channel_coefficients(invstd.reshape(-1), gamma.reshape(-1), beta.reshape(-1),
+                                 np.ascontiguousarray(mean, dtype).reshape(-1))
 
 
 def _statistics_dtype(x):
