@@ -2,11 +2,12 @@
 ``axis`` instead, and ``keepdims`` for ``keepdim`` (``x.sum(axis=0, keepdims=True)``, ``torch.mean(x, axis=1)``).
 minigrad's ops are Python functions, so each one with a ``dim`` parameter is wrapped once, at import."""
 import functools
+import inspect
 import types
 
 
 def _parameters(fn):
-    code = fn.__code__
+    code = inspect.unwrap(fn).__code__  # (a decorated op's own parameters, not its wrapper's)
     return code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
 
 
