@@ -206,7 +206,7 @@ class Function:
         fn = cls()
         fn.device = device
         fn.B = get_backend(device)
-        fn.needs_input_grad = tuple([t.requires_grad for t in tensors])
+        fn.needs_input_grad = tuple([t._requires_grad for t in tensors])
         raw = [a.array if isinstance(a, Tensor) else a for a in args]
         start = _profiler.start() if _profiler is not None else None
         out = fn.forward(*raw, **kwargs)
@@ -404,7 +404,7 @@ def _topological_order(roots):
         if node._ctx is not None:
             for parent in inputs_seen_by(node._ctx):
                 # (a view made under no_grad is a leaf without a gradient: PyTorch's graph has no edge to it)
-                if id(parent) not in visited and parent.requires_grad and \
+                if id(parent) not in visited and parent._requires_grad and \
                         (parent._view_creation not in MADE_WITHOUT_GRAD or parent._ctx is not None):
                     stack.append((parent, False))
     order.reverse()
@@ -536,7 +536,7 @@ def _pass_on(fn, input_grads, grads):
     if not isinstance(input_grads, tuple):
         input_grads = (input_grads,)
     for parent, pg in zip(inputs_seen_by(fn), input_grads):
-        if pg is None or not parent.requires_grad:
+        if pg is None or not parent._requires_grad:
             continue
         if tuple(pg.shape) != tuple(parent.shape):
             raise RuntimeError(

@@ -269,7 +269,8 @@ def test_detach_in_place_of_a_dtype_view_is_allowed():
 
 @pytest.mark.parametrize("index,value", [("0", "1.0"), (":", "1.0"), ("...", "lib.zeros(4)"), ("[0]", "1.0"),
                                          ("0, [1]", "1.0"), ("y > 1", "2.0"), ("1:, None", "1.0"), ("None", "1.0"),
-                                         ("lib.tensor(1)", "2.0"), (":", "lib.zeros(4)"), ("0", "lib.zeros(4)")])
+                                         ("lib.tensor(1)", "2.0"), (":", "lib.zeros(4)"), ("0", "lib.zeros(4)"),
+                                         (":, :4", "1.0"), (":, :9", "1.0"), (":, -4:", "1.0"), ("0, 0:4", "1.0")])
 def test_graph_node_of_an_indexed_write_is_named_as_torch(index, value):
     """``y[index] = value`` on a tensor in the graph: CopySlices (through a view), IndexPutBackward0, or a copy_ or
     fill_ of y itself; printed as PyTorch prints it (``grad_fn=<CopySlices>``, ``<CopySlices object at ...>``)."""

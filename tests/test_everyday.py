@@ -190,6 +190,8 @@ def test_inplace_on_a_leaf_that_requires_grad_raises_as_torch():
     raises_like_torch(lambda lib: lib.ones(3, requires_grad=True).__iadd__(1))
     raises_like_torch(lambda lib: lib.ones(3, requires_grad=True)[0:2].mul_(2), same_message=True)
     raises_like_torch(lambda lib: lib.ones(3, requires_grad=True).__setitem__(0, 5.0))
+    for index in [(slice(None), slice(None, 5)), (slice(None), slice(-5, None)), (0, slice(0, 5)), (Ellipsis, 0)]:
+        raises_like_torch(lambda lib: lib.ones(3, 5, requires_grad=True).__setitem__(index, 5.0), same_message=True)
     raises_like_torch(lambda lib: lib.nn.functional.relu(lib.ones(3, requires_grad=True), inplace=True))
 
 

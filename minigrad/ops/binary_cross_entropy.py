@@ -42,7 +42,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     """``torch.nn.functional.binary_cross_entropy`` on probabilities in [0, 1], each log clamped at -100 as
     PyTorch's, with an optional ``weight`` broadcast over the elements."""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    _check_reduction("binary_cross_entropy", reduction)
+    _check_reduction(reduction)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"Using a target size ({target.size()}) that is different to the input size "
                          f"({input.size()}) is deprecated. Please ensure they have the same size.")
@@ -117,7 +117,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     for any finite logit), ``weight`` and ``pos_weight`` broadcast over the elements (neither differentiable, as
     in PyTorch)."""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    _check_reduction("binary_cross_entropy_with_logits", reduction)
+    _check_reduction(reduction)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"Target size ({target.size()}) must be the same as input size ({input.size()})")
     for name, extra in (("weight", weight), ("pos_weight", pos_weight)):

@@ -42,7 +42,7 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
              zero_infinity=False):
     """``torch.nn.functional.ctc_loss``: log_probs (T, N, C) (or (T, C)), targets (N, S) padded or 1-D
     concatenated, the lengths per sample; ``reduction`` 'mean' divides each loss by its target length first."""
-    _check_reduction("ctc_loss", reduction)
+    _check_reduction(reduction)
     unbatched = log_probs.ndim == 2
     if unbatched:
         log_probs, targets = log_probs.unsqueeze(1), targets.unsqueeze(0)

@@ -82,7 +82,7 @@ def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, r
                         reduction="mean"):
     """``torch.nn.functional.margin_ranking_loss``: max(0, -target * (input1 - input2) + margin)."""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    _check_reduction("margin_ranking_loss", reduction)
+    _check_reduction(reduction)
     return _reduce((-target * (input1 - input2) + margin).clamp(min=0), reduction)
 
 
@@ -91,7 +91,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     """``torch.nn.functional.triplet_margin_loss``: max(d(a, p) - d(a, n) + margin, 0), d the pairwise distance
     (with ``swap``, d(a, n) is the smaller of it and d(p, n))."""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    _check_reduction("triplet_margin_loss", reduction)
+    _check_reduction(reduction)
     to_positive = pairwise_distance(anchor, positive, p, eps)
     to_negative = pairwise_distance(anchor, negative, p, eps)
     if swap:
@@ -103,7 +103,7 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
                                       swap=False, reduction="mean"):
     """``F.triplet_margin_with_distance_loss``: max(d(a, p) - d(a, n) + margin, 0) with any distance function
     (``pairwise_distance`` by default); with ``swap``, d(a, n) is min(d(a, n), d(p, n))."""
-    _check_reduction("triplet_margin_with_distance_loss", reduction)
+    _check_reduction(reduction)
     distance = distance_function if distance_function is not None else pairwise_distance
     to_positive, to_negative = distance(anchor, positive), distance(anchor, negative)
     if swap:
@@ -117,7 +117,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None,
     """``torch.nn.functional.cosine_embedding_loss``: 1 - cos(x1, x2) where target is 1, max(0, cos - margin)
     where it is -1, cos = x1.x2 / sqrt((|x1|^2 + 1e-12)(|x2|^2 + 1e-12)) along the last dim, as PyTorch's."""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    _check_reduction("cosine_embedding_loss", reduction)
+    _check_reduction(reduction)
     dims = input1.ndim - 1
     products = (input1 * input2).sum(dims)
     cosine = products / (((input1 * input1).sum(dims) + 1e-12) * ((input2 * input2).sum(dims) + 1e-12)).sqrt()

@@ -1,7 +1,7 @@
 """Indexing (``Tensor.__getitem__``) and padding (``nn.functional.pad``), which reuses the index gather."""
 import numpy as np
 
-from ..autograd import Function, named_as
+from ..autograd import Function, named_as, named_node
 from ..tensor import Tensor, int64, bool_
 
 
@@ -73,10 +73,8 @@ def getitem(x, index):
         raise in_torch_words(error) from None
     if out._ctx is not None and all(p is None or p is Ellipsis or isinstance(p, (int, np.integer, slice))
                                     for p in parts):  # (basic indexing: named by the view op PyTorch applies last)
-        from ..autograd import named_node
-        from .inplace import _last_view_op
         # (a lone slice, even a whole one, is a Slice: PyTorch takes that path before the tuple one)
-        last = "Slice" if isinstance(index, slice) else _last_view_op(index) or "Alias"
+        last = "Slice" if isinstance(index, slice) else last_view_op(x.shape, parts) or "Alias"
         named_node(out, f"{last}Backward0", x)
     return out
 
@@ -94,24 +92,25 @@ def _dims_indexed(parts):
     return sum(p.ndim if getattr(p, "dtype", None) == bool else 1 for p in parts if p is not None and p is not Ellipsis)
 
 
-def selects_a_view(shape, parts):
-    """Whether the index's basic part (an integer, None, a slice short of its whole dim) makes a view other than
-    the tensor itself, as PyTorch's indexing does before any advanced index is written into it."""
+def last_view_op(shape, parts):
+    """The view op PyTorch's indexing applies last for an index's basic parts ("Select" for an integer,
+    "Unsqueeze" for None, "Slice"), or None when they select the tensor itself: like PyTorch's, a slice that
+    starts at 0 with step 1 and reaches the end of its dim is skipped."""
     covered = _dims_indexed(parts)
-    position = 0
+    position, last = 0, None
     for p in parts:
-        if p is None or (isinstance(p, (int, np.integer)) and not isinstance(p, (bool, np.bool_))):
-            return True
-        if isinstance(p, slice):
-            start, stop, step = p.start, p.stop, p.step
-            if (start not in (None, 0) or step not in (None, 1) or
-                    (stop is not None and position < len(shape) and stop < shape[position])):
-                return True
+        if p is None:
+            last = "Unsqueeze"
+        elif isinstance(p, (int, np.integer)) and not isinstance(p, (bool, np.bool_)):
+            last = "Select"
+        elif isinstance(p, slice) and (p.start not in (None, 0) or p.step not in (None, 1) or (
+                p.stop is not None and position < len(shape) and p.stop < shape[position])):
+            last = "Slice"
         if p is Ellipsis:
             position += len(shape) - covered
-        else:
+        elif p is not None:
             position += p.ndim if getattr(p, "dtype", None) == bool and hasattr(p, "ndim") else 1
-    return False
+    return last
 
 
 def check_masks(shape, parts):

@@ -234,11 +234,9 @@ class SetItem(Function):
 
     def forward(self, a, value, index, torch_name="SetItemBackward0"):
         B = self.B
-        self.index, self.value_shape, self.torch_name = index, getattr(value, "shape", ()), torch_name
+        self.index, self.value_shape = index, getattr(value, "shape", ())
+        self.node_name = torch_name  # (PyTorch's node depends on the index and the value: see _node_name)
         return B.setitem_(B.copy(a), index, value)
-
-    def name(self):
-        return self.torch_name
 
     def backward(self, g):
         B = self.B
@@ -251,27 +249,10 @@ class SetItem(Function):
         return ga, gv
 
 
-def _last_view_op(index):
-    """The view op PyTorch applies last for ``x[index] = value`` (its indexing takes the basic parts as views, then
-    writes), named as its error messages name it; None when the write goes to x itself."""
-    last = None
-    for part in index if isinstance(index, tuple) else (index,):
-        if isinstance(part, Tensor) and part.ndim == 0 and part.dtype.kind in "iu":
-            part = int(part)
-        if isinstance(part, (int, np.integer)) and not isinstance(part, bool):
-            last = "Select"
-        elif part is None:
-            last = "Unsqueeze"
-        elif isinstance(part, slice) and part != slice(None) and part != slice(0, None) and \
-                part != slice(None, None, 1):
-            last = "Slice"
-    return last
-
-
 def setitem(x, index, value):
     """``Tensor.__setitem__``: write a number or a broadcastable tensor into ``x[index]``, as PyTorch; recorded in
     the graph when grad mode is on and either side requires grad."""
-    from .indexing import index_parts, numpy_order_of, selects_a_view
+    from .indexing import index_parts, numpy_order_of, last_view_op
     parts = index_parts(x, index)
     if isinstance(value, Tensor):
         value = value.to(x.device)
@@ -286,17 +267,17 @@ def setitem(x, index, value):
         return
     if x._view_creation in MADE_WITHOUT_GRAD and is_grad_enabled() and \
             (x.requires_grad or isinstance(value, Tensor) and value.requires_grad):
-        raise RuntimeError(view_creation_error(x, "is being", through=_last_view_op(index)))
-    if is_grad_enabled() and x.requires_grad and x.is_leaf and selects_a_view(x.shape, parts):
+        raise RuntimeError(view_creation_error(x, "is being", through=last_view_op(x.shape, parts)))
+    if is_grad_enabled() and x.requires_grad and x.is_leaf and last_view_op(x.shape, parts) is not None:
         raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
-    torch_name = _node_name(index, value)
+    torch_name = _node_name(index, value, last_view_op(x.shape, parts))
     apply_inplace(x, "__setitem__", lambda t: SetItem.apply(t, value, index=parts, torch_name=torch_name), (value,))
 
 
-def _node_name(index, value):
+def _node_name(index, value, last_view):
     """PyTorch's graph node for ``x[index] = value``: a write through views (CopySlices), an index_put_, or a
     write to x itself (a copy_ or a fill_)."""
-    if _last_view_op(index) is not None:
+    if last_view is not None:
         return "torch::autograd::CopySlices"
     parts = index if isinstance(index, tuple) else (index,)
     if any(isinstance(part, (list, np.ndarray)) or isinstance(part, Tensor) and part.ndim > 0 for part in parts):

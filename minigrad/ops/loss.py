@@ -27,10 +27,10 @@ def legacy_reduction(size_average, reduce, reduction):
     return derived
 
 
-def _check_reduction(name, reduction):
-    """PyTorch's ValueError for a reduction other than 'mean', 'sum' or 'none' (two losses word it shorter)."""
+def _check_reduction(reduction, terse=False):
+    """PyTorch's ValueError for a reduction other than 'mean', 'sum' or 'none' (``terse``: the shorter words of
+    multilabel_soft_margin_loss and gaussian_nll_loss)."""
     if reduction not in _REDUCTIONS:
-        terse = name in ("multilabel_soft_margin_loss", "gaussian_nll_loss")
         raise ValueError(f"{reduction} is not valid" if terse else f"{reduction} is not a valid value for reduction")
 
 
@@ -121,7 +121,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     (N, d1, ...), or against class probabilities of the logits' shape; optional class ``weight``,
     ``ignore_index`` (indices only), ``label_smoothing``. Stable for logits of any size (log-sum-exp)."""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    _check_reduction("cross_entropy", reduction)
+    _check_reduction(reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     if input.ndim < 1 or not input.is_floating_point():
@@ -211,7 +211,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
              reduction="mean"):
     """``torch.nn.functional.nll_loss``: -input[target] (input holds log-probabilities), weighted mean."""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    _check_reduction("nll_loss", reduction)
+    _check_reduction(reduction)
     if input.ndim < 1 or target.is_floating_point():
         raise TypeError(f"nll_loss: expects float log-probabilities and integer class-index targets "
                         f"(got {input.dtype} input and {target.dtype} targets)")
@@ -280,7 +280,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     """``torch.nn.functional.mse_loss``: (input - target)^2, reduced (a 'mean' with ``weight`` divides by its
     sum)."""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    _check_reduction("mse_loss", reduction)
+    _check_reduction(reduction)
     shape = tuple(input.shape)
     input, target = _broadcast_pair(input, target)  # noqa: A001
     from .complex_numbers import refuse_complex
@@ -295,7 +295,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):  # noqa: A002
     """``torch.nn.functional.l1_loss``: |input - target|, reduced (a 'mean' with ``weight`` divides by its sum)."""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    _check_reduction("l1_loss", reduction)
+    _check_reduction(reduction)
     shape = tuple(input.shape)
     input, target = _broadcast_pair(input, target)  # noqa: A001
     return _reduce_weighted(abs(sub(input, target)), weight, reduction, shape)
@@ -305,7 +305,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     """``torch.nn.functional.smooth_l1_loss``: 0.5·z²/beta where z = |input − target| < beta, else z − 0.5·beta
     (plain L1 when beta is 0)."""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    _check_reduction("smooth_l1_loss", reduction)
+    _check_reduction(reduction)
     input, target = _broadcast_pair(input, target)  # noqa: A001
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
@@ -319,7 +319,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):  # noqa: A002
     """``torch.nn.functional.huber_loss``: 0.5·z² where z = |input − target| < delta, else delta·(z − 0.5·delta)
     (with ``weight``, 'mean' divides by the number of elements, as PyTorch)."""
-    _check_reduction("huber_loss", reduction)
+    _check_reduction(reduction)
     shape = tuple(input.shape)
     input, target = _broadcast_pair(input, target)  # noqa: A001
     if delta <= 0:

@@ -19,7 +19,7 @@ __all__ = ["soft_margin_loss", "multilabel_soft_margin_loss", "hinge_embedding_l
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):  # noqa: A002
     """``F.soft_margin_loss``: log(1 + exp(-target * input)) for targets of +-1."""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    _check_reduction("soft_margin_loss", reduction)
+    _check_reduction(reduction)
     return _reduce(log1p(exp(-input * target)), reduction)
 
 
@@ -28,7 +28,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     """``F.multilabel_soft_margin_loss``: the binary cross-entropy of each class's logit, averaged over the
     classes (the last dim), optionally weighted by class."""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    _check_reduction("multilabel_soft_margin_loss", reduction)
+    _check_reduction(reduction, terse=True)
     losses = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
     if weight is not None:
         losses = losses * weight
@@ -39,7 +39,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):  # noqa: A002
     """``F.hinge_embedding_loss``: input where target is 1, max(0, margin - input) where it is -1."""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    _check_reduction("hinge_embedding_loss", reduction)
+    _check_reduction(reduction)
     below_margin = where(target != 1, (margin - input).clamp(min=0), 0.0)
     itself = where(target != -1, input, 0.0)
     return _reduce(below_margin + itself, reduction)
@@ -61,7 +61,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     """``F.multi_margin_loss``: for each sample, the sum over the other classes j of
     max(0, margin - x[y] + x[j])^p (times weight[y]), divided by the number of classes."""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    _check_reduction("multi_margin_loss", reduction)
+    _check_reduction(reduction)
     if p not in (1, 2):
         raise ValueError("only p == 1 and p == 2 supported")
     scores, labels, classes = _class_indices("multi_margin_loss", input, target)
@@ -80,7 +80,7 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     """``F.multilabel_margin_loss``: each sample's target lists class indices up to the first -1; the loss sums
     max(0, 1 - (x[j] - x[k])) over listed classes j and unlisted k, divided by the number of classes."""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    _check_reduction("multilabel_margin_loss", reduction)
+    _check_reduction(reduction)
     if target.shape != input.shape:
         raise RuntimeError(f"multilabel_margin_loss: inconsistent target size: {list(target.shape)} for input of "
                            f"size: {list(input.shape)}")
@@ -106,7 +106,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     """``F.poisson_nll_loss``: exp(input) - target * input (log_input), or input - target * log(input + eps);
     with ``full``, Stirling's approximation of log(target!) added where target > 1."""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    _check_reduction("poisson_nll_loss", reduction)
+    _check_reduction(reduction)
     losses = exp(input) - target * input if log_input else input - target * log(input + eps)
     if full:
         # on the raw target, as PyTorch: where target <= 1 the unused term's gradient can still be NaN
@@ -118,7 +118,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):  # noqa: A002
     """``F.gaussian_nll_loss``: 0.5 (log(var) + (input - target)^2 / var) (+ 0.5 log(2 pi) with ``full``); var is
     clamped below at eps for the value only (its gradient passes as if unclamped, as PyTorch's)."""
-    _check_reduction("gaussian_nll_loss", reduction)
+    _check_reduction(reduction, terse=True)
     if isinstance(var, (int, float)):
         var = input.new_full((), float(var))
     if tuple(var.shape) != tuple(input.shape):
