@@ -43,7 +43,7 @@ def test_activation_kernels(call):
     lambda: B.cross_entropy_forward(arr(2, 3, 4), np.full((2, 4), 7, np.int64), arr(3), -100, 0.0),
     lambda: B.cross_entropy_backward(arr(2, 3, 4), np.zeros((2, 4), np.int64), arr(3), -100, 0.0, arr(2, 1),
                                      arr(2, 4)),
-], ids=["target shape", "weight size", "target value", "lse shape"])
+], ids=["target shape", "weight size", "target value", "state shape"])
 def test_loss_kernels(call):
     with pytest.raises((ValueError, IndexError)):
         call()

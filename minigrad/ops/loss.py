@@ -49,11 +49,15 @@ def _check_class_weight(input, weight, classes):  # noqa: A002
 class CrossEntropy(Function):
     """Softmax + negative log-likelihood in one pass over (N, C, S) logits; label smoothing and class weights."""
 
-    def forward(self, x, target, weight, ignore_index, smoothing, reduction):
+    def forward(self, x, target, weight, ignore_index, smoothing, reduction, classes_last=False):
         B = self.B
-        loss, lse, target_weight = B.cross_entropy_forward(x, target, weight, ignore_index, smoothing)
-        self.save_for_backward(x, target, weight, lse)
+        # (``state``: what the backend's backward reads, its own choice: the CPU keeps the log-softmax, the GPU
+        # the log-sum-exp)
+        loss, state, target_weight = B.cross_entropy_forward(x, target, weight, ignore_index, smoothing,
+                                                             classes_last)
+        self.save_for_backward(x, target, weight, state)
         self.ignore_index, self.smoothing, self.reduction = ignore_index, smoothing, reduction
+        self.classes_last = classes_last
         if reduction == "none":
             return loss
         if smoothing == 0:  # (PyTorch's nll_loss: its own order of addition)
@@ -68,16 +72,17 @@ class CrossEntropy(Function):
 
     def backward(self, g):
         B = self.B
-        x, target, weight, lse = self.saved
+        x, target, weight, state = self.saved
         if self.reduction == "none":
             scale = g
         else:
             per_pixel = g if self.reduction == "sum" else B.div(g, self.denominator)
             scale = B.full(target.shape, 0.0, x.dtype)
             scale = B.add(scale, per_pixel)
-        return B.cross_entropy_backward(x, target, weight, self.ignore_index, self.smoothing, lse, scale)
+        return B.cross_entropy_backward(x, target, weight, self.ignore_index, self.smoothing, state, scale,
+                                        self.classes_last)
 
-    def composite(self, x, target, weight, ignore_index, smoothing, reduction):
+    def composite(self, x, target, weight, ignore_index, smoothing, reduction, classes_last=False):
         """The same loss as differentiable ops, for second derivatives (autograd_graph): -w[t] log softmax(x)[t],
         with label smoothing's -sum_c w_c log softmax(x)_c / C, over the targets not ignored."""
         from ..creation import arange, ones
@@ -144,7 +149,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         pixels *= s
     out = CrossEntropy.apply(input.reshape(n, c, pixels), target.reshape(n, pixels).array, weights,
                              ignore_index=int(ignore_index), smoothing=float(label_smoothing),
-                             reduction=reduction)
+                             reduction=reduction, classes_last=input.ndim == 2)
     return out.reshape(expected) if reduction == "none" else out
 
 

@@ -1,15 +1,15 @@
 """CPU kernels: activations. relu, leaky_relu and sigmoid are Numba kernels over the flattened array (hot in a
-U-Net, and in the swish of MobileNet-style networks); tanh and the softmaxes are numpy expressions written to stay
-finite for any float input."""
+U-Net, and in the swish of MobileNet-style networks); tanh is numpy's (softmaxes.py holds softmax and log_softmax)."""
 import numpy as np
-from numba import njit, prange
+from numba import get_num_threads, njit, prange
 
 from .elementwise import rounded_once
 from .jit import kernel
+from .softmaxes import scalar_exp, vector_exp
 from .. import checks
 
 __all__ = ["relu", "relu_backward", "leaky_relu", "leaky_relu_backward", "sigmoid", "sigmoid_backward",
-           "tanh", "tanh_backward", "softmax", "softmax_backward", "log_softmax", "log_softmax_backward"]
+           "tanh", "tanh_backward"]
 
 
 @kernel(parallel=True)
@@ -95,23 +95,55 @@ def _sigmoid_from_exp_serial(e, out, one):
         _sigmoid_at(i, e, out, one)
 
 
+@njit(inline="always")
+def _sigmoid_of(x, in_vector, one):
+    return one / (one + (vector_exp(-x) if in_vector else scalar_exp(-x)))
+
+
+@kernel(parallel=True)
+def _sigmoid_float32(x, out, tails, one):
+    for i in prange(x.size):
+        out[i] = _sigmoid_of(x[i], True, one)
+    for t in range(tails.shape[0]):  # (the elements PyTorch leaves to the C library's exp)
+        for i in range(tails[t, 0], tails[t, 1]):
+            out[i] = _sigmoid_of(x[i], False, one)
+
+
+def elementwise_tails(size, threads):
+    """The (start, stop) ranges of a contiguous array of ``size`` float32 values that PyTorch's elementwise
+    kernels compute one by one with scalar code: its threads split arrays of 32768 values or more evenly, and
+    each share runs in vectors 32 values at a time, the rest scalar."""
+    if size < _GRAIN or threads == 1:
+        tails = np.empty((1, 2), np.int64)
+        tails[0, 0], tails[0, 1] = size // 32 * 32, size
+        return tails
+    shares = min(threads, -(-size // _GRAIN))
+    share = -(-size // shares)
+    return np.array([(start + (min(size, start + share) - start) // 32 * 32, min(size, start + share))
+                     for start in range(0, size, share)], np.int64).reshape(-1, 2)
+
+
+_GRAIN = 32768  # PyTorch's grain size: elementwise work on fewer values stays on one thread
+
+
 @kernel(parallel=True)
 def _sigmoid_backward_kernel(g, y, out, one):
     for i in prange(g.size):
-        out[i] = g[i] * y[i] * (one - y[i])
+        out[i] = g[i] * (one - y[i]) * y[i]
 
 
 @kernel()
 def _sigmoid_backward_serial(g, y, out, one):
     for i in range(g.size):
-        out[i] = g[i] * y[i] * (one - y[i])
+        out[i] = g[i] * (one - y[i]) * y[i]
 
 
 def sigmoid(a):
-    """1 / (1 + exp(-a)), PyTorch's formula: numpy's exp (float32 rounded once from float64), then one pass of a
-    Numba kernel for float32 and float64 (the numpy expression took eight passes over the array: the sigmoids of
-    an EfficientNet's swish spent more time than its convolutions' forward passes), numpy alone for other
-    dtypes."""
+    """1 / (1 + exp(-a)), PyTorch's formula: for float32 one Numba pass with PyTorch's exp (its vector exp, and
+    the C library's where PyTorch's scalar code runs: ``elementwise_tails``), so the result is PyTorch's bit for
+    bit; float64 numpy's exp, then one pass of a Numba kernel (the numpy expression took eight passes over the
+    array: the sigmoids of an EfficientNet's swish spent more time than its convolutions' forward passes);
+    numpy alone for other dtypes."""
     if a.dtype.kind == "c":
         with np.errstate(all="ignore"):
             return 1 / (1 + np.exp(-a))
@@ -119,6 +151,11 @@ def sigmoid(a):
         e = np.exp(-np.abs(a))
         return np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
     flat = _flat(a)
+    if a.dtype == np.float32:  # (exp as PyTorch's vector and scalar code compute it, each where PyTorch uses it)
+        out = np.empty(flat.shape, np.float32)
+        # (no serial twin: Numba vectorises this loop only as a parallel one, 1.7 against 10.6 ns a value at 4096)
+        _sigmoid_float32(flat, out, elementwise_tails(flat.size, get_num_threads()), np.float32(1))
+        return out.reshape(a.shape)
     e = np.negative(flat)  # one new array, then everything in place (a fresh array per pass cost 5x the arithmetic)
     _exp(e, out=e)  # (numpy's exp is vectorised; Numba's is a scalar call per element)
     finish = _sigmoid_from_exp_serial if flat.size < SERIAL_BELOW else _sigmoid_from_exp
@@ -127,10 +164,10 @@ def sigmoid(a):
 
 
 def sigmoid_backward(g, y):
-    """g * y * (1 - y) from sigmoid's output y."""
+    """g * (1 - y) * y from sigmoid's output y, in PyTorch's order."""
     checks.same_shape("sigmoid_backward", "grad", g, output=y)
     if g.dtype != y.dtype or g.dtype not in (np.float32, np.float64):
-        return g * y * (1 - y)
+        return g * (1 - y) * y
     out = np.empty(g.shape, dtype=g.dtype)
     rule = _sigmoid_backward_serial if g.size < SERIAL_BELOW else _sigmoid_backward_kernel
     rule(_flat(g), _flat(y), out.reshape(-1), g.dtype.type(1))
@@ -147,24 +184,3 @@ def tanh(a):
 
 def tanh_backward(g, y):
     return g * (1 - y * y)
-
-
-def softmax(a, axis):
-    with np.errstate(invalid="ignore"):  # (a row of -inf gives NaN, as PyTorch's, without numpy's warning)
-        e = np.exp(a - np.max(a, axis=axis, keepdims=True))
-        e /= np.sum(e, axis=axis, keepdims=True)
-    return e
-
-
-def softmax_backward(g, y, axis):
-    return y * (g - np.sum(g * y, axis=axis, keepdims=True))
-
-
-def log_softmax(a, axis):
-    with np.errstate(invalid="ignore", divide="ignore"):
-        shifted = a - np.max(a, axis=axis, keepdims=True)
-        return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
-
-
-def log_softmax_backward(g, y, axis):
-    return g - np.exp(y) * np.sum(g, axis=axis, keepdims=True)

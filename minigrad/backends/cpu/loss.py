@@ -1,7 +1,13 @@
-"""CPU: the softmax cross-entropy over (N, C, S) logits, and one-hot encoding (numpy)."""
+"""CPU: the softmax cross-entropy over (N, C, S) logits, and one-hot encoding (numpy).
+
+PyTorch's cross_entropy is log_softmax over the classes, then nll_loss; its gradient is nll_loss's (the target's
+weight times minus the upstream gradient, at the target only) through log_softmax's backward. These functions
+take the same path with softmaxes.py's log_softmax, whose float32 passes round as PyTorch's: over the last dim
+for (N, C) logits, over a middle dim for (N, C, d1, ...), so loss and gradient are PyTorch's to the last bit."""
 import numpy as np
 
 from .jit import kernel
+from .softmaxes import log_softmax, log_softmax_backward
 from .. import checks
 
 __all__ = ["cross_entropy_forward", "cross_entropy_backward", "nll_totals", "one_hot", "check_class_targets"]
@@ -28,29 +34,30 @@ def _smoothing_factors(smoothing, n_class, dtype):
     return dtype.type(1.0 - smoothing), dtype.type(smoothing / n_class)
 
 
-def cross_entropy_forward(x, target, weight, ignore_index, smoothing):
-    """Per-pixel loss, log-sum-exp and target weight for logits (N, C, S) and targets (N, S), as PyTorch's
-    cross_entropy with class weights, ignore_index and label smoothing before its reduction."""
+def _log_softmax_of_classes(x, classes_last):
+    """log_softmax over the classes of logits (N, C, S), by PyTorch's kernel: over the last dim for (N, C)
+    logits, over a middle dim otherwise."""
+    if classes_last:
+        return log_softmax(x.reshape(x.shape[0], x.shape[1]), 1).reshape(x.shape)
+    return log_softmax(x, 1)
+
+
+def cross_entropy_forward(x, target, weight, ignore_index, smoothing, classes_last=False):
+    """Per-pixel loss, what the backward pass needs (here the log-softmax of the logits) and target weight for
+    logits (N, C, S) and targets (N, S), as PyTorch's cross_entropy with class weights, ignore_index and label
+    smoothing before its reduction; ``classes_last``: the logits were (N, C) (S = 1), which PyTorch's
+    log_softmax takes over its last dim."""
     _check_ce("cross_entropy_forward", x, target, weight, ignore_index)
     x, weight = np.ascontiguousarray(x), weight.astype(x.dtype)
     ignored, target_weight, places = _targets(x, target, weight, ignore_index)
     keep, spread = _smoothing_factors(smoothing, x.shape[1], x.dtype)
-    # numpy's vectorized exp and log: Numba's loops call libm's scalar ones (5.6 against 1.9 ms for forward and
-    # backward of 4x6x128x128 logits, autograd included), and a parallel loop doubled the first run's compile time.
-    peak = x.max(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):  # (infinite logits give NaN as PyTorch's, silently)
-        shifted = x - peak[:, None]
-        exps = np.exp(shifted)
-        log_sum = np.log(exps.sum(axis=1))  # (the classes summed one after another, in the logits' dtype)
-    lse = peak + log_sum
-    # -log_softmax as PyTorch rounds it, log_sum - (x - peak): adding the peak to log_sum first would round the
-    # sum at the peak's magnitude (2 ulps off for logits [1, 2]).
-    loss = keep * target_weight * (log_sum - np.take(shifted, places))
+    log_p = _log_softmax_of_classes(x, classes_last and x.shape[2] == 1)
+    loss = keep * target_weight * -np.take(log_p, places)  # (nll_loss: -log_softmax at the target, weighted)
     if spread > 0:
-        loss += spread * (weight[:, None] * (log_sum[:, None] - shifted)).sum(axis=1)
+        loss += spread * (weight[:, None] * -log_p).sum(axis=1)
     if ignored.any():
         loss[ignored] = 0
-    return loss, lse, target_weight
+    return loss, log_p, target_weight
 
 
 def nll_totals(loss, target, target_weight, ignore_index):
@@ -91,25 +98,37 @@ def _cascade_sums(loss, weight, ignored, level_power):
     return totals
 
 
-def cross_entropy_backward(x, target, weight, ignore_index, smoothing, lse, scale):
-    """d(loss)/d(logits) given the per-pixel upstream gradient ``scale`` (N, S): scale * (weight[t] * (softmax -
-    one_hot(t)) with label smoothing), zero at ignored pixels, as PyTorch's."""
+def cross_entropy_backward(x, target, weight, ignore_index, smoothing, state, scale, classes_last=False):
+    """d(loss)/d(logits) given the per-pixel upstream gradient ``scale`` (N, S) and the forward's ``state``
+    (its log-softmax of the logits): without label smoothing nll_loss's gradient (the target's weight times minus the upstream, at
+    the target only) through log_softmax's backward, as PyTorch's autograd takes it (NaN at an ignored pixel
+    whose logits hold a NaN or an infinity, as PyTorch's); with it, scale * weight[t] * (softmax - the smoothed
+    one-hot), zero at ignored pixels."""
     _check_ce("cross_entropy_backward", x, target, weight, ignore_index)
-    checks.shape_is("cross_entropy_backward", "lse", lse, (x.shape[0], x.shape[2]))
+    checks.shape_is("cross_entropy_backward", "state", state, x.shape)
+    log_p = state
     checks.shape_is("cross_entropy_backward", "scale", scale, (x.shape[0], x.shape[2]))
     x, weight = np.ascontiguousarray(x), weight.astype(x.dtype)
     ignored, target_weight, places = _targets(x, target, weight, ignore_index)
+    scale = np.asarray(scale, dtype=x.dtype)
+    if smoothing == 0:
+        upstream = np.zeros(x.shape, x.dtype)
+        with np.errstate(invalid="ignore", over="ignore"):
+            at_target = target_weight * -scale
+        np.put(upstream, places[~ignored], at_target[~ignored])
+        if classes_last and x.shape[2] == 1:
+            rows = (x.shape[0], x.shape[1])
+            return log_softmax_backward(upstream.reshape(rows), log_p.reshape(rows), 1).reshape(x.shape)
+        return log_softmax_backward(upstream, log_p, 1)
     keep, spread = _smoothing_factors(smoothing, x.shape[1], x.dtype)
     kept = (keep * target_weight)[:, None]
-    p = x - np.asarray(lse, dtype=x.dtype)[:, None]
-    np.exp(p, out=p)  # the softmax
+    p = np.exp(log_p)  # the softmax
     grad = kept * p
-    if spread > 0:
-        grad += spread * (weight.sum() * p - weight[:, None])
+    grad += spread * (weight.sum() * p - weight[:, None])
     np.put(grad, places, np.take(grad, places) - kept[:, 0])  # minus one-hot(t), weighted
-    grad *= np.asarray(scale, dtype=x.dtype)[:, None]
+    grad *= scale[:, None]
     if ignored.any():
-        grad[np.broadcast_to(ignored[:, None], grad.shape)] = 0  # (zeros even where a logit is inf or NaN)
+        grad[np.broadcast_to(ignored[:, None], grad.shape)] = 0
     return grad
 
 

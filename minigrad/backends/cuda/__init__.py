@@ -18,6 +18,7 @@ from .reduce import *  # noqa: F401,F403,E402
 from .shape import *  # noqa: F401,F403,E402
 from .linalg import *  # noqa: F401,F403,E402
 from .activation import *  # noqa: F401,F403,E402
+from .softmaxes import *  # noqa: F401,F403,E402
 from .conv import *  # noqa: F401,F403,E402
 from .pool import *  # noqa: F401,F403,E402
 from .norm import *  # noqa: F401,F403,E402

@@ -1,10 +1,7 @@
-"""CUDA kernels: activations and softmax, mirroring ``backends/cpu/activation.py``.
+"""CUDA kernels: activations, mirroring ``backends/cpu/activation.py``.
 
 The pointwise activations share one kernel (forward) and one (backward),
-picked by an op code. Softmax sees its input as (outer, length, inner), the
-softmax axis in the middle: one thread per (outer, inner) line makes the three
-passes (max, sum of exponentials, write), neighbouring threads reading
-neighbouring addresses.
+picked by an op code.
 """
 import math
 
@@ -14,7 +11,7 @@ from numba import cuda, float32
 from ._runtime import F32, device_function, empty, f32, flat, grid, i64, kernel, on_device
 
 __all__ = ["relu", "relu_backward", "leaky_relu", "leaky_relu_backward", "sigmoid", "sigmoid_backward",
-           "tanh", "tanh_backward", "softmax", "softmax_backward", "log_softmax", "log_softmax_backward"]
+           "tanh", "tanh_backward"]
 
 RELU, LEAKY, SIGMOID, TANH = range(4)
 
@@ -60,45 +57,6 @@ def _pointwise_backward(op, out, g, saved, slope):
     i = cuda.grid(1)
     while i < out.size:
         out[i] = _backward(op, g[i], saved[i], slope)
-        i += cuda.gridsize(1)
-
-
-@kernel((F32, F32, i64, i64, i64, i64))
-def _softmax(out, x, outer, length, inner, log):
-    i = cuda.grid(1)
-    while i < outer * inner:
-        base = (i // inner) * length * inner + i % inner
-        top = x[base]
-        for k in range(1, length):
-            v = x[base + k * inner]
-            if v > top or v != v:
-                top = v
-        total = float32(0)
-        for k in range(length):
-            total += math.exp(x[base + k * inner] - top)
-        if log:
-            shift = top + math.log(total)
-            for k in range(length):
-                out[base + k * inner] = x[base + k * inner] - shift
-        else:
-            for k in range(length):
-                out[base + k * inner] = math.exp(x[base + k * inner] - top) / total
-        i += cuda.gridsize(1)
-
-
-@kernel((F32, F32, F32, i64, i64, i64, i64))
-def _softmax_backward(out, g, y, outer, length, inner, log):
-    """softmax: y·(g − Σ g·y); log_softmax: g − exp(y)·Σ g."""
-    i = cuda.grid(1)
-    while i < outer * inner:
-        base = (i // inner) * length * inner + i % inner
-        total = float32(0)
-        for k in range(length):
-            at = base + k * inner
-            total += g[at] if log else g[at] * y[at]
-        for k in range(length):
-            at = base + k * inner
-            out[at] = g[at] - math.exp(y[at]) * total if log else y[at] * (g[at] - total)
         i += cuda.gridsize(1)
 
 
@@ -150,45 +108,3 @@ def tanh(a):
 
 def tanh_backward(g, y):
     return _pointwise_grad(TANH, g, y)
-
-
-def _lines(shape, axis):
-    """(outer, length, inner) of ``shape`` around ``axis``."""
-    shape = tuple(shape)
-    d = int(axis) % max(len(shape), 1)
-    length = shape[d] if shape else 1
-    return math.prod(shape[:d]), length, math.prod(shape[d + 1:])
-
-
-def _softmax_op(a, axis, log):
-    a = on_device(a)
-    out = empty(a.shape, a.dtype)
-    outer, length, inner = _lines(a.shape, axis)
-    if out.size:
-        _softmax[grid(outer * inner)](flat(out), flat(a), outer, length, inner, 1 if log else 0)
-    return out
-
-
-def _softmax_grad(g, y, axis, log):
-    g, y = on_device(g), on_device(y)
-    out = empty(g.shape, g.dtype)
-    outer, length, inner = _lines(g.shape, axis)
-    if out.size:
-        _softmax_backward[grid(outer * inner)](flat(out), flat(g), flat(y), outer, length, inner, 1 if log else 0)
-    return out
-
-
-def softmax(a, axis):
-    return _softmax_op(a, axis, False)
-
-
-def softmax_backward(g, y, axis):
-    return _softmax_grad(g, y, axis, False)
-
-
-def log_softmax(a, axis):
-    return _softmax_op(a, axis, True)
-
-
-def log_softmax_backward(g, y, axis):
-    return _softmax_grad(g, y, axis, True)

@@ -119,8 +119,9 @@ def check_class_targets(target, n_class, ignore_index, op="cross_entropy"):
     defer_check(first, verdict)
 
 
-def cross_entropy_forward(x, target, weight, ignore_index, smoothing):
-    """Per-pixel loss, log-sum-exp and target weight for logits (N, C, S) and targets (N, S)."""
+def cross_entropy_forward(x, target, weight, ignore_index, smoothing, classes_last=False):
+    """Per-pixel loss, the backward's state (here each position's log-sum-exp) and target weight for logits
+    (N, C, S) and targets (N, S) (``classes_last``, which the CPU's rounding follows, changes nothing here)."""
     x, weight = float32_only("cross_entropy", x, weight)
     target = on_device(target, np.int64)
     n, c, s = x.shape
@@ -138,9 +139,10 @@ def nll_totals(loss, target, target_weight, ignore_index):
     return reduce_sum(loss), reduce_sum(target_weight)
 
 
-def cross_entropy_backward(x, target, weight, ignore_index, smoothing, lse, scale):
-    """d(loss)/d(logits) given the per-pixel upstream gradient ``scale`` (N, S)."""
-    x, weight, lse, scale = float32_only("cross_entropy", x, weight, lse, scale)
+def cross_entropy_backward(x, target, weight, ignore_index, smoothing, state, scale, classes_last=False):
+    """d(loss)/d(logits) given the per-pixel upstream gradient ``scale`` (N, S) and the forward's ``state`` (here
+    each position's log-sum-exp)."""
+    x, weight, lse, scale = float32_only("cross_entropy", x, weight, state, scale)
     target = on_device(target, np.int64)
     n, c, s = x.shape
     grad = empty(tuple(x.shape), np.float32)

@@ -1,0 +1,278 @@
+"""CPU kernels: softmax and log_softmax, forward and backward, rounded as PyTorch's CPU kernels round them.
+
+float32 follows PyTorch's two kernels step for step, so that its results are PyTorch's to the last bit:
+- over the last dim, one row at a time: the row's max; exp(x - max) by the vector exp (``vector_exp``); their sum
+  in 16 lanes as an AVX-512 register adds them (each lane adds every 16th value, the tail into the first lanes,
+  then halves folded 8, 4, 2, 1); softmax multiplies by 1 / sum, log_softmax subtracts the vector log of the sum
+  from x - max. The backward passes sum g·y (softmax) or g (log_softmax) in the same lanes.
+- over another dim, one position of the dims after it at a time: sums in the dim's order, softmax divides by its
+  sum, and the backward passes add g·y with an FMA. PyTorch computes 16 positions per vector and the positions
+  left over one by one with the C library's expf (``scalar_exp``); which positions
+  are left over depends on its chunks of work (``_vector_positions``).
+Other dtypes (float64) take numpy's expressions of the same formulas."""
+import math
+
+import numpy as np
+from numba import get_num_threads, njit, prange
+
+from .jit import fused_multiply_add, kernel
+from ..elements import vector_math, with_fused_multiply_add
+from .. import checks
+
+__all__ = ["softmax", "softmax_backward", "log_softmax", "log_softmax_backward"]
+
+vector_exp = njit(inline="always")(with_fused_multiply_add(vector_math.vector_exp, fused_multiply_add))
+vector_log = njit(inline="always")(with_fused_multiply_add(vector_math.vector_log, fused_multiply_add))
+LANES = 16  # float32 values in an AVX-512 register, PyTorch's vector on this machine
+_BLOCK_BYTES = 128 * 1024  # PyTorch's block of work for a softmax over a dim other than the last
+_BLOCK = 256  # positions a task of the kernels over a middle dim takes, neighbours in memory
+
+
+@njit(inline="always")
+def scalar_exp(v):
+    """exp of a float32 by the C library's expf, as PyTorch's scalar code calls it (Numba compiles math.exp of a
+    float32 to a call of expf)."""
+    return math.exp(v)
+
+
+@njit(inline="always")
+def lane_sum(values, lanes):
+    """The sum of ``values`` in PyTorch's vector order (``lanes``: a scratch array of LANES)."""
+    n = values.size
+    if n < LANES:
+        total = values[0]
+        for i in range(1, n):
+            total += values[i]
+        return total
+    for lane in range(LANES):
+        lanes[lane] = values[lane]
+    start = LANES
+    while start + LANES <= n:
+        for lane in range(LANES):
+            lanes[lane] += values[start + lane]
+        start += LANES
+    for lane in range(n - start):
+        lanes[lane] += values[start + lane]
+    width = LANES // 2
+    while width > 0:
+        for lane in range(width):
+            lanes[lane] += lanes[lane + width]
+        width //= 2
+    return lanes[0]
+
+
+@kernel(parallel=True)
+def _rows_forward(x, out, log):
+    for row in prange(x.shape[0]):
+        lanes = np.empty(LANES, x.dtype)
+        peak = x[row, 0]
+        for j in range(1, x.shape[1]):
+            peak = max(peak, x[row, j])  # (a NaN anywhere makes the whole row NaN either way)
+        for j in range(x.shape[1]):
+            out[row, j] = vector_exp(x[row, j] - peak)
+        total = lane_sum(out[row], lanes)
+        if log:
+            log_total = vector_log(total)
+            for j in range(x.shape[1]):
+                out[row, j] = (x[row, j] - peak) - log_total
+        else:
+            inverse = np.float32(1) / total
+            for j in range(x.shape[1]):
+                out[row, j] *= inverse
+
+
+@kernel(parallel=True)
+def _rows_backward(g, y, out, log):
+    for row in prange(g.shape[0]):
+        lanes = np.empty(LANES, g.dtype)
+        if log:
+            total = lane_sum(g[row], lanes)
+            for j in range(g.shape[1]):
+                out[row, j] = fused_multiply_add(-vector_exp(y[row, j]), total, g[row, j])
+        else:
+            for j in range(g.shape[1]):
+                out[row, j] = g[row, j] * y[row, j]  # (the products, rounded, then summed in lanes)
+            total = lane_sum(out[row], lanes)
+            for j in range(g.shape[1]):
+                out[row, j] = (g[row, j] - total) * y[row, j]
+
+
+@njit(inline="always")
+def _block(task, blocks, inner):
+    """The (outer index, first, last + 1) positions of one block of work over the dims after the softmax's."""
+    o, start = task // blocks, (task % blocks) * _BLOCK
+    return o, start, min(inner, start + _BLOCK)
+
+
+@kernel(parallel=True)
+def _positions_forward(x, out, vector, log):
+    outer, length, inner = x.shape
+    blocks = (inner + _BLOCK - 1) // _BLOCK
+    for task in prange(outer * blocks):
+        o, start, stop = _block(task, blocks, inner)
+        peak, total = x[o, 0, start:stop].copy(), np.zeros(stop - start, x.dtype)
+        for d in range(1, length):
+            for i in range(start, stop):
+                peak[i - start] = max(peak[i - start], x[o, d, i])  # (a NaN makes the sum NaN either way)
+        if vector[o * inner + start:o * inner + stop].all():
+            for d in range(length):
+                for i in range(start, stop):
+                    e = vector_exp(x[o, d, i] - peak[i - start])
+                    total[i - start] += e
+                    out[o, d, i] = e
+        else:  # (positions PyTorch leaves to the C library's exp)
+            for d in range(length):
+                for i in range(start, stop):
+                    shifted = x[o, d, i] - peak[i - start]
+                    e = vector_exp(shifted) if vector[o * inner + i] else scalar_exp(shifted)
+                    total[i - start] += e
+                    out[o, d, i] = e
+        if log:
+            for i in range(start, stop):
+                total[i - start] = vector_log(total[i - start])
+            for d in range(length):
+                for i in range(start, stop):
+                    out[o, d, i] = x[o, d, i] - peak[i - start] - total[i - start]
+        else:
+            for d in range(length):
+                for i in range(start, stop):
+                    out[o, d, i] /= total[i - start]
+
+
+@kernel(parallel=True)
+def _positions_backward(g, y, out, vector, log):
+    outer, length, inner = g.shape
+    blocks = (inner + _BLOCK - 1) // _BLOCK
+    for task in prange(outer * blocks):
+        o, start, stop = _block(task, blocks, inner)
+        total = np.zeros(stop - start, g.dtype)
+        if log:
+            for d in range(length):
+                for i in range(start, stop):
+                    total[i - start] += g[o, d, i]
+            every = vector[o * inner + start:o * inner + stop].all()
+            for d in range(length):
+                for i in range(start, stop):
+                    e = vector_exp(y[o, d, i]) if every or vector[o * inner + i] else scalar_exp(y[o, d, i])
+                    out[o, d, i] = fused_multiply_add(-e, total[i - start], g[o, d, i])
+        else:
+            for d in range(length):
+                for i in range(start, stop):
+                    total[i - start] = fused_multiply_add(g[o, d, i], y[o, d, i], total[i - start])
+            for d in range(length):
+                for i in range(start, stop):
+                    out[o, d, i] = y[o, d, i] * (g[o, d, i] - total[i - start])
+
+
+@kernel()
+def _split_positions(total, inner, threads):
+    """Which positions PyTorch's softmax forward over a middle dim computes in vectors: its positions split
+    evenly among its threads, each thread taking 16 at a time while they lie in one row of ``inner`` and within
+    its share, the rest one by one."""
+    vector = np.zeros(total, np.bool_)
+    share = (total + threads - 1) // threads
+    for begin in range(0, total, share):
+        end = min(total, begin + share)
+        index = begin
+        while index < end:
+            i = index % inner
+            if i + LANES <= inner and index + LANES <= end:
+                vector[index:index + LANES] = True
+                index += LANES
+            else:
+                index += (end - index) if index + LANES > end else inner - i
+    return vector
+
+
+def chunked_positions(outer, length, inner):
+    """Which positions PyTorch's log_softmax (and both backward passes) over a middle dim computes in vectors:
+    the dims after it cut into chunks of a block's worth, in each chunk all but its last size % 16."""
+    chunk = max(_BLOCK_BYTES // length // 4, LANES) // LANES * LANES
+    chunk = min(chunk, inner)
+    within = np.arange(inner) % chunk
+    size = np.minimum(chunk, inner - (np.arange(inner) // chunk) * chunk)
+    vector = within < size - size % LANES
+    return np.ascontiguousarray(np.broadcast_to(vector, (outer, inner))).reshape(-1)
+
+
+def _as_three_dims(a, axis):
+    """``a`` as a contiguous (outer, length, inner) float32 array around ``axis``."""
+    shape = a.shape
+    outer = int(np.prod(shape[:axis], dtype=np.int64))
+    inner = int(np.prod(shape[axis + 1:], dtype=np.int64))
+    return np.ascontiguousarray(a).reshape(outer, shape[axis], inner)
+
+
+def _float32_forward(a, axis, log):
+    if a.ndim == 0:
+        return _float32_forward(a.reshape(1), 0, log).reshape(())
+    axis = axis % a.ndim
+    out = np.empty(a.shape, np.float32)
+    if a.size == 0:
+        return out
+    if axis == a.ndim - 1:
+        _rows_forward(np.ascontiguousarray(a).reshape(-1, a.shape[-1]), out.reshape(-1, a.shape[-1]), log)
+        return out
+    x = _as_three_dims(a, axis)
+    outer, length, inner = x.shape
+    vector = chunked_positions(outer, length, inner) if log else \
+        _split_positions(outer * inner, inner, get_num_threads())
+    _positions_forward(x, out.reshape(x.shape), vector, log)
+    return out
+
+
+def _float32_backward(g, y, axis, log):
+    checks.same_shape("log_softmax_backward" if log else "softmax_backward", "grad", g, output=y)
+    if g.ndim == 0:
+        return _float32_backward(g.reshape(1), y.reshape(1), 0, log).reshape(())
+    axis = axis % g.ndim
+    out = np.empty(g.shape, np.float32)
+    if g.size == 0:
+        return out
+    if axis == g.ndim - 1:
+        length = g.shape[-1]
+        _rows_backward(np.ascontiguousarray(g).reshape(-1, length), np.ascontiguousarray(y).reshape(-1, length),
+                       out.reshape(-1, length), log)
+        return out
+    grad, output = _as_three_dims(g, axis), _as_three_dims(y, axis)
+    vector = chunked_positions(*grad.shape)
+    _positions_backward(grad, output, out.reshape(grad.shape), vector, log)
+    return out
+
+
+def _float32(*arrays):
+    return all(a.dtype == np.float32 for a in arrays)
+
+
+def softmax(a, axis):
+    """exp(a - max) / sum along ``axis``, as PyTorch's softmax (float32: its rounding, see the module)."""
+    if _float32(a):
+        return _float32_forward(a, axis, log=False)
+    with np.errstate(invalid="ignore"):  # (a row of -inf gives NaN, as PyTorch's, without numpy's warning)
+        e = np.exp(a - np.max(a, axis=axis, keepdims=True))
+        e /= np.sum(e, axis=axis, keepdims=True)
+    return e
+
+
+def softmax_backward(g, y, axis):
+    """y * (g - sum(g * y)) from softmax's output ``y``."""
+    if _float32(g, y):
+        return _float32_backward(g, y, axis, log=False)
+    return y * (g - np.sum(g * y, axis=axis, keepdims=True))
+
+
+def log_softmax(a, axis):
+    """(a - max) - log(sum(exp(a - max))) along ``axis``, as PyTorch's log_softmax (in that order: adding max
+    to the log first would round at max's magnitude)."""
+    if _float32(a):
+        return _float32_forward(a, axis, log=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shifted = a - np.max(a, axis=axis, keepdims=True)
+        return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
+def log_softmax_backward(g, y, axis):
+    """g - exp(y) * sum(g) from log_softmax's output ``y``."""
+    if _float32(g, y):
+        return _float32_backward(g, y, axis, log=True)
+    return g - np.exp(y) * np.sum(g, axis=axis, keepdims=True)
