@@ -5,7 +5,7 @@ from numba import get_num_threads, njit, prange
 
 from .elementwise import rounded_once
 from .jit import kernel
-from .softmaxes import scalar_exp, vector_exp
+from .softmaxes import LANES, scalar_exp, vector_exp
 from .. import checks
 
 __all__ = ["relu", "relu_backward", "leaky_relu", "leaky_relu_backward", "sigmoid", "sigmoid_backward",
@@ -112,14 +112,15 @@ def _sigmoid_float32(x, out, tails, one):
 def elementwise_tails(size, threads):
     """The (start, stop) ranges of a contiguous array of ``size`` float32 values that PyTorch's elementwise
     kernels compute one by one with scalar code: its threads split arrays of 32768 values or more evenly, and
-    each share runs in vectors 32 values at a time, the rest scalar."""
+    each share runs in two vectors at a time (32 values with AVX-512), the rest scalar."""
+    step = 2 * LANES
     if size < _GRAIN or threads == 1:
         tails = np.empty((1, 2), np.int64)
-        tails[0, 0], tails[0, 1] = size // 32 * 32, size
+        tails[0, 0], tails[0, 1] = size // step * step, size
         return tails
     shares = min(threads, -(-size // _GRAIN))
     share = -(-size // shares)
-    return np.array([(start + (min(size, start + share) - start) // 32 * 32, min(size, start + share))
+    return np.array([(start + (min(size, start + share) - start) // step * step, min(size, start + share))
                      for start in range(0, size, share)], np.int64).reshape(-1, 2)
 
 

@@ -89,15 +89,17 @@ def _stop(process):
 
 def compile_backward_kernels():
     """Run each backward-pass kernel of a U-Net training step once, on tiny float32 inputs, in the order the step
-    needs them: BatchNorm(+ReLU), the convolutions' weight and input gradients, max pooling, Adam.
+    needs them: cross-entropy's log_softmax, BatchNorm(+ReLU), the convolutions' weight and input gradients, max
+    pooling, Adam.
     The shifted weight gradient comes first: the step's first weight gradients need it. The transposed
     convolutions' gradients use the forward pass's kernel (``move_patches``), already compiled there."""
-    from . import conv, norm, optim, pool
+    from . import conv, norm, optim, pool, softmaxes
     f32 = np.float32
 
     def ones(*shape):
         return np.ones(shape, f32)
     one = (1, 1)
+    softmaxes.log_softmax_backward(ones(1, 2, 4), ones(1, 2, 4), 1)  # (cross-entropy over (N, C, H, W) logits)
     wide = 16  # channels enough for a whole block of the shifted weight gradient (3 would be folded: the same kernels)
     conv.conv2d_weight_grad(ones(1, wide, 8, 8), ones(1, wide, 8, 8), ones(wide, wide, 3, 3), one, one, one, 1)
     channels = np.ones(4, f32)  # (the statistics have the input's dtype)

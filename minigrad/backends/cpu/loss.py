@@ -100,10 +100,10 @@ def _cascade_sums(loss, weight, ignored, level_power):
 
 def cross_entropy_backward(x, target, weight, ignore_index, smoothing, state, scale, classes_last=False):
     """d(loss)/d(logits) given the per-pixel upstream gradient ``scale`` (N, S) and the forward's ``state``
-    (its log-softmax of the logits): without label smoothing nll_loss's gradient (the target's weight times minus the upstream, at
-    the target only) through log_softmax's backward, as PyTorch's autograd takes it (NaN at an ignored pixel
-    whose logits hold a NaN or an infinity, as PyTorch's); with it, scale * weight[t] * (softmax - the smoothed
-    one-hot), zero at ignored pixels."""
+    (its log-softmax of the logits): without label smoothing nll_loss's gradient (the target's weight times minus
+    the upstream, at the target only) through log_softmax's backward, as PyTorch's autograd takes it (NaN at an
+    ignored pixel whose logits hold a NaN or an infinity, as PyTorch's); with it, scale * weight[t] * (softmax -
+    the smoothed one-hot), zero at ignored pixels."""
     _check_ce("cross_entropy_backward", x, target, weight, ignore_index)
     checks.shape_is("cross_entropy_backward", "state", state, x.shape)
     log_p = state

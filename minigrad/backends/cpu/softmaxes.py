@@ -2,17 +2,19 @@
 
 float32 follows PyTorch's two kernels step for step, so that its results are PyTorch's to the last bit:
 - over the last dim, one row at a time: the row's max; exp(x - max) by the vector exp (``vector_exp``); their sum
-  in 16 lanes as an AVX-512 register adds them (each lane adds every 16th value, the tail into the first lanes,
-  then halves folded 8, 4, 2, 1); softmax multiplies by 1 / sum, log_softmax subtracts the vector log of the sum
-  from x - max. The backward passes sum g·y (softmax) or g (log_softmax) in the same lanes.
+  in the lanes of PyTorch's vector (``lane_sum``: 16 with AVX-512, 8 with AVX2); softmax multiplies by 1 / sum,
+  log_softmax subtracts the vector log of the sum from x - max. The backward passes sum g·y (softmax) or g
+  (log_softmax) in the same lanes.
 - over another dim, one position of the dims after it at a time: sums in the dim's order, softmax divides by its
-  sum, and the backward passes add g·y with an FMA. PyTorch computes 16 positions per vector and the positions
-  left over one by one with the C library's expf (``scalar_exp``); which positions
-  are left over depends on its chunks of work (``_vector_positions``).
+  sum, and the backward passes add g·y with an FMA. PyTorch computes a vector of positions at a time and those
+  left over one by one with the C library's expf (``scalar_exp``); which positions are left over depends on its
+  chunks of work (``_split_positions``, ``chunked_positions``).
 Other dtypes (float64) take numpy's expressions of the same formulas."""
 import math
+import os
 
 import numpy as np
+from llvmlite import binding
 from numba import get_num_threads, njit, prange
 
 from .jit import fused_multiply_add, kernel
@@ -23,7 +25,17 @@ __all__ = ["softmax", "softmax_backward", "log_softmax", "log_softmax_backward"]
 
 vector_exp = njit(inline="always")(with_fused_multiply_add(vector_math.vector_exp, fused_multiply_add))
 vector_log = njit(inline="always")(with_fused_multiply_add(vector_math.vector_log, fused_multiply_add))
-LANES = 16  # float32 values in an AVX-512 register, PyTorch's vector on this machine
+
+
+def _vector_lanes():
+    """float32 values in PyTorch's vector on this machine: 16 where its AVX-512 kernels run, else 8 (AVX2)."""
+    capability = os.environ.get("ATEN_CPU_CAPABILITY", "").lower()  # (PyTorch's own override)
+    features = binding.get_host_cpu_features()
+    avx512 = all(features.get(flag, False) for flag in ("avx512f", "avx512bw", "avx512vl", "avx512dq"))
+    return 16 if avx512 and capability in ("", "avx512") else 8
+
+
+LANES = _vector_lanes()
 _BLOCK_BYTES = 128 * 1024  # PyTorch's block of work for a softmax over a dim other than the last
 _BLOCK = 256  # positions a task of the kernels over a middle dim takes, neighbours in memory
 
@@ -37,23 +49,25 @@ def scalar_exp(v):
 
 @njit(inline="always")
 def lane_sum(values, lanes):
-    """The sum of ``values`` in PyTorch's vector order (``lanes``: a scratch array of LANES)."""
+    """The sum of ``values`` in PyTorch's vector order (``lanes``: a scratch array, one element per lane of
+    PyTorch's vector: each lane adds every LANES-th value, the tail into the first lanes, then halves fold)."""
+    width = lanes.size
     n = values.size
-    if n < LANES:
+    if n < width:
         total = values[0]
         for i in range(1, n):
             total += values[i]
         return total
-    for lane in range(LANES):
+    for lane in range(width):
         lanes[lane] = values[lane]
-    start = LANES
-    while start + LANES <= n:
-        for lane in range(LANES):
+    start = width
+    while start + width <= n:
+        for lane in range(width):
             lanes[lane] += values[start + lane]
-        start += LANES
+        start += width
     for lane in range(n - start):
         lanes[lane] += values[start + lane]
-    width = LANES // 2
+    width //= 2
     while width > 0:
         for lane in range(width):
             lanes[lane] += lanes[lane + width]
@@ -62,9 +76,9 @@ def lane_sum(values, lanes):
 
 
 @kernel(parallel=True)
-def _rows_forward(x, out, log):
+def _rows_forward(x, out, log, width):
     for row in prange(x.shape[0]):
-        lanes = np.empty(LANES, x.dtype)
+        lanes = np.empty(width, x.dtype)
         peak = x[row, 0]
         for j in range(1, x.shape[1]):
             peak = max(peak, x[row, j])  # (a NaN anywhere makes the whole row NaN either way)
@@ -82,9 +96,9 @@ def _rows_forward(x, out, log):
 
 
 @kernel(parallel=True)
-def _rows_backward(g, y, out, log):
+def _rows_backward(g, y, out, log, width):
     for row in prange(g.shape[0]):
-        lanes = np.empty(LANES, g.dtype)
+        lanes = np.empty(width, g.dtype)
         if log:
             total = lane_sum(g[row], lanes)
             for j in range(g.shape[1]):
@@ -165,10 +179,10 @@ def _positions_backward(g, y, out, vector, log):
 
 
 @kernel()
-def _split_positions(total, inner, threads):
+def _split_positions(total, inner, threads, width):
     """Which positions PyTorch's softmax forward over a middle dim computes in vectors: its positions split
-    evenly among its threads, each thread taking 16 at a time while they lie in one row of ``inner`` and within
-    its share, the rest one by one."""
+    evenly among its threads, each thread taking ``width`` at a time while they lie in one row of ``inner`` and
+    within its share, the rest one by one."""
     vector = np.zeros(total, np.bool_)
     share = (total + threads - 1) // threads
     for begin in range(0, total, share):
@@ -176,23 +190,23 @@ def _split_positions(total, inner, threads):
         index = begin
         while index < end:
             i = index % inner
-            if i + LANES <= inner and index + LANES <= end:
-                vector[index:index + LANES] = True
-                index += LANES
+            if i + width <= inner and index + width <= end:
+                vector[index:index + width] = True
+                index += width
             else:
-                index += (end - index) if index + LANES > end else inner - i
+                index += (end - index) if index + width > end else inner - i
     return vector
 
 
 def chunked_positions(outer, length, inner):
     """Which positions PyTorch's log_softmax (and both backward passes) over a middle dim computes in vectors:
-    the dims after it cut into chunks of a block's worth, in each chunk all but its last size % 16."""
+    the dims after it cut into chunks of a block's worth, in each chunk all but its last size % LANES."""
     chunk = max(_BLOCK_BYTES // length // 4, LANES) // LANES * LANES
     chunk = min(chunk, inner)
     within = np.arange(inner) % chunk
     size = np.minimum(chunk, inner - (np.arange(inner) // chunk) * chunk)
     vector = within < size - size % LANES
-    return np.ascontiguousarray(np.broadcast_to(vector, (outer, inner))).reshape(-1)
+    return np.tile(vector, outer)  # (a writable copy at any outer: one kernel signature)
 
 
 def _as_three_dims(a, axis):
@@ -211,12 +225,12 @@ def _float32_forward(a, axis, log):
     if a.size == 0:
         return out
     if axis == a.ndim - 1:
-        _rows_forward(np.ascontiguousarray(a).reshape(-1, a.shape[-1]), out.reshape(-1, a.shape[-1]), log)
+        _rows_forward(np.ascontiguousarray(a).reshape(-1, a.shape[-1]), out.reshape(-1, a.shape[-1]), log, LANES)
         return out
     x = _as_three_dims(a, axis)
     outer, length, inner = x.shape
     vector = chunked_positions(outer, length, inner) if log else \
-        _split_positions(outer * inner, inner, get_num_threads())
+        _split_positions(outer * inner, inner, get_num_threads(), LANES)
     _positions_forward(x, out.reshape(x.shape), vector, log)
     return out
 
@@ -232,7 +246,7 @@ def _float32_backward(g, y, axis, log):
     if axis == g.ndim - 1:
         length = g.shape[-1]
         _rows_backward(np.ascontiguousarray(g).reshape(-1, length), np.ascontiguousarray(y).reshape(-1, length),
-                       out.reshape(-1, length), log)
+                       out.reshape(-1, length), log, LANES)
         return out
     grad, output = _as_three_dims(g, axis), _as_three_dims(y, axis)
     vector = chunked_positions(*grad.shape)
