@@ -201,9 +201,23 @@ def gelu(input, approximate="none"):  # noqa: A002
     return _gelu(input, tanh=approximate == "tanh")
 
 
-_silu = _activation(  # x / (1 + exp(-x)), PyTorch's formula (x * sigmoid(x) rounds twice: 25% of last bits differed)
-    "silu", lambda B, x, c: B.div(x, B.add(c(1), B.exp(B.neg(x)))),
-    lambda B, x, c: B.mul(B.sigmoid(x), B.add(c(1), B.mul(x, B.sub(c(1), B.sigmoid(x))))))
+class Silu(Function):
+    """x / (1 + exp(-x)), PyTorch's formula (x * sigmoid(x) rounds twice: 25% of last bits differed), and its
+    gradient g * s * (1 + x * (1 - s)) in PyTorch's order, each one backend pass (float32: PyTorch's bits)."""
+
+    def forward(self, a):
+        self.save_for_backward(a)
+        return self.B.silu(a)
+
+    def backward(self, g):
+        return self.B.silu_backward(g, self.saved[0])
+
+    def composite(self, a):
+        """The same output as differentiable ops, for second derivatives (autograd_graph)."""
+        return a / (1 + (-a).exp())
+
+
+_silu = Silu.apply
 
 
 def silu(input, inplace=False):  # noqa: A002

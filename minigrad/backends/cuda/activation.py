@@ -11,9 +11,9 @@ from numba import cuda, float32
 from ._runtime import F32, device_function, empty, f32, flat, grid, i64, kernel, on_device
 
 __all__ = ["relu", "relu_backward", "leaky_relu", "leaky_relu_backward", "sigmoid", "sigmoid_backward",
-           "tanh", "tanh_backward"]
+           "tanh", "tanh_backward", "silu", "silu_backward"]
 
-RELU, LEAKY, SIGMOID, TANH = range(4)
+RELU, LEAKY, SIGMOID, TANH, SILU = range(5)
 
 
 @device_function
@@ -27,12 +27,14 @@ def _forward(op, x, slope):
     if op == SIGMOID:  # exp of minus |x| never overflows
         e = math.exp(-x if x >= zero else x)
         return one / (one + e) if x >= zero else e / (one + e)
+    if op == SILU:
+        return x / (one + math.exp(-x))
     return math.tanh(x)
 
 
 @device_function
 def _backward(op, g, saved, slope):
-    """``saved`` is relu's/sigmoid's/tanh's output, leaky_relu's input."""
+    """``saved`` is relu's/sigmoid's/tanh's output, leaky_relu's and silu's input."""
     zero = float32(0)
     one = float32(1)
     if op == RELU:
@@ -40,7 +42,10 @@ def _backward(op, g, saved, slope):
     if op == LEAKY:
         return g if saved > zero else g * slope
     if op == SIGMOID:
-        return g * saved * (one - saved)
+        return g * (one - saved) * saved
+    if op == SILU:
+        s = one / (one + math.exp(-saved))
+        return g * s * (one + saved * (one - s))
     return g * (one - saved * saved)
 
 
@@ -108,3 +113,13 @@ def tanh(a):
 
 def tanh_backward(g, y):
     return _pointwise_grad(TANH, g, y)
+
+
+def silu(a):
+    """x / (1 + exp(-x)), PyTorch's SiLU formula."""
+    return _pointwise_op(SILU, a)
+
+
+def silu_backward(g, x):
+    """g * s * (1 + x * (1 - s)) with s = sigmoid(x), from silu's input ``x``."""
+    return _pointwise_grad(SILU, g, x)
