@@ -49,8 +49,10 @@ def test_optimizer_matches_torch(name, dtype):
         return evaluate
 
     # LBFGS in float32 drifts from PyTorch's rounding after a dozen inner iterations (its direction divides by
-    # small curvature terms); float64 checks the long run
-    steps = 3 if name.startswith("lbfgs") and dtype == "float32" else 6
+    # small curvature terms); float64 checks the long run. The strong-Wolfe search drifts sooner: the linear
+    # layers' products differ from PyTorch's in a last bit (no two BLAS libraries add in one order), and by its
+    # third step one weight was 3.6e-4 off (2026-12-01, after tanh's gradient became PyTorch's bit for bit)
+    steps = (2 if "wolfe" in name else 3) if name.startswith("lbfgs") and dtype == "float32" else 6
     for step in range(steps):
         our_loss = our_opt.step(closure(ours, our_opt, minigrad, F))
         their_loss = their_opt.step(closure(theirs, their_opt, torch, torch.nn.functional))

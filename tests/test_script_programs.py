@@ -216,7 +216,7 @@ NODE_NAMES = ["x.sum(1)", "x.sum()", "x.mean(1)", "x[0]", "x[:, 1:]", "x[None]",
               "F.interpolate(x4, scale_factor=2, mode='bilinear')", "x.flip(0)", "x.repeat(2, 1)", "x.tril()",
               "x.triu(1)", "x.gather(1, t.view(2, 1))", "x.index_select(0, t)", "x.masked_fill(x > 0.5, 0.0)",
               "x.logsumexp(1)", "x3.bmm(x3.transpose(1, 2))", "F.layer_norm(x, (3,))", "F.group_norm(x4, 1)",
-              "F.embedding(t, w)", "x[:, :3]", "x[:, :10]", "x[0, 0:3]", "x[..., 0:3]", "x[:, -3:]", "x[0:2, 0]"]
+              "F.embedding(t, w)", "x[0].dot(x[1])", "x[:, :3]", "x[:, :10]", "x[0, 0:3]", "x[..., 0:3]", "x[:, -3:]", "x[0:2, 0]"]
 
 
 @pytest.mark.parametrize("expression", NODE_NAMES)

@@ -30,9 +30,22 @@ def torch_threads_as_minigrads():
     torch.set_num_threads(saved)
 
 
-def _same_bits(ours, theirs):
-    assert ours.dtype == theirs.dtype == np.float32
+def _same_bits(ours, theirs, dtype=np.float32):
+    assert ours.dtype == theirs.dtype == dtype
     np.testing.assert_array_equal(ours, theirs)  # (NaN where PyTorch has NaN)
+
+
+def _same_output_and_gradient(call, x, upstream, dtype=np.float32):
+    """``call(lib, tensor)`` on minigrad and on torch, then backward with ``upstream``: the same bits."""
+    results = []
+    for lib in (minigrad, torch):
+        t = lib.tensor(x.astype(dtype), requires_grad=True)
+        y = call(lib, t)
+        y.backward(lib.tensor(np.asarray(upstream, dtype)) if upstream is not None else lib.ones_like(y))
+        results.append((y.detach().numpy(), t.grad.numpy()))
+    (y, gx), (ty, tgx) = results
+    _same_bits(y, ty, dtype)
+    _same_bits(gx, tgx, dtype)
 
 
 @pytest.mark.parametrize("name", ["softmax", "log_softmax"])
@@ -41,15 +54,7 @@ def test_forward_and_gradient_are_pytorchs(name, shape, dim):
     rng = np.random.default_rng(len(shape) * 31 + dim)
     x = np.asarray(rng.standard_normal(shape) * 3, dtype=np.float32)
     upstream = np.asarray(rng.standard_normal(shape), dtype=np.float32)
-    results = []
-    for lib in (minigrad, torch):
-        t = lib.tensor(x, requires_grad=True)
-        y = getattr(lib, name)(t, dim)
-        y.backward(lib.tensor(upstream))
-        results.append((y.detach().numpy(), t.grad.numpy()))
-    (y, gx), (ty, tgx) = results
-    _same_bits(y, ty)
-    _same_bits(gx, tgx)
+    _same_output_and_gradient(lambda lib, t: getattr(lib, name)(t, dim), x, upstream)
 
 
 @pytest.mark.parametrize("name", ["softmax", "log_softmax"])
@@ -74,16 +79,11 @@ def test_cross_entropy_loss_and_gradient_are_pytorchs(shape, classes, options):
     x = np.asarray(rng.standard_normal(((shape[0], classes) + shape[1:]) if shape else classes) * 3, np.float32)
     target = np.asarray(rng.integers(0, classes, shape))
     weight = np.asarray(rng.uniform(0.5, 2, classes), np.float32) if options.get("weight") else None
-    results = []
-    for lib in (minigrad, torch):
+
+    def loss(lib, logits):
         kwargs = dict(options, weight=None if weight is None else lib.tensor(weight))
-        logits = lib.tensor(x, requires_grad=True)
-        loss = lib.nn.functional.cross_entropy(logits, lib.tensor(target), **kwargs)
-        loss.backward(lib.ones_like(loss))
-        results.append((loss.detach().numpy(), logits.grad.numpy()))
-    (loss, grad), (their_loss, their_grad) = results
-    _same_bits(loss, their_loss)
-    _same_bits(grad, their_grad)
+        return lib.nn.functional.cross_entropy(logits, lib.tensor(target), **kwargs)
+    _same_output_and_gradient(loss, x, None)
 
 
 @pytest.mark.parametrize("name", ["sigmoid", "silu"])
@@ -96,16 +96,7 @@ def test_sigmoid_silu_and_their_gradients_are_pytorchs(name, size):
     x[:4] = [np.nan, np.inf, -np.inf, -104.5] if size >= 4 else x[:4]
     upstream = np.asarray(rng.standard_normal(size), np.float32)
     for dtype in (np.float32, np.float16):
-        results = []
-        for lib in (minigrad, torch):
-            t = lib.tensor(x.astype(dtype), requires_grad=True)
-            y = getattr(lib.nn.functional, name)(t)
-            y.backward(lib.tensor(upstream.astype(dtype)))
-            results.append((y.detach().numpy(), t.grad.numpy()))
-        (y, gx), (ty, tgx) = results
-        np.testing.assert_array_equal(y, ty)
-        np.testing.assert_array_equal(gx, tgx)
-        assert y.dtype == gx.dtype == dtype
+        _same_output_and_gradient(lambda lib, t: getattr(lib.nn.functional, name)(t), x, upstream, dtype)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

@@ -2,7 +2,7 @@
 outer; diagonal, diag, trace; einsum (in einsum.py)."""
 import numpy as np
 
-from ..autograd import Function, named_as
+from ..autograd import Function, named_as, named_node
 from ..tensor import Tensor, cpp_type_name
 from .einsum import einsum
 from .elementwise import broadcast_mismatch
@@ -114,6 +114,8 @@ def dot(input, tensor):  # noqa: A002
     if input.dtype != tensor.dtype:
         raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {input.dtype} and "
                            f"{tensor.dtype}")
+    if input.dtype.kind in "fc":  # (BLAS's dot, as PyTorch's: the order of its additions is the closer)
+        return named_node(matmul(input, tensor), "DotBackward0", input, tensor)
     return (input * tensor).sum(dtype=input.dtype)  # (an integer dot keeps its dtype)
 
 

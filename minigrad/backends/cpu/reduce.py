@@ -1,17 +1,53 @@
-"""CPU kernels: reductions (numpy's, which sum pairwise in the input's float dtype). Sums that meet inf - inf or
-overflow give NaN or inf silently, as PyTorch's."""
+"""CPU kernels: reductions: float sums and means of contiguous arrays in PyTorch's order (cascade_sum.py), the
+rest numpy's, which sums pairwise in the input's float dtype. Sums that meet inf - inf or overflow give NaN or inf
+silently, as PyTorch's."""
 import warnings
 
 import numpy as np
+
+from . import cascade_sum
 
 __all__ = ["sum", "broadcast_to", "mean", "var", "amax", "amin", "argmax", "argmin",
            "take_along_axis", "scatter_along_axis", "cumsum", "cumprod", "prod"]
 
 
 def sum(a, axis=None, keepdims=False):  # noqa: A001
+    """The sum over ``axis``: float32 and float64 in PyTorch's order where ``_in_torch_order`` can (cascade_sum),
+    numpy's pairwise sum elsewhere."""
     with np.errstate(over="ignore", invalid="ignore"):
+        ordered = _in_torch_order(a, axis, keepdims)
+        if ordered is not None:
+            return ordered
         # integers and bools sum in int64, as PyTorch's (numpy would take uint64 for unsigned ones)
         return np.sum(a, axis=axis, keepdims=keepdims, dtype=a.dtype if a.dtype.kind in "fc" else np.int64)
+
+
+def _in_torch_order(a, axis, keepdims):
+    """The sum in PyTorch's order (``cascade_sum``) of a contiguous float32 or float64 array over every dim, its
+    leading dims or its trailing ones, as PyTorch's kernel sees them (dims of size 1 dropped); None otherwise."""
+    if a.dtype not in (np.float32, np.float64) or a.size == 0:
+        return None
+    axes = tuple(range(a.ndim)) if axis is None else \
+        tuple(sorted({d % a.ndim for d in ((axis,) if isinstance(axis, (int, np.integer)) else axis)}))
+    kept_shape = tuple(1 if d in axes else n for d, n in enumerate(a.shape))
+    out_shape = kept_shape if keepdims else tuple(n for d, n in enumerate(a.shape) if d not in axes)
+    dims = [d for d in range(a.ndim) if a.shape[d] != 1]  # (PyTorch's iterator drops dims of size 1)
+    reduced = [d for d in dims if d in axes]
+    if not reduced:
+        return None  # (no true reduction: numpy's copy)
+    if len(reduced) == len(dims):
+        if not (a.flags.c_contiguous or a.flags.f_contiguous):
+            return None
+        return cascade_sum.full_sum(a).reshape(out_shape)
+    if not a.flags.c_contiguous:
+        return None
+    kept = [d for d in dims if d not in axes]
+    rows = int(np.prod([a.shape[d] for d in kept], dtype=np.int64))
+    if max(kept) < min(reduced):  # (trailing dims reduced: each row's sum)
+        return cascade_sum.row_sums(a, rows).reshape(out_shape)
+    if max(reduced) < min(kept):  # (leading dims reduced: each column's sum)
+        return cascade_sum.column_sums(a, a.size // rows).reshape(out_shape)
+    return None
 
 
 def broadcast_to(a, shape):
@@ -26,6 +62,10 @@ def mean(a, axis=None, keepdims=False):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 return np.mean(a, axis=axis, keepdims=keepdims, dtype=a.dtype)
+        ordered = _in_torch_order(a, axis, keepdims)
+        if ordered is not None:  # (PyTorch's mean: its sum, divided by the count)
+            count = a.size // max(ordered.size, 1)
+            return ordered / a.dtype.type(count)
         return np.mean(a, axis=axis, keepdims=keepdims, dtype=a.dtype)
 
 

@@ -1,0 +1,267 @@
+"""Float sums added in PyTorch's CPU order, so that sum, mean and the losses' means equal PyTorch's to the last bit.
+
+PyTorch's sum kernel (its "cascade sum") reads a row as vectors of 8 floats (or 4 doubles; the kernel is
+dispatched to AVX2 code even where AVX-512 is there) and adds them in four interleaved accumulators, each a
+cascade of four levels: level 0 takes 2**p values, then is added into level 1, and so on, p = max(4,
+ceil(log2(size)) / 4). The vector's lanes and the values left over are added last, one after another. A
+reduction over the leading dims adds each column the same way, four vectors of columns at a time. A full sum of
+32768 values or more is split evenly among the threads, each share summed so, then the shares added in order.
+
+Here for contiguous float32 and float64 arrays summed over all dims, over trailing dims (rows) or over leading
+dims (columns); other layouts and dtypes keep numpy's pairwise sum."""
+import numpy as np
+from numba import get_num_threads, njit, prange
+
+from .jit import kernel
+
+_LEVELS, _ILP = 4, 4  # PyTorch's cascade depth and its interleaved accumulators
+_GRAIN = 32768  # a full sum of fewer values stays on one thread
+_SERIAL_BELOW = 1 << 16  # smaller sums run on one of minigrad's threads (waking the others costs more)
+
+
+def lanes_of(dtype):
+    """Values in one of PyTorch's sum vectors: 8 float32, 4 float64 (256-bit AVX2 vectors)."""
+    return 32 // np.dtype(dtype).itemsize
+
+
+@njit(inline="always")
+def _level_power(size):
+    bits = 0
+    while (1 << bits) < size:
+        bits += 1
+    return max(4, bits // _LEVELS)
+
+
+@njit(inline="always")
+def _cascade(x, start, block, size, acc):
+    """PyTorch's multi_row_sum over ``size`` consecutive blocks of ``block`` values from x[start]: value m of
+    each block added into its own sum, all in one four-level cascade; the sums in acc[0, :block] (acc: a scratch
+    of shape (_LEVELS, block) or more, zeroed here)."""
+    acc[:, :block] = 0
+    power = _level_power(size)
+    level_step = 1 << power
+    mask = level_step - 1
+    i = 0
+    while i + level_step <= size:
+        for _ in range(level_step):
+            base = start + i * block
+            for m in range(block):
+                acc[0, m] += x[base + m]
+            i += 1
+        for level in range(1, _LEVELS):
+            for m in range(block):
+                acc[level, m] += acc[level - 1, m]
+                acc[level - 1, m] = 0
+            if i & (mask << (level * power)) != 0:
+                break
+    while i < size:
+        base = start + i * block
+        for m in range(block):
+            acc[0, m] += x[base + m]
+        i += 1
+    for level in range(1, _LEVELS):
+        for m in range(block):
+            acc[0, m] += acc[level, m]
+
+
+@njit(inline="always")
+def _interleaved_sum(x, start, size, width, acc):
+    """PyTorch's row_sum of ``size`` consecutive vectors of ``width`` lanes (width 1: single values): four
+    interleaved cascades over groups of four vectors, the vectors left over added to the first, then the four
+    added; the result in acc[0, :width]."""
+    block = _ILP * width
+    groups = size // _ILP
+    _cascade(x, start, block, groups, acc)
+    for i in range(groups * _ILP, size):
+        base = start + i * width
+        for lane in range(width):
+            acc[0, lane] += x[base + lane]
+    for k in range(1, _ILP):
+        for lane in range(width):
+            acc[0, lane] += acc[0, k * width + lane]
+
+
+@njit(inline="always")
+def _contiguous_sum(x, start, size, width, acc, zero):
+    """PyTorch's sum of x[start:start + size] (contiguous): whole vectors by ``_interleaved_sum``, then the
+    values left over and the vector's lanes added one after another; fewer values than a vector holds by the
+    scalar row sum."""
+    if size < width:
+        _interleaved_sum(x, start, size, 1, acc)
+        return zero + acc[0, 0]
+    vectors = size // width
+    _interleaved_sum(x, start, vectors, width, acc)
+    result = zero
+    for i in range(vectors * width, size):
+        result += x[start + i]
+    for lane in range(width):
+        result += acc[0, lane]
+    return zero + result  # (PyTorch adds it into an output filled with zero)
+
+
+@njit(inline="always")
+def _one_row(x, start, size, width, zero):
+    return _contiguous_sum(x, start, size, width, np.empty((_LEVELS, _ILP * width), x.dtype), zero)
+
+
+@kernel(parallel=True)
+def _row_sums(x, size, width, out, zero):
+    """out[r] = the sum of x[r * size:(r + 1) * size] (a row, or a thread's share of a full sum)."""
+    for row in prange(out.size):
+        start = row * size
+        out[row] = _one_row(x, start, min(size, x.size - start), width, zero)
+
+
+@kernel()
+def _row_sums_serial(x, size, width, out, zero):
+    for row in range(out.size):
+        start = row * size
+        out[row] = _one_row(x, start, min(size, x.size - start), width, zero)
+
+
+@njit(inline="always")
+def _cascade_down_columns(x, c0, c1, out, zero):
+    """Columns c0..c1 of x (size, columns), each added down its rows as PyTorch's multi_row_sum adds a vector
+    lane: one cascade of four levels. The rows run outside, the columns inside (neighbours in memory)."""
+    size = x.shape[0]
+    width = c1 - c0
+    acc = np.zeros((_LEVELS, width), x.dtype)
+    power = _level_power(size)
+    level_step = 1 << power
+    mask = level_step - 1
+    i = 0
+    while i + level_step <= size:
+        for _ in range(level_step):
+            for c in range(width):
+                acc[0, c] += x[i, c0 + c]
+            i += 1
+        for level in range(1, _LEVELS):
+            for c in range(width):
+                acc[level, c] += acc[level - 1, c]
+                acc[level - 1, c] = 0
+            if i & (mask << (level * power)) != 0:
+                break
+    while i < size:
+        for c in range(width):
+            acc[0, c] += x[i, c0 + c]
+        i += 1
+    for c in range(width):
+        for level in range(1, _LEVELS):
+            acc[0, c] += acc[level, c]
+        out[c0 + c] = zero + acc[0, c]
+
+
+@njit(inline="always")
+def _interleaved_down_columns(x, c0, c1, out, zero):
+    """Columns c0..c1, each added down its rows as PyTorch's row_sum adds a vector lane or a single column: rows
+    taken four at a time into four interleaved cascades, the rows left over into the first, then the four
+    added."""
+    size = x.shape[0]
+    width = c1 - c0
+    groups = size // _ILP
+    acc = np.zeros((_LEVELS, _ILP, width), x.dtype)
+    power = _level_power(groups)
+    level_step = 1 << power
+    mask = level_step - 1
+    g = 0
+    while g + level_step <= groups:
+        for _ in range(level_step):
+            for k in range(_ILP):
+                for c in range(width):
+                    acc[0, k, c] += x[g * _ILP + k, c0 + c]
+            g += 1
+        for level in range(1, _LEVELS):
+            for k in range(_ILP):
+                for c in range(width):
+                    acc[level, k, c] += acc[level - 1, k, c]
+                    acc[level - 1, k, c] = 0
+            if g & (mask << (level * power)) != 0:
+                break
+    while g < groups:
+        for k in range(_ILP):
+            for c in range(width):
+                acc[0, k, c] += x[g * _ILP + k, c0 + c]
+        g += 1
+    for k in range(_ILP):
+        for level in range(1, _LEVELS):
+            for c in range(width):
+                acc[0, k, c] += acc[level, k, c]
+    for i in range(groups * _ILP, size):
+        for c in range(width):
+            acc[0, 0, c] += x[i, c0 + c]
+    for c in range(width):
+        total = acc[0, 0, c]
+        for k in range(1, _ILP):
+            total += acc[0, k, c]
+        out[c0 + c] = zero + total
+
+
+_COLUMN_CHUNK = 256  # columns a task adds at a time (a multiple of every vector block)
+
+
+@kernel(parallel=True)
+def _column_sums(x, cascaded, out, zero):
+    """Each column of x (size, columns): the first ``cascaded`` in one cascade each, the rest interleaved."""
+    columns = x.shape[1]
+    chunks = (columns + _COLUMN_CHUNK - 1) // _COLUMN_CHUNK
+    for chunk in prange(chunks):
+        c0 = chunk * _COLUMN_CHUNK
+        c1 = min(columns, c0 + _COLUMN_CHUNK)
+        if c0 < cascaded:
+            _cascade_down_columns(x, c0, min(c1, cascaded), out, zero)
+        if c1 > cascaded:
+            _interleaved_down_columns(x, max(c0, cascaded), c1, out, zero)
+
+
+@kernel()
+def _column_sums_serial(x, cascaded, out, zero):
+    columns = x.shape[1]
+    if cascaded:
+        _cascade_down_columns(x, 0, cascaded, out, zero)
+    if columns > cascaded:
+        _interleaved_down_columns(x, cascaded, columns, out, zero)
+
+
+def _rows(x, size, count, dtype):
+    out = np.empty(count, dtype)
+    rule = _row_sums_serial if x.size < _SERIAL_BELOW else _row_sums
+    rule(x, size, lanes_of(dtype), out, dtype.type(0))
+    return out
+
+
+def full_sum(a):
+    """The sum of every value of a contiguous float32 or float64 array, as PyTorch's CPU sum adds them (a 0-d
+    array)."""
+    flat = np.ravel(a, order="K")  # (memory order, a view of a contiguous array: PyTorch's order too)
+    threads = get_num_threads()
+    shares = 1 if flat.size < _GRAIN or threads == 1 else min(threads, -(-flat.size // _GRAIN))
+    share = max(1, -(-flat.size // shares))
+    parts = _rows(flat, share, shares, a.dtype)
+    total = a.dtype.type(0)
+    for part in parts:  # (the threads' results added into a zero, in order)
+        total = total + (a.dtype.type(0) + part)
+    return np.asarray(a.dtype.type(0) + total)
+
+
+def row_sums(a, rows):
+    """Sums over the trailing dims of a C-contiguous array seen as (rows, -1)."""
+    x = a.reshape(rows, -1)
+    if x.shape[1] == 0:
+        return np.zeros(rows, a.dtype)
+    return _rows(x.reshape(-1), x.shape[1], rows, a.dtype)
+
+
+def column_sums(a, size):
+    """Sums over the leading dims of a C-contiguous array seen as (size, -1). PyTorch adds the columns of whole
+    blocks of four vectors (fewer columns than a vector: of whole groups of four) in one cascade each, the
+    others by its interleaved row sum; each column's order does not depend on its neighbours, so the columns are
+    added side by side here."""
+    x = a.reshape(size, -1)
+    columns = x.shape[1]
+    out = np.zeros(columns, a.dtype)
+    if size:
+        width = lanes_of(a.dtype)
+        block = _ILP * (width if columns >= width else 1)
+        rule = _column_sums_serial if x.size < _SERIAL_BELOW else _column_sums
+        rule(x, columns // block * block, out, a.dtype.type(0))
+    return out
