@@ -25,6 +25,18 @@ def device():
     return DEVICE
 
 
+@pytest.fixture
+def torch_threads_as_minigrads():
+    """PyTorch set to minigrad's thread count for the test (restored after): which values PyTorch's kernels
+    leave to scalar code, or how they split a sum, depends on it (tests/test_*_last_bits.py)."""
+    import torch
+    import minigrad
+    saved = torch.get_num_threads()
+    torch.set_num_threads(minigrad.get_num_threads())
+    yield
+    torch.set_num_threads(saved)
+
+
 def pytest_collection_modifyitems(config, items):
     """With MINIGRAD_TEST_DEVICE=cuda, the run is about the device: tests without the ``device`` fixture skip."""
     if DEVICE == "cpu":

@@ -15,12 +15,7 @@ CASES = [((1,), None), ((7,), None), ((17,), None), ((1000,), None), ((32767,), 
          ((50, 12), 0), ((3, 40000), 1), ((4, 4), (0, 1))]
 
 
-@pytest.fixture(autouse=True)
-def torch_threads_as_minigrads():
-    saved = torch.get_num_threads()
-    torch.set_num_threads(minigrad.get_num_threads())
-    yield
-    torch.set_num_threads(saved)
+pytestmark = pytest.mark.usefixtures("torch_threads_as_minigrads")
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

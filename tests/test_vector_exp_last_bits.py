@@ -22,12 +22,7 @@ SHAPES = [((300, 10), 1), ((64, 1000), 1), ((40, 17), -1), ((9, 1), 1), ((7,), 0
           ((4, 1, 3), 1), ((1, 33, 5), 2), ((6, 4, 1, 1), 1), ((3, 4, 40), 0)]
 
 
-@pytest.fixture(autouse=True)
-def torch_threads_as_minigrads():
-    saved = torch.get_num_threads()
-    torch.set_num_threads(minigrad.get_num_threads())
-    yield
-    torch.set_num_threads(saved)
+pytestmark = pytest.mark.usefixtures("torch_threads_as_minigrads")
 
 
 def _same_bits(ours, theirs, dtype=np.float32):

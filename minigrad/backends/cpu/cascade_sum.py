@@ -33,47 +33,51 @@ def _level_power(size):
 
 
 @njit(inline="always")
-def _cascade(x, start, block, size, acc):
-    """PyTorch's multi_row_sum over ``size`` consecutive blocks of ``block`` values from x[start]: value m of
-    each block added into its own sum, all in one four-level cascade; the sums in acc[0, :block] (acc: a scratch
-    of shape (_LEVELS, block) or more, zeroed here)."""
-    acc[:, :block] = 0
+def _cascade(x, start, stride, parts, part_stride, width, size, acc):
+    """PyTorch's multi_row_sum: ``size`` blocks, block i at x[start + i * stride], each ``parts`` runs of
+    ``width`` values ``part_stride`` apart; value m of run k added into sum k * width + m, all sums in one
+    four-level cascade (level 0 takes 2**p blocks, then is added into level 1, and so on). The sums end in
+    acc[0, :parts * width] (acc: a scratch of shape (_LEVELS, parts * width) or more, zeroed here)."""
+    n = parts * width
+    acc[:, :n] = 0
     power = _level_power(size)
     level_step = 1 << power
     mask = level_step - 1
     i = 0
-    while i + level_step <= size:
-        for _ in range(level_step):
-            base = start + i * block
-            for m in range(block):
-                acc[0, m] += x[base + m]
+    while i < size:
+        last = min(size, i + level_step)
+        whole = i + level_step <= size
+        for _ in range(i, last):
+            for k in range(parts):
+                base = start + i * stride + k * part_stride
+                for m in range(width):
+                    acc[0, k * width + m] += x[base + m]
             i += 1
+        if not whole:  # (the blocks left over stay in level 0)
+            break
         for level in range(1, _LEVELS):
-            for m in range(block):
-                acc[level, m] += acc[level - 1, m]
-                acc[level - 1, m] = 0
+            for j in range(n):
+                acc[level, j] += acc[level - 1, j]
+                acc[level - 1, j] = 0
             if i & (mask << (level * power)) != 0:
                 break
-    while i < size:
-        base = start + i * block
-        for m in range(block):
-            acc[0, m] += x[base + m]
-        i += 1
     for level in range(1, _LEVELS):
-        for m in range(block):
-            acc[0, m] += acc[level, m]
+        for j in range(n):
+            acc[0, j] += acc[level, j]
 
 
 @njit(inline="always")
-def _interleaved_sum(x, start, size, width, acc):
-    """PyTorch's row_sum of ``size`` consecutive vectors of ``width`` lanes (width 1: single values): four
-    interleaved cascades over groups of four vectors, the vectors left over added to the first, then the four
-    added; the result in acc[0, :width]."""
-    block = _ILP * width
+def _interleaved_sum(x, start, vector_stride, width, size, acc):
+    """PyTorch's row_sum of ``size`` vectors of ``width`` lanes, vector i at x[start + i * vector_stride]
+    (width 1: single values): four interleaved cascades over groups of four vectors, the vectors left over added
+    to the first, then the four added; the result in acc[0, :width]."""
     groups = size // _ILP
-    _cascade(x, start, block, groups, acc)
+    if vector_stride == width:  # (contiguous vectors: a group is one run, the same sums, a simpler loop)
+        _cascade(x, start, _ILP * width, 1, 0, _ILP * width, groups, acc)
+    else:
+        _cascade(x, start, _ILP * vector_stride, _ILP, vector_stride, width, groups, acc)
     for i in range(groups * _ILP, size):
-        base = start + i * width
+        base = start + i * vector_stride
         for lane in range(width):
             acc[0, lane] += x[base + lane]
     for k in range(1, _ILP):
@@ -87,10 +91,10 @@ def _contiguous_sum(x, start, size, width, acc, zero):
     values left over and the vector's lanes added one after another; fewer values than a vector holds by the
     scalar row sum."""
     if size < width:
-        _interleaved_sum(x, start, size, 1, acc)
+        _interleaved_sum(x, start, 1, 1, size, acc)
         return zero + acc[0, 0]
     vectors = size // width
-    _interleaved_sum(x, start, vectors, width, acc)
+    _interleaved_sum(x, start, width, width, vectors, acc)
     result = zero
     for i in range(vectors * width, size):
         result += x[start + i]
@@ -122,78 +126,22 @@ def _row_sums_serial(x, size, width, out, zero):
 @njit(inline="always")
 def _cascade_down_columns(x, c0, c1, out, zero):
     """Columns c0..c1 of x (size, columns), each added down its rows as PyTorch's multi_row_sum adds a vector
-    lane: one cascade of four levels. The rows run outside, the columns inside (neighbours in memory)."""
-    size = x.shape[0]
-    width = c1 - c0
-    acc = np.zeros((_LEVELS, width), x.dtype)
-    power = _level_power(size)
-    level_step = 1 << power
-    mask = level_step - 1
-    i = 0
-    while i + level_step <= size:
-        for _ in range(level_step):
-            for c in range(width):
-                acc[0, c] += x[i, c0 + c]
-            i += 1
-        for level in range(1, _LEVELS):
-            for c in range(width):
-                acc[level, c] += acc[level - 1, c]
-                acc[level - 1, c] = 0
-            if i & (mask << (level * power)) != 0:
-                break
-    while i < size:
-        for c in range(width):
-            acc[0, c] += x[i, c0 + c]
-        i += 1
-    for c in range(width):
-        for level in range(1, _LEVELS):
-            acc[0, c] += acc[level, c]
+    lane: one cascade (the rows outside, the columns inside: neighbours in memory)."""
+    size, columns = x.shape
+    acc = np.empty((_LEVELS, c1 - c0), x.dtype)
+    _cascade(x.reshape(-1), c0, columns, 1, 0, c1 - c0, size, acc)
+    for c in range(c1 - c0):
         out[c0 + c] = zero + acc[0, c]
 
 
 @njit(inline="always")
 def _interleaved_down_columns(x, c0, c1, out, zero):
-    """Columns c0..c1, each added down its rows as PyTorch's row_sum adds a vector lane or a single column: rows
-    taken four at a time into four interleaved cascades, the rows left over into the first, then the four
-    added."""
-    size = x.shape[0]
-    width = c1 - c0
-    groups = size // _ILP
-    acc = np.zeros((_LEVELS, _ILP, width), x.dtype)
-    power = _level_power(groups)
-    level_step = 1 << power
-    mask = level_step - 1
-    g = 0
-    while g + level_step <= groups:
-        for _ in range(level_step):
-            for k in range(_ILP):
-                for c in range(width):
-                    acc[0, k, c] += x[g * _ILP + k, c0 + c]
-            g += 1
-        for level in range(1, _LEVELS):
-            for k in range(_ILP):
-                for c in range(width):
-                    acc[level, k, c] += acc[level - 1, k, c]
-                    acc[level - 1, k, c] = 0
-            if g & (mask << (level * power)) != 0:
-                break
-    while g < groups:
-        for k in range(_ILP):
-            for c in range(width):
-                acc[0, k, c] += x[g * _ILP + k, c0 + c]
-        g += 1
-    for k in range(_ILP):
-        for level in range(1, _LEVELS):
-            for c in range(width):
-                acc[0, k, c] += acc[level, k, c]
-    for i in range(groups * _ILP, size):
-        for c in range(width):
-            acc[0, 0, c] += x[i, c0 + c]
-    for c in range(width):
-        total = acc[0, 0, c]
-        for k in range(1, _ILP):
-            total += acc[0, k, c]
-        out[c0 + c] = zero + total
+    """Columns c0..c1, each added down its rows as PyTorch's row_sum adds a vector lane or a single column."""
+    size, columns = x.shape
+    acc = np.empty((_LEVELS, _ILP * (c1 - c0)), x.dtype)
+    _interleaved_sum(x.reshape(-1), c0, columns, c1 - c0, size, acc)
+    for c in range(c1 - c0):
+        out[c0 + c] = zero + acc[0, c]
 
 
 _COLUMN_CHUNK = 256  # columns a task adds at a time (a multiple of every vector block)
