@@ -44,3 +44,19 @@ def test_mean_losses_print_as_pytorchs(loss):
     a, b = rng.standard_normal((32, 64)).astype(np.float32), rng.standard_normal((32, 64)).astype(np.float32)
     ours = getattr(minigrad.nn.functional, loss)(minigrad.tensor(a), minigrad.tensor(b)).item()
     assert ours == getattr(torch.nn.functional, loss)(torch.tensor(a), torch.tensor(b)).item()
+
+
+@pytest.mark.parametrize("size, threads, shares", [
+    (32767, 2, [(0, 32767)]),
+    (100000, 1, [(0, 100000)]),
+    (32768, 2, [(0, 32768)]),
+    (32769, 2, [(0, 16385), (16385, 32769)]),
+    (100000, 2, [(0, 50000), (50000, 100000)]),
+    (100000, 16, [(0, 25000), (25000, 50000), (50000, 75000), (75000, 100000)]),
+    (9 * 32768 + 1, 4, [(0, 73729), (73729, 147458), (147458, 221187), (221187, 294913)]),
+])
+def test_thread_shares_are_parallel_fors(size, threads, shares):
+    """PyTorch's parallel_for: one thread under the grain, else min(threads, ceil(size / 32768)) shares of
+    ceil(size / shares) values."""
+    from minigrad.backends.cpu.torch_threads import thread_shares
+    assert thread_shares(size, threads) == shares

@@ -18,10 +18,8 @@ from . import activation as _activation, norm as _norm, pool as _pool, resize as
     unary as _unary
 from .half import widen_module as _widen_module
 
-# float16 arrays through the Numba kernels (half.py); not batch_norm_update_stats, which writes in place, nor
-# sigmoid_backward, whose float16 products PyTorch rounds to float16 one by one (numpy's float16 arithmetic)
+# float16 arrays through the Numba kernels (half.py), but for the entry points marked not_widened
 for _module in (_activation, _softmaxes, _unary, _pool, _resize, _norm):
-    _widen_module(globals(), [name for name in _module.__all__
-                              if name not in ("batch_norm_update_stats", "sigmoid_backward")])
+    _widen_module(globals(), _module.__all__)
 
 name = "cpu"

@@ -4,8 +4,10 @@ import numpy as np
 from numba import get_num_threads, njit, prange
 
 from .elementwise import rounded_once
+from .half import not_widened
 from .jit import fused_multiply_add, kernel
 from .softmaxes import LANES, scalar_exp, vector_exp
+from .torch_threads import thread_shares
 from .. import checks
 
 __all__ = ["relu", "relu_backward", "leaky_relu", "leaky_relu_backward", "sigmoid", "sigmoid_backward",
@@ -111,26 +113,11 @@ def _sigmoid_float32(x, out, tails, one):
 
 def elementwise_tails(size, threads):
     """The (start, stop) ranges of a contiguous array of ``size`` float32 values that PyTorch's elementwise
-    kernels compute one by one with scalar code: its threads split arrays of 32768 values or more evenly, and
-    each share runs in two vectors at a time (32 values with AVX-512), the rest scalar."""
+    kernels compute one by one with scalar code: each thread's share (``thread_shares``) runs two vectors at a
+    time (32 values with AVX-512), the rest of the share scalar."""
     step = 2 * LANES
-    if size < _GRAIN or threads == 1:
-        tails = np.empty((1, 2), np.int64)
-        tails[0, 0], tails[0, 1] = size // step * step, size
-        return tails
-    shares = min(threads, -(-size // _GRAIN))
-    share = -(-size // shares)
-    return np.array([(start + (min(size, start + share) - start) // step * step, min(size, start + share))
-                     for start in range(0, size, share)], np.int64).reshape(-1, 2)
-
-
-_GRAIN = 32768  # PyTorch's grain size: elementwise work on fewer values stays on one thread
-
-
-@njit(inline="always")
-def _silu_sigmoid(x, in_vector, one):
-    """sigmoid(x) as PyTorch's SiLU kernels form it: 1 / (1 + exp(-x)), exp as its vector or scalar code."""
-    return one / (one + (vector_exp(-x) if in_vector else scalar_exp(-x)))
+    return np.array([(start + (stop - start) // step * step, stop) for start, stop in thread_shares(size, threads)],
+                    np.int64).reshape(-1, 2)
 
 
 @njit(inline="always")
@@ -140,10 +127,14 @@ def _silu_at(i, x, out, in_vector, one):
 
 @njit(inline="always")
 def _silu_gradient_at(i, g, x, out, in_vector, one):
-    s = _silu_sigmoid(x[i], in_vector, one)
+    s = _sigmoid_of(x[i], in_vector, one)
     out[i] = g[i] * s * fused_multiply_add(x[i], one - s, one)  # (PyTorch's compiler fuses 1 + x * (1 - s))
 
 
+# sigmoid, silu and silu's gradient each keep a kernel of this one shape (every value with the vector exp, then the
+# tails again with the C library's): Numba's cache keys neither a kernel built in a closure nor one taking its
+# element rule as a function argument (both recompiled in every process), and a rule passed as a literal
+# int re-dispatched on every call (about a second each, measured).
 @kernel(parallel=True)
 def _silu_kernel(x, out, tails, one):
     for i in prange(x.size):
@@ -223,6 +214,7 @@ def sigmoid(a):
     return e.reshape(a.shape)
 
 
+@not_widened  # (PyTorch rounds each float16 product to float16: numpy's float16 arithmetic does the same)
 def sigmoid_backward(g, y):
     """g * (1 - y) * y from sigmoid's output y, in PyTorch's order (float16: each step rounded to float16, as
     PyTorch's)."""

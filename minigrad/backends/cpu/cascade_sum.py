@@ -5,7 +5,8 @@ dispatched to AVX2 code even where AVX-512 is there) and adds them in four inter
 cascade of four levels: level 0 takes 2**p values, then is added into level 1, and so on, p = max(4,
 ceil(log2(size)) / 4). The vector's lanes and the values left over are added last, one after another. A
 reduction over the leading dims adds each column the same way, four vectors of columns at a time. A full sum of
-32768 values or more is split evenly among the threads, each share summed so, then the shares added in order.
+32768 values or more is split among the threads (torch_threads.py), each share summed so, then the shares added
+in order.
 
 Here for contiguous float32 and float64 arrays summed over all dims, over trailing dims (rows) or over leading
 dims (columns); other layouts and dtypes keep numpy's pairwise sum."""
@@ -13,9 +14,9 @@ import numpy as np
 from numba import get_num_threads, njit, prange
 
 from .jit import kernel
+from .torch_threads import thread_shares
 
 _LEVELS, _ILP = 4, 4  # PyTorch's cascade depth and its interleaved accumulators
-_GRAIN = 32768  # a full sum of fewer values stays on one thread
 _SERIAL_BELOW = 1 << 16  # smaller sums run on one of minigrad's threads (waking the others costs more)
 
 
@@ -181,10 +182,8 @@ def full_sum(a):
     """The sum of every value of a contiguous float32 or float64 array, as PyTorch's CPU sum adds them (a 0-d
     array)."""
     flat = np.ravel(a, order="K")  # (memory order, a view of a contiguous array: PyTorch's order too)
-    threads = get_num_threads()
-    shares = 1 if flat.size < _GRAIN or threads == 1 else min(threads, -(-flat.size // _GRAIN))
-    share = max(1, -(-flat.size // shares))
-    parts = _rows(flat, share, shares, a.dtype)
+    shares = thread_shares(flat.size, get_num_threads())
+    parts = _rows(flat, max(1, shares[0][1]), len(shares), a.dtype)
     total = a.dtype.type(0)
     for part in parts:  # (the threads' results added into a zero, in order)
         total = total + (a.dtype.type(0) + part)

@@ -33,7 +33,16 @@ def half_through_float32(fn):
     return call
 
 
+def not_widened(fn):
+    """Mark a backend entry point that ``widen_module`` leaves as it is: one that writes into its arguments, or
+    computes float16 its own way."""
+    fn.not_widened = True
+    return fn
+
+
 def widen_module(namespace, names):
-    """Wrap the named entry points of a backend module's namespace (its globals) in ``half_through_float32``."""
+    """Wrap the named entry points of a backend module's namespace (its globals) in ``half_through_float32``,
+    all but those marked ``not_widened``."""
     for name in names:
-        namespace[name] = half_through_float32(namespace[name])
+        if not getattr(namespace[name], "not_widened", False):
+            namespace[name] = half_through_float32(namespace[name])

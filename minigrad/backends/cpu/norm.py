@@ -10,6 +10,7 @@ output is x·scale + shift with PyTorch's roundings (``elements/norm.py``). The 
 import numpy as np
 from numba import njit, prange
 
+from .half import not_widened
 from .jit import fused_multiply_add, kernel
 from .. import checks
 from ..elements import norm as elements, with_fused_multiply_add
@@ -261,6 +262,7 @@ def batch_norm_backward(g, x, mean, invstd, weight, bias, training, relu, needs)
     return gx, gw, gb
 
 
+@not_widened  # (it updates the running statistics in place)
 def batch_norm_update_stats(running_mean, running_var, mean, var_sum, momentum, count):
     """In place: running ← momentum·batch + (1 − momentum)·running with the UNBIASED batch variance
     var_sum / (count − 1), rounded as PyTorch's (``elements.running_statistics``)."""
