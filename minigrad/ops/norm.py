@@ -1,6 +1,8 @@
 """Batch normalisation as one fused op (statistics, normalise, affine, optional ReLU), as ``F.batch_norm``."""
 import math
 
+import numpy as np
+
 from ..autograd import Function, named_as
 from ..tensor import Size
 
@@ -152,17 +154,38 @@ def _affine(out, weight, bias, shape):
     return out
 
 
-@named_as("NativeLayerNormBackward0")
-def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # noqa: A002
-    """``torch.nn.functional.layer_norm``: each sample normalised over its last ``len(normalized_shape)`` dims
-    (mean and biased variance), then scaled and shifted elementwise; the gradient is that of these steps."""
-    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
-    if not shape:
-        raise RuntimeError(f"Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
-                           f"element, but got normalized_shape = {list(shape)}")
-    if tuple(input.shape[input.ndim - len(shape):]) != shape or len(shape) > input.ndim:
-        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape [*, "
-                           f"{', '.join(map(str, shape))}], but got input of size{list(input.shape)}")
+class LayerNorm(Function):
+    """PyTorch's native layer norm of a float32 input over its trailing ``count`` dims: the backend's row
+    kernels, forward (output, per-row mean and rstd) and backward (the CPU's values are PyTorch's to the bit)."""
+
+    def forward(self, x, weight, bias, count=1, eps=1e-5):
+        self.shapes = (x.shape, None if weight is None else weight.shape, None if bias is None else bias.shape)
+        self.has = (weight is not None, bias is not None)
+        size = math.prod(x.shape[x.ndim - count:])
+        rows = x.reshape(-1, size) if size else x.reshape(0, 0)
+        flat = [None if t is None else t.reshape(-1) for t in (weight, bias)]
+        out, mean, rstd = self.B.layer_norm_forward(rows, flat[0], flat[1], eps)
+        self.save_for_backward(rows, mean, rstd, flat[0])
+        return out.reshape(x.shape)
+
+    def backward(self, g):
+        rows, mean, rstd, weight = self.saved
+        flags = iter(self.needs_input_grad)
+        need = (next(flags), self.has[0] and next(flags), self.has[1] and next(flags))
+        gx, gw, gb = self.B.layer_norm_backward(g.reshape(rows.shape), rows, mean, rstd, weight, need)
+        grads = [None if gx is None else gx.reshape(self.shapes[0])]
+        if self.has[0]:
+            grads.append(None if gw is None else gw.reshape(self.shapes[1]))
+        if self.has[1]:
+            grads.append(None if gb is None else gb.reshape(self.shapes[2]))
+        return tuple(grads)
+
+    def composite(self, x, weight, bias, count=1, eps=1e-5):
+        """The same output as differentiable ops, for second derivatives (autograd_graph)."""
+        return _layer_norm_steps(x, weight, bias, tuple(x.shape[x.ndim - count:]), eps)
+
+
+def _layer_norm_steps(input, weight, bias, shape, eps):  # noqa: A002
     dims = tuple(range(input.ndim - len(shape), input.ndim))
     mean = input.mean(dims, keepdim=True)
     centred = input - mean
@@ -170,10 +193,32 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # no
     return _affine(out, weight, bias, shape)
 
 
+@named_as("NativeLayerNormBackward0")
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # noqa: A002
+    """``torch.nn.functional.layer_norm``: each sample normalised over its last ``len(normalized_shape)`` dims
+    (mean and biased variance), then scaled and shifted elementwise. float32 inputs (with float32 parameters)
+    take the backend's kernels, PyTorch's order of operations to the last bit on the CPU; other dtypes the
+    composite of mean, variance and rsqrt."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if not shape:
+        raise RuntimeError(f"Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
+                           f"element, but got normalized_shape = {list(shape)}")
+    if tuple(input.shape[input.ndim - len(shape):]) != shape or len(shape) > input.ndim:
+        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape [*, "
+                           f"{', '.join(map(str, shape))}], but got input of size{list(input.shape)}")
+    for label, t in (("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != shape:
+            raise RuntimeError(f"Expected {label} to be of same shape as normalized_shape, but got {label} of shape "
+                               f"{list(t.shape)} and normalized_shape = {list(shape)}")
+    kernel_dtypes = all(t is None or t.dtype == np.float32 for t in (input, weight, bias))
+    if kernel_dtypes and input.numel():
+        return LayerNorm.apply(input, weight, bias, count=len(shape), eps=float(eps))
+    return _layer_norm_steps(input, weight, bias, shape, eps)
+
+
 def rms_norm(input, normalized_shape, weight=None, eps=None):  # noqa: A002
     """``torch.nn.functional.rms_norm``: each sample divided by the root mean square of its last
     ``len(normalized_shape)`` dims (eps added to the mean square: the dtype's epsilon by default), then scaled."""
-    import numpy as np
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     if not shape:
         raise RuntimeError(f"Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "

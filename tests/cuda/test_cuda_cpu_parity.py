@@ -164,3 +164,14 @@ def test_cross_entropy(smoothing):
     assert_same(cpu.cross_entropy_backward(x, target, w, -100, smoothing, ours[1], scale),
                 cuda.cross_entropy_backward(*[cuda.from_numpy(a) for a in (x, target, w)], -100, smoothing,
                                             theirs[1], cuda.from_numpy(scale)))
+
+
+@pytest.mark.parametrize("affine", [(True, True), (False, True), (False, False)], ids=str)
+def test_layer_norm_rows(affine):
+    x, g, w, b = arrays((3, 10), (3, 10), (10,), (10,))
+    w, b = (w if affine[0] else None), (b if affine[1] else None)
+    ours, theirs = both("layer_norm_forward", x, w, b, 1e-5)
+    assert_same(ours, theirs, rtol=1e-5, atol=1e-6)
+    _, mean, rstd = ours
+    for need in ((True, affine[0], affine[1]), (False, True, True)):
+        assert_same(*both("layer_norm_backward", g, x, mean, rstd, w, need), rtol=1e-5, atol=1e-5)
