@@ -232,10 +232,42 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):  # noqa: A002
     return out if weight is None else out * weight
 
 
+class GroupNorm(Function):
+    """PyTorch's native group norm of a float32 (N, C, *) input: the backend's block kernels, forward (output,
+    per-block mean and rstd) and backward (the CPU's values are PyTorch's to the bit)."""
+
+    def forward(self, x, weight, bias, groups=1, eps=1e-5):
+        self.has, self.groups = (weight is not None, bias is not None), groups
+        out, mean, rstd = self.B.group_norm_forward(x, weight, bias, groups, eps)
+        self.save_for_backward(x, mean, rstd, weight)
+        return out
+
+    def backward(self, g):
+        x, mean, rstd, weight = self.saved
+        flags = iter(self.needs_input_grad)
+        need = (next(flags), self.has[0] and next(flags), self.has[1] and next(flags))
+        gx, gw, gb = self.B.group_norm_backward(g, x, mean, rstd, weight, self.groups, need)
+        return tuple([gx] + [grad for grad, given in ((gw, self.has[0]), (gb, self.has[1])) if given])
+
+    def composite(self, x, weight, bias, groups=1, eps=1e-5):
+        """The same output as differentiable ops, for second derivatives (autograd_graph)."""
+        return _group_norm_steps(x, groups, weight, bias, eps)
+
+
+def _group_norm_steps(input, num_groups, weight, bias, eps):  # noqa: A002
+    N, C = input.shape[:2]
+    grouped = input.reshape(N, num_groups, -1)
+    centred = grouped - grouped.mean(-1, keepdim=True)
+    out = (centred * ((centred * centred).mean(-1, keepdim=True) + eps).rsqrt()).reshape(tuple(input.shape))
+    return _affine(out, weight, bias, (C,) + (1,) * (input.ndim - 2))
+
+
 @named_as("NativeGroupNormBackward0")
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):  # noqa: A002
     """``torch.nn.functional.group_norm``: the channels of each sample split into ``num_groups`` groups, each
-    normalised over its channels and positions, then a per-channel scale and shift."""
+    normalised over its channels and positions, then a per-channel scale and shift. float32 inputs (with float32
+    parameters) take the backend's kernels, PyTorch's order of operations to the last bit on the CPU; other
+    dtypes the composite of mean, variance and rsqrt."""
     if input.ndim < 2 or input.shape[1] % num_groups:
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
                            f"shape {list(input.shape)} and num_groups={num_groups}")
@@ -244,7 +276,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):  # noqa: A0
     if (N * C // num_groups) * math.prod(input.shape[2:]) == 1:
         raise ValueError(f"Expected more than 1 value per channel when training, got input size "
                          f"{list((N * C // num_groups, num_groups) + tuple(input.shape[2:]))}")
-    grouped = input.reshape(N, num_groups, -1)
-    centred = grouped - grouped.mean(-1, keepdim=True)
-    out = (centred * ((centred * centred).mean(-1, keepdim=True) + eps).rsqrt()).reshape(tuple(input.shape))
-    return _affine(out, weight, bias, (C,) + (1,) * (input.ndim - 2))
+    if all(t is None or t.dtype == np.float32 for t in (input, weight, bias)) and input.numel() \
+            and all(t is None or tuple(t.shape) == (C,) for t in (weight, bias)):
+        return GroupNorm.apply(input, weight, bias, groups=int(num_groups), eps=float(eps))
+    return _group_norm_steps(input, num_groups, weight, bias, eps)

@@ -175,3 +175,14 @@ def test_layer_norm_rows(affine):
     _, mean, rstd = ours
     for need in ((True, affine[0], affine[1]), (False, True, True)):
         assert_same(*both("layer_norm_backward", g, x, mean, rstd, w, need), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("affine", [(True, True), (False, True), (False, False)], ids=str)
+def test_group_norm_blocks(affine):
+    x, g, w, b = arrays((2, 6, 3, 2), (2, 6, 3, 2), (6,), (6,))
+    w, b = (w if affine[0] else None), (b if affine[1] else None)
+    ours, theirs = both("group_norm_forward", x, w, b, 3, 1e-5)
+    assert_same(ours, theirs, rtol=1e-5, atol=1e-6)
+    _, mean, rstd = ours
+    for need in ((True, affine[0], affine[1]), (False, True, True)):
+        assert_same(*both("group_norm_backward", g, x, mean, rstd, w, 3, need), rtol=1e-5, atol=1e-5)

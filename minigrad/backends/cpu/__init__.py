@@ -8,6 +8,7 @@ from .linalg import *  # noqa: F401,F403
 from .activation import *  # noqa: F401,F403
 from .softmaxes import *  # noqa: F401,F403
 from .layer_norms import *  # noqa: F401,F403
+from .group_norms import *  # noqa: F401,F403
 from .conv import *  # noqa: F401,F403
 from .pool import *  # noqa: F401,F403
 from .norm import *  # noqa: F401,F403

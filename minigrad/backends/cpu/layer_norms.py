@@ -151,11 +151,12 @@ def layer_norm_forward(x, weight, bias, eps):
 
 
 @kernel()
-def _dot_in_lanes(p, q, q_row, r, row, lanes):
+def _dot_in_lanes(p, q, q_row, r, row, lanes, fused_tail):
     """The sum over j of p[row, j] * q[q_row, j] (* r[j] when r has values) in PyTorch's vector order
     (``lanes``: a scratch array, one element per lane): the first vector's products, then each lane adds its
-    products, those of the last, partial vector with an FMA (PyTorch's compiler fuses them there), and the lanes
-    fold by halves; rows shorter than a vector add their products one by one."""
+    products, those of the last, partial vector with an FMA when ``fused_tail`` (PyTorch's compiler fuses them
+    there in its layer norm, not in its group norm), and the lanes fold by halves; rows shorter than a vector add
+    their products one by one."""
     width = lanes.size
     n = p.shape[1]
     if n < width:
@@ -168,8 +169,10 @@ def _dot_in_lanes(p, q, q_row, r, row, lanes):
     whole = n - n % width
     for j in range(width, whole):
         lanes[j % width] += p[row, j] * q[q_row, j] * r[j] if r.size else p[row, j] * q[q_row, j]
-    for j in range(whole, n):  # (the last, partial vector: there its compiler fuses the product into the sum)
-        if r.size:
+    for j in range(whole, n):  # (the last, partial vector: layer norm's compiled code fuses the product there)
+        if not fused_tail:
+            lanes[j - whole] += p[row, j] * q[q_row, j] * r[j] if r.size else p[row, j] * q[q_row, j]
+        elif r.size:
             lanes[j - whole] = fused_multiply_add(p[row, j] * q[q_row, j], r[j], lanes[j - whole])
         else:
             lanes[j - whole] = fused_multiply_add(p[row, j], q[q_row, j], lanes[j - whole])
@@ -205,8 +208,8 @@ def _backward_rows(g, x, means, rstds, weight, has_weight, share, dx, weight_par
                     weight_parts[part, j] = fused_multiply_add(g[row, j], normalized, weight_parts[part, j])
                     bias_parts[part, j] += g[row, j]
             if need_input:
-                ds = _dot_in_lanes(g, x, row, weight if has_weight else no_weight, row, scratch)
-                db = _dot_in_lanes(g, weight.reshape(1, -1) if has_weight else ones, 0, no_weight, row, scratch)
+                ds = _dot_in_lanes(g, x, row, weight if has_weight else no_weight, row, scratch, True)
+                db = _dot_in_lanes(g, weight.reshape(1, -1) if has_weight else ones, 0, no_weight, row, scratch, True)
                 coef_b = fused_multiply_add(db, mean, -ds) * a * a * a * scale
                 coef_c = fused_multiply_add(-coef_b, mean, -(db * a * scale))
                 for j in range(size):

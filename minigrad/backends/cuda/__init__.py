@@ -20,6 +20,7 @@ from .linalg import *  # noqa: F401,F403,E402
 from .activation import *  # noqa: F401,F403,E402
 from .softmaxes import *  # noqa: F401,F403,E402
 from .layer_norms import *  # noqa: F401,F403,E402
+from .group_norms import *  # noqa: F401,F403,E402
 from .conv import *  # noqa: F401,F403,E402
 from .pool import *  # noqa: F401,F403,E402
 from .norm import *  # noqa: F401,F403,E402
