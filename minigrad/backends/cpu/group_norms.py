@@ -6,6 +6,10 @@ scale * x + bias per channel (scale = rstd * gamma, bias = beta - scale * mean, 
 compiler forms them). The backward pass forms each (sample, channel) plane's sums of dy * x and dy in PyTorch's
 vector order, then per (sample, group) their sums weighted by gamma in 8 lanes added in order, the input gradient
 c1 * dy + c2 * x + c3, and the weight's and bias's gradients summed down the samples.
+
+The kernels run on one thread, as layer_norms': parallel loops over the blocks ran no faster on this 2-core
+machine (a (8, 64, 64, 64) forward and backward in 8 groups 8.8-12.3 ms against 8.9-9.9 ms; the composite it
+replaced took 18.2 ms) and compiled about a second longer, a cost every first run pays.
 """
 import numpy as np
 from numba import prange
