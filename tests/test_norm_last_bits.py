@@ -15,33 +15,39 @@ SHAPES = [(4, 7), (8, 32), (16, 100), (3, 1000), (64, 768), (5, 4001), (7, 129),
           (2, 5, 64), (1, 9000)]
 
 
-def _both(shape, affine, normalized_dims=1, seed=0):
+def _both(call, shape, param_shape, affine, seed=0):
+    """[theirs, ours]: each the output of ``call(functional, x, weight, bias)`` and the gradients of x and of the
+    parameters given (``affine``: whether weight and bias are), from one random gradient of the output."""
     rng = np.random.default_rng(seed)
     x = (rng.standard_normal(shape) * 2 + 0.5).astype(np.float32)
     g = rng.standard_normal(shape).astype(np.float32)
-    normalized = shape[len(shape) - normalized_dims:]
-    params = [rng.standard_normal(normalized).astype(np.float32) for _ in range(2)]
+    params = [rng.standard_normal(param_shape).astype(np.float32) for _ in range(2)]
     results = []
     for lib, functional in ((torch, torch.nn.functional), (minigrad, F)):
         tensors = [lib.tensor(x, requires_grad=True)] + [
             lib.tensor(p, requires_grad=True) if use else None for p, use in zip(params, affine)]
-        y = functional.layer_norm(tensors[0], normalized, tensors[1], tensors[2])
+        y = call(functional, *tensors)
         y.backward(lib.tensor(g))
         results.append([y.detach().numpy()] + [t.grad.numpy() for t in tensors if t is not None])
     return results
 
 
+def _layer_norm_both(shape, affine, normalized_dims=1):
+    normalized = shape[len(shape) - normalized_dims:]
+    return _both(lambda functional, x, w, b: functional.layer_norm(x, normalized, w, b), shape, normalized, affine)
+
+
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
 @pytest.mark.parametrize("affine", [(False, False), (True, True), (True, False), (False, True)], ids=str)
 def test_layer_norm_is_pytorchs_to_the_bit(shape, affine):
-    theirs, ours = _both(shape, affine)
+    theirs, ours = _layer_norm_both(shape, affine)
     for name, a, b in zip(["output", "input grad", "first param grad", "second param grad"], ours, theirs):
         assert a.dtype == np.float32, name
         np.testing.assert_array_equal(a, b, err_msg=name)
 
 
 def test_layer_norm_over_two_dims_is_pytorchs():
-    theirs, ours = _both((3, 4, 25), (True, True), normalized_dims=2)
+    theirs, ours = _layer_norm_both((3, 4, 25), (True, True), normalized_dims=2)
     for a, b in zip(ours, theirs):
         np.testing.assert_array_equal(a, b)
 
@@ -81,17 +87,8 @@ GROUP_CASES = [((2, 6, 5, 5), 3), ((4, 32, 16, 16), 8), ((1, 64, 33), 4), ((3, 8
 def test_group_norm_is_pytorchs_to_the_bit(shape, groups, affine):
     """(PyTorch 2.13's backward fails for a bias without a weight: "tensor does not have a device"; that case
     is checked forward only, below.)"""
-    rng = np.random.default_rng(3)
-    x = (rng.standard_normal(shape) * 2 + 0.5).astype(np.float32)
-    g = rng.standard_normal(shape).astype(np.float32)
-    params = [rng.standard_normal(shape[1]).astype(np.float32) for _ in range(2)]
-    results = []
-    for lib, functional in ((torch, torch.nn.functional), (minigrad, F)):
-        tensors = [lib.tensor(x, requires_grad=True)] + [
-            lib.tensor(p, requires_grad=True) if use else None for p, use in zip(params, affine)]
-        y = functional.group_norm(tensors[0], groups, tensors[1], tensors[2])
-        y.backward(lib.tensor(g))
-        results.append([y.detach().numpy()] + [t.grad.numpy() for t in tensors if t is not None])
+    results = _both(lambda functional, x, w, b: functional.group_norm(x, groups, w, b), shape, shape[1], affine,
+                    seed=3)
     for name, ours, theirs in zip(["output", "input grad", "weight grad", "bias grad"], results[1], results[0]):
         assert ours.dtype == np.float32, name
         np.testing.assert_array_equal(ours, theirs, err_msg=name)

@@ -14,6 +14,7 @@ import numpy as np
 from numba import get_num_threads, njit
 
 from .jit import fused_multiply_add, kernel
+from .softmaxes import folded_lanes
 from .. import checks
 
 __all__ = ["layer_norm_forward", "layer_norm_backward"]
@@ -150,6 +151,11 @@ def layer_norm_forward(x, weight, bias, eps):
     return y, means, rstds
 
 
+@njit(inline="always")
+def _product(p, q, q_row, r, row, j):
+    return p[row, j] * q[q_row, j] * r[j] if r.size else p[row, j] * q[q_row, j]
+
+
 @kernel()
 def _dot_in_lanes(p, q, q_row, r, row, lanes, fused_tail):
     """The sum over j of p[row, j] * q[q_row, j] (* r[j] when r has values) in PyTorch's vector order
@@ -160,28 +166,23 @@ def _dot_in_lanes(p, q, q_row, r, row, lanes, fused_tail):
     width = lanes.size
     n = p.shape[1]
     if n < width:
-        total = p[row, 0] * q[q_row, 0] * r[0] if r.size else p[row, 0] * q[q_row, 0]
+        total = _product(p, q, q_row, r, row, 0)
         for j in range(1, n):
-            total += p[row, j] * q[q_row, j] * r[j] if r.size else p[row, j] * q[q_row, j]
+            total += _product(p, q, q_row, r, row, j)
         return total
     for j in range(width):
-        lanes[j] = p[row, j] * q[q_row, j] * r[j] if r.size else p[row, j] * q[q_row, j]
+        lanes[j] = _product(p, q, q_row, r, row, j)
     whole = n - n % width
     for j in range(width, whole):
-        lanes[j % width] += p[row, j] * q[q_row, j] * r[j] if r.size else p[row, j] * q[q_row, j]
-    for j in range(whole, n):  # (the last, partial vector: layer norm's compiled code fuses the product there)
+        lanes[j % width] += _product(p, q, q_row, r, row, j)
+    for j in range(whole, n):
         if not fused_tail:
-            lanes[j - whole] += p[row, j] * q[q_row, j] * r[j] if r.size else p[row, j] * q[q_row, j]
+            lanes[j - whole] += _product(p, q, q_row, r, row, j)
         elif r.size:
             lanes[j - whole] = fused_multiply_add(p[row, j] * q[q_row, j], r[j], lanes[j - whole])
         else:
             lanes[j - whole] = fused_multiply_add(p[row, j], q[q_row, j], lanes[j - whole])
-    width //= 2
-    while width > 0:
-        for lane in range(width):
-            lanes[lane] += lanes[lane + width]
-        width //= 2
-    return lanes[0]
+    return folded_lanes(lanes)
 
 
 @kernel()

@@ -67,7 +67,14 @@ def lane_sum(values, lanes):
         start += width
     for lane in range(n - start):
         lanes[lane] += values[start + lane]
-    width //= 2
+    return folded_lanes(lanes)
+
+
+@njit(inline="always")
+def folded_lanes(lanes):
+    """A vector's lanes added as PyTorch's horizontal sum adds them: the upper half into the lower, again and
+    again, down to lanes[0], which is returned."""
+    width = lanes.size // 2
     while width > 0:
         for lane in range(width):
             lanes[lane] += lanes[lane + width]

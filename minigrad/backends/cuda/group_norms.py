@@ -5,12 +5,11 @@ backward pass its sums of dy * gamma and dy * gamma * x, then its input gradient
 weight's and bias's gradients down the samples. Float32 only; agrees with the CPU's (PyTorch's order) to float32
 rounding.
 """
-import math
-
 import numpy as np
 from numba import cuda, float32
 
 from ._runtime import F32, b1, empty, f32, float32_only, grid, i64, kernel
+from .layer_norms import row_moments
 
 __all__ = ["group_norm_forward", "group_norm_backward"]
 
@@ -21,15 +20,7 @@ def _forward_blocks(y, means, rstds, x, weight, bias, blocks, per_group, plane, 
     while block < blocks:
         size = per_group * plane
         base = block * size
-        total = float32(0)
-        for j in range(size):
-            total += x[base + j]
-        mean = total / float32(size)
-        squares = float32(0)
-        for j in range(size):
-            centred = x[base + j] - mean
-            squares += centred * centred
-        rstd = float32(1) / math.sqrt(squares / float32(size) + eps)
+        mean, rstd = row_moments(x, base, size, eps)
         groups = weight.size // per_group
         first = (block % groups) * per_group
         for j in range(size):

@@ -11,9 +11,23 @@ import math
 import numpy as np
 from numba import cuda, float32
 
-from ._runtime import F32, b1, empty, f32, float32_only, grid, i64, kernel
+from ._runtime import F32, b1, device_function, empty, f32, float32_only, grid, i64, kernel
 
 __all__ = ["layer_norm_forward", "layer_norm_backward"]
+
+
+@device_function
+def row_moments(x, base, size, eps):
+    """(mean, 1 / sqrt(biased variance + eps)) of x[base:base + size], in two passes."""
+    total = float32(0)
+    for j in range(size):
+        total += x[base + j]
+    mean = total / float32(size)
+    squares = float32(0)
+    for j in range(size):
+        centred = x[base + j] - mean
+        squares += centred * centred
+    return mean, float32(1) / math.sqrt(squares / float32(size) + eps)
 
 
 @kernel((F32, F32, F32, F32, F32, F32, i64, i64, f32))
@@ -21,15 +35,7 @@ def _forward_rows(y, means, rstds, x, weight, bias, rows, size, eps):
     row = cuda.grid(1)
     while row < rows:
         base = row * size
-        total = float32(0)
-        for j in range(size):
-            total += x[base + j]
-        mean = total / float32(size)
-        squares = float32(0)
-        for j in range(size):
-            centred = x[base + j] - mean
-            squares += centred * centred
-        rstd = float32(1) / math.sqrt(squares / float32(size) + eps)
+        mean, rstd = row_moments(x, base, size, eps)
         for j in range(size):
             y[base + j] = (x[base + j] - mean) * rstd * weight[j] + bias[j]
         means[row] = mean
