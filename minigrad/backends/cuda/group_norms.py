@@ -9,7 +9,7 @@ import numpy as np
 from numba import cuda, float32
 
 from ._runtime import F32, b1, empty, f32, float32_only, grid, i64, kernel
-from .layer_norms import row_moments
+from .layer_norms import row_input_gradient, row_moments
 
 __all__ = ["group_norm_forward", "group_norm_backward"]
 
@@ -38,19 +38,8 @@ def _input_gradient_blocks(dx, g, x, means, rstds, weight, blocks, per_group, pl
         size = per_group * plane
         base = block * size
         groups = weight.size // per_group
-        first = (block % groups) * per_group
-        a, mean = rstds[block], means[block]
-        ds = float32(0)
-        db = float32(0)
-        for j in range(size):
-            gw = g[base + j] * weight[first + j // plane]
-            ds += gw * x[base + j]
-            db += gw
-        s = float32(1) / float32(size)
-        c2 = (db * mean - ds) * a * a * a * s
-        c3 = -c2 * mean - db * a * s
-        for j in range(size):
-            dx[base + j] = a * weight[first + j // plane] * g[base + j] + c2 * x[base + j] + c3
+        row_input_gradient(dx, g, x, base, size, means[block], rstds[block], weight, (block % groups) * per_group,
+                           plane)
         block += cuda.gridsize(1)
 
 

@@ -30,6 +30,24 @@ def row_moments(x, base, size, eps):
     return mean, float32(1) / math.sqrt(squares / float32(size) + eps)
 
 
+@device_function
+def row_input_gradient(dx, g, x, base, size, mean, rstd, weight, first, plane):
+    """dx[base:base + size] of one normalised row, its value j scaled by weight[first + j // plane] (layer norm:
+    first 0, plane 1; group norm: a block of channels, ``plane`` values each): rstd * dy * w + b * x + c, where
+    b and c come from the row's sums of dy * w * x and dy * w."""
+    ds = float32(0)
+    db = float32(0)
+    for j in range(size):
+        gw = g[base + j] * weight[first + j // plane]
+        ds += gw * x[base + j]
+        db += gw
+    scale = float32(1) / float32(size)
+    coef_b = (db * mean - ds) * rstd * rstd * rstd * scale
+    coef_c = -coef_b * mean - db * rstd * scale
+    for j in range(size):
+        dx[base + j] = rstd * g[base + j] * weight[first + j // plane] + coef_b * x[base + j] + coef_c
+
+
 @kernel((F32, F32, F32, F32, F32, F32, i64, i64, f32))
 def _forward_rows(y, means, rstds, x, weight, bias, rows, size, eps):
     row = cuda.grid(1)
@@ -47,19 +65,7 @@ def _forward_rows(y, means, rstds, x, weight, bias, rows, size, eps):
 def _input_gradient_rows(dx, g, x, means, rstds, weight, rows, size):
     row = cuda.grid(1)
     while row < rows:
-        base = row * size
-        a, mean = rstds[row], means[row]
-        ds = float32(0)
-        db = float32(0)
-        for j in range(size):
-            gw = g[base + j] * weight[j]
-            ds += gw * x[base + j]
-            db += gw
-        scale = float32(1) / float32(size)
-        coef_b = (db * mean - ds) * a * a * a * scale
-        coef_c = -coef_b * mean - db * a * scale
-        for j in range(size):
-            dx[base + j] = a * g[base + j] * weight[j] + coef_b * x[base + j] + coef_c
+        row_input_gradient(dx, g, x, row * size, size, means[row], rstds[row], weight, 0, 1)
         row += cuda.gridsize(1)
 
 
