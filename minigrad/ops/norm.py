@@ -155,8 +155,9 @@ def _affine(out, weight, bias, shape):
 
 
 class LayerNorm(Function):
-    """PyTorch's native layer norm of a float32 input over its trailing ``count`` dims: the backend's row
-    kernels, forward (output, per-row mean and rstd) and backward (the CPU's values are PyTorch's to the bit)."""
+    """PyTorch's native layer norm of a float32 or float64 input over its trailing ``count`` dims: the backend's
+    row kernels, forward (output, per-row mean and rstd) and backward (the CPU's values are PyTorch's to the
+    bit)."""
 
     def forward(self, x, weight, bias, count=1, eps=1e-5):
         self.shapes = (x.shape, None if weight is None else weight.shape, None if bias is None else bias.shape)
@@ -193,12 +194,19 @@ def _layer_norm_steps(input, weight, bias, shape, eps):  # noqa: A002
     return _affine(out, weight, bias, shape)
 
 
+def _in_kernel_dtype(input, *params):  # noqa: A002
+    """Whether the norm kernels take these tensors: float32 ones, or float64 ones on the CPU (the CUDA kernels
+    are float32 only), the parameters of the input's dtype."""
+    dtypes = (np.float32, np.float64) if input.device.type == "cpu" else (np.float32,)
+    return input.dtype in dtypes and all(t is None or t.dtype == input.dtype for t in params)
+
+
 @named_as("NativeLayerNormBackward0")
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # noqa: A002
     """``torch.nn.functional.layer_norm``: each sample normalised over its last ``len(normalized_shape)`` dims
-    (mean and biased variance), then scaled and shifted elementwise. float32 inputs (with float32 parameters)
-    take the backend's kernels, PyTorch's order of operations to the last bit on the CPU; other dtypes the
-    composite of mean, variance and rsqrt."""
+    (mean and biased variance), then scaled and shifted elementwise. float32 and float64 inputs (with
+    parameters of their dtype) take the backend's kernels, PyTorch's order of operations to the last bit on the
+    CPU; other dtypes the composite of mean, variance and rsqrt."""
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     if not shape:
         raise RuntimeError(f"Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
@@ -210,8 +218,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # no
         if t is not None and tuple(t.shape) != shape:
             raise RuntimeError(f"Expected {label} to be of same shape as normalized_shape, but got {label} of shape "
                                f"{list(t.shape)} and normalized_shape = {list(shape)}")
-    kernel_dtypes = all(t is None or t.dtype == np.float32 for t in (input, weight, bias))
-    if kernel_dtypes and input.numel():
+    if _in_kernel_dtype(input, weight, bias) and input.numel():
         return LayerNorm.apply(input, weight, bias, count=len(shape), eps=float(eps))
     return _layer_norm_steps(input, weight, bias, shape, eps)
 
@@ -233,8 +240,8 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):  # noqa: A002
 
 
 class GroupNorm(Function):
-    """PyTorch's native group norm of a float32 (N, C, *) input: the backend's block kernels, forward (output,
-    per-block mean and rstd) and backward (the CPU's values are PyTorch's to the bit)."""
+    """PyTorch's native group norm of a float32 or float64 (N, C, *) input: the backend's block kernels, forward
+    (output, per-block mean and rstd) and backward (the CPU's values are PyTorch's to the bit)."""
 
     def forward(self, x, weight, bias, groups=1, eps=1e-5):
         self.has, self.groups = (weight is not None, bias is not None), groups
@@ -265,9 +272,9 @@ def _group_norm_steps(input, num_groups, weight, bias, eps):  # noqa: A002
 @named_as("NativeGroupNormBackward0")
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):  # noqa: A002
     """``torch.nn.functional.group_norm``: the channels of each sample split into ``num_groups`` groups, each
-    normalised over its channels and positions, then a per-channel scale and shift. float32 inputs (with float32
-    parameters) take the backend's kernels, PyTorch's order of operations to the last bit on the CPU; other
-    dtypes the composite of mean, variance and rsqrt."""
+    normalised over its channels and positions, then a per-channel scale and shift. float32 and float64 inputs
+    (with parameters of their dtype) take the backend's kernels, PyTorch's order of operations to the last bit
+    on the CPU; other dtypes the composite of mean, variance and rsqrt."""
     if input.ndim < 2 or input.shape[1] % num_groups:
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
                            f"shape {list(input.shape)} and num_groups={num_groups}")
@@ -276,7 +283,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):  # noqa: A0
     if (N * C // num_groups) * math.prod(input.shape[2:]) == 1:
         raise ValueError(f"Expected more than 1 value per channel when training, got input size "
                          f"{list((N * C // num_groups, num_groups) + tuple(input.shape[2:]))}")
-    if all(t is None or t.dtype == np.float32 for t in (input, weight, bias)) and input.numel() \
+    if _in_kernel_dtype(input, weight, bias) and input.numel() \
             and all(t is None or tuple(t.shape) == (C,) for t in (weight, bias)):
         return GroupNorm.apply(input, weight, bias, groups=int(num_groups), eps=float(eps))
     return _group_norm_steps(input, num_groups, weight, bias, eps)

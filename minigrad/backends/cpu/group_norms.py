@@ -79,12 +79,13 @@ def group_norm_forward(x, weight, bias, groups, eps):
 
 @kernel(parallel=True)
 def _plane_sums(g, x, ds, db, lanes):
-    """ds[i] = the sum of g[i] * x[i], db[i] = the sum of g[i] over plane i of (N*C, HW), in PyTorch's order."""
+    """ds[i] = the sum of g[i] * x[i], db[i] = the sum of g[i] over plane i of (N*C, HW), in PyTorch's order
+    (its compiler fuses the products of the last partial vector into ds's sum for doubles, not for floats)."""
     ones = np.ones((1, x.shape[1]), x.dtype)
     no_weight = np.empty(0, x.dtype)
     for i in prange(x.shape[0]):
         scratch = np.empty(lanes, x.dtype)
-        ds[i] = _dot_in_lanes(g, x, i, no_weight, i, scratch, False)
+        ds[i] = _dot_in_lanes(g, x, i, no_weight, i, scratch, scratch.itemsize == 8)
         db[i] = _dot_in_lanes(g, ones, 0, no_weight, i, scratch, False)
 
 

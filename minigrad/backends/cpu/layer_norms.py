@@ -6,9 +6,10 @@ moments are Welford's: the row's whole vectors in chunks of 16, each chunk's run
 formed lane by lane with FMAs, the chunks' results merged in a binary cascade (Chan's pairwise formula, a level
 merged into the next when its count of chunks doubles), then the values after the last whole vector by plain
 Welford steps, and last the lanes merged into that one by one. The forward writes (x - mean) * rstd * gamma +
-beta (the last product and sum one FMA; without gamma, (x - mean) * rstd + beta one FMA); the backward forms the row's sums of dy * x (* gamma) and dy (* gamma) as vector sums
-(the lanes then folded by halves) and the input gradient as a * dy (* gamma) + b * x + c,
-with the weight's and bias's gradients summed row after row.
+beta (the last product and sum one FMA; without gamma, (x - mean) * rstd + beta one FMA); the backward forms the
+row's sums of dy * x (* gamma) and dy (* gamma) as vector sums (a float vector's lanes then folded by halves, a
+double vector's added in order) and the input gradient as a * dy (* gamma) + b * x + c, with the weight's and
+bias's gradients summed row after row. Where the FMAs go was found by testing each candidate against PyTorch.
 """
 import numpy as np
 from numba import get_num_threads, njit
@@ -161,8 +162,8 @@ def _dot_in_lanes(p, q, q_row, r, row, lanes, fused_tail):
     """The sum over j of p[row, j] * q[q_row, j] (* r[j] when r has values) in PyTorch's vector order
     (``lanes``: a scratch array, one element per lane): the first vector's products, then each lane adds its
     products, those of the last, partial vector with an FMA when ``fused_tail`` (PyTorch's compiler fuses them
-    there in its layer norm, not in its group norm), and the lanes fold by halves; rows shorter than a vector add
-    their products one by one."""
+    there in its layer norm, not in its group norm), and the lanes fold by halves (floats) or add in order
+    (doubles); rows shorter than a vector add their products one by one."""
     width = lanes.size
     n = p.shape[1]
     if n < width:
@@ -182,7 +183,12 @@ def _dot_in_lanes(p, q, q_row, r, row, lanes, fused_tail):
             lanes[j - whole] = fused_multiply_add(p[row, j] * q[q_row, j], r[j], lanes[j - whole])
         else:
             lanes[j - whole] = fused_multiply_add(p[row, j], q[q_row, j], lanes[j - whole])
-    return folded_lanes(lanes)
+    if lanes.itemsize == 4:
+        return folded_lanes(lanes)
+    total = lanes[0]  # (PyTorch adds a vector of doubles' lanes in order: its folding is written for floats)
+    for lane in range(1, width):
+        total += lanes[lane]
+    return total
 
 
 @kernel()
