@@ -15,7 +15,7 @@ import numpy as np
 from numba import get_num_threads, njit
 
 from .jit import fused_multiply_add, kernel
-from .softmaxes import folded_lanes
+from .softmaxes import vector_total
 from .. import checks
 
 __all__ = ["layer_norm_forward", "layer_norm_backward"]
@@ -183,12 +183,7 @@ def _dot_in_lanes(p, q, q_row, r, row, lanes, fused_tail):
             lanes[j - whole] = fused_multiply_add(p[row, j] * q[q_row, j], r[j], lanes[j - whole])
         else:
             lanes[j - whole] = fused_multiply_add(p[row, j], q[q_row, j], lanes[j - whole])
-    if lanes.itemsize == 4:
-        return folded_lanes(lanes)
-    total = lanes[0]  # (PyTorch adds a vector of doubles' lanes in order: its folding is written for floats)
-    for lane in range(1, width):
-        total += lanes[lane]
-    return total
+    return vector_total(lanes)
 
 
 @kernel()

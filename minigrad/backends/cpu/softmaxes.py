@@ -71,6 +71,18 @@ def lane_sum(values, lanes):
 
 
 @njit(inline="always")
+def vector_total(lanes):
+    """The sum of a vector's lanes as PyTorch's ``vec_reduce_all`` forms it: folded by halves for floats (its
+    AVX2 and AVX-512 code), added in order for doubles (its generic code)."""
+    if lanes.itemsize == 4:
+        return folded_lanes(lanes)
+    total = lanes[0]
+    for lane in range(1, lanes.size):
+        total += lanes[lane]
+    return total
+
+
+@njit(inline="always")
 def folded_lanes(lanes):
     """A vector's lanes added as PyTorch's horizontal sum adds them: the upper half into the lower, again and
     again, down to lanes[0], which is returned."""
