@@ -105,3 +105,31 @@ def test_group_norm_bias_alone_and_module():
     ours = minigrad.nn.GroupNorm(2, 8)(minigrad.tensor(x))
     assert ours.grad_fn.name() == "NativeGroupNormBackward0"
     np.testing.assert_array_equal(ours.detach().numpy(), torch.nn.GroupNorm(2, 8)(torch.tensor(x)).detach().numpy())
+
+
+BATCH_SHAPES = [(4, 16, 8, 8), (2, 32, 16, 16), (8, 3, 5), (3, 4, 37), (2, 5, 13, 11), (1, 6, 64, 64)]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["float32", "float64"])
+@pytest.mark.parametrize("shape", BATCH_SHAPES, ids=str)
+@pytest.mark.parametrize("affine", [(True, True), (False, False)], ids=str)
+def test_batch_norm_training_gradients_are_pytorchs_to_the_bit(shape, affine, dtype):
+    """The input's, weight's and bias's gradients of a training batch norm over (N, C, *) planes: each plane's
+    sums in PyTorch's vector lanes, added in float64, and its input gradient's FMA (backends/cpu/norm.py)."""
+    results = _both(lambda functional, x, w, b: functional.batch_norm(x, None, None, w, b, training=True), shape,
+                    shape[1], affine, dtype, seed=5)
+    for name, ours, theirs in zip(["output", "input grad", "weight grad", "bias grad"], results[1], results[0]):
+        assert ours.dtype == dtype, name
+        np.testing.assert_array_equal(ours, theirs, err_msg=name)
+
+
+@pytest.mark.parametrize("shape", [(4, 16, 32, 32), (2, 8, 5, 7)], ids=str)
+def test_batch_norm_relu_gradients_are_pytorchs_to_the_bit(shape):
+    """minigrad's fused BatchNorm+ReLU against PyTorch's batch_norm then relu."""
+    def call(functional, x, w, b):
+        if functional is F:
+            return F.batch_norm_relu(x, None, None, w, b, training=True)
+        return torch.relu(functional.batch_norm(x, None, None, w, b, training=True))
+    results = _both(call, shape, shape[1], (True, True), seed=6)
+    for name, ours, theirs in zip(["output", "input grad", "weight grad", "bias grad"], results[1], results[0]):
+        np.testing.assert_array_equal(ours, theirs, err_msg=name)

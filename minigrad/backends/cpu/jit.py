@@ -41,9 +41,12 @@ class _Settings:
         global_compiler_lock.release()
 
 
-def kernel(**options):
-    """``numba.njit(cache=True, **options)``, compiled at KERNEL_LEVEL: the decorator of every CPU kernel."""
+def kernel(vectorized=False, **options):
+    """``numba.njit(cache=True, **options)``, compiled at KERNEL_LEVEL: the decorator of every CPU kernel. With
+    ``vectorized``, at TILE_LEVEL with LLVM's SLP vectorizer instead, as ``compile_vectorized`` compiles the tiles
+    (for a small serial function whose independent sums are written out as scalars)."""
     options.setdefault("cache", True)
+    settings = dict(OPT=TILE_LEVEL, SLP_VECTORIZE=1) if vectorized else dict(OPT=KERNEL_LEVEL)
 
     def decorate(function):
         dispatcher = njit(**options)(function)
@@ -53,7 +56,7 @@ def kernel(**options):
 
         def compile_at_level(signature):
             # (Numba compiles through this method both on a call from Python and for a caller kernel)
-            with _Settings(OPT=KERNEL_LEVEL):
+            with _Settings(**settings):
                 return compile_signature(signature)
         dispatcher.compile = compile_at_level
         return dispatcher

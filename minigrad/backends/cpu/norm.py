@@ -12,6 +12,7 @@ from numba import njit, prange
 
 from .half import not_widened
 from .jit import fused_multiply_add, kernel
+from .softmaxes import folded_lanes, vector_total
 from .. import checks
 from ..elements import norm as elements, with_fused_multiply_add
 
@@ -21,7 +22,7 @@ __all__ = ["batch_norm_train_forward", "batch_norm_eval_forward", "batch_norm_ba
 _coefficients_of = njit(inline="always")(with_fused_multiply_add(elements.coefficients, fused_multiply_add))
 _normalize = njit(inline="always")(with_fused_multiply_add(elements.normalize, fused_multiply_add))
 _relu_passes = njit(inline="always")(with_fused_multiply_add(elements.relu_passes, fused_multiply_add))
-_input_gradient = njit(inline="always")(elements.input_gradient)
+_input_gradient = njit(inline="always")(with_fused_multiply_add(elements.input_gradient, fused_multiply_add))
 _running_statistics = njit(inline="always")(with_fused_multiply_add(elements.running_statistics,
                                                                      fused_multiply_add))
 
@@ -106,60 +107,117 @@ def _scale_shift(x, scale, shift, relu):
     return out
 
 
-@kernel(parallel=True, fastmath={"reassoc"})
-def _grad_sums(g, x, mean, scale, shift, relu):
-    """Per channel Σg and Σg·(x − mean) in float64; parallel over channels.
+@njit(inline="always")
+def _masked(g, x, l, a, b, relu, zero):
+    """g[l] where the fused ReLU lets it through (always without one): a 0/1 factor, not a branch (a
+    data-dependent branch costs 5 times more here, mispredicted)."""
+    return g[l] * x.dtype.type(_relu_passes(x[l], a, b, relu, zero))
 
-    With relu, g is zeroed where y = x·scale + shift ≤ 0 (a NaN y lets g through, as PyTorch's ReLU;
-    an infinite g where y ≤ 0 gives NaN, the price of the branch-free mask).
-    """
+
+@kernel(vectorized=True)  # (at -O1, or with the lanes in an array, 2-3 times slower)
+def _eight_lane_sums(g, x, mean, a, b, relu):
+    """``_plane_sums`` of a plane of 8 float32 values or more, the vector's 8 lanes held in 16 scalars."""
+    zero = x.dtype.type(0)
+    size = x.size
+    whole = size - size % 8
+    s0, s1, s2, s3 = (_masked(g, x, 0, a, b, relu, zero), _masked(g, x, 1, a, b, relu, zero),
+                      _masked(g, x, 2, a, b, relu, zero), _masked(g, x, 3, a, b, relu, zero))
+    s4, s5, s6, s7 = (_masked(g, x, 4, a, b, relu, zero), _masked(g, x, 5, a, b, relu, zero),
+                      _masked(g, x, 6, a, b, relu, zero), _masked(g, x, 7, a, b, relu, zero))
+    d0, d1, d2, d3 = (x[0] - mean) * s0, (x[1] - mean) * s1, (x[2] - mean) * s2, (x[3] - mean) * s3
+    d4, d5, d6, d7 = (x[4] - mean) * s4, (x[5] - mean) * s5, (x[6] - mean) * s6, (x[7] - mean) * s7
+    for start in range(8, whole, 8):
+        v0, v1, v2, v3 = (_masked(g, x, start, a, b, relu, zero), _masked(g, x, start + 1, a, b, relu, zero),
+                          _masked(g, x, start + 2, a, b, relu, zero), _masked(g, x, start + 3, a, b, relu, zero))
+        v4, v5, v6, v7 = (_masked(g, x, start + 4, a, b, relu, zero), _masked(g, x, start + 5, a, b, relu, zero),
+                          _masked(g, x, start + 6, a, b, relu, zero), _masked(g, x, start + 7, a, b, relu, zero))
+        s0, s1, s2, s3, s4, s5, s6, s7 = s0 + v0, s1 + v1, s2 + v2, s3 + v3, s4 + v4, s5 + v5, s6 + v6, s7 + v7
+        d0 += (x[start] - mean) * v0
+        d1 += (x[start + 1] - mean) * v1
+        d2 += (x[start + 2] - mean) * v2
+        d3 += (x[start + 3] - mean) * v3
+        d4 += (x[start + 4] - mean) * v4
+        d5 += (x[start + 5] - mean) * v5
+        d6 += (x[start + 6] - mean) * v6
+        d7 += (x[start + 7] - mean) * v7
+    lanes = np.array([s0, s1, s2, s3, s4, s5, s6, s7])
+    deviations = np.array([d0, d1, d2, d3, d4, d5, d6, d7])
+    for l in range(whole, size):  # (the last, partial vector: PyTorch's compiler fuses its products into the sums)
+        gv = _masked(g, x, l, a, b, relu, zero)
+        lanes[l - whole] += gv
+        deviations[l - whole] = fused_multiply_add(x[l] - mean, gv, deviations[l - whole])
+    return folded_lanes(lanes), folded_lanes(deviations)
+
+
+@njit(inline="always")
+def _plane_sums(g, x, mean, a, b, relu, width):
+    """(sum of g, sum of g * (x - mean)) over one (sample, channel) plane, as PyTorch's backward adds them: in
+    the ``width`` lanes of its vector, the first vector's values, then each lane its values (the last, partial
+    vector's products fused into their sums), the lanes summed as ``vector_total`` sums them; planes shorter
+    than a vector add one by one. With relu, g is zeroed where y = x * scale + shift <= 0 (a NaN y lets g
+    through, as PyTorch's ReLU)."""
+    zero = x.dtype.type(0)
+    size = x.size
+    if size < width:
+        total = zero
+        dotted = zero
+        for l in range(size):
+            gv = _masked(g, x, l, a, b, relu, zero)
+            total += gv
+            dotted += (x[l] - mean) * gv
+        return total, dotted
+    if width == 8:
+        return _eight_lane_sums(g, x, mean, a, b, relu)
+    lanes = np.zeros(width, x.dtype)
+    deviations = np.zeros(width, x.dtype)
+    whole = size - size % width
+    for l in range(whole):
+        gv = _masked(g, x, l, a, b, relu, zero)
+        lanes[l % width] += gv
+        deviations[l % width] += (x[l] - mean) * gv
+    for l in range(whole, size):
+        gv = _masked(g, x, l, a, b, relu, zero)
+        lanes[l - whole] += gv
+        deviations[l - whole] = fused_multiply_add(x[l] - mean, gv, deviations[l - whole])
+    return vector_total(lanes), vector_total(deviations)
+
+
+@kernel(parallel=True)
+def _grad_sums(g, x, mean, scale, shift, relu, width):
+    """Per channel the sums of g and of g * (x - mean) in float64, in PyTorch's order: each plane's in its
+    vector's lanes (``_plane_sums``), the planes' added in float64 one sample after another; parallel over
+    channels."""
     N, C, L = x.shape
     sum_g = np.empty(C, np.float64)
     sum_gx = np.empty(C, np.float64)
-    zero = x.dtype.type(0)
     for c in prange(C):
-        m = mean[c]
-        a = scale[c]
-        b = shift[c]
         sg = 0.0
         sgx = 0.0
         for n in range(N):
-            if relu:
-                for l in range(L):
-                    xv = x[n, c, l]
-                    # A 0/1 factor, not a branch: a data-dependent branch here costs 5× (mispredictions).
-                    gv = np.float64(g[n, c, l]) * np.float64(_relu_passes(xv, a, b, relu, zero))
-                    sg += gv
-                    sgx += gv * (np.float64(xv) - m)
-            else:
-                for l in range(L):
-                    gv = np.float64(g[n, c, l])
-                    sg += gv
-                    sgx += gv * (np.float64(x[n, c, l]) - m)
+            plane_g, plane_gx = _plane_sums(g[n, c], x[n, c], mean[c], scale[c], shift[c], relu, width)
+            sg += np.float64(plane_g)
+            sgx += np.float64(plane_gx)
         sum_g[c] = sg
         sum_gx[c] = sgx
     return sum_g, sum_gx
 
 
 @kernel(parallel=True)
-def _grad_input(g, x, gain, mean_g, mean, k, scale, shift, relu):
-    """gx = gain[c]·(g − mean_g[c] − (x − mean[c])·k[c]), g zeroed where y ≤ 0 when relu; parallel over planes.
-
-    With mean_g = k = 0 this is the eval-mode gradient g·γ/σ.
-    """
+def _grad_input(g, x, invstd, weight, mean_g, mean, k, scale, shift, relu):
+    """gx = (g - mean_g[c] - (x - mean[c]) * k[c]) * invstd[c] * weight[c], g zeroed where y <= 0 when relu;
+    parallel over planes. With mean_g = k = 0 this is the eval-mode gradient g * invstd * weight."""
     N, C, L = x.shape
     out = np.empty_like(x)
     zero = x.dtype.type(0)
     for p in prange(N * C):
         n = p // C
         c = p % C
-        gn, mg, mu, kc = gain[c], mean_g[c], mean[c], k[c]
         a = scale[c]
         b = shift[c]
         for l in range(L):
             xv = x[n, c, l]
             gv = g[n, c, l] if _relu_passes(xv, a, b, relu, zero) else zero
-            out[n, c, l] = _input_gradient(gv, xv, gn, mg, mu, kc)
+            out[n, c, l] = _input_gradient(gv, xv, invstd[c], weight[c], mean_g[c], mean[c], k[c])
     return out
 
 
@@ -243,18 +301,19 @@ def batch_norm_backward(g, x, mean, invstd, weight, bias, training, relu, needs)
     mean_d = mean.astype(dtype)
     invstd = invstd.astype(np.float64)
     if needs[1] or needs[2] or (needs[0] and training):
-        sum_g, sum_gx = _grad_sums(g3, x3, mean.astype(np.float64), scale, shift, relu)
+        # (PyTorch's batch norm backward runs its AVX2 code: vectors of 8 floats or 4 doubles)
+        sum_g, sum_gx = _grad_sums(g3, x3, mean_d, scale, shift, relu, 32 // dtype.itemsize)
     gx = gw = gb = None
     if needs[0]:
         count = x3.shape[0] * x3.shape[2]
-        gain = invstd if weight is None else invstd * weight.astype(np.float64)
-        if training:
-            mean_g = sum_g / count
-            k = sum_gx * invstd * invstd / count
+        invstd_d = invstd.astype(dtype)
+        if training:  # (PyTorch's: k = dotp * invstd * invstd / M in the input's dtype, mean_g = sum / M in float64)
+            mean_g = (sum_g / count).astype(dtype)
+            k = sum_gx.astype(dtype) * invstd_d * invstd_d / dtype.type(count)
         else:
-            mean_g = k = np.zeros_like(invstd)
-        gx = _grad_input(g3, x3, gain.astype(dtype), mean_g.astype(dtype), mean_d, k.astype(dtype),
-                         scale, shift, relu).reshape(x.shape)
+            mean_g = k = np.zeros_like(invstd_d)
+        gx = _grad_input(g3, x3, invstd_d, np.ones_like(invstd_d) if weight is None else weight.astype(dtype),
+                         mean_g, mean_d, k, scale, shift, relu).reshape(x.shape)
     if needs[1]:
         gw = (sum_gx * invstd).astype(dtype)
     if needs[2]:

@@ -24,7 +24,7 @@ THREADS = 16 if SIMULATOR else 256  # per channel block (a power of two)
 _coefficients_of = device_function(with_fused_multiply_add(elements.coefficients, fused_multiply_add))
 _normalize = device_function(with_fused_multiply_add(elements.normalize, fused_multiply_add))
 _relu_passes = device_function(with_fused_multiply_add(elements.relu_passes, fused_multiply_add))
-_input_gradient = device_function(elements.input_gradient)
+_input_gradient = device_function(with_fused_multiply_add(elements.input_gradient, fused_multiply_add))
 _running_statistics = device_function(with_fused_multiply_add(elements.running_statistics, fused_multiply_add))
 _placeholder = {}
 
@@ -126,23 +126,23 @@ def _grad_sums(sum_g, sum_gx, g, x, mean, scale, shift, N, C, L, relu):
         c += cuda.gridDim.x
 
 
-@kernel((F32, F32, F32, F32, F32, F32, F32, F32, i64, i64, b1))
-def _grad_input(out, g, x, gain, mean_g, mean, k, scale_shift, C, L, relu):
-    """gx = gain[c]·(g − mean_g[c] − (x − mean[c])·k[c]); ``scale_shift`` holds scale then shift (relu mask)."""
+@kernel((F32, F32, F32, F32, F32, F32, F32, F32, F32, i64, i64, b1))
+def _grad_input(out, g, x, invstd, weight, mean_g, mean, k, scale_shift, C, L, relu):
+    """gx = (g - mean_g[c] - (x - mean[c]) * k[c]) * invstd[c] * weight[c]; ``scale_shift`` holds scale then shift
+    (relu mask)."""
     t = cuda.grid(1)
     while t < out.size:
         c = (t // L) % C
         xv = x[t]
         gv = g[t] if _relu_passes(xv, scale_shift[c], scale_shift[C + c], relu, float32(0)) else float32(0)
-        out[t] = _input_gradient(gv, xv, gain[c], mean_g[c], mean[c], k[c])
+        out[t] = _input_gradient(gv, xv, invstd[c], weight[c], mean_g[c], mean[c], k[c])
         t += cuda.gridsize(1)
 
 
-@kernel((F32, F32, F32, F32, F32, F32, F32, F32, F32, b1, b1, f32))
-def _grad_coefficients(gain, mean_g, k, grad_w, grad_b, sum_g, sum_gx, invstd, weight, has_weight, training, count):
+@kernel((F32, F32, F32, F32, F32, F32, F32, b1, f32))
+def _grad_coefficients(mean_g, k, grad_w, grad_b, sum_g, sum_gx, invstd, training, count):
     c = cuda.grid(1)
-    while c < gain.size:
-        gain[c] = invstd[c] * weight[c] if has_weight else invstd[c]
+    while c < mean_g.size:
         mean_g[c] = sum_g[c] / count if training else float32(0)
         k[c] = sum_gx[c] * invstd[c] * invstd[c] / count if training else float32(0)
         grad_w[c] = sum_gx[c] * invstd[c]
@@ -218,15 +218,14 @@ def batch_norm_backward(g, x, mean, invstd, weight, bias, training, relu, needs)
     sum_g, sum_gx = empty((C,), np.float32), empty((C,), np.float32)
     _grad_sums[min(C, MAX_BLOCKS), THREADS](sum_g, sum_gx, flat(g), flat(x), mean, scale_shift[:C],
                                             scale_shift[C:], N, C, L, bool(relu))
-    gain, mean_g, k, grad_w, grad_b = (empty((C,), np.float32) for _ in range(5))
-    _grad_coefficients[grid(C)](gain, mean_g, k, grad_w, grad_b, sum_g, sum_gx, invstd, _or_placeholder(weight, C),
-                                weight is not None, bool(training), np.float32(N * L))
+    mean_g, k, grad_w, grad_b = (empty((C,), np.float32) for _ in range(4))
+    _grad_coefficients[grid(C)](mean_g, k, grad_w, grad_b, sum_g, sum_gx, invstd, bool(training), np.float32(N * L))
     gx = None
     if needs[0]:
         gx = empty(tuple(x.shape), np.float32)
         if gx.size:
-            _grad_input[grid(gx.size)](flat(gx), flat(g), flat(x), gain, mean_g, mean, k, scale_shift, C, L,
-                                       bool(relu))
+            _grad_input[grid(gx.size)](flat(gx), flat(g), flat(x), invstd, _or_placeholder(weight, C), mean_g, mean,
+                                       k, scale_shift, C, L, bool(relu))
     return gx, grad_w if needs[1] else None, grad_b if needs[2] else None
 
 

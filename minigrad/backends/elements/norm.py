@@ -26,10 +26,11 @@ def relu_passes(x, scale, shift, relu, zero):
     return not (relu and fused_multiply_add(x, scale, shift) <= zero)
 
 
-def input_gradient(g, x, gain, mean_g, mean, k):
-    """gx = gain*(g - mean_g - (x - mean)*k), g being 0 where the fused ReLU clipped y (``relu_passes``). In
-    training gain = gamma/sigma, mean_g = sum(g)/M and k = sum(g*(x - mean))/(M*sigma^2); in eval mean_g = k = 0."""
-    return gain * (g - mean_g - (x - mean) * k)
+def input_gradient(g, x, invstd, weight, mean_g, mean, k):
+    """gx = (g - mean_g - (x - mean) * k) * invstd * weight, as PyTorch's compiled kernel forms it (the product and
+    the difference one FMA), g being 0 where the fused ReLU clipped y (``relu_passes``). In training
+    mean_g = sum(g)/M and k = sum(g*(x - mean)) * invstd^2 / M; in eval mean_g = k = 0."""
+    return fused_multiply_add(-(x - mean), k, g - mean_g) * invstd * weight
 
 
 def running_statistics(mean, var_sum, running_mean, running_var, momentum, keep, count_less_one, fused):
