@@ -10,6 +10,18 @@ __all__ = ["batch_norm", "batch_norm_relu", "instance_norm", "layer_norm", "rms_
 METHODS = {}
 
 
+def _needs(op):
+    """(input, weight, bias) gradient flags of a norm op: needs_input_grad lists only the tensors given, the input,
+    then the weight and bias when present."""
+    flags = iter(op.needs_input_grad)
+    return next(flags), op.has[0] and next(flags), op.has[1] and next(flags)
+
+
+def _given(op, gx, gw, gb):
+    """The gradients of the tensors a norm op was given: the input's, then the weight's and bias's when present."""
+    return tuple([gx] + [grad for grad, given in zip((gw, gb), op.has) if given])
+
+
 class BatchNorm(Function):
     """y = (x − mean)/sqrt(var + eps)·γ + β per channel (dim 1), statistics from the batch when training.
 
@@ -43,17 +55,9 @@ class BatchNorm(Function):
             zeros = [B.zeros(t.shape, t.dtype) for t in (x, weight, bias) if t is not None]
             return tuple(zeros)
         x, mean, invstd, weight, bias = self.saved
-        # needs_input_grad lists only the tensors given: x, then weight and bias when present.
-        flags = iter(self.needs_input_grad)
-        needs = (next(flags), self.has[0] and next(flags), self.has[1] and next(flags))
         gx, gw, gb = self.B.batch_norm_backward(g, x, mean, invstd, weight, bias, self.training,
-                                                self.relu, needs)
-        grads = [gx]
-        if self.has[0]:
-            grads.append(gw)
-        if self.has[1]:
-            grads.append(gb)
-        return tuple(grads)
+                                                self.relu, _needs(self))
+        return _given(self, gx, gw, gb)
 
     def composite(self, x, weight, bias, running_mean=None, running_var=None, training=False, momentum=0.1,
                   eps=1e-5, relu=False):
@@ -160,8 +164,7 @@ class LayerNorm(Function):
     bit)."""
 
     def forward(self, x, weight, bias, count=1, eps=1e-5):
-        self.shapes = (x.shape, None if weight is None else weight.shape, None if bias is None else bias.shape)
-        self.has = (weight is not None, bias is not None)
+        self.has, self.count = (weight is not None, bias is not None), count
         size = math.prod(x.shape[x.ndim - count:])
         rows = x.reshape(-1, size) if size else x.reshape(0, 0)
         flat = [None if t is None else t.reshape(-1) for t in (weight, bias)]
@@ -171,27 +174,25 @@ class LayerNorm(Function):
 
     def backward(self, g):
         rows, mean, rstd, weight = self.saved
-        flags = iter(self.needs_input_grad)
-        need = (next(flags), self.has[0] and next(flags), self.has[1] and next(flags))
-        gx, gw, gb = self.B.layer_norm_backward(g.reshape(rows.shape), rows, mean, rstd, weight, need)
-        grads = [None if gx is None else gx.reshape(self.shapes[0])]
-        if self.has[0]:
-            grads.append(None if gw is None else gw.reshape(self.shapes[1]))
-        if self.has[1]:
-            grads.append(None if gb is None else gb.reshape(self.shapes[2]))
-        return tuple(grads)
+        gx, gw, gb = self.B.layer_norm_backward(g.reshape(rows.shape), rows, mean, rstd, weight, _needs(self))
+        normalized = g.shape[g.ndim - self.count:]
+        return _given(self, None if gx is None else gx.reshape(g.shape),
+                      None if gw is None else gw.reshape(normalized), None if gb is None else gb.reshape(normalized))
 
     def composite(self, x, weight, bias, count=1, eps=1e-5):
         """The same output as differentiable ops, for second derivatives (autograd_graph)."""
         return _layer_norm_steps(x, weight, bias, tuple(x.shape[x.ndim - count:]), eps)
 
 
+def _normalized_steps(input, dims, eps):  # noqa: A002
+    """(x − mean) / sqrt(biased variance + eps) over ``dims``, as differentiable ops."""
+    centred = input - input.mean(dims, keepdim=True)
+    return centred * ((centred * centred).mean(dims, keepdim=True) + eps).rsqrt()
+
+
 def _layer_norm_steps(input, weight, bias, shape, eps):  # noqa: A002
     dims = tuple(range(input.ndim - len(shape), input.ndim))
-    mean = input.mean(dims, keepdim=True)
-    centred = input - mean
-    out = centred * ((centred * centred).mean(dims, keepdim=True) + eps).rsqrt()
-    return _affine(out, weight, bias, shape)
+    return _affine(_normalized_steps(input, dims, eps), weight, bias, shape)
 
 
 def _in_kernel_dtype(input, *params):  # noqa: A002
@@ -201,12 +202,8 @@ def _in_kernel_dtype(input, *params):  # noqa: A002
     return input.dtype in dtypes and all(t is None or t.dtype == input.dtype for t in params)
 
 
-@named_as("NativeLayerNormBackward0")
-def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # noqa: A002
-    """``torch.nn.functional.layer_norm``: each sample normalised over its last ``len(normalized_shape)`` dims
-    (mean and biased variance), then scaled and shifted elementwise. float32 and float64 inputs (with
-    parameters of their dtype) take the backend's kernels, PyTorch's order of operations to the last bit on the
-    CPU; other dtypes the composite of mean, variance and rsqrt."""
+def _normalized_shape(input, normalized_shape):  # noqa: A002
+    """``normalized_shape`` as a tuple, checked against the input's trailing dims with PyTorch's messages."""
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     if not shape:
         raise RuntimeError(f"Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
@@ -214,6 +211,16 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # no
     if tuple(input.shape[input.ndim - len(shape):]) != shape or len(shape) > input.ndim:
         raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape [*, "
                            f"{', '.join(map(str, shape))}], but got input of size{list(input.shape)}")
+    return shape
+
+
+@named_as("NativeLayerNormBackward0")
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # noqa: A002
+    """``torch.nn.functional.layer_norm``: each sample normalised over its last ``len(normalized_shape)`` dims
+    (mean and biased variance), then scaled and shifted elementwise. float32 and float64 inputs (with
+    parameters of their dtype) take the backend's kernels, PyTorch's order of operations to the last bit on the
+    CPU; other dtypes the composite of mean, variance and rsqrt."""
+    shape = _normalized_shape(input, normalized_shape)
     for label, t in (("weight", weight), ("bias", bias)):
         if t is not None and tuple(t.shape) != shape:
             raise RuntimeError(f"Expected {label} to be of same shape as normalized_shape, but got {label} of shape "
@@ -226,13 +233,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # no
 def rms_norm(input, normalized_shape, weight=None, eps=None):  # noqa: A002
     """``torch.nn.functional.rms_norm``: each sample divided by the root mean square of its last
     ``len(normalized_shape)`` dims (eps added to the mean square: the dtype's epsilon by default), then scaled."""
-    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
-    if not shape:
-        raise RuntimeError(f"Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
-                           f"element, but got normalized_shape = {list(shape)}")
-    if tuple(input.shape[input.ndim - len(shape):]) != shape or len(shape) > input.ndim:
-        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape [*, "
-                           f"{', '.join(map(str, shape))}], but got input of size{list(input.shape)}")
+    shape = _normalized_shape(input, normalized_shape)
     dims = tuple(range(input.ndim - len(shape), input.ndim))
     eps = float(np.finfo(input.dtype).eps) if eps is None else eps
     out = input * ((input * input).mean(dims, keepdim=True) + eps).rsqrt()
@@ -251,10 +252,8 @@ class GroupNorm(Function):
 
     def backward(self, g):
         x, mean, rstd, weight = self.saved
-        flags = iter(self.needs_input_grad)
-        need = (next(flags), self.has[0] and next(flags), self.has[1] and next(flags))
-        gx, gw, gb = self.B.group_norm_backward(g, x, mean, rstd, weight, self.groups, need)
-        return tuple([gx] + [grad for grad, given in ((gw, self.has[0]), (gb, self.has[1])) if given])
+        gx, gw, gb = self.B.group_norm_backward(g, x, mean, rstd, weight, self.groups, _needs(self))
+        return _given(self, gx, gw, gb)
 
     def composite(self, x, weight, bias, groups=1, eps=1e-5):
         """The same output as differentiable ops, for second derivatives (autograd_graph)."""
@@ -263,9 +262,7 @@ class GroupNorm(Function):
 
 def _group_norm_steps(input, num_groups, weight, bias, eps):  # noqa: A002
     N, C = input.shape[:2]
-    grouped = input.reshape(N, num_groups, -1)
-    centred = grouped - grouped.mean(-1, keepdim=True)
-    out = (centred * ((centred * centred).mean(-1, keepdim=True) + eps).rsqrt()).reshape(tuple(input.shape))
+    out = _normalized_steps(input.reshape(N, num_groups, -1), -1, eps).reshape(tuple(input.shape))
     return _affine(out, weight, bias, (C,) + (1,) * (input.ndim - 2))
 
 

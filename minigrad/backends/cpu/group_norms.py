@@ -15,7 +15,7 @@ import numpy as np
 from numba import prange
 
 from .jit import fused_multiply_add, kernel
-from .layer_norms import _LEVELS, _dot_in_lanes, _row_moments, vector_lanes
+from .layer_norms import _dot_in_lanes, _row_moments, moment_stacks, vector_lanes
 from .. import checks
 
 __all__ = ["group_norm_forward", "group_norm_backward"]
@@ -27,11 +27,8 @@ def _forward_block(x, weight, bias, affine, groups, eps, lanes, y, means, rstds,
     per_group = channels // groups
     size = per_group * plane
     n, group = block // groups, block % groups
-    m1 = np.empty((_LEVELS, lanes), x.dtype)
-    m2 = np.empty((_LEVELS, lanes), x.dtype)
-    count = np.empty(_LEVELS, np.int64)
-    mean, var = _row_moments(x.reshape(-1), block * size, size, lanes, m1, m2, count, np.empty(lanes, x.dtype),
-                             np.empty(lanes, x.dtype))
+    # (scratch per block: the blocks run in parallel, and Numba's prange has no per-thread allocation)
+    mean, var = _row_moments(x.reshape(-1), block * size, size, lanes, moment_stacks(x, lanes))
     # (PyTorch's eps is a double here: the root and its inverse are taken in float64, then rounded)
     rstd = x.dtype.type(1.0 / np.sqrt(np.float64(max(var, x.dtype.type(0))) + eps))
     for j in range(per_group):
