@@ -160,7 +160,11 @@ class StopRequest:
             import minigrad.distributed as dist
             flag = minigrad.tensor([1.0 if self.requested else 0.0])
             dist.all_reduce(flag, op=dist.ReduceOp.MAX)
-            self.requested = bool(flag.item())
+            # A signal handled while the all-reduce waited is not in this agreement: it stays requested for the
+            # next (overwriting it lost the stop when every rank's signal came in that wait, and the job ran on).
+            agreed = bool(flag.item())
+            self.requested = self.requested or agreed
+            return agreed
         return self.requested
 
     def __exit__(self, *exc):
@@ -330,12 +334,13 @@ class Training:
         self.model.train()
         for epoch in range(self.start_epoch, args.epochs):
             loss_sum, steps = self.train_epoch(epoch, stop)
-            if stop.requested and self.train_loader.state_dict()["batches_done"]:
+            stopping = stop.agreed()  # (every decision below is the same on every rank)
+            if stopping and self.train_loader.state_dict()["batches_done"]:
                 self.save(self.last_path, epoch, {"loss_sum": loss_sum, "steps": steps})
                 self.say(f"interrupted in epoch {epoch + 1} after {steps} steps; saved {self.last_path}\n{again}")
                 return 130
             record = {"epoch": epoch + 1, "train_loss": loss_sum / max(steps, 1)}
-            if not stop.requested:
+            if not stopping:
                 record.update(evaluate(self.model, self.val_loader, args.classes, args.device, args.distributed))
             record["elapsed_s"] = round(time.perf_counter() - self.started, 1)
             self.history.append(record)
@@ -343,7 +348,7 @@ class Training:
             if self.lead:
                 with open(self.metrics_path, "a") as f:
                     f.write(json.dumps(record) + "\n")
-            if stop.requested:
+            if stopping or stop.agreed():
                 self.say(f"interrupted after epoch {epoch + 1}; saved {self.last_path}\n{again}")
                 return 130
             ious = "  ".join(f"{name} {'n/a' if v is None else f'{v:.3f}'}"

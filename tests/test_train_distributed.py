@@ -107,3 +107,22 @@ def test_a_global_batch_that_does_not_split_is_refused(tmp_path):
     done = subprocess.run(["mpiexec", "-n", "2", sys.executable, SCRIPT, "--distributed", *SMALL, "--batch-size", "3",
                            "--out", str(tmp_path)], capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert done.returncode != 0 and "does not split evenly over 2 processes" in done.stderr
+
+
+def test_a_signal_during_the_stop_agreement_is_kept_for_the_next(monkeypatch):
+    """The launcher forwards SIGTERM to every rank at once; a rank's handler often runs while the rank waits in the
+    agreement's all-reduce. That agreement says go on (the flag was sent before), and the next must say stop: the
+    request was once overwritten there, and when every rank lost it so the job trained on."""
+    import importlib.util
+    import minigrad.distributed as dist
+    spec = importlib.util.spec_from_file_location("train_unet_under_test", SCRIPT)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    stop = script.StopRequest(distributed=True, rank=1)
+
+    def signal_arrives_meanwhile(flag, op=None):
+        stop._handle(signal.SIGTERM, None)
+
+    monkeypatch.setattr(dist, "all_reduce", signal_arrives_meanwhile)
+    assert stop.agreed() is False  # (every rank's flag was 0 when sent)
+    assert stop.agreed() is True

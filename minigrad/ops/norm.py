@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from ..autograd import Function, named_as
+from ..autograd import Function, named_as, named_node
 from ..tensor import Size
 
 __all__ = ["batch_norm", "batch_norm_relu", "instance_norm", "layer_norm", "rms_norm", "group_norm"]
@@ -235,9 +235,17 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):  # noqa: A002
     ``len(normalized_shape)`` dims (eps added to the mean square: the dtype's epsilon by default), then scaled."""
     shape = _normalized_shape(input, normalized_shape)
     dims = tuple(range(input.ndim - len(shape), input.ndim))
-    eps = float(np.finfo(input.dtype).eps) if eps is None else eps
-    out = input * ((input * input).mean(dims, keepdim=True) + eps).rsqrt()
-    return out if weight is None else out * weight
+    reduced = input.dtype == np.float16
+    # PyTorch computes a float16 input in float32 (its eps by default, and a given eps rounded to float16 first)
+    computed = input.float() if reduced else input
+    if eps is None:
+        eps = float(np.finfo(computed.dtype).eps)
+    elif reduced:
+        eps = float(np.float16(eps))
+    mean_square = computed.pow(2).mean(dims, keepdim=True)
+    out = computed * named_node(mean_square.add(eps), "AddBackward1", mean_square).rsqrt()
+    out = out if weight is None else out * weight
+    return out.to(input.dtype) if reduced else out
 
 
 class GroupNorm(Function):

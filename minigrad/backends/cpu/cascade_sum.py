@@ -8,8 +8,9 @@ reduction over the leading dims adds each column the same way, four vectors of c
 32768 values or more is split among the threads (torch_threads.py), each share summed so, then the shares added
 in order.
 
-Here for contiguous float32 and float64 arrays summed over all dims, over trailing dims (rows) or over leading
-dims (columns); other layouts and dtypes keep numpy's pairwise sum."""
+Here for contiguous float32 and float64 arrays summed over all dims, over trailing dims (rows), over leading dims
+(columns), over middle dims (columns of each slab) or over leading and trailing dims together (rows, then added
+in order); other layouts and dtypes keep numpy's pairwise sum."""
 import numpy as np
 from numba import get_num_threads, njit, prange
 
@@ -150,25 +151,27 @@ _COLUMN_CHUNK = 256  # columns a task adds at a time (a multiple of every vector
 
 @kernel(parallel=True)
 def _column_sums(x, cascaded, out, zero):
-    """Each column of x (size, columns): the first ``cascaded`` in one cascade each, the rest interleaved."""
-    columns = x.shape[1]
+    """Each column of each slab x[s] (slabs, size, columns): the first ``cascaded`` in one cascade each, the rest
+    interleaved."""
+    slabs, columns = x.shape[0], x.shape[2]
     chunks = (columns + _COLUMN_CHUNK - 1) // _COLUMN_CHUNK
-    for chunk in prange(chunks):
-        c0 = chunk * _COLUMN_CHUNK
+    for task in prange(slabs * chunks):
+        slab, c0 = task // chunks, task % chunks * _COLUMN_CHUNK
         c1 = min(columns, c0 + _COLUMN_CHUNK)
         if c0 < cascaded:
-            _cascade_down_columns(x, c0, min(c1, cascaded), out, zero)
+            _cascade_down_columns(x[slab], c0, min(c1, cascaded), out[slab], zero)
         if c1 > cascaded:
-            _interleaved_down_columns(x, max(c0, cascaded), c1, out, zero)
+            _interleaved_down_columns(x[slab], max(c0, cascaded), c1, out[slab], zero)
 
 
 @kernel()
 def _column_sums_serial(x, cascaded, out, zero):
-    columns = x.shape[1]
-    if cascaded:
-        _cascade_down_columns(x, 0, cascaded, out, zero)
-    if columns > cascaded:
-        _interleaved_down_columns(x, cascaded, columns, out, zero)
+    columns = x.shape[2]
+    for slab in range(x.shape[0]):
+        if cascaded:
+            _cascade_down_columns(x[slab], 0, cascaded, out[slab], zero)
+        if columns > cascaded:
+            _interleaved_down_columns(x[slab], cascaded, columns, out[slab], zero)
 
 
 def _rows(x, size, count, dtype):
@@ -198,17 +201,27 @@ def row_sums(a, rows):
     return _rows(x.reshape(-1), x.shape[1], rows, a.dtype)
 
 
-def column_sums(a, size):
-    """Sums over the leading dims of a C-contiguous array seen as (size, -1). PyTorch adds the columns of whole
-    blocks of four vectors (fewer columns than a vector: of whole groups of four) in one cascade each, the
-    others by its interleaved row sum; each column's order does not depend on its neighbours, so the columns are
-    added side by side here."""
-    x = a.reshape(size, -1)
-    columns = x.shape[1]
-    out = np.zeros(columns, a.dtype)
+def column_sums(a, size, slabs=1):
+    """Sums over the middle dims of a C-contiguous array seen as (slabs, size, -1): over its leading dims when
+    ``slabs`` is 1. PyTorch adds the columns of whole blocks of four vectors (fewer columns than a vector: of whole
+    groups of four) in one cascade each, the others by its interleaved row sum; each column's order does not
+    depend on its neighbours, so the columns are added side by side here, and a slab's as if it were alone
+    (PyTorch's threads split the slabs, not a column)."""
+    x = a.reshape(slabs, size, -1)
+    columns = x.shape[2]
+    out = np.zeros((slabs, columns), a.dtype)
     if size:
         width = lanes_of(a.dtype)
         block = _ILP * (width if columns >= width else 1)
         rule = _column_sums_serial if x.size < _SERIAL_BELOW else _column_sums
         rule(x, columns // block * block, out, a.dtype.type(0))
-    return out
+    return out.reshape(-1)
+
+
+def outer_and_row_sums(a, outer, middle):
+    """Sums over the leading and the trailing dims of a C-contiguous array seen as (outer, middle, -1), the
+    middle ones kept, as PyTorch adds them: each (o, m) row's sum, then the rows' sums of one m added into a
+    zero in order of o (its kernel's loop over the outer dim, around the row sum)."""
+    rows = row_sums(a, outer * middle).reshape(outer, middle)
+    # (a running sum adds them in order; the zero makes a sum of -0.0s +0.0, as PyTorch's zero-filled output)
+    return np.cumsum(rows, axis=0, dtype=a.dtype)[-1] + a.dtype.type(0)

@@ -4,6 +4,7 @@ numpy's ufuncs are already vectorised loops in C; they are the CPU kernels here.
 """
 import numpy as np
 
+from . import reduce
 from ..scalars import host_scalar
 
 __all__ = ["add", "sub", "mul", "div", "neg", "power", "exp", "log", "log1p", "sqrt", "abs", "sign",
@@ -103,13 +104,14 @@ def scalar(value, dtype):
 
 
 def sum_to_shape(a, shape):
-    """Sum a broadcast gradient back down to ``shape`` (the inverse of broadcasting)."""
+    """Sum a broadcast gradient back down to ``shape`` (the inverse of broadcasting), as PyTorch's sum_to: one sum
+    over the leading dims and the dims broadcast from 1, in PyTorch's order where ``reduce.sum`` takes it."""
     shape = tuple(shape)
     if a.shape == shape:
         return a
     lead = a.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and a.shape[i + lead] != 1)
-    out = a.sum(axis=axes, keepdims=True) if axes else a
+    out = reduce.sum(a, axis=axes, keepdims=True) if axes else a
     return out.reshape(shape)
 
 

@@ -24,7 +24,8 @@ def sum(a, axis=None, keepdims=False):  # noqa: A001
 
 def _in_torch_order(a, axis, keepdims):
     """The sum in PyTorch's order (``cascade_sum``) of a contiguous float32 or float64 array over every dim, its
-    leading dims or its trailing ones, as PyTorch's kernel sees them (dims of size 1 dropped); None otherwise."""
+    leading dims, its trailing ones, its middle ones or its leading and trailing ones, as PyTorch's kernel sees
+    them (dims of size 1 dropped); None otherwise."""
     if a.dtype not in (np.float32, np.float64) or a.size == 0:
         return None
     axes = tuple(range(a.ndim)) if axis is None else \
@@ -41,13 +42,25 @@ def _in_torch_order(a, axis, keepdims):
         return cascade_sum.full_sum(a).reshape(out_shape)
     if not a.flags.c_contiguous:
         return None
-    kept = [d for d in dims if d not in axes]
-    rows = int(np.prod([a.shape[d] for d in kept], dtype=np.int64))
-    if max(kept) < min(reduced):  # (trailing dims reduced: each row's sum)
-        return cascade_sum.row_sums(a, rows).reshape(out_shape)
-    if max(reduced) < min(kept):  # (leading dims reduced: each column's sum)
-        return cascade_sum.column_sums(a, a.size // rows).reshape(out_shape)
-    return None
+    # runs of neighbouring reduced or kept dims, each one dim to PyTorch's kernel: [reduced?, size]
+    runs = []
+    for d in dims:
+        if runs and runs[-1][0] == (d in axes):
+            runs[-1][1] *= a.shape[d]
+        else:
+            runs.append([d in axes, a.shape[d]])
+    pattern, sizes = tuple(r for r, _ in runs), [n for _, n in runs]
+    if pattern == (False, True):  # (trailing dims reduced: each row's sum)
+        ordered = cascade_sum.row_sums(a, sizes[0])
+    elif pattern == (True, False):  # (leading dims reduced: each column's sum)
+        ordered = cascade_sum.column_sums(a, sizes[0])
+    elif pattern == (False, True, False):  # (middle dims reduced: each slab's columns)
+        ordered = cascade_sum.column_sums(a, sizes[1], slabs=sizes[0])
+    elif pattern == (True, False, True):  # (leading and trailing dims reduced, as a bias's gradient over N, H, W)
+        ordered = cascade_sum.outer_and_row_sums(a, sizes[0], sizes[1])
+    else:
+        return None
+    return ordered.reshape(out_shape)
 
 
 def broadcast_to(a, shape):
