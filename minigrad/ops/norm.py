@@ -232,7 +232,8 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # no
 
 def rms_norm(input, normalized_shape, weight=None, eps=None):  # noqa: A002
     """``torch.nn.functional.rms_norm``: each sample divided by the root mean square of its last
-    ``len(normalized_shape)`` dims (eps added to the mean square: the dtype's epsilon by default), then scaled."""
+    ``len(normalized_shape)`` dims (eps added to the mean square: the dtype's epsilon by default, float32's for
+    float16, which PyTorch computes in float32), then scaled."""
     shape = _normalized_shape(input, normalized_shape)
     dims = tuple(range(input.ndim - len(shape), input.ndim))
     reduced = input.dtype == np.float16
