@@ -218,10 +218,19 @@ def column_sums(a, size, slabs=1):
     return out.reshape(-1)
 
 
+@kernel()
+def _add_rows_in_order(rows, out):
+    """out[m] += rows[0, m], then rows[1, m], and so on: one running sum per column, in order of the rows."""
+    for row in range(rows.shape[0]):
+        for m in range(rows.shape[1]):
+            out[m] += rows[row, m]
+
+
 def outer_and_row_sums(a, outer, middle):
     """Sums over the leading and the trailing dims of a C-contiguous array seen as (outer, middle, -1), the
     middle ones kept, as PyTorch adds them: each (o, m) row's sum, then the rows' sums of one m added into a
     zero in order of o (its kernel's loop over the outer dim, around the row sum)."""
     rows = row_sums(a, outer * middle).reshape(outer, middle)
-    # (a running sum adds them in order; the zero makes a sum of -0.0s +0.0, as PyTorch's zero-filled output)
-    return np.cumsum(rows, axis=0, dtype=a.dtype)[-1] + a.dtype.type(0)
+    out = np.zeros(middle, a.dtype)  # (PyTorch's zero-filled output: a sum of -0.0s is +0.0)
+    _add_rows_in_order(rows, out)
+    return out

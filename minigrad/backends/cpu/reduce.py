@@ -32,24 +32,22 @@ def _in_torch_order(a, axis, keepdims):
         tuple(sorted({d % a.ndim for d in ((axis,) if isinstance(axis, (int, np.integer)) else axis)}))
     kept_shape = tuple(1 if d in axes else n for d, n in enumerate(a.shape))
     out_shape = kept_shape if keepdims else tuple(n for d, n in enumerate(a.shape) if d not in axes)
-    dims = [d for d in range(a.ndim) if a.shape[d] != 1]  # (PyTorch's iterator drops dims of size 1)
-    reduced = [d for d in dims if d in axes]
-    if not reduced:
-        return None  # (no true reduction: numpy's copy)
-    if len(reduced) == len(dims):
-        if not (a.flags.c_contiguous or a.flags.f_contiguous):
-            return None
-        return cascade_sum.full_sum(a).reshape(out_shape)
-    if not a.flags.c_contiguous:
-        return None
-    # runs of neighbouring reduced or kept dims, each one dim to PyTorch's kernel: [reduced?, size]
-    runs = []
-    for d in dims:
+    # runs of neighbouring reduced or kept dims, each one dim to PyTorch's kernel (which drops dims of size 1)
+    runs = []  # [reduced?, size]
+    for d in range(a.ndim):
+        if a.shape[d] == 1:
+            continue
         if runs and runs[-1][0] == (d in axes):
             runs[-1][1] *= a.shape[d]
         else:
             runs.append([d in axes, a.shape[d]])
     pattern, sizes = tuple(r for r, _ in runs), [n for _, n in runs]
+    if pattern == (True,):  # (every dim reduced: memory order, whichever the layout)
+        if not (a.flags.c_contiguous or a.flags.f_contiguous):
+            return None
+        return cascade_sum.full_sum(a).reshape(out_shape)
+    if True not in pattern or not a.flags.c_contiguous:
+        return None  # (no true reduction: numpy's copy; or a layout this order does not cover)
     if pattern == (False, True):  # (trailing dims reduced: each row's sum)
         ordered = cascade_sum.row_sums(a, sizes[0])
     elif pattern == (True, False):  # (leading dims reduced: each column's sum)
