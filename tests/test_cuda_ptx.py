@@ -36,6 +36,9 @@ FLOAT64 = re.compile(r"\.f64\b")
 _PAYNE_HANEK = re.compile(r"\.reg \.f64|cvt\.rn\.f64\.s64|cvt\.rn\.f32\.f64|"
                           r"mul\.f64 \t%fd\d+, %fd\d+, 0d3BF921FB54442D19;")
 LIBRARY_FLOAT64 = {"unary._trig": _PAYNE_HANEK, "unary._special": _PAYNE_HANEK}
+# Kernels whose float64 is their purpose: eval BatchNorm's gradient 1/sqrt(var + eps), which PyTorch's backward
+# takes in float64 and rounds once.
+DELIBERATE_FLOAT64 = {"norm._invstd_in_float64_of"}
 
 
 def _is_float32(signature):
@@ -70,7 +73,7 @@ def test_kernel_compiles_for_sm90(name):
     for signature in signatures:
         ptx = _ptx(name, signature)
         assert ".entry" in ptx, f"{name}{signature}: no kernel entry in the PTX"
-        if _is_float32(signature):
+        if _is_float32(signature) and name not in DELIBERATE_FLOAT64:
             admitted = LIBRARY_FLOAT64.get(name)
             lines = [line.strip() for line in ptx.splitlines() if FLOAT64.search(line)
                      and not (admitted and admitted.search(line))]

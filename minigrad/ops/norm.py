@@ -44,9 +44,11 @@ class BatchNorm(Function):
             if running_mean is not None:
                 count = x.size // x.shape[1]
                 B.batch_norm_update_stats(running_mean, running_var, mean, var, momentum, count)
+            grad_invstd = None
         else:
-            out, mean, invstd = B.batch_norm_eval_forward(x, running_mean, running_var, weight, bias, eps, relu)
-        self.save_for_backward(x, mean, invstd, weight, bias)
+            out, mean, invstd, grad_invstd = B.batch_norm_eval_forward(x, running_mean, running_var, weight, bias,
+                                                                       eps, relu)
+        self.save_for_backward(x, mean, invstd, grad_invstd, weight, bias)
         return out
 
     def backward(self, g):
@@ -54,9 +56,9 @@ class BatchNorm(Function):
             B, (x, weight, bias) = self.B, self.saved
             zeros = [B.zeros(t.shape, t.dtype) for t in (x, weight, bias) if t is not None]
             return tuple(zeros)
-        x, mean, invstd, weight, bias = self.saved
+        x, mean, invstd, grad_invstd, weight, bias = self.saved
         gx, gw, gb = self.B.batch_norm_backward(g, x, mean, invstd, weight, bias, self.training,
-                                                self.relu, _needs(self))
+                                                self.relu, _needs(self), grad_invstd)
         return _given(self, gx, gw, gb)
 
     def composite(self, x, weight, bias, running_mean=None, running_var=None, training=False, momentum=0.1,

@@ -92,9 +92,17 @@ def test_batch_norm(relu):
     theirs = cuda.batch_norm_backward(*[cuda.from_numpy(a) for a in (g, x)], mean_c, invstd_c,
                                       *[cuda.from_numpy(a) for a in (w, b)], True, relu, needs)
     assert_same(ours, theirs, rtol=1e-4, atol=1e-4)
-    running_mean, running_var = np.zeros(4, np.float32), np.ones(4, np.float32)
-    assert_same(*both("batch_norm_eval_forward", x, running_mean, running_var, w, b, 1e-5, relu), rtol=1e-4,
-                atol=1e-5)
+    running_mean, running_var = np.float32([0.5, -1, 0, 2]), np.float32([1, 0.3, 2.5, 0.01])
+    evaluated, evaluated_c = both("batch_norm_eval_forward", x, running_mean, running_var, w, b, 1e-5, relu)
+    assert_same(evaluated, evaluated_c, rtol=1e-4, atol=1e-5)
+    # (the gradients' 1/sigma, taken in float64 and rounded once, is the same float on both)
+    np.testing.assert_array_equal(cuda.to_numpy(evaluated_c[3]), evaluated[3])
+    ours = cpu.batch_norm_backward(g, x, *evaluated[1:3], w, b, False, relu, needs, evaluated[3])
+    theirs = cuda.batch_norm_backward(*[cuda.from_numpy(a) for a in (g, x)], *evaluated_c[1:3],
+                                      *[cuda.from_numpy(a) for a in (w, b)], False, relu, needs, evaluated_c[3])
+    assert_same(ours, theirs, rtol=1e-4, atol=1e-4)
+    # eval mode: the input gradient is g * invstd * weight exactly, the input taking no part
+    np.testing.assert_array_equal(cuda.to_numpy(theirs[0]), ours[0])
 
 
 def test_optimizer_updates():

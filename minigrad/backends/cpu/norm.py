@@ -23,6 +23,7 @@ _coefficients_of = njit(inline="always")(with_fused_multiply_add(elements.coeffi
 _normalize = njit(inline="always")(with_fused_multiply_add(elements.normalize, fused_multiply_add))
 _relu_passes = njit(inline="always")(with_fused_multiply_add(elements.relu_passes, fused_multiply_add))
 _input_gradient = njit(inline="always")(with_fused_multiply_add(elements.input_gradient, fused_multiply_add))
+_eval_input_gradient = njit(inline="always")(elements.eval_input_gradient)
 _running_statistics = njit(inline="always")(with_fused_multiply_add(elements.running_statistics,
                                                                      fused_multiply_add))
 
@@ -203,9 +204,9 @@ def _grad_sums(g, x, mean, scale, shift, relu, width):
 
 
 @kernel(parallel=True)
-def _grad_input(g, x, invstd, weight, mean_g, mean, k, scale, shift, relu):
-    """gx = (g - mean_g[c] - (x - mean[c]) * k[c]) * invstd[c] * weight[c], g zeroed where y <= 0 when relu;
-    parallel over planes. With mean_g = k = 0 this is the eval-mode gradient g * invstd * weight."""
+def _grad_input(g, x, invstd, weight, mean_g, mean, k, scale, shift, relu, training):
+    """gx = (g - mean_g[c] - (x - mean[c]) * k[c]) * invstd[c] * weight[c] in training, g * invstd[c] * weight[c]
+    in eval, g zeroed where y <= 0 when relu; parallel over planes."""
     N, C, L = x.shape
     out = np.empty_like(x)
     zero = x.dtype.type(0)
@@ -217,7 +218,10 @@ def _grad_input(g, x, invstd, weight, mean_g, mean, k, scale, shift, relu):
         for l in range(L):
             xv = x[n, c, l]
             gv = g[n, c, l] if _relu_passes(xv, a, b, relu, zero) else zero
-            out[n, c, l] = _input_gradient(gv, xv, invstd[c], weight[c], mean_g[c], mean[c], k[c])
+            if training:
+                out[n, c, l] = _input_gradient(gv, xv, invstd[c], weight[c], mean_g[c], mean[c], k[c])
+            else:
+                out[n, c, l] = _eval_input_gradient(gv, invstd[c], weight[c])
     return out
 
 
@@ -276,30 +280,35 @@ def _inverse_std(var, eps):
 
 
 def batch_norm_eval_forward(x, running_mean, running_var, weight, bias, eps, relu=False):
-    """Normalise with given statistics. Returns (y, mean, invstd), statistics of the input's dtype (float32 for
-    half precision) (C,); 1/sqrt(var + eps) is taken in that dtype, as PyTorch's."""
+    """Normalise with given statistics. Returns (y, mean, invstd, grad_invstd), statistics of the input's dtype
+    (float32 for half precision) (C,). PyTorch takes 1/sqrt(var + eps) twice: in that dtype for the output
+    (invstd), in float64, rounded once, for the gradients (grad_invstd: its backward recomputes it so)."""
     _check_channels("batch_norm", x, running_mean=running_mean, running_var=running_var, weight=weight, bias=bias)
     dtype = _statistics_dtype(x)
     mean = np.ascontiguousarray(running_mean, dtype)
     invstd = (1 / np.sqrt(np.asarray(running_var, dtype) + dtype.type(eps))).astype(dtype)
+    grad_invstd = (1 / np.sqrt(np.asarray(running_var, np.float64) + eps)).astype(dtype)
     scale, shift = _coefficients(mean, invstd, weight, bias)
     return _scale_shift(_as_ncl(x), scale.astype(x.dtype), shift.astype(x.dtype), relu).reshape(x.shape), mean, \
-        invstd
+        invstd, grad_invstd
 
 
-def batch_norm_backward(g, x, mean, invstd, weight, bias, training, relu, needs):
+def batch_norm_backward(g, x, mean, invstd, weight, bias, training, relu, needs, grad_invstd=None):
     """Gradients (input, weight, bias) of batch norm, each None unless asked for in ``needs``.
 
     Training: gx = (γ/σ)·(g − Σg/M − x̂·Σ(g·x̂)/M); eval (statistics constant): gx = g·γ/σ.
-    gγ = Σ(g·x̂), gβ = Σg, with x̂ = (x − mean)/σ; with relu, g is first zeroed where y ≤ 0.
+    gγ = Σ(g·x̂), gβ = Σg, with x̂ = (x − mean)/σ; with relu, g is first zeroed where y ≤ 0 (y formed with
+    ``invstd``). The gradients' 1/σ is ``grad_invstd`` where given (eval mode: ``batch_norm_eval_forward``'s),
+    else ``invstd``.
     """
     checks.same_shape("batch_norm_backward", "input", x, grad=g)
-    _check_channels("batch_norm_backward", x, mean=mean, invstd=invstd, weight=weight, bias=bias)
+    _check_channels("batch_norm_backward", x, mean=mean, invstd=invstd, weight=weight, bias=bias,
+                    grad_invstd=grad_invstd)
     dtype = x.dtype
     x3, g3 = _as_ncl(x), _as_ncl(g)
     scale, shift = (c.astype(dtype) for c in _coefficients(mean, invstd, weight, bias))
     mean_d = mean.astype(dtype)
-    invstd = invstd.astype(np.float64)
+    invstd = (invstd if grad_invstd is None else grad_invstd).astype(np.float64)
     if needs[1] or needs[2] or (needs[0] and training):
         # (PyTorch's batch norm backward runs its AVX2 code: vectors of 8 floats or 4 doubles)
         sum_g, sum_gx = _grad_sums(g3, x3, mean_d, scale, shift, relu, 32 // dtype.itemsize)
@@ -313,7 +322,7 @@ def batch_norm_backward(g, x, mean, invstd, weight, bias, training, relu, needs)
         else:
             mean_g = k = np.zeros_like(invstd_d)
         gx = _grad_input(g3, x3, invstd_d, np.ones_like(invstd_d) if weight is None else weight.astype(dtype),
-                         mean_g, mean_d, k, scale, shift, relu).reshape(x.shape)
+                         mean_g, mean_d, k, scale, shift, relu, bool(training)).reshape(x.shape)
     if needs[1]:
         gw = (sum_gx * invstd).astype(dtype)
     if needs[2]:

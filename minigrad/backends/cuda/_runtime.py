@@ -71,7 +71,7 @@ I64 = types.int64[::1]
 I32 = types.int32[::1]
 BOOL = types.boolean[::1]
 DIMS = types.UniTuple(types.int64, MAX_DIMS)
-f32, i64, b1 = types.float32, types.int64, types.boolean
+f32, f64, i64, b1 = types.float32, types.float64, types.int64, types.boolean
 
 # "family.kernel" -> (python function, [signatures]): what tests/test_cuda_ptx.py compiles. A signature
 # with a float32 argument must compile to PTX without a single float64 instruction.

@@ -10,10 +10,10 @@ run one thread per element with the per-channel coefficients from a tiny kernel.
 import math
 
 import numpy as np
-from numba import cuda, float32
+from numba import cuda, float32, float64
 
 from ..elements import norm as elements, with_fused_multiply_add
-from ._runtime import F32, MAX_BLOCKS, SIMULATOR, b1, device_function, empty, f32, flat, grid, i64, kernel, \
+from ._runtime import F32, MAX_BLOCKS, SIMULATOR, b1, device_function, empty, f32, f64, flat, grid, i64, kernel, \
     float32_only, fused_multiply_add
 
 __all__ = ["batch_norm_train_forward", "batch_norm_eval_forward", "batch_norm_backward",
@@ -25,6 +25,7 @@ _coefficients_of = device_function(with_fused_multiply_add(elements.coefficients
 _normalize = device_function(with_fused_multiply_add(elements.normalize, fused_multiply_add))
 _relu_passes = device_function(with_fused_multiply_add(elements.relu_passes, fused_multiply_add))
 _input_gradient = device_function(with_fused_multiply_add(elements.input_gradient, fused_multiply_add))
+_eval_input_gradient = device_function(elements.eval_input_gradient)
 _running_statistics = device_function(with_fused_multiply_add(elements.running_statistics, fused_multiply_add))
 _placeholder = {}
 
@@ -101,6 +102,14 @@ def _invstd_of(invstd, var, eps):
         c += cuda.gridsize(1)
 
 
+@kernel((F32, F32, f64))
+def _invstd_in_float64_of(invstd, var, eps):
+    c = cuda.grid(1)
+    while c < var.size:
+        invstd[c] = float32(1.0 / math.sqrt(float64(var[c]) + eps))
+        c += cuda.gridsize(1)
+
+
 @kernel((F32, F32, F32, F32, F32, F32, F32, i64, i64, i64, b1))
 def _grad_sums(sum_g, sum_gx, g, x, mean, scale, shift, N, C, L, relu):
     """Per channel Σg and Σg·(x − mean), g zeroed where the output was clipped by the relu."""
@@ -126,16 +135,19 @@ def _grad_sums(sum_g, sum_gx, g, x, mean, scale, shift, N, C, L, relu):
         c += cuda.gridDim.x
 
 
-@kernel((F32, F32, F32, F32, F32, F32, F32, F32, F32, i64, i64, b1))
-def _grad_input(out, g, x, invstd, weight, mean_g, mean, k, scale_shift, C, L, relu):
-    """gx = (g - mean_g[c] - (x - mean[c]) * k[c]) * invstd[c] * weight[c]; ``scale_shift`` holds scale then shift
-    (relu mask)."""
+@kernel((F32, F32, F32, F32, F32, F32, F32, F32, F32, i64, i64, b1, b1))
+def _grad_input(out, g, x, invstd, weight, mean_g, mean, k, scale_shift, C, L, relu, training):
+    """gx = (g - mean_g[c] - (x - mean[c]) * k[c]) * invstd[c] * weight[c] in training, g * invstd[c] * weight[c]
+    in eval; ``scale_shift`` holds scale then shift (relu mask)."""
     t = cuda.grid(1)
     while t < out.size:
         c = (t // L) % C
         xv = x[t]
         gv = g[t] if _relu_passes(xv, scale_shift[c], scale_shift[C + c], relu, float32(0)) else float32(0)
-        out[t] = _input_gradient(gv, xv, invstd[c], weight[c], mean_g[c], mean[c], k[c])
+        if training:
+            out[t] = _input_gradient(gv, xv, invstd[c], weight[c], mean_g[c], mean[c], k[c])
+        else:
+            out[t] = _eval_input_gradient(gv, invstd[c], weight[c])
         t += cuda.gridsize(1)
 
 
@@ -197,18 +209,21 @@ def batch_norm_train_forward(x, weight, bias, eps, relu=False):
 
 
 def batch_norm_eval_forward(x, running_mean, running_var, weight, bias, eps, relu=False):
-    """Normalise with given statistics. Returns (y, mean, invstd), statistics float32 (C,)."""
+    """Normalise with given statistics. Returns (y, mean, invstd, grad_invstd), statistics float32 (C,);
+    grad_invstd, the gradients' 1/sqrt(var + eps), is taken in float64 and rounded once, as the CPU's."""
     x, mean, var = float32_only("batch_norm", x, running_mean, running_var)
-    invstd = empty((var.size,), np.float32)
+    invstd, grad_invstd = empty((var.size,), np.float32), empty((var.size,), np.float32)
     _invstd_of[grid(var.size)](invstd, var, np.float32(eps))
-    return _normalise(x, mean, invstd, weight, bias, relu)[0], mean, invstd
+    _invstd_in_float64_of[grid(var.size)](grad_invstd, var, np.float64(eps))
+    return _normalise(x, mean, invstd, weight, bias, relu)[0], mean, invstd, grad_invstd
 
 
-def batch_norm_backward(g, x, mean, invstd, weight, bias, training, relu, needs):
+def batch_norm_backward(g, x, mean, invstd, weight, bias, training, relu, needs, grad_invstd=None):
     """Gradients (input, weight, bias) of batch norm, each None unless asked for in ``needs``.
 
     Training: gx = (γ/σ)·(g − Σg/M − x̂·Σ(g·x̂)/M); eval (statistics constant): gx = g·γ/σ.
-    gγ = Σ(g·x̂), gβ = Σg, with x̂ = (x − mean)/σ; with relu, g is first zeroed where y ≤ 0.
+    gγ = Σ(g·x̂), gβ = Σg, with x̂ = (x − mean)/σ; with relu, g is first zeroed where y ≤ 0 (y formed with
+    ``invstd``). The gradients' 1/σ is ``grad_invstd`` where given, else ``invstd``.
     """
     g, x = float32_only("batch_norm", g, x)
     N, C, L = _ncl(x)
@@ -218,6 +233,7 @@ def batch_norm_backward(g, x, mean, invstd, weight, bias, training, relu, needs)
     sum_g, sum_gx = empty((C,), np.float32), empty((C,), np.float32)
     _grad_sums[min(C, MAX_BLOCKS), THREADS](sum_g, sum_gx, flat(g), flat(x), mean, scale_shift[:C],
                                             scale_shift[C:], N, C, L, bool(relu))
+    invstd = invstd if grad_invstd is None else grad_invstd
     mean_g, k, grad_w, grad_b = (empty((C,), np.float32) for _ in range(4))
     _grad_coefficients[grid(C)](mean_g, k, grad_w, grad_b, sum_g, sum_gx, invstd, bool(training), np.float32(N * L))
     gx = None
@@ -225,7 +241,7 @@ def batch_norm_backward(g, x, mean, invstd, weight, bias, training, relu, needs)
         gx = empty(tuple(x.shape), np.float32)
         if gx.size:
             _grad_input[grid(gx.size)](flat(gx), flat(g), flat(x), invstd, _or_placeholder(weight, C), mean_g, mean,
-                                       k, scale_shift, C, L, bool(relu))
+                                       k, scale_shift, C, L, bool(relu), bool(training))
     return gx, grad_w if needs[1] else None, grad_b if needs[2] else None
 
 

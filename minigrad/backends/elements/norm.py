@@ -33,6 +33,12 @@ def input_gradient(g, x, invstd, weight, mean_g, mean, k):
     return fused_multiply_add(-(x - mean), k, g - mean_g) * invstd * weight
 
 
+def eval_input_gradient(g, invstd, weight):
+    """gx = g * invstd * weight in eval mode (the statistics constant), as PyTorch's kernel forms it: the input
+    takes no part, so an inf or NaN input does not reach the gradient."""
+    return g * invstd * weight
+
+
 def running_statistics(mean, var_sum, running_mean, running_var, momentum, keep, count_less_one, fused):
     """One channel's running (mean, variance) after a batch: momentum * batch + keep * running, keep = 1 -
     momentum (formed in the statistics' dtype), with the unbiased variance var_sum / (count - 1); the
