@@ -90,18 +90,19 @@ def test_fused_multiply_adds_are_pytorchs_to_the_last_bit(expression, dtype):
         np.testing.assert_array_equal(ours, theirs)
 
 
+@pytest.mark.usefixtures("torch_threads_as_minigrads")  # ((N, C) inputs: PyTorch splits their rows by threads)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("layer, shape, options", [
     ("BatchNorm2d", (4, 16, 12, 12), {}), ("BatchNorm2d", (2, 3, 5, 7), {"momentum": None}),
     ("BatchNorm1d", (8, 6, 20), {"momentum": 0.3}), ("BatchNorm3d", (2, 4, 3, 5, 6), {}),
-    ("BatchNorm2d", (4, 8, 9, 9), {"affine": False})])
+    ("BatchNorm2d", (4, 8, 9, 9), {"affine": False}), ("BatchNorm1d", (32, 10), {}), ("BatchNorm1d", (2, 12), {})])
 def test_batch_norm_forward_and_running_statistics_are_pytorchs_to_the_last_bit(layer, shape, options, dtype):
     """BatchNorm's statistics, output and running statistics round as PyTorch's CPU kernel rounds them (the mean
     of float64 sums rounded to the dtype, squares of deviations formed in the dtype, x * scale + shift as one FMA,
     the running mean as two rounded products, the running variance with an FMA in float32): three training steps
     and one in eval mode, bit for bit. (Before, 30-60% of outputs and running statistics differed in a last bit;
-    inputs with one value per channel and image, such as BatchNorm1d of (N, C), still differ: PyTorch sums them in
-    per-thread float32 buffers.)"""
+    inputs with one value per channel and image, such as BatchNorm1d of (N, C), are summed as PyTorch's threads
+    sum them, in buffers of the dtype: backends/cpu/batch_norm_rows.py.)"""
     rng = np.random.default_rng(1)
     batches = [(rng.standard_normal(shape) * 3 + 1).astype(dtype) for _ in range(4)]
     seen = []

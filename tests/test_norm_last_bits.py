@@ -164,6 +164,36 @@ def test_batch_norm_eval_input_gradient_ignores_inf_and_nan_inputs():
     np.testing.assert_array_equal(grads[1], grads[0])
 
 
+ROW_SHAPES = [(16, 10), (64, 33), (300, 20), (1000, 7), (3, 5), (2, 9), (50, 40, 1, 1), (20, 17)]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["float32", "float64"])
+@pytest.mark.parametrize("shape", ROW_SHAPES, ids=str)
+@pytest.mark.parametrize("training", [True, False], ids=["training", "eval"])
+def test_batch_norm_of_rows_is_pytorchs_to_the_bit(shape, training, dtype):
+    """One value per sample and channel ((N, C), (N, C, 1, 1)): PyTorch's threads sum their shares of the rows in
+    buffers of the input's dtype (backends/cpu/batch_norm_rows.py). Output, gradients and running statistics; before
+    that path, in training 10-100% of each differed in a last bit, in eval up to all the weight's and bias's
+    gradients."""
+    rng = np.random.default_rng(10)
+    x = (rng.standard_normal(shape) * 2 + 0.5).astype(dtype)
+    g = rng.standard_normal(shape).astype(dtype)
+    channels = shape[1]
+    weight, bias, running_mean = (rng.standard_normal(channels).astype(dtype) for _ in range(3))
+    running_var = (rng.random(channels) + 0.1).astype(dtype)
+    results = []
+    for lib in (torch, minigrad):
+        tensors = [lib.tensor(a, requires_grad=True) for a in (x, weight, bias)]
+        running = [lib.tensor(a) for a in (running_mean, running_var)]
+        out = lib.nn.functional.batch_norm(tensors[0], *running, *tensors[1:], training=training)
+        out.backward(lib.tensor(g))
+        results.append([out.detach().numpy()] + [t.grad.numpy() for t in tensors] + [r.numpy() for r in running])
+    names = ["output", "input grad", "weight grad", "bias grad", "running mean", "running var"]
+    for name, ours, theirs in zip(names, results[1], results[0]):
+        assert ours.dtype == dtype, name
+        np.testing.assert_array_equal(ours, theirs, err_msg=name)
+
+
 @pytest.mark.parametrize("shape", [(4, 16, 32, 32), (2, 8, 5, 7)], ids=str)
 def test_batch_norm_relu_gradients_are_pytorchs_to_the_bit(shape):
     """minigrad's fused BatchNorm+ReLU against PyTorch's batch_norm then relu."""

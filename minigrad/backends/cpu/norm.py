@@ -10,6 +10,7 @@ output is x·scale + shift with PyTorch's roundings (``elements/norm.py``). The 
 import numpy as np
 from numba import njit, prange
 
+from . import batch_norm_rows
 from .half import not_widened
 from .jit import fused_multiply_add, kernel
 from .softmaxes import folded_lanes, vector_total
@@ -264,7 +265,10 @@ def batch_norm_train_forward(x, weight, bias, eps, relu=False):
     if x3.shape[0] * x3.shape[2] == 0:
         raise ValueError(f"batch_norm: expected more than 0 values per channel when training, got input of "
                          f"shape {tuple(x.shape)}")
-    mean, var_sum = _channel_stats(x3.astype(_statistics_dtype(x), copy=False))
+    if batch_norm_rows.takes_rows(x3):
+        mean, var_sum = batch_norm_rows.row_stats(x3[:, :, 0])
+    else:
+        mean, var_sum = _channel_stats(x3.astype(_statistics_dtype(x), copy=False))
     dtype = mean.dtype
     var = var_sum / dtype.type(x3.shape[0] * x3.shape[2])  # (PyTorch divides by the count as a float)
     invstd = _inverse_std(var.astype(np.float64), eps).astype(dtype)
@@ -309,9 +313,13 @@ def batch_norm_backward(g, x, mean, invstd, weight, bias, training, relu, needs,
     scale, shift = (c.astype(dtype) for c in _coefficients(mean, invstd, weight, bias))
     mean_d = mean.astype(dtype)
     invstd = (invstd if grad_invstd is None else grad_invstd).astype(np.float64)
+    rows = batch_norm_rows.takes_rows(x3)
     if needs[1] or needs[2] or (needs[0] and training):
         # (PyTorch's batch norm backward runs its AVX2 code: vectors of 8 floats or 4 doubles)
-        sum_g, sum_gx = _grad_sums(g3, x3, mean_d, scale, shift, relu, 32 // dtype.itemsize)
+        if rows:
+            sum_g, sum_gx = batch_norm_rows.row_grad_sums(g3[:, :, 0], x3[:, :, 0], mean_d, scale, shift, relu)
+        else:
+            sum_g, sum_gx = _grad_sums(g3, x3, mean_d, scale, shift, relu, 32 // dtype.itemsize)
     gx = gw = gb = None
     if needs[0]:
         count = x3.shape[0] * x3.shape[2]
@@ -321,8 +329,13 @@ def batch_norm_backward(g, x, mean, invstd, weight, bias, training, relu, needs,
             k = sum_gx.astype(dtype) * invstd_d * invstd_d / dtype.type(count)
         else:
             mean_g = k = np.zeros_like(invstd_d)
-        gx = _grad_input(g3, x3, invstd_d, np.ones_like(invstd_d) if weight is None else weight.astype(dtype),
-                         mean_g, mean_d, k, scale, shift, relu, bool(training)).reshape(x.shape)
+        gamma = np.ones_like(invstd_d) if weight is None else weight.astype(dtype)
+        if rows:
+            gx = batch_norm_rows.row_input_gradient(g3[:, :, 0], x3[:, :, 0], invstd_d, gamma, mean_g, mean_d, k,
+                                                    scale, shift, relu, bool(training)).reshape(x.shape)
+        else:
+            gx = _grad_input(g3, x3, invstd_d, gamma, mean_g, mean_d, k, scale, shift, relu,
+                             bool(training)).reshape(x.shape)
     if needs[1]:
         gw = (sum_gx * invstd).astype(dtype)
     if needs[2]:

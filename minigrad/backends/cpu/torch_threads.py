@@ -7,10 +7,10 @@ last bits (activation.py's sigmoid and silu, cascade_sum.py's full sum) take the
 GRAIN = 32768
 
 
-def thread_shares(size, threads):
+def thread_shares(size, threads, grain=GRAIN):
     """The (start, stop) of each thread's share of a job of ``size`` values, as PyTorch's ``parallel_for``
-    with its grain size cuts it among ``threads`` threads."""
-    if size < GRAIN or threads <= 1:
+    with a grain size (its elementwise kernels' by default) cuts it among ``threads`` threads."""
+    if size <= grain or threads <= 1:
         return [(0, size)]
-    share = -(-size // min(threads, -(-size // GRAIN)))
+    share = -(-size // min(threads, -(-size // grain)))
     return [(start, min(size, start + share)) for start in range(0, size, share)]
