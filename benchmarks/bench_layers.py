@@ -212,6 +212,7 @@ CASES = [
     layer_case("batchnorm2d b4 16 @128", lambda nn: nn.BatchNorm2d(16), (4, 16, 128, 128), 13 * 4 * 16 * 128 * 128),
     layer_case("batchnorm2d b4 128 @16", lambda nn: nn.BatchNorm2d(128), (4, 128, 16, 16), 13 * 4 * 128 * 16 * 16),
     layer_case("batchnorm2d b1 64 @256", lambda nn: nn.BatchNorm2d(64), (1, 64, 256, 256), 13 * 64 * 256 * 256),
+    layer_case("batchnorm1d b4096 512", lambda nn: nn.BatchNorm1d(512), (4096, 512), 13 * 4096 * 512),
     layer_case("maxpool2d k2s2 b4 16 @128", lambda nn: nn.MaxPool2d(2), (4, 16, 128, 128), 5 * 4 * 16 * 64 * 64),
     layer_case("maxpool2d k2s2 b1 64 @256", lambda nn: nn.MaxPool2d(2), (1, 64, 256, 256), 5 * 64 * 128 * 128),
     layer_case("maxpool2d k3s2p1 b4 16 @128", lambda nn: nn.MaxPool2d(3, 2, 1), (4, 16, 128, 128), 10 * 4 * 16 * 64 * 64),

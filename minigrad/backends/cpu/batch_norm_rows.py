@@ -14,6 +14,7 @@ from .jit import fused_multiply_add, kernel
 from .torch_threads import thread_shares
 from ..elements import norm as elements, with_fused_multiply_add
 
+_normalize = njit(inline="always")(with_fused_multiply_add(elements.normalize, fused_multiply_add))
 _relu_passes = njit(inline="always")(with_fused_multiply_add(elements.relu_passes, fused_multiply_add))
 _input_gradient = njit(inline="always")(with_fused_multiply_add(elements.input_gradient, fused_multiply_add))
 _eval_input_gradient = njit(inline="always")(elements.eval_input_gradient)
@@ -95,6 +96,26 @@ def row_stats(x):
 
 
 @kernel(parallel=True)
+def row_scale_shift(x, scale, shift, relu):
+    """y = x·scale[c] + shift[c] of rows x (N, C) (then max(y, 0) when relu), as ``norm._scale_shift`` forms it;
+    parallel over rows (a channel's plane of one value is too little work for a task)."""
+    N, C = x.shape
+    out = np.empty_like(x)
+    zero = x.dtype.type(0)
+    for i in prange(N):
+        for c in range(C):
+            out[i, c] = _normalize(x[i, c], scale[c], shift[c], relu, zero)
+    return out
+
+
+@njit(inline="always")
+def _passed(g, x, i, c, scale, shift, relu, zero):
+    """g[i, c], or zero where the fused ReLU clipped y (loaded first, so that the choice is a vector select)."""
+    value = g[i, c]
+    return value if _relu_passes(x[i, c], scale[c], shift[c], relu, zero) else zero
+
+
+@kernel(parallel=True)
 def _row_grad_sums(g, x, mean, scale, shift, relu, starts, stops):
     """Per channel the sums of g and of g * (x - mean) over rows (N, C), each thread's in its buffers, the buffers
     added in float64 and rounded to x's dtype (returned as float64); g zeroed where y <= 0 when relu."""
@@ -105,7 +126,7 @@ def _row_grad_sums(g, x, mean, scale, shift, relu, starts, stops):
     for t in prange(starts.size):
         for i in range(starts[t], stops[t]):
             for c in range(C):
-                gv = g[i, c] if _relu_passes(x[i, c], scale[c], shift[c], relu, zero) else zero
+                gv = _passed(g, x, i, c, scale, shift, relu, zero)
                 sums[t, c] += gv
                 dots[t, c] = fused_multiply_add(x[i, c] - mean[c], gv, dots[t, c])
     sum_g = np.empty(C, np.float64)
@@ -126,16 +147,18 @@ def _row_input_gradient(g, x, invstd, weight, mean_g, mean, k, scale, shift, rel
     N, C = x.shape
     out = np.empty_like(x)
     zero = x.dtype.type(0)
-    whole = C - C % width
+    whole = C - C % width if training else C
     for i in prange(N):
-        for c in range(C):
-            gv = g[i, c] if _relu_passes(x[i, c], scale[c], shift[c], relu, zero) else zero
-            if not training:
-                out[i, c] = _eval_input_gradient(gv, invstd[c], weight[c])
-            elif c < whole:
-                out[i, c] = _input_gradient(gv, x[i, c], invstd[c], weight[c], mean_g[c], mean[c], k[c])
-            else:  # (PyTorch's scalar-width tail: each step rounded)
-                out[i, c] = (gv - mean_g[c] - (x[i, c] - mean[c]) * k[c]) * invstd[c] * weight[c]
+        if not training:
+            for c in range(C):
+                out[i, c] = _eval_input_gradient(_passed(g, x, i, c, scale, shift, relu, zero), invstd[c], weight[c])
+            continue
+        for c in range(whole):
+            out[i, c] = _input_gradient(_passed(g, x, i, c, scale, shift, relu, zero), x[i, c], invstd[c], weight[c],
+                                        mean_g[c], mean[c], k[c])
+        for c in range(whole, C):  # (PyTorch's scalar-width tail: each step rounded)
+            gv = _passed(g, x, i, c, scale, shift, relu, zero)
+            out[i, c] = (gv - mean_g[c] - (x[i, c] - mean[c]) * k[c]) * invstd[c] * weight[c]
     return out
 
 

@@ -109,6 +109,13 @@ def _scale_shift(x, scale, shift, relu):
     return out
 
 
+def _normalized(x3, scale, shift, relu):
+    """``_scale_shift`` of (N, C, L); planes of one value as rows (``batch_norm_rows``), the same values."""
+    if x3.shape[2] == 1:
+        return batch_norm_rows.row_scale_shift(x3[:, :, 0], scale, shift, relu)
+    return _scale_shift(x3, scale, shift, relu)
+
+
 @njit(inline="always")
 def _masked(g, x, l, a, b, relu, zero):
     """g[l] where the fused ReLU lets it through (always without one): a 0/1 factor, not a branch (a
@@ -273,7 +280,7 @@ def batch_norm_train_forward(x, weight, bias, eps, relu=False):
     var = var_sum / dtype.type(x3.shape[0] * x3.shape[2])  # (PyTorch divides by the count as a float)
     invstd = _inverse_std(var.astype(np.float64), eps).astype(dtype)
     scale, shift = _coefficients(mean, invstd, weight, bias)
-    return _scale_shift(x3, scale.astype(x.dtype), shift.astype(x.dtype), relu).reshape(x.shape), mean, invstd, \
+    return _normalized(x3, scale.astype(x.dtype), shift.astype(x.dtype), relu).reshape(x.shape), mean, invstd, \
         var_sum
 
 
@@ -293,7 +300,7 @@ def batch_norm_eval_forward(x, running_mean, running_var, weight, bias, eps, rel
     invstd = (1 / np.sqrt(np.asarray(running_var, dtype) + dtype.type(eps))).astype(dtype)
     grad_invstd = (1 / np.sqrt(np.asarray(running_var, np.float64) + eps)).astype(dtype)
     scale, shift = _coefficients(mean, invstd, weight, bias)
-    return _scale_shift(_as_ncl(x), scale.astype(x.dtype), shift.astype(x.dtype), relu).reshape(x.shape), mean, \
+    return _normalized(_as_ncl(x), scale.astype(x.dtype), shift.astype(x.dtype), relu).reshape(x.shape), mean, \
         invstd, grad_invstd
 
 
