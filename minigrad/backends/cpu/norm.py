@@ -4,8 +4,9 @@ The statistics are PyTorch's, to the last bit: each channel's mean is its sum in
 (two million for an 8×512×512 batch: a float32 running sum would lose about log2(N·H·W) bits), divided and
 rounded to the input's dtype; the sum of squared deviations from that rounded mean adds squares formed in the
 input's dtype, in float64 again, and is rounded once. 1/sqrt(var + eps) is taken in float64 and rounded. The
-output is x·scale + shift with PyTorch's roundings (``elements/norm.py``). The gradients' sums run in float64
-(PyTorch's vector reductions depend on the machine's vector width; these do not).
+output is x·scale + shift with PyTorch's roundings (``elements/norm.py``). The gradients' sums add each plane in the
+lanes of PyTorch's AVX2 vector, the planes in float64. Inputs of one value per plane ((N, C), (N, C, 1, 1)) are
+rows to PyTorch, summed in its threads' buffers: ``batch_norm_rows.py``.
 """
 import numpy as np
 from numba import njit, prange
@@ -223,13 +224,15 @@ def _grad_input(g, x, invstd, weight, mean_g, mean, k, scale, shift, relu, train
         c = p % C
         a = scale[c]
         b = shift[c]
+        if not training:  # (the choice outside the loop over the plane, which then vectorizes)
+            for l in range(L):
+                gv = g[n, c, l] if _relu_passes(x[n, c, l], a, b, relu, zero) else zero
+                out[n, c, l] = _eval_input_gradient(gv, invstd[c], weight[c])
+            continue
         for l in range(L):
             xv = x[n, c, l]
             gv = g[n, c, l] if _relu_passes(xv, a, b, relu, zero) else zero
-            if training:
-                out[n, c, l] = _input_gradient(gv, xv, invstd[c], weight[c], mean_g[c], mean[c], k[c])
-            else:
-                out[n, c, l] = _eval_input_gradient(gv, invstd[c], weight[c])
+            out[n, c, l] = _input_gradient(gv, xv, invstd[c], weight[c], mean_g[c], mean[c], k[c])
     return out
 
 
