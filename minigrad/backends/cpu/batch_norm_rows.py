@@ -65,34 +65,15 @@ def _row_stats(x, starts, stops):
     return mean, var_sum
 
 
-@kernel(parallel=True)
-def _few_row_stats(x):
-    """(mean, var_sum) per channel of rows x (N, C), of x's dtype, each sum in float64 down its channel; each squared
-    deviation fused into its sum in float64 (PyTorch's compiler fuses it so: measured, its float32 products rounded
-    first differed)."""
-    N, C = x.shape
-    mean = np.empty(C, x.dtype)
-    var_sum = np.empty(C, x.dtype)
-    for c in prange(C):
-        total = 0.0
-        for i in range(N):
-            total += np.float64(x[i, c])
-        mean[c] = total / N
-        squares = 0.0
-        for i in range(N):
-            d = np.float64(x[i, c] - mean[c])
-            squares = fused_multiply_add(d, d, squares)
-        var_sum[c] = squares
-    return mean, var_sum
+def in_thread_buffers(rows):
+    """Whether PyTorch sums ``rows`` rows in its threads' buffers: when they outnumber its threads (fewer are summed
+    down each channel in float64, the squares fused: ``norm._stats_of_channels``, measured against PyTorch)."""
+    return rows > get_num_threads()
 
 
 def row_stats(x):
-    """(mean, var_sum) of rows x (N, C) as PyTorch forms them: in the threads' buffers when N exceeds its threads,
-    else down each channel (module docstring)."""
-    x = np.ascontiguousarray(x)
-    if x.shape[0] > get_num_threads():
-        return _row_stats(x, *_shares(x.shape[0]))
-    return _few_row_stats(x)
+    """(mean, var_sum) of rows x (N, C) as PyTorch forms them in its threads' buffers (module docstring)."""
+    return _row_stats(np.ascontiguousarray(x), *_shares(x.shape[0]))
 
 
 @kernel(parallel=True)
@@ -147,7 +128,7 @@ def _row_input_gradient(g, x, invstd, weight, mean_g, mean, k, scale, shift, rel
     N, C = x.shape
     out = np.empty_like(x)
     zero = x.dtype.type(0)
-    whole = C - C % width if training else C
+    whole = C - C % width
     for i in prange(N):
         if not training:
             for c in range(C):

@@ -30,9 +30,10 @@ _running_statistics = njit(inline="always")(with_fused_multiply_add(elements.run
                                                                      fused_multiply_add))
 
 
-def _stats_of_channels(x):
+def _stats_of_channels(x, fused_squares):
     """Each channel's mean and sum of squared deviations, of x's dtype (N, C, L), as PyTorch's CPU kernel forms
-    them (module docstring); parallel over channels."""
+    them (module docstring); parallel over channels. With ``fused_squares`` each deviation is widened to float64 and
+    its square fused into the sum (PyTorch's order for a batch of no more rows than threads: ``batch_norm_rows``)."""
     N, C, L = x.shape
     mean = np.empty(C, x.dtype)
     var_sum = np.empty(C, x.dtype)
@@ -45,10 +46,16 @@ def _stats_of_channels(x):
         mean[c] = total / count
         m = mean[c]
         squares = 0.0
-        for n in range(N):
-            for l in range(L):
-                d = x[n, c, l] - m
-                squares += np.float64(d * d)
+        if fused_squares:
+            for n in range(N):
+                for l in range(L):
+                    d = np.float64(x[n, c, l] - m)
+                    squares = fused_multiply_add(d, d, squares)
+        else:
+            for n in range(N):
+                for l in range(L):
+                    d = x[n, c, l] - m
+                    squares += np.float64(d * d)
         var_sum[c] = squares
     return mean, var_sum
 
@@ -63,17 +70,24 @@ _stats_body = njit(inline="always")(_stats_of_channels)
 # result only by a double rounding (once in hundreds of millions); float64 data is summed in PyTorch's order.
 @kernel(parallel=True, fastmath={"reassoc"})
 def _channel_stats_any_order(x):
-    return _stats_body(x)
+    return _stats_body(x, False)
 
 
 @kernel(parallel=True)
-def _channel_stats_in_order(x):
-    return _stats_body(x)
+def _channel_stats_in_order(x, fused_squares):
+    return _stats_body(x, fused_squares)
 
 
-def _channel_stats(x):
-    """(mean, var_sum) per channel of x (N, C, L): ``_stats_of_channels``."""
-    return (_channel_stats_in_order if x.dtype == np.float64 else _channel_stats_any_order)(x)
+def _channel_stats(x3):
+    """(mean, var_sum) per channel of x (N, C, L), in PyTorch's order: rows of channels in its threads' buffers
+    when they outnumber its threads (``batch_norm_rows``), fewer rows down each channel with fused squares, planes
+    by ``_stats_of_channels``."""
+    if batch_norm_rows.takes_rows(x3):
+        if batch_norm_rows.in_thread_buffers(x3.shape[0]):
+            return batch_norm_rows.row_stats(x3[:, :, 0])
+        return _channel_stats_in_order(x3, True)
+    x3 = x3.astype(_statistics_dtype(x3), copy=False)
+    return _channel_stats_in_order(x3, False) if x3.dtype == np.float64 else _channel_stats_any_order(x3)
 
 
 @kernel()
@@ -236,6 +250,22 @@ def _grad_input(g, x, invstd, weight, mean_g, mean, k, scale, shift, relu, train
     return out
 
 
+def _gradient_sums(g3, x3, mean, scale, shift, relu):
+    """(Σg, Σg·(x − mean)) per channel of (N, C, L), g masked by the fused ReLU: rows by ``batch_norm_rows``, planes
+    in the lanes of PyTorch's AVX2 vectors (8 floats or 4 doubles)."""
+    if batch_norm_rows.takes_rows(x3):
+        return batch_norm_rows.row_grad_sums(g3[:, :, 0], x3[:, :, 0], mean, scale, shift, relu)
+    return _grad_sums(g3, x3, mean, scale, shift, relu, 32 // x3.dtype.itemsize)
+
+
+def _input_gradient_of(g3, x3, invstd, weight, mean_g, mean, k, scale, shift, relu, training):
+    """The input gradient of (N, C, L) (``_grad_input``), rows by ``batch_norm_rows`` with PyTorch's roundings."""
+    if batch_norm_rows.takes_rows(x3):
+        return batch_norm_rows.row_input_gradient(g3[:, :, 0], x3[:, :, 0], invstd, weight, mean_g, mean, k, scale,
+                                                  shift, relu, training)
+    return _grad_input(g3, x3, invstd, weight, mean_g, mean, k, scale, shift, relu, training)
+
+
 def _as_ncl(a):
     """View (N, C, *) as contiguous (N, C, L); 2-D (N, C) becomes (N, C, 1)."""
     a = np.ascontiguousarray(a)
@@ -275,10 +305,7 @@ def batch_norm_train_forward(x, weight, bias, eps, relu=False):
     if x3.shape[0] * x3.shape[2] == 0:
         raise ValueError(f"batch_norm: expected more than 0 values per channel when training, got input of "
                          f"shape {tuple(x.shape)}")
-    if batch_norm_rows.takes_rows(x3):
-        mean, var_sum = batch_norm_rows.row_stats(x3[:, :, 0])
-    else:
-        mean, var_sum = _channel_stats(x3.astype(_statistics_dtype(x), copy=False))
+    mean, var_sum = _channel_stats(x3)
     dtype = mean.dtype
     var = var_sum / dtype.type(x3.shape[0] * x3.shape[2])  # (PyTorch divides by the count as a float)
     invstd = _inverse_std(var.astype(np.float64), eps).astype(dtype)
@@ -323,13 +350,8 @@ def batch_norm_backward(g, x, mean, invstd, weight, bias, training, relu, needs,
     scale, shift = (c.astype(dtype) for c in _coefficients(mean, invstd, weight, bias))
     mean_d = mean.astype(dtype)
     invstd = (invstd if grad_invstd is None else grad_invstd).astype(np.float64)
-    rows = batch_norm_rows.takes_rows(x3)
     if needs[1] or needs[2] or (needs[0] and training):
-        # (PyTorch's batch norm backward runs its AVX2 code: vectors of 8 floats or 4 doubles)
-        if rows:
-            sum_g, sum_gx = batch_norm_rows.row_grad_sums(g3[:, :, 0], x3[:, :, 0], mean_d, scale, shift, relu)
-        else:
-            sum_g, sum_gx = _grad_sums(g3, x3, mean_d, scale, shift, relu, 32 // dtype.itemsize)
+        sum_g, sum_gx = _gradient_sums(g3, x3, mean_d, scale, shift, relu)
     gx = gw = gb = None
     if needs[0]:
         count = x3.shape[0] * x3.shape[2]
@@ -340,12 +362,8 @@ def batch_norm_backward(g, x, mean, invstd, weight, bias, training, relu, needs,
         else:
             mean_g = k = np.zeros_like(invstd_d)
         gamma = np.ones_like(invstd_d) if weight is None else weight.astype(dtype)
-        if rows:
-            gx = batch_norm_rows.row_input_gradient(g3[:, :, 0], x3[:, :, 0], invstd_d, gamma, mean_g, mean_d, k,
-                                                    scale, shift, relu, bool(training)).reshape(x.shape)
-        else:
-            gx = _grad_input(g3, x3, invstd_d, gamma, mean_g, mean_d, k, scale, shift, relu,
-                             bool(training)).reshape(x.shape)
+        gx = _input_gradient_of(g3, x3, invstd_d, gamma, mean_g, mean_d, k, scale, shift, relu,
+                                bool(training)).reshape(x.shape)
     if needs[1]:
         gw = (sum_gx * invstd).astype(dtype)
     if needs[2]:
