@@ -1,5 +1,6 @@
-"""Losses, as ``torch.nn.functional``: cross_entropy (one log-sum-exp pass per direction), nll_loss, MSE, L1,
-smooth L1, Huber, Dice; the binary cross-entropies are in ``binary_cross_entropy.py``."""
+"""Losses over classes, as ``torch.nn.functional``: cross_entropy (one log-sum-exp pass per direction), nll_loss,
+Dice; the binary cross-entropies are in ``binary_cross_entropy.py``, MSE, L1, smooth L1 and Huber in
+``regression_loss.py``."""
 import warnings
 
 import numpy as np
@@ -7,8 +8,7 @@ import numpy as np
 from ..autograd import Function, named_node
 from ..tensor import Tensor, int64, torch_type_name
 from . import activation, reduce as reductions
-from .combine import broadcast_shapes
-from .elementwise import abs, broadcast_mismatch, mul, sub, where  # noqa: A004
+from .elementwise import mul
 
 __all__ = ["cross_entropy", "linear_cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "mse_loss",
            "l1_loss", "smooth_l1_loss", "huber_loss", "dice_loss", "one_hot"]
@@ -47,23 +47,19 @@ def _check_class_weight(input, weight, classes):  # noqa: A002
 
 
 class CrossEntropy(Function):
-    """Softmax + negative log-likelihood in one pass over (N, C, S) logits; label smoothing and class weights."""
+    """Softmax + negative log-likelihood in one pass over (N, C, S) logits, with class weights and ignore_index
+    (label smoothing: ``_cross_entropy_smoothed``)."""
 
-    def forward(self, x, target, weight, ignore_index, smoothing, reduction, classes_last=False):
+    def forward(self, x, target, weight, ignore_index, reduction, classes_last=False):
         B = self.B
         # (``state``: what the backend's backward reads, its own choice: the CPU keeps the log-softmax, the GPU
         # the log-sum-exp)
-        loss, state, target_weight = B.cross_entropy_forward(x, target, weight, ignore_index, smoothing,
-                                                             classes_last)
+        loss, state, target_weight = B.cross_entropy_forward(x, target, weight, ignore_index, classes_last)
         self.save_for_backward(x, target, weight, state)
-        self.ignore_index, self.smoothing, self.reduction = ignore_index, smoothing, reduction
-        self.classes_last = classes_last
+        self.ignore_index, self.reduction, self.classes_last = ignore_index, reduction, classes_last
         if reduction == "none":
             return loss
-        if smoothing == 0:  # (PyTorch's nll_loss: its own order of addition)
-            total, weight_total = B.nll_totals(loss, target, target_weight, ignore_index)
-        else:
-            total, weight_total = B.sum(loss), B.sum(target_weight)
+        total, weight_total = B.nll_totals(loss, target, target_weight, ignore_index)  # (nll_loss's order)
         if reduction == "sum":
             return total
         # PyTorch divides the weighted sum by the total weight of the non-ignored targets.
@@ -79,28 +75,62 @@ class CrossEntropy(Function):
             per_pixel = g if self.reduction == "sum" else B.div(g, self.denominator)
             scale = B.full(target.shape, 0.0, x.dtype)
             scale = B.add(scale, per_pixel)
-        return B.cross_entropy_backward(x, target, weight, self.ignore_index, self.smoothing, state, scale,
-                                        self.classes_last)
+        return B.cross_entropy_backward(x, target, weight, self.ignore_index, state, scale, self.classes_last)
 
-    def composite(self, x, target, weight, ignore_index, smoothing, reduction, classes_last=False):
-        """The same loss as differentiable ops, for second derivatives (autograd_graph): -w[t] log softmax(x)[t],
-        with label smoothing's -sum_c w_c log softmax(x)_c / C, over the targets not ignored."""
-        from ..creation import arange, ones
-        classes = x.shape[1]
-        labels = Tensor._wrap(target, x.device)
-        valid = (labels != ignore_index).to(x.dtype)
-        picked = (arange(classes, device=x.device).reshape(1, classes, 1) ==
-                  labels.clamp(0, classes - 1).unsqueeze(1)).to(x.dtype)
-        class_weight = (ones(classes, dtype=x.dtype, device=x.device) if weight is None else weight).reshape(
-            1, classes, 1)
-        log_p = x.log_softmax(1)
-        loss = -(log_p * picked * class_weight).sum(1)
-        if smoothing > 0:
-            loss = loss * (1 - smoothing) - (log_p * class_weight).sum(1) * (smoothing / classes)
-        loss = loss * valid
+    def composite(self, x, target, weight, ignore_index, reduction, classes_last=False):
+        """The same loss as differentiable ops, for second derivatives (autograd_graph): log_softmax, then
+        ``NllLoss``."""
+        return NllLoss.apply(x.log_softmax(1), target, weight, ignore_index=ignore_index, reduction=reduction)
+
+
+class NllLoss(Function):
+    """PyTorch's nll_loss over log-probabilities (N, C, S): -w[t]·input[t] at each position, 0 where the target is
+    ignored; 'sum' and 'mean' add the positions in PyTorch's order (``nll_totals``), 'mean' dividing by the total
+    weight of the targets kept. Its gradient is -w[t]·g (g / total weight for 'mean') at the target, 0 elsewhere."""
+
+    def forward(self, log_p, target, weight, ignore_index, reduction):
+        B = self.B
+        ignored = B.equal(target, B.scalar(ignore_index, target.dtype))
+        classes = B.where(ignored, B.scalar(0, target.dtype), target)
+        places = classes.reshape(classes.shape[0], 1, classes.shape[1])
+        zero = B.scalar(0, log_p.dtype)
+        target_weight = B.where(ignored, zero, B.take_along_axis(weight, classes.reshape(-1), 0).reshape(
+            classes.shape))
+        picked = B.take_along_axis(log_p, places, 1).reshape(classes.shape)
+        loss = B.where(ignored, zero, B.mul(B.neg(picked), target_weight))
+        self.save_for_backward(ignored, places, target_weight)
+        self.shape, self.reduction = log_p.shape, reduction
         if reduction == "none":
             return loss
-        return loss.sum() if reduction == "sum" else loss.sum() / ((picked * class_weight).sum(1) * valid).sum()
+        total, weight_total = B.nll_totals(loss, target, target_weight, ignore_index)
+        if reduction == "sum":
+            return total
+        self.denominator = weight_total
+        return B.div(total, weight_total)
+
+    def backward(self, g):
+        B = self.B
+        ignored, places, target_weight = self.saved
+        if self.reduction == "mean":
+            g = B.div(g, self.denominator)
+        at_target = B.mul(B.neg(B.add(B.full(target_weight.shape, 0.0, target_weight.dtype), g)), target_weight)
+        at_target = B.where(ignored, B.scalar(0, at_target.dtype), at_target)
+        return B.scatter_along_axis(at_target.reshape(places.shape), places, 1, self.shape)
+
+    def composite(self, log_p, target, weight, ignore_index, reduction):
+        """The same loss as differentiable ops, for second derivatives (autograd_graph)."""
+        from ..creation import arange
+        classes = log_p.shape[1]
+        labels = Tensor._wrap(target, log_p.device)
+        kept = labels != ignore_index
+        picked = (arange(classes, device=log_p.device).reshape(1, classes, 1) ==
+                  labels.clamp(0, classes - 1).unsqueeze(1)).to(log_p.dtype)
+        weighted = picked * Tensor._wrap(weight, log_p.device).reshape(1, classes, 1) * kept.unsqueeze(1).to(
+            log_p.dtype)
+        loss = -(log_p * weighted).sum(1)
+        if reduction == "none":
+            return loss
+        return loss.sum() if reduction == "sum" else loss.sum() / weighted.sum()
 
 
 def _check_target_dtype(target):
@@ -135,6 +165,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if target.is_floating_point():
         return _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing)
     _check_target_dtype(target)
+    if label_smoothing > 0:
+        return _cross_entropy_smoothed(input, target, weight, ignore_index, reduction, label_smoothing)
     if input.ndim == 1:  # unbatched: logits (C,), target ()
         return cross_entropy(input.unsqueeze(0), target.unsqueeze(0), weight, ignore_index=ignore_index,
                              reduction=reduction, label_smoothing=label_smoothing).reshape(())
@@ -148,9 +180,33 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     for s in input.shape[2:]:
         pixels *= s
     out = CrossEntropy.apply(input.reshape(n, c, pixels), target.reshape(n, pixels).array, weights,
-                             ignore_index=int(ignore_index), smoothing=float(label_smoothing),
-                             reduction=reduction, classes_last=input.ndim == 2)
+                             ignore_index=int(ignore_index), reduction=reduction, classes_last=input.ndim == 2)
     return out.reshape(expected) if reduction == "none" else out
+
+
+def _cross_entropy_smoothed(input, target, weight, ignore_index, reduction, label_smoothing):  # noqa: A002
+    """Cross entropy against class indices with label smoothing, composed as PyTorch composes it (so that its loss
+    and gradient round as PyTorch's): (1 - ε)·nll_loss(log_softmax(x)) + ε/C · the smoothing term, that term being
+    -Σ_c w_c·log_softmax(x)_c per position, 0 where the target is ignored, then summed ('sum'), or summed and
+    divided by the number (the total weight, with ``weight``) of the targets kept ('mean')."""
+    class_dim = 0 if input.ndim == 1 else 1
+    log_p = activation.log_softmax(input, class_dim)
+    nll = nll_loss(log_p, target, weight, ignore_index=ignore_index, reduction=reduction)
+    classes = input.shape[class_dim]
+    if weight is not None:
+        shape = [1] * input.ndim
+        shape[class_dim] = classes
+        smooth = -reductions.sum(log_p * weight.reshape(tuple(shape)), class_dim)
+    else:
+        smooth = -reductions.sum(log_p, class_dim)
+    ignored = target == ignore_index
+    smooth = smooth.masked_fill(ignored, 0.0)
+    if reduction == "mean":
+        kept = weight.gather(0, target.masked_select(~ignored).flatten()) if weight is not None else ~ignored
+        smooth = smooth.sum() / kept.sum()
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    return (1 - label_smoothing) * nll + smooth * (label_smoothing / classes)
 
 
 def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing):  # noqa: A002
@@ -226,113 +282,27 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         return nll_loss(input.unsqueeze(0), target.unsqueeze(0), weight, ignore_index=ignore_index,
                         reduction=reduction).reshape(())
     c = input.shape[1]
-    _check_class_target("nll_loss", input, target)
+    expected = _check_class_target("nll_loss", input, target)
     _check_class_weight(input, weight, c)
-    input.backend.check_class_targets(target.array, c, ignore_index, "nll_loss")
-    kept = target != ignore_index
-    # Ignored targets (ignore_index may be any integer, e.g. 255) become class 0, then get zero weight.
-    hot = one_hot(target * kept.to(target.dtype), c).to(input.dtype)
-    hot = hot.permute(0, hot.ndim - 1, *range(1, hot.ndim - 1)) if hot.ndim > 2 else hot
-    w = weight.reshape((1, c) + (1,) * (input.ndim - 2)) if weight is not None else 1.0
-    keep = kept.to(input.dtype)
-    picked_weight = reductions.sum(hot * w, 1) * keep
-    losses = -reductions.sum(input * hot * w, 1) * keep
-    if reduction == "none":
-        return named_node(losses, "NllLossBackward0")
-    total = losses.sum()
-    if reduction == "sum":
-        return named_node(total, "NllLossBackward0")
-    # every target ignored: NaN (0 / 0), with a zero gradient, as PyTorch's (not 0 * (1 / 0))
-    denominator = picked_weight.sum()
-    empty = denominator == 0
-    return named_node(where(empty, float("nan"), total / where(empty, 1.0, denominator)), "NllLossBackward0")
+    B = input.backend
+    B.check_class_targets(target.array, c, ignore_index, "nll_loss")
+    weights = weight.array if weight is not None else B.full((c,), 1.0, input.dtype)
+    n, positions = input.shape[0], int(np.prod(input.shape[2:], dtype=np.int64))
+    out = NllLoss.apply(input.reshape(n, c, positions), target.reshape(n, positions).array, weights,
+                        ignore_index=int(ignore_index), reduction=reduction)
+    # (PyTorch's node: nll_loss2d's for 4-d input, and for other shapes of 3 or more dims when reduced; a view of
+    # nll_loss2d's result for those others unreduced)
+    name = "NllLossBackward0" if input.ndim <= 2 else "NllLoss2DBackward0"
+    if reduction != "none":
+        return named_node(out, name)
+    viewed = out.reshape(expected)
+    return viewed if input.ndim == 3 or input.ndim > 4 else named_node(viewed, name)
 
 
 def _reduce(losses, reduction):
     if reduction == "mean":
         return losses.mean()
     return losses.sum() if reduction == "sum" else losses
-
-
-def _broadcast_pair(input, target):  # noqa: A002
-    """PyTorch's regression losses: a target of another size is broadcast against the input, with its warning."""
-    if tuple(input.shape) == tuple(target.shape):
-        return input, target
-    warnings.warn(f"Using a target size ({target.size()}) that is different to the input size ({input.size()}). "
-                  f"This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
-                  f"same size.", UserWarning, stacklevel=3)
-    mismatch = broadcast_mismatch(tuple(input.shape), tuple(target.shape))
-    if mismatch is not None:
-        raise RuntimeError(mismatch)
-    shape = broadcast_shapes(tuple(input.shape), tuple(target.shape))
-    return input.expand(*shape), target.expand(*shape)
-
-
-def _reduce_weighted(losses, weight, reduction, input_shape, mean_over_weights=True):  # noqa: A002
-    """PyTorch's weighted regression losses: ``weight`` of the input's size; 'mean' divides by its sum (MSE, L1)
-    or by the number of elements (Huber)."""
-    if weight is None:
-        return _reduce(losses, reduction)
-    if tuple(weight.shape) != tuple(input_shape):
-        raise ValueError("Weights and input must have the same size.")
-    losses = mul(losses, weight)
-    if reduction == "mean" and mean_over_weights:
-        return reductions.sum(losses) / reductions.sum(weight)
-    return _reduce(losses, reduction)
-
-
-def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):  # noqa: A002
-    """``torch.nn.functional.mse_loss``: (input - target)^2, reduced (a 'mean' with ``weight`` divides by its
-    sum)."""
-    reduction = legacy_reduction(size_average, reduce, reduction)
-    _check_reduction(reduction)
-    shape = tuple(input.shape)
-    input, target = _broadcast_pair(input, target)  # noqa: A001
-    from .complex_numbers import refuse_complex
-    for side in (input, target):
-        refuse_complex(side, '"mse_cpu" not implemented for {!r}')
-    diff = sub(input, target)
-    if not diff.is_floating_point():
-        raise NotImplementedError(f"\"mse_cpu\" not implemented for '{torch_type_name(diff.dtype)}'")
-    return named_node(_reduce_weighted(mul(diff, diff), weight, reduction, shape), "MseLossBackward0", input, target)
-
-
-def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):  # noqa: A002
-    """``torch.nn.functional.l1_loss``: |input - target|, reduced (a 'mean' with ``weight`` divides by its sum)."""
-    reduction = legacy_reduction(size_average, reduce, reduction)
-    _check_reduction(reduction)
-    shape = tuple(input.shape)
-    input, target = _broadcast_pair(input, target)  # noqa: A001
-    return _reduce_weighted(abs(sub(input, target)), weight, reduction, shape)
-
-
-def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):  # noqa: A002
-    """``torch.nn.functional.smooth_l1_loss``: 0.5·z²/beta where z = |input − target| < beta, else z − 0.5·beta
-    (plain L1 when beta is 0)."""
-    reduction = legacy_reduction(size_average, reduce, reduction)
-    _check_reduction(reduction)
-    input, target = _broadcast_pair(input, target)  # noqa: A001
-    if beta < 0:
-        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
-    z = abs(sub(input, target))
-    if beta == 0:
-        return _reduce(z, reduction)
-    return named_node(_reduce(where(z < beta, 0.5 * z * z / beta, z - 0.5 * beta), reduction),
-                      "SmoothL1LossBackward0", input, target)
-
-
-def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):  # noqa: A002
-    """``torch.nn.functional.huber_loss``: 0.5·z² where z = |input − target| < delta, else delta·(z − 0.5·delta)
-    (with ``weight``, 'mean' divides by the number of elements, as PyTorch)."""
-    _check_reduction(reduction)
-    shape = tuple(input.shape)
-    input, target = _broadcast_pair(input, target)  # noqa: A001
-    if delta <= 0:
-        raise RuntimeError("huber_loss does not support non-positive values for delta.")
-    z = abs(sub(input, target))
-    losses = where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta)).to(input.dtype)  # PyTorch's is the input's
-    return named_node(_reduce_weighted(losses, weight, reduction, shape, mean_over_weights=False),
-                      "HuberLossBackward0", input, target)
 
 
 def one_hot(tensor, num_classes=-1):
@@ -380,3 +350,4 @@ METHODS = {}
 
 
 from .binary_cross_entropy import binary_cross_entropy, binary_cross_entropy_with_logits  # noqa: E402,F401
+from .regression_loss import huber_loss, l1_loss, mse_loss, smooth_l1_loss  # noqa: E402,F401

@@ -29,11 +29,6 @@ def check_class_targets(target, n_class, ignore_index, op="cross_entropy"):
         raise IndexError(f"Target {int(bad)} is out of bounds.")  # (PyTorch's words)
 
 
-def _smoothing_factors(smoothing, n_class, dtype):
-    """(1 - ε, ε / C) formed in double precision, then rounded, as PyTorch forms them."""
-    return dtype.type(1.0 - smoothing), dtype.type(smoothing / n_class)
-
-
 def _log_softmax_of_classes(x, classes_last):
     """log_softmax over the classes of logits (N, C, S), by PyTorch's kernel: over the last dim for (N, C)
     logits, over a middle dim otherwise."""
@@ -42,19 +37,16 @@ def _log_softmax_of_classes(x, classes_last):
     return log_softmax(x, 1)
 
 
-def cross_entropy_forward(x, target, weight, ignore_index, smoothing, classes_last=False):
+def cross_entropy_forward(x, target, weight, ignore_index, classes_last=False):
     """Per-pixel loss, what the backward pass needs (here the log-softmax of the logits) and target weight for
-    logits (N, C, S) and targets (N, S), as PyTorch's cross_entropy with class weights, ignore_index and label
-    smoothing before its reduction; ``classes_last``: the logits were (N, C) (S = 1), which PyTorch's
-    log_softmax takes over its last dim."""
+    logits (N, C, S) and targets (N, S), as PyTorch's cross_entropy with class weights and ignore_index before its
+    reduction; ``classes_last``: the logits were (N, C) (S = 1), which PyTorch's log_softmax takes over its last
+    dim. (Label smoothing is composed of ops in ``ops/loss.py``, as PyTorch composes it.)"""
     _check_ce("cross_entropy_forward", x, target, weight, ignore_index)
     x, weight = np.ascontiguousarray(x), weight.astype(x.dtype)
     ignored, target_weight, places = _targets(x, target, weight, ignore_index)
-    keep, spread = _smoothing_factors(smoothing, x.shape[1], x.dtype)
     log_p = _log_softmax_of_classes(x, classes_last and x.shape[2] == 1)
-    loss = keep * target_weight * -np.take(log_p, places)  # (nll_loss: -log_softmax at the target, weighted)
-    if spread > 0:
-        loss += spread * (weight[:, None] * -log_p).sum(axis=1)
+    loss = target_weight * -np.take(log_p, places)  # (nll_loss: -log_softmax at the target, weighted)
     if ignored.any():
         loss[ignored] = 0
     return loss, log_p, target_weight
@@ -98,12 +90,11 @@ def _cascade_sums(loss, weight, ignored, level_power):
     return totals
 
 
-def cross_entropy_backward(x, target, weight, ignore_index, smoothing, state, scale, classes_last=False):
-    """d(loss)/d(logits) given the per-pixel upstream gradient ``scale`` (N, S) and the forward's ``state``
-    (its log-softmax of the logits): without label smoothing nll_loss's gradient (the target's weight times minus
-    the upstream, at the target only) through log_softmax's backward, as PyTorch's autograd takes it (NaN at an
-    ignored pixel whose logits hold a NaN or an infinity, as PyTorch's); with it, scale * weight[t] * (softmax -
-    the smoothed one-hot), zero at ignored pixels."""
+def cross_entropy_backward(x, target, weight, ignore_index, state, scale, classes_last=False):
+    """d(loss)/d(logits) given the per-pixel upstream gradient ``scale`` (N, S) and the forward's ``state`` (its
+    log-softmax of the logits): nll_loss's gradient (the target's weight times minus the upstream, at the target
+    only) through log_softmax's backward, as PyTorch's autograd takes it (NaN at an ignored pixel whose logits hold
+    a NaN or an infinity, as PyTorch's)."""
     _check_ce("cross_entropy_backward", x, target, weight, ignore_index)
     checks.shape_is("cross_entropy_backward", "state", state, x.shape)
     log_p = state
@@ -111,25 +102,14 @@ def cross_entropy_backward(x, target, weight, ignore_index, smoothing, state, sc
     x, weight = np.ascontiguousarray(x), weight.astype(x.dtype)
     ignored, target_weight, places = _targets(x, target, weight, ignore_index)
     scale = np.asarray(scale, dtype=x.dtype)
-    if smoothing == 0:
-        upstream = np.zeros(x.shape, x.dtype)
-        with np.errstate(invalid="ignore", over="ignore"):
-            at_target = target_weight * -scale
-        np.put(upstream, places[~ignored], at_target[~ignored])
-        if classes_last and x.shape[2] == 1:
-            rows = (x.shape[0], x.shape[1])
-            return log_softmax_backward(upstream.reshape(rows), log_p.reshape(rows), 1).reshape(x.shape)
-        return log_softmax_backward(upstream, log_p, 1)
-    keep, spread = _smoothing_factors(smoothing, x.shape[1], x.dtype)
-    kept = (keep * target_weight)[:, None]
-    p = np.exp(log_p)  # the softmax
-    grad = kept * p
-    grad += spread * (weight.sum() * p - weight[:, None])
-    np.put(grad, places, np.take(grad, places) - kept[:, 0])  # minus one-hot(t), weighted
-    grad *= scale[:, None]
-    if ignored.any():
-        grad[np.broadcast_to(ignored[:, None], grad.shape)] = 0
-    return grad
+    upstream = np.zeros(x.shape, x.dtype)
+    with np.errstate(invalid="ignore", over="ignore"):
+        at_target = target_weight * -scale
+    np.put(upstream, places[~ignored], at_target[~ignored])
+    if classes_last and x.shape[2] == 1:
+        rows = (x.shape[0], x.shape[1])
+        return log_softmax_backward(upstream.reshape(rows), log_p.reshape(rows), 1).reshape(x.shape)
+    return log_softmax_backward(upstream, log_p, 1)
 
 
 def _targets(x, target, weight, ignore_index):

@@ -14,15 +14,13 @@ import math
 import numpy as np
 from numba import cuda, float32
 
-from ._runtime import F32, I64, defer_check, empty, f32, flat, float32_only, grid, i64, kernel, on_device
+from ._runtime import F32, I64, defer_check, empty, flat, float32_only, grid, i64, kernel, on_device
 
 __all__ = ["cross_entropy_forward", "cross_entropy_backward", "nll_totals", "one_hot", "check_class_targets"]
 
 
-@kernel((F32, F32, F32, F32, I64, F32, i64, f32, i64, i64))
-def _ce_forward(loss, lse, target_weight, x, target, weight, ignore_index, smoothing, C, S):
-    keep = float32(1) - smoothing
-    spread = smoothing / float32(C)
+@kernel((F32, F32, F32, F32, I64, F32, i64, i64, i64))
+def _ce_forward(loss, lse, target_weight, x, target, weight, ignore_index, C, S):
     i = cuda.grid(1)
     while i < loss.size:
         base = (i // S) * C * S + i % S
@@ -44,24 +42,13 @@ def _ce_forward(loss, lse, target_weight, x, target, weight, ignore_index, smoot
             target_weight[i] = float32(0)
         else:
             wt = weight[t]
-            value = keep * wt * (log_sum - (x[base + t * S] - peak))  # (PyTorch's rounding: backends/cpu/loss)
-            if smoothing > float32(0):
-                smooth = float32(0)
-                for c in range(C):
-                    smooth += weight[c] * (log_sum - (x[base + c * S] - peak))
-                value += spread * smooth
-            loss[i] = value
+            loss[i] = wt * (log_sum - (x[base + t * S] - peak))
             target_weight[i] = wt
         i += cuda.gridsize(1)
 
 
-@kernel((F32, F32, I64, F32, i64, f32, F32, F32, i64, i64))
-def _ce_backward(grad, x, target, weight, ignore_index, smoothing, lse, scale, C, S):
-    keep = float32(1) - smoothing
-    spread = smoothing / float32(C)
-    weight_sum = float32(0)
-    for c in range(C):
-        weight_sum += weight[c]
+@kernel((F32, F32, I64, F32, i64, F32, F32, i64, i64))
+def _ce_backward(grad, x, target, weight, ignore_index, lse, scale, C, S):
     i = cuda.grid(1)
     while i < target.size:
         base = (i // S) * C * S + i % S
@@ -74,9 +61,9 @@ def _ce_backward(grad, x, target, weight, ignore_index, smoothing, lse, scale, C
             wt = weight[t]
             for c in range(C):
                 p = math.exp(x[base + c * S] - lse[i])
-                d = keep * wt * p + spread * (weight_sum * p - weight[c])
+                d = wt * p
                 if c == t:
-                    d -= keep * wt
+                    d -= wt
                 grad[base + c * S] = g * d
         i += cuda.gridsize(1)
 
@@ -119,7 +106,7 @@ def check_class_targets(target, n_class, ignore_index, op="cross_entropy"):
     defer_check(first, verdict)
 
 
-def cross_entropy_forward(x, target, weight, ignore_index, smoothing, classes_last=False):
+def cross_entropy_forward(x, target, weight, ignore_index, classes_last=False):
     """Per-pixel loss, the backward's state (here each position's log-sum-exp) and target weight for logits
     (N, C, S) and targets (N, S) (``classes_last``, which the CPU's rounding follows, changes nothing here)."""
     x, weight = float32_only("cross_entropy", x, weight)
@@ -128,7 +115,7 @@ def cross_entropy_forward(x, target, weight, ignore_index, smoothing, classes_la
     loss, lse, target_weight = (empty((n, s), np.float32) for _ in range(3))
     if loss.size:
         _ce_forward[grid(loss.size)](flat(loss), flat(lse), flat(target_weight), flat(x), flat(target), weight,
-                                     int(ignore_index), np.float32(smoothing), c, s)
+                                     int(ignore_index), c, s)
     return loss, lse, target_weight
 
 
@@ -139,7 +126,7 @@ def nll_totals(loss, target, target_weight, ignore_index):
     return reduce_sum(loss), reduce_sum(target_weight)
 
 
-def cross_entropy_backward(x, target, weight, ignore_index, smoothing, state, scale, classes_last=False):
+def cross_entropy_backward(x, target, weight, ignore_index, state, scale, classes_last=False):
     """d(loss)/d(logits) given the per-pixel upstream gradient ``scale`` (N, S) and the forward's ``state`` (here
     each position's log-sum-exp)."""
     x, weight, lse, scale = float32_only("cross_entropy", x, weight, state, scale)
@@ -148,7 +135,7 @@ def cross_entropy_backward(x, target, weight, ignore_index, smoothing, state, sc
     grad = empty(tuple(x.shape), np.float32)
     if target.size:
         _ce_backward[grid(target.size)](flat(grad), flat(x), flat(target), weight, int(ignore_index),
-                                        np.float32(smoothing), flat(lse), flat(scale), c, s)
+                                        flat(lse), flat(scale), c, s)
     return grad
 
 
