@@ -220,6 +220,14 @@ CASES = [
                (4, 32, 64, 64), 14 * 4 * 32 * 128 * 128),
     layer_case("upsample nearest x2 b4 32 @64", lambda nn: nn.Upsample(scale_factor=2), (4, 32, 64, 64),
                2 * 4 * 32 * 128 * 128),
+    # Softmaxes and the loss (ops per element, forward+backward, with exp and log counted as one each: log_softmax
+    # over the classes of a segmentation's logits ~8, softmax over an attention score's rows ~8, cross-entropy ~10)
+    layer_case("log_softmax dim1 b8 6 @128", lambda nn: nn.LogSoftmax(1), (8, 6, 128, 128), 8 * 8 * 6 * 128 * 128),
+    layer_case("softmax rows b32 4x64x64", lambda nn: nn.Softmax(-1), (32, 4, 64, 64), 8 * 32 * 4 * 64 * 64),
+    layer_case("cross_entropy b8 6 @128", lambda nn: _cross_entropy_layer(nn, (8, 6, 128, 128)), (8, 6, 128, 128),
+               10 * 8 * 6 * 128 * 128),
+    layer_case("cross_entropy b256 1000", lambda nn: _cross_entropy_layer(nn, (256, 1000)), (256, 1000),
+               10 * 256 * 1000),
     # Depthwise 3x3 convolutions of MobileNet-style networks (not U-Net layers: their names do not start with
     # "conv", so the fraction-of-peak count above leaves them out; 3 passes of 9 multiply-adds per output).
     layer_case("depthwise 3x3 s1 b32 96 @16", lambda nn: nn.Conv2d(96, 96, 3, padding=1, groups=96, bias=False),
@@ -243,6 +251,18 @@ CASES = [
     layer_case("mobilenetv2 cifar b32, whole network", lambda nn: _mobilenet_v2_cifar(nn), (32, 3, 32, 32),
                3 * 32 * _mobilenet_v2_cifar_multiply_adds() * 2),
 ]
+
+
+def _cross_entropy_layer(nn, logits_shape, seed=1):
+    """``F.cross_entropy`` of the logits against fixed random class indices, as a module of either library."""
+    library = torch if nn is torch.nn else sys.modules["minigrad"]
+    classes = np.random.default_rng(seed).integers(0, logits_shape[1], (logits_shape[0],) + logits_shape[2:])
+    target = library.tensor(classes)
+
+    class Loss(nn.Module):
+        def forward(self, logits):
+            return nn.functional.cross_entropy(logits, target.to(logits.device))
+    return Loss()
 
 
 def _inverted_residual(nn, channels, expansion):

@@ -163,4 +163,14 @@ def test_element_rules_in_python_equal_the_compiled_ones():
     assert np.mean(logs != correctly_rounded) < 0.01  # (1-ulp functions: almost always the rounded value)
     assert np.abs(logs.view(np.int32) - correctly_rounded.view(np.int32)).max() <= 1
     assert np.isnan(vector_math.vector_log(np.float32(-1))) and vector_math.vector_log(np.float32(0)) == -np.inf
+    # the exponent bits: subnormals (scaled by 2**64 first), the edges of the normal range, the specials
+    edges = np.array([0, -0.0, -1, np.inf, -np.inf, np.nan, 1e-45, 1e-40, 1.1754942e-38, 1.1754944e-38, 3e38,
+                      3.4028235e38, 0.74999994, 0.75, 1.4999999, 1.5, -104.0, -103.97, 88.72, 100.0, 100.01],
+                     np.float32)
+    for rule, compiled in ((vector_math.vector_log, softmaxes.vector_log), (vector_math.vector_exp,
+                                                                            softmaxes.vector_exp)):
+        with np.errstate(over="ignore"):  # (numpy's scalars warn where 3e38 * 4/3 overflows, as the vector does)
+            in_python = np.array([rule(value) for value in edges], np.float32)
+        np.testing.assert_array_equal(in_python.view(np.int32),  # (bits: signs of zeros and NaN's too)
+                                      np.array([compiled(value) for value in edges], np.float32).view(np.int32))
     assert np.isnan(vector_math.vector_exp(np.float32("nan"))) and vector_math.vector_exp(np.float32(101)) == np.inf

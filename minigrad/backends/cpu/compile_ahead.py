@@ -99,7 +99,9 @@ def compile_backward_kernels():
     def ones(*shape):
         return np.ones(shape, f32)
     one = (1, 1)
-    softmaxes.log_softmax_backward(ones(1, 2, 4), ones(1, 2, 4), 1)  # (cross-entropy over (N, C, H, W) logits)
+    # (cross-entropy over (N, C, H, W) logits: log_softmax's backward at the targets)
+    softmaxes.log_softmax_backward_at_targets(ones(1, 2, 4), np.zeros((1, 4), np.int64), ones(1, 4),
+                                              np.ones(4, np.bool_), ones(1, 2, 4))
     wide = 16  # channels enough for a whole block of the shifted weight gradient (3 would be folded: the same kernels)
     conv.conv2d_weight_grad(ones(1, wide, 8, 8), ones(1, wide, 8, 8), ones(wide, wide, 3, 3), one, one, one, 1)
     channels = np.ones(4, f32)  # (the statistics have the input's dtype)

@@ -18,6 +18,8 @@ from numba.core import config
 from numba.core.compiler_lock import global_compiler_lock
 from numba.extending import intrinsic
 
+from .. import elements
+
 # The optimization level of the kernels, None to leave Numba's own (the user's NUMBA_OPT).
 KERNEL_LEVEL = None if "NUMBA_OPT" in os.environ else 1
 TILE_LEVEL = None if "NUMBA_OPT" in os.environ else 3
@@ -76,14 +78,38 @@ def _llvm_fma(typing_context, a, b, c):
     return a(a, b, c), codegen
 
 
-def _fma_in_python(a, b, c):
-    """(NUMBA_DISABLE_JIT) a * b + c of float32 values through float64, which holds their product exactly."""
-    return type(c)(float(a) * float(b) + float(c))
-
-
 # a * b + c rounded once (LLVM's fma: the CPU's instruction where it has one), as PyTorch's vector kernels compute
 # ``add(other, alpha=...)``; of three values of one float type
-fused_multiply_add = _fma_in_python if config.DISABLE_JIT else _llvm_fma
+fused_multiply_add = elements.fused_multiply_add if config.DISABLE_JIT else _llvm_fma
+
+
+@intrinsic
+def _llvm_float32_bits(typing_context, value):
+    if value != numba_types.float32:
+        return None
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.IntType(32))
+    return numba_types.int32(value), codegen
+
+
+@intrinsic
+def _llvm_float32_from_bits(typing_context, bits):
+    if not isinstance(bits, numba_types.Integer):
+        return None
+
+    def codegen(context, builder, signature, args):
+        word = args[0]
+        if bits.bitwidth != 32:
+            word = builder.trunc(word, ir.IntType(32)) if bits.bitwidth > 32 else builder.sext(word, ir.IntType(32))
+        return builder.bitcast(word, ir.FloatType())
+    return numba_types.float32(bits), codegen
+
+
+# a float32's bits as an int32 and back (elements.float32_bits): a bitcast, with no table or branch in the way of
+# LLVM's loop vectorizer
+float32_bits = elements.float32_bits if config.DISABLE_JIT else _llvm_float32_bits
+float32_from_bits = elements.float32_from_bits if config.DISABLE_JIT else _llvm_float32_from_bits
 
 
 def compile_vectorized(tile, types):

@@ -7,18 +7,18 @@ for (N, C) logits, over a middle dim for (N, C, d1, ...), so loss and gradient a
 import numpy as np
 
 from .jit import kernel
-from .softmaxes import log_softmax, log_softmax_backward
+from .softmaxes import chunked_positions, log_softmax, log_softmax_backward, log_softmax_backward_at_targets
 from .. import checks
 
 __all__ = ["cross_entropy_forward", "cross_entropy_backward", "nll_totals", "one_hot", "check_class_targets"]
 
 
-def _check_ce(op, x, target, weight, ignore_index):
-    """Weight and the logits' class axis are indexed with the targets: check all of them first."""
+def _check_ce(op, x, target, weight):
+    """The kernels index the logits and the weight with the targets, and check each target's bounds themselves
+    (an out-of-bounds one is reported after the kernel, never read): check the shapes first."""
     checks.ndim_is(op, "logits", x, 3)
     checks.shape_is(op, "target", target, (x.shape[0], x.shape[2]))
     checks.size_is(op, "weight", weight, x.shape[1])
-    check_class_targets(target, x.shape[1], ignore_index, op=op)
 
 
 def check_class_targets(target, n_class, ignore_index, op="cross_entropy"):
@@ -42,14 +42,34 @@ def cross_entropy_forward(x, target, weight, ignore_index, classes_last=False):
     logits (N, C, S) and targets (N, S), as PyTorch's cross_entropy with class weights and ignore_index before its
     reduction; ``classes_last``: the logits were (N, C) (S = 1), which PyTorch's log_softmax takes over its last
     dim. (Label smoothing is composed of ops in ``ops/loss.py``, as PyTorch composes it.)"""
-    _check_ce("cross_entropy_forward", x, target, weight, ignore_index)
-    x, weight = np.ascontiguousarray(x), weight.astype(x.dtype)
-    ignored, target_weight, places = _targets(x, target, weight, ignore_index)
+    _check_ce("cross_entropy_forward", x, target, weight)
+    x, target = np.ascontiguousarray(x), np.ascontiguousarray(target, dtype=np.int64)
     log_p = _log_softmax_of_classes(x, classes_last and x.shape[2] == 1)
-    loss = target_weight * -np.take(log_p, places)  # (nll_loss: -log_softmax at the target, weighted)
-    if ignored.any():
-        loss[ignored] = 0
+    loss, target_weight = np.empty(target.shape, x.dtype), np.empty(target.shape, x.dtype)
+    out_of_bounds = np.zeros(x.shape[0], np.bool_)
+    _picked_losses(log_p, target, np.ascontiguousarray(weight, dtype=x.dtype), ignore_index, loss, target_weight,
+                   out_of_bounds)
+    if out_of_bounds.any():
+        check_class_targets(target, x.shape[1], ignore_index)  # (raises PyTorch's error for the first such target)
     return loss, log_p, target_weight
+
+
+@kernel()
+def _picked_losses(log_p, target, weight, ignore_index, loss, target_weight, out_of_bounds):
+    """nll_loss of the log-softmax: -w[t]·log_p[t] at each pixel, 0 where the target is ignored; a target outside
+    [0, C) marks its sample in ``out_of_bounds`` and is not read. (One thread: a read per pixel, and a parallel
+    kernel would add half a second to the first run's compile.)"""
+    N, C, S = log_p.shape
+    zero = log_p.dtype.type(0)
+    for n in range(N):
+        for s in range(S):
+            t = target[n, s]
+            if t == ignore_index or t < 0 or t >= C:
+                out_of_bounds[n] |= t != ignore_index
+                loss[n, s], target_weight[n, s] = zero, zero
+            else:
+                target_weight[n, s] = weight[t]
+                loss[n, s] = weight[t] * -log_p[n, t, s]
 
 
 def nll_totals(loss, target, target_weight, ignore_index):
@@ -95,33 +115,26 @@ def cross_entropy_backward(x, target, weight, ignore_index, state, scale, classe
     log-softmax of the logits): nll_loss's gradient (the target's weight times minus the upstream, at the target
     only) through log_softmax's backward, as PyTorch's autograd takes it (NaN at an ignored pixel whose logits hold
     a NaN or an infinity, as PyTorch's)."""
-    _check_ce("cross_entropy_backward", x, target, weight, ignore_index)
+    _check_ce("cross_entropy_backward", x, target, weight)
     checks.shape_is("cross_entropy_backward", "state", state, x.shape)
-    log_p = state
     checks.shape_is("cross_entropy_backward", "scale", scale, (x.shape[0], x.shape[2]))
-    x, weight = np.ascontiguousarray(x), weight.astype(x.dtype)
-    ignored, target_weight, places = _targets(x, target, weight, ignore_index)
-    scale = np.asarray(scale, dtype=x.dtype)
-    upstream = np.zeros(x.shape, x.dtype)
+    log_p, target = np.ascontiguousarray(state), np.ascontiguousarray(target, dtype=np.int64)
+    kept = (target != ignore_index) & (target >= 0) & (target < x.shape[1])
+    classes = np.where(kept, target, 0)
     with np.errstate(invalid="ignore", over="ignore"):
-        at_target = target_weight * -scale
-    np.put(upstream, places[~ignored], at_target[~ignored])
-    if classes_last and x.shape[2] == 1:
-        rows = (x.shape[0], x.shape[1])
-        return log_softmax_backward(upstream.reshape(rows), log_p.reshape(rows), 1).reshape(x.shape)
+        at_target = np.where(kept, np.asarray(weight, x.dtype)[classes] * -np.asarray(scale, x.dtype), x.dtype.type(0))
+    rows = classes_last and x.shape[2] == 1
+    if x.dtype == np.float32 and not rows:
+        # (log_softmax's backward over the middle dim of an upstream that is at_target at the target and 0
+        # elsewhere, whose sum over the classes is at_target exactly: one pass, no upstream array)
+        out = np.empty(x.shape, x.dtype)
+        log_softmax_backward_at_targets(log_p, classes, at_target, chunked_positions(*x.shape), out)
+        return out
+    upstream = np.zeros(x.shape, x.dtype)
+    np.put_along_axis(upstream, classes[:, None, :], at_target[:, None, :], 1)
+    if rows:  # ((N, C) logits: PyTorch's log_softmax over their last dim)
+        return log_softmax_backward(upstream.reshape(x.shape[:2]), log_p.reshape(x.shape[:2]), 1).reshape(x.shape)
     return log_softmax_backward(upstream, log_p, 1)
-
-
-def _targets(x, target, weight, ignore_index):
-    """For logits x (N, C, S): which pixels are ignored, each pixel's target weight (0 where ignored), and the place
-    of its target logit in the flat logits (an ignored pixel's class taken as 0, so that it indexes in bounds; its
-    results are zeroed). np.take at flat places: 2x faster than np.take_along_axis."""
-    N, C, S = x.shape
-    target = np.asarray(target, dtype=np.int64)
-    ignored = target == ignore_index
-    classes = np.where(ignored, 0, target)
-    target_weight = np.where(ignored, x.dtype.type(0), weight[classes])
-    return ignored, target_weight, (np.arange(N)[:, None] * C + classes) * S + np.arange(S)
 
 
 def one_hot(target, num_classes, dtype):

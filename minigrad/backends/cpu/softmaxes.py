@@ -17,14 +17,16 @@ import numpy as np
 from llvmlite import binding
 from numba import get_num_threads, njit, prange
 
-from .jit import fused_multiply_add, kernel
-from ..elements import vector_math, with_fused_multiply_add
+from .jit import float32_bits, float32_from_bits, fused_multiply_add, kernel
+from ..elements import vector_math, with_instructions
 from .. import checks
 
 __all__ = ["softmax", "softmax_backward", "log_softmax", "log_softmax_backward"]
 
-vector_exp = njit(inline="always")(with_fused_multiply_add(vector_math.vector_exp, fused_multiply_add))
-vector_log = njit(inline="always")(with_fused_multiply_add(vector_math.vector_log, fused_multiply_add))
+_INSTRUCTIONS = dict(fused_multiply_add=fused_multiply_add, float32_bits=float32_bits,
+                     float32_from_bits=float32_from_bits)
+vector_exp = njit(inline="always")(with_instructions(vector_math.vector_exp, **_INSTRUCTIONS))
+vector_log = njit(inline="always")(with_instructions(vector_math.vector_log, **_INSTRUCTIONS))
 
 
 def _vector_lanes():
@@ -37,6 +39,7 @@ def _vector_lanes():
 
 LANES = _vector_lanes()
 _BLOCK_BYTES = 128 * 1024  # PyTorch's block of work for a softmax over a dim other than the last
+_TASK_VALUES = 256  # values a task of the kernels over the last dim takes at least, in rows shorter than that
 _BLOCK = 256  # positions a task of the kernels over a middle dim takes, neighbours in memory
 
 
@@ -94,40 +97,53 @@ def folded_lanes(lanes):
     return lanes[0]
 
 
+@njit(inline="always")
+def _row_tasks(rows, length):
+    """The tasks of the kernels over the last dim, and the rows each takes: a row, or rows of about _TASK_VALUES
+    values in all where rows are short (one scratch vector per task, not per row: many short rows would spend
+    their time allocating it)."""
+    per_task = max(1, _TASK_VALUES // max(length, 1))
+    return (rows + per_task - 1) // per_task, per_task
+
+
 @kernel(parallel=True)
 def _rows_forward(x, out, log, width):
-    for row in prange(x.shape[0]):
+    tasks, per_task = _row_tasks(x.shape[0], x.shape[1])
+    for task in prange(tasks):
         lanes = np.empty(width, x.dtype)
-        peak = x[row, 0]
-        for j in range(1, x.shape[1]):
-            peak = max(peak, x[row, j])  # (a NaN anywhere makes the whole row NaN either way)
-        for j in range(x.shape[1]):
-            out[row, j] = vector_exp(x[row, j] - peak)
-        total = lane_sum(out[row], lanes)
-        if log:
-            log_total = vector_log(total)
+        for row in range(task * per_task, min(x.shape[0], (task + 1) * per_task)):
+            peak = x[row, 0]
+            for j in range(1, x.shape[1]):
+                peak = max(peak, x[row, j])  # (a NaN anywhere makes the whole row NaN either way)
             for j in range(x.shape[1]):
-                out[row, j] = (x[row, j] - peak) - log_total
-        else:
-            inverse = np.float32(1) / total
-            for j in range(x.shape[1]):
-                out[row, j] *= inverse
+                out[row, j] = vector_exp(x[row, j] - peak)
+            total = lane_sum(out[row], lanes)
+            if log:
+                log_total = vector_log(total)
+                for j in range(x.shape[1]):
+                    out[row, j] = (x[row, j] - peak) - log_total
+            else:
+                inverse = np.float32(1) / total
+                for j in range(x.shape[1]):
+                    out[row, j] *= inverse
 
 
 @kernel(parallel=True)
 def _rows_backward(g, y, out, log, width):
-    for row in prange(g.shape[0]):
+    tasks, per_task = _row_tasks(g.shape[0], g.shape[1])
+    for task in prange(tasks):
         lanes = np.empty(width, g.dtype)
-        if log:
-            total = lane_sum(g[row], lanes)
-            for j in range(g.shape[1]):
-                out[row, j] = fused_multiply_add(-vector_exp(y[row, j]), total, g[row, j])
-        else:
-            for j in range(g.shape[1]):
-                out[row, j] = g[row, j] * y[row, j]  # (the products, rounded, then summed in lanes)
-            total = lane_sum(out[row], lanes)
-            for j in range(g.shape[1]):
-                out[row, j] = (g[row, j] - total) * y[row, j]
+        for row in range(task * per_task, min(g.shape[0], (task + 1) * per_task)):
+            if log:
+                total = lane_sum(g[row], lanes)
+                for j in range(g.shape[1]):
+                    out[row, j] = fused_multiply_add(-vector_exp(y[row, j]), total, g[row, j])
+            else:
+                for j in range(g.shape[1]):
+                    out[row, j] = g[row, j] * y[row, j]  # (the products, rounded, then summed in lanes)
+                total = lane_sum(out[row], lanes)
+                for j in range(g.shape[1]):
+                    out[row, j] = (g[row, j] - total) * y[row, j]
 
 
 @njit(inline="always")
@@ -183,11 +199,15 @@ def _positions_backward(g, y, out, vector, log):
             for d in range(length):
                 for i in range(start, stop):
                     total[i - start] += g[o, d, i]
-            every = vector[o * inner + start:o * inner + stop].all()
-            for d in range(length):
-                for i in range(start, stop):
-                    e = vector_exp(y[o, d, i]) if every or vector[o * inner + i] else scalar_exp(y[o, d, i])
-                    out[o, d, i] = fused_multiply_add(-e, total[i - start], g[o, d, i])
+            if vector[o * inner + start:o * inner + stop].all():  # (a loop without the C library's call vectorises)
+                for d in range(length):
+                    for i in range(start, stop):
+                        out[o, d, i] = fused_multiply_add(-vector_exp(y[o, d, i]), total[i - start], g[o, d, i])
+            else:
+                for d in range(length):
+                    for i in range(start, stop):
+                        e = vector_exp(y[o, d, i]) if vector[o * inner + i] else scalar_exp(y[o, d, i])
+                        out[o, d, i] = fused_multiply_add(-e, total[i - start], g[o, d, i])
         else:
             for d in range(length):
                 for i in range(start, stop):
@@ -195,6 +215,38 @@ def _positions_backward(g, y, out, vector, log):
             for d in range(length):
                 for i in range(start, stop):
                     out[o, d, i] = y[o, d, i] * (g[o, d, i] - total[i - start])
+
+
+@kernel(parallel=True)
+def _backward_at_targets(y, classes, at_target, vector, out):
+    outer, length, inner = y.shape
+    blocks = (inner + _BLOCK - 1) // _BLOCK
+    zero = y.dtype.type(0)
+    for task in prange(outer * blocks):
+        o, start, stop = _block(task, blocks, inner)
+        if vector[o * inner + start:o * inner + stop].all():  # (a loop without the C library's call vectorises)
+            for d in range(length):
+                for i in range(start, stop):
+                    a = at_target[o, i]
+                    out[o, d, i] = fused_multiply_add(-vector_exp(y[o, d, i]), a, a if classes[o, i] == d else zero)
+        else:
+            for d in range(length):
+                for i in range(start, stop):
+                    a = at_target[o, i]
+                    e = vector_exp(y[o, d, i]) if vector[o * inner + i] else scalar_exp(y[o, d, i])
+                    out[o, d, i] = fused_multiply_add(-e, a, a if classes[o, i] == d else zero)
+
+
+def log_softmax_backward_at_targets(y, classes, at_target, vector, out):
+    """log_softmax's backward over dim 1 of float32 (N, C, S), as PyTorch's, for an upstream gradient that is
+    ``at_target`` (N, S) at class ``classes`` (N, S) and 0 elsewhere (nll_loss's), without forming it: its sum over
+    the classes is at_target exactly. ``vector``: the positions PyTorch computes with its vector exp
+    (``chunked_positions``)."""
+    checks.shape_is("log_softmax_backward_at_targets", "classes", classes, (y.shape[0], y.shape[2]))
+    checks.same_shape("log_softmax_backward_at_targets", "classes", classes, at_target=at_target)
+    checks.same_shape("log_softmax_backward_at_targets", "y", y, out=out)
+    checks.size_is("log_softmax_backward_at_targets", "vector", vector, y.shape[0] * y.shape[2])
+    _backward_at_targets(y, classes, at_target, vector, out)
 
 
 @kernel()

@@ -10,11 +10,10 @@ reduction to r = d - q·ln2 in two FMA steps and a degree-7 polynomial; log by s
 against PyTorch's softmax, log_softmax and their gradients by tests/test_last_bits.py.
 
 Used for float32 only (PyTorch's float64 kernels call SLEEF's double functions, another algorithm)."""
-import math
 
 import numpy as np
 
-from . import fused_multiply_add
+from . import float32_bits, float32_from_bits, fused_multiply_add
 
 _F = np.float32
 _LOG2_E = _F(1.442695040888963407359924681001892137426645954152985934135449406931)
@@ -28,9 +27,10 @@ _ONE, _TWO, _ZERO = _F(1.0), _F(2.0), _F(0.0)
 _INFINITY, _NAN = _F(np.inf), _F(np.nan)
 _LN2_PAIR = (_F(0.69314718246459960938), _F(-1.904654323148236017e-09))
 _LOG_SERIES = (_F(0.3027294874), _F(0.3996108174), _F(0.6666694880))
-_FOUR_THIRDS, _THREE_QUARTERS = _F(1.0 / 0.75), 0.75
-_POWER_OFFSET = 127
-_POWERS_OF_TWO = np.array([2.0 ** k for k in range(-_POWER_OFFSET, _POWER_OFFSET + 1)], np.float32)  # (exact)
+_FOUR_THIRDS = _F(1.0 / 0.75)
+_SMALLEST_NORMAL, _TWO_TO_64 = _F(np.finfo(np.float32).tiny), _F(2.0 ** 64)
+_I = np.int32
+_BIAS, _MANTISSA_BITS = _I(127), _I(23)  # (float32's exponent bias, and where its exponent bits start)
 
 
 def vector_exp(d):
@@ -48,9 +48,12 @@ def vector_exp(d):
     u = fused_multiply_add(u, r, c4)
     u = fused_multiply_add(u, r, c5)
     u = _ONE + fused_multiply_add(r * r, u, r)
-    q = int(q_float)
-    half = q >> 1  # (scaled in two steps, each rounded, so that 2**q need not be representable)
-    u = (u * _POWERS_OF_TWO[half + _POWER_OFFSET]) * _POWERS_OF_TWO[q - half + _POWER_OFFSET]
+    # u * 2**q in two steps, each rounded, so that 2**q need not be representable: q lies in [-150, 145], its
+    # halves in [-75, 73], and 2**k is the float32 whose exponent bits are k + 127
+    q = np.int32(q_float)
+    half = q >> _I(1)
+    u = (u * float32_from_bits((half + _BIAS) << _MANTISSA_BITS)) * float32_from_bits((q - half + _BIAS)
+                                                                                       << _MANTISSA_BITS)
     if inside:
         return u
     return d if d != d else (_ZERO if d < _ZERO else _INFINITY)
@@ -58,17 +61,16 @@ def vector_exp(d):
 
 def vector_log(d):
     """The natural log of a float32 as PyTorch's vectorised log rounds it (SLEEF's logf_u10): -inf at 0, NaN
-    below 0 and for NaN, inf at inf."""
-    if d != d or d < _ZERO:
-        return _NAN
-    if d == _ZERO:
-        return -_INFINITY
-    if d == _INFINITY:
-        return _INFINITY
-    scaled = d * _FOUR_THIRDS  # e: the exponent of d / 0.75 (its float32 product, as the vector code forms it)
-    e = _F(128.0) if scaled == _INFINITY else _F(math.frexp(scaled)[1] - 1)
-    fraction, exponent = math.frexp(d)  # m: d scaled by a power of two into [0.75, 1.5)
-    m = _F(math.ldexp(d, -(exponent if fraction >= _THREE_QUARTERS else exponent - 1)))
+    below 0 and for NaN, inf at inf. The special cases are chosen at the end, so that a loop of it vectorises."""
+    ordinary = _ZERO < d and d < _INFINITY
+    x = d if ordinary else _ONE  # (the special cases' own values come at the end)
+    tiny = x < _SMALLEST_NORMAL
+    normal = x * _TWO_TO_64 if tiny else x  # (subnormals scaled into the normal range first, as SLEEF's)
+    # e: the exponent of d / 0.75 (its float32 product, as the vector code forms it); m = d / 2**e, in [0.75, 1.5),
+    # by subtracting e from d's exponent bits
+    exponent = ((float32_bits(normal * _FOUR_THIRDS) >> _MANTISSA_BITS) & _I(255)) - _BIAS
+    m = float32_from_bits(float32_bits(normal) - (exponent << _MANTISSA_BITS))
+    e = _F(exponent - _I(64) if tiny else exponent)
     ln2_high, ln2_low = _LN2_PAIR
     s_head = ln2_high * e  # s = e * ln2 as a two-float
     s_tail = fused_multiply_add(ln2_high, e, -s_head)
@@ -91,4 +93,8 @@ def vector_log(d):
     term = (x2 * x_head) * t  # s + x^3 t
     total = head + term
     tail = ((head - total) + term) + tail
-    return total + tail
+    if ordinary:
+        return total + tail
+    if d == _INFINITY:
+        return _INFINITY
+    return -_INFINITY if d == _ZERO else _NAN
