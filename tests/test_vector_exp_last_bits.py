@@ -75,35 +75,24 @@ CROSS_ENTROPY = [((64,), 10, {}), ((8, 64, 64), 2, {}), ((4, 32, 32), 5, {}), ((
                  ((30,), 4, {"label_smoothing": 0.1, "ignore_index": 3, "weight": True})]
 
 
-@pytest.mark.parametrize("shape, classes, options", CROSS_ENTROPY)
-def test_cross_entropy_loss_and_gradient_are_pytorchs(shape, classes, options):
-    rng = np.random.default_rng(classes)
-    x = np.asarray(rng.standard_normal(((shape[0], classes) + shape[1:]) if shape else classes) * 3, np.float32)
-    target = np.asarray(rng.integers(0, classes, shape))
-    weight = np.asarray(rng.uniform(0.5, 2, classes), np.float32) if options.get("weight") else None
-
-    def loss(lib, logits):
-        kwargs = dict(options, weight=None if weight is None else lib.tensor(weight))
-        return lib.nn.functional.cross_entropy(logits, lib.tensor(target), **kwargs)
-    _same_output_and_gradient(loss, x, None)
-
-
 NLL_LOSS = [((64,), 10, {}), ((6, 9, 9), 4, {"weight": True}), ((30,), 5, {"ignore_index": 2}),
             ((3, 5, 5), 3, {"reduction": "sum", "weight": True, "ignore_index": 0}),
             ((12,), 6, {"reduction": "none", "weight": True}), ((2, 4, 3, 2), 3, {"weight": True})]
 
 
-@pytest.mark.parametrize("shape, classes, options", NLL_LOSS)
-def test_nll_loss_and_gradient_are_pytorchs(shape, classes, options):
-    """The weighted mean divides the sum of -w[t] x[t] by the sum of the kept weights, each in PyTorch's order."""
-    rng = np.random.default_rng(classes + len(shape))
-    x = np.asarray(rng.standard_normal((shape[0], classes) + shape[1:]) * 3, np.float32)
+@pytest.mark.parametrize("name, shape, classes, options", [("cross_entropy", *case) for case in CROSS_ENTROPY] +
+                         [("nll_loss", *case) for case in NLL_LOSS])
+def test_class_losses_and_gradients_are_pytorchs(name, shape, classes, options):
+    """cross_entropy of logits, and nll_loss of log-probabilities, whose weighted mean divides the sum of
+    -w[t] x[t] by the sum of the kept weights, each added in PyTorch's order."""
+    rng = np.random.default_rng(classes + (len(shape) if name == "nll_loss" else 0))
+    x = np.asarray(rng.standard_normal(((shape[0], classes) + shape[1:]) if shape else classes) * 3, np.float32)
     target = np.asarray(rng.integers(0, classes, shape))
     weight = np.asarray(rng.uniform(0.5, 2, classes), np.float32) if options.get("weight") else None
 
-    def loss(lib, log_probabilities):
+    def loss(lib, values):
         kwargs = dict(options, weight=None if weight is None else lib.tensor(weight))
-        return lib.nn.functional.nll_loss(log_probabilities, lib.tensor(target), **kwargs)
+        return getattr(lib.nn.functional, name)(values, lib.tensor(target), **kwargs)
     _same_output_and_gradient(loss, x, None)
 
 
